@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { eventFamilies, type EventFamily } from '../domain/event-types';
+
+/** Names of the environment variables the CDK stack sets and the handlers read. */
+export const environmentNames = {
+  eventsTable: 'EVENTS_TABLE_NAME',
+  signingKeysSecret: 'SIGNING_KEYS_SECRET_ID',
+  eventRetentionDays: 'EVENT_RETENTION_DAYS',
+  maxWebhookBodyBytes: 'MAX_WEBHOOK_BODY_BYTES',
+} as const;
+
+export function queueUrlVariable(family: EventFamily): string {
+  return `QUEUE_URL_${family.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** Reads and validates variables once; a missing one is a clear start-up error naming it. */
+export function readEnvironment<T extends z.ZodRawShape>(
+  shape: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<T>> {
+  const parsed = z.object(shape).safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export const ingestEnvironmentShape = {
+  [environmentNames.eventsTable]: z.string().min(3),
+  [environmentNames.signingKeysSecret]: z.string().min(1),
+  [environmentNames.eventRetentionDays]: z.coerce.number().int().positive().default(90),
+  [environmentNames.maxWebhookBodyBytes]: z.coerce.number().int().positive().default(262_144),
+};
+
+export const dispatchEnvironmentShape = {
+  [environmentNames.eventsTable]: z.string().min(3),
+  ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().min(1)])),
+} as Record<string, z.ZodString>;

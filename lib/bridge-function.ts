@@ -1,0 +1,66 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import { acceptNagFinding } from './nag';
+
+export interface BridgeFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
+  /** Handler file name under lambdas/handlers, without extension. */
+  readonly handlerName: string;
+  /** Log retention. @default one month */
+  readonly logRetention?: RetentionDays;
+}
+
+/** Every Lambda of the bridge: Node.js 22 on ARM64, a minified esbuild bundle with source maps, JSON logs, X-Ray. */
+export class BridgeFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
+    const { handlerName, logRetention, environment, bundling, ...rest } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: path.join(__dirname, '..', 'lambdas', 'handlers', `${handlerName}.ts`),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      loggingFormat: LoggingFormat.JSON,
+      logGroup,
+      ...rest,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'openphone-bridge',
+        ...environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        // Bundle the AWS SDK too: the version is pinned by package-lock, not by the runtime.
+        externalModules: [],
+        ...bundling,
+      },
+    });
+    acceptNagFinding(
+      this,
+      'L1',
+      'Pinned to nodejs22.x on purpose: bundles, tests and the local replica all run Node 22; moving is one change here.',
+    );
+    acceptNagFinding(
+      this,
+      'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The managed basic execution policy only lets the function write its own CloudWatch logs.',
+    );
+    acceptNagFinding(
+      this,
+      'IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageConfig } from './config';
+import { BridgeSecrets } from './bridge-secrets';
+import { EventQueues } from './event-queues';
+import { EventStore } from './event-store';
+import { WebhookIngest } from './webhook-ingest';
+
+export interface BridgeStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/** The whole bridge for one stage: composes one construct per capability. */
+export class BridgeStack extends Stack {
+  readonly events: EventStore;
+  readonly queues: EventQueues;
+  readonly secrets: BridgeSecrets;
+  readonly ingest: WebhookIngest;
+
+  constructor(scope: Construct, id: string, props: BridgeStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = Object.values(RetentionDays).includes(config.logRetentionDays as RetentionDays)
+      ? (config.logRetentionDays as RetentionDays)
+      : RetentionDays.ONE_MONTH;
+
+    this.events = new EventStore(this, 'EventStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.queues = new EventQueues(this, 'EventQueues');
+    this.secrets = new BridgeSecrets(this, 'Secrets');
+    this.ingest = new WebhookIngest(this, 'WebhookIngest', {
+      events: this.events,
+      queues: this.queues,
+      signingKeys: this.secrets.signingKeys,
+      throttleRateLimit: config.webhookThrottle.rateLimit,
+      throttleBurstLimit: config.webhookThrottle.burstLimit,
+      eventRetentionDays: config.eventRetentionDays,
+      maxWebhookBodyBytes: config.maxWebhookBodyBytes,
+      logRetention,
+    });
+
+    new CfnOutput(this, 'WebhookUrl', {
+      value: this.ingest.webhookUrl,
+      description: 'Register this URL with OpenPhone',
+    });
+    new CfnOutput(this, 'SigningKeysSecretArn', { value: this.secrets.signingKeys.secretArn });
+    new CfnOutput(this, 'ApiKeySecretArn', { value: this.secrets.apiKey.secretArn });
+    new CfnOutput(this, 'EventsTableName', { value: this.events.table.tableName });
+  }
+}

@@ -1,0 +1,20 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { BridgeStack } from '../lib/bridge-stack';
+import { readStageConfig, type StageConfig } from '../lib/config';
+import type { CfnTemplate } from './cfn-tables';
+
+/**
+ * Synthesizes the bridge stack in-process without bundling Lambda code, for the local replica and
+ * the tests: the template is the one `cdk deploy` would use, minus the code assets.
+ */
+export function synthBridgeStack(config: Partial<StageConfig> = {}): {
+  stack: BridgeStack;
+  template: CfnTemplate;
+} {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new BridgeStack(app, 'OpenPhoneBridge-local', {
+    config: { ...readStageConfig({ stage: 'local' }), ...config },
+  });
+  return { stack, template: Template.fromStack(stack).toJSON() as CfnTemplate };
+}
