@@ -60,7 +60,12 @@ export async function startDynamoDbLocal(
     ...(options.path ? { path: options.path } : {}),
     stdio: 'ignore',
   });
-  await waitForPort(port, child, 30_000);
+  try {
+    await waitForPort(port, child, 90_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,

@@ -18,3 +18,14 @@ export function synthBridgeStack(config: Partial<StageConfig> = {}): {
   });
   return { stack, template: Template.fromStack(stack).toJSON() as CfnTemplate };
 }
+
+// `node --import tsx local/synth.ts <out.json>` writes the template: the tests' global setup runs it
+// in a plain Node process, where aws-cdk-lib loads several times faster than inside jest.
+if (require.main === module) {
+  const out = process.argv[2];
+  if (!out) {
+    console.error('usage: node --import tsx local/synth.ts <template.json>');
+    process.exit(2);
+  }
+  require('node:fs').writeFileSync(out, JSON.stringify(synthBridgeStack().template));
+}

@@ -1,1 +1,26 @@
-export const handler = async () => ({ statusCode: 500 });
+// Lambda entry point: middy wiring and cold-start set-up around the handler factory.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { eventFamilies, type EventFamily } from '../domain/event-types';
+import { dispatchEnvironmentShape, queueUrlVariable, readEnvironment } from '../adapters/environment';
+import { SqsQueuePublisher } from '../adapters/queue-publisher';
+import { createDispatchHandler } from './dispatch-handler';
+
+const logger = new Logger();
+let dispatch: ReturnType<typeof createDispatchHandler> | undefined;
+
+function wireFromEnvironment(): ReturnType<typeof createDispatchHandler> {
+  const env = readEnvironment(dispatchEnvironmentShape);
+  const urls = Object.fromEntries(eventFamilies.map((f) => [f, env[queueUrlVariable(f)]])) as Record<
+    EventFamily,
+    string
+  >;
+  return createDispatchHandler({ publisher: new SqsQueuePublisher(new SQSClient({}), urls), logger });
+}
+
+export const handler = middy(async (event: DynamoDBStreamEvent) =>
+  (dispatch ??= wireFromEnvironment())(event),
+).use(injectLambdaContext(logger));

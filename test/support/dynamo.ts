@@ -2,7 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { createTables, tablesFromTemplate } from '../../local/cfn-tables';
-import { synthBridgeStack } from '../../local/synth';
+import { readFileSync } from 'node:fs';
+import type { CfnTemplate } from '../../local/cfn-tables';
 
 export function localDynamoClient(): DynamoDBClient {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
@@ -22,18 +23,25 @@ export function localDocumentClient(client = localDynamoClient()): DynamoDBDocum
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-let cachedTemplate: ReturnType<typeof synthBridgeStack>['template'] | undefined;
+let cachedTemplate: CfnTemplate | undefined;
+
+/** The synthesized stack template (bundling skipped), made once per jest run by the global setup. */
+export function bridgeTemplate(): CfnTemplate {
+  const templatePath = process.env.BRIDGE_TEMPLATE_PATH;
+  if (!templatePath) throw new Error('BRIDGE_TEMPLATE_PATH is not set: run the tests through jest (global setup synthesizes the stack).');
+  cachedTemplate ??= JSON.parse(readFileSync(templatePath, 'utf8')) as CfnTemplate;
+  return cachedTemplate;
+}
 
 /**
  * Creates every table of the synthesized stack under fresh names; returns logical id → table name.
  * Find a table's logical id with `tableNamed(names, 'EventsTable')`.
  */
 export async function createBridgeTables(client = localDynamoClient()): Promise<Record<string, string>> {
-  cachedTemplate ??= synthBridgeStack().template;
   const prefix = `t${randomUUID().slice(0, 8)}`;
   return createTables(
     client,
-    tablesFromTemplate(cachedTemplate, (logicalId) => `${prefix}-${logicalId}`),
+    tablesFromTemplate(bridgeTemplate(), (logicalId) => `${prefix}-${logicalId}`),
   );
 }
 

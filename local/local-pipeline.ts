@@ -1,0 +1,88 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import type { QueueMessage } from '../lambdas/domain/queue-message';
+import { EventRepository } from '../lambdas/adapters/event-repository';
+import type { QueuePublisher } from '../lambdas/adapters/queue-publisher';
+import { staticSigningKeys } from '../lambdas/adapters/signing-keys';
+import { createDispatchHandler } from '../lambdas/handlers/dispatch-handler';
+import { createIngestHandler } from '../lambdas/handlers/ingest-handler';
+import type { CfnTemplate } from './cfn-tables';
+import { InProcessQueue } from './in-process-queue';
+import { StreamPoller } from './stream-poller';
+import { familyQueueSettings, streamMappingSettings, tableLogicalId } from './template-reading';
+
+/** Publishes to the in-process family queues, as the SQS publisher does to SQS. */
+export class InProcessQueuePublisher implements QueuePublisher {
+  constructor(private readonly queues: Readonly<Record<EventFamily, InProcessQueue>>) {}
+  async publish(message: QueueMessage): Promise<void> {
+    this.queues[message.family].send(JSON.stringify(message), {
+      eventType: message.type,
+      eventId: message.eventId,
+    });
+  }
+}
+
+export function localAwsConfig(endpoint: string) {
+  return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+}
+
+export interface LocalIngestOptions {
+  template: CfnTemplate;
+  /** Logical id → table name, as created in DynamoDB Local. */
+  tableNames: Record<string, string>;
+  dynamoEndpoint: string;
+  signingKeys: readonly string[];
+  retentionDays?: number;
+  maxBodyBytes?: number;
+  /** Wraps the publisher, e.g. to inject faults in tests. */
+  publisher?: (inner: QueuePublisher) => QueuePublisher;
+  streamMaxAttempts?: number;
+  logger?: Logger;
+}
+
+/**
+ * The ingest path of the stack, wired to local parts: the same ingest and dispatch handlers, DynamoDB
+ * Local tables and stream, and in-process queues configured from the synthesized template.
+ */
+export function buildLocalIngest(options: LocalIngestOptions) {
+  const config = localAwsConfig(options.dynamoEndpoint);
+  const dynamo = new DynamoDBClient(config);
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const eventsTableId = tableLogicalId(options.template, 'EventsTable');
+  const eventsTable = options.tableNames[eventsTableId];
+  if (!eventsTable) throw new Error(`no local table for ${eventsTableId}`);
+  const events = new EventRepository(documents, eventsTable);
+  const logger = options.logger ?? new Logger({ serviceName: 'openphone-bridge-local' });
+
+  const settings = familyQueueSettings(options.template);
+  const queues = Object.fromEntries(
+    eventFamilies.map((f) => [f, new InProcessQueue(f, settings[f])]),
+  ) as Record<EventFamily, InProcessQueue>;
+  const basePublisher = new InProcessQueuePublisher(queues);
+  const publisher = options.publisher ? options.publisher(basePublisher) : basePublisher;
+
+  const ingest = createIngestHandler({
+    ports: { ...staticSigningKeys(options.signingKeys), recordEventOnce: (r) => events.recordEventOnce(r) },
+    settings: { maxBodyBytes: options.maxBodyBytes ?? 262_144, retentionDays: options.retentionDays ?? 90 },
+    logger,
+    metrics: new Metrics({ namespace: 'OpenPhoneBridgeLocal', serviceName: 'openphone-bridge-local' }),
+  });
+  const dispatch = createDispatchHandler({ publisher, logger });
+  const dispatchFailures: { records: DynamoDBRecord[]; reason: string }[] = [];
+  const poller = new StreamPoller({
+    dynamo,
+    streams: new DynamoDBStreamsClient(config),
+    tableName: eventsTable,
+    mapping: streamMappingSettings(options.template, eventsTableId),
+    maxAttempts: options.streamMaxAttempts ?? 10,
+    retryDelayMs: 50,
+    onFailure: (records, reason) => dispatchFailures.push({ records, reason }),
+  });
+  return { ingest, dispatch, poller, queues, events, documents, dynamo, dispatchFailures, eventsTable };
+}
+export type LocalIngest = ReturnType<typeof buildLocalIngest>;

@@ -1,0 +1,93 @@
+import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import type { CfnTemplate } from './cfn-tables';
+import type { EventSourceMappingSettings } from './in-process-queue';
+
+type Resource = CfnTemplate['Resources'][string];
+type GetAtt = { 'Fn::GetAtt': [string, string] };
+
+const pascal = (family: EventFamily) =>
+  family
+    .split('-')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+
+function onlyResource(
+  template: CfnTemplate,
+  type: string,
+  test: (id: string, r: Resource) => boolean,
+): [string, Resource] {
+  const found = Object.entries(template.Resources).filter(([id, r]) => r.Type === type && test(id, r));
+  if (found.length !== 1) throw new Error(`expected one ${type} in the template, found ${found.length}`);
+  return found[0]!;
+}
+
+export function tableLogicalId(template: CfnTemplate, fragment: string): string {
+  return onlyResource(template, 'AWS::DynamoDB::Table', (id) => id.includes(fragment))[0];
+}
+
+/** Each family queue's event-source settings as the template configures them (visibility, maxReceiveCount). */
+export function familyQueueSettings(
+  template: CfnTemplate,
+  batchSize = 10,
+): Record<EventFamily, EventSourceMappingSettings> {
+  return Object.fromEntries(
+    eventFamilies.map((family) => {
+      const [, queue] = onlyResource(template, 'AWS::SQS::Queue', (id) =>
+        id.startsWith(`EventQueues${pascal(family)}Queue`),
+      );
+      const p = queue.Properties as {
+        VisibilityTimeout?: number;
+        RedrivePolicy?: { maxReceiveCount: number };
+      };
+      return [
+        family,
+        {
+          batchSize,
+          visibilityTimeoutSeconds: p.VisibilityTimeout ?? 30,
+          maxReceiveCount: p.RedrivePolicy?.maxReceiveCount ?? 5,
+        },
+      ];
+    }),
+  ) as Record<EventFamily, EventSourceMappingSettings>;
+}
+
+export interface StreamMappingSettings {
+  batchSize: number;
+  /** Lambda event filter patterns (parsed JSON). */
+  filterPatterns: unknown[];
+  bisectOnError: boolean;
+}
+
+/** The event source mapping that reads a table's stream, as synthesized. */
+export function streamMappingSettings(template: CfnTemplate, tableId: string): StreamMappingSettings {
+  const [, mapping] = onlyResource(template, 'AWS::Lambda::EventSourceMapping', (_id, r) => {
+    const arn = (r.Properties as { EventSourceArn?: GetAtt }).EventSourceArn;
+    return arn?.['Fn::GetAtt']?.[0] === tableId && arn['Fn::GetAtt'][1] === 'StreamArn';
+  });
+  const p = mapping.Properties as {
+    BatchSize?: number;
+    BisectBatchOnFunctionError?: boolean;
+    FilterCriteria?: { Filters: { Pattern: string }[] };
+  };
+  return {
+    batchSize: p.BatchSize ?? 100,
+    bisectOnError: p.BisectBatchOnFunctionError ?? false,
+    filterPatterns: (p.FilterCriteria?.Filters ?? []).map((f) => JSON.parse(f.Pattern) as unknown),
+  };
+}
+
+/**
+ * Lambda event filtering, for the subset of patterns this stack uses: nested objects whose leaves are
+ * arrays of allowed values. A record passes when any pattern matches (no patterns: everything passes).
+ */
+export function matchesFilterPatterns(patterns: unknown[], record: unknown): boolean {
+  const matches = (pattern: unknown, value: unknown): boolean => {
+    if (Array.isArray(pattern)) return pattern.some((allowed) => allowed === value);
+    if (pattern && typeof pattern === 'object') {
+      if (!value || typeof value !== 'object') return false;
+      return Object.entries(pattern).every(([k, p]) => matches(p, (value as Record<string, unknown>)[k]));
+    }
+    return false;
+  };
+  return patterns.length === 0 || patterns.some((p) => matches(p, record));
+}
