@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { writeFileSync } from 'node:fs';
 import { BridgeStack } from '../lib/bridge-stack';
 import { readStageConfig, type StageConfig } from '../lib/config';
 import type { CfnTemplate } from './cfn-tables';
@@ -27,5 +28,5 @@ if (require.main === module) {
     console.error('usage: node --import tsx local/synth.ts <template.json>');
     process.exit(2);
   }
-  require('node:fs').writeFileSync(out, JSON.stringify(synthBridgeStack().template));
+  writeFileSync(out, JSON.stringify(synthBridgeStack().template));
 }

@@ -28,7 +28,10 @@ let cachedTemplate: CfnTemplate | undefined;
 /** The synthesized stack template (bundling skipped), made once per jest run by the global setup. */
 export function bridgeTemplate(): CfnTemplate {
   const templatePath = process.env.BRIDGE_TEMPLATE_PATH;
-  if (!templatePath) throw new Error('BRIDGE_TEMPLATE_PATH is not set: run the tests through jest (global setup synthesizes the stack).');
+  if (!templatePath)
+    throw new Error(
+      'BRIDGE_TEMPLATE_PATH is not set: run the tests through jest (global setup synthesizes the stack).',
+    );
   cachedTemplate ??= JSON.parse(readFileSync(templatePath, 'utf8')) as CfnTemplate;
   return cachedTemplate;
 }

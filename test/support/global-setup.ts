@@ -10,7 +10,12 @@ import { startDynamoDbLocal } from '../../local/dynamodb-local';
  */
 export default async function globalSetup(): Promise<void> {
   const templatePath = path.join(tmpdir(), `openphone-bridge-template-${process.pid}.json`);
-  const synth = promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../local/synth.ts'), templatePath]);
+  const synth = promisify(execFile)(process.execPath, [
+    '--import',
+    'tsx',
+    path.join(__dirname, '../../local/synth.ts'),
+    templatePath,
+  ]);
   const dynamo = await startDynamoDbLocal();
   await synth;
   process.env.BRIDGE_TEMPLATE_PATH = templatePath;

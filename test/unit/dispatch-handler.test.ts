@@ -15,8 +15,22 @@ const urls = {
   contacts: 'https://sqs/contacts',
 };
 
-function insert(eventId: string, type: string, family: 'messages' | 'calls' | 'call-intelligence' | 'contacts', payload = '{}', seq = eventId): DynamoDBRecord {
-  const record = newEventRecord({ eventId, type, family, scheme: 'legacy', payload, receivedAt: new Date('2026-11-24T10:00:00Z'), retentionDays: 1 });
+function insert(
+  eventId: string,
+  type: string,
+  family: 'messages' | 'calls' | 'call-intelligence' | 'contacts',
+  payload = '{}',
+  seq = eventId,
+): DynamoDBRecord {
+  const record = newEventRecord({
+    eventId,
+    type,
+    family,
+    scheme: 'legacy',
+    payload,
+    receivedAt: new Date('2026-11-24T10:00:00Z'),
+    retentionDays: 1,
+  });
   return {
     eventName: 'INSERT',
     dynamodb: { SequenceNumber: seq, NewImage: marshall(record, { removeUndefinedValues: true }) as never },
@@ -26,22 +40,38 @@ function insert(eventId: string, type: string, family: 'messages' | 'calls' | 'c
 describe('dispatch handler', () => {
   const sqs = mockClient(SQSClient);
   beforeEach(() => sqs.reset());
-  const dispatch = () => createDispatchHandler({ publisher: new SqsQueuePublisher(sqs as unknown as SQSClient, urls), logger: new Logger({ logLevel: 'SILENT' }) });
+  const dispatch = () =>
+    createDispatchHandler({
+      publisher: new SqsQueuePublisher(sqs as unknown as SQSClient, urls),
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
 
   it('sends each event to its own family queue with the event type as an attribute', async () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
-    await dispatch()({ Records: [insert('EV1', 'message.received', 'messages'), insert('EV2', 'call.completed', 'calls')] });
+    await dispatch()({
+      Records: [insert('EV1', 'message.received', 'messages'), insert('EV2', 'call.completed', 'calls')],
+    });
     const sent = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
     expect(sent.map((s) => s.QueueUrl).sort()).toEqual(['https://sqs/calls', 'https://sqs/messages']);
     const call = sent.find((s) => s.QueueUrl === 'https://sqs/calls')!;
     expect(call.MessageAttributes?.eventType?.StringValue).toBe('call.completed');
-    expect(JSON.parse(call.MessageBody!)).toMatchObject({ eventId: 'EV2', type: 'call.completed', family: 'calls', payload: '{}' });
+    expect(JSON.parse(call.MessageBody!)).toMatchObject({
+      eventId: 'EV2',
+      type: 'call.completed',
+      family: 'calls',
+      payload: '{}',
+    });
   });
 
   it('reports only the records SQS refused, so the stream retries those and not their neighbours', async () => {
     sqs.on(SendMessageCommand).resolves({});
     sqs.on(SendMessageCommand, { QueueUrl: 'https://sqs/calls' }).rejects(new Error('throttled'));
-    const response = await dispatch()({ Records: [insert('EV1', 'message.received', 'messages', '{}', '1'), insert('EV2', 'call.completed', 'calls', '{}', '2')] });
+    const response = await dispatch()({
+      Records: [
+        insert('EV1', 'message.received', 'messages', '{}', '1'),
+        insert('EV2', 'call.completed', 'calls', '{}', '2'),
+      ],
+    });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
   });
 
@@ -50,7 +80,12 @@ describe('dispatch handler', () => {
     const large = JSON.stringify({ text: 'x'.repeat(maxInlinePayloadBytes + 1) });
     await dispatch()({ Records: [insert('EVbig', 'call.transcript.completed', 'call-intelligence', large)] });
     const body = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!);
-    expect(body).toEqual({ eventId: 'EVbig', type: 'call.transcript.completed', family: 'call-intelligence', receivedAt: '2026-11-24T10:00:00.000Z' });
+    expect(body).toEqual({
+      eventId: 'EVbig',
+      type: 'call.transcript.completed',
+      family: 'call-intelligence',
+      receivedAt: '2026-11-24T10:00:00.000Z',
+    });
   });
 
   it('sends nothing for an ignored event', async () => {

@@ -1,0 +1,53 @@
+// `npm start`: the local replica of the bridge. PORT (default 3000), LOCAL_SIGNING_KEYS (comma-separated;
+// fresh keys when unset), LOCAL_DYNAMODB_PATH (a folder to keep DynamoDB Local's data; in memory when unset).
+// Metrics are CloudWatch EMF lines: noise on a terminal.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+import { javaMissingMessage } from './dynamodb-local';
+import { startLocalReplica } from './replica';
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a port number, not "${process.env.PORT}"`);
+    process.exit(2);
+  }
+  const replica = await startLocalReplica({
+    port,
+    ...(process.env.LOCAL_SIGNING_KEYS
+      ? {
+          signingKeys: process.env.LOCAL_SIGNING_KEYS.split(',')
+            .map((k) => k.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    ...(process.env.LOCAL_DYNAMODB_PATH ? { dynamoPath: process.env.LOCAL_DYNAMODB_PATH } : {}),
+  });
+  console.log(`OpenPhone Bridge (local replica) is up.
+
+  Webhook URL:   POST ${replica.webhookUrl}
+  Signing keys (legacy openphone-signature keys are base64; Standard Webhooks keys start with whsec_):
+${replica.signingKeys.map((k) => `    ${k}`).join('\n')}
+
+  Send a signed test event:  npm run webhook:send -- --url ${replica.webhookUrl} --key ${replica.signingKeys[0]}
+  Stop with Ctrl-C.
+`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local replica…`);
+    await replica.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  console.error(
+    error.message === javaMissingMessage ? error.message : `local replica failed to start: ${error.message}`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { eventsTableKeys } from '../../lambdas/domain/event-record';
+import { eventFamilies } from '../../lambdas/domain/event-types';
+import { BridgeStack } from '../../lib/bridge-stack';
+import { readStageConfig } from '../../lib/config';
+
+// One synthesis for the file: loading and synthesizing aws-cdk-lib is the slow part.
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new BridgeStack(app, 'Test', { config: readStageConfig({ stage: 'test' }) });
+const template = Template.fromStack(stack);
+
+describe('events table', () => {
+  it('is on-demand, point-in-time recoverable, encrypted, with TTL and a NEW_IMAGE stream, and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [{ AttributeName: eventsTableKeys.partitionKey, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: eventsTableKeys.ttlAttribute, Enabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      }),
+    });
+  });
+});
+
+describe('family queues', () => {
+  it('has one queue and one dead-letter queue per family, all encrypted', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    // family queues + their DLQs + the dispatcher's on-failure queue
+    expect(Object.keys(queues)).toHaveLength(eventFamilies.length * 2 + 1);
+    for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('moves a message to its DLQ after 5 receives, with a visibility timeout of at least 6× the consumer timeout', () => {
+    const withRedrive = Object.values(template.findResources('AWS::SQS::Queue')).filter(
+      (q) => q.Properties.RedrivePolicy,
+    );
+    expect(withRedrive).toHaveLength(eventFamilies.length);
+    for (const queue of withRedrive) {
+      expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 30);
+    }
+  });
+
+  it('refuses non-TLS access to every queue', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(eventFamilies.length * 2 + 1);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+});
+
+describe('ingest function and API', () => {
+  it('runs Node.js 22 on ARM64 with a short timeout and small memory', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Verifies OpenPhone webhook signatures'),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: 5,
+      MemorySize: 256,
+      TracingConfig: { Mode: 'Active' },
+    });
+  });
+
+  it('gets the signing keys secret by reference, never a key value in its environment', () => {
+    const ingest = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      String(f.Properties.Description).startsWith('Verifies'),
+    )!;
+    const env = ingest.Properties.Environment.Variables as Record<string, unknown>;
+    expect(env.SIGNING_KEYS_SECRET_ID).toEqual({ Ref: expect.stringMatching(/WebhookSigningKeys/) });
+    expect(JSON.stringify(env)).not.toMatch(/whsec_|apiKey/);
+  });
+
+  it('may only put items in the events table (no reads, no indexes) and read its secret', () => {
+    const ingestRole = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('WebhookIngestIngestFunction'),
+    )!;
+    const statements = ingestRole[1].Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/EventsTable/), 'Arn'] },
+      }),
+    ]);
+    expect(statements.flatMap((s) => [s.Action].flat())).toEqual(
+      expect.arrayContaining(['secretsmanager:GetSecretValue']),
+    );
+  });
+
+  it('routes POST /webhooks/openphone of an HTTP API with payload v2, throttled and access-logged', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/openphone' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('relays newly received events from the table stream to the queues, retrying, splitting and keeping failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventsTable'), 'StreamArn'] },
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { status: { S: ['received'] } } },
+            }),
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('secrets', () => {
+  it('keeps the signing keys and the API key in Secrets Manager, retained on stack deletion', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(2);
+    for (const secret of Object.values(secrets)) expect(secret.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged in the bridge stack', () => {
+    const nagApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new BridgeStack(nagApp, 'Nagged', { config: readStageConfig({ stage: 'test' }) });
+    Validations.of(nagApp).addPlugins(new AwsSolutionsChecks(nagApp));
+    expect(() => nagApp.synth()).not.toThrow();
+  });
+
+  it('does stop a synthesis that adds an unexplained finding', () => {
+    const nagApp = new App();
+    const bad = new Stack(nagApp, 'Bad');
+    new Queue(bad, 'NoDlqNoTls');
+    Validations.of(nagApp).addPlugins(new AwsSolutionsChecks(nagApp));
+    expect(() => nagApp.synth()).toThrow();
+  });
+});
