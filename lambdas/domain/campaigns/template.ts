@@ -52,6 +52,14 @@ export function parseTemplate(template: string): ParsedTemplate {
   return { kind: 'parsed', placeholders };
 }
 
+/**
+ * Fields every recipient must have a value for: used somewhere without a default. Checking them
+ * against the CSV's columns before a campaign starts catches a misspelt `{{firstname}}` early.
+ */
+export function requiredFieldsOf(placeholders: TemplatePlaceholder[]): string[] {
+  return fieldsOf(placeholders.filter((p) => p.defaultValue === undefined));
+}
+
 /** The distinct field names a template needs values for (fields with a default included). */
 export function fieldsOf(placeholders: TemplatePlaceholder[]): string[] {
   return [...new Set(placeholders.map((p) => p.field))];

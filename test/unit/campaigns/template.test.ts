@@ -1,4 +1,9 @@
-import { parseTemplate, renderTemplate } from '../../../lambdas/domain/campaigns/template';
+import {
+  fieldsOf,
+  parseTemplate,
+  renderTemplate,
+  requiredFieldsOf,
+} from '../../../lambdas/domain/campaigns/template';
 
 describe('renderTemplate', () => {
   it('fills fields by name', () => {
@@ -117,5 +122,21 @@ describe('parseTemplate', () => {
 
   it('single braces are ordinary text', () => {
     expect(renderTemplate('{ok} {{name}}', { name: 'Ann' })).toMatchObject({ text: '{ok} Ann' });
+  });
+});
+
+describe('fields of a template', () => {
+  const placeholdersOf = (template: string) => {
+    const parsed = parseTemplate(template);
+    if (parsed.kind !== 'parsed') throw new Error('expected a valid template');
+    return parsed.placeholders;
+  };
+
+  it('lists each field once, in order of first use', () => {
+    expect(fieldsOf(placeholdersOf('{{b}} {{a|x}} {{b}}'))).toEqual(['b', 'a']);
+  });
+
+  it('a field is required when any use of it has no default', () => {
+    expect(requiredFieldsOf(placeholdersOf('{{a|x}} {{b}} {{c|y}} {{a}}'))).toEqual(['b', 'a']);
   });
 });
