@@ -102,8 +102,10 @@ export function importRecipients(csvText: string, options: RecipientImportOption
       return;
     }
     rowsByPhone.set(phone, [row]);
-    const fields: Record<string, string> = {};
-    for (const { name, column } of fieldColumns) fields[name] = (record[column] ?? '').trim();
+    // fromEntries defines own properties, so even a column named __proto__ stays a plain field.
+    const fields = Object.fromEntries(
+      fieldColumns.map(({ name, column }) => [name, (record[column] ?? '').trim()]),
+    );
     recipients.push({ row, phone, fields });
   });
 

@@ -101,6 +101,12 @@ describe('importRecipients', () => {
     expect(imported('\uFEFFphone\n2125550100\n').recipients).toHaveLength(1);
   });
 
+  it('a column named __proto__ is an ordinary field, not a prototype', () => {
+    const result = imported(csv('phone,__proto__', '2125550100,x'));
+    expect(Object.hasOwn(result.recipients[0]!.fields, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(result.recipients[0]!.fields)).toBe(Object.prototype);
+  });
+
   it('refuses a file without a phone column', () => {
     expect(importRecipients(csv('mobile,firstName', '2125550100,Ann'))).toEqual({
       kind: 'missing-phone-column',
