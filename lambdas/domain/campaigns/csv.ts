@@ -15,7 +15,7 @@ export function parseCsv(text: string): CsvParseResult {
   let record: string[] = [];
   let field = '';
   let i = 0;
-  // Whether the current field has started: distinguishes a trailing empty field from no field.
+  // A quote opens a quoted field only as a field's first character; elsewhere it is text.
   let fieldStarted = false;
 
   const endField = () => {

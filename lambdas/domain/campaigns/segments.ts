@@ -55,7 +55,7 @@ export function countSegments(text: string): SegmentCount {
   let segments = 0;
   if (units > 0 && units <= limits.single) segments = 1;
   else if (units > limits.single) {
-    let used: number = limits.concatenated;
+    let used: number = limits.concatenated; // starts full, so the first character opens part one
     for (const cost of costs) {
       if (used + cost > limits.concatenated) {
         segments += 1;
