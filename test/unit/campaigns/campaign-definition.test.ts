@@ -54,6 +54,13 @@ describe('parseCampaignDefinition', () => {
     ]);
   });
 
+  it('says what kind of value a field takes when given the wrong kind', () => {
+    expect(problemsOf({ ...aCampaign(), name: 42, variants: 'A' })).toEqual([
+      'name: must be text',
+      'variants: must be a list',
+    ]);
+  });
+
   it('explains a bad sending number', () => {
     expect(problemsOf(aCampaign({ sendingNumber: '212-555-0100' }))).toEqual([
       'sendingNumber: must be an OpenPhone phone number id (PN…) or an E.164 number (+15551234567)',
