@@ -1,0 +1,158 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { execFileSync } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { build } from 'esbuild';
+import { Webhook } from 'standardwebhooks';
+import { EventRepository } from '../lambdas/adapters/event-repository';
+import { staticSigningKeys } from '../lambdas/adapters/signing-keys';
+import { createIngestHandler } from '../lambdas/handlers/ingest-handler';
+import { apiGatewayEvent } from '../local/http-api';
+import { median, type BenchRow } from './report';
+
+const root = path.join(__dirname, '..');
+const outDir = path.join(__dirname, '.out');
+
+/** A DynamoDB client whose HTTP layer answers `{}` in-process: serialization, signing and parsing still run. */
+function stubbedDynamo(): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    requestHandler: {
+      handle: async () => ({
+        response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from('{}')]) },
+      }),
+    } as never,
+  });
+  return DynamoDBDocumentClient.from(client);
+}
+
+function samplePayloads(count: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      id: `EV${randomBytes(12).toString('hex')}`,
+      object: 'event',
+      apiVersion: 'v3',
+      createdAt: new Date().toISOString(),
+      type: i % 3 === 0 ? 'call.completed' : 'message.received',
+      data: { object: { id: `AC${i}`, object: 'message', from: '+15555550123', to: ['+15555550100'], direction: 'incoming', text: 'x'.repeat(80 + (i % 200)), status: 'received', createdAt: new Date().toISOString(), phoneNumberId: 'PN1', conversationId: 'CN1', userId: 'US1', media: [] } },
+    }),
+  );
+}
+
+function cpuMicros(run: () => void): number {
+  const start = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+async function cpuMicrosAsync(run: () => Promise<void>): Promise<number> {
+  const start = process.cpuUsage();
+  await run();
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+type StoreMode = 'client stubbed' | 'SDK pipeline in-process';
+
+async function handlerCpu(rows: BenchRow[], mode: StoreMode): Promise<void> {
+  const count = 3000;
+  const legacyKey = randomBytes(32).toString('base64');
+  const standardKey = `whsec_${randomBytes(32).toString('base64')}`;
+  const repository = new EventRepository(stubbedDynamo(), 'bench-events');
+  // "client stubbed": the put's input is marshalled as the document client would, then answered at once.
+  const recordEventOnce =
+    mode === 'client stubbed'
+      ? async (r: Parameters<EventRepository['recordEventOnce']>[0]) => (marshall(r, { removeUndefinedValues: true }), 'recorded' as const)
+      : (r: Parameters<EventRepository['recordEventOnce']>[0]) => repository.recordEventOnce(r);
+  const ingest = createIngestHandler({
+    ports: { ...staticSigningKeys([legacyKey, standardKey]), recordEventOnce },
+    settings: { maxBodyBytes: 262_144, retentionDays: 90 },
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'bench', serviceName: 'bench' }),
+  });
+  for (const scheme of ['legacy', 'standard'] as const) {
+    const payloads = samplePayloads(count);
+    const events = payloads.map((body, i) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (scheme === 'legacy') {
+        const ts = Date.now();
+        headers['openphone-signature'] = `hmac;1;${ts};${createHmac('sha256', Buffer.from(legacyKey, 'base64')).update(`${ts}.${body}`).digest('base64')}`;
+      } else {
+        const at = new Date();
+        Object.assign(headers, { 'webhook-id': `msg_${i}`, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(standardKey).sign(`msg_${i}`, at, body) });
+      }
+      return apiGatewayEvent({ method: 'POST', path: '/webhooks/openphone', headers, body: Buffer.from(body) });
+    });
+    // Warm up the JIT and the SDK's lazy paths before measuring.
+    for (const e of events.slice(0, 200)) await ingest(e);
+    const handlerMicros = await cpuMicrosAsync(async () => {
+      for (const e of events) {
+        const response = await ingest(e);
+        if (response.statusCode !== 202 && response.statusCode !== 200) throw new Error(`bench event refused: ${response.body}`);
+      }
+    });
+    const key = Buffer.from(scheme === 'legacy' ? legacyKey : standardKey.slice(6), 'base64');
+    const bareMicros = cpuMicros(() => {
+      for (const body of payloads) {
+        createHmac('sha256', key).update(`${Date.now()}.${body}`).digest('base64');
+        JSON.parse(body);
+      }
+    });
+    rows.push({
+      section: 'ingest',
+      measure: `handler CPU per event (${scheme} signature, ${mode})`,
+      value: handlerMicros / count,
+      baseline: bareMicros / count,
+      unit: 'µs',
+      baselineLabel: 'createHmac + JSON.parse',
+      ...(mode === 'client stubbed' ? { aim: 3 } : {}),
+    });
+  }
+}
+
+function bundle(entry: string, name: string): Promise<string> {
+  const outfile = path.join(outDir, name, 'index.js');
+  // The same esbuild options as lib/bridge-function.ts gives NodejsFunction.
+  return build({ entryPoints: [entry], outfile, bundle: true, minify: true, sourcemap: true, platform: 'node', target: 'node22', format: 'cjs', logLevel: 'silent' }).then(() => outfile);
+}
+
+function coldLoadMillis(file: string, runs = 11): number {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  return median(Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))));
+}
+
+async function bundles(rows: BenchRow[]): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const baseline = await bundle(path.join(__dirname, 'fixtures/dynamodb-only.ts'), 'baseline-dynamodb-only');
+  const baselineSize = statSync(baseline).size / 1024;
+  const baselineLoad = coldLoadMillis(baseline);
+  for (const handler of ['ingest', 'dispatch']) {
+    const file = await bundle(path.join(root, 'lambdas/handlers', `${handler}.ts`), handler);
+    rows.push({ section: 'bundles', measure: `${handler} bundle size`, value: statSync(file).size / 1024, baseline: baselineSize, unit: 'KiB', baselineLabel: 'DynamoDB-client-only bundle' });
+    rows.push({
+      section: 'bundles',
+      measure: `${handler} cold module load`,
+      value: coldLoadMillis(file),
+      baseline: baselineLoad,
+      unit: 'ms',
+      baselineLabel: 'DynamoDB-client-only bundle',
+      ...(handler === 'ingest' ? { aim: 1.5 } : {}),
+    });
+  }
+}
+
+export async function benchIngest(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  await handlerCpu(rows, 'client stubbed');
+  await handlerCpu(rows, 'SDK pipeline in-process');
+  await bundles(rows);
+  return rows;
+}
