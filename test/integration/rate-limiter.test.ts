@@ -6,9 +6,10 @@ import { createBridgeTables, localDynamoClient, tableNamed } from '../support/dy
 const client = localDynamoClient();
 let tableName: string;
 
+// Synthesizing the stack and creating its tables can be slow on a busy machine.
 beforeAll(async () => {
   tableName = tableNamed(await createBridgeTables(client), 'RateLimitTable');
-});
+}, 90_000);
 
 /** Each Lambda instance has its own bucket object; they share only the table item. */
 function bucketFor(apiKey: string, windowMs = 1000) {
