@@ -5,6 +5,7 @@ import type { StageConfig } from './config';
 import { BridgeSecrets } from './bridge-secrets';
 import { EventQueues } from './event-queues';
 import { EventStore } from './event-store';
+import { RateLimitStore } from './rate-limit-store';
 import { WebhookIngest } from './webhook-ingest';
 
 export interface BridgeStackProps extends StackProps {
@@ -17,6 +18,7 @@ export class BridgeStack extends Stack {
   readonly queues: EventQueues;
   readonly secrets: BridgeSecrets;
   readonly ingest: WebhookIngest;
+  readonly rateLimit: RateLimitStore;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -28,6 +30,7 @@ export class BridgeStack extends Stack {
     this.events = new EventStore(this, 'EventStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.queues = new EventQueues(this, 'EventQueues');
     this.secrets = new BridgeSecrets(this, 'Secrets');
+    this.rateLimit = new RateLimitStore(this, 'RateLimit', { removalPolicy: RemovalPolicy.RETAIN });
     this.ingest = new WebhookIngest(this, 'WebhookIngest', {
       events: this.events,
       queues: this.queues,

@@ -7,6 +7,7 @@ export const environmentNames = {
   signingKeysSecret: 'SIGNING_KEYS_SECRET_ID',
   eventRetentionDays: 'EVENT_RETENTION_DAYS',
   maxWebhookBodyBytes: 'MAX_WEBHOOK_BODY_BYTES',
+  rateLimitTable: 'RATE_LIMIT_TABLE_NAME',
 } as const;
 
 export function queueUrlVariable(family: EventFamily): string {

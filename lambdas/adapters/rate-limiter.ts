@@ -1,0 +1,165 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import {
+  decideAcquire,
+  rateLimitTableKeys,
+  tokenBucketPolicy,
+  type BucketState,
+  type Lane,
+  type RateLimiter,
+  type TokenBucketPolicy,
+  type TokenBucketPolicyInput,
+} from '../domain/token-bucket';
+
+export interface SharedTokenBucketOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** The OpenPhone API key whose budget this is. Only its SHA-256 is stored. */
+  readonly apiKey: string;
+  /** @default 10 per 1050 ms window, reserves interactive 0 / campaign 2 / import 3 */
+  readonly policy?: TokenBucketPolicyInput;
+  /** Give up (RateLimitWaitExceededError) when a token has not come within this long. @default 30 s */
+  readonly maxWaitMs?: number;
+  /** For tests. @default Date.now */
+  readonly clock?: () => number;
+  /** For tests. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** For tests. @default Math.random */
+  readonly random?: () => number;
+}
+
+/** What an acquire cost: for metrics and tests. */
+export interface Grant {
+  readonly lane: Lane;
+  /** The spend time written to the bucket (epoch ms). */
+  readonly grantedAt: number;
+  readonly waitedMs: number;
+  /** Of which spent sleeping until tokens came back (the rest is lost races and latency). */
+  readonly sleptMs: number;
+  /** Conditional writes made, the successful one included. */
+  readonly writes: number;
+}
+
+/** No token came within `maxWaitMs`: the caller fails this unit of work and retries later. */
+export class RateLimitWaitExceededError extends Error {
+  override readonly name = 'RateLimitWaitExceededError';
+  readonly lane: Lane;
+  constructor(lane: Lane, waitedMs: number) {
+    super(`No OpenPhone request token for lane ${lane} within ${waitedMs} ms`);
+    this.lane = lane;
+  }
+}
+
+/** The bucket's partition key: a hash, so the table never holds an API key. */
+export function bucketIdFor(apiKey: string): string {
+  return `openphone#${createHash('sha256').update(apiKey).digest('hex')}`;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The OpenPhone request budget shared by every Lambda using one API key: one item in DynamoDB, one
+ * conditional UpdateItem per attempt. The write is conditional on the version last seen, so
+ * concurrent acquirers can never spend the same token; a loser learns the current state from the
+ * failed write itself (ReturnValuesOnConditionCheckFailure) and tries again.
+ */
+export class SharedTokenBucket implements RateLimiter {
+  readonly #options: SharedTokenBucketOptions;
+  readonly #bucketId: string;
+  readonly #policy: TokenBucketPolicy;
+  readonly #clock: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  /** The last state this instance saw; stale is fine, the condition catches it. */
+  #known: BucketState | undefined;
+
+  constructor(options: SharedTokenBucketOptions) {
+    this.#options = options;
+    this.#bucketId = bucketIdFor(options.apiKey);
+    this.#policy = tokenBucketPolicy.parse(options.policy ?? {});
+    this.#clock = options.clock ?? Date.now;
+    this.#sleep = options.sleep ?? defaultSleep;
+    this.#random = options.random ?? Math.random;
+  }
+
+  async acquire(lane: Lane): Promise<Grant> {
+    const startedAt = this.#clock();
+    const maxWaitMs = this.#options.maxWaitMs ?? 30_000;
+    let writes = 0;
+    let sleptMs = 0;
+    for (;;) {
+      const now = this.#clock();
+      const decision = decideAcquire(this.#known, lane, now, this.#policy);
+      if (decision.kind === 'wait') {
+        if (now + decision.waitMs - startedAt > maxWaitMs)
+          throw new RateLimitWaitExceededError(lane, now - startedAt);
+        // A little jitter so acquirers woken by the same expiry do not all collide.
+        const pause = decision.waitMs + Math.floor(this.#random() * 20);
+        await this.#sleep(pause);
+        sleptMs += pause;
+        continue;
+      }
+      writes++;
+      const written = await this.#write(this.#known, decision.next);
+      if (written) return { lane, grantedAt: now, waitedMs: now - startedAt, sleptMs, writes };
+    }
+  }
+
+  /** One conditional UpdateItem; false (with `#known` refreshed) when someone else wrote first. */
+  async #write(expected: BucketState | undefined, next: BucketState): Promise<boolean> {
+    const { partitionKey, spentAt, version } = rateLimitTableKeys;
+    try {
+      await this.#options.client.send(
+        new UpdateItemCommand({
+          TableName: this.#options.tableName,
+          Key: { [partitionKey]: { S: this.#bucketId } },
+          UpdateExpression: 'SET #spentAt = :spentAt, #version = :next',
+          ConditionExpression: expected ? '#version = :expected' : 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: {
+            '#spentAt': spentAt,
+            '#version': version,
+            ...(expected ? {} : { '#pk': partitionKey }),
+          },
+          ExpressionAttributeValues: {
+            ':spentAt': { L: next.spentAt.map((t) => ({ N: String(t) })) },
+            ':next': { N: String(next.version) },
+            ...(expected ? { ':expected': { N: String(expected.version) } } : {}),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      this.#known = next;
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      this.#known = error.Item ? stateOf(error.Item) : await this.#read();
+      return false;
+    }
+  }
+
+  /** Only where the failed write did not return the item (older DynamoDB emulators). */
+  async #read(): Promise<BucketState | undefined> {
+    const { Item } = await this.#options.client.send(
+      new GetItemCommand({
+        TableName: this.#options.tableName,
+        Key: { [rateLimitTableKeys.partitionKey]: { S: this.#bucketId } },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? stateOf(Item) : undefined;
+  }
+}
+
+function stateOf(item: Record<string, AttributeValue>): BucketState {
+  const spent = item[rateLimitTableKeys.spentAt]?.L ?? [];
+  return {
+    spentAt: spent.map((v) => Number(v.N)).filter(Number.isFinite),
+    version: Number(item[rateLimitTableKeys.version]?.N ?? 0),
+  };
+}

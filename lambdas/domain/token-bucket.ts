@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * The shared OpenPhone request budget: a token bucket whose tokens each come back one window after
+ * they were spent. Unlike a bucket that refills continuously (which lets `capacity + rate` requests
+ * through in one second), this never lets more than `limit` requests into any window of
+ * `windowMs`, which is what OpenPhone's gateway counts, while still allowing a burst of `limit`.
+ */
+
+/** Who is asking: an interactive send must never wait behind a history import. */
+export const lanes = ['interactive', 'campaign', 'import'] as const;
+export type Lane = (typeof lanes)[number];
+
+/** Grants one request to OpenPhone: resolves when the caller may send it. Every client call goes through one. */
+export interface RateLimiter {
+  acquire(lane: Lane): Promise<unknown>;
+}
+
+/** Attribute names of the rate-limit table: used by the CDK construct and the adapter. */
+export const rateLimitTableKeys = {
+  partitionKey: 'bucketId',
+  spentAt: 'spentAt',
+  version: 'version',
+} as const;
+
+export const tokenBucketPolicy = z
+  .object({
+    /** Requests allowed in any one window (OpenPhone: 10 per second per API key). */
+    limit: z.number().int().min(1).max(100).default(10),
+    /** Length of the window in ms; a little over a second absorbs clock skew and network jitter. */
+    windowMs: z.number().int().min(1).default(1050),
+    /**
+     * Tokens each lane leaves for higher lanes: a lane takes a token only while more than its
+     * reserve are free, so it gets at most `limit - reserve` per window. Interactive 0, campaign 2,
+     * import 3: an import saturating the bucket (7 per second) still leaves 3 tokens a window for
+     * interactive sends and campaigns; a campaign (8 per second) leaves 2 for interactive sends.
+     */
+    laneReserves: z
+      .object({
+        interactive: z.number().int().min(0),
+        campaign: z.number().int().min(0),
+        import: z.number().int().min(0),
+      })
+      .default({ interactive: 0, campaign: 2, import: 3 }),
+  })
+  .refine((p) => lanes.every((lane) => p.laneReserves[lane] < p.limit), {
+    message: 'every lane reserve must be below the limit, or that lane could never acquire',
+    path: ['laneReserves'],
+  });
+
+export type TokenBucketPolicy = z.infer<typeof tokenBucketPolicy>;
+export type TokenBucketPolicyInput = z.input<typeof tokenBucketPolicy>;
+
+export const defaultTokenBucketPolicy: TokenBucketPolicy = tokenBucketPolicy.parse({});
+
+/** What the table stores per API key: when the tokens still out were spent, and a write counter. */
+export interface BucketState {
+  /** Epoch ms of each token spent within the last window, ascending. */
+  readonly spentAt: readonly number[];
+  /** Incremented on every write; each write is conditional on the version it read. */
+  readonly version: number;
+}
+
+export type AcquireDecision =
+  | { readonly kind: 'granted'; readonly next: BucketState }
+  | { readonly kind: 'wait'; readonly waitMs: number; readonly available: number };
+
+/** Spend times still inside the window ending at `now`. */
+function liveSpends(state: BucketState | undefined, now: number, windowMs: number): number[] {
+  return (state?.spentAt ?? []).filter((t) => now - t < windowMs).sort((a, b) => a - b);
+}
+
+/** Tokens free at `now`: the limit minus the tokens spent within the last window. */
+export function availableTokens(
+  state: BucketState | undefined,
+  now: number,
+  policy: TokenBucketPolicy,
+): number {
+  return Math.max(0, policy.limit - liveSpends(state, now, policy.windowMs).length);
+}
+
+/**
+ * Whether `lane` may spend a token at `now` given the stored state; if so, the state to write
+ * (conditional on `state.version`), otherwise how long until enough tokens have come back.
+ */
+export function decideAcquire(
+  state: BucketState | undefined,
+  lane: Lane,
+  now: number,
+  policy: TokenBucketPolicy,
+): AcquireDecision {
+  const live = liveSpends(state, now, policy.windowMs);
+  const available = policy.limit - live.length;
+  const reserve = policy.laneReserves[lane];
+  if (available > reserve) {
+    return {
+      kind: 'granted',
+      next: { spentAt: [...live, now].sort((a, b) => a - b), version: (state?.version ?? 0) + 1 },
+    };
+  }
+  // The lane needs `reserve + 1` free tokens: wait for that many of the oldest spends to expire.
+  const mustExpire = reserve + 1 - available;
+  const expiringAt = live[mustExpire - 1]! + policy.windowMs;
+  return { kind: 'wait', waitMs: Math.max(1, expiringAt - now), available: Math.max(0, available) };
+}
