@@ -5,7 +5,9 @@ import { printTable, type BenchRow } from './report';
 
 async function main(): Promise<void> {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  console.log(`OpenPhone Bridge benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
+  console.log(
+    `OpenPhone Bridge benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`,
+  );
   const rows: BenchRow[] = [...(await benchIngest())];
   printTable(rows);
 }

@@ -26,7 +26,11 @@ function stubbedDynamo(): DynamoDBDocumentClient {
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     requestHandler: {
       handle: async () => ({
-        response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from('{}')]) },
+        response: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+          body: Readable.from([Buffer.from('{}')]),
+        },
       }),
     } as never,
   });
@@ -41,7 +45,22 @@ function samplePayloads(count: number): string[] {
       apiVersion: 'v3',
       createdAt: new Date().toISOString(),
       type: i % 3 === 0 ? 'call.completed' : 'message.received',
-      data: { object: { id: `AC${i}`, object: 'message', from: '+15555550123', to: ['+15555550100'], direction: 'incoming', text: 'x'.repeat(80 + (i % 200)), status: 'received', createdAt: new Date().toISOString(), phoneNumberId: 'PN1', conversationId: 'CN1', userId: 'US1', media: [] } },
+      data: {
+        object: {
+          id: `AC${i}`,
+          object: 'message',
+          from: '+15555550123',
+          to: ['+15555550100'],
+          direction: 'incoming',
+          text: 'x'.repeat(80 + (i % 200)),
+          status: 'received',
+          createdAt: new Date().toISOString(),
+          phoneNumberId: 'PN1',
+          conversationId: 'CN1',
+          userId: 'US1',
+          media: [],
+        },
+      },
     }),
   );
 }
@@ -70,7 +89,10 @@ async function handlerCpu(rows: BenchRow[], mode: StoreMode): Promise<void> {
   // "client stubbed": the put's input is marshalled as the document client would, then answered at once.
   const recordEventOnce =
     mode === 'client stubbed'
-      ? async (r: Parameters<EventRepository['recordEventOnce']>[0]) => (marshall(r, { removeUndefinedValues: true }), 'recorded' as const)
+      ? async (r: Parameters<EventRepository['recordEventOnce']>[0]) => (
+          marshall(r, { removeUndefinedValues: true }),
+          'recorded' as const
+        )
       : (r: Parameters<EventRepository['recordEventOnce']>[0]) => repository.recordEventOnce(r);
   const ingest = createIngestHandler({
     ports: { ...staticSigningKeys([legacyKey, standardKey]), recordEventOnce },
@@ -84,19 +106,30 @@ async function handlerCpu(rows: BenchRow[], mode: StoreMode): Promise<void> {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (scheme === 'legacy') {
         const ts = Date.now();
-        headers['openphone-signature'] = `hmac;1;${ts};${createHmac('sha256', Buffer.from(legacyKey, 'base64')).update(`${ts}.${body}`).digest('base64')}`;
+        headers['openphone-signature'] =
+          `hmac;1;${ts};${createHmac('sha256', Buffer.from(legacyKey, 'base64')).update(`${ts}.${body}`).digest('base64')}`;
       } else {
         const at = new Date();
-        Object.assign(headers, { 'webhook-id': `msg_${i}`, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(standardKey).sign(`msg_${i}`, at, body) });
+        Object.assign(headers, {
+          'webhook-id': `msg_${i}`,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(standardKey).sign(`msg_${i}`, at, body),
+        });
       }
-      return apiGatewayEvent({ method: 'POST', path: '/webhooks/openphone', headers, body: Buffer.from(body) });
+      return apiGatewayEvent({
+        method: 'POST',
+        path: '/webhooks/openphone',
+        headers,
+        body: Buffer.from(body),
+      });
     });
     // Warm up the JIT and the SDK's lazy paths before measuring.
     for (const e of events.slice(0, 200)) await ingest(e);
     const handlerMicros = await cpuMicrosAsync(async () => {
       for (const e of events) {
         const response = await ingest(e);
-        if (response.statusCode !== 202 && response.statusCode !== 200) throw new Error(`bench event refused: ${response.body}`);
+        if (response.statusCode !== 202 && response.statusCode !== 200)
+          throw new Error(`bench event refused: ${response.body}`);
       }
     });
     const key = Buffer.from(scheme === 'legacy' ? legacyKey : standardKey.slice(6), 'base64');
@@ -121,12 +154,26 @@ async function handlerCpu(rows: BenchRow[], mode: StoreMode): Promise<void> {
 function bundle(entry: string, name: string): Promise<string> {
   const outfile = path.join(outDir, name, 'index.js');
   // The same esbuild options as lib/bridge-function.ts gives NodejsFunction.
-  return build({ entryPoints: [entry], outfile, bundle: true, minify: true, sourcemap: true, platform: 'node', target: 'node22', format: 'cjs', logLevel: 'silent' }).then(() => outfile);
+  return build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    logLevel: 'silent',
+  }).then(() => outfile);
 }
 
 function coldLoadMillis(file: string, runs = 11): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  return median(Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))));
+  return median(
+    Array.from({ length: runs }, () =>
+      Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })),
+    ),
+  );
 }
 
 async function bundles(rows: BenchRow[]): Promise<void> {
@@ -136,7 +183,14 @@ async function bundles(rows: BenchRow[]): Promise<void> {
   const baselineLoad = coldLoadMillis(baseline);
   for (const handler of ['ingest', 'dispatch']) {
     const file = await bundle(path.join(root, 'lambdas/handlers', `${handler}.ts`), handler);
-    rows.push({ section: 'bundles', measure: `${handler} bundle size`, value: statSync(file).size / 1024, baseline: baselineSize, unit: 'KiB', baselineLabel: 'DynamoDB-client-only bundle' });
+    rows.push({
+      section: 'bundles',
+      measure: `${handler} bundle size`,
+      value: statSync(file).size / 1024,
+      baseline: baselineSize,
+      unit: 'KiB',
+      baselineLabel: 'DynamoDB-client-only bundle',
+    });
     rows.push({
       section: 'bundles',
       measure: `${handler} cold module load`,

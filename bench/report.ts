@@ -16,8 +16,16 @@ const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n
 export function printTable(rows: BenchRow[]): void {
   const lines = rows.map((r) => {
     const ratio = r.baseline === 0 ? NaN : r.value / r.baseline;
-    const met = r.aim === undefined ? '' : (r.higherIsBetter ? ratio >= r.aim : ratio <= r.aim) ? 'yes' : 'NO';
-    return [r.section, r.measure, `${fmt(r.value)} ${r.unit}`, `${fmt(r.baseline)} ${r.unit} (${r.baselineLabel})`, `${ratio.toFixed(2)}×`, r.aim === undefined ? '' : `${r.higherIsBetter ? '≥' : '≤'} ${r.aim}× ${met}`];
+    const met =
+      r.aim === undefined ? '' : (r.higherIsBetter ? ratio >= r.aim : ratio <= r.aim) ? 'yes' : 'NO';
+    return [
+      r.section,
+      r.measure,
+      `${fmt(r.value)} ${r.unit}`,
+      `${fmt(r.baseline)} ${r.unit} (${r.baselineLabel})`,
+      `${ratio.toFixed(2)}×`,
+      r.aim === undefined ? '' : `${r.higherIsBetter ? '≥' : '≤'} ${r.aim}× ${met}`,
+    ];
   });
   const header = ['section', 'measure', 'value', 'baseline', 'ratio', 'aim met'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
