@@ -1,4 +1,5 @@
 export interface LoggedRequest {
+  /** When the request arrived (and, if admitted, was counted by the rate limiter). */
   readonly at: number;
   readonly method: string;
   /** The route template, e.g. `GET /v1/messages/{id}`, or the raw path when none matched. */

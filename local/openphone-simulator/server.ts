@@ -84,9 +84,11 @@ export async function startOpenPhoneSimulator(
     const matched = matchRoute(method, url.pathname);
     const routeName = matched ? `${method} ${matched.route.template}` : `${method} ${url.pathname}`;
     const rawBody = await readBody(request);
+    // One instant per request: the rate limiter admits at it and the log records it.
+    const arrivedAt = clock();
     const finish = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       requestLog.record({
-        at: clock(),
+        at: arrivedAt,
         method,
         route: routeName,
         path: url.pathname,
@@ -112,7 +114,7 @@ export async function startOpenPhoneSimulator(
       );
       return;
     }
-    const admitted = limiter.tryAdmit(apiKey, clock());
+    const admitted = limiter.tryAdmit(apiKey, arrivedAt);
     if (admitted !== true) {
       const headers: Record<string, string> = sendRetryAfter
         ? { 'retry-after': String(Math.max(1, Math.ceil(admitted / 1000))) }
@@ -149,7 +151,7 @@ export async function startOpenPhoneSimulator(
       });
       if (result.dropConnection) {
         requestLog.record({
-          at: clock(),
+          at: arrivedAt,
           method,
           route: routeName,
           path: url.pathname,
@@ -184,7 +186,7 @@ export async function startOpenPhoneSimulator(
     requestLog,
     async stop() {
       unwire();
-      webhooks.stop();
+      await webhooks.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -209,7 +211,7 @@ function respond(
   headers: Record<string, string> = {},
 ): void {
   if (body === undefined) {
-    response.writeHead(status, headers);
+    response.writeHead(status, { 'content-length': 0, ...headers });
     response.end();
     return;
   }

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
 import { randomHex, type Random } from './prng';
 
@@ -86,6 +87,7 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private readonly stopping = new AbortController();
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly timeoutMs: number;
@@ -163,10 +165,13 @@ export class WebhookDispatcher {
     }
   }
 
-  stop(): void {
+  /** Cancels pending events and retries, aborts deliveries in flight, and waits for them to end. */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.stopping.abort();
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private deliver(
@@ -193,16 +198,18 @@ export class WebhookDispatcher {
 
   private async attempt(delivery: WebhookDelivery, key: string, body: string): Promise<void> {
     for (let attempt = 0; attempt <= this.retries && !this.stopped; attempt++) {
-      if (attempt > 0)
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** (attempt - 1)));
-      if (this.stopped) break;
+      if (attempt > 0) {
+        const backoff = this.retryDelayMs * 2 ** (attempt - 1);
+        const waited = await sleep(backoff, true, { signal: this.stopping.signal }).catch(() => false);
+        if (!waited) break;
+      }
       delivery.attempts++;
       try {
         const response = await fetch(delivery.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...this.signatureHeaders(delivery, key, body) },
           body,
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.timeoutMs)]),
         });
         await response.arrayBuffer().catch(() => undefined);
         delivery.statusCodes.push(response.status);

@@ -274,7 +274,9 @@ describe('simulated OpenPhone API', () => {
         `/v1/call-recordings/${call.id}`,
       );
       expect(recordings.body.data).toHaveLength(1);
-      expect((await fetch(recordings.body.data[0]!.url)).status).toBe(200);
+      const media = await fetch(recordings.body.data[0]!.url);
+      await media.arrayBuffer();
+      expect(media.status).toBe(200);
       expect((await callSimulator(sim, 'GET', `/v1/call-summaries/${call.id}`)).body).toMatchObject({
         data: { callId: call.id, status: 'completed' },
       });
