@@ -60,6 +60,8 @@ export class OpenPhoneApiError extends Error {
       readonly errors?: FieldError[];
       readonly description?: string;
       readonly title?: string;
+      /** The two middle digits of the code when they are not the usual 00 (01 for 5xx). */
+      readonly variant?: string;
     } = {},
   ) {
     super(message);
@@ -68,9 +70,10 @@ export class OpenPhoneApiError extends Error {
 
   body(): OpenPhoneErrorBody {
     const variant =
-      this.status >= 500 || (this.resource === 'contacts' && this.status !== 401 && this.status !== 404)
+      this.extra.variant ??
+      (this.status >= 500 || (this.resource === 'contacts' && this.status !== 401 && this.status !== 404)
         ? '01'
-        : '00';
+        : '00');
     return {
       message: this.message,
       code: `${resourceCodes[this.resource]}${variant}${this.status}`,

@@ -149,6 +149,7 @@ function sendMessage(context: RouteContext): RouteResult {
     throw new OpenPhoneApiError(403, 'messages', 'You are forbidden to access the message', {
       title: 'Not Phone Number User',
       description: 'Not Phone Number User',
+      variant: '02',
     });
   }
   const to = body.to[0]!;

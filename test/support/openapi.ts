@@ -189,6 +189,17 @@ function pointer(document: OpenApiDocument, ref: string): unknown {
     .reduce<unknown>((node, key) => (node as JsonObject | undefined)?.[key], document);
 }
 
+/** Keywords ajv must not see: OpenAPI-only ones, annotations some documents get wrong, nested ids. */
+const annotationsToDrop = new Set([
+  '$id',
+  'example',
+  'examples',
+  'nullable',
+  'discriminator',
+  'xml',
+  'externalDocs',
+]);
+
 /**
  * An OpenAPI schema as plain JSON Schema for ajv: local $refs inlined, 3.0 `nullable`
  * turned into a null alternative, nested `$id`s dropped so a schema can be compiled twice.
@@ -203,8 +214,7 @@ function toJsonSchema(document: OpenApiDocument, schema: unknown, seen: string[]
   }
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === '$id' || key === 'example' || key === 'nullable' || key === 'discriminator' || key === 'xml')
-      continue;
+    if (annotationsToDrop.has(key)) continue;
     out[key] =
       key === 'properties' || key === 'patternProperties' || key === '$defs' || key === 'definitions'
         ? Object.fromEntries(
