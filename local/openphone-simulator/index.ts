@@ -20,3 +20,12 @@ export {
 } from './webhooks';
 export { routes, type Route } from './routes';
 export type { OpenPhoneErrorBody } from './errors';
+export type {
+  ActivityRecord,
+  CallRecord,
+  ContactRecord,
+  ConversationRecord,
+  MessageRecord,
+  PhoneNumberRecord,
+  UserRecord,
+} from './resources';

@@ -1,9 +1,15 @@
-import { routes, startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
-import type { CallRecord, MessageRecord } from '../../local/openphone-simulator/resources';
+import {
+  routes,
+  startOpenPhoneSimulator,
+  type CallRecord,
+  type MessageRecord,
+  type OpenPhoneSimulator,
+} from '../../local/openphone-simulator';
 import {
   createOpenApiValidator,
   loadOpenApiDocument,
   openApiDocumentPath,
+  pathParamsOf,
   type HttpMethod,
   type OpenApiValidator,
 } from '../support/openapi';
@@ -322,7 +328,7 @@ if (!document) {
           expect(
             validator.validateRequest(c.method, c.template, {
               query: new URLSearchParams(search),
-              pathParams: pathParams(c.template, pathname!),
+              pathParams: pathParamsOf(c.template, pathname!),
               body,
             }),
           ).toEqual({ valid: true });
@@ -409,6 +415,15 @@ if (!document) {
         expect(!result.valid && result.errors.join('\n')).toMatch(/maxResults/);
       });
 
+      it('checks a request given as the URL a client would call', () => {
+        const good = `https://api.openphone.com/v1/messages/${ids.message.id}`;
+        expect(validator.validateRequestUrl('GET', good)).toEqual({ valid: true });
+        expect(validator.validateRequestUrl('GET', 'https://api.openphone.com/v1/messages/XX1').valid).toBe(
+          false,
+        );
+        expect(validator.validateRequestUrl('GET', 'https://api.openphone.com/v1/nowhere').valid).toBe(false);
+      });
+
       it('accepts participants written as participants[]', () => {
         expect(
           validator.validateRequest('GET', '/v1/calls', {
@@ -429,11 +444,4 @@ if (!document) {
       });
     });
   });
-}
-
-function pathParams(template: string, concretePath: string): Record<string, string> {
-  const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  const pattern = new RegExp(`^${template.replace(/\{\w+\}/g, '([^/]+)')}$`);
-  const values = pattern.exec(concretePath)?.slice(1) ?? [];
-  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(values[i]!)]));
 }

@@ -40,6 +40,8 @@ export interface OpenApiValidator {
   validateResponse(method: HttpMethod, pathTemplate: string, status: number, body: unknown): ValidationResult;
   /** Checks query, path parameters and JSON body of a request against the operation. */
   validateRequest(method: HttpMethod, pathTemplate: string, request: RequestToValidate): ValidationResult;
+  /** The same for a request as a client sends it: method, full URL (any host), parsed JSON body. */
+  validateRequestUrl(method: HttpMethod, url: string | URL, body?: unknown): ValidationResult;
 }
 
 /** The document when it is present beside the repository, otherwise undefined (tests skip). */
@@ -103,6 +105,17 @@ export function createOpenApiValidator(document: OpenApiDocument): OpenApiValida
       return validate(body) ? { valid: true } : invalid(describe(validate.errors));
     },
 
+    validateRequestUrl(method, url, body) {
+      const parsed = new URL(url);
+      const template = this.templateOf(method, parsed.pathname);
+      if (!template) return invalid([`${method} ${parsed.pathname} matches no operation of the document`]);
+      return this.validateRequest(method, template, {
+        query: parsed.searchParams,
+        pathParams: pathParamsOf(template, parsed.pathname),
+        body,
+      });
+    },
+
     validateRequest(method, pathTemplate, request) {
       const operation = operationOf(method, pathTemplate);
       const errors: string[] = [];
@@ -138,6 +151,14 @@ export function createOpenApiValidator(document: OpenApiDocument): OpenApiValida
       return errors.length === 0 ? { valid: true } : invalid(errors);
     },
   };
+}
+
+/** `{ id: 'AC1' }` for template `/v1/messages/{id}` and path `/v1/messages/AC1`. */
+export function pathParamsOf(template: string, concretePath: string): Record<string, string> {
+  const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const values =
+    new RegExp(`^${template.replace(/\{\w+\}/g, '([^/]+)')}$`).exec(concretePath)?.slice(1) ?? [];
+  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
 }
 
 function newAjv(coerce: boolean): Ajv2020 {
