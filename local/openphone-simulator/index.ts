@@ -1,0 +1,31 @@
+export { startOpenPhoneSimulator, type OpenPhoneSimulator, type OpenPhoneSimulatorOptions } from './server';
+export {
+  SimulatedWorkspace,
+  defaultWorkspaceSize,
+  type WorkspaceSize,
+  type WorkspaceActivity,
+  type InboundMessageOptions,
+  type InboundCallOptions,
+} from './workspace';
+export { FaultSwitches } from './faults';
+export { RequestLog, type SimulatorStats, type LoggedRequest } from './request-log';
+export {
+  WebhookDispatcher,
+  legacySignatureHeader,
+  type SigningScheme,
+  type WebhookTargetOptions,
+  type WebhookDeliveryOptions,
+  type WebhookDelivery,
+  type WebhookSubscription,
+} from './webhooks';
+export { routes, type Route } from './routes';
+export type { OpenPhoneErrorBody } from './errors';
+export type {
+  ActivityRecord,
+  CallRecord,
+  ContactRecord,
+  ConversationRecord,
+  MessageRecord,
+  PhoneNumberRecord,
+  UserRecord,
+} from './resources';
