@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
 import {
+  activityListAttributes,
   crmKeys,
   crmTableKeys,
   conversationPartition,
@@ -18,6 +19,7 @@ import {
 import {
   activityIndexKeys,
   aspectAttributes,
+  extraTimelineKeys,
   aspectNamesOf,
   newerAspects,
   statusRank,
@@ -112,6 +114,15 @@ const isTransactionConflict = (error: unknown) => {
     )
   );
 };
+
+const timelineEntryEntity = 'timeline-entry';
+
+/** The attributes the indexes project, so a resolved timeline entry reads like any other list item. */
+function listViewOf(item: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!item) return undefined;
+  const listed = new Set<string>(activityListAttributes);
+  return Object.fromEntries(Object.entries(item).filter(([name]) => listed.has(name)));
+}
 
 /** Attributes of items that are keys or bookkeeping, not part of a record. */
 const storageAttributes = new Set<string>([
@@ -219,6 +230,7 @@ export class CrmRepository {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
         await this.writeActivity(update, eventTime, aspects);
+        await this.writeTimelineEntries(update);
         const staleAspects = all.filter((a) => !aspects.includes(a));
         return {
           outcome: staleAspects.length === 0 ? 'applied' : aspects.length === 0 ? 'stale' : 'partly-stale',
@@ -231,6 +243,7 @@ export class CrmRepository {
       const stored = await this.getItem(crmKeys.activity(update.activityId));
       aspects = newerAspects(update, eventTime, stored).filter((a) => aspects.includes(a));
       if (aspects.length === 0 && stored && !this.addsFacts(update, stored)) {
+        await this.writeTimelineEntries(update);
         return { outcome: 'stale', appliedAspects: [], staleAspects: all };
       }
     }
@@ -298,6 +311,25 @@ export class CrmRepository {
     );
   }
 
+  /** Idempotent puts: a group message's entry in each other contact's timeline. */
+  private async writeTimelineEntries(update: ActivityUpdate): Promise<void> {
+    await Promise.all(
+      extraTimelineKeys(update.activityId, update.facts).map(({ phoneNumber, ...indexKeys }) =>
+        this.documentClient.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...crmKeys.timelineEntry(update.activityId, phoneNumber),
+              entity: timelineEntryEntity,
+              activityId: update.activityId,
+              ...indexKeys,
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
   async getActivity(activityId: string): Promise<ActivityRecord | undefined> {
     const item = await this.getItem(crmKeys.activity(activityId));
     return item ? activityRecordOf(item) : undefined;
@@ -346,11 +378,26 @@ export class CrmRepository {
       }),
     );
     return {
-      items: (result.Items ?? []).map(activityRecordOf),
+      items: await this.withTimelineEntriesResolved(result.Items ?? []),
       ...(result.LastEvaluatedKey
         ? { cursor: encodeCursor(partition, result.LastEvaluatedKey as LastKey) }
         : {}),
     };
+  }
+
+  /** Replaces timeline entry items by the activities they point at, keeping the page's order. */
+  private async withTimelineEntriesResolved(items: Record<string, unknown>[]): Promise<ActivityRecord[]> {
+    const entryIds = items.filter((i) => i.entity === timelineEntryEntity).map((i) => i.activityId as string);
+    const resolved = new Map<string, Record<string, unknown>>();
+    for (const item of await this.batchGet(entryIds.map((id) => crmKeys.activity(id)))) {
+      resolved.set(item.activityId as string, item);
+    }
+    return items
+      .map((item) =>
+        item.entity === timelineEntryEntity ? listViewOf(resolved.get(item.activityId as string)) : item,
+      )
+      .filter((item): item is Record<string, unknown> => item !== undefined)
+      .map(activityRecordOf);
   }
 
   // ---- contacts --------------------------------------------------------------------------------
@@ -468,22 +515,9 @@ export class CrmRepository {
     const links = await this.queryPartition(numberPartition(phoneNumber), crmKeys.contactPhoneLinkPrefix);
     const contactIds = links.map((link) => link.contactId as string);
     if (contactIds.length === 0) return [];
-    const contacts: ContactRecord[] = [];
-    for (let i = 0; i < contactIds.length; i += 100) {
-      let keys: Record<string, unknown>[] = contactIds
-        .slice(i, i + 100)
-        .map((id) => ({ ...crmKeys.contact(id) }));
-      while (keys.length) {
-        const result = await this.documentClient.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          contacts.push(withoutStorageAttributes(item) as unknown as ContactRecord);
-        }
-        keys =
-          (result.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
-    }
+    const contacts = (await this.batchGet(contactIds.map((id) => crmKeys.contact(id)))).map(
+      (item) => withoutStorageAttributes(item) as unknown as ContactRecord,
+    );
     return contacts
       .filter((c) => options.includeDeleted || !c.deleted)
       .sort((a, b) => a.contactId.localeCompare(b.contactId));
@@ -674,6 +708,25 @@ export class CrmRepository {
       new GetCommand({ TableName: this.tableName, Key: { ...key }, ConsistentRead: true }),
     );
     return result.Item;
+  }
+
+  /** Strongly consistent BatchGetItem in chunks of 100, retrying unprocessed keys. */
+  private async batchGet(keys: ItemKey[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] = keys.slice(i, i + 100).map((key) => ({ ...key }));
+      while (pending.length) {
+        const result = await this.documentClient.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        items.push(...(result.Responses?.[this.tableName] ?? []));
+        pending =
+          (result.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return items;
   }
 
   private async queryPartition(partition: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {

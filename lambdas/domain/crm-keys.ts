@@ -5,6 +5,7 @@
  * | item                      | pk                  | sk                                  |
  * |---------------------------|---------------------|-------------------------------------|
  * | activity (message, call)  | `ACTIVITY#<AC id>`  | `ACTIVITY`                          |
+ * | timeline entry (group)    | `ACTIVITY#<AC id>`  | `TIMELINE#<e164>`                   |
  * | contact                   | `CONTACT#<id>`      | `CONTACT`                           |
  * | contact ↔ phone link      | `NUMBER#<e164>`     | `CONTACT#<id>`                      |
  * | suppression, per reason   | `NUMBER#<e164>`     | `SUPPRESSION#<opt-out or bounce>`   |
@@ -12,7 +13,8 @@
  * | delivery health (bounces) | `NUMBER#<e164>`     | `DELIVERY`                          |
  *
  * Indexes (both sparse, newest first by `<createdAt>#<activity id>`):
- * - `byContactNumber`: `timelinePk` = `NUMBER#<e164>` of the activity's contact number.
+ * - `byContactNumber`: `timelinePk` = `NUMBER#<e164>` of the activity's first contact number; a
+ *   group message's other contacts get a timeline entry item each, pointing at the activity.
  * - `byConversation`: `conversationPk` = `CONVERSATION#<CN id>`.
  */
 export const crmTableKeys = {
@@ -54,6 +56,7 @@ export const activityListAttributes = [
   'voicemail',
   'summary',
   'nextSteps',
+  'sources',
 ] as const;
 
 export interface ItemKey {
@@ -66,6 +69,10 @@ export const conversationPartition = (conversationId: string) => `CONVERSATION#$
 
 export const crmKeys = {
   activity: (activityId: string): ItemKey => ({ pk: `ACTIVITY#${activityId}`, sk: 'ACTIVITY' }),
+  timelineEntry: (activityId: string, phoneNumber: string): ItemKey => ({
+    pk: `ACTIVITY#${activityId}`,
+    sk: `TIMELINE#${phoneNumber}`,
+  }),
   contact: (contactId: string): ItemKey => ({ pk: `CONTACT#${contactId}`, sk: 'CONTACT' }),
   contactPhoneLink: (phoneNumber: string, contactId: string): ItemKey => ({
     pk: numberPartition(phoneNumber),

@@ -418,6 +418,21 @@ export function activityIndexKeys(activityId: string, facts: ActivityFacts): Rec
   };
 }
 
+/**
+ * Timeline keys of a group message's other contacts (the activity item itself carries the
+ * first): one timeline entry item each, so every member's timeline lists the message.
+ */
+export function extraTimelineKeys(
+  activityId: string,
+  facts: ActivityFacts,
+): { phoneNumber: string; timelinePk: string; timelineSk: string }[] {
+  if (!facts.createdAt || !facts.contactNumbers) return [];
+  const order = activityOrderKey(facts.createdAt, activityId);
+  return facts.contactNumbers
+    .slice(1)
+    .map((phoneNumber) => ({ phoneNumber, timelinePk: numberPartition(phoneNumber), timelineSk: order }));
+}
+
 // ---- the stored record ---------------------------------------------------------------------------
 
 /** An activity as the CRM holds it. */

@@ -24,7 +24,8 @@ let repository: CrmRepository;
 beforeAll(async () => {
   const names = await createBridgeTables();
   repository = new CrmRepository(localDocumentClient(), tableNamed(names, 'CrmTable'));
-});
+  // Synthesizing the stack for the table schema can take long on a loaded machine.
+}, 120_000);
 
 async function apply(...changes: ActivityChange[]) {
   const results = [];
@@ -339,6 +340,28 @@ describe('timelines and conversations', () => {
     expect(page.items.map((a) => a.activityId)).toEqual([...ids].reverse());
     expect(page.items[0]).toMatchObject({ text: 'message 3', conversationId: 'CNtimeline3' });
     expect(page.cursor).toBeUndefined();
+  });
+
+  it('lists a group message in every recipient’s timeline', async () => {
+    const [first, second] = ['+15557770005', '+15557770006'];
+    const id = freshId();
+    await apply(
+      changeFromWebhook(
+        legacyEvent(
+          'message.delivered',
+          outgoingMessageObject({ id, to: [second, first], status: 'delivered', text: 'Team update' }),
+          '2026-11-20T10:00:03.000Z',
+        ),
+      ),
+    );
+    const [firstPage, secondPage] = [await repository.timeline(first), await repository.timeline(second)];
+    expect(firstPage.items.map((a) => a.activityId)).toEqual([id]);
+    expect(secondPage.items).toEqual(firstPage.items);
+    expect(secondPage.items[0]).toMatchObject({
+      text: 'Team update',
+      status: 'delivered',
+      sources: ['webhook'],
+    });
   });
 
   it('refuses a cursor from another contact’s timeline', async () => {

@@ -16,7 +16,8 @@ let repository: CrmRepository;
 beforeAll(async () => {
   const names = await createBridgeTables();
   repository = new CrmRepository(localDocumentClient(), tableNamed(names, 'CrmTable'));
-});
+  // Synthesizing the stack for the table schema can take long on a loaded machine.
+}, 120_000);
 
 let counter = 0;
 /** A fresh US number per test, so tests sharing the table never share a number. */

@@ -3,6 +3,7 @@ import {
   activityIndexKeys,
   consentChangeOf,
   deliveryOutcomesOf,
+  extraTimelineKeys,
   isNewerAspect,
   isTerminalStatus,
   newerAspects,
@@ -272,6 +273,23 @@ describe('index keys', () => {
 
   it('has none until the facts are known (a summary before its call)', () => {
     expect(activityIndexKeys(callId, { kind: 'call' })).toEqual({});
+    expect(extraTimelineKeys(callId, { kind: 'call' })).toEqual([]);
+  });
+
+  it('gives a group message’s other recipients a timeline entry each', () => {
+    const change = changeFromWebhook(
+      legacyEvent('message.delivered', outgoingMessageObject({ to: ['+15550000003', contactNumber] }), at),
+    );
+    expect(activityIndexKeys(change.update.activityId, change.update.facts).timelinePk).toBe(
+      'NUMBER#+15550000003',
+    );
+    expect(extraTimelineKeys(change.update.activityId, change.update.facts)).toEqual([
+      {
+        phoneNumber: contactNumber,
+        timelinePk: `NUMBER#${contactNumber}`,
+        timelineSk: '2026-11-20T10:00:00.000Z#ACmsgout001',
+      },
+    ]);
   });
 });
 
