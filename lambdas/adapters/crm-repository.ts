@@ -153,9 +153,9 @@ function activityRecordOf(item: Record<string, unknown>): ActivityRecord {
 class UpdateExpressionBuilder {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, unknown> = {};
-  readonly sets: string[] = [];
-  readonly adds: string[] = [];
   readonly conditions: string[] = [];
+  private readonly sets: string[] = [];
+  private readonly adds: string[] = [];
   private count = 0;
 
   name(attribute: string): string {
@@ -172,8 +172,11 @@ class UpdateExpressionBuilder {
     return placeholder;
   }
 
-  set(attribute: string, value: unknown): void {
-    this.sets.push(`${this.name(attribute)} = ${this.value(value)}`);
+  /** SET attribute = value; returns both placeholders for use in the condition. */
+  set(attribute: string, value: unknown): { name: string; value: string } {
+    const placeholders = { name: this.name(attribute), value: this.value(value) };
+    this.sets.push(`${placeholders.name} = ${placeholders.value}`);
+    return placeholders;
   }
 
   setIfAbsent(attribute: string, value: unknown): void {
@@ -281,9 +284,7 @@ export class CrmRepository {
       for (const [name, value] of Object.entries(aspectAttributes(aspect, update, kind))) {
         expression.set(name, value);
       }
-      const at = expression.name(`${aspect}At`);
-      const time = expression.value(eventTime);
-      expression.sets.push(`${at} = ${time}`);
+      const { name: at, value: time } = expression.set(`${aspect}At`, eventTime);
       if (aspect === 'status') {
         const rankName = expression.name('statusRank');
         const statusName = expression.name('status');

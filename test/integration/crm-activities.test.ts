@@ -208,7 +208,7 @@ describe('out-of-order and repeated call events', () => {
           expect(withoutId(await recordOf(callId))).toEqual(expected);
         },
       ),
-      { numRuns: 15 },
+      { numRuns: 10 },
     );
   });
 
