@@ -1,6 +1,7 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { activityListAttributes, crmTableKeys } from '../../lambdas/domain/crm-keys';
 import { CrmStore } from '../../lib/crm-store';
 import { synthBridgeStack } from '../../local/synth';
@@ -93,6 +94,13 @@ describe('CrmStore', () => {
         ]),
       },
     });
+  });
+
+  it('passes the AwsSolutions checks (synth fails on any finding)', () => {
+    const app = new App();
+    new CrmStore(new Stack(app, 'Nagged'), 'Crm');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
   });
 
   it('is part of the bridge stack', () => {
