@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { BridgeSecrets } from './bridge-secrets';
+import { CrmStore } from './crm-store';
 import { EventQueues } from './event-queues';
 import { EventStore } from './event-store';
 import { RateLimitStore } from './rate-limit-store';
@@ -19,6 +20,7 @@ export class BridgeStack extends Stack {
   readonly secrets: BridgeSecrets;
   readonly ingest: WebhookIngest;
   readonly rateLimit: RateLimitStore;
+  readonly crm: CrmStore;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -41,6 +43,7 @@ export class BridgeStack extends Stack {
       maxWebhookBodyBytes: config.maxWebhookBodyBytes,
       logRetention,
     });
+    this.crm = new CrmStore(this, 'CrmStore', { removalPolicy: RemovalPolicy.RETAIN });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingest.webhookUrl,
@@ -49,5 +52,6 @@ export class BridgeStack extends Stack {
     new CfnOutput(this, 'SigningKeysSecretArn', { value: this.secrets.signingKeys.secretArn });
     new CfnOutput(this, 'ApiKeySecretArn', { value: this.secrets.apiKey.secretArn });
     new CfnOutput(this, 'EventsTableName', { value: this.events.table.tableName });
+    new CfnOutput(this, 'CrmTableName', { value: this.crm.table.tableName });
   }
 }

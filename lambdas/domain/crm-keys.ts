@@ -1,0 +1,102 @@
+/**
+ * The CRM table's single-table layout: attribute and index names (read by the CDK construct and
+ * the repository) and the key of every item kind.
+ *
+ * | item                      | pk                  | sk                                  |
+ * |---------------------------|---------------------|-------------------------------------|
+ * | activity (message, call)  | `ACTIVITY#<AC id>`  | `ACTIVITY`                          |
+ * | timeline entry (group)    | `ACTIVITY#<AC id>`  | `TIMELINE#<e164>`                   |
+ * | contact                   | `CONTACT#<id>`      | `CONTACT`                           |
+ * | contact ↔ phone link      | `NUMBER#<e164>`     | `CONTACT#<id>`                      |
+ * | suppression, per reason   | `NUMBER#<e164>`     | `SUPPRESSION#<opt-out or bounce>`   |
+ * | suppression audit entry   | `NUMBER#<e164>`     | `AUDIT#<at>#<reason>#<action>#<ref>`|
+ * | delivery health (bounces) | `NUMBER#<e164>`     | `DELIVERY`                          |
+ *
+ * Indexes (both sparse, newest first by `<createdAt>#<activity id>`):
+ * - `byContactNumber`: `timelinePk` = `NUMBER#<e164>` of the activity's first contact number; a
+ *   group message's other contacts get a timeline entry item each, pointing at the activity.
+ * - `byConversation`: `conversationPk` = `CONVERSATION#<CN id>`.
+ */
+export const crmTableKeys = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timelineIndex: 'byContactNumber',
+  timelinePartitionKey: 'timelinePk',
+  timelineSortKey: 'timelineSk',
+  conversationIndex: 'byConversation',
+  conversationPartitionKey: 'conversationPk',
+  conversationSortKey: 'conversationSk',
+} as const;
+
+/**
+ * Activity attributes the two indexes carry: everything but the transcript, which can be large and
+ * is read with the activity itself.
+ */
+export const activityListAttributes = [
+  'entity',
+  'activityId',
+  'kind',
+  'direction',
+  'from',
+  'to',
+  'participants',
+  'contactNumbers',
+  'conversationId',
+  'userId',
+  'phoneNumberId',
+  'createdAt',
+  'text',
+  'media',
+  'answeredAt',
+  'completedAt',
+  'durationSeconds',
+  'status',
+  'statusAt',
+  'recordings',
+  'voicemail',
+  'summary',
+  'nextSteps',
+  'sources',
+] as const;
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export const numberPartition = (phoneNumber: string) => `NUMBER#${phoneNumber}`;
+export const conversationPartition = (conversationId: string) => `CONVERSATION#${conversationId}`;
+
+export const crmKeys = {
+  activity: (activityId: string): ItemKey => ({ pk: `ACTIVITY#${activityId}`, sk: 'ACTIVITY' }),
+  timelineEntry: (activityId: string, phoneNumber: string): ItemKey => ({
+    pk: `ACTIVITY#${activityId}`,
+    sk: `TIMELINE#${phoneNumber}`,
+  }),
+  contact: (contactId: string): ItemKey => ({ pk: `CONTACT#${contactId}`, sk: 'CONTACT' }),
+  contactPhoneLink: (phoneNumber: string, contactId: string): ItemKey => ({
+    pk: numberPartition(phoneNumber),
+    sk: `CONTACT#${contactId}`,
+  }),
+  contactPhoneLinkPrefix: 'CONTACT#',
+  suppression: (phoneNumber: string, reason: string): ItemKey => ({
+    pk: numberPartition(phoneNumber),
+    sk: `SUPPRESSION#${reason}`,
+  }),
+  suppressionPrefix: 'SUPPRESSION#',
+  suppressionAudit: (
+    phoneNumber: string,
+    at: string,
+    reason: string,
+    action: string,
+    reference: string,
+  ): ItemKey => ({
+    pk: numberPartition(phoneNumber),
+    sk: `AUDIT#${at}#${reason}#${action}#${reference}`,
+  }),
+  suppressionAuditPrefix: 'AUDIT#',
+  deliveryHealth: (phoneNumber: string): ItemKey => ({ pk: numberPartition(phoneNumber), sk: 'DELIVERY' }),
+} as const;
+
+/** Sort key of an activity in both indexes: creation time, then id so equal times stay distinct. */
+export const activityOrderKey = (createdAt: string, activityId: string) => `${createdAt}#${activityId}`;

@@ -1,0 +1,64 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { activityListAttributes, crmTableKeys } from '../lambdas/domain/crm-keys';
+
+export interface CrmStoreProps {
+  /** What happens to the table when the stack is deleted. @default RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The CRM table (single-table design, see lambdas/domain/crm-keys.ts): activities, contacts and
+ * their phone links, suppressions with their audit trail, and per-recipient delivery health.
+ * Two sparse indexes: a contact number's timeline and a conversation's activities, newest first.
+ */
+export class CrmStore extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: CrmStoreProps = {}) {
+    super(scope, id);
+    this.table = new Table(this, 'CrmTable', {
+      partitionKey: { name: crmTableKeys.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: crmTableKeys.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: crmTableKeys.timelineIndex,
+      partitionKey: { name: crmTableKeys.timelinePartitionKey, type: AttributeType.STRING },
+      sortKey: { name: crmTableKeys.timelineSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...activityListAttributes],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: crmTableKeys.conversationIndex,
+      partitionKey: { name: crmTableKeys.conversationPartitionKey, type: AttributeType.STRING },
+      sortKey: { name: crmTableKeys.conversationSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...activityListAttributes],
+    });
+  }
+
+  /** Reads: items, timelines, conversations, suppression checks. */
+  grantReadData(grantee: IGrantable): Grant {
+    return this.table.grantReadData(grantee);
+  }
+
+  /** What the processors and the import need: reads plus conditional updates and transactions. */
+  grantReadWriteData(grantee: IGrantable): Grant {
+    return this.table.grantReadWriteData(grantee);
+  }
+
+  /** The campaign sender's need: is a number suppressed (GetItem/Query on the table, no indexes). */
+  grantSuppressionRead(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/** Small builders of OpenPhone payloads, shaped like the documented webhooks and REST objects. */
+
+export const line = { id: 'PNline0001', number: '+15550001111' };
+export const contactNumber = '+15552223333';
+export const userId = 'USuser0001';
+export const conversationId = 'CNconv0001';
+
+type Json = Record<string, unknown>;
+
+let eventCounter = 0;
+
+export function legacyEvent(type: string, object: Json, createdAt: string, overrides: Json = {}): Json {
+  eventCounter += 1;
+  return {
+    id: `EVlegacy${eventCounter}`,
+    object: 'event',
+    apiVersion: 'v3',
+    createdAt,
+    type,
+    data: { object },
+    ...overrides,
+  };
+}
+
+export function standardEvent(type: string, resource: Json, timestamp: string, context: Json = {}): Json {
+  eventCounter += 1;
+  return {
+    id: `msg_${eventCounter}`,
+    type,
+    timestamp,
+    data: { resource, context, links: { self: `https://api.openphone.com/v1/x/${String(resource.id)}` } },
+  };
+}
+
+export function messageObject(overrides: Json = {}): Json {
+  return {
+    id: 'ACmsg0001',
+    object: 'message',
+    from: contactNumber,
+    to: [line.number],
+    direction: 'incoming',
+    text: 'Hello there',
+    status: 'received',
+    media: [{ url: 'https://storage.openphone.example/m1.jpg', type: 'image/jpeg' }],
+    createdAt: '2026-11-20T10:00:00.000Z',
+    userId: null,
+    phoneNumberId: line.id,
+    conversationId,
+    ...overrides,
+  };
+}
+
+export function outgoingMessageObject(overrides: Json = {}): Json {
+  return messageObject({
+    id: 'ACmsgout001',
+    from: line.number,
+    to: [contactNumber],
+    direction: 'outgoing',
+    text: 'Your order shipped',
+    status: 'sent',
+    media: [],
+    userId,
+    ...overrides,
+  });
+}
+
+export const callId = 'ACcall0001';
+
+export function callObject(overrides: Json = {}): Json {
+  return {
+    id: callId,
+    object: 'call',
+    from: contactNumber,
+    to: line.number,
+    direction: 'incoming',
+    status: 'ringing',
+    createdAt: '2026-11-20T11:00:00.000Z',
+    answeredAt: null,
+    completedAt: null,
+    conversationId,
+    phoneNumberId: line.id,
+    userId,
+    media: [],
+    voicemail: null,
+    ...overrides,
+  };
+}
+
+export const completedCall = (overrides: Json = {}) =>
+  callObject({
+    status: 'completed',
+    answeredAt: '2026-11-20T11:00:05.000Z',
+    completedAt: '2026-11-20T11:04:05.000Z',
+    ...overrides,
+  });
+
+export const recording = {
+  url: 'https://storage.openphone.example/rec1.mp3',
+  type: 'audio/mpeg',
+  duration: 240,
+};
+
+export function summaryObject(overrides: Json = {}): Json {
+  return {
+    callId,
+    object: 'callSummary',
+    summary: ['The customer asked about delivery times.'],
+    nextSteps: ['Send the tracking link.'],
+    status: 'completed',
+    ...overrides,
+  };
+}
+
+export function transcriptObject(overrides: Json = {}): Json {
+  return {
+    callId,
+    object: 'callTranscript',
+    createdAt: '2026-11-20T11:06:00.000Z',
+    dialogue: [
+      { start: 0.5, end: 3.25, content: 'Hi, where is my order?', identifier: contactNumber, userId: null },
+      { start: 3.5, end: 6, content: 'Let me check.', identifier: line.number, userId },
+    ],
+    duration: 240,
+    status: 'completed',
+    ...overrides,
+  };
+}
+
+export function contactObject(overrides: Json = {}): Json {
+  return {
+    id: 'CTcontact01',
+    object: 'contact',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    company: 'Analytical Engines',
+    role: 'Founder',
+    emails: [{ name: 'work', value: 'ada@example.com', id: 'e1' }],
+    phoneNumbers: [{ name: 'mobile', value: contactNumber, id: 'p1' }],
+    customFields: [{ name: 'Tier', key: 'tier', id: 'cf1', type: 'string', value: 'gold' }],
+    createdAt: '2026-11-01T09:00:00.000Z',
+    updatedAt: '2026-11-10T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A message as GET /v1/messages lists it: no conversation id, no media. */
+export function apiMessage(overrides: Json = {}): Json {
+  return {
+    id: 'ACmsg0001',
+    to: [line.number],
+    from: contactNumber,
+    text: 'Hello there',
+    phoneNumberId: line.id,
+    direction: 'incoming',
+    userId: null,
+    status: 'received',
+    createdAt: '2026-11-20T10:00:00Z',
+    updatedAt: '2026-11-20T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/** A call as GET /v1/calls lists it: participants instead of from/to. */
+export function apiCall(overrides: Json = {}): Json {
+  return {
+    id: callId,
+    answeredAt: '2026-11-20T11:00:05Z',
+    answeredBy: userId,
+    initiatedBy: null,
+    direction: 'incoming',
+    status: 'completed',
+    completedAt: '2026-11-20T11:04:05Z',
+    createdAt: '2026-11-20T11:00:00Z',
+    duration: 245,
+    forwardedFrom: null,
+    forwardedTo: null,
+    phoneNumberId: line.id,
+    participants: [contactNumber, line.number],
+    updatedAt: '2026-11-20T11:04:06Z',
+    userId,
+    ...overrides,
+  };
+}
