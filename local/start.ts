@@ -1,9 +1,11 @@
 // `npm start`: the local replica of the bridge. PORT (default 3000), LOCAL_SIGNING_KEYS (comma-separated;
-// fresh keys when unset), LOCAL_DYNAMODB_PATH (a folder to keep DynamoDB Local's data; in memory when unset).
+// fresh keys when unset), LOCAL_DYNAMODB_PATH (a folder to keep DynamoDB Local's data; in memory when unset),
+// OPENPHONE_API_KEY (use the real OpenPhone API; the simulator otherwise), LOCAL_INBOUND_EVERY_MS.
 // Metrics are CloudWatch EMF lines: noise on a terminal.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 import { javaMissingMessage } from './dynamodb-local';
+import { startOpenPhoneTarget } from './openphone-target';
 import { startLocalReplica } from './replica';
 
 async function main(): Promise<void> {
@@ -23,9 +25,22 @@ async function main(): Promise<void> {
       : {}),
     ...(process.env.LOCAL_DYNAMODB_PATH ? { dynamoPath: process.env.LOCAL_DYNAMODB_PATH } : {}),
   });
+  const inboundEveryMs = Number(process.env.LOCAL_INBOUND_EVERY_MS ?? 20_000);
+  const openPhone = await startOpenPhoneTarget({
+    webhookUrl: replica.webhookUrl,
+    signingKey: replica.signingKeys[0]!,
+    ...(process.env.OPENPHONE_API_KEY ? { apiKey: process.env.OPENPHONE_API_KEY } : {}),
+    ...(process.env.OPENPHONE_BASE_URL ? { baseUrl: process.env.OPENPHONE_BASE_URL } : {}),
+    inboundEveryMs: Number.isFinite(inboundEveryMs) ? inboundEveryMs : 20_000,
+  });
+  const openPhoneLine =
+    openPhone.kind === 'real'
+      ? `the real API at ${openPhone.baseUrl} (OPENPHONE_API_KEY is set)`
+      : `simulated at ${openPhone.baseUrl} (API key ${openPhone.apiKey}); it sends signed webhooks here${inboundEveryMs > 0 ? `, an inbound message or call about every ${Math.round(inboundEveryMs / 1000)} s` : ''}`;
   console.log(`OpenPhone Bridge (local replica) is up.
 
   Webhook URL:   POST ${replica.webhookUrl}
+  OpenPhone:     ${openPhoneLine}
   Signing keys (legacy openphone-signature keys are base64; Standard Webhooks keys start with whsec_):
 ${replica.signingKeys.map((k) => `    ${k}`).join('\n')}
 
@@ -37,6 +52,7 @@ ${replica.signingKeys.map((k) => `    ${k}`).join('\n')}
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local replica…`);
+    await openPhone.stop();
     await replica.stop();
     console.log('stopped.');
     process.exit(0);
