@@ -1,6 +1,9 @@
 // `npm run bench`: every figure beside its baseline, measured in the same run on this machine.
 import { cpus } from 'node:os';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { synthBridgeStack } from '../local/synth';
 import { benchIngest } from './ingest';
+import { benchRateLimit } from './rate-limit';
 import { printTable, type BenchRow } from './report';
 
 async function main(): Promise<void> {
@@ -8,7 +11,15 @@ async function main(): Promise<void> {
   console.log(
     `OpenPhone Bridge benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`,
   );
+  const seconds = Number(process.env.BENCH_SECONDS ?? 30);
   const rows: BenchRow[] = [...(await benchIngest())];
+  const dynamo = await startDynamoDbLocal();
+  try {
+    const { template } = synthBridgeStack();
+    rows.push(...(await benchRateLimit(dynamo.endpoint, template, seconds)));
+  } finally {
+    await dynamo.stop();
+  }
   printTable(rows);
 }
 

@@ -23,7 +23,7 @@ export function printTable(rows: BenchRow[]): void {
       r.measure,
       `${fmt(r.value)} ${r.unit}`,
       `${fmt(r.baseline)} ${r.unit} (${r.baselineLabel})`,
-      `${ratio.toFixed(2)}×`,
+      Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—',
       r.aim === undefined ? '' : `${r.higherIsBetter ? '≥' : '≤'} ${r.aim}× ${met}`,
     ];
   });
