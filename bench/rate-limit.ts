@@ -3,11 +3,42 @@ import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { localAwsConfig } from '../local/local-pipeline';
-import { startOpenPhoneSimulator } from '../local/openphone-simulator';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { tableLogicalId } from '../local/template-reading';
 import type { BenchRow } from './report';
 
 const openPhoneLimitPerSecond = 10;
+
+/** The simulated OpenPhone in a process of its own, as the real one is on another machine. */
+async function startSimulatorProcess(
+  apiKey = 'bench-api-key',
+): Promise<{ url: string; apiKey: string; stop(): void }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(__dirname, '../local/openphone-simulator/main.ts'),
+      '--port',
+      '0',
+      '--seed',
+      '3',
+      '--api-key',
+      apiKey,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  for await (const chunk of child.stdout) {
+    output += String(chunk);
+    const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+    if (url) return { url, apiKey, stop: () => child.kill() };
+  }
+  throw new Error(`the simulator did not start: ${output}`);
+}
 
 /**
  * Many concurrent callers, each with its own client and limiter handle (as separate Lambdas have),
@@ -20,6 +51,7 @@ export async function benchRateLimit(
   callers = 8,
 ): Promise<BenchRow[]> {
   const dynamo = new DynamoDBClient(localAwsConfig(dynamoEndpoint));
+  let rateLimited = 0;
   const rateLimitId = tableLogicalId(template, 'RateLimit');
   const names = await createTables(
     dynamo,
@@ -27,7 +59,7 @@ export async function benchRateLimit(
       (t) => t.logicalId === rateLimitId,
     ),
   );
-  const simulator = await startOpenPhoneSimulator({ seed: 3 });
+  const simulator = await startSimulatorProcess();
   const clients = Array.from(
     { length: callers },
     () =>
@@ -40,7 +72,9 @@ export async function benchRateLimit(
           apiKey: simulator.apiKey,
           maxWaitMs: 60_000,
         }),
-        retry: { maxAttempts: 1 },
+        onRetry: (event) => {
+          if (event.cause === 429) rateLimited += 1;
+        },
       }),
   );
   const deadline = Date.now() + seconds * 1000;
@@ -53,15 +87,15 @@ export async function benchRateLimit(
         try {
           await client.listPhoneNumbers();
           calls += 1;
-        } catch {
+        } catch (error) {
+          if (errors === 0) console.error(`rate-limit bench: first failed call: ${(error as Error).message}`);
           errors += 1;
         }
       }
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
-  const stats = simulator.requestLog.stats();
-  await simulator.stop();
+  simulator.stop();
   const achieved = calls / elapsed;
   return [
     {
@@ -76,8 +110,8 @@ export async function benchRateLimit(
     },
     {
       section: 'rate limit',
-      measure: '429 answers from the simulator (and failed calls)',
-      value: stats.rateLimited + errors,
+      measure: `429 answers (of ${calls + rateLimited} requests; each retried) and failed calls`,
+      value: rateLimited + errors,
       baseline: 0,
       unit: '',
       baselineLabel: 'aim: none',
