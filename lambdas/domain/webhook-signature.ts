@@ -22,8 +22,14 @@ function isFresh(timestampMs: number, now: Date, toleranceSeconds: number): bool
   return Math.abs(now.getTime() - timestampMs) <= toleranceSeconds * 1000;
 }
 
+const decodedKeys = new Map<string, Buffer>();
 function decodeKey(key: string): Buffer {
-  return Buffer.from(key.startsWith('whsec_') ? key.slice('whsec_'.length) : key, 'base64');
+  let decoded = decodedKeys.get(key);
+  if (!decoded) {
+    decoded = Buffer.from(key.startsWith('whsec_') ? key.slice('whsec_'.length) : key, 'base64');
+    decodedKeys.set(key, decoded);
+  }
+  return decoded;
 }
 
 /**

@@ -13,5 +13,6 @@ describe('tables made from the synthesized template', () => {
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe(eventsTableKeys.ttlAttribute);
+    client.destroy();
   });
 });
