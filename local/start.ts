@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   }
   const replica = await startLocalReplica({
     port,
+    stateDir: '.local',
     ...(process.env.LOCAL_SIGNING_KEYS
       ? {
           signingKeys: process.env.LOCAL_SIGNING_KEYS.split(',')
