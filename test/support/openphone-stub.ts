@@ -54,13 +54,13 @@ export class OpenPhoneStub {
         if (req.method === 'POST' && family) {
           if (this.failCreateOf === family)
             return send(500, { message: 'Internal error', code: '0000500', status: 500, title: 'Internal' });
-          const input = JSON.parse(body) as Omit<StubWebhook, 'id' | 'key'>;
+          const input = JSON.parse(body) as Partial<StubWebhook> & Pick<StubWebhook, 'url' | 'events'>;
           const webhook: StubWebhook = {
+            ...input,
             id: `WH${randomBytes(6).toString('hex')}`,
             key: this.nextKeys.shift() ?? randomBytes(32).toString('base64'),
-            status: 'enabled',
-            resourceIds: ['*'],
-            ...input,
+            status: input.status ?? 'enabled',
+            resourceIds: input.resourceIds ?? ['*'],
           };
           this.webhooks.set(webhook.id, webhook);
           return send(201, { data: webhook });

@@ -128,10 +128,8 @@ describe('OpenPhone commands', () => {
   it('lists webhooks with whether their key is stored, and deletes one with its key', async () => {
     stub.nextKeys.push('key-of-messages');
     await runAgainst(target(), 'webhooks', 'register', '--url', 'https://x.example/w');
-    const [messages, calls] = [...stub.webhooks.values()] as [
-      { id: string; key: string },
-      { id: string; key: string },
-    ];
+    const [messages, calls] = [...stub.webhooks.values()];
+    if (!messages || !calls) throw new Error('register created no webhooks');
     writeFileSync(keysFile, JSON.stringify({ keys: storedKeys().filter((k) => k !== calls.key) }));
 
     const listed = await runAgainst(target(), 'webhooks', 'list');
