@@ -31,6 +31,7 @@ async function main(): Promise<void> {
 ${replica.signingKeys.map((k) => `    ${k}`).join('\n')}
 
   Send a signed test event:  npm run webhook:send -- --url ${replica.webhookUrl} --key ${replica.signingKeys[0]}
+  Operator CLI (reads .local/replica.json):  npm run cli -- events count
   Stop with Ctrl-C.
 `);
   let stopping = false;
