@@ -1,5 +1,5 @@
 import { webhookEventsByFamily, type Webhook, type WebhookFamily } from '../../lambdas/domain/openphone-api';
-import { OpenPhoneApiError } from '../../lambdas/adapters/openphone-errors';
+import { OpenPhoneApiError, OpenPhoneOutcomeUnknownError } from '../../lambdas/adapters/openphone-errors';
 import { CommandFailure, UsageError } from '../errors';
 import { formatTable, plural, type Output } from '../output';
 import type { Target } from '../target';
@@ -72,9 +72,15 @@ export async function registerWebhooks(
     const family = webhookFamilies[created.length];
     const reason = failure instanceof Error ? failure.message.split('\n')[0] : String(failure);
     if (failure instanceof OpenPhoneApiError && failure.status === 401 && created.length === 0) throw failure;
+    // OpenPhone may have created it without our learning its key: the operator must look before retrying.
+    const mayExist =
+      failure instanceof OpenPhoneOutcomeUnknownError
+        ? '; it may exist in OpenPhone all the same: check with `webhooks list` and delete it before registering again'
+        : '';
     throw new CommandFailure(
       `creating the ${family} webhook failed: ${reason}` +
-        (created.length > 0 ? ` (the ${created.length} created before it are kept, their keys stored)` : ''),
+        (created.length > 0 ? ` (the ${created.length} created before it are kept, their keys stored)` : '') +
+        mayExist,
     );
   }
 }

@@ -108,7 +108,7 @@ describe('OpenPhone commands', () => {
       expect(code).toBe(1);
       expect(stderr).toEqual([
         expect.stringMatching(
-          /^error: creating the call-summaries webhook failed: .*500.* \(the 2 created before it are kept, their keys stored\)$/,
+          /^error: creating the call-summaries webhook failed: .*500.* \(the 2 created before it are kept, their keys stored\); it may exist in OpenPhone all the same: check with `webhooks list` and delete it before registering again$/,
         ),
       ]);
       expect(storedKeys()).toHaveLength(2 + 2);
