@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { BridgeSecrets } from './bridge-secrets';
 import { CrmStore } from './crm-store';
+import { eventFamilies } from '../lambdas/domain/event-types';
+import { familyQueueOutputName } from '../lambdas/domain/stack-outputs';
 import { EventQueues } from './event-queues';
 import { EventStore } from './event-store';
 import { RateLimitStore } from './rate-limit-store';
@@ -53,5 +55,14 @@ export class BridgeStack extends Stack {
     new CfnOutput(this, 'ApiKeySecretArn', { value: this.secrets.apiKey.secretArn });
     new CfnOutput(this, 'EventsTableName', { value: this.events.table.tableName });
     new CfnOutput(this, 'CrmTableName', { value: this.crm.table.tableName });
+    new CfnOutput(this, 'RateLimitTableName', { value: this.rateLimit.table.tableName });
+    // The operator CLI finds each family's queues by these outputs.
+    for (const family of eventFamilies) {
+      const { queue, deadLetterQueue } = this.queues.byFamily[family];
+      new CfnOutput(this, familyQueueOutputName(family, 'QueueUrl'), { value: queue.queueUrl });
+      new CfnOutput(this, familyQueueOutputName(family, 'DeadLetterQueueUrl'), {
+        value: deadLetterQueue.queueUrl,
+      });
+    }
   }
 }

@@ -8,7 +8,7 @@ import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
 import type { QueueMessage } from '../lambdas/domain/queue-message';
 import { EventRepository } from '../lambdas/adapters/event-repository';
 import type { QueuePublisher } from '../lambdas/adapters/queue-publisher';
-import { staticSigningKeys } from '../lambdas/adapters/signing-keys';
+import { staticSigningKeys, type SigningKeySource } from '../lambdas/adapters/signing-keys';
 import { createDispatchHandler } from '../lambdas/handlers/dispatch-handler';
 import { createIngestHandler } from '../lambdas/handlers/ingest-handler';
 import type { CfnTemplate } from './cfn-tables';
@@ -37,6 +37,8 @@ export interface LocalIngestOptions {
   tableNames: Record<string, string>;
   dynamoEndpoint: string;
   signingKeys: readonly string[];
+  /** Where the ingest reads its keys; fixed `signingKeys` when absent. */
+  signingKeySource?: SigningKeySource;
   retentionDays?: number;
   maxBodyBytes?: number;
   /** Wraps the publisher, e.g. to inject faults in tests. */
@@ -67,7 +69,10 @@ export function buildLocalIngest(options: LocalIngestOptions) {
   const publisher = options.publisher ? options.publisher(basePublisher) : basePublisher;
 
   const ingest = createIngestHandler({
-    ports: { ...staticSigningKeys(options.signingKeys), recordEventOnce: (r) => events.recordEventOnce(r) },
+    ports: {
+      ...(options.signingKeySource ?? staticSigningKeys(options.signingKeys)),
+      recordEventOnce: (r) => events.recordEventOnce(r),
+    },
     settings: { maxBodyBytes: options.maxBodyBytes ?? 262_144, retentionDays: options.retentionDays ?? 90 },
     logger,
     metrics: new Metrics({ namespace: 'OpenPhoneBridgeLocal', serviceName: 'openphone-bridge-local' }),
@@ -83,6 +88,17 @@ export function buildLocalIngest(options: LocalIngestOptions) {
     retryDelayMs: 50,
     onFailure: (records, reason) => dispatchFailures.push({ records, reason }),
   });
-  return { ingest, dispatch, poller, queues, events, documents, dynamo, dispatchFailures, eventsTable };
+  return {
+    ingest,
+    dispatch,
+    poller,
+    queues,
+    publisher,
+    events,
+    documents,
+    dynamo,
+    dispatchFailures,
+    eventsTable,
+  };
 }
 export type LocalIngest = ReturnType<typeof buildLocalIngest>;

@@ -1,13 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { eventFamilies } from '../lambdas/domain/event-types';
 import { queueMessage } from '../lambdas/domain/queue-message';
 import { webhookPath } from '../lib/webhook-ingest';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
+import { adminRoutes, inProcessQueueAdmin } from './admin-api';
+import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
 import { startLocalHttpApi } from './http-api';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
+import { removeReplicaInfo, writeReplicaInfo } from './replica-info';
+import { tableLogicalId } from './template-reading';
 import { synthBridgeStack } from './synth';
 
 export interface LocalReplicaOptions {
@@ -20,6 +25,11 @@ export interface LocalReplicaOptions {
   log?: (line: string) => void;
   /** The synthesized template; synthesized here when absent. */
   template?: CfnTemplate;
+  /**
+   * A folder (`.local` for `npm start`) where the replica writes `replica.json` for the operator CLI
+   * and reads its signing keys from `signing-keys.json`, seeded with its own. Nothing is written when absent.
+   */
+  stateDir?: string;
 }
 
 export interface LocalReplica {
@@ -49,11 +59,16 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     tablesFromTemplate(template, (id) => `local-${id}`),
   );
   const signingKeys = options.signingKeys ?? freshSigningKeys();
+  const stateDir = options.stateDir && resolve(options.stateDir);
+  const signingKeysFile = stateDir && join(stateDir, 'signing-keys.json');
+  if (signingKeysFile)
+    writeSigningKeysFile(signingKeysFile, [...readSigningKeysFile(signingKeysFile), ...signingKeys]);
   const ingest = buildLocalIngest({
     template,
     tableNames,
     dynamoEndpoint: endpoint,
     signingKeys,
+    ...(signingKeysFile ? { signingKeySource: fileSigningKeys(signingKeysFile) } : {}),
     logger: new Logger({
       serviceName: 'openphone-bridge-local',
       logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN',
@@ -77,14 +92,40 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   ingest.poller.start(ingest.dispatch);
   const api = await startLocalHttpApi({
     port: options.port ?? 3000,
-    routes: { [`POST ${webhookPath}`]: ingest.ingest },
+    routes: {
+      [`POST ${webhookPath}`]: ingest.ingest,
+      ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
+    },
   });
+  const replicaInfoFile = stateDir && join(stateDir, 'replica.json');
+  if (replicaInfoFile && signingKeysFile)
+    writeReplicaInfo(replicaInfoFile, {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      webhookUrl: `${api.url}${webhookPath}`,
+      adminUrl: `${api.url}/local/admin`,
+      dynamoEndpoint: endpoint,
+      region: localAwsConfig(endpoint).region,
+      tables: {
+        events: ingest.eventsTable,
+        rateLimit: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
+      },
+      signingKeysFile,
+      ...(process.env.OPENPHONE_BASE_URL ? { openPhoneBaseUrl: process.env.OPENPHONE_BASE_URL } : {}),
+    });
 
   return {
     webhookUrl: `${api.url}${webhookPath}`,
     signingKeys,
     ingest,
     stop: async () => {
+      if (replicaInfoFile) removeReplicaInfo(replicaInfoFile);
+      // Keep the keys registered with OpenPhone (`webhooks register`); drop this run's own.
+      if (signingKeysFile)
+        writeSigningKeysFile(
+          signingKeysFile,
+          readSigningKeysFile(signingKeysFile).filter((k) => !signingKeys.includes(k)),
+        );
       await api.stop();
       await ingest.poller.stop();
       await Promise.all(eventFamilies.map((f) => ingest.queues[f].stop()));

@@ -7,6 +7,7 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 import { javaMissingMessage } from './dynamodb-local';
 import { startOpenPhoneTarget } from './openphone-target';
 import { startLocalReplica } from './replica';
+import { readReplicaInfo, writeReplicaInfo } from './replica-info';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   }
   const replica = await startLocalReplica({
     port,
+    stateDir: '.local',
     ...(process.env.LOCAL_SIGNING_KEYS
       ? {
           signingKeys: process.env.LOCAL_SIGNING_KEYS.split(',')
@@ -33,6 +35,16 @@ async function main(): Promise<void> {
     ...(process.env.OPENPHONE_BASE_URL ? { baseUrl: process.env.OPENPHONE_BASE_URL } : {}),
     inboundEveryMs: Number.isFinite(inboundEveryMs) ? inboundEveryMs : 20_000,
   });
+  if (openPhone.kind === 'simulated') {
+    // Let the operator CLI (`openphone check`, `webhooks register`) reach the simulator too.
+    const infoFile = '.local/replica.json';
+    const info = readReplicaInfo(infoFile);
+    if (info)
+      writeReplicaInfo(infoFile, {
+        ...info,
+        simulatedOpenPhone: { baseUrl: openPhone.baseUrl, apiKey: openPhone.apiKey },
+      });
+  }
   const openPhoneLine =
     openPhone.kind === 'real'
       ? `the real API at ${openPhone.baseUrl} (OPENPHONE_API_KEY is set)`
@@ -45,6 +57,7 @@ async function main(): Promise<void> {
 ${replica.signingKeys.map((k) => `    ${k}`).join('\n')}
 
   Send a signed test event:  npm run webhook:send -- --url ${replica.webhookUrl} --key ${replica.signingKeys[0]}
+  Operator CLI (reads .local/replica.json):  npm run cli -- events count
   Stop with Ctrl-C.
 `);
   let stopping = false;

@@ -58,6 +58,7 @@ export class StreamPoller {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly iterators = new Map<string, string | undefined>();
+  private readonly lastSequences = new Map<string, string>();
   private streamArn = '';
 
   constructor(private readonly options: StreamPollerOptions) {}
@@ -84,16 +85,45 @@ export class StreamPoller {
     }
   }
 
+  /**
+   * DynamoDB Local numbers stream records across all its tables, so after writes to another table an
+   * iterator still at the start of an empty shard is refused as trimmed; a fresh iterator, after the
+   * last record read (or at the trim horizon when none was), reads on without loss or repeat.
+   */
+  private async readShard(shardId: string, iterator: string) {
+    const read = (shardIterator: string) =>
+      this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: shardIterator, Limit: this.options.mapping.batchSize }),
+      );
+    try {
+      return await read(iterator);
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'TrimmedDataAccessException') throw error;
+      const after = this.lastSequences.get(shardId);
+      const { ShardIterator } = await this.options.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shardId,
+          ...(after
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      if (!ShardIterator) throw error;
+      return read(ShardIterator);
+    }
+  }
+
   /** Reads every shard once and delivers what it finds; returns the number of records delivered. */
   async pollOnce(consumer: StreamConsumer): Promise<number> {
     await this.refreshShards();
     let delivered = 0;
     for (const [shardId, iterator] of this.iterators) {
       if (!iterator) continue;
-      const page = await this.options.streams.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.mapping.batchSize }),
-      );
+      const page = await this.readShard(shardId, iterator);
       this.iterators.set(shardId, page.NextShardIterator);
+      const lastSequence = page.Records?.at(-1)?.dynamodb?.SequenceNumber;
+      if (lastSequence) this.lastSequences.set(shardId, lastSequence);
       const records = (page.Records ?? [])
         .map((r) => toLambdaRecord(r, this.streamArn))
         .filter((r) => matchesFilterPatterns(this.options.mapping.filterPatterns, r));

@@ -4,6 +4,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { eventsTableKeys } from '../../lambdas/domain/event-record';
 import { eventFamilies } from '../../lambdas/domain/event-types';
+import { familyQueueOutputName } from '../../lambdas/domain/stack-outputs';
 import { BridgeStack } from '../../lib/bridge-stack';
 import { readStageConfig } from '../../lib/config';
 
@@ -126,6 +127,21 @@ describe('ingest function and API', () => {
         ],
       },
     });
+  });
+});
+
+describe('stack outputs', () => {
+  it('names each family queue and dead-letter queue, for the operator CLI', () => {
+    const outputs = template.findOutputs('*');
+    expect(familyQueueOutputName('call-intelligence', 'DeadLetterQueueUrl')).toBe(
+      'CallIntelligenceDeadLetterQueueUrl',
+    );
+    for (const family of eventFamilies) {
+      for (const name of ['QueueUrl', 'DeadLetterQueueUrl'] as const) {
+        expect(outputs[familyQueueOutputName(family, name)]?.Value).toEqual({ Ref: expect.any(String) });
+      }
+    }
+    expect(outputs.RateLimitTableName?.Value).toEqual({ Ref: expect.any(String) });
   });
 });
 

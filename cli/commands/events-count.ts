@@ -1,0 +1,25 @@
+import { eventFamilies } from '../../lambdas/domain/event-types';
+import { formatTable, type Output } from '../output';
+import type { Target } from '../target';
+
+/** Events not yet processed and failed, per family, and ignored (unknown types): counted on the byStatus index. */
+export async function countEvents(target: Target, out: Output): Promise<void> {
+  const rows = await Promise.all(
+    eventFamilies.map(async (family) => {
+      const [received, failed] = await Promise.all([
+        target.events.countEvents('received', family),
+        target.events.countEvents('failed', family),
+      ]);
+      return [family, received, failed] as const;
+    }),
+  );
+  const ignored = await target.events.countEvents('ignored', undefined);
+  const total = (column: 1 | 2) => rows.reduce((sum, row) => sum + row[column], 0);
+  out.line(`Events in ${target.name}`);
+  for (const line of formatTable(
+    ['family', 'not processed', 'failed'],
+    [...rows, ['all families', total(1), total(2)]],
+  ))
+    out.line(line);
+  out.line(`ignored (types the bridge does not route): ${ignored}`);
+}

@@ -1,0 +1,130 @@
+import { webhookEventsByFamily, type Webhook, type WebhookFamily } from '../../lambdas/domain/openphone-api';
+import { OpenPhoneApiError, OpenPhoneOutcomeUnknownError } from '../../lambdas/adapters/openphone-errors';
+import { CommandFailure, UsageError } from '../errors';
+import { formatTable, plural, type Output } from '../output';
+import type { Target } from '../target';
+
+export interface RegisterWebhooksOptions {
+  url: string;
+  label?: string;
+  /** PN ids; every number of the workspace when absent. */
+  resourceIds?: string[];
+}
+
+const webhookFamilies = Object.keys(webhookEventsByFamily) as WebhookFamily[];
+
+/** The URL OpenPhone will post to: http(s) only, so a typo fails here rather than in OpenPhone. */
+export function webhookUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--url must be an http(s) URL, not "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`--url must be an http(s) URL, not "${value}"`);
+  return url.toString();
+}
+
+/**
+ * One OpenPhone webhook per family with all its event types, and their signing keys added to where
+ * the ingest reads them. Keys of the webhooks created before a failure are stored all the same.
+ */
+export async function registerWebhooks(
+  target: Target,
+  out: Output,
+  options: RegisterWebhooksOptions,
+): Promise<void> {
+  const url = webhookUrl(options.url);
+  const client = await target.openPhone();
+  const created: { family: WebhookFamily; webhook: Webhook }[] = [];
+  let failure: unknown;
+  for (const family of webhookFamilies) {
+    try {
+      const webhook = await client.createWebhook(family, {
+        url,
+        events: [...webhookEventsByFamily[family]],
+        label: options.label ?? 'openphone-bridge',
+        ...(options.resourceIds?.length ? { resourceIds: options.resourceIds } : {}),
+      });
+      created.push({ family, webhook });
+    } catch (error) {
+      failure = error;
+      break;
+    }
+  }
+  const { added } =
+    created.length > 0 ? await target.signingKeys.add(created.map((c) => c.webhook.key)) : { added: 0 };
+  if (created.length > 0) {
+    out.line(`Created ${plural(created.length, 'webhook')} for ${url}:`);
+    for (const line of formatTable(
+      ['family', 'webhook id', 'events'],
+      created.map((c) => [c.family, c.webhook.id, c.webhook.events.join(', ')]),
+    ))
+      out.line(`  ${line}`);
+    out.line(
+      `Stored ${plural(added, 'new signing key')} in ${target.signingKeys.name}` +
+        (added < created.length ? ` (${created.length - added} already there)` : '') +
+        '.',
+    );
+  }
+  if (failure) {
+    const family = webhookFamilies[created.length];
+    const reason = failure instanceof Error ? failure.message.split('\n')[0] : String(failure);
+    if (failure instanceof OpenPhoneApiError && failure.status === 401 && created.length === 0) throw failure;
+    // OpenPhone may have created it without our learning its key: the operator must look before retrying.
+    const mayExist =
+      failure instanceof OpenPhoneOutcomeUnknownError
+        ? '; it may exist in OpenPhone all the same: check with `webhooks list` and delete it before registering again'
+        : '';
+    throw new CommandFailure(
+      `creating the ${family} webhook failed: ${reason}` +
+        (created.length > 0 ? ` (the ${created.length} created before it are kept, their keys stored)` : '') +
+        mayExist,
+    );
+  }
+}
+
+export async function listWebhooks(target: Target, out: Output): Promise<void> {
+  const [webhooks, storedKeys] = await Promise.all([
+    (await target.openPhone()).listWebhooks(),
+    target.signingKeys.keys(),
+  ]);
+  if (webhooks.length === 0) {
+    out.line('No OpenPhone webhooks.');
+    return;
+  }
+  for (const line of formatTable(
+    ['id', 'status', 'url', 'events', 'label', 'key stored'],
+    webhooks.map((w) => [
+      w.id,
+      w.status,
+      w.url,
+      w.events.join(', '),
+      w.label ?? '',
+      storedKeys.includes(w.key) ? 'yes' : 'no',
+    ]),
+  ))
+    out.line(line);
+}
+
+/** Deletes an OpenPhone webhook, and its signing key from the store when it is there. */
+export async function deleteWebhook(target: Target, out: Output, webhookId: string): Promise<void> {
+  const client = await target.openPhone();
+  let webhook: Webhook;
+  try {
+    webhook = await client.getWebhook(webhookId);
+  } catch (error) {
+    if (error instanceof OpenPhoneApiError && error.status === 404)
+      throw new CommandFailure(`OpenPhone has no webhook ${webhookId}`);
+    throw error;
+  }
+  await client.deleteWebhook(webhookId);
+  const { removed } = await target.signingKeys.remove([webhook.key]);
+  out.line(
+    `Deleted webhook ${webhookId} (${webhook.url}); ` +
+      (removed > 0
+        ? `removed its signing key from ${target.signingKeys.name}.`
+        : `its signing key was not in ${target.signingKeys.name}.`),
+  );
+}

@@ -1,0 +1,70 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EventRepository } from '../lambdas/adapters/event-repository';
+import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
+import { CommandFailure } from './errors';
+import { LocalQueueAdmin } from './local-queue-admin';
+import { operatorOpenPhoneClient } from './openphone-connection';
+import { fileSigningKeyStore } from './signing-key-stores';
+import type { Target } from './target';
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, just not ours to signal
+  }
+}
+
+/** The running `npm start`, found through the `.local/replica.json` it writes. */
+export function localTarget(replicaFile = localReplicaInfoFile): Target {
+  let info: ReplicaInfo | undefined;
+  try {
+    info = readReplicaInfo(replicaFile);
+  } catch (error) {
+    throw new CommandFailure((error as Error).message);
+  }
+  if (!info)
+    throw new CommandFailure(
+      `no local replica is running (no ${replicaFile}): start one with \`npm start\`, or choose a deployed stack with --stack <name>`,
+    );
+  if (!isRunning(info.pid))
+    throw new CommandFailure(
+      `the local replica that wrote ${replicaFile} (pid ${info.pid}) is not running any more: start it with \`npm start\``,
+    );
+  return localTargetFrom(info);
+}
+
+export function localTargetFrom(info: ReplicaInfo): Target {
+  const dynamo = new DynamoDBClient({
+    endpoint: info.dynamoEndpoint,
+    region: info.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 2,
+  });
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const base = new URL(info.adminUrl).origin;
+  return {
+    name: `the local replica at ${base}`,
+    events: new EventRepository(documents, info.tables.events),
+    queues: new LocalQueueAdmin(base),
+    signingKeys: fileSigningKeyStore(info.signingKeysFile),
+    openPhone: async () => {
+      const simulated = process.env.OPENPHONE_API_KEY ? undefined : info.simulatedOpenPhone;
+      const apiKey = process.env.OPENPHONE_API_KEY ?? simulated?.apiKey;
+      if (!apiKey)
+        throw new CommandFailure(
+          'no OpenPhone API key: set OPENPHONE_API_KEY (and OPENPHONE_BASE_URL for a simulated OpenPhone)',
+        );
+      const baseUrl =
+        simulated?.baseUrl ?? (process.env.OPENPHONE_BASE_URL ? undefined : info.openPhoneBaseUrl);
+      return operatorOpenPhoneClient({
+        apiKey,
+        ...(baseUrl ? { baseUrl } : {}),
+        dynamo,
+        rateLimitTable: info.tables.rateLimit,
+      });
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { countEvents } from './commands/events-count';
+import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
+import { redriveEvent } from './commands/events-redrive';
+import { replayDeadLetters, showQueueDepths } from './commands/dlq';
+import { checkOpenPhone } from './commands/openphone-check';
+import { deleteWebhook, listWebhooks, registerWebhooks } from './commands/webhooks';
+import { describeFailure, exitCodes } from './errors';
+import type { Output } from './output';
+import type { Target, TargetOptions } from './target';
+
+export interface CliDependencies {
+  out: Output;
+  /** Where the one-line error (or, with --debug, the stack) goes. */
+  err: (text: string) => void;
+  resolveTarget: (options: TargetOptions) => Promise<Target>;
+}
+
+function positiveLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new InvalidArgumentError('a whole number from 1 to 1000.');
+  return limit;
+}
+
+/** The command tree; each action is a plain function of a target and an output, in `commands/`. */
+export function buildProgram(deps: CliDependencies): Command {
+  const program = new Command('npm run cli --')
+    .description('Operate OpenPhone Bridge: events, queues, OpenPhone connection and webhooks.')
+    .option('--stack <name>', 'act on this deployed stack (default: the local replica of `npm start`)')
+    .option('--profile <name>', 'AWS profile, with --stack (default: AWS_PROFILE or the default chain)')
+    .option('--region <region>', 'AWS region, with --stack (default: AWS_REGION)')
+    .option('--replica-file <path>', 'the local replica description', '.local/replica.json')
+    .option('--debug', 'print the stack trace of an unexpected error')
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => deps.out.line(text.replace(/\n$/, '')),
+      writeErr: (text) => deps.err(text.replace(/\n$/, '')),
+    });
+
+  const target = () => {
+    const options = program.opts<TargetOptions>();
+    if (!options.stack && (options.profile || options.region))
+      deps.err('note: --profile and --region only matter with --stack');
+    return deps.resolveTarget(options);
+  };
+
+  const events = program.command('events').description('events stored by the ingest, by status');
+  events
+    .command('count')
+    .description('count events not yet processed and failed, per family, and ignored events')
+    .action(async () => countEvents(await target(), deps.out));
+  events
+    .command('list')
+    .description('list open events, oldest first, a page at a time')
+    .addOption(
+      new Option('--status <status>', 'received (not yet processed), failed or ignored')
+        .choices(listableStatuses)
+        .makeOptionMandatory(),
+    )
+    .addOption(new Option('--family <family>', 'only this family').choices(eventFamilies))
+    .option('--limit <n>', 'events per page (1–1000)', positiveLimit, 50)
+    .option('--cursor <cursor>', 'the next-page cursor a previous listing printed')
+    .action(
+      async (options: { status: ListableStatus; family?: EventFamily; limit: number; cursor?: string }) =>
+        listEvents(await target(), deps.out, options),
+    );
+  events
+    .command('redrive')
+    .description('send one stored event to its family queue again')
+    .argument('<eventId>', 'the event id (EV…)')
+    .option('--force', 'send it even when it was already processed')
+    .action(async (eventId: string, options: { force?: boolean }) =>
+      redriveEvent(await target(), deps.out, eventId, options),
+    );
+
+  const dlq = program.command('dlq').description('dead-letter queues of the family queues');
+  dlq
+    .command('list')
+    .description('messages waiting in each family queue and its dead-letter queue')
+    .action(async () => showQueueDepths(await target(), deps.out));
+  dlq
+    .command('replay')
+    .description("move a family's dead letters back to its queue")
+    .addArgument(new Argument('<family>', 'the event family').choices(eventFamilies))
+    .option('--event-id <ids...>', 'only the dead letters of these event ids')
+    .action(async (family: EventFamily, options: { eventId?: string[] }) =>
+      replayDeadLetters(await target(), deps.out, family, options.eventId ?? []),
+    );
+
+  const openPhone = program.command('openphone').description('the OpenPhone API connection');
+  openPhone
+    .command('check')
+    .description('check the connection and the API key: list phone numbers (masked)')
+    .action(async () => checkOpenPhone(await target(), deps.out));
+
+  const webhooks = program
+    .command('webhooks')
+    .description("OpenPhone webhooks and the ingest's signing keys");
+  webhooks
+    .command('register')
+    .description('create one OpenPhone webhook per family and store their signing keys')
+    .requiredOption('--url <webhookUrl>', 'the webhook URL (the stack output WebhookUrl, or a tunnel)')
+    .option('--label <label>', 'label of the webhooks in OpenPhone', 'openphone-bridge')
+    .option('--resource-ids <ids...>', 'only these phone numbers (PN…); default: all')
+    .action(async (options: { url: string; label: string; resourceIds?: string[] }) =>
+      registerWebhooks(await target(), deps.out, options),
+    );
+  webhooks
+    .command('list')
+    .description("list OpenPhone webhooks, and whether each one's key is stored")
+    .action(async () => listWebhooks(await target(), deps.out));
+  webhooks
+    .command('delete')
+    .description('delete an OpenPhone webhook, and its key from the store')
+    .argument('<webhookId>', 'the webhook id (WH…)')
+    .action(async (webhookId: string) => deleteWebhook(await target(), deps.out, webhookId));
+
+  return program;
+}
+
+/** Runs one command line; returns the exit code (0, 1 failure, 2 usage) instead of exiting. */
+export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
+  const program = buildProgram(deps);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCodes.ok;
+  } catch (error) {
+    // Commander has already written its own one-line message (or the help).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    const { message, exitCode } = describeFailure(error);
+    deps.err(`error: ${message}`);
+    if (program.opts<{ debug?: boolean }>().debug && error instanceof Error && error.stack)
+      deps.err(error.stack);
+    return exitCode;
+  }
+}

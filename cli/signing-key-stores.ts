@@ -1,0 +1,90 @@
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { signingKeysSecret } from '../lambdas/adapters/signing-keys';
+import { readSigningKeysFile, writeSigningKeysFile } from '../local/file-signing-keys';
+import { CommandFailure } from './errors';
+
+/** Where the ingest reads the webhook signing keys: the operator adds and removes keys here. */
+export interface SigningKeyStore {
+  /** Says where, for messages: `the signing-keys secret arn:…`, `.local/signing-keys.json`. */
+  readonly name: string;
+  keys(): Promise<string[]>;
+  /** Adds the keys not already there, keeping every existing key. */
+  add(keys: readonly string[]): Promise<{ added: number }>;
+  remove(keys: readonly string[]): Promise<{ removed: number }>;
+}
+
+function merged(existing: readonly string[], adding: readonly string[]) {
+  const next = [...new Set([...existing, ...adding])];
+  return { next, added: next.length - new Set(existing).size };
+}
+
+/** The `{"keys": [...]}` file the local replica reads (it re-reads it when a signature fails). */
+export function fileSigningKeyStore(path: string): SigningKeyStore {
+  const read = () => {
+    try {
+      return readSigningKeysFile(path);
+    } catch (error) {
+      throw new CommandFailure((error as Error).message);
+    }
+  };
+  return {
+    name: path,
+    keys: async () => read(),
+    add: async (keys) => {
+      const { next, added } = merged(read(), keys);
+      if (added > 0) writeSigningKeysFile(path, next);
+      return { added };
+    },
+    remove: async (keys) => {
+      const existing = read();
+      const next = existing.filter((k) => !keys.includes(k));
+      if (next.length !== existing.length) writeSigningKeysFile(path, next);
+      return { removed: existing.length - next.length };
+    },
+  };
+}
+
+/**
+ * The stack's signing-keys secret. Other fields of the secret's JSON are kept as they are; a value
+ * that is not `{"keys": [...]}` is never overwritten.
+ */
+export function secretSigningKeyStore(secrets: SecretsManagerClient, secretId: string): SigningKeyStore {
+  const name = `the signing-keys secret ${secretId}`;
+  const read = async () => {
+    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+    let value: Record<string, unknown>;
+    try {
+      value = JSON.parse(SecretString ?? '') as Record<string, unknown>;
+    } catch {
+      throw new CommandFailure(`${name} is not JSON: fix it by hand before changing keys`);
+    }
+    const parsed = signingKeysSecret.safeParse(value);
+    if (!parsed.success)
+      throw new CommandFailure(`${name} is not {"keys": [string, …]}: fix it by hand first`);
+    return { value, keys: parsed.data.keys };
+  };
+  const write = (value: Record<string, unknown>, keys: string[]) =>
+    secrets.send(
+      new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify({ ...value, keys }) }),
+    );
+  return {
+    name,
+    keys: async () => (await read()).keys,
+    add: async (keys) => {
+      const current = await read();
+      const { next, added } = merged(current.keys, keys);
+      if (added > 0) await write(current.value, next);
+      return { added };
+    },
+    remove: async (keys) => {
+      const current = await read();
+      const next = current.keys.filter((k) => !keys.includes(k));
+      if (next.length !== current.keys.length) await write(current.value, next);
+      return { removed: current.keys.length - next.length };
+    },
+  };
+}

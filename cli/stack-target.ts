@@ -1,0 +1,105 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { familyQueueOutputName, stackOutputNames } from '../lambdas/domain/stack-outputs';
+import { EventRepository } from '../lambdas/adapters/event-repository';
+import { SqsQueueAdmin, type FamilyQueueUrls } from '../lambdas/adapters/queue-admin';
+import { CommandFailure } from './errors';
+import { operatorOpenPhoneClient } from './openphone-connection';
+import { secretSigningKeyStore } from './signing-key-stores';
+import type { Target, TargetOptions } from './target';
+
+export interface StackClients {
+  cloudFormation: CloudFormationClient;
+  dynamo: DynamoDBClient;
+  sqs: SQSClient;
+  secrets: SecretsManagerClient;
+}
+
+export function awsClients(options: Pick<TargetOptions, 'profile' | 'region'>): StackClients {
+  const config = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  };
+  return {
+    cloudFormation: new CloudFormationClient(config),
+    dynamo: new DynamoDBClient(config),
+    sqs: new SQSClient(config),
+    secrets: new SecretsManagerClient(config),
+  };
+}
+
+/** The stack's outputs by name; a stack that does not exist is a failure naming it. */
+export async function stackOutputs(cloudFormation: CloudFormationClient, stackName: string) {
+  try {
+    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    return Object.fromEntries(
+      (Stacks[0]?.Outputs ?? []).flatMap((o) => (o.OutputKey ? [[o.OutputKey, o.OutputValue ?? '']] : [])),
+    ) as Record<string, string>;
+  } catch (error) {
+    if (
+      (error as { name?: string }).name === 'ValidationError' &&
+      /does not exist/.test(String((error as Error).message))
+    )
+      throw new CommandFailure(`stack ${stackName} was not found (check --stack, --region and --profile)`);
+    throw error;
+  }
+}
+
+/** A deployed stack, its resources found from its CloudFormation outputs. */
+export async function stackTarget(stackName: string, clients: StackClients): Promise<Target> {
+  const outputs = await stackOutputs(clients.cloudFormation, stackName);
+  const output = (name: string) => {
+    const value = outputs[name];
+    if (!value)
+      throw new CommandFailure(
+        `stack ${stackName} has no output ${name}: deploy this version of the bridge first`,
+      );
+    return value;
+  };
+  const queueUrls = Object.fromEntries(
+    eventFamilies.map((family) => [
+      family,
+      {
+        queueUrl: output(familyQueueOutputName(family, 'QueueUrl')),
+        deadLetterQueueUrl: output(familyQueueOutputName(family, 'DeadLetterQueueUrl')),
+      },
+    ]),
+  ) as Record<EventFamily, FamilyQueueUrls>;
+  const documents = DynamoDBDocumentClient.from(clients.dynamo, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const apiKeySecret = output(stackOutputNames.apiKeySecretArn);
+  const rateLimitTable = output(stackOutputNames.rateLimitTableName);
+  return {
+    name: `stack ${stackName}`,
+    events: new EventRepository(documents, output(stackOutputNames.eventsTableName)),
+    queues: new SqsQueueAdmin(clients.sqs, queueUrls),
+    signingKeys: secretSigningKeyStore(clients.secrets, output(stackOutputNames.signingKeysSecretArn)),
+    openPhone: async () => {
+      const apiKey = process.env.OPENPHONE_API_KEY ?? (await apiKeyFromSecret(clients.secrets, apiKeySecret));
+      return operatorOpenPhoneClient({ apiKey, dynamo: clients.dynamo, rateLimitTable });
+    },
+  };
+}
+
+const apiKeySecretValue = z.object({ apiKey: z.string() });
+
+async function apiKeyFromSecret(secrets: SecretsManagerClient, secretId: string): Promise<string> {
+  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+  let apiKey: string | undefined;
+  try {
+    apiKey = apiKeySecretValue.parse(JSON.parse(SecretString ?? '')).apiKey;
+  } catch {
+    apiKey = undefined;
+  }
+  if (!apiKey)
+    throw new CommandFailure(
+      `no OpenPhone API key in the secret ${secretId}: put {"apiKey": "…"} there, or set OPENPHONE_API_KEY`,
+    );
+  return apiKey;
+}

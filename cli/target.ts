@@ -1,0 +1,23 @@
+import type { EventRepository } from '../lambdas/adapters/event-repository';
+import type { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
+import type { QueueAdmin } from '../lambdas/adapters/queue-admin';
+import type { SigningKeyStore } from './signing-key-stores';
+
+/** What the commands act on: the local replica, or a deployed stack. */
+export interface Target {
+  /** For messages: `the local replica at http://127.0.0.1:3000`, `stack OpenPhoneBridge-prod`. */
+  readonly name: string;
+  readonly events: EventRepository;
+  readonly queues: QueueAdmin;
+  readonly signingKeys: SigningKeyStore;
+  /** A client on the target's shared rate limit, with the key from OPENPHONE_API_KEY or the target's secret. */
+  openPhone(): Promise<OpenPhoneClient>;
+}
+
+/** The global options that choose a target. */
+export interface TargetOptions {
+  stack?: string;
+  profile?: string;
+  region?: string;
+  replicaFile?: string;
+}

@@ -1,0 +1,73 @@
+import { EventRepository } from '../../lambdas/adapters/event-repository';
+import type { OpenPhoneClient } from '../../lambdas/adapters/openphone-client';
+import type { QueueAdmin } from '../../lambdas/adapters/queue-admin';
+import { eventFamilies, type EventFamily } from '../../lambdas/domain/event-types';
+import { InProcessQueue } from '../../local/in-process-queue';
+import { InProcessQueuePublisher } from '../../local/local-pipeline';
+import { inProcessQueueAdmin } from '../../local/admin-api';
+import { runCli } from '../../cli/program';
+import type { Output } from '../../cli/output';
+import type { SigningKeyStore } from '../../cli/signing-key-stores';
+import type { Target } from '../../cli/target';
+
+/** Collects what a command prints. */
+export function capturedOutput(): Output & { lines: string[]; text(): string } {
+  const lines: string[] = [];
+  return { lines, line: (text = '') => lines.push(...text.split('\n')), text: () => lines.join('\n') };
+}
+
+/** Family queues that are not consumed: messages stay where a test can look at them. */
+export function idleFamilyQueues(
+  settings = { batchSize: 10, visibilityTimeoutSeconds: 0, maxReceiveCount: 1 },
+) {
+  const queues = Object.fromEntries(eventFamilies.map((f) => [f, new InProcessQueue(f, settings)])) as Record<
+    EventFamily,
+    InProcessQueue
+  >;
+  return { queues, admin: inProcessQueueAdmin(queues, new InProcessQueuePublisher(queues)) };
+}
+
+/** Sends each body to the family queue and fails it once, so it lands in the DLQ (maxReceiveCount 1). */
+export async function deadLetter(queue: InProcessQueue, bodies: string[]): Promise<void> {
+  for (const body of bodies) queue.send(body);
+  await queue.pollOnce(async () => {
+    throw new Error('processor down');
+  });
+}
+
+const unused = (what: string) => () => {
+  throw new Error(`this test does not use ${what}`);
+};
+
+export function testTarget(parts: {
+  events?: EventRepository;
+  queues?: QueueAdmin;
+  signingKeys?: SigningKeyStore;
+  openPhone?: () => Promise<OpenPhoneClient>;
+}): Target {
+  return {
+    name: 'the test target',
+    get events() {
+      return parts.events ?? unused('events')();
+    },
+    get queues() {
+      return parts.queues ?? unused('queues')();
+    },
+    get signingKeys() {
+      return parts.signingKeys ?? unused('signing keys')();
+    },
+    openPhone: parts.openPhone ?? (async () => unused('OpenPhone')()),
+  };
+}
+
+/** Runs a command line against a target, as `npm run cli --` would; returns the exit code and both streams. */
+export async function runAgainst(target: Target, ...argv: string[]) {
+  const out = capturedOutput();
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    out,
+    err: (text) => err.push(...text.split('\n')),
+    resolveTarget: async () => target,
+  });
+  return { code, stdout: out.lines, stderr: err };
+}

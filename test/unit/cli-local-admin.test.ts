@@ -1,0 +1,73 @@
+import { startLocalHttpApi } from '../../local/http-api';
+import { adminRoutes } from '../../local/admin-api';
+import { LocalQueueAdmin } from '../../cli/local-queue-admin';
+import { replayDeadLetters, showQueueDepths } from '../../cli/commands/dlq';
+import { capturedOutput, deadLetter, idleFamilyQueues, runAgainst, testTarget } from '../support/cli';
+
+const message = (eventId: string) =>
+  JSON.stringify({
+    eventId,
+    type: 'call.completed',
+    family: 'calls',
+    receivedAt: '2026-01-01T00:00:00.000Z',
+  });
+
+describe('the local admin API and its CLI client', () => {
+  const { queues, admin } = idleFamilyQueues();
+  let api: Awaited<ReturnType<typeof startLocalHttpApi>>;
+  let client: LocalQueueAdmin;
+
+  beforeAll(async () => {
+    api = await startLocalHttpApi({ port: 0, routes: adminRoutes(admin) });
+    client = new LocalQueueAdmin(api.url);
+  });
+  afterAll(() => api.stop());
+
+  it('replays only the dead letters of the given event ids, then all the rest', async () => {
+    await deadLetter(queues.calls, [message('EVa'), message('EVb'), message('EVc')]);
+    const target = testTarget({ queues: client });
+    const out = capturedOutput();
+
+    await replayDeadLetters(target, out, 'calls', ['EVb', 'EVmissing']);
+    expect(out.lines).toEqual(['Moved 1 dead letter (of 2 event ids asked for) back to the calls queue.']);
+    expect(queues.calls.deadLetters.map((m) => JSON.parse(m.body).eventId)).toEqual(['EVa', 'EVc']);
+    expect(queues.calls.depth).toBe(1);
+
+    await replayDeadLetters(target, out, 'calls');
+    expect(out.lines[1]).toBe('Moved 2 dead letters back to the calls queue.');
+    expect(queues.calls.deadLetters).toHaveLength(0);
+
+    const depths = capturedOutput();
+    await showQueueDepths(target, depths);
+    expect(depths.lines).toContainEqual(expect.stringMatching(/^calls\s+3\s+0$/));
+    expect(depths.lines).toContainEqual(expect.stringMatching(/^messages\s+0\s+0$/));
+  });
+
+  it('enqueues a valid queue message and refuses an invalid one with the field named', async () => {
+    await client.enqueue({
+      eventId: 'EVnew',
+      type: 'message.received',
+      family: 'messages',
+      receivedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(queues.messages.depth).toBe(1);
+    await expect(
+      client.enqueue({ eventId: '', type: 'x', family: 'messages', receivedAt: 'now' }),
+    ).rejects.toThrow(/answered 400 .*invalid_request, eventId:/);
+  });
+
+  it('says the replica is not running when nothing answers, with exit code 1', async () => {
+    const closed = await startLocalHttpApi({ port: 0, routes: {} });
+    await closed.stop();
+    const { code, stderr } = await runAgainst(
+      testTarget({ queues: new LocalQueueAdmin(closed.url) }),
+      'dlq',
+      'replay',
+      'calls',
+    );
+    expect(code).toBe(1);
+    expect(stderr).toEqual([
+      `error: could not reach the local replica at ${closed.url}: is \`npm start\` running?`,
+    ]);
+  });
+});
