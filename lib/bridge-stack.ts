@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { BridgeSecrets } from './bridge-secrets';
 import { CrmStore } from './crm-store';
+import { EventProcessing } from './event-processing';
 import { EventQueues } from './event-queues';
 import { EventStore } from './event-store';
 import { RateLimitStore } from './rate-limit-store';
@@ -21,6 +22,7 @@ export class BridgeStack extends Stack {
   readonly ingest: WebhookIngest;
   readonly rateLimit: RateLimitStore;
   readonly crm: CrmStore;
+  readonly processing: EventProcessing;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -44,6 +46,12 @@ export class BridgeStack extends Stack {
       logRetention,
     });
     this.crm = new CrmStore(this, 'CrmStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.processing = new EventProcessing(this, 'EventProcessing', {
+      events: this.events,
+      queues: this.queues,
+      crm: this.crm,
+      logRetention,
+    });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingest.webhookUrl,
@@ -53,5 +61,6 @@ export class BridgeStack extends Stack {
     new CfnOutput(this, 'ApiKeySecretArn', { value: this.secrets.apiKey.secretArn });
     new CfnOutput(this, 'EventsTableName', { value: this.events.table.tableName });
     new CfnOutput(this, 'CrmTableName', { value: this.crm.table.tableName });
+    new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
   }
 }
