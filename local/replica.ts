@@ -1,13 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { eventFamilies } from '../lambdas/domain/event-types';
-import { queueMessage } from '../lambdas/domain/queue-message';
+import { processingLogLine } from '../lambdas/domain/event-processing';
 import { webhookPath } from '../lib/webhook-ingest';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { startLocalHttpApi } from './http-api';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
+import { buildLocalProcessing, type LocalProcessing } from './local-processing';
+import { startLocalS3, type RunningLocalS3 } from './s3-local';
 import { synthBridgeStack } from './synth';
 
 export interface LocalReplicaOptions {
@@ -26,6 +27,10 @@ export interface LocalReplica {
   webhookUrl: string;
   signingKeys: string[];
   ingest: LocalIngest;
+  /** The processors, the archiver and the repositories they write (the CRM is readable from here). */
+  processing: LocalProcessing;
+  /** The s3rver standing in for the media bucket. */
+  mediaStore: RunningLocalS3 & { bucket: string };
   stop(): Promise<void>;
 }
 
@@ -33,9 +38,13 @@ export function freshSigningKeys(): string[] {
   return [randomBytes(32).toString('base64'), `whsec_${randomBytes(32).toString('base64')}`];
 }
 
+/** The local name of the media bucket in s3rver. */
+export const localMediaBucket = 'openphone-bridge-media';
+
 /**
- * The whole ingest path on one machine: DynamoDB Local with the synthesized tables, the HTTP API,
- * the stream relay and the family queues with their event-source-mapping semantics.
+ * The whole bridge on one machine: DynamoDB Local with the synthesized tables, the HTTP API, the
+ * stream relay, the family queues with their event-source-mapping semantics, the processors, and
+ * the media archiver writing to s3rver.
  */
 export async function startLocalReplica(options: LocalReplicaOptions = {}): Promise<LocalReplica> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -60,20 +69,28 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     }),
   });
 
-  // Until the processors exist, each family's consumer reports what it received, without message text.
-  for (const family of eventFamilies) {
-    ingest.queues[family].start(async (event) => {
-      for (const record of event.Records) {
-        const message = queueMessage.parse(JSON.parse(record.body));
-        const payload = message.payload
-          ? `${Buffer.byteLength(message.payload)} bytes inline`
-          : 'payload by reference';
-        log(
-          `[${family}] ${message.type} ${message.eventId} (receive ${record.attributes.ApproximateReceiveCount}, ${payload})`,
-        );
-      }
-    });
-  }
+  const mediaStore = await startLocalS3([localMediaBucket]);
+  const processing = buildLocalProcessing({
+    template,
+    tableNames,
+    dynamoEndpoint: endpoint,
+    familyQueues: ingest.queues,
+    s3: mediaStore.client(),
+    mediaBucket: localMediaBucket,
+    // One line per event: type, id and outcome; never message text or phone numbers.
+    onOutcome: (family, message, outcome) => log(processingLogLine(family, message, outcome)),
+    onArchiveResult: (job, result) =>
+      log(
+        `[media-archive] ${job.activityId} ${job.field}[${job.index}] → ${
+          result.kind === 'archived'
+            ? `archived as ${result.key}`
+            : result.kind === 'retrying'
+              ? `failed: ${result.reason} (retrying)`
+              : `not archived: ${result.rejection.kind}`
+        }`,
+      ),
+  });
+  processing.start();
   ingest.poller.start(ingest.dispatch);
   const api = await startLocalHttpApi({
     port: options.port ?? 3000,
@@ -84,10 +101,13 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     webhookUrl: `${api.url}${webhookPath}`,
     signingKeys,
     ingest,
+    processing,
+    mediaStore: { ...mediaStore, bucket: localMediaBucket },
     stop: async () => {
       await api.stop();
       await ingest.poller.stop();
-      await Promise.all(eventFamilies.map((f) => ingest.queues[f].stop()));
+      await processing.stop();
+      await mediaStore.stop();
       await dynamo?.stop();
     },
   };
