@@ -14,8 +14,12 @@ import { familyQueueSettings } from '../../local/template-reading';
 import { webhookRequestEvent } from '../support/api-gateway';
 import { bridgeTemplate, createBridgeTables } from '../support/dynamo';
 import {
+  callObject,
+  completedCall,
   contactNumber,
+  contactObject,
   legacyEvent,
+  summaryObject,
   messageObject,
   outgoingMessageObject,
 } from '../support/openphone-payloads';
@@ -252,6 +256,100 @@ describe('a family processor against DynamoDB Local', () => {
     const response = await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(byReference))));
     expect(response.batchItemFailures).toEqual([]);
     expect(await processing.crm.getActivity('ACbyref')).toMatchObject({ kind: 'message' });
+  });
+});
+
+describe('each family', () => {
+  it('calls: a completed call with a voicemail becomes a voicemail activity, and its voicemail is archived', async () => {
+    const { processing } = await setUp({
+      fetch: async () =>
+        new Response(new Uint8Array(8), { status: 200, headers: { 'content-type': 'audio/mpeg' } }),
+    });
+    const voicemail = { url: 'https://storage.openphone.example/vm1.mp3', type: 'audio/mpeg', duration: 12 };
+    const ringing = await recordedEvent(processing.events, 'call.ringing', callObject({ id: 'ACvm' }), {
+      createdAt: '2026-11-20T11:00:00.000Z',
+    });
+    const completed = await recordedEvent(
+      processing.events,
+      'call.completed',
+      completedCall({ id: 'ACvm', answeredAt: null, voicemail }),
+      { createdAt: '2026-11-20T11:05:00.000Z' },
+    );
+    // Out of order: the completed call first; the late ringing does not roll the status back.
+    for (const message of [completed, ringing])
+      await processing.processors.calls(batchOf(sqsRecord(JSON.stringify(message))));
+    await processing.archiveQueue.pollOnce(processing.archiveMedia);
+
+    expect(await processing.crm.getActivity('ACvm')).toMatchObject({
+      kind: 'voicemail',
+      status: 'completed',
+      voicemail: { url: voicemail.url, archiveKey: 'media/ACvm/0-voicemail.mp3', duration: 12 },
+    });
+  });
+
+  it('call intelligence: a summary that arrives before its call is attached to the activity the call fills in', async () => {
+    const { processing } = await setUp();
+    const summary = await recordedEvent(
+      processing.events,
+      'call.summary.completed',
+      summaryObject({ callId: 'ACsummarised' }),
+      { createdAt: '2026-11-20T11:06:00.000Z' },
+    );
+    const call = await recordedEvent(
+      processing.events,
+      'call.completed',
+      completedCall({ id: 'ACsummarised' }),
+      {
+        createdAt: '2026-11-20T11:05:00.000Z',
+      },
+    );
+    await processing.processors['call-intelligence'](batchOf(sqsRecord(JSON.stringify(summary))));
+    await processing.processors.calls(batchOf(sqsRecord(JSON.stringify(call))));
+
+    expect(await processing.crm.getActivity('ACsummarised')).toMatchObject({
+      kind: 'call',
+      status: 'completed',
+      from: contactNumber,
+      summary: ['The customer asked about delivery times.'],
+    });
+  });
+
+  it('contacts: an update is stored and a deletion keeps the contact, flagged', async () => {
+    const { processing } = await setUp();
+    const updated = await recordedEvent(
+      processing.events,
+      'contact.updated',
+      contactObject({ id: 'CTsoft' }),
+    );
+    const deleted = await recordedEvent(
+      processing.events,
+      'contact.deleted',
+      contactObject({ id: 'CTsoft' }),
+      {
+        createdAt: '2026-11-21T09:00:00.000Z',
+      },
+    );
+    await processing.processors.contacts(batchOf(sqsRecord(JSON.stringify(updated))));
+    expect(await processing.crm.getContact('CTsoft')).toMatchObject({ firstName: 'Ada', deleted: false });
+    await processing.processors.contacts(batchOf(sqsRecord(JSON.stringify(deleted))));
+    expect(await processing.crm.getContact('CTsoft')).toMatchObject({ firstName: 'Ada', deleted: true });
+  });
+
+  it('rejects an event queued for the wrong family without writing it', async () => {
+    const { processing } = await setUp();
+    const call = await recordedEvent(
+      processing.events,
+      'call.completed',
+      completedCall({ id: 'ACmisrouted' }),
+    );
+    const response = await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(call))));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await processing.events.getEvent(call.eventId)).toMatchObject({
+      status: 'failed',
+      failureReason: 'family: a calls event on the messages queue',
+      statusKey: 'failed#messages',
+    });
+    expect(await processing.crm.getActivity('ACmisrouted')).toBeUndefined();
   });
 });
 
