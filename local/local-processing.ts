@@ -25,6 +25,19 @@ export class InProcessMediaArchiveQueue implements MediaArchiveQueue {
   }
 }
 
+export type ArchiveJobResult = ArchiveOutcome | { kind: 'retrying'; reason: string };
+
+/** `[media-archive] AC… media[0] → archived as media/AC…/0-media.jpg`: ids and keys only. */
+export function archiveLogLine(job: MediaArchiveJob, result: ArchiveJobResult): string {
+  const outcome =
+    result.kind === 'archived'
+      ? `archived as ${result.key}`
+      : result.kind === 'retrying'
+        ? `failed: ${result.reason} (retrying)`
+        : `not archived: ${result.rejection.kind}`;
+  return `[media-archive] ${job.activityId} ${job.field}[${job.index}] → ${outcome}`;
+}
+
 export interface LocalProcessingOptions {
   template: CfnTemplate;
   /** Logical id → table name, as created in DynamoDB Local. */

@@ -7,7 +7,7 @@ import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { startLocalHttpApi } from './http-api';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
-import { buildLocalProcessing, type LocalProcessing } from './local-processing';
+import { archiveLogLine, buildLocalProcessing, type LocalProcessing } from './local-processing';
 import { startLocalS3, type RunningLocalS3 } from './s3-local';
 import { synthBridgeStack } from './synth';
 
@@ -58,15 +58,16 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     tablesFromTemplate(template, (id) => `local-${id}`),
   );
   const signingKeys = options.signingKeys ?? freshSigningKeys();
+  const logger = new Logger({
+    serviceName: 'openphone-bridge-local',
+    logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN',
+  });
   const ingest = buildLocalIngest({
     template,
     tableNames,
     dynamoEndpoint: endpoint,
     signingKeys,
-    logger: new Logger({
-      serviceName: 'openphone-bridge-local',
-      logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN',
-    }),
+    logger,
   });
 
   const mediaStore = await startLocalS3([localMediaBucket]);
@@ -77,18 +78,10 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     familyQueues: ingest.queues,
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
+    logger,
     // One line per event: type, id and outcome; never message text or phone numbers.
     onOutcome: (family, message, outcome) => log(processingLogLine(family, message, outcome)),
-    onArchiveResult: (job, result) =>
-      log(
-        `[media-archive] ${job.activityId} ${job.field}[${job.index}] → ${
-          result.kind === 'archived'
-            ? `archived as ${result.key}`
-            : result.kind === 'retrying'
-              ? `failed: ${result.reason} (retrying)`
-              : `not archived: ${result.rejection.kind}`
-        }`,
-      ),
+    onArchiveResult: (job, result) => log(archiveLogLine(job, result)),
   });
   processing.start();
   ingest.poller.start(ingest.dispatch);
