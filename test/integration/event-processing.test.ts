@@ -6,6 +6,7 @@ import type { EventOutcome } from '../../lambdas/domain/event-processing';
 import { familyOf } from '../../lambdas/domain/event-types';
 import { queueMessageFor, type QueueMessage } from '../../lambdas/domain/queue-message';
 import type { CrmRepository } from '../../lambdas/adapters/crm-repository';
+import { EventRecordMissingError } from '../../lambdas/adapters/event-repository';
 import { InProcessQueue } from '../../local/in-process-queue';
 import { buildLocalIngest } from '../../local/local-pipeline';
 import { buildLocalProcessing } from '../../local/local-processing';
@@ -499,5 +500,25 @@ describe('the whole local path', () => {
       media: [expect.objectContaining({ archiveSkipped: 'source-gone' })],
     });
     expect(await processing.events.getEvent('EVwhole')).toMatchObject({ status: 'processed' });
+  });
+});
+
+describe('EventRepository: closing events', () => {
+  it('never turns a processed event back into a failed one, and refuses to mark an unknown event', async () => {
+    const { processing } = await setUp();
+    const { events } = processing;
+    const message = await recordedEvent(events, 'message.received', messageObject({ id: 'ACclosed' }));
+    await events.markProcessed(message.eventId, new Date('2026-11-20T10:00:03.000Z'));
+    expect(
+      await events.markFailed(message.eventId, { family: 'messages', reason: 'transient: X', attempts: 2 }),
+    ).toBe('already-processed');
+    expect(await events.getEvent(message.eventId)).toMatchObject({
+      status: 'processed',
+      processedAt: '2026-11-20T10:00:03.000Z',
+    });
+    await expect(events.markProcessed('EVnowhere')).rejects.toBeInstanceOf(EventRecordMissingError);
+    await expect(
+      events.markFailed('EVnowhere', { family: 'messages', reason: 'x', attempts: 1 }),
+    ).rejects.toBeInstanceOf(EventRecordMissingError);
   });
 });
