@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
   attemptOf,
@@ -35,10 +36,19 @@ export interface ProcessorDependencies {
   family: EventFamily;
   ports: ProcessorPorts;
   logger: Logger;
+  /** Counts EventsProcessed, EventsRejected, EventsRetried and DuplicateDeliveries. */
+  metrics?: Metrics;
   now?: () => Date;
   /** Told of every event's outcome (the local replica prints a line per event). */
   onOutcome?: (message: QueueMessage, outcome: EventOutcome) => void;
 }
+
+const metricOf: Record<EventOutcome['status'], string> = {
+  processed: 'EventsProcessed',
+  duplicate: 'DuplicateDeliveries',
+  failed: 'EventsRejected',
+  retrying: 'EventsRetried',
+};
 
 /** A name for a transient failure that holds no data: the error's class name. */
 const transientReasonOf = (error: unknown) => `transient: ${(error as Error).name || 'Error'}`;
@@ -52,6 +62,10 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
   const { family, ports, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const processor = new BatchProcessor(EventType.SQS);
+  const report = (message: QueueMessage, outcome: EventOutcome) => {
+    deps.metrics?.addMetric(metricOf[outcome.status], MetricUnit.Count, 1);
+    deps.onOutcome?.(message, outcome);
+  };
 
   async function apply(plan: Exclude<ProcessingPlan, { kind: 'rejected' }>, message: QueueMessage) {
     if (plan.kind === 'contact') {
@@ -138,7 +152,7 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
         attempts,
         error: error as Error,
       });
-      deps.onOutcome?.(message, { status: 'retrying', reason, attempts });
+      report(message, { status: 'retrying', reason, attempts });
       throw error;
     }
     if (outcome.status === 'failed')
@@ -147,7 +161,7 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
         eventType: message.type,
         reason: outcome.reason,
       });
-    deps.onOutcome?.(message, outcome);
+    report(message, outcome);
   }
 
   return async (event: SQSEvent): Promise<SQSBatchResponse> =>

@@ -2,6 +2,8 @@
 // cold-start set-up around the handler factory.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +16,7 @@ import { SqsMediaArchiveQueue } from '../adapters/media-archive-queue';
 import { createProcessEventsHandler } from './process-events-handler';
 
 const logger = new Logger();
+const metrics = new Metrics({ namespace: 'OpenPhoneBridge' });
 let processEvents: ReturnType<typeof createProcessEventsHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
@@ -23,6 +26,7 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
   });
   const family = env[environmentNames.eventFamily];
   logger.appendKeys({ family });
+  metrics.setDefaultDimensions({ family });
   return createProcessEventsHandler({
     family,
     ports: {
@@ -33,9 +37,10 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
       archiveQueue: new SqsMediaArchiveQueue(new SQSClient({}), env[environmentNames.mediaArchiveQueueUrl]),
     },
     logger,
+    metrics,
   });
 }
 
-export const handler = middy(async (event: SQSEvent) => (processEvents ??= wireFromEnvironment())(event)).use(
-  injectLambdaContext(logger),
-);
+export const handler = middy(async (event: SQSEvent) => (processEvents ??= wireFromEnvironment())(event))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { newEventRecord, type EventRecord } from '../../lambdas/domain/event-record';
 import type { EventOutcome } from '../../lambdas/domain/event-processing';
@@ -114,13 +115,17 @@ describe('the processor handler', () => {
       throw new Error('events table down');
     };
     const outcomes: EventOutcome[] = [];
+    const metrics = new Metrics({ namespace: 'Test' });
+    const counted = jest.spyOn(metrics, 'addMetric');
     const response = await createProcessEventsHandler({
       family: 'messages',
       ports,
+      metrics,
       logger: new Logger({ logLevel: 'SILENT' }),
       onOutcome: (_message, outcome) => outcomes.push(outcome),
     })({ Records: [sqsRecord(record, 2)] });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-EVboth' }]);
     expect(outcomes).toEqual([{ status: 'retrying', reason: 'transient: InternalServerError', attempts: 2 }]);
+    expect(counted.mock.calls).toEqual([['EventsRetried', 'Count', 1]]);
   });
 });
