@@ -64,6 +64,16 @@ export function planEventProcessing(
   return planParsedEvent(parsed.value, family, receivedAt);
 }
 
+/**
+ * The plan for a queued event on this processor's queue: a message the router sent to another
+ * family's queue is rejected before its payload is read.
+ */
+export function planQueuedEvent(message: QueueMessage, payload: string, family: EventFamily): ProcessingPlan {
+  if (message.family !== family)
+    return { kind: 'rejected', reason: `family: a ${message.family} event on the ${family} queue` };
+  return planEventProcessing(payload, family, message.receivedAt);
+}
+
 export function planParsedEvent(
   event: WebhookEvent,
   family: EventFamily,

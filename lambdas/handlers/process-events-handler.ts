@@ -4,7 +4,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
   attemptOf,
-  planEventProcessing,
+  planQueuedEvent,
   type EventOutcome,
   readQueueMessage,
   type ProcessingPlan,
@@ -115,10 +115,7 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
     const stored = await ports.events.getEvent(message.eventId);
     if (!stored) throw new EventRecordMissingError(message.eventId);
     if (stored.status === 'processed') return { status: 'duplicate' };
-    const plan: ProcessingPlan =
-      message.family === family
-        ? planEventProcessing(message.payload ?? stored.payload, family, message.receivedAt)
-        : { kind: 'rejected', reason: `family: a ${message.family} event on the ${family} queue` };
+    const plan = planQueuedEvent(message, message.payload ?? stored.payload, family);
     if (plan.kind === 'rejected') {
       await ports.events.markFailed(message.eventId, { family, reason: plan.reason, attempts, at: now() });
       return { status: 'failed', reason: plan.reason };

@@ -2,6 +2,7 @@ import {
   attemptOf,
   belongsToFamily,
   planEventProcessing,
+  planQueuedEvent,
   processingLogLine,
   readQueueMessage,
   redactQuotedText,
@@ -82,6 +83,14 @@ describe('planEventProcessing', () => {
     expect(planEventProcessing(body('call.completed', completedCall()), 'messages', receivedAt)).toEqual({
       kind: 'rejected',
       reason: 'type: call.completed is not a messages event',
+    });
+  });
+
+  it('rejects a queue message of another family before reading its payload', () => {
+    const message = { eventId: 'EV1', type: 'call.completed', family: 'calls' as const, receivedAt };
+    expect(planQueuedEvent(message, 'not even JSON', 'messages')).toEqual({
+      kind: 'rejected',
+      reason: 'family: a calls event on the messages queue',
     });
   });
 
