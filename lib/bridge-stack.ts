@@ -6,6 +6,7 @@ import { BridgeSecrets } from './bridge-secrets';
 import { CrmStore } from './crm-store';
 import { eventFamilies } from '../lambdas/domain/event-types';
 import { familyQueueOutputName } from '../lambdas/domain/stack-outputs';
+import { EventProcessing } from './event-processing';
 import { EventQueues } from './event-queues';
 import { EventStore } from './event-store';
 import { RateLimitStore } from './rate-limit-store';
@@ -23,6 +24,7 @@ export class BridgeStack extends Stack {
   readonly ingest: WebhookIngest;
   readonly rateLimit: RateLimitStore;
   readonly crm: CrmStore;
+  readonly processing: EventProcessing;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -46,6 +48,12 @@ export class BridgeStack extends Stack {
       logRetention,
     });
     this.crm = new CrmStore(this, 'CrmStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.processing = new EventProcessing(this, 'EventProcessing', {
+      events: this.events,
+      queues: this.queues,
+      crm: this.crm,
+      logRetention,
+    });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingest.webhookUrl,
@@ -64,5 +72,6 @@ export class BridgeStack extends Stack {
         value: deadLetterQueue.queueUrl,
       });
     }
+    new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
   }
 }

@@ -2,8 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { eventFamilies } from '../lambdas/domain/event-types';
-import { queueMessage } from '../lambdas/domain/queue-message';
+import { processingLogLine } from '../lambdas/domain/event-processing';
 import { webhookPath } from '../lib/webhook-ingest';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
@@ -13,6 +12,8 @@ import { startLocalHttpApi } from './http-api';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
 import { removeReplicaInfo, writeReplicaInfo } from './replica-info';
 import { tableLogicalId } from './template-reading';
+import { archiveLogLine, buildLocalProcessing, type LocalProcessing } from './local-processing';
+import { startLocalS3, type RunningLocalS3 } from './s3-local';
 import { synthBridgeStack } from './synth';
 
 export interface LocalReplicaOptions {
@@ -36,6 +37,10 @@ export interface LocalReplica {
   webhookUrl: string;
   signingKeys: string[];
   ingest: LocalIngest;
+  /** The processors, the archiver and the repositories they write (the CRM is readable from here). */
+  processing: LocalProcessing;
+  /** The s3rver standing in for the media bucket. */
+  mediaStore: RunningLocalS3 & { bucket: string };
   stop(): Promise<void>;
 }
 
@@ -43,9 +48,13 @@ export function freshSigningKeys(): string[] {
   return [randomBytes(32).toString('base64'), `whsec_${randomBytes(32).toString('base64')}`];
 }
 
+/** The local name of the media bucket in s3rver. */
+export const localMediaBucket = 'openphone-bridge-media';
+
 /**
- * The whole ingest path on one machine: DynamoDB Local with the synthesized tables, the HTTP API,
- * the stream relay and the family queues with their event-source-mapping semantics.
+ * The whole bridge on one machine: DynamoDB Local with the synthesized tables, the HTTP API, the
+ * stream relay, the family queues with their event-source-mapping semantics, the processors, and
+ * the media archiver writing to s3rver.
  */
 export async function startLocalReplica(options: LocalReplicaOptions = {}): Promise<LocalReplica> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -63,32 +72,33 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   const signingKeysFile = stateDir && join(stateDir, 'signing-keys.json');
   if (signingKeysFile)
     writeSigningKeysFile(signingKeysFile, [...readSigningKeysFile(signingKeysFile), ...signingKeys]);
+  const logger = new Logger({
+    serviceName: 'openphone-bridge-local',
+    logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN',
+  });
   const ingest = buildLocalIngest({
     template,
     tableNames,
     dynamoEndpoint: endpoint,
     signingKeys,
     ...(signingKeysFile ? { signingKeySource: fileSigningKeys(signingKeysFile) } : {}),
-    logger: new Logger({
-      serviceName: 'openphone-bridge-local',
-      logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN',
-    }),
+    logger,
   });
 
-  // Until the processors exist, each family's consumer reports what it received, without message text.
-  for (const family of eventFamilies) {
-    ingest.queues[family].start(async (event) => {
-      for (const record of event.Records) {
-        const message = queueMessage.parse(JSON.parse(record.body));
-        const payload = message.payload
-          ? `${Buffer.byteLength(message.payload)} bytes inline`
-          : 'payload by reference';
-        log(
-          `[${family}] ${message.type} ${message.eventId} (receive ${record.attributes.ApproximateReceiveCount}, ${payload})`,
-        );
-      }
-    });
-  }
+  const mediaStore = await startLocalS3([localMediaBucket]);
+  const processing = buildLocalProcessing({
+    template,
+    tableNames,
+    dynamoEndpoint: endpoint,
+    familyQueues: ingest.queues,
+    s3: mediaStore.client(),
+    mediaBucket: localMediaBucket,
+    logger,
+    // One line per event: type, id and outcome; never message text or phone numbers.
+    onOutcome: (family, message, outcome) => log(processingLogLine(family, message, outcome)),
+    onArchiveResult: (job, result) => log(archiveLogLine(job, result)),
+  });
+  processing.start();
   ingest.poller.start(ingest.dispatch);
   const api = await startLocalHttpApi({
     port: options.port ?? 3000,
@@ -118,6 +128,8 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     webhookUrl: `${api.url}${webhookPath}`,
     signingKeys,
     ingest,
+    processing,
+    mediaStore: { ...mediaStore, bucket: localMediaBucket },
     stop: async () => {
       if (replicaInfoFile) removeReplicaInfo(replicaInfoFile);
       // Keep the keys registered with OpenPhone (`webhooks register`); drop this run's own.
@@ -128,7 +140,8 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         );
       await api.stop();
       await ingest.poller.stop();
-      await Promise.all(eventFamilies.map((f) => ingest.queues[f].stop()));
+      await processing.stop();
+      await mediaStore.stop();
       await dynamo?.stop();
     },
   };

@@ -91,3 +91,16 @@ export function matchesFilterPatterns(patterns: unknown[], record: unknown): boo
   };
   return patterns.length === 0 || patterns.some((p) => matches(p, record));
 }
+
+/** The media archive queue's event-source settings as the template configures them. */
+export function mediaArchiveQueueSettings(template: CfnTemplate, batchSize = 5): EventSourceMappingSettings {
+  const [, queue] = onlyResource(template, 'AWS::SQS::Queue', (id) =>
+    id.startsWith('EventProcessingArchiveQueue'),
+  );
+  const p = queue.Properties as { VisibilityTimeout?: number; RedrivePolicy?: { maxReceiveCount: number } };
+  return {
+    batchSize,
+    visibilityTimeoutSeconds: p.VisibilityTimeout ?? 30,
+    maxReceiveCount: p.RedrivePolicy?.maxReceiveCount ?? 5,
+  };
+}

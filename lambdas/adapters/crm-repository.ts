@@ -38,6 +38,7 @@ import {
   type DeliveryHealth,
   type DeliveryResult,
 } from '../domain/delivery-health';
+import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { decodeCursor, encodeCursor, type LastKey } from '../domain/page-cursor';
 import { suppressionChangeOf, type SuppressionChange, type SuppressionReason } from '../domain/suppression';
 
@@ -329,6 +330,35 @@ export class CrmRepository {
         ),
       ),
     );
+  }
+
+  /**
+   * Stores an archived copy's S3 key (or why it was not archived) beside the original URL: only
+   * when that URL is still at that place on the activity, touching no other attribute.
+   */
+  async recordMediaArchive(
+    target: { activityId: string; field: ArchiveField; index: number; url: string },
+    record: ArchiveRecord,
+  ): Promise<{ outcome: 'recorded' | 'url-not-on-activity' }> {
+    const path = target.field === 'voicemail' ? '#field' : `#field[${target.index}]`;
+    const [attribute, value] =
+      'archiveKey' in record ? ['archiveKey', record.archiveKey] : ['archiveSkipped', record.archiveSkipped];
+    try {
+      await this.documentClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: crmKeys.activity(target.activityId),
+          UpdateExpression: `SET ${path}.#attribute = :value`,
+          ConditionExpression: `${path}.#url = :url`,
+          ExpressionAttributeNames: { '#field': target.field, '#attribute': attribute, '#url': 'url' },
+          ExpressionAttributeValues: { ':value': value, ':url': target.url },
+        }),
+      );
+      return { outcome: 'recorded' };
+    } catch (error) {
+      if (isConditionFailure(error)) return { outcome: 'url-not-on-activity' };
+      throw error;
+    }
   }
 
   async getActivity(activityId: string): Promise<ActivityRecord | undefined> {

@@ -8,6 +8,12 @@ export const environmentNames = {
   eventRetentionDays: 'EVENT_RETENTION_DAYS',
   maxWebhookBodyBytes: 'MAX_WEBHOOK_BODY_BYTES',
   rateLimitTable: 'RATE_LIMIT_TABLE_NAME',
+  crmTable: 'CRM_TABLE_NAME',
+  eventFamily: 'EVENT_FAMILY',
+  mediaBucket: 'MEDIA_BUCKET_NAME',
+  mediaArchiveQueueUrl: 'MEDIA_ARCHIVE_QUEUE_URL',
+  maxMediaBytes: 'MAX_MEDIA_BYTES',
+  bounceThreshold: 'BOUNCE_THRESHOLD',
 } as const;
 
 export function queueUrlVariable(family: EventFamily): string {
@@ -38,3 +44,21 @@ export const dispatchEnvironmentShape = {
   [environmentNames.eventsTable]: z.string().min(3),
   ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().min(1)])),
 } as Record<string, z.ZodString>;
+
+export const processorEnvironmentShape = {
+  [environmentNames.eventFamily]: z.enum(eventFamilies),
+  [environmentNames.eventsTable]: z.string().min(3),
+  [environmentNames.crmTable]: z.string().min(3),
+  [environmentNames.mediaArchiveQueueUrl]: z.string().min(1),
+  [environmentNames.bounceThreshold]: z.coerce.number().int().positive().default(3),
+};
+
+export const archiverEnvironmentShape = {
+  [environmentNames.crmTable]: z.string().min(3),
+  [environmentNames.mediaBucket]: z.string().min(3),
+  [environmentNames.maxMediaBytes]: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
+};

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { eventsTableKeys, statusKeyOf, type EventRecord, type EventStatus } from '../domain/event-record';
 import type { EventFamily } from '../domain/event-types';
 
@@ -9,6 +15,27 @@ export type OpenEventSummary = Pick<
 > & {
   statusSince: string;
 };
+
+/** The event's record is not in the table: nothing to mark, no payload to read. */
+export class EventRecordMissingError extends Error {
+  override readonly name = 'EventRecordMissingError';
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} has no record in the events table`);
+  }
+}
+
+export interface FailureMark {
+  family: EventFamily;
+  /** Why processing failed: a validation reason or the name of a transient error. */
+  reason: string;
+  /** Receives so far (SQS ApproximateReceiveCount). */
+  attempts: number;
+  at?: Date;
+}
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export interface EventPage {
   events: OpenEventSummary[];
@@ -35,12 +62,7 @@ export class EventRepository {
       );
       return 'recorded';
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as { name?: string }).name === 'ConditionalCheckFailedException'
-      ) {
-        return 'duplicate';
-      }
+      if (isConditionFailure(error)) return 'duplicate';
       throw error;
     }
   }
@@ -54,6 +76,76 @@ export class EventRepository {
       }),
     );
     return Item as EventRecord | undefined;
+  }
+
+  /**
+   * Closes an event: `processed` with its time, out of the byStatus index (open events only live
+   * there). Also ends a previously failed event, whose earlier reason is dropped.
+   */
+  async markProcessed(eventId: string, at: Date = new Date()): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [eventsTableKeys.partitionKey]: eventId },
+          UpdateExpression:
+            'SET #status = :processed, #processedAt = :at REMOVE #statusKey, #statusSince, #reason',
+          ConditionExpression: 'attribute_exists(#id)',
+          ExpressionAttributeNames: {
+            '#id': eventsTableKeys.partitionKey,
+            '#status': 'status',
+            '#processedAt': 'processedAt',
+            '#statusKey': eventsTableKeys.statusKey,
+            '#statusSince': eventsTableKeys.statusSortKey,
+            '#reason': 'failureReason',
+          },
+          ExpressionAttributeValues: { ':processed': 'processed', ':at': at.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new EventRecordMissingError(eventId);
+      throw error;
+    }
+  }
+
+  /**
+   * Records a failed attempt: `failed` with the reason and the attempt count, listed under
+   * `failed#<family>`. An event already processed stays processed (`already-processed`).
+   */
+  async markFailed(eventId: string, failure: FailureMark): Promise<'marked' | 'already-processed'> {
+    const at = (failure.at ?? new Date()).toISOString();
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [eventsTableKeys.partitionKey]: eventId },
+          UpdateExpression:
+            'SET #status = :failed, #statusKey = :statusKey, #statusSince = :since, #reason = :reason, #attempts = :attempts',
+          ConditionExpression: 'attribute_exists(#id) AND #status <> :processed',
+          ExpressionAttributeNames: {
+            '#id': eventsTableKeys.partitionKey,
+            '#status': 'status',
+            '#statusKey': eventsTableKeys.statusKey,
+            '#statusSince': eventsTableKeys.statusSortKey,
+            '#reason': 'failureReason',
+            '#attempts': 'attempts',
+          },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':processed': 'processed',
+            ':statusKey': statusKeyOf('failed', failure.family),
+            ':since': `${at}#${eventId}`,
+            ':reason': failure.reason,
+            ':attempts': failure.attempts,
+          },
+        }),
+      );
+      return 'marked';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      if (await this.getEvent(eventId)) return 'already-processed';
+      throw new EventRecordMissingError(eventId);
+    }
   }
 
   /** Events of one family in one open status (received = not yet processed), oldest first. */

@@ -28,16 +28,21 @@ export type ActivityKind = (typeof activityKinds)[number];
 export type Direction = 'incoming' | 'outgoing';
 export type ActivitySource = 'webhook' | 'import';
 
-export interface MediaItem {
+/** Set by the media archiver beside the original URL: the S3 key of the copy, or why there is none. */
+export interface ArchivedCopy {
+  archiveKey?: string;
+  archiveSkipped?: string;
+}
+export interface MediaItem extends ArchivedCopy {
   url: string;
   type?: string;
 }
-export interface Recording {
+export interface Recording extends ArchivedCopy {
   url: string;
   type?: string;
   duration?: number;
 }
-export interface Voicemail {
+export interface Voicemail extends ArchivedCopy {
   url: string;
   type?: string;
   duration?: number;

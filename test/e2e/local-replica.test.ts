@@ -1,6 +1,12 @@
 import { startLocalReplica, type LocalReplica } from '../../local/replica';
 import { bridgeTemplate } from '../support/dynamo';
 import { legacyEvent, standardEvent } from '../support/events';
+import {
+  contactNumber,
+  contactObject,
+  legacyEvent as openPhoneEvent,
+  messageObject,
+} from '../support/openphone-payloads';
 import { legacySignatureHeader, standardWebhookHeaders } from '../support/signers';
 
 describe('the local replica, over HTTP', () => {
@@ -50,6 +56,60 @@ describe('the local replica, over HTTP', () => {
     expect(received.filter((l) => l.includes('EVe2esummary'))).toEqual([
       expect.stringMatching(/^\[call-intelligence\] call\.summary\.completed/),
     ]);
+  });
+
+  it('turns signed webhooks into CRM records: a message with media, a STOP, a contact', async () => {
+    const [legacyKey] = replica.signingKeys as [string];
+    const send = async (event: Record<string, unknown>) => {
+      const body = JSON.stringify(event);
+      const response = await post(body, { 'openphone-signature': legacySignatureHeader(body, legacyKey) });
+      expect(response.status).toBe(202);
+    };
+    const now = new Date().toISOString();
+    await send(
+      openPhoneEvent('message.received', messageObject({ id: 'ACe2emedia', createdAt: now }), now, {
+        id: 'EVe2emedia',
+      }),
+    );
+    await send(
+      openPhoneEvent(
+        'message.received',
+        messageObject({ id: 'ACe2estop', text: 'STOP', media: [], createdAt: now }),
+        now,
+        {
+          id: 'EVe2estop',
+        },
+      ),
+    );
+    await send(
+      openPhoneEvent('contact.updated', contactObject({ id: 'CTe2e' }), now, { id: 'EVe2econtact' }),
+    );
+
+    await until(() =>
+      ['EVe2emedia', 'EVe2estop', 'EVe2econtact'].every((id) =>
+        received.some((l) => l.includes(`${id} → processed`)),
+      ),
+    );
+    const { crm, events } = replica.processing;
+    const activity = await crm.getActivity('ACe2emedia');
+    expect(activity).toMatchObject({
+      kind: 'message',
+      direction: 'incoming',
+      from: contactNumber,
+      media: [{ url: 'https://storage.openphone.example/m1.jpg', type: 'image/jpeg' }],
+    });
+    expect(await crm.isSuppressed(contactNumber)).toBe(true);
+    expect(await crm.getContact('CTe2e')).toMatchObject({ firstName: 'Ada', deleted: false });
+    expect(await events.getEvent('EVe2emedia')).toMatchObject({
+      status: 'processed',
+      processedAt: expect.any(String),
+    });
+
+    // The sample media URL cannot be fetched here: the archive job retries on its own, the record stays whole.
+    await until(() => received.some((l) => l.startsWith('[media-archive] ACe2emedia media[0] → failed')));
+    expect(await crm.getActivity('ACe2emedia')).toEqual(activity);
+    // No message text and no full phone number in any line printed.
+    expect(received.join('\n')).not.toMatch(/Hello there|STOP\b|\+1555/);
   });
 
   it('answers 401 with a reason to an unsigned request and 404 off the route', async () => {

@@ -32,8 +32,8 @@ describe('events table', () => {
 describe('family queues', () => {
   it('has one queue and one dead-letter queue per family, all encrypted', () => {
     const queues = template.findResources('AWS::SQS::Queue');
-    // family queues + their DLQs + the dispatcher's on-failure queue
-    expect(Object.keys(queues)).toHaveLength(eventFamilies.length * 2 + 1);
+    // family queues + their DLQs + the dispatcher's on-failure queue + the media archive queue and its DLQ
+    expect(Object.keys(queues)).toHaveLength(eventFamilies.length * 2 + 1 + 2);
     for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
   });
 
@@ -41,7 +41,7 @@ describe('family queues', () => {
     const withRedrive = Object.values(template.findResources('AWS::SQS::Queue')).filter(
       (q) => q.Properties.RedrivePolicy,
     );
-    expect(withRedrive).toHaveLength(eventFamilies.length);
+    expect(withRedrive).toHaveLength(eventFamilies.length + 1); // + the media archive queue
     for (const queue of withRedrive) {
       expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
       expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 30);
@@ -50,7 +50,7 @@ describe('family queues', () => {
 
   it('refuses non-TLS access to every queue', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(eventFamilies.length * 2 + 1);
+    expect(policies).toHaveLength(eventFamilies.length * 2 + 1 + 2);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

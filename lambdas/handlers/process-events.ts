@@ -1,0 +1,46 @@
+// Lambda entry point of every family processor (EVENT_FAMILY says which): middy wiring and
+// cold-start set-up around the handler factory.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { SQSEvent } from 'aws-lambda';
+import { CrmRepository } from '../adapters/crm-repository';
+import { environmentNames, processorEnvironmentShape, readEnvironment } from '../adapters/environment';
+import { EventRepository } from '../adapters/event-repository';
+import { SqsMediaArchiveQueue } from '../adapters/media-archive-queue';
+import { createProcessEventsHandler } from './process-events-handler';
+
+const logger = new Logger();
+const metrics = new Metrics({ namespace: 'OpenPhoneBridge' });
+let processEvents: ReturnType<typeof createProcessEventsHandler> | undefined;
+
+function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
+  const env = readEnvironment(processorEnvironmentShape);
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const family = env[environmentNames.eventFamily];
+  logger.appendKeys({ family });
+  metrics.setDefaultDimensions({ family });
+  return createProcessEventsHandler({
+    family,
+    ports: {
+      events: new EventRepository(documents, env[environmentNames.eventsTable]),
+      crm: new CrmRepository(documents, env[environmentNames.crmTable], {
+        bounceThreshold: env[environmentNames.bounceThreshold],
+      }),
+      archiveQueue: new SqsMediaArchiveQueue(new SQSClient({}), env[environmentNames.mediaArchiveQueueUrl]),
+    },
+    logger,
+    metrics,
+  });
+}
+
+export const handler = middy(async (event: SQSEvent) => (processEvents ??= wireFromEnvironment())(event))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

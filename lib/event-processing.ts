@@ -1,0 +1,168 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { environmentNames } from '../lambdas/adapters/environment';
+import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { defaultMaxArchiveBytes } from '../lambdas/domain/media-archive';
+import { BridgeFunction } from './bridge-function';
+import type { CrmStore } from './crm-store';
+import { EventQueues } from './event-queues';
+import type { EventStore } from './event-store';
+import { acceptNagFinding } from './nag';
+
+export interface EventProcessingProps {
+  readonly events: EventStore;
+  readonly queues: EventQueues;
+  readonly crm: CrmStore;
+  /** Records per processor invocation. @default 10 */
+  readonly batchSize?: number;
+  /** Largest media object archived, in bytes. @default 25 MiB */
+  readonly maxMediaBytes?: number;
+  /** Receives of an archive job before it moves to the archive DLQ. @default 5 */
+  readonly archiveMaxReceiveCount?: number;
+  /** What happens to the media bucket when the stack is deleted. @default RETAIN */
+  readonly mediaRemovalPolicy?: RemovalPolicy;
+  readonly logRetention?: RetentionDays;
+}
+
+/** What a processor does to the CRM table (see CrmRepository): keyed reads and conditional writes. */
+export const crmRecordWriteActions = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+];
+
+/** `call-intelligence` → `CallIntelligence`: construct ids per family. */
+const pascal = (family: EventFamily) =>
+  family
+    .split('-')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+
+/**
+ * The processors: one Lambda per event family fed by its queue (partial batch failures), writing
+ * CRM records and marking each event processed or failed; and the media archive — a bucket, a job
+ * queue with its DLQ, and the archiver Lambda that copies OpenPhone's expiring media URLs into it.
+ */
+export class EventProcessing extends Construct {
+  static readonly archiverTimeout = Duration.seconds(60);
+  readonly processors: Readonly<Record<EventFamily, BridgeFunction>>;
+  readonly mediaBucket: Bucket;
+  readonly archiveQueue: Queue;
+  readonly archiveDeadLetterQueue: Queue;
+  readonly archiveFunction: BridgeFunction;
+
+  constructor(scope: Construct, id: string, props: EventProcessingProps) {
+    super(scope, id);
+    const eventsTable = props.events.table;
+    const logRetention = props.logRetention ? { logRetention: props.logRetention } : {};
+
+    this.mediaBucket = new Bucket(this, 'MediaBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+      removalPolicy: props.mediaRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    acceptNagFinding(
+      this.mediaBucket,
+      'S1',
+      'Only the archiver writes here (one key per media item, overwritten idempotently); its CloudWatch logs record every write. Server access logs would add a log bucket for no extra audit value.',
+    );
+
+    this.archiveDeadLetterQueue = new Queue(this, 'ArchiveDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.archiveQueue = new Queue(this, 'ArchiveQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(EventProcessing.archiverTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: {
+        queue: this.archiveDeadLetterQueue,
+        maxReceiveCount: props.archiveMaxReceiveCount ?? 5,
+      },
+    });
+
+    const processors = {} as Record<EventFamily, BridgeFunction>;
+    for (const family of eventFamilies) {
+      const fn = new BridgeFunction(this, `${pascal(family)}Processor`, {
+        handlerName: 'process-events',
+        description: `Processes OpenPhone ${family} events into CRM records`,
+        memorySize: 512,
+        timeout: EventQueues.defaultConsumerTimeout,
+        ...logRetention,
+        environment: {
+          [environmentNames.eventFamily]: family,
+          [environmentNames.eventsTable]: eventsTable.tableName,
+          [environmentNames.crmTable]: props.crm.table.tableName,
+          [environmentNames.mediaArchiveQueueUrl]: this.archiveQueue.queueUrl,
+        },
+      });
+      // The event's own record only: read it (idempotency, payload by reference) and mark it.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [eventsTable.tableArn],
+        }),
+      );
+      // Item writes by key only (upserts, transactions of Put/Delete, conditional updates); no index reads.
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: crmRecordWriteActions, resources: [props.crm.table.tableArn] }),
+      );
+      this.archiveQueue.grantSendMessages(fn);
+      fn.addEventSource(
+        new SqsEventSource(props.queues.byFamily[family].queue, {
+          batchSize: props.batchSize ?? 10,
+          maxBatchingWindow: Duration.seconds(1),
+          reportBatchItemFailures: true,
+        }),
+      );
+      processors[family] = fn;
+    }
+    this.processors = processors;
+
+    this.archiveFunction = new BridgeFunction(this, 'ArchiveFunction', {
+      handlerName: 'archive-media',
+      description: 'Copies OpenPhone media, recordings and voicemails into the media bucket',
+      memorySize: 512,
+      timeout: EventProcessing.archiverTimeout,
+      ...logRetention,
+      environment: {
+        [environmentNames.crmTable]: props.crm.table.tableName,
+        [environmentNames.mediaBucket]: this.mediaBucket.bucketName,
+        [environmentNames.maxMediaBytes]: String(props.maxMediaBytes ?? defaultMaxArchiveBytes),
+      },
+    });
+    // Put objects under media/ and set the key beside the URL: nothing else.
+    this.archiveFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.mediaBucket.arnForObjects('media/*')],
+      }),
+    );
+    acceptNagFinding(
+      this.archiveFunction,
+      `IAM5[Resource::<${Stack.of(this).getLogicalId(this.mediaBucket.node.defaultChild as CfnBucket)}.Arn>/media/*]`,
+      'Objects are keyed per activity under media/ (media/<activityId>/<index>-<kind>.<ext>): the archiver may put any of them, and only PutObject.',
+    );
+    this.archiveFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.crm.table.tableArn] }),
+    );
+    this.archiveFunction.addEventSource(
+      new SqsEventSource(this.archiveQueue, {
+        batchSize: 5,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+}

@@ -1,0 +1,134 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventOutcome } from '../lambdas/domain/event-processing';
+import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import type { MediaArchiveJob } from '../lambdas/domain/media-archive';
+import type { QueueMessage } from '../lambdas/domain/queue-message';
+import { CrmRepository } from '../lambdas/adapters/crm-repository';
+import { EventRepository } from '../lambdas/adapters/event-repository';
+import type { MediaArchiveQueue } from '../lambdas/adapters/media-archive-queue';
+import { MediaArchiver, type ArchiveOutcome } from '../lambdas/adapters/media-archiver';
+import { createArchiveMediaHandler } from '../lambdas/handlers/archive-media-handler';
+import { createProcessEventsHandler } from '../lambdas/handlers/process-events-handler';
+import type { CfnTemplate } from './cfn-tables';
+import { InProcessQueue, type EventSourceMappingSettings } from './in-process-queue';
+import { localAwsConfig } from './local-pipeline';
+import { mediaArchiveQueueSettings, tableLogicalId } from './template-reading';
+
+/** Queues archive jobs on the in-process archive queue, as SqsMediaArchiveQueue does on SQS. */
+export class InProcessMediaArchiveQueue implements MediaArchiveQueue {
+  constructor(private readonly queue: InProcessQueue) {}
+  async enqueue(jobs: readonly MediaArchiveJob[]): Promise<void> {
+    for (const job of jobs) this.queue.send(JSON.stringify(job), { activityId: job.activityId });
+  }
+}
+
+export type ArchiveJobResult = ArchiveOutcome | { kind: 'retrying'; reason: string };
+
+/** `[media-archive] AC… media[0] → archived as media/AC…/0-media.jpg`: ids and keys only. */
+export function archiveLogLine(job: MediaArchiveJob, result: ArchiveJobResult): string {
+  const outcome =
+    result.kind === 'archived'
+      ? `archived as ${result.key}`
+      : result.kind === 'retrying'
+        ? `failed: ${result.reason} (retrying)`
+        : `not archived: ${result.rejection.kind}`;
+  return `[media-archive] ${job.activityId} ${job.field}[${job.index}] → ${outcome}`;
+}
+
+export interface LocalProcessingOptions {
+  template: CfnTemplate;
+  /** Logical id → table name, as created in DynamoDB Local. */
+  tableNames: Record<string, string>;
+  dynamoEndpoint: string;
+  /** The family queues the ingest path fills (buildLocalIngest's `queues`). */
+  familyQueues: Readonly<Record<EventFamily, InProcessQueue>>;
+  s3: S3Client;
+  mediaBucket: string;
+  /** Overrides of the archive queue's template settings (tests shorten the visibility timeout). */
+  archiveQueueSettings?: Partial<EventSourceMappingSettings>;
+  /** Wraps the processors' ports, e.g. to inject faults in tests. */
+  wrapCrm?: (crm: CrmRepository) => CrmRepository;
+  fetch?: typeof fetch;
+  fetchTimeoutMs?: number;
+  onOutcome?: (family: EventFamily, message: QueueMessage, outcome: EventOutcome) => void;
+  onArchiveResult?: (
+    job: MediaArchiveJob,
+    result: ArchiveOutcome | { kind: 'retrying'; reason: string },
+  ) => void;
+  logger?: Logger;
+}
+
+/**
+ * The processing half of the stack on local parts: the same processor and archiver handlers, fed
+ * by in-process queues with the template's settings, writing to DynamoDB Local and s3rver.
+ */
+export function buildLocalProcessing(options: LocalProcessingOptions) {
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient(localAwsConfig(options.dynamoEndpoint)), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const tableName = (fragment: string) => {
+    const id = tableLogicalId(options.template, fragment);
+    const name = options.tableNames[id];
+    if (!name) throw new Error(`no local table for ${id}`);
+    return name;
+  };
+  const events = new EventRepository(documents, tableName('EventsTable'));
+  const crmTable = tableName('CrmTable');
+  const crm = new CrmRepository(documents, crmTable);
+  const logger = options.logger ?? new Logger({ serviceName: 'openphone-bridge-local' });
+  const archiveQueue = new InProcessQueue('media-archive', {
+    ...mediaArchiveQueueSettings(options.template),
+    ...options.archiveQueueSettings,
+  });
+  const processors = Object.fromEntries(
+    eventFamilies.map((family) => [
+      family,
+      createProcessEventsHandler({
+        family,
+        ports: {
+          events,
+          crm: options.wrapCrm ? options.wrapCrm(crm) : crm,
+          archiveQueue: new InProcessMediaArchiveQueue(archiveQueue),
+        },
+        logger,
+        ...(options.onOutcome
+          ? {
+              onOutcome: (message: QueueMessage, outcome: EventOutcome) =>
+                options.onOutcome!(family, message, outcome),
+            }
+          : {}),
+      }),
+    ]),
+  ) as Record<EventFamily, ReturnType<typeof createProcessEventsHandler>>;
+  const archiveMedia = createArchiveMediaHandler({
+    archiver: new MediaArchiver(options.s3, {
+      bucketName: options.mediaBucket,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      fetchTimeoutMs: options.fetchTimeoutMs ?? 5_000,
+    }),
+    crm,
+    logger,
+    ...(options.onArchiveResult ? { onResult: options.onArchiveResult } : {}),
+  });
+  return {
+    processors,
+    archiveMedia,
+    archiveQueue,
+    events,
+    crm,
+    crmTable,
+    documents,
+    /** Starts every consumer, like enabled event source mappings. */
+    start(): void {
+      for (const family of eventFamilies) options.familyQueues[family].start(processors[family]);
+      archiveQueue.start(archiveMedia);
+    },
+    async stop(): Promise<void> {
+      await Promise.all([...eventFamilies.map((f) => options.familyQueues[f].stop()), archiveQueue.stop()]);
+    },
+  };
+}
+export type LocalProcessing = ReturnType<typeof buildLocalProcessing>;

@@ -1,0 +1,145 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { eventFamilies } from '../../lambdas/domain/event-types';
+import { CrmStore } from '../../lib/crm-store';
+import { EventProcessing } from '../../lib/event-processing';
+import { EventQueues } from '../../lib/event-queues';
+import { EventStore } from '../../lib/event-store';
+
+// One synthesis for the file, without bundling the Lambda code.
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new Stack(app, 'Test');
+const events = new EventStore(stack, 'EventStore');
+const queues = new EventQueues(stack, 'EventQueues');
+const crm = new CrmStore(stack, 'CrmStore');
+const processing = new EventProcessing(stack, 'EventProcessing', { events, queues, crm });
+const template = Template.fromStack(stack);
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as Parameters<Stack['getLogicalId']>[0]);
+
+/** Every statement of the policies attached to a function's role. */
+function statementsOf(fn: { role?: { node: { defaultChild?: unknown } } }): Statement[] {
+  const roleId = logicalId(fn.role!);
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+const actionsOn = (statements: Statement[], prefix: string) =>
+  statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith(prefix));
+const resourcesOf = (statements: Statement[], prefix: string) =>
+  statements
+    .filter((s) => [s.Action].flat().some((a) => a.startsWith(prefix)))
+    .flatMap((s) => [s.Resource].flat());
+
+describe('EventProcessing', () => {
+  it('runs one processor per family on Node.js 22, ARM64, with a 30 s timeout', () => {
+    for (const family of eventFamilies) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Timeout: 30,
+        Environment: { Variables: Match.objectLike({ EVENT_FAMILY: family }) },
+      });
+    }
+  });
+
+  it('feeds each processor from its family queue in batches of 10 with partial batch failures', () => {
+    for (const family of eventFamilies) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(queues.byFamily[family].queue), 'Arn'] },
+        FunctionName: { Ref: logicalId(processing.processors[family]) },
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+  });
+
+  it('lets a processor get and update event records, write CRM items and queue archive jobs, nothing more', () => {
+    const eventsTable = logicalId(events.table);
+    const crmTable = logicalId(crm.table);
+    for (const family of eventFamilies) {
+      const statements = statementsOf(processing.processors[family]);
+      const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+      expect(dynamo).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            Resource: { 'Fn::GetAtt': [eventsTable, 'Arn'] },
+          }),
+          expect.objectContaining({
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+            Resource: { 'Fn::GetAtt': [crmTable, 'Arn'] },
+          }),
+        ]),
+      );
+      expect(dynamo).toHaveLength(2);
+      expect(actionsOn(statements, 's3:')).toEqual([]);
+      // Its own queue to consume, the archive queue to send to: no other queue.
+      const queueArns = resourcesOf(statements, 'sqs:').map((r) => JSON.stringify(r));
+      expect(new Set(queueArns)).toEqual(
+        new Set([
+          JSON.stringify({ 'Fn::GetAtt': [logicalId(queues.byFamily[family].queue), 'Arn'] }),
+          JSON.stringify({ 'Fn::GetAtt': [logicalId(processing.archiveQueue), 'Arn'] }),
+        ]),
+      );
+      expect(actionsOn(statements, 'sqs:').filter((a) => a.startsWith('sqs:Send'))).toEqual([
+        'sqs:SendMessage',
+      ]);
+    }
+  });
+
+  it('lets the archiver only put objects under media/, update CRM items and consume the archive queue', () => {
+    const statements = statementsOf(processing.archiveFunction);
+    expect(actionsOn(statements, 's3:')).toEqual(['s3:PutObject']);
+    expect(resourcesOf(statements, 's3:')).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(processing.mediaBucket), 'Arn'] }, '/media/*']] },
+    ]);
+    expect(actionsOn(statements, 'dynamodb:')).toEqual(['dynamodb:UpdateItem']);
+    expect(resourcesOf(statements, 'dynamodb:')).toEqual([{ 'Fn::GetAtt': [logicalId(crm.table), 'Arn'] }]);
+    expect(new Set(resourcesOf(statements, 'sqs:'))).toEqual(
+      new Set([{ 'Fn::GetAtt': [logicalId(processing.archiveQueue), 'Arn'] }]),
+    );
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(processing.archiveQueue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('keeps media in a private, encrypted, TLS-only bucket that outlives the stack', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('retries archive jobs on their own queue and dead-letters them after 5 receives', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 6 * EventProcessing.archiverTimeout.toSeconds(),
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(processing.archiveDeadLetterQueue), 'Arn'] },
+        maxReceiveCount: 5,
+      },
+      SqsManagedSseEnabled: true,
+    });
+  });
+});
