@@ -1,5 +1,6 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { showTimeline } from './commands/contacts-timeline';
 import { countEvents } from './commands/events-count';
 import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
 import { redriveEvent } from './commands/events-redrive';
@@ -74,6 +75,18 @@ export function buildProgram(deps: CliDependencies): Command {
     .option('--force', 'send it even when it was already processed')
     .action(async (eventId: string, options: { force?: boolean }) =>
       redriveEvent(await target(), deps.out, eventId, options),
+    );
+
+  const contacts = program.command('contacts').description("contacts' CRM records");
+  contacts
+    .command('timeline')
+    .description("a contact's activities by phone number, newest first, a page at a time")
+    .argument('<phoneNumber>', "the contact's number (E.164, or a US number)")
+    .option('--limit <n>', 'activities per page (1–1000)', positiveLimit, 20)
+    .option('--cursor <cursor>', 'the next-page cursor a previous listing printed')
+    .option('--show-text', 'print message text and call summaries (off: sizes only)')
+    .action(async (phoneNumber: string, options: { limit: number; cursor?: string; showText?: boolean }) =>
+      showTimeline(await target(), deps.out, phoneNumber, options),
     );
 
   const dlq = program.command('dlq').description('dead-letter queues of the family queues');

@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/domain/stack-outputs';
+import { CrmRepository } from '../lambdas/adapters/crm-repository';
 import { EventRepository } from '../lambdas/adapters/event-repository';
 import { SqsQueueAdmin, type FamilyQueueUrls } from '../lambdas/adapters/queue-admin';
 import { CommandFailure } from './errors';
@@ -78,6 +79,10 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
   return {
     name: `stack ${stackName}`,
     events: new EventRepository(documents, output(stackOutputNames.eventsTableName)),
+    // Looked up when a command needs it, so the other commands work on a stack deployed before it.
+    get crm() {
+      return new CrmRepository(documents, output(stackOutputNames.crmTableName));
+    },
     queues: new SqsQueueAdmin(clients.sqs, queueUrls),
     signingKeys: secretSigningKeyStore(clients.secrets, output(stackOutputNames.signingKeysSecretArn)),
     openPhone: async () => {

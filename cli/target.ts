@@ -1,3 +1,4 @@
+import type { CrmRepository } from '../lambdas/adapters/crm-repository';
 import type { EventRepository } from '../lambdas/adapters/event-repository';
 import type { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
 import type { QueueAdmin } from '../lambdas/adapters/queue-admin';
@@ -8,6 +9,8 @@ export interface Target {
   /** For messages: `the local replica at http://127.0.0.1:3000`, `stack OpenPhoneBridge-prod`. */
   readonly name: string;
   readonly events: EventRepository;
+  /** CRM records: activities, contacts, suppressions. */
+  readonly crm: CrmRepository;
   readonly queues: QueueAdmin;
   readonly signingKeys: SigningKeyStore;
   /** A client on the target's shared rate limit, with the key from OPENPHONE_API_KEY or the target's secret. */

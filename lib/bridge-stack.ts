@@ -5,7 +5,7 @@ import type { StageConfig } from './config';
 import { BridgeSecrets } from './bridge-secrets';
 import { CrmStore } from './crm-store';
 import { eventFamilies } from '../lambdas/domain/event-types';
-import { familyQueueOutputName } from '../lambdas/domain/stack-outputs';
+import { familyQueueOutputName, stackOutputNames } from '../lambdas/domain/stack-outputs';
 import { EventProcessing } from './event-processing';
 import { EventQueues } from './event-queues';
 import { EventStore } from './event-store';
@@ -62,7 +62,7 @@ export class BridgeStack extends Stack {
     new CfnOutput(this, 'SigningKeysSecretArn', { value: this.secrets.signingKeys.secretArn });
     new CfnOutput(this, 'ApiKeySecretArn', { value: this.secrets.apiKey.secretArn });
     new CfnOutput(this, 'EventsTableName', { value: this.events.table.tableName });
-    new CfnOutput(this, 'CrmTableName', { value: this.crm.table.tableName });
+    new CfnOutput(this, stackOutputNames.crmTableName, { value: this.crm.table.tableName });
     new CfnOutput(this, 'RateLimitTableName', { value: this.rateLimit.table.tableName });
     // The operator CLI finds each family's queues by these outputs.
     for (const family of eventFamilies) {

@@ -14,7 +14,7 @@ export const replicaInfo = z.object({
   adminUrl: z.string(),
   dynamoEndpoint: z.string(),
   region: z.string(),
-  tables: z.object({ events: z.string(), rateLimit: z.string() }),
+  tables: z.object({ events: z.string(), rateLimit: z.string(), crm: z.string() }),
   /** The `{"keys": [...]}` file the replica reads its signing keys from. */
   signingKeysFile: z.string(),
   /** The OpenPhone API the replica uses, when it is not api.openphone.com (a simulated OpenPhone). */

@@ -119,6 +119,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       tables: {
         events: ingest.eventsTable,
         rateLimit: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
+        crm: tableNames[tableLogicalId(template, 'CrmTable')]!,
       },
       signingKeysFile,
       ...(process.env.OPENPHONE_BASE_URL ? { openPhoneBaseUrl: process.env.OPENPHONE_BASE_URL } : {}),

@@ -7,6 +7,7 @@ export const stackOutputNames = {
   apiKeySecretArn: 'ApiKeySecretArn',
   eventsTableName: 'EventsTableName',
   rateLimitTableName: 'RateLimitTableName',
+  crmTableName: 'CrmTableName',
 } as const;
 
 /** `MessagesQueueUrl`, `CallIntelligenceDeadLetterQueueUrl`: the output naming one family queue. */

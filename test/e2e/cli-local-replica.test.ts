@@ -90,15 +90,21 @@ describe('the operator CLI against a running local replica', () => {
     expect(answer.status).toBe(202);
     await until(() => received.some((l) => l.includes(id)));
 
-    const count = await runAgainst(localTarget(replicaFile), 'events', 'count');
-    expect(count.stdout).toContainEqual(expect.stringMatching(/^messages\s+1\s+0$/));
+    await until(() => received.some((l) => l.includes(id) && l.endsWith('→ processed')));
 
-    const redrive = await runAgainst(localTarget(replicaFile), 'events', 'redrive', id);
+    // The processor took it: nothing is open, and a redrive needs --force.
+    const count = await runAgainst(localTarget(replicaFile), 'events', 'count');
+    expect(count.stdout).toContainEqual(expect.stringMatching(/^messages\s+0\s+0$/));
+    const refused = await runAgainst(localTarget(replicaFile), 'events', 'redrive', id);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.join('\n')).toMatch(/already processed.*--force/);
+
+    const redrive = await runAgainst(localTarget(replicaFile), 'events', 'redrive', id, '--force');
     expect(redrive).toMatchObject({
       code: 0,
-      stdout: [`Sent event ${id} (message.received, received) to the messages queue.`],
+      stdout: [`Sent event ${id} (message.received, processed) to the messages queue.`],
     });
-    await until(() => received.filter((l) => l.includes(id)).length === 2);
+    await until(() => received.some((l) => l.includes(id) && l.includes('duplicate delivery, skipped')));
 
     const depths = await runAgainst(localTarget(replicaFile), 'dlq', 'list');
     expect(depths.stdout).toContainEqual(expect.stringMatching(/^messages\s+\d+\s+0$/));

@@ -1,3 +1,4 @@
+import type { CrmRepository } from '../../lambdas/adapters/crm-repository';
 import { EventRepository } from '../../lambdas/adapters/event-repository';
 import type { OpenPhoneClient } from '../../lambdas/adapters/openphone-client';
 import type { QueueAdmin } from '../../lambdas/adapters/queue-admin';
@@ -41,6 +42,7 @@ const unused = (what: string) => () => {
 
 export function testTarget(parts: {
   events?: EventRepository;
+  crm?: CrmRepository;
   queues?: QueueAdmin;
   signingKeys?: SigningKeyStore;
   openPhone?: () => Promise<OpenPhoneClient>;
@@ -49,6 +51,9 @@ export function testTarget(parts: {
     name: 'the test target',
     get events() {
       return parts.events ?? unused('events')();
+    },
+    get crm() {
+      return parts.crm ?? unused('crm')();
     },
     get queues() {
       return parts.queues ?? unused('queues')();
