@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { BridgeSecrets } from './bridge-secrets';
+import { CampaignStore } from './campaign-store';
 import { CrmStore } from './crm-store';
 import { EventQueues } from './event-queues';
 import { EventStore } from './event-store';
@@ -21,6 +22,7 @@ export class BridgeStack extends Stack {
   readonly ingest: WebhookIngest;
   readonly rateLimit: RateLimitStore;
   readonly crm: CrmStore;
+  readonly campaigns: CampaignStore;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -44,6 +46,7 @@ export class BridgeStack extends Stack {
       logRetention,
     });
     this.crm = new CrmStore(this, 'CrmStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.campaigns = new CampaignStore(this, 'CampaignStore', { removalPolicy: RemovalPolicy.RETAIN });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingest.webhookUrl,
@@ -53,5 +56,6 @@ export class BridgeStack extends Stack {
     new CfnOutput(this, 'ApiKeySecretArn', { value: this.secrets.apiKey.secretArn });
     new CfnOutput(this, 'EventsTableName', { value: this.events.table.tableName });
     new CfnOutput(this, 'CrmTableName', { value: this.crm.table.tableName });
+    new CfnOutput(this, 'CampaignTableName', { value: this.campaigns.table.tableName });
   }
 }
