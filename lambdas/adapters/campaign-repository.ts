@@ -19,6 +19,7 @@ import {
   transition,
   type CampaignAction,
   type CampaignDefinition,
+  type CampaignDefinitionInput,
   type CampaignState,
   type RecipientState,
   type SkipReason,
@@ -78,10 +79,10 @@ export class CampaignRepository {
 
   // ---- campaigns --------------------------------------------------------------------------------
 
-  /** Stores a new campaign; `exists` when the id is taken (nothing is overwritten). */
+  /** Stores a new campaign (its definition validated and defaulted); `exists` when the id is taken. */
   async createCampaign(input: {
     campaignId: string;
-    definition: CampaignDefinition;
+    definition: CampaignDefinitionInput;
     state?: CampaignState;
     at: string;
   }): Promise<{ kind: 'created' | 'exists' }> {
