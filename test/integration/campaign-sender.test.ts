@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CampaignRepository } from '../../lambdas/adapters/campaign-repository';
 import { CrmRepository } from '../../lambdas/adapters/crm-repository';
-import { OpenPhoneClient } from '../../lambdas/adapters/openphone-client';
+import { OpenPhoneClient, OpenPhoneOutcomeUnknownError } from '../../lambdas/adapters/openphone-client';
 import { SharedTokenBucket } from '../../lambdas/adapters/rate-limiter';
 import {
   businessDayKey,
@@ -71,13 +71,13 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   afterAll(() => simulator.stop());
   afterEach(() => simulator.faults.reset());
 
-  function openPhone(): OpenPhoneClient {
+  function openPhone(apiKey = simulator.apiKey): OpenPhoneClient {
     return new OpenPhoneClient({
-      apiKey: simulator.apiKey,
+      apiKey,
       rateLimiter: new SharedTokenBucket({
         client: localDynamoClient(),
         tableName: rateLimitTable,
-        apiKey: simulator.apiKey,
+        apiKey,
       }),
       baseUrl: simulator.url,
       lane: 'campaign',
@@ -281,5 +281,53 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
     expect(Object.values(await statesOf(campaignId))).toEqual(['pending', 'pending', 'pending']);
     expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(0);
+  }, 120_000);
+  it('an unknown outcome whose message is not listed is not sent again until the claim is stale, then once', async () => {
+    const { campaignId, phones } = await runningCampaign(1);
+    const [phone] = phones as [string];
+    const client = openPhone();
+    const timesOutBeforeReachingOpenPhone: CampaignSenderPorts['openPhone'] = {
+      listMessages: (filters) => client.listMessages(filters),
+      listPhoneNumbers: () => client.listPhoneNumbers(),
+      sendMessage: () =>
+        Promise.reject(
+          new OpenPhoneOutcomeUnknownError({
+            request: { method: 'POST', path: '/v1/messages' },
+            reason: 'timeout',
+          }),
+        ),
+    };
+
+    const first = await sender({ ports: { openPhone: timesOutBeforeReachingOpenPhone } }).sendCampaign(
+      campaignId,
+      farDeadline(),
+    );
+    expect(first.unknownOutcome).toBe(1);
+    expect((await campaigns.getRecipient(campaignId, phone))?.state).toBe('unknown-outcome');
+
+    await sender().sendCampaign(campaignId, farDeadline());
+    expect(sentCount(phone)).toBe(0);
+
+    const later = new Date(Date.now() + minutes(6));
+    const report = await sender({ now: () => later }).sendCampaign(campaignId, later.getTime() + minutes(10));
+    expect(report).toMatchObject({ ended: 'completed', reconciledAsNotSent: 1, sent: 1 });
+    expect(sentCount(phone)).toBe(1);
+  }, 120_000);
+
+  it('repeated 401s pause the campaign with a reason; nothing is sent', async () => {
+    const { campaignId, phones } = await runningCampaign(4);
+
+    const report = await sender({ ports: { openPhone: openPhone('not-the-workspace-key') } }).sendCampaign(
+      campaignId,
+      farDeadline(),
+    );
+
+    expect(report).toMatchObject({ ended: 'paused', pauseReason: { kind: 'api-key-rejected' } });
+    expect((await campaigns.getCampaign(campaignId))?.state).toMatchObject({
+      status: 'paused',
+      reason: { kind: 'api-key-rejected' },
+    });
+    for (const phone of phones) expect(sentCount(phone)).toBe(0);
+    expect(Object.values(await statesOf(campaignId)).every((s) => s === 'pending')).toBe(true);
   }, 120_000);
 });
