@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { BridgeSecrets } from './bridge-secrets';
+import { CampaignSender } from './campaign-sender';
 import { CampaignStore } from './campaign-store';
 import { CrmStore } from './crm-store';
 import { EventQueues } from './event-queues';
@@ -23,6 +24,7 @@ export class BridgeStack extends Stack {
   readonly rateLimit: RateLimitStore;
   readonly crm: CrmStore;
   readonly campaigns: CampaignStore;
+  readonly campaignSender: CampaignSender;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -47,6 +49,13 @@ export class BridgeStack extends Stack {
     });
     this.crm = new CrmStore(this, 'CrmStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.campaigns = new CampaignStore(this, 'CampaignStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.campaignSender = new CampaignSender(this, 'CampaignSender', {
+      campaigns: this.campaigns,
+      crm: this.crm,
+      rateLimit: this.rateLimit,
+      apiKey: this.secrets.apiKey,
+      logRetention,
+    });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingest.webhookUrl,

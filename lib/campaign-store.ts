@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { campaignTableKeys } from '../lambdas/domain/campaigns/campaign-keys';
 
@@ -39,6 +39,18 @@ export class CampaignStore extends Construct {
   /** The sender's need: read and conditionally update campaigns, recipients and counters, in transactions. */
   grantReadWriteData(grantee: IGrantable): Grant {
     return this.table.grantReadWriteData(grantee);
+  }
+
+  /**
+   * Exactly what the sender does: item reads and conditional writes (transactions included), and
+   * queries of the table and its work index, named rather than `index/*`.
+   */
+  grantSenderAccess(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${campaignTableKeys.workIndex}`],
+    });
   }
 
   grantReadData(grantee: IGrantable): Grant {

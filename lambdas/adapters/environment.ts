@@ -8,6 +8,10 @@ export const environmentNames = {
   eventRetentionDays: 'EVENT_RETENTION_DAYS',
   maxWebhookBodyBytes: 'MAX_WEBHOOK_BODY_BYTES',
   rateLimitTable: 'RATE_LIMIT_TABLE_NAME',
+  campaignTable: 'CAMPAIGN_TABLE_NAME',
+  crmTable: 'CRM_TABLE_NAME',
+  openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
+  openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
 } as const;
 
 export function queueUrlVariable(family: EventFamily): string {
@@ -38,3 +42,11 @@ export const dispatchEnvironmentShape = {
   [environmentNames.eventsTable]: z.string().min(3),
   ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().min(1)])),
 } as Record<string, z.ZodString>;
+
+export const campaignSenderEnvironmentShape = {
+  [environmentNames.campaignTable]: z.string().min(3),
+  [environmentNames.crmTable]: z.string().min(3),
+  [environmentNames.rateLimitTable]: z.string().min(3),
+  [environmentNames.openPhoneApiKeySecret]: z.string().min(1),
+  [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
+};

@@ -22,6 +22,7 @@ import {
 import { RateLimitWaitExceededError } from '../adapters/rate-limiter';
 import {
   businessDayKey,
+  campaignSenderMetrics,
   decideSend,
   isAbandoned,
   renderRecipientMessage,
@@ -259,7 +260,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       if (!recorded)
         logger.warn('sent, but the claim had been taken over', { campaignId, to: maskPhoneNumber(phone) });
       report.sent++;
-      metrics.addMetric('CampaignMessagesSent', MetricUnit.Count, 1);
+      metrics.addMetric(campaignSenderMetrics.messagesSent, MetricUnit.Count, 1);
       return 'sent';
     } catch (error) {
       return handleSendFailure(run, campaign, recipient, token, decision.variantId, error, giveSlotBack);
@@ -280,7 +281,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
     const to = maskPhoneNumber(phone);
     if (error instanceof OpenPhoneOutcomeUnknownError) {
       await campaigns.markUnknownOutcome(campaignId, phone, token, now().toISOString());
-      metrics.addMetric('CampaignSendOutcomeUnknown', MetricUnit.Count, 1);
+      metrics.addMetric(campaignSenderMetrics.sendOutcomeUnknown, MetricUnit.Count, 1);
       logger.warn('send outcome unknown: reconciling', { campaignId, to, reason: error.reason });
       // The message may already be listed; if not, it is looked for again once the claim is stale.
       const found = await findSentMessage(campaign, recipient).catch(() => undefined);
@@ -367,7 +368,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       return 'busy';
     const rendered = renderRecipientMessage(campaignId, campaign.definition, recipient);
     const found = rendered.kind === 'rendered' ? await findSentMessage(campaign, recipient) : undefined;
-    metrics.addMetric('CampaignRecipientsReconciled', MetricUnit.Count, 1);
+    metrics.addMetric(campaignSenderMetrics.recipientsReconciled, MetricUnit.Count, 1);
     if (found && rendered.kind === 'rendered') {
       await campaigns.markSent(campaignId, phone, token, {
         variantId: rendered.variantId,
@@ -425,7 +426,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       if (result.kind !== 'conflict') break;
     }
     run.report.pauseReason = reason;
-    metrics.addMetric('CampaignPausedByError', MetricUnit.Count, 1);
+    metrics.addMetric(campaignSenderMetrics.pausedByError, MetricUnit.Count, 1);
     logger.error('campaign paused', { campaignId: run.campaignId, reason: reason.kind });
     return 'paused';
   }

@@ -9,6 +9,7 @@ export * from './quiet-hours';
 export * from './recipients';
 export * from './segments';
 export * from './send-decision';
+export * from './sender-metrics';
 export * from './statistics';
 export * from './template';
 export * from './variants';
