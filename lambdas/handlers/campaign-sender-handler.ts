@@ -132,6 +132,10 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       unknownOutcome: 0,
     };
     const run = { campaignId, deadline, report, consecutiveUnauthorized: 0 };
+    if ((await campaigns.getCampaign(campaignId))?.state.status !== 'running') {
+      report.ended = 'not-running';
+      return report;
+    }
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await campaigns.openRecipientsPage(campaignId, settings.pageSize, startKey);

@@ -56,7 +56,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     simulator = await startOpenPhoneSimulator({
       seed: 11,
       workspace: {
-        phoneNumbers: 8,
+        phoneNumbers: 12,
         conversationsPerNumber: 1,
         messagesPerConversation: 1,
         callsPerConversation: 0,
@@ -329,5 +329,27 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     });
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
     expect(Object.values(await statesOf(campaignId)).every((s) => s === 'pending')).toBe(true);
+  }, 120_000);
+  it('a campaign paused by an operator sends nothing until it is resumed', async () => {
+    const { campaignId, phones } = await runningCampaign(2);
+    await campaigns.transitionCampaign(
+      campaignId,
+      { type: 'pause', reason: { kind: 'operator', note: 'wrong link' } },
+      new Date().toISOString(),
+    );
+
+    expect(await sender().sendCampaign(campaignId, farDeadline())).toMatchObject({
+      ended: 'not-running',
+      sent: 0,
+    });
+    expect(await sender().sendRunningCampaigns(farDeadline())).not.toContainEqual(
+      expect.objectContaining({ campaignId }),
+    );
+    for (const phone of phones) expect(sentCount(phone)).toBe(0);
+
+    await campaigns.transitionCampaign(campaignId, { type: 'resume' }, new Date().toISOString());
+    await sender().sendRunningCampaigns(farDeadline());
+    for (const phone of phones) expect(sentCount(phone)).toBe(1);
+    expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
   }, 120_000);
 });
