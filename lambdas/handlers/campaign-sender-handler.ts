@@ -45,7 +45,7 @@ export interface CampaignSenderSettings {
   unauthorizedPauseAfter: number;
   /** Reconciliation looks for messages created this long before the claim too (clock skew). @default 60 s */
   reconcileSkewMs: number;
-  /** No new recipient is started with less than this left of the budget. @default 15 s */
+  /** No new recipient is started with less than this left: a send may wait 30 s for a token, then 10 s for OpenPhone. @default 45 s */
   safetyMarginMs: number;
   /** Recipients read from the work index per page. @default 50 */
   pageSize: number;
@@ -55,7 +55,7 @@ export const defaultCampaignSenderSettings: CampaignSenderSettings = {
   staleClaimMs: 5 * 60_000,
   unauthorizedPauseAfter: 2,
   reconcileSkewMs: 60_000,
-  safetyMarginMs: 15_000,
+  safetyMarginMs: 45_000,
   pageSize: 50,
 };
 

@@ -6,6 +6,7 @@ import { OpenPhoneClient, OpenPhoneOutcomeUnknownError } from '../../lambdas/ada
 import { SharedTokenBucket } from '../../lambdas/adapters/rate-limiter';
 import {
   businessDayKey,
+  campaignSenderMetrics,
   isWithinSendingWindow,
   type CampaignDefinitionInput,
 } from '../../lambdas/domain/campaigns';
@@ -89,6 +90,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       ports?: Partial<CampaignSenderPorts>;
       settings?: Partial<CampaignSenderSettings>;
       now?: () => Date;
+      metrics?: Metrics;
     } = {},
   ) {
     return createCampaignSender({
@@ -100,7 +102,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       },
       settings: { safetyMarginMs: 0, ...overrides.settings },
       logger: new Logger({ logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
+      metrics: overrides.metrics ?? new Metrics({ namespace: 'test', serviceName: 'test' }),
       ...(overrides.now ? { now: overrides.now } : {}),
     });
   }
@@ -270,8 +272,10 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   it('402 (no credits) pauses the campaign with a reason and sends nothing', async () => {
     const { campaignId, sendingNumber, phones } = await runningCampaign(3);
     simulator.faults.noCredits = true;
+    const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+    const addMetric = jest.spyOn(metrics, 'addMetric');
 
-    const report = await sender().sendCampaign(campaignId, farDeadline());
+    const report = await sender({ metrics }).sendCampaign(campaignId, farDeadline());
 
     expect(report).toMatchObject({ ended: 'paused', pauseReason: { kind: 'no-credits' } });
     expect((await campaigns.getCampaign(campaignId))?.state).toEqual({
@@ -281,6 +285,8 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
     expect(Object.values(await statesOf(campaignId))).toEqual(['pending', 'pending', 'pending']);
     expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(0);
+    // The alarm's metric.
+    expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.pausedByError, 'Count', 1);
   }, 120_000);
   it('an unknown outcome whose message is not listed is not sent again until the claim is stale, then once', async () => {
     const { campaignId, phones } = await runningCampaign(1);
