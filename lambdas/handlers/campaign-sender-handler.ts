@@ -25,6 +25,7 @@ import {
   campaignSenderMetrics,
   decideSend,
   isAbandoned,
+  openRecipientStates,
   renderRecipientMessage,
   type PauseReason,
 } from '../domain/campaigns';
@@ -100,6 +101,11 @@ type RecipientOutcome =
 
 /** Outcomes after which nothing more is sent for this campaign in this run. */
 const stoppingOutcomes = new Set<RecipientOutcome>(['daily-cap-reached', 'paused', 'out-of-time']);
+/**
+ * Outcomes after which this pass has nothing left open: finished, or owned by another live sender
+ * (which checks for completion itself after recording its own result).
+ */
+const closingOutcomes = new Set<RecipientOutcome>(['sent', 'skipped', 'failed', 'busy']);
 
 export function createCampaignSender(deps: CampaignSenderDependencies) {
   const settings = { ...defaultCampaignSenderSettings, ...deps.settings };
@@ -137,6 +143,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       return report;
     }
     let startKey: Record<string, unknown> | undefined;
+    let leftOpen = false;
     do {
       const page = await campaigns.openRecipientsPage(campaignId, settings.pageSize, startKey);
       for (const recipient of page.recipients) {
@@ -147,6 +154,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
           return report;
         }
         const outcome = await workOn(run, campaign, recipient);
+        if (!closingOutcomes.has(outcome)) leftOpen = true;
         if (stoppingOutcomes.has(outcome)) {
           report.ended = outcome as CampaignRunReport['ended'];
           return report;
@@ -155,7 +163,8 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       startKey = page.next;
     } while (startKey);
 
-    if ((await campaigns.allRecipients(campaignId)).every((r) => !isOpen(r))) {
+    // The consistent (whole-partition) read only when this pass left nothing open itself.
+    if (!leftOpen && (await campaigns.allRecipients(campaignId)).every((r) => !isOpen(r))) {
       const completed = await campaigns.transitionCampaign(
         campaignId,
         { type: 'complete' },
@@ -441,7 +450,5 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
 export type CampaignSender = ReturnType<typeof createCampaignSender>;
 
 function isOpen(recipient: StoredRecipient): boolean {
-  return (
-    recipient.state === 'pending' || recipient.state === 'claimed' || recipient.state === 'unknown-outcome'
-  );
+  return openRecipientStates.includes(recipient.state);
 }
