@@ -3,6 +3,8 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { BridgeSecrets } from './bridge-secrets';
+import { CampaignSender } from './campaign-sender';
+import { CampaignStore } from './campaign-store';
 import { CrmStore } from './crm-store';
 import { eventFamilies } from '../lambdas/domain/event-types';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/domain/stack-outputs';
@@ -25,6 +27,8 @@ export class BridgeStack extends Stack {
   readonly rateLimit: RateLimitStore;
   readonly crm: CrmStore;
   readonly processing: EventProcessing;
+  readonly campaigns: CampaignStore;
+  readonly campaignSender: CampaignSender;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -54,6 +58,14 @@ export class BridgeStack extends Stack {
       crm: this.crm,
       logRetention,
     });
+    this.campaigns = new CampaignStore(this, 'CampaignStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.campaignSender = new CampaignSender(this, 'CampaignSender', {
+      campaigns: this.campaigns,
+      crm: this.crm,
+      rateLimit: this.rateLimit,
+      apiKey: this.secrets.apiKey,
+      logRetention,
+    });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingest.webhookUrl,
@@ -73,5 +85,6 @@ export class BridgeStack extends Stack {
       });
     }
     new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
+    new CfnOutput(this, 'CampaignTableName', { value: this.campaigns.table.tableName });
   }
 }

@@ -14,6 +14,9 @@ export const environmentNames = {
   mediaArchiveQueueUrl: 'MEDIA_ARCHIVE_QUEUE_URL',
   maxMediaBytes: 'MAX_MEDIA_BYTES',
   bounceThreshold: 'BOUNCE_THRESHOLD',
+  campaignTable: 'CAMPAIGN_TABLE_NAME',
+  openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
+  openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
 } as const;
 
 export function queueUrlVariable(family: EventFamily): string {
@@ -61,4 +64,12 @@ export const archiverEnvironmentShape = {
     .int()
     .positive()
     .default(25 * 1024 * 1024),
+};
+
+export const campaignSenderEnvironmentShape = {
+  [environmentNames.campaignTable]: z.string().min(3),
+  [environmentNames.crmTable]: z.string().min(3),
+  [environmentNames.rateLimitTable]: z.string().min(3),
+  [environmentNames.openPhoneApiKeySecret]: z.string().min(1),
+  [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
 };

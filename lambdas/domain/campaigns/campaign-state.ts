@@ -27,6 +27,10 @@ export const pauseReason = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('daily-cap-reached') }),
   z.object({ kind: z.literal('failure-rate-exceeded'), failureRate: z.number().min(0).max(1) }),
   z.object({ kind: z.literal('sending-number-unavailable') }),
+  /** OpenPhone answered 402: the workspace has no prepaid credits left. */
+  z.object({ kind: z.literal('no-credits') }),
+  /** OpenPhone refused the API key more than once in a row (401). */
+  z.object({ kind: z.literal('api-key-rejected') }),
 ]);
 export type PauseReason = z.infer<typeof pauseReason>;
 

@@ -1,0 +1,75 @@
+/**
+ * The campaign table's single-table layout: attribute and index names (read by the CDK construct
+ * and the repository) and the key of every item kind.
+ *
+ * | item                        | pk                               | sk                    |
+ * |-----------------------------|----------------------------------|-----------------------|
+ * | campaign (definition, state)| `CAMPAIGN#<id>`                  | `CAMPAIGN`            |
+ * | recipient (and its state)   | `CAMPAIGN#<id>`                  | `RECIPIENT#<e164>`    |
+ * | per-variant statistics      | `CAMPAIGN#<id>`                  | `VARIANT#<variant id>`|
+ * | daily cold-outreach counter | `DAILYCAP#<sending number>#<day>`| `DAILYCAP`            |
+ *
+ * One sparse index, `byWork`, holds only what a sender has to look at: a running campaign
+ * (`workPk` = `RUNNING`) and each recipient still open (`workPk` = `OPEN#<campaign id>`:
+ * pending, claimed or unknown-outcome). Finished recipients drop out of it, so a sender never
+ * reads past the work already done.
+ */
+import { dailyCapCounterKey } from './daily-cap';
+
+export const campaignTableKeys = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  workIndex: 'byWork',
+  workPartitionKey: 'workPk',
+  workSortKey: 'workSk',
+  /** Epoch seconds; DynamoDB's TTL removes old daily counters. */
+  expiresAt: 'expiresAt',
+} as const;
+
+export interface CampaignItemKey {
+  pk: string;
+  sk: string;
+}
+
+const campaignPartition = (campaignId: string) => `CAMPAIGN#${campaignId}`;
+
+export const campaignKeys = {
+  campaign: (campaignId: string): CampaignItemKey => ({ pk: campaignPartition(campaignId), sk: 'CAMPAIGN' }),
+  recipient: (campaignId: string, phoneNumber: string): CampaignItemKey => ({
+    pk: campaignPartition(campaignId),
+    sk: `RECIPIENT#${phoneNumber}`,
+  }),
+  recipientPrefix: 'RECIPIENT#',
+  variantStatistics: (campaignId: string, variantId: string): CampaignItemKey => ({
+    pk: campaignPartition(campaignId),
+    sk: `VARIANT#${variantId}`,
+  }),
+  variantStatisticsPrefix: 'VARIANT#',
+  dailyCapCounter: (sendingNumber: string, businessDay: string): CampaignItemKey => ({
+    pk: `DAILYCAP#${dailyCapCounterKey(sendingNumber, businessDay)}`,
+    sk: 'DAILYCAP',
+  }),
+  /** `workPk` of a running campaign. */
+  runningWork: 'RUNNING',
+  /** `workPk` of a campaign's open recipients. */
+  openWork: (campaignId: string) => `OPEN#${campaignId}`,
+} as const;
+
+/**
+ * A recipient's life: pending → claimed → sent | failed | skipped, or claimed → unknown-outcome
+ * when the send's fate is unknown; reconciliation then finds the message (sent) or not (pending).
+ */
+export const recipientStates = [
+  'pending',
+  'claimed',
+  'unknown-outcome',
+  'sent',
+  'failed',
+  'skipped',
+] as const;
+export type RecipientState = (typeof recipientStates)[number];
+
+/** States that still need a sender: they stay in the work index. */
+export const openRecipientStates: readonly RecipientState[] = ['pending', 'claimed', 'unknown-outcome'];
+
+export type SkipReason = 'suppressed' | 'unrenderable';

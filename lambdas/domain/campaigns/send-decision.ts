@@ -1,0 +1,78 @@
+/**
+ * What to do with one recipient right now, decided from facts read at send time: whether the
+ * number is suppressed, how much of today's cap is used, and the recipient's local clock.
+ */
+import type { CampaignDefinition } from './campaign-definition';
+import { checkDailyCap } from './daily-cap';
+import { nextWindowOpening, recipientTimeZone } from './quiet-hours';
+import type { SkipReason } from './campaign-keys';
+import { renderTemplate } from './template';
+import { assignVariant } from './variants';
+
+export interface SendFacts {
+  campaignId: string;
+  definition: CampaignDefinition;
+  recipient: { phone: string; fields: Readonly<Record<string, string>> };
+  /** Opted out, bouncing or manually suppressed, read at send time. */
+  suppressed: boolean;
+  /** Today's value of the sending number's cold-outreach counter. */
+  sentToday: number;
+  now: Date;
+}
+
+export type SendDecision =
+  | { kind: 'send'; variantId: string; content: string }
+  | { kind: 'skip'; reason: SkipReason; variantId: string; detail?: string }
+  | { kind: 'wait-until'; at: Date; reason: 'quiet-hours' | 'daily-cap-reached' };
+
+/**
+ * Suppression wins over everything (an opted-out number is never messaged); then the daily cap
+ * (nothing more goes out from this number today); then the recipient's quiet hours.
+ */
+export function decideSend(facts: SendFacts): SendDecision {
+  const { campaignId, definition, recipient, now } = facts;
+  const variantId = assignVariant(campaignId, recipient.phone, definition.variants);
+  if (facts.suppressed) return { kind: 'skip', reason: 'suppressed', variantId };
+
+  const cap = checkDailyCap(facts.sentToday, definition.dailyCap, now, definition.timeZone);
+  if (cap.kind === 'cap-reached')
+    return { kind: 'wait-until', at: cap.resumesAt, reason: 'daily-cap-reached' };
+
+  const zone = recipientTimeZone(recipient.phone, definition.timeZone);
+  const opening = nextWindowOpening(now, zone, definition.window);
+  if (opening > now) return { kind: 'wait-until', at: opening, reason: 'quiet-hours' };
+
+  const rendered = renderRecipientMessage(campaignId, definition, recipient);
+  return rendered.kind === 'rendered'
+    ? { kind: 'send', variantId, content: rendered.text }
+    : { kind: 'skip', reason: 'unrenderable', variantId, detail: rendered.problem };
+}
+
+/** The exact text a recipient gets (or got): reconciliation looks for this content. */
+export function renderRecipientMessage(
+  campaignId: string,
+  definition: CampaignDefinition,
+  recipient: { phone: string; fields: Readonly<Record<string, string>> },
+): { kind: 'rendered'; variantId: string; text: string } | { kind: 'unrenderable'; problem: string } {
+  const variantId = assignVariant(campaignId, recipient.phone, definition.variants);
+  const variant = definition.variants.find((v) => v.id === variantId)!;
+  const result = renderTemplate(variant.template, recipient.fields);
+  switch (result.kind) {
+    case 'rendered':
+      return { kind: 'rendered', variantId, text: result.text };
+    case 'unfilled-fields':
+      return { kind: 'unrenderable', problem: `unfilled fields: ${result.fields.join(', ')}` };
+    case 'too-long':
+      return { kind: 'unrenderable', problem: `too long: ${result.length} > ${result.limit}` };
+    default:
+      return { kind: 'unrenderable', problem: result.kind };
+  }
+}
+
+/**
+ * Whether a claim (or an unknown outcome) has been left long enough that its sender must be gone:
+ * only then is it reconciled, so a live sender's in-flight send is never second-guessed.
+ */
+export function isAbandoned(lastTouchedAt: string, now: Date, staleAfterMs: number): boolean {
+  return now.getTime() - Date.parse(lastTouchedAt) >= staleAfterMs;
+}

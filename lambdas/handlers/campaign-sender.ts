@@ -1,0 +1,66 @@
+// Lambda entry point (EventBridge schedule): middy wiring and cold-start set-up around the sender.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { CampaignRepository } from '../adapters/campaign-repository';
+import { CrmRepository } from '../adapters/crm-repository';
+import { campaignSenderEnvironmentShape, environmentNames, readEnvironment } from '../adapters/environment';
+import { OpenPhoneClient } from '../adapters/openphone-client';
+import { SharedTokenBucket } from '../adapters/rate-limiter';
+import { campaignSenderMetrics } from '../domain/campaigns';
+import { createCampaignSender, type CampaignSender } from './campaign-sender-handler';
+
+const logger = new Logger();
+const metrics = new Metrics({ namespace: campaignSenderMetrics.namespace });
+const apiKeySecret = z.object({ apiKey: z.string().min(1) });
+let sender: Promise<CampaignSender> | undefined;
+
+async function wireFromEnvironment(): Promise<CampaignSender> {
+  const env = readEnvironment(campaignSenderEnvironmentShape);
+  const dynamo = new DynamoDBClient({});
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
+  const secretId = env[environmentNames.openPhoneApiKeySecret];
+  const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
+  if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
+  const { apiKey } = parsed.data;
+  const crm = new CrmRepository(documents, env[environmentNames.crmTable]);
+  return createCampaignSender({
+    ports: {
+      campaigns: new CampaignRepository(documents, env[environmentNames.campaignTable]),
+      isSuppressed: (phone) => crm.isSuppressed(phone),
+      openPhone: new OpenPhoneClient({
+        apiKey,
+        baseUrl: env[environmentNames.openPhoneBaseUrl],
+        lane: 'campaign',
+        rateLimiter: new SharedTokenBucket({
+          client: dynamo,
+          tableName: env[environmentNames.rateLimitTable],
+          apiKey,
+        }),
+      }),
+    },
+    logger,
+    metrics,
+  });
+}
+
+export const handler = middy(async (_event: unknown, context: Context) => {
+  sender ??= wireFromEnvironment().catch((error: unknown) => {
+    sender = undefined; // a failed set-up (e.g. the secret) is tried again on the next run
+    throw error;
+  });
+  const reports = await (await sender).sendRunningCampaigns(Date.now() + context.getRemainingTimeInMillis());
+  logger.info('campaign sender run', { reports });
+  return reports;
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

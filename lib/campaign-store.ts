@@ -1,0 +1,59 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { campaignTableKeys } from '../lambdas/domain/campaigns/campaign-keys';
+
+export interface CampaignStoreProps {
+  /** What happens to the table when the stack is deleted. @default RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The campaign table (single-table design, see lambdas/domain/campaigns/campaign-keys.ts):
+ * campaigns, their recipients' states, per-variant statistics and the per-number daily
+ * cold-outreach counters. One sparse index lists running campaigns and open recipients.
+ */
+export class CampaignStore extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: CampaignStoreProps = {}) {
+    super(scope, id);
+    this.table = new Table(this, 'CampaignTable', {
+      partitionKey: { name: campaignTableKeys.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: campaignTableKeys.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: campaignTableKeys.expiresAt,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: campaignTableKeys.workIndex,
+      partitionKey: { name: campaignTableKeys.workPartitionKey, type: AttributeType.STRING },
+      sortKey: { name: campaignTableKeys.workSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+  }
+
+  /** The sender's need: read and conditionally update campaigns, recipients and counters, in transactions. */
+  grantReadWriteData(grantee: IGrantable): Grant {
+    return this.table.grantReadWriteData(grantee);
+  }
+
+  /**
+   * Exactly what the sender does: item reads and conditional writes (transactions included), and
+   * queries of the table and its work index, named rather than `index/*`.
+   */
+  grantSenderAccess(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${campaignTableKeys.workIndex}`],
+    });
+  }
+
+  grantReadData(grantee: IGrantable): Grant {
+    return this.table.grantReadData(grantee);
+  }
+}

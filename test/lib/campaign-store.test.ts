@@ -1,0 +1,93 @@
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { campaignTableKeys } from '../../lambdas/domain/campaigns/campaign-keys';
+import { CampaignStore } from '../../lib/campaign-store';
+import { synthBridgeStack } from '../../local/synth';
+
+function storeIn(props: ConstructorParameters<typeof CampaignStore>[2] = {}) {
+  const stack = new Stack(new App(), 'Test');
+  const store = new CampaignStore(stack, 'Campaigns', props);
+  return { stack, store, template: () => Template.fromStack(stack) };
+}
+
+describe('CampaignStore', () => {
+  it('is one on-demand table with point-in-time recovery and AWS-managed encryption, retained', () => {
+    const t = storeIn().template();
+    t.resourceCountIs('AWS::DynamoDB::Table', 1);
+    t.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        KeySchema: [
+          { AttributeName: campaignTableKeys.partitionKey, KeyType: 'HASH' },
+          { AttributeName: campaignTableKeys.sortKey, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: campaignTableKeys.expiresAt, Enabled: true },
+      }),
+    });
+  });
+
+  it('has the sparse work index of running campaigns and open recipients', () => {
+    storeIn()
+      .template()
+      .hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: campaignTableKeys.workIndex,
+            KeySchema: [
+              { AttributeName: campaignTableKeys.workPartitionKey, KeyType: 'HASH' },
+              { AttributeName: campaignTableKeys.workSortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
+  });
+
+  it('can be destroyed with the stack when asked', () => {
+    storeIn({ removalPolicy: RemovalPolicy.DESTROY })
+      .template()
+      .hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  });
+
+  it('grants read/write on the table and its index', () => {
+    const { stack, store, template } = storeIn();
+    const role = new Role(stack, 'Sender', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    store.grantReadWriteData(role);
+    template().hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+            Resource: Match.arrayWith([
+              {
+                'Fn::Join': [
+                  '',
+                  [{ 'Fn::GetAtt': [Match.stringLikeRegexp('CampaignTable'), 'Arn'] }, '/index/*'],
+                ],
+              },
+            ]),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('passes the AwsSolutions checks (synth fails on any finding)', () => {
+    const app = new App();
+    new CampaignStore(new Stack(app, 'Nagged'), 'Campaigns');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('is part of the bridge stack', () => {
+    const { stack, template } = synthBridgeStack();
+    expect(stack.campaigns.table).toBeDefined();
+    expect(Object.keys(template.Resources).filter((id) => id.includes('CampaignTable'))).toHaveLength(1);
+  });
+});
