@@ -6,6 +6,8 @@ import { BridgeSecrets } from './bridge-secrets';
 import { CrmStore } from './crm-store';
 import { EventQueues } from './event-queues';
 import { EventStore } from './event-store';
+import { HistoryImport } from './history-import';
+import { ImportStore } from './import-store';
 import { RateLimitStore } from './rate-limit-store';
 import { WebhookIngest } from './webhook-ingest';
 
@@ -21,6 +23,8 @@ export class BridgeStack extends Stack {
   readonly ingest: WebhookIngest;
   readonly rateLimit: RateLimitStore;
   readonly crm: CrmStore;
+  readonly importStore: ImportStore;
+  readonly historyImport: HistoryImport;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -44,6 +48,15 @@ export class BridgeStack extends Stack {
       logRetention,
     });
     this.crm = new CrmStore(this, 'CrmStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.importStore = new ImportStore(this, 'ImportStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.historyImport = new HistoryImport(this, 'HistoryImport', {
+      importStore: this.importStore,
+      crm: this.crm,
+      rateLimit: this.rateLimit,
+      apiKey: this.secrets.apiKey,
+      syncSchedule: config.importSyncSchedule,
+      logRetention,
+    });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingest.webhookUrl,
@@ -53,5 +66,6 @@ export class BridgeStack extends Stack {
     new CfnOutput(this, 'ApiKeySecretArn', { value: this.secrets.apiKey.secretArn });
     new CfnOutput(this, 'EventsTableName', { value: this.events.table.tableName });
     new CfnOutput(this, 'CrmTableName', { value: this.crm.table.tableName });
+    new CfnOutput(this, 'ImportStateMachineArn', { value: this.historyImport.stateMachine.stateMachineArn });
   }
 }

@@ -38,3 +38,22 @@ export const dispatchEnvironmentShape = {
   [environmentNames.eventsTable]: z.string().min(3),
   ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().min(1)])),
 } as Record<string, z.ZodString>;
+
+/** The history import Lambda's variables (`lib/history-import.ts` sets them). */
+export const importEnvironmentNames = {
+  importTable: 'IMPORT_TABLE_NAME',
+  crmTable: 'CRM_TABLE_NAME',
+  rateLimitTable: environmentNames.rateLimitTable,
+  apiKeySecret: 'API_KEY_SECRET_ID',
+  openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
+  reserveMs: 'IMPORT_RESERVE_MS',
+} as const;
+
+export const importEnvironmentShape = {
+  [importEnvironmentNames.importTable]: z.string().min(3),
+  [importEnvironmentNames.crmTable]: z.string().min(3),
+  [importEnvironmentNames.rateLimitTable]: z.string().min(3),
+  [importEnvironmentNames.apiKeySecret]: z.string().min(1),
+  [importEnvironmentNames.openPhoneBaseUrl]: z.string().url().default('https://api.openphone.com'),
+  [importEnvironmentNames.reserveMs]: z.coerce.number().int().positive().default(30_000),
+};
