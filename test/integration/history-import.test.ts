@@ -1,0 +1,213 @@
+import { activityChangeFromWebhook } from '../../lambdas/domain/crm-records';
+import { parseWebhookEvent } from '../../lambdas/domain/webhook-payloads';
+import { ImportStore } from '../../lambdas/adapters/import-store';
+import type { ImportPagesDeps } from '../../lambdas/handlers/import-pages-handler';
+import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
+import { localDocumentClient } from '../support/dynamo';
+import {
+  crmSnapshot,
+  importDeps,
+  importTables,
+  importUntilDone,
+  simulatorObjects,
+} from '../support/import-harness';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+
+const seed = 11;
+const workspace = {
+  phoneNumbers: 2,
+  conversationsPerNumber: 2,
+  messagesPerConversation: 5,
+  callsPerConversation: 3,
+  contacts: 4,
+};
+const smallPages = { settings: { pageSizes: { conversations: 2, messages: 2, calls: 2, contacts: 3 } } };
+
+type Tables = Awaited<ReturnType<typeof importTables>>;
+
+describe('history import against the simulated OpenPhone and DynamoDB Local', () => {
+  let simulator: OpenPhoneSimulator;
+  let receiver: WebhookReceiver;
+  let reference: Awaited<ReturnType<typeof crmSnapshot>>;
+  let referenceTables: Tables;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    simulator = await startOpenPhoneSimulator({
+      seed,
+      workspace,
+      webhookTarget: { url: receiver.url, scheme: 'legacy' },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await simulator.stop();
+    await receiver.stop();
+  });
+
+  it('a full import ends with exactly the simulated objects, once each', async () => {
+    referenceTables = await importTables();
+    const { output } = await importUntilDone({ importId: 'full-1', kind: 'full' }, () =>
+      importDeps(simulator, referenceTables, smallPages),
+    );
+    expect(output).toMatchObject({ done: true, status: 'completed' });
+
+    reference = await crmSnapshot(referenceTables.crmTable, simulator.url);
+    const expected = simulatorObjects(simulator);
+    expect([...reference.activities.keys()].sort()).toEqual(expected.activityIds);
+    expect([...reference.contacts.keys()].sort()).toEqual(expected.contactIds);
+    const answered = [...reference.activities.values()].filter((a) => a.answeredAt);
+    expect(answered.length).toBeGreaterThan(0);
+    for (const call of answered) expect(call).toHaveProperty('summary');
+
+    const run = await new ImportStore(localDocumentClient(), referenceTables.importTable).requireRun(
+      'full-1',
+    );
+    const counts = simulator.workspace.counts();
+    expect(run.records).toMatchObject({
+      message: counts.messages,
+      call: counts.calls,
+      contact: counts.contacts,
+    });
+    expect(run.errors).toBe(0);
+    expect(simulator.requestLog.stats().rateLimited).toBe(0);
+  }, 180_000);
+
+  it('an import stopped by a failing writer at a random page and resumed ends identical', async () => {
+    const tables = await importTables();
+    const failAt = 1 + Math.floor(Math.random() * 30);
+    let writes = 0;
+    const failing = (deps: ImportPagesDeps): ImportPagesDeps => ({
+      ...deps,
+      crm: {
+        upsertActivity: (...args) => {
+          if (++writes === failAt) throw new Error(`writer stopped at write ${failAt}`);
+          return deps.crm.upsertActivity(...args);
+        },
+        upsertContact: (contact) => deps.crm.upsertContact(contact),
+      },
+    });
+    const { failures } = await importUntilDone({ importId: 'stopped-1', kind: 'full' }, (invocation) =>
+      invocation === 0
+        ? failing(importDeps(simulator, tables, smallPages))
+        : importDeps(simulator, tables, smallPages),
+    );
+    expect(failures).toHaveLength(1);
+    const resumed = await crmSnapshot(tables.crmTable, simulator.url);
+    expect(resumed.activities).toEqual(reference.activities);
+    expect(resumed.contacts).toEqual(reference.contacts);
+  }, 180_000);
+
+  it('an import with a tiny time budget (one page per invocation) ends identical', async () => {
+    const tables = await importTables();
+    let calls = 0;
+    const { invocations } = await importUntilDone({ importId: 'budget-1', kind: 'full' }, () =>
+      importDeps(simulator, tables, {
+        ...smallPages,
+        // Time for one page, then the reserve is reached.
+        remainingTimeMs: () => (calls++ % 2 === 0 ? 60_000 : 1_000),
+      }),
+    );
+    expect(invocations).toBeGreaterThan(5);
+    const budgeted = await crmSnapshot(tables.crmTable, simulator.url);
+    expect(budgeted.activities).toEqual(reference.activities);
+    expect(budgeted.contacts).toEqual(reference.contacts);
+  }, 180_000);
+
+  it('a webhook upsert for an object mid-import leaves one record, from both sources', async () => {
+    const tables = await importTables();
+    // The oldest conversation is walked last: a message arriving there mid-import is also imported.
+    const last = simulator.workspace.conversations().at(-1)!;
+    let calls = 0;
+    const onePage = () =>
+      importDeps(simulator, tables, {
+        ...smallPages,
+        remainingTimeMs: () => (calls++ % 2 === 0 ? 60_000 : 1_000),
+      });
+    await importUntilDone({ importId: 'mid-1', kind: 'full' }, onePage, {
+      invocations: 1,
+      failures: 0,
+    }).catch(() => undefined);
+    const message = simulator.workspace.receiveMessage({
+      phoneNumberId: last.phoneNumberId,
+      from: last.participant,
+    });
+    const hook = await receiver.waitFor(
+      (h) => (h.json.data as { object?: { id?: string } }).object?.id === message.id,
+    );
+    const parsed = parseWebhookEvent(hook.json);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const mapping = activityChangeFromWebhook(parsed.value, new Date().toISOString());
+    if (!mapping.ok) throw new Error(mapping.reason);
+    const crm = importDeps(simulator, tables).crm;
+    await crm.upsertActivity(mapping.change.update, mapping.change.eventTime);
+
+    await importUntilDone({ importId: 'mid-1', kind: 'full' }, onePage);
+    const snapshot = await crmSnapshot(tables.crmTable, simulator.url);
+    expect([...snapshot.activities.keys()].sort()).toEqual(simulatorObjects(simulator).activityIds);
+    expect(snapshot.activities.get(message.id)).toMatchObject({
+      sources: ['import', 'webhook'],
+      text: message.text,
+      conversationId: last.id,
+    });
+  }, 180_000);
+
+  it('an incremental sync after new activity adds exactly the new objects', async () => {
+    const before = await crmSnapshot(referenceTables.crmTable, simulator.url);
+    const [number] = simulator.workspace.phoneNumbers;
+    const message = simulator.workspace.receiveMessage({ phoneNumberId: number!.id });
+    const call = simulator.workspace.receiveCall({ phoneNumberId: number!.id, answered: true });
+
+    const { output } = await importUntilDone({ importId: 'sync-1', kind: 'incremental' }, () =>
+      importDeps(simulator, referenceTables, smallPages),
+    );
+    expect(output.status).toBe('completed');
+    const after = await crmSnapshot(referenceTables.crmTable, simulator.url);
+    const added = [...after.activities.keys()].filter((id) => !before.activities.has(id)).sort();
+    // New since the full import: these two, and the message the mid-import test received.
+    const expectedNew = simulatorObjects(simulator).activityIds.filter((id) => !before.activities.has(id));
+    expect(expectedNew).toEqual(expect.arrayContaining([message.id, call.id]));
+    expect(added).toEqual(expectedNew);
+    expect([...after.activities.keys()].sort()).toEqual(simulatorObjects(simulator).activityIds);
+
+    const run = await new ImportStore(localDocumentClient(), referenceTables.importTable).requireRun(
+      'sync-1',
+    );
+    expect(run.since).toBeDefined();
+    // Only conversations with new activity are read, and only activity since the last run.
+    expect(run.records.message + run.records.call).toBe(expectedNew.length);
+  }, 180_000);
+});
+
+describe('history import through 429 and 5xx bursts', () => {
+  it('completes with the same objects as an undisturbed import', async () => {
+    const calm = await startOpenPhoneSimulator({ seed, workspace });
+    const stormy = await startOpenPhoneSimulator({
+      seed,
+      workspace,
+      rateLimit: { limit: 3, windowMs: 1000 },
+    });
+    try {
+      stormy.faults.serverErrorRate = 0.15;
+      const calmTables = await importTables();
+      const stormyTables = await importTables();
+      await importUntilDone({ importId: 'calm', kind: 'full' }, () =>
+        importDeps(calm, calmTables, smallPages),
+      );
+      const { output } = await importUntilDone({ importId: 'stormy', kind: 'full' }, () =>
+        importDeps(stormy, stormyTables, smallPages),
+      );
+      expect(output.status).toBe('completed');
+      const stats = stormy.requestLog.stats();
+      expect(stats.rateLimited + stats.serverErrors).toBeGreaterThan(0);
+      const [expected, actual] = await Promise.all([
+        crmSnapshot(calmTables.crmTable, calm.url),
+        crmSnapshot(stormyTables.crmTable, stormy.url),
+      ]);
+      expect(actual.activities).toEqual(expected.activities);
+      expect(actual.contacts).toEqual(expected.contacts);
+    } finally {
+      await calm.stop();
+      await stormy.stop();
+    }
+  }, 300_000);
+});
