@@ -211,3 +211,65 @@ describe('history import through 429 and 5xx bursts', () => {
     }
   }, 300_000);
 });
+
+describe('history import past objects it cannot read', () => {
+  it('records a deleted conversation (404) and an invalid page on the run, skips them, and imports the rest', async () => {
+    const simulator = await startOpenPhoneSimulator({ seed: 3, workspace });
+    try {
+      const [gone, broken] = simulator.workspace.conversations();
+      const tables = await importTables();
+      const faulty: typeof fetch = async (input, init) => {
+        const url = new URL(String(input));
+        const participant = url.searchParams.getAll('participants')[0];
+        if (url.pathname === '/v1/messages' && participant === gone!.participant) {
+          const body = {
+            message: 'Conversation not found',
+            code: '0300404',
+            status: 404,
+            title: 'Not Found',
+          };
+          return new Response(JSON.stringify(body), {
+            status: 404,
+            headers: { 'content-type': 'application/json' },
+          });
+        }
+        const response = await fetch(input, init);
+        if (url.pathname === '/v1/calls' && participant === broken!.participant) {
+          const page = (await response.json()) as { data: Record<string, unknown>[] };
+          page.data = page.data.map(({ direction: _dropped, ...call }) => call);
+          return new Response(JSON.stringify(page), {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          });
+        }
+        return response;
+      };
+      const deps = () => importDeps(simulator, tables, smallPages, { fetch: faulty });
+      const { output } = await importUntilDone({ importId: 'skips-1', kind: 'full' }, deps);
+      expect(output.status).toBe('completed');
+
+      const store = new ImportStore(localDocumentClient(), tables.importTable);
+      const errors = await store.errorsOf('skips-1');
+      expect(errors.map((e) => [e.subject, e.reason]).sort()).toEqual(
+        [
+          [`calls:${broken!.id}`, 'invalid-payload'],
+          [`conversation:${gone!.id}`, 'not-found'],
+        ].sort(),
+      );
+      expect((await store.requireRun('skips-1')).errors).toBe(2);
+
+      const skipped = new Set([
+        ...simulator.workspace.activitiesOf(gone!).map((a) => a.id),
+        ...simulator.workspace
+          .activitiesOf(broken!)
+          .filter((a) => a.kind === 'call')
+          .map((a) => a.id),
+      ]);
+      const snapshot = await crmSnapshot(tables.crmTable);
+      const expected = simulatorObjects(simulator).activityIds.filter((id) => !skipped.has(id));
+      expect([...snapshot.activities.keys()].sort()).toEqual(expected);
+    } finally {
+      await simulator.stop();
+    }
+  }, 180_000);
+});

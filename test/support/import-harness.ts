@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CrmRepository } from '../../lambdas/adapters/crm-repository';
 import { ImportStore } from '../../lambdas/adapters/import-store';
-import { OpenPhoneClient } from '../../lambdas/adapters/openphone-client';
+import { OpenPhoneClient, type OpenPhoneClientOptions } from '../../lambdas/adapters/openphone-client';
 import { SharedTokenBucket } from '../../lambdas/adapters/rate-limiter';
 import type { ImportPagesInput, ImportPagesOutput } from '../../lambdas/domain/import-plan';
 import { importPages, type ImportPagesDeps } from '../../lambdas/handlers/import-pages-handler';
@@ -28,6 +28,7 @@ export function importDeps(
   simulator: OpenPhoneSimulator,
   tables: { crmTable: string; importTable: string; rateLimitTable: string },
   overrides: Partial<ImportPagesDeps> = {},
+  clientOptions: Partial<OpenPhoneClientOptions> = {},
 ): ImportPagesDeps {
   const documents = localDocumentClient();
   const rateLimiter = new SharedTokenBucket({
@@ -36,7 +37,12 @@ export function importDeps(
     apiKey: simulator.apiKey,
   });
   return {
-    openPhone: new OpenPhoneClient({ apiKey: simulator.apiKey, rateLimiter, baseUrl: simulator.url }),
+    openPhone: new OpenPhoneClient({
+      apiKey: simulator.apiKey,
+      rateLimiter,
+      baseUrl: simulator.url,
+      ...clientOptions,
+    }),
     store: new ImportStore(documents, tables.importTable),
     crm: new CrmRepository(documents, tables.crmTable),
     remainingTimeMs: () => 15 * 60_000,
