@@ -98,3 +98,112 @@ export async function runImportLocally(
   }
   return { executions, output };
 }
+
+/**
+ * `npx tsx local/import-runner.ts [options]`: an import into DynamoDB Local from the simulated
+ * OpenPhone (or the real API with OPENPHONE_API_KEY), through the synthesized state machine.
+ */
+async function main(): Promise<void> {
+  const { Command } = await import('commander');
+  const program = new Command('import-runner')
+    .option('--import-id <id>', 'the run to start, or to resume', `local-${Date.now()}`)
+    .option('--kind <kind>', 'full or incremental', 'full')
+    .option('--phone-numbers <list>', 'comma-separated PN ids or E.164 numbers (default: all)', '')
+    .option('--seed <n>', 'simulator seed', '1')
+    .option(
+      '--workspace <sizes>',
+      'simulator sizes: numbers,conversations,messages,calls,contacts',
+      '2,5,20,5,20',
+    )
+    .option('--dynamodb-path <dir>', 'keep DynamoDB Local data here (resume across runs)')
+    .option('--reserve-ms <ms>', 'stop an invocation when less than this is left of its 5 minutes', '30000')
+    .parse();
+  const options = program.opts<{
+    importId: string;
+    kind: 'full' | 'incremental';
+    phoneNumbers: string;
+    seed: string;
+    workspace: string;
+    dynamodbPath?: string;
+    reserveMs: string;
+  }>();
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+  const { createTables, tablesFromTemplate } = await import('./cfn-tables');
+  const { startDynamoDbLocal } = await import('./dynamodb-local');
+  const { localAwsConfig } = await import('./local-pipeline');
+  const { synthBridgeStack } = await import('./synth');
+  const { startOpenPhoneSimulator } = await import('./openphone-simulator');
+  const { OpenPhoneClient } = await import('../lambdas/adapters/openphone-client');
+  const { SharedTokenBucket } = await import('../lambdas/adapters/rate-limiter');
+  const { ImportStore } = await import('../lambdas/adapters/import-store');
+  const { CrmRepository } = await import('../lambdas/adapters/crm-repository');
+
+  const { template } = synthBridgeStack();
+  const dynamo = await startDynamoDbLocal(options.dynamodbPath ? { path: options.dynamodbPath } : {});
+  const client = new DynamoDBClient(localAwsConfig(dynamo.endpoint));
+  const tables = await createTables(
+    client,
+    tablesFromTemplate(template, (id) => `local-${id}`),
+  );
+  const tableLike = (fragment: string) => Object.entries(tables).find(([id]) => id.includes(fragment))![1];
+  const [numbers, conversations, messages, calls, contacts] = options.workspace.split(',').map(Number);
+  const simulator = process.env.OPENPHONE_API_KEY
+    ? undefined
+    : await startOpenPhoneSimulator({
+        seed: Number(options.seed),
+        workspace: {
+          phoneNumbers: numbers!,
+          conversationsPerNumber: conversations!,
+          messagesPerConversation: messages!,
+          callsPerConversation: calls!,
+          contacts: contacts!,
+        },
+      });
+  const apiKey = process.env.OPENPHONE_API_KEY ?? simulator!.apiKey;
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const store = new ImportStore(documents, tableLike('ImportTable'));
+  const openPhone = new OpenPhoneClient({
+    apiKey,
+    baseUrl: simulator?.url ?? process.env.OPENPHONE_BASE_URL ?? 'https://api.openphone.com',
+    rateLimiter: new SharedTokenBucket({ client, tableName: tableLike('RateLimitTable'), apiKey }),
+    lane: 'import',
+  });
+  const invocationMs = 5 * 60_000;
+  try {
+    const { executions, output } = await runImportLocally(
+      {
+        importId: options.importId,
+        kind: options.kind,
+        scope: { phoneNumbers: options.phoneNumbers.split(',').filter(Boolean), includeContacts: true },
+      },
+      {
+        template,
+        deps: () => {
+          const startedAt = Date.now();
+          return {
+            openPhone,
+            store,
+            crm: new CrmRepository(documents, tableLike('CrmTable')),
+            remainingTimeMs: () => invocationMs - (Date.now() - startedAt),
+            settings: { reserveMs: Number(options.reserveMs) },
+          };
+        },
+      },
+    );
+    const run = await store.requireRun(options.importId);
+    console.log(
+      JSON.stringify({ executions, output, run, errors: await store.errorsOf(options.importId) }, null, 2),
+    );
+  } finally {
+    await simulator?.stop();
+    await dynamo.stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
