@@ -159,6 +159,11 @@ async function startOrResume(
   clock: () => Date,
 ): Promise<ImportRun> {
   const existing = await store.getRun(input.importId);
+  if (existing?.status === 'failed' && input.invocation === 0) {
+    // A new execution for a failed run is the operator's resume: on from its checkpoint.
+    await store.reopenRun(input.importId, clock().toISOString());
+    return store.requireRun(input.importId);
+  }
   if (existing) return existing;
   const key = scopeKey(input.scope);
   const watermark = input.kind === 'incremental' ? await store.watermarkOf(key) : undefined;

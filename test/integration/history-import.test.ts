@@ -1,7 +1,7 @@
 import { activityChangeFromWebhook } from '../../lambdas/domain/crm-records';
 import { parseWebhookEvent } from '../../lambdas/domain/webhook-payloads';
 import { ImportStore } from '../../lambdas/adapters/import-store';
-import type { ImportPagesDeps } from '../../lambdas/handlers/import-pages-handler';
+import { recordImportFailure, type ImportPagesDeps } from '../../lambdas/handlers/import-pages-handler';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
 import { localDocumentClient } from '../support/dynamo';
 import {
@@ -92,6 +92,34 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
         : importDeps(simulator, tables, smallPages),
     );
     expect(failures).toHaveLength(1);
+    const resumed = await crmSnapshot(tables.crmTable, simulator.url);
+    expect(resumed.activities).toEqual(reference.activities);
+    expect(resumed.contacts).toEqual(reference.contacts);
+  }, 180_000);
+
+  it('a run marked failed resumes from its checkpoint when started again with its id', async () => {
+    const tables = await importTables();
+    const broken = (deps: ImportPagesDeps): ImportPagesDeps => ({
+      ...deps,
+      crm: {
+        upsertActivity: (...args) => deps.crm.upsertActivity(...args),
+        upsertContact: () => Promise.reject(new Error('CRM unavailable')),
+      },
+    });
+    const failing = () => broken(importDeps(simulator, tables, smallPages));
+    const failure = await importUntilDone({ importId: 'failed-1', kind: 'full' }, failing, {
+      invocations: 3,
+      failures: 0,
+    }).catch((error: unknown) => error);
+    expect(failure).toEqual(new Error('CRM unavailable'));
+    const store = new ImportStore(localDocumentClient(), tables.importTable);
+    await recordImportFailure({ importId: 'failed-1', error: { Error: 'Error' } }, { store });
+    expect(await store.requireRun('failed-1')).toMatchObject({ status: 'failed', phase: 'contacts' });
+
+    const { output } = await importUntilDone({ importId: 'failed-1', kind: 'full' }, () =>
+      importDeps(simulator, tables, smallPages),
+    );
+    expect(output.status).toBe('completed');
     const resumed = await crmSnapshot(tables.crmTable, simulator.url);
     expect(resumed.activities).toEqual(reference.activities);
     expect(resumed.contacts).toEqual(reference.contacts);
