@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CrmRepository } from '../adapters/crm-repository';
-import type { ImportStore, ImportRun } from '../adapters/import-store';
+import { ImportCheckpointConflictError, type ImportStore, type ImportRun } from '../adapters/import-store';
 import {
   OpenPhoneApiError,
   OpenPhoneInvalidRequestError,
@@ -134,14 +134,22 @@ export async function importPages(raw: ImportPagesInput, deps: ImportPagesDeps):
   while (checkpoint.phase !== 'done' && mayStartPage(deps.remainingTimeMs(), settings)) {
     const step = await walker.step(checkpoint);
     if (step.errors.length) await deps.store.recordErrors(run.importId, step.errors);
-    sequence = await deps.store.recordProgress(run.importId, {
-      expectedSequence: sequence,
-      checkpoint: step.checkpoint,
-      pages: step.pages,
-      records: step.records,
-      errors: step.errors.length,
-      at: clock().toISOString(),
-    });
+    try {
+      sequence = await deps.store.recordProgress(run.importId, {
+        expectedSequence: sequence,
+        checkpoint: step.checkpoint,
+        pages: step.pages,
+        records: step.records,
+        errors: step.errors.length,
+        at: clock().toISOString(),
+      });
+    } catch (error) {
+      // Cancelled (or finished elsewhere) meanwhile: this execution ends quietly.
+      const current =
+        error instanceof ImportCheckpointConflictError && (await deps.store.getRun(run.importId));
+      if (current && current.status !== 'running') return output(current);
+      throw error;
+    }
     checkpoint = step.checkpoint;
     totals.pages += step.pages;
     totals.records += Object.values(step.records).reduce((a, b) => a + (b ?? 0), 0);

@@ -93,8 +93,12 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     );
     expect(failures).toHaveLength(1);
     const resumed = await crmSnapshot(tables.crmTable, simulator.url);
-    expect(resumed.activities).toEqual(reference.activities);
-    expect(resumed.contacts).toEqual(reference.contacts);
+    // failAt is in the comparison so that a failure names the write it stopped at.
+    expect({ failAt, activities: resumed.activities, contacts: resumed.contacts }).toEqual({
+      failAt,
+      activities: reference.activities,
+      contacts: reference.contacts,
+    });
   }, 180_000);
 
   it('a run marked failed resumes from its checkpoint when started again with its id', async () => {
@@ -123,6 +127,28 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     const resumed = await crmSnapshot(tables.crmTable, simulator.url);
     expect(resumed.activities).toEqual(reference.activities);
     expect(resumed.contacts).toEqual(reference.contacts);
+  }, 180_000);
+
+  it('a run cancelled while a page is written ends at that page, cancelled, not failed', async () => {
+    const tables = await importTables();
+    const store = new ImportStore(localDocumentClient(), tables.importTable);
+    let writes = 0;
+    const cancelling = (deps: ImportPagesDeps): ImportPagesDeps => ({
+      ...deps,
+      crm: {
+        upsertActivity: async (...args) => {
+          if (++writes === 2) await store.cancelRun('cancel-1', new Date().toISOString());
+          return deps.crm.upsertActivity(...args);
+        },
+        upsertContact: (contact) => deps.crm.upsertContact(contact),
+      },
+    });
+    const { output, invocations } = await importUntilDone({ importId: 'cancel-1', kind: 'full' }, () =>
+      cancelling(importDeps(simulator, tables, smallPages)),
+    );
+    expect(output).toMatchObject({ done: true, status: 'cancelled' });
+    expect(invocations).toBe(1);
+    expect((await store.requireRun('cancel-1')).pages).toBe(0);
   }, 180_000);
 
   it('an import with a tiny time budget (one page per invocation) ends identical', async () => {
