@@ -203,7 +203,7 @@ export class HistoryImport extends Construct {
       this.schedule.addTarget(
         new SfnStateMachine(this.stateMachine, {
           input: RuleTargetInput.fromObject({
-            importId: `sync-${EventField.time.replace(/:/g, '')}`,
+            importId: `sync-${EventField.time}`,
             kind: 'incremental',
             scope: { phoneNumbers: [], includeContacts: true },
           }),

@@ -3,6 +3,7 @@ import {
   afterActivityPage,
   afterContactsPage,
   importCheckpoint,
+  importPagesInput,
   initialCheckpoint,
   laterWatermark,
   mayStartPage,
@@ -131,6 +132,16 @@ describe('import plan', () => {
     expect(syncSince('incremental', undefined)).toBeUndefined();
     expect(syncSince('full', '2026-03-01T10:00:00.000Z')).toBeUndefined();
     expect(laterWatermark('2026-03-02T00:00:00Z', '2026-03-01T00:00:00Z')).toBe('2026-03-02T00:00:00Z');
+  });
+
+  it("accepts the scheduled sync's import id (sync-<event time>) and defaults the rest", () => {
+    expect(importPagesInput.parse({ importId: 'sync-2026-11-24T08:00:00Z', kind: 'incremental' })).toEqual({
+      importId: 'sync-2026-11-24T08:00:00Z',
+      kind: 'incremental',
+      scope: { phoneNumbers: [], includeContacts: true },
+      invocation: 0,
+    });
+    expect(importPagesInput.safeParse({ importId: 'no spaces' }).success).toBe(false);
   });
 
   it('the same numbers in any order are one scope', () => {
