@@ -84,4 +84,29 @@ describe('the import workflow run locally from the synthesized definition', () =
     expect([...snapshot.activities.keys()].sort()).toEqual(expected.activityIds);
     expect([...snapshot.contacts.keys()].sort()).toEqual(expected.contactIds);
   }, 240_000);
+
+  it('marks the run failed after the retries are spent, and fails the execution', async () => {
+    const tables = await importTables();
+    let invocations = 0;
+    const deps = (): ImportPagesDeps => {
+      invocations++;
+      const base = importDeps(simulator, tables);
+      return {
+        ...base,
+        crm: {
+          upsertActivity: () => Promise.reject(new Error('CRM unavailable')),
+          upsertContact: (contact) => base.crm.upsertContact(contact),
+        },
+      };
+    };
+    await expect(
+      runImportLocally(
+        { importId: 'local-failing', kind: 'full' },
+        { template: templateContinuingEvery(3), deps },
+      ),
+    ).rejects.toThrow(/the import Lambda kept failing/);
+    expect(invocations).toBe(8); // the first try, 6 retries, then RecordFailure
+    const run = await importDeps(simulator, tables).store.requireRun('local-failing');
+    expect(run).toMatchObject({ status: 'failed', failure: expect.stringContaining('CRM unavailable') });
+  }, 240_000);
 });
