@@ -11,6 +11,8 @@ import { familyQueueOutputName, stackOutputNames } from '../lambdas/domain/stack
 import { EventProcessing } from './event-processing';
 import { EventQueues } from './event-queues';
 import { EventStore } from './event-store';
+import { HistoryImport } from './history-import';
+import { ImportStore } from './import-store';
 import { RateLimitStore } from './rate-limit-store';
 import { WebhookIngest } from './webhook-ingest';
 
@@ -29,6 +31,8 @@ export class BridgeStack extends Stack {
   readonly processing: EventProcessing;
   readonly campaigns: CampaignStore;
   readonly campaignSender: CampaignSender;
+  readonly importStore: ImportStore;
+  readonly historyImport: HistoryImport;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -66,6 +70,15 @@ export class BridgeStack extends Stack {
       apiKey: this.secrets.apiKey,
       logRetention,
     });
+    this.importStore = new ImportStore(this, 'ImportStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.historyImport = new HistoryImport(this, 'HistoryImport', {
+      importStore: this.importStore,
+      crm: this.crm,
+      rateLimit: this.rateLimit,
+      apiKey: this.secrets.apiKey,
+      syncSchedule: config.importSyncSchedule,
+      logRetention,
+    });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingest.webhookUrl,
@@ -86,5 +99,6 @@ export class BridgeStack extends Stack {
     }
     new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
     new CfnOutput(this, 'CampaignTableName', { value: this.campaigns.table.tableName });
+    new CfnOutput(this, 'ImportStateMachineArn', { value: this.historyImport.stateMachine.stateMachineArn });
   }
 }

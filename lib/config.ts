@@ -14,6 +14,11 @@ export const stageConfigSchema = z.object({
   /** Largest webhook body the ingest accepts, in bytes; larger ones get 413. */
   maxWebhookBodyBytes: z.number().int().min(1024).max(262_144).default(262_144),
   logRetentionDays: z.number().int().positive().default(30),
+  /** When the incremental history sync runs: an EventBridge schedule expression, or `off`. */
+  importSyncSchedule: z
+    .string()
+    .regex(/^(off|rate\(.+\)|cron\(.+\))$/, 'rate(…), cron(…) or off')
+    .default('rate(1 hour)'),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

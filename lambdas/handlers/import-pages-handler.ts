@@ -1,0 +1,456 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { CrmRepository } from '../adapters/crm-repository';
+import { ImportCheckpointConflictError, type ImportStore, type ImportRun } from '../adapters/import-store';
+import {
+  OpenPhoneApiError,
+  OpenPhoneInvalidRequestError,
+  OpenPhoneResponseShapeError,
+  type OpenPhoneClient,
+} from '../adapters/openphone-client';
+import { contactRecordOf } from '../domain/contact-records';
+import {
+  activityChangeFromApiCall,
+  activityChangeFromApiMessage,
+  type ActivityChange,
+} from '../domain/crm-records';
+import {
+  abandonConversations,
+  afterActivityPage,
+  afterContactsPage,
+  defaultOverlapMs,
+  defaultTimeBudget,
+  finishConversation,
+  importPagesInput,
+  mayStartPage,
+  recordingsChange,
+  scopeKey,
+  startConversation,
+  summaryChange,
+  syncSince,
+  transcriptChange,
+  type ImportCheckpoint,
+  type ImportError,
+  type ImportPagesInput,
+  type ImportPagesOutput,
+  type ImportRecordKind,
+  type ImportRequest,
+  type RecordCounts,
+} from '../domain/import-plan';
+import type { Conversation, Page } from '../domain/openphone-api';
+import { apiCallSchema, apiContactSchema, apiMessageSchema } from '../domain/webhook-payloads';
+
+/**
+ * One invocation of the history import: works through pages from the run's checkpoint until the
+ * run is done or the time budget is spent, and tells Step Functions which (`done`).
+ *
+ * Each page's records are written (the same mapping and upserts as webhooks) before the page's
+ * checkpoint moves past it, so a crash anywhere re-reads at most one page, and the upserts make
+ * that harmless. Problems with one object or one conversation (404, a payload failing validation)
+ * are kept on the run and skipped; anything transient (429s beyond the client's retries, 5xx,
+ * DynamoDB) is thrown, for Step Functions to retry the invocation from the checkpoint.
+ */
+
+export interface ImportPageSizes {
+  /** @default 100 */ conversations: number;
+  /** @default 100 */ messages: number;
+  /** Each answered call costs three more requests (recordings, summary, transcript). @default 20 */
+  calls: number;
+  /** OpenPhone's maximum. @default 50 */ contacts: number;
+}
+
+export interface ImportSettings {
+  /** Stop before a new page when less than this is left of the invocation. @default 30 s */
+  reserveMs: number;
+  /** How far an incremental sync reaches back before the previous run's start. @default 10 min */
+  overlapMs: number;
+  pageSizes: ImportPageSizes;
+}
+
+export const defaultImportSettings: ImportSettings = {
+  reserveMs: defaultTimeBudget.reserveMs,
+  overlapMs: defaultOverlapMs,
+  pageSizes: { conversations: 100, messages: 100, calls: 20, contacts: 50 },
+};
+
+export interface ImportPagesDeps {
+  /** Its requests are made in the `import` lane whatever lane it was built with. */
+  openPhone: OpenPhoneClient;
+  store: ImportStore;
+  crm: Pick<CrmRepository, 'upsertActivity' | 'upsertContact'>;
+  /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
+  remainingTimeMs: () => number;
+  settings?: Partial<ImportSettings>;
+  clock?: () => Date;
+  logger?: Pick<Logger, 'info'>;
+}
+
+interface StepResult {
+  checkpoint: ImportCheckpoint;
+  pages: number;
+  records: Partial<RecordCounts>;
+  errors: ImportError[];
+}
+
+const isSkippableApiError = (error: unknown) =>
+  error instanceof OpenPhoneApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
+
+const writeConcurrency = 10;
+
+async function inBatches<T>(items: readonly T[], write: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += writeConcurrency) {
+    await Promise.all(items.slice(i, i + writeConcurrency).map(write));
+  }
+}
+
+export async function importPages(raw: ImportPagesInput, deps: ImportPagesDeps): Promise<ImportPagesOutput> {
+  const input = importPagesInput.parse(raw);
+  const settings = {
+    ...defaultImportSettings,
+    ...deps.settings,
+    pageSizes: { ...defaultImportSettings.pageSizes, ...deps.settings?.pageSizes },
+  };
+  const clock = deps.clock ?? (() => new Date());
+  const run = await startOrResume(input, deps.store, settings.overlapMs, clock);
+  const output = (run: ImportRun): ImportPagesOutput => ({
+    importId: input.importId,
+    kind: run.kind,
+    scope: run.scope,
+    invocation: input.invocation + 1,
+    done: run.status !== 'running',
+    status: run.status,
+    checkpoint: run.checkpoint,
+  });
+  if (run.status !== 'running') return output(run);
+
+  const walker = new ImportWalker(
+    deps.openPhone.lane === 'import' ? deps.openPhone : deps.openPhone.forLane('import'),
+    deps.crm,
+    run,
+    settings,
+    clock,
+  );
+  let { checkpoint, sequence } = run;
+  const totals = { pages: 0, records: 0, errors: 0 };
+  while (checkpoint.phase !== 'done' && mayStartPage(deps.remainingTimeMs(), settings)) {
+    const step = await walker.step(checkpoint);
+    if (step.errors.length) await deps.store.recordErrors(run.importId, step.errors);
+    try {
+      sequence = await deps.store.recordProgress(run.importId, {
+        expectedSequence: sequence,
+        checkpoint: step.checkpoint,
+        pages: step.pages,
+        records: step.records,
+        errors: step.errors.length,
+        at: clock().toISOString(),
+      });
+    } catch (error) {
+      // Cancelled (or finished elsewhere) meanwhile: this execution ends quietly.
+      const current =
+        error instanceof ImportCheckpointConflictError && (await deps.store.getRun(run.importId));
+      if (current && current.status !== 'running') return output(current);
+      throw error;
+    }
+    checkpoint = step.checkpoint;
+    totals.pages += step.pages;
+    totals.records += Object.values(step.records).reduce((a, b) => a + (b ?? 0), 0);
+    totals.errors += step.errors.length;
+  }
+  if (checkpoint.phase === 'done') await deps.store.completeRun(run, clock().toISOString());
+  deps.logger?.info('import pages worked', { importId: run.importId, phase: checkpoint.phase, ...totals });
+  return output(await deps.store.requireRun(run.importId));
+}
+
+async function startOrResume(
+  input: ImportRequest,
+  store: ImportStore,
+  overlapMs: number,
+  clock: () => Date,
+): Promise<ImportRun> {
+  const existing = await store.getRun(input.importId);
+  if (existing?.status === 'failed' && input.invocation === 0) {
+    // A new execution for a failed run is the operator's resume: on from its checkpoint.
+    await store.reopenRun(input.importId, clock().toISOString());
+    return store.requireRun(input.importId);
+  }
+  if (existing) return existing;
+  const key = scopeKey(input.scope);
+  const watermark = input.kind === 'incremental' ? await store.watermarkOf(key) : undefined;
+  const since = syncSince(input.kind, watermark, overlapMs);
+  const { run } = await store.startRun({
+    importId: input.importId,
+    kind: input.kind,
+    scope: input.scope,
+    scopeKey: key,
+    ...(since ? { since } : {}),
+    startedAt: clock().toISOString(),
+  });
+  return run;
+}
+
+/** Failure path of the state machine: the run is kept as failed, with the reason, resumable by id. */
+export async function recordImportFailure(
+  input: { importId: string; error?: unknown },
+  deps: { store: ImportStore; clock?: () => Date },
+): Promise<{ importId: string; status: 'failed' }> {
+  const reason =
+    typeof input.error === 'object' && input.error !== null
+      ? JSON.stringify(input.error)
+      : String(input.error ?? 'unknown');
+  await deps.store.failRun(input.importId, reason, (deps.clock ?? (() => new Date()))().toISOString());
+  return { importId: input.importId, status: 'failed' };
+}
+
+/** Fetches and writes one page at a time; keeps what one invocation can reuse (numbers, the conversations page). */
+class ImportWalker {
+  private numbersById: Map<string, string> | undefined;
+  private conversationsPage: { token: string | null; page: Page<Conversation> } | undefined;
+
+  constructor(
+    private readonly client: OpenPhoneClient,
+    private readonly crm: ImportPagesDeps['crm'],
+    private readonly run: ImportRun,
+    private readonly settings: ImportSettings,
+    private readonly clock: () => Date,
+  ) {}
+
+  step(checkpoint: ImportCheckpoint): Promise<StepResult> {
+    return checkpoint.phase === 'contacts'
+      ? this.contactsStep(checkpoint)
+      : this.conversationsStep(checkpoint);
+  }
+
+  private error(subject: string, reason: ImportError['reason'], detail: string): ImportError {
+    return { subject, reason, detail: detail.slice(0, 500), at: this.clock().toISOString() };
+  }
+
+  private async conversationsStep(checkpoint: ImportCheckpoint): Promise<StepResult> {
+    const includeContacts = this.run.scope.includeContacts;
+    let page: Page<Conversation>;
+    try {
+      page = await this.conversations(checkpoint.conversationsPage);
+    } catch (error) {
+      if (!isSkippableApiError(error) && !(error instanceof OpenPhoneResponseShapeError)) throw error;
+      const skipped = this.error('conversations', reasonOf(error), (error as Error).message);
+      return {
+        checkpoint: abandonConversations(checkpoint, includeContacts),
+        pages: 0,
+        records: {},
+        errors: [skipped],
+      };
+    }
+    const positioned = startConversation(
+      checkpoint,
+      page.data.map((c) => c.id),
+      page.nextPageToken,
+      includeContacts,
+    );
+    if (!positioned.conversation || !positioned.activity) {
+      return { checkpoint: positioned, pages: 1, records: {}, errors: [] };
+    }
+    const conversation = page.data[positioned.conversation.index]!;
+    return this.activityStep(positioned, conversation);
+  }
+
+  private async conversations(token: string | null): Promise<Page<Conversation>> {
+    if (this.conversationsPage?.token === token) return this.conversationsPage.page;
+    const pages = this.client.listConversations({
+      ...(this.run.scope.phoneNumbers.length ? { phoneNumbers: this.run.scope.phoneNumbers } : {}),
+      ...(this.run.since ? { updatedAfter: this.run.since } : {}),
+      maxResults: this.settings.pageSizes.conversations,
+      ...(token ? { startPageToken: token } : {}),
+    });
+    const first = await pages.next();
+    const page = first.done ? { data: [], nextPageToken: null } : first.value;
+    this.conversationsPage = { token, page };
+    return page;
+  }
+
+  private async openPhoneNumberOf(phoneNumberId: string): Promise<string | undefined> {
+    if (!this.numbersById) {
+      const numbers = await this.client.listPhoneNumbers();
+      this.numbersById = new Map(numbers.map((n) => [n.id, n.number]));
+    }
+    return this.numbersById.get(phoneNumberId);
+  }
+
+  private async activityStep(checkpoint: ImportCheckpoint, conversation: Conversation): Promise<StepResult> {
+    const subject = `conversation:${conversation.id}`;
+    const skip = (reason: ImportError['reason'], detail: string): StepResult => ({
+      checkpoint: finishConversation(checkpoint),
+      pages: 0,
+      records: {},
+      errors: [this.error(subject, reason, detail)],
+    });
+    const [participant, ...others] = conversation.participants;
+    if (!conversation.phoneNumberId || !participant || others.length) {
+      // GET /v1/messages and /v1/calls take exactly one participant: group threads cannot be listed.
+      return skip('unsupported-conversation', `${conversation.participants.length} participants`);
+    }
+    const activity = checkpoint.activity!;
+    const filters = {
+      phoneNumberId: conversation.phoneNumberId,
+      participants: [participant] as [string],
+      ...(this.run.since ? { createdAfter: this.run.since } : {}),
+      maxResults: this.settings.pageSizes[activity.resource],
+      ...(activity.page ? { startPageToken: activity.page } : {}),
+    };
+    try {
+      if (activity.resource === 'messages') {
+        const first = await this.client.listMessages(filters).next();
+        const page = first.done ? { data: [], nextPageToken: null } : first.value;
+        const written = await this.writeMessages(page.data, conversation.id);
+        return { ...written, checkpoint: afterActivityPage(checkpoint, page.nextPageToken), pages: 1 };
+      }
+      const openPhoneNumber = await this.openPhoneNumberOf(conversation.phoneNumberId);
+      if (!openPhoneNumber)
+        return skip('rejected', `phone number ${conversation.phoneNumberId} not in the workspace`);
+      const first = await this.client.listCalls(filters).next();
+      const page = first.done ? { data: [], nextPageToken: null } : first.value;
+      const written = await this.writeCalls(page.data, conversation.id, openPhoneNumber);
+      return { ...written, checkpoint: afterActivityPage(checkpoint, page.nextPageToken), pages: 1 };
+    } catch (error) {
+      if (error instanceof OpenPhoneInvalidRequestError)
+        return skip('unsupported-conversation', error.message);
+      if (error instanceof OpenPhoneResponseShapeError) {
+        // The page cannot be read, nor its next token: the rest of this list is skipped.
+        return {
+          checkpoint: afterActivityPage(checkpoint, null),
+          pages: 0,
+          records: {},
+          errors: [this.error(`${activity.resource}:${conversation.id}`, 'invalid-payload', error.message)],
+        };
+      }
+      if (isSkippableApiError(error)) return skip(reasonOf(error), (error as Error).message);
+      throw error;
+    }
+  }
+
+  private async writeMessages(
+    messages: readonly unknown[],
+    conversationId: string,
+  ): Promise<Pick<StepResult, 'records' | 'errors'>> {
+    const errors: ImportError[] = [];
+    const changes: ActivityChange[] = [];
+    for (const raw of messages) {
+      const parsed = apiMessageSchema.safeParse(raw);
+      const id = (raw as { id?: string }).id ?? '?';
+      if (!parsed.success) {
+        errors.push(this.error(`message:${id}`, 'invalid-payload', parsed.error.issues[0]?.message ?? ''));
+        continue;
+      }
+      const mapping = activityChangeFromApiMessage(parsed.data, { conversationId });
+      if (mapping.ok) changes.push(mapping.change);
+      else errors.push(this.error(`message:${id}`, 'invalid-payload', mapping.reason));
+    }
+    await inBatches(changes, async (c) => void (await this.crm.upsertActivity(c.update, c.eventTime)));
+    return { records: { message: changes.length }, errors };
+  }
+
+  private async writeCalls(
+    calls: readonly unknown[],
+    conversationId: string,
+    openPhoneNumber: string,
+  ): Promise<Pick<StepResult, 'records' | 'errors'>> {
+    const errors: ImportError[] = [];
+    const counts: Partial<Record<ImportRecordKind, number>> = {};
+    const count = (kind: ImportRecordKind) => (counts[kind] = (counts[kind] ?? 0) + 1);
+    await inBatches(calls, async (raw) => {
+      const id = (raw as { id?: string }).id ?? '?';
+      const parsed = apiCallSchema.safeParse(raw);
+      if (!parsed.success) {
+        errors.push(this.error(`call:${id}`, 'invalid-payload', parsed.error.issues[0]?.message ?? ''));
+        return;
+      }
+      const mapping = activityChangeFromApiCall(parsed.data, { conversationId, openPhoneNumber });
+      if (!mapping.ok) {
+        errors.push(this.error(`call:${id}`, 'invalid-payload', mapping.reason));
+        return;
+      }
+      await this.crm.upsertActivity(mapping.change.update, mapping.change.eventTime);
+      count('call');
+      if (!parsed.data.answeredAt) return; // recordings, summaries and transcripts exist for answered calls
+      for (const [kind, change] of await this.intelligenceOf(parsed.data.id, mapping.change.eventTime)) {
+        await this.crm.upsertActivity(change.update, change.eventTime);
+        count(kind);
+      }
+    });
+    return { records: counts, errors };
+  }
+
+  /** A call's recordings, summary and transcript; one that OpenPhone does not have (404) is none. */
+  private async intelligenceOf(
+    callId: string,
+    eventTime: string,
+  ): Promise<[ImportRecordKind, ActivityChange][]> {
+    const absentIfNotFound = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await read();
+      } catch (error) {
+        if (error instanceof OpenPhoneApiError && error.status === 404) return undefined;
+        throw error;
+      }
+    };
+    const recordings = await absentIfNotFound(() => this.client.getCallRecordings(callId));
+    const summary = await absentIfNotFound(() => this.client.getCallSummary(callId));
+    const transcript = await absentIfNotFound(() => this.client.getCallTranscript(callId));
+    const changes: [ImportRecordKind, ActivityChange | undefined][] = [
+      ['recording', recordings && recordingsChange(callId, recordings, eventTime)],
+      ['summary', summary && summaryChange(callId, summary, eventTime)],
+      ['transcript', transcript && transcriptChange(callId, transcript, eventTime)],
+    ];
+    return changes.filter((c): c is [ImportRecordKind, ActivityChange] => c[1] !== undefined);
+  }
+
+  private async contactsStep(checkpoint: ImportCheckpoint): Promise<StepResult> {
+    let page: Page<unknown>;
+    try {
+      const first = await this.client
+        .listContacts({
+          maxResults: this.settings.pageSizes.contacts,
+          ...(checkpoint.contactsPage ? { startPageToken: checkpoint.contactsPage } : {}),
+        })
+        .next();
+      page = first.done ? { data: [], nextPageToken: null } : first.value;
+    } catch (error) {
+      if (!isSkippableApiError(error) && !(error instanceof OpenPhoneResponseShapeError)) throw error;
+      const skipped = this.error('contacts', reasonOf(error), (error as Error).message);
+      return { checkpoint: afterContactsPage(checkpoint, null), pages: 0, records: {}, errors: [skipped] };
+    }
+    const errors: ImportError[] = [];
+    const fallbackTime = this.run.startedAt;
+    const contacts = page.data.flatMap((raw) => {
+      const parsed = apiContactSchema.safeParse(raw);
+      const id = parsed.success ? parsed.data.id : (raw as { id?: string }).id;
+      if (!parsed.success || !id) {
+        errors.push(this.error(`contact:${id ?? '?'}`, 'invalid-payload', 'not a contact'));
+        return [];
+      }
+      return [contactRecordOf({ ...parsed.data, id }, fallbackTime)];
+    });
+    await inBatches(contacts, async (c) => void (await this.crm.upsertContact(c)));
+    return {
+      checkpoint: afterContactsPage(checkpoint, page.nextPageToken),
+      pages: 1,
+      records: { contact: contacts.length },
+      errors,
+    };
+  }
+}
+
+function reasonOf(error: unknown): ImportError['reason'] {
+  if (error instanceof OpenPhoneResponseShapeError) return 'invalid-payload';
+  if (error instanceof OpenPhoneApiError && error.status === 404) return 'not-found';
+  return 'rejected';
+}
+
+/** What the state machine sends: a pages step, or (from its Catch) the run's failure. */
+export type ImportTaskEvent =
+  ImportPagesInput | { action: 'record-failure'; importId: string; error?: unknown };
+
+export function handleImportTask(
+  event: ImportTaskEvent,
+  deps: ImportPagesDeps,
+): Promise<ImportPagesOutput | { importId: string; status: 'failed' }> {
+  if ('action' in event && event.action === 'record-failure') return recordImportFailure(event, deps);
+  return importPages(event as ImportPagesInput, deps);
+}

@@ -1,0 +1,57 @@
+// Lambda entry point: middy wiring and cold-start set-up around the import's page worker.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { CrmRepository } from '../adapters/crm-repository';
+import {
+  importEnvironmentNames as names,
+  importEnvironmentShape,
+  readEnvironment,
+} from '../adapters/environment';
+import { ImportStore } from '../adapters/import-store';
+import { OpenPhoneClient } from '../adapters/openphone-client';
+import { SharedTokenBucket } from '../adapters/rate-limiter';
+import { handleImportTask, type ImportPagesDeps, type ImportTaskEvent } from './import-pages-handler';
+
+const logger = new Logger();
+const apiKeySecret = z.object({ apiKey: z.string().min(1, 'the OpenPhone API key secret is empty') });
+let wired: Promise<Omit<ImportPagesDeps, 'remainingTimeMs'>> | undefined;
+
+async function wireFromEnvironment(): Promise<Omit<ImportPagesDeps, 'remainingTimeMs'>> {
+  const env = readEnvironment(importEnvironmentShape);
+  const dynamo = new DynamoDBClient({});
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
+  const raw = await secrets.get(env[names.apiKeySecret], { maxAge: 300 });
+  const { apiKey } = apiKeySecret.parse(typeof raw === 'string' ? JSON.parse(raw) : raw);
+  const rateLimiter = new SharedTokenBucket({ client: dynamo, tableName: env[names.rateLimitTable], apiKey });
+  return {
+    openPhone: new OpenPhoneClient({
+      apiKey,
+      rateLimiter,
+      baseUrl: env[names.openPhoneBaseUrl],
+      lane: 'import',
+    }),
+    store: new ImportStore(documents, env[names.importTable]),
+    crm: new CrmRepository(documents, env[names.crmTable]),
+    settings: { reserveMs: env[names.reserveMs] },
+    logger,
+  };
+}
+
+export const handler = middy(async (event: ImportTaskEvent, context: Context) => {
+  wired ??= wireFromEnvironment().catch((error: unknown) => {
+    wired = undefined;
+    throw error;
+  });
+  return handleImportTask(event, {
+    ...(await wired),
+    remainingTimeMs: () => context.getRemainingTimeInMillis(),
+  });
+}).use(injectLambdaContext(logger));

@@ -1,0 +1,231 @@
+import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, RuleTargetInput, Schedule, EventField } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { Grant } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Fail,
+  IntegrationPattern,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  Succeed,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct, type IConstruct } from 'constructs';
+import { importEnvironmentNames } from '../lambdas/adapters/environment';
+import { BridgeFunction } from './bridge-function';
+import type { CrmStore } from './crm-store';
+import type { ImportStore } from './import-store';
+import { acceptNagFinding } from './nag';
+import type { RateLimitStore } from './rate-limit-store';
+
+/** The logical id a nag finding names a resource by (`<id>.Arn`). */
+function logicalIdOf(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** State names of the import workflow: the local runner binds its task states by these names. */
+export const historyImportStates = {
+  importPages: 'ImportPages',
+  continueAsNew: 'ContinueAsNewExecution',
+  recordFailure: 'RecordFailure',
+} as const;
+
+export interface HistoryImportProps {
+  readonly importStore: ImportStore;
+  readonly crm: CrmStore;
+  readonly rateLimit: RateLimitStore;
+  readonly apiKey: ISecret;
+  /**
+   * When the incremental sync runs: an EventBridge schedule expression, or `off`.
+   * @default 'rate(1 hour)'
+   */
+  readonly syncSchedule?: string;
+  /**
+   * Invocations of the import Lambda one execution makes before it continues as a new execution,
+   * far below Step Functions' 25,000 history events (about 8 events per invocation).
+   * @default 500
+   */
+  readonly invocationsPerExecution?: number;
+  /** @default 5 minutes */
+  readonly functionTimeout?: Duration;
+  /** @default https://api.openphone.com */
+  readonly openPhoneBaseUrl?: string;
+  /** @default one month */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * History import and scheduled sync: a Step Functions loop that invokes the import Lambda (pages
+ * until its time budget, checkpoint per page) until the run is done, continuing as a new
+ * execution every N invocations; an hourly (configurable) incremental sync; alarms on failures.
+ *
+ * Start an import with input `{ "importId": "…", "kind": "full" | "incremental",
+ * "scope": { "phoneNumbers": [], "includeContacts": true } }`; the same id resumes it.
+ */
+export class HistoryImport extends Construct {
+  readonly importFunction: BridgeFunction;
+  readonly stateMachine: StateMachine;
+  readonly schedule: Rule | undefined;
+  readonly failedExecutionsAlarm: Alarm;
+  readonly timedOutExecutionsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: HistoryImportProps) {
+    super(scope, id);
+    const functionTimeout = props.functionTimeout ?? Duration.minutes(5);
+    const invocationsPerExecution = props.invocationsPerExecution ?? 500;
+
+    this.importFunction = new BridgeFunction(this, 'ImportFunction', {
+      handlerName: 'import-pages',
+      description: 'History import: pages of OpenPhone conversations, messages, calls, contacts into the CRM',
+      timeout: functionTimeout,
+      memorySize: 512,
+      logRetention: props.logRetention,
+      environment: {
+        [importEnvironmentNames.importTable]: props.importStore.table.tableName,
+        [importEnvironmentNames.crmTable]: props.crm.table.tableName,
+        [importEnvironmentNames.rateLimitTable]: props.rateLimit.table.tableName,
+        [importEnvironmentNames.apiKeySecret]: props.apiKey.secretArn,
+        ...(props.openPhoneBaseUrl
+          ? { [importEnvironmentNames.openPhoneBaseUrl]: props.openPhoneBaseUrl }
+          : {}),
+      },
+    });
+    props.importStore.grantImportWorker(this.importFunction);
+    // The upserts' reads and conditional writes on the CRM table itself: no indexes, no scans.
+    Grant.addToPrincipal({
+      grantee: this.importFunction,
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      resourceArns: [props.crm.table.tableArn],
+    });
+    props.rateLimit.grantAcquire(this.importFunction);
+    props.apiKey.grantRead(this.importFunction);
+
+    const stateMachineName = `${Stack.of(this).stackName}-HistoryImport`;
+    const self = StateMachine.fromStateMachineName(this, 'Self', stateMachineName);
+
+    const importPages = new LambdaInvoke(this, historyImportStates.importPages, {
+      lambdaFunction: this.importFunction,
+      payloadResponseOnly: true,
+      taskTimeout: Timeout.duration(functionTimeout.plus(Duration.minutes(1))),
+      retryOnServiceExceptions: false,
+    });
+    // A concurrent execution of the same import owns the checkpoint: stop, without failing the run.
+    importPages.addRetry({ errors: ['ImportCheckpointConflictError'], maxAttempts: 0 });
+    importPages.addRetry({
+      errors: ['States.ALL'],
+      interval: Duration.seconds(10),
+      backoffRate: 2,
+      maxAttempts: 6,
+      maxDelay: Duration.minutes(5),
+    });
+    const concurrent = new Fail(this, 'AnotherExecutionOwnsTheImport', {
+      error: 'ImportCheckpointConflictError',
+      cause: 'another execution moved the checkpoint of this import',
+    });
+    const recordFailure = new LambdaInvoke(this, historyImportStates.recordFailure, {
+      lambdaFunction: this.importFunction,
+      payload: TaskInput.fromObject({
+        action: 'record-failure',
+        importId: JsonPath.stringAt('$.importId'),
+        error: JsonPath.objectAt('$.error'),
+      }),
+      payloadResponseOnly: true,
+    }).next(
+      new Fail(this, 'ImportFailed', { error: 'ImportFailed', cause: 'the import Lambda kept failing' }),
+    );
+    importPages.addCatch(concurrent, { errors: ['ImportCheckpointConflictError'], resultPath: '$.error' });
+    importPages.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+
+    const continueAsNew = new StepFunctionsStartExecution(this, historyImportStates.continueAsNew, {
+      stateMachine: self,
+      integrationPattern: IntegrationPattern.REQUEST_RESPONSE,
+      input: TaskInput.fromObject({
+        importId: JsonPath.stringAt('$.importId'),
+        kind: JsonPath.stringAt('$.kind'),
+        scope: JsonPath.objectAt('$.scope'),
+      }),
+      resultPath: JsonPath.DISCARD,
+    }).next(new Succeed(this, 'ContinuedInNewExecution'));
+
+    const definition = importPages.next(
+      new Choice(this, 'ImportDone')
+        .when(Condition.booleanEquals('$.done', true), new Succeed(this, 'ImportFinished'))
+        .when(Condition.numberGreaterThanEquals('$.invocation', invocationsPerExecution), continueAsNew)
+        .otherwise(importPages),
+    );
+
+    const logs = new LogGroup(this, 'StateMachineLogs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      definitionBody: DefinitionBody.fromChainable(definition),
+      tracingEnabled: true,
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      timeout: Duration.days(7),
+    });
+    acceptNagFinding(
+      this.stateMachine,
+      'IAM5[Resource::*]',
+      'CloudWatch Logs delivery (logs:CreateLogDelivery, …) and X-Ray tracing support no resource-level permissions.',
+    );
+    acceptNagFinding(
+      this.stateMachine,
+      `IAM5[Resource::<${logicalIdOf(this.importFunction)}.Arn>:*]`,
+      'Invoking the import function by any version or alias is what the LambdaInvoke task grants.',
+    );
+
+    const syncSchedule = props.syncSchedule ?? 'rate(1 hour)';
+    if (syncSchedule !== 'off') {
+      this.schedule = new Rule(this, 'IncrementalSyncSchedule', {
+        description: 'Starts the incremental OpenPhone history sync',
+        schedule: Schedule.expression(syncSchedule),
+      });
+      this.schedule.addTarget(
+        new SfnStateMachine(this.stateMachine, {
+          input: RuleTargetInput.fromObject({
+            importId: `sync-${EventField.time}`,
+            kind: 'incremental',
+            scope: { phoneNumbers: [], includeContacts: true },
+          }),
+        }),
+      );
+    }
+
+    this.failedExecutionsAlarm = new Alarm(this, 'FailedExecutionsAlarm', {
+      alarmDescription: 'A history import or sync failed: see the import run (status failed) and its errors',
+      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.timedOutExecutionsAlarm = new Alarm(this, 'TimedOutExecutionsAlarm', {
+      alarmDescription: 'A history import execution timed out',
+      metric: this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

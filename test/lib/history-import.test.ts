@@ -1,0 +1,173 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { CrmStore } from '../../lib/crm-store';
+import { HistoryImport, historyImportStates } from '../../lib/history-import';
+import { ImportStore } from '../../lib/import-store';
+import { RateLimitStore } from '../../lib/rate-limit-store';
+
+interface AslState {
+  Type: string;
+  Next?: string;
+  End?: boolean;
+  Choices?: Record<string, unknown>[];
+  Default?: string;
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+  Resource?: string;
+}
+
+function build(props: { syncSchedule?: string; invocationsPerExecution?: number } = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test');
+  const history = new HistoryImport(stack, 'HistoryImport', {
+    importStore: new ImportStore(stack, 'ImportStore'),
+    crm: new CrmStore(stack, 'CrmStore'),
+    rateLimit: new RateLimitStore(stack, 'RateLimit'),
+    apiKey: new Secret(stack, 'ApiKey'),
+    ...props,
+  });
+  const template = Template.fromStack(stack);
+  return { stack, history, template };
+}
+
+/** The ASL of the one state machine, with its Fn::Join of tokens flattened to placeholders. */
+function definitionOf(template: Template): { States: Record<string, AslState>; StartAt: string } {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const definition = machine!.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] } | string;
+  const text =
+    typeof definition === 'string'
+      ? definition
+      : definition['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  return JSON.parse(text) as { States: Record<string, AslState>; StartAt: string };
+}
+
+const { template } = build({ invocationsPerExecution: 40 });
+const asl = definitionOf(template);
+
+describe('history import state machine', () => {
+  it('loops the import task until done, continuing as a new execution after N invocations', () => {
+    expect(asl.StartAt).toBe(historyImportStates.importPages);
+    const choice = asl.States[asl.States[historyImportStates.importPages]!.Next!]!;
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual([
+      expect.objectContaining({ Variable: '$.done', BooleanEquals: true }),
+      expect.objectContaining({
+        Variable: '$.invocation',
+        NumericGreaterThanEquals: 40,
+        Next: historyImportStates.continueAsNew,
+      }),
+    ]);
+    expect(choice.Default).toBe(historyImportStates.importPages);
+    const continued = asl.States[historyImportStates.continueAsNew]!;
+    expect(continued.Resource).toContain('states:startExecution');
+    expect(asl.States[continued.Next!]!.Type).toBe('Succeed');
+  });
+
+  it('retries a failing invocation with backoff, and records the run as failed when retries are spent', () => {
+    const task = asl.States[historyImportStates.importPages]!;
+    expect(task.Retry).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: ['ImportCheckpointConflictError'], MaxAttempts: 0 }),
+        expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 6, BackoffRate: 2 }),
+      ]),
+    );
+    expect(task.Catch!.map((c) => c.Next)).toEqual([
+      'AnotherExecutionOwnsTheImport',
+      historyImportStates.recordFailure,
+    ]);
+    expect(asl.States[asl.States[historyImportStates.recordFailure]!.Next!]!.Type).toBe('Fail');
+  });
+
+  it('logs every event and traces with X-Ray', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+    });
+  });
+});
+
+describe('least privilege', () => {
+  function statementsOf(rolePrefix: string) {
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) =>
+      id.startsWith(rolePrefix),
+    );
+    expect(policies).toHaveLength(1);
+    return policies[0]![1].Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+  }
+  const actionsOf = (statements: { Action: string | string[] }[]) =>
+    statements.flatMap((s) => [s.Action].flat());
+
+  it('lets the state machine invoke only the import function and start only itself', () => {
+    const statements = statementsOf('HistoryImportStateMachineRole');
+    const actions = actionsOf(statements);
+    expect(actions).toEqual(
+      expect.arrayContaining(['lambda:InvokeFunction', 'states:StartExecution', 'xray:PutTraceSegments']),
+    );
+    expect(actions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('secretsmanager:'))).toEqual([]);
+    const start = statements.find((s) => [s.Action].flat().includes('states:StartExecution'))!;
+    expect(JSON.stringify(start.Resource)).toContain('stateMachine:Test-HistoryImport');
+  });
+
+  it('gives the import function the import table, the CRM table, the rate-limit item and the API key, nothing else', () => {
+    const actions = actionsOf(statementsOf('HistoryImportImportFunctionServiceRole'));
+    expect(new Set(actions.map((a) => a.split(':')[0]))).toEqual(
+      new Set(['dynamodb', 'secretsmanager', 'xray']),
+    );
+    expect(actions).not.toContain('dynamodb:DeleteTable');
+    expect(actions).not.toContain('dynamodb:Scan');
+  });
+});
+
+describe('import table', () => {
+  it('is on-demand, point-in-time recoverable, encrypted and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+  });
+});
+
+describe('schedule and alarms', () => {
+  it('starts an incremental sync hourly by default', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [
+        Match.objectLike({
+          InputTransformer: Match.objectLike({
+            InputTemplate: Match.stringLikeRegexp('"kind":"incremental"'),
+          }),
+        }),
+      ],
+    });
+  });
+
+  it('takes another schedule, or none', () => {
+    build({ syncSchedule: 'cron(0 3 * * ? *)' }).template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+    });
+    build({ syncSchedule: 'off' }).template.resourceCountIs('AWS::Events::Rule', 0);
+  });
+
+  it('alarms on any failed or timed-out execution', () => {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: 'AWS/States',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+});
