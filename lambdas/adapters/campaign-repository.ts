@@ -25,6 +25,7 @@ import {
   type SkipReason,
   type TransitionResult,
 } from '../domain/campaigns';
+import { isConditionFailure } from './dynamo-conditions';
 
 export interface StoredCampaign {
   campaignId: string;
@@ -58,8 +59,6 @@ export interface VariantStatistics {
 
 export type DailyCapSlot = { kind: 'taken'; count: number } | { kind: 'cap-reached' };
 
-const isConditionFailure = (error: unknown) =>
-  (error as { name?: string }).name === 'ConditionalCheckFailedException';
 const isTransactionConditionFailure = (error: unknown) =>
   (error as { name?: string }).name === 'TransactionCanceledException' &&
   ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some(

@@ -41,6 +41,7 @@ import {
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { decodeCursor, encodeCursor, type LastKey } from '../domain/page-cursor';
 import { suppressionChangeOf, type SuppressionChange, type SuppressionReason } from '../domain/suppression';
+import { isConditionFailure } from './dynamo-conditions';
 
 export { InvalidCursorError } from '../domain/page-cursor';
 
@@ -99,8 +100,6 @@ export interface CrmRepositoryOptions {
   maxAttempts?: number;
 }
 
-const isConditionFailure = (error: unknown) =>
-  (error as { name?: string }).name === 'ConditionalCheckFailedException';
 /** A transaction lost to a concurrent writer (not one DynamoDB refused for any other reason). */
 const isTransactionConflict = (error: unknown) => {
   const { name, CancellationReasons } = error as {

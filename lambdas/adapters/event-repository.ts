@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -8,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { eventsTableKeys, statusKeyOf, type EventRecord, type EventStatus } from '../domain/event-record';
 import type { EventFamily } from '../domain/event-types';
+import { isConditionFailure } from './dynamo-conditions';
 
 export type OpenEventSummary = Pick<
   EventRecord,
@@ -32,10 +32,6 @@ export interface FailureMark {
   attempts: number;
   at?: Date;
 }
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export interface EventPage {
   events: OpenEventSummary[];
@@ -156,11 +152,7 @@ export class EventRepository {
   ): Promise<EventPage> {
     const { Items, LastEvaluatedKey } = await this.documents.send(
       new QueryCommand({
-        TableName: this.tableName,
-        IndexName: eventsTableKeys.byStatusIndex,
-        KeyConditionExpression: '#k = :k',
-        ExpressionAttributeNames: { '#k': eventsTableKeys.statusKey },
-        ExpressionAttributeValues: { ':k': statusKeyOf(status, family) },
+        ...this.byStatus(status, family),
         Limit: options.limit ?? 50,
         ...(options.cursor
           ? { ExclusiveStartKey: JSON.parse(Buffer.from(options.cursor, 'base64url').toString()) }
@@ -185,11 +177,7 @@ export class EventRepository {
     do {
       const page = await this.documents.send(
         new QueryCommand({
-          TableName: this.tableName,
-          IndexName: eventsTableKeys.byStatusIndex,
-          KeyConditionExpression: '#k = :k',
-          ExpressionAttributeNames: { '#k': eventsTableKeys.statusKey },
-          ExpressionAttributeValues: { ':k': statusKeyOf(status, family) },
+          ...this.byStatus(status, family),
           Select: 'COUNT',
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
@@ -198,5 +186,16 @@ export class EventRepository {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return count;
+  }
+
+  /** The query of one partition of the sparse byStatus index. */
+  private byStatus(status: Exclude<EventStatus, 'processed'>, family: EventFamily | undefined) {
+    return {
+      TableName: this.tableName,
+      IndexName: eventsTableKeys.byStatusIndex,
+      KeyConditionExpression: '#k = :k',
+      ExpressionAttributeNames: { '#k': eventsTableKeys.statusKey },
+      ExpressionAttributeValues: { ':k': statusKeyOf(status, family) },
+    };
   }
 }

@@ -19,6 +19,7 @@ import {
   type ImportStatus,
   type RecordCounts,
 } from '../domain/import-plan';
+import { isConditionFailure } from './dynamo-conditions';
 
 /**
  * The import table: one run item per import (its status, counters and checkpoint, updated together
@@ -89,9 +90,6 @@ export class ImportRunNotFoundError extends Error {
     super(`no import run ${importId}`);
   }
 }
-
-const isConditionFailure = (error: unknown) =>
-  (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 function runOf(item: Record<string, unknown>): ImportRun {
   const { pk: _pk, sk: _sk, ...run } = item;
