@@ -80,15 +80,15 @@ export class BridgeStack extends Stack {
       logRetention,
     });
 
-    new CfnOutput(this, 'WebhookUrl', {
+    new CfnOutput(this, stackOutputNames.webhookUrl, {
       value: this.ingest.webhookUrl,
       description: 'Register this URL with OpenPhone',
     });
-    new CfnOutput(this, 'SigningKeysSecretArn', { value: this.secrets.signingKeys.secretArn });
-    new CfnOutput(this, 'ApiKeySecretArn', { value: this.secrets.apiKey.secretArn });
-    new CfnOutput(this, 'EventsTableName', { value: this.events.table.tableName });
+    new CfnOutput(this, stackOutputNames.signingKeysSecretArn, { value: this.secrets.signingKeys.secretArn });
+    new CfnOutput(this, stackOutputNames.apiKeySecretArn, { value: this.secrets.apiKey.secretArn });
+    new CfnOutput(this, stackOutputNames.eventsTableName, { value: this.events.table.tableName });
     new CfnOutput(this, stackOutputNames.crmTableName, { value: this.crm.table.tableName });
-    new CfnOutput(this, 'RateLimitTableName', { value: this.rateLimit.table.tableName });
+    new CfnOutput(this, stackOutputNames.rateLimitTableName, { value: this.rateLimit.table.tableName });
     // The operator CLI finds each family's queues by these outputs.
     for (const family of eventFamilies) {
       const { queue, deadLetterQueue } = this.queues.byFamily[family];

@@ -1,7 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { dataTable } from './data-table';
 import { campaignTableKeys } from '../lambdas/domain/campaigns/campaign-keys';
 
 export interface CampaignStoreProps {
@@ -19,14 +20,11 @@ export class CampaignStore extends Construct {
 
   constructor(scope: Construct, id: string, props: CampaignStoreProps = {}) {
     super(scope, id);
-    this.table = new Table(this, 'CampaignTable', {
+    this.table = dataTable(this, 'CampaignTable', {
       partitionKey: { name: campaignTableKeys.partitionKey, type: AttributeType.STRING },
       sortKey: { name: campaignTableKeys.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: campaignTableKeys.expiresAt,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.table.addGlobalSecondaryIndex({
       indexName: campaignTableKeys.workIndex,

@@ -1,7 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { dataTable } from './data-table';
 import { activityListAttributes, crmTableKeys } from '../lambdas/domain/crm-keys';
 
 export interface CrmStoreProps {
@@ -19,13 +20,10 @@ export class CrmStore extends Construct {
 
   constructor(scope: Construct, id: string, props: CrmStoreProps = {}) {
     super(scope, id);
-    this.table = new Table(this, 'CrmTable', {
+    this.table = dataTable(this, 'CrmTable', {
       partitionKey: { name: crmTableKeys.partitionKey, type: AttributeType.STRING },
       sortKey: { name: crmTableKeys.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.table.addGlobalSecondaryIndex({
       indexName: crmTableKeys.timelineIndex,

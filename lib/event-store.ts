@@ -1,13 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import {
-  AttributeType,
-  BillingMode,
-  ProjectionType,
-  StreamViewType,
-  Table,
-  TableEncryption,
-} from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { dataTable } from './data-table';
 import { eventsTableKeys } from '../lambdas/domain/event-record';
 
 export interface EventStoreProps {
@@ -24,14 +18,11 @@ export class EventStore extends Construct {
 
   constructor(scope: Construct, id: string, props: EventStoreProps = {}) {
     super(scope, id);
-    this.table = new Table(this, 'EventsTable', {
+    this.table = dataTable(this, 'EventsTable', {
       partitionKey: { name: eventsTableKeys.partitionKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: eventsTableKeys.ttlAttribute,
       stream: StreamViewType.NEW_IMAGE,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.table.addGlobalSecondaryIndex({
       indexName: eventsTableKeys.byStatusIndex,

@@ -1,7 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { dataTable } from './data-table';
 import { importTableKeys } from '../lambdas/adapters/import-store';
 
 export interface ImportStoreProps {
@@ -18,13 +19,10 @@ export class ImportStore extends Construct {
 
   constructor(scope: Construct, id: string, props: ImportStoreProps = {}) {
     super(scope, id);
-    this.table = new Table(this, 'ImportTable', {
+    this.table = dataTable(this, 'ImportTable', {
       partitionKey: { name: importTableKeys.partitionKey, type: AttributeType.STRING },
       sortKey: { name: importTableKeys.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
   }
 

@@ -1,7 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { dataTable } from './data-table';
 import { rateLimitTableKeys } from '../lambdas/domain/token-bucket';
 
 export interface RateLimitStoreProps {
@@ -18,12 +19,9 @@ export class RateLimitStore extends Construct {
 
   constructor(scope: Construct, id: string, props: RateLimitStoreProps = {}) {
     super(scope, id);
-    this.table = new Table(this, 'RateLimitTable', {
+    this.table = dataTable(this, 'RateLimitTable', {
       partitionKey: { name: rateLimitTableKeys.partitionKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
   }
 
