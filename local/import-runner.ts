@@ -55,7 +55,12 @@ export interface LocalImportRunnerOptions {
   retryIntervalMs?: number;
   /** Called as each execution ends. */
   onExecution?: (execution: { input: ImportPagesInput; output: unknown; continued: boolean }) => void;
+  /** Called with each of the executions' events (`StateEntered`, `StateRetried`, …): the benchmark counts transitions. */
+  onEvent?: (event: ExecutionEvent) => void;
 }
+
+type ExecutionEvent =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 export interface LocalImportResult {
   /** Executions run: 1 plus one per "continue as new". */
@@ -93,7 +98,14 @@ export async function runImportLocally(
       },
     });
     executions++;
+    const { onEvent } = options;
+    const events =
+      onEvent &&
+      (async () => {
+        for await (const event of execution.eventLogs) onEvent(event);
+      })();
     output = await execution.result;
+    await events;
     options.onExecution?.({ input: executionInput, output, continued });
   }
   return { executions, output };
