@@ -56,13 +56,15 @@ export class BridgeStack extends Stack {
       logRetention,
     });
     this.crm = new CrmStore(this, 'CrmStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.campaigns = new CampaignStore(this, 'CampaignStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.processing = new EventProcessing(this, 'EventProcessing', {
       events: this.events,
       queues: this.queues,
       crm: this.crm,
+      campaigns: this.campaigns,
+      campaignReplyWindowDays: config.campaignReplyWindowDays,
       logRetention,
     });
-    this.campaigns = new CampaignStore(this, 'CampaignStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.campaignSender = new CampaignSender(this, 'CampaignSender', {
       campaigns: this.campaigns,
       crm: this.crm,

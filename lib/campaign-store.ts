@@ -5,6 +5,9 @@ import { Construct } from 'constructs';
 import { dataTable } from './data-table';
 import { campaignTableKeys } from '../lambdas/domain/campaigns/campaign-keys';
 
+/** The message processors' campaign tracking (see `grantTrackingAccess`). */
+export const campaignTrackingActions = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+
 export interface CampaignStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */
   readonly removalPolicy?: RemovalPolicy;
@@ -48,6 +51,19 @@ export class CampaignStore extends Construct {
       grantee,
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${campaignTableKeys.workIndex}`],
+    });
+  }
+
+  /**
+   * What a message processor does for campaign tracking: keyed reads of the lookups and
+   * conditional updates of a recipient and its variant counters (in transactions). No queries,
+   * no puts, no index: it cannot list recipients or create anything.
+   */
+  grantTrackingAccess(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: campaignTrackingActions,
+      resourceArns: [this.table.tableArn],
     });
   }
 

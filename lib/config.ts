@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultReplyWindowDays, maxReplyWindowDays } from '../lambdas/domain/campaigns/tracking';
 
 /** Stage settings, read from cdk.json context (`stage`, `stages.<name>`), validated here. */
 export const stageConfigSchema = z.object({
@@ -19,6 +20,8 @@ export const stageConfigSchema = z.object({
     .string()
     .regex(/^(off|rate\(.+\)|cron\(.+\))$/, 'rate(…), cron(…) or off')
     .default('rate(1 hour)'),
+  /** Days after a campaign send in which an inbound message from its recipient counts as a reply. */
+  campaignReplyWindowDays: z.number().int().min(1).max(maxReplyWindowDays).default(defaultReplyWindowDays),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

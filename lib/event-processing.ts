@@ -7,8 +7,10 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { environmentNames } from '../lambdas/adapters/environment';
 import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { defaultReplyWindowDays } from '../lambdas/domain/campaigns/tracking';
 import { defaultMaxArchiveBytes } from '../lambdas/domain/media-archive';
 import { BridgeFunction } from './bridge-function';
+import type { CampaignStore } from './campaign-store';
 import type { CrmStore } from './crm-store';
 import { EventQueues } from './event-queues';
 import type { EventStore } from './event-store';
@@ -18,6 +20,10 @@ export interface EventProcessingProps {
   readonly events: EventStore;
   readonly queues: EventQueues;
   readonly crm: CrmStore;
+  /** The campaign table: message events update its recipients' delivery, replies and opt-outs. */
+  readonly campaigns: CampaignStore;
+  /** Days after a campaign send in which its recipient's messages count as replies. @default 7 */
+  readonly campaignReplyWindowDays?: number;
   /** Records per processor invocation. @default 10 */
   readonly batchSize?: number;
   /** Largest media object archived, in bytes. @default 25 MiB */
@@ -105,6 +111,10 @@ export class EventProcessing extends Construct {
           [environmentNames.eventsTable]: eventsTable.tableName,
           [environmentNames.crmTable]: props.crm.table.tableName,
           [environmentNames.mediaArchiveQueueUrl]: this.archiveQueue.queueUrl,
+          [environmentNames.campaignTable]: props.campaigns.table.tableName,
+          [environmentNames.campaignReplyWindowDays]: String(
+            props.campaignReplyWindowDays ?? defaultReplyWindowDays,
+          ),
         },
       });
       // The event's own record only: read it (idempotency, payload by reference) and mark it.
@@ -118,6 +128,7 @@ export class EventProcessing extends Construct {
       fn.addToRolePolicy(
         new PolicyStatement({ actions: crmRecordWriteActions, resources: [props.crm.table.tableArn] }),
       );
+      props.campaigns.grantTrackingAccess(fn);
       this.archiveQueue.grantSendMessages(fn);
       fn.addEventSource(
         new SqsEventSource(props.queues.byFamily[family].queue, {

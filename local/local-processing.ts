@@ -6,6 +6,7 @@ import type { EventOutcome } from '../lambdas/domain/event-processing';
 import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
 import type { MediaArchiveJob } from '../lambdas/domain/media-archive';
 import type { QueueMessage } from '../lambdas/domain/queue-message';
+import { CampaignRepository } from '../lambdas/adapters/campaign-repository';
 import { CrmRepository } from '../lambdas/adapters/crm-repository';
 import { EventRepository } from '../lambdas/adapters/event-repository';
 import type { MediaArchiveQueue } from '../lambdas/adapters/media-archive-queue';
@@ -49,6 +50,8 @@ export interface LocalProcessingOptions {
   mediaBucket: string;
   /** Overrides of the archive queue's template settings (tests shorten the visibility timeout). */
   archiveQueueSettings?: Partial<EventSourceMappingSettings>;
+  /** Days after a campaign send in which its recipient's messages count as replies. @default 7 */
+  campaignReplyWindowDays?: number;
   /** Wraps the processors' ports, e.g. to inject faults in tests. */
   wrapCrm?: (crm: CrmRepository) => CrmRepository;
   fetch?: typeof fetch;
@@ -78,6 +81,7 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
   const events = new EventRepository(documents, tableName('EventsTable'));
   const crmTable = tableName('CrmTable');
   const crm = new CrmRepository(documents, crmTable);
+  const campaigns = new CampaignRepository(documents, tableName('CampaignTable'));
   const logger = options.logger ?? new Logger({ serviceName: 'openphone-bridge-local' });
   const archiveQueue = new InProcessQueue('media-archive', {
     ...mediaArchiveQueueSettings(options.template),
@@ -92,7 +96,11 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
           events,
           crm: options.wrapCrm ? options.wrapCrm(crm) : crm,
           archiveQueue: new InProcessMediaArchiveQueue(archiveQueue),
+          campaigns,
         },
+        ...(options.campaignReplyWindowDays
+          ? { campaignReplyWindowDays: options.campaignReplyWindowDays }
+          : {}),
         logger,
         ...(options.onOutcome
           ? {
@@ -120,6 +128,7 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
     events,
     crm,
     crmTable,
+    campaigns,
     documents,
     /** Starts every consumer, like enabled event source mappings. */
     start(): void {

@@ -16,14 +16,20 @@ import {
   campaignKeys,
   campaignState,
   campaignTableKeys,
+  maxReplyWindowDays,
+  recipientStates,
   transition,
+  variantReport,
   type CampaignAction,
   type CampaignDefinition,
   type CampaignDefinitionInput,
+  type CampaignResponse,
   type CampaignState,
+  type DeliveryStatus,
   type RecipientState,
   type SkipReason,
   type TransitionResult,
+  type VariantReport,
 } from '../domain/campaigns';
 import { isConditionFailure } from './dynamo-conditions';
 
@@ -49,15 +55,63 @@ export interface StoredRecipient {
   /** True when the message was found by reconciliation rather than by the send's own answer. */
   reconciled?: boolean;
   reason?: string;
+  /** From message webhooks: `delivered` is final; `failed` may still become `delivered`. */
+  delivery?: DeliveryStatus;
+  deliveryAt?: string;
+  /** The first reply inside the reply window (see domain/campaigns/tracking.ts). */
+  repliedAt?: string;
+  /** An opt-out keyword inside the reply window. */
+  optedOutAt?: string;
 }
 
+/** A variant's stored counters. */
 export interface VariantStatistics {
   sent: number;
+  /** Refused by OpenPhone at send time (never sent). */
   failed: number;
   skipped: number;
+  delivered: number;
+  /** Sent, then reported undelivered/failed by a message webhook. */
+  deliveryFailed: number;
+  replied: number;
+  optedOut: number;
+}
+
+/** The latest campaign send to a number from one sending number: what a reply is attributed to. */
+export interface LatestSend {
+  campaignId: string;
+  phone: string;
+  variantId: string;
+  sendingNumber: string;
+  messageId: string;
+  sentAt: string;
+}
+
+export type DeliveryRecording =
+  | { kind: 'not-a-campaign-message' }
+  /** Counted now; `previous` is `failed` when a late success replaced a failure. */
+  | { kind: 'recorded'; campaignId: string; variantId: string; previous?: DeliveryStatus }
+  /** Already counted (a duplicate), or a failure after delivery: nothing changed. */
+  | { kind: 'unchanged'; campaignId: string; variantId: string };
+
+/** `campaignReport`: progress by recipient state, the per-variant table and the A/B tests. */
+export interface CampaignReport extends VariantReport {
+  campaignId: string;
+  name: string;
+  state: CampaignState;
+  recipients: {
+    total: number;
+    byState: Record<RecipientState, number>;
+    delivered: number;
+    deliveryFailed: number;
+    replied: number;
+    optedOut: number;
+  };
 }
 
 export type DailyCapSlot = { kind: 'taken'; count: number } | { kind: 'cap-reached' };
+
+type TransactWriteItem = NonNullable<TransactWriteCommand['input']['TransactItems']>[number];
 
 const isTransactionConditionFailure = (error: unknown) =>
   (error as { name?: string }).name === 'TransactionCanceledException' &&
@@ -69,6 +123,14 @@ const { workPartitionKey, workSortKey } = campaignTableKeys;
 
 /** Keeps daily counters a few days after their day, for operators; TTL removes them later. */
 const dailyCounterRetentionSeconds = 3 * 24 * 3600;
+/** Tracking lookups outlive the longest reply window (and any late delivery webhook) comfortably. */
+const trackingLookupRetentionSeconds = 2 * maxReplyWindowDays * 24 * 3600;
+
+const deliveryCounters: Record<DeliveryStatus, keyof VariantStatistics> = {
+  delivered: 'delivered',
+  failed: 'deliveryFailed',
+};
+const responseAttributes: Record<CampaignResponse, string> = { replied: 'repliedAt', optedOut: 'optedOutAt' };
 
 export class CampaignRepository {
   constructor(
@@ -327,20 +389,55 @@ export class CampaignRepository {
     });
   }
 
-  /** → sent, and the variant's `sent` counter, in one transaction: counted exactly once. */
+  /**
+   * → sent, the variant's `sent` counter and the two tracking lookups (message id → recipient;
+   * the latest send to this number from `sendingNumber`), in one transaction: counted exactly once,
+   * and a delivery webhook or a reply can always find what it belongs to.
+   */
   async markSent(
     campaignId: string,
     phone: string,
     claimToken: string,
-    sent: { variantId: string; messageId: string; at: string; reconciled: boolean },
+    sent: { variantId: string; messageId: string; at: string; reconciled: boolean; sendingNumber: string },
   ): Promise<boolean> {
-    return this.finishRecipient(campaignId, phone, claimToken, sent.variantId, 'sent', {
-      state: 'sent',
-      variantId: sent.variantId,
-      messageId: sent.messageId,
-      sentAt: sent.at,
-      reconciled: sent.reconciled,
-    });
+    const expiresAt = Math.floor(Date.parse(sent.at) / 1000) + trackingLookupRetentionSeconds;
+    const lookups = [
+      {
+        ...campaignKeys.campaignMessage(sent.messageId),
+        entity: 'campaign-message',
+        campaignId,
+        phone,
+        variantId: sent.variantId,
+        [campaignTableKeys.expiresAt]: expiresAt,
+      },
+      {
+        // Overwritten by every later send from this number to this recipient: the latest wins.
+        ...campaignKeys.latestSend(phone, sent.sendingNumber),
+        entity: 'latest-send',
+        campaignId,
+        phone,
+        variantId: sent.variantId,
+        sendingNumber: sent.sendingNumber,
+        messageId: sent.messageId,
+        sentAt: sent.at,
+        [campaignTableKeys.expiresAt]: expiresAt,
+      },
+    ];
+    return this.finishRecipient(
+      campaignId,
+      phone,
+      claimToken,
+      sent.variantId,
+      'sent',
+      {
+        state: 'sent',
+        variantId: sent.variantId,
+        messageId: sent.messageId,
+        sentAt: sent.at,
+        reconciled: sent.reconciled,
+      },
+      lookups,
+    );
   }
 
   async markFailed(
@@ -369,6 +466,145 @@ export class CampaignRepository {
       reason: skipped.reason,
       finishedAt: skipped.at,
     });
+  }
+
+  // ---- tracking ---------------------------------------------------------------------------------
+
+  /**
+   * A delivery outcome of OpenPhone message `messageId`: when it was a campaign message, sets the
+   * recipient's `delivery` and counts it on its variant, in one transaction conditional on the
+   * recipient's current delivery status. So a duplicate is counted once, `delivered` is never
+   * rolled back, and a late `delivered` after `failed` moves the count from one to the other.
+   */
+  async recordDelivery(messageId: string, status: DeliveryStatus, at: string): Promise<DeliveryRecording> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: campaignKeys.campaignMessage(messageId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return { kind: 'not-a-campaign-message' };
+    const campaignId = Item.campaignId as string;
+    const phone = Item.phone as string;
+    const variantId = Item.variantId as string;
+    const replaceable: Array<DeliveryStatus | undefined> =
+      status === 'delivered' ? [undefined, 'failed'] : [undefined];
+    for (const previous of replaceable) {
+      const counted = await this.transactIfConditionsHold([
+        {
+          Key: campaignKeys.recipient(campaignId, phone),
+          UpdateExpression: 'SET #delivery = :status, #deliveryAt = :at',
+          ConditionExpression:
+            '#state = :sent AND ' + (previous ? '#delivery = :previous' : 'attribute_not_exists(#delivery)'),
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#delivery': 'delivery',
+            '#deliveryAt': 'deliveryAt',
+          },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':at': at,
+            ':sent': 'sent' satisfies RecipientState,
+            ...(previous ? { ':previous': previous } : {}),
+          },
+        },
+        this.variantCounterUpdate(campaignId, variantId, {
+          [deliveryCounters[status]]: 1,
+          ...(previous ? { [deliveryCounters[previous]]: -1 } : {}),
+        }),
+      ]);
+      if (counted) return { kind: 'recorded', campaignId, variantId, ...(previous ? { previous } : {}) };
+    }
+    return { kind: 'unchanged', campaignId, variantId };
+  }
+
+  /** The latest campaign sends to `phone` from each of `sendingNumbers` (an id and a number may both be asked). */
+  async latestSendsTo(phone: string, sendingNumbers: readonly string[]): Promise<LatestSend[]> {
+    const items = await Promise.all(
+      [...new Set(sendingNumbers)].map(async (sendingNumber) => {
+        const { Item } = await this.documents.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: campaignKeys.latestSend(phone, sendingNumber),
+            ConsistentRead: true,
+          }),
+        );
+        return Item;
+      }),
+    );
+    return items
+      .filter((item): item is Record<string, unknown> => item !== undefined)
+      .map((item) => ({
+        campaignId: item.campaignId as string,
+        phone: item.phone as string,
+        variantId: item.variantId as string,
+        sendingNumber: item.sendingNumber as string,
+        messageId: item.messageId as string,
+        sentAt: item.sentAt as string,
+      }));
+  }
+
+  /**
+   * A reply or opt-out attributed to `send`: stamps the recipient (`repliedAt` / `optedOutAt`) and
+   * counts it on the variant, once per recipient. False when it was already counted.
+   */
+  async recordResponse(
+    send: Pick<LatestSend, 'campaignId' | 'phone' | 'variantId'>,
+    response: CampaignResponse,
+    at: string,
+  ): Promise<boolean> {
+    return this.transactIfConditionsHold([
+      {
+        Key: campaignKeys.recipient(send.campaignId, send.phone),
+        UpdateExpression: 'SET #respondedAt = :at',
+        ConditionExpression: '#state = :sent AND attribute_not_exists(#respondedAt)',
+        ExpressionAttributeNames: { '#state': 'state', '#respondedAt': responseAttributes[response] },
+        ExpressionAttributeValues: { ':at': at, ':sent': 'sent' satisfies RecipientState },
+      },
+      this.variantCounterUpdate(send.campaignId, send.variantId, { [response]: 1 }),
+    ]);
+  }
+
+  /**
+   * Everything a status display needs, read consistently: the campaign, its recipients counted by
+   * state (and delivered/replied/opted out), one row per variant (sent, delivered, failed,
+   * replied, opted out, rates) and each variant's reply rate tested against the control (the
+   * definition's first variant). Undefined when there is no such campaign.
+   */
+  async campaignReport(campaignId: string): Promise<CampaignReport | undefined> {
+    const campaign = await this.getCampaign(campaignId);
+    if (!campaign) return undefined;
+    const [recipients, statistics] = await Promise.all([
+      this.allRecipients(campaignId),
+      this.variantStatistics(campaignId),
+    ]);
+    const byState = Object.fromEntries(recipientStates.map((s) => [s, 0])) as Record<RecipientState, number>;
+    for (const r of recipients) byState[r.state]++;
+    const count = (test: (r: StoredRecipient) => boolean) => recipients.filter(test).length;
+    const tallies = Object.fromEntries(
+      Object.entries(statistics).map(([variantId, { failed, ...rest }]) => [
+        variantId,
+        { ...rest, sendFailed: failed },
+      ]),
+    );
+    return {
+      campaignId,
+      name: campaign.definition.name,
+      state: campaign.state,
+      recipients: {
+        total: recipients.length,
+        byState,
+        delivered: count((r) => r.delivery === 'delivered'),
+        deliveryFailed: count((r) => r.delivery === 'failed'),
+        replied: count((r) => r.repliedAt !== undefined),
+        optedOut: count((r) => r.optedOutAt !== undefined),
+      },
+      ...variantReport(
+        campaign.definition.variants.map((v) => v.id),
+        tallies,
+      ),
+    };
   }
 
   // ---- daily cap --------------------------------------------------------------------------------
@@ -450,7 +686,11 @@ export class CampaignRepository {
           sent: (item.sent as number) ?? 0,
           failed: (item.failed as number) ?? 0,
           skipped: (item.skipped as number) ?? 0,
-        },
+          delivered: (item.delivered as number) ?? 0,
+          deliveryFailed: (item.deliveryFailed as number) ?? 0,
+          replied: (item.replied as number) ?? 0,
+          optedOut: (item.optedOut as number) ?? 0,
+        } satisfies VariantStatistics,
       ]),
     );
   }
@@ -464,6 +704,7 @@ export class CampaignRepository {
     variantId: string,
     counter: keyof VariantStatistics,
     set: Record<string, unknown>,
+    puts: readonly Record<string, unknown>[] = [],
   ): Promise<boolean> {
     const update = recipientUpdate(campaignId, phone, {
       from: ['claimed', 'unknown-outcome'],
@@ -471,24 +712,40 @@ export class CampaignRepository {
       set,
       remove: [workPartitionKey, workSortKey],
     });
+    return this.transactIfConditionsHold(
+      [update, this.variantCounterUpdate(campaignId, variantId, { [counter]: 1 })],
+      puts,
+    );
+  }
+
+  /** `ADD` to a variant's counters (the item is created on first use). */
+  private variantCounterUpdate(campaignId: string, variantId: string, deltas: Record<string, number>) {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':variantId': variantId, ':entity': 'variant-statistics' };
+    const adds = Object.entries(deltas).map(([counter, delta], i) => {
+      names[`#c${i}`] = counter;
+      values[`:d${i}`] = delta;
+      return `#c${i} :d${i}`;
+    });
+    return {
+      Key: campaignKeys.variantStatistics(campaignId, variantId),
+      UpdateExpression: `ADD ${adds.join(', ')} SET variantId = :variantId, entity = :entity`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  /** Updates (and puts) in one transaction: false when a condition did not hold, and nothing was written. */
+  private async transactIfConditionsHold(
+    updates: readonly Omit<NonNullable<TransactWriteItem['Update']>, 'TableName'>[],
+    puts: readonly Record<string, unknown>[] = [],
+  ): Promise<boolean> {
     try {
       await this.documents.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Update: { TableName: this.tableName, ...update } },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: campaignKeys.variantStatistics(campaignId, variantId),
-                UpdateExpression: 'ADD #counter :one SET variantId = :variantId, entity = :entity',
-                ExpressionAttributeNames: { '#counter': counter },
-                ExpressionAttributeValues: {
-                  ':one': 1,
-                  ':variantId': variantId,
-                  ':entity': 'variant-statistics',
-                },
-              },
-            },
+            ...updates.map((update) => ({ Update: { TableName: this.tableName, ...update } })),
+            ...puts.map((item) => ({ Put: { TableName: this.tableName, Item: item } })),
           ],
         }),
       );
@@ -589,5 +846,9 @@ function recipientOf(item: Record<string, unknown>): StoredRecipient {
     ...optional('sentAt'),
     ...optional('reconciled'),
     ...optional('reason'),
+    ...optional('delivery'),
+    ...optional('deliveryAt'),
+    ...optional('repliedAt'),
+    ...optional('optedOutAt'),
   };
 }

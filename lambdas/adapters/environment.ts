@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultReplyWindowDays, maxReplyWindowDays } from '../domain/campaigns/tracking';
 import { eventFamilies, type EventFamily } from '../domain/event-types';
 
 /** Names of the environment variables the CDK stack sets and the handlers read. */
@@ -15,6 +16,7 @@ export const environmentNames = {
   maxMediaBytes: 'MAX_MEDIA_BYTES',
   bounceThreshold: 'BOUNCE_THRESHOLD',
   campaignTable: 'CAMPAIGN_TABLE_NAME',
+  campaignReplyWindowDays: 'CAMPAIGN_REPLY_WINDOW_DAYS',
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
 } as const;
@@ -54,6 +56,13 @@ export const processorEnvironmentShape = {
   [environmentNames.crmTable]: z.string().min(3),
   [environmentNames.mediaArchiveQueueUrl]: z.string().min(1),
   [environmentNames.bounceThreshold]: z.coerce.number().int().positive().default(3),
+  [environmentNames.campaignTable]: z.string().min(3),
+  [environmentNames.campaignReplyWindowDays]: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(maxReplyWindowDays)
+    .default(defaultReplyWindowDays),
 };
 
 export const archiverEnvironmentShape = {

@@ -269,6 +269,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
         messageId: message.id,
         at: now().toISOString(),
         reconciled: false,
+        sendingNumber: definition.sendingNumber,
       });
       if (!recorded)
         logger.warn('sent, but the claim had been taken over', { campaignId, to: maskPhoneNumber(phone) });
@@ -304,6 +305,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
           messageId: found,
           at: now().toISOString(),
           reconciled: true,
+          sendingNumber: campaign.definition.sendingNumber,
         });
         report.reconciledAsSent++;
         return 'sent';
@@ -388,6 +390,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
         messageId: found,
         at: now().toISOString(),
         reconciled: true,
+        sendingNumber: campaign.definition.sendingNumber,
       });
       report.reconciledAsSent++;
       logger.info('reconciled: message found', { campaignId, to: maskPhoneNumber(phone) });

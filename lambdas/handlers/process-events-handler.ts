@@ -13,6 +13,13 @@ import type { EventFamily } from '../domain/event-types';
 import { mediaArchiveJobsOf } from '../domain/media-archive';
 import type { QueueMessage } from '../domain/queue-message';
 import { maskPhoneNumber } from '../domain/phone-numbers';
+import {
+  attributedSend,
+  campaignSignalsOf,
+  defaultReplyWindowDays,
+  type CampaignSignal,
+} from '../domain/campaigns/tracking';
+import type { CampaignRepository } from '../adapters/campaign-repository';
 import type { CrmRepository } from '../adapters/crm-repository';
 import { EventRecordMissingError, type EventRepository } from '../adapters/event-repository';
 import type { MediaArchiveQueue } from '../adapters/media-archive-queue';
@@ -29,12 +36,16 @@ export interface ProcessorPorts {
     'upsertActivity' | 'applyConsentChange' | 'recordDeliveryOutcome' | 'upsertContact' | 'markContactDeleted'
   >;
   archiveQueue: MediaArchiveQueue;
+  /** Campaign tracking: delivery outcomes of campaign messages, replies and opt-outs of their recipients. */
+  campaigns: Pick<CampaignRepository, 'recordDelivery' | 'latestSendsTo' | 'recordResponse'>;
 }
 
 export interface ProcessorDependencies {
   /** The family whose queue feeds this processor. */
   family: EventFamily;
   ports: ProcessorPorts;
+  /** Days after a campaign send in which its recipient's messages count as replies. @default 7 */
+  campaignReplyWindowDays?: number;
   logger: Logger;
   /** Counts EventsProcessed, EventsRejected, EventsRetried and DuplicateDeliveries. */
   metrics?: Metrics;
@@ -61,6 +72,7 @@ const transientReasonOf = (error: unknown) => `transient: ${(error as Error).nam
 export function createProcessEventsHandler(deps: ProcessorDependencies) {
   const { family, ports, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const replyWindowDays = deps.campaignReplyWindowDays ?? defaultReplyWindowDays;
   const processor = new BatchProcessor(EventType.SQS);
   const report = (message: QueueMessage, outcome: EventOutcome) => {
     deps.metrics?.addMetric(metricOf[outcome.status], MetricUnit.Count, 1);
@@ -101,6 +113,7 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
           consecutiveFailures: result.consecutiveFailures,
         });
     }
+    for (const signal of campaignSignalsOf(plan)) await trackCampaign(signal, message);
     const jobs = mediaArchiveJobsOf(plan.change, upsert.appliedAspects, message.eventId);
     if (jobs.length > 0) await ports.archiveQueue.enqueue(jobs);
     logger.info('activity written', {
@@ -108,6 +121,34 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
       activityId: update.activityId,
       outcome: upsert.outcome,
       archiveJobs: jobs.length,
+    });
+  }
+
+  /** After the CRM writes (so a STOP suppresses whatever happens here); idempotent, so a retry is safe. */
+  async function trackCampaign(signal: CampaignSignal, message: QueueMessage) {
+    if (signal.kind === 'delivery') {
+      const result = await ports.campaigns.recordDelivery(signal.messageId, signal.status, signal.at);
+      if (result.kind !== 'not-a-campaign-message')
+        logger.info('campaign delivery tracked', {
+          eventId: message.eventId,
+          campaignId: result.campaignId,
+          variantId: result.variantId,
+          status: signal.status,
+          outcome: result.kind,
+        });
+      return;
+    }
+    const sends = await ports.campaigns.latestSendsTo(signal.from, signal.ourNumbers);
+    const send = attributedSend(sends, signal.at, replyWindowDays);
+    if (!send) return;
+    const counted = await ports.campaigns.recordResponse(send, signal.response, signal.at);
+    logger.info('campaign response tracked', {
+      eventId: message.eventId,
+      campaignId: send.campaignId,
+      variantId: send.variantId,
+      from: maskPhoneNumber(signal.from),
+      response: signal.response,
+      outcome: counted ? 'counted' : 'already-counted',
     });
   }
 

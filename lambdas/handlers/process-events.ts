@@ -9,6 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
+import { CampaignRepository } from '../adapters/campaign-repository';
 import { CrmRepository } from '../adapters/crm-repository';
 import { environmentNames, processorEnvironmentShape, readEnvironment } from '../adapters/environment';
 import { EventRepository } from '../adapters/event-repository';
@@ -35,7 +36,9 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
         bounceThreshold: env[environmentNames.bounceThreshold],
       }),
       archiveQueue: new SqsMediaArchiveQueue(new SQSClient({}), env[environmentNames.mediaArchiveQueueUrl]),
+      campaigns: new CampaignRepository(documents, env[environmentNames.campaignTable]),
     },
+    campaignReplyWindowDays: env[environmentNames.campaignReplyWindowDays],
     logger,
     metrics,
   });

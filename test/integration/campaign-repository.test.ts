@@ -55,13 +55,21 @@ describe('the campaign repository, against DynamoDB Local', () => {
   it('records sent once, with the variant counter, and only for the claim owner', async () => {
     const campaignId = await campaignWith(['+12125550102']);
     await campaigns.claimRecipient(campaignId, '+12125550102', 'mine', '2026-06-08T12:00:00.000Z');
-    const sent = { variantId: 'a', messageId: 'AC1', at: '2026-06-08T12:00:01.000Z', reconciled: false };
+    const sent = {
+      variantId: 'a',
+      messageId: 'AC1',
+      at: '2026-06-08T12:00:01.000Z',
+      reconciled: false,
+      sendingNumber: 'PNrepo',
+    };
 
     expect(await campaigns.markSent(campaignId, '+12125550102', 'someone-else', sent)).toBe(false);
     expect(await campaigns.markSent(campaignId, '+12125550102', 'mine', sent)).toBe(true);
     expect(await campaigns.markSent(campaignId, '+12125550102', 'mine', sent)).toBe(false);
 
-    expect(await campaigns.variantStatistics(campaignId)).toEqual({ a: { sent: 1, failed: 0, skipped: 0 } });
+    expect(await campaigns.variantStatistics(campaignId)).toEqual({
+      a: { sent: 1, failed: 0, skipped: 0, delivered: 0, deliveryFailed: 0, replied: 0, optedOut: 0 },
+    });
     expect(await campaigns.getRecipient(campaignId, '+12125550102')).toMatchObject({
       state: 'sent',
       messageId: 'AC1',

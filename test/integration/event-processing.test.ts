@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { newEventRecord } from '../../lambdas/domain/event-record';
 import type { EventOutcome } from '../../lambdas/domain/event-processing';
 import { familyOf } from '../../lambdas/domain/event-types';
@@ -8,12 +7,11 @@ import { queueMessageFor, type QueueMessage } from '../../lambdas/domain/queue-m
 import type { CrmRepository } from '../../lambdas/adapters/crm-repository';
 import { EventRecordMissingError } from '../../lambdas/adapters/event-repository';
 import { InProcessQueue } from '../../local/in-process-queue';
-import { buildLocalIngest } from '../../local/local-pipeline';
-import { buildLocalProcessing } from '../../local/local-processing';
 import { startLocalS3, type RunningLocalS3 } from '../../local/s3-local';
 import { familyQueueSettings } from '../../local/template-reading';
 import { webhookRequestEvent } from '../support/api-gateway';
-import { bridgeTemplate, createBridgeTables } from '../support/dynamo';
+import { bridgeTemplate } from '../support/dynamo';
+import { localIngestAndProcessing } from '../support/local-pipeline';
 import {
   callObject,
   completedCall,
@@ -25,6 +23,7 @@ import {
   outgoingMessageObject,
 } from '../support/openphone-payloads';
 import { legacySignatureHeader, newLegacyKey } from '../support/signers';
+import { batchOf, sqsRecord } from '../support/sqs';
 
 jest.setTimeout(60_000);
 
@@ -48,23 +47,12 @@ type Outcome = { eventId: string; outcome: EventOutcome };
 async function setUp(
   options: { wrapCrm?: (crm: CrmRepository) => CrmRepository; fetch?: typeof fetch } = {},
 ) {
-  const tableNames = await createBridgeTables();
-  const ingest = buildLocalIngest({
-    template: bridgeTemplate(),
-    tableNames,
-    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
-    signingKeys: [key],
-    logger: silent,
-  });
   const outcomes: Outcome[] = [];
   const archiveResults: { activityId: string; kind: string }[] = [];
-  const processing = buildLocalProcessing({
-    template: bridgeTemplate(),
-    tableNames,
-    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
-    familyQueues: ingest.queues,
-    s3: s3.client(),
-    mediaBucket: bucket,
+  const { ingest, processing } = await localIngestAndProcessing({
+    signingKeys: [key],
+    s3,
+    bucket,
     archiveQueueSettings: { visibilityTimeoutSeconds: 0 },
     logger: silent,
     fetchTimeoutMs: 2_000,
@@ -101,27 +89,6 @@ async function recordedEvent(
   await events.recordEventOnce(record);
   return queueMessageFor(record);
 }
-
-let messageCounter = 0;
-function sqsRecord(body: string, receiveCount = 1): SQSRecord {
-  return {
-    messageId: `msg-${messageCounter++}`,
-    receiptHandle: 'r',
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
-    awsRegion: 'us-east-1',
-  };
-}
-const batchOf = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 describe('a family processor against DynamoDB Local', () => {
   it('records a poison payload as failed with its reason, processes the rest, and retries nothing', async () => {

@@ -78,6 +78,22 @@ describe('CampaignStore', () => {
     });
   });
 
+  it('grants campaign tracking only keyed reads and updates of the table: no query, put or index', () => {
+    const { stack, store, template } = storeIn();
+    const role = new Role(stack, 'Processor', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    store.grantTrackingAccess(role);
+    const statements = Object.values(template().findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[],
+    );
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/CampaignTable/), 'Arn'] },
+      },
+    ]);
+  });
+
   it('passes the AwsSolutions checks (synth fails on any finding)', () => {
     const app = new App();
     new CampaignStore(new Stack(app, 'Nagged'), 'Campaigns');

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { eventFamilies } from '../../lambdas/domain/event-types';
+import { CampaignStore } from '../../lib/campaign-store';
 import { CrmStore } from '../../lib/crm-store';
 import { EventProcessing } from '../../lib/event-processing';
 import { EventQueues } from '../../lib/event-queues';
@@ -12,7 +13,14 @@ const stack = new Stack(app, 'Test');
 const events = new EventStore(stack, 'EventStore');
 const queues = new EventQueues(stack, 'EventQueues');
 const crm = new CrmStore(stack, 'CrmStore');
-const processing = new EventProcessing(stack, 'EventProcessing', { events, queues, crm });
+const campaigns = new CampaignStore(stack, 'CampaignStore');
+const processing = new EventProcessing(stack, 'EventProcessing', {
+  events,
+  queues,
+  crm,
+  campaigns,
+  campaignReplyWindowDays: 5,
+});
 const template = Template.fromStack(stack);
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -45,6 +53,20 @@ describe('EventProcessing', () => {
     }
   });
 
+  it('tells each processor the campaign table and the reply window', () => {
+    for (const family of eventFamilies) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            EVENT_FAMILY: family,
+            CAMPAIGN_TABLE_NAME: { Ref: logicalId(campaigns.table) },
+            CAMPAIGN_REPLY_WINDOW_DAYS: '5',
+          }),
+        },
+      });
+    }
+  });
+
   it('feeds each processor from its family queue in batches of 10 with partial batch failures', () => {
     for (const family of eventFamilies) {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -57,9 +79,10 @@ describe('EventProcessing', () => {
     }
   });
 
-  it('lets a processor get and update event records, write CRM items and queue archive jobs, nothing more', () => {
+  it('lets a processor get and update event records, write CRM items, track campaigns and queue archive jobs, nothing more', () => {
     const eventsTable = logicalId(events.table);
     const crmTable = logicalId(crm.table);
+    const campaignTable = logicalId(campaigns.table);
     for (const family of eventFamilies) {
       const statements = statementsOf(processing.processors[family]);
       const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
@@ -73,9 +96,14 @@ describe('EventProcessing', () => {
             Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
             Resource: { 'Fn::GetAtt': [crmTable, 'Arn'] },
           }),
+          // Campaign tracking: keyed lookups and conditional updates; no query, no put, no index.
+          expect.objectContaining({
+            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            Resource: { 'Fn::GetAtt': [campaignTable, 'Arn'] },
+          }),
         ]),
       );
-      expect(dynamo).toHaveLength(2);
+      expect(dynamo).toHaveLength(3);
       expect(actionsOn(statements, 's3:')).toEqual([]);
       // Its own queue to consume, the archive queue to send to: no other queue.
       const queueArns = resourcesOf(statements, 'sqs:').map((r) => JSON.stringify(r));

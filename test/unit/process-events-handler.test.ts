@@ -49,6 +49,11 @@ function fakePorts(records: EventRecord[], crmFailure?: Error) {
       markContactDeleted: async () => ({ outcome: 'applied' }),
     },
     archiveQueue: { enqueue: async () => undefined },
+    campaigns: {
+      recordDelivery: async () => ({ kind: 'not-a-campaign-message' }),
+      latestSendsTo: async () => [],
+      recordResponse: async () => false,
+    },
   };
   return { ports, stored, failures };
 }

@@ -8,6 +8,11 @@
  * | recipient (and its state)   | `CAMPAIGN#<id>`                  | `RECIPIENT#<e164>`    |
  * | per-variant statistics      | `CAMPAIGN#<id>`                  | `VARIANT#<variant id>`|
  * | daily cold-outreach counter | `DAILYCAP#<sending number>#<day>`| `DAILYCAP`            |
+ * | campaign message (lookup)   | `CAMPAIGNMSG#<message id>`       | `CAMPAIGNMSG`         |
+ * | latest send to a number     | `LATESTSEND#<recipient e164>`    | `FROM#<sending number>`|
+ *
+ * The two lookups are written in the transaction that records a recipient as sent: a delivery
+ * webhook names only OpenPhone's message id, a reply only the two numbers.
  *
  * One sparse index, `byWork`, holds only what a sender has to look at: a running campaign
  * (`workPk` = `RUNNING`) and each recipient still open (`workPk` = `OPEN#<campaign id>`:
@@ -22,7 +27,7 @@ export const campaignTableKeys = {
   workIndex: 'byWork',
   workPartitionKey: 'workPk',
   workSortKey: 'workSk',
-  /** Epoch seconds; DynamoDB's TTL removes old daily counters. */
+  /** Epoch seconds; DynamoDB's TTL removes old daily counters and tracking lookups. */
   expiresAt: 'expiresAt',
 } as const;
 
@@ -48,6 +53,16 @@ export const campaignKeys = {
   dailyCapCounter: (sendingNumber: string, businessDay: string): CampaignItemKey => ({
     pk: `DAILYCAP#${dailyCapCounterKey(sendingNumber, businessDay)}`,
     sk: 'DAILYCAP',
+  }),
+  /** Message id → the campaign, recipient and variant it was sent for (delivery webhooks). */
+  campaignMessage: (messageId: string): CampaignItemKey => ({
+    pk: `CAMPAIGNMSG#${messageId}`,
+    sk: 'CAMPAIGNMSG',
+  }),
+  /** The latest campaign send to a number from one sending number (replies and opt-outs). */
+  latestSend: (recipientPhone: string, sendingNumber: string): CampaignItemKey => ({
+    pk: `LATESTSEND#${recipientPhone}`,
+    sk: `FROM#${sendingNumber}`,
   }),
   /** `workPk` of a running campaign. */
   runningWork: 'RUNNING',
