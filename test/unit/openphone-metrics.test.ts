@@ -1,16 +1,18 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { OpenPhoneClient } from '../../lambdas/adapters/openphone-client';
 import { countThrottledResponses, meteredRateLimiter } from '../../lambdas/adapters/openphone-metrics';
 import { bridgeMetrics } from '../../lambdas/domain/bridge-metrics';
 import type { Lane } from '../../lambdas/domain/token-bucket';
 
-/** The metrics sink: what would be written as EMF, in order. */
+/** A Powertools Metrics whose additions are recorded, in order (nothing is flushed). */
 function recordedMetrics() {
-  const added: [string, MetricUnit, number][] = [];
-  return {
-    added,
-    addMetric: (name: string, unit: MetricUnit, value: number) => void added.push([name, unit, value]),
-  };
+  const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+  const spy = jest.spyOn(metrics, 'addMetric').mockReturnThis();
+  return Object.assign(metrics, {
+    get added() {
+      return spy.mock.calls.map(([name, unit, value]) => [name, unit, value]);
+    },
+  });
 }
 
 /** A fetch that answers each request with the next status, `{ data: [] }` bodies. */
