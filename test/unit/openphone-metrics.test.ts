@@ -4,15 +4,10 @@ import { countThrottledResponses, meteredRateLimiter } from '../../lambdas/adapt
 import { bridgeMetrics } from '../../lambdas/domain/bridge-metrics';
 import type { Lane } from '../../lambdas/domain/token-bucket';
 
-/** A Powertools Metrics whose additions are recorded, in order (nothing is flushed). */
+/** A Powertools Metrics whose additions are recorded in order (nothing is flushed). */
 function recordedMetrics() {
   const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
-  const spy = jest.spyOn(metrics, 'addMetric').mockReturnThis();
-  return Object.assign(metrics, {
-    get added() {
-      return spy.mock.calls.map(([name, unit, value]) => [name, unit, value]);
-    },
-  });
+  return { metrics, added: jest.spyOn(metrics, 'addMetric').mockReturnThis().mock.calls };
 }
 
 /** A fetch that answers each request with the next status, `{ data: [] }` bodies. */
@@ -28,7 +23,7 @@ function answering(...statuses: number[]): typeof fetch {
 
 describe('OpenPhone metrics', () => {
   it('counts a call and the time waited for each token the shared limiter grants', async () => {
-    const metrics = recordedMetrics();
+    const { metrics, added } = recordedMetrics();
     let now = 1_000;
     const limiter = meteredRateLimiter(
       { acquire: async (_lane: Lane) => void (now += 250) },
@@ -37,7 +32,7 @@ describe('OpenPhone metrics', () => {
     );
     await limiter.acquire('campaign');
     await limiter.acquire('import');
-    expect(metrics.added).toEqual([
+    expect(added).toEqual([
       [bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1],
       [bridgeMetrics.openPhone.tokenWaitMs, MetricUnit.Milliseconds, 250],
       [bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1],
@@ -46,7 +41,7 @@ describe('OpenPhone metrics', () => {
   });
 
   it('counts every 429 OpenPhone answers, retried ones included, and every attempt as a call', async () => {
-    const metrics = recordedMetrics();
+    const { metrics, added } = recordedMetrics();
     const client = new OpenPhoneClient({
       apiKey: 'key',
       rateLimiter: meteredRateLimiter({ acquire: async () => undefined }, metrics),
@@ -56,13 +51,13 @@ describe('OpenPhone metrics', () => {
       requestTimeoutMs: 200,
     });
     await client.listPhoneNumbers();
-    const count = (name: string) => metrics.added.filter(([n]) => n === name).length;
+    const count = (name: string) => added.filter(([n]) => n === name).length;
     expect(count(bridgeMetrics.openPhone.throttled)).toBe(2);
     expect(count(bridgeMetrics.openPhone.apiCalls)).toBe(3);
   });
 
   it('does not count other errors as throttling', async () => {
-    const metrics = recordedMetrics();
+    const { metrics, added } = recordedMetrics();
     const client = new OpenPhoneClient({
       apiKey: 'key',
       rateLimiter: { acquire: async () => undefined },
@@ -72,6 +67,6 @@ describe('OpenPhone metrics', () => {
       requestTimeoutMs: 200,
     });
     await client.listPhoneNumbers();
-    expect(metrics.added).toEqual([]);
+    expect(added).toEqual([]);
   });
 });
