@@ -1,7 +1,9 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { BridgeMonitoring } from './bridge-monitoring';
 import { BridgeSecrets } from './bridge-secrets';
 import { CampaignSender } from './campaign-sender';
 import { CampaignStore } from './campaign-store';
@@ -33,6 +35,7 @@ export class BridgeStack extends Stack {
   readonly campaignSender: CampaignSender;
   readonly importStore: ImportStore;
   readonly historyImport: HistoryImport;
+  readonly monitoring: BridgeMonitoring;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -54,6 +57,7 @@ export class BridgeStack extends Stack {
       eventRetentionDays: config.eventRetentionDays,
       maxWebhookBodyBytes: config.maxWebhookBodyBytes,
       logRetention,
+      ...(config.waf.enabled ? { waf: { rateLimitPer5Min: config.waf.rateLimitPer5Min } } : {}),
     });
     this.crm = new CrmStore(this, 'CrmStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.campaigns = new CampaignStore(this, 'CampaignStore', { removalPolicy: RemovalPolicy.RETAIN });
@@ -82,6 +86,20 @@ export class BridgeStack extends Stack {
       logRetention,
     });
 
+    this.monitoring = new BridgeMonitoring(this, 'Monitoring', {
+      ingest: this.ingest,
+      queues: this.queues,
+      processing: this.processing,
+      campaignSender: this.campaignSender,
+      historyImport: this.historyImport,
+      thresholds: config.alarms,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+    // Where a runaway costs money or starves the account: media downloads, imports, campaign runs.
+    reserveConcurrency(this.processing.archiveFunction, config.reservedConcurrency.mediaArchiver);
+    reserveConcurrency(this.historyImport.importFunction, config.reservedConcurrency.historyImport);
+    reserveConcurrency(this.campaignSender.senderFunction, config.reservedConcurrency.campaignSender);
+
     new CfnOutput(this, stackOutputNames.webhookUrl, {
       value: this.ingest.webhookUrl,
       description: 'Register this URL with OpenPhone',
@@ -102,5 +120,12 @@ export class BridgeStack extends Stack {
     new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
     new CfnOutput(this, 'CampaignTableName', { value: this.campaigns.table.tableName });
     new CfnOutput(this, 'ImportStateMachineArn', { value: this.historyImport.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
+}
+
+/** Sets a function's reserved concurrency after construction (`null`: none). */
+function reserveConcurrency(fn: IFunction, executions: number | null): void {
+  if (executions !== null) (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = executions;
 }

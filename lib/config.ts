@@ -1,5 +1,11 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { defaultReplyWindowDays, maxReplyWindowDays } from '../lambdas/domain/campaigns/tracking';
+
+/** The retention periods CloudWatch Logs accepts, in days (INFINITE excluded: logs are not kept forever). */
+const logRetentionChoices = Object.values(RetentionDays).filter(
+  (d): d is number => typeof d === 'number' && d !== RetentionDays.INFINITE,
+);
 
 /** Stage settings, read from cdk.json context (`stage`, `stages.<name>`), validated here. */
 export const stageConfigSchema = z.object({
@@ -14,7 +20,12 @@ export const stageConfigSchema = z.object({
   eventRetentionDays: z.number().int().min(1).max(3650).default(90),
   /** Largest webhook body the ingest accepts, in bytes; larger ones get 413. */
   maxWebhookBodyBytes: z.number().int().min(1024).max(262_144).default(262_144),
-  logRetentionDays: z.number().int().positive().default(30),
+  /** Days Lambda, API access and state machine logs are kept. */
+  logRetentionDays: z
+    .number()
+    .int()
+    .refine((d) => logRetentionChoices.includes(d), `one of ${logRetentionChoices.join(', ')}`)
+    .default(30),
   /** When the incremental history sync runs: an EventBridge schedule expression, or `off`. */
   importSyncSchedule: z
     .string()
@@ -22,6 +33,40 @@ export const stageConfigSchema = z.object({
     .default('rate(1 hour)'),
   /** Days after a campaign send in which an inbound message from its recipient counts as a reply. */
   campaignReplyWindowDays: z.number().int().min(1).max(maxReplyWindowDays).default(defaultReplyWindowDays),
+  /** Where alarm notifications are e-mailed (an SNS subscription to confirm); none when absent. */
+  alarmEmail: z.email('an e-mail address').optional(),
+  /** Alarm thresholds (README, "Observability"). */
+  alarms: z
+    .object({
+      /** Oldest message in a family queue, in seconds, before the backlog alarm fires. */
+      queueAgeSeconds: z.number().int().min(60).max(345_600).default(900),
+      /** Ingest 5xx answers in 5 minutes. */
+      ingestServerErrorsPer5Min: z.number().int().positive().default(5),
+      /** Ingest 401 answers (bad or missing signatures) in 5 minutes. */
+      ingestUnauthorizedPer5Min: z.number().int().positive().default(20),
+      /** OpenPhone 429 answers in 5 minutes. */
+      throttledCallsPer5Min: z.number().int().positive().default(10),
+    })
+    .prefault({}),
+  /**
+   * Reserved concurrency of the functions a runaway would make expensive or that would starve the
+   * rest of the account; `null` reserves nothing (accounts whose concurrency limit is 10).
+   */
+  reservedConcurrency: z
+    .object({
+      mediaArchiver: z.number().int().min(1).max(1000).nullable().default(5),
+      historyImport: z.number().int().min(1).max(1000).nullable().default(3),
+      campaignSender: z.number().int().min(2).max(1000).nullable().default(3),
+    })
+    .prefault({}),
+  /** AWS WAF in front of the webhook endpoint (then a REST API: HTTP APIs cannot have a WebACL). */
+  waf: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** Requests one IP address may make in 5 minutes before WAF blocks it (WAF's minimum is 10). */
+      rateLimitPer5Min: z.number().int().min(10).max(2_000_000_000).default(6000),
+    })
+    .prefault({}),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

@@ -1,12 +1,21 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AccessLogFormat,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination as RestLogGroupDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { eventFamilies } from '../lambdas/domain/event-types';
@@ -17,6 +26,9 @@ import type { EventQueues } from './event-queues';
 import type { EventStore } from './event-store';
 
 export const webhookPath = '/webhooks/openphone';
+
+const signatureIsTheAuthentication =
+  'OpenPhone sends no IAM, JWT or authorizer credentials: every request is authenticated by its webhook signature, verified before anything is stored.';
 
 export interface WebhookIngestProps {
   readonly events: EventStore;
@@ -31,15 +43,39 @@ export interface WebhookIngestProps {
   /** Largest accepted body in bytes. @default 262144 */
   readonly maxWebhookBodyBytes?: number;
   readonly logRetention?: RetentionDays;
+  /**
+   * AWS WAF on the webhook endpoint. HTTP APIs cannot be associated with a WebACL, so with WAF the
+   * front door is a REST API (same path, Lambda proxy, throttle and access logs) with a regional
+   * WebACL. @default no WAF: an HTTP API
+   */
+  readonly waf?: { readonly rateLimitPer5Min: number };
 }
+
+/** Access log fields of either front door: no caller identity, no user. */
+const accessLogFormat = () =>
+  AccessLogFormat.jsonWithStandardFields({
+    caller: false,
+    httpMethod: true,
+    ip: true,
+    protocol: true,
+    requestTime: true,
+    resourcePath: true,
+    responseLength: true,
+    status: true,
+    user: false,
+  });
 
 /**
  * The front door: HTTP API → ingest Lambda (verify, record once, answer) and the outbox
  * dispatcher that moves each newly recorded event from the table's stream to its family's queue.
  */
 export class WebhookIngest extends Construct {
-  readonly api: HttpApi;
-  readonly stage: HttpStage;
+  /** The HTTP API front door (without WAF). */
+  readonly api?: HttpApi;
+  readonly stage?: HttpStage;
+  /** The REST API front door (with WAF) and its WebACL. */
+  readonly restApi?: RestApi;
+  readonly webAcl?: CfnWebACL;
   readonly ingestFunction: BridgeFunction;
   readonly dispatchFunction: BridgeFunction;
   /** Stream batches the dispatcher could not deliver after every retry: the events stay open in the table. */
@@ -119,6 +155,16 @@ export class WebhookIngest extends Construct {
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
     });
+    const throttle = {
+      rateLimit: props.throttleRateLimit ?? 50,
+      burstLimit: props.throttleBurstLimit ?? 100,
+    };
+    if (props.waf) {
+      this.restApi = this.restFrontDoor(accessLogs, throttle);
+      this.webAcl = this.webAclFor(this.restApi, props.waf.rateLimitPer5Min);
+      this.webhookUrl = this.restApi.urlForPath(webhookPath);
+      return;
+    }
     this.api = new HttpApi(this, 'WebhookApi', {
       description: 'OpenPhone webhooks',
       createDefaultStage: false,
@@ -126,20 +172,10 @@ export class WebhookIngest extends Construct {
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit ?? 50, burstLimit: props.throttleBurstLimit ?? 100 },
+      throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.jsonWithStandardFields({
-          caller: false,
-          httpMethod: true,
-          ip: true,
-          protocol: true,
-          requestTime: true,
-          resourcePath: true,
-          responseLength: true,
-          status: true,
-          user: false,
-        }),
+        format: accessLogFormat(),
       },
     });
     const [route] = this.api.addRoutes({
@@ -147,11 +183,92 @@ export class WebhookIngest extends Construct {
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('IngestIntegration', this.ingestFunction),
     });
-    acceptNagFinding(
-      route!,
-      'APIG4',
-      'OpenPhone sends no IAM, JWT or authorizer credentials: every request is authenticated by its webhook signature, verified before anything is stored.',
-    );
+    acceptNagFinding(route!, 'APIG4', signatureIsTheAuthentication);
     this.webhookUrl = `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}${webhookPath}`;
+  }
+
+  /** Requests reaching the front door (webhooks in). */
+  metricRequests(props?: MetricOptions): Metric {
+    return this.restApi?.metricCount(props) ?? this.api!.metricCount(props);
+  }
+
+  /** 5xx answers, the ingest's own and API Gateway's (Lambda errors, timeouts, throttles). */
+  metricServerErrors(props?: MetricOptions): Metric {
+    return this.restApi?.metricServerError(props) ?? this.api!.metricServerError(props);
+  }
+
+  /** Time from request to answer, in milliseconds. */
+  metricLatency(props?: MetricOptions): Metric {
+    return this.restApi?.metricLatency(props) ?? this.api!.metricLatency(props);
+  }
+
+  private restFrontDoor(accessLogs: LogGroup, throttle: { rateLimit: number; burstLimit: number }): RestApi {
+    const api = new RestApi(this, 'WebhookRestApi', {
+      description: 'OpenPhone webhooks (REST API, for AWS WAF)',
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: 'webhooks',
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        accessLogDestination: new RestLogGroupDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+        loggingLevel: MethodLoggingLevel.OFF,
+        tracingEnabled: true,
+      },
+    });
+    const method = api.root
+      .resourceForPath(webhookPath)
+      .addMethod('POST', new LambdaIntegration(this.ingestFunction, { allowTestInvoke: false }));
+    acceptNagFinding(method, 'APIG4', signatureIsTheAuthentication);
+    acceptNagFinding(method, 'COG4', signatureIsTheAuthentication);
+    acceptNagFinding(
+      api,
+      'APIG2',
+      'The ingest validates the body itself (size, signature over the exact bytes, envelope) and answers each failure with its own status and reason.',
+    );
+    acceptNagFinding(
+      api.deploymentStage,
+      'APIG6',
+      'Execution logging would need an account-wide API Gateway CloudWatch role; access logs, the ingest logs and X-Ray cover each request.',
+    );
+    return api;
+  }
+
+  private webAclFor(api: RestApi, rateLimitPer5Min: number): CfnWebACL {
+    const visibility = (name: string) => ({
+      cloudWatchMetricsEnabled: true,
+      metricName: name,
+      sampledRequestsEnabled: false,
+    });
+    const managed = (name: string, priority: number) => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: visibility(name),
+    });
+    // No core rule set: webhook bodies carry customers' free text, which its XSS/SQLi/size rules would block.
+    const acl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('OpenPhoneBridgeWebhooks'),
+      rules: [
+        {
+          name: 'RateLimitPerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: rateLimitPer5Min, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility('RateLimitPerIp'),
+        },
+        managed('AWSManagedRulesAmazonIpReputationList', 1),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: api.deploymentStage.stageArn,
+      webAclArn: acl.attrArn,
+    });
+    return acl;
   }
 }

@@ -81,6 +81,8 @@ export interface OpenPhoneClientOptions {
   readonly requestTimeoutMs?: number;
   /** Called before each retry's wait: a place to log or count (never sees the key). */
   readonly onRetry?: (event: RetryEvent) => void;
+  /** Called with every HTTP answer, retried or not: a place to count (never sees the key or the body). */
+  readonly onResponse?: (event: { readonly request: RequestLine; readonly status: number }) => void;
   /** For tests. @default Date.now */
   readonly clock?: () => number;
   /** For tests. @default setTimeout */
@@ -419,6 +421,7 @@ export class OpenPhoneClient {
         });
         continue;
       }
+      this.#options.onResponse?.({ request, status });
 
       if (status >= 200 && status < 300) return this.#parseSuccess(spec, request, status, text);
 

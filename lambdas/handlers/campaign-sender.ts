@@ -4,6 +4,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -14,20 +16,24 @@ import { CampaignRepository } from '../adapters/campaign-repository';
 import { CrmRepository } from '../adapters/crm-repository';
 import { campaignSenderEnvironmentShape, environmentNames, readEnvironment } from '../adapters/environment';
 import { OpenPhoneClient } from '../adapters/openphone-client';
+import { countThrottledResponses, meteredRateLimiter } from '../adapters/openphone-metrics';
 import { SharedTokenBucket } from '../adapters/rate-limiter';
 import { campaignSenderMetrics } from '../domain/campaigns';
 import { createCampaignSender, type CampaignSender } from './campaign-sender-handler';
 
 const logger = new Logger();
+const tracer = new Tracer();
 const metrics = new Metrics({ namespace: campaignSenderMetrics.namespace });
 const apiKeySecret = z.object({ apiKey: z.string().min(1) });
 let sender: Promise<CampaignSender> | undefined;
 
 async function wireFromEnvironment(): Promise<CampaignSender> {
   const env = readEnvironment(campaignSenderEnvironmentShape);
-  const dynamo = new DynamoDBClient({});
+  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
+  const secrets = new SecretsProvider({
+    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  });
   const secretId = env[environmentNames.openPhoneApiKeySecret];
   const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
   if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
@@ -41,11 +47,11 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
         apiKey,
         baseUrl: env[environmentNames.openPhoneBaseUrl],
         lane: 'campaign',
-        rateLimiter: new SharedTokenBucket({
-          client: dynamo,
-          tableName: env[environmentNames.rateLimitTable],
-          apiKey,
-        }),
+        rateLimiter: meteredRateLimiter(
+          new SharedTokenBucket({ client: dynamo, tableName: env[environmentNames.rateLimitTable], apiKey }),
+          metrics,
+        ),
+        onResponse: countThrottledResponses(metrics),
       }),
     },
     logger,
@@ -62,5 +68,6 @@ export const handler = middy(async (_event: unknown, context: Context) => {
   logger.info('campaign sender run', { reports });
   return reports;
 })
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

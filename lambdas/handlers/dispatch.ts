@@ -1,6 +1,8 @@
 // Lambda entry point: middy wiring and cold-start set-up around the handler factory.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -10,6 +12,7 @@ import { SqsQueuePublisher } from '../adapters/queue-publisher';
 import { createDispatchHandler } from './dispatch-handler';
 
 const logger = new Logger();
+const tracer = new Tracer();
 let dispatch: ReturnType<typeof createDispatchHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createDispatchHandler> {
@@ -18,9 +21,14 @@ function wireFromEnvironment(): ReturnType<typeof createDispatchHandler> {
     EventFamily,
     string
   >;
-  return createDispatchHandler({ publisher: new SqsQueuePublisher(new SQSClient({}), urls), logger });
+  return createDispatchHandler({
+    publisher: new SqsQueuePublisher(tracer.captureAWSv3Client(new SQSClient({})), urls),
+    logger,
+  });
 }
 
 export const handler = middy(async (event: DynamoDBStreamEvent) =>
   (dispatch ??= wireFromEnvironment())(event),
-).use(injectLambdaContext(logger));
+)
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger));

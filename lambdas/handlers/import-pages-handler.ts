@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { CrmRepository } from '../adapters/crm-repository';
 import { ImportCheckpointConflictError, type ImportStore, type ImportRun } from '../adapters/import-store';
 import {
@@ -36,6 +37,7 @@ import {
   type ImportRequest,
   type RecordCounts,
 } from '../domain/import-plan';
+import { bridgeMetrics } from '../domain/bridge-metrics';
 import type { ActivityFilters, Conversation, Page } from '../domain/openphone-api';
 import { apiCallSchema, apiContactSchema, apiMessageSchema } from '../domain/webhook-payloads';
 
@@ -82,6 +84,8 @@ export interface ImportPagesDeps {
   settings?: Partial<ImportSettings>;
   clock?: () => Date;
   logger?: Pick<Logger, 'info'>;
+  /** Counts ImportRecordsImported and ImportRecordErrors (the dashboard's import progress). */
+  metrics?: Pick<Metrics, 'addMetric'>;
 }
 
 interface StepResult {
@@ -167,6 +171,8 @@ export async function importPages(raw: ImportPagesInput, deps: ImportPagesDeps):
   }
   if (checkpoint.phase === 'done') await deps.store.completeRun(run, clock().toISOString());
   deps.logger?.info('import pages worked', { importId: run.importId, phase: checkpoint.phase, ...totals });
+  deps.metrics?.addMetric(bridgeMetrics.import.recordsImported, MetricUnit.Count, totals.records);
+  deps.metrics?.addMetric(bridgeMetrics.import.recordErrors, MetricUnit.Count, totals.errors);
   return output(await deps.store.requireRun(run.importId));
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { bridgeMetrics } from '../domain/bridge-metrics';
 import {
   acceptWebhook,
   type IntakeOutcome,
@@ -43,14 +44,12 @@ function record(metrics: Metrics, logger: Logger, outcome: IntakeOutcome): void 
     metrics
       .singleMetric()
       .addDimension('reason', outcome.reason)
-      .addMetric('WebhooksRejected', MetricUnit.Count, 1);
+      .addMetric(bridgeMetrics.ingest.rejected, MetricUnit.Count, 1);
+    if (outcome.status === 401) metrics.addMetric(bridgeMetrics.ingest.unauthorized, MetricUnit.Count, 1);
     logger.warn('webhook rejected', { status: outcome.status, reason: outcome.reason });
     return;
   }
-  const name = { accepted: 'WebhooksAccepted', duplicate: 'WebhooksDuplicate', ignored: 'WebhooksIgnored' }[
-    outcome.kind
-  ];
-  metrics.addMetric(name, MetricUnit.Count, 1);
+  metrics.addMetric(bridgeMetrics.ingest[outcome.kind], MetricUnit.Count, 1);
   logger.info(`webhook ${outcome.kind}`, { eventId: outcome.eventId, eventType: outcome.type });
 }
 

@@ -4,6 +4,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -11,19 +13,21 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { environmentNames, ingestEnvironmentShape, readEnvironment } from '../adapters/environment';
 import { EventRepository } from '../adapters/event-repository';
+import { bridgeMetrics } from '../domain/bridge-metrics';
 import { secretSigningKeys } from '../adapters/signing-keys';
 import { createIngestHandler } from './ingest-handler';
 
 const logger = new Logger();
-const metrics = new Metrics({ namespace: 'OpenPhoneBridge' });
+const tracer = new Tracer();
+const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
 let ingest: ReturnType<typeof createIngestHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
   const env = readEnvironment(ingestEnvironmentShape);
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
   const events = new EventRepository(documents, env[environmentNames.eventsTable]);
   const keys = secretSigningKeys(
-    new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }),
+    new SecretsProvider({ awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})) }),
     env[environmentNames.signingKeysSecret],
   );
   return createIngestHandler({
@@ -40,5 +44,6 @@ function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
 export const handler = middy(async (event: APIGatewayProxyEventV2) =>
   (ingest ??= wireFromEnvironment())(event),
 )
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { bridgeMetrics } from '../domain/bridge-metrics';
 import {
   attemptOf,
   planQueuedEvent,
@@ -55,10 +56,10 @@ export interface ProcessorDependencies {
 }
 
 const metricOf: Record<EventOutcome['status'], string> = {
-  processed: 'EventsProcessed',
-  duplicate: 'DuplicateDeliveries',
-  failed: 'EventsRejected',
-  retrying: 'EventsRetried',
+  processed: bridgeMetrics.processing.processed,
+  duplicate: bridgeMetrics.processing.duplicate,
+  failed: bridgeMetrics.processing.rejected,
+  retrying: bridgeMetrics.processing.retried,
 };
 
 /** A name for a transient failure that holds no data: the error's class name. */

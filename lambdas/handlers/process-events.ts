@@ -4,6 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -14,15 +16,17 @@ import { CrmRepository } from '../adapters/crm-repository';
 import { environmentNames, processorEnvironmentShape, readEnvironment } from '../adapters/environment';
 import { EventRepository } from '../adapters/event-repository';
 import { SqsMediaArchiveQueue } from '../adapters/media-archive-queue';
+import { bridgeMetrics } from '../domain/bridge-metrics';
 import { createProcessEventsHandler } from './process-events-handler';
 
 const logger = new Logger();
-const metrics = new Metrics({ namespace: 'OpenPhoneBridge' });
+const tracer = new Tracer();
+const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
 let processEvents: ReturnType<typeof createProcessEventsHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
   const env = readEnvironment(processorEnvironmentShape);
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const family = env[environmentNames.eventFamily];
@@ -35,7 +39,10 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
       crm: new CrmRepository(documents, env[environmentNames.crmTable], {
         bounceThreshold: env[environmentNames.bounceThreshold],
       }),
-      archiveQueue: new SqsMediaArchiveQueue(new SQSClient({}), env[environmentNames.mediaArchiveQueueUrl]),
+      archiveQueue: new SqsMediaArchiveQueue(
+        tracer.captureAWSv3Client(new SQSClient({})),
+        env[environmentNames.mediaArchiveQueueUrl],
+      ),
       campaigns: new CampaignRepository(documents, env[environmentNames.campaignTable]),
     },
     campaignReplyWindowDays: env[environmentNames.campaignReplyWindowDays],
@@ -45,5 +52,6 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
 }
 
 export const handler = middy(async (event: SQSEvent) => (processEvents ??= wireFromEnvironment())(event))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { bridgeMetrics } from '../../lambdas/domain/bridge-metrics';
 import type { EventRecord } from '../../lambdas/domain/event-record';
 import type { IntakePorts } from '../../lambdas/domain/webhook-intake';
 import { createIngestHandler } from '../../lambdas/handlers/ingest-handler';
@@ -193,5 +194,23 @@ describe('ingest handler', () => {
     );
     expect(response.statusCode).toBe(500);
     expect(response.body).toBe(JSON.stringify({ error: 'internal_error' }));
+  });
+});
+
+describe('ingest metrics', () => {
+  const key = newLegacyKey();
+
+  it('counts a 401 as WebhooksUnauthorized (the alarm’s metric) besides its rejection reason', async () => {
+    const { handler } = inMemoryIntake([key]);
+    const counted = jest.spyOn(metrics, 'addMetric');
+    const body = JSON.stringify(legacyEvent());
+    await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, newLegacyKey()) }),
+    );
+    expect(counted).toHaveBeenCalledWith(bridgeMetrics.ingest.unauthorized, 'Count', 1);
+    counted.mockClear();
+    await handler(webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }));
+    expect(counted.mock.calls).toEqual([[bridgeMetrics.ingest.accepted, 'Count', 1]]);
+    counted.mockRestore();
   });
 });

@@ -1,0 +1,45 @@
+import { readStageConfig } from '../../lib/config';
+
+const stage = (settings: Record<string, unknown>) =>
+  readStageConfig({ stage: 'test', stages: { test: settings } });
+
+describe('stage configuration', () => {
+  it('defaults to no alarm e-mail, the documented thresholds, reservations and no WAF', () => {
+    const config = stage({});
+    expect(config.alarmEmail).toBeUndefined();
+    expect(config.alarms).toEqual({
+      queueAgeSeconds: 900,
+      ingestServerErrorsPer5Min: 5,
+      ingestUnauthorizedPer5Min: 20,
+      throttledCallsPer5Min: 10,
+    });
+    expect(config.reservedConcurrency).toEqual({ mediaArchiver: 5, historyImport: 3, campaignSender: 3 });
+    expect(config.waf).toEqual({ enabled: false, rateLimitPer5Min: 6000 });
+    expect(config.logRetentionDays).toBe(30);
+  });
+
+  it('keeps the defaults of the keys a stage leaves out of a group', () => {
+    const config = stage({ alarms: { queueAgeSeconds: 300 }, waf: { enabled: true } });
+    expect(config.alarms.queueAgeSeconds).toBe(300);
+    expect(config.alarms.throttledCallsPer5Min).toBe(10);
+    expect(config.waf).toEqual({ enabled: true, rateLimitPer5Min: 6000 });
+  });
+
+  it('lets a stage reserve no concurrency for a function', () => {
+    expect(
+      stage({ reservedConcurrency: { mediaArchiver: null } }).reservedConcurrency.mediaArchiver,
+    ).toBeNull();
+  });
+
+  it.each([
+    [{ alarmEmail: 'not-an-address' }, /alarmEmail: an e-mail address/],
+    [{ logRetentionDays: 31 }, /logRetentionDays: one of 1, 3, 5, 7, 14, 30/],
+    [{ alarms: { queueAgeSeconds: 10 } }, /alarms\.queueAgeSeconds: /],
+    [{ reservedConcurrency: { campaignSender: 1 } }, /reservedConcurrency\.campaignSender: /],
+    [{ waf: { enabled: 'yes' } }, /waf\.enabled: /],
+    [{ waf: { rateLimitPer5Min: 5 } }, /waf\.rateLimitPer5Min: /],
+  ])('refuses %j with an error naming the stage and the key', (settings, message) => {
+    expect(() => stage(settings)).toThrow(/^Invalid stage configuration for "test": /);
+    expect(() => stage(settings)).toThrow(message);
+  });
+});

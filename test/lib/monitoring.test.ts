@@ -1,0 +1,177 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { bridgeMetrics } from '../../lambdas/domain/bridge-metrics';
+import { eventFamilies } from '../../lambdas/domain/event-types';
+import { dashboardWidgetTitles } from '../../lib/bridge-monitoring';
+import { BridgeStack } from '../../lib/bridge-stack';
+import { readStageConfig } from '../../lib/config';
+
+// One synthesis for the file (bundling skipped), with an alarm e-mail and a lower queue-age threshold.
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new BridgeStack(app, 'Test', {
+  config: readStageConfig({
+    stage: 'test',
+    stages: { test: { alarmEmail: 'oncall@example.com', alarms: { queueAgeSeconds: 600 } } },
+  }),
+});
+const template = Template.fromStack(stack);
+
+type Resource = { Properties: Record<string, unknown> };
+const resources = (type: string) => template.findResources(type) as Record<string, Resource>;
+const [topicId] = Object.keys(resources('AWS::SNS::Topic'));
+const alarms = Object.values(resources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+const queueNameOf = (queueId: string) => ({ 'Fn::GetAtt': [queueId, 'QueueName'] });
+
+/** Every dead-letter queue of the stack: redrive targets, and the stream mapping's on-failure queue. */
+function deadLetterQueueIds(): string[] {
+  const arnTarget = (arn: unknown) => (arn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const redriveTargets = Object.values(resources('AWS::SQS::Queue'))
+    .map((q) => q.Properties.RedrivePolicy as { deadLetterTargetArn: unknown } | undefined)
+    .filter((r) => r !== undefined)
+    .map((r) => arnTarget(r.deadLetterTargetArn));
+  const onFailure = Object.values(resources('AWS::Lambda::EventSourceMapping'))
+    .map(
+      (m) =>
+        (m.Properties.DestinationConfig as { OnFailure?: { Destination: unknown } } | undefined)?.OnFailure,
+    )
+    .filter((d) => d !== undefined)
+    .map((d) => arnTarget(d.Destination));
+  return [...new Set([...redriveTargets, ...onFailure])];
+}
+
+describe('alarm topic', () => {
+  it('is one SNS topic, encrypted with a rotated customer managed key CloudWatch may use', () => {
+    expect(topicId).toBeDefined();
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlarmTopicKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses publishing without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('e-mails the stage alarm address', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      TopicArn: { Ref: topicId },
+    });
+  });
+});
+
+describe('alarms', () => {
+  it('every alarm notifies the topic when it fires and when it clears, and treats no data as fine', () => {
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.OKActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('has one alarm per dead-letter queue, firing on the first message', () => {
+    const dlqs = deadLetterQueueIds();
+    // every family's, the media archive's, the dispatcher's on-failure queue
+    expect(dlqs).toHaveLength(eventFamilies.length + 2);
+    const dlqAlarms = alarms.filter(
+      (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    expect(dlqAlarms).toHaveLength(dlqs.length);
+    for (const dlq of dlqs) {
+      expect(dlqAlarms).toContainEqual(
+        expect.objectContaining({
+          Dimensions: [{ Name: 'QueueName', Value: queueNameOf(dlq) }],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      );
+    }
+  });
+
+  it('alarms when a family queue’s oldest message is older than the stage threshold', () => {
+    const ageAlarms = alarms.filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(ageAlarms).toHaveLength(eventFamilies.length);
+    for (const alarm of ageAlarms) expect(alarm).toMatchObject({ Threshold: 600, Statistic: 'Maximum' });
+  });
+
+  it('alarms on ingest 5xx from API Gateway and on 401s counted by the ingest', () => {
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5xx',
+        Statistic: 'Sum',
+        Threshold: 5,
+      }),
+    );
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: bridgeMetrics.namespace,
+        MetricName: bridgeMetrics.ingest.unauthorized,
+        Dimensions: [{ Name: 'service', Value: bridgeMetrics.service }],
+        Threshold: 20,
+      }),
+    );
+  });
+
+  it('alarms on OpenPhone 429s, failed or timed-out imports and campaigns paused by an error', () => {
+    const names = alarms.map((a) => a.MetricName);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        bridgeMetrics.openPhone.throttled,
+        'ExecutionsFailed',
+        'ExecutionsTimedOut',
+        bridgeMetrics.campaigns.pausedByError,
+      ]),
+    );
+  });
+});
+
+describe('dashboard', () => {
+  const dashboards = Object.values(resources('AWS::CloudWatch::Dashboard'));
+  const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+
+  it('is one dashboard with every widget named', () => {
+    expect(dashboards).toHaveLength(1);
+    for (const title of Object.values(dashboardWidgetTitles))
+      expect(body).toContain(JSON.stringify(title).slice(1, -1));
+  });
+
+  it('draws each family’s queue, each dead-letter queue and the metrics the Lambdas emit', () => {
+    for (const name of [
+      bridgeMetrics.ingest.accepted,
+      bridgeMetrics.processing.rejected,
+      bridgeMetrics.processing.retried,
+      bridgeMetrics.import.recordsImported,
+      bridgeMetrics.campaigns.messagesSent,
+      bridgeMetrics.openPhone.apiCalls,
+      bridgeMetrics.openPhone.tokenWaitMs,
+    ])
+      expect(body).toContain(name);
+    for (const family of eventFamilies) expect(body).toContain(`${family} DLQ`);
+    expect(body).toMatch(/p99/);
+  });
+
+  it('draws the send rate against a 10 per second line', () => {
+    expect(body).toMatch(/\\"value\\":10,\\"label\\":\\"OpenPhone limit \(10\/s\)\\"/);
+  });
+});

@@ -1,0 +1,253 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { eventFamilies } from '../../lambdas/domain/event-types';
+import { BridgeStack } from '../../lib/bridge-stack';
+import { readStageConfig } from '../../lib/config';
+
+/** Two syntheses for the file (bundling skipped): the default stage, and one with WAF and no archiver reservation. */
+function synth(stage: Record<string, unknown>, withNag = false): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new BridgeStack(app, 'Test', {
+    config: readStageConfig({ stage: 'test', stages: { test: stage } }),
+  });
+  if (withNag) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    app.synth(); // throws on any unacknowledged finding
+  }
+  return Template.fromStack(stack);
+}
+const template = synth({});
+const wafStage = {
+  waf: { enabled: true, rateLimitPer5Min: 3000 },
+  reservedConcurrency: { mediaArchiver: null },
+};
+
+type Resource = { Properties: Record<string, unknown> };
+const resourcesOf = (t: Template, type: string) => t.findResources(type) as Record<string, Resource>;
+/** Logical ids without CDK's hash suffix: `EventStoreEventsTableDBBB9620` → `EventStoreEventsTable`. */
+const trim = (logicalId: string) => logicalId.replace(/[0-9A-F]{8}$/, '');
+const functions = resourcesOf(template, 'AWS::Lambda::Function');
+const functionNamed = (name: string) => Object.entries(functions).find(([id]) => trim(id) === name)![1];
+
+describe('least privilege: what each function can reach', () => {
+  const tables = new Set(Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')));
+  const queues = new Set(Object.keys(resourcesOf(template, 'AWS::SQS::Queue')));
+  const pascal = (family: string) =>
+    family
+      .split('-')
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join('');
+
+  /** The tables, indexes, streams and queues a function's role policies name, by trimmed logical id. */
+  function reachOf(functionName: string): string[] {
+    const role = (functionNamed(functionName).Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]))
+      .flatMap(
+        (p) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+      );
+    const reach = new Set<string>();
+    for (const statement of statements) {
+      const actions = [statement.Action].flat() as string[];
+      if (!actions.some((a) => a.startsWith('dynamodb:') || a.startsWith('sqs:'))) continue;
+      for (const resource of [statement.Resource].flat()) {
+        if (resource === '*') {
+          // Listing streams has no resource-level permission; nothing else may be unscoped.
+          if (actions.join() !== 'dynamodb:ListStreams') reach.add('*');
+          continue;
+        }
+        const joined = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+        const [target, suffix] = joined ? [joined[1][0], joined[1].slice(1).join('')] : [resource, ''];
+        const [id, attribute] = (target as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+        if (!tables.has(id) && !queues.has(id)) continue;
+        reach.add(trim(id) + (attribute === 'StreamArn' ? '/stream' : '') + suffix);
+      }
+    }
+    return [...reach].sort();
+  }
+
+  const events = 'EventStoreEventsTable';
+  const crm = 'CrmStoreCrmTable';
+  const campaigns = 'CampaignStoreCampaignTable';
+  const rateLimit = 'RateLimitRateLimitTable';
+  const imports = 'ImportStoreImportTable';
+  const archiveQueue = 'EventProcessingArchiveQueue';
+  const familyQueue = (f: string) => `EventQueues${pascal(f)}Queue`;
+
+  /** Grants another feature may add on purpose, checked by its own tests (campaign tracking, import indexes). */
+  const mayAlsoReach: Record<string, RegExp> = {
+    EventProcessingMessagesProcessor: new RegExp(`^${campaigns}`),
+    HistoryImportImportFunction: new RegExp(`^${imports}/index/`),
+  };
+  const expected: Record<string, string[]> = {
+    WebhookIngestIngestFunction: [events],
+    WebhookIngestDispatchFunction: [
+      `${events}/stream`,
+      ...eventFamilies.map(familyQueue),
+      'WebhookIngestDispatchFailures',
+    ],
+    ...Object.fromEntries(
+      eventFamilies.map((f) => [
+        `EventProcessing${pascal(f)}Processor`,
+        [events, crm, archiveQueue, familyQueue(f)],
+      ]),
+    ),
+    EventProcessingArchiveFunction: [crm, archiveQueue],
+    CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWork`, crm, rateLimit],
+    HistoryImportImportFunction: [imports, crm, rateLimit],
+  };
+
+  it('covers every function of the stack', () => {
+    expect(Object.keys(functions).map(trim).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(Object.entries(expected))('%s reaches exactly the tables and queues it uses', (name, uses) => {
+    const allowed = mayAlsoReach[name];
+    const reach = reachOf(name).filter((r) => !allowed?.test(r));
+    expect(reach).toEqual([...uses].sort());
+  });
+
+  it('keeps the ingest off the CRM and the sender off the events table', () => {
+    expect(reachOf('WebhookIngestIngestFunction')).not.toContain(crm);
+    expect(reachOf('CampaignSenderSenderFunction')).not.toContain(events);
+    for (const family of eventFamilies.filter((f) => f !== 'messages'))
+      expect(reachOf(`EventProcessing${pascal(family)}Processor`).join()).not.toContain(campaigns);
+  });
+});
+
+describe('tracing', () => {
+  it('has X-Ray active tracing on every function and the import state machine', () => {
+    for (const fn of Object.values(functions))
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  const handlersDir = path.join(__dirname, '../../lambdas/handlers');
+  const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts') && !f.endsWith('-handler.ts'));
+
+  it.each(entries)('%s traces its invocation with Powertools and captures every AWS SDK client', (file) => {
+    const source = readFileSync(path.join(handlersDir, file), 'utf8');
+    expect(source).toMatch(/\.use\(captureLambdaHandler\(tracer/);
+    const clients = source.match(/new \w+Client\(\{\}\)/g) ?? [];
+    expect(clients.length).toBeGreaterThan(0);
+    const captured = source.match(/tracer\.captureAWSv3Client\(new \w+Client\(\{\}\)\)/g) ?? [];
+    expect(captured).toHaveLength(clients.length);
+  });
+});
+
+describe('reserved concurrency', () => {
+  it('reserves concurrency for the media archiver, the import and the campaign sender only', () => {
+    const reserved = Object.fromEntries(
+      Object.entries(functions)
+        .filter(([, f]) => f.Properties.ReservedConcurrentExecutions !== undefined)
+        .map(([id, f]) => [trim(id), f.Properties.ReservedConcurrentExecutions]),
+    );
+    expect(reserved).toEqual({
+      EventProcessingArchiveFunction: 5,
+      HistoryImportImportFunction: 3,
+      CampaignSenderSenderFunction: 3,
+    });
+  });
+});
+
+describe('encryption at rest and TLS only', () => {
+  it('encrypts every table, queue, topic and bucket', () => {
+    for (const t of Object.values(resourcesOf(template, 'AWS::DynamoDB::Table')))
+      expect(t.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    for (const q of Object.values(resourcesOf(template, 'AWS::SQS::Queue')))
+      expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    for (const topic of Object.values(resourcesOf(template, 'AWS::SNS::Topic')))
+      expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    for (const b of Object.values(resourcesOf(template, 'AWS::S3::Bucket')))
+      expect(b.Properties.BucketEncryption).toBeDefined();
+  });
+
+  it('denies non-TLS access in every queue, topic and bucket policy', () => {
+    const denyPlainHttp = expect.objectContaining({
+      Effect: 'Deny',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    const policies = [
+      ...Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy')),
+      ...Object.values(resourcesOf(template, 'AWS::SNS::TopicPolicy')),
+      ...Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')),
+    ];
+    const queuesAndTopicsAndBuckets =
+      Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).length +
+      Object.keys(resourcesOf(template, 'AWS::SNS::Topic')).length +
+      Object.keys(resourcesOf(template, 'AWS::S3::Bucket')).length;
+    expect(policies).toHaveLength(queuesAndTopicsAndBuckets);
+    for (const policy of policies)
+      expect((policy.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toContainEqual(
+        denyPlainHttp,
+      );
+  });
+});
+
+describe('WAF', () => {
+  it('is off by default: an HTTP API, no WebACL', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+  });
+
+  describe('when enabled (the REST API front door)', () => {
+    const waf = synth(wafStage, true); // cdk-nag clean, or this throws
+
+    it('puts a regional WebACL with a per-IP rate limit on the REST API stage that serves the webhook path', () => {
+      waf.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+      waf.hasResourceProperties('AWS::WAFv2::WebACL', {
+        Scope: 'REGIONAL',
+        DefaultAction: { Allow: {} },
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Action: { Block: {} },
+            Statement: { RateBasedStatement: { Limit: 3000, AggregateKeyType: 'IP' } },
+          }),
+        ]),
+      });
+      waf.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+        ResourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+        WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebAcl'), 'Arn'] },
+      });
+      waf.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'openphone' });
+      waf.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'NONE' });
+      expect(JSON.stringify(waf.findOutputs('WebhookUrl'))).toContain('/webhooks/openphone');
+    });
+
+    it('keeps the throttle, access logs and tracing on the REST API stage', () => {
+      waf.hasResourceProperties('AWS::ApiGateway::Stage', {
+        TracingEnabled: true,
+        AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+        MethodSettings: Match.arrayWith([
+          Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        ]),
+      });
+    });
+
+    it('has no core rule set, whose XSS, SQLi and size rules would block message text', () => {
+      const acl = Object.values(resourcesOf(waf, 'AWS::WAFv2::WebACL'))[0]!;
+      expect(JSON.stringify(acl.Properties.Rules)).not.toContain('AWSManagedRulesCommonRuleSet');
+    });
+
+    it('lets a stage reserve nothing for a function (null)', () => {
+      const archiver = Object.entries(resourcesOf(waf, 'AWS::Lambda::Function')).find(
+        ([id]) => trim(id) === 'EventProcessingArchiveFunction',
+      )![1];
+      expect(archiver.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    });
+
+    it('alarms on the REST API’s 5XXError instead of the HTTP API’s 5xx', () => {
+      waf.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5XXError',
+      });
+    });
+  });
+});
