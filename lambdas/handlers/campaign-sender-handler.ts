@@ -51,9 +51,9 @@ export interface CampaignSenderSettings {
   /** Recipients read from the work index per page. @default 50 */
   pageSize: number;
   /**
-   * Recipients a run works on at once (each still claimed, checked and sent strictly in order).
-   * One recipient is several DynamoDB round trips before its send; with one at a time a run cannot
-   * keep up with the campaign lane's 8 requests/s. @default 4
+   * Recipients a run works on at once, each through the same steps in the same order. One
+   * recipient is about eight DynamoDB round trips and the request to OpenPhone; one at a time, a
+   * run cannot keep up with the campaign lane's 8 requests/s. @default 4
    */
   concurrency: number;
 }
