@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { synthBridgeStack } from '../local/synth';
 import { benchImport } from './import';
+import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
 import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
 import { printTable, type BenchRow } from './report';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     const { template } = synthBridgeStack();
     rows.push(...(await benchRateLimit(dynamo.endpoint, template, seconds)));
     rows.push(...(await benchImport(dynamo.endpoint, template)));
+    rows.push(...(await benchCampaign(dynamo.endpoint, template, campaignBenchOptionsFromEnvironment())));
   } finally {
     await dynamo.stop();
   }

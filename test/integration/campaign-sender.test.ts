@@ -114,6 +114,45 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     return { campaignId, sendingNumber, phones: recipients.map((r) => r.phone) };
   }
 
+  /** The real client, with `afterSend(n)` run after the n-th accepted send (before the sender hears of it). */
+  function openPhoneThat(afterSend: (sends: number) => Promise<void>): CampaignSenderPorts['openPhone'] {
+    const client = openPhone();
+    let sends = 0;
+    return {
+      listMessages: (filters) => client.listMessages(filters),
+      listPhoneNumbers: () => client.listPhoneNumbers(),
+      sendMessage: async (message) => {
+        const sent = await client.sendMessage(message);
+        await afterSend(++sends);
+        return sent;
+      },
+    };
+  }
+  const optOutAfterSecondSend = (phoneNumber: string) =>
+    openPhoneThat(async (sends) => {
+      if (sends === 2)
+        await crm.changeSuppression({
+          action: 'add',
+          phoneNumber,
+          reason: 'opt-out',
+          at: new Date().toISOString(),
+          reference: 'ACstop',
+        });
+    });
+  const diesAfterSend = (nth: number) =>
+    openPhoneThat(async (sends) => {
+      if (sends === nth) throw new Error('Lambda timed out');
+    });
+
+  /** The opted-out number got nothing and is skipped as suppressed; every other number got one message. */
+  async function expectOptedOutOnly(campaignId: string, phones: string[], optingOut: string) {
+    expect(sentCount(optingOut)).toBe(0);
+    for (const phone of phones.filter((p) => p !== optingOut)) expect(sentCount(phone)).toBe(1);
+    expect(await campaigns.getRecipient(campaignId, optingOut)).toMatchObject({
+      state: 'skipped',
+      reason: 'suppressed',
+    });
+  }
   const sentCount = (phone: string) => simulator.requestLog.stats().messagesSentByRecipient[phone] ?? 0;
   const statesOf = async (campaignId: string) =>
     Object.fromEntries((await campaigns.allRecipients(campaignId)).map((r) => [r.phone, r.state]));
@@ -154,33 +193,14 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   it('an opt-out arriving mid-campaign stops sends to that number', async () => {
     const { campaignId, phones } = await runningCampaign(5);
     const optingOut = phones[3]!;
-    const client = openPhone();
-    let sends = 0;
-    const optOutAfterSecondSend: CampaignSenderPorts['openPhone'] = {
-      listMessages: (filters) => client.listMessages(filters),
-      listPhoneNumbers: () => client.listPhoneNumbers(),
-      sendMessage: async (message) => {
-        const sent = await client.sendMessage(message);
-        if (++sends === 2)
-          await crm.changeSuppression({
-            action: 'add',
-            phoneNumber: optingOut,
-            reason: 'opt-out',
-            at: new Date().toISOString(),
-            reference: 'ACstop',
-          });
-        return sent;
-      },
-    };
 
-    await sender({ ports: { openPhone: optOutAfterSecondSend } }).sendCampaign(campaignId, farDeadline());
+    // One recipient at a time, so "after the 2nd send" comes before the 4th recipient's check.
+    await sender({
+      ports: { openPhone: optOutAfterSecondSend(optingOut) },
+      settings: { concurrency: 1 },
+    }).sendCampaign(campaignId, farDeadline());
 
-    expect(sentCount(optingOut)).toBe(0);
-    for (const phone of phones.filter((p) => p !== optingOut)) expect(sentCount(phone)).toBe(1);
-    expect(await campaigns.getRecipient(campaignId, optingOut)).toMatchObject({
-      state: 'skipped',
-      reason: 'suppressed',
-    });
+    await expectOptedOutOnly(campaignId, phones, optingOut);
   }, 120_000);
 
   it('a connection dropped after OpenPhone accepted the send is reconciled: no second message', async () => {
@@ -199,19 +219,12 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
   it('a sender that dies after the send, before recording it, is finished by a later run without a resend', async () => {
     const { campaignId, phones } = await runningCampaign(4);
-    const client = openPhone();
-    let sends = 0;
-    const diesAfterSecondSend: CampaignSenderPorts['openPhone'] = {
-      listMessages: (filters) => client.listMessages(filters),
-      listPhoneNumbers: () => client.listPhoneNumbers(),
-      sendMessage: async (message) => {
-        const sent = await client.sendMessage(message);
-        if (++sends === 2) throw new Error('Lambda timed out');
-        return sent;
-      },
-    };
+    // One recipient at a time, so the states it leaves behind are exactly these (concurrently: below).
     await expect(
-      sender({ ports: { openPhone: diesAfterSecondSend } }).sendCampaign(campaignId, farDeadline()),
+      sender({ ports: { openPhone: diesAfterSend(2) }, settings: { concurrency: 1 } }).sendCampaign(
+        campaignId,
+        farDeadline(),
+      ),
     ).rejects.toThrow('Lambda timed out');
     expect(Object.values(await statesOf(campaignId)).sort()).toEqual(
       ['claimed', 'pending', 'pending', 'sent'].sort(),
@@ -335,4 +348,79 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     for (const phone of phones) expect(sentCount(phone)).toBe(1);
     expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
   }, 120_000);
+
+  describe('with several recipients in flight per run', () => {
+    it('three overlapping runs, six recipients in flight each, send every recipient exactly once', async () => {
+      const { campaignId, phones } = await runningCampaign(30);
+
+      const reports = await Promise.all(
+        [1, 2, 3].map(() => sender({ settings: { concurrency: 6 } }).sendCampaign(campaignId, farDeadline())),
+      );
+
+      for (const phone of phones) expect(sentCount(phone)).toBe(1);
+      expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBe(30);
+      expect(Object.values(await statesOf(campaignId))).toEqual(phones.map(() => 'sent'));
+      expect((await campaigns.getCampaign(campaignId))?.state).toEqual({ status: 'completed' });
+      const statistics = await campaigns.variantStatistics(campaignId);
+      expect(Object.values(statistics).reduce((sum, s) => sum + s.sent, 0)).toBe(30);
+    }, 120_000);
+
+    it('a sender dying mid-batch leaves only its own claim; later runs finish without a resend', async () => {
+      const { campaignId, phones } = await runningCampaign(10);
+      await expect(
+        sender({ ports: { openPhone: diesAfterSend(3) }, settings: { concurrency: 4 } }).sendCampaign(
+          campaignId,
+          farDeadline(),
+        ),
+      ).rejects.toThrow('Lambda timed out');
+      // The recipients in flight beside it recorded their outcome; no new one was started.
+      const states = Object.values(await statesOf(campaignId));
+      expect(states.filter((s) => s === 'claimed')).toHaveLength(1);
+      expect(states.filter((s) => s === 'sent').length).toBeGreaterThanOrEqual(2);
+      expect(states.filter((s) => s === 'pending').length).toBeGreaterThanOrEqual(1);
+
+      const early = await sender().sendCampaign(campaignId, farDeadline());
+      expect(early.reconciledAsSent + early.reconciledAsNotSent).toBe(0);
+      const later = new Date(Date.now() + minutes(6));
+      const report = await sender({ now: () => later }).sendCampaign(
+        campaignId,
+        later.getTime() + minutes(10),
+      );
+
+      expect(report).toMatchObject({ ended: 'completed', reconciledAsSent: 1 });
+      for (const phone of phones) expect(sentCount(phone)).toBe(1);
+    }, 120_000);
+
+    it('an opt-out recorded before a recipient is started is honoured', async () => {
+      const { campaignId, phones } = await runningCampaign(12);
+      const optingOut = phones[11]!;
+
+      // With 4 in flight, the 12th recipient starts only after 8 have finished, the 2nd send among them.
+      await sender({
+        ports: { openPhone: optOutAfterSecondSend(optingOut) },
+        settings: { concurrency: 4 },
+      }).sendCampaign(campaignId, farDeadline());
+
+      await expectOptedOutOnly(campaignId, phones, optingOut);
+    }, 120_000);
+
+    it('402 with recipients in flight pauses the campaign once and sends nothing', async () => {
+      const { campaignId, phones } = await runningCampaign(8);
+      simulator.faults.noCredits = true;
+      const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+      const addMetric = jest.spyOn(metrics, 'addMetric');
+
+      const report = await sender({ metrics, settings: { concurrency: 8 } }).sendCampaign(
+        campaignId,
+        farDeadline(),
+      );
+
+      expect(report).toMatchObject({ ended: 'paused', pauseReason: { kind: 'no-credits' } });
+      for (const phone of phones) expect(sentCount(phone)).toBe(0);
+      expect(Object.values(await statesOf(campaignId)).every((s) => s === 'pending')).toBe(true);
+      expect(
+        addMetric.mock.calls.filter(([name]) => name === campaignSenderMetrics.pausedByError),
+      ).toHaveLength(1);
+    }, 120_000);
+  });
 });
