@@ -7,7 +7,6 @@ import { SharedTokenBucket } from '../../lambdas/adapters/rate-limiter';
 import {
   businessDayKey,
   campaignSenderMetrics,
-  isWithinSendingWindow,
   type CampaignDefinitionInput,
 } from '../../lambdas/domain/campaigns';
 import {
@@ -16,30 +15,8 @@ import {
   type CampaignSenderSettings,
 } from '../../lambdas/handlers/campaign-sender-handler';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
+import { zoneInsideWindowNow } from '../support/campaigns';
 import { createBridgeTables, localDocumentClient, localDynamoClient, tableNamed } from '../support/dynamo';
-
-/**
- * A business zone whose clock is inside the sending window now and for the next hour, so the
- * sender runs on the real clock (the simulator stamps messages with it, reconciliation compares).
- * Recipients are UK numbers: no NANP area code, so their quiet hours follow the business zone.
- */
-function zoneInsideWindowNow(): string {
-  const zones = [
-    'Pacific/Auckland',
-    'Asia/Tokyo',
-    'Asia/Kolkata',
-    'Europe/London',
-    'America/New_York',
-    'America/Los_Angeles',
-    'Pacific/Honolulu',
-  ];
-  const now = Date.now();
-  const zone = zones.find(
-    (z) => isWithinSendingWindow(new Date(now), z) && isWithinSendingWindow(new Date(now + 3_600_000), z),
-  );
-  if (!zone) throw new Error('no zone inside the sending window');
-  return zone;
-}
 
 const minutes = (n: number) => n * 60_000;
 const farDeadline = () => Date.now() + minutes(10);

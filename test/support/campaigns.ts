@@ -1,0 +1,24 @@
+import { isWithinSendingWindow } from '../../lambdas/domain/campaigns';
+
+/**
+ * A business zone whose clock is inside the sending window now and for the next hour, so the
+ * sender runs on the real clock (the simulator stamps messages with it, reconciliation compares).
+ * Recipients should be non-NANP (e.g. UK) numbers: no area code, so quiet hours follow this zone.
+ */
+export function zoneInsideWindowNow(): string {
+  const zones = [
+    'Pacific/Auckland',
+    'Asia/Tokyo',
+    'Asia/Kolkata',
+    'Europe/London',
+    'America/New_York',
+    'America/Los_Angeles',
+    'Pacific/Honolulu',
+  ];
+  const now = Date.now();
+  const zone = zones.find(
+    (z) => isWithinSendingWindow(new Date(now), z) && isWithinSendingWindow(new Date(now + 3_600_000), z),
+  );
+  if (!zone) throw new Error('no zone inside the sending window');
+  return zone;
+}
