@@ -91,7 +91,7 @@ describe('the campaigns commands, against DynamoDB Local', () => {
     const headings = preview.stdout.filter((l) => l.startsWith('…'));
     expect(headings).toHaveLength(2);
     for (const heading of headings)
-      expect(heading).toMatch(/^…\d{4}  variant [AB]  \d+ characters, \d segments? \((GSM-7|UCS-2)\)$/);
+      expect(heading).toMatch(/^…\d{4} {2}variant [AB] {2}\d+ characters, \d segments? \((GSM-7|UCS-2)\)$/);
     expect(preview.stdout.join('\n')).not.toMatch(/\+\d{7}/);
     expect(preview.stdout.at(-1)).toBe('All 4 recipients render.');
   });

@@ -50,42 +50,33 @@ describe('progressBar', () => {
 });
 
 describe('campaign preview lines', () => {
+  const preview = (phone: string, firstName: string) =>
+    previewLines('cmp-1', definition(), { phone, fields: { firstName } });
+
   it('shows the masked number, variant, length, segments and encoding, then the text', () => {
-    const preview = previewLines('cmp-1', definition(), {
-      phone: '+12125550100',
-      fields: { firstName: 'Ann' },
-    });
-    expect(preview).toEqual({
+    const rendered = preview('+12125550100', 'Ann');
+    expect(rendered).toEqual({
       sendable: true,
       lines: ['…0100  variant A  26 characters, 1 segment (GSM-7)', '    Hi Ann, 20% off this week.'],
     });
   });
 
   it('counts a character outside GSM-7 as UCS-2, and long texts in several segments', () => {
-    const ucs = previewLines('cmp-1', definition(), { phone: '+13125550188', fields: { firstName: 'Zoë' } });
+    const ucs = preview('+13125550188', 'Zoë');
     expect(ucs.lines[0]).toBe('…0188  variant A  26 characters, 1 segment (UCS-2)');
-    const long = previewLines('cmp-1', definition(), {
-      phone: '+13125550188',
-      fields: { firstName: 'x'.repeat(140) },
-    });
+    const long = preview('+13125550188', 'x'.repeat(140));
     expect(long.lines[0]).toBe('…0188  variant A  163 characters, 2 segments (GSM-7)');
   });
 
   it('says why a recipient cannot be rendered: an unfilled field, or a text too long', () => {
-    const unfilled = previewLines('cmp-1', definition(), {
-      phone: '+12125550100',
-      fields: { firstName: ' ' },
-    });
+    const unfilled = preview('+12125550100', ' ');
     expect(unfilled).toEqual({
       sendable: false,
       lines: [
         '…0100  variant A  error: unfilled field {{firstName}}: no value and no default (the sender skips it)',
       ],
     });
-    const tooLong = previewLines('cmp-1', definition(), {
-      phone: '+12125550100',
-      fields: { firstName: 'x'.repeat(1600) },
-    });
+    const tooLong = preview('+12125550100', 'x'.repeat(1600));
     expect(tooLong.lines[0]).toMatch(/error: too long: 1623 characters, OpenPhone takes at most 1600/);
   });
 });
