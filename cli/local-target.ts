@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CampaignRepository } from '../lambdas/adapters/campaign-repository';
 import { CrmRepository } from '../lambdas/adapters/crm-repository';
 import { EventRepository } from '../lambdas/adapters/event-repository';
 import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
@@ -50,6 +51,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
     name: `the local replica at ${base}`,
     events: new EventRepository(documents, info.tables.events),
     crm: new CrmRepository(documents, info.tables.crm),
+    campaigns: new CampaignRepository(documents, info.tables.campaigns),
     queues: new LocalQueueAdmin(base),
     signingKeys: fileSigningKeyStore(info.signingKeysFile),
     openPhone: async () => {

@@ -1,5 +1,10 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { isSupportedCountry } from 'libphonenumber-js';
 import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { createCampaign } from './commands/campaigns-create';
+import { changeCampaign, operatorActions } from './commands/campaigns-lifecycle';
+import { previewCampaign } from './commands/campaigns-preview';
+import { listCampaigns, showCampaignStatus } from './commands/campaigns-status';
 import { showTimeline } from './commands/contacts-timeline';
 import { countEvents } from './commands/events-count';
 import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
@@ -25,10 +30,23 @@ function positiveLimit(value: string): number {
   return limit;
 }
 
+function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
+    throw new InvalidArgumentError('a whole number of seconds from 1 to 3600.');
+  return seconds;
+}
+
+function countryCode(value: string): string {
+  const code = value.toUpperCase();
+  if (!isSupportedCountry(code)) throw new InvalidArgumentError('a two-letter country code, e.g. US or GB.');
+  return code;
+}
+
 /** The command tree; each action is a plain function of a target and an output, in `commands/`. */
 export function buildProgram(deps: CliDependencies): Command {
   const program = new Command('npm run cli --')
-    .description('Operate OpenPhone Bridge: events, queues, OpenPhone connection and webhooks.')
+    .description('Operate OpenPhone Bridge: events, queues, OpenPhone connection, webhooks and campaigns.')
     .option('--stack <name>', 'act on this deployed stack (default: the local replica of `npm start`)')
     .option('--profile <name>', 'AWS profile, with --stack (default: AWS_PROFILE or the default chain)')
     .option('--region <region>', 'AWS region, with --stack (default: AWS_REGION)')
@@ -130,6 +148,61 @@ export function buildProgram(deps: CliDependencies): Command {
     .description('delete an OpenPhone webhook, and its key from the store')
     .argument('<webhookId>', 'the webhook id (WH…)')
     .action(async (webhookId: string) => deleteWebhook(await target(), deps.out, webhookId));
+
+  const campaigns = program.command('campaigns').description('SMS campaigns: create, preview, run, watch');
+  campaigns
+    .command('create')
+    .description('create a draft campaign from a definition (JSON) and a recipient CSV')
+    .requiredOption(
+      '--definition <file>',
+      'the campaign definition: name, sendingNumber, variants, timeZone, …',
+    )
+    .requiredOption('--csv <file>', 'recipients: a phone column and one column per template field')
+    .option('--default-country <code>', 'country of numbers written without +', countryCode, 'US')
+    .option('--id <campaignId>', 'the campaign id (default: a fresh cmp-… id)')
+    .action(async (options: { definition: string; csv: string; defaultCountry: string; id?: string }) =>
+      createCampaign(await target(), deps.out, options),
+    );
+  campaigns
+    .command('preview')
+    .description("the first recipients' rendered messages: variant, length, segments, encoding")
+    .argument('<campaignId>')
+    .option('--limit <n>', 'recipients to show (1–1000)', positiveLimit, 5)
+    .action(async (campaignId: string, options: { limit: number }) =>
+      previewCampaign(await target(), deps.out, campaignId, options),
+    );
+  const lifecycle: Record<(typeof operatorActions)[number], string> = {
+    start: 'start sending (a draft or scheduled campaign)',
+    pause: 'stop sending for now (a running campaign)',
+    resume: 'go on sending (a paused campaign)',
+    cancel: 'stop for good (any unfinished campaign)',
+  };
+  for (const action of operatorActions) {
+    const command = campaigns
+      .command(action)
+      .description(lifecycle[action])
+      .argument('<campaignId>')
+      .action(async (campaignId: string, options: { note?: string }) =>
+        changeCampaign(await target(), deps.out, campaignId, action, options),
+      );
+    if (action === 'pause') command.option('--note <text>', 'why, for the status screen');
+  }
+  campaigns
+    .command('status')
+    .description('state, progress bar, recipients by state, per-variant table and A/B significance')
+    .argument('<campaignId>')
+    .option('--watch', 'print it again every --every seconds until the campaign is finished')
+    .option('--every <seconds>', 'with --watch: seconds between prints', positiveSeconds, 5)
+    .action(async (campaignId: string, options: { watch?: boolean; every: number }) =>
+      showCampaignStatus(await target(), deps.out, campaignId, {
+        ...(options.watch ? { watch: true } : {}),
+        everySeconds: options.every,
+      }),
+    );
+  campaigns
+    .command('list')
+    .description('every campaign, newest first: id, name, state, recipients, sent')
+    .action(async () => listCampaigns(await target(), deps.out));
 
   return program;
 }

@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/domain/stack-outputs';
+import { CampaignRepository } from '../lambdas/adapters/campaign-repository';
 import { CrmRepository } from '../lambdas/adapters/crm-repository';
 import { EventRepository } from '../lambdas/adapters/event-repository';
 import { SqsQueueAdmin, type FamilyQueueUrls } from '../lambdas/adapters/queue-admin';
@@ -82,6 +83,9 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
     // Looked up when a command needs it, so the other commands work on a stack deployed before it.
     get crm() {
       return new CrmRepository(documents, output(stackOutputNames.crmTableName));
+    },
+    get campaigns() {
+      return new CampaignRepository(documents, output(stackOutputNames.campaignTableName));
     },
     queues: new SqsQueueAdmin(clients.sqs, queueUrls),
     signingKeys: secretSigningKeyStore(clients.secrets, output(stackOutputNames.signingKeysSecretArn)),

@@ -1,3 +1,4 @@
+import type { CampaignRepository } from '../lambdas/adapters/campaign-repository';
 import type { CrmRepository } from '../lambdas/adapters/crm-repository';
 import type { EventRepository } from '../lambdas/adapters/event-repository';
 import type { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
@@ -11,6 +12,8 @@ export interface Target {
   readonly events: EventRepository;
   /** CRM records: activities, contacts, suppressions. */
   readonly crm: CrmRepository;
+  /** Campaigns, their recipients and statistics (the campaign table). */
+  readonly campaigns: CampaignRepository;
   readonly queues: QueueAdmin;
   readonly signingKeys: SigningKeyStore;
   /** A client on the target's shared rate limit, with the key from OPENPHONE_API_KEY or the target's secret. */

@@ -118,7 +118,7 @@ export class BridgeStack extends Stack {
       });
     }
     new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
-    new CfnOutput(this, 'CampaignTableName', { value: this.campaigns.table.tableName });
+    new CfnOutput(this, stackOutputNames.campaignTableName, { value: this.campaigns.table.tableName });
     new CfnOutput(this, 'ImportStateMachineArn', { value: this.historyImport.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });

@@ -14,7 +14,12 @@ export const replicaInfo = z.object({
   adminUrl: z.string(),
   dynamoEndpoint: z.string(),
   region: z.string(),
-  tables: z.object({ events: z.string(), rateLimit: z.string(), crm: z.string() }),
+  tables: z.object({
+    events: z.string(),
+    rateLimit: z.string(),
+    crm: z.string(),
+    campaigns: z.string(),
+  }),
   /** The `{"keys": [...]}` file the replica reads its signing keys from. */
   signingKeysFile: z.string(),
   /** The OpenPhone API the replica uses, when it is not api.openphone.com (a simulated OpenPhone). */

@@ -1,9 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { processingLogLine } from '../lambdas/domain/event-processing';
 import { webhookPath } from '../lib/webhook-ingest';
+import { startLocalCampaignSender, type LocalCampaignSchedule } from './campaign-schedule';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { adminRoutes, inProcessQueueAdmin } from './admin-api';
@@ -11,7 +13,7 @@ import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './fi
 import { startLocalHttpApi } from './http-api';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
 import { removeReplicaInfo, writeReplicaInfo } from './replica-info';
-import { tableLogicalId } from './template-reading';
+import { campaignSenderBudgetMs, tableLogicalId } from './template-reading';
 import { archiveLogLine, buildLocalProcessing, type LocalProcessing } from './local-processing';
 import { startLocalS3, type RunningLocalS3 } from './s3-local';
 import { synthBridgeStack } from './synth';
@@ -41,8 +43,21 @@ export interface LocalReplica {
   processing: LocalProcessing;
   /** The s3rver standing in for the media bucket. */
   mediaStore: RunningLocalS3 & { bucket: string };
+  /** The campaign table's local name. */
+  campaignTable: string;
+  /**
+   * Fires the campaign sender every `everyMs`, as the stack's schedule does, against this OpenPhone
+   * (the simulator, or the real API). `stop()` ends it too.
+   */
+  startCampaignSender(input: {
+    openPhone: { apiKey: string; baseUrl: string };
+    everyMs: number;
+    settings?: LocalCampaignSenderSettings;
+  }): void;
   stop(): Promise<void>;
 }
+
+type LocalCampaignSenderSettings = Parameters<typeof startLocalCampaignSender>[0]['settings'];
 
 export function freshSigningKeys(): string[] {
   return [randomBytes(32).toString('base64'), `whsec_${randomBytes(32).toString('base64')}`];
@@ -107,6 +122,8 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
     },
   });
+  const tableOf = (fragment: string) => tableNames[tableLogicalId(template, fragment)]!;
+  const campaignTable = tableOf('CampaignTable');
   const replicaInfoFile = stateDir && join(stateDir, 'replica.json');
   if (replicaInfoFile && signingKeysFile)
     writeReplicaInfo(replicaInfoFile, {
@@ -118,20 +135,41 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       region: localAwsConfig(endpoint).region,
       tables: {
         events: ingest.eventsTable,
-        rateLimit: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
-        crm: tableNames[tableLogicalId(template, 'CrmTable')]!,
+        rateLimit: tableOf('RateLimitTable'),
+        crm: tableOf('CrmTable'),
+        campaigns: campaignTable,
       },
       signingKeysFile,
       ...(process.env.OPENPHONE_BASE_URL ? { openPhoneBaseUrl: process.env.OPENPHONE_BASE_URL } : {}),
     });
 
+  let campaignSchedule: LocalCampaignSchedule | undefined;
   return {
     webhookUrl: `${api.url}${webhookPath}`,
     signingKeys,
     ingest,
     processing,
     mediaStore: { ...mediaStore, bucket: localMediaBucket },
+    campaignTable,
+    startCampaignSender: ({ openPhone, everyMs, settings }) => {
+      const dynamoClient = new DynamoDBClient(localAwsConfig(endpoint));
+      campaignSchedule = startLocalCampaignSender({
+        dynamo: dynamoClient,
+        documents: DynamoDBDocumentClient.from(dynamoClient, {
+          marshallOptions: { removeUndefinedValues: true },
+        }),
+        campaignTable,
+        rateLimitTable: tableOf('RateLimitTable'),
+        crm: processing.crm,
+        openPhone,
+        everyMs,
+        budgetMs: campaignSenderBudgetMs(template),
+        log,
+        ...(settings ? { settings } : {}),
+      });
+    },
     stop: async () => {
+      await campaignSchedule?.stop();
       if (replicaInfoFile) removeReplicaInfo(replicaInfoFile);
       // Keep the keys registered with OpenPhone (`webhooks register`); drop this run's own.
       if (signingKeysFile)

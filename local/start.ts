@@ -1,9 +1,11 @@
 // `npm start`: the local replica of the bridge. PORT (default 3000), LOCAL_SIGNING_KEYS (comma-separated;
 // fresh keys when unset), LOCAL_DYNAMODB_PATH (a folder to keep DynamoDB Local's data; in memory when unset),
-// OPENPHONE_API_KEY (use the real OpenPhone API; the simulator otherwise), LOCAL_INBOUND_EVERY_MS.
+// OPENPHONE_API_KEY (use the real OpenPhone API; the simulator otherwise), LOCAL_INBOUND_EVERY_MS,
+// LOCAL_CAMPAIGN_SENDER_EVERY_MS (default 60000; `off` disables the campaign sender's schedule).
 // Metrics are CloudWatch EMF lines: noise on a terminal.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
+import { parseCampaignSenderEvery } from './campaign-schedule';
 import { javaMissingMessage } from './dynamodb-local';
 import { startOpenPhoneTarget } from './openphone-target';
 import { startLocalReplica } from './replica';
@@ -13,6 +15,13 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`PORT must be a port number, not "${process.env.PORT}"`);
+    process.exit(2);
+  }
+  let campaignSenderEvery: number | 'off';
+  try {
+    campaignSenderEvery = parseCampaignSenderEvery(process.env.LOCAL_CAMPAIGN_SENDER_EVERY_MS);
+  } catch (error) {
+    console.error((error as Error).message);
     process.exit(2);
   }
   const replica = await startLocalReplica({
@@ -45,6 +54,14 @@ async function main(): Promise<void> {
         simulatedOpenPhone: { baseUrl: openPhone.baseUrl, apiKey: openPhone.apiKey },
       });
   }
+  if (campaignSenderEvery !== 'off')
+    replica.startCampaignSender({
+      openPhone: {
+        apiKey: openPhone.kind === 'simulated' ? openPhone.apiKey : process.env.OPENPHONE_API_KEY!,
+        baseUrl: openPhone.baseUrl,
+      },
+      everyMs: campaignSenderEvery,
+    });
   const openPhoneLine =
     openPhone.kind === 'real'
       ? `the real API at ${openPhone.baseUrl} (OPENPHONE_API_KEY is set)`
@@ -57,6 +74,7 @@ async function main(): Promise<void> {
 ${replica.signingKeys.map((k) => `    ${k}`).join('\n')}
 
   Send a signed test event:  npm run webhook:send -- --url ${replica.webhookUrl} --key ${replica.signingKeys[0]}
+  Campaign sender: ${campaignSenderEvery === 'off' ? 'off (LOCAL_CAMPAIGN_SENDER_EVERY_MS=off)' : `runs every ${Math.round(campaignSenderEvery / 1000)} s (LOCAL_CAMPAIGN_SENDER_EVERY_MS)`}
   Operator CLI (reads .local/replica.json):  npm run cli -- events count
   Stop with Ctrl-C.
 `);

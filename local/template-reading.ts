@@ -104,3 +104,11 @@ export function mediaArchiveQueueSettings(template: CfnTemplate, batchSize = 5):
     maxReceiveCount: p.RedrivePolicy?.maxReceiveCount ?? 5,
   };
 }
+
+/** The campaign sender Lambda's timeout in ms: one local run's budget, as one invocation's. */
+export function campaignSenderBudgetMs(template: CfnTemplate): number {
+  const [, sender] = onlyResource(template, 'AWS::Lambda::Function', (id) =>
+    id.startsWith('CampaignSenderSenderFunction'),
+  );
+  return ((sender.Properties as { Timeout?: number }).Timeout ?? 3) * 1000;
+}

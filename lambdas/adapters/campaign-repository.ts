@@ -7,6 +7,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -247,6 +248,52 @@ export class CampaignRepository {
       ExpressionAttributeValues: { ':running': campaignKeys.runningWork },
     });
     return items.map((item) => item.campaignId as string);
+  }
+
+  /**
+   * Every campaign, newest first: a scan filtered to campaign items, for the operator's list
+   * (it reads the recipients' items too, so it costs a pass over the table).
+   */
+  async listCampaigns(): Promise<Array<StoredCampaign & { createdAt: string }>> {
+    const items = await this.readAll((startKey) =>
+      this.documents.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'entity = :campaign',
+          ExpressionAttributeValues: { ':campaign': 'campaign' },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    return items
+      .map((item) => ({
+        campaignId: item.campaignId as string,
+        definition: campaignDefinition.parse(item.definition),
+        state: campaignState.parse(item.state),
+        version: item.version as number,
+        createdAt: (item.createdAt as string | undefined) ?? '',
+      }))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** How many of a campaign's recipients are in each state (states with none are left out). */
+  async recipientStateCounts(campaignId: string): Promise<Partial<Record<RecipientState, number>>> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ProjectionExpression: '#state',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':pk': campaignKeys.campaign(campaignId).pk,
+        ':prefix': campaignKeys.recipientPrefix,
+      },
+      ConsistentRead: true,
+    });
+    const counts: Partial<Record<RecipientState, number>> = {};
+    for (const item of items) {
+      const state = item.state as RecipientState;
+      counts[state] = (counts[state] ?? 0) + 1;
+    }
+    return counts;
   }
 
   // ---- recipients -------------------------------------------------------------------------------
@@ -771,12 +818,24 @@ export class CampaignRepository {
   private async queryAll(
     input: Omit<QueryCommand['input'], 'TableName'>,
   ): Promise<Record<string, unknown>[]> {
+    return this.readAll((startKey) =>
+      this.documents.send(
+        new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey }),
+      ),
+    );
+  }
+
+  /** Every page of a query or scan. */
+  private async readAll(
+    readPage: (startKey: Record<string, unknown> | undefined) => Promise<{
+      Items?: Record<string, unknown>[];
+      LastEvaluatedKey?: Record<string, unknown>;
+    }>,
+  ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.documents.send(
-        new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey }),
-      );
+      const page = await readPage(startKey);
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -8,6 +8,7 @@ export const stackOutputNames = {
   eventsTableName: 'EventsTableName',
   rateLimitTableName: 'RateLimitTableName',
   crmTableName: 'CrmTableName',
+  campaignTableName: 'CampaignTableName',
 } as const;
 
 /** `MessagesQueueUrl`, `CallIntelligenceDeadLetterQueueUrl`: the output naming one family queue. */

@@ -1,14 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalReplica, type LocalReplica } from '../../local/replica';
+import type { LocalReplica } from '../../local/replica';
 import { replicaInfo } from '../../local/replica-info';
 import { localTarget } from '../../cli/local-target';
-import { bridgeTemplate } from '../support/dynamo';
 import { legacyEvent } from '../support/events';
 import { OpenPhoneStub } from '../support/openphone-stub';
 import { legacySignatureHeader, newLegacyKey } from '../support/signers';
 import { runAgainst } from '../support/cli';
+import { startTestReplica } from '../support/replica';
 
 describe('the operator CLI against a running local replica', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'replica-state-'));
@@ -23,13 +23,7 @@ describe('the operator CLI against a running local replica', () => {
     await stub.start();
     process.env.OPENPHONE_API_KEY = 'opk_e2e';
     process.env.OPENPHONE_BASE_URL = stub.url;
-    replica = await startLocalReplica({
-      port: 0,
-      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
-      template: bridgeTemplate(),
-      log: (line) => received.push(line),
-      stateDir,
-    });
+    replica = await startTestReplica(stateDir, (line) => received.push(line));
   });
   afterAll(async () => {
     await replica?.stop();

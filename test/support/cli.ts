@@ -1,3 +1,4 @@
+import type { CampaignRepository } from '../../lambdas/adapters/campaign-repository';
 import type { CrmRepository } from '../../lambdas/adapters/crm-repository';
 import { EventRepository } from '../../lambdas/adapters/event-repository';
 import type { OpenPhoneClient } from '../../lambdas/adapters/openphone-client';
@@ -43,6 +44,7 @@ const unused = (what: string) => () => {
 export function testTarget(parts: {
   events?: EventRepository;
   crm?: CrmRepository;
+  campaigns?: CampaignRepository;
   queues?: QueueAdmin;
   signingKeys?: SigningKeyStore;
   openPhone?: () => Promise<OpenPhoneClient>;
@@ -54,6 +56,9 @@ export function testTarget(parts: {
     },
     get crm() {
       return parts.crm ?? unused('crm')();
+    },
+    get campaigns() {
+      return parts.campaigns ?? unused('campaigns')();
     },
     get queues() {
       return parts.queues ?? unused('queues')();

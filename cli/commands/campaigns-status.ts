@@ -1,0 +1,156 @@
+import type { CampaignRepository, StoredCampaign } from '../../lambdas/adapters/campaign-repository';
+import {
+  compareReplyRates,
+  isFinished,
+  ratesOf,
+  recipientStates,
+  type RecipientState,
+  type VariantCounts,
+} from '../../lambdas/domain/campaigns';
+import { CommandFailure } from '../errors';
+import { formatTable, plural, type Output } from '../output';
+import { progressBar } from '../progress-bar';
+import type { Target } from '../target';
+import { describeState } from './campaigns-lifecycle';
+
+/** One variant's line of the status table: `failed` counts messages sent but reported undelivered. */
+export interface VariantReportRow extends VariantCounts {
+  variantId: string;
+  weight: number;
+  /** Refused by OpenPhone at send time (never sent). */
+  sendFailed: number;
+  /** Recipients skipped at send time (suppressed, unrenderable). */
+  skipped: number;
+}
+
+/** Per-variant counts for the status table, from the repository's campaign report (delivery and reply tracking included). */
+export async function variantReport(
+  campaigns: CampaignRepository,
+  campaign: StoredCampaign,
+): Promise<VariantReportRow[]> {
+  const report = await campaigns.campaignReport(campaign.campaignId);
+  const weights = new Map(campaign.definition.variants.map((v) => [v.id, v.weight]));
+  return (report?.variants ?? []).map((row) => ({
+    variantId: row.variantId,
+    weight: weights.get(row.variantId) ?? 0,
+    ...row.counts,
+    sendFailed: row.sendFailed,
+    skipped: row.skipped,
+  }));
+}
+
+const percent = (rate: number | null) => (rate === null ? '-' : `${(rate * 100).toFixed(1)}%`);
+
+/** `A vs B: reply rate 4.0% vs 2.5%, z = 1.23, p = 0.218: not significant at 95%`. */
+export function significanceLines(rows: readonly VariantReportRow[]): string[] {
+  const [first, ...others] = rows;
+  if (!first || others.length === 0) return ['One variant: nothing to compare.'];
+  return others.map((other) => {
+    const label = `${first.variantId} vs ${other.variantId}`;
+    const comparison = compareReplyRates(first, other);
+    if (comparison.kind === 'nothing-sent')
+      return `${label}: not compared yet (nothing sent to ${comparison.variants.map((v) => (v === 'first' ? first : other).variantId).join(' or ')})`;
+    const verdict = comparison.significantAt95 ? 'significant at 95%' : 'not significant at 95%';
+    const caveat = comparison.approximationReliable
+      ? ''
+      : ' (under 5 replies or non-replies in a variant: rough)';
+    return (
+      `${label}: reply rate ${percent(ratesOf(first).replyRate)} vs ${percent(ratesOf(other).replyRate)}, ` +
+      `z = ${comparison.z.toFixed(2)}, p = ${comparison.pValue.toFixed(3)}: ${verdict}${caveat}`
+    );
+  });
+}
+
+/** Recipients that are done: sent, failed or skipped (no sender will look at them again). */
+const doneStates: readonly RecipientState[] = ['sent', 'failed', 'skipped'];
+
+/** The status screen: state, progress bar, recipients by state, the per-variant table, the A/B line. */
+export function statusLines(
+  campaign: StoredCampaign,
+  recipients: Partial<Record<RecipientState, number>>,
+  variants: readonly VariantReportRow[],
+): string[] {
+  const total = recipientStates.reduce((sum, s) => sum + (recipients[s] ?? 0), 0);
+  const done = doneStates.reduce((sum, s) => sum + (recipients[s] ?? 0), 0);
+  return [
+    `Campaign ${campaign.campaignId} "${campaign.definition.name}": ${describeState(campaign.state)}`,
+    `${progressBar(done, total)} recipients done`,
+    recipientStates.map((s) => `${s} ${recipients[s] ?? 0}`).join(' · '),
+    '',
+    ...formatTable(
+      [
+        'variant',
+        'weight',
+        'sent',
+        'delivered',
+        'undelivered',
+        'send failed',
+        'skipped',
+        'replied',
+        'opted out',
+        'reply rate',
+      ],
+      variants.map((v) => [
+        v.variantId,
+        v.weight,
+        v.sent,
+        v.delivered,
+        v.failed,
+        v.sendFailed,
+        v.skipped,
+        v.replied,
+        v.optedOut,
+        percent(ratesOf(v).replyRate),
+      ]),
+    ),
+    ...significanceLines(variants),
+  ];
+}
+
+async function currentStatus(target: Target, campaignId: string) {
+  const campaign = await target.campaigns.getCampaign(campaignId);
+  if (!campaign) throw new CommandFailure(`no campaign ${campaignId}`);
+  const [recipients, variants] = await Promise.all([
+    target.campaigns.recipientStateCounts(campaignId),
+    variantReport(target.campaigns, campaign),
+  ]);
+  return { campaign, lines: statusLines(campaign, recipients, variants) };
+}
+
+/** Prints the status once, or with `watch` every `everySeconds` until the campaign is finished. */
+export async function showCampaignStatus(
+  target: Target,
+  out: Output,
+  campaignId: string,
+  options: { watch?: boolean; everySeconds: number; sleep?: (ms: number) => Promise<void> },
+): Promise<void> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (;;) {
+    const { campaign, lines } = await currentStatus(target, campaignId);
+    for (const line of lines) out.line(line);
+    if (!options.watch || isFinished(campaign.state)) return;
+    await sleep(options.everySeconds * 1000);
+    out.line(`--- ${new Date().toISOString()}`);
+  }
+}
+
+/** Every campaign, newest first: id, name, state, recipients, sent. */
+export async function listCampaigns(target: Target, out: Output): Promise<void> {
+  const campaigns = await target.campaigns.listCampaigns();
+  if (campaigns.length === 0) {
+    out.line(
+      'No campaigns. Create one with: npm run cli -- campaigns create --definition <file.json> --csv <file.csv>',
+    );
+    return;
+  }
+  const rows = await Promise.all(
+    campaigns.map(async (c) => {
+      const counts = await target.campaigns.recipientStateCounts(c.campaignId);
+      const recipients = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      return [c.campaignId, c.definition.name, c.state.status, recipients, counts.sent ?? 0, c.createdAt];
+    }),
+  );
+  for (const line of formatTable(['id', 'name', 'state', 'recipients', 'sent', 'created'], rows))
+    out.line(line);
+  out.line(plural(campaigns.length, 'campaign'));
+}
