@@ -99,6 +99,9 @@ export class BridgeStack extends Stack {
     }
     new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
     new CfnOutput(this, 'CampaignTableName', { value: this.campaigns.table.tableName });
-    new CfnOutput(this, 'ImportStateMachineArn', { value: this.historyImport.stateMachine.stateMachineArn });
+    new CfnOutput(this, stackOutputNames.importStateMachineArn, {
+      value: this.historyImport.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, stackOutputNames.importTableName, { value: this.importStore.table.tableName });
   }
 }

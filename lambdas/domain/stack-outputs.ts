@@ -8,6 +8,8 @@ export const stackOutputNames = {
   eventsTableName: 'EventsTableName',
   rateLimitTableName: 'RateLimitTableName',
   crmTableName: 'CrmTableName',
+  importStateMachineArn: 'ImportStateMachineArn',
+  importTableName: 'ImportTableName',
 } as const;
 
 /** `MessagesQueueUrl`, `CallIntelligenceDeadLetterQueueUrl`: the output naming one family queue. */
