@@ -14,7 +14,13 @@ export const replicaInfo = z.object({
   adminUrl: z.string(),
   dynamoEndpoint: z.string(),
   region: z.string(),
-  tables: z.object({ events: z.string(), rateLimit: z.string(), crm: z.string() }),
+  tables: z.object({
+    events: z.string(),
+    rateLimit: z.string(),
+    crm: z.string(),
+    /** Absent in the description of a replica from before the import commands. */
+    imports: z.string().optional(),
+  }),
   /** The `{"keys": [...]}` file the replica reads its signing keys from. */
   signingKeysFile: z.string(),
   /** The OpenPhone API the replica uses, when it is not api.openphone.com (a simulated OpenPhone). */

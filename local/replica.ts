@@ -6,9 +6,10 @@ import { processingLogLine } from '../lambdas/domain/event-processing';
 import { webhookPath } from '../lib/webhook-ingest';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
-import { adminRoutes, inProcessQueueAdmin } from './admin-api';
+import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
 import { startLocalHttpApi } from './http-api';
+import { LocalImports } from './local-imports';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
 import { removeReplicaInfo, writeReplicaInfo } from './replica-info';
 import { tableLogicalId } from './template-reading';
@@ -41,6 +42,8 @@ export interface LocalReplica {
   processing: LocalProcessing;
   /** The s3rver standing in for the media bucket. */
   mediaStore: RunningLocalS3 & { bucket: string };
+  /** The import workflow: `connect` it to an OpenPhone API, then the CLI and `scheduleSync` start runs. */
+  imports: LocalImports;
   stop(): Promise<void>;
 }
 
@@ -100,11 +103,22 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   });
   processing.start();
   ingest.poller.start(ingest.dispatch);
+  const imports = new LocalImports({
+    template,
+    dynamoEndpoint: endpoint,
+    tables: {
+      imports: tableNames[tableLogicalId(template, 'ImportTable')]!,
+      crm: tableNames[tableLogicalId(template, 'CrmTable')]!,
+      rateLimit: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
+    },
+    log,
+  });
   const api = await startLocalHttpApi({
     port: options.port ?? 3000,
     routes: {
       [`POST ${webhookPath}`]: ingest.ingest,
       ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
+      ...importAdminRoutes(imports),
     },
   });
   const replicaInfoFile = stateDir && join(stateDir, 'replica.json');
@@ -120,6 +134,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         events: ingest.eventsTable,
         rateLimit: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
         crm: tableNames[tableLogicalId(template, 'CrmTable')]!,
+        imports: imports.store.tableName,
       },
       signingKeysFile,
       ...(process.env.OPENPHONE_BASE_URL ? { openPhoneBaseUrl: process.env.OPENPHONE_BASE_URL } : {}),
@@ -131,6 +146,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     ingest,
     processing,
     mediaStore: { ...mediaStore, bucket: localMediaBucket },
+    imports,
     stop: async () => {
       if (replicaInfoFile) removeReplicaInfo(replicaInfoFile);
       // Keep the keys registered with OpenPhone (`webhooks register`); drop this run's own.
@@ -140,6 +156,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
           readSigningKeysFile(signingKeysFile).filter((k) => !signingKeys.includes(k)),
         );
       await api.stop();
+      await imports.stop();
       await ingest.poller.stop();
       await processing.stop();
       await mediaStore.stop();

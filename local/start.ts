@@ -1,11 +1,13 @@
 // `npm start`: the local replica of the bridge. PORT (default 3000), LOCAL_SIGNING_KEYS (comma-separated;
 // fresh keys when unset), LOCAL_DYNAMODB_PATH (a folder to keep DynamoDB Local's data; in memory when unset),
-// OPENPHONE_API_KEY (use the real OpenPhone API; the simulator otherwise), LOCAL_INBOUND_EVERY_MS.
+// OPENPHONE_API_KEY (use the real OpenPhone API; the simulator otherwise), LOCAL_INBOUND_EVERY_MS,
+// LOCAL_IMPORT_SYNC_EVERY_MS (the incremental sync's interval; `off`; default: the stage's importSyncSchedule).
 // Metrics are CloudWatch EMF lines: noise on a terminal.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 import { javaMissingMessage } from './dynamodb-local';
 import { startOpenPhoneTarget } from './openphone-target';
+import { localSyncEveryMs } from './local-imports';
 import { startLocalReplica } from './replica';
 import { readReplicaInfo, writeReplicaInfo } from './replica-info';
 
@@ -13,6 +15,13 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`PORT must be a port number, not "${process.env.PORT}"`);
+    process.exit(2);
+  }
+  const syncSetting = process.env.LOCAL_IMPORT_SYNC_EVERY_MS;
+  try {
+    localSyncEveryMs(syncSetting, undefined);
+  } catch (error) {
+    console.error((error as Error).message);
     process.exit(2);
   }
   const replica = await startLocalReplica({
@@ -45,6 +54,19 @@ async function main(): Promise<void> {
         simulatedOpenPhone: { baseUrl: openPhone.baseUrl, apiKey: openPhone.apiKey },
       });
   }
+  replica.imports.connect({
+    apiKey: openPhone.kind === 'real' ? process.env.OPENPHONE_API_KEY! : openPhone.apiKey,
+    baseUrl: openPhone.baseUrl,
+  });
+  const schedule = replica.imports.templateSchedule;
+  const syncEveryMs = localSyncEveryMs(syncSetting, schedule?.everyMs);
+  if (syncEveryMs !== undefined) replica.imports.scheduleSync(syncEveryMs);
+  const importsLine =
+    syncEveryMs !== undefined
+      ? `an incremental sync every ${Math.round(syncEveryMs / 1000)} s (LOCAL_IMPORT_SYNC_EVERY_MS)`
+      : syncSetting === 'off' || !schedule
+        ? 'no scheduled sync (off)'
+        : `the stage's schedule ${schedule.expression} is not fired locally: set LOCAL_IMPORT_SYNC_EVERY_MS`;
   const openPhoneLine =
     openPhone.kind === 'real'
       ? `the real API at ${openPhone.baseUrl} (OPENPHONE_API_KEY is set)`
@@ -53,6 +75,7 @@ async function main(): Promise<void> {
 
   Webhook URL:   POST ${replica.webhookUrl}
   OpenPhone:     ${openPhoneLine}
+  Imports:       ${importsLine}; start one with  npm run cli -- imports start
   Signing keys (legacy openphone-signature keys are base64; Standard Webhooks keys start with whsec_):
 ${replica.signingKeys.map((k) => `    ${k}`).join('\n')}
 

@@ -139,7 +139,7 @@ function runOf(item: Record<string, unknown>): ImportRun {
 export class ImportStore {
   constructor(
     private readonly documentClient: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    readonly tableName: string,
   ) {}
 
   /** Creates the run, or returns the one already there under that id (a resumed import). */
