@@ -17,6 +17,14 @@ export interface StartImportOptions {
   importId?: string;
 }
 
+export interface StartWaiting {
+  /** How long to wait for the run's record to appear (the first invocation writes it). @default 20 s */
+  waitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** `PN…` ids as they are, numbers to E.164; anything else is a usage error. */
 export function phoneNumbersOf(values: readonly string[]): string[] {
   return values
@@ -41,6 +49,7 @@ export async function startImport(
   out: Output,
   options: StartImportOptions,
   now = new Date(),
+  waiting: StartWaiting = {},
 ): Promise<void> {
   const kind = options.incremental ? 'incremental' : 'full';
   const parsed = importPagesInput.safeParse({
@@ -67,11 +76,22 @@ export async function startImport(
     request = { ...request, kind: existing.kind, scope: existing.scope };
   }
   const { runsAs } = await target.importLauncher.start(request);
-  out.line(
-    existing
-      ? `Resumed import ${request.importId} (${existing.status}, ${existing.pages} pages done; ${describeScope(request)}) ${runsAs}.`
-      : `Started import ${request.importId} (${describeScope(request)}) ${runsAs}.`,
-  );
+  if (existing) {
+    out.line(
+      `Resumed import ${request.importId} (${existing.status}, ${existing.pages} pages done; ${describeScope(request)}) ${runsAs}.`,
+    );
+  } else {
+    // So that `status` and `cancel` find it as soon as this returns.
+    const sleep = waiting.sleep ?? pause;
+    let run: ImportRun | undefined;
+    for (let waited = 0; !run && waited <= (waiting.waitMs ?? 20_000); waited += 200) {
+      run = await target.imports.getRun(request.importId);
+      if (!run) await sleep(200);
+    }
+    out.line(
+      `Started import ${request.importId} (${describeScope(request)}) ${runsAs}${run ? '' : '; its record is not written yet'}.`,
+    );
+  }
   out.line(`Follow it with: npm run cli -- imports status ${request.importId} --watch`);
 }
 
@@ -96,7 +116,7 @@ export async function showImportStatus(
   importId: string,
   options: StatusOptions,
 ): Promise<void> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? pause;
   const clock = options.clock ?? (() => new Date());
   let run = await requireRun(target, importId);
   if (!options.watch || run.status !== 'running') {
