@@ -2,7 +2,7 @@ import type { EventFamily } from '../lambdas/domain/event-types';
 import type { QueueMessage } from '../lambdas/domain/queue-message';
 import type { FamilyQueueDepth, QueueAdmin, ReplayResult } from '../lambdas/adapters/queue-admin';
 import { adminPaths } from '../local/admin-api';
-import { CommandFailure } from './errors';
+import { callLocalAdmin } from './local-admin';
 
 /** The in-process queues of a running `npm start`, through its admin API. */
 export class LocalQueueAdmin implements QueueAdmin {
@@ -27,36 +27,7 @@ export class LocalQueueAdmin implements QueueAdmin {
     await this.#call('POST', adminPaths.enqueue, message);
   }
 
-  async #call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const url = new URL(path, this.baseUrl).toString();
-    let response: Response;
-    try {
-      response = await this.fetchImpl(url, {
-        method,
-        ...(body === undefined
-          ? {}
-          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(15_000),
-      });
-    } catch {
-      throw new CommandFailure(
-        `could not reach the local replica at ${this.baseUrl}: is \`npm start\` running?`,
-      );
-    }
-    const text = await response.text();
-    let answer: { error?: string; message?: string } | undefined;
-    try {
-      answer = JSON.parse(text) as typeof answer;
-    } catch {
-      answer = undefined;
-    }
-    if (!response.ok)
-      throw new CommandFailure(
-        `the local replica answered ${response.status} to ${method} ${path}` +
-          (answer?.error || answer?.message
-            ? `: ${[answer.error, answer.message].filter(Boolean).join(', ')}`
-            : ''),
-      );
-    return answer;
+  #call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    return callLocalAdmin(this.baseUrl, method, path, body, this.fetchImpl);
   }
 }

@@ -2,9 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CampaignRepository } from '../lambdas/adapters/campaign-repository';
 import { CrmRepository } from '../lambdas/adapters/crm-repository';
+import { ImportStore } from '../lambdas/adapters/import-store';
 import { EventRepository } from '../lambdas/adapters/event-repository';
 import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
 import { CommandFailure } from './errors';
+import { LocalImportLauncher } from './local-import-launcher';
 import { LocalQueueAdmin } from './local-queue-admin';
 import { operatorOpenPhoneClient } from './openphone-connection';
 import { fileSigningKeyStore } from './signing-key-stores';
@@ -54,6 +56,14 @@ export function localTargetFrom(info: ReplicaInfo): Target {
     campaigns: new CampaignRepository(documents, info.tables.campaigns),
     queues: new LocalQueueAdmin(base),
     signingKeys: fileSigningKeyStore(info.signingKeysFile),
+    get imports() {
+      if (!info.tables.imports)
+        throw new CommandFailure(
+          'the running local replica predates the import commands: restart `npm start`',
+        );
+      return new ImportStore(documents, info.tables.imports);
+    },
+    importLauncher: new LocalImportLauncher(base),
     openPhone: async () => {
       const simulated = process.env.OPENPHONE_API_KEY ? undefined : info.simulatedOpenPhone;
       const apiKey = process.env.OPENPHONE_API_KEY ?? simulated?.apiKey;

@@ -1,9 +1,14 @@
 /** Where a command writes its results: stdout lines (stderr is for the one-line error, in index.ts). */
 export interface Output {
   line(text?: string): void;
+  /** A terminal: a command may redraw what it printed (`imports status --watch`). */
+  readonly isTTY?: boolean;
 }
 
-export const stdout: Output = { line: (text = '') => process.stdout.write(`${text}\n`) };
+export const stdout: Output = {
+  line: (text = '') => process.stdout.write(`${text}\n`),
+  isTTY: process.stdout.isTTY === true,
+};
 
 /** `…0123`: a phone number's last 4 digits, the only part an operator's screen may show. */
 export function maskPhoneNumber(phoneNumber: string): string {

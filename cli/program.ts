@@ -10,6 +10,13 @@ import { countEvents } from './commands/events-count';
 import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
 import { redriveEvent } from './commands/events-redrive';
 import { replayDeadLetters, showQueueDepths } from './commands/dlq';
+import {
+  cancelImport,
+  listImports,
+  showImportStatus,
+  startImport,
+  type StartImportOptions,
+} from './commands/imports';
 import { checkOpenPhone } from './commands/openphone-check';
 import { deleteWebhook, listWebhooks, registerWebhooks } from './commands/webhooks';
 import { describeFailure, exitCodes } from './errors';
@@ -43,10 +50,26 @@ function countryCode(value: string): string {
   return code;
 }
 
+function refreshSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600)
+    throw new InvalidArgumentError('a number of seconds from 0.1 to 3600.');
+  return seconds;
+}
+
+function runsPerPage(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new InvalidArgumentError('a whole number from 1 to 100.');
+  return limit;
+}
+
 /** The command tree; each action is a plain function of a target and an output, in `commands/`. */
 export function buildProgram(deps: CliDependencies): Command {
   const program = new Command('npm run cli --')
-    .description('Operate OpenPhone Bridge: events, queues, OpenPhone connection, webhooks and campaigns.')
+    .description(
+      'Operate OpenPhone Bridge: events, queues, imports, campaigns, OpenPhone connection and webhooks.',
+    )
     .option('--stack <name>', 'act on this deployed stack (default: the local replica of `npm start`)')
     .option('--profile <name>', 'AWS profile, with --stack (default: AWS_PROFILE or the default chain)')
     .option('--region <region>', 'AWS region, with --stack (default: AWS_REGION)')
@@ -120,6 +143,48 @@ export function buildProgram(deps: CliDependencies): Command {
     .action(async (family: EventFamily, options: { eventId?: string[] }) =>
       replayDeadLetters(await target(), deps.out, family, options.eventId ?? []),
     );
+
+  const imports = program
+    .command('imports')
+    .description('history imports and incremental syncs from OpenPhone');
+  imports
+    .command('start')
+    .description('start a full import (or an incremental sync), or resume one by its id; prints its id')
+    .option('--incremental', 'only what changed since the last completed run of the same scope')
+    .option(
+      '--phone-numbers <numbers...>',
+      'only these phone numbers: PN… ids or numbers, comma-separated (default: all)',
+    )
+    .option('--no-contacts', 'leave the contacts out')
+    .option(
+      '--import-id <id>',
+      'the run id (default: <kind>-<time>); a running or failed run of that id resumes from its checkpoint',
+    )
+    .action(async (options: StartImportOptions) => startImport(await target(), deps.out, options));
+  imports
+    .command('status')
+    .description(
+      "a run's phase, pages, records by kind, rate, time left and first errors, with a progress bar",
+    )
+    .argument('<importId>', 'the import id (imports list shows them)')
+    .option('--watch', 'refresh until the run ends')
+    .option('--every <seconds>', 'seconds between refreshes with --watch', refreshSeconds, 2)
+    .action(async (importId: string, options: { watch?: boolean; every: number }) =>
+      showImportStatus(await target(), deps.out, importId, options),
+    );
+  imports
+    .command('list')
+    .description('imports newest first: id, kind, status, started, records, errors')
+    .option('--limit <n>', 'runs per page (1–100)', runsPerPage, 20)
+    .option('--cursor <cursor>', 'the next-page cursor a previous listing printed')
+    .action(async (options: { limit: number; cursor?: string }) =>
+      listImports(await target(), deps.out, options),
+    );
+  imports
+    .command('cancel')
+    .description('stop a running import after the page it is writing')
+    .argument('<importId>', 'the import id')
+    .action(async (importId: string) => cancelImport(await target(), deps.out, importId));
 
   const openPhone = program.command('openphone').description('the OpenPhone API connection');
   openPhone

@@ -9,10 +9,12 @@ import { familyQueueOutputName, stackOutputNames } from '../lambdas/domain/stack
 import { CampaignRepository } from '../lambdas/adapters/campaign-repository';
 import { CrmRepository } from '../lambdas/adapters/crm-repository';
 import { EventRepository } from '../lambdas/adapters/event-repository';
+import { ImportStore } from '../lambdas/adapters/import-store';
 import { SqsQueueAdmin, type FamilyQueueUrls } from '../lambdas/adapters/queue-admin';
 import { CommandFailure } from './errors';
 import { operatorOpenPhoneClient } from './openphone-connection';
 import { secretSigningKeyStore } from './signing-key-stores';
+import { StepFunctionsImportLauncher } from './step-functions-launcher';
 import type { Target, TargetOptions } from './target';
 
 export interface StackClients {
@@ -89,6 +91,12 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
     },
     queues: new SqsQueueAdmin(clients.sqs, queueUrls),
     signingKeys: secretSigningKeyStore(clients.secrets, output(stackOutputNames.signingKeysSecretArn)),
+    get imports() {
+      return new ImportStore(documents, output(stackOutputNames.importTableName));
+    },
+    get importLauncher() {
+      return new StepFunctionsImportLauncher(output(stackOutputNames.importStateMachineArn), clients.dynamo);
+    },
     openPhone: async () => {
       const apiKey = process.env.OPENPHONE_API_KEY ?? (await apiKeyFromSecret(clients.secrets, apiKeySecret));
       return operatorOpenPhoneClient({ apiKey, dynamo: clients.dynamo, rateLimitTable });

@@ -1,6 +1,8 @@
 import type { CampaignRepository } from '../lambdas/adapters/campaign-repository';
 import type { CrmRepository } from '../lambdas/adapters/crm-repository';
 import type { EventRepository } from '../lambdas/adapters/event-repository';
+import type { ImportStore } from '../lambdas/adapters/import-store';
+import type { ImportRequest } from '../lambdas/domain/import-plan';
 import type { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
 import type { QueueAdmin } from '../lambdas/adapters/queue-admin';
 import type { SigningKeyStore } from './signing-key-stores';
@@ -16,8 +18,17 @@ export interface Target {
   readonly campaigns: CampaignRepository;
   readonly queues: QueueAdmin;
   readonly signingKeys: SigningKeyStore;
+  /** History import runs: their progress, errors, listing, cancel. */
+  readonly imports: ImportStore;
+  readonly importLauncher: ImportLauncher;
   /** A client on the target's shared rate limit, with the key from OPENPHONE_API_KEY or the target's secret. */
   openPhone(): Promise<OpenPhoneClient>;
+}
+
+/** Starts import runs where the target runs them: a Step Functions execution, or the local replica's process. */
+export interface ImportLauncher {
+  /** Starts (or resumes, by its id) a run; answers where it runs, for the operator. */
+  start(request: ImportRequest): Promise<{ runsAs: string }>;
 }
 
 /** The global options that choose a target. */

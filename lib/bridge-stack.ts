@@ -119,7 +119,10 @@ export class BridgeStack extends Stack {
     }
     new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
     new CfnOutput(this, stackOutputNames.campaignTableName, { value: this.campaigns.table.tableName });
-    new CfnOutput(this, 'ImportStateMachineArn', { value: this.historyImport.stateMachine.stateMachineArn });
+    new CfnOutput(this, stackOutputNames.importStateMachineArn, {
+      value: this.historyImport.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, stackOutputNames.importTableName, { value: this.importStore.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }

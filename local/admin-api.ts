@@ -1,17 +1,22 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { importPagesInput } from '../lambdas/domain/import-plan';
 import { queueMessage } from '../lambdas/domain/queue-message';
 import { eventIdOfQueued, type QueueAdmin } from '../lambdas/adapters/queue-admin';
 import type { HttpApiHandler } from './http-api';
 import type { InProcessQueue } from './in-process-queue';
 import type { QueuePublisher } from '../lambdas/adapters/queue-publisher';
+import { ImportAlreadyRunningError } from './local-import-errors';
+import type { LocalImports } from './local-imports';
 
 /** The local replica's operator API, on its local HTTP server (127.0.0.1 only): what the CLI calls. */
 export const adminPaths = {
   queues: '/local/admin/queues',
   replayDeadLetters: '/local/admin/dead-letters/replay',
   enqueue: '/local/admin/messages',
+  /** POST an import's Step Functions input: the replica runs it in its own process. */
+  imports: '/local/admin/imports',
 } as const;
 
 export const replayRequest = z.object({
@@ -88,6 +93,24 @@ export function adminRoutes(admin: QueueAdmin): Record<string, HttpApiHandler> {
       if (!request.ok) return request.response;
       await admin.enqueue(request.value);
       return json(202, { status: 'enqueued', eventId: request.value.eventId });
+    },
+  };
+}
+
+/** Route for `imports start`: 202 once the run is started in the background, never after it ends. */
+export function importAdminRoutes(imports: Pick<LocalImports, 'start'>): Record<string, HttpApiHandler> {
+  return {
+    [`POST ${adminPaths.imports}`]: async (event) => {
+      const request = parsedBody(importPagesInput, event.body);
+      if (!request.ok) return request.response;
+      try {
+        return json(202, { status: 'started', ...imports.start(request.value) });
+      } catch (error) {
+        const message = (error as Error).message;
+        if (error instanceof ImportAlreadyRunningError)
+          return json(409, { error: 'already_running', message });
+        return json(503, { error: 'imports_unavailable', message });
+      }
     },
   };
 }

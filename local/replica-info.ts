@@ -19,6 +19,8 @@ export const replicaInfo = z.object({
     rateLimit: z.string(),
     crm: z.string(),
     campaigns: z.string(),
+    /** Absent in the description of a replica from before the import commands. */
+    imports: z.string().optional(),
   }),
   /** The `{"keys": [...]}` file the replica reads its signing keys from. */
   signingKeysFile: z.string(),

@@ -8,9 +8,10 @@ import { webhookPath } from '../lib/webhook-ingest';
 import { startLocalCampaignSender, type LocalCampaignSchedule } from './campaign-schedule';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
-import { adminRoutes, inProcessQueueAdmin } from './admin-api';
+import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
 import { startLocalHttpApi } from './http-api';
+import { LocalImports } from './local-imports';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
 import { removeReplicaInfo, writeReplicaInfo } from './replica-info';
 import { campaignSenderBudgetMs, tableLogicalId } from './template-reading';
@@ -54,6 +55,8 @@ export interface LocalReplica {
     everyMs: number;
     settings?: LocalCampaignSenderSettings;
   }): void;
+  /** The import workflow: `connect` it to an OpenPhone API, then the CLI and `scheduleSync` start runs. */
+  imports: LocalImports;
   stop(): Promise<void>;
 }
 
@@ -115,11 +118,22 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   });
   processing.start();
   ingest.poller.start(ingest.dispatch);
+  const imports = new LocalImports({
+    template,
+    dynamoEndpoint: endpoint,
+    tables: {
+      imports: tableNames[tableLogicalId(template, 'ImportTable')]!,
+      crm: tableNames[tableLogicalId(template, 'CrmTable')]!,
+      rateLimit: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
+    },
+    log,
+  });
   const api = await startLocalHttpApi({
     port: options.port ?? 3000,
     routes: {
       [`POST ${webhookPath}`]: ingest.ingest,
       ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
+      ...importAdminRoutes(imports),
     },
   });
   const tableOf = (fragment: string) => tableNames[tableLogicalId(template, fragment)]!;
@@ -138,6 +152,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         rateLimit: tableOf('RateLimitTable'),
         crm: tableOf('CrmTable'),
         campaigns: campaignTable,
+        imports: imports.store.tableName,
       },
       signingKeysFile,
       ...(process.env.OPENPHONE_BASE_URL ? { openPhoneBaseUrl: process.env.OPENPHONE_BASE_URL } : {}),
@@ -168,6 +183,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         ...(settings ? { settings } : {}),
       });
     },
+    imports,
     stop: async () => {
       await campaignSchedule?.stop();
       if (replicaInfoFile) removeReplicaInfo(replicaInfoFile);
@@ -178,6 +194,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
           readSigningKeysFile(signingKeysFile).filter((k) => !signingKeys.includes(k)),
         );
       await api.stop();
+      await imports.stop();
       await ingest.poller.stop();
       await processing.stop();
       await mediaStore.stop();

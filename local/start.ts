@@ -2,12 +2,14 @@
 // fresh keys when unset), LOCAL_DYNAMODB_PATH (a folder to keep DynamoDB Local's data; in memory when unset),
 // OPENPHONE_API_KEY (use the real OpenPhone API; the simulator otherwise), LOCAL_INBOUND_EVERY_MS,
 // LOCAL_CAMPAIGN_SENDER_EVERY_MS (default 60000; `off` disables the campaign sender's schedule).
+// LOCAL_IMPORT_SYNC_EVERY_MS (the incremental sync's interval; `off`; default: the stage's importSyncSchedule).
 // Metrics are CloudWatch EMF lines: noise on a terminal.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 import { parseCampaignSenderEvery } from './campaign-schedule';
 import { javaMissingMessage } from './dynamodb-local';
 import { startOpenPhoneTarget } from './openphone-target';
+import { localSyncEveryMs } from './local-imports';
 import { startLocalReplica } from './replica';
 import { readReplicaInfo, writeReplicaInfo } from './replica-info';
 
@@ -17,9 +19,11 @@ async function main(): Promise<void> {
     console.error(`PORT must be a port number, not "${process.env.PORT}"`);
     process.exit(2);
   }
+  const syncSetting = process.env.LOCAL_IMPORT_SYNC_EVERY_MS;
   let campaignSenderEvery: number | 'off';
   try {
     campaignSenderEvery = parseCampaignSenderEvery(process.env.LOCAL_CAMPAIGN_SENDER_EVERY_MS);
+    localSyncEveryMs(syncSetting, undefined);
   } catch (error) {
     console.error((error as Error).message);
     process.exit(2);
@@ -62,6 +66,19 @@ async function main(): Promise<void> {
       },
       everyMs: campaignSenderEvery,
     });
+  replica.imports.connect({
+    apiKey: openPhone.kind === 'real' ? process.env.OPENPHONE_API_KEY! : openPhone.apiKey,
+    baseUrl: openPhone.baseUrl,
+  });
+  const schedule = replica.imports.templateSchedule;
+  const syncEveryMs = localSyncEveryMs(syncSetting, schedule?.everyMs);
+  if (syncEveryMs !== undefined) replica.imports.scheduleSync(syncEveryMs);
+  const importsLine =
+    syncEveryMs !== undefined
+      ? `an incremental sync every ${Math.round(syncEveryMs / 1000)} s (LOCAL_IMPORT_SYNC_EVERY_MS)`
+      : syncSetting === 'off' || !schedule
+        ? 'no scheduled sync (off)'
+        : `the stage's schedule ${schedule.expression} is not fired locally: set LOCAL_IMPORT_SYNC_EVERY_MS`;
   const openPhoneLine =
     openPhone.kind === 'real'
       ? `the real API at ${openPhone.baseUrl} (OPENPHONE_API_KEY is set)`
@@ -70,6 +87,7 @@ async function main(): Promise<void> {
 
   Webhook URL:   POST ${replica.webhookUrl}
   OpenPhone:     ${openPhoneLine}
+  Imports:       ${importsLine}; start one with  npm run cli -- imports start
   Signing keys (legacy openphone-signature keys are base64; Standard Webhooks keys start with whsec_):
 ${replica.signingKeys.map((k) => `    ${k}`).join('\n')}
 

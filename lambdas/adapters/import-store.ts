@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
   PutCommand,
@@ -19,6 +20,8 @@ import {
   type ImportStatus,
   type RecordCounts,
 } from '../domain/import-plan';
+import type { RunProgress } from '../domain/import-progress';
+import { decodeCursor, encodeCursor, type LastKey } from '../domain/page-cursor';
 import { isConditionFailure } from './dynamo-conditions';
 
 /**
@@ -30,13 +33,28 @@ import { isConditionFailure } from './dynamo-conditions';
  * | run        | `IMPORT#<id>`       | `RUN`              |
  * | error      | `IMPORT#<id>`       | `ERROR#<subject>`  |
  * | watermark  | `SCOPE#<scope key>` | `WATERMARK`        |
+ *
+ * Run items also carry `runsPk` (`RUN`) and `runsSk` (`<startedAt>#<id>`), set once when the run is
+ * created: the sparse, keys-only index `RunsByStart` lists runs newest first without a scan, and the
+ * per-page updates of a run never touch it.
  */
-export const importTableKeys = { partitionKey: 'pk', sortKey: 'sk' } as const;
+export const importTableKeys = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  runsIndex: 'RunsByStart',
+  runsPartitionKey: 'runsPk',
+  runsSortKey: 'runsSk',
+} as const;
 
 const runKey = (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'RUN' });
+const runsPartition = 'RUN';
+const runListing = (run: Pick<ImportRun, 'importId' | 'startedAt'>) => ({
+  [importTableKeys.runsPartitionKey]: runsPartition,
+  [importTableKeys.runsSortKey]: `${run.startedAt}#${run.importId}`,
+});
 const watermarkKey = (scopeKey: string) => ({ pk: `SCOPE#${scopeKey}`, sk: 'WATERMARK' });
 
-export interface ImportRun {
+export interface ImportRun extends RunProgress {
   importId: string;
   kind: ImportKind;
   scope: ImportScope;
@@ -66,7 +84,21 @@ export interface NewImportRun {
   startedAt: string;
 }
 
-export interface ImportProgress {
+/**
+ * One page's progress. Its time and counts are added to the run's (`contactsActiveMs` only for a
+ * contacts page); a total, reported by a list's first page, replaces the run's.
+ */
+export interface ImportProgress extends Partial<
+  Pick<
+    RunProgress,
+    | 'activeMs'
+    | 'contactsActiveMs'
+    | 'conversationsDone'
+    | 'contactsDone'
+    | 'conversationsTotal'
+    | 'contactsTotal'
+  >
+> {
   /** The sequence the worker read: the write fails if another worker moved the run since. */
   expectedSequence: number;
   checkpoint: ImportCheckpoint;
@@ -74,6 +106,13 @@ export interface ImportProgress {
   records: Partial<RecordCounts>;
   errors: number;
   at: string;
+}
+
+export interface ImportRunPage {
+  /** Newest first. */
+  runs: ImportRun[];
+  /** Pass it back for the next page; absent on the last one. */
+  cursor?: string;
 }
 
 /** Another execution moved the run's checkpoint first: this one must stop, not overwrite it. */
@@ -92,7 +131,7 @@ export class ImportRunNotFoundError extends Error {
 }
 
 function runOf(item: Record<string, unknown>): ImportRun {
-  const { pk: _pk, sk: _sk, ...run } = item;
+  const { pk: _pk, sk: _sk, runsPk: _runsPk, runsSk: _runsSk, ...run } = item;
   return { ...(run as unknown as ImportRun), checkpoint: importCheckpoint.parse(run.checkpoint) };
 }
 
@@ -100,7 +139,7 @@ function runOf(item: Record<string, unknown>): ImportRun {
 export class ImportStore {
   constructor(
     private readonly documentClient: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    readonly tableName: string,
   ) {}
 
   /** Creates the run, or returns the one already there under that id (a resumed import). */
@@ -120,7 +159,7 @@ export class ImportStore {
       await this.documentClient.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...runKey(run.importId), ...item },
+          Item: { ...runKey(run.importId), ...runListing(run), ...item },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -161,6 +200,18 @@ export class ImportStore {
       ':running': 'running',
     };
     const adds = ['pages :pages', 'errors :errors'];
+    const sets: string[] = [];
+    const counters = ['activeMs', 'contactsActiveMs', 'conversationsDone', 'contactsDone'] as const;
+    for (const counter of counters) {
+      if (!progress[counter]) continue;
+      values[`:${counter}`] = progress[counter];
+      adds.push(`${counter} :${counter}`);
+    }
+    for (const total of ['conversationsTotal', 'contactsTotal'] as const) {
+      if (progress[total] === undefined) continue;
+      values[`:${total}`] = progress[total];
+      sets.push(`, ${total} = :${total}`);
+    }
     const names: Record<string, string> = {};
     for (const kind of importRecordKinds) {
       const count = progress.records[kind] ?? 0;
@@ -174,7 +225,7 @@ export class ImportStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: runKey(importId),
-          UpdateExpression: `SET #sequence = :sequence, checkpoint = :checkpoint, phase = :phase, updatedAt = :at ADD ${adds.join(', ')}`,
+          UpdateExpression: `SET #sequence = :sequence, checkpoint = :checkpoint, phase = :phase, updatedAt = :at${sets.join('')} ADD ${adds.join(', ')}`,
           ConditionExpression: '#sequence = :expected AND #status = :running',
           ExpressionAttributeNames: { ...names, '#sequence': 'sequence', '#status': 'status' },
           ExpressionAttributeValues: values,
@@ -253,9 +304,9 @@ export class ImportStore {
     await this.finish(importId, 'failed', at, failure);
   }
 
-  /** Stops a running import at its next page. */
-  async cancelRun(importId: string, at: string): Promise<void> {
-    await this.finish(importId, 'cancelled', at);
+  /** Stops a running import at its next page; false when the run was not running (or is unknown). */
+  async cancelRun(importId: string, at: string): Promise<boolean> {
+    return this.finish(importId, 'cancelled', at);
   }
 
   /** A failed or cancelled run set running again, to resume from its checkpoint. */
@@ -277,6 +328,35 @@ export class ImportStore {
     );
   }
 
+  /** Runs newest first, a page at a time: the keys-only index, then the runs themselves. */
+  async listRuns(options: { limit?: number; cursor?: string } = {}): Promise<ImportRunPage> {
+    const { Items = [], LastEvaluatedKey } = await this.documentClient.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: importTableKeys.runsIndex,
+        KeyConditionExpression: '#runs = :runs',
+        ExpressionAttributeNames: { '#runs': importTableKeys.runsPartitionKey },
+        ExpressionAttributeValues: { ':runs': runsPartition },
+        ScanIndexForward: false,
+        Limit: Math.min(options.limit ?? 20, 100), // one BatchGet
+        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(runsPartition, options.cursor) } : {}),
+      }),
+    );
+    const byKey = new Map<string, ImportRun>();
+    let keys = Items.map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
+    for (let attempt = 0; keys.length && attempt < 5; attempt++) {
+      const { Responses, UnprocessedKeys } = await this.documentClient.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of Responses?.[this.tableName] ?? []) byKey.set(item.pk as string, runOf(item));
+      keys = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof keys;
+    }
+    return {
+      runs: Items.flatMap((item) => byKey.get(item.pk as string) ?? []),
+      ...(LastEvaluatedKey ? { cursor: encodeCursor(runsPartition, LastEvaluatedKey as LastKey) } : {}),
+    };
+  }
+
   async watermarkOf(scopeKey: string): Promise<string | undefined> {
     const { Item } = await this.documentClient.send(
       new GetCommand({ TableName: this.tableName, Key: watermarkKey(scopeKey), ConsistentRead: true }),
@@ -284,7 +364,12 @@ export class ImportStore {
     return Item?.watermark as string | undefined;
   }
 
-  private async finish(importId: string, status: ImportStatus, at: string, failure?: string): Promise<void> {
+  private async finish(
+    importId: string,
+    status: ImportStatus,
+    at: string,
+    failure?: string,
+  ): Promise<boolean> {
     try {
       await this.documentClient.send(
         new UpdateCommand({
@@ -301,9 +386,11 @@ export class ImportStore {
           },
         }),
       );
+      return true;
     } catch (error) {
       // Already finished (a retried last step, or a cancel racing the end): the first word stands.
       if (!isConditionFailure(error)) throw error;
+      return false;
     }
   }
 }

@@ -382,7 +382,11 @@ export class OpenPhoneClient {
         schema,
       })) as z.infer<typeof schema>;
       const nextPageToken = page.nextPageToken === '' ? null : page.nextPageToken;
-      yield { data: page.data, nextPageToken };
+      yield {
+        data: page.data,
+        nextPageToken,
+        ...(page.totalItems === undefined ? {} : { totalItems: page.totalItems }),
+      };
       if (nextPageToken === null) return;
       if (nextPageToken === pageToken) throw new OpenPhonePaginationLoopError({ method: 'GET', path });
       pageToken = nextPageToken;

@@ -27,6 +27,8 @@ export function pageOf<T extends z.ZodType>(item: T) {
 export interface Page<T> {
   readonly data: T[];
   readonly nextPageToken: string | null;
+  /** What the list says it holds in all (an estimate: inaccurate for conversations). */
+  readonly totalItems?: number;
 }
 
 export const openPhoneErrorBody = z.object({

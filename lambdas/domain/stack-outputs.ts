@@ -9,6 +9,8 @@ export const stackOutputNames = {
   rateLimitTableName: 'RateLimitTableName',
   crmTableName: 'CrmTableName',
   campaignTableName: 'CampaignTableName',
+  importStateMachineArn: 'ImportStateMachineArn',
+  importTableName: 'ImportTableName',
 } as const;
 
 /** `MessagesQueueUrl`, `CallIntelligenceDeadLetterQueueUrl`: the output naming one family queue. */

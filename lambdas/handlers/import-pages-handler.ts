@@ -38,6 +38,7 @@ import {
   type RecordCounts,
 } from '../domain/import-plan';
 import { bridgeMetrics } from '../domain/bridge-metrics';
+import { conversationsFinished } from '../domain/import-progress';
 import type { ActivityFilters, Conversation, Page } from '../domain/openphone-api';
 import { apiCallSchema, apiContactSchema, apiMessageSchema } from '../domain/webhook-payloads';
 
@@ -93,6 +94,10 @@ interface StepResult {
   pages: number;
   records: Partial<RecordCounts>;
   errors: ImportError[];
+  /** Contacts the page held (written or skipped): the contacts phase's progress. */
+  contactsRead?: number;
+  /** What a list's first page reported it holds in all: the estimate of the time left. */
+  totals?: { conversationsTotal?: number; contactsTotal?: number };
 }
 
 const isSkippableApiError = (error: unknown) =>
@@ -146,8 +151,11 @@ export async function importPages(raw: ImportPagesInput, deps: ImportPagesDeps):
   let { checkpoint, sequence } = run;
   const totals = { pages: 0, records: 0, errors: 0 };
   while (checkpoint.phase !== 'done' && mayStartPage(deps.remainingTimeMs(), settings)) {
+    const began = clock().getTime();
     const step = await walker.step(checkpoint);
     if (step.errors.length) await deps.store.recordErrors(run.importId, step.errors);
+    const at = clock();
+    const activeMs = Math.max(0, at.getTime() - began);
     try {
       sequence = await deps.store.recordProgress(run.importId, {
         expectedSequence: sequence,
@@ -155,7 +163,12 @@ export async function importPages(raw: ImportPagesInput, deps: ImportPagesDeps):
         pages: step.pages,
         records: step.records,
         errors: step.errors.length,
-        at: clock().toISOString(),
+        at: at.toISOString(),
+        activeMs,
+        ...(checkpoint.phase === 'contacts' ? { contactsActiveMs: activeMs } : {}),
+        conversationsDone: conversationsFinished(checkpoint, step.checkpoint),
+        contactsDone: step.contactsRead ?? 0,
+        ...step.totals,
       });
     } catch (error) {
       // Cancelled (or finished elsewhere) meanwhile: this execution ends quietly.
@@ -267,11 +280,15 @@ class ImportWalker {
       page.nextPageToken,
       includeContacts,
     );
+    const totals =
+      checkpoint.conversationsPage === null && page.totalItems !== undefined
+        ? { totals: { conversationsTotal: page.totalItems } }
+        : {};
     if (!positioned.conversation || !positioned.activity) {
-      return { checkpoint: positioned, pages: 1, records: {}, errors: [] };
+      return { checkpoint: positioned, pages: 1, records: {}, errors: [], ...totals };
     }
     const conversation = page.data[positioned.conversation.index]!;
-    return this.activityStep(positioned, conversation);
+    return { ...(await this.activityStep(positioned, conversation)), ...totals };
   }
 
   private async conversations(token: string | null): Promise<Page<Conversation>> {
@@ -496,6 +513,10 @@ class ImportWalker {
       pages: 1,
       records: { contact: contacts.length },
       errors,
+      contactsRead: page.data.length,
+      ...(checkpoint.contactsPage === null && page.totalItems !== undefined
+        ? { totals: { contactsTotal: page.totalItems } }
+        : {}),
     };
   }
 }

@@ -4,7 +4,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { eventsTableKeys } from '../../lambdas/domain/event-record';
 import { eventFamilies } from '../../lambdas/domain/event-types';
-import { familyQueueOutputName } from '../../lambdas/domain/stack-outputs';
+import { familyQueueOutputName, stackOutputNames } from '../../lambdas/domain/stack-outputs';
 import { BridgeStack } from '../../lib/bridge-stack';
 import { readStageConfig } from '../../lib/config';
 
@@ -142,6 +142,12 @@ describe('stack outputs', () => {
       }
     }
     expect(outputs.RateLimitTableName?.Value).toEqual({ Ref: expect.any(String) });
+  });
+
+  it('names the import state machine and the import table, for `imports start|status|list|cancel`', () => {
+    const outputs = template.findOutputs('*');
+    expect(outputs[stackOutputNames.importStateMachineArn]?.Value).toEqual({ Ref: expect.any(String) });
+    expect(outputs[stackOutputNames.importTableName]?.Value).toEqual({ Ref: expect.any(String) });
   });
 });
 

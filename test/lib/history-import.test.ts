@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CrmStore } from '../../lib/crm-store';
 import { HistoryImport, historyImportStates } from '../../lib/history-import';
+import { importTableKeys } from '../../lambdas/adapters/import-store';
 import { ImportStore } from '../../lib/import-store';
 import { RateLimitStore } from '../../lib/rate-limit-store';
 
@@ -135,6 +136,21 @@ describe('import table', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
       }),
+    });
+  });
+
+  it('lists runs newest first through a sparse keys-only index, which per-page updates never write', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: importTableKeys.runsIndex,
+          KeySchema: [
+            { AttributeName: importTableKeys.runsPartitionKey, KeyType: 'HASH' },
+            { AttributeName: importTableKeys.runsSortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { CampaignRepository } from '../../lambdas/adapters/campaign-repository';
 import type { CrmRepository } from '../../lambdas/adapters/crm-repository';
 import { EventRepository } from '../../lambdas/adapters/event-repository';
+import type { ImportStore } from '../../lambdas/adapters/import-store';
 import type { OpenPhoneClient } from '../../lambdas/adapters/openphone-client';
 import type { QueueAdmin } from '../../lambdas/adapters/queue-admin';
 import { eventFamilies, type EventFamily } from '../../lambdas/domain/event-types';
@@ -10,7 +11,7 @@ import { inProcessQueueAdmin } from '../../local/admin-api';
 import { runCli } from '../../cli/program';
 import type { Output } from '../../cli/output';
 import type { SigningKeyStore } from '../../cli/signing-key-stores';
-import type { Target } from '../../cli/target';
+import type { ImportLauncher, Target } from '../../cli/target';
 
 /** Collects what a command prints. */
 export function capturedOutput(): Output & { lines: string[]; text(): string } {
@@ -47,6 +48,8 @@ export function testTarget(parts: {
   campaigns?: CampaignRepository;
   queues?: QueueAdmin;
   signingKeys?: SigningKeyStore;
+  imports?: ImportStore;
+  importLauncher?: ImportLauncher;
   openPhone?: () => Promise<OpenPhoneClient>;
 }): Target {
   return {
@@ -65,6 +68,12 @@ export function testTarget(parts: {
     },
     get signingKeys() {
       return parts.signingKeys ?? unused('signing keys')();
+    },
+    get imports() {
+      return parts.imports ?? unused('imports')();
+    },
+    get importLauncher() {
+      return parts.importLauncher ?? unused('the import launcher')();
     },
     openPhone: parts.openPhone ?? (async () => unused('OpenPhone')()),
   };
