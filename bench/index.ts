@@ -2,6 +2,7 @@
 import { cpus } from 'node:os';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { synthBridgeStack } from '../local/synth';
+import { benchCost } from './cost';
 import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
 import { printTable, type BenchRow } from './report';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   try {
     const { template } = synthBridgeStack();
     rows.push(...(await benchRateLimit(dynamo.endpoint, template, seconds)));
+    rows.push(...benchCost(template));
   } finally {
     await dynamo.stop();
   }
