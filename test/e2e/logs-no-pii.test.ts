@@ -87,13 +87,10 @@ describe('logs of an end-to-end run', () => {
       });
       restores.push(() => spy.mockRestore());
     }
-    replica = await startLocalReplica({
-      port: 0,
-      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
-      template: bridgeTemplate(),
-      log: (l) => captured.push(l),
-    });
-  });
+    // Its own DynamoDB Local: the replica's table names are fixed, and another replica test may run
+    // beside this one against the shared DynamoDB Local (its stream poller would take these events).
+    replica = await startLocalReplica({ port: 0, template: bridgeTemplate(), log: (l) => captured.push(l) });
+  }, 120_000);
 
   afterAll(async () => {
     await replica?.stop();
