@@ -4,6 +4,7 @@ import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { synthBridgeStack } from '../local/synth';
 import { benchImport } from './import';
 import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
+import { benchCost } from './cost';
 import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
 import { printTable, type BenchRow } from './report';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     rows.push(...(await benchRateLimit(dynamo.endpoint, template, seconds)));
     rows.push(...(await benchImport(dynamo.endpoint, template)));
     rows.push(...(await benchCampaign(dynamo.endpoint, template, campaignBenchOptionsFromEnvironment())));
+    rows.push(...benchCost(template));
   } finally {
     await dynamo.stop();
   }

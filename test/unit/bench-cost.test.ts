@@ -1,0 +1,157 @@
+import {
+  defaultAssumptions,
+  estimateCost,
+  readCostSettings,
+  type Assumptions,
+  type Prices,
+} from '../../bench/cost';
+import type { CfnTemplate } from '../../local/cfn-tables';
+import { bridgeTemplate } from '../support/dynamo';
+
+/** A stack small enough to price by hand. */
+const tinyTemplate = (eventsBilling = 'PAY_PER_REQUEST'): CfnTemplate => ({
+  Resources: {
+    IngestFunction1: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        MemorySize: 1024,
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: { SIGNING_KEYS_SECRET_ID: 'x' } },
+      },
+    },
+    DispatchFunction1: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { MemorySize: 1024, Architectures: ['arm64'] },
+    },
+    MessagesProcessor1: { Type: 'AWS::Lambda::Function', Properties: { MemorySize: 2048 } }, // x86
+    SenderFunction1: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { MemorySize: 512, Architectures: ['arm64'] },
+    },
+    EventsTable1: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: { BillingMode: eventsBilling, GlobalSecondaryIndexes: [{ IndexName: 'byStatus' }] },
+    },
+    CrmTable1: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } },
+    CampaignTable1: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: { BillingMode: 'PAY_PER_REQUEST', GlobalSecondaryIndexes: [{ IndexName: 'byWork' }] },
+    },
+    RateLimitTable1: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } },
+    StreamMapping: {
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: { BatchSize: 100, EventSourceArn: { 'Fn::GetAtt': ['EventsTable1', 'StreamArn'] } },
+    },
+    QueueMapping: {
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: {
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 1,
+        EventSourceArn: { 'Fn::GetAtt': ['Queue1', 'Arn'] },
+        FunctionName: { Ref: 'MessagesProcessor1' },
+      },
+    },
+    Logs1: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } },
+    Secret1: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+    Alarm1: { Type: 'AWS::CloudWatch::Alarm', Properties: {} },
+  },
+});
+
+const prices: Prices = {
+  lambdaArmGbSecond: 1e-5,
+  lambdaX86GbSecond: 2e-5,
+  lambdaRequest: 1e-7,
+  httpApiRequest: 1e-6,
+  dynamoWriteRequestUnit: 1e-6,
+  dynamoReadRequestUnit: 1e-7,
+  dynamoStorageGbMonth: 0,
+  sqsRequest: 1e-7,
+  logsIngestionGb: 1,
+  logsStorageGbMonth: 0.1,
+  secretMonth: 0.4,
+  secretsApiCall: 1e-4,
+  xrayTraceRecorded: 1e-6,
+  eventBridgeEvent: 1e-6,
+  stepFunctionsTransition: 1e-5,
+  alarmMonth: 0.1,
+  dashboardMonth: 3,
+};
+
+const assumptions: Assumptions = {
+  ...defaultAssumptions,
+  webhooksPerMonth: 1_000_000, // 0.39 per second: every batch holds one event
+  webhookPayloadKb: 1.5,
+  eventRecordOverheadKb: 0.5, // a 2 KB event record
+  crmItemKb: 1,
+  campaignItemKb: 0.5,
+  durationMs: {
+    ingest: 100,
+    dispatchPerEvent: 100,
+    processorPerEvent: 500,
+    campaignSend: 200,
+    senderIdleRun: 0,
+    importSyncRun: 0,
+  },
+  platformLogKbPerInvocation: 1,
+  logLineKb: 1,
+  // The counts stay the defaults: a log line from the ingest and one from the processor; 4 campaign-table
+  // writes, 1 token and 2 reads per message; 1 delivery webhook; 5 pollers; 1 warm secret reader.
+};
+
+describe('the cost estimate', () => {
+  const estimate = estimateCost(tinyTemplate(), prices, assumptions);
+  const logsGb = 5e6 / 1024 ** 2; // 3M invocations × 1 KB of platform lines + 2M Powertools lines × 1 KB
+
+  it('prices a million webhooks line by line from the template’s settings', () => {
+    const { bill } = estimate.perMillionWebhooks;
+    // ingest and dispatch: 1M × 0.1 s × 1 GB each on arm; processor: 1M × 0.5 s × 2 GB on x86.
+    expect(bill['Lambda compute']).toBeCloseTo(200_000 * 1e-5 + 1_000_000 * 2e-5, 6);
+    expect(bill['Lambda requests']).toBeCloseTo(3e6 * 1e-7, 6);
+    expect(bill['API Gateway HTTP API']).toBeCloseTo(1, 6);
+    // put 2 + 1 (byStatus), CRM 1, marked processed 2, out of byStatus 1: 7 write units per webhook.
+    expect(bill['DynamoDB writes']).toBeCloseTo(7, 6);
+    expect(bill['DynamoDB reads']).toBeCloseTo(1e6 * 1e-7, 6); // one strongly consistent read of 2 KB
+    expect(bill.SQS).toBeCloseTo(3e6 * 1e-7, 6); // send, receive, delete
+    expect(bill['CloudWatch Logs']).toBeCloseTo(logsGb * 1 + logsGb * 0.1, 6); // 30 days kept
+    expect(bill['X-Ray']).toBeCloseTo(1, 6); // only the ingest is traced
+    expect(bill['Secrets Manager']).toBe(0);
+    expect(estimate.perMillionWebhooks.total).toBeCloseTo(22 + 0.3 + 1 + 7 + 0.1 + 0.3 + logsGb * 1.1 + 1, 6);
+  });
+
+  it('sets it beside the bare minimum: API Gateway, one Lambda invocation, one write', () => {
+    expect(estimate.perMillionWebhooks.baseline).toBeCloseTo(1e6 * 1.1e-6 + 100_000 * 1e-5 + 2e6 * 1e-6, 6);
+  });
+
+  it('prices campaign messages with the delivery webhook each brings back', () => {
+    const { bill, total, baseline } = estimate.perHundredThousandMessages;
+    // sends: 100k × 0.2 s × 0.5 GB = 10,000 GB-s; writes: 4 × (1 + byWork) + 1 token per message.
+    expect(bill['Lambda compute']).toBeCloseTo(0.1 + 2.2, 6);
+    expect(bill['DynamoDB writes']).toBeCloseTo(0.9 + 0.7, 6);
+    expect(total).toBeCloseTo(0.1 + 0.9 + 0.02 + estimate.perMillionWebhooks.total / 10, 6);
+    expect(baseline).toBeCloseTo(0.1 + 0.1, 6);
+  });
+
+  it('counts what a month costs with no traffic', () => {
+    const { bill, total } = estimate.fixed;
+    expect(bill['Secrets Manager']).toBeCloseTo(0.4 + 8640 * 1e-4, 6); // one reader, every 5 minutes
+    expect(bill.SQS).toBeCloseTo(((5 * (30 * 86_400)) / 20) * 1e-7, 6); // one polled queue, 5 pollers
+    expect(total).toBeCloseTo(0.4 + 0.864 + 0.1 + 0.0648, 6);
+  });
+
+  it('refuses a template it cannot price', () => {
+    expect(() => estimateCost(tinyTemplate('PROVISIONED'), prices, assumptions)).toThrow(/on-demand/);
+  });
+
+  it('reads the real stack: four processors, every function on arm64 and traced, on-demand tables', () => {
+    const settings = readCostSettings(bridgeTemplate());
+    expect(settings.functions.processors).toHaveLength(4);
+    expect(settings.allFunctions.every((f) => f.arm && f.traced)).toBe(true);
+    expect(settings.tables.events).toEqual({ gsis: 1 });
+    expect(settings.functions.sender).toBeDefined();
+    expect(settings.stateMachineStates).toBeGreaterThan(0);
+    expect(estimateCost(bridgeTemplate()).perMillionWebhooks.total).toBeGreaterThan(
+      estimateCost(bridgeTemplate()).perMillionWebhooks.baseline,
+    );
+  });
+});
