@@ -2,14 +2,7 @@ import type { ImportRun } from '../lambdas/adapters/import-store';
 import { estimateImport, totalRecords, type ImportEstimate } from '../lambdas/domain/import-progress';
 import { importRecordKinds, type ImportError } from '../lambdas/domain/import-plan';
 import { maskPhoneNumbersIn } from './output';
-
-/** `[############------------------]  40%`; an unknown fraction is a bar of `?`. */
-export function progressBar(fraction: number | undefined, width = 30): string {
-  if (fraction === undefined || !Number.isFinite(fraction)) return `[${'?'.repeat(width)}]    ?`;
-  const clamped = Math.min(1, Math.max(0, fraction));
-  const filled = Math.floor(clamped * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${`${Math.floor(clamped * 100)}%`.padStart(4)}`;
-}
+import { fractionBar } from './progress-bar';
 
 /** `1h 02m`, `4m 05s`, `12s`. */
 export function formatDuration(ms: number): string {
@@ -52,7 +45,7 @@ export function statusLines(run: ImportRun, errors: readonly ImportError[], show
   const lines = [
     `Import ${run.importId}: ${run.kind}, ${scopeOf(run)}${run.since ? `, since ${run.since}` : ''}`,
     `${run.status}, phase ${run.phase}, started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
-    `${progressBar(phaseFraction(estimate, run))}${counted}`,
+    `${fractionBar(phaseFraction(estimate, run))}${counted}`,
     `pages ${run.pages}, records ${totalRecords(run.records)} (${importRecordKinds.map((k) => `${k} ${run.records[k] ?? 0}`).join(', ')})`,
     [rateOf(estimate), timeLeft(estimate, run)].filter(Boolean).join(', '),
     `errors ${run.errors}`,

@@ -111,10 +111,15 @@ export class EventProcessing extends Construct {
           [environmentNames.eventsTable]: eventsTable.tableName,
           [environmentNames.crmTable]: props.crm.table.tableName,
           [environmentNames.mediaArchiveQueueUrl]: this.archiveQueue.queueUrl,
-          [environmentNames.campaignTable]: props.campaigns.table.tableName,
-          [environmentNames.campaignReplyWindowDays]: String(
-            props.campaignReplyWindowDays ?? defaultReplyWindowDays,
-          ),
+          // Only message events carry campaign deliveries, replies and opt-outs.
+          ...(family === 'messages'
+            ? {
+                [environmentNames.campaignTable]: props.campaigns.table.tableName,
+                [environmentNames.campaignReplyWindowDays]: String(
+                  props.campaignReplyWindowDays ?? defaultReplyWindowDays,
+                ),
+              }
+            : {}),
         },
       });
       // The event's own record only: read it (idempotency, payload by reference) and mark it.
@@ -128,7 +133,7 @@ export class EventProcessing extends Construct {
       fn.addToRolePolicy(
         new PolicyStatement({ actions: crmRecordWriteActions, resources: [props.crm.table.tableArn] }),
       );
-      props.campaigns.grantTrackingAccess(fn);
+      if (family === 'messages') props.campaigns.grantTrackingAccess(fn);
       this.archiveQueue.grantSendMessages(fn);
       fn.addEventSource(
         new SqsEventSource(props.queues.byFamily[family].queue, {

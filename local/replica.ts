@@ -81,9 +81,12 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   const endpoint =
     options.dynamoEndpoint ??
     (dynamo = await startDynamoDbLocal(options.dynamoPath ? { path: options.dynamoPath } : {})).endpoint;
+  // Its own DynamoDB Local keeps the plain names (kept data is found again); a shared one (tests)
+  // gets a prefix per replica, so replicas side by side never read each other's tables.
+  const tablePrefix = options.dynamoEndpoint ? `local-${randomBytes(4).toString('hex')}-` : 'local-';
   const tableNames = await createTables(
     new DynamoDBClient(localAwsConfig(endpoint)),
-    tablesFromTemplate(template, (id) => `local-${id}`),
+    tablesFromTemplate(template, (id) => `${tablePrefix}${id}`),
   );
   const signingKeys = options.signingKeys ?? freshSigningKeys();
   const stateDir = options.stateDir && resolve(options.stateDir);

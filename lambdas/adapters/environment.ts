@@ -56,7 +56,8 @@ export const processorEnvironmentShape = {
   [environmentNames.crmTable]: z.string().min(3),
   [environmentNames.mediaArchiveQueueUrl]: z.string().min(1),
   [environmentNames.bounceThreshold]: z.coerce.number().int().positive().default(3),
-  [environmentNames.campaignTable]: z.string().min(3),
+  /** Only the messages processor tracks campaigns; the others have no campaign table. */
+  [environmentNames.campaignTable]: z.string().min(3).optional(),
   [environmentNames.campaignReplyWindowDays]: z.coerce
     .number()
     .int()

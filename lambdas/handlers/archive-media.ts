@@ -34,4 +34,4 @@ function wireFromEnvironment(): ReturnType<typeof createArchiveMediaHandler> {
 
 export const handler = middy(async (event: SQSEvent) => (archiveMedia ??= wireFromEnvironment())(event))
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(injectLambdaContext(logger));
+  .use(injectLambdaContext(logger, { logEvent: false }));

@@ -69,5 +69,5 @@ export const handler = middy(async (_event: unknown, context: Context) => {
   return reports;
 })
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

@@ -31,4 +31,4 @@ export const handler = middy(async (event: DynamoDBStreamEvent) =>
   (dispatch ??= wireFromEnvironment())(event),
 )
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(injectLambdaContext(logger));
+  .use(injectLambdaContext(logger, { logEvent: false }));

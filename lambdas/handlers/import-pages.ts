@@ -71,5 +71,5 @@ export const handler = middy(async (event: ImportTaskEvent, context: Context) =>
   });
 })
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

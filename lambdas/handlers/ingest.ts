@@ -45,5 +45,5 @@ export const handler = middy(async (event: APIGatewayProxyEventV2) =>
   (ingest ??= wireFromEnvironment())(event),
 )
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

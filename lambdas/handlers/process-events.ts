@@ -17,7 +17,7 @@ import { environmentNames, processorEnvironmentShape, readEnvironment } from '..
 import { EventRepository } from '../adapters/event-repository';
 import { SqsMediaArchiveQueue } from '../adapters/media-archive-queue';
 import { bridgeMetrics } from '../domain/bridge-metrics';
-import { createProcessEventsHandler } from './process-events-handler';
+import { createProcessEventsHandler, type ProcessorPorts } from './process-events-handler';
 
 const logger = new Logger();
 const tracer = new Tracer();
@@ -43,7 +43,7 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
         tracer.captureAWSv3Client(new SQSClient({})),
         env[environmentNames.mediaArchiveQueueUrl],
       ),
-      campaigns: new CampaignRepository(documents, env[environmentNames.campaignTable]),
+      campaigns: campaignTracking(documents, env[environmentNames.campaignTable]),
     },
     campaignReplyWindowDays: env[environmentNames.campaignReplyWindowDays],
     logger,
@@ -51,7 +51,17 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
   });
 }
 
+/** The campaign table's tracking, or for a family without one (only messages track campaigns) a port that refuses. */
+function campaignTracking(
+  documents: DynamoDBDocumentClient,
+  table: string | undefined,
+): ProcessorPorts['campaigns'] {
+  if (table) return new CampaignRepository(documents, table);
+  const refuse = () => Promise.reject(new Error(`the ${environmentNames.campaignTable} variable is not set`));
+  return { recordDelivery: refuse, latestSendsTo: refuse, recordResponse: refuse };
+}
+
 export const handler = middy(async (event: SQSEvent) => (processEvents ??= wireFromEnvironment())(event))
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

@@ -53,18 +53,23 @@ describe('EventProcessing', () => {
     }
   });
 
-  it('tells each processor the campaign table and the reply window', () => {
-    for (const family of eventFamilies) {
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: {
-          Variables: Match.objectLike({
-            EVENT_FAMILY: family,
-            CAMPAIGN_TABLE_NAME: { Ref: logicalId(campaigns.table) },
-            CAMPAIGN_REPLY_WINDOW_DAYS: '5',
-          }),
-        },
-      });
-    }
+  it('tells the messages processor, and only it, the campaign table and the reply window', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          EVENT_FAMILY: 'messages',
+          CAMPAIGN_TABLE_NAME: { Ref: logicalId(campaigns.table) },
+          CAMPAIGN_REPLY_WINDOW_DAYS: '5',
+        }),
+      },
+    });
+    const others = Object.values(template.findResources('AWS::Lambda::Function')).filter((fn) => {
+      const variables = (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } })
+        .Properties.Environment?.Variables;
+      return variables?.EVENT_FAMILY !== undefined && variables.EVENT_FAMILY !== 'messages';
+    });
+    expect(others).toHaveLength(eventFamilies.length - 1);
+    for (const fn of others) expect(JSON.stringify(fn)).not.toContain('CAMPAIGN_TABLE_NAME');
   });
 
   it('feeds each processor from its family queue in batches of 10 with partial batch failures', () => {
@@ -79,7 +84,7 @@ describe('EventProcessing', () => {
     }
   });
 
-  it('lets a processor get and update event records, write CRM items, track campaigns and queue archive jobs, nothing more', () => {
+  it('lets a processor get and update event records, write CRM items, queue archive jobs and (messages only) track campaigns, nothing more', () => {
     const eventsTable = logicalId(events.table);
     const crmTable = logicalId(crm.table);
     const campaignTable = logicalId(campaigns.table);
@@ -96,14 +101,18 @@ describe('EventProcessing', () => {
             Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
             Resource: { 'Fn::GetAtt': [crmTable, 'Arn'] },
           }),
-          // Campaign tracking: keyed lookups and conditional updates; no query, no put, no index.
-          expect.objectContaining({
-            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-            Resource: { 'Fn::GetAtt': [campaignTable, 'Arn'] },
-          }),
         ]),
       );
-      expect(dynamo).toHaveLength(3);
+      const campaignTracking = dynamo.filter(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [campaignTable, 'Arn'] }),
+      );
+      if (family === 'messages')
+        // Campaign tracking: keyed lookups and conditional updates; no query, no put, no index.
+        expect(campaignTracking).toEqual([
+          expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }),
+        ]);
+      else expect(campaignTracking).toEqual([]);
+      expect(dynamo).toHaveLength(family === 'messages' ? 3 : 2);
       expect(actionsOn(statements, 's3:')).toEqual([]);
       // Its own queue to consume, the archive queue to send to: no other queue.
       const queueArns = resourcesOf(statements, 'sqs:').map((r) => JSON.stringify(r));

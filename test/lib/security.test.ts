@@ -139,6 +139,11 @@ describe('tracing', () => {
     const captured = source.match(/tracer\.captureAWSv3Client\(new \w+Client\(\{\}\)\)/g) ?? [];
     expect(captured).toHaveLength(clients.length);
   });
+
+  it.each(entries)('%s never logs the incoming event, even with POWERTOOLS_LOGGER_LOG_EVENT set', (file) => {
+    const source = readFileSync(path.join(handlersDir, file), 'utf8');
+    expect(source).toMatch(/injectLambdaContext\(logger, \{ logEvent: false \}\)/);
+  });
 });
 
 describe('reserved concurrency', () => {

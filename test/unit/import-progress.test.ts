@@ -1,4 +1,5 @@
-import { formatDuration, progressBar, statusLine, statusLines } from '../../cli/import-progress-view';
+import { formatDuration, statusLine, statusLines } from '../../cli/import-progress-view';
+import { fractionBar } from '../../cli/progress-bar';
 import type { ImportRun } from '../../lambdas/adapters/import-store';
 import {
   conversationsFinished,
@@ -109,10 +110,10 @@ describe('import rate and time left', () => {
 
 describe('import progress view', () => {
   it('draws a bar of the fraction done, and a bar of ? when it is unknown', () => {
-    expect(progressBar(0.4, 10)).toBe('[####------]  40%');
-    expect(progressBar(1, 4)).toBe('[####] 100%');
-    expect(progressBar(1.7, 4)).toBe('[####] 100%');
-    expect(progressBar(undefined, 4)).toBe('[????]    ?');
+    expect(fractionBar(0.4, 10)).toBe('[####------]  40%');
+    expect(fractionBar(1, 4)).toBe('[####] 100%');
+    expect(fractionBar(1.7, 4)).toBe('[####] 100%');
+    expect(fractionBar(undefined, 4)).toBe('[????]    ?');
   });
 
   it('writes durations an operator reads at a glance', () => {
