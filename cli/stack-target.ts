@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
@@ -22,6 +23,7 @@ export interface StackClients {
   dynamo: DynamoDBClient;
   sqs: SQSClient;
   secrets: SecretsManagerClient;
+  stepFunctions: SFNClient;
 }
 
 export function awsClients(options: Pick<TargetOptions, 'profile' | 'region'>): StackClients {
@@ -34,6 +36,7 @@ export function awsClients(options: Pick<TargetOptions, 'profile' | 'region'>): 
     dynamo: new DynamoDBClient(config),
     sqs: new SQSClient(config),
     secrets: new SecretsManagerClient(config),
+    stepFunctions: new SFNClient(config),
   };
 }
 
@@ -95,7 +98,10 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
       return new ImportStore(documents, output(stackOutputNames.importTableName));
     },
     get importLauncher() {
-      return new StepFunctionsImportLauncher(output(stackOutputNames.importStateMachineArn), clients.dynamo);
+      return new StepFunctionsImportLauncher(
+        output(stackOutputNames.importStateMachineArn),
+        clients.stepFunctions,
+      );
     },
     openPhone: async () => {
       const apiKey = process.env.OPENPHONE_API_KEY ?? (await apiKeyFromSecret(clients.secrets, apiKeySecret));

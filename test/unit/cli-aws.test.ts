@@ -13,6 +13,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { eventFamilies } from '../../lambdas/domain/event-types';
 import { familyQueueOutputName } from '../../lambdas/domain/stack-outputs';
@@ -143,6 +144,7 @@ describe('a deployed stack as the target', () => {
     dynamo: new DynamoDBClient({ region: 'us-east-1' }),
     sqs: new SQSClient({}),
     secrets: new SecretsManagerClient({}),
+    stepFunctions: new SFNClient({ region: 'us-east-1' }),
   });
   const outputs = {
     EventsTableName: 'events',
