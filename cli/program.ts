@@ -37,6 +37,16 @@ function positiveLimit(value: string): number {
   return limit;
 }
 
+/** An ISO 8601 time with a zone (`Z` or an offset), as UTC; anything else is refused. */
+function startTime(value: string): string {
+  const at = Date.parse(value);
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value) || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at))
+    throw new InvalidArgumentError(
+      'an ISO time with its zone, e.g. 2026-12-01T09:00:00-05:00 or 2026-12-01T14:00:00Z.',
+    );
+  return new Date(at).toISOString();
+}
+
 function positiveSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
@@ -237,7 +247,9 @@ export function buildProgram(deps: CliDependencies): Command {
       previewCampaign(await target(), deps.out, campaignId, options),
     );
   const lifecycle: Record<(typeof operatorActions)[number], string> = {
-    start: 'start sending (a draft or scheduled campaign)',
+    schedule: 'start sending at a time (a draft, or a scheduled campaign to move)',
+    unschedule: 'back to draft (a scheduled campaign)',
+    start: 'start sending now (a draft or scheduled campaign)',
     pause: 'stop sending for now (a running campaign)',
     resume: 'go on sending (a paused campaign)',
     cancel: 'stop for good (any unfinished campaign)',
@@ -247,10 +259,19 @@ export function buildProgram(deps: CliDependencies): Command {
       .command(action)
       .description(lifecycle[action])
       .argument('<campaignId>')
-      .action(async (campaignId: string, options: { note?: string }) =>
-        changeCampaign(await target(), deps.out, campaignId, action, options),
+      .action(async (campaignId: string, options: { note?: string; at?: string }) =>
+        changeCampaign(await target(), deps.out, campaignId, action, {
+          ...(options.note ? { note: options.note } : {}),
+          ...(options.at ? { startAt: options.at } : {}),
+        }),
       );
     if (action === 'pause') command.option('--note <text>', 'why, for the status screen');
+    if (action === 'schedule')
+      command.requiredOption(
+        '--at <time>',
+        'when the sender starts it: an ISO time with its offset, e.g. 2026-12-01T09:00:00-05:00',
+        startTime,
+      );
   }
   campaigns
     .command('status')

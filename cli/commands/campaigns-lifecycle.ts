@@ -8,8 +8,8 @@ import { CommandFailure } from '../errors';
 import type { Output } from '../output';
 import type { Target } from '../target';
 
-/** The lifecycle actions an operator takes from the CLI (the sender completes; nothing schedules yet). */
-export const operatorActions = ['start', 'pause', 'resume', 'cancel'] as const;
+/** The lifecycle actions an operator takes from the CLI (the sender completes, and starts scheduled ones). */
+export const operatorActions = ['schedule', 'unschedule', 'start', 'pause', 'resume', 'cancel'] as const;
 export type OperatorAction = (typeof operatorActions)[number];
 
 const isOperatorAction = (action: string): action is OperatorAction =>
@@ -39,18 +39,30 @@ export function describePauseReason(reason: PauseReason): string {
   }
 }
 
+function operatorAction(
+  actionType: OperatorAction,
+  options: { note?: string; startAt?: string },
+): CampaignAction {
+  switch (actionType) {
+    case 'pause':
+      return { type: 'pause', reason: { kind: 'operator', ...(options.note ? { note: options.note } : {}) } };
+    case 'schedule':
+      if (!options.startAt) throw new CommandFailure('schedule needs --at <time>');
+      return { type: 'schedule', startAt: options.startAt };
+    default:
+      return { type: actionType };
+  }
+}
+
 /** A lifecycle change through the domain's transition; a refused one is a one-line failure. */
 export async function changeCampaign(
   target: Target,
   out: Output,
   campaignId: string,
   actionType: OperatorAction,
-  options: { note?: string } = {},
+  options: { note?: string; startAt?: string } = {},
 ): Promise<void> {
-  const action: CampaignAction =
-    actionType === 'pause'
-      ? { type: 'pause', reason: { kind: 'operator', ...(options.note ? { note: options.note } : {}) } }
-      : { type: actionType };
+  const action = operatorAction(actionType, options);
   // A conflict means the sender (or another operator) changed the campaign meanwhile: decide again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const before = await target.campaigns.getCampaign(campaignId);

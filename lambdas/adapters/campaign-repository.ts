@@ -250,6 +250,21 @@ export class CampaignRepository {
     return items.map((item) => item.campaignId as string);
   }
 
+  /** Scheduled campaigns whose start time has come (`startAt` ≤ `now`), from the work index. */
+  async dueScheduledCampaignIds(now: Date): Promise<string[]> {
+    const items = await this.queryAll({
+      IndexName: campaignTableKeys.workIndex,
+      KeyConditionExpression: '#workPk = :scheduled AND #workSk <= :due',
+      ExpressionAttributeNames: { '#workPk': workPartitionKey, '#workSk': workSortKey },
+      // `#` sorts after every character of an ISO time, `~` after `#`: every id at or before now.
+      ExpressionAttributeValues: {
+        ':scheduled': campaignKeys.scheduledWork,
+        ':due': `${now.toISOString()}~`,
+      },
+    });
+    return items.map((item) => item.campaignId as string);
+  }
+
   /**
    * Every campaign, newest first: a scan filtered to campaign items, for the operator's list
    * (it reads the recipients' items too, so it costs a pass over the table).
@@ -883,10 +898,16 @@ function recipientUpdate(campaignId: string, phone: string, change: RecipientCha
   };
 }
 
+/** A running campaign is in the work index for the senders; a scheduled one, by its start time. */
 function runningWorkAttributes(campaignId: string, state: CampaignState): Record<string, string> {
-  return state.status === 'running'
-    ? { [workPartitionKey]: campaignKeys.runningWork, [workSortKey]: campaignId }
-    : {};
+  if (state.status === 'running')
+    return { [workPartitionKey]: campaignKeys.runningWork, [workSortKey]: campaignId };
+  if (state.status === 'scheduled')
+    return {
+      [workPartitionKey]: campaignKeys.scheduledWork,
+      [workSortKey]: `${new Date(state.startAt).toISOString()}#${campaignId}`,
+    };
+  return {};
 }
 
 function recipientOf(item: Record<string, unknown>): StoredRecipient {

@@ -124,12 +124,27 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
 
   /** Works every running campaign until `deadline` (epoch ms). */
   async function sendRunningCampaigns(deadline: number): Promise<CampaignRunReport[]> {
+    await startDueCampaigns();
     const reports: CampaignRunReport[] = [];
     for (const campaignId of await campaigns.runningCampaignIds()) {
       if (now().getTime() > deadline - settings.safetyMarginMs) break;
       reports.push(await sendCampaign(campaignId, deadline));
     }
     return reports;
+  }
+
+  /**
+   * Starts scheduled campaigns whose time has come. A conflict (an operator changed it meanwhile)
+   * or a refusal (cancelled, unscheduled) leaves it as the operator made it.
+   */
+  async function startDueCampaigns(): Promise<void> {
+    for (const campaignId of await campaigns.dueScheduledCampaignIds(now())) {
+      // The index may lag a reschedule: decide on the campaign itself.
+      const state = (await campaigns.getCampaign(campaignId))?.state;
+      if (state?.status !== 'scheduled' || Date.parse(state.startAt) > now().getTime()) continue;
+      const result = await campaigns.transitionCampaign(campaignId, { type: 'start' }, now().toISOString());
+      if (result.kind === 'transitioned') logger.info('scheduled campaign started', { campaignId });
+    }
   }
 
   /** One pass over a campaign's open recipients; completes the campaign when none is left. */

@@ -8,6 +8,7 @@ import {
   businessDayKey,
   campaignSenderMetrics,
   type CampaignDefinitionInput,
+  type CampaignState,
 } from '../../lambdas/domain/campaigns';
 import {
   createCampaignSender,
@@ -85,7 +86,11 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   }
 
   /** A running campaign from its own sending number (so daily counters never mix) to `count` fresh numbers. */
-  async function runningCampaign(count: number, definition: Partial<CampaignDefinitionInput> = {}) {
+  async function runningCampaign(
+    count: number,
+    definition: Partial<CampaignDefinitionInput> = {},
+    state: CampaignState = { status: 'running' },
+  ) {
     const campaignId = `cmp-${++nextCampaign}-${Date.now()}`;
     const sendingNumber =
       simulator.workspace.phoneNumbers[nextCampaign % simulator.workspace.phoneNumbers.length]!.id;
@@ -107,7 +112,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
         dailyCap: 125,
         ...definition,
       },
-      state: { status: 'running' },
+      state,
       at: new Date().toISOString(),
     });
     await campaigns.addRecipients(campaignId, recipients);
@@ -347,6 +352,28 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     await sender().sendRunningCampaigns(farDeadline());
     for (const phone of phones) expect(sentCount(phone)).toBe(1);
     expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
+  }, 120_000);
+
+  it('a scheduled campaign is started by the first run after its time, and not before', async () => {
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+    const due = await runningCampaign(2, {}, { status: 'scheduled', startAt: at(-60_000) });
+    const later = await runningCampaign(2, {}, { status: 'scheduled', startAt: at(3_600_000) });
+
+    await sender().sendRunningCampaigns(farDeadline());
+
+    for (const phone of due.phones) expect(sentCount(phone)).toBe(1);
+    expect((await campaigns.getCampaign(due.campaignId))?.state.status).toBe('completed');
+    for (const phone of later.phones) expect(sentCount(phone)).toBe(0);
+    expect((await campaigns.getCampaign(later.campaignId))?.state.status).toBe('scheduled');
+
+    // Rescheduled earlier by an operator: the next run starts it.
+    await campaigns.transitionCampaign(
+      later.campaignId,
+      { type: 'schedule', startAt: at(-1_000) },
+      new Date().toISOString(),
+    );
+    await sender().sendRunningCampaigns(farDeadline());
+    for (const phone of later.phones) expect(sentCount(phone)).toBe(1);
   }, 120_000);
 
   describe('with several recipients in flight per run', () => {

@@ -97,6 +97,30 @@ describe('the campaigns commands, against DynamoDB Local', () => {
     expect(preview.stdout.at(-1)).toBe('All 4 recipients render.');
   });
 
+  it('schedules a campaign for a time (kept in UTC), moves it back to draft, and refuses a time without a zone', async () => {
+    const { campaignId } = await createExample();
+    const run = (...argv: string[]) => runAgainst(target, 'campaigns', ...argv);
+
+    expect(await run('schedule', campaignId, '--at', '2031-12-01T09:00:00-05:00')).toMatchObject({
+      code: 0,
+      stdout: [`Campaign ${campaignId}: draft → scheduled for 2031-12-01T14:00:00.000Z.`],
+    });
+    expect(await campaigns.dueScheduledCampaignIds(new Date('2031-12-01T13:59:59Z'))).not.toContain(
+      campaignId,
+    );
+    expect(await campaigns.dueScheduledCampaignIds(new Date('2031-12-01T14:00:00Z'))).toContain(campaignId);
+    const noZone = await run('schedule', campaignId, '--at', '2031-12-01T09:00:00');
+    expect(noZone.code).toBe(2);
+    expect(noZone.stderr.join(' ')).toMatch(/an ISO time with its zone/);
+    expect(await run('unschedule', campaignId)).toMatchObject({
+      code: 0,
+      stdout: [`Campaign ${campaignId}: scheduled → draft.`],
+    });
+    expect(await campaigns.dueScheduledCampaignIds(new Date('2031-12-02T00:00:00Z'))).not.toContain(
+      campaignId,
+    );
+  });
+
   it('starts, pauses, resumes and cancels through the state machine, refusing what it forbids', async () => {
     const { campaignId } = await createExample();
     const run = (...argv: string[]) => runAgainst(target, 'campaigns', ...argv);
@@ -104,7 +128,7 @@ describe('the campaigns commands, against DynamoDB Local', () => {
     expect(await run('pause', campaignId)).toMatchObject({
       code: 1,
       stderr: [
-        `error: campaign ${campaignId} is draft, so it cannot pause (a draft campaign can: start, cancel)`,
+        `error: campaign ${campaignId} is draft, so it cannot pause (a draft campaign can: schedule, start, cancel)`,
       ],
     });
     expect(await run('start', campaignId)).toMatchObject({

@@ -66,6 +66,8 @@ export const campaignKeys = {
   }),
   /** `workPk` of a running campaign. */
   runningWork: 'RUNNING',
+  /** `workPk` of a scheduled campaign; its `workSk` is `<startAt>#<campaign id>`, so due ones sort first. */
+  scheduledWork: 'SCHEDULED',
   /** `workPk` of a campaign's open recipients. */
   openWork: (campaignId: string) => `OPEN#${campaignId}`,
 } as const;
