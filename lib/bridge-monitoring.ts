@@ -37,6 +37,8 @@ export interface AlarmThresholds {
   readonly ingestUnauthorizedPer5Min?: number;
   /** OpenPhone 429 answers in 5 minutes. @default 10 */
   readonly throttledCallsPer5Min?: number;
+  /** Events whose payload failed validation (recorded failed, never retried), in 5 minutes. @default 1 */
+  readonly rejectedEventsPer5Min?: number;
 }
 
 export interface BridgeMonitoringProps {
@@ -97,6 +99,7 @@ export class BridgeMonitoring extends Construct {
       ingestServerErrorsPer5Min: 5,
       ingestUnauthorizedPer5Min: 20,
       throttledCallsPer5Min: 10,
+      rejectedEventsPer5Min: 1,
       ...props.thresholds,
     };
     const { queues, processing, ingest } = props;
@@ -154,6 +157,23 @@ export class BridgeMonitoring extends Construct {
         'OpenPhone answered 429 Too Many Requests: something else shares the API key, or the rate limiter policy is too generous',
       metric: bridgeMetric(bridgeMetrics.openPhone.throttled).with({ period: fiveMinutes }),
       threshold: thresholds.throttledCallsPer5Min,
+    });
+    // A rejected payload is recorded `failed` and never retried, so it never reaches a DLQ: alarm on it.
+    this.alarm('EventsRejected', {
+      description:
+        'An event failed validation and was recorded as failed, not retried: `events list --status failed`, fix the cause, then `events redrive` (README "Runbook")',
+      metric: new MathExpression({
+        expression: `SUM([${eventFamilies.map((_, i) => `m${i}`).join(',')}])`,
+        label: 'events rejected',
+        usingMetrics: Object.fromEntries(
+          eventFamilies.map((family, i) => [
+            `m${i}`,
+            bridgeMetric(bridgeMetrics.processing.rejected, { family }),
+          ]),
+        ),
+        period: fiveMinutes,
+      }),
+      threshold: thresholds.rejectedEventsPer5Min,
     });
     for (const existing of [
       props.historyImport.failedExecutionsAlarm,

@@ -46,6 +46,8 @@ export const stageConfigSchema = z.object({
       ingestUnauthorizedPer5Min: z.number().int().positive().default(20),
       /** OpenPhone 429 answers in 5 minutes. */
       throttledCallsPer5Min: z.number().int().positive().default(10),
+      /** Events rejected by validation (recorded failed, not retried) in 5 minutes. */
+      rejectedEventsPer5Min: z.number().int().positive().default(1),
     })
     .prefault({}),
   /**

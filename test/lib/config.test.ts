@@ -12,6 +12,7 @@ describe('stage configuration', () => {
       ingestServerErrorsPer5Min: 5,
       ingestUnauthorizedPer5Min: 20,
       throttledCallsPer5Min: 10,
+      rejectedEventsPer5Min: 1,
     });
     expect(config.reservedConcurrency).toEqual({ mediaArchiver: 5, historyImport: 3, campaignSender: 3 });
     expect(config.waf).toEqual({ enabled: false, rateLimitPer5Min: 6000 });

@@ -144,6 +144,23 @@ describe('alarms', () => {
       ]),
     );
   });
+
+  it('alarms on any event rejected by validation in any family (those never reach a DLQ)', () => {
+    const rejected = alarms.filter((a) =>
+      (a.Metrics as { MetricStat?: { Metric: { MetricName: string } } }[] | undefined)?.some(
+        (m) => m.MetricStat?.Metric.MetricName === bridgeMetrics.processing.rejected,
+      ),
+    );
+    expect(rejected).toHaveLength(1);
+    const families = (
+      rejected[0]!.Metrics as { MetricStat?: { Metric: { Dimensions: { Name: string; Value: string }[] } } }[]
+    )
+      .flatMap((m) => m.MetricStat?.Metric.Dimensions ?? [])
+      .filter((d) => d.Name === 'family')
+      .map((d) => d.Value);
+    expect(families.sort()).toEqual([...eventFamilies].sort());
+    expect(rejected[0]).toMatchObject({ Threshold: 1, AlarmActions: [expect.anything()] });
+  });
 });
 
 describe('dashboard', () => {
