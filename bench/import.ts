@@ -5,6 +5,7 @@ import { ImportStore } from '../lambdas/adapters/import-store';
 import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
 import { activityChangeFromApiMessage } from '../lambdas/domain/crm-records';
+import { defaultTokenBucketPolicy } from '../lambdas/domain/token-bucket';
 import { apiMessageSchema } from '../lambdas/domain/webhook-payloads';
 import {
   defaultImportSettings,
@@ -18,9 +19,14 @@ import { tableLogicalId } from '../local/template-reading';
 import type { BenchRow } from './report';
 import { startSimulatorProcess } from './simulator-process';
 
-/** OpenPhone's limit, and what the import lane may use of it (it leaves 3 per window to live traffic). */
+/**
+ * OpenPhone's limit, and what the shared bucket lets the import use of it with no live traffic:
+ * every token (`limit` per window of a little over a second); the reserve of 3 for live traffic
+ * is lent while nobody above the import asks.
+ */
 const openPhoneLimitPerSecond = 10;
-const importLanePerSecond = 7;
+const bucketPerSecond = (defaultTokenBucketPolicy.limit * 1000) / defaultTokenBucketPolicy.windowMs;
+const bucketLabel = `${bucketPerSecond.toFixed(2)} req/s`;
 /** The import Lambda's timeout (`HistoryImport` `functionTimeout`). */
 const invocationMs = 5 * 60_000;
 const apiKey = 'bench-import-key';
@@ -190,21 +196,21 @@ export async function benchImport(
       },
       {
         section,
-        measure: 'records/s, beside the import lane (3 of 10 kept for live traffic)',
+        measure: `records/s, beside the shared bucket's ceiling (${defaultTokenBucketPolicy.limit} per ${defaultTokenBucketPolicy.windowMs} ms)`,
         value: recordsPerSecond,
-        baseline: importLanePerSecond * pageSize,
+        baseline: bucketPerSecond * pageSize,
         unit: 'rec/s',
-        baselineLabel: `import lane: ${importLanePerSecond} req/s × ${pageSize}`,
+        baselineLabel: `bucket: ${bucketLabel} × ${pageSize}`,
         aim: 0.9,
         higherIsBetter: true,
       },
       {
         section,
-        measure: `records/s, beside what the import lane allows this workspace (${(imported / requests).toFixed(1)} records per request)`,
+        measure: `records/s, beside what the bucket allows this workspace (${(imported / requests).toFixed(1)} records per request)`,
         value: recordsPerSecond,
-        baseline: (importLanePerSecond * imported) / requests,
+        baseline: (bucketPerSecond * imported) / requests,
         unit: 'rec/s',
-        baselineLabel: `${importLanePerSecond} req/s × records per request`,
+        baselineLabel: `${bucketLabel} × records per request`,
         aim: 0.9,
         higherIsBetter: true,
       },

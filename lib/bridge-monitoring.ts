@@ -336,9 +336,10 @@ export class BridgeMonitoring extends Construct {
           leftAnnotations: [
             // OpenPhone's published limit; the shared bucket spends `limit` per window, a little over 1 s.
             { value: limit, label: `OpenPhone limit (${limit}/s)` },
+            { value: limit / windowSeconds, label: 'bridge ceiling (any lane alone)' },
             {
               value: (limit - laneReserves.campaign) / windowSeconds,
-              label: 'campaign lane ceiling',
+              label: 'campaign ceiling beside interactive requests',
             },
           ],
         }),

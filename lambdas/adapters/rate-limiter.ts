@@ -7,7 +7,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import {
+  announceDemand,
   decideAcquire,
+  lanes,
   rateLimitTableKeys,
   tokenBucketPolicy,
   type BucketState,
@@ -99,6 +101,13 @@ export class SharedTokenBucket implements RateLimiter {
       if (decision.kind === 'wait') {
         if (now + decision.waitMs - startedAt > maxWaitMs)
           throw new RateLimitWaitExceededError(lane, now - startedAt);
+        // Lower lanes may be using this lane's reserve (lent while it was idle): tell them first.
+        const demand = announceDemand(this.#known, lane, now, this.#policy);
+        if (demand) {
+          writes++;
+          await this.#write(this.#known, demand);
+          continue;
+        }
         // A little jitter so acquirers woken by the same expiry do not all collide.
         const pause = decision.waitMs + Math.floor(this.#random() * 20);
         await this.#sleep(pause);
@@ -113,22 +122,28 @@ export class SharedTokenBucket implements RateLimiter {
 
   /** One conditional UpdateItem; false (with `#known` refreshed) when someone else wrote first. */
   async #write(expected: BucketState | undefined, next: BucketState): Promise<boolean> {
-    const { partitionKey, spentAt, version } = rateLimitTableKeys;
+    const { partitionKey, spentAt, version, activeAt } = rateLimitTableKeys;
     try {
       await this.#options.client.send(
         new UpdateItemCommand({
           TableName: this.#options.tableName,
           Key: { [partitionKey]: { S: this.#bucketId } },
-          UpdateExpression: 'SET #spentAt = :spentAt, #version = :next',
+          UpdateExpression: 'SET #spentAt = :spentAt, #version = :next, #activeAt = :activeAt',
           ConditionExpression: expected ? '#version = :expected' : 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: {
             '#spentAt': spentAt,
             '#version': version,
+            '#activeAt': activeAt,
             ...(expected ? {} : { '#pk': partitionKey }),
           },
           ExpressionAttributeValues: {
             ':spentAt': { L: next.spentAt.map((t) => ({ N: String(t) })) },
             ':next': { N: String(next.version) },
+            ':activeAt': {
+              M: Object.fromEntries(
+                Object.entries(next.activeAt ?? {}).map(([l, t]) => [l, { N: String(t) }]),
+              ),
+            },
             ...(expected ? { ':expected': { N: String(expected.version) } } : {}),
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -161,5 +176,11 @@ function stateOf(item: Record<string, AttributeValue>): BucketState {
   return {
     spentAt: spent.map((v) => Number(v.N)).filter(Number.isFinite),
     version: Number(item[rateLimitTableKeys.version]?.N ?? 0),
+    activeAt: Object.fromEntries(
+      lanes.flatMap((lane) => {
+        const at = Number(item[rateLimitTableKeys.activeAt]?.M?.[lane]?.N);
+        return Number.isFinite(at) ? [[lane, at]] : [];
+      }),
+    ),
   };
 }

@@ -21,6 +21,7 @@ export const rateLimitTableKeys = {
   partitionKey: 'bucketId',
   spentAt: 'spentAt',
   version: 'version',
+  activeAt: 'activeAt',
 } as const;
 
 export const tokenBucketPolicy = z
@@ -30,10 +31,11 @@ export const tokenBucketPolicy = z
     /** Length of the window in ms; a little over a second absorbs clock skew and network jitter. */
     windowMs: z.number().int().min(1).default(1050),
     /**
-     * Tokens each lane leaves for higher lanes: a lane takes a token only while more than its
-     * reserve are free, so it gets at most `limit - reserve` per window. Interactive 0, campaign 2,
-     * import 3: an import saturating the bucket (7 per second) still leaves 3 tokens a window for
-     * interactive sends and campaigns; a campaign (8 per second) leaves 2 for interactive sends.
+     * Tokens each lane leaves for higher lanes while one of them is active: a lane takes a token
+     * only while more than its reserve are free, so it gets at most `limit - reserve` per window.
+     * Interactive 0, campaign 2, import 3: an import saturating the bucket (7 per second) still
+     * leaves 3 tokens a window for interactive sends and campaigns; a campaign (8 per second)
+     * leaves 2 for interactive sends.
      */
     laneReserves: z
       .object({
@@ -42,6 +44,13 @@ export const tokenBucketPolicy = z
         import: z.number().int().min(0),
       })
       .default({ interactive: 0, campaign: 2, import: 3 }),
+    /**
+     * How long a lane's reserve is kept after a higher lane last took or asked for a token. With no
+     * higher lane active for this long, the reserve is lent: an import alone uses all `limit`
+     * tokens. A higher lane that then asks records its demand in the bucket, so the lanes below
+     * it keep its reserve free again within one window.
+     */
+    reserveHoldMs: z.number().int().min(0).default(5000),
   })
   .refine((p) => lanes.every((lane) => p.laneReserves[lane] < p.limit), {
     message: 'every lane reserve must be below the limit, or that lane could never acquire',
@@ -59,6 +68,8 @@ export interface BucketState {
   readonly spentAt: readonly number[];
   /** Incremented on every write; each write is conditional on the version it read. */
   readonly version: number;
+  /** Epoch ms each lane last took a token or asked for one it had to wait for. */
+  readonly activeAt?: Readonly<Partial<Record<Lane, number>>>;
 }
 
 export type AcquireDecision =
@@ -79,6 +90,32 @@ export function availableTokens(
   return Math.max(0, policy.limit - liveSpends(state, now, policy.windowMs).length);
 }
 
+/** Whether a lane above `lane` took or asked for a token within the last `reserveHoldMs`. */
+export function higherLaneActive(
+  state: BucketState | undefined,
+  lane: Lane,
+  now: number,
+  policy: TokenBucketPolicy,
+): boolean {
+  return lanes
+    .slice(0, lanes.indexOf(lane))
+    .some((higher) => now - (state?.activeAt?.[higher] ?? Number.NEGATIVE_INFINITY) < policy.reserveHoldMs);
+}
+
+/** The tokens `lane` must leave free at `now`: its reserve while a higher lane is active, else none. */
+export function effectiveReserve(
+  state: BucketState | undefined,
+  lane: Lane,
+  now: number,
+  policy: TokenBucketPolicy,
+): number {
+  return higherLaneActive(state, lane, now, policy) ? policy.laneReserves[lane] : 0;
+}
+
+function withActivity(state: BucketState | undefined, lane: Lane, now: number) {
+  return { ...state?.activeAt, [lane]: now };
+}
+
 /**
  * Whether `lane` may spend a token at `now` given the stored state; if so, the state to write
  * (conditional on `state.version`), otherwise how long until enough tokens have come back.
@@ -91,15 +128,40 @@ export function decideAcquire(
 ): AcquireDecision {
   const live = liveSpends(state, now, policy.windowMs);
   const available = policy.limit - live.length;
-  const reserve = policy.laneReserves[lane];
+  const reserve = effectiveReserve(state, lane, now, policy);
   if (available > reserve) {
     return {
       kind: 'granted',
-      next: { spentAt: [...live, now].sort((a, b) => a - b), version: (state?.version ?? 0) + 1 },
+      next: {
+        spentAt: [...live, now].sort((a, b) => a - b),
+        version: (state?.version ?? 0) + 1,
+        activeAt: withActivity(state, lane, now),
+      },
     };
   }
   // The lane needs `reserve + 1` free tokens: wait for that many of the oldest spends to expire.
   const mustExpire = reserve + 1 - available;
   const expiringAt = live[mustExpire - 1]! + policy.windowMs;
   return { kind: 'wait', waitMs: Math.max(1, expiringAt - now), available: Math.max(0, available) };
+}
+
+/**
+ * A lane that must wait while a lower lane may be using its reserve: the state that records its
+ * demand (written like a grant, conditional on the version), so every lower lane sees it on its
+ * next write and leaves the reserve free. None when no lower lane holds a reserve for it, or when
+ * its activity is recent enough that the lower lanes already do.
+ */
+export function announceDemand(
+  state: BucketState | undefined,
+  lane: Lane,
+  now: number,
+  policy: TokenBucketPolicy,
+): BucketState | undefined {
+  const lowerLanesReserve = lanes
+    .slice(lanes.indexOf(lane) + 1)
+    .some((lower) => policy.laneReserves[lower] > 0);
+  if (!state || !lowerLanesReserve) return undefined;
+  const last = state.activeAt?.[lane];
+  if (last !== undefined && now - last < policy.reserveHoldMs / 2) return undefined;
+  return { spentAt: state.spentAt, version: state.version + 1, activeAt: withActivity(state, lane, now) };
 }

@@ -9,8 +9,14 @@ import { RateLimitWaitExceededError, SharedTokenBucket } from '../../lambdas/ada
 
 const dynamo = mockClient(DynamoDBClient);
 
-function bucketItem(spentAt: number[], version: number) {
-  return { spentAt: { L: spentAt.map((t) => ({ N: String(t) })) }, version: { N: String(version) } };
+function bucketItem(spentAt: number[], version: number, activeAt: Record<string, number> = {}) {
+  return {
+    spentAt: { L: spentAt.map((t) => ({ N: String(t) })) },
+    version: { N: String(version) },
+    activeAt: {
+      M: Object.fromEntries(Object.entries(activeAt).map(([lane, t]) => [lane, { N: String(t) }])),
+    },
+  };
 }
 
 function lostRace(item: ReturnType<typeof bucketItem>) {
@@ -62,6 +68,7 @@ describe('shared token bucket adapter', () => {
   const tenSpentAtStart = bucketItem(
     Array.from({ length: 10 }, (_, i) => i * 10),
     5,
+    { interactive: 0 },
   );
 
   it('sleeps until enough tokens for its lane have come back, then takes one', async () => {
@@ -71,6 +78,28 @@ describe('shared token bucket adapter', () => {
     // import leaves 3 tokens free: it needs 4 back, and the 4th spend (at 30 ms) returns at 1030 ms.
     expect(sleeps).toEqual([1030]);
     expect(grant).toMatchObject({ grantedAt: 1030, sleptMs: 1030, writes: 2 });
+  });
+
+  it('a lane that must wait first records its demand in the bucket, so lower lanes give its reserve back', async () => {
+    const importOnly = bucketItem(
+      Array.from({ length: 10 }, (_, i) => i * 10),
+      5,
+      { import: 90 },
+    );
+    dynamo.on(UpdateItemCommand).rejectsOnce(lostRace(importOnly)).resolves({});
+    const sleeps: number[] = [];
+    const grant = await fullBucketFor(5000, sleeps).acquire('campaign');
+    const writes = dynamo.commandCalls(UpdateItemCommand).map((c) => c.args[0].input);
+    // 1: lost race; 2: the demand (same spends, next version, campaign active); 3: the grant.
+    expect(writes).toHaveLength(3);
+    expect(writes[1]!.ExpressionAttributeValues).toMatchObject({
+      ':expected': { N: '5' },
+      ':next': { N: '6' },
+      ':spentAt': importOnly.spentAt,
+      ':activeAt': { M: { import: { N: '90' }, campaign: { N: '0' } } },
+    });
+    expect(sleeps).toEqual([1000]);
+    expect(grant).toMatchObject({ grantedAt: 1000, writes: 3 });
   });
 
   it('gives up at once when the wait for a token would exceed maxWaitMs', async () => {
