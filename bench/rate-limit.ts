@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { tableLogicalId } from '../local/template-reading';
 import type { BenchRow } from './report';
+import type { TokenBucketPolicy } from '../lambdas/domain/token-bucket';
 
 const openPhoneLimitPerSecond = 10;
 
@@ -49,6 +50,7 @@ export async function benchRateLimit(
   template: CfnTemplate,
   seconds: number,
   callers = 8,
+  policy?: Partial<TokenBucketPolicy>,
 ): Promise<BenchRow[]> {
   const dynamo = new DynamoDBClient(localAwsConfig(dynamoEndpoint));
   let rateLimited = 0;
@@ -71,6 +73,7 @@ export async function benchRateLimit(
           tableName: names[rateLimitId]!,
           apiKey: simulator.apiKey,
           maxWaitMs: 60_000,
+          ...(policy ? { policy } : {}),
         }),
         onRetry: (event) => {
           if (event.cause === 429) rateLimited += 1;

@@ -11,6 +11,7 @@ import {
   decideAcquire,
   lanes,
   rateLimitTableKeys,
+  restampSpend,
   tokenBucketPolicy,
   type BucketState,
   type Lane,
@@ -116,8 +117,35 @@ export class SharedTokenBucket implements RateLimiter {
       }
       writes++;
       const written = await this.#write(this.#known, decision.next);
-      if (written) return { lane, grantedAt: now, waitedMs: now - startedAt, sleptMs, writes };
+      if (!written) continue;
+      const settled = await this.#settle(now);
+      writes += settled.writes;
+      if (settled.grantedAt !== undefined)
+        return { lane, grantedAt: settled.grantedAt, waitedMs: now - startedAt, sleptMs, writes };
+      // The grant came back after its whole window: the token is gone; take another.
     }
+  }
+
+  /**
+   * A grant whose write came back late (a slow or retried write, a paused event loop) moves its
+   * spend to the time it came back, so its token returns a window after the request really goes
+   * out. Each move is a conditional write like any other.
+   */
+  async #settle(stampedAt: number): Promise<{ grantedAt: number | undefined; writes: number }> {
+    let writes = 0;
+    let grantedAt = stampedAt;
+    for (let moves = 0; moves < 3;) {
+      const returnedAt = this.#clock();
+      if (returnedAt - grantedAt <= this.#policy.restampAfterMs || !this.#known) break;
+      const next = restampSpend(this.#known, grantedAt, returnedAt);
+      if (!next) return { grantedAt: undefined, writes };
+      writes++;
+      if (await this.#write(this.#known, next)) {
+        grantedAt = returnedAt;
+        moves++;
+      }
+    }
+    return { grantedAt, writes };
   }
 
   /** One conditional UpdateItem; false (with `#known` refreshed) when someone else wrote first. */

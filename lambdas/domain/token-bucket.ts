@@ -51,6 +51,13 @@ export const tokenBucketPolicy = z
      * it keep its reserve free again within one window.
      */
     reserveHoldMs: z.number().int().min(0).default(5000),
+    /**
+     * A grant is stamped with the time its write was sent. When the write comes back later than
+     * this, the request goes out later than the stamp says, and its token would come back early
+     * (OpenPhone could then see 11 requests in a second): the spend is moved to when the write
+     * came back, with one more conditional write. Half the window's 50 ms margin by default.
+     */
+    restampAfterMs: z.number().int().min(0).default(25),
   })
   .refine((p) => lanes.every((lane) => p.laneReserves[lane] < p.limit), {
     message: 'every lane reserve must be below the limit, or that lane could never acquire',
@@ -164,4 +171,20 @@ export function announceDemand(
   const last = state.activeAt?.[lane];
   if (last !== undefined && now - last < policy.reserveHoldMs / 2) return undefined;
   return { spentAt: state.spentAt, version: state.version + 1, activeAt: withActivity(state, lane, now) };
+}
+
+/**
+ * The state with one spend stamped `from` moved to `to` (later: the token comes back later, never
+ * sooner), written conditional on `state.version`. None when that spend is no longer in the state
+ * (it expired and was pruned: the grant came back later than a whole window).
+ */
+export function restampSpend(state: BucketState, from: number, to: number): BucketState | undefined {
+  const at = state.spentAt.indexOf(from);
+  if (at < 0) return undefined;
+  const spentAt = state.spentAt.filter((_, i) => i !== at);
+  return {
+    ...state,
+    spentAt: [...spentAt, Math.max(from, to)].sort((a, b) => a - b),
+    version: state.version + 1,
+  };
 }

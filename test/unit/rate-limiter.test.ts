@@ -110,4 +110,74 @@ describe('shared token bucket adapter', () => {
     );
     expect(sleeps).toEqual([]);
   });
+
+  /**
+   * A bucket whose ith write takes `latencies[i]` ms on its clock, as a slow DynamoDB would, and
+   * fails its condition with the item `lostTo[i]` when one is given (another acquirer wrote first).
+   */
+  function slowWritesBucket(latencies: number[], lostTo: Record<number, ReturnType<typeof bucketItem>> = {}) {
+    let now = 1000;
+    let call = 0;
+    dynamo.on(UpdateItemCommand).callsFake(async () => {
+      const item = lostTo[call];
+      now += latencies[call++] ?? 0;
+      if (item) throw lostRace(item);
+      return {};
+    });
+    return new SharedTokenBucket({
+      client: new DynamoDBClient({}),
+      tableName: 'limits',
+      apiKey: 'k',
+      clock: () => now,
+    });
+  }
+  function spentAtOf(i: number): number[] {
+    const write = dynamo.commandCalls(UpdateItemCommand)[i]!.args[0].input;
+    return write.ExpressionAttributeValues![':spentAt']!.L!.map((v) => Number(v.N));
+  }
+
+  it('a grant whose write came back late moves its spend to when it came back, so its token returns a window after the request', async () => {
+    const grant = await slowWritesBucket([200, 5]).acquire('interactive');
+    // The write sent at 1000 came back at 1200: the request goes out at 1200, not 1000.
+    expect(spentAtOf(0)).toEqual([1000]);
+    expect(spentAtOf(1)).toEqual([1200]);
+    expect(dynamo.commandCalls(UpdateItemCommand)[1]!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':expected': { N: '1' },
+      ':next': { N: '2' },
+    });
+    expect(grant).toMatchObject({ grantedAt: 1200, writes: 2 });
+  });
+
+  it('a grant whose write came back in time is not moved', async () => {
+    const grant = await slowWritesBucket([20]).acquire('interactive');
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(1);
+    expect(grant).toMatchObject({ grantedAt: 1000, writes: 1 });
+  });
+
+  it('a move that is itself late moves again, at most three times', async () => {
+    const grant = await slowWritesBucket([100, 100, 100, 100, 100]).acquire('interactive');
+    expect([1, 2, 3].map((i) => spentAtOf(i))).toEqual([[1100], [1200], [1300]]);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(4);
+    expect(grant).toMatchObject({ grantedAt: 1300, writes: 4 });
+  });
+
+  it('a move that loses a race retries from the state the failed write returned', async () => {
+    // Another acquirer wrote at 1100 while this grant's write (sent at 1000) was slow.
+    const theirs = bucketItem([1000, 1100], 7, { interactive: 1100 });
+    const grant = await slowWritesBucket([200], { 1: theirs }).acquire('interactive');
+    expect(spentAtOf(2)).toEqual([1100, 1200]);
+    expect(dynamo.commandCalls(UpdateItemCommand)[2]!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':expected': { N: '7' },
+    });
+    expect(grant).toMatchObject({ grantedAt: 1200, writes: 3 });
+  });
+
+  it('a grant that came back after its whole window, its spend already pruned, takes another token', async () => {
+    const pruned = bucketItem([2100], 9, { interactive: 2100 });
+    const grant = await slowWritesBucket([1500], { 1: pruned }).acquire('interactive');
+    // 1: the grant (late); 2: the move, lost to a state without its spend; 3: a new grant at 2500.
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(3);
+    expect(spentAtOf(2)).toEqual([2100, 2500]);
+    expect(grant).toMatchObject({ grantedAt: 2500, writes: 3 });
+  });
 });

@@ -5,6 +5,7 @@ import {
   decideAcquire,
   defaultTokenBucketPolicy,
   lanes,
+  restampSpend,
   tokenBucketPolicy,
   type BucketState,
   type Lane,
@@ -139,5 +140,16 @@ describe('token bucket decisions', () => {
         },
       ),
     );
+  });
+
+  it('moving a late grant only ever makes its token come back later', () => {
+    const state: BucketState = { spentAt: [900, 1000, 1000], version: 4, activeAt: { import: 1000 } };
+    expect(restampSpend(state, 1000, 1180)).toEqual({
+      spentAt: [900, 1000, 1180],
+      version: 5,
+      activeAt: { import: 1000 },
+    });
+    expect(restampSpend(state, 1000, 950)?.spentAt).toEqual([900, 1000, 1000]);
+    expect(restampSpend(state, 800, 1180)).toBeUndefined();
   });
 });
