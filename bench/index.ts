@@ -9,20 +9,34 @@ import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
 import { printTable, type BenchRow } from './report';
 
+const sections = ['ingest', 'rate-limit', 'import', 'campaign', 'cost'] as const;
+
+/** `BENCH_ONLY=import,campaign` runs those sections only; every section when unset. */
+function sectionsFromEnvironment(env = process.env): Set<string> {
+  if (!env.BENCH_ONLY) return new Set(sections);
+  const chosen = env.BENCH_ONLY.split(',').map((s) => s.trim());
+  const unknown = chosen.filter((s) => !(sections as readonly string[]).includes(s));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_ONLY: unknown section ${unknown.join(', ')} (sections: ${sections.join(', ')})`);
+  return new Set(chosen);
+}
+
 async function main(): Promise<void> {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   console.log(
     `OpenPhone Bridge benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`,
   );
   const seconds = Number(process.env.BENCH_SECONDS ?? 30);
-  const rows: BenchRow[] = [...(await benchIngest())];
+  const only = sectionsFromEnvironment();
+  const rows: BenchRow[] = only.has('ingest') ? [...(await benchIngest())] : [];
   const dynamo = await startDynamoDbLocal();
   try {
     const { template } = synthBridgeStack();
-    rows.push(...(await benchRateLimit(dynamo.endpoint, template, seconds)));
-    rows.push(...(await benchImport(dynamo.endpoint, template)));
-    rows.push(...(await benchCampaign(dynamo.endpoint, template, campaignBenchOptionsFromEnvironment())));
-    rows.push(...benchCost(template));
+    if (only.has('rate-limit')) rows.push(...(await benchRateLimit(dynamo.endpoint, template, seconds)));
+    if (only.has('import')) rows.push(...(await benchImport(dynamo.endpoint, template)));
+    if (only.has('campaign'))
+      rows.push(...(await benchCampaign(dynamo.endpoint, template, campaignBenchOptionsFromEnvironment())));
+    if (only.has('cost')) rows.push(...benchCost(template));
   } finally {
     await dynamo.stop();
   }
