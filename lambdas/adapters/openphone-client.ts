@@ -95,6 +95,15 @@ export interface OpenPhoneClientOptions {
 
 type QueryValue = string | number | boolean | readonly string[] | undefined;
 
+export interface SendMessageOptions {
+  /**
+   * Run after the request's rate-limit token is taken and just before it goes out (again before a
+   * repeat after a 429). The last moment to withdraw a send: an error it throws ends `sendMessage`
+   * with that error, and nothing has been sent.
+   */
+  readonly beforeSend?: () => Promise<void>;
+}
+
 interface RequestSpec<T> {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly path: string;
@@ -104,6 +113,8 @@ interface RequestSpec<T> {
   readonly schema: z.ZodType<T> | null;
   /** A send or a create: once it may have reached OpenPhone it is not repeated. */
   readonly notIdempotent?: boolean;
+  /** Run on every attempt after its rate-limit token and before the request goes out. */
+  readonly beforeAttempt?: () => Promise<void>;
 }
 
 /** Network failures that happen before any byte of the request left: always safe to repeat. */
@@ -238,7 +249,7 @@ export class OpenPhoneClient {
    * POST /v1/messages (202). Never repeated once it may have reached OpenPhone: a timeout, a broken
    * connection or a 5xx throws `OpenPhoneOutcomeUnknownError`. 402 throws `OpenPhoneNoCreditsError`.
    */
-  async sendMessage(input: OutgoingMessage): Promise<Message> {
+  async sendMessage(input: OutgoingMessage, options: SendMessageOptions = {}): Promise<Message> {
     const body = validParameters('sendMessage', outgoingMessage, input);
     const sent = await this.#request({
       method: 'POST',
@@ -246,6 +257,7 @@ export class OpenPhoneClient {
       body,
       schema: dataOf(message),
       notIdempotent: true,
+      ...(options.beforeSend ? { beforeAttempt: options.beforeSend } : {}),
     });
     return sent.data;
   }
@@ -399,6 +411,8 @@ export class OpenPhoneClient {
     const startedAt = this.#clock();
     for (let attempt = 1; ; attempt++) {
       await this.#options.rateLimiter.acquire(this.#lane);
+      // Outside the try below: an error here is the caller's own, and nothing has been sent.
+      await spec.beforeAttempt?.();
       let status: number;
       let headers: Headers;
       let text: string;

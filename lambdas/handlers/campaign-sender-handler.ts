@@ -2,8 +2,10 @@
  * The campaign sender: works through running campaigns' open recipients within a time budget.
  *
  * Per recipient: claim it (conditional write) → re-check suppression and read today's cap →
- * decide (domain) → take a daily-cap slot (atomic conditional ADD) → renew the claim → send
- * (the client takes a campaign-lane token from the shared limiter) → record the result.
+ * decide (domain) → take a daily-cap slot (atomic conditional ADD) → send: the client takes a
+ * campaign-lane token from the shared limiter, then, just before the request goes out, the claim
+ * is renewed and suppression read once more (an opt-out that came during the token wait withdraws
+ * the send) → record the result.
  * A send whose outcome is unknown, and a claim left behind by a sender that died, are never
  * sent again blindly: OpenPhone's message list for that recipient is searched for the same
  * content first, and only a recipient whose message is not there goes back to pending.
@@ -28,6 +30,7 @@ import {
   openRecipientStates,
   renderRecipientMessage,
   type PauseReason,
+  type SkipReason,
 } from '../domain/campaigns';
 import { maskPhoneNumber } from '../domain/phone-numbers';
 
@@ -37,6 +40,16 @@ export interface CampaignSenderPorts {
   isSuppressed: (phoneNumber: string) => Promise<boolean>;
   /** A client in the `campaign` lane of the shared rate limiter. */
   openPhone: Pick<OpenPhoneClient, 'sendMessage' | 'listMessages' | 'listPhoneNumbers'>;
+}
+
+/** A send withdrawn by its last check, after its token and before the request went out. */
+class SendWithdrawn extends Error {
+  override readonly name = 'SendWithdrawn';
+  readonly reason: 'suppressed' | 'claim-taken-over' | 'check-failed';
+  constructor(reason: SendWithdrawn['reason'], cause?: unknown) {
+    super(`send withdrawn: ${reason}`, cause === undefined ? undefined : { cause });
+    this.reason = reason;
+  }
 }
 
 export interface CampaignSenderSettings {
@@ -53,7 +66,7 @@ export interface CampaignSenderSettings {
   /**
    * Recipients a run works on at once, each through the same steps in the same order. One
    * recipient is about eight DynamoDB round trips and the request to OpenPhone; one at a time, a
-   * run cannot keep up with the campaign lane's 8 requests/s. @default 4
+   * run cannot keep up with the campaign lane's share of the rate limit. @default 4
    */
   concurrency: number;
 }
@@ -266,16 +279,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       campaigns.dailyCapCount(definition.sendingNumber, businessDay),
     ]);
     const decision = decideSend({ campaignId, definition, recipient, suppressed, sentToday, now: now() });
-    if (decision.kind === 'skip') {
-      await campaigns.markSkipped(campaignId, phone, token, {
-        variantId: decision.variantId,
-        reason: decision.reason,
-        at: now().toISOString(),
-      });
-      report.skipped++;
-      logger.info('recipient skipped', { campaignId, to: maskPhoneNumber(phone), reason: decision.reason });
-      return 'skipped';
-    }
+    if (decision.kind === 'skip') return skip(run, phone, token, decision.variantId, decision.reason);
     if (decision.kind === 'wait-until') {
       await campaigns.releaseRecipient(campaignId, phone, token);
       return decision.reason === 'daily-cap-reached' ? 'daily-cap-reached' : 'waiting';
@@ -292,18 +296,25 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       return 'daily-cap-reached';
     }
     const giveSlotBack = () => campaigns.returnDailyCapSlot(definition.sendingNumber, businessDay);
-    // Renewed just before the send, so a reconciler never takes over a send in flight.
-    if (!(await campaigns.touchClaim(campaignId, phone, token, now().toISOString()))) {
-      await giveSlotBack();
-      return 'busy';
-    }
+    // The last check, after the request's token (which may take a while to come) and just before
+    // it goes out: an opt-out recorded meanwhile is seen here, and the claim is renewed so no
+    // reconciler takes over a send in flight.
+    const lastCheck = async () => {
+      const [touched, suppressedNow] = await Promise.all([
+        campaigns.touchClaim(campaignId, phone, token, now().toISOString()),
+        isSuppressed(phone),
+      ]).catch((error: unknown) => {
+        throw new SendWithdrawn('check-failed', error);
+      });
+      if (!touched) throw new SendWithdrawn('claim-taken-over');
+      if (suppressedNow) throw new SendWithdrawn('suppressed');
+    };
 
     try {
-      const message = await openPhone.sendMessage({
-        content: decision.content,
-        from: definition.sendingNumber,
-        to: [phone],
-      });
+      const message = await openPhone.sendMessage(
+        { content: decision.content, from: definition.sendingNumber, to: [phone] },
+        { beforeSend: lastCheck },
+      );
       run.consecutiveUnauthorized = 0;
       const recorded = await campaigns.markSent(campaignId, phone, token, {
         variantId: decision.variantId,
@@ -318,8 +329,27 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       metrics.addMetric(campaignSenderMetrics.messagesSent, MetricUnit.Count, 1);
       return 'sent';
     } catch (error) {
-      return handleSendFailure(run, campaign, recipient, token, decision.variantId, error, giveSlotBack);
+      if (!(error instanceof SendWithdrawn))
+        return handleSendFailure(run, campaign, recipient, token, decision.variantId, error, giveSlotBack);
+      await giveSlotBack();
+      if (error.reason === 'suppressed') return skip(run, phone, token, decision.variantId, 'suppressed');
+      if (error.reason === 'claim-taken-over') return 'busy';
+      await campaigns.releaseRecipient(campaignId, phone, token);
+      throw error.cause;
     }
+  }
+
+  async function skip(
+    run: Run,
+    phone: string,
+    token: string,
+    variantId: string,
+    reason: SkipReason,
+  ): Promise<RecipientOutcome> {
+    await campaigns.markSkipped(run.campaignId, phone, token, { variantId, reason, at: now().toISOString() });
+    run.report.skipped++;
+    logger.info('recipient skipped', { campaignId: run.campaignId, to: maskPhoneNumber(phone), reason });
+    return 'skipped';
   }
 
   async function handleSendFailure(

@@ -126,8 +126,8 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     return {
       listMessages: (filters) => client.listMessages(filters),
       listPhoneNumbers: () => client.listPhoneNumbers(),
-      sendMessage: async (message) => {
-        const sent = await client.sendMessage(message);
+      sendMessage: async (message, options) => {
+        const sent = await client.sendMessage(message, options);
         await afterSend(++sends);
         return sent;
       },
@@ -193,6 +193,58 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     expect(states.filter((s) => s === 'sent')).toHaveLength(5);
     expect(states.filter((s) => s === 'pending')).toHaveLength(7);
     expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('running');
+  }, 120_000);
+
+  it('an opt-out recorded while a recipient waits for its token withdraws that send', async () => {
+    const { campaignId, sendingNumber, phones } = await runningCampaign(3);
+    const optingOut = phones[1]!;
+    const client = openPhone();
+    // The STOP lands after the recipient's suppression check and cap slot, while its send waits
+    // for a rate-limit token: the last check, just before the request goes out, must see it.
+    const optOutDuringTokenWait: CampaignSenderPorts['openPhone'] = {
+      listMessages: (filters) => client.listMessages(filters),
+      listPhoneNumbers: () => client.listPhoneNumbers(),
+      sendMessage: async (message, options) => {
+        if (message.to[0] === optingOut)
+          await crm.changeSuppression({
+            action: 'add',
+            phoneNumber: optingOut,
+            reason: 'opt-out',
+            at: new Date().toISOString(),
+            reference: 'ACstop-during-wait',
+          });
+        return client.sendMessage(message, options);
+      },
+    };
+
+    const report = await sender({
+      ports: { openPhone: optOutDuringTokenWait },
+      settings: { concurrency: 1 },
+    }).sendCampaign(campaignId, farDeadline());
+
+    await expectOptedOutOnly(campaignId, phones, optingOut);
+    expect(report).toMatchObject({ sent: 2, skipped: 1 });
+    // The withdrawn send's cap slot was given back.
+    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(2);
+  }, 120_000);
+
+  it('a last check that cannot read suppression sends nothing and gives the recipient and its cap slot back', async () => {
+    const { campaignId, sendingNumber, phones } = await runningCampaign(1);
+    const [phone] = phones as [string];
+    let reads = 0;
+    const outage = new Error('DynamoDB unavailable');
+    const failsOnLastCheck = async (number: string) => {
+      if (++reads === 2) throw outage;
+      return crm.isSuppressed(number);
+    };
+
+    await expect(
+      sender({ ports: { isSuppressed: failsOnLastCheck } }).sendCampaign(campaignId, farDeadline()),
+    ).rejects.toBe(outage);
+
+    expect(sentCount(phone)).toBe(0);
+    expect(await campaigns.getRecipient(campaignId, phone)).toMatchObject({ state: 'pending' });
+    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(0);
   }, 120_000);
 
   it('an opt-out arriving mid-campaign stops sends to that number', async () => {

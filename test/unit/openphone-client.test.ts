@@ -507,6 +507,28 @@ describe('OpenPhone client: sending a message', () => {
     }
   });
 
+  it('runs beforeSend after each attempt takes its token and before the request goes out', async () => {
+    const order: string[] = [];
+    stub.replyWith(json(429, errorBody(429, '0100429', 'rate limited')), json(202, { data: aMessage() }));
+    const client = clientFor({ rateLimiter: { acquire: async () => void order.push('token') } });
+    await client.sendMessage(sendInput, {
+      beforeSend: async () => void order.push(`check before request ${stub.received.length + 1}`),
+    });
+    expect(order).toEqual(['token', 'check before request 1', 'token', 'check before request 2']);
+  });
+
+  it('a beforeSend that throws withdraws the send: its error, and no request made', async () => {
+    stub.replyWith(json(202, { data: aMessage() }));
+    const withdrawn = new Error('opted out meanwhile');
+    const error = await caught(
+      clientFor().sendMessage(sendInput, {
+        beforeSend: () => Promise.reject(withdrawn),
+      }),
+    );
+    expect(error).toBe(withdrawn);
+    expect(stub.received).toHaveLength(0);
+  });
+
   it('refuses a blank message or two recipients without calling OpenPhone', async () => {
     const client = clientFor();
     await expect(client.sendMessage({ ...sendInput, content: '   ' })).rejects.toThrow(
