@@ -59,8 +59,8 @@ export const defaultAssumptions = {
   logLinesPerWebhook: { ingest: 1, dispatch: 0, processor: 1 },
   /** Per sent message: claim, daily-cap slot, touch, sent (campaign table); a token (rate-limit table). */
   campaignWritesPerMessage: { campaign: 4, rateLimit: 1 },
-  /** Per sent message: the suppression list and the daily-cap count. */
-  campaignReadsPerMessage: 2,
+  /** Per sent message: the suppression list (before the cap slot and again just before the send) and the daily-cap count. */
+  campaignReadsPerMessage: 3,
   /** The delivery status webhook each sent message brings back through the pipeline. */
   deliveryWebhooksPerMessage: 1,
   /** Lambda keeps this many long-polling receivers on each SQS event source (20 s waits). */

@@ -128,7 +128,9 @@ describe('the cost estimate', () => {
     // sends: 100k × 0.2 s × 0.5 GB = 10,000 GB-s; writes: 4 × (1 + byWork) + 1 token per message.
     expect(bill['Lambda compute']).toBeCloseTo(0.1 + 2.2, 6);
     expect(bill['DynamoDB writes']).toBeCloseTo(0.9 + 0.7, 6);
-    expect(total).toBeCloseTo(0.1 + 0.9 + 0.02 + estimate.perMillionWebhooks.total / 10, 6);
+    // reads: suppression twice and the daily-cap count per send, and the delivery webhook's one.
+    expect(bill['DynamoDB reads']).toBeCloseTo(3e5 * 1e-7 + 1e5 * 1e-7, 6);
+    expect(total).toBeCloseTo(0.1 + 0.9 + 0.03 + estimate.perMillionWebhooks.total / 10, 6);
     expect(baseline).toBeCloseTo(0.1 + 0.1, 6);
   });
 
