@@ -16,6 +16,7 @@ import { EventStore } from './event-store';
 import { HistoryImport } from './history-import';
 import { ImportStore } from './import-store';
 import { RateLimitStore } from './rate-limit-store';
+import { turnTracingOff } from './tracing';
 import { WebhookIngest } from './webhook-ingest';
 
 export interface BridgeStackProps extends StackProps {
@@ -99,6 +100,7 @@ export class BridgeStack extends Stack {
     reserveConcurrency(this.processing.archiveFunction, config.reservedConcurrency.mediaArchiver);
     reserveConcurrency(this.historyImport.importFunction, config.reservedConcurrency.historyImport);
     reserveConcurrency(this.campaignSender.senderFunction, config.reservedConcurrency.campaignSender);
+    if (config.tracing === 'off') turnTracingOff(this);
 
     new CfnOutput(this, stackOutputNames.webhookUrl, {
       value: this.ingest.webhookUrl,

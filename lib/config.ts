@@ -61,6 +61,11 @@ export const stageConfigSchema = z.object({
       campaignSender: z.number().int().min(2).max(1000).nullable().default(3),
     })
     .prefault({}),
+  /**
+   * X-Ray on every function, the import state machine and the REST API stage (`active`), or none
+   * (`off`): traces are over half the estimated cost per webhook (README, "Cost estimate").
+   */
+  tracing: z.enum(['active', 'off']).default('active'),
   /** AWS WAF in front of the webhook endpoint (then a REST API: HTTP APIs cannot have a WebACL). */
   waf: z
     .object({

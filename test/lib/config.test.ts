@@ -17,6 +17,7 @@ describe('stage configuration', () => {
     expect(config.reservedConcurrency).toEqual({ mediaArchiver: 5, historyImport: 3, campaignSender: 3 });
     expect(config.waf).toEqual({ enabled: false, rateLimitPer5Min: 6000 });
     expect(config.logRetentionDays).toBe(30);
+    expect(config.tracing).toBe('active');
   });
 
   it('keeps the defaults of the keys a stage leaves out of a group', () => {
@@ -39,6 +40,7 @@ describe('stage configuration', () => {
     [{ reservedConcurrency: { campaignSender: 1 } }, /reservedConcurrency\.campaignSender: /],
     [{ waf: { enabled: 'yes' } }, /waf\.enabled: /],
     [{ waf: { rateLimitPer5Min: 5 } }, /waf\.rateLimitPer5Min: /],
+    [{ tracing: 'sampled' }, /tracing: /],
   ])('refuses %j with an error naming the stage and the key', (settings, message) => {
     expect(() => stage(settings)).toThrow(/^Invalid stage configuration for "test": /);
     expect(() => stage(settings)).toThrow(message);

@@ -128,6 +128,19 @@ describe('tracing', () => {
     });
   });
 
+  it('can be turned off by the stage config: no X-Ray anywhere, the Powertools tracer told so, cdk-nag clean', () => {
+    const off = synth({ ...wafStage, tracing: 'off' }, true); // cdk-nag clean, or this throws
+    const offFunctions = Object.values(resourcesOf(off, 'AWS::Lambda::Function'));
+    expect(offFunctions.length).toBe(Object.keys(functions).length);
+    for (const fn of offFunctions) {
+      expect(fn.Properties.TracingConfig).toBeUndefined();
+      expect(fn.Properties.Environment).toMatchObject({ Variables: { POWERTOOLS_TRACE_ENABLED: 'false' } });
+    }
+    for (const machine of Object.values(resourcesOf(off, 'AWS::StepFunctions::StateMachine')))
+      expect(machine.Properties.TracingConfiguration).toBeUndefined();
+    off.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
+  });
+
   const handlersDir = path.join(__dirname, '../../lambdas/handlers');
   const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts') && !f.endsWith('-handler.ts'));
 

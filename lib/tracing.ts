@@ -1,0 +1,24 @@
+import { CfnStage } from 'aws-cdk-lib/aws-apigateway';
+import { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
+import { acceptNagFinding } from './nag';
+
+/**
+ * `tracing: off`: no X-Ray on any function, state machine or REST API stage under `scope`, and the
+ * Powertools tracer told so (`POWERTOOLS_TRACE_ENABLED=false`), so it records nothing. X-Ray is
+ * the largest share of the per-webhook cost, and Lambda's sampling cannot be set below its default
+ * (the first request each second and 5 % of the rest: at a webhook or two a second, nearly all).
+ * Call after everything under `scope` is built.
+ */
+export function turnTracingOff(scope: IConstruct): void {
+  for (const node of scope.node.findAll()) {
+    if (node instanceof LambdaFunction) node.addEnvironment('POWERTOOLS_TRACE_ENABLED', 'false');
+    if (node instanceof CfnFunction) node.tracingConfig = undefined;
+    if (node instanceof CfnStage) node.tracingEnabled = false;
+    if (node instanceof CfnStateMachine) {
+      node.tracingConfiguration = undefined;
+      acceptNagFinding(node, 'SF2', 'X-Ray turned off by the stage config (tracing: off) to save its cost.');
+    }
+  }
+}
