@@ -89,6 +89,7 @@ export function verifyStandardWebhookSignature(
   for (const verifier of standardVerifiers(keys)) {
     try {
       verifier.verify(rawBody, signedHeaders, { jsonParse: false });
+      lastVerifier = verifier;
       return { ok: true, scheme: 'standard-webhooks', deliveryId: id, timestamp: new Date(timestampMs) };
     } catch {
       // Not this key; try the next one (several subscriptions, or a rotation in progress).
@@ -97,19 +98,28 @@ export function verifyStandardWebhookSignature(
   return { ok: false, reason: 'invalid_signature' };
 }
 
+/**
+ * The verifier that last accepted a delivery is tried first: a key that does not match costs a
+ * whole HMAC (the library's own SHA-256, in JavaScript) and a thrown error with its stack, and
+ * consecutive deliveries are nearly always signed with the same key. Any key still accepts.
+ */
+let lastVerifier: Webhook | undefined;
+
 const verifierCache = new Map<string, Webhook | null>();
 function standardVerifiers(keys: readonly string[]): Webhook[] {
-  return keys.flatMap((key) => {
-    if (!verifierCache.has(key)) {
-      try {
-        verifierCache.set(key, new Webhook(key));
-      } catch {
-        verifierCache.set(key, null); // not a usable Standard Webhooks key (e.g. empty)
+  return keys
+    .flatMap((key) => {
+      if (!verifierCache.has(key)) {
+        try {
+          verifierCache.set(key, new Webhook(key));
+        } catch {
+          verifierCache.set(key, null); // not a usable Standard Webhooks key (e.g. empty)
+        }
       }
-    }
-    const verifier = verifierCache.get(key);
-    return verifier ? [verifier] : [];
-  });
+      const verifier = verifierCache.get(key);
+      return verifier ? [verifier] : [];
+    })
+    .sort((a, b) => Number(b === lastVerifier) - Number(a === lastVerifier));
 }
 
 /** Picks the scheme from the headers present and verifies the raw body bytes against every key. */

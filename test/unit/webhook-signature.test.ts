@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Webhook } from 'standardwebhooks';
 import {
   verifyLegacySignature,
   verifyStandardWebhookSignature,
@@ -89,6 +90,27 @@ describe('Standard Webhooks', () => {
     expect(verifyStandardWebhookSignature(body, rotated, [key, oldKey], new Date())).toMatchObject({
       ok: true,
     });
+  });
+
+  it('tries the key that verified the last delivery first, and still accepts every key', () => {
+    const first = newStandardKey();
+    const second = newStandardKey();
+    const verify = jest.spyOn(Webhook.prototype, 'verify');
+    const deliver = (signingKey: string) => {
+      verify.mockClear();
+      const headers = standardWebhookHeaders(body.toString(), signingKey);
+      const check = verifyStandardWebhookSignature(body, headers, [first, second], new Date());
+      return { ok: check.ok, tries: verify.mock.calls.length };
+    };
+    try {
+      expect(deliver(second)).toEqual({ ok: true, tries: 2 });
+      expect(deliver(second)).toEqual({ ok: true, tries: 1 });
+      expect(deliver(first)).toEqual({ ok: true, tries: 2 });
+      expect(deliver(first)).toEqual({ ok: true, tries: 1 });
+      expect(deliver(newStandardKey())).toEqual({ ok: false, tries: 2 });
+    } finally {
+      verify.mockRestore();
+    }
   });
 
   it('rejects a stale webhook-timestamp before checking the signature', () => {
