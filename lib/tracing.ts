@@ -5,7 +5,7 @@ import type { IConstruct } from 'constructs';
 import { acceptNagFinding } from './nag';
 
 /**
- * `tracing: off`: no X-Ray on any function, state machine or REST API stage under `scope`, and the
+ * `tracing: off`: no X-Ray on any function (PassThrough: nothing upstream sends a sampled header), state machine or REST API stage under `scope`, and the
  * Powertools tracer told so (`POWERTOOLS_TRACE_ENABLED=false`), so it records nothing. X-Ray is
  * the largest share of the per-webhook cost, and Lambda's sampling cannot be set below its default
  * (the first request each second and 5 % of the rest: at a webhook or two a second, nearly all).
@@ -14,10 +14,11 @@ import { acceptNagFinding } from './nag';
 export function turnTracingOff(scope: IConstruct): void {
   for (const node of scope.node.findAll()) {
     if (node instanceof LambdaFunction) node.addEnvironment('POWERTOOLS_TRACE_ENABLED', 'false');
-    if (node instanceof CfnFunction) node.tracingConfig = undefined;
+    if (node instanceof CfnFunction) node.tracingConfig = { mode: 'PassThrough' };
     if (node instanceof CfnStage) node.tracingEnabled = false;
     if (node instanceof CfnStateMachine) {
-      node.tracingConfiguration = undefined;
+      // Explicitly off: a dropped property leaves tracing on for a deployed state machine.
+      node.tracingConfiguration = { enabled: false };
       acceptNagFinding(node, 'SF2', 'X-Ray turned off by the stage config (tracing: off) to save its cost.');
     }
   }

@@ -405,14 +405,27 @@ export class OpenPhoneClient {
     }
   }
 
+  /**
+   * A rate-limit token, then the caller's last check (outside the request's error handling: an
+   * error there is the caller's own, and nothing has been sent). The check takes time after the
+   * grant, so the limiter is asked to count the token from when the request really goes out.
+   */
+  async #takeToken(beforeAttempt: (() => Promise<void>) | undefined): Promise<void> {
+    const limiter = this.#options.rateLimiter;
+    for (;;) {
+      const grant = await limiter.acquire(this.#lane);
+      if (!beforeAttempt) return;
+      await beforeAttempt();
+      if (!limiter.confirm || (await limiter.confirm(grant))) return;
+    }
+  }
+
   async #request<T>(spec: RequestSpec<T>): Promise<T> {
     const request: RequestLine = { method: spec.method, path: spec.path };
     const url = this.#baseUrl + spec.path + queryString(spec.query);
     const startedAt = this.#clock();
     for (let attempt = 1; ; attempt++) {
-      await this.#options.rateLimiter.acquire(this.#lane);
-      // Outside the try below: an error here is the caller's own, and nothing has been sent.
-      await spec.beforeAttempt?.();
+      await this.#takeToken(spec.beforeAttempt);
       let status: number;
       let headers: Headers;
       let text: string;

@@ -106,8 +106,8 @@ export class SharedTokenBucket implements RateLimiter {
         const demand = announceDemand(this.#known, lane, now, this.#policy);
         if (demand) {
           writes++;
-          await this.#write(this.#known, demand);
-          continue;
+          // Lost to another write: decide again from the state it returned. Written: sleep below.
+          if (!(await this.#write(this.#known, demand))) continue;
         }
         // A little jitter so acquirers woken by the same expiry do not all collide.
         const pause = decision.waitMs + Math.floor(this.#random() * 20);
@@ -124,6 +124,15 @@ export class SharedTokenBucket implements RateLimiter {
         return { lane, grantedAt: settled.grantedAt, waitedMs: now - startedAt, sleptMs, writes };
       // The grant came back after its whole window: the token is gone; take another.
     }
+  }
+
+  /**
+   * The grant's token counted from now: moved when more than `restampAfterMs` passed since it was
+   * stamped (the caller's last check took that long). False when the token has expired meanwhile.
+   */
+  async confirm(grant: unknown): Promise<boolean> {
+    if (!isGrant(grant)) return true;
+    return (await this.#settle(grant.grantedAt)).grantedAt !== undefined;
   }
 
   /**
@@ -211,4 +220,8 @@ function stateOf(item: Record<string, AttributeValue>): BucketState {
       }),
     ),
   };
+}
+
+function isGrant(value: unknown): value is Grant {
+  return typeof value === 'object' && value !== null && typeof (value as Grant).grantedAt === 'number';
 }

@@ -14,6 +14,12 @@ export type Lane = (typeof lanes)[number];
 /** Grants one request to OpenPhone: resolves when the caller may send it. Every client call goes through one. */
 export interface RateLimiter {
   acquire(lane: Lane): Promise<unknown>;
+  /**
+   * For a caller that did more work between the grant and its request (a last check): makes sure
+   * the grant's token still counts from now, moving it if that work took long. False when the
+   * token is gone (the work outlasted a whole window): take another.
+   */
+  confirm?(grant: unknown): Promise<boolean>;
 }
 
 /** Attribute names of the rate-limit table: used by the CDK construct and the adapter. */
@@ -48,9 +54,10 @@ export const tokenBucketPolicy = z
      * How long a lane's reserve is kept after a higher lane last took or asked for a token. With no
      * higher lane active for this long, the reserve is lent: an import alone uses all `limit`
      * tokens. A higher lane that then asks records its demand in the bucket, so the lanes below
-     * it keep its reserve free again within one window.
+     * it keep its reserve free again within one window. At least 1000: a demand is written at most
+     * once per half of it, and never in a tight loop.
      */
-    reserveHoldMs: z.number().int().min(0).default(5000),
+    reserveHoldMs: z.number().int().min(1000).default(5000),
     /**
      * A grant is stamped with the time its write was sent. When the write comes back later than
      * this, the request goes out later than the stamp says, and its token would come back early

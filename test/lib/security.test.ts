@@ -133,11 +133,11 @@ describe('tracing', () => {
     const offFunctions = Object.values(resourcesOf(off, 'AWS::Lambda::Function'));
     expect(offFunctions.length).toBe(Object.keys(functions).length);
     for (const fn of offFunctions) {
-      expect(fn.Properties.TracingConfig).toBeUndefined();
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'PassThrough' });
       expect(fn.Properties.Environment).toMatchObject({ Variables: { POWERTOOLS_TRACE_ENABLED: 'false' } });
     }
     for (const machine of Object.values(resourcesOf(off, 'AWS::StepFunctions::StateMachine')))
-      expect(machine.Properties.TracingConfiguration).toBeUndefined();
+      expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: false });
     off.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
   });
 

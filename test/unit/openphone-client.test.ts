@@ -517,6 +517,22 @@ describe('OpenPhone client: sending a message', () => {
     expect(order).toEqual(['token', 'check before request 1', 'token', 'check before request 2']);
   });
 
+  it('after beforeSend, has the limiter count the token from the request, and takes another if it expired', async () => {
+    const order: string[] = [];
+    let grants = 0;
+    stub.replyWith(json(202, { data: aMessage() }));
+    const client = clientFor({
+      rateLimiter: {
+        acquire: async () => (order.push('token'), { grant: ++grants }),
+        // The first check outlasted its token's window; the second did not.
+        confirm: async (grant) => (order.push('confirm'), (grant as { grant: number }).grant > 1),
+      },
+    });
+    await client.sendMessage(sendInput, { beforeSend: async () => void order.push('check') });
+    expect(order).toEqual(['token', 'check', 'confirm', 'token', 'check', 'confirm']);
+    expect(stub.received).toHaveLength(1);
+  });
+
   it('a beforeSend that throws withdraws the send: its error, and no request made', async () => {
     stub.replyWith(json(202, { data: aMessage() }));
     const withdrawn = new Error('opted out meanwhile');

@@ -180,4 +180,22 @@ describe('shared token bucket adapter', () => {
     expect(spentAtOf(2)).toEqual([2100, 2500]);
     expect(grant).toMatchObject({ grantedAt: 2500, writes: 3 });
   });
+
+  it('confirm moves a grant whose caller took long before its request, and keeps a prompt one', async () => {
+    let now = 1000;
+    dynamo.on(UpdateItemCommand).resolves({});
+    const bucket = new SharedTokenBucket({
+      client: new DynamoDBClient({}),
+      tableName: 'limits',
+      apiKey: 'k',
+      clock: () => now,
+    });
+    const grant = await bucket.acquire('campaign');
+    now += 10;
+    expect(await bucket.confirm(grant)).toBe(true);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(1);
+    now += 90; // the last check took 100 ms in all
+    expect(await bucket.confirm(grant)).toBe(true);
+    expect(spentAtOf(1)).toEqual([1100]);
+  });
 });

@@ -104,6 +104,11 @@ describe('token bucket decisions', () => {
     });
   });
 
+  it('refuses a reserveHoldMs under a second: demands would be written back to back', () => {
+    expect(() => tokenBucketPolicy.parse({ reserveHoldMs: 0 })).toThrow(/reserveHoldMs/);
+    expect(tokenBucketPolicy.parse({ reserveHoldMs: 1000 }).reserveHoldMs).toBe(1000);
+  });
+
   it('refuses lane reserves that would shut a lane out forever', () => {
     expect(() =>
       tokenBucketPolicy.parse({ limit: 3, laneReserves: { interactive: 0, campaign: 1, import: 3 } }),
