@@ -9,7 +9,7 @@ import { CampaignRepository } from '../lambdas/adapters/campaign-repository';
 import { CrmRepository } from '../lambdas/adapters/crm-repository';
 import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
-import { defaultTokenBucketPolicy } from '../lambdas/domain/token-bucket';
+import { defaultTokenBucketPolicy, sustainedRequestsPerSecond } from '../lambdas/domain/token-bucket';
 import { createCampaignSender } from '../lambdas/handlers/campaign-sender-handler';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { localAwsConfig } from '../local/local-pipeline';
@@ -26,7 +26,7 @@ const apiKey = 'bench-campaign-key';
  * Requests per second the campaign lane may use with no interactive requests (as here): every
  * token, `limit` per window (10 per 1.05 s); its reserve of 2 is lent while interactive is idle.
  */
-const campaignLaneShare = (defaultTokenBucketPolicy.limit * 1000) / defaultTokenBucketPolicy.windowMs;
+const campaignLaneShare = sustainedRequestsPerSecond(defaultTokenBucketPolicy);
 
 interface SimulatorProcess {
   url: string;

@@ -5,7 +5,7 @@ import { ImportStore } from '../lambdas/adapters/import-store';
 import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
 import { activityChangeFromApiMessage } from '../lambdas/domain/crm-records';
-import { defaultTokenBucketPolicy } from '../lambdas/domain/token-bucket';
+import { defaultTokenBucketPolicy, sustainedRequestsPerSecond } from '../lambdas/domain/token-bucket';
 import { apiMessageSchema } from '../lambdas/domain/webhook-payloads';
 import {
   defaultImportSettings,
@@ -25,7 +25,7 @@ import { startSimulatorProcess } from './simulator-process';
  * is lent while nobody above the import asks.
  */
 const openPhoneLimitPerSecond = 10;
-const bucketPerSecond = (defaultTokenBucketPolicy.limit * 1000) / defaultTokenBucketPolicy.windowMs;
+const bucketPerSecond = sustainedRequestsPerSecond(defaultTokenBucketPolicy);
 const bucketLabel = `${bucketPerSecond.toFixed(2)} req/s`;
 /** The import Lambda's timeout (`HistoryImport` `functionTimeout`). */
 const invocationMs = 5 * 60_000;

@@ -21,7 +21,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bridgeMetrics } from '../lambdas/domain/bridge-metrics';
 import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
-import { defaultTokenBucketPolicy } from '../lambdas/domain/token-bucket';
+import { defaultTokenBucketPolicy, sustainedRequestsPerSecond } from '../lambdas/domain/token-bucket';
 import type { CampaignSender } from './campaign-sender';
 import type { EventProcessing } from './event-processing';
 import type { EventQueues } from './event-queues';
@@ -220,8 +220,7 @@ export class BridgeMonitoring extends Construct {
     });
     const perSecond = (id: string, metric: Metric, label: string) =>
       new MathExpression({ expression: `${id} / PERIOD(${id})`, usingMetrics: { [id]: metric }, label });
-    const { limit, laneReserves } = defaultTokenBucketPolicy;
-    const windowSeconds = defaultTokenBucketPolicy.windowMs / 1000;
+    const policy = defaultTokenBucketPolicy;
     const wide = 12;
     const maxPerMinute = (label: string) => ({ statistic: 'Maximum', period: Duration.minutes(1), label });
     return [
@@ -335,10 +334,10 @@ export class BridgeMonitoring extends Construct {
           leftYAxis: { label: 'per second', showUnits: false, min: 0 },
           leftAnnotations: [
             // OpenPhone's published limit; the shared bucket spends `limit` per window, a little over 1 s.
-            { value: limit, label: `OpenPhone limit (${limit}/s)` },
-            { value: limit / windowSeconds, label: 'bridge ceiling (any lane alone)' },
+            { value: policy.limit, label: `OpenPhone limit (${policy.limit}/s)` },
+            { value: sustainedRequestsPerSecond(policy), label: 'bridge ceiling (any lane alone)' },
             {
-              value: (limit - laneReserves.campaign) / windowSeconds,
+              value: sustainedRequestsPerSecond(policy, policy.laneReserves.campaign),
               label: 'campaign ceiling beside interactive requests',
             },
           ],

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -16,7 +16,7 @@ import { EventStore } from './event-store';
 import { HistoryImport } from './history-import';
 import { ImportStore } from './import-store';
 import { RateLimitStore } from './rate-limit-store';
-import { turnTracingOff } from './tracing';
+import { TracingOff } from './tracing';
 import { WebhookIngest } from './webhook-ingest';
 
 export interface BridgeStackProps extends StackProps {
@@ -100,7 +100,7 @@ export class BridgeStack extends Stack {
     reserveConcurrency(this.processing.archiveFunction, config.reservedConcurrency.mediaArchiver);
     reserveConcurrency(this.historyImport.importFunction, config.reservedConcurrency.historyImport);
     reserveConcurrency(this.campaignSender.senderFunction, config.reservedConcurrency.campaignSender);
-    if (config.tracing === 'off') turnTracingOff(this);
+    if (config.tracing === 'off') Aspects.of(this).add(new TracingOff());
 
     new CfnOutput(this, stackOutputNames.webhookUrl, {
       value: this.ingest.webhookUrl,

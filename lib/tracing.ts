@@ -1,3 +1,4 @@
+import type { IAspect } from 'aws-cdk-lib';
 import { CfnStage } from 'aws-cdk-lib/aws-apigateway';
 import { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -5,14 +6,14 @@ import type { IConstruct } from 'constructs';
 import { acceptNagFinding } from './nag';
 
 /**
- * `tracing: off`: no X-Ray on any function (PassThrough: nothing upstream sends a sampled header), state machine or REST API stage under `scope`, and the
- * Powertools tracer told so (`POWERTOOLS_TRACE_ENABLED=false`), so it records nothing. X-Ray is
- * the largest share of the per-webhook cost, and Lambda's sampling cannot be set below its default
- * (the first request each second and 5 % of the rest: at a webhook or two a second, nearly all).
- * Call after everything under `scope` is built.
+ * `tracing: off`, as a CDK aspect over the stack: no X-Ray on any function (`PassThrough`: nothing
+ * upstream sends a sampled header), state machine or REST API stage, and the Powertools tracer
+ * told so (`POWERTOOLS_TRACE_ENABLED=false`), so it records nothing. X-Ray is the largest share
+ * of the per-webhook cost, and Lambda's sampling cannot be set below its default (the first
+ * request each second and 5 % of the rest: at a webhook or two a second, nearly all).
  */
-export function turnTracingOff(scope: IConstruct): void {
-  for (const node of scope.node.findAll()) {
+export class TracingOff implements IAspect {
+  visit(node: IConstruct): void {
     if (node instanceof LambdaFunction) node.addEnvironment('POWERTOOLS_TRACE_ENABLED', 'false');
     if (node instanceof CfnFunction) node.tracingConfig = { mode: 'PassThrough' };
     if (node instanceof CfnStage) node.tracingEnabled = false;

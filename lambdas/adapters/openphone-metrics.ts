@@ -18,7 +18,7 @@ export function meteredRateLimiter(limiter: RateLimiter, metrics: Counter, clock
       metrics.addMetric(bridgeMetrics.openPhone.tokenWaitMs, MetricUnit.Milliseconds, clock() - startedAt);
       return grant;
     },
-    ...(limiter.confirm ? { confirm: (grant: unknown) => limiter.confirm!(grant) } : {}),
+    ...(limiter.confirm ? { confirm: limiter.confirm.bind(limiter) } : {}),
   };
 }
 

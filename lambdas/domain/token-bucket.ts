@@ -95,6 +95,14 @@ function liveSpends(state: BucketState | undefined, now: number, windowMs: numbe
   return (state?.spentAt ?? []).filter((t) => now - t < windowMs).sort((a, b) => a - b);
 }
 
+/**
+ * Requests per second a lane sustains at most when it must leave `reserve` tokens free: `limit −
+ * reserve` per window. With no reserve (any lane alone, its reserve lent), the bucket's ceiling.
+ */
+export function sustainedRequestsPerSecond(policy: TokenBucketPolicy, reserve = 0): number {
+  return ((policy.limit - reserve) * 1000) / policy.windowMs;
+}
+
 /** Tokens free at `now`: the limit minus the tokens spent within the last window. */
 export function availableTokens(
   state: BucketState | undefined,
