@@ -8,18 +8,7 @@ import { benchCost } from './cost';
 import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
 import { printTable, type BenchRow } from './report';
-
-const sections = ['ingest', 'rate-limit', 'import', 'campaign', 'cost'] as const;
-
-/** `BENCH_ONLY=import,campaign` runs those sections only; every section when unset. */
-function sectionsFromEnvironment(env = process.env): Set<string> {
-  if (!env.BENCH_ONLY) return new Set(sections);
-  const chosen = env.BENCH_ONLY.split(',').map((s) => s.trim());
-  const unknown = chosen.filter((s) => !(sections as readonly string[]).includes(s));
-  if (unknown.length > 0)
-    throw new Error(`BENCH_ONLY: unknown section ${unknown.join(', ')} (sections: ${sections.join(', ')})`);
-  return new Set(chosen);
-}
+import { sectionsFromEnvironment } from './sections';
 
 async function main(): Promise<void> {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -1,0 +1,14 @@
+import { benchSections, sectionsFromEnvironment } from '../../bench/sections';
+
+describe('BENCH_ONLY', () => {
+  it('runs every section when unset, and only the named ones when set', () => {
+    expect([...sectionsFromEnvironment({})]).toEqual([...benchSections]);
+    expect([...sectionsFromEnvironment({ BENCH_ONLY: 'import, campaign' })]).toEqual(['import', 'campaign']);
+  });
+
+  it('refuses an unknown section with the list of known ones, before anything runs', () => {
+    expect(() => sectionsFromEnvironment({ BENCH_ONLY: 'import,imports' })).toThrow(
+      'BENCH_ONLY: unknown section imports (sections: ingest, rate-limit, import, campaign, cost)',
+    );
+  });
+});
