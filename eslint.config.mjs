@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // The domain is pure: no AWS SDK, no network, no file system.
-    files: ['lambdas/domain/**/*.ts'],
+    files: ['lambdas/*/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -5,12 +5,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { CampaignRepository } from '../lambdas/adapters/campaign-repository';
-import { CrmRepository } from '../lambdas/adapters/crm-repository';
-import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
-import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
-import { defaultTokenBucketPolicy, sustainedRequestsPerSecond } from '../lambdas/domain/token-bucket';
-import { createCampaignSender } from '../lambdas/handlers/campaign-sender-handler';
+import { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
+import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
+import {
+  defaultTokenBucketPolicy,
+  sustainedRequestsPerSecond,
+} from '../lambdas/openphone/domain/token-bucket';
+import { createCampaignSender } from '../lambdas/campaigns/service';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { localAwsConfig } from '../local/local-pipeline';
 import type { SimulatorStats } from '../local/openphone-simulator';
@@ -166,7 +169,7 @@ export async function benchCampaign(
     const logger = new Logger({ logLevel: 'SILENT' });
     const metrics = new Metrics({ namespace: 'bench', serviceName: 'bench' });
     let rateLimited = 0;
-    /** One scheduled invocation: a fresh Lambda's wiring, as lambdas/handlers/campaign-sender.ts builds it. */
+    /** One scheduled invocation: a fresh Lambda's wiring, as lambdas/campaigns/handler.ts builds it. */
     const dynamoCalls = new Map<string, { count: number; ms: number }>();
     const runSender = (deadline: number) => {
       const dynamo = dynamoClient();

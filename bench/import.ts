@@ -1,17 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CrmRepository } from '../lambdas/adapters/crm-repository';
-import { ImportStore } from '../lambdas/adapters/import-store';
-import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
-import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
-import { activityChangeFromApiMessage } from '../lambdas/domain/crm-records';
-import { defaultTokenBucketPolicy, sustainedRequestsPerSecond } from '../lambdas/domain/token-bucket';
-import { apiMessageSchema } from '../lambdas/domain/webhook-payloads';
+import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import { ImportStore } from '../lambdas/history-import/adapters/import-repository';
+import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
+import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
+import { activityChangeFromApiMessage } from '../lambdas/crm/domain/crm-records';
 import {
-  defaultImportSettings,
-  inParallel,
-  writeConcurrency,
-} from '../lambdas/handlers/import-pages-handler';
+  defaultTokenBucketPolicy,
+  sustainedRequestsPerSecond,
+} from '../lambdas/openphone/domain/token-bucket';
+import { apiMessageSchema } from '../lambdas/openphone/domain/webhook-payloads';
+import { defaultImportSettings, inParallel, writeConcurrency } from '../lambdas/history-import/service';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { runImportLocally } from '../local/import-runner';
 import { localAwsConfig } from '../local/local-pipeline';

@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { build } from 'esbuild';
 import { Webhook } from 'standardwebhooks';
-import { EventRepository } from '../lambdas/adapters/event-repository';
-import { staticSigningKeys } from '../lambdas/adapters/signing-keys';
-import { createIngestHandler } from '../lambdas/handlers/ingest-handler';
+import { EventRepository } from '../lambdas/events/adapters/event-repository';
+import { staticSigningKeys } from '../lambdas/ingest/adapters/signing-keys';
+import { createIngestHandler } from '../lambdas/ingest/service';
 import { apiGatewayEvent } from '../local/http-api';
 import { median, type BenchRow } from './report';
 
@@ -183,8 +183,11 @@ async function bundles(rows: BenchRow[]): Promise<void> {
   const baseline = await bundle(path.join(__dirname, 'fixtures/dynamodb-only.ts'), 'baseline-dynamodb-only');
   const baselineSize = statSync(baseline).size / 1024;
   const baselineLoad = coldLoadMillis(baseline);
-  for (const handler of ['ingest', 'dispatch']) {
-    const file = await bundle(path.join(root, 'lambdas/handlers', `${handler}.ts`), handler);
+  for (const [handler, entry] of [
+    ['ingest', 'ingest/handler.ts'],
+    ['dispatch', 'events/dispatch/handler.ts'],
+  ] as const) {
+    const file = await bundle(path.join(root, 'lambdas', entry), handler);
     rows.push({
       section: 'bundles',
       measure: `${handler} bundle size`,

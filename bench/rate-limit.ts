@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
-import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
+import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
+import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { localAwsConfig } from '../local/local-pipeline';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { tableLogicalId } from '../local/template-reading';
 import type { BenchRow } from './report';
-import type { TokenBucketPolicy } from '../lambdas/domain/token-bucket';
+import type { TokenBucketPolicy } from '../lambdas/openphone/domain/token-bucket';
 
 const openPhoneLimitPerSecond = 10;
 

@@ -1,6 +1,10 @@
-import type { ImportRun } from '../lambdas/adapters/import-store';
-import { estimateImport, totalRecords, type ImportEstimate } from '../lambdas/domain/import-progress';
-import { importRecordKinds, type ImportError } from '../lambdas/domain/import-plan';
+import type { ImportRun } from '../lambdas/history-import/adapters/import-repository';
+import {
+  estimateImport,
+  totalRecords,
+  type ImportEstimate,
+} from '../lambdas/history-import/domain/import-progress';
+import { importRecordKinds, type ImportError } from '../lambdas/history-import/domain/import-plan';
 import { maskPhoneNumbersIn } from './output';
 import { fractionBar } from './progress-bar';
 

@@ -1,6 +1,6 @@
-import type { EventFamily } from '../lambdas/domain/event-types';
-import type { QueueMessage } from '../lambdas/domain/queue-message';
-import type { FamilyQueueDepth, QueueAdmin, ReplayResult } from '../lambdas/adapters/queue-admin';
+import type { EventFamily } from '../lambdas/events/domain/event-types';
+import type { QueueMessage } from '../lambdas/events/domain/queue-message';
+import type { FamilyQueueDepth, QueueAdmin, ReplayResult } from '../lambdas/events/adapters/queue-admin';
 import { adminPaths } from '../local/admin-api';
 import { callLocalAdmin } from './local-admin';
 

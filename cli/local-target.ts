@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CampaignRepository } from '../lambdas/adapters/campaign-repository';
-import { CrmRepository } from '../lambdas/adapters/crm-repository';
-import { ImportStore } from '../lambdas/adapters/import-store';
-import { EventRepository } from '../lambdas/adapters/event-repository';
+import { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import { ImportStore } from '../lambdas/history-import/adapters/import-repository';
+import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
 import { CommandFailure } from './errors';
 import { LocalImportLauncher } from './local-import-launcher';

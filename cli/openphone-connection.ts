@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
-import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
+import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
+import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 
 export const defaultOpenPhoneBaseUrl = 'https://api.openphone.com';
 

@@ -1,6 +1,6 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isSupportedCountry } from 'libphonenumber-js';
-import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 import { createCampaign } from './commands/campaigns-create';
 import { changeCampaign, operatorActions } from './commands/campaigns-lifecycle';
 import { previewCampaign } from './commands/campaigns-preview';

@@ -1,10 +1,10 @@
-import type { CampaignRepository } from '../lambdas/adapters/campaign-repository';
-import type { CrmRepository } from '../lambdas/adapters/crm-repository';
-import type { EventRepository } from '../lambdas/adapters/event-repository';
-import type { ImportStore } from '../lambdas/adapters/import-store';
-import type { ImportRequest } from '../lambdas/domain/import-plan';
-import type { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
-import type { QueueAdmin } from '../lambdas/adapters/queue-admin';
+import type { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import type { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import type { EventRepository } from '../lambdas/events/adapters/event-repository';
+import type { ImportStore } from '../lambdas/history-import/adapters/import-repository';
+import type { ImportRequest } from '../lambdas/history-import/domain/import-plan';
+import type { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
+import type { QueueAdmin } from '../lambdas/events/adapters/queue-admin';
 import type { SigningKeyStore } from './signing-key-stores';
 
 /** What the commands act on: the local replica, or a deployed stack. */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { acceptNagFinding } from './nag';
 
 export interface BridgeFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
-  /** Handler file name under lambdas/handlers, without extension. */
+  /** The Lambda entry file, relative to lambdas/ and without extension (`ingest/handler`). */
   readonly handlerName: string;
   /** Log retention. @default one month */
   readonly logRetention?: RetentionDays;
@@ -22,7 +22,7 @@ export class BridgeFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     super(scope, id, {
-      entry: path.join(__dirname, '..', 'lambdas', 'handlers', `${handlerName}.ts`),
+      entry: path.join(__dirname, '..', 'lambdas', `${handlerName}.ts`),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,

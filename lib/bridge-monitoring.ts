@@ -19,9 +19,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { bridgeMetrics } from '../lambdas/domain/bridge-metrics';
-import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
-import { defaultTokenBucketPolicy, sustainedRequestsPerSecond } from '../lambdas/domain/token-bucket';
+import { bridgeMetrics } from '../lambdas/shared/metrics';
+import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
+import {
+  defaultTokenBucketPolicy,
+  sustainedRequestsPerSecond,
+} from '../lambdas/openphone/domain/token-bucket';
 import type { CampaignSender } from './campaign-sender';
 import type { EventProcessing } from './event-processing';
 import type { EventQueues } from './event-queues';

@@ -5,8 +5,8 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { environmentNames } from '../lambdas/adapters/environment';
-import { campaignSenderMetrics } from '../lambdas/domain/campaigns/sender-metrics';
+import { environmentNames } from '../lambdas/shared/environment';
+import { campaignSenderMetrics } from '../lambdas/campaigns/domain/sender-metrics';
 import { BridgeFunction } from './bridge-function';
 import type { CampaignStore } from './campaign-store';
 import type { CrmStore } from './crm-store';
@@ -39,7 +39,7 @@ export class CampaignSender extends Construct {
   constructor(scope: Construct, id: string, props: CampaignSenderProps) {
     super(scope, id);
     this.senderFunction = new BridgeFunction(this, 'SenderFunction', {
-      handlerName: 'campaign-sender',
+      handlerName: 'campaigns/handler',
       description:
         'Sends running SMS campaigns within caps, opt-outs and quiet hours, exactly once per recipient',
       memorySize: 256,

@@ -3,7 +3,7 @@ import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { campaignTableKeys } from '../lambdas/domain/campaigns/campaign-keys';
+import { campaignTableKeys } from '../lambdas/campaigns/domain/campaign-keys';
 
 /** The message processors' campaign tracking (see `grantTrackingAccess`). */
 export const campaignTrackingActions = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
@@ -14,7 +14,7 @@ export interface CampaignStoreProps {
 }
 
 /**
- * The campaign table (single-table design, see lambdas/domain/campaigns/campaign-keys.ts):
+ * The campaign table (single-table design, see lambdas/campaigns/domain/campaign-keys.ts):
  * campaigns, their recipients' states, per-variant statistics and the per-number daily
  * cold-outreach counters. One sparse index lists running campaigns and open recipients.
  */

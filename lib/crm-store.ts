@@ -3,7 +3,7 @@ import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { activityListAttributes, crmTableKeys } from '../lambdas/domain/crm-keys';
+import { activityListAttributes, crmTableKeys } from '../lambdas/crm/domain/crm-keys';
 
 export interface CrmStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */
@@ -11,7 +11,7 @@ export interface CrmStoreProps {
 }
 
 /**
- * The CRM table (single-table design, see lambdas/domain/crm-keys.ts): activities, contacts and
+ * The CRM table (single-table design, see lambdas/crm/domain/crm-keys.ts): activities, contacts and
  * their phone links, suppressions with their audit trail, and per-recipient delivery health.
  * Two sparse indexes: a contact number's timeline and a conversation's activities, newest first.
  */

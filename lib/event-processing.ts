@@ -5,10 +5,10 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { environmentNames } from '../lambdas/adapters/environment';
-import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
-import { defaultReplyWindowDays } from '../lambdas/domain/campaigns/tracking';
-import { defaultMaxArchiveBytes } from '../lambdas/domain/media-archive';
+import { environmentNames } from '../lambdas/shared/environment';
+import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
+import { defaultReplyWindowDays } from '../lambdas/campaigns/domain/tracking';
+import { defaultMaxArchiveBytes } from '../lambdas/crm/domain/media-archive';
 import { BridgeFunction } from './bridge-function';
 import type { CampaignStore } from './campaign-store';
 import type { CrmStore } from './crm-store';
@@ -101,7 +101,7 @@ export class EventProcessing extends Construct {
     const processors = {} as Record<EventFamily, BridgeFunction>;
     for (const family of eventFamilies) {
       const fn = new BridgeFunction(this, `${pascal(family)}Processor`, {
-        handlerName: 'process-events',
+        handlerName: 'events/process/handler',
         description: `Processes OpenPhone ${family} events into CRM records`,
         memorySize: 512,
         timeout: EventQueues.defaultConsumerTimeout,
@@ -147,7 +147,7 @@ export class EventProcessing extends Construct {
     this.processors = processors;
 
     this.archiveFunction = new BridgeFunction(this, 'ArchiveFunction', {
-      handlerName: 'archive-media',
+      handlerName: 'crm/archive-media/handler',
       description: 'Copies OpenPhone media, recordings and voicemails into the media bucket',
       memorySize: 512,
       timeout: EventProcessing.archiverTimeout,

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 
 export interface EventQueuesProps {
   /** Timeout of the processor that consumes each queue; the visibility timeout is 6× it. @default 30 seconds */

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { eventsTableKeys } from '../lambdas/domain/event-record';
+import { eventsTableKeys } from '../lambdas/events/domain/event-record';
 
 export interface EventStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */

@@ -21,7 +21,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct, type IConstruct } from 'constructs';
-import { importEnvironmentNames } from '../lambdas/adapters/environment';
+import { importEnvironmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm-store';
 import type { ImportStore } from './import-store';
@@ -85,7 +85,7 @@ export class HistoryImport extends Construct {
     const invocationsPerExecution = props.invocationsPerExecution ?? 500;
 
     this.importFunction = new BridgeFunction(this, 'ImportFunction', {
-      handlerName: 'import-pages',
+      handlerName: 'history-import/handler',
       description: 'History import: pages of OpenPhone conversations, messages, calls, contacts into the CRM',
       timeout: functionTimeout,
       memorySize: 512,

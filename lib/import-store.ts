@@ -3,7 +3,7 @@ import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { importTableKeys } from '../lambdas/adapters/import-store';
+import { importTableKeys } from '../lambdas/history-import/adapters/import-repository';
 
 export interface ImportStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
-import { importPagesInput } from '../lambdas/domain/import-plan';
-import { queueMessage } from '../lambdas/domain/queue-message';
-import { eventIdOfQueued, type QueueAdmin } from '../lambdas/adapters/queue-admin';
+import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
+import { importPagesInput } from '../lambdas/history-import/domain/import-plan';
+import { queueMessage } from '../lambdas/events/domain/queue-message';
+import { eventIdOfQueued, type QueueAdmin } from '../lambdas/events/adapters/queue-admin';
 import type { HttpApiHandler } from './http-api';
 import type { InProcessQueue } from './in-process-queue';
-import type { QueuePublisher } from '../lambdas/adapters/queue-publisher';
+import type { QueuePublisher } from '../lambdas/events/adapters/queue-publisher';
 import { ImportAlreadyRunningError } from './local-import-errors';
 import type { LocalImports } from './local-imports';
 

@@ -2,16 +2,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CampaignRepository } from '../lambdas/adapters/campaign-repository';
-import type { CrmRepository } from '../lambdas/adapters/crm-repository';
-import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
-import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
-import { campaignSenderMetrics } from '../lambdas/domain/campaigns';
+import { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import type { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
+import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
+import { campaignSenderMetrics } from '../lambdas/campaigns';
 import {
   createCampaignSender,
   type CampaignRunReport,
   type CampaignSenderSettings,
-} from '../lambdas/handlers/campaign-sender-handler';
+} from '../lambdas/campaigns/service';
 
 /** What `npm start` reads from LOCAL_CAMPAIGN_SENDER_EVERY_MS. */
 export const defaultCampaignSenderEveryMs = 60_000;

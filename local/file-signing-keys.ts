@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { signingKeysSecret, type SigningKeySource } from '../lambdas/adapters/signing-keys';
+import { signingKeysSecret, type SigningKeySource } from '../lambdas/ingest/adapters/signing-keys';
 
 /** Where the local replica keeps the signing keys it accepts, as `{"keys": [...]}` (the secret's JSON). */
 export const localSigningKeysFile = '.local/signing-keys.json';

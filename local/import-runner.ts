@@ -1,10 +1,10 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { ImportPagesInput } from '../lambdas/domain/import-plan';
+import type { ImportPagesInput } from '../lambdas/history-import/domain/import-plan';
 import {
   handleImportTask,
   type ImportPagesDeps,
   type ImportTaskEvent,
-} from '../lambdas/handlers/import-pages-handler';
+} from '../lambdas/history-import/service';
 import { historyImportStates } from '../lib/history-import';
 import type { CfnTemplate } from './cfn-tables';
 
@@ -146,10 +146,10 @@ async function main(): Promise<void> {
   const { localAwsConfig } = await import('./local-pipeline');
   const { synthBridgeStack } = await import('./synth');
   const { startOpenPhoneSimulator } = await import('./openphone-simulator');
-  const { OpenPhoneClient } = await import('../lambdas/adapters/openphone-client');
-  const { SharedTokenBucket } = await import('../lambdas/adapters/rate-limiter');
-  const { ImportStore } = await import('../lambdas/adapters/import-store');
-  const { CrmRepository } = await import('../lambdas/adapters/crm-repository');
+  const { OpenPhoneClient } = await import('../lambdas/openphone/adapters/openphone-client');
+  const { SharedTokenBucket } = await import('../lambdas/openphone/adapters/rate-limiter');
+  const { ImportStore } = await import('../lambdas/history-import/adapters/import-repository');
+  const { CrmRepository } = await import('../lambdas/crm/adapters/crm-repository');
 
   const { template } = synthBridgeStack();
   const dynamo = await startDynamoDbLocal(options.dynamodbPath ? { path: options.dynamodbPath } : {});

@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CrmRepository } from '../lambdas/adapters/crm-repository';
-import { ImportStore, type ImportRun } from '../lambdas/adapters/import-store';
-import { OpenPhoneClient } from '../lambdas/adapters/openphone-client';
-import { SharedTokenBucket } from '../lambdas/adapters/rate-limiter';
-import { rateExpressionMs, totalRecords } from '../lambdas/domain/import-progress';
-import type { ImportRequest } from '../lambdas/domain/import-plan';
+import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import { ImportStore, type ImportRun } from '../lambdas/history-import/adapters/import-repository';
+import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
+import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
+import { rateExpressionMs, totalRecords } from '../lambdas/history-import/domain/import-progress';
+import type { ImportRequest } from '../lambdas/history-import/domain/import-plan';
 import type { CfnTemplate } from './cfn-tables';
 import { runImportLocally } from './import-runner';
 import { localAwsConfig } from './local-pipeline';

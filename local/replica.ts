@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { processingLogLine } from '../lambdas/domain/event-processing';
+import { processingLogLine } from '../lambdas/events/domain/event-processing';
 import { webhookPath } from '../lib/webhook-ingest';
 import { startLocalCampaignSender, type LocalCampaignSchedule } from './campaign-schedule';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';

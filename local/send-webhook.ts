@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { familyByEventType } from '../lambdas/domain/event-types';
+import { familyByEventType } from '../lambdas/events/domain/event-types';
 
 function sampleObject(type: string): Record<string, unknown> {
   const id = `AC${randomBytes(12).toString('hex')}`;

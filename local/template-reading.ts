@@ -1,4 +1,4 @@
-import { eventFamilies, type EventFamily } from '../lambdas/domain/event-types';
+import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 import type { CfnTemplate } from './cfn-tables';
 import type { EventSourceMappingSettings } from './in-process-queue';
 

@@ -10,7 +10,7 @@ import {
   type DuplicateNumber,
   type InvalidRow,
   type RecipientImport,
-} from '../../lambdas/domain/campaigns';
+} from '../../lambdas/campaigns';
 import { CommandFailure, UsageError } from '../errors';
 import { maskPhoneNumber, plural, type Output } from '../output';
 import type { Target } from '../target';

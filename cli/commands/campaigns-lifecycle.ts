@@ -3,7 +3,7 @@ import {
   type CampaignAction,
   type CampaignState,
   type PauseReason,
-} from '../../lambdas/domain/campaigns';
+} from '../../lambdas/campaigns';
 import { CommandFailure } from '../errors';
 import type { Output } from '../output';
 import type { Target } from '../target';

@@ -3,7 +3,7 @@ import {
   renderTemplate,
   type CampaignDefinition,
   type RenderResult,
-} from '../../lambdas/domain/campaigns';
+} from '../../lambdas/campaigns';
 import { CommandFailure } from '../errors';
 import { maskPhoneNumber, plural, type Output } from '../output';
 import type { Target } from '../target';

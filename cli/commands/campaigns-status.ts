@@ -1,4 +1,7 @@
-import type { CampaignRepository, StoredCampaign } from '../../lambdas/adapters/campaign-repository';
+import type {
+  CampaignRepository,
+  StoredCampaign,
+} from '../../lambdas/campaigns/adapters/campaign-repository';
 import {
   compareReplyRates,
   isFinished,
@@ -6,7 +9,7 @@ import {
   recipientStates,
   type RecipientState,
   type VariantCounts,
-} from '../../lambdas/domain/campaigns';
+} from '../../lambdas/campaigns';
 import { CommandFailure } from '../errors';
 import { formatTable, plural, type Output } from '../output';
 import { progressBar } from '../progress-bar';

@@ -1,6 +1,6 @@
-import { InvalidCursorError } from '../../lambdas/domain/page-cursor';
-import type { ActivityRecord } from '../../lambdas/domain/crm-records';
-import { maskPhoneNumber, toE164 } from '../../lambdas/domain/phone-numbers';
+import { InvalidCursorError } from '../../lambdas/shared/page-cursor';
+import type { ActivityRecord } from '../../lambdas/crm/domain/crm-records';
+import { maskPhoneNumber, toE164 } from '../../lambdas/shared/phone-numbers';
 import { UsageError } from '../errors';
 import { formatTable, type Output } from '../output';
 import type { Target } from '../target';

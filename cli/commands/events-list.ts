@@ -1,6 +1,6 @@
-import type { OpenEventSummary } from '../../lambdas/adapters/event-repository';
-import type { EventStatus } from '../../lambdas/domain/event-record';
-import { eventFamilies, type EventFamily } from '../../lambdas/domain/event-types';
+import type { OpenEventSummary } from '../../lambdas/events/adapters/event-repository';
+import type { EventStatus } from '../../lambdas/events/domain/event-record';
+import { eventFamilies, type EventFamily } from '../../lambdas/events/domain/event-types';
 import { UsageError } from '../errors';
 import { formatTable, maskPhoneNumbersIn, type Output } from '../output';
 import type { Target } from '../target';

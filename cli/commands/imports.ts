@@ -1,8 +1,8 @@
-import type { ImportRun } from '../../lambdas/adapters/import-store';
-import { newImportId, totalRecords } from '../../lambdas/domain/import-progress';
-import { importPagesInput, type ImportRequest } from '../../lambdas/domain/import-plan';
-import { InvalidCursorError } from '../../lambdas/domain/page-cursor';
-import { toE164 } from '../../lambdas/domain/phone-numbers';
+import type { ImportRun } from '../../lambdas/history-import/adapters/import-repository';
+import { newImportId, totalRecords } from '../../lambdas/history-import/domain/import-progress';
+import { importPagesInput, type ImportRequest } from '../../lambdas/history-import/domain/import-plan';
+import { InvalidCursorError } from '../../lambdas/shared/page-cursor';
+import { toE164 } from '../../lambdas/shared/phone-numbers';
 import { CommandFailure, UsageError } from '../errors';
 import { statusLine, statusLines } from '../import-progress-view';
 import { formatTable, type Output } from '../output';

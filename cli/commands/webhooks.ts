@@ -1,5 +1,9 @@
-import { webhookEventsByFamily, type Webhook, type WebhookFamily } from '../../lambdas/domain/openphone-api';
-import { OpenPhoneApiError, OpenPhoneOutcomeUnknownError } from '../../lambdas/adapters/openphone-errors';
+import {
+  webhookEventsByFamily,
+  type Webhook,
+  type WebhookFamily,
+} from '../../lambdas/openphone/domain/openphone-api';
+import { OpenPhoneApiError, OpenPhoneOutcomeUnknownError } from '../../lambdas/openphone/errors';
 import { CommandFailure, UsageError } from '../errors';
 import { formatTable, plural, type Output } from '../output';
 import type { Target } from '../target';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OpenPhoneClient } from '../../lambdas/adapters/openphone-client';
-import { SharedTokenBucket } from '../../lambdas/adapters/rate-limiter';
+import { OpenPhoneClient } from '../../lambdas/openphone/adapters/openphone-client';
+import { SharedTokenBucket } from '../../lambdas/openphone/adapters/rate-limiter';
 import { localAwsConfig } from '../../local/local-pipeline';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
 import { createBridgeTables, tableNamed } from '../support/dynamo';

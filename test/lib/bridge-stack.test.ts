@@ -2,9 +2,9 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { eventsTableKeys } from '../../lambdas/domain/event-record';
-import { eventFamilies } from '../../lambdas/domain/event-types';
-import { familyQueueOutputName, stackOutputNames } from '../../lambdas/domain/stack-outputs';
+import { eventsTableKeys } from '../../lambdas/events/domain/event-record';
+import { eventFamilies } from '../../lambdas/events/domain/event-types';
+import { familyQueueOutputName, stackOutputNames } from '../../lambdas/shared/stack-outputs';
 import { BridgeStack } from '../../lib/bridge-stack';
 import { readStageConfig } from '../../lib/config';
 

@@ -1,8 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { environmentNames } from '../../lambdas/adapters/environment';
-import { campaignSenderMetrics } from '../../lambdas/domain/campaigns/sender-metrics';
+import { environmentNames } from '../../lambdas/shared/environment';
+import { campaignSenderMetrics } from '../../lambdas/campaigns/domain/sender-metrics';
 import { BridgeStack } from '../../lib/bridge-stack';
 import { readStageConfig } from '../../lib/config';
 

@@ -2,7 +2,7 @@ import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { campaignTableKeys } from '../../lambdas/domain/campaigns/campaign-keys';
+import { campaignTableKeys } from '../../lambdas/campaigns/domain/campaign-keys';
 import { CampaignStore } from '../../lib/campaign-store';
 import { synthBridgeStack } from '../../local/synth';
 

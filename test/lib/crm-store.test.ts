@@ -2,7 +2,7 @@ import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { activityListAttributes, crmTableKeys } from '../../lambdas/domain/crm-keys';
+import { activityListAttributes, crmTableKeys } from '../../lambdas/crm/domain/crm-keys';
 import { CrmStore } from '../../lib/crm-store';
 import { synthBridgeStack } from '../../local/synth';
 

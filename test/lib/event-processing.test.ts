@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { eventFamilies } from '../../lambdas/domain/event-types';
+import { eventFamilies } from '../../lambdas/events/domain/event-types';
 import { CampaignStore } from '../../lib/campaign-store';
 import { CrmStore } from '../../lib/crm-store';
 import { EventProcessing } from '../../lib/event-processing';

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CrmStore } from '../../lib/crm-store';
 import { HistoryImport, historyImportStates } from '../../lib/history-import';
-import { importTableKeys } from '../../lambdas/adapters/import-store';
+import { importTableKeys } from '../../lambdas/history-import/adapters/import-repository';
 import { ImportStore } from '../../lib/import-store';
 import { RateLimitStore } from '../../lib/rate-limit-store';
 

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { bridgeMetrics } from '../../lambdas/domain/bridge-metrics';
-import { eventFamilies } from '../../lambdas/domain/event-types';
+import { bridgeMetrics } from '../../lambdas/shared/metrics';
+import { eventFamilies } from '../../lambdas/events/domain/event-types';
 import { dashboardWidgetTitles } from '../../lib/bridge-monitoring';
 import { BridgeStack } from '../../lib/bridge-stack';
 import { readStageConfig } from '../../lib/config';

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { eventFamilies } from '../../lambdas/domain/event-types';
+import { eventFamilies } from '../../lambdas/events/domain/event-types';
 import { BridgeStack } from '../../lib/bridge-stack';
 import { readStageConfig } from '../../lib/config';
 
@@ -141,11 +141,13 @@ describe('tracing', () => {
     off.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
   });
 
-  const handlersDir = path.join(__dirname, '../../lambdas/handlers');
-  const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts') && !f.endsWith('-handler.ts'));
+  const lambdasDir = path.join(__dirname, '../../lambdas');
+  const entries = (readdirSync(lambdasDir, { recursive: true }) as string[]).filter(
+    (f) => path.basename(f) === 'handler.ts',
+  );
 
   it.each(entries)('%s traces its invocation with Powertools and captures every AWS SDK client', (file) => {
-    const source = readFileSync(path.join(handlersDir, file), 'utf8');
+    const source = readFileSync(path.join(lambdasDir, file), 'utf8');
     expect(source).toMatch(/\.use\(captureLambdaHandler\(tracer/);
     const clients = source.match(/new \w+Client\(\{\}\)/g) ?? [];
     expect(clients.length).toBeGreaterThan(0);
@@ -154,7 +156,7 @@ describe('tracing', () => {
   });
 
   it.each(entries)('%s never logs the incoming event, even with POWERTOOLS_LOGGER_LOG_EVENT set', (file) => {
-    const source = readFileSync(path.join(handlersDir, file), 'utf8');
+    const source = readFileSync(path.join(lambdasDir, file), 'utf8');
     expect(source).toMatch(/injectLambdaContext\(logger, \{ logEvent: false \}\)/);
   });
 });

@@ -1,4 +1,4 @@
-import { isWithinSendingWindow } from '../../lambdas/domain/campaigns';
+import { isWithinSendingWindow } from '../../lambdas/campaigns';
 
 /**
  * A business zone whose clock is inside the sending window now and for the next hour, so the

@@ -1,10 +1,10 @@
-import type { CampaignRepository } from '../../lambdas/adapters/campaign-repository';
-import type { CrmRepository } from '../../lambdas/adapters/crm-repository';
-import { EventRepository } from '../../lambdas/adapters/event-repository';
-import type { ImportStore } from '../../lambdas/adapters/import-store';
-import type { OpenPhoneClient } from '../../lambdas/adapters/openphone-client';
-import type { QueueAdmin } from '../../lambdas/adapters/queue-admin';
-import { eventFamilies, type EventFamily } from '../../lambdas/domain/event-types';
+import type { CampaignRepository } from '../../lambdas/campaigns/adapters/campaign-repository';
+import type { CrmRepository } from '../../lambdas/crm/adapters/crm-repository';
+import { EventRepository } from '../../lambdas/events/adapters/event-repository';
+import type { ImportStore } from '../../lambdas/history-import/adapters/import-repository';
+import type { OpenPhoneClient } from '../../lambdas/openphone/adapters/openphone-client';
+import type { QueueAdmin } from '../../lambdas/events/adapters/queue-admin';
+import { eventFamilies, type EventFamily } from '../../lambdas/events/domain/event-types';
 import { InProcessQueue } from '../../local/in-process-queue';
 import { InProcessQueuePublisher } from '../../local/local-pipeline';
 import { inProcessQueueAdmin } from '../../local/admin-api';

@@ -3,8 +3,12 @@ import {
   activityChangeFromApiMessage,
   activityChangeFromWebhook,
   type ActivityChange,
-} from '../../lambdas/domain/crm-records';
-import { apiCallSchema, apiMessageSchema, parseWebhookEvent } from '../../lambdas/domain/webhook-payloads';
+} from '../../lambdas/crm/domain/crm-records';
+import {
+  apiCallSchema,
+  apiMessageSchema,
+  parseWebhookEvent,
+} from '../../lambdas/openphone/domain/webhook-payloads';
 import { line } from './openphone-payloads';
 
 /** The activity change a webhook body makes (throws on anything but a mapped activity). */

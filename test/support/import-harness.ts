@@ -1,11 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { CrmRepository } from '../../lambdas/adapters/crm-repository';
-import { ImportStore } from '../../lambdas/adapters/import-store';
-import { OpenPhoneClient, type OpenPhoneClientOptions } from '../../lambdas/adapters/openphone-client';
-import { SharedTokenBucket } from '../../lambdas/adapters/rate-limiter';
-import type { ImportPagesInput, ImportPagesOutput } from '../../lambdas/domain/import-plan';
-import { importPages, type ImportPagesDeps } from '../../lambdas/handlers/import-pages-handler';
+import { CrmRepository } from '../../lambdas/crm/adapters/crm-repository';
+import { ImportStore } from '../../lambdas/history-import/adapters/import-repository';
+import {
+  OpenPhoneClient,
+  type OpenPhoneClientOptions,
+} from '../../lambdas/openphone/adapters/openphone-client';
+import { SharedTokenBucket } from '../../lambdas/openphone/adapters/rate-limiter';
+import type { ImportPagesInput, ImportPagesOutput } from '../../lambdas/history-import/domain/import-plan';
+import { importPages, type ImportPagesDeps } from '../../lambdas/history-import/service';
 import { localAwsConfig } from '../../local/local-pipeline';
 import type { OpenPhoneSimulator } from '../../local/openphone-simulator';
 import { createBridgeTables, localDocumentClient, tableNamed } from './dynamo';

@@ -1,0 +1,73 @@
+// Lambda entry point (EventBridge schedule): middy wiring and cold-start set-up around the sender.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { CampaignRepository } from './adapters/campaign-repository';
+import { CrmRepository } from '../crm/adapters/crm-repository';
+import { campaignSenderEnvironmentShape, environmentNames, readEnvironment } from '../shared/environment';
+import { OpenPhoneClient } from '../openphone/adapters/openphone-client';
+import { countThrottledResponses, meteredRateLimiter } from '../openphone/adapters/openphone-metrics';
+import { SharedTokenBucket } from '../openphone/adapters/rate-limiter';
+import { campaignSenderMetrics } from './index';
+import { createCampaignSender, type CampaignSender } from './service';
+
+const logger = new Logger();
+const tracer = new Tracer();
+const metrics = new Metrics({ namespace: campaignSenderMetrics.namespace });
+const apiKeySecret = z.object({ apiKey: z.string().min(1) });
+let sender: Promise<CampaignSender> | undefined;
+
+async function wireFromEnvironment(): Promise<CampaignSender> {
+  const env = readEnvironment(campaignSenderEnvironmentShape);
+  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const secrets = new SecretsProvider({
+    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  });
+  const secretId = env[environmentNames.openPhoneApiKeySecret];
+  const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
+  if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
+  const { apiKey } = parsed.data;
+  const crm = new CrmRepository(documents, env[environmentNames.crmTable]);
+  return createCampaignSender({
+    ports: {
+      campaigns: new CampaignRepository(documents, env[environmentNames.campaignTable]),
+      isSuppressed: (phone) => crm.isSuppressed(phone),
+      openPhone: new OpenPhoneClient({
+        apiKey,
+        baseUrl: env[environmentNames.openPhoneBaseUrl],
+        lane: 'campaign',
+        rateLimiter: meteredRateLimiter(
+          new SharedTokenBucket({ client: dynamo, tableName: env[environmentNames.rateLimitTable], apiKey }),
+          metrics,
+        ),
+        onResponse: countThrottledResponses(metrics),
+      }),
+    },
+    logger,
+    metrics,
+  });
+}
+
+export const handler = middy(async (_event: unknown, context: Context) => {
+  sender ??= wireFromEnvironment().catch((error: unknown) => {
+    sender = undefined; // a failed set-up (e.g. the secret) is tried again on the next run
+    throw error;
+  });
+  const reports = await (await sender).sendRunningCampaigns(Date.now() + context.getRemainingTimeInMillis());
+  logger.info('campaign sender run', { reports });
+  return reports;
+})
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logMetrics(metrics));

@@ -1,0 +1,34 @@
+// Lambda entry point: middy wiring and cold-start set-up around the handler factory.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { eventFamilies, type EventFamily } from '../domain/event-types';
+import { dispatchEnvironmentShape, queueUrlVariable, readEnvironment } from '../../shared/environment';
+import { SqsQueuePublisher } from '../adapters/queue-publisher';
+import { createDispatchHandler } from './service';
+
+const logger = new Logger();
+const tracer = new Tracer();
+let dispatch: ReturnType<typeof createDispatchHandler> | undefined;
+
+function wireFromEnvironment(): ReturnType<typeof createDispatchHandler> {
+  const env = readEnvironment(dispatchEnvironmentShape);
+  const urls = Object.fromEntries(eventFamilies.map((f) => [f, env[queueUrlVariable(f)]])) as Record<
+    EventFamily,
+    string
+  >;
+  return createDispatchHandler({
+    publisher: new SqsQueuePublisher(tracer.captureAWSv3Client(new SQSClient({})), urls),
+    logger,
+  });
+}
+
+export const handler = middy(async (event: DynamoDBStreamEvent) =>
+  (dispatch ??= wireFromEnvironment())(event),
+)
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger, { logEvent: false }));

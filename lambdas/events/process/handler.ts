@@ -1,0 +1,67 @@
+// Lambda entry point of every family processor (EVENT_FAMILY says which): middy wiring and
+// cold-start set-up around the handler factory.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { SQSEvent } from 'aws-lambda';
+import { CampaignRepository } from '../../campaigns/adapters/campaign-repository';
+import { CrmRepository } from '../../crm/adapters/crm-repository';
+import { environmentNames, processorEnvironmentShape, readEnvironment } from '../../shared/environment';
+import { EventRepository } from '../adapters/event-repository';
+import { SqsMediaArchiveQueue } from '../../crm/adapters/media-archive-queue';
+import { bridgeMetrics } from '../../shared/metrics';
+import { createProcessEventsHandler, type ProcessorPorts } from './service';
+
+const logger = new Logger();
+const tracer = new Tracer();
+const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
+let processEvents: ReturnType<typeof createProcessEventsHandler> | undefined;
+
+function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
+  const env = readEnvironment(processorEnvironmentShape);
+  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const family = env[environmentNames.eventFamily];
+  logger.appendKeys({ family });
+  metrics.setDefaultDimensions({ family });
+  return createProcessEventsHandler({
+    family,
+    ports: {
+      events: new EventRepository(documents, env[environmentNames.eventsTable]),
+      crm: new CrmRepository(documents, env[environmentNames.crmTable], {
+        bounceThreshold: env[environmentNames.bounceThreshold],
+      }),
+      archiveQueue: new SqsMediaArchiveQueue(
+        tracer.captureAWSv3Client(new SQSClient({})),
+        env[environmentNames.mediaArchiveQueueUrl],
+      ),
+      campaigns: campaignTracking(documents, env[environmentNames.campaignTable]),
+    },
+    campaignReplyWindowDays: env[environmentNames.campaignReplyWindowDays],
+    logger,
+    metrics,
+  });
+}
+
+/** The campaign table's tracking, or for a family without one (only messages track campaigns) a port that refuses. */
+function campaignTracking(
+  documents: DynamoDBDocumentClient,
+  table: string | undefined,
+): ProcessorPorts['campaigns'] {
+  if (table) return new CampaignRepository(documents, table);
+  const refuse = () => Promise.reject(new Error(`the ${environmentNames.campaignTable} variable is not set`));
+  return { recordDelivery: refuse, latestSendsTo: refuse, recordResponse: refuse };
+}
+
+export const handler = middy(async (event: SQSEvent) => (processEvents ??= wireFromEnvironment())(event))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logMetrics(metrics));

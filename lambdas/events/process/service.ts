@@ -1,0 +1,208 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { bridgeMetrics } from '../../shared/metrics';
+import {
+  attemptOf,
+  planQueuedEvent,
+  type EventOutcome,
+  readQueueMessage,
+  type ProcessingPlan,
+} from '../domain/event-processing';
+import type { EventFamily } from '../domain/event-types';
+import { mediaArchiveJobsOf } from '../../crm/domain/media-archive';
+import type { QueueMessage } from '../domain/queue-message';
+import { maskPhoneNumber } from '../../shared/phone-numbers';
+import {
+  attributedSend,
+  campaignSignalsOf,
+  defaultReplyWindowDays,
+  type CampaignSignal,
+} from '../../campaigns/domain/tracking';
+import type { CampaignRepository } from '../../campaigns/adapters/campaign-repository';
+import type { CrmRepository } from '../../crm/adapters/crm-repository';
+import { EventRecordMissingError, type EventRepository } from '../adapters/event-repository';
+import type { MediaArchiveQueue } from '../../crm/adapters/media-archive-queue';
+
+/** The body of a queue message is not a queue message: it goes to the DLQ after maxReceiveCount. */
+export class UnreadableQueueMessageError extends Error {
+  override readonly name = 'UnreadableQueueMessageError';
+}
+
+export interface ProcessorPorts {
+  events: Pick<EventRepository, 'getEvent' | 'markProcessed' | 'markFailed'>;
+  crm: Pick<
+    CrmRepository,
+    'upsertActivity' | 'applyConsentChange' | 'recordDeliveryOutcome' | 'upsertContact' | 'markContactDeleted'
+  >;
+  archiveQueue: MediaArchiveQueue;
+  /** Campaign tracking: delivery outcomes of campaign messages, replies and opt-outs of their recipients. */
+  campaigns: Pick<CampaignRepository, 'recordDelivery' | 'latestSendsTo' | 'recordResponse'>;
+}
+
+export interface ProcessorDependencies {
+  /** The family whose queue feeds this processor. */
+  family: EventFamily;
+  ports: ProcessorPorts;
+  /** Days after a campaign send in which its recipient's messages count as replies. @default 7 */
+  campaignReplyWindowDays?: number;
+  logger: Logger;
+  /** Counts EventsProcessed, EventsRejected, EventsRetried and DuplicateDeliveries. */
+  metrics?: Metrics;
+  now?: () => Date;
+  /** Told of every event's outcome (the local replica prints a line per event). */
+  onOutcome?: (message: QueueMessage, outcome: EventOutcome) => void;
+}
+
+const metricOf: Record<EventOutcome['status'], string> = {
+  processed: bridgeMetrics.processing.processed,
+  duplicate: bridgeMetrics.processing.duplicate,
+  failed: bridgeMetrics.processing.rejected,
+  retrying: bridgeMetrics.processing.retried,
+};
+
+/** A name for a transient failure that holds no data: the error's class name. */
+const transientReasonOf = (error: unknown) => `transient: ${(error as Error).name || 'Error'}`;
+
+/**
+ * A family processor: an SQS batch in, CRM records out, each event marked processed or failed.
+ * Invalid payloads are recorded as failed and not retried; transient errors are recorded and
+ * reported as batch item failures, so SQS retries only those records (then dead-letters them).
+ */
+export function createProcessEventsHandler(deps: ProcessorDependencies) {
+  const { family, ports, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const replyWindowDays = deps.campaignReplyWindowDays ?? defaultReplyWindowDays;
+  const processor = new BatchProcessor(EventType.SQS);
+  const report = (message: QueueMessage, outcome: EventOutcome) => {
+    deps.metrics?.addMetric(metricOf[outcome.status], MetricUnit.Count, 1);
+    deps.onOutcome?.(message, outcome);
+  };
+
+  async function apply(plan: Exclude<ProcessingPlan, { kind: 'rejected' }>, message: QueueMessage) {
+    if (plan.kind === 'contact') {
+      const { change } = plan;
+      const result =
+        change.kind === 'upsert'
+          ? await ports.crm.upsertContact(change.contact)
+          : await ports.crm.markContactDeleted(change.contactId, change.at);
+      logger.info('contact written', {
+        eventId: message.eventId,
+        change: change.kind,
+        outcome: result.outcome,
+      });
+      return;
+    }
+    const { update, eventTime } = plan.change;
+    const upsert = await ports.crm.upsertActivity(update, eventTime);
+    if (plan.consent) {
+      const consent = await ports.crm.applyConsentChange(plan.consent);
+      // HELP changes nothing; it is flagged here for whoever answers the line.
+      logger.info(plan.consent.keyword === 'help' ? 'HELP requested' : 'consent keyword applied', {
+        eventId: message.eventId,
+        keyword: plan.consent.keyword,
+        from: maskPhoneNumber(plan.consent.phoneNumber),
+        outcome: consent.outcome,
+      });
+    }
+    for (const outcome of plan.deliveryOutcomes) {
+      const result = await ports.crm.recordDeliveryOutcome(outcome);
+      if (result.suppressed)
+        logger.warn('recipient suppressed as bouncing', {
+          recipient: maskPhoneNumber(outcome.phoneNumber),
+          consecutiveFailures: result.consecutiveFailures,
+        });
+    }
+    for (const signal of campaignSignalsOf(plan)) await trackCampaign(signal, message);
+    const jobs = mediaArchiveJobsOf(plan.change, upsert.appliedAspects, message.eventId);
+    if (jobs.length > 0) await ports.archiveQueue.enqueue(jobs);
+    logger.info('activity written', {
+      eventId: message.eventId,
+      activityId: update.activityId,
+      outcome: upsert.outcome,
+      archiveJobs: jobs.length,
+    });
+  }
+
+  /** After the CRM writes (so a STOP suppresses whatever happens here); idempotent, so a retry is safe. */
+  async function trackCampaign(signal: CampaignSignal, message: QueueMessage) {
+    if (signal.kind === 'delivery') {
+      const result = await ports.campaigns.recordDelivery(signal.messageId, signal.status, signal.at);
+      if (result.kind !== 'not-a-campaign-message')
+        logger.info('campaign delivery tracked', {
+          eventId: message.eventId,
+          campaignId: result.campaignId,
+          variantId: result.variantId,
+          status: signal.status,
+          outcome: result.kind,
+        });
+      return;
+    }
+    const sends = await ports.campaigns.latestSendsTo(signal.from, signal.ourNumbers);
+    const send = attributedSend(sends, signal.at, replyWindowDays);
+    if (!send) return;
+    const counted = await ports.campaigns.recordResponse(send, signal.response, signal.at);
+    logger.info('campaign response tracked', {
+      eventId: message.eventId,
+      campaignId: send.campaignId,
+      variantId: send.variantId,
+      from: maskPhoneNumber(signal.from),
+      response: signal.response,
+      outcome: counted ? 'counted' : 'already-counted',
+    });
+  }
+
+  async function processEvent(message: QueueMessage, attempts: number): Promise<EventOutcome> {
+    const stored = await ports.events.getEvent(message.eventId);
+    if (!stored) throw new EventRecordMissingError(message.eventId);
+    if (stored.status === 'processed') return { status: 'duplicate' };
+    const plan = planQueuedEvent(message, message.payload ?? stored.payload, family);
+    if (plan.kind === 'rejected') {
+      await ports.events.markFailed(message.eventId, { family, reason: plan.reason, attempts, at: now() });
+      return { status: 'failed', reason: plan.reason };
+    }
+    await apply(plan, message);
+    await ports.events.markProcessed(message.eventId, now());
+    return { status: 'processed' };
+  }
+
+  async function processRecord(record: SQSRecord): Promise<void> {
+    const reading = readQueueMessage(record.body);
+    if (!reading.ok) {
+      logger.error('unreadable queue message', { messageId: record.messageId, reason: reading.reason });
+      throw new UnreadableQueueMessageError(reading.reason);
+    }
+    const { message } = reading;
+    const attempts = attemptOf(record.attributes.ApproximateReceiveCount);
+    let outcome: EventOutcome;
+    try {
+      outcome = await processEvent(message, attempts);
+    } catch (error) {
+      const reason = transientReasonOf(error);
+      try {
+        await ports.events.markFailed(message.eventId, { family, reason, attempts, at: now() });
+      } catch (markError) {
+        logger.error('could not mark event failed', { eventId: message.eventId, error: markError as Error });
+      }
+      logger.warn('event processing failed, SQS will retry', {
+        eventId: message.eventId,
+        eventType: message.type,
+        attempts,
+        error: error as Error,
+      });
+      report(message, { status: 'retrying', reason, attempts });
+      throw error;
+    }
+    if (outcome.status === 'failed')
+      logger.warn('event rejected', {
+        eventId: message.eventId,
+        eventType: message.type,
+        reason: outcome.reason,
+      });
+    report(message, outcome);
+  }
+
+  return async (event: SQSEvent): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, processRecord, processor, { throwOnFullBatchFailure: false });
+}

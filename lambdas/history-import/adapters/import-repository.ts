@@ -1,0 +1,396 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  emptyRecordCounts,
+  importCheckpoint,
+  importRecordKinds,
+  initialCheckpoint,
+  type ImportCheckpoint,
+  type ImportError,
+  type ImportKind,
+  type ImportPhase,
+  type ImportScope,
+  type ImportStatus,
+  type RecordCounts,
+} from '../domain/import-plan';
+import type { RunProgress } from '../domain/import-progress';
+import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
+import { isConditionFailure } from '../../shared/dynamo/conditions';
+
+/**
+ * The import table: one run item per import (its status, counters and checkpoint, updated together
+ * in one conditional write per page), the errors it skipped past, and each scope's watermark.
+ *
+ * | item       | pk                  | sk                 |
+ * |------------|---------------------|--------------------|
+ * | run        | `IMPORT#<id>`       | `RUN`              |
+ * | error      | `IMPORT#<id>`       | `ERROR#<subject>`  |
+ * | watermark  | `SCOPE#<scope key>` | `WATERMARK`        |
+ *
+ * Run items also carry `runsPk` (`RUN`) and `runsSk` (`<startedAt>#<id>`), set once when the run is
+ * created: the sparse, keys-only index `RunsByStart` lists runs newest first without a scan, and the
+ * per-page updates of a run never touch it.
+ */
+export const importTableKeys = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  runsIndex: 'RunsByStart',
+  runsPartitionKey: 'runsPk',
+  runsSortKey: 'runsSk',
+} as const;
+
+const runKey = (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'RUN' });
+const runsPartition = 'RUN';
+const runListing = (run: Pick<ImportRun, 'importId' | 'startedAt'>) => ({
+  [importTableKeys.runsPartitionKey]: runsPartition,
+  [importTableKeys.runsSortKey]: `${run.startedAt}#${run.importId}`,
+});
+const watermarkKey = (scopeKey: string) => ({ pk: `SCOPE#${scopeKey}`, sk: 'WATERMARK' });
+
+export interface ImportRun extends RunProgress {
+  importId: string;
+  kind: ImportKind;
+  scope: ImportScope;
+  scopeKey: string;
+  /** What an incremental sync asked for (`updatedAfter`/`createdAfter`); absent for a full import. */
+  since?: string;
+  status: ImportStatus;
+  phase: ImportPhase;
+  checkpoint: ImportCheckpoint;
+  /** Incremented by every checkpoint write: the condition that keeps two workers from racing. */
+  sequence: number;
+  pages: number;
+  records: RecordCounts;
+  errors: number;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  failure?: string;
+}
+
+export interface NewImportRun {
+  importId: string;
+  kind: ImportKind;
+  scope: ImportScope;
+  scopeKey: string;
+  since?: string;
+  startedAt: string;
+}
+
+/**
+ * One page's progress. Its time and counts are added to the run's (`contactsActiveMs` only for a
+ * contacts page); a total, reported by a list's first page, replaces the run's.
+ */
+export interface ImportProgress extends Partial<
+  Pick<
+    RunProgress,
+    | 'activeMs'
+    | 'contactsActiveMs'
+    | 'conversationsDone'
+    | 'contactsDone'
+    | 'conversationsTotal'
+    | 'contactsTotal'
+  >
+> {
+  /** The sequence the worker read: the write fails if another worker moved the run since. */
+  expectedSequence: number;
+  checkpoint: ImportCheckpoint;
+  pages: number;
+  records: Partial<RecordCounts>;
+  errors: number;
+  at: string;
+}
+
+export interface ImportRunPage {
+  /** Newest first. */
+  runs: ImportRun[];
+  /** Pass it back for the next page; absent on the last one. */
+  cursor?: string;
+}
+
+/** Another execution moved the run's checkpoint first: this one must stop, not overwrite it. */
+export class ImportCheckpointConflictError extends Error {
+  override readonly name = 'ImportCheckpointConflictError';
+  constructor(readonly importId: string) {
+    super(`import ${importId}: the checkpoint was moved by another worker`);
+  }
+}
+
+export class ImportRunNotFoundError extends Error {
+  override readonly name = 'ImportRunNotFoundError';
+  constructor(readonly importId: string) {
+    super(`no import run ${importId}`);
+  }
+}
+
+function runOf(item: Record<string, unknown>): ImportRun {
+  const { pk: _pk, sk: _sk, runsPk: _runsPk, runsSk: _runsSk, ...run } = item;
+  return { ...(run as unknown as ImportRun), checkpoint: importCheckpoint.parse(run.checkpoint) };
+}
+
+/** Give it a document client made with `marshallOptions: { removeUndefinedValues: true }`. */
+export class ImportStore {
+  constructor(
+    private readonly documentClient: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  /** Creates the run, or returns the one already there under that id (a resumed import). */
+  async startRun(run: NewImportRun): Promise<{ run: ImportRun; created: boolean }> {
+    const item: ImportRun = {
+      ...run,
+      status: 'running',
+      phase: initialCheckpoint.phase,
+      checkpoint: initialCheckpoint,
+      sequence: 0,
+      pages: 0,
+      records: emptyRecordCounts(),
+      errors: 0,
+      updatedAt: run.startedAt,
+    };
+    try {
+      await this.documentClient.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...runKey(run.importId), ...runListing(run), ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { run: item, created: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return { run: await this.requireRun(run.importId), created: false };
+  }
+
+  async getRun(importId: string): Promise<ImportRun | undefined> {
+    const { Item } = await this.documentClient.send(
+      new GetCommand({ TableName: this.tableName, Key: runKey(importId), ConsistentRead: true }),
+    );
+    return Item ? runOf(Item) : undefined;
+  }
+
+  async requireRun(importId: string): Promise<ImportRun> {
+    const run = await this.getRun(importId);
+    if (!run) throw new ImportRunNotFoundError(importId);
+    return run;
+  }
+
+  /**
+   * Moves the checkpoint and adds the page's counters in one conditional write, after the page's
+   * records are written: a crash in between re-reads that page, and counts it once.
+   */
+  async recordProgress(importId: string, progress: ImportProgress): Promise<number> {
+    const sequence = progress.expectedSequence + 1;
+    const values: Record<string, unknown> = {
+      ':expected': progress.expectedSequence,
+      ':sequence': sequence,
+      ':checkpoint': progress.checkpoint,
+      ':phase': progress.checkpoint.phase,
+      ':pages': progress.pages,
+      ':errors': progress.errors,
+      ':at': progress.at,
+      ':running': 'running',
+    };
+    const adds = ['pages :pages', 'errors :errors'];
+    const sets: string[] = [];
+    const counters = ['activeMs', 'contactsActiveMs', 'conversationsDone', 'contactsDone'] as const;
+    for (const counter of counters) {
+      if (!progress[counter]) continue;
+      values[`:${counter}`] = progress[counter];
+      adds.push(`${counter} :${counter}`);
+    }
+    for (const total of ['conversationsTotal', 'contactsTotal'] as const) {
+      if (progress[total] === undefined) continue;
+      values[`:${total}`] = progress[total];
+      sets.push(`, ${total} = :${total}`);
+    }
+    const names: Record<string, string> = {};
+    for (const kind of importRecordKinds) {
+      const count = progress.records[kind] ?? 0;
+      if (!count) continue;
+      names[`#${kind}`] = kind;
+      values[`:${kind}`] = count;
+      adds.push(`records.#${kind} :${kind}`);
+    }
+    try {
+      await this.documentClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: runKey(importId),
+          UpdateExpression: `SET #sequence = :sequence, checkpoint = :checkpoint, phase = :phase, updatedAt = :at${sets.join('')} ADD ${adds.join(', ')}`,
+          ConditionExpression: '#sequence = :expected AND #status = :running',
+          ExpressionAttributeNames: { ...names, '#sequence': 'sequence', '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ImportCheckpointConflictError(importId);
+      throw error;
+    }
+    return sequence;
+  }
+
+  /** Keeps the problems a page skipped past; keyed by subject, so a re-read page writes them once. */
+  async recordErrors(importId: string, errors: readonly ImportError[]): Promise<void> {
+    const unique = [...new Map(errors.map((e) => [e.subject, e])).values()];
+    for (let i = 0; i < unique.length; i += 25) {
+      let requests: Record<string, unknown>[] | undefined = unique.slice(i, i + 25).map((error) => ({
+        PutRequest: {
+          Item: { pk: `IMPORT#${importId}`, sk: `ERROR#${error.subject}`, ...error },
+        },
+      }));
+      for (let attempt = 0; requests?.length && attempt < 5; attempt++) {
+        const { UnprocessedItems } = await this.documentClient.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+      }
+    }
+  }
+
+  async errorsOf(importId: string): Promise<ImportError[]> {
+    const errors: ImportError[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documentClient.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `IMPORT#${importId}`, ':prefix': 'ERROR#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, ...error } = item;
+        errors.push(error as ImportError);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return errors;
+  }
+
+  /** Marks the run completed and moves its scope's watermark (never backwards) to the run's start. */
+  async completeRun(run: ImportRun, at: string): Promise<void> {
+    await this.finish(run.importId, 'completed', at);
+    try {
+      await this.documentClient.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...watermarkKey(run.scopeKey),
+            watermark: run.startedAt,
+            importId: run.importId,
+            updatedAt: at,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR watermark < :watermark',
+          ExpressionAttributeValues: { ':watermark': run.startedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** The run could not go on (its retries were spent): kept with the reason, resumable by its id. */
+  async failRun(importId: string, failure: string, at: string): Promise<void> {
+    await this.finish(importId, 'failed', at, failure);
+  }
+
+  /** Stops a running import at its next page; false when the run was not running (or is unknown). */
+  async cancelRun(importId: string, at: string): Promise<boolean> {
+    return this.finish(importId, 'cancelled', at);
+  }
+
+  /** A failed or cancelled run set running again, to resume from its checkpoint. */
+  async reopenRun(importId: string, at: string): Promise<void> {
+    await this.documentClient.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: runKey(importId),
+        UpdateExpression: 'SET #status = :running, updatedAt = :at REMOVE failure, finishedAt',
+        ConditionExpression: '#status IN (:failed, :cancelled)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':running': 'running',
+          ':failed': 'failed',
+          ':cancelled': 'cancelled',
+          ':at': at,
+        },
+      }),
+    );
+  }
+
+  /** Runs newest first, a page at a time: the keys-only index, then the runs themselves. */
+  async listRuns(options: { limit?: number; cursor?: string } = {}): Promise<ImportRunPage> {
+    const { Items = [], LastEvaluatedKey } = await this.documentClient.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: importTableKeys.runsIndex,
+        KeyConditionExpression: '#runs = :runs',
+        ExpressionAttributeNames: { '#runs': importTableKeys.runsPartitionKey },
+        ExpressionAttributeValues: { ':runs': runsPartition },
+        ScanIndexForward: false,
+        Limit: Math.min(options.limit ?? 20, 100), // one BatchGet
+        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(runsPartition, options.cursor) } : {}),
+      }),
+    );
+    const byKey = new Map<string, ImportRun>();
+    let keys = Items.map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
+    for (let attempt = 0; keys.length && attempt < 5; attempt++) {
+      const { Responses, UnprocessedKeys } = await this.documentClient.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of Responses?.[this.tableName] ?? []) byKey.set(item.pk as string, runOf(item));
+      keys = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof keys;
+    }
+    return {
+      runs: Items.flatMap((item) => byKey.get(item.pk as string) ?? []),
+      ...(LastEvaluatedKey ? { cursor: encodeCursor(runsPartition, LastEvaluatedKey as LastKey) } : {}),
+    };
+  }
+
+  async watermarkOf(scopeKey: string): Promise<string | undefined> {
+    const { Item } = await this.documentClient.send(
+      new GetCommand({ TableName: this.tableName, Key: watermarkKey(scopeKey), ConsistentRead: true }),
+    );
+    return Item?.watermark as string | undefined;
+  }
+
+  private async finish(
+    importId: string,
+    status: ImportStatus,
+    at: string,
+    failure?: string,
+  ): Promise<boolean> {
+    try {
+      await this.documentClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: runKey(importId),
+          UpdateExpression: `SET #status = :status, updatedAt = :at, finishedAt = :at${failure ? ', failure = :failure' : ''}`,
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':at': at,
+            ':running': 'running',
+            ...(failure ? { ':failure': failure.slice(0, 1000) } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      // Already finished (a retried last step, or a cancel racing the end): the first word stands.
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+// Lambda entry point: middy wiring and cold-start set-up around the import's page worker.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { CrmRepository } from '../crm/adapters/crm-repository';
+import {
+  importEnvironmentNames as names,
+  importEnvironmentShape,
+  readEnvironment,
+} from '../shared/environment';
+import { ImportStore } from './adapters/import-repository';
+import { OpenPhoneClient } from '../openphone/adapters/openphone-client';
+import { countThrottledResponses, meteredRateLimiter } from '../openphone/adapters/openphone-metrics';
+import { SharedTokenBucket } from '../openphone/adapters/rate-limiter';
+import { bridgeMetrics } from '../shared/metrics';
+import { handleImportTask, type ImportPagesDeps, type ImportTaskEvent } from './service';
+
+const logger = new Logger();
+const tracer = new Tracer();
+const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
+const apiKeySecret = z.object({ apiKey: z.string().min(1, 'the OpenPhone API key secret is empty') });
+let wired: Promise<Omit<ImportPagesDeps, 'remainingTimeMs'>> | undefined;
+
+async function wireFromEnvironment(): Promise<Omit<ImportPagesDeps, 'remainingTimeMs'>> {
+  const env = readEnvironment(importEnvironmentShape);
+  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const secrets = new SecretsProvider({
+    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  });
+  const raw = await secrets.get(env[names.apiKeySecret], { maxAge: 300 });
+  const { apiKey } = apiKeySecret.parse(typeof raw === 'string' ? JSON.parse(raw) : raw);
+  const rateLimiter = meteredRateLimiter(
+    new SharedTokenBucket({ client: dynamo, tableName: env[names.rateLimitTable], apiKey }),
+    metrics,
+  );
+  return {
+    openPhone: new OpenPhoneClient({
+      apiKey,
+      rateLimiter,
+      baseUrl: env[names.openPhoneBaseUrl],
+      lane: 'import',
+      onResponse: countThrottledResponses(metrics),
+    }),
+    store: new ImportStore(documents, env[names.importTable]),
+    crm: new CrmRepository(documents, env[names.crmTable]),
+    settings: { reserveMs: env[names.reserveMs] },
+    logger,
+    metrics,
+  };
+}
+
+export const handler = middy(async (event: ImportTaskEvent, context: Context) => {
+  wired ??= wireFromEnvironment().catch((error: unknown) => {
+    wired = undefined;
+    throw error;
+  });
+  return handleImportTask(event, {
+    ...(await wired),
+    remainingTimeMs: () => context.getRemainingTimeInMillis(),
+  });
+})
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logMetrics(metrics));

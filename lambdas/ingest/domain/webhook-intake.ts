@@ -1,0 +1,94 @@
+import { newEventRecord, type EventRecord } from '../../events/domain/event-record';
+import { familyOf, type EventFamily } from '../../events/domain/event-types';
+import { readEnvelope } from './webhook-envelope';
+import { verifyWebhookSignature, type SignatureFailure, type WebhookHeaders } from './webhook-signature';
+
+export interface WebhookRequest {
+  /** The body's exact bytes (after undoing API Gateway's base64, if any). */
+  body: Buffer;
+  headers: WebhookHeaders;
+  receivedAt: Date;
+}
+
+/** What the intake needs from the outside world; adapters provide it. */
+export interface IntakePorts {
+  signingKeys(): Promise<readonly string[]>;
+  /** Re-reads the keys when a signature fails (a rotation may have just happened); undefined when it may not yet. */
+  refreshedSigningKeys?(): Promise<readonly string[] | undefined>;
+  /** Conditional put keyed by event id. */
+  recordEventOnce(record: EventRecord): Promise<'recorded' | 'duplicate'>;
+}
+
+export interface IntakeSettings {
+  maxBodyBytes: number;
+  retentionDays: number;
+}
+
+export type RejectionReason =
+  | SignatureFailure
+  | 'payload_too_large'
+  | 'invalid_json'
+  | 'invalid_envelope'
+  | 'signing_keys_not_configured';
+
+export type IntakeOutcome =
+  | { kind: 'accepted'; eventId: string; type: string; family: EventFamily }
+  | { kind: 'ignored'; eventId: string; type: string }
+  | { kind: 'duplicate'; eventId: string; type: string }
+  | { kind: 'rejected'; status: 400 | 401 | 413 | 503; reason: RejectionReason; detail?: string };
+
+const reject = (status: 400 | 401 | 413 | 503, reason: RejectionReason, detail?: string): IntakeOutcome => ({
+  kind: 'rejected',
+  status,
+  reason,
+  ...(detail ? { detail } : {}),
+});
+
+/**
+ * One webhook delivery, start to finish: size, signature, envelope, then record it exactly once.
+ * Nothing is stored unless the signature holds; a duplicate changes nothing.
+ */
+export async function acceptWebhook(
+  request: WebhookRequest,
+  ports: IntakePorts,
+  settings: IntakeSettings,
+): Promise<IntakeOutcome> {
+  if (request.body.length > settings.maxBodyBytes) {
+    return reject(413, 'payload_too_large', `bodies above ${settings.maxBodyBytes} bytes are refused`);
+  }
+  const keys = await ports.signingKeys();
+  if (keys.length === 0)
+    return reject(503, 'signing_keys_not_configured', 'no webhook signing keys are configured yet');
+  let check = verifyWebhookSignature(request.body, request.headers, keys, request.receivedAt);
+  if (!check.ok && check.reason === 'invalid_signature') {
+    const fresh = await ports.refreshedSigningKeys?.();
+    if (fresh?.length)
+      check = verifyWebhookSignature(request.body, request.headers, fresh, request.receivedAt);
+  }
+  if (!check.ok) return reject(401, check.reason);
+
+  let body: unknown;
+  try {
+    body = JSON.parse(request.body.toString('utf8'));
+  } catch {
+    return reject(400, 'invalid_json', 'the body is not JSON');
+  }
+  const parsed = readEnvelope(body, check.deliveryId);
+  if (!parsed.ok) return reject(400, 'invalid_envelope', parsed.reason);
+
+  const { eventId, type, apiVersion, occurredAt } = parsed.envelope;
+  const family = familyOf(type);
+  const record = newEventRecord({
+    eventId,
+    type,
+    family,
+    scheme: check.scheme,
+    ...(apiVersion ? { apiVersion } : {}),
+    ...(occurredAt ? { occurredAt } : {}),
+    payload: request.body.toString('utf8'),
+    receivedAt: request.receivedAt,
+    retentionDays: settings.retentionDays,
+  });
+  if ((await ports.recordEventOnce(record)) === 'duplicate') return { kind: 'duplicate', eventId, type };
+  return family ? { kind: 'accepted', eventId, type, family } : { kind: 'ignored', eventId, type };
+}

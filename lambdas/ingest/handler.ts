@@ -1,0 +1,49 @@
+// Lambda entry point: middy wiring and cold-start set-up around the handler factory.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { environmentNames, ingestEnvironmentShape, readEnvironment } from '../shared/environment';
+import { EventRepository } from '../events/adapters/event-repository';
+import { bridgeMetrics } from '../shared/metrics';
+import { secretSigningKeys } from './adapters/signing-keys';
+import { createIngestHandler } from './service';
+
+const logger = new Logger();
+const tracer = new Tracer();
+const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
+let ingest: ReturnType<typeof createIngestHandler> | undefined;
+
+function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
+  const env = readEnvironment(ingestEnvironmentShape);
+  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
+  const events = new EventRepository(documents, env[environmentNames.eventsTable]);
+  const keys = secretSigningKeys(
+    new SecretsProvider({ awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})) }),
+    env[environmentNames.signingKeysSecret],
+  );
+  return createIngestHandler({
+    ports: { ...keys, recordEventOnce: (r) => events.recordEventOnce(r) },
+    settings: {
+      maxBodyBytes: env[environmentNames.maxWebhookBodyBytes],
+      retentionDays: env[environmentNames.eventRetentionDays],
+    },
+    logger,
+    metrics,
+  });
+}
+
+export const handler = middy(async (event: APIGatewayProxyEventV2) =>
+  (ingest ??= wireFromEnvironment())(event),
+)
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logMetrics(metrics));

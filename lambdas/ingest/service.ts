@@ -1,0 +1,74 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { bridgeMetrics } from '../shared/metrics';
+import {
+  acceptWebhook,
+  type IntakeOutcome,
+  type IntakePorts,
+  type IntakeSettings,
+} from './domain/webhook-intake';
+
+export interface IngestDependencies {
+  ports: IntakePorts;
+  settings: IntakeSettings;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => Date;
+}
+
+const json = (statusCode: number, body: object): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+function toResponse(outcome: IntakeOutcome): APIGatewayProxyStructuredResultV2 {
+  switch (outcome.kind) {
+    case 'accepted':
+      return json(202, { status: 'accepted', eventId: outcome.eventId });
+    case 'duplicate':
+      return json(200, { status: 'duplicate', eventId: outcome.eventId });
+    case 'ignored':
+      return json(200, { status: 'ignored', eventId: outcome.eventId, reason: 'unknown_event_type' });
+    case 'rejected':
+      return json(outcome.status, {
+        error: outcome.reason,
+        ...(outcome.detail ? { message: outcome.detail } : {}),
+      });
+  }
+}
+
+function record(metrics: Metrics, logger: Logger, outcome: IntakeOutcome): void {
+  if (outcome.kind === 'rejected') {
+    metrics
+      .singleMetric()
+      .addDimension('reason', outcome.reason)
+      .addMetric(bridgeMetrics.ingest.rejected, MetricUnit.Count, 1);
+    if (outcome.status === 401) metrics.addMetric(bridgeMetrics.ingest.unauthorized, MetricUnit.Count, 1);
+    logger.warn('webhook rejected', { status: outcome.status, reason: outcome.reason });
+    return;
+  }
+  metrics.addMetric(bridgeMetrics.ingest[outcome.kind], MetricUnit.Count, 1);
+  logger.info(`webhook ${outcome.kind}`, { eventId: outcome.eventId, eventType: outcome.type });
+}
+
+/** POST /webhooks/openphone: API Gateway event in, intake outcome out as a status and a reason. */
+export function createIngestHandler(deps: IngestDependencies) {
+  const now = deps.now ?? (() => new Date());
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const headers = Object.fromEntries(
+      Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    try {
+      const outcome = await acceptWebhook({ body, headers, receivedAt: now() }, deps.ports, deps.settings);
+      record(deps.metrics, deps.logger, outcome);
+      return toResponse(outcome);
+    } catch (error) {
+      // The event is not recorded: a 5xx makes OpenPhone deliver it again.
+      deps.logger.error('webhook could not be recorded', { error: error as Error });
+      return json(500, { error: 'internal_error' });
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import { campaignSenderMetrics } from '../campaigns/domain/sender-metrics';
+
+/**
+ * Every custom metric the Lambdas emit (Powertools EMF), named once: the handlers emit them, the
+ * CDK monitoring construct draws and alarms on them. All are in one namespace, with Powertools'
+ * `service` dimension (POWERTOOLS_SERVICE_NAME) and the extra dimensions noted per group.
+ */
+export const bridgeMetrics = {
+  namespace: 'OpenPhoneBridge',
+  /** The `service` dimension every metric carries. */
+  service: 'openphone-bridge',
+  /** Ingest: one per webhook delivery, by outcome. */
+  ingest: {
+    accepted: 'WebhooksAccepted',
+    duplicate: 'WebhooksDuplicate',
+    ignored: 'WebhooksIgnored',
+    /** With a `reason` dimension (invalid_signature, payload_too_large, …). */
+    rejected: 'WebhooksRejected',
+    /** Every 401 (a signature missing, malformed, stale or wrong), without the reason: the alarm's metric. */
+    unauthorized: 'WebhooksUnauthorized',
+  },
+  /** Processors: one per event, with a `family` dimension. */
+  processing: {
+    processed: 'EventsProcessed',
+    duplicate: 'DuplicateDeliveries',
+    /** Invalid payloads, recorded as failed and not retried. */
+    rejected: 'EventsRejected',
+    /** Transient failures SQS retries (then dead-letters). */
+    retried: 'EventsRetried',
+  },
+  /** The OpenPhone client and the shared rate limiter, summed over lanes: they share one budget. */
+  openPhone: {
+    /** Every request attempt, retries included. */
+    apiCalls: 'OpenPhoneApiCalls',
+    /** Answers 429 Too Many Requests. */
+    throttled: 'OpenPhoneThrottled',
+    /** Milliseconds spent waiting for a token of the shared budget, per request. */
+    tokenWaitMs: 'RateLimitTokenWaitMs',
+  },
+  /** The history import: records written and records skipped with an error. */
+  import: {
+    recordsImported: 'ImportRecordsImported',
+    recordErrors: 'ImportRecordErrors',
+  },
+  campaigns: campaignSenderMetrics,
+} as const;

@@ -1,0 +1,21 @@
+import type { EventFamily } from '../events/domain/event-types';
+
+/** Names of the stack's CloudFormation outputs: written by the stack, read by the operator CLI. */
+export const stackOutputNames = {
+  webhookUrl: 'WebhookUrl',
+  signingKeysSecretArn: 'SigningKeysSecretArn',
+  apiKeySecretArn: 'ApiKeySecretArn',
+  eventsTableName: 'EventsTableName',
+  rateLimitTableName: 'RateLimitTableName',
+  crmTableName: 'CrmTableName',
+  campaignTableName: 'CampaignTableName',
+  importStateMachineArn: 'ImportStateMachineArn',
+  importTableName: 'ImportTableName',
+} as const;
+
+/** `MessagesQueueUrl`, `CallIntelligenceDeadLetterQueueUrl`: the output naming one family queue. */
+export function familyQueueOutputName(family: EventFamily, queue: 'QueueUrl' | 'DeadLetterQueueUrl'): string {
+  return (
+    family.replace(/(^|-)(\w)/g, (_match, _dash: string, letter: string) => letter.toUpperCase()) + queue
+  );
+}

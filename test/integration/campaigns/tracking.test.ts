@@ -1,0 +1,334 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSEvent } from 'aws-lambda';
+import { CampaignRepository } from '../../../lambdas/campaigns/adapters/campaign-repository';
+import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
+import { EventRepository } from '../../../lambdas/events/adapters/event-repository';
+import { newEventRecord } from '../../../lambdas/events/domain/event-record';
+import { familyOf } from '../../../lambdas/events/domain/event-types';
+import { queueMessageFor } from '../../../lambdas/events/domain/queue-message';
+import { createProcessEventsHandler } from '../../../lambdas/events/process/service';
+import { batchOf, sqsRecord } from '../../support/sqs';
+import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
+import { legacyEvent, line, messageObject, outgoingMessageObject } from '../../support/openphone-payloads';
+
+/**
+ * Campaign tracking through the real messages processor: message webhooks (as recorded events) in,
+ * recipients' delivery, replies and opt-outs and the variants' counters out, on DynamoDB Local.
+ */
+describe('campaign tracking by the messages processor, against DynamoDB Local', () => {
+  let campaigns: CampaignRepository;
+  let crm: CrmRepository;
+  let events: EventRepository;
+  let processMessages: (event: SQSEvent) => Promise<{ batchItemFailures: unknown[] }>;
+  let nextCampaign = 0;
+  let nextPhone = 0;
+  let nextEvent = 0;
+
+  beforeAll(async () => {
+    const tables = await createBridgeTables();
+    const documents = localDocumentClient();
+    campaigns = new CampaignRepository(documents, tableNamed(tables, 'CampaignTable'));
+    crm = new CrmRepository(documents, tableNamed(tables, 'CrmTable'));
+    events = new EventRepository(documents, tableNamed(tables, 'EventsTable'));
+    processMessages = createProcessEventsHandler({
+      family: 'messages',
+      ports: { events, crm, campaigns, archiveQueue: { enqueue: async () => undefined } },
+      campaignReplyWindowDays: 7,
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+  }, 120_000);
+
+  const freshPhone = () => `+4477008${String(++nextPhone).padStart(5, '0')}`;
+
+  /** A running campaign from `line` whose recipients were sent at `sentAt` (variant by index: a, b, a, …). */
+  async function sentCampaign(
+    phones: string[],
+    options: { sentAt?: string; variantOf?: (i: number) => string; sendingNumber?: string } = {},
+  ) {
+    const campaignId = `cmp-track-${++nextCampaign}`;
+    const sendingNumber = options.sendingNumber ?? line.id;
+    await campaigns.createCampaign({
+      campaignId,
+      definition: {
+        name: 'Tracking',
+        sendingNumber,
+        variants: [
+          { id: 'a', template: 'Hi, offer A' },
+          { id: 'b', template: 'Hi, offer B' },
+        ],
+        timeZone: 'Europe/London',
+      },
+      state: { status: 'running' },
+      at: '2026-11-20T09:00:00.000Z',
+    });
+    await campaigns.addRecipients(
+      campaignId,
+      phones.map((phone) => ({ phone, fields: {} })),
+    );
+    const messageIds: string[] = [];
+    for (const [i, phone] of phones.entries()) {
+      const messageId = `AC${campaignId.replace(/-/g, '')}x${i}`;
+      await campaigns.claimRecipient(campaignId, phone, 'token', '2026-11-20T09:59:00.000Z');
+      await campaigns.markSent(campaignId, phone, 'token', {
+        variantId: options.variantOf?.(i) ?? (i % 2 === 0 ? 'a' : 'b'),
+        messageId,
+        at: options.sentAt ?? '2026-11-20T10:00:00.000Z',
+        reconciled: false,
+        sendingNumber,
+      });
+      messageIds.push(messageId);
+    }
+    return { campaignId, messageIds };
+  }
+
+  /** Records a webhook as the ingest would and runs the messages processor on it. */
+  async function webhook(type: string, object: Record<string, unknown>, createdAt: string) {
+    const eventId = `EVtrack${++nextEvent}`;
+    const record = newEventRecord({
+      eventId,
+      type,
+      family: familyOf(type),
+      scheme: 'legacy',
+      payload: JSON.stringify(legacyEvent(type, object, createdAt, { id: eventId })),
+      receivedAt: new Date(createdAt),
+      retentionDays: 90,
+    });
+    await events.recordEventOnce(record);
+    const response = await processMessages(batchOf(sqsRecord(JSON.stringify(queueMessageFor(record)))));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await events.getEvent(eventId)).toMatchObject({ status: 'processed' });
+  }
+
+  const statusEvent = (messageId: string, to: string, status: string, at: string) =>
+    webhook(
+      `message.${status}`,
+      outgoingMessageObject({ id: messageId, to: [to], status, createdAt: '2026-11-20T10:00:00.000Z' }),
+      at,
+    );
+  const inbound = (from: string, text: string, at: string, overrides: Record<string, unknown> = {}) =>
+    webhook(
+      'message.received',
+      messageObject({ id: `ACin${++nextEvent}`, from, text, createdAt: at, media: [], ...overrides }),
+      at,
+    );
+
+  describe('delivery status', () => {
+    it('marks the recipient delivered and counts it once, whatever comes twice or late', async () => {
+      const [phone] = [freshPhone()];
+      const { campaignId, messageIds } = await sentCampaign([phone!], { variantOf: () => 'a' });
+
+      await statusEvent(messageIds[0]!, phone!, 'delivered', '2026-11-20T10:00:05.000Z');
+      await statusEvent(messageIds[0]!, phone!, 'delivered', '2026-11-20T10:00:05.000Z'); // duplicate webhook
+      await statusEvent(messageIds[0]!, phone!, 'sent', '2026-11-20T10:00:06.000Z'); // a late `sent`
+      await statusEvent(messageIds[0]!, phone!, 'failed', '2026-11-20T10:00:07.000Z'); // a failure after delivery
+
+      expect(await campaigns.getRecipient(campaignId, phone!)).toMatchObject({
+        state: 'sent',
+        delivery: 'delivered',
+        deliveryAt: '2026-11-20T10:00:05.000Z',
+      });
+      expect((await campaigns.variantStatistics(campaignId)).a).toMatchObject({
+        sent: 1,
+        delivered: 1,
+        deliveryFailed: 0,
+      });
+    });
+
+    it('counts a failure once, and moves it to delivered when a delivery follows', async () => {
+      const phones = [freshPhone(), freshPhone()];
+      const { campaignId, messageIds } = await sentCampaign(phones, { variantOf: () => 'b' });
+
+      await statusEvent(messageIds[0]!, phones[0]!, 'undelivered', '2026-11-20T10:00:05.000Z');
+      await statusEvent(messageIds[0]!, phones[0]!, 'undelivered', '2026-11-20T10:00:05.000Z');
+      await statusEvent(messageIds[1]!, phones[1]!, 'failed', '2026-11-20T10:00:05.000Z');
+      await statusEvent(messageIds[1]!, phones[1]!, 'delivered', '2026-11-20T10:00:09.000Z');
+
+      expect(await campaigns.getRecipient(campaignId, phones[0]!)).toMatchObject({ delivery: 'failed' });
+      expect(await campaigns.getRecipient(campaignId, phones[1]!)).toMatchObject({ delivery: 'delivered' });
+      expect((await campaigns.variantStatistics(campaignId)).b).toMatchObject({
+        sent: 2,
+        delivered: 1,
+        deliveryFailed: 1,
+      });
+    });
+
+    it('leaves campaigns alone for a message no campaign sent', async () => {
+      const phone = freshPhone();
+      const { campaignId } = await sentCampaign([phone]);
+      await statusEvent('ACnotacampaignmessage', phone, 'delivered', '2026-11-20T10:00:05.000Z');
+      expect(await campaigns.getRecipient(campaignId, phone)).not.toHaveProperty('delivery');
+      expect((await campaigns.variantStatistics(campaignId)).a).toMatchObject({ delivered: 0 });
+    });
+  });
+
+  describe('replies and opt-outs', () => {
+    it('attributes a reply inside the window to the campaign and variant, once per recipient', async () => {
+      const phones = [freshPhone(), freshPhone()];
+      const { campaignId } = await sentCampaign(phones);
+
+      await inbound(phones[1]!, 'Sounds good, tell me more', '2026-11-21T08:00:00.000Z');
+      await inbound(phones[1]!, 'Are you there?', '2026-11-21T09:00:00.000Z');
+
+      expect(await campaigns.getRecipient(campaignId, phones[1]!)).toMatchObject({
+        repliedAt: '2026-11-21T08:00:00.000Z',
+      });
+      expect(await campaigns.getRecipient(campaignId, phones[0]!)).not.toHaveProperty('repliedAt');
+      const stats = await campaigns.variantStatistics(campaignId);
+      expect(stats.b).toMatchObject({ replied: 1, optedOut: 0 });
+      expect(stats.a).toMatchObject({ replied: 0 });
+    });
+
+    it('does not attribute a reply after the window, from a non-recipient, or to another of our numbers', async () => {
+      const phones = [freshPhone(), freshPhone()];
+      const { campaignId } = await sentCampaign(phones);
+
+      await inbound(phones[0]!, 'Late answer', '2026-11-27T10:00:01.000Z'); // 7 days + 1 s
+      await inbound(freshPhone(), 'Who is this?', '2026-11-20T11:00:00.000Z');
+      await inbound(phones[1]!, 'Wrong line', '2026-11-20T11:00:00.000Z', {
+        phoneNumberId: 'PNotherline',
+        to: ['+15550009999'],
+      });
+
+      for (const phone of phones)
+        expect(await campaigns.getRecipient(campaignId, phone)).not.toHaveProperty('repliedAt');
+      const stats = await campaigns.variantStatistics(campaignId);
+      expect([stats.a?.replied, stats.b?.replied]).toEqual([0, 0]);
+    });
+
+    it('counts a STOP inside the window as an opt-out (not a reply) and still suppresses the number', async () => {
+      const phone = freshPhone();
+      const { campaignId } = await sentCampaign([phone]);
+
+      await inbound(phone, ' stop ', '2026-11-20T10:30:00.000Z');
+      await inbound(phone, 'STOP', '2026-11-20T10:31:00.000Z');
+
+      expect(await crm.isSuppressed(phone)).toBe(true);
+      expect(await campaigns.getRecipient(campaignId, phone)).toMatchObject({
+        optedOutAt: '2026-11-20T10:30:00.000Z',
+      });
+      expect(await campaigns.getRecipient(campaignId, phone)).not.toHaveProperty('repliedAt');
+      expect((await campaigns.variantStatistics(campaignId)).a).toMatchObject({ optedOut: 1, replied: 0 });
+    });
+
+    it('attributes a reply to the latest campaign sent to that number from that line', async () => {
+      const phone = freshPhone();
+      const older = await sentCampaign([phone], { sentAt: '2026-11-20T10:00:00.000Z' });
+      const newer = await sentCampaign([phone], { sentAt: '2026-11-22T10:00:00.000Z' });
+      // Another line's campaign to the same person, later still: not what this line's reply answers.
+      const otherLine = await sentCampaign([phone], {
+        sentAt: '2026-11-23T10:00:00.000Z',
+        sendingNumber: 'PNotherline',
+      });
+
+      await inbound(phone, 'Yes please', '2026-11-23T12:00:00.000Z');
+
+      expect(await campaigns.getRecipient(newer.campaignId, phone)).toHaveProperty('repliedAt');
+      expect(await campaigns.getRecipient(older.campaignId, phone)).not.toHaveProperty('repliedAt');
+      expect(await campaigns.getRecipient(otherLine.campaignId, phone)).not.toHaveProperty('repliedAt');
+    });
+
+    it('matches a campaign whose sending number is written in E.164 by the message’s `to`', async () => {
+      const phone = freshPhone();
+      const { campaignId } = await sentCampaign([phone], { sendingNumber: line.number });
+      await inbound(phone, 'Hello back', '2026-11-20T12:00:00.000Z');
+      expect(await campaigns.getRecipient(campaignId, phone)).toHaveProperty('repliedAt');
+    });
+  });
+
+  describe('campaignReport', () => {
+    it('gives progress by state, per-variant counts and rates, and the reply-rate test against the control', async () => {
+      // 30 recipients per variant; a: 6 replies, b: 18 replies; all delivered but 2 of a's.
+      const phones = Array.from({ length: 60 }, freshPhone);
+      const variantOf = (i: number) => (i < 30 ? 'a' : 'b');
+      const { campaignId, messageIds } = await sentCampaign(phones, { variantOf });
+      for (const [i, phone] of phones.entries()) {
+        const replies = i < 30 ? i < 6 : i < 48;
+        if (replies)
+          await campaigns.recordResponse(
+            { campaignId, phone, variantId: variantOf(i) },
+            'replied',
+            '2026-11-20T12:00:00.000Z',
+          );
+        await campaigns.recordDelivery(
+          messageIds[i]!,
+          i === 28 || i === 29 ? 'failed' : 'delivered',
+          '2026-11-20T10:00:05.000Z',
+        );
+      }
+      await campaigns.recordResponse(
+        { campaignId, phone: phones[59]!, variantId: 'b' },
+        'optedOut',
+        '2026-11-20T12:00:00.000Z',
+      );
+      // Three more recipients who were never sent: pending, skipped (suppressed), refused.
+      const [pending, skipped, refused] = [freshPhone(), freshPhone(), freshPhone()];
+      await campaigns.addRecipients(
+        campaignId,
+        [pending!, skipped!, refused!].map((phone) => ({ phone, fields: {} })),
+      );
+      await campaigns.claimRecipient(campaignId, skipped!, 't', '2026-11-20T10:00:00.000Z');
+      await campaigns.markSkipped(campaignId, skipped!, 't', {
+        variantId: 'a',
+        reason: 'suppressed',
+        at: '2026-11-20T10:00:00.000Z',
+      });
+      await campaigns.claimRecipient(campaignId, refused!, 't', '2026-11-20T10:00:00.000Z');
+      await campaigns.markFailed(campaignId, refused!, 't', {
+        variantId: 'b',
+        reason: 'openphone-400',
+        at: '2026-11-20T10:00:00.000Z',
+      });
+
+      const report = await campaigns.campaignReport(campaignId);
+
+      expect(report).toMatchObject({
+        campaignId,
+        name: 'Tracking',
+        state: { status: 'running' },
+        recipients: {
+          total: 63,
+          byState: { pending: 1, claimed: 0, 'unknown-outcome': 0, sent: 60, failed: 1, skipped: 1 },
+          delivered: 58,
+          deliveryFailed: 2,
+          replied: 24,
+          optedOut: 1,
+        },
+      });
+      expect(report!.variants).toEqual([
+        {
+          variantId: 'a',
+          counts: { sent: 30, delivered: 28, failed: 2, replied: 6, optedOut: 0 },
+          sendFailed: 0,
+          skipped: 1,
+          rates: { deliveryRate: 28 / 30, failureRate: 2 / 30, replyRate: 0.2, optOutRate: 0 },
+        },
+        {
+          variantId: 'b',
+          counts: { sent: 30, delivered: 30, failed: 0, replied: 18, optedOut: 1 },
+          sendFailed: 1,
+          skipped: 0,
+          rates: { deliveryRate: 1, failureRate: 0, replyRate: 0.6, optOutRate: 1 / 30 },
+        },
+      ]);
+      // Pooled two-proportion z-test: p = 0.4, SE = sqrt(0.4 · 0.6 · 2/30) ≈ 0.1265, z ≈ 3.16.
+      expect(report!.comparisons).toEqual([
+        {
+          variantId: 'b',
+          controlVariantId: 'a',
+          comparison: {
+            kind: 'compared',
+            z: expect.closeTo(3.162, 3),
+            pValue: expect.closeTo(0.00157, 4),
+            significantAt95: true,
+            approximationReliable: true,
+          },
+          significantAfterCorrection: true,
+        },
+      ]);
+    });
+
+    it('is undefined for an unknown campaign', async () => {
+      expect(await campaigns.campaignReport('cmp-nowhere')).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
+import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
+import { runAgainst, testTarget } from '../../support/cli';
+import { changeFromWebhook } from '../../support/crm-changes';
+import { callObject, legacyEvent, messageObject } from '../../support/openphone-payloads';
+
+describe('contacts timeline', () => {
+  let crm: CrmRepository;
+  const customer = '+15555550123';
+
+  beforeAll(async () => {
+    crm = new CrmRepository(localDocumentClient(), tableNamed(await createBridgeTables(), 'CrmTable'));
+    for (let i = 0; i < 3; i++) {
+      const createdAt = `2026-11-20T10:0${i}:00.000Z`;
+      const change = changeFromWebhook(
+        legacyEvent(
+          'message.received',
+          messageObject({ id: `ACmsg${i}`, from: customer, text: `secret text ${i}`, createdAt }),
+          createdAt,
+        ),
+      );
+      await crm.upsertActivity(change.update, change.eventTime);
+    }
+    const completed = '2026-11-20T11:00:00.000Z';
+    const call = changeFromWebhook(
+      legacyEvent(
+        'call.completed',
+        callObject({
+          id: 'ACcall1',
+          from: customer,
+          status: 'completed',
+          createdAt: completed,
+          answeredAt: completed,
+          completedAt: '2026-11-20T11:03:05.000Z',
+        }),
+        completed,
+      ),
+    );
+    await crm.upsertActivity(call.update, call.eventTime);
+  }, 120_000);
+
+  it("shows a contact's activities newest first, masked, without message text", async () => {
+    const { code, stdout } = await runAgainst(testTarget({ crm }), 'contacts', 'timeline', '(555) 555-0123');
+    expect(code).toBe(0);
+    expect(stdout[0]).toBe('Timeline of …0123 in the test target, newest first');
+    const rows = stdout.filter((l) => /^2026-/.test(l));
+    expect(rows.map((l) => l.split(/\s+/)[1])).toEqual(['call', 'message', 'message', 'message']);
+    expect(rows[1]).toContain('text 13 chars');
+    expect(stdout.join('\n')).not.toContain('secret text');
+    expect(stdout.join('\n')).not.toContain(customer);
+  });
+
+  it('pages with the printed cursor and prints text only when asked', async () => {
+    const first = await runAgainst(
+      testTarget({ crm }),
+      'contacts',
+      'timeline',
+      customer,
+      '--limit',
+      '2',
+      '--show-text',
+    );
+    const cursor = /--cursor (\S+)/.exec(first.stdout.join('\n'))?.[1];
+    expect(cursor).toBeDefined();
+    expect(first.stdout.join('\n')).toContain('"secret text 2"');
+    const second = await runAgainst(
+      testTarget({ crm }),
+      'contacts',
+      'timeline',
+      customer,
+      '--limit',
+      '2',
+      '--cursor',
+      cursor!,
+    );
+    const secondRows = second.stdout.filter((l) => /^2026-/.test(l));
+    expect(secondRows).toHaveLength(2);
+    expect(secondRows.every((l) => l.includes('message'))).toBe(true);
+  });
+
+  it('refuses something that is not a phone number with exit code 2', async () => {
+    const { code, stderr } = await runAgainst(testTarget({ crm }), 'contacts', 'timeline', 'abc');
+    expect(code).toBe(2);
+    expect(stderr.join('\n')).toMatch(/"abc" is not a phone number/);
+  });
+});

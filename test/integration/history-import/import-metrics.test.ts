@@ -1,0 +1,46 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ImportStore } from '../../../lambdas/history-import/adapters/import-repository';
+import { bridgeMetrics } from '../../../lambdas/shared/metrics';
+import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
+import { localDocumentClient } from '../../support/dynamo';
+import { importDeps, importTables, importUntilDone } from '../../support/import-harness';
+
+describe('import progress metric', () => {
+  let simulator: OpenPhoneSimulator;
+  beforeAll(async () => {
+    simulator = await startOpenPhoneSimulator({
+      seed: 7,
+      workspace: {
+        phoneNumbers: 1,
+        conversationsPerNumber: 2,
+        messagesPerConversation: 3,
+        callsPerConversation: 1,
+        contacts: 2,
+      },
+    });
+  }, 120_000);
+  afterAll(() => simulator.stop());
+
+  it('counts as ImportRecordsImported exactly the records the run reports, across invocations', async () => {
+    const tables = await importTables();
+    const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+    const added = jest.spyOn(metrics, 'addMetric').mockReturnThis().mock.calls;
+    const { output, invocations } = await importUntilDone({ importId: 'metered', kind: 'full' }, () =>
+      importDeps(simulator, tables, {
+        metrics,
+        settings: { pageSizes: { conversations: 1, messages: 2, calls: 1, contacts: 1 } },
+      }),
+    );
+    expect(output).toMatchObject({ done: true, status: 'completed' });
+    const run = await new ImportStore(localDocumentClient(), tables.importTable).requireRun('metered');
+    const reported = Object.values(run.records).reduce((a, b) => a + (b ?? 0), 0);
+    const counted = added
+      .filter(([name]) => name === bridgeMetrics.import.recordsImported)
+      .reduce((sum, [, , value]) => sum + value, 0);
+    expect(reported).toBeGreaterThan(0);
+    expect(counted).toBe(reported);
+    expect(
+      added.filter(([name]) => name === bridgeMetrics.import.recordsImported).length,
+    ).toBeLessThanOrEqual(invocations);
+  }, 180_000);
+});

@@ -1,0 +1,112 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ImportPagesDeps } from '../../../lambdas/history-import/service';
+import { CrmStore } from '../../../lib/crm-store';
+import { HistoryImport } from '../../../lib/history-import';
+import { ImportStore } from '../../../lib/import-store';
+import { RateLimitStore } from '../../../lib/rate-limit-store';
+import type { CfnTemplate } from '../../../local/cfn-tables';
+import { importStateMachineDefinition, runImportLocally } from '../../../local/import-runner';
+import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
+import { bridgeTemplate } from '../../support/dynamo';
+import { crmSnapshot, importDeps, importTables, simulatorObjects } from '../../support/import-harness';
+
+/** The import construct alone, continuing as a new execution every 3 invocations. */
+function templateContinuingEvery(invocations: number): CfnTemplate {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Runner');
+  new HistoryImport(stack, 'HistoryImport', {
+    importStore: new ImportStore(stack, 'ImportStore'),
+    crm: new CrmStore(stack, 'CrmStore'),
+    rateLimit: new RateLimitStore(stack, 'RateLimit'),
+    apiKey: new Secret(stack, 'ApiKey'),
+    invocationsPerExecution: invocations,
+  });
+  return Template.fromStack(stack).toJSON() as CfnTemplate;
+}
+
+describe('the import workflow run locally from the synthesized definition', () => {
+  let simulator: OpenPhoneSimulator;
+  beforeAll(async () => {
+    simulator = await startOpenPhoneSimulator({
+      seed: 5,
+      workspace: {
+        phoneNumbers: 1,
+        conversationsPerNumber: 2,
+        messagesPerConversation: 4,
+        callsPerConversation: 2,
+        contacts: 3,
+      },
+    });
+  }, 120_000);
+  afterAll(() => simulator.stop());
+
+  it("resolves the stack's definition to plain ASL", () => {
+    const definition = importStateMachineDefinition(bridgeTemplate()) as unknown as {
+      StartAt: string;
+      States: Record<string, { Resource?: string }>;
+    };
+    expect(definition.StartAt).toBe('ImportPages');
+    expect(definition.States.ImportPages!.Resource).toMatch(/^arn:aws:lambda:us-east-1:\d{12}:function:/);
+    expect(JSON.stringify(definition)).not.toContain('Fn::');
+  });
+
+  it('loops to the end through retries and new executions, with exactly the simulated objects', async () => {
+    const tables = await importTables();
+    let remainingCalls = 0;
+    let writes = 0;
+    const deps = (): ImportPagesDeps => {
+      const base = importDeps(simulator, tables, {
+        settings: { pageSizes: { conversations: 1, messages: 2, calls: 1, contacts: 2 } },
+        // One page per invocation.
+        remainingTimeMs: () => (remainingCalls++ % 2 === 0 ? 60_000 : 1_000),
+      });
+      return {
+        ...base,
+        crm: {
+          upsertActivity: (...args) => {
+            if (++writes === 3) throw new Error('the writer fails once');
+            return base.crm.upsertActivity(...args);
+          },
+          upsertContact: (contact) => base.crm.upsertContact(contact),
+        },
+      };
+    };
+    const { executions, output } = await runImportLocally(
+      { importId: 'local-1', kind: 'full' },
+      { template: templateContinuingEvery(3), deps },
+    );
+    expect(executions).toBeGreaterThan(1);
+    expect(output).toMatchObject({ done: true, status: 'completed' });
+    const snapshot = await crmSnapshot(tables.crmTable);
+    const expected = simulatorObjects(simulator);
+    expect([...snapshot.activities.keys()].sort()).toEqual(expected.activityIds);
+    expect([...snapshot.contacts.keys()].sort()).toEqual(expected.contactIds);
+  }, 240_000);
+
+  it('marks the run failed after the retries are spent, and fails the execution', async () => {
+    const tables = await importTables();
+    let invocations = 0;
+    const deps = (): ImportPagesDeps => {
+      invocations++;
+      const base = importDeps(simulator, tables);
+      return {
+        ...base,
+        crm: {
+          upsertActivity: () => Promise.reject(new Error('CRM unavailable')),
+          upsertContact: (contact) => base.crm.upsertContact(contact),
+        },
+      };
+    };
+    await expect(
+      runImportLocally(
+        { importId: 'local-failing', kind: 'full' },
+        { template: templateContinuingEvery(3), deps },
+      ),
+    ).rejects.toThrow(/the import Lambda kept failing/);
+    expect(invocations).toBe(8); // the first try, 6 retries, then RecordFailure
+    const run = await importDeps(simulator, tables).store.requireRun('local-failing');
+    expect(run).toMatchObject({ status: 'failed', failure: expect.stringContaining('CRM unavailable') });
+  }, 240_000);
+});

@@ -1,0 +1,18 @@
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { eventsTableKeys } from '../../../lambdas/events/domain/event-record';
+import { createBridgeTables, localDynamoClient, tableNamed } from '../../support/dynamo';
+
+describe('tables made from the synthesized template', () => {
+  it('gives DynamoDB Local the deployed events table: key, status index, stream and TTL', async () => {
+    const client = localDynamoClient();
+    const names = await createBridgeTables(client);
+    const tableName = tableNamed(names, 'EventsTable');
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    expect(Table?.KeySchema).toEqual([{ AttributeName: eventsTableKeys.partitionKey, KeyType: 'HASH' }]);
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual([eventsTableKeys.byStatusIndex]);
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    expect(ttl.TimeToLiveDescription?.AttributeName).toBe(eventsTableKeys.ttlAttribute);
+    client.destroy();
+  });
+});

@@ -1,0 +1,336 @@
+import {
+  activityChangeFromWebhook,
+  activityIndexKeys,
+  consentChangeOf,
+  deliveryOutcomesOf,
+  extraTimelineKeys,
+  isNewerAspect,
+  isTerminalStatus,
+  newerAspects,
+  statusRank,
+} from '../../../lambdas/crm/domain/crm-records';
+import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
+import { changeFromApiCall, changeFromApiMessage, changeFromWebhook } from '../../support/crm-changes';
+import {
+  apiCall,
+  apiMessage,
+  callId,
+  callObject,
+  completedCall,
+  contactNumber,
+  conversationId,
+  legacyEvent,
+  line,
+  messageObject,
+  outgoingMessageObject,
+  recording,
+  standardEvent,
+  summaryObject,
+  transcriptObject,
+  userId,
+} from '../../support/openphone-payloads';
+
+const at = '2026-11-20T10:00:01.000Z';
+
+describe('a message webhook as an activity change', () => {
+  it('carries the facts, the status and the event time', () => {
+    const change = changeFromWebhook(legacyEvent('message.received', messageObject(), at));
+    expect(change).toEqual({
+      eventTime: at,
+      update: {
+        activityId: 'ACmsg0001',
+        source: 'webhook',
+        facts: {
+          kind: 'message',
+          direction: 'incoming',
+          from: contactNumber,
+          to: [line.number],
+          participants: [line.number, contactNumber].sort(),
+          contactNumbers: [contactNumber],
+          conversationId,
+          phoneNumberId: line.id,
+          createdAt: '2026-11-20T10:00:00.000Z',
+          text: 'Hello there',
+          media: [{ url: 'https://storage.openphone.example/m1.jpg', type: 'image/jpeg' }],
+        },
+        aspects: { status: 'received' },
+      },
+    });
+  });
+
+  it('normalises numbers to E.164', () => {
+    const change = changeFromWebhook(
+      legacyEvent('message.received', messageObject({ from: '(555) 222-3333', to: '1 555 000 1111' }), at),
+    );
+    expect(change.update.facts).toMatchObject({ from: contactNumber, to: [line.number] });
+  });
+
+  it('keeps a number that is not a phone number (short code) as given', () => {
+    const change = changeFromWebhook(legacyEvent('message.received', messageObject({ from: '72345' }), at));
+    expect(change.update.facts.contactNumbers).toEqual(['72345']);
+  });
+
+  it('files an outgoing message under its recipients', () => {
+    const change = changeFromWebhook(legacyEvent('message.delivered', outgoingMessageObject(), at));
+    expect(change.update.facts.contactNumbers).toEqual([contactNumber]);
+  });
+
+  it('falls back to the receipt time when the event has none', () => {
+    const change = changeFromWebhook(
+      legacyEvent('message.received', messageObject(), at, { createdAt: null }),
+      '2026-11-20T10:00:09.000Z',
+    );
+    expect(change.eventTime).toBe('2026-11-20T10:00:09.000Z');
+  });
+
+  it('refuses a test delivery without an object id', () => {
+    const parsed = parseWebhookEvent(legacyEvent('message.received', messageObject({ id: '' }), at));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(activityChangeFromWebhook(parsed.value, at)).toEqual({ ok: false, reason: 'missing-object-id' });
+  });
+
+  it('says a contact event is not an activity', () => {
+    const parsed = parseWebhookEvent(legacyEvent('contact.updated', { id: 'CT1' }, at));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(activityChangeFromWebhook(parsed.value, at)).toEqual({ ok: false, reason: 'not-an-activity' });
+  });
+
+  it('is the same change from either envelope', () => {
+    expect(changeFromWebhook(standardEvent('message.received', messageObject(), at))).toEqual(
+      changeFromWebhook(legacyEvent('message.received', messageObject(), at)),
+    );
+  });
+});
+
+describe('a REST message as an activity change', () => {
+  it('has the webhook’s facts except media, and the conversation the import walked', () => {
+    const imported = changeFromApiMessage(apiMessage(), conversationId);
+    const { media: _media, ...webhookFacts } = changeFromWebhook(
+      legacyEvent('message.received', messageObject(), at),
+    ).update.facts;
+    expect(imported.update).toEqual({
+      activityId: 'ACmsg0001',
+      source: 'import',
+      facts: webhookFacts,
+      aspects: { status: 'received' },
+    });
+    expect(imported.eventTime).toBe('2026-11-20T10:00:00.000Z');
+  });
+});
+
+describe('call webhooks as activity changes', () => {
+  it('a ringing call: facts and status, no recordings or voicemail', () => {
+    const change = changeFromWebhook(legacyEvent('call.ringing', callObject(), at));
+    expect(change.update).toEqual({
+      activityId: callId,
+      source: 'webhook',
+      facts: {
+        kind: 'call',
+        direction: 'incoming',
+        from: contactNumber,
+        to: [line.number],
+        participants: [line.number, contactNumber].sort(),
+        contactNumbers: [contactNumber],
+        conversationId,
+        userId,
+        phoneNumberId: line.id,
+        createdAt: '2026-11-20T11:00:00.000Z',
+      },
+      aspects: { status: 'ringing' },
+    });
+  });
+
+  it('a completed call with a recording and a voicemail', () => {
+    const voicemail = { url: 'https://storage.openphone.example/vm.mp3', type: 'audio/mpeg', duration: 20 };
+    const change = changeFromWebhook(
+      legacyEvent('call.completed', completedCall({ media: [recording], voicemail }), at),
+    );
+    expect(change.update.facts).toMatchObject({
+      answeredAt: '2026-11-20T11:00:05.000Z',
+      completedAt: '2026-11-20T11:04:05.000Z',
+    });
+    expect(change.update.aspects).toEqual({ status: 'completed', recordings: [recording], voicemail });
+  });
+
+  it('an empty media list says nothing about recordings', () => {
+    const change = changeFromWebhook(legacyEvent('call.completed', completedCall({ media: [] }), at));
+    expect(change.update.aspects.recordings).toBeUndefined();
+  });
+
+  it('a summary is a change to the call with only its summary', () => {
+    const change = changeFromWebhook(legacyEvent('call.summary.completed', summaryObject(), at));
+    expect(change.update).toEqual({
+      activityId: callId,
+      source: 'webhook',
+      facts: { kind: 'call' },
+      aspects: {
+        summary: {
+          summary: ['The customer asked about delivery times.'],
+          nextSteps: ['Send the tracking link.'],
+          status: 'completed',
+        },
+      },
+    });
+  });
+
+  it('a transcript is a change to the call with only its dialogue', () => {
+    const change = changeFromWebhook(legacyEvent('call.transcript.completed', transcriptObject(), at));
+    expect(change.update.facts).toEqual({ kind: 'call' });
+    expect(change.update.aspects.transcript).toEqual({
+      dialogue: [
+        { start: 0.5, end: 3.25, content: 'Hi, where is my order?', identifier: contactNumber },
+        { start: 3.5, end: 6, content: 'Let me check.', identifier: line.number, userId },
+      ],
+      duration: 240,
+      status: 'completed',
+    });
+  });
+});
+
+describe('a REST call as an activity change', () => {
+  it('splits participants into from/to by the line’s own number, like the webhook', () => {
+    const imported = changeFromApiCall(apiCall(), conversationId);
+    const webhook = changeFromWebhook(legacyEvent('call.completed', completedCall(), at));
+    expect(imported.update.facts).toEqual({
+      ...webhook.update.facts,
+      durationSeconds: 245,
+      answeredBy: userId,
+    });
+    expect(imported.update.aspects).toEqual({ status: 'completed' });
+    expect(imported.eventTime).toBe('2026-11-20T11:04:06.000Z');
+  });
+
+  it('works when participants list only the other party', () => {
+    const imported = changeFromApiCall(apiCall({ participants: [contactNumber], direction: 'outgoing' }));
+    expect(imported.update.facts).toMatchObject({
+      from: line.number,
+      to: [contactNumber],
+      contactNumbers: [contactNumber],
+    });
+  });
+});
+
+describe('status ordering', () => {
+  it('ranks message statuses queued < sent < delivered, with terminal outcomes equal', () => {
+    expect(statusRank('message', 'queued')).toBeLessThan(statusRank('message', 'sent'));
+    expect(statusRank('message', 'sent')).toBeLessThan(statusRank('message', 'delivered'));
+    expect(statusRank('message', 'delivered')).toBe(statusRank('message', 'undelivered'));
+    expect(statusRank('message', 'failed')).toBe(statusRank('message', 'delivered'));
+    expect(['delivered', 'undelivered', 'failed'].every((s) => isTerminalStatus('message', s))).toBe(true);
+    expect(isTerminalStatus('message', 'sent')).toBe(false);
+  });
+
+  it('ranks call statuses ringing < in-progress < completed/missed', () => {
+    expect(statusRank('call', 'ringing')).toBeLessThan(statusRank('call', 'in-progress'));
+    expect(statusRank('call', 'in-progress')).toBeLessThan(statusRank('call', 'completed'));
+    expect(isTerminalStatus('call', 'missed')).toBe(true);
+    expect(isTerminalStatus('voicemail', 'no-answer')).toBe(true);
+  });
+
+  it('never lets a lower status replace a higher one, even if later', () => {
+    expect(isNewerAspect({ at: '2026-01-02', rank: 1 }, { at: '2026-01-01', rank: 2 })).toBe(false);
+  });
+
+  it('lets a later time win between equal ranks, and never an older one', () => {
+    expect(isNewerAspect({ at: '2026-01-02', rank: 2 }, { at: '2026-01-01', rank: 2 })).toBe(true);
+    expect(isNewerAspect({ at: '2026-01-01', rank: 2 }, { at: '2026-01-02', rank: 2 })).toBe(false);
+  });
+
+  it('resolves a tie the same way in either order, and a repeat is not newer', () => {
+    const a = { at: 't', rank: 2, status: 'delivered' };
+    const b = { at: 't', rank: 2, status: 'undelivered' };
+    expect(isNewerAspect(b, a)).toBe(true);
+    expect(isNewerAspect(a, b)).toBe(false);
+    expect(isNewerAspect(a, a)).toBe(false);
+  });
+
+  it('picks the aspects of an update that are newer than the stored item', () => {
+    const change = changeFromWebhook(
+      legacyEvent('call.completed', completedCall({ media: [recording] }), '2026-11-20T11:05:00.000Z'),
+    );
+    const stored = {
+      kind: 'call',
+      status: 'completed',
+      statusRank: 3,
+      statusAt: '2026-11-20T11:06:00.000Z',
+      recordingsAt: '2026-11-20T11:01:00.000Z',
+    };
+    expect(newerAspects(change.update, change.eventTime, stored)).toEqual(['recordings']);
+    expect(newerAspects(change.update, change.eventTime, undefined)).toEqual(['status', 'recordings']);
+  });
+});
+
+describe('index keys', () => {
+  it('files an activity under its contact number and conversation, by creation time', () => {
+    const change = changeFromWebhook(legacyEvent('message.received', messageObject(), at));
+    expect(activityIndexKeys(change.update.activityId, change.update.facts)).toEqual({
+      timelinePk: `NUMBER#${contactNumber}`,
+      timelineSk: '2026-11-20T10:00:00.000Z#ACmsg0001',
+      conversationPk: `CONVERSATION#${conversationId}`,
+      conversationSk: '2026-11-20T10:00:00.000Z#ACmsg0001',
+    });
+  });
+
+  it('has none until the facts are known (a summary before its call)', () => {
+    expect(activityIndexKeys(callId, { kind: 'call' })).toEqual({});
+    expect(extraTimelineKeys(callId, { kind: 'call' })).toEqual([]);
+  });
+
+  it('gives a group message’s other recipients a timeline entry each', () => {
+    const change = changeFromWebhook(
+      legacyEvent('message.delivered', outgoingMessageObject({ to: ['+15550000003', contactNumber] }), at),
+    );
+    expect(activityIndexKeys(change.update.activityId, change.update.facts).timelinePk).toBe(
+      'NUMBER#+15550000003',
+    );
+    expect(extraTimelineKeys(change.update.activityId, change.update.facts)).toEqual([
+      {
+        phoneNumber: contactNumber,
+        timelinePk: `NUMBER#${contactNumber}`,
+        timelineSk: '2026-11-20T10:00:00.000Z#ACmsgout001',
+      },
+    ]);
+  });
+});
+
+describe('consent and delivery outcomes', () => {
+  it('reads STOP from an incoming message as an opt-out by the sender', () => {
+    const change = changeFromWebhook(legacyEvent('message.received', messageObject({ text: ' stop ' }), at));
+    expect(consentChangeOf(change)).toEqual({
+      keyword: 'opt-out',
+      phoneNumber: contactNumber,
+      messageId: 'ACmsg0001',
+      at,
+    });
+  });
+
+  it('ignores keywords in outgoing messages and ordinary text', () => {
+    expect(
+      consentChangeOf(
+        changeFromWebhook(legacyEvent('message.delivered', outgoingMessageObject({ text: 'STOP' }), at)),
+      ),
+    ).toBeUndefined();
+    expect(
+      consentChangeOf(
+        changeFromWebhook(legacyEvent('message.received', messageObject({ text: 'please stop' }), at)),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('turns an outgoing delivered/undelivered status into a delivery outcome per recipient', () => {
+    const delivered = changeFromWebhook(
+      legacyEvent('message.delivered', outgoingMessageObject({ status: 'delivered' }), at),
+    );
+    expect(deliveryOutcomesOf(delivered)).toEqual([
+      { phoneNumber: contactNumber, messageId: 'ACmsgout001', outcome: 'delivered', at },
+    ]);
+    const failed = changeFromWebhook(
+      legacyEvent('message.undelivered', outgoingMessageObject({ status: 'undelivered' }), at),
+    );
+    expect(deliveryOutcomesOf(failed)[0]?.outcome).toBe('failed');
+    const sent = changeFromWebhook(
+      legacyEvent('message.sent', outgoingMessageObject({ status: 'sent' }), at),
+    );
+    expect(deliveryOutcomesOf(sent)).toEqual([]);
+  });
+});

@@ -1,0 +1,133 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
+import { newEventRecord, type EventRecord } from '../../../lambdas/events/domain/event-record';
+import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
+import { queueMessageFor } from '../../../lambdas/events/domain/queue-message';
+import type { FailureMark } from '../../../lambdas/events/adapters/event-repository';
+import { createProcessEventsHandler, type ProcessorPorts } from '../../../lambdas/events/process/service';
+import { contactNumber, legacyEvent, messageObject } from '../../support/openphone-payloads';
+
+/** Every line the logger writes, whatever the stream. */
+function capturedLogs(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }),
+  );
+  return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
+}
+
+function fakePorts(records: EventRecord[], crmFailure?: Error) {
+  const stored = new Map(records.map((r) => [r.eventId, { ...r }]));
+  const failures: { eventId: string; failure: FailureMark }[] = [];
+  const ports: ProcessorPorts = {
+    events: {
+      getEvent: async (id) => stored.get(id),
+      markProcessed: async (id) => void Object.assign(stored.get(id)!, { status: 'processed' }),
+      markFailed: async (id, failure) => {
+        failures.push({ eventId: id, failure });
+        Object.assign(stored.get(id)!, { status: 'failed' });
+        return 'marked';
+      },
+    },
+    crm: {
+      upsertActivity: async () => {
+        if (crmFailure) throw crmFailure;
+        return { outcome: 'applied', appliedAspects: ['status'], staleAspects: [] };
+      },
+      applyConsentChange: async () => ({ outcome: 'applied' }),
+      recordDeliveryOutcome: async () => {
+        throw new Error('not expected');
+      },
+      upsertContact: async () => ({ outcome: 'applied' }),
+      markContactDeleted: async () => ({ outcome: 'applied' }),
+    },
+    archiveQueue: { enqueue: async () => undefined },
+    campaigns: {
+      recordDelivery: async () => ({ kind: 'not-a-campaign-message' }),
+      latestSendsTo: async () => [],
+      recordResponse: async () => false,
+    },
+  };
+  return { ports, stored, failures };
+}
+
+function recordOf(text: string, id = 'EVunit1'): EventRecord {
+  return newEventRecord({
+    eventId: id,
+    type: 'message.received',
+    family: 'messages',
+    scheme: 'legacy',
+    payload: JSON.stringify(
+      legacyEvent('message.received', messageObject({ text }), '2026-11-20T10:00:01.000Z', { id }),
+    ),
+    receivedAt: new Date('2026-11-20T10:00:02.000Z'),
+    retentionDays: 90,
+  });
+}
+
+const sqsRecord = (record: EventRecord, receiveCount = 1): SQSRecord =>
+  ({
+    messageId: `m-${record.eventId}`,
+    body: JSON.stringify(queueMessageFor(record)),
+    attributes: { ApproximateReceiveCount: String(receiveCount) },
+  }) as unknown as SQSRecord;
+
+describe('the processor handler', () => {
+  it('logs a STOP and a throttled write without the message text or the full phone number', async () => {
+    const stop = recordOf('STOP', 'EVstop');
+    const logs = capturedLogs();
+    try {
+      const logger = new Logger({ logLevel: 'DEBUG', serviceName: 'test' });
+      const ok = fakePorts([stop]);
+      await createProcessEventsHandler({ family: 'messages', ports: ok.ports, logger })({
+        Records: [sqsRecord(stop)],
+      });
+      const secret = recordOf('my very private words', 'EVsecret');
+      const throttled = fakePorts(
+        [secret],
+        Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+      );
+      await createProcessEventsHandler({ family: 'messages', ports: throttled.ports, logger })({
+        Records: [sqsRecord(secret, 3)],
+      });
+      expect(throttled.failures).toEqual([
+        {
+          eventId: 'EVsecret',
+          failure: expect.objectContaining({ reason: 'transient: ThrottlingException', attempts: 3 }),
+        },
+      ]);
+    } finally {
+      logs.restore();
+    }
+    const output = logs.lines.join('');
+    expect(output).toContain('consent keyword applied');
+    expect(output).toContain(`…${contactNumber.slice(-4)}`);
+    expect(output).not.toContain(contactNumber);
+    expect(output).not.toContain('private words');
+  });
+
+  it('reports only the transient failure to SQS, and still reports it when marking the event fails too', async () => {
+    const record = recordOf('hello', 'EVboth');
+    const { ports } = fakePorts([record], Object.assign(new Error('x'), { name: 'InternalServerError' }));
+    ports.events.markFailed = async () => {
+      throw new Error('events table down');
+    };
+    const outcomes: EventOutcome[] = [];
+    const metrics = new Metrics({ namespace: 'Test' });
+    const counted = jest.spyOn(metrics, 'addMetric');
+    const response = await createProcessEventsHandler({
+      family: 'messages',
+      ports,
+      metrics,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      onOutcome: (_message, outcome) => outcomes.push(outcome),
+    })({ Records: [sqsRecord(record, 2)] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-EVboth' }]);
+    expect(outcomes).toEqual([{ status: 'retrying', reason: 'transient: InternalServerError', attempts: 2 }]);
+    expect(counted.mock.calls).toEqual([['EventsRetried', 'Count', 1]]);
+  });
+});

@@ -1,0 +1,216 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { bridgeMetrics } from '../../../lambdas/shared/metrics';
+import type { EventRecord } from '../../../lambdas/events/domain/event-record';
+import type { IntakePorts } from '../../../lambdas/ingest/domain/webhook-intake';
+import { createIngestHandler } from '../../../lambdas/ingest/service';
+import { webhookRequestEvent } from '../../support/api-gateway';
+import { legacyEvent, standardEvent } from '../../support/events';
+import {
+  legacySignatureHeader,
+  newLegacyKey,
+  newStandardKey,
+  standardWebhookHeaders,
+} from '../../support/signers';
+
+const logger = new Logger({ logLevel: 'SILENT' });
+const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+
+function inMemoryIntake(keys: string[], extra: Partial<IntakePorts> = {}) {
+  const stored = new Map<string, EventRecord>();
+  const ports: IntakePorts = {
+    signingKeys: async () => keys,
+    recordEventOnce: async (record) => {
+      if (stored.has(record.eventId)) return 'duplicate';
+      stored.set(record.eventId, record);
+      return 'recorded';
+    },
+    ...extra,
+  };
+  const handler = createIngestHandler({
+    ports,
+    settings: { maxBodyBytes: 4096, retentionDays: 30 },
+    logger,
+    metrics,
+  });
+  return { handler, stored };
+}
+
+const parse = (body: string | undefined) => JSON.parse(body ?? '{}') as Record<string, unknown>;
+
+describe('ingest handler', () => {
+  const key = newLegacyKey();
+
+  it('answers 202 and records a signed event with its type, family, status and expiry', async () => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify(legacyEvent({ id: 'EVaccepted' }));
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(202);
+    expect(parse(response.body)).toEqual({ status: 'accepted', eventId: 'EVaccepted' });
+    const record = stored.get('EVaccepted');
+    expect(record).toMatchObject({
+      type: 'message.received',
+      family: 'messages',
+      status: 'received',
+      scheme: 'legacy',
+      payload: body,
+    });
+    expect(record!.expiresAt - Date.now() / 1000).toBeGreaterThan(29 * 86_400);
+  });
+
+  it('verifies a body API Gateway handed over base64-encoded, on its original bytes', async () => {
+    const { handler } = inMemoryIntake([key]);
+    const body = JSON.stringify(legacyEvent({ object: { id: 'AC1', text: 'naïve café ✓' } }));
+    const response = await handler(
+      webhookRequestEvent(
+        body,
+        { 'openphone-signature': legacySignatureHeader(body, key) },
+        { base64: true },
+      ),
+    );
+    expect(response.statusCode).toBe(202);
+  });
+
+  it('answers 200 for a repeated delivery and records nothing new', async () => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify(legacyEvent({ id: 'EVtwice' }));
+    const headers = { 'openphone-signature': legacySignatureHeader(body, key) };
+    await handler(webhookRequestEvent(body, headers));
+    const again = await handler(webhookRequestEvent(body, headers));
+    expect(again.statusCode).toBe(200);
+    expect(parse(again.body)).toEqual({ status: 'duplicate', eventId: 'EVtwice' });
+    expect(stored.size).toBe(1);
+  });
+
+  it('answers 200 for an unknown event type and keeps it as ignored for operators', async () => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify(legacyEvent({ id: 'EVnew', type: 'conversation.archived' }));
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(parse(response.body)).toMatchObject({ status: 'ignored' });
+    expect(stored.get('EVnew')).toMatchObject({ status: 'ignored', statusKey: 'ignored#-' });
+  });
+
+  it('keys a Standard Webhooks delivery without a body id by its webhook-id', async () => {
+    const standardKey = newStandardKey();
+    const { handler, stored } = inMemoryIntake([key, standardKey]);
+    const body = JSON.stringify(standardEvent());
+    const response = await handler(
+      webhookRequestEvent(body, standardWebhookHeaders(body, standardKey, 'msg_2Xyz')),
+    );
+    expect(response.statusCode).toBe(202);
+    expect(stored.get('msg_2Xyz')).toMatchObject({ scheme: 'standard-webhooks', family: 'messages' });
+  });
+
+  it.each([
+    ['no signature header', {}, 'missing_signature'],
+    ['a malformed header', { 'openphone-signature': 'hmac;1;abc' }, 'malformed_signature'],
+    ['a signature by an unknown key', 'other-key', 'invalid_signature'],
+    ['a timestamp ten minutes old', 'stale', 'stale_timestamp'],
+  ])('answers 401 with a reason code for %s, storing nothing', async (_name, variant, reason) => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify(legacyEvent());
+    const headers =
+      variant === 'other-key'
+        ? { 'openphone-signature': legacySignatureHeader(body, newLegacyKey()) }
+        : variant === 'stale'
+          ? { 'openphone-signature': legacySignatureHeader(body, key, Date.now() - 600_000) }
+          : (variant as Record<string, string>);
+    const response = await handler(webhookRequestEvent(body, headers));
+    expect(response.statusCode).toBe(401);
+    expect(parse(response.body)).toEqual({ error: reason });
+    expect(stored.size).toBe(0);
+  });
+
+  it('answers 400 invalid_json for a signed body that is not JSON', async () => {
+    const { handler } = inMemoryIntake([key]);
+    const body = '{"id": "EV1", ';
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(parse(response.body)).toMatchObject({ error: 'invalid_json' });
+  });
+
+  it('answers 400 invalid_envelope naming the field for JSON that is not an event', async () => {
+    const { handler } = inMemoryIntake([key]);
+    const body = JSON.stringify({ id: 'EV1', data: { object: {} } });
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(parse(response.body)).toMatchObject({
+      error: 'invalid_envelope',
+      message: expect.stringContaining('type'),
+    });
+  });
+
+  it('answers 413 for a body above the limit without verifying or storing it', async () => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify(legacyEvent({ object: { text: 'x'.repeat(5000) } }));
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(413);
+    expect(parse(response.body)).toMatchObject({ error: 'payload_too_large' });
+    expect(stored.size).toBe(0);
+  });
+
+  it('answers 503 while no signing key is configured, so OpenPhone delivers again later', async () => {
+    const { handler } = inMemoryIntake([]);
+    const body = JSON.stringify(legacyEvent());
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(503);
+    expect(parse(response.body)).toMatchObject({ error: 'signing_keys_not_configured' });
+  });
+
+  it('re-reads the keys once when a signature fails, so a key rotated a moment ago is accepted', async () => {
+    const rotated = newLegacyKey();
+    const refreshed = jest.fn(async () => [key, rotated]);
+    const { handler } = inMemoryIntake([key], { refreshedSigningKeys: refreshed });
+    const body = JSON.stringify(legacyEvent());
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, rotated) }),
+    );
+    expect(response.statusCode).toBe(202);
+    expect(refreshed).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers 500 without a stack trace when the store fails, so OpenPhone retries', async () => {
+    const { handler } = inMemoryIntake([key], {
+      recordEventOnce: async () => {
+        throw new Error('ProvisionedThroughputExceeded at /var/task/index.js:1:1');
+      },
+    });
+    const body = JSON.stringify(legacyEvent());
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(500);
+    expect(response.body).toBe(JSON.stringify({ error: 'internal_error' }));
+  });
+});
+
+describe('ingest metrics', () => {
+  const key = newLegacyKey();
+
+  it('counts a 401 as WebhooksUnauthorized (the alarm’s metric) besides its rejection reason', async () => {
+    const { handler } = inMemoryIntake([key]);
+    const counted = jest.spyOn(metrics, 'addMetric');
+    const body = JSON.stringify(legacyEvent());
+    await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, newLegacyKey()) }),
+    );
+    expect(counted).toHaveBeenCalledWith(bridgeMetrics.ingest.unauthorized, 'Count', 1);
+    counted.mockClear();
+    await handler(webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }));
+    expect(counted.mock.calls).toEqual([[bridgeMetrics.ingest.accepted, 'Count', 1]]);
+    counted.mockRestore();
+  });
+});
