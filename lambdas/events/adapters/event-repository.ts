@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { eventsTableKeys, statusKeyOf, type EventRecord, type EventStatus } from '../domain/event-record';
 import type { EventFamily } from '../domain/event-types';
-import { isConditionFailure } from '../../shared/dynamo/conditions';
+import { countAll, isConditionFailure } from '../../shared/dynamo';
 
 export type OpenEventSummary = Pick<
   EventRecord,
@@ -172,20 +172,7 @@ export class EventRepository {
     status: Exclude<EventStatus, 'processed'>,
     family: EventFamily | undefined,
   ): Promise<number> {
-    let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          ...this.byStatus(status, family),
-          Select: 'COUNT',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      count += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return count;
+    return countAll(this.documents, this.byStatus(status, family));
   }
 
   /** The query of one partition of the sparse byStatus index. */

@@ -1,9 +1,5 @@
 // Errors are matched by name, not class: the class differs across copies of the AWS SDK.
 
-interface CancellationReason {
-  Code?: string;
-}
-
 /** A conditional write refused because its condition did not hold. */
 export const isConditionFailure = (error: unknown): boolean =>
   (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
@@ -12,7 +8,7 @@ export const isConditionFailure = (error: unknown): boolean =>
 export function cancellationReasons(error: unknown): string[] | undefined {
   const { name, CancellationReasons } = (error ?? {}) as {
     name?: string;
-    CancellationReasons?: CancellationReason[];
+    CancellationReasons?: { Code?: string }[];
   };
   if (name !== 'TransactionCanceledException') return undefined;
   return (CancellationReasons ?? []).map((r) => r.Code ?? 'None');

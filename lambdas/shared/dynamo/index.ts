@@ -1,0 +1,3 @@
+export * from './conditions';
+export * from './pages';
+export * from './update-expression';
