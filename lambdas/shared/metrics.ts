@@ -1,5 +1,3 @@
-import { campaignSenderMetrics } from '../campaigns/domain/sender-metrics';
-
 /**
  * Every custom metric the Lambdas emit (Powertools EMF), named once: the handlers emit them, the
  * CDK monitoring construct draws and alarms on them. All are in one namespace, with Powertools'
@@ -42,5 +40,12 @@ export const bridgeMetrics = {
     recordsImported: 'ImportRecordsImported',
     recordErrors: 'ImportRecordErrors',
   },
-  campaigns: campaignSenderMetrics,
+  /** The campaign sender. */
+  campaigns: {
+    messagesSent: 'CampaignMessagesSent',
+    sendOutcomeUnknown: 'CampaignSendOutcomeUnknown',
+    recipientsReconciled: 'CampaignRecipientsReconciled',
+    /** A campaign paused itself because of an error (402 no credits, repeated 401). */
+    pausedByError: 'CampaignPausedByError',
+  },
 } as const;

@@ -1,5 +1,3 @@
-import type { EventFamily } from '../events/domain/event-types';
-
 /** Names of the stack's CloudFormation outputs: written by the stack, read by the operator CLI. */
 export const stackOutputNames = {
   webhookUrl: 'WebhookUrl',
@@ -14,7 +12,7 @@ export const stackOutputNames = {
 } as const;
 
 /** `MessagesQueueUrl`, `CallIntelligenceDeadLetterQueueUrl`: the output naming one family queue. */
-export function familyQueueOutputName(family: EventFamily, queue: 'QueueUrl' | 'DeadLetterQueueUrl'): string {
+export function familyQueueOutputName(family: string, queue: 'QueueUrl' | 'DeadLetterQueueUrl'): string {
   return (
     family.replace(/(^|-)(\w)/g, (_match, _dash: string, letter: string) => letter.toUpperCase()) + queue
   );
