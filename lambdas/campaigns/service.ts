@@ -33,6 +33,7 @@ import {
   type SkipReason,
 } from './index';
 import { maskPhoneNumber } from '../shared/phone-numbers';
+import { SendWithdrawnError } from './errors';
 
 export interface CampaignSenderPorts {
   campaigns: CampaignRepository;
@@ -40,16 +41,6 @@ export interface CampaignSenderPorts {
   isSuppressed: (phoneNumber: string) => Promise<boolean>;
   /** A client in the `campaign` lane of the shared rate limiter. */
   openPhone: Pick<OpenPhoneClient, 'sendMessage' | 'listMessages' | 'listPhoneNumbers'>;
-}
-
-/** A send withdrawn by its last check, after its token and before the request went out. */
-class SendWithdrawn extends Error {
-  override readonly name = 'SendWithdrawn';
-  readonly reason: 'suppressed' | 'claim-taken-over' | 'check-failed';
-  constructor(reason: SendWithdrawn['reason'], cause?: unknown) {
-    super(`send withdrawn: ${reason}`, cause === undefined ? undefined : { cause });
-    this.reason = reason;
-  }
 }
 
 export interface CampaignSenderSettings {
@@ -304,10 +295,10 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
         campaigns.touchClaim(campaignId, phone, token, now().toISOString()),
         isSuppressed(phone),
       ]).catch((error: unknown) => {
-        throw new SendWithdrawn('check-failed', error);
+        throw new SendWithdrawnError('check-failed', error);
       });
-      if (!touched) throw new SendWithdrawn('claim-taken-over');
-      if (suppressedNow) throw new SendWithdrawn('suppressed');
+      if (!touched) throw new SendWithdrawnError('claim-taken-over');
+      if (suppressedNow) throw new SendWithdrawnError('suppressed');
     };
 
     try {
@@ -329,7 +320,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       metrics.addMetric(campaignSenderMetrics.messagesSent, MetricUnit.Count, 1);
       return 'sent';
     } catch (error) {
-      if (!(error instanceof SendWithdrawn))
+      if (!(error instanceof SendWithdrawnError))
         return handleSendFailure(run, campaign, recipient, token, decision.variantId, error, giveSlotBack);
       await giveSlotBack();
       if (error.reason === 'suppressed') return skip(run, phone, token, decision.variantId, 'suppressed');
