@@ -18,19 +18,19 @@ import {
   campaignState,
   campaignTableKeys,
   maxReplyWindowDays,
-  recipientStates,
+  campaignReport,
   transition,
-  variantReport,
   type CampaignAction,
   type CampaignDefinition,
   type CampaignDefinitionInput,
+  type CampaignReport,
   type CampaignResponse,
   type CampaignState,
   type DeliveryStatus,
   type RecipientState,
   type SkipReason,
   type TransitionResult,
-  type VariantReport,
+  type VariantStatistics,
 } from '..';
 import { isConditionFailure } from '../../shared/dynamo/conditions';
 
@@ -65,19 +65,6 @@ export interface StoredRecipient {
   optedOutAt?: string;
 }
 
-/** A variant's stored counters. */
-export interface VariantStatistics {
-  sent: number;
-  /** Refused by OpenPhone at send time (never sent). */
-  failed: number;
-  skipped: number;
-  delivered: number;
-  /** Sent, then reported undelivered/failed by a message webhook. */
-  deliveryFailed: number;
-  replied: number;
-  optedOut: number;
-}
-
 /** The latest campaign send to a number from one sending number: what a reply is attributed to. */
 export interface LatestSend {
   campaignId: string;
@@ -94,21 +81,6 @@ export type DeliveryRecording =
   | { kind: 'recorded'; campaignId: string; variantId: string; previous?: DeliveryStatus }
   /** Already counted (a duplicate), or a failure after delivery: nothing changed. */
   | { kind: 'unchanged'; campaignId: string; variantId: string };
-
-/** `campaignReport`: progress by recipient state, the per-variant table and the A/B tests. */
-export interface CampaignReport extends VariantReport {
-  campaignId: string;
-  name: string;
-  state: CampaignState;
-  recipients: {
-    total: number;
-    byState: Record<RecipientState, number>;
-    delivered: number;
-    deliveryFailed: number;
-    replied: number;
-    optedOut: number;
-  };
-}
 
 export type DailyCapSlot = { kind: 'taken'; count: number } | { kind: 'cap-reached' };
 
@@ -641,32 +613,7 @@ export class CampaignRepository {
       this.allRecipients(campaignId),
       this.variantStatistics(campaignId),
     ]);
-    const byState = Object.fromEntries(recipientStates.map((s) => [s, 0])) as Record<RecipientState, number>;
-    for (const r of recipients) byState[r.state]++;
-    const count = (test: (r: StoredRecipient) => boolean) => recipients.filter(test).length;
-    const tallies = Object.fromEntries(
-      Object.entries(statistics).map(([variantId, { failed, ...rest }]) => [
-        variantId,
-        { ...rest, sendFailed: failed },
-      ]),
-    );
-    return {
-      campaignId,
-      name: campaign.definition.name,
-      state: campaign.state,
-      recipients: {
-        total: recipients.length,
-        byState,
-        delivered: count((r) => r.delivery === 'delivered'),
-        deliveryFailed: count((r) => r.delivery === 'failed'),
-        replied: count((r) => r.repliedAt !== undefined),
-        optedOut: count((r) => r.optedOutAt !== undefined),
-      },
-      ...variantReport(
-        campaign.definition.variants.map((v) => v.id),
-        tallies,
-      ),
-    };
+    return campaignReport(campaign, recipients, statistics);
   }
 
   // ---- daily cap --------------------------------------------------------------------------------
