@@ -13,7 +13,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { randomUUID } from 'node:crypto';
-import type { CampaignRepository, StoredCampaign, StoredRecipient } from './adapters/campaign-repository';
+import type { CampaignRepository, StoredCampaign } from './adapters/campaign-repository';
+import type { DailyCapRepository } from './adapters/daily-cap-repository';
+import type { RecipientRepository, StoredRecipient } from './adapters/recipient-repository';
 import {
   OpenPhoneApiError,
   OpenPhoneNetworkError,
@@ -37,6 +39,8 @@ import { SendWithdrawnError } from './errors';
 
 export interface CampaignSenderPorts {
   campaigns: CampaignRepository;
+  recipients: RecipientRepository;
+  dailyCaps: DailyCapRepository;
   /** The CRM's suppression gate (opt-out, bounce, manual), read at send time. */
   isSuppressed: (phoneNumber: string) => Promise<boolean>;
   /** A client in the `campaign` lane of the shared rate limiter. */
@@ -120,7 +124,7 @@ const closingOutcomes = new Set<RecipientOutcome>(['sent', 'skipped', 'failed', 
 
 export function createCampaignSender(deps: CampaignSenderDependencies) {
   const settings = { ...defaultCampaignSenderSettings, ...deps.settings };
-  const { campaigns, isSuppressed, openPhone } = deps.ports;
+  const { campaigns, recipients, dailyCaps, isSuppressed, openPhone } = deps.ports;
   const { logger, metrics } = deps;
   const now = deps.now ?? (() => new Date());
   const newClaimToken = deps.newClaimToken ?? randomUUID;
@@ -186,7 +190,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
     let startKey: Record<string, unknown> | undefined;
     try {
       do {
-        const page = await campaigns.openRecipientsPage(campaignId, settings.pageSize, startKey);
+        const page = await recipients.openRecipientsPage(campaignId, settings.pageSize, startKey);
         for (const recipient of page.recipients) {
           while (inFlight.size >= settings.concurrency) await Promise.race(inFlight);
           if (stopped || failure) break;
@@ -209,7 +213,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
     }
 
     // The consistent (whole-partition) read only when this pass left nothing open itself.
-    if (!leftOpen && (await campaigns.allRecipients(campaignId)).every((r) => !isOpen(r))) {
+    if (!leftOpen && (await recipients.allRecipients(campaignId)).every((r) => !isOpen(r))) {
       const completed = await campaigns.transitionCampaign(
         campaignId,
         { type: 'complete' },
@@ -262,37 +266,37 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
     if (early.kind === 'wait-until') return 'waiting';
 
     const token = newClaimToken();
-    if (!(await campaigns.claimRecipient(campaignId, phone, token, now().toISOString()))) return 'busy';
+    if (!(await recipients.claimRecipient(campaignId, phone, token, now().toISOString()))) return 'busy';
 
     const businessDay = businessDayKey(now(), definition.timeZone);
     const [suppressed, sentToday] = await Promise.all([
       isSuppressed(phone),
-      campaigns.dailyCapCount(definition.sendingNumber, businessDay),
+      dailyCaps.dailyCapCount(definition.sendingNumber, businessDay),
     ]);
     const decision = decideSend({ campaignId, definition, recipient, suppressed, sentToday, now: now() });
     if (decision.kind === 'skip') return skip(run, phone, token, decision.variantId, decision.reason);
     if (decision.kind === 'wait-until') {
-      await campaigns.releaseRecipient(campaignId, phone, token);
+      await recipients.releaseRecipient(campaignId, phone, token);
       return decision.reason === 'daily-cap-reached' ? 'daily-cap-reached' : 'waiting';
     }
 
-    const slot = await campaigns.takeDailyCapSlot(
+    const slot = await dailyCaps.takeDailyCapSlot(
       definition.sendingNumber,
       businessDay,
       definition.dailyCap,
       now(),
     );
     if (slot.kind === 'cap-reached') {
-      await campaigns.releaseRecipient(campaignId, phone, token);
+      await recipients.releaseRecipient(campaignId, phone, token);
       return 'daily-cap-reached';
     }
-    const giveSlotBack = () => campaigns.returnDailyCapSlot(definition.sendingNumber, businessDay);
+    const giveSlotBack = () => dailyCaps.returnDailyCapSlot(definition.sendingNumber, businessDay);
     // The last check, after the request's token (which may take a while to come) and just before
     // it goes out: an opt-out recorded meanwhile is seen here, and the claim is renewed so no
     // reconciler takes over a send in flight.
     const lastCheck = async () => {
       const [touched, suppressedNow] = await Promise.all([
-        campaigns.touchClaim(campaignId, phone, token, now().toISOString()),
+        recipients.touchClaim(campaignId, phone, token, now().toISOString()),
         isSuppressed(phone),
       ]).catch((error: unknown) => {
         throw new SendWithdrawnError('check-failed', error);
@@ -307,7 +311,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
         { beforeSend: lastCheck },
       );
       run.consecutiveUnauthorized = 0;
-      const recorded = await campaigns.markSent(campaignId, phone, token, {
+      const recorded = await recipients.markSent(campaignId, phone, token, {
         variantId: decision.variantId,
         messageId: message.id,
         at: now().toISOString(),
@@ -325,7 +329,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       await giveSlotBack();
       if (error.reason === 'suppressed') return skip(run, phone, token, decision.variantId, 'suppressed');
       if (error.reason === 'claim-taken-over') return 'busy';
-      await campaigns.releaseRecipient(campaignId, phone, token);
+      await recipients.releaseRecipient(campaignId, phone, token);
       throw error.cause;
     }
   }
@@ -337,7 +341,11 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
     variantId: string,
     reason: SkipReason,
   ): Promise<RecipientOutcome> {
-    await campaigns.markSkipped(run.campaignId, phone, token, { variantId, reason, at: now().toISOString() });
+    await recipients.markSkipped(run.campaignId, phone, token, {
+      variantId,
+      reason,
+      at: now().toISOString(),
+    });
     run.report.skipped++;
     logger.info('recipient skipped', { campaignId: run.campaignId, to: maskPhoneNumber(phone), reason });
     return 'skipped';
@@ -356,13 +364,13 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
     const phone = recipient.phone;
     const to = maskPhoneNumber(phone);
     if (error instanceof OpenPhoneOutcomeUnknownError) {
-      await campaigns.markUnknownOutcome(campaignId, phone, token, now().toISOString());
+      await recipients.markUnknownOutcome(campaignId, phone, token, now().toISOString());
       metrics.addMetric(campaignSenderMetrics.sendOutcomeUnknown, MetricUnit.Count, 1);
       logger.warn('send outcome unknown: reconciling', { campaignId, to, reason: error.reason });
       // The message may already be listed; if not, it is looked for again once the claim is stale.
       const found = await findSentMessage(campaign, recipient).catch(() => undefined);
       if (found) {
-        await campaigns.markSent(campaignId, phone, token, {
+        await recipients.markSent(campaignId, phone, token, {
           variantId,
           messageId: found,
           at: now().toISOString(),
@@ -376,7 +384,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       return 'unknown-outcome';
     }
     if (error instanceof OpenPhoneNoCreditsError) {
-      await campaigns.releaseRecipient(campaignId, phone, token);
+      await recipients.releaseRecipient(campaignId, phone, token);
       await giveSlotBack();
       return pause(run, { kind: 'no-credits' });
     }
@@ -385,18 +393,18 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       (error instanceof OpenPhoneApiError && error.status === 429)
     ) {
       // Certainly not sent: the shared budget is exhausted for now; a later run goes on.
-      await campaigns.releaseRecipient(campaignId, phone, token);
+      await recipients.releaseRecipient(campaignId, phone, token);
       await giveSlotBack();
       return 'out-of-time';
     }
     if (error instanceof OpenPhoneNetworkError) {
       // The client raises this only when nothing was sent (a send that may have left is outcome-unknown).
-      await campaigns.releaseRecipient(campaignId, phone, token);
+      await recipients.releaseRecipient(campaignId, phone, token);
       await giveSlotBack();
       return 'released';
     }
     if (error instanceof OpenPhoneApiError && error.status === 401) {
-      await campaigns.releaseRecipient(campaignId, phone, token);
+      await recipients.releaseRecipient(campaignId, phone, token);
       await giveSlotBack();
       run.consecutiveUnauthorized++;
       return run.consecutiveUnauthorized >= settings.unauthorizedPauseAfter
@@ -410,7 +418,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       error.status !== 429
     ) {
       // OpenPhone refused this message for good (e.g. 400 invalid number): not sent, not retried.
-      await campaigns.markFailed(campaignId, phone, token, {
+      await recipients.markFailed(campaignId, phone, token, {
         variantId,
         reason: `openphone-${error.status}${error.code ? `-${error.code}` : ''}`,
         at: now().toISOString(),
@@ -434,7 +442,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
     const token = newClaimToken();
     if (
       !recipient.claimToken ||
-      !(await campaigns.takeOverForReconciliation(
+      !(await recipients.takeOverForReconciliation(
         campaignId,
         phone,
         recipient.claimToken,
@@ -447,7 +455,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
     const found = rendered.kind === 'rendered' ? await findSentMessage(campaign, recipient) : undefined;
     metrics.addMetric(campaignSenderMetrics.recipientsReconciled, MetricUnit.Count, 1);
     if (found && rendered.kind === 'rendered') {
-      await campaigns.markSent(campaignId, phone, token, {
+      await recipients.markSent(campaignId, phone, token, {
         variantId: rendered.variantId,
         messageId: found,
         at: now().toISOString(),
@@ -458,7 +466,7 @@ export function createCampaignSender(deps: CampaignSenderDependencies) {
       logger.info('reconciled: message found', { campaignId, to: maskPhoneNumber(phone) });
       return 'sent';
     }
-    if (!(await campaigns.releaseRecipient(campaignId, phone, token))) return 'busy';
+    if (!(await recipients.releaseRecipient(campaignId, phone, token))) return 'busy';
     report.reconciledAsNotSent++;
     logger.info('reconciled: no message, back to pending', { campaignId, to: maskPhoneNumber(phone) });
     const { claimToken: _t, claimedAt: _c, touchedAt: _u, ...rest } = recipient;

@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CampaignRepository } from '../../../lambdas/campaigns/adapters/campaign-repository';
+import {
+  campaignRepositories,
+  type CampaignRepositories,
+} from '../../../lambdas/campaigns/adapters/campaign-repositories';
 import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
 import {
   OpenPhoneClient,
@@ -27,7 +30,7 @@ const farDeadline = () => Date.now() + minutes(10);
 
 describe('the campaign sender, against DynamoDB Local and the simulated OpenPhone', () => {
   let simulator: OpenPhoneSimulator;
-  let campaigns: CampaignRepository;
+  let repositories: CampaignRepositories;
   let crm: CrmRepository;
   let rateLimitTable: string;
   const businessZone = zoneInsideWindowNow();
@@ -46,7 +49,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     });
     const tables = await createBridgeTables();
     const documents = localDocumentClient();
-    campaigns = new CampaignRepository(documents, tableNamed(tables, 'CampaignTable'));
+    repositories = campaignRepositories(documents, tableNamed(tables, 'CampaignTable'));
     crm = new CrmRepository(documents, tableNamed(tables, 'CrmTable'));
     rateLimitTable = tableNamed(tables, 'RateLimit');
   }, 120_000);
@@ -76,7 +79,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   ) {
     return createCampaignSender({
       ports: {
-        campaigns,
+        ...repositories,
         isSuppressed: (phone) => crm.isSuppressed(phone),
         openPhone: openPhone(),
         ...overrides.ports,
@@ -101,7 +104,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       phone: `+4477009${String(++nextNumber).padStart(5, '0')}`,
       fields: { firstName: `Guest${nextNumber}` },
     }));
-    await campaigns.createCampaign({
+    await repositories.campaigns.createCampaign({
       campaignId,
       definition: {
         name: 'Spring offer',
@@ -118,7 +121,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       state,
       at: new Date().toISOString(),
     });
-    await campaigns.addRecipients(campaignId, recipients);
+    await repositories.recipients.addRecipients(campaignId, recipients);
     return { campaignId, sendingNumber, phones: recipients.map((r) => r.phone) };
   }
 
@@ -156,14 +159,16 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   async function expectOptedOutOnly(campaignId: string, phones: string[], optingOut: string) {
     expect(sentCount(optingOut)).toBe(0);
     for (const phone of phones.filter((p) => p !== optingOut)) expect(sentCount(phone)).toBe(1);
-    expect(await campaigns.getRecipient(campaignId, optingOut)).toMatchObject({
+    expect(await repositories.recipients.getRecipient(campaignId, optingOut)).toMatchObject({
       state: 'skipped',
       reason: 'suppressed',
     });
   }
   const sentCount = (phone: string) => simulator.requestLog.stats().messagesSentByRecipient[phone] ?? 0;
   const statesOf = async (campaignId: string) =>
-    Object.fromEntries((await campaigns.allRecipients(campaignId)).map((r) => [r.phone, r.state]));
+    Object.fromEntries(
+      (await repositories.recipients.allRecipients(campaignId)).map((r) => [r.phone, r.state]),
+    );
 
   it('two senders at once send every recipient exactly once, skip none, and complete the campaign', async () => {
     const { campaignId, phones } = await runningCampaign(16);
@@ -175,8 +180,8 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
     for (const phone of phones) expect(sentCount(phone)).toBe(1);
     expect(Object.values(await statesOf(campaignId))).toEqual(phones.map(() => 'sent'));
-    expect((await campaigns.getCampaign(campaignId))?.state).toEqual({ status: 'completed' });
-    const statistics = await campaigns.variantStatistics(campaignId);
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state).toEqual({ status: 'completed' });
+    const statistics = await repositories.statistics.variantStatistics(campaignId);
     expect(Object.values(statistics).reduce((sum, s) => sum + s.sent, 0)).toBe(16);
   }, 120_000);
 
@@ -190,12 +195,14 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
     const messages = phones.reduce((sum, phone) => sum + sentCount(phone), 0);
     expect(messages).toBe(5);
-    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(5);
+    expect(
+      await repositories.dailyCaps.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone)),
+    ).toBe(5);
     expect(reports.map((r) => r.ended)).toContain('daily-cap-reached');
     const states = Object.values(await statesOf(campaignId));
     expect(states.filter((s) => s === 'sent')).toHaveLength(5);
     expect(states.filter((s) => s === 'pending')).toHaveLength(7);
-    expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('running');
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state.status).toBe('running');
   }, 120_000);
 
   it('an opt-out recorded while a recipient waits for its token withdraws that send', async () => {
@@ -228,7 +235,9 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     await expectOptedOutOnly(campaignId, phones, optingOut);
     expect(report).toMatchObject({ sent: 2, skipped: 1 });
     // The withdrawn send's cap slot was given back.
-    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(2);
+    expect(
+      await repositories.dailyCaps.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone)),
+    ).toBe(2);
   }, 120_000);
 
   it('a last check that cannot read suppression sends nothing and gives the recipient and its cap slot back', async () => {
@@ -246,8 +255,10 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     ).rejects.toBe(outage);
 
     expect(sentCount(phone)).toBe(0);
-    expect(await campaigns.getRecipient(campaignId, phone)).toMatchObject({ state: 'pending' });
-    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(0);
+    expect(await repositories.recipients.getRecipient(campaignId, phone)).toMatchObject({ state: 'pending' });
+    expect(
+      await repositories.dailyCaps.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone)),
+    ).toBe(0);
   }, 120_000);
 
   it('an opt-out arriving mid-campaign stops sends to that number', async () => {
@@ -271,10 +282,10 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
     for (const phone of phones) expect(sentCount(phone)).toBe(1);
     expect(report.reconciledAsSent).toBe(1);
-    const reconciled = (await campaigns.allRecipients(campaignId)).filter((r) => r.reconciled);
+    const reconciled = (await repositories.recipients.allRecipients(campaignId)).filter((r) => r.reconciled);
     expect(reconciled).toHaveLength(1);
     expect(reconciled[0]).toMatchObject({ state: 'sent', messageId: expect.stringMatching(/^AC/) });
-    expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
   }, 120_000);
 
   it('a sender that dies after the send, before recording it, is finished by a later run without a resend', async () => {
@@ -309,7 +320,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     await expect(
       sender({ ports: { isSuppressed: diesOnSecond } }).sendCampaign(campaignId, farDeadline()),
     ).rejects.toThrow('process killed');
-    expect((await campaigns.getRecipient(campaignId, doomed))?.state).toBe('claimed');
+    expect((await repositories.recipients.getRecipient(campaignId, doomed))?.state).toBe('claimed');
     expect(sentCount(doomed)).toBe(0);
 
     const later = new Date(Date.now() + minutes(6));
@@ -328,13 +339,15 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const report = await sender({ metrics }).sendCampaign(campaignId, farDeadline());
 
     expect(report).toMatchObject({ ended: 'paused', pauseReason: { kind: 'no-credits' } });
-    expect((await campaigns.getCampaign(campaignId))?.state).toEqual({
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state).toEqual({
       status: 'paused',
       reason: { kind: 'no-credits' },
     });
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
     expect(Object.values(await statesOf(campaignId))).toEqual(['pending', 'pending', 'pending']);
-    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(0);
+    expect(
+      await repositories.dailyCaps.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone)),
+    ).toBe(0);
     // The alarm's metric.
     expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.pausedByError, 'Count', 1);
   }, 120_000);
@@ -359,7 +372,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       farDeadline(),
     );
     expect(first.unknownOutcome).toBe(1);
-    expect((await campaigns.getRecipient(campaignId, phone))?.state).toBe('unknown-outcome');
+    expect((await repositories.recipients.getRecipient(campaignId, phone))?.state).toBe('unknown-outcome');
 
     await sender().sendCampaign(campaignId, farDeadline());
     expect(sentCount(phone)).toBe(0);
@@ -379,7 +392,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     );
 
     expect(report).toMatchObject({ ended: 'paused', pauseReason: { kind: 'api-key-rejected' } });
-    expect((await campaigns.getCampaign(campaignId))?.state).toMatchObject({
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state).toMatchObject({
       status: 'paused',
       reason: { kind: 'api-key-rejected' },
     });
@@ -388,7 +401,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   }, 120_000);
   it('a campaign paused by an operator sends nothing until it is resumed', async () => {
     const { campaignId, phones } = await runningCampaign(2);
-    await campaigns.transitionCampaign(
+    await repositories.campaigns.transitionCampaign(
       campaignId,
       { type: 'pause', reason: { kind: 'operator', note: 'wrong link' } },
       new Date().toISOString(),
@@ -403,10 +416,10 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     );
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
 
-    await campaigns.transitionCampaign(campaignId, { type: 'resume' }, new Date().toISOString());
+    await repositories.campaigns.transitionCampaign(campaignId, { type: 'resume' }, new Date().toISOString());
     await sender().sendRunningCampaigns(farDeadline());
     for (const phone of phones) expect(sentCount(phone)).toBe(1);
-    expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
   }, 120_000);
 
   it('a scheduled campaign is started by the first run after its time, and not before', async () => {
@@ -417,12 +430,12 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     await sender().sendRunningCampaigns(farDeadline());
 
     for (const phone of due.phones) expect(sentCount(phone)).toBe(1);
-    expect((await campaigns.getCampaign(due.campaignId))?.state.status).toBe('completed');
+    expect((await repositories.campaigns.getCampaign(due.campaignId))?.state.status).toBe('completed');
     for (const phone of later.phones) expect(sentCount(phone)).toBe(0);
-    expect((await campaigns.getCampaign(later.campaignId))?.state.status).toBe('scheduled');
+    expect((await repositories.campaigns.getCampaign(later.campaignId))?.state.status).toBe('scheduled');
 
     // Rescheduled earlier by an operator: the next run starts it.
-    await campaigns.transitionCampaign(
+    await repositories.campaigns.transitionCampaign(
       later.campaignId,
       { type: 'schedule', startAt: at(-1_000) },
       new Date().toISOString(),
@@ -442,8 +455,8 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       for (const phone of phones) expect(sentCount(phone)).toBe(1);
       expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBe(30);
       expect(Object.values(await statesOf(campaignId))).toEqual(phones.map(() => 'sent'));
-      expect((await campaigns.getCampaign(campaignId))?.state).toEqual({ status: 'completed' });
-      const statistics = await campaigns.variantStatistics(campaignId);
+      expect((await repositories.campaigns.getCampaign(campaignId))?.state).toEqual({ status: 'completed' });
+      const statistics = await repositories.statistics.variantStatistics(campaignId);
       expect(Object.values(statistics).reduce((sum, s) => sum + s.sent, 0)).toBe(30);
     }, 120_000);
 
