@@ -189,19 +189,17 @@ export async function benchCampaign(
       );
       const crm = new CrmRepository(documentsOf(dynamo), crmTable);
       return createCampaignSender({
-        ports: {
-          ...campaignRepositories(documentsOf(dynamo), campaignTable),
-          isSuppressed: (phone) => crm.isSuppressed(phone),
-          openPhone: new OpenPhoneClient({
-            apiKey,
-            baseUrl: simulator.url,
-            lane: 'campaign',
-            rateLimiter: new SharedTokenBucket({ client: dynamo, tableName: rateLimitTable, apiKey }),
-            onRetry: (event) => {
-              if (event.cause === 429) rateLimited++;
-            },
-          }),
-        },
+        ...campaignRepositories(documentsOf(dynamo), campaignTable),
+        isSuppressed: (phone) => crm.isSuppressed(phone),
+        openPhone: new OpenPhoneClient({
+          apiKey,
+          baseUrl: simulator.url,
+          lane: 'campaign',
+          rateLimiter: new SharedTokenBucket({ client: dynamo, tableName: rateLimitTable, apiKey }),
+          onRetry: (event) => {
+            if (event.cause === 429) rateLimited++;
+          },
+        }),
         ...(concurrency ? { settings: { concurrency } } : {}),
         logger,
         metrics,

@@ -73,20 +73,18 @@ export function startLocalCampaignSender(options: LocalCampaignSenderOptions): L
     serviceName: 'openphone-bridge',
   });
   const sender = createCampaignSender({
-    ports: {
-      ...campaignRepositories(options.documents, options.campaignTable),
-      isSuppressed: (phone) => crm.isSuppressed(phone),
-      openPhone: new OpenPhoneClient({
+    ...campaignRepositories(options.documents, options.campaignTable),
+    isSuppressed: (phone) => crm.isSuppressed(phone),
+    openPhone: new OpenPhoneClient({
+      apiKey: options.openPhone.apiKey,
+      baseUrl: options.openPhone.baseUrl,
+      lane: 'campaign',
+      rateLimiter: new SharedTokenBucket({
+        client: options.dynamo,
+        tableName: options.rateLimitTable,
         apiKey: options.openPhone.apiKey,
-        baseUrl: options.openPhone.baseUrl,
-        lane: 'campaign',
-        rateLimiter: new SharedTokenBucket({
-          client: options.dynamo,
-          tableName: options.rateLimitTable,
-          apiKey: options.openPhone.apiKey,
-        }),
       }),
-    },
+    }),
     ...(options.settings ? { settings: options.settings } : {}),
     logger: new Logger({
       serviceName: 'openphone-bridge-local',

@@ -40,20 +40,18 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
   const { apiKey } = parsed.data;
   const crm = new CrmRepository(documents, env[environmentNames.crmTable]);
   return createCampaignSender({
-    ports: {
-      ...campaignRepositories(documents, env[environmentNames.campaignTable]),
-      isSuppressed: (phone) => crm.isSuppressed(phone),
-      openPhone: new OpenPhoneClient({
-        apiKey,
-        baseUrl: env[environmentNames.openPhoneBaseUrl],
-        lane: 'campaign',
-        rateLimiter: meteredRateLimiter(
-          new SharedTokenBucket({ client: dynamo, tableName: env[environmentNames.rateLimitTable], apiKey }),
-          metrics,
-        ),
-        onResponse: countThrottledResponses(metrics),
-      }),
-    },
+    ...campaignRepositories(documents, env[environmentNames.campaignTable]),
+    isSuppressed: (phone) => crm.isSuppressed(phone),
+    openPhone: new OpenPhoneClient({
+      apiKey,
+      baseUrl: env[environmentNames.openPhoneBaseUrl],
+      lane: 'campaign',
+      rateLimiter: meteredRateLimiter(
+        new SharedTokenBucket({ client: dynamo, tableName: env[environmentNames.rateLimitTable], apiKey }),
+        metrics,
+      ),
+      onResponse: countThrottledResponses(metrics),
+    }),
     logger,
     metrics,
   });

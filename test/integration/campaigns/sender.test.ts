@@ -18,7 +18,7 @@ import {
 } from '../../../lambdas/campaigns';
 import {
   createCampaignSender,
-  type CampaignSenderPorts,
+  type CampaignSenderDeps,
   type CampaignSenderSettings,
 } from '../../../lambdas/campaigns/service';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
@@ -71,19 +71,17 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
   function sender(
     overrides: {
-      ports?: Partial<CampaignSenderPorts>;
+      deps?: Partial<Pick<CampaignSenderDeps, 'isSuppressed' | 'openPhone'>>;
       settings?: Partial<CampaignSenderSettings>;
       now?: () => Date;
       metrics?: Metrics;
     } = {},
   ) {
     return createCampaignSender({
-      ports: {
-        ...repositories,
-        isSuppressed: (phone) => crm.isSuppressed(phone),
-        openPhone: openPhone(),
-        ...overrides.ports,
-      },
+      ...repositories,
+      isSuppressed: (phone) => crm.isSuppressed(phone),
+      openPhone: openPhone(),
+      ...overrides.deps,
       settings: { safetyMarginMs: 0, ...overrides.settings },
       logger: new Logger({ logLevel: 'SILENT' }),
       metrics: overrides.metrics ?? new Metrics({ namespace: 'test', serviceName: 'test' }),
@@ -126,7 +124,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   }
 
   /** The real client, with `afterSend(n)` run after the n-th accepted send (before the sender hears of it). */
-  function openPhoneThat(afterSend: (sends: number) => Promise<void>): CampaignSenderPorts['openPhone'] {
+  function openPhoneThat(afterSend: (sends: number) => Promise<void>): CampaignSenderDeps['openPhone'] {
     const client = openPhone();
     let sends = 0;
     return {
@@ -211,7 +209,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const client = openPhone();
     // The STOP lands after the recipient's suppression check and cap slot, while its send waits
     // for a rate-limit token: the last check, just before the request goes out, must see it.
-    const optOutDuringTokenWait: CampaignSenderPorts['openPhone'] = {
+    const optOutDuringTokenWait: CampaignSenderDeps['openPhone'] = {
       listMessages: (filters) => client.listMessages(filters),
       listPhoneNumbers: () => client.listPhoneNumbers(),
       sendMessage: async (message, options) => {
@@ -228,7 +226,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     };
 
     const report = await sender({
-      ports: { openPhone: optOutDuringTokenWait },
+      deps: { openPhone: optOutDuringTokenWait },
       settings: { concurrency: 1 },
     }).sendCampaign(campaignId, farDeadline());
 
@@ -251,7 +249,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     };
 
     await expect(
-      sender({ ports: { isSuppressed: failsOnLastCheck } }).sendCampaign(campaignId, farDeadline()),
+      sender({ deps: { isSuppressed: failsOnLastCheck } }).sendCampaign(campaignId, farDeadline()),
     ).rejects.toBe(outage);
 
     expect(sentCount(phone)).toBe(0);
@@ -267,7 +265,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
     // One recipient at a time, so "after the 2nd send" comes before the 4th recipient's check.
     await sender({
-      ports: { openPhone: optOutAfterSecondSend(optingOut) },
+      deps: { openPhone: optOutAfterSecondSend(optingOut) },
       settings: { concurrency: 1 },
     }).sendCampaign(campaignId, farDeadline());
 
@@ -292,7 +290,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const { campaignId, phones } = await runningCampaign(4);
     // One recipient at a time, so the states it leaves behind are exactly these (concurrently: below).
     await expect(
-      sender({ ports: { openPhone: diesAfterSend(2) }, settings: { concurrency: 1 } }).sendCampaign(
+      sender({ deps: { openPhone: diesAfterSend(2) }, settings: { concurrency: 1 } }).sendCampaign(
         campaignId,
         farDeadline(),
       ),
@@ -318,7 +316,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const diesOnSecond = (phone: string) =>
       phone === doomed ? Promise.reject(new Error('process killed')) : crm.isSuppressed(phone);
     await expect(
-      sender({ ports: { isSuppressed: diesOnSecond } }).sendCampaign(campaignId, farDeadline()),
+      sender({ deps: { isSuppressed: diesOnSecond } }).sendCampaign(campaignId, farDeadline()),
     ).rejects.toThrow('process killed');
     expect((await repositories.recipients.getRecipient(campaignId, doomed))?.state).toBe('claimed');
     expect(sentCount(doomed)).toBe(0);
@@ -355,7 +353,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const { campaignId, phones } = await runningCampaign(1);
     const [phone] = phones as [string];
     const client = openPhone();
-    const timesOutBeforeReachingOpenPhone: CampaignSenderPorts['openPhone'] = {
+    const timesOutBeforeReachingOpenPhone: CampaignSenderDeps['openPhone'] = {
       listMessages: (filters) => client.listMessages(filters),
       listPhoneNumbers: () => client.listPhoneNumbers(),
       sendMessage: () =>
@@ -367,7 +365,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
         ),
     };
 
-    const first = await sender({ ports: { openPhone: timesOutBeforeReachingOpenPhone } }).sendCampaign(
+    const first = await sender({ deps: { openPhone: timesOutBeforeReachingOpenPhone } }).sendCampaign(
       campaignId,
       farDeadline(),
     );
@@ -386,7 +384,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   it('repeated 401s pause the campaign with a reason; nothing is sent', async () => {
     const { campaignId, phones } = await runningCampaign(4);
 
-    const report = await sender({ ports: { openPhone: openPhone('not-the-workspace-key') } }).sendCampaign(
+    const report = await sender({ deps: { openPhone: openPhone('not-the-workspace-key') } }).sendCampaign(
       campaignId,
       farDeadline(),
     );
@@ -463,7 +461,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     it('a sender dying mid-batch leaves only its own claim; later runs finish without a resend', async () => {
       const { campaignId, phones } = await runningCampaign(10);
       await expect(
-        sender({ ports: { openPhone: diesAfterSend(3) }, settings: { concurrency: 4 } }).sendCampaign(
+        sender({ deps: { openPhone: diesAfterSend(3) }, settings: { concurrency: 4 } }).sendCampaign(
           campaignId,
           farDeadline(),
         ),
@@ -492,7 +490,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
       // With 4 in flight, the 12th recipient starts only after 8 have finished, the 2nd send among them.
       await sender({
-        ports: { openPhone: optOutAfterSecondSend(optingOut) },
+        deps: { openPhone: optOutAfterSecondSend(optingOut) },
         settings: { concurrency: 4 },
       }).sendCampaign(campaignId, farDeadline());
 

@@ -77,20 +77,18 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
       phones.map((phone, i) => ({ phone, fields: { firstName: `Guest${i}` } })),
     );
     const sender = createCampaignSender({
-      ports: {
-        ...repositories,
-        isSuppressed: (phone) => crm.isSuppressed(phone),
-        openPhone: new OpenPhoneClient({
+      ...repositories,
+      isSuppressed: (phone) => crm.isSuppressed(phone),
+      openPhone: new OpenPhoneClient({
+        apiKey: simulator.apiKey,
+        rateLimiter: new SharedTokenBucket({
+          client: localDynamoClient(),
+          tableName: tableNamed(tableNames, 'RateLimit'),
           apiKey: simulator.apiKey,
-          rateLimiter: new SharedTokenBucket({
-            client: localDynamoClient(),
-            tableName: tableNamed(tableNames, 'RateLimit'),
-            apiKey: simulator.apiKey,
-          }),
-          baseUrl: simulator.url,
-          lane: 'campaign',
         }),
-      },
+        baseUrl: simulator.url,
+        lane: 'campaign',
+      }),
       settings: { safetyMarginMs: 0 },
       logger: silent,
       metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
