@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
@@ -134,8 +134,8 @@ export async function benchCampaign(
   const simulator = await startSimulatorWithStats(latencyMs);
   try {
     const campaignId = `bench-${Date.now()}`;
-    const setup = new CampaignRepository(documentsOf(dynamoClient()), campaignTable);
-    await setup.createCampaign({
+    const setup = campaignRepositories(documentsOf(dynamoClient()), campaignTable);
+    await setup.campaigns.createCampaign({
       campaignId,
       definition: {
         name: 'Bench offer',
@@ -158,7 +158,7 @@ export async function benchCampaign(
     for (let i = 0; i < chunks.length; i += 8)
       await Promise.all(
         chunks.slice(i, i + 8).map((chunk) =>
-          setup.addRecipients(
+          setup.recipients.addRecipients(
             campaignId,
             chunk.map((phone) => ({ phone, fields: { firstName: `Guest${phone.slice(-5)}` } })),
           ),
@@ -189,19 +189,17 @@ export async function benchCampaign(
       );
       const crm = new CrmRepository(documentsOf(dynamo), crmTable);
       return createCampaignSender({
-        ports: {
-          campaigns: new CampaignRepository(documentsOf(dynamo), campaignTable),
-          isSuppressed: (phone) => crm.isSuppressed(phone),
-          openPhone: new OpenPhoneClient({
-            apiKey,
-            baseUrl: simulator.url,
-            lane: 'campaign',
-            rateLimiter: new SharedTokenBucket({ client: dynamo, tableName: rateLimitTable, apiKey }),
-            onRetry: (event) => {
-              if (event.cause === 429) rateLimited++;
-            },
-          }),
-        },
+        ...campaignRepositories(documentsOf(dynamo), campaignTable),
+        isSuppressed: (phone) => crm.isSuppressed(phone),
+        openPhone: new OpenPhoneClient({
+          apiKey,
+          baseUrl: simulator.url,
+          lane: 'campaign',
+          rateLimiter: new SharedTokenBucket({ client: dynamo, tableName: rateLimitTable, apiKey }),
+          onRetry: (event) => {
+            if (event.cause === 429) rateLimited++;
+          },
+        }),
         ...(concurrency ? { settings: { concurrency } } : {}),
         logger,
         metrics,
@@ -236,7 +234,8 @@ export async function benchCampaign(
       );
       while (completedAt === undefined && Date.now() < runStarted + scheduleEveryMs) {
         await new Promise((resolve) => setTimeout(resolve, 250));
-        if ((await setup.getCampaign(campaignId))?.state.status === 'completed') completedAt = Date.now();
+        if ((await setup.campaigns.getCampaign(campaignId))?.state.status === 'completed')
+          completedAt = Date.now();
       }
     }
     await Promise.all(runs);

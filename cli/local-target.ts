@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import { ImportStore } from '../lambdas/history-import/adapters/import-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
@@ -53,7 +53,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
     name: `the local replica at ${base}`,
     events: new EventRepository(documents, info.tables.events),
     crm: new CrmRepository(documents, info.tables.crm),
-    campaigns: new CampaignRepository(documents, info.tables.campaigns),
+    campaigns: campaignRepositories(documents, info.tables.campaigns),
     queues: new LocalQueueAdmin(base),
     signingKeys: fileSigningKeyStore(info.signingKeysFile),
     get imports() {

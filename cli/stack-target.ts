@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
-import { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import { ImportStore } from '../lambdas/history-import/adapters/import-repository';
@@ -90,7 +90,7 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
       return new CrmRepository(documents, output(stackOutputNames.crmTableName));
     },
     get campaigns() {
-      return new CampaignRepository(documents, output(stackOutputNames.campaignTableName));
+      return campaignRepositories(documents, output(stackOutputNames.campaignTableName));
     },
     queues: new SqsQueueAdmin(clients.sqs, queueUrls),
     signingKeys: secretSigningKeyStore(clients.secrets, output(stackOutputNames.signingKeysSecretArn)),

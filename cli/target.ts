@@ -1,4 +1,4 @@
-import type { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import type { CampaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import type { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import type { EventRepository } from '../lambdas/events/adapters/event-repository';
 import type { ImportStore } from '../lambdas/history-import/adapters/import-repository';
@@ -15,7 +15,7 @@ export interface Target {
   /** CRM records: activities, contacts, suppressions. */
   readonly crm: CrmRepository;
   /** Campaigns, their recipients and statistics (the campaign table). */
-  readonly campaigns: CampaignRepository;
+  readonly campaigns: CampaignRepositories;
   readonly queues: QueueAdmin;
   readonly signingKeys: SigningKeyStore;
   /** History import runs: their progress, errors, listing, cancel. */

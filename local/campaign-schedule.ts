@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import type { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
@@ -73,20 +73,18 @@ export function startLocalCampaignSender(options: LocalCampaignSenderOptions): L
     serviceName: 'openphone-bridge',
   });
   const sender = createCampaignSender({
-    ports: {
-      campaigns: new CampaignRepository(options.documents, options.campaignTable),
-      isSuppressed: (phone) => crm.isSuppressed(phone),
-      openPhone: new OpenPhoneClient({
+    ...campaignRepositories(options.documents, options.campaignTable),
+    isSuppressed: (phone) => crm.isSuppressed(phone),
+    openPhone: new OpenPhoneClient({
+      apiKey: options.openPhone.apiKey,
+      baseUrl: options.openPhone.baseUrl,
+      lane: 'campaign',
+      rateLimiter: new SharedTokenBucket({
+        client: options.dynamo,
+        tableName: options.rateLimitTable,
         apiKey: options.openPhone.apiKey,
-        baseUrl: options.openPhone.baseUrl,
-        lane: 'campaign',
-        rateLimiter: new SharedTokenBucket({
-          client: options.dynamo,
-          tableName: options.rateLimitTable,
-          apiKey: options.openPhone.apiKey,
-        }),
       }),
-    },
+    }),
     ...(options.settings ? { settings: options.settings } : {}),
     logger: new Logger({
       serviceName: 'openphone-bridge-local',

@@ -6,7 +6,7 @@ import type { EventOutcome } from '../lambdas/events/domain/event-processing';
 import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 import type { MediaArchiveJob } from '../lambdas/crm/domain/media-archive';
 import type { QueueMessage } from '../lambdas/events/domain/queue-message';
-import { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
+import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import type { MediaArchiveQueue } from '../lambdas/crm/adapters/media-archive-queue';
@@ -81,7 +81,7 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
   const events = new EventRepository(documents, tableName('EventsTable'));
   const crmTable = tableName('CrmTable');
   const crm = new CrmRepository(documents, crmTable);
-  const campaigns = new CampaignRepository(documents, tableName('CampaignTable'));
+  const campaigns = campaignRepositories(documents, tableName('CampaignTable'));
   const logger = options.logger ?? new Logger({ serviceName: 'openphone-bridge-local' });
   const archiveQueue = new InProcessQueue('media-archive', {
     ...mediaArchiveQueueSettings(options.template),
@@ -96,7 +96,7 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
           events,
           crm: options.wrapCrm ? options.wrapCrm(crm) : crm,
           archiveQueue: new InProcessMediaArchiveQueue(archiveQueue),
-          campaigns,
+          campaigns: campaigns.sendTracking,
         },
         ...(options.campaignReplyWindowDays
           ? { campaignReplyWindowDays: options.campaignReplyWindowDays }

@@ -116,13 +116,13 @@ export async function createCampaign(target: Target, out: Output, options: Creat
     );
 
   const campaignId = options.id ?? newCampaignId();
-  const created = await target.campaigns.createCampaign({
+  const created = await target.campaigns.campaigns.createCampaign({
     campaignId,
     definition,
     at: new Date().toISOString(),
   });
   if (created.kind === 'exists') throw new CommandFailure(`a campaign ${campaignId} already exists`);
-  const { added } = await target.campaigns.addRecipients(
+  const { added } = await target.campaigns.recipients.addRecipients(
     campaignId,
     imported.recipients.map(({ phone, fields }) => ({ phone, fields })),
   );

@@ -65,9 +65,13 @@ export async function changeCampaign(
   const action = operatorAction(actionType, options);
   // A conflict means the sender (or another operator) changed the campaign meanwhile: decide again.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const before = await target.campaigns.getCampaign(campaignId);
+    const before = await target.campaigns.campaigns.getCampaign(campaignId);
     if (!before) throw new CommandFailure(`no campaign ${campaignId}`);
-    const result = await target.campaigns.transitionCampaign(campaignId, action, new Date().toISOString());
+    const result = await target.campaigns.campaigns.transitionCampaign(
+      campaignId,
+      action,
+      new Date().toISOString(),
+    );
     switch (result.kind) {
       case 'transitioned':
         out.line(`Campaign ${campaignId}: ${before.state.status} → ${describeState(result.state)}.`);

@@ -58,9 +58,9 @@ export async function previewCampaign(
   campaignId: string,
   options: { limit: number },
 ) {
-  const campaign = await target.campaigns.getCampaign(campaignId);
+  const campaign = await target.campaigns.campaigns.getCampaign(campaignId);
   if (!campaign) throw new CommandFailure(`no campaign ${campaignId}`);
-  const recipients = await target.campaigns.allRecipients(campaignId);
+  const recipients = await target.campaigns.recipients.allRecipients(campaignId);
   if (recipients.length === 0) {
     out.line(`Campaign ${campaignId} has no recipients.`);
     return;

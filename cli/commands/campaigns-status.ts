@@ -1,7 +1,8 @@
-import type {
-  CampaignRepository,
-  StoredCampaign,
-} from '../../lambdas/campaigns/adapters/campaign-repository';
+import {
+  readCampaignReport,
+  type CampaignRepositories,
+} from '../../lambdas/campaigns/adapters/campaign-repositories';
+import type { StoredCampaign } from '../../lambdas/campaigns/adapters/campaign-repository';
 import {
   compareReplyRates,
   isFinished,
@@ -26,12 +27,12 @@ export interface VariantReportRow extends VariantCounts {
   skipped: number;
 }
 
-/** Per-variant counts for the status table, from the repository's campaign report (delivery and reply tracking included). */
+/** Per-variant counts for the status table, from the campaign report (delivery and reply tracking included). */
 export async function variantReport(
-  campaigns: CampaignRepository,
+  repositories: CampaignRepositories,
   campaign: StoredCampaign,
 ): Promise<VariantReportRow[]> {
-  const report = await campaigns.campaignReport(campaign.campaignId);
+  const report = await readCampaignReport(repositories, campaign.campaignId);
   const weights = new Map(campaign.definition.variants.map((v) => [v.id, v.weight]));
   return (report?.variants ?? []).map((row) => ({
     variantId: row.variantId,
@@ -111,10 +112,10 @@ export function statusLines(
 }
 
 async function currentStatus(target: Target, campaignId: string) {
-  const campaign = await target.campaigns.getCampaign(campaignId);
+  const campaign = await target.campaigns.campaigns.getCampaign(campaignId);
   if (!campaign) throw new CommandFailure(`no campaign ${campaignId}`);
   const [recipients, variants] = await Promise.all([
-    target.campaigns.recipientStateCounts(campaignId),
+    target.campaigns.recipients.recipientStateCounts(campaignId),
     variantReport(target.campaigns, campaign),
   ]);
   return { campaign, lines: statusLines(campaign, recipients, variants) };
@@ -139,7 +140,7 @@ export async function showCampaignStatus(
 
 /** Every campaign, newest first: id, name, state, recipients, sent. */
 export async function listCampaigns(target: Target, out: Output): Promise<void> {
-  const campaigns = await target.campaigns.listCampaigns();
+  const campaigns = await target.campaigns.campaigns.listCampaigns();
   if (campaigns.length === 0) {
     out.line(
       'No campaigns. Create one with: npm run cli -- campaigns create --definition <file.json> --csv <file.csv>',
@@ -148,7 +149,7 @@ export async function listCampaigns(target: Target, out: Output): Promise<void> 
   }
   const rows = await Promise.all(
     campaigns.map(async (c) => {
-      const counts = await target.campaigns.recipientStateCounts(c.campaignId);
+      const counts = await target.campaigns.recipients.recipientStateCounts(c.campaignId);
       const recipients = Object.values(counts).reduce((sum, n) => sum + n, 0);
       return [c.campaignId, c.definition.name, c.state.status, recipients, counts.sent ?? 0, c.createdAt];
     }),

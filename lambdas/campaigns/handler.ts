@@ -12,7 +12,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { CampaignRepository } from './adapters/campaign-repository';
+import { campaignRepositories } from './adapters/campaign-repositories';
 import { CrmRepository } from '../crm/adapters/crm-repository';
 import { campaignSenderEnvironmentShape, environmentNames, readEnvironment } from '../shared/environment';
 import { OpenPhoneClient } from '../openphone/adapters/openphone-client';
@@ -40,20 +40,18 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
   const { apiKey } = parsed.data;
   const crm = new CrmRepository(documents, env[environmentNames.crmTable]);
   return createCampaignSender({
-    ports: {
-      campaigns: new CampaignRepository(documents, env[environmentNames.campaignTable]),
-      isSuppressed: (phone) => crm.isSuppressed(phone),
-      openPhone: new OpenPhoneClient({
-        apiKey,
-        baseUrl: env[environmentNames.openPhoneBaseUrl],
-        lane: 'campaign',
-        rateLimiter: meteredRateLimiter(
-          new SharedTokenBucket({ client: dynamo, tableName: env[environmentNames.rateLimitTable], apiKey }),
-          metrics,
-        ),
-        onResponse: countThrottledResponses(metrics),
-      }),
-    },
+    ...campaignRepositories(documents, env[environmentNames.campaignTable]),
+    isSuppressed: (phone) => crm.isSuppressed(phone),
+    openPhone: new OpenPhoneClient({
+      apiKey,
+      baseUrl: env[environmentNames.openPhoneBaseUrl],
+      lane: 'campaign',
+      rateLimiter: meteredRateLimiter(
+        new SharedTokenBucket({ client: dynamo, tableName: env[environmentNames.rateLimitTable], apiKey }),
+        metrics,
+      ),
+      onResponse: countThrottledResponses(metrics),
+    }),
     logger,
     metrics,
   });

@@ -16,3 +16,4 @@ export * from './domain/template';
 export * from './domain/tracking';
 export * from './domain/variants';
 export { isValidTimeZone } from './domain/zoned-time';
+export { InvalidVariantWeightsError } from './errors';

@@ -1,4 +1,4 @@
-import type { CampaignRepository } from '../../lambdas/campaigns/adapters/campaign-repository';
+import type { CampaignRepositories } from '../../lambdas/campaigns/adapters/campaign-repositories';
 import type { CrmRepository } from '../../lambdas/crm/adapters/crm-repository';
 import { EventRepository } from '../../lambdas/events/adapters/event-repository';
 import type { ImportStore } from '../../lambdas/history-import/adapters/import-repository';
@@ -45,7 +45,7 @@ const unused = (what: string) => () => {
 export function testTarget(parts: {
   events?: EventRepository;
   crm?: CrmRepository;
-  campaigns?: CampaignRepository;
+  campaigns?: CampaignRepositories;
   queues?: QueueAdmin;
   signingKeys?: SigningKeyStore;
   imports?: ImportStore;

@@ -1,7 +1,11 @@
 /**
- * A campaign's per-variant table and its A/B tests, from the stored counters: each variant's reply
- * rate is compared with the control's (the first variant of the definition).
+ * A campaign's report: its recipients counted by state and outcome, the per-variant table and its
+ * A/B tests, from the stored counters: each variant's reply rate is compared with the control's
+ * (the first variant of the definition).
  */
+import type { CampaignDefinition } from './campaign-definition';
+import { recipientStates, type RecipientState } from './campaign-keys';
+import type { CampaignState } from './campaign-state';
 import {
   compareReplyRates,
   ratesOf,
@@ -9,6 +13,20 @@ import {
   type VariantCounts,
   type VariantRates,
 } from './statistics';
+import type { DeliveryStatus } from './tracking';
+
+/** A variant's counters as the variant statistics item stores them. */
+export interface VariantStatistics {
+  sent: number;
+  /** Refused by OpenPhone at send time (never sent). */
+  failed: number;
+  skipped: number;
+  delivered: number;
+  /** Sent, then reported undelivered/failed by a message webhook. */
+  deliveryFailed: number;
+  replied: number;
+  optedOut: number;
+}
 
 /** A variant's stored counters; any may be missing (nothing counted yet). */
 export interface VariantTally {
@@ -88,4 +106,69 @@ export function variantReport(
     };
   });
   return { variants, comparisons };
+}
+
+/** What a report reads of a recipient: its state and what tracking stamped on it. */
+export interface ReportedRecipient {
+  state: RecipientState;
+  delivery?: DeliveryStatus;
+  repliedAt?: string;
+  optedOutAt?: string;
+}
+
+/** Progress by recipient state, the per-variant table and the A/B tests. */
+export interface CampaignReport extends VariantReport {
+  campaignId: string;
+  name: string;
+  state: CampaignState;
+  recipients: {
+    total: number;
+    byState: Record<RecipientState, number>;
+    delivered: number;
+    deliveryFailed: number;
+    replied: number;
+    optedOut: number;
+  };
+}
+
+/**
+ * The campaign's recipients counted by state (and delivered/replied/opted out), one row per
+ * variant (sent, delivered, failed, replied, opted out, rates) and each variant's reply rate
+ * tested against the control (the definition's first variant).
+ */
+export function campaignReport(
+  campaign: {
+    campaignId: string;
+    definition: Pick<CampaignDefinition, 'name' | 'variants'>;
+    state: CampaignState;
+  },
+  recipients: readonly ReportedRecipient[],
+  statistics: Readonly<Record<string, VariantStatistics>>,
+): CampaignReport {
+  const byState = Object.fromEntries(recipientStates.map((s) => [s, 0])) as Record<RecipientState, number>;
+  for (const r of recipients) byState[r.state]++;
+  const count = (test: (r: ReportedRecipient) => boolean) => recipients.filter(test).length;
+  const tallies = Object.fromEntries(
+    Object.entries(statistics).map(([variantId, { failed, ...rest }]) => [
+      variantId,
+      { ...rest, sendFailed: failed },
+    ]),
+  );
+  return {
+    campaignId: campaign.campaignId,
+    name: campaign.definition.name,
+    state: campaign.state,
+    recipients: {
+      total: recipients.length,
+      byState,
+      delivered: count((r) => r.delivery === 'delivered'),
+      deliveryFailed: count((r) => r.delivery === 'failed'),
+      replied: count((r) => r.repliedAt !== undefined),
+      optedOut: count((r) => r.optedOutAt !== undefined),
+    },
+    ...variantReport(
+      campaign.definition.variants.map((v) => v.id),
+      tallies,
+    ),
+  };
 }

@@ -4,16 +4,12 @@
  * one, and no assignment needs storing before the send.
  */
 import { createHash } from 'node:crypto';
+import { InvalidVariantWeightsError } from '../errors';
 
 export interface WeightedVariant {
   id: string;
   /** A positive integer: the variant gets weight / (sum of weights) of the recipients. */
   weight: number;
-}
-
-/** Thrown for a variant list the campaign schema would have refused: a programming error. */
-export class InvalidVariantWeightsError extends Error {
-  override readonly name = 'InvalidVariantWeightsError';
 }
 
 const bucketBits = 48;

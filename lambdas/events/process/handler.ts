@@ -11,7 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
-import { CampaignRepository } from '../../campaigns/adapters/campaign-repository';
+import { SendTrackingRepository } from '../../campaigns/adapters/send-tracking-repository';
 import { CrmRepository } from '../../crm/adapters/crm-repository';
 import { environmentNames, processorEnvironmentShape, readEnvironment } from '../../shared/environment';
 import { EventRepository } from '../adapters/event-repository';
@@ -56,7 +56,7 @@ function campaignTracking(
   documents: DynamoDBDocumentClient,
   table: string | undefined,
 ): ProcessorPorts['campaigns'] {
-  if (table) return new CampaignRepository(documents, table);
+  if (table) return new SendTrackingRepository(documents, table);
   const refuse = () => Promise.reject(new Error(`the ${environmentNames.campaignTable} variable is not set`));
   return { recordDelivery: refuse, latestSendsTo: refuse, recordResponse: refuse };
 }

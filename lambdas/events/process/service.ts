@@ -20,7 +20,7 @@ import {
   defaultReplyWindowDays,
   type CampaignSignal,
 } from '../../campaigns/domain/tracking';
-import type { CampaignRepository } from '../../campaigns/adapters/campaign-repository';
+import type { SendTrackingRepository } from '../../campaigns/adapters/send-tracking-repository';
 import type { CrmRepository } from '../../crm/adapters/crm-repository';
 import { EventRecordMissingError, type EventRepository } from '../adapters/event-repository';
 import type { MediaArchiveQueue } from '../../crm/adapters/media-archive-queue';
@@ -38,7 +38,7 @@ export interface ProcessorPorts {
   >;
   archiveQueue: MediaArchiveQueue;
   /** Campaign tracking: delivery outcomes of campaign messages, replies and opt-outs of their recipients. */
-  campaigns: Pick<CampaignRepository, 'recordDelivery' | 'latestSendsTo' | 'recordResponse'>;
+  campaigns: Pick<SendTrackingRepository, 'recordDelivery' | 'latestSendsTo' | 'recordResponse'>;
 }
 
 export interface ProcessorDependencies {

@@ -1,15 +1,22 @@
-import { CampaignRepository } from '../../../lambdas/campaigns/adapters/campaign-repository';
+import { campaignRepositories } from '../../../lambdas/campaigns/adapters/campaign-repositories';
+import type { CampaignRepository } from '../../../lambdas/campaigns/adapters/campaign-repository';
+import type { DailyCapRepository } from '../../../lambdas/campaigns/adapters/daily-cap-repository';
+import type { RecipientRepository } from '../../../lambdas/campaigns/adapters/recipient-repository';
+import type { VariantStatisticsRepository } from '../../../lambdas/campaigns/adapters/variant-statistics-repository';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 
 describe('the campaign repository, against DynamoDB Local', () => {
   let campaigns: CampaignRepository;
+  let recipients: RecipientRepository;
+  let dailyCaps: DailyCapRepository;
+  let statistics: VariantStatisticsRepository;
   let nextId = 0;
 
   beforeAll(async () => {
-    campaigns = new CampaignRepository(
+    ({ campaigns, recipients, dailyCaps, statistics } = campaignRepositories(
       localDocumentClient(),
       tableNamed(await createBridgeTables(), 'CampaignTable'),
-    );
+    ));
   }, 120_000);
 
   async function campaignWith(phones: string[]) {
@@ -25,7 +32,7 @@ describe('the campaign repository, against DynamoDB Local', () => {
       state: { status: 'running' },
       at: '2026-06-08T12:00:00.000Z',
     });
-    await campaigns.addRecipients(
+    await recipients.addRecipients(
       campaignId,
       phones.map((phone) => ({ phone, fields: {} })),
     );
@@ -34,19 +41,19 @@ describe('the campaign repository, against DynamoDB Local', () => {
 
   it('hands out exactly `cap` daily slots to 30 concurrent takers', async () => {
     const results = await Promise.all(
-      Array.from({ length: 30 }, () => campaigns.takeDailyCapSlot('PNcap', '2026-06-08', 10, new Date())),
+      Array.from({ length: 30 }, () => dailyCaps.takeDailyCapSlot('PNcap', '2026-06-08', 10, new Date())),
     );
     expect(results.filter((r) => r.kind === 'taken')).toHaveLength(10);
     expect(results.filter((r) => r.kind === 'cap-reached')).toHaveLength(20);
-    expect(await campaigns.dailyCapCount('PNcap', '2026-06-08')).toBe(10);
-    expect(await campaigns.dailyCapCount('PNcap', '2026-06-09')).toBe(0);
+    expect(await dailyCaps.dailyCapCount('PNcap', '2026-06-08')).toBe(10);
+    expect(await dailyCaps.dailyCapCount('PNcap', '2026-06-09')).toBe(0);
   });
 
   it('lets exactly one of many concurrent claimers claim a recipient', async () => {
     const campaignId = await campaignWith(['+12125550101']);
     const claims = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        campaigns.claimRecipient(campaignId, '+12125550101', `token-${i}`, new Date().toISOString()),
+        recipients.claimRecipient(campaignId, '+12125550101', `token-${i}`, new Date().toISOString()),
       ),
     );
     expect(claims.filter(Boolean)).toHaveLength(1);
@@ -54,7 +61,7 @@ describe('the campaign repository, against DynamoDB Local', () => {
 
   it('records sent once, with the variant counter, and only for the claim owner', async () => {
     const campaignId = await campaignWith(['+12125550102']);
-    await campaigns.claimRecipient(campaignId, '+12125550102', 'mine', '2026-06-08T12:00:00.000Z');
+    await recipients.claimRecipient(campaignId, '+12125550102', 'mine', '2026-06-08T12:00:00.000Z');
     const sent = {
       variantId: 'a',
       messageId: 'AC1',
@@ -63,28 +70,28 @@ describe('the campaign repository, against DynamoDB Local', () => {
       sendingNumber: 'PNrepo',
     };
 
-    expect(await campaigns.markSent(campaignId, '+12125550102', 'someone-else', sent)).toBe(false);
-    expect(await campaigns.markSent(campaignId, '+12125550102', 'mine', sent)).toBe(true);
-    expect(await campaigns.markSent(campaignId, '+12125550102', 'mine', sent)).toBe(false);
+    expect(await recipients.markSent(campaignId, '+12125550102', 'someone-else', sent)).toBe(false);
+    expect(await recipients.markSent(campaignId, '+12125550102', 'mine', sent)).toBe(true);
+    expect(await recipients.markSent(campaignId, '+12125550102', 'mine', sent)).toBe(false);
 
-    expect(await campaigns.variantStatistics(campaignId)).toEqual({
+    expect(await statistics.variantStatistics(campaignId)).toEqual({
       a: { sent: 1, failed: 0, skipped: 0, delivered: 0, deliveryFailed: 0, replied: 0, optedOut: 0 },
     });
-    expect(await campaigns.getRecipient(campaignId, '+12125550102')).toMatchObject({
+    expect(await recipients.getRecipient(campaignId, '+12125550102')).toMatchObject({
       state: 'sent',
       messageId: 'AC1',
     });
-    expect((await campaigns.openRecipientsPage(campaignId)).recipients).toEqual([]);
+    expect((await recipients.openRecipientsPage(campaignId)).recipients).toEqual([]);
   });
 
   it('keeps a recipient already added as it is when it is added again', async () => {
     const campaignId = await campaignWith(['+12125550103']);
-    await campaigns.claimRecipient(campaignId, '+12125550103', 'mine', '2026-06-08T12:00:00.000Z');
-    expect(await campaigns.addRecipients(campaignId, [{ phone: '+12125550103', fields: {} }])).toEqual({
+    await recipients.claimRecipient(campaignId, '+12125550103', 'mine', '2026-06-08T12:00:00.000Z');
+    expect(await recipients.addRecipients(campaignId, [{ phone: '+12125550103', fields: {} }])).toEqual({
       added: 0,
       alreadyPresent: 1,
     });
-    expect((await campaigns.getRecipient(campaignId, '+12125550103'))?.state).toBe('claimed');
+    expect((await recipients.getRecipient(campaignId, '+12125550103'))?.state).toBe('claimed');
   });
 
   it('changes a campaign only through the lifecycle rules, and lists it as running only while it runs', async () => {

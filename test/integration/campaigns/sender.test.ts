@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CampaignRepository } from '../../../lambdas/campaigns/adapters/campaign-repository';
+import {
+  campaignRepositories,
+  type CampaignRepositories,
+} from '../../../lambdas/campaigns/adapters/campaign-repositories';
 import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
 import {
   OpenPhoneClient,
@@ -15,7 +18,7 @@ import {
 } from '../../../lambdas/campaigns';
 import {
   createCampaignSender,
-  type CampaignSenderPorts,
+  type CampaignSenderDeps,
   type CampaignSenderSettings,
 } from '../../../lambdas/campaigns/service';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
@@ -27,7 +30,7 @@ const farDeadline = () => Date.now() + minutes(10);
 
 describe('the campaign sender, against DynamoDB Local and the simulated OpenPhone', () => {
   let simulator: OpenPhoneSimulator;
-  let campaigns: CampaignRepository;
+  let repositories: CampaignRepositories;
   let crm: CrmRepository;
   let rateLimitTable: string;
   const businessZone = zoneInsideWindowNow();
@@ -46,7 +49,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     });
     const tables = await createBridgeTables();
     const documents = localDocumentClient();
-    campaigns = new CampaignRepository(documents, tableNamed(tables, 'CampaignTable'));
+    repositories = campaignRepositories(documents, tableNamed(tables, 'CampaignTable'));
     crm = new CrmRepository(documents, tableNamed(tables, 'CrmTable'));
     rateLimitTable = tableNamed(tables, 'RateLimit');
   }, 120_000);
@@ -68,19 +71,17 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
   function sender(
     overrides: {
-      ports?: Partial<CampaignSenderPorts>;
+      deps?: Partial<Pick<CampaignSenderDeps, 'isSuppressed' | 'openPhone'>>;
       settings?: Partial<CampaignSenderSettings>;
       now?: () => Date;
       metrics?: Metrics;
     } = {},
   ) {
     return createCampaignSender({
-      ports: {
-        campaigns,
-        isSuppressed: (phone) => crm.isSuppressed(phone),
-        openPhone: openPhone(),
-        ...overrides.ports,
-      },
+      ...repositories,
+      isSuppressed: (phone) => crm.isSuppressed(phone),
+      openPhone: openPhone(),
+      ...overrides.deps,
       settings: { safetyMarginMs: 0, ...overrides.settings },
       logger: new Logger({ logLevel: 'SILENT' }),
       metrics: overrides.metrics ?? new Metrics({ namespace: 'test', serviceName: 'test' }),
@@ -101,7 +102,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       phone: `+4477009${String(++nextNumber).padStart(5, '0')}`,
       fields: { firstName: `Guest${nextNumber}` },
     }));
-    await campaigns.createCampaign({
+    await repositories.campaigns.createCampaign({
       campaignId,
       definition: {
         name: 'Spring offer',
@@ -118,12 +119,12 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       state,
       at: new Date().toISOString(),
     });
-    await campaigns.addRecipients(campaignId, recipients);
+    await repositories.recipients.addRecipients(campaignId, recipients);
     return { campaignId, sendingNumber, phones: recipients.map((r) => r.phone) };
   }
 
   /** The real client, with `afterSend(n)` run after the n-th accepted send (before the sender hears of it). */
-  function openPhoneThat(afterSend: (sends: number) => Promise<void>): CampaignSenderPorts['openPhone'] {
+  function openPhoneThat(afterSend: (sends: number) => Promise<void>): CampaignSenderDeps['openPhone'] {
     const client = openPhone();
     let sends = 0;
     return {
@@ -156,14 +157,16 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   async function expectOptedOutOnly(campaignId: string, phones: string[], optingOut: string) {
     expect(sentCount(optingOut)).toBe(0);
     for (const phone of phones.filter((p) => p !== optingOut)) expect(sentCount(phone)).toBe(1);
-    expect(await campaigns.getRecipient(campaignId, optingOut)).toMatchObject({
+    expect(await repositories.recipients.getRecipient(campaignId, optingOut)).toMatchObject({
       state: 'skipped',
       reason: 'suppressed',
     });
   }
   const sentCount = (phone: string) => simulator.requestLog.stats().messagesSentByRecipient[phone] ?? 0;
   const statesOf = async (campaignId: string) =>
-    Object.fromEntries((await campaigns.allRecipients(campaignId)).map((r) => [r.phone, r.state]));
+    Object.fromEntries(
+      (await repositories.recipients.allRecipients(campaignId)).map((r) => [r.phone, r.state]),
+    );
 
   it('two senders at once send every recipient exactly once, skip none, and complete the campaign', async () => {
     const { campaignId, phones } = await runningCampaign(16);
@@ -175,8 +178,8 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
     for (const phone of phones) expect(sentCount(phone)).toBe(1);
     expect(Object.values(await statesOf(campaignId))).toEqual(phones.map(() => 'sent'));
-    expect((await campaigns.getCampaign(campaignId))?.state).toEqual({ status: 'completed' });
-    const statistics = await campaigns.variantStatistics(campaignId);
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state).toEqual({ status: 'completed' });
+    const statistics = await repositories.statistics.variantStatistics(campaignId);
     expect(Object.values(statistics).reduce((sum, s) => sum + s.sent, 0)).toBe(16);
   }, 120_000);
 
@@ -190,12 +193,14 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
     const messages = phones.reduce((sum, phone) => sum + sentCount(phone), 0);
     expect(messages).toBe(5);
-    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(5);
+    expect(
+      await repositories.dailyCaps.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone)),
+    ).toBe(5);
     expect(reports.map((r) => r.ended)).toContain('daily-cap-reached');
     const states = Object.values(await statesOf(campaignId));
     expect(states.filter((s) => s === 'sent')).toHaveLength(5);
     expect(states.filter((s) => s === 'pending')).toHaveLength(7);
-    expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('running');
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state.status).toBe('running');
   }, 120_000);
 
   it('an opt-out recorded while a recipient waits for its token withdraws that send', async () => {
@@ -204,7 +209,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const client = openPhone();
     // The STOP lands after the recipient's suppression check and cap slot, while its send waits
     // for a rate-limit token: the last check, just before the request goes out, must see it.
-    const optOutDuringTokenWait: CampaignSenderPorts['openPhone'] = {
+    const optOutDuringTokenWait: CampaignSenderDeps['openPhone'] = {
       listMessages: (filters) => client.listMessages(filters),
       listPhoneNumbers: () => client.listPhoneNumbers(),
       sendMessage: async (message, options) => {
@@ -221,14 +226,16 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     };
 
     const report = await sender({
-      ports: { openPhone: optOutDuringTokenWait },
+      deps: { openPhone: optOutDuringTokenWait },
       settings: { concurrency: 1 },
     }).sendCampaign(campaignId, farDeadline());
 
     await expectOptedOutOnly(campaignId, phones, optingOut);
     expect(report).toMatchObject({ sent: 2, skipped: 1 });
     // The withdrawn send's cap slot was given back.
-    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(2);
+    expect(
+      await repositories.dailyCaps.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone)),
+    ).toBe(2);
   }, 120_000);
 
   it('a last check that cannot read suppression sends nothing and gives the recipient and its cap slot back', async () => {
@@ -242,12 +249,14 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     };
 
     await expect(
-      sender({ ports: { isSuppressed: failsOnLastCheck } }).sendCampaign(campaignId, farDeadline()),
+      sender({ deps: { isSuppressed: failsOnLastCheck } }).sendCampaign(campaignId, farDeadline()),
     ).rejects.toBe(outage);
 
     expect(sentCount(phone)).toBe(0);
-    expect(await campaigns.getRecipient(campaignId, phone)).toMatchObject({ state: 'pending' });
-    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(0);
+    expect(await repositories.recipients.getRecipient(campaignId, phone)).toMatchObject({ state: 'pending' });
+    expect(
+      await repositories.dailyCaps.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone)),
+    ).toBe(0);
   }, 120_000);
 
   it('an opt-out arriving mid-campaign stops sends to that number', async () => {
@@ -256,7 +265,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
     // One recipient at a time, so "after the 2nd send" comes before the 4th recipient's check.
     await sender({
-      ports: { openPhone: optOutAfterSecondSend(optingOut) },
+      deps: { openPhone: optOutAfterSecondSend(optingOut) },
       settings: { concurrency: 1 },
     }).sendCampaign(campaignId, farDeadline());
 
@@ -271,17 +280,17 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
     for (const phone of phones) expect(sentCount(phone)).toBe(1);
     expect(report.reconciledAsSent).toBe(1);
-    const reconciled = (await campaigns.allRecipients(campaignId)).filter((r) => r.reconciled);
+    const reconciled = (await repositories.recipients.allRecipients(campaignId)).filter((r) => r.reconciled);
     expect(reconciled).toHaveLength(1);
     expect(reconciled[0]).toMatchObject({ state: 'sent', messageId: expect.stringMatching(/^AC/) });
-    expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
   }, 120_000);
 
   it('a sender that dies after the send, before recording it, is finished by a later run without a resend', async () => {
     const { campaignId, phones } = await runningCampaign(4);
     // One recipient at a time, so the states it leaves behind are exactly these (concurrently: below).
     await expect(
-      sender({ ports: { openPhone: diesAfterSend(2) }, settings: { concurrency: 1 } }).sendCampaign(
+      sender({ deps: { openPhone: diesAfterSend(2) }, settings: { concurrency: 1 } }).sendCampaign(
         campaignId,
         farDeadline(),
       ),
@@ -307,9 +316,9 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const diesOnSecond = (phone: string) =>
       phone === doomed ? Promise.reject(new Error('process killed')) : crm.isSuppressed(phone);
     await expect(
-      sender({ ports: { isSuppressed: diesOnSecond } }).sendCampaign(campaignId, farDeadline()),
+      sender({ deps: { isSuppressed: diesOnSecond } }).sendCampaign(campaignId, farDeadline()),
     ).rejects.toThrow('process killed');
-    expect((await campaigns.getRecipient(campaignId, doomed))?.state).toBe('claimed');
+    expect((await repositories.recipients.getRecipient(campaignId, doomed))?.state).toBe('claimed');
     expect(sentCount(doomed)).toBe(0);
 
     const later = new Date(Date.now() + minutes(6));
@@ -328,13 +337,15 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const report = await sender({ metrics }).sendCampaign(campaignId, farDeadline());
 
     expect(report).toMatchObject({ ended: 'paused', pauseReason: { kind: 'no-credits' } });
-    expect((await campaigns.getCampaign(campaignId))?.state).toEqual({
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state).toEqual({
       status: 'paused',
       reason: { kind: 'no-credits' },
     });
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
     expect(Object.values(await statesOf(campaignId))).toEqual(['pending', 'pending', 'pending']);
-    expect(await campaigns.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone))).toBe(0);
+    expect(
+      await repositories.dailyCaps.dailyCapCount(sendingNumber, businessDayKey(new Date(), businessZone)),
+    ).toBe(0);
     // The alarm's metric.
     expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.pausedByError, 'Count', 1);
   }, 120_000);
@@ -342,7 +353,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const { campaignId, phones } = await runningCampaign(1);
     const [phone] = phones as [string];
     const client = openPhone();
-    const timesOutBeforeReachingOpenPhone: CampaignSenderPorts['openPhone'] = {
+    const timesOutBeforeReachingOpenPhone: CampaignSenderDeps['openPhone'] = {
       listMessages: (filters) => client.listMessages(filters),
       listPhoneNumbers: () => client.listPhoneNumbers(),
       sendMessage: () =>
@@ -354,12 +365,12 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
         ),
     };
 
-    const first = await sender({ ports: { openPhone: timesOutBeforeReachingOpenPhone } }).sendCampaign(
+    const first = await sender({ deps: { openPhone: timesOutBeforeReachingOpenPhone } }).sendCampaign(
       campaignId,
       farDeadline(),
     );
     expect(first.unknownOutcome).toBe(1);
-    expect((await campaigns.getRecipient(campaignId, phone))?.state).toBe('unknown-outcome');
+    expect((await repositories.recipients.getRecipient(campaignId, phone))?.state).toBe('unknown-outcome');
 
     await sender().sendCampaign(campaignId, farDeadline());
     expect(sentCount(phone)).toBe(0);
@@ -373,13 +384,13 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   it('repeated 401s pause the campaign with a reason; nothing is sent', async () => {
     const { campaignId, phones } = await runningCampaign(4);
 
-    const report = await sender({ ports: { openPhone: openPhone('not-the-workspace-key') } }).sendCampaign(
+    const report = await sender({ deps: { openPhone: openPhone('not-the-workspace-key') } }).sendCampaign(
       campaignId,
       farDeadline(),
     );
 
     expect(report).toMatchObject({ ended: 'paused', pauseReason: { kind: 'api-key-rejected' } });
-    expect((await campaigns.getCampaign(campaignId))?.state).toMatchObject({
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state).toMatchObject({
       status: 'paused',
       reason: { kind: 'api-key-rejected' },
     });
@@ -388,7 +399,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   }, 120_000);
   it('a campaign paused by an operator sends nothing until it is resumed', async () => {
     const { campaignId, phones } = await runningCampaign(2);
-    await campaigns.transitionCampaign(
+    await repositories.campaigns.transitionCampaign(
       campaignId,
       { type: 'pause', reason: { kind: 'operator', note: 'wrong link' } },
       new Date().toISOString(),
@@ -403,10 +414,10 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     );
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
 
-    await campaigns.transitionCampaign(campaignId, { type: 'resume' }, new Date().toISOString());
+    await repositories.campaigns.transitionCampaign(campaignId, { type: 'resume' }, new Date().toISOString());
     await sender().sendRunningCampaigns(farDeadline());
     for (const phone of phones) expect(sentCount(phone)).toBe(1);
-    expect((await campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
+    expect((await repositories.campaigns.getCampaign(campaignId))?.state.status).toBe('completed');
   }, 120_000);
 
   it('a scheduled campaign is started by the first run after its time, and not before', async () => {
@@ -417,12 +428,12 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     await sender().sendRunningCampaigns(farDeadline());
 
     for (const phone of due.phones) expect(sentCount(phone)).toBe(1);
-    expect((await campaigns.getCampaign(due.campaignId))?.state.status).toBe('completed');
+    expect((await repositories.campaigns.getCampaign(due.campaignId))?.state.status).toBe('completed');
     for (const phone of later.phones) expect(sentCount(phone)).toBe(0);
-    expect((await campaigns.getCampaign(later.campaignId))?.state.status).toBe('scheduled');
+    expect((await repositories.campaigns.getCampaign(later.campaignId))?.state.status).toBe('scheduled');
 
     // Rescheduled earlier by an operator: the next run starts it.
-    await campaigns.transitionCampaign(
+    await repositories.campaigns.transitionCampaign(
       later.campaignId,
       { type: 'schedule', startAt: at(-1_000) },
       new Date().toISOString(),
@@ -442,15 +453,15 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       for (const phone of phones) expect(sentCount(phone)).toBe(1);
       expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBe(30);
       expect(Object.values(await statesOf(campaignId))).toEqual(phones.map(() => 'sent'));
-      expect((await campaigns.getCampaign(campaignId))?.state).toEqual({ status: 'completed' });
-      const statistics = await campaigns.variantStatistics(campaignId);
+      expect((await repositories.campaigns.getCampaign(campaignId))?.state).toEqual({ status: 'completed' });
+      const statistics = await repositories.statistics.variantStatistics(campaignId);
       expect(Object.values(statistics).reduce((sum, s) => sum + s.sent, 0)).toBe(30);
     }, 120_000);
 
     it('a sender dying mid-batch leaves only its own claim; later runs finish without a resend', async () => {
       const { campaignId, phones } = await runningCampaign(10);
       await expect(
-        sender({ ports: { openPhone: diesAfterSend(3) }, settings: { concurrency: 4 } }).sendCampaign(
+        sender({ deps: { openPhone: diesAfterSend(3) }, settings: { concurrency: 4 } }).sendCampaign(
           campaignId,
           farDeadline(),
         ),
@@ -479,7 +490,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
       // With 4 in flight, the 12th recipient starts only after 8 have finished, the 2nd send among them.
       await sender({
-        ports: { openPhone: optOutAfterSecondSend(optingOut) },
+        deps: { openPhone: optOutAfterSecondSend(optingOut) },
         settings: { concurrency: 4 },
       }).sendCampaign(campaignId, farDeadline());
 

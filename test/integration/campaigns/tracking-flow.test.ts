@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { OpenPhoneClient } from '../../../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../../../lambdas/openphone/adapters/rate-limiter';
 import { createCampaignSender } from '../../../lambdas/campaigns/service';
+import { readCampaignReport } from '../../../lambdas/campaigns/adapters/campaign-repositories';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
 import { startLocalS3, type RunningLocalS3 } from '../../../local/s3-local';
 import { webhookRequestEvent } from '../../support/api-gateway';
@@ -53,11 +54,11 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
       bucket: 'media-tracking',
       logger: silent,
     });
-    const { campaigns, crm } = processing;
+    const { campaigns: repositories, crm } = processing;
 
     const sendingNumber = simulator.workspace.phoneNumbers[0]!.id;
     const phones = ['+447700900101', '+447700900102', '+447700900103', '+447700900104'];
-    await campaigns.createCampaign({
+    await repositories.campaigns.createCampaign({
       campaignId: 'cmp-flow',
       definition: {
         name: 'Flow',
@@ -71,25 +72,23 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
       state: { status: 'running' },
       at: new Date().toISOString(),
     });
-    await campaigns.addRecipients(
+    await repositories.recipients.addRecipients(
       'cmp-flow',
       phones.map((phone, i) => ({ phone, fields: { firstName: `Guest${i}` } })),
     );
     const sender = createCampaignSender({
-      ports: {
-        campaigns,
-        isSuppressed: (phone) => crm.isSuppressed(phone),
-        openPhone: new OpenPhoneClient({
+      ...repositories,
+      isSuppressed: (phone) => crm.isSuppressed(phone),
+      openPhone: new OpenPhoneClient({
+        apiKey: simulator.apiKey,
+        rateLimiter: new SharedTokenBucket({
+          client: localDynamoClient(),
+          tableName: tableNamed(tableNames, 'RateLimit'),
           apiKey: simulator.apiKey,
-          rateLimiter: new SharedTokenBucket({
-            client: localDynamoClient(),
-            tableName: tableNamed(tableNames, 'RateLimit'),
-            apiKey: simulator.apiKey,
-          }),
-          baseUrl: simulator.url,
-          lane: 'campaign',
         }),
-      },
+        baseUrl: simulator.url,
+        lane: 'campaign',
+      }),
       settings: { safetyMarginMs: 0 },
       logger: silent,
       metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
@@ -129,10 +128,10 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
     while (ingest.queues.messages.depth > 0)
       await ingest.queues.messages.pollOnce(processing.processors.messages);
 
-    const recipients = await campaigns.allRecipients('cmp-flow');
+    const recipients = await repositories.recipients.allRecipients('cmp-flow');
     expect(recipients.map((r) => r.delivery)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
     const variantOf = new Map(recipients.map((r) => [r.phone, r.variantId!]));
-    const report = (await campaigns.campaignReport('cmp-flow'))!;
+    const report = (await readCampaignReport(repositories, 'cmp-flow'))!;
     expect(report.recipients).toMatchObject({ total: 4, delivered: 4, replied: 1, optedOut: 1 });
     const row = (id: string) => report.variants.find((v) => v.variantId === id)?.counts;
     const expected = (id: string) => ({

@@ -1,6 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
-import { CampaignRepository } from '../../../lambdas/campaigns/adapters/campaign-repository';
+import {
+  campaignRepositories,
+  readCampaignReport,
+  type CampaignRepositories,
+} from '../../../lambdas/campaigns/adapters/campaign-repositories';
 import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
 import { EventRepository } from '../../../lambdas/events/adapters/event-repository';
 import { newEventRecord } from '../../../lambdas/events/domain/event-record';
@@ -16,7 +20,7 @@ import { legacyEvent, line, messageObject, outgoingMessageObject } from '../../s
  * recipients' delivery, replies and opt-outs and the variants' counters out, on DynamoDB Local.
  */
 describe('campaign tracking by the messages processor, against DynamoDB Local', () => {
-  let campaigns: CampaignRepository;
+  let repositories: CampaignRepositories;
   let crm: CrmRepository;
   let events: EventRepository;
   let processMessages: (event: SQSEvent) => Promise<{ batchItemFailures: unknown[] }>;
@@ -27,12 +31,17 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
   beforeAll(async () => {
     const tables = await createBridgeTables();
     const documents = localDocumentClient();
-    campaigns = new CampaignRepository(documents, tableNamed(tables, 'CampaignTable'));
+    repositories = campaignRepositories(documents, tableNamed(tables, 'CampaignTable'));
     crm = new CrmRepository(documents, tableNamed(tables, 'CrmTable'));
     events = new EventRepository(documents, tableNamed(tables, 'EventsTable'));
     processMessages = createProcessEventsHandler({
       family: 'messages',
-      ports: { events, crm, campaigns, archiveQueue: { enqueue: async () => undefined } },
+      ports: {
+        events,
+        crm,
+        campaigns: repositories.sendTracking,
+        archiveQueue: { enqueue: async () => undefined },
+      },
       campaignReplyWindowDays: 7,
       logger: new Logger({ logLevel: 'SILENT' }),
     });
@@ -47,7 +56,7 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
   ) {
     const campaignId = `cmp-track-${++nextCampaign}`;
     const sendingNumber = options.sendingNumber ?? line.id;
-    await campaigns.createCampaign({
+    await repositories.campaigns.createCampaign({
       campaignId,
       definition: {
         name: 'Tracking',
@@ -61,15 +70,15 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       state: { status: 'running' },
       at: '2026-11-20T09:00:00.000Z',
     });
-    await campaigns.addRecipients(
+    await repositories.recipients.addRecipients(
       campaignId,
       phones.map((phone) => ({ phone, fields: {} })),
     );
     const messageIds: string[] = [];
     for (const [i, phone] of phones.entries()) {
       const messageId = `AC${campaignId.replace(/-/g, '')}x${i}`;
-      await campaigns.claimRecipient(campaignId, phone, 'token', '2026-11-20T09:59:00.000Z');
-      await campaigns.markSent(campaignId, phone, 'token', {
+      await repositories.recipients.claimRecipient(campaignId, phone, 'token', '2026-11-20T09:59:00.000Z');
+      await repositories.recipients.markSent(campaignId, phone, 'token', {
         variantId: options.variantOf?.(i) ?? (i % 2 === 0 ? 'a' : 'b'),
         messageId,
         at: options.sentAt ?? '2026-11-20T10:00:00.000Z',
@@ -122,12 +131,12 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       await statusEvent(messageIds[0]!, phone!, 'sent', '2026-11-20T10:00:06.000Z'); // a late `sent`
       await statusEvent(messageIds[0]!, phone!, 'failed', '2026-11-20T10:00:07.000Z'); // a failure after delivery
 
-      expect(await campaigns.getRecipient(campaignId, phone!)).toMatchObject({
+      expect(await repositories.recipients.getRecipient(campaignId, phone!)).toMatchObject({
         state: 'sent',
         delivery: 'delivered',
         deliveryAt: '2026-11-20T10:00:05.000Z',
       });
-      expect((await campaigns.variantStatistics(campaignId)).a).toMatchObject({
+      expect((await repositories.statistics.variantStatistics(campaignId)).a).toMatchObject({
         sent: 1,
         delivered: 1,
         deliveryFailed: 0,
@@ -143,9 +152,13 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       await statusEvent(messageIds[1]!, phones[1]!, 'failed', '2026-11-20T10:00:05.000Z');
       await statusEvent(messageIds[1]!, phones[1]!, 'delivered', '2026-11-20T10:00:09.000Z');
 
-      expect(await campaigns.getRecipient(campaignId, phones[0]!)).toMatchObject({ delivery: 'failed' });
-      expect(await campaigns.getRecipient(campaignId, phones[1]!)).toMatchObject({ delivery: 'delivered' });
-      expect((await campaigns.variantStatistics(campaignId)).b).toMatchObject({
+      expect(await repositories.recipients.getRecipient(campaignId, phones[0]!)).toMatchObject({
+        delivery: 'failed',
+      });
+      expect(await repositories.recipients.getRecipient(campaignId, phones[1]!)).toMatchObject({
+        delivery: 'delivered',
+      });
+      expect((await repositories.statistics.variantStatistics(campaignId)).b).toMatchObject({
         sent: 2,
         delivered: 1,
         deliveryFailed: 1,
@@ -156,8 +169,8 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       const phone = freshPhone();
       const { campaignId } = await sentCampaign([phone]);
       await statusEvent('ACnotacampaignmessage', phone, 'delivered', '2026-11-20T10:00:05.000Z');
-      expect(await campaigns.getRecipient(campaignId, phone)).not.toHaveProperty('delivery');
-      expect((await campaigns.variantStatistics(campaignId)).a).toMatchObject({ delivered: 0 });
+      expect(await repositories.recipients.getRecipient(campaignId, phone)).not.toHaveProperty('delivery');
+      expect((await repositories.statistics.variantStatistics(campaignId)).a).toMatchObject({ delivered: 0 });
     });
   });
 
@@ -169,11 +182,13 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       await inbound(phones[1]!, 'Sounds good, tell me more', '2026-11-21T08:00:00.000Z');
       await inbound(phones[1]!, 'Are you there?', '2026-11-21T09:00:00.000Z');
 
-      expect(await campaigns.getRecipient(campaignId, phones[1]!)).toMatchObject({
+      expect(await repositories.recipients.getRecipient(campaignId, phones[1]!)).toMatchObject({
         repliedAt: '2026-11-21T08:00:00.000Z',
       });
-      expect(await campaigns.getRecipient(campaignId, phones[0]!)).not.toHaveProperty('repliedAt');
-      const stats = await campaigns.variantStatistics(campaignId);
+      expect(await repositories.recipients.getRecipient(campaignId, phones[0]!)).not.toHaveProperty(
+        'repliedAt',
+      );
+      const stats = await repositories.statistics.variantStatistics(campaignId);
       expect(stats.b).toMatchObject({ replied: 1, optedOut: 0 });
       expect(stats.a).toMatchObject({ replied: 0 });
     });
@@ -190,8 +205,8 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       });
 
       for (const phone of phones)
-        expect(await campaigns.getRecipient(campaignId, phone)).not.toHaveProperty('repliedAt');
-      const stats = await campaigns.variantStatistics(campaignId);
+        expect(await repositories.recipients.getRecipient(campaignId, phone)).not.toHaveProperty('repliedAt');
+      const stats = await repositories.statistics.variantStatistics(campaignId);
       expect([stats.a?.replied, stats.b?.replied]).toEqual([0, 0]);
     });
 
@@ -203,11 +218,14 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       await inbound(phone, 'STOP', '2026-11-20T10:31:00.000Z');
 
       expect(await crm.isSuppressed(phone)).toBe(true);
-      expect(await campaigns.getRecipient(campaignId, phone)).toMatchObject({
+      expect(await repositories.recipients.getRecipient(campaignId, phone)).toMatchObject({
         optedOutAt: '2026-11-20T10:30:00.000Z',
       });
-      expect(await campaigns.getRecipient(campaignId, phone)).not.toHaveProperty('repliedAt');
-      expect((await campaigns.variantStatistics(campaignId)).a).toMatchObject({ optedOut: 1, replied: 0 });
+      expect(await repositories.recipients.getRecipient(campaignId, phone)).not.toHaveProperty('repliedAt');
+      expect((await repositories.statistics.variantStatistics(campaignId)).a).toMatchObject({
+        optedOut: 1,
+        replied: 0,
+      });
     });
 
     it('attributes a reply to the latest campaign sent to that number from that line', async () => {
@@ -222,16 +240,20 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
 
       await inbound(phone, 'Yes please', '2026-11-23T12:00:00.000Z');
 
-      expect(await campaigns.getRecipient(newer.campaignId, phone)).toHaveProperty('repliedAt');
-      expect(await campaigns.getRecipient(older.campaignId, phone)).not.toHaveProperty('repliedAt');
-      expect(await campaigns.getRecipient(otherLine.campaignId, phone)).not.toHaveProperty('repliedAt');
+      expect(await repositories.recipients.getRecipient(newer.campaignId, phone)).toHaveProperty('repliedAt');
+      expect(await repositories.recipients.getRecipient(older.campaignId, phone)).not.toHaveProperty(
+        'repliedAt',
+      );
+      expect(await repositories.recipients.getRecipient(otherLine.campaignId, phone)).not.toHaveProperty(
+        'repliedAt',
+      );
     });
 
     it('matches a campaign whose sending number is written in E.164 by the message’s `to`', async () => {
       const phone = freshPhone();
       const { campaignId } = await sentCampaign([phone], { sendingNumber: line.number });
       await inbound(phone, 'Hello back', '2026-11-20T12:00:00.000Z');
-      expect(await campaigns.getRecipient(campaignId, phone)).toHaveProperty('repliedAt');
+      expect(await repositories.recipients.getRecipient(campaignId, phone)).toHaveProperty('repliedAt');
     });
   });
 
@@ -244,42 +266,42 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       for (const [i, phone] of phones.entries()) {
         const replies = i < 30 ? i < 6 : i < 48;
         if (replies)
-          await campaigns.recordResponse(
+          await repositories.sendTracking.recordResponse(
             { campaignId, phone, variantId: variantOf(i) },
             'replied',
             '2026-11-20T12:00:00.000Z',
           );
-        await campaigns.recordDelivery(
+        await repositories.sendTracking.recordDelivery(
           messageIds[i]!,
           i === 28 || i === 29 ? 'failed' : 'delivered',
           '2026-11-20T10:00:05.000Z',
         );
       }
-      await campaigns.recordResponse(
+      await repositories.sendTracking.recordResponse(
         { campaignId, phone: phones[59]!, variantId: 'b' },
         'optedOut',
         '2026-11-20T12:00:00.000Z',
       );
       // Three more recipients who were never sent: pending, skipped (suppressed), refused.
       const [pending, skipped, refused] = [freshPhone(), freshPhone(), freshPhone()];
-      await campaigns.addRecipients(
+      await repositories.recipients.addRecipients(
         campaignId,
         [pending!, skipped!, refused!].map((phone) => ({ phone, fields: {} })),
       );
-      await campaigns.claimRecipient(campaignId, skipped!, 't', '2026-11-20T10:00:00.000Z');
-      await campaigns.markSkipped(campaignId, skipped!, 't', {
+      await repositories.recipients.claimRecipient(campaignId, skipped!, 't', '2026-11-20T10:00:00.000Z');
+      await repositories.recipients.markSkipped(campaignId, skipped!, 't', {
         variantId: 'a',
         reason: 'suppressed',
         at: '2026-11-20T10:00:00.000Z',
       });
-      await campaigns.claimRecipient(campaignId, refused!, 't', '2026-11-20T10:00:00.000Z');
-      await campaigns.markFailed(campaignId, refused!, 't', {
+      await repositories.recipients.claimRecipient(campaignId, refused!, 't', '2026-11-20T10:00:00.000Z');
+      await repositories.recipients.markFailed(campaignId, refused!, 't', {
         variantId: 'b',
         reason: 'openphone-400',
         at: '2026-11-20T10:00:00.000Z',
       });
 
-      const report = await campaigns.campaignReport(campaignId);
+      const report = await readCampaignReport(repositories, campaignId);
 
       expect(report).toMatchObject({
         campaignId,
@@ -328,7 +350,7 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
     });
 
     it('is undefined for an unknown campaign', async () => {
-      expect(await campaigns.campaignReport('cmp-nowhere')).toBeUndefined();
+      expect(await readCampaignReport(repositories, 'cmp-nowhere')).toBeUndefined();
     });
   });
 });

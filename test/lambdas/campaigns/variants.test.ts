@@ -1,9 +1,6 @@
 import fc from 'fast-check';
-import {
-  assignmentPoint,
-  assignVariant,
-  InvalidVariantWeightsError,
-} from '../../../lambdas/campaigns/domain/variants';
+import { assignmentPoint, assignVariant } from '../../../lambdas/campaigns/domain/variants';
+import { InvalidVariantWeightsError } from '../../../lambdas/campaigns/errors';
 
 const phoneNumber = fc
   .tuple(fc.integer({ min: 200, max: 999 }), fc.integer({ min: 2_000_000, max: 9_999_999 }))

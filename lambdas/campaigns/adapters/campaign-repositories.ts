@@ -1,0 +1,47 @@
+/** The campaign table's repositories, one per item kind, over one document client. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { campaignReport, type CampaignReport } from '..';
+import { CampaignRepository } from './campaign-repository';
+import { DailyCapRepository } from './daily-cap-repository';
+import { RecipientRepository } from './recipient-repository';
+import { SendTrackingRepository } from './send-tracking-repository';
+import { VariantStatisticsRepository } from './variant-statistics-repository';
+
+export interface CampaignRepositories {
+  readonly campaigns: CampaignRepository;
+  readonly recipients: RecipientRepository;
+  readonly sendTracking: SendTrackingRepository;
+  readonly dailyCaps: DailyCapRepository;
+  readonly statistics: VariantStatisticsRepository;
+}
+
+export function campaignRepositories(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): CampaignRepositories {
+  return {
+    campaigns: new CampaignRepository(documents, tableName),
+    recipients: new RecipientRepository(documents, tableName),
+    sendTracking: new SendTrackingRepository(documents, tableName),
+    dailyCaps: new DailyCapRepository(documents, tableName),
+    statistics: new VariantStatisticsRepository(documents, tableName),
+  };
+}
+
+/**
+ * Everything a status display needs, read consistently: the campaign, its recipients and its
+ * variants' counters, aggregated by the domain's `campaignReport`. Undefined when there is no
+ * such campaign.
+ */
+export async function readCampaignReport(
+  repositories: Pick<CampaignRepositories, 'campaigns' | 'recipients' | 'statistics'>,
+  campaignId: string,
+): Promise<CampaignReport | undefined> {
+  const campaign = await repositories.campaigns.getCampaign(campaignId);
+  if (!campaign) return undefined;
+  const [recipients, statistics] = await Promise.all([
+    repositories.recipients.allRecipients(campaignId),
+    repositories.statistics.variantStatistics(campaignId),
+  ]);
+  return campaignReport(campaign, recipients, statistics);
+}

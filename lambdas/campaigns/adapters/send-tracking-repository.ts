@@ -1,0 +1,172 @@
+/**
+ * What campaign sends leave behind for tracking, and what tracking records: the two lookups a
+ * send writes (message id → recipient; the latest send to a number from a sending number), and
+ * the delivery outcomes, replies and opt-outs stamped on the recipient and counted on its variant.
+ */
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  campaignKeys,
+  campaignTableKeys,
+  maxReplyWindowDays,
+  type CampaignResponse,
+  type DeliveryStatus,
+  type RecipientState,
+  type VariantStatistics,
+} from '..';
+import { UpdateExpressionBuilder } from '../../shared/dynamo';
+import { transactIfConditionsHold, type TransactionUpdate } from './conditional-transaction';
+import { variantCounterUpdate } from './variant-statistics-repository';
+
+/** The latest campaign send to a number from one sending number: what a reply is attributed to. */
+export interface LatestSend {
+  campaignId: string;
+  phone: string;
+  variantId: string;
+  sendingNumber: string;
+  messageId: string;
+  sentAt: string;
+}
+
+export type DeliveryRecording =
+  | { kind: 'not-a-campaign-message' }
+  /** Counted now; `previous` is `failed` when a late success replaced a failure. */
+  | { kind: 'recorded'; campaignId: string; variantId: string; previous?: DeliveryStatus }
+  /** Already counted (a duplicate), or a failure after delivery: nothing changed. */
+  | { kind: 'unchanged'; campaignId: string; variantId: string };
+
+/** Tracking lookups outlive the longest reply window (and any late delivery webhook) comfortably. */
+const trackingLookupRetentionSeconds = 2 * maxReplyWindowDays * 24 * 3600;
+
+const deliveryCounters: Record<DeliveryStatus, keyof VariantStatistics> = {
+  delivered: 'delivered',
+  failed: 'deliveryFailed',
+};
+const responseAttributes: Record<CampaignResponse, string> = { replied: 'repliedAt', optedOut: 'optedOutAt' };
+const sent: RecipientState = 'sent';
+
+/**
+ * The two lookup items a send writes, for the transaction that records the recipient as sent:
+ * a delivery webhook names only OpenPhone's message id, a reply only the two numbers.
+ */
+export function sendTrackingItems(send: LatestSend): Record<string, unknown>[] {
+  const expiresAt = Math.floor(Date.parse(send.sentAt) / 1000) + trackingLookupRetentionSeconds;
+  return [
+    {
+      ...campaignKeys.campaignMessage(send.messageId),
+      entity: 'campaign-message',
+      campaignId: send.campaignId,
+      phone: send.phone,
+      variantId: send.variantId,
+      [campaignTableKeys.expiresAt]: expiresAt,
+    },
+    {
+      // Overwritten by every later send from this number to this recipient: the latest wins.
+      ...campaignKeys.latestSend(send.phone, send.sendingNumber),
+      entity: 'latest-send',
+      campaignId: send.campaignId,
+      phone: send.phone,
+      variantId: send.variantId,
+      sendingNumber: send.sendingNumber,
+      messageId: send.messageId,
+      sentAt: send.sentAt,
+      [campaignTableKeys.expiresAt]: expiresAt,
+    },
+  ];
+}
+
+export class SendTrackingRepository {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * A delivery outcome of OpenPhone message `messageId`: when it was a campaign message, sets the
+   * recipient's `delivery` and counts it on its variant, in one transaction conditional on the
+   * recipient's current delivery status. So a duplicate is counted once, `delivered` is never
+   * rolled back, and a late `delivered` after `failed` moves the count from one to the other.
+   */
+  async recordDelivery(messageId: string, status: DeliveryStatus, at: string): Promise<DeliveryRecording> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: campaignKeys.campaignMessage(messageId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return { kind: 'not-a-campaign-message' };
+    const campaignId = Item.campaignId as string;
+    const phone = Item.phone as string;
+    const variantId = Item.variantId as string;
+    const replaceable: Array<DeliveryStatus | undefined> =
+      status === 'delivered' ? [undefined, 'failed'] : [undefined];
+    for (const previous of replaceable) {
+      const recipient = new UpdateExpressionBuilder();
+      recipient.set('delivery', status);
+      recipient.set('deliveryAt', at);
+      recipient.when(`${recipient.name('state')} = ${recipient.value(sent)}`);
+      const delivery = recipient.name('delivery');
+      recipient.when(
+        previous ? `${delivery} = ${recipient.value(previous)}` : `attribute_not_exists(${delivery})`,
+      );
+      const counted = await this.transact([
+        { Key: campaignKeys.recipient(campaignId, phone), ...recipient.input() },
+        variantCounterUpdate(campaignId, variantId, {
+          [deliveryCounters[status]]: 1,
+          ...(previous ? { [deliveryCounters[previous]]: -1 } : {}),
+        }),
+      ]);
+      if (counted) return { kind: 'recorded', campaignId, variantId, ...(previous ? { previous } : {}) };
+    }
+    return { kind: 'unchanged', campaignId, variantId };
+  }
+
+  /** The latest campaign sends to `phone` from each of `sendingNumbers` (an id and a number may both be asked). */
+  async latestSendsTo(phone: string, sendingNumbers: readonly string[]): Promise<LatestSend[]> {
+    const items = await Promise.all(
+      [...new Set(sendingNumbers)].map(async (sendingNumber) => {
+        const { Item } = await this.documents.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: campaignKeys.latestSend(phone, sendingNumber),
+            ConsistentRead: true,
+          }),
+        );
+        return Item;
+      }),
+    );
+    return items
+      .filter((item): item is Record<string, unknown> => item !== undefined)
+      .map((item) => ({
+        campaignId: item.campaignId as string,
+        phone: item.phone as string,
+        variantId: item.variantId as string,
+        sendingNumber: item.sendingNumber as string,
+        messageId: item.messageId as string,
+        sentAt: item.sentAt as string,
+      }));
+  }
+
+  /**
+   * A reply or opt-out attributed to `send`: stamps the recipient (`repliedAt` / `optedOutAt`) and
+   * counts it on the variant, once per recipient. False when it was already counted.
+   */
+  async recordResponse(
+    send: Pick<LatestSend, 'campaignId' | 'phone' | 'variantId'>,
+    response: CampaignResponse,
+    at: string,
+  ): Promise<boolean> {
+    const recipient = new UpdateExpressionBuilder();
+    const { name: respondedAt } = recipient.set(responseAttributes[response], at);
+    recipient.when(`${recipient.name('state')} = ${recipient.value(sent)}`);
+    recipient.when(`attribute_not_exists(${respondedAt})`);
+    return this.transact([
+      { Key: campaignKeys.recipient(send.campaignId, send.phone), ...recipient.input() },
+      variantCounterUpdate(send.campaignId, send.variantId, { [response]: 1 }),
+    ]);
+  }
+
+  private transact(updates: readonly TransactionUpdate[]): Promise<boolean> {
+    return transactIfConditionsHold(this.documents, this.tableName, updates);
+  }
+}

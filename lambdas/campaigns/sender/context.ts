@@ -1,0 +1,136 @@
+/**
+ * What every step of the campaign sender works with: the injected `deps`, the settings over their
+ * defaults, and (for one pass over one campaign) the run's report and state. The steps (send,
+ * failure, reconcile) are plain functions over one `RunContext`, so none closes over another.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { randomUUID } from 'node:crypto';
+import type { PauseReason } from '..';
+import type { CampaignRepository } from '../adapters/campaign-repository';
+import type { DailyCapRepository } from '../adapters/daily-cap-repository';
+import type { RecipientRepository } from '../adapters/recipient-repository';
+import type { OpenPhoneClient } from '../../openphone/adapters/openphone-client';
+
+export interface CampaignSenderSettings {
+  /** A claim or unknown outcome untouched this long belongs to a sender that is gone. @default 5 min */
+  staleClaimMs: number;
+  /** Consecutive 401 answers that pause the campaign. @default 2 */
+  unauthorizedPauseAfter: number;
+  /** Reconciliation looks for messages created this long before the claim too (clock skew). @default 60 s */
+  reconcileSkewMs: number;
+  /** No new recipient is started with less than this left: a send may wait 30 s for a token, then 10 s for OpenPhone. @default 45 s */
+  safetyMarginMs: number;
+  /** Recipients read from the work index per page. @default 50 */
+  pageSize: number;
+  /**
+   * Recipients a run works on at once, each through the same steps in the same order. One
+   * recipient is about eight DynamoDB round trips and the request to OpenPhone; one at a time, a
+   * run cannot keep up with the campaign lane's share of the rate limit. @default 4
+   */
+  concurrency: number;
+}
+
+export const defaultCampaignSenderSettings: CampaignSenderSettings = {
+  staleClaimMs: 5 * 60_000,
+  unauthorizedPauseAfter: 2,
+  reconcileSkewMs: 60_000,
+  safetyMarginMs: 45_000,
+  pageSize: 50,
+  concurrency: 4,
+};
+
+export interface CampaignSenderDeps {
+  campaigns: CampaignRepository;
+  recipients: RecipientRepository;
+  dailyCaps: DailyCapRepository;
+  /** The CRM's suppression gate (opt-out, bounce, manual), read at send time. */
+  isSuppressed: (phoneNumber: string) => Promise<boolean>;
+  /** A client in the `campaign` lane of the shared rate limiter. */
+  openPhone: Pick<OpenPhoneClient, 'sendMessage' | 'listMessages' | 'listPhoneNumbers'>;
+  settings?: Partial<CampaignSenderSettings>;
+  logger: Logger;
+  metrics: Metrics;
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** @default randomUUID */
+  newClaimToken?: () => string;
+}
+
+export interface CampaignRunReport {
+  campaignId: string;
+  /** Why the run over this campaign ended. */
+  ended: 'worked-through' | 'completed' | 'not-running' | 'paused' | 'daily-cap-reached' | 'out-of-time';
+  sent: number;
+  skipped: number;
+  failed: number;
+  /** Unknown outcomes and abandoned claims whose message was found at OpenPhone. */
+  reconciledAsSent: number;
+  /** Unknown outcomes and abandoned claims whose message was not there: back to pending. */
+  reconciledAsNotSent: number;
+  /** Sends whose outcome is still unknown, to be reconciled after `staleClaimMs`. */
+  unknownOutcome: number;
+  pauseReason?: PauseReason;
+}
+
+/** What became of one recipient in a run. */
+export type RecipientOutcome =
+  | 'sent'
+  | 'skipped'
+  | 'failed'
+  | 'waiting'
+  | 'busy'
+  | 'released'
+  | 'unknown-outcome'
+  | 'daily-cap-reached'
+  | 'paused'
+  | 'out-of-time';
+
+/** One sender's context, shared by all its runs. */
+export interface SenderContext {
+  readonly deps: CampaignSenderDeps;
+  /** `deps.settings` over the defaults. */
+  readonly settings: CampaignSenderSettings;
+  readonly now: () => Date;
+  readonly newClaimToken: () => string;
+  /** Sending number → OpenPhone phone number id, looked up once per sender. */
+  readonly phoneNumberIds: Map<string, string>;
+}
+
+/** One pass over one campaign: the sender's context plus the run's report and state. */
+export interface RunContext extends SenderContext {
+  readonly campaignId: string;
+  /** Epoch ms. */
+  readonly deadline: number;
+  readonly report: CampaignRunReport;
+  consecutiveUnauthorized: number;
+}
+
+export function senderContext(deps: CampaignSenderDeps): SenderContext {
+  return {
+    deps,
+    settings: { ...defaultCampaignSenderSettings, ...deps.settings },
+    now: deps.now ?? (() => new Date()),
+    newClaimToken: deps.newClaimToken ?? randomUUID,
+    phoneNumberIds: new Map(),
+  };
+}
+
+export function runContext(sender: SenderContext, campaignId: string, deadline: number): RunContext {
+  return {
+    ...sender,
+    campaignId,
+    deadline,
+    report: {
+      campaignId,
+      ended: 'worked-through',
+      sent: 0,
+      skipped: 0,
+      failed: 0,
+      reconciledAsSent: 0,
+      reconciledAsNotSent: 0,
+      unknownOutcome: 0,
+    },
+    consecutiveUnauthorized: 0,
+  };
+}

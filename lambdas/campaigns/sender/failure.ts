@@ -1,0 +1,121 @@
+/**
+ * What a failed send means for its recipient and campaign: an unknown outcome is reconciled, a
+ * send certainly not made is released (its daily-cap slot given back), a refusal for good is
+ * recorded, and errors that stop every send (no credits, a rejected key) pause the campaign.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { campaignSenderMetrics, type PauseReason } from '..';
+import type { StoredCampaign } from '../adapters/campaign-repository';
+import type { StoredRecipient } from '../adapters/recipient-repository';
+import {
+  OpenPhoneApiError,
+  OpenPhoneNetworkError,
+  OpenPhoneNoCreditsError,
+  OpenPhoneOutcomeUnknownError,
+} from '../../openphone/adapters/openphone-client';
+import { RateLimitWaitExceededError } from '../../openphone/adapters/rate-limiter';
+import { maskPhoneNumber } from '../../shared/phone-numbers';
+import type { RecipientOutcome, RunContext } from './context';
+import { findSentMessage } from './sent-message';
+
+export interface FailedSend {
+  /** The claim the send was made under. */
+  token: string;
+  variantId: string;
+  error: unknown;
+  /** Returns the send's daily-cap slot. */
+  giveSlotBack: () => Promise<void>;
+}
+
+export async function handleSendFailure(
+  run: RunContext,
+  campaign: StoredCampaign,
+  recipient: StoredRecipient,
+  { token, variantId, error, giveSlotBack }: FailedSend,
+): Promise<RecipientOutcome> {
+  const { recipients, logger, metrics } = run.deps;
+  const { campaignId, report, now, settings } = run;
+  const phone = recipient.phone;
+  const to = maskPhoneNumber(phone);
+  if (error instanceof OpenPhoneOutcomeUnknownError) {
+    await recipients.markUnknownOutcome(campaignId, phone, token, now().toISOString());
+    metrics.addMetric(campaignSenderMetrics.sendOutcomeUnknown, MetricUnit.Count, 1);
+    logger.warn('send outcome unknown: reconciling', { campaignId, to, reason: error.reason });
+    // The message may already be listed; if not, it is looked for again once the claim is stale.
+    const found = await findSentMessage(run, campaign, recipient).catch(() => undefined);
+    if (found) {
+      await recipients.markSent(campaignId, phone, token, {
+        variantId,
+        messageId: found,
+        at: now().toISOString(),
+        reconciled: true,
+        sendingNumber: campaign.definition.sendingNumber,
+      });
+      report.reconciledAsSent++;
+      return 'sent';
+    }
+    report.unknownOutcome++;
+    return 'unknown-outcome';
+  }
+  if (error instanceof OpenPhoneNoCreditsError) {
+    await recipients.releaseRecipient(campaignId, phone, token);
+    await giveSlotBack();
+    return pause(run, { kind: 'no-credits' });
+  }
+  if (
+    error instanceof RateLimitWaitExceededError ||
+    (error instanceof OpenPhoneApiError && error.status === 429)
+  ) {
+    // Certainly not sent: the shared budget is exhausted for now; a later run goes on.
+    await recipients.releaseRecipient(campaignId, phone, token);
+    await giveSlotBack();
+    return 'out-of-time';
+  }
+  if (error instanceof OpenPhoneNetworkError) {
+    // The client raises this only when nothing was sent (a send that may have left is outcome-unknown).
+    await recipients.releaseRecipient(campaignId, phone, token);
+    await giveSlotBack();
+    return 'released';
+  }
+  if (error instanceof OpenPhoneApiError && error.status === 401) {
+    await recipients.releaseRecipient(campaignId, phone, token);
+    await giveSlotBack();
+    run.consecutiveUnauthorized++;
+    return run.consecutiveUnauthorized >= settings.unauthorizedPauseAfter
+      ? pause(run, { kind: 'api-key-rejected' })
+      : 'released';
+  }
+  if (
+    error instanceof OpenPhoneApiError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 429
+  ) {
+    // OpenPhone refused this message for good (e.g. 400 invalid number): not sent, not retried.
+    await recipients.markFailed(campaignId, phone, token, {
+      variantId,
+      reason: `openphone-${error.status}${error.code ? `-${error.code}` : ''}`,
+      at: now().toISOString(),
+    });
+    await giveSlotBack();
+    report.failed++;
+    logger.warn('send refused', { campaignId, to, status: error.status, code: error.code });
+    return 'failed';
+  }
+  // Anything else leaves the claim as it is: a later run reconciles it once it is stale.
+  throw error;
+}
+
+async function pause(run: RunContext, reason: PauseReason): Promise<RecipientOutcome> {
+  // Recipients in flight together may each meet the error: the campaign is paused (and counted) once.
+  if (run.report.pauseReason) return 'paused';
+  run.report.pauseReason = reason;
+  const at = run.now().toISOString();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = await run.deps.campaigns.transitionCampaign(run.campaignId, { type: 'pause', reason }, at);
+    if (result.kind !== 'conflict') break;
+  }
+  run.deps.metrics.addMetric(campaignSenderMetrics.pausedByError, MetricUnit.Count, 1);
+  run.deps.logger.error('campaign paused', { campaignId: run.campaignId, reason: reason.kind });
+  return 'paused';
+}

@@ -1,0 +1,56 @@
+/**
+ * A send whose outcome is unknown, or a claim left behind by a sender that died, is never sent
+ * again blindly: after taking the recipient over, OpenPhone's message list for it is searched for
+ * the same content first, and only a recipient whose message is not there goes back to pending
+ * (and is sent to at once).
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { campaignSenderMetrics, renderRecipientMessage } from '..';
+import type { StoredCampaign } from '../adapters/campaign-repository';
+import type { StoredRecipient } from '../adapters/recipient-repository';
+import { maskPhoneNumber } from '../../shared/phone-numbers';
+import type { RecipientOutcome, RunContext } from './context';
+import { sendTo } from './send';
+import { findSentMessage } from './sent-message';
+
+export async function reconcile(
+  run: RunContext,
+  campaign: StoredCampaign,
+  recipient: StoredRecipient,
+): Promise<RecipientOutcome> {
+  const { recipients, logger, metrics } = run.deps;
+  const { campaignId, report, now } = run;
+  const phone = recipient.phone;
+  const token = run.newClaimToken();
+  if (
+    !recipient.claimToken ||
+    !(await recipients.takeOverForReconciliation(
+      campaignId,
+      phone,
+      recipient.claimToken,
+      token,
+      now().toISOString(),
+    ))
+  )
+    return 'busy';
+  const rendered = renderRecipientMessage(campaignId, campaign.definition, recipient);
+  const found = rendered.kind === 'rendered' ? await findSentMessage(run, campaign, recipient) : undefined;
+  metrics.addMetric(campaignSenderMetrics.recipientsReconciled, MetricUnit.Count, 1);
+  if (found && rendered.kind === 'rendered') {
+    await recipients.markSent(campaignId, phone, token, {
+      variantId: rendered.variantId,
+      messageId: found,
+      at: now().toISOString(),
+      reconciled: true,
+      sendingNumber: campaign.definition.sendingNumber,
+    });
+    report.reconciledAsSent++;
+    logger.info('reconciled: message found', { campaignId, to: maskPhoneNumber(phone) });
+    return 'sent';
+  }
+  if (!(await recipients.releaseRecipient(campaignId, phone, token))) return 'busy';
+  report.reconciledAsNotSent++;
+  logger.info('reconciled: no message, back to pending', { campaignId, to: maskPhoneNumber(phone) });
+  const { claimToken: _t, claimedAt: _c, touchedAt: _u, ...rest } = recipient;
+  return sendTo(run, campaign, { ...rest, state: 'pending' });
+}

@@ -1,0 +1,130 @@
+/**
+ * Sending to one pending recipient: claim it (conditional write) → re-check suppression and read
+ * today's cap → decide (domain) → take a daily-cap slot (atomic conditional ADD) → send: the
+ * client takes a campaign-lane token from the shared limiter, then, just before the request goes
+ * out, the claim is renewed and suppression read once more (an opt-out that came during the
+ * token wait withdraws the send) → record the result.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { businessDayKey, campaignSenderMetrics, decideSend, type SkipReason } from '..';
+import type { StoredCampaign } from '../adapters/campaign-repository';
+import type { StoredRecipient } from '../adapters/recipient-repository';
+import { SendWithdrawnError } from '../errors';
+import { maskPhoneNumber } from '../../shared/phone-numbers';
+import type { RecipientOutcome, RunContext } from './context';
+import { handleSendFailure } from './failure';
+
+export async function sendTo(
+  run: RunContext,
+  campaign: StoredCampaign,
+  recipient: StoredRecipient,
+): Promise<RecipientOutcome> {
+  const { recipients, dailyCaps, isSuppressed, openPhone, logger, metrics } = run.deps;
+  const { campaignId, report, now } = run;
+  const { definition } = campaign;
+  const phone = recipient.phone;
+  // Out-of-hours recipients are not even claimed: most of a run's recipients may be waiting.
+  const early = decideSend({
+    campaignId,
+    definition,
+    recipient,
+    suppressed: false,
+    sentToday: 0,
+    now: now(),
+  });
+  if (early.kind === 'wait-until') return 'waiting';
+
+  const token = run.newClaimToken();
+  if (!(await recipients.claimRecipient(campaignId, phone, token, now().toISOString()))) return 'busy';
+
+  const businessDay = businessDayKey(now(), definition.timeZone);
+  const [suppressed, sentToday] = await Promise.all([
+    isSuppressed(phone),
+    dailyCaps.dailyCapCount(definition.sendingNumber, businessDay),
+  ]);
+  const decision = decideSend({ campaignId, definition, recipient, suppressed, sentToday, now: now() });
+  if (decision.kind === 'skip') return skip(run, phone, token, decision.variantId, decision.reason);
+  if (decision.kind === 'wait-until') {
+    await recipients.releaseRecipient(campaignId, phone, token);
+    return decision.reason === 'daily-cap-reached' ? 'daily-cap-reached' : 'waiting';
+  }
+
+  const slot = await dailyCaps.takeDailyCapSlot(
+    definition.sendingNumber,
+    businessDay,
+    definition.dailyCap,
+    now(),
+  );
+  if (slot.kind === 'cap-reached') {
+    await recipients.releaseRecipient(campaignId, phone, token);
+    return 'daily-cap-reached';
+  }
+  const giveSlotBack = () => dailyCaps.returnDailyCapSlot(definition.sendingNumber, businessDay);
+  // The last check, after the request's token (which may take a while to come) and just before
+  // it goes out: an opt-out recorded meanwhile is seen here, and the claim is renewed so no
+  // reconciler takes over a send in flight.
+  const lastCheck = async () => {
+    const [touched, suppressedNow] = await Promise.all([
+      recipients.touchClaim(campaignId, phone, token, now().toISOString()),
+      isSuppressed(phone),
+    ]).catch((error: unknown) => {
+      throw new SendWithdrawnError('check-failed', error);
+    });
+    if (!touched) throw new SendWithdrawnError('claim-taken-over');
+    if (suppressedNow) throw new SendWithdrawnError('suppressed');
+  };
+
+  try {
+    const message = await openPhone.sendMessage(
+      { content: decision.content, from: definition.sendingNumber, to: [phone] },
+      { beforeSend: lastCheck },
+    );
+    run.consecutiveUnauthorized = 0;
+    const recorded = await recipients.markSent(campaignId, phone, token, {
+      variantId: decision.variantId,
+      messageId: message.id,
+      at: now().toISOString(),
+      reconciled: false,
+      sendingNumber: definition.sendingNumber,
+    });
+    if (!recorded)
+      logger.warn('sent, but the claim had been taken over', { campaignId, to: maskPhoneNumber(phone) });
+    report.sent++;
+    metrics.addMetric(campaignSenderMetrics.messagesSent, MetricUnit.Count, 1);
+    return 'sent';
+  } catch (error) {
+    if (!(error instanceof SendWithdrawnError))
+      return handleSendFailure(run, campaign, recipient, {
+        token,
+        variantId: decision.variantId,
+        error,
+        giveSlotBack,
+      });
+    await giveSlotBack();
+    if (error.reason === 'suppressed') return skip(run, phone, token, decision.variantId, 'suppressed');
+    if (error.reason === 'claim-taken-over') return 'busy';
+    await recipients.releaseRecipient(campaignId, phone, token);
+    throw error.cause;
+  }
+}
+
+async function skip(
+  run: RunContext,
+  phone: string,
+  token: string,
+  variantId: string,
+  reason: SkipReason,
+): Promise<RecipientOutcome> {
+  await run.deps.recipients.markSkipped(run.campaignId, phone, token, {
+    variantId,
+    reason,
+    at: run.now().toISOString(),
+  });
+  run.report.skipped++;
+  run.deps.logger.info('recipient skipped', {
+    campaignId: run.campaignId,
+    to: maskPhoneNumber(phone),
+    reason,
+  });
+  return 'skipped';
+}

@@ -1,0 +1,94 @@
+import {
+  campaignDefinition,
+  campaignReport,
+  type ReportedRecipient,
+  type VariantStatistics,
+} from '../../../lambdas/campaigns';
+
+const campaign = {
+  campaignId: 'cmp-report',
+  definition: campaignDefinition.parse({
+    name: 'Spring sale',
+    sendingNumber: 'PN123abc',
+    variants: [
+      { id: 'a', template: 'Hi' },
+      { id: 'b', template: 'Hello' },
+    ],
+    timeZone: 'America/New_York',
+  }),
+  state: { status: 'running' as const },
+};
+
+const recipient = (state: ReportedRecipient['state'], tracked: Omit<ReportedRecipient, 'state'> = {}) => ({
+  state,
+  ...tracked,
+});
+
+const counters = (counts: Partial<VariantStatistics> = {}): VariantStatistics => ({
+  sent: 0,
+  failed: 0,
+  skipped: 0,
+  delivered: 0,
+  deliveryFailed: 0,
+  replied: 0,
+  optedOut: 0,
+  ...counts,
+});
+
+describe('campaignReport', () => {
+  it('counts recipients by state, every state present, and by what tracking stamped on them', () => {
+    const report = campaignReport(
+      campaign,
+      [
+        recipient('pending'),
+        recipient('sent', { delivery: 'delivered', repliedAt: '2026-06-08T12:00:00.000Z' }),
+        recipient('sent', { delivery: 'delivered', optedOutAt: '2026-06-08T12:01:00.000Z' }),
+        recipient('sent', { delivery: 'failed' }),
+        recipient('skipped'),
+      ],
+      {},
+    );
+    expect(report).toMatchObject({
+      campaignId: 'cmp-report',
+      name: 'Spring sale',
+      state: { status: 'running' },
+    });
+    expect(report.recipients).toEqual({
+      total: 5,
+      byState: { pending: 1, claimed: 0, 'unknown-outcome': 0, sent: 3, failed: 0, skipped: 1 },
+      delivered: 2,
+      deliveryFailed: 1,
+      replied: 1,
+      optedOut: 1,
+    });
+  });
+
+  it('shows send failures apart from delivery failures, and a variant with nothing counted as zeros', () => {
+    const report = campaignReport(campaign, [], {
+      a: counters({ sent: 4, failed: 1, skipped: 2, delivered: 3, deliveryFailed: 1, replied: 1 }),
+    });
+    expect(report.variants).toEqual([
+      {
+        variantId: 'a',
+        counts: { sent: 4, delivered: 3, failed: 1, replied: 1, optedOut: 0 },
+        sendFailed: 1,
+        skipped: 2,
+        rates: { deliveryRate: 0.75, failureRate: 0.25, replyRate: 0.25, optOutRate: 0 },
+      },
+      {
+        variantId: 'b',
+        counts: { sent: 0, delivered: 0, failed: 0, replied: 0, optedOut: 0 },
+        sendFailed: 0,
+        skipped: 0,
+        rates: { deliveryRate: null, failureRate: null, replyRate: null, optOutRate: null },
+      },
+    ]);
+    expect(report.comparisons.map((c) => [c.variantId, c.controlVariantId])).toEqual([['b', 'a']]);
+  });
+
+  it('reports an empty campaign as zero recipients', () => {
+    const report = campaignReport(campaign, [], {});
+    expect(report.recipients.total).toBe(0);
+    expect(Object.values(report.recipients.byState).every((n) => n === 0)).toBe(true);
+  });
+});
