@@ -1,11 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { CrmRepository } from '../crm/adapters/crm-repository';
-import {
-  ImportCheckpointConflictError,
-  type ImportStore,
-  type ImportRun,
-} from './adapters/import-repository';
+import type { ImportStore, ImportRun } from './adapters/import-repository';
+import { ImportCheckpointConflictError } from './errors';
 import {
   OpenPhoneApiError,
   OpenPhoneInvalidRequestError,

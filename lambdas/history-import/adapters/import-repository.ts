@@ -23,6 +23,7 @@ import {
 import type { RunProgress } from '../domain/import-progress';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
 import { isConditionFailure } from '../../shared/dynamo/conditions';
+import { ImportCheckpointConflictError, ImportRunNotFoundError } from '../errors';
 
 /**
  * The import table: one run item per import (its status, counters and checkpoint, updated together
@@ -113,21 +114,6 @@ export interface ImportRunPage {
   runs: ImportRun[];
   /** Pass it back for the next page; absent on the last one. */
   cursor?: string;
-}
-
-/** Another execution moved the run's checkpoint first: this one must stop, not overwrite it. */
-export class ImportCheckpointConflictError extends Error {
-  override readonly name = 'ImportCheckpointConflictError';
-  constructor(readonly importId: string) {
-    super(`import ${importId}: the checkpoint was moved by another worker`);
-  }
-}
-
-export class ImportRunNotFoundError extends Error {
-  override readonly name = 'ImportRunNotFoundError';
-  constructor(readonly importId: string) {
-    super(`no import run ${importId}`);
-  }
 }
 
 function runOf(item: Record<string, unknown>): ImportRun {
