@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   const { startOpenPhoneSimulator } = await import('./openphone-simulator');
   const { OpenPhoneClient } = await import('../lambdas/openphone/adapters/openphone-client');
   const { SharedTokenBucket } = await import('../lambdas/openphone/adapters/rate-limiter');
-  const { ImportStore } = await import('../lambdas/history-import/adapters/import-repository');
+  const { ImportRepository } = await import('../lambdas/history-import/adapters/import-repository');
   const { CrmRepository } = await import('../lambdas/crm/adapters/crm-repository');
 
   const { template } = synthBridgeStack();
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
       });
   const apiKey = process.env.OPENPHONE_API_KEY ?? simulator!.apiKey;
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const store = new ImportStore(documents, tableLike('ImportTable'));
+  const store = new ImportRepository(documents, tableLike('ImportTable'));
   const openPhone = new OpenPhoneClient({
     apiKey,
     baseUrl: simulator?.url ?? process.env.OPENPHONE_BASE_URL ?? 'https://api.openphone.com',

@@ -18,7 +18,7 @@ import {
   importEnvironmentShape,
   readEnvironment,
 } from '../shared/environment';
-import { ImportStore } from './adapters/import-repository';
+import { ImportRepository } from './adapters/import-repository';
 import { OpenPhoneClient } from '../openphone/adapters/openphone-client';
 import { countThrottledResponses, meteredRateLimiter } from '../openphone/adapters/openphone-metrics';
 import { SharedTokenBucket } from '../openphone/adapters/rate-limiter';
@@ -52,7 +52,7 @@ async function wireFromEnvironment(): Promise<Omit<ImportPagesDeps, 'remainingTi
       lane: 'import',
       onResponse: countThrottledResponses(metrics),
     }),
-    store: new ImportStore(documents, env[names.importTable]),
+    store: new ImportRepository(documents, env[names.importTable]),
     crm: new CrmRepository(documents, env[names.crmTable]),
     settings: { reserveMs: env[names.reserveMs] },
     logger,

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { CrmRepository } from '../crm/adapters/crm-repository';
-import type { ImportStore, ImportRun } from './adapters/import-repository';
+import type { ImportRepository, ImportRun } from './adapters/import-repository';
 import { ImportCheckpointConflictError } from './errors';
 import {
   OpenPhoneApiError,
@@ -79,7 +79,7 @@ export const defaultImportSettings: ImportSettings = {
 export interface ImportPagesDeps {
   /** Its requests are made in the `import` lane whatever lane it was built with. */
   openPhone: OpenPhoneClient;
-  store: ImportStore;
+  store: ImportRepository;
   crm: Pick<CrmRepository, 'upsertActivity' | 'upsertContact'>;
   /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
   remainingTimeMs: () => number;
@@ -192,7 +192,7 @@ export async function importPages(raw: ImportPagesInput, deps: ImportPagesDeps):
 
 async function startOrResume(
   input: ImportRequest,
-  store: ImportStore,
+  store: ImportRepository,
   overlapMs: number,
   clock: () => Date,
 ): Promise<ImportRun> {
@@ -220,7 +220,7 @@ async function startOrResume(
 /** Failure path of the state machine: the run is kept as failed, with the reason, resumable by id. */
 export async function recordImportFailure(
   input: { importId: string; error?: unknown },
-  deps: { store: ImportStore; clock?: () => Date },
+  deps: { store: ImportRepository; clock?: () => Date },
 ): Promise<{ importId: string; status: 'failed' }> {
   const reason =
     typeof input.error === 'object' && input.error !== null

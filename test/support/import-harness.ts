@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CrmRepository } from '../../lambdas/crm/adapters/crm-repository';
-import { ImportStore } from '../../lambdas/history-import/adapters/import-repository';
+import { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
 import {
   OpenPhoneClient,
   type OpenPhoneClientOptions,
@@ -51,7 +51,7 @@ export function importDeps(
       baseUrl: simulator.url,
       ...clientOptions,
     }),
-    store: new ImportStore(documents, tables.importTable),
+    store: new ImportRepository(documents, tables.importTable),
     crm: new CrmRepository(documents, tables.crmTable),
     remainingTimeMs: () => 15 * 60_000,
     ...overrides,

@@ -122,7 +122,7 @@ function runOf(item: Record<string, unknown>): ImportRun {
 }
 
 /** Give it a document client made with `marshallOptions: { removeUndefinedValues: true }`. */
-export class ImportStore {
+export class ImportRepository {
   constructor(
     private readonly documentClient: DynamoDBDocumentClient,
     readonly tableName: string,
