@@ -22,7 +22,7 @@ import {
 } from '../domain/import-plan';
 import type { RunProgress } from '../domain/import-progress';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
-import { isConditionFailure } from '../../shared/dynamo/conditions';
+import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 import { ImportCheckpointConflictError, ImportRunNotFoundError } from '../errors';
 
 /**
@@ -243,24 +243,12 @@ export class ImportRepository {
   }
 
   async errorsOf(importId: string): Promise<ImportError[]> {
-    const errors: ImportError[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documentClient.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `IMPORT#${importId}`, ':prefix': 'ERROR#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, ...error } = item;
-        errors.push(error as ImportError);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return errors;
+    const items = await queryAll(this.documentClient, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `IMPORT#${importId}`, ':prefix': 'ERROR#' },
+    });
+    return items.map(({ pk: _pk, sk: _sk, ...error }) => error as unknown as ImportError);
   }
 
   /** Marks the run completed and moves its scope's watermark (never backwards) to the run's start. */
@@ -297,20 +285,14 @@ export class ImportRepository {
 
   /** A failed or cancelled run set running again, to resume from its checkpoint. */
   async reopenRun(importId: string, at: string): Promise<void> {
+    const update = new UpdateExpressionBuilder();
+    const status = update.set('status', 'running').name;
+    update.set('updatedAt', at);
+    update.remove('failure');
+    update.remove('finishedAt');
+    update.when(`${status} IN (${update.value('failed')}, ${update.value('cancelled')})`);
     await this.documentClient.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: runKey(importId),
-        UpdateExpression: 'SET #status = :running, updatedAt = :at REMOVE failure, finishedAt',
-        ConditionExpression: '#status IN (:failed, :cancelled)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':running': 'running',
-          ':failed': 'failed',
-          ':cancelled': 'cancelled',
-          ':at': at,
-        },
-      }),
+      new UpdateCommand({ TableName: this.tableName, Key: runKey(importId), ...update.input() }),
     );
   }
 
@@ -356,21 +338,15 @@ export class ImportRepository {
     at: string,
     failure?: string,
   ): Promise<boolean> {
+    const update = new UpdateExpressionBuilder();
+    const current = update.set('status', status).name;
+    update.set('updatedAt', at);
+    update.set('finishedAt', at);
+    if (failure) update.set('failure', failure.slice(0, 1000));
+    update.when(`${current} = ${update.value('running')}`);
     try {
       await this.documentClient.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: runKey(importId),
-          UpdateExpression: `SET #status = :status, updatedAt = :at, finishedAt = :at${failure ? ', failure = :failure' : ''}`,
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':at': at,
-            ':running': 'running',
-            ...(failure ? { ':failure': failure.slice(0, 1000) } : {}),
-          },
-        }),
+        new UpdateCommand({ TableName: this.tableName, Key: runKey(importId), ...update.input() }),
       );
       return true;
     } catch (error) {
