@@ -10,7 +10,9 @@ import {
   sustainedRequestsPerSecond,
 } from '../lambdas/openphone/domain/token-bucket';
 import { apiMessageSchema } from '../lambdas/openphone/domain/webhook-payloads';
-import { defaultImportSettings, inParallel, writeConcurrency } from '../lambdas/history-import/service';
+import { defaultImportSettings } from '../lambdas/history-import/domain/import-settings';
+import { writeConcurrency } from '../lambdas/history-import/record-writers';
+import { inParallel } from '../lambdas/shared/concurrency';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { runImportLocally } from '../local/import-runner';
 import { localAwsConfig } from '../local/local-pipeline';
