@@ -1,10 +1,6 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { ImportPagesInput } from '../lambdas/history-import/domain/import-plan';
-import {
-  handleImportTask,
-  type ImportPagesDeps,
-  type ImportTaskEvent,
-} from '../lambdas/history-import/service';
+import { handleImportTask, type ImportDeps, type ImportTaskEvent } from '../lambdas/history-import/service';
 import { historyImportStates } from '../lib/history-import';
 import type { CfnTemplate } from './cfn-tables';
 
@@ -50,7 +46,7 @@ export function importStateMachineDefinition(template: CfnTemplate): StateMachin
 export interface LocalImportRunnerOptions {
   template: CfnTemplate;
   /** The import Lambda's dependencies, per invocation (the Lambda's remaining time is the caller's to fake). */
-  deps: () => ImportPagesDeps;
+  deps: () => ImportDeps;
   /** Waits between retries of a failed task, instead of the definition's (10 s doubling). @default 0 */
   retryIntervalMs?: number;
   /** Called as each execution ends. */

@@ -29,7 +29,7 @@ import { ImportWalker } from './walker';
  * DynamoDB) is thrown, for Step Functions to retry the invocation from the checkpoint.
  */
 
-export interface ImportPagesDeps {
+export interface ImportDeps {
   /** Its requests are made in the `import` lane whatever lane it was built with. */
   openPhone: OpenPhoneClient;
   store: ImportRepository;
@@ -43,7 +43,7 @@ export interface ImportPagesDeps {
   metrics?: Pick<Metrics, 'addMetric'>;
 }
 
-export async function importPages(raw: ImportPagesInput, deps: ImportPagesDeps): Promise<ImportPagesOutput> {
+export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Promise<ImportPagesOutput> {
   const input = importPagesInput.parse(raw);
   const settings = importSettingsWith(deps.settings);
   const clock = deps.clock ?? (() => new Date());
@@ -139,7 +139,7 @@ async function startOrResume(
 /** Failure path of the state machine: the run is kept as failed, with the reason, resumable by id. */
 export async function recordImportFailure(
   input: { importId: string; error?: unknown },
-  deps: Pick<ImportPagesDeps, 'store' | 'clock'>,
+  deps: Pick<ImportDeps, 'store' | 'clock'>,
 ): Promise<{ importId: string; status: 'failed' }> {
   const reason =
     typeof input.error === 'object' && input.error !== null
@@ -155,7 +155,7 @@ export type ImportTaskEvent =
 
 export function handleImportTask(
   event: ImportTaskEvent,
-  deps: ImportPagesDeps,
+  deps: ImportDeps,
 ): Promise<ImportPagesOutput | { importId: string; status: 'failed' }> {
   if ('action' in event && event.action === 'record-failure') return recordImportFailure(event, deps);
   return importPages(event as ImportPagesInput, deps);

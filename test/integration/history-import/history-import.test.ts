@@ -1,7 +1,7 @@
 import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/crm-records';
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
 import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
-import { recordImportFailure, type ImportPagesDeps } from '../../../lambdas/history-import/service';
+import { recordImportFailure, type ImportDeps } from '../../../lambdas/history-import/service';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
 import { localDocumentClient } from '../../support/dynamo';
 import {
@@ -76,7 +76,7 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     const tables = await importTables();
     const failAt = 1 + Math.floor(Math.random() * 30);
     let writes = 0;
-    const failing = (deps: ImportPagesDeps): ImportPagesDeps => ({
+    const failing = (deps: ImportDeps): ImportDeps => ({
       ...deps,
       crm: {
         upsertActivity: (...args) => {
@@ -103,7 +103,7 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
 
   it('a run marked failed resumes from its checkpoint when started again with its id', async () => {
     const tables = await importTables();
-    const broken = (deps: ImportPagesDeps): ImportPagesDeps => ({
+    const broken = (deps: ImportDeps): ImportDeps => ({
       ...deps,
       crm: {
         upsertActivity: (...args) => deps.crm.upsertActivity(...args),
@@ -133,7 +133,7 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     const tables = await importTables();
     const store = new ImportRepository(localDocumentClient(), tables.importTable);
     let writes = 0;
-    const cancelling = (deps: ImportPagesDeps): ImportPagesDeps => ({
+    const cancelling = (deps: ImportDeps): ImportDeps => ({
       ...deps,
       crm: {
         upsertActivity: async (...args) => {
