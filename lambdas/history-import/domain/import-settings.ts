@@ -22,7 +22,7 @@ export const defaultImportSettings: ImportSettings = {
   pageSizes: { conversations: 100, messages: 100, calls: 20, contacts: 50 },
 };
 
-/** The defaults with `overrides` over them, page sizes merged one by one. */
+/** The defaults with `overrides` over them; page sizes are merged size by size. */
 export function importSettingsWith(overrides: Partial<ImportSettings> = {}): ImportSettings {
   return {
     ...defaultImportSettings,
