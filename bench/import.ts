@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
-import { ImportStore } from '../lambdas/history-import/adapters/import-repository';
+import { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 import { activityChangeFromApiMessage } from '../lambdas/crm/domain/crm-records';
@@ -10,7 +10,9 @@ import {
   sustainedRequestsPerSecond,
 } from '../lambdas/openphone/domain/token-bucket';
 import { apiMessageSchema } from '../lambdas/openphone/domain/webhook-payloads';
-import { defaultImportSettings, inParallel, writeConcurrency } from '../lambdas/history-import/service';
+import { defaultImportSettings } from '../lambdas/history-import/domain/import-settings';
+import { writeConcurrency } from '../lambdas/history-import/record-writers';
+import { inParallel } from '../lambdas/shared/concurrency';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { runImportLocally } from '../local/import-runner';
 import { localAwsConfig } from '../local/local-pipeline';
@@ -123,7 +125,7 @@ export async function benchImport(
     writes: new BusyTime(),
     progress: new BusyTime(),
   };
-  const store = new ImportStore(documents, table(ids.imports));
+  const store = new ImportRepository(documents, table(ids.imports));
   const recordProgress = store.recordProgress.bind(store);
   store.recordProgress = (...args) => busy.progress.time(() => recordProgress(...args));
   const repository = new CrmRepository(documents, table(ids.crm));

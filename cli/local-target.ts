@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
-import { ImportStore } from '../lambdas/history-import/adapters/import-repository';
+import { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
 import { CommandFailure } from './errors';
@@ -61,7 +61,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
         throw new CommandFailure(
           'the running local replica predates the import commands: restart `npm start`',
         );
-      return new ImportStore(documents, info.tables.imports);
+      return new ImportRepository(documents, info.tables.imports);
     },
     importLauncher: new LocalImportLauncher(base),
     openPhone: async () => {

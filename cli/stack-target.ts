@@ -10,7 +10,7 @@ import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack
 import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
-import { ImportStore } from '../lambdas/history-import/adapters/import-repository';
+import { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
 import { SqsQueueAdmin, type FamilyQueueUrls } from '../lambdas/events/adapters/queue-admin';
 import { CommandFailure } from './errors';
 import { operatorOpenPhoneClient } from './openphone-connection';
@@ -95,7 +95,7 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
     queues: new SqsQueueAdmin(clients.sqs, queueUrls),
     signingKeys: secretSigningKeyStore(clients.secrets, output(stackOutputNames.signingKeysSecretArn)),
     get imports() {
-      return new ImportStore(documents, output(stackOutputNames.importTableName));
+      return new ImportRepository(documents, output(stackOutputNames.importTableName));
     },
     get importLauncher() {
       return new StepFunctionsImportLauncher(

@@ -1,7 +1,7 @@
 import type { CampaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import type { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import type { EventRepository } from '../lambdas/events/adapters/event-repository';
-import type { ImportStore } from '../lambdas/history-import/adapters/import-repository';
+import type { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
 import type { ImportRequest } from '../lambdas/history-import/domain/import-plan';
 import type { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import type { QueueAdmin } from '../lambdas/events/adapters/queue-admin';
@@ -19,7 +19,7 @@ export interface Target {
   readonly queues: QueueAdmin;
   readonly signingKeys: SigningKeyStore;
   /** History import runs: their progress, errors, listing, cancel. */
-  readonly imports: ImportStore;
+  readonly imports: ImportRepository;
   readonly importLauncher: ImportLauncher;
   /** A client on the target's shared rate limit, with the key from OPENPHONE_API_KEY or the target's secret. */
   openPhone(): Promise<OpenPhoneClient>;

@@ -1,10 +1,6 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { ImportPagesInput } from '../lambdas/history-import/domain/import-plan';
-import {
-  handleImportTask,
-  type ImportPagesDeps,
-  type ImportTaskEvent,
-} from '../lambdas/history-import/service';
+import { handleImportTask, type ImportDeps, type ImportTaskEvent } from '../lambdas/history-import/service';
 import { historyImportStates } from '../lib/history-import';
 import type { CfnTemplate } from './cfn-tables';
 
@@ -50,7 +46,7 @@ export function importStateMachineDefinition(template: CfnTemplate): StateMachin
 export interface LocalImportRunnerOptions {
   template: CfnTemplate;
   /** The import Lambda's dependencies, per invocation (the Lambda's remaining time is the caller's to fake). */
-  deps: () => ImportPagesDeps;
+  deps: () => ImportDeps;
   /** Waits between retries of a failed task, instead of the definition's (10 s doubling). @default 0 */
   retryIntervalMs?: number;
   /** Called as each execution ends. */
@@ -148,7 +144,7 @@ async function main(): Promise<void> {
   const { startOpenPhoneSimulator } = await import('./openphone-simulator');
   const { OpenPhoneClient } = await import('../lambdas/openphone/adapters/openphone-client');
   const { SharedTokenBucket } = await import('../lambdas/openphone/adapters/rate-limiter');
-  const { ImportStore } = await import('../lambdas/history-import/adapters/import-repository');
+  const { ImportRepository } = await import('../lambdas/history-import/adapters/import-repository');
   const { CrmRepository } = await import('../lambdas/crm/adapters/crm-repository');
 
   const { template } = synthBridgeStack();
@@ -174,7 +170,7 @@ async function main(): Promise<void> {
       });
   const apiKey = process.env.OPENPHONE_API_KEY ?? simulator!.apiKey;
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const store = new ImportStore(documents, tableLike('ImportTable'));
+  const store = new ImportRepository(documents, tableLike('ImportTable'));
   const openPhone = new OpenPhoneClient({
     apiKey,
     baseUrl: simulator?.url ?? process.env.OPENPHONE_BASE_URL ?? 'https://api.openphone.com',

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
-import { ImportStore, type ImportRun } from '../lambdas/history-import/adapters/import-repository';
+import { ImportRepository, type ImportRun } from '../lambdas/history-import/adapters/import-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 import { rateExpressionMs, totalRecords } from '../lambdas/history-import/domain/import-progress';
@@ -71,7 +71,7 @@ function finishLine(run: ImportRun | undefined, importId: string, executions: nu
 }
 
 export class LocalImports {
-  readonly store: ImportStore;
+  readonly store: ImportRepository;
   /** The stage's sync schedule as the template has it (none when `off`). */
   readonly templateSchedule: { expression: string; everyMs?: number } | undefined;
   readonly #documents: DynamoDBDocumentClient;
@@ -86,7 +86,7 @@ export class LocalImports {
     this.#documents = DynamoDBDocumentClient.from(this.#dynamo, {
       marshallOptions: { removeUndefinedValues: true },
     });
-    this.store = new ImportStore(this.#documents, options.tables.imports);
+    this.store = new ImportRepository(this.#documents, options.tables.imports);
     this.templateSchedule = templateSyncSchedule(options.template);
   }
 

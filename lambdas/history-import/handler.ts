@@ -18,20 +18,20 @@ import {
   importEnvironmentShape,
   readEnvironment,
 } from '../shared/environment';
-import { ImportStore } from './adapters/import-repository';
+import { ImportRepository } from './adapters/import-repository';
 import { OpenPhoneClient } from '../openphone/adapters/openphone-client';
 import { countThrottledResponses, meteredRateLimiter } from '../openphone/adapters/openphone-metrics';
 import { SharedTokenBucket } from '../openphone/adapters/rate-limiter';
 import { bridgeMetrics } from '../shared/metrics';
-import { handleImportTask, type ImportPagesDeps, type ImportTaskEvent } from './service';
+import { handleImportTask, type ImportDeps, type ImportTaskEvent } from './service';
 
 const logger = new Logger();
 const tracer = new Tracer();
 const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
 const apiKeySecret = z.object({ apiKey: z.string().min(1, 'the OpenPhone API key secret is empty') });
-let wired: Promise<Omit<ImportPagesDeps, 'remainingTimeMs'>> | undefined;
+let wired: Promise<Omit<ImportDeps, 'remainingTimeMs'>> | undefined;
 
-async function wireFromEnvironment(): Promise<Omit<ImportPagesDeps, 'remainingTimeMs'>> {
+async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'>> {
   const env = readEnvironment(importEnvironmentShape);
   const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
@@ -52,7 +52,7 @@ async function wireFromEnvironment(): Promise<Omit<ImportPagesDeps, 'remainingTi
       lane: 'import',
       onResponse: countThrottledResponses(metrics),
     }),
-    store: new ImportStore(documents, env[names.importTable]),
+    store: new ImportRepository(documents, env[names.importTable]),
     crm: new CrmRepository(documents, env[names.crmTable]),
     settings: { reserveMs: env[names.reserveMs] },
     logger,

@@ -1,7 +1,7 @@
 import type { CampaignRepositories } from '../../lambdas/campaigns/adapters/campaign-repositories';
 import type { CrmRepository } from '../../lambdas/crm/adapters/crm-repository';
 import { EventRepository } from '../../lambdas/events/adapters/event-repository';
-import type { ImportStore } from '../../lambdas/history-import/adapters/import-repository';
+import type { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
 import type { OpenPhoneClient } from '../../lambdas/openphone/adapters/openphone-client';
 import type { QueueAdmin } from '../../lambdas/events/adapters/queue-admin';
 import { eventFamilies, type EventFamily } from '../../lambdas/events/domain/event-types';
@@ -48,7 +48,7 @@ export function testTarget(parts: {
   campaigns?: CampaignRepositories;
   queues?: QueueAdmin;
   signingKeys?: SigningKeyStore;
-  imports?: ImportStore;
+  imports?: ImportRepository;
   importLauncher?: ImportLauncher;
   openPhone?: () => Promise<OpenPhoneClient>;
 }): Target {

@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CrmRepository } from '../../lambdas/crm/adapters/crm-repository';
-import { ImportStore } from '../../lambdas/history-import/adapters/import-repository';
+import { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
 import {
   OpenPhoneClient,
   type OpenPhoneClientOptions,
 } from '../../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../../lambdas/openphone/adapters/rate-limiter';
 import type { ImportPagesInput, ImportPagesOutput } from '../../lambdas/history-import/domain/import-plan';
-import { importPages, type ImportPagesDeps } from '../../lambdas/history-import/service';
+import { importPages, type ImportDeps } from '../../lambdas/history-import/service';
 import { localAwsConfig } from '../../local/local-pipeline';
 import type { OpenPhoneSimulator } from '../../local/openphone-simulator';
 import { createBridgeTables, localDocumentClient, tableNamed } from './dynamo';
@@ -30,9 +30,9 @@ export async function importTables(): Promise<{
 export function importDeps(
   simulator: OpenPhoneSimulator,
   tables: { crmTable: string; importTable: string; rateLimitTable: string },
-  overrides: Partial<ImportPagesDeps> = {},
+  overrides: Partial<ImportDeps> = {},
   clientOptions: Partial<OpenPhoneClientOptions> = {},
-): ImportPagesDeps {
+): ImportDeps {
   const documents = localDocumentClient();
   const rateLimiter = new SharedTokenBucket({
     client: new DynamoDBClient(localAwsConfig(process.env.DYNAMODB_ENDPOINT!)),
@@ -51,7 +51,7 @@ export function importDeps(
       baseUrl: simulator.url,
       ...clientOptions,
     }),
-    store: new ImportStore(documents, tables.importTable),
+    store: new ImportRepository(documents, tables.importTable),
     crm: new CrmRepository(documents, tables.crmTable),
     remainingTimeMs: () => 15 * 60_000,
     ...overrides,
@@ -64,7 +64,7 @@ export function importDeps(
  */
 export async function importUntilDone(
   input: ImportPagesInput,
-  depsFor: (invocation: number) => ImportPagesDeps,
+  depsFor: (invocation: number) => ImportDeps,
   limits = { invocations: 500, failures: 20 },
 ): Promise<{ output: ImportPagesOutput; invocations: number; failures: unknown[] }> {
   const failures: unknown[] = [];

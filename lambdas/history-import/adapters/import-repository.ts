@@ -22,7 +22,8 @@ import {
 } from '../domain/import-plan';
 import type { RunProgress } from '../domain/import-progress';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
-import { isConditionFailure } from '../../shared/dynamo/conditions';
+import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
+import { ImportCheckpointConflictError, ImportRunNotFoundError } from '../errors';
 
 /**
  * The import table: one run item per import (its status, counters and checkpoint, updated together
@@ -115,28 +116,13 @@ export interface ImportRunPage {
   cursor?: string;
 }
 
-/** Another execution moved the run's checkpoint first: this one must stop, not overwrite it. */
-export class ImportCheckpointConflictError extends Error {
-  override readonly name = 'ImportCheckpointConflictError';
-  constructor(readonly importId: string) {
-    super(`import ${importId}: the checkpoint was moved by another worker`);
-  }
-}
-
-export class ImportRunNotFoundError extends Error {
-  override readonly name = 'ImportRunNotFoundError';
-  constructor(readonly importId: string) {
-    super(`no import run ${importId}`);
-  }
-}
-
 function runOf(item: Record<string, unknown>): ImportRun {
   const { pk: _pk, sk: _sk, runsPk: _runsPk, runsSk: _runsSk, ...run } = item;
   return { ...(run as unknown as ImportRun), checkpoint: importCheckpoint.parse(run.checkpoint) };
 }
 
 /** Give it a document client made with `marshallOptions: { removeUndefinedValues: true }`. */
-export class ImportStore {
+export class ImportRepository {
   constructor(
     private readonly documentClient: DynamoDBDocumentClient,
     readonly tableName: string,
@@ -257,24 +243,12 @@ export class ImportStore {
   }
 
   async errorsOf(importId: string): Promise<ImportError[]> {
-    const errors: ImportError[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documentClient.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `IMPORT#${importId}`, ':prefix': 'ERROR#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, ...error } = item;
-        errors.push(error as ImportError);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return errors;
+    const items = await queryAll(this.documentClient, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `IMPORT#${importId}`, ':prefix': 'ERROR#' },
+    });
+    return items.map(({ pk: _pk, sk: _sk, ...error }) => error as unknown as ImportError);
   }
 
   /** Marks the run completed and moves its scope's watermark (never backwards) to the run's start. */
@@ -311,20 +285,14 @@ export class ImportStore {
 
   /** A failed or cancelled run set running again, to resume from its checkpoint. */
   async reopenRun(importId: string, at: string): Promise<void> {
+    const update = new UpdateExpressionBuilder();
+    const status = update.set('status', 'running').name;
+    update.set('updatedAt', at);
+    update.remove('failure');
+    update.remove('finishedAt');
+    update.when(`${status} IN (${update.value('failed')}, ${update.value('cancelled')})`);
     await this.documentClient.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: runKey(importId),
-        UpdateExpression: 'SET #status = :running, updatedAt = :at REMOVE failure, finishedAt',
-        ConditionExpression: '#status IN (:failed, :cancelled)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':running': 'running',
-          ':failed': 'failed',
-          ':cancelled': 'cancelled',
-          ':at': at,
-        },
-      }),
+      new UpdateCommand({ TableName: this.tableName, Key: runKey(importId), ...update.input() }),
     );
   }
 
@@ -370,21 +338,15 @@ export class ImportStore {
     at: string,
     failure?: string,
   ): Promise<boolean> {
+    const update = new UpdateExpressionBuilder();
+    const current = update.set('status', status).name;
+    update.set('updatedAt', at);
+    update.set('finishedAt', at);
+    if (failure) update.set('failure', failure.slice(0, 1000));
+    update.when(`${current} = ${update.value('running')}`);
     try {
       await this.documentClient.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: runKey(importId),
-          UpdateExpression: `SET #status = :status, updatedAt = :at, finishedAt = :at${failure ? ', failure = :failure' : ''}`,
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':at': at,
-            ':running': 'running',
-            ...(failure ? { ':failure': failure.slice(0, 1000) } : {}),
-          },
-        }),
+        new UpdateCommand({ TableName: this.tableName, Key: runKey(importId), ...update.input() }),
       );
       return true;
     } catch (error) {

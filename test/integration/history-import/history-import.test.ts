@@ -1,7 +1,7 @@
 import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/crm-records';
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
-import { ImportStore } from '../../../lambdas/history-import/adapters/import-repository';
-import { recordImportFailure, type ImportPagesDeps } from '../../../lambdas/history-import/service';
+import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
+import { recordImportFailure, type ImportDeps } from '../../../lambdas/history-import/service';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
 import { localDocumentClient } from '../../support/dynamo';
 import {
@@ -59,7 +59,7 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     expect(answered.length).toBeGreaterThan(0);
     for (const call of answered) expect(call).toHaveProperty('summary');
 
-    const run = await new ImportStore(localDocumentClient(), referenceTables.importTable).requireRun(
+    const run = await new ImportRepository(localDocumentClient(), referenceTables.importTable).requireRun(
       'full-1',
     );
     const counts = simulator.workspace.counts();
@@ -76,7 +76,7 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     const tables = await importTables();
     const failAt = 1 + Math.floor(Math.random() * 30);
     let writes = 0;
-    const failing = (deps: ImportPagesDeps): ImportPagesDeps => ({
+    const failing = (deps: ImportDeps): ImportDeps => ({
       ...deps,
       crm: {
         upsertActivity: (...args) => {
@@ -103,7 +103,7 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
 
   it('a run marked failed resumes from its checkpoint when started again with its id', async () => {
     const tables = await importTables();
-    const broken = (deps: ImportPagesDeps): ImportPagesDeps => ({
+    const broken = (deps: ImportDeps): ImportDeps => ({
       ...deps,
       crm: {
         upsertActivity: (...args) => deps.crm.upsertActivity(...args),
@@ -116,7 +116,7 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
       failures: 0,
     }).catch((error: unknown) => error);
     expect(failure).toEqual(new Error('CRM unavailable'));
-    const store = new ImportStore(localDocumentClient(), tables.importTable);
+    const store = new ImportRepository(localDocumentClient(), tables.importTable);
     await recordImportFailure({ importId: 'failed-1', error: { Error: 'Error' } }, { store });
     expect(await store.requireRun('failed-1')).toMatchObject({ status: 'failed', phase: 'contacts' });
 
@@ -131,9 +131,9 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
 
   it('a run cancelled while a page is written ends at that page, cancelled, not failed', async () => {
     const tables = await importTables();
-    const store = new ImportStore(localDocumentClient(), tables.importTable);
+    const store = new ImportRepository(localDocumentClient(), tables.importTable);
     let writes = 0;
-    const cancelling = (deps: ImportPagesDeps): ImportPagesDeps => ({
+    const cancelling = (deps: ImportDeps): ImportDeps => ({
       ...deps,
       crm: {
         upsertActivity: async (...args) => {
@@ -223,7 +223,7 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     expect(added).toEqual(expectedNew);
     expect([...after.activities.keys()].sort()).toEqual(simulatorObjects(simulator).activityIds);
 
-    const run = await new ImportStore(localDocumentClient(), referenceTables.importTable).requireRun(
+    const run = await new ImportRepository(localDocumentClient(), referenceTables.importTable).requireRun(
       'sync-1',
     );
     expect(run.since).toBeDefined();
@@ -302,7 +302,7 @@ describe('history import past objects it cannot read', () => {
       const { output } = await importUntilDone({ importId: 'skips-1', kind: 'full' }, deps);
       expect(output.status).toBe('completed');
 
-      const store = new ImportStore(localDocumentClient(), tables.importTable);
+      const store = new ImportRepository(localDocumentClient(), tables.importTable);
       const errors = await store.errorsOf('skips-1');
       expect(errors.map((e) => [e.subject, e.reason]).sort()).toEqual(
         [

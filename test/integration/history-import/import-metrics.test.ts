@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { ImportStore } from '../../../lambdas/history-import/adapters/import-repository';
+import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
 import { bridgeMetrics } from '../../../lambdas/shared/metrics';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
 import { localDocumentClient } from '../../support/dynamo';
@@ -32,7 +32,7 @@ describe('import progress metric', () => {
       }),
     );
     expect(output).toMatchObject({ done: true, status: 'completed' });
-    const run = await new ImportStore(localDocumentClient(), tables.importTable).requireRun('metered');
+    const run = await new ImportRepository(localDocumentClient(), tables.importTable).requireRun('metered');
     const reported = Object.values(run.records).reduce((a, b) => a + (b ?? 0), 0);
     const counted = added
       .filter(([name]) => name === bridgeMetrics.import.recordsImported)

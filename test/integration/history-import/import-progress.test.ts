@@ -1,4 +1,4 @@
-import { ImportStore } from '../../../lambdas/history-import/adapters/import-repository';
+import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
 import { estimateImport } from '../../../lambdas/history-import/domain/import-progress';
 import { InvalidCursorError } from '../../../lambdas/shared/page-cursor';
 import { importPages } from '../../../lambdas/history-import/service';
@@ -24,7 +24,7 @@ function tickingClock(start = Date.parse('2026-03-01T10:00:00Z')) {
 describe('listing import runs', () => {
   it('lists runs newest first, a page at a time, through every run exactly once', async () => {
     const { importTable } = await importTables();
-    const store = new ImportStore(localDocumentClient(), importTable);
+    const store = new ImportRepository(localDocumentClient(), importTable);
     const started = ['2026-03-01T10:00:00.000Z', '2026-03-03T10:00:00.000Z', '2026-03-02T10:00:00.000Z'];
     for (const [i, startedAt] of [
       ...started,
@@ -59,7 +59,7 @@ describe('listing import runs', () => {
 
   it('cancels only a running run', async () => {
     const { importTable } = await importTables();
-    const store = new ImportStore(localDocumentClient(), importTable);
+    const store = new ImportRepository(localDocumentClient(), importTable);
     await store.startRun({
       importId: 'c',
       kind: 'full',

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ImportPagesDeps } from '../../../lambdas/history-import/service';
+import type { ImportDeps } from '../../../lambdas/history-import/service';
 import { CrmStore } from '../../../lib/crm-store';
 import { HistoryImport } from '../../../lib/history-import';
 import { ImportStore } from '../../../lib/import-store';
@@ -56,7 +56,7 @@ describe('the import workflow run locally from the synthesized definition', () =
     const tables = await importTables();
     let remainingCalls = 0;
     let writes = 0;
-    const deps = (): ImportPagesDeps => {
+    const deps = (): ImportDeps => {
       const base = importDeps(simulator, tables, {
         settings: { pageSizes: { conversations: 1, messages: 2, calls: 1, contacts: 2 } },
         // One page per invocation.
@@ -88,7 +88,7 @@ describe('the import workflow run locally from the synthesized definition', () =
   it('marks the run failed after the retries are spent, and fails the execution', async () => {
     const tables = await importTables();
     let invocations = 0;
-    const deps = (): ImportPagesDeps => {
+    const deps = (): ImportDeps => {
       invocations++;
       const base = importDeps(simulator, tables);
       return {

@@ -1,0 +1,159 @@
+import type { CrmRepository } from '../crm/adapters/crm-repository';
+import { contactRecordOf } from '../crm/domain/contact-records';
+import {
+  activityChangeFromApiCall,
+  activityChangeFromApiMessage,
+  type ActivityChange,
+} from '../crm/domain/crm-records';
+import { OpenPhoneApiError, type OpenPhoneClient } from '../openphone/adapters/openphone-client';
+import { apiCallSchema, apiContactSchema, apiMessageSchema } from '../openphone/domain/webhook-payloads';
+import { inParallel } from '../shared/concurrency';
+import {
+  recordingsChange,
+  summaryChange,
+  transcriptChange,
+  type ImportError,
+  type ImportRecordKind,
+  type RecordCounts,
+} from './domain/import-plan';
+
+/**
+ * One page's records into the CRM: each object validated and mapped as a webhook's would be, then
+ * upserted. An object that fails validation or mapping is kept as an error and skipped; a failed
+ * write is thrown (the page is read again).
+ */
+
+/** Upserts of one page in flight at once (a page of 100 is then 4 round trips deep, not 100). */
+export const writeConcurrency = 25;
+/** Calls of one page worked at once; each makes up to three requests in turn, in a lane of 7 per second. */
+const callConcurrency = 7;
+
+export interface RecordWriterDeps {
+  /** In the `import` lane. */
+  openPhone: OpenPhoneClient;
+  crm: Pick<CrmRepository, 'upsertActivity' | 'upsertContact'>;
+  clock: () => Date;
+}
+
+export interface WrittenRecords {
+  records: Partial<RecordCounts>;
+  errors: ImportError[];
+}
+
+/** A problem with one object or list, kept on the run and skipped past. */
+export function importError(
+  subject: string,
+  reason: ImportError['reason'],
+  detail: string,
+  clock: () => Date,
+): ImportError {
+  return { subject, reason, detail: detail.slice(0, 500), at: clock().toISOString() };
+}
+
+export async function writeMessages(
+  messages: readonly unknown[],
+  conversationId: string,
+  deps: RecordWriterDeps,
+): Promise<WrittenRecords> {
+  const errors: ImportError[] = [];
+  const changes: ActivityChange[] = [];
+  for (const raw of messages) {
+    const parsed = apiMessageSchema.safeParse(raw);
+    const id = (raw as { id?: string }).id ?? '?';
+    if (!parsed.success) {
+      errors.push(
+        importError(`message:${id}`, 'invalid-payload', parsed.error.issues[0]?.message ?? '', deps.clock),
+      );
+      continue;
+    }
+    const mapping = activityChangeFromApiMessage(parsed.data, { conversationId });
+    if (mapping.ok) changes.push(mapping.change);
+    else errors.push(importError(`message:${id}`, 'invalid-payload', mapping.reason, deps.clock));
+  }
+  await inParallel(
+    changes,
+    writeConcurrency,
+    async (c) => void (await deps.crm.upsertActivity(c.update, c.eventTime)),
+  );
+  return { records: { message: changes.length }, errors };
+}
+
+/** Calls, and for each answered one its recordings, summary and transcript. */
+export async function writeCalls(
+  calls: readonly unknown[],
+  conversationId: string,
+  openPhoneNumber: string,
+  deps: RecordWriterDeps,
+): Promise<WrittenRecords> {
+  const errors: ImportError[] = [];
+  const counts: Partial<Record<ImportRecordKind, number>> = {};
+  const count = (kind: ImportRecordKind) => (counts[kind] = (counts[kind] ?? 0) + 1);
+  await inParallel(calls, callConcurrency, async (raw) => {
+    const id = (raw as { id?: string }).id ?? '?';
+    const parsed = apiCallSchema.safeParse(raw);
+    if (!parsed.success) {
+      errors.push(
+        importError(`call:${id}`, 'invalid-payload', parsed.error.issues[0]?.message ?? '', deps.clock),
+      );
+      return;
+    }
+    const mapping = activityChangeFromApiCall(parsed.data, { conversationId, openPhoneNumber });
+    if (!mapping.ok) {
+      errors.push(importError(`call:${id}`, 'invalid-payload', mapping.reason, deps.clock));
+      return;
+    }
+    await deps.crm.upsertActivity(mapping.change.update, mapping.change.eventTime);
+    count('call');
+    if (!parsed.data.answeredAt) return; // recordings, summaries and transcripts exist for answered calls
+    for (const [kind, change] of await intelligenceOf(parsed.data.id, mapping.change.eventTime, deps)) {
+      await deps.crm.upsertActivity(change.update, change.eventTime);
+      count(kind);
+    }
+  });
+  return { records: counts, errors };
+}
+
+/** A call's recordings, summary and transcript; one that OpenPhone does not have (404) is none. */
+async function intelligenceOf(
+  callId: string,
+  eventTime: string,
+  deps: RecordWriterDeps,
+): Promise<[ImportRecordKind, ActivityChange][]> {
+  const absentIfNotFound = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof OpenPhoneApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  };
+  const recordings = await absentIfNotFound(() => deps.openPhone.getCallRecordings(callId));
+  const summary = await absentIfNotFound(() => deps.openPhone.getCallSummary(callId));
+  const transcript = await absentIfNotFound(() => deps.openPhone.getCallTranscript(callId));
+  const changes: [ImportRecordKind, ActivityChange | undefined][] = [
+    ['recording', recordings && recordingsChange(callId, recordings, eventTime)],
+    ['summary', summary && summaryChange(callId, summary, eventTime)],
+    ['transcript', transcript && transcriptChange(callId, transcript, eventTime)],
+  ];
+  return changes.filter((c): c is [ImportRecordKind, ActivityChange] => c[1] !== undefined);
+}
+
+/** `fallbackTime` is a contact's version when it carries no `updatedAt` (the run's start). */
+export async function writeContacts(
+  contacts: readonly unknown[],
+  fallbackTime: string,
+  deps: RecordWriterDeps,
+): Promise<WrittenRecords> {
+  const errors: ImportError[] = [];
+  const records = contacts.flatMap((raw) => {
+    const parsed = apiContactSchema.safeParse(raw);
+    const id = parsed.success ? parsed.data.id : (raw as { id?: string }).id;
+    if (!parsed.success || !id) {
+      errors.push(importError(`contact:${id ?? '?'}`, 'invalid-payload', 'not a contact', deps.clock));
+      return [];
+    }
+    return [contactRecordOf({ ...parsed.data, id }, fallbackTime)];
+  });
+  await inParallel(records, writeConcurrency, async (c) => void (await deps.crm.upsertContact(c)));
+  return { records: { contact: records.length }, errors };
+}
