@@ -43,10 +43,10 @@ function extractLinks(markdown: string): MarkdownLink[] {
   for (const { line, text } of proseLines(markdown)) {
     const prose = withoutCodeSpans(text);
     for (const match of prose.matchAll(/!?\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|[^\s)]+)(?:\s+"[^"]*")?\s*\)/g)) {
-      links.push({ line, target: match[1].replace(/^<|>$/g, '') });
+      links.push({ line, target: (match[1] ?? '').replace(/^<|>$/g, '') });
     }
     const definition = /^\s{0,3}\[[^\]]+\]:\s*(\S+)/.exec(prose);
-    if (definition) links.push({ line, target: definition[1].replace(/^<|>$/g, '') });
+    if (definition?.[1]) links.push({ line, target: definition[1].replace(/^<|>$/g, '') });
   }
   return links;
 }
@@ -71,7 +71,7 @@ function headingAnchors(markdown: string): Set<string> {
   for (const { text } of proseLines(markdown)) {
     const heading = /^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(text);
     if (!heading) continue;
-    const slug = githubSlug(heading[1]);
+    const slug = githubSlug(heading[1] ?? '');
     const count = seen.get(slug) ?? 0;
     seen.set(slug, count + 1);
     anchors.add(count === 0 ? slug : `${slug}-${count}`);
@@ -92,7 +92,7 @@ function brokenLinks(file: string, root: string = repoRoot): string[] {
   )) {
     const [rawPath, fragment] = target.split('#', 2);
     const where = `${relative(root, file)}:${line} → ${target}`;
-    const linked = resolve(dirname(file), decodeURIComponent(rawPath));
+    const linked = resolve(dirname(file), decodeURIComponent(rawPath ?? ''));
     if (!existsSync(linked)) {
       problems.push(`${where} (no such file or folder: ${relative(root, linked)})`);
       continue;
