@@ -25,11 +25,11 @@ import {
   defaultTokenBucketPolicy,
   sustainedRequestsPerSecond,
 } from '../lambdas/openphone/domain/token-bucket';
-import type { CampaignSender } from './campaign-sender';
-import type { EventProcessing } from './event-processing';
-import type { EventQueues } from './event-queues';
+import type { CampaignSender } from './campaigns';
+import type { EventProcessing } from './events';
+import type { EventQueues } from './events';
 import type { HistoryImport } from './history-import';
-import type { WebhookIngest } from './webhook-ingest';
+import type { WebhookIngest } from './ingest';
 
 export interface AlarmThresholds {
   /** Oldest message in a family queue, in seconds. @default 900 */

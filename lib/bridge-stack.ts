@@ -5,19 +5,19 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { BridgeMonitoring } from './bridge-monitoring';
 import { BridgeSecrets } from './bridge-secrets';
-import { CampaignSender } from './campaign-sender';
-import { CampaignStore } from './campaign-store';
-import { CrmStore } from './crm-store';
+import { CampaignSender } from './campaigns';
+import { CampaignStore } from './campaigns';
+import { CrmStore } from './crm';
 import { eventFamilies } from '../lambdas/events/domain/event-types';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
-import { EventProcessing } from './event-processing';
-import { EventQueues } from './event-queues';
-import { EventStore } from './event-store';
+import { EventProcessing } from './events';
+import { EventQueues } from './events';
+import { EventStore } from './events';
 import { HistoryImport } from './history-import';
-import { ImportStore } from './import-store';
-import { RateLimitStore } from './rate-limit-store';
+import { ImportStore } from './history-import';
+import { RateLimitStore } from './openphone';
 import { TracingOff } from './tracing';
-import { WebhookIngest } from './webhook-ingest';
+import { WebhookIngest } from './ingest';
 
 export interface BridgeStackProps extends StackProps {
   readonly config: StageConfig;

@@ -1,11 +1,14 @@
-import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct, type IConstruct } from 'constructs';
+import { dataTable } from './data-table';
+import { importTableKeys } from '../lambdas/history-import/adapters/import-repository';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { Rule, RuleTargetInput, Schedule, EventField } from 'aws-cdk-lib/aws-events';
+import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   Choice,
   Condition,
@@ -20,13 +23,58 @@ import {
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct, type IConstruct } from 'constructs';
 import { importEnvironmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
-import type { CrmStore } from './crm-store';
-import type { ImportStore } from './import-store';
+import type { CrmStore } from './crm';
 import { acceptNagFinding } from './nag';
-import type { RateLimitStore } from './rate-limit-store';
+import type { RateLimitStore } from './openphone';
+
+export interface ImportStoreProps {
+  /** What happens to the table when the stack is deleted. @default RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The history import's state: one run item per import (status, counters, checkpoint), the errors
+ * each run skipped past, each scope's watermark for incremental syncs, and an index of runs by start.
+ */
+export class ImportStore extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: ImportStoreProps = {}) {
+    super(scope, id);
+    this.table = dataTable(this, 'ImportTable', {
+      partitionKey: { name: importTableKeys.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: importTableKeys.sortKey, type: AttributeType.STRING },
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+    });
+    // Runs newest first (`imports list`): sparse, keys only, so a run's per-page updates never write it.
+    this.table.addGlobalSecondaryIndex({
+      indexName: importTableKeys.runsIndex,
+      partitionKey: { name: importTableKeys.runsPartitionKey, type: AttributeType.STRING },
+      sortKey: { name: importTableKeys.runsSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+  }
+
+  /**
+   * What the import Lambda does: get, put, conditional update, batch-write errors, query a run's
+   * errors; on the table itself (the runs index is the operator's).
+   */
+  grantImportWorker(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:Query',
+      ],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+}
 
 /** The logical id a nag finding names a resource by (`<id>.Arn`). */
 function logicalIdOf(construct: IConstruct): string {

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { processingLogLine } from '../lambdas/events/domain/event-processing';
-import { webhookPath } from '../lib/webhook-ingest';
+import { webhookPath } from '../lib/ingest';
 import { startLocalCampaignSender, type LocalCampaignSchedule } from './campaign-schedule';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';

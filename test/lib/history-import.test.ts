@@ -1,11 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { CrmStore } from '../../lib/crm-store';
+import { CrmStore } from '../../lib/crm';
 import { HistoryImport, historyImportStates } from '../../lib/history-import';
 import { importTableKeys } from '../../lambdas/history-import/adapters/import-repository';
-import { ImportStore } from '../../lib/import-store';
-import { RateLimitStore } from '../../lib/rate-limit-store';
+import { ImportStore } from '../../lib/history-import';
+import { RateLimitStore } from '../../lib/openphone';
 
 interface AslState {
   Type: string;

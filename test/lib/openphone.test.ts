@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { rateLimitTableKeys } from '../../lambdas/openphone/domain/token-bucket';
-import { RateLimitStore } from '../../lib/rate-limit-store';
+import { RateLimitStore } from '../../lib/openphone';
 import { synthBridgeStack } from '../../local/synth';
 
 function storeInStack() {

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { campaignTableKeys } from '../../lambdas/campaigns/domain/campaign-keys';
-import { CampaignStore } from '../../lib/campaign-store';
+import { CampaignStore } from '../../lib/campaigns';
 import { synthBridgeStack } from '../../local/synth';
 
 function storeIn(props: ConstructorParameters<typeof CampaignStore>[2] = {}) {

@@ -22,8 +22,8 @@ import { eventFamilies } from '../lambdas/events/domain/event-types';
 import { environmentNames, queueUrlVariable } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import { acceptNagFinding } from './nag';
-import type { EventQueues } from './event-queues';
-import type { EventStore } from './event-store';
+import type { EventQueues } from './events';
+import type { EventStore } from './events';
 
 export const webhookPath = '/webhooks/openphone';
 

@@ -1,11 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { eventFamilies } from '../../lambdas/events/domain/event-types';
-import { CampaignStore } from '../../lib/campaign-store';
-import { CrmStore } from '../../lib/crm-store';
-import { EventProcessing } from '../../lib/event-processing';
-import { EventQueues } from '../../lib/event-queues';
-import { EventStore } from '../../lib/event-store';
+import { CampaignStore } from '../../lib/campaigns';
+import { CrmStore } from '../../lib/crm';
+import { EventProcessing } from '../../lib/events';
+import { EventQueues } from '../../lib/events';
+import { EventStore } from '../../lib/events';
 
 // One synthesis for the file, without bundling the Lambda code.
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });

@@ -1,20 +1,97 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { dataTable } from './data-table';
+import { eventsTableKeys } from '../lambdas/events/domain/event-record';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
 import { environmentNames } from '../lambdas/shared/environment';
-import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 import { defaultReplyWindowDays } from '../lambdas/campaigns/domain/tracking';
 import { defaultMaxArchiveBytes } from '../lambdas/crm/domain/media-archive';
 import { BridgeFunction } from './bridge-function';
-import type { CampaignStore } from './campaign-store';
-import type { CrmStore } from './crm-store';
-import { EventQueues } from './event-queues';
-import type { EventStore } from './event-store';
+import type { CampaignStore } from './campaigns';
+import type { CrmStore } from './crm';
 import { acceptNagFinding } from './nag';
+
+export interface EventStoreProps {
+  /** What happens to the table when the stack is deleted. @default RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The events table: one item per OpenPhone event id (the idempotency record), a sparse index of
+ * events not yet processed / failed / ignored, and a stream that is the outbox to the queues.
+ */
+export class EventStore extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: EventStoreProps = {}) {
+    super(scope, id);
+    this.table = dataTable(this, 'EventsTable', {
+      partitionKey: { name: eventsTableKeys.partitionKey, type: AttributeType.STRING },
+      timeToLiveAttribute: eventsTableKeys.ttlAttribute,
+      stream: StreamViewType.NEW_IMAGE,
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: eventsTableKeys.byStatusIndex,
+      partitionKey: { name: eventsTableKeys.statusKey, type: AttributeType.STRING },
+      sortKey: { name: eventsTableKeys.statusSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...eventsTableKeys.byStatusAttributes],
+    });
+  }
+}
+
+export interface EventQueuesProps {
+  /** Timeout of the processor that consumes each queue; the visibility timeout is 6× it. @default 30 seconds */
+  readonly consumerTimeout?: Duration;
+  /** Receives before a message moves to its family's dead-letter queue. @default 5 */
+  readonly maxReceiveCount?: number;
+}
+
+export interface FamilyQueue {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+}
+
+/** One SQS queue per event family, each with its own dead-letter queue; encrypted, TLS only. */
+export class EventQueues extends Construct {
+  static readonly defaultConsumerTimeout = Duration.seconds(30);
+  readonly byFamily: Readonly<Record<EventFamily, FamilyQueue>>;
+  readonly maxReceiveCount: number;
+
+  constructor(scope: Construct, id: string, props: EventQueuesProps = {}) {
+    super(scope, id);
+    const consumerTimeout = props.consumerTimeout ?? EventQueues.defaultConsumerTimeout;
+    this.maxReceiveCount = props.maxReceiveCount ?? 5;
+    const byFamily = {} as Record<EventFamily, FamilyQueue>;
+    for (const family of eventFamilies) {
+      const name = family
+        .split('-')
+        .map((w) => w[0]!.toUpperCase() + w.slice(1))
+        .join('');
+      const deadLetterQueue = new Queue(this, `${name}DeadLetterQueue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      const queue = new Queue(this, `${name}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
+      });
+      byFamily[family] = { queue, deadLetterQueue };
+    }
+    this.byFamily = byFamily;
+  }
+}
 
 export interface EventProcessingProps {
   readonly events: EventStore;

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { activityListAttributes, crmTableKeys } from '../../lambdas/crm/domain/crm-keys';
-import { CrmStore } from '../../lib/crm-store';
+import { CrmStore } from '../../lib/crm';
 import { synthBridgeStack } from '../../local/synth';
 
 function storeIn(props: ConstructorParameters<typeof CrmStore>[2] = {}) {
