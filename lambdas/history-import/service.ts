@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { CrmRepository } from '../crm/adapters/crm-repository';
+import type { ActivityRepository } from '../crm/adapters/activity-repository';
+import type { ContactRepository } from '../crm/adapters/contact-repository';
 import {
   ImportCheckpointConflictError,
   type ImportStore,
@@ -83,7 +84,8 @@ export interface ImportPagesDeps {
   /** Its requests are made in the `import` lane whatever lane it was built with. */
   openPhone: OpenPhoneClient;
   store: ImportStore;
-  crm: Pick<CrmRepository, 'upsertActivity' | 'upsertContact'>;
+  activities: Pick<ActivityRepository, 'upsertActivity'>;
+  contacts: Pick<ContactRepository, 'upsertContact'>;
   /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
   remainingTimeMs: () => number;
   settings?: Partial<ImportSettings>;
@@ -147,7 +149,8 @@ export async function importPages(raw: ImportPagesInput, deps: ImportPagesDeps):
 
   const walker = new ImportWalker(
     deps.openPhone.lane === 'import' ? deps.openPhone : deps.openPhone.forLane('import'),
-    deps.crm,
+    deps.activities,
+    deps.contacts,
     run,
     settings,
     clock,
@@ -242,7 +245,8 @@ class ImportWalker {
 
   constructor(
     private readonly client: OpenPhoneClient,
-    private readonly crm: ImportPagesDeps['crm'],
+    private readonly activities: ImportPagesDeps['activities'],
+    private readonly contacts: ImportPagesDeps['contacts'],
     private readonly run: ImportRun,
     private readonly settings: ImportSettings,
     private readonly clock: () => Date,
@@ -425,7 +429,7 @@ class ImportWalker {
     await inParallel(
       changes,
       writeConcurrency,
-      async (c) => void (await this.crm.upsertActivity(c.update, c.eventTime)),
+      async (c) => void (await this.activities.upsertActivity(c.update, c.eventTime)),
     );
     return { records: { message: changes.length }, errors };
   }
@@ -450,11 +454,11 @@ class ImportWalker {
         errors.push(this.error(`call:${id}`, 'invalid-payload', mapping.reason));
         return;
       }
-      await this.crm.upsertActivity(mapping.change.update, mapping.change.eventTime);
+      await this.activities.upsertActivity(mapping.change.update, mapping.change.eventTime);
       count('call');
       if (!parsed.data.answeredAt) return; // recordings, summaries and transcripts exist for answered calls
       for (const [kind, change] of await this.intelligenceOf(parsed.data.id, mapping.change.eventTime)) {
-        await this.crm.upsertActivity(change.update, change.eventTime);
+        await this.activities.upsertActivity(change.update, change.eventTime);
         count(kind);
       }
     });
@@ -511,7 +515,7 @@ class ImportWalker {
       }
       return [contactRecordOf({ ...parsed.data, id }, fallbackTime)];
     });
-    await inParallel(contacts, writeConcurrency, async (c) => void (await this.crm.upsertContact(c)));
+    await inParallel(contacts, writeConcurrency, async (c) => void (await this.contacts.upsertContact(c)));
     return {
       checkpoint: afterContactsPage(checkpoint, page.nextPageToken),
       pages: 1,
