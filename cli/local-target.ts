@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CampaignRepository } from '../lambdas/campaigns/adapters/campaign-repository';
-import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
 import { ImportStore } from '../lambdas/history-import/adapters/import-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
@@ -52,7 +52,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
   return {
     name: `the local replica at ${base}`,
     events: new EventRepository(documents, info.tables.events),
-    crm: new CrmRepository(documents, info.tables.crm),
+    activities: new ActivityRepository(documents, info.tables.crm),
     campaigns: new CampaignRepository(documents, info.tables.campaigns),
     queues: new LocalQueueAdmin(base),
     signingKeys: fileSigningKeyStore(info.signingKeysFile),

@@ -1,5 +1,5 @@
 import type { CampaignRepository } from '../../lambdas/campaigns/adapters/campaign-repository';
-import type { CrmRepository } from '../../lambdas/crm/adapters/crm-repository';
+import type { ActivityRepository } from '../../lambdas/crm/adapters/activity-repository';
 import { EventRepository } from '../../lambdas/events/adapters/event-repository';
 import type { ImportStore } from '../../lambdas/history-import/adapters/import-repository';
 import type { OpenPhoneClient } from '../../lambdas/openphone/adapters/openphone-client';
@@ -44,7 +44,7 @@ const unused = (what: string) => () => {
 
 export function testTarget(parts: {
   events?: EventRepository;
-  crm?: CrmRepository;
+  activities?: ActivityRepository;
   campaigns?: CampaignRepository;
   queues?: QueueAdmin;
   signingKeys?: SigningKeyStore;
@@ -57,8 +57,8 @@ export function testTarget(parts: {
     get events() {
       return parts.events ?? unused('events')();
     },
-    get crm() {
-      return parts.crm ?? unused('crm')();
+    get activities() {
+      return parts.activities ?? unused('activities')();
     },
     get campaigns() {
       return parts.campaigns ?? unused('campaigns')();
