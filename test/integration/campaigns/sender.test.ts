@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CampaignRepository } from '../../../lambdas/campaigns/adapters/campaign-repository';
-import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
+import { SuppressionRepository } from '../../../lambdas/crm/adapters/suppression-repository';
 import {
   OpenPhoneClient,
   OpenPhoneOutcomeUnknownError,
@@ -28,7 +28,7 @@ const farDeadline = () => Date.now() + minutes(10);
 describe('the campaign sender, against DynamoDB Local and the simulated OpenPhone', () => {
   let simulator: OpenPhoneSimulator;
   let campaigns: CampaignRepository;
-  let crm: CrmRepository;
+  let suppressions: SuppressionRepository;
   let rateLimitTable: string;
   const businessZone = zoneInsideWindowNow();
   let nextNumber = 0;
@@ -47,7 +47,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const tables = await createBridgeTables();
     const documents = localDocumentClient();
     campaigns = new CampaignRepository(documents, tableNamed(tables, 'CampaignTable'));
-    crm = new CrmRepository(documents, tableNamed(tables, 'CrmTable'));
+    suppressions = new SuppressionRepository(documents, tableNamed(tables, 'CrmTable'));
     rateLimitTable = tableNamed(tables, 'RateLimit');
   }, 120_000);
   afterAll(() => simulator.stop());
@@ -77,7 +77,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     return createCampaignSender({
       ports: {
         campaigns,
-        isSuppressed: (phone) => crm.isSuppressed(phone),
+        isSuppressed: (phone) => suppressions.isSuppressed(phone),
         openPhone: openPhone(),
         ...overrides.ports,
       },
@@ -139,7 +139,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   const optOutAfterSecondSend = (phoneNumber: string) =>
     openPhoneThat(async (sends) => {
       if (sends === 2)
-        await crm.changeSuppression({
+        await suppressions.changeSuppression({
           action: 'add',
           phoneNumber,
           reason: 'opt-out',
@@ -209,7 +209,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       listPhoneNumbers: () => client.listPhoneNumbers(),
       sendMessage: async (message, options) => {
         if (message.to[0] === optingOut)
-          await crm.changeSuppression({
+          await suppressions.changeSuppression({
             action: 'add',
             phoneNumber: optingOut,
             reason: 'opt-out',
@@ -238,7 +238,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const outage = new Error('DynamoDB unavailable');
     const failsOnLastCheck = async (number: string) => {
       if (++reads === 2) throw outage;
-      return crm.isSuppressed(number);
+      return suppressions.isSuppressed(number);
     };
 
     await expect(
@@ -305,7 +305,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const { campaignId, phones } = await runningCampaign(3);
     const doomed = phones[1]!;
     const diesOnSecond = (phone: string) =>
-      phone === doomed ? Promise.reject(new Error('process killed')) : crm.isSuppressed(phone);
+      phone === doomed ? Promise.reject(new Error('process killed')) : suppressions.isSuppressed(phone);
     await expect(
       sender({ ports: { isSuppressed: diesOnSecond } }).sendCampaign(campaignId, farDeadline()),
     ).rejects.toThrow('process killed');
