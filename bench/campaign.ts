@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
-import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import { SuppressionRepository } from '../lambdas/crm/adapters/suppression-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 import {
@@ -187,10 +187,10 @@ export async function benchCampaign(
         },
         { step: 'initialize', name: 'benchCallCounter' },
       );
-      const crm = new CrmRepository(documentsOf(dynamo), crmTable);
+      const suppressions = new SuppressionRepository(documentsOf(dynamo), crmTable);
       return createCampaignSender({
         ...campaignRepositories(documentsOf(dynamo), campaignTable),
-        isSuppressed: (phone) => crm.isSuppressed(phone),
+        isSuppressed: (phone) => suppressions.isSuppressed(phone),
         openPhone: new OpenPhoneClient({
           apiKey,
           baseUrl: simulator.url,

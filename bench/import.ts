@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
+import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
+import { ContactRepository } from '../lambdas/crm/adapters/contact-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 import { activityChangeFromApiMessage } from '../lambdas/crm/domain/crm-records';
@@ -43,7 +44,10 @@ const phoneNumbers = 2;
 const contacts = 500;
 
 /** Message upserts per second on their own, as the import makes them (`writeConcurrency` at once). */
-async function upsertsPerSecond(crm: Pick<CrmRepository, 'upsertActivity'>, count = 3000): Promise<number> {
+async function upsertsPerSecond(
+  activities: Pick<ActivityRepository, 'upsertActivity'>,
+  count = 3000,
+): Promise<number> {
   const changes = Array.from({ length: count }, (_, i) => {
     const at = new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
     const message = apiMessageSchema.parse({
@@ -63,7 +67,7 @@ async function upsertsPerSecond(crm: Pick<CrmRepository, 'upsertActivity'>, coun
   });
   const started = performance.now();
   await inParallel(changes, writeConcurrency, async (change) => {
-    await crm.upsertActivity(change.update, change.eventTime);
+    await activities.upsertActivity(change.update, change.eventTime);
   });
   return (count * 1000) / (performance.now() - started);
 }
@@ -128,10 +132,13 @@ export async function benchImport(
   const store = new ImportRepository(documents, table(ids.imports));
   const recordProgress = store.recordProgress.bind(store);
   store.recordProgress = (...args) => busy.progress.time(() => recordProgress(...args));
-  const repository = new CrmRepository(documents, table(ids.crm));
-  const crm: Pick<CrmRepository, 'upsertActivity' | 'upsertContact'> = {
-    upsertActivity: (...args) => busy.writes.time(() => repository.upsertActivity(...args)),
-    upsertContact: (...args) => busy.writes.time(() => repository.upsertContact(...args)),
+  const activityRepository = new ActivityRepository(documents, table(ids.crm));
+  const contactRepository = new ContactRepository(documents, table(ids.crm));
+  const activities: Pick<ActivityRepository, 'upsertActivity'> = {
+    upsertActivity: (...args) => busy.writes.time(() => activityRepository.upsertActivity(...args)),
+  };
+  const contactWrites: Pick<ContactRepository, 'upsertContact'> = {
+    upsertContact: (...args) => busy.writes.time(() => contactRepository.upsertContact(...args)),
   };
   const bucket = new SharedTokenBucket({ client, tableName: table(ids.rateLimit), apiKey });
   const workspace = importWorkspace(records);
@@ -156,7 +163,13 @@ export async function benchImport(
         deps: () => {
           invocations++;
           const invokedAt = Date.now();
-          return { openPhone, store, crm, remainingTimeMs: () => invocationMs - (Date.now() - invokedAt) };
+          return {
+            openPhone,
+            store,
+            activities,
+            contacts: contactWrites,
+            remainingTimeMs: () => invocationMs - (Date.now() - invokedAt),
+          };
         },
         onEvent: (event) => {
           // Step Functions bills each state entered, a retry included.
@@ -182,7 +195,7 @@ export async function benchImport(
     console.log(
       `import bench: time with a token wait under way ${share(busy.tokens)}, an OpenPhone request ${share(busy.http)}, a record write ${share(busy.writes)}, a checkpoint write ${share(busy.progress)}`,
     );
-    const storageRate = await upsertsPerSecond(crm);
+    const storageRate = await upsertsPerSecond(activities);
     const section = 'history import';
     return [
       {

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
-import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
+import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
 import { CommandFailure } from './errors';
@@ -52,7 +52,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
   return {
     name: `the local replica at ${base}`,
     events: new EventRepository(documents, info.tables.events),
-    crm: new CrmRepository(documents, info.tables.crm),
+    activities: new ActivityRepository(documents, info.tables.crm),
     campaigns: campaignRepositories(documents, info.tables.campaigns),
     queues: new LocalQueueAdmin(base),
     signingKeys: fileSigningKeyStore(info.signingKeysFile),

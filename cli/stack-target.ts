@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
 import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
-import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
 import { SqsQueueAdmin, type FamilyQueueUrls } from '../lambdas/events/adapters/queue-admin';
@@ -86,8 +86,8 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
     name: `stack ${stackName}`,
     events: new EventRepository(documents, output(stackOutputNames.eventsTableName)),
     // Looked up when a command needs it, so the other commands work on a stack deployed before it.
-    get crm() {
-      return new CrmRepository(documents, output(stackOutputNames.crmTableName));
+    get activities() {
+      return new ActivityRepository(documents, output(stackOutputNames.crmTableName));
     },
     get campaigns() {
       return campaignRepositories(documents, output(stackOutputNames.campaignTableName));

@@ -1,5 +1,5 @@
 import type { CampaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
-import type { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import type { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
 import type { EventRepository } from '../lambdas/events/adapters/event-repository';
 import type { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
 import type { ImportRequest } from '../lambdas/history-import/domain/import-plan';
@@ -12,8 +12,8 @@ export interface Target {
   /** For messages: `the local replica at http://127.0.0.1:3000`, `stack OpenPhoneBridge-prod`. */
   readonly name: string;
   readonly events: EventRepository;
-  /** CRM records: activities, contacts, suppressions. */
-  readonly crm: CrmRepository;
+  /** CRM activities: timelines by contact number. */
+  readonly activities: ActivityRepository;
   /** Campaigns, their recipients and statistics (the campaign table). */
   readonly campaigns: CampaignRepositories;
   readonly queues: QueueAdmin;

@@ -112,7 +112,7 @@ export interface EventProcessingProps {
   readonly logRetention?: RetentionDays;
 }
 
-/** What a processor does to the CRM table (see CrmRepository): keyed reads and conditional writes. */
+/** What a processor does to the CRM table (see lambdas/crm/adapters): keyed reads and conditional writes. */
 export const crmRecordWriteActions = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',

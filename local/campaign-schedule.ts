@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
-import type { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import type { SuppressionRepository } from '../lambdas/crm/adapters/suppression-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 import { campaignSenderMetrics } from '../lambdas/campaigns';
@@ -46,7 +46,7 @@ export interface LocalCampaignSenderOptions {
   documents: DynamoDBDocumentClient;
   campaignTable: string;
   rateLimitTable: string;
-  crm: CrmRepository;
+  suppressions: Pick<SuppressionRepository, 'isSuppressed'>;
   /** The OpenPhone the replica uses: the simulator, or the real API. */
   openPhone: { apiKey: string; baseUrl: string };
   everyMs: number;
@@ -67,14 +67,14 @@ export interface LocalCampaignSchedule {
  * the previous run ended (so runs never overlap here), each within the Lambda's time budget.
  */
 export function startLocalCampaignSender(options: LocalCampaignSenderOptions): LocalCampaignSchedule {
-  const crm = options.crm;
+  const { suppressions } = options;
   const metrics = new Metrics({
     namespace: campaignSenderMetrics.namespace,
     serviceName: 'openphone-bridge',
   });
   const sender = createCampaignSender({
     ...campaignRepositories(options.documents, options.campaignTable),
-    isSuppressed: (phone) => crm.isSuppressed(phone),
+    isSuppressed: (phone) => suppressions.isSuppressed(phone),
     openPhone: new OpenPhoneClient({
       apiKey: options.openPhone.apiKey,
       baseUrl: options.openPhone.baseUrl,

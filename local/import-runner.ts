@@ -145,7 +145,8 @@ async function main(): Promise<void> {
   const { OpenPhoneClient } = await import('../lambdas/openphone/adapters/openphone-client');
   const { SharedTokenBucket } = await import('../lambdas/openphone/adapters/rate-limiter');
   const { ImportRepository } = await import('../lambdas/history-import/adapters/import-repository');
-  const { CrmRepository } = await import('../lambdas/crm/adapters/crm-repository');
+  const { ActivityRepository } = await import('../lambdas/crm/adapters/activity-repository');
+  const { ContactRepository } = await import('../lambdas/crm/adapters/contact-repository');
 
   const { template } = synthBridgeStack();
   const dynamo = await startDynamoDbLocal(options.dynamodbPath ? { path: options.dynamodbPath } : {});
@@ -192,7 +193,8 @@ async function main(): Promise<void> {
           return {
             openPhone,
             store,
-            crm: new CrmRepository(documents, tableLike('CrmTable')),
+            activities: new ActivityRepository(documents, tableLike('CrmTable')),
+            contacts: new ContactRepository(documents, tableLike('CrmTable')),
             remainingTimeMs: () => invocationMs - (Date.now() - startedAt),
             settings: { reserveMs: Number(options.reserveMs) },
           };

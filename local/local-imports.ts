@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
 import { ImportRepository, type ImportRun } from '../lambdas/history-import/adapters/import-repository';
+import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
+import { ContactRepository } from '../lambdas/crm/adapters/contact-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 import { rateExpressionMs, totalRecords } from '../lambdas/history-import/domain/import-progress';
@@ -112,7 +113,8 @@ export class LocalImports {
     if (this.#running.has(request.importId)) throw new ImportAlreadyRunningError(request.importId);
     const { log, template } = this.options;
     const invocationMs = this.options.invocationMs ?? 5 * 60_000;
-    const crm = new CrmRepository(this.#documents, this.options.tables.crm);
+    const activities = new ActivityRepository(this.#documents, this.options.tables.crm);
+    const contacts = new ContactRepository(this.#documents, this.options.tables.crm);
     log(
       `import ${request.importId} started (${request.kind}${request.scope.phoneNumbers.length ? `, ${request.scope.phoneNumbers.length} phone number(s)` : ''}${request.scope.includeContacts ? '' : ', no contacts'})`,
     );
@@ -124,7 +126,8 @@ export class LocalImports {
         return {
           openPhone,
           store: this.store,
-          crm,
+          activities,
+          contacts,
           remainingTimeMs: () => {
             if (this.#stopping) throw new LocalReplicaStoppingError();
             return invocationMs - (Date.now() - startedAt);

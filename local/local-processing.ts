@@ -7,7 +7,10 @@ import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-
 import type { MediaArchiveJob } from '../lambdas/crm/domain/media-archive';
 import type { QueueMessage } from '../lambdas/events/domain/queue-message';
 import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
-import { CrmRepository } from '../lambdas/crm/adapters/crm-repository';
+import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
+import { ContactRepository } from '../lambdas/crm/adapters/contact-repository';
+import { DeliveryHealthRepository } from '../lambdas/crm/adapters/delivery-health-repository';
+import { SuppressionRepository } from '../lambdas/crm/adapters/suppression-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import type { MediaArchiveQueue } from '../lambdas/crm/adapters/media-archive-queue';
 import { MediaArchiver, type ArchiveOutcome } from '../lambdas/crm/adapters/media-archiver';
@@ -52,8 +55,8 @@ export interface LocalProcessingOptions {
   archiveQueueSettings?: Partial<EventSourceMappingSettings>;
   /** Days after a campaign send in which its recipient's messages count as replies. @default 7 */
   campaignReplyWindowDays?: number;
-  /** Wraps the processors' ports, e.g. to inject faults in tests. */
-  wrapCrm?: (crm: CrmRepository) => CrmRepository;
+  /** Wraps the processors' activity repository, e.g. to inject faults in tests. */
+  wrapActivities?: (activities: ActivityRepository) => ActivityRepository;
   fetch?: typeof fetch;
   fetchTimeoutMs?: number;
   onOutcome?: (family: EventFamily, message: QueueMessage, outcome: EventOutcome) => void;
@@ -80,7 +83,10 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
   };
   const events = new EventRepository(documents, tableName('EventsTable'));
   const crmTable = tableName('CrmTable');
-  const crm = new CrmRepository(documents, crmTable);
+  const activities = new ActivityRepository(documents, crmTable);
+  const contacts = new ContactRepository(documents, crmTable);
+  const suppressions = new SuppressionRepository(documents, crmTable);
+  const deliveryHealth = new DeliveryHealthRepository(documents, crmTable);
   const campaigns = campaignRepositories(documents, tableName('CampaignTable'));
   const logger = options.logger ?? new Logger({ serviceName: 'openphone-bridge-local' });
   const archiveQueue = new InProcessQueue('media-archive', {
@@ -94,7 +100,10 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
         family,
         ports: {
           events,
-          crm: options.wrapCrm ? options.wrapCrm(crm) : crm,
+          activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
+          contacts,
+          suppressions,
+          deliveryHealth,
           archiveQueue: new InProcessMediaArchiveQueue(archiveQueue),
           campaigns: campaigns.sendTracking,
         },
@@ -117,7 +126,7 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       fetchTimeoutMs: options.fetchTimeoutMs ?? 5_000,
     }),
-    crm,
+    activities,
     logger,
     ...(options.onArchiveResult ? { onResult: options.onArchiveResult } : {}),
   });
@@ -126,7 +135,10 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
     archiveMedia,
     archiveQueue,
     events,
-    crm,
+    activities,
+    contacts,
+    suppressions,
+    deliveryHealth,
     crmTable,
     campaigns,
     documents,

@@ -178,7 +178,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         }),
         campaignTable,
         rateLimitTable: tableOf('RateLimitTable'),
-        crm: processing.crm,
+        suppressions: processing.suppressions,
         openPhone,
         everyMs,
         budgetMs: campaignSenderBudgetMs(template),

@@ -1,4 +1,4 @@
-import { InvalidCursorError } from '../../lambdas/shared/page-cursor';
+import { InvalidCursorError } from '../../lambdas/crm/errors';
 import type { ActivityRecord } from '../../lambdas/crm/domain/crm-records';
 import { maskPhoneNumber, toE164 } from '../../lambdas/shared/phone-numbers';
 import { UsageError } from '../errors';
@@ -42,7 +42,7 @@ export async function showTimeline(
 ): Promise<void> {
   const number = toE164(phoneNumber);
   if (!number.ok) throw new UsageError(`"${phoneNumber}" is not a phone number (${number.reason})`);
-  const page = await target.crm
+  const page = await target.activities
     .timeline(number.e164, { limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) })
     .catch((error: unknown) => {
       if (error instanceof InvalidCursorError)

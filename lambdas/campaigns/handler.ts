@@ -13,7 +13,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { campaignRepositories } from './adapters/campaign-repositories';
-import { CrmRepository } from '../crm/adapters/crm-repository';
+import { SuppressionRepository } from '../crm/adapters/suppression-repository';
 import { campaignSenderEnvironmentShape, environmentNames, readEnvironment } from '../shared/environment';
 import { OpenPhoneClient } from '../openphone/adapters/openphone-client';
 import { countThrottledResponses, meteredRateLimiter } from '../openphone/adapters/openphone-metrics';
@@ -38,10 +38,10 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
   const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
   if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
   const { apiKey } = parsed.data;
-  const crm = new CrmRepository(documents, env[environmentNames.crmTable]);
+  const suppressions = new SuppressionRepository(documents, env[environmentNames.crmTable]);
   return createCampaignSender({
     ...campaignRepositories(documents, env[environmentNames.campaignTable]),
-    isSuppressed: (phone) => crm.isSuppressed(phone),
+    isSuppressed: (phone) => suppressions.isSuppressed(phone),
     openPhone: new OpenPhoneClient({
       apiKey,
       baseUrl: env[environmentNames.openPhoneBaseUrl],

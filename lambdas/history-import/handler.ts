@@ -12,7 +12,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { CrmRepository } from '../crm/adapters/crm-repository';
+import { ActivityRepository } from '../crm/adapters/activity-repository';
+import { ContactRepository } from '../crm/adapters/contact-repository';
 import {
   importEnvironmentNames as names,
   importEnvironmentShape,
@@ -53,7 +54,8 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
       onResponse: countThrottledResponses(metrics),
     }),
     store: new ImportRepository(documents, env[names.importTable]),
-    crm: new CrmRepository(documents, env[names.crmTable]),
+    activities: new ActivityRepository(documents, env[names.crmTable]),
+    contacts: new ContactRepository(documents, env[names.crmTable]),
     settings: { reserveMs: env[names.reserveMs] },
     logger,
     metrics,

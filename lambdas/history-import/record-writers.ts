@@ -1,4 +1,5 @@
-import type { CrmRepository } from '../crm/adapters/crm-repository';
+import type { ActivityRepository } from '../crm/adapters/activity-repository';
+import type { ContactRepository } from '../crm/adapters/contact-repository';
 import { contactRecordOf } from '../crm/domain/contact-records';
 import {
   activityChangeFromApiCall,
@@ -31,7 +32,8 @@ const callConcurrency = 7;
 export interface RecordWriterDeps {
   /** In the `import` lane. */
   openPhone: OpenPhoneClient;
-  crm: Pick<CrmRepository, 'upsertActivity' | 'upsertContact'>;
+  activities: Pick<ActivityRepository, 'upsertActivity'>;
+  contacts: Pick<ContactRepository, 'upsertContact'>;
   clock: () => Date;
 }
 
@@ -73,7 +75,7 @@ export async function writeMessages(
   await inParallel(
     changes,
     writeConcurrency,
-    async (c) => void (await deps.crm.upsertActivity(c.update, c.eventTime)),
+    async (c) => void (await deps.activities.upsertActivity(c.update, c.eventTime)),
   );
   return { records: { message: changes.length }, errors };
 }
@@ -102,11 +104,11 @@ export async function writeCalls(
       errors.push(importError(`call:${id}`, 'invalid-payload', mapping.reason, deps.clock));
       return;
     }
-    await deps.crm.upsertActivity(mapping.change.update, mapping.change.eventTime);
+    await deps.activities.upsertActivity(mapping.change.update, mapping.change.eventTime);
     count('call');
     if (!parsed.data.answeredAt) return; // recordings, summaries and transcripts exist for answered calls
     for (const [kind, change] of await intelligenceOf(parsed.data.id, mapping.change.eventTime, deps)) {
-      await deps.crm.upsertActivity(change.update, change.eventTime);
+      await deps.activities.upsertActivity(change.update, change.eventTime);
       count(kind);
     }
   });
@@ -154,6 +156,6 @@ export async function writeContacts(
     }
     return [contactRecordOf({ ...parsed.data, id }, fallbackTime)];
   });
-  await inParallel(records, writeConcurrency, async (c) => void (await deps.crm.upsertContact(c)));
+  await inParallel(records, writeConcurrency, async (c) => void (await deps.contacts.upsertContact(c)));
   return { records: { contact: records.length }, errors };
 }

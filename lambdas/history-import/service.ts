@@ -33,7 +33,8 @@ export interface ImportDeps {
   /** Its requests are made in the `import` lane whatever lane it was built with. */
   openPhone: OpenPhoneClient;
   store: ImportRepository;
-  crm: RecordWriterDeps['crm'];
+  activities: RecordWriterDeps['activities'];
+  contacts: RecordWriterDeps['contacts'];
   /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
   remainingTimeMs: () => number;
   settings?: Partial<ImportSettings>;
@@ -62,7 +63,8 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
   const walker = new ImportWalker(
     {
       openPhone: deps.openPhone.lane === 'import' ? deps.openPhone : deps.openPhone.forLane('import'),
-      crm: deps.crm,
+      activities: deps.activities,
+      contacts: deps.contacts,
       clock,
     },
     run,

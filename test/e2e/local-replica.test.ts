@@ -90,16 +90,16 @@ describe('the local replica, over HTTP', () => {
         received.some((l) => l.includes(`${id} → processed`)),
       ),
     );
-    const { crm, events } = replica.processing;
-    const activity = await crm.getActivity('ACe2emedia');
+    const { activities, contacts, suppressions, events } = replica.processing;
+    const activity = await activities.getActivity('ACe2emedia');
     expect(activity).toMatchObject({
       kind: 'message',
       direction: 'incoming',
       from: contactNumber,
       media: [{ url: 'https://storage.openphone.example/m1.jpg', type: 'image/jpeg' }],
     });
-    expect(await crm.isSuppressed(contactNumber)).toBe(true);
-    expect(await crm.getContact('CTe2e')).toMatchObject({ firstName: 'Ada', deleted: false });
+    expect(await suppressions.isSuppressed(contactNumber)).toBe(true);
+    expect(await contacts.getContact('CTe2e')).toMatchObject({ firstName: 'Ada', deleted: false });
     expect(await events.getEvent('EVe2emedia')).toMatchObject({
       status: 'processed',
       processedAt: expect.any(String),
@@ -107,7 +107,7 @@ describe('the local replica, over HTTP', () => {
 
     // The sample media URL cannot be fetched here: the archive job retries on its own, the record stays whole.
     await until(() => received.some((l) => l.startsWith('[media-archive] ACe2emedia media[0] → failed')));
-    expect(await crm.getActivity('ACe2emedia')).toEqual(activity);
+    expect(await activities.getActivity('ACe2emedia')).toEqual(activity);
     // No message text and no full phone number in any line printed.
     expect(received.join('\n')).not.toMatch(/Hello there|STOP\b|\+1555/);
   });

@@ -236,7 +236,7 @@ describe('logs of an end-to-end run', () => {
       ),
     );
 
-    const { crm, events } = replica.processing;
+    const { activities, suppressions, events } = replica.processing;
     await until(() => captured.some((l) => l.includes('[media-archive] ACpiiin media[0] → archived')));
     for (const id of Object.values(ids)) {
       await until(() => captured.some((l) => l.includes(`${id} → processed`)));
@@ -244,8 +244,8 @@ describe('logs of an end-to-end run', () => {
     await until(() => captured.some((l) => l.includes('[media-archive] ACpiicall recording')));
     await until(() => captured.some((l) => l.includes(`${rejectedId} → failed`)));
     // The records were written, with the text and numbers the logs must not show.
-    expect(await crm.getActivity('ACpiiin')).toMatchObject({ text: secrets.incoming, from: customer });
-    expect(await crm.isSuppressed(customer)).toBe(true);
+    expect(await activities.getActivity('ACpiiin')).toMatchObject({ text: secrets.incoming, from: customer });
+    expect(await suppressions.isSuppressed(customer)).toBe(true);
     expect(await events.getEvent(ids.transcript)).toMatchObject({ status: 'processed' });
 
     const logs = captured.join('\n');

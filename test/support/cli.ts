@@ -1,5 +1,5 @@
 import type { CampaignRepositories } from '../../lambdas/campaigns/adapters/campaign-repositories';
-import type { CrmRepository } from '../../lambdas/crm/adapters/crm-repository';
+import type { ActivityRepository } from '../../lambdas/crm/adapters/activity-repository';
 import { EventRepository } from '../../lambdas/events/adapters/event-repository';
 import type { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
 import type { OpenPhoneClient } from '../../lambdas/openphone/adapters/openphone-client';
@@ -44,7 +44,7 @@ const unused = (what: string) => () => {
 
 export function testTarget(parts: {
   events?: EventRepository;
-  crm?: CrmRepository;
+  activities?: ActivityRepository;
   campaigns?: CampaignRepositories;
   queues?: QueueAdmin;
   signingKeys?: SigningKeyStore;
@@ -57,8 +57,8 @@ export function testTarget(parts: {
     get events() {
       return parts.events ?? unused('events')();
     },
-    get crm() {
-      return parts.crm ?? unused('crm')();
+    get activities() {
+      return parts.activities ?? unused('activities')();
     },
     get campaigns() {
       return parts.campaigns ?? unused('campaigns')();

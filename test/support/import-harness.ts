@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { CrmRepository } from '../../lambdas/crm/adapters/crm-repository';
 import { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
+import { ActivityRepository } from '../../lambdas/crm/adapters/activity-repository';
+import { ContactRepository } from '../../lambdas/crm/adapters/contact-repository';
 import {
   OpenPhoneClient,
   type OpenPhoneClientOptions,
@@ -52,7 +53,8 @@ export function importDeps(
       ...clientOptions,
     }),
     store: new ImportRepository(documents, tables.importTable),
-    crm: new CrmRepository(documents, tables.crmTable),
+    activities: new ActivityRepository(documents, tables.crmTable),
+    contacts: new ContactRepository(documents, tables.crmTable),
     remainingTimeMs: () => 15 * 60_000,
     ...overrides,
   };

@@ -8,7 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
-import { CrmRepository } from '../adapters/crm-repository';
+import { ActivityRepository } from '../adapters/activity-repository';
 import { archiverEnvironmentShape, environmentNames, readEnvironment } from '../../shared/environment';
 import { MediaArchiver } from '../adapters/media-archiver';
 import { createArchiveMediaHandler } from './service';
@@ -27,7 +27,7 @@ function wireFromEnvironment(): ReturnType<typeof createArchiveMediaHandler> {
       bucketName: env[environmentNames.mediaBucket],
       maxBytes: env[environmentNames.maxMediaBytes],
     }),
-    crm: new CrmRepository(documents, env[environmentNames.crmTable]),
+    activities: new ActivityRepository(documents, env[environmentNames.crmTable]),
     logger,
   });
 }

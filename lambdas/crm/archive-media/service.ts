@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeRejection, mediaArchiveJob, type MediaArchiveJob } from '../domain/media-archive';
-import type { CrmRepository } from '../adapters/crm-repository';
+import type { ActivityRepository } from '../adapters/activity-repository';
 import type { ArchiveOutcome, MediaArchiver } from '../adapters/media-archiver';
 
 /** An archive queue message that is not a job: it goes to the archive DLQ after maxReceiveCount. */
@@ -12,7 +12,7 @@ export class UnreadableArchiveJobError extends Error {
 
 export interface ArchiveMediaDependencies {
   archiver: Pick<MediaArchiver, 'archive'>;
-  crm: Pick<CrmRepository, 'recordMediaArchive'>;
+  activities: Pick<ActivityRepository, 'recordMediaArchive'>;
   logger: Logger;
   /** Told of every job's result (the local replica and tests watch it). */
   onResult?: (job: MediaArchiveJob, result: ArchiveOutcome | { kind: 'retrying'; reason: string }) => void;
@@ -58,7 +58,7 @@ export function createArchiveMediaHandler(deps: ArchiveMediaDependencies) {
       deps.onResult?.(job, { kind: 'retrying', reason });
       throw error;
     }
-    const recorded = await deps.crm.recordMediaArchive(
+    const recorded = await deps.activities.recordMediaArchive(
       job,
       result.kind === 'archived' ? { archiveKey: result.key } : { archiveSkipped: result.rejection.kind },
     );

@@ -12,7 +12,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { SendTrackingRepository } from '../../campaigns/adapters/send-tracking-repository';
-import { CrmRepository } from '../../crm/adapters/crm-repository';
+import { ActivityRepository } from '../../crm/adapters/activity-repository';
+import { ContactRepository } from '../../crm/adapters/contact-repository';
+import { DeliveryHealthRepository } from '../../crm/adapters/delivery-health-repository';
+import { SuppressionRepository } from '../../crm/adapters/suppression-repository';
 import { environmentNames, processorEnvironmentShape, readEnvironment } from '../../shared/environment';
 import { EventRepository } from '../adapters/event-repository';
 import { SqsMediaArchiveQueue } from '../../crm/adapters/media-archive-queue';
@@ -30,13 +33,17 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
     marshallOptions: { removeUndefinedValues: true },
   });
   const family = env[environmentNames.eventFamily];
+  const crmTable = env[environmentNames.crmTable];
   logger.appendKeys({ family });
   metrics.setDefaultDimensions({ family });
   return createProcessEventsHandler({
     family,
     ports: {
       events: new EventRepository(documents, env[environmentNames.eventsTable]),
-      crm: new CrmRepository(documents, env[environmentNames.crmTable], {
+      activities: new ActivityRepository(documents, crmTable),
+      contacts: new ContactRepository(documents, crmTable),
+      suppressions: new SuppressionRepository(documents, crmTable),
+      deliveryHealth: new DeliveryHealthRepository(documents, crmTable, {
         bounceThreshold: env[environmentNames.bounceThreshold],
       }),
       archiveQueue: new SqsMediaArchiveQueue(

@@ -21,7 +21,10 @@ import {
   type CampaignSignal,
 } from '../../campaigns/domain/tracking';
 import type { SendTrackingRepository } from '../../campaigns/adapters/send-tracking-repository';
-import type { CrmRepository } from '../../crm/adapters/crm-repository';
+import type { ActivityRepository } from '../../crm/adapters/activity-repository';
+import type { ContactRepository } from '../../crm/adapters/contact-repository';
+import type { DeliveryHealthRepository } from '../../crm/adapters/delivery-health-repository';
+import type { SuppressionRepository } from '../../crm/adapters/suppression-repository';
 import { EventRecordMissingError, type EventRepository } from '../adapters/event-repository';
 import type { MediaArchiveQueue } from '../../crm/adapters/media-archive-queue';
 
@@ -32,10 +35,10 @@ export class UnreadableQueueMessageError extends Error {
 
 export interface ProcessorPorts {
   events: Pick<EventRepository, 'getEvent' | 'markProcessed' | 'markFailed'>;
-  crm: Pick<
-    CrmRepository,
-    'upsertActivity' | 'applyConsentChange' | 'recordDeliveryOutcome' | 'upsertContact' | 'markContactDeleted'
-  >;
+  activities: Pick<ActivityRepository, 'upsertActivity'>;
+  contacts: Pick<ContactRepository, 'upsertContact' | 'markContactDeleted'>;
+  suppressions: Pick<SuppressionRepository, 'applyConsentChange'>;
+  deliveryHealth: Pick<DeliveryHealthRepository, 'recordDeliveryOutcome'>;
   archiveQueue: MediaArchiveQueue;
   /** Campaign tracking: delivery outcomes of campaign messages, replies and opt-outs of their recipients. */
   campaigns: Pick<SendTrackingRepository, 'recordDelivery' | 'latestSendsTo' | 'recordResponse'>;
@@ -85,8 +88,8 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
       const { change } = plan;
       const result =
         change.kind === 'upsert'
-          ? await ports.crm.upsertContact(change.contact)
-          : await ports.crm.markContactDeleted(change.contactId, change.at);
+          ? await ports.contacts.upsertContact(change.contact)
+          : await ports.contacts.markContactDeleted(change.contactId, change.at);
       logger.info('contact written', {
         eventId: message.eventId,
         change: change.kind,
@@ -95,9 +98,9 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
       return;
     }
     const { update, eventTime } = plan.change;
-    const upsert = await ports.crm.upsertActivity(update, eventTime);
+    const upsert = await ports.activities.upsertActivity(update, eventTime);
     if (plan.consent) {
-      const consent = await ports.crm.applyConsentChange(plan.consent);
+      const consent = await ports.suppressions.applyConsentChange(plan.consent);
       // HELP changes nothing; it is flagged here for whoever answers the line.
       logger.info(plan.consent.keyword === 'help' ? 'HELP requested' : 'consent keyword applied', {
         eventId: message.eventId,
@@ -107,7 +110,7 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
       });
     }
     for (const outcome of plan.deliveryOutcomes) {
-      const result = await ports.crm.recordDeliveryOutcome(outcome);
+      const result = await ports.deliveryHealth.recordDeliveryOutcome(outcome);
       if (result.suppressed)
         logger.warn('recipient suppressed as bouncing', {
           recipient: maskPhoneNumber(outcome.phoneNumber),

@@ -4,7 +4,7 @@ import {
   campaignRepositories,
   type CampaignRepositories,
 } from '../../../lambdas/campaigns/adapters/campaign-repositories';
-import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
+import { SuppressionRepository } from '../../../lambdas/crm/adapters/suppression-repository';
 import {
   OpenPhoneClient,
   OpenPhoneOutcomeUnknownError,
@@ -31,7 +31,7 @@ const farDeadline = () => Date.now() + minutes(10);
 describe('the campaign sender, against DynamoDB Local and the simulated OpenPhone', () => {
   let simulator: OpenPhoneSimulator;
   let repositories: CampaignRepositories;
-  let crm: CrmRepository;
+  let suppressions: SuppressionRepository;
   let rateLimitTable: string;
   const businessZone = zoneInsideWindowNow();
   let nextNumber = 0;
@@ -50,7 +50,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const tables = await createBridgeTables();
     const documents = localDocumentClient();
     repositories = campaignRepositories(documents, tableNamed(tables, 'CampaignTable'));
-    crm = new CrmRepository(documents, tableNamed(tables, 'CrmTable'));
+    suppressions = new SuppressionRepository(documents, tableNamed(tables, 'CrmTable'));
     rateLimitTable = tableNamed(tables, 'RateLimit');
   }, 120_000);
   afterAll(() => simulator.stop());
@@ -79,7 +79,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   ) {
     return createCampaignSender({
       ...repositories,
-      isSuppressed: (phone) => crm.isSuppressed(phone),
+      isSuppressed: (phone) => suppressions.isSuppressed(phone),
       openPhone: openPhone(),
       ...overrides.deps,
       settings: { safetyMarginMs: 0, ...overrides.settings },
@@ -140,7 +140,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   const optOutAfterSecondSend = (phoneNumber: string) =>
     openPhoneThat(async (sends) => {
       if (sends === 2)
-        await crm.changeSuppression({
+        await suppressions.changeSuppression({
           action: 'add',
           phoneNumber,
           reason: 'opt-out',
@@ -214,7 +214,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       listPhoneNumbers: () => client.listPhoneNumbers(),
       sendMessage: async (message, options) => {
         if (message.to[0] === optingOut)
-          await crm.changeSuppression({
+          await suppressions.changeSuppression({
             action: 'add',
             phoneNumber: optingOut,
             reason: 'opt-out',
@@ -245,7 +245,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const outage = new Error('DynamoDB unavailable');
     const failsOnLastCheck = async (number: string) => {
       if (++reads === 2) throw outage;
-      return crm.isSuppressed(number);
+      return suppressions.isSuppressed(number);
     };
 
     await expect(
@@ -314,7 +314,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     const { campaignId, phones } = await runningCampaign(3);
     const doomed = phones[1]!;
     const diesOnSecond = (phone: string) =>
-      phone === doomed ? Promise.reject(new Error('process killed')) : crm.isSuppressed(phone);
+      phone === doomed ? Promise.reject(new Error('process killed')) : suppressions.isSuppressed(phone);
     await expect(
       sender({ deps: { isSuppressed: diesOnSecond } }).sendCampaign(campaignId, farDeadline()),
     ).rejects.toThrow('process killed');

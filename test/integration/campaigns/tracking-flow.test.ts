@@ -54,7 +54,7 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
       bucket: 'media-tracking',
       logger: silent,
     });
-    const { campaigns: repositories, crm } = processing;
+    const { campaigns: repositories, suppressions } = processing;
 
     const sendingNumber = simulator.workspace.phoneNumbers[0]!.id;
     const phones = ['+447700900101', '+447700900102', '+447700900103', '+447700900104'];
@@ -78,7 +78,7 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
     );
     const sender = createCampaignSender({
       ...repositories,
-      isSuppressed: (phone) => crm.isSuppressed(phone),
+      isSuppressed: (phone) => suppressions.isSuppressed(phone),
       openPhone: new OpenPhoneClient({
         apiKey: simulator.apiKey,
         rateLimiter: new SharedTokenBucket({
@@ -142,7 +142,7 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
       optedOut: variantOf.get(phones[1]!) === id ? 1 : 0,
     });
     expect([row('a'), row('b')]).toEqual([expected('a'), expected('b')]);
-    expect(await crm.isSuppressed(phones[1]!)).toBe(true);
+    expect(await suppressions.isSuppressed(phones[1]!)).toBe(true);
     expect(simulator.requestLog.stats().messagesSentByRecipient).toEqual(
       Object.fromEntries(phones.map((p) => [p, 1])),
     );

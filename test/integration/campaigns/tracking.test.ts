@@ -5,7 +5,10 @@ import {
   readCampaignReport,
   type CampaignRepositories,
 } from '../../../lambdas/campaigns/adapters/campaign-repositories';
-import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
+import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
+import { ContactRepository } from '../../../lambdas/crm/adapters/contact-repository';
+import { DeliveryHealthRepository } from '../../../lambdas/crm/adapters/delivery-health-repository';
+import { SuppressionRepository } from '../../../lambdas/crm/adapters/suppression-repository';
 import { EventRepository } from '../../../lambdas/events/adapters/event-repository';
 import { newEventRecord } from '../../../lambdas/events/domain/event-record';
 import { familyOf } from '../../../lambdas/events/domain/event-types';
@@ -21,7 +24,7 @@ import { legacyEvent, line, messageObject, outgoingMessageObject } from '../../s
  */
 describe('campaign tracking by the messages processor, against DynamoDB Local', () => {
   let repositories: CampaignRepositories;
-  let crm: CrmRepository;
+  let suppressions: SuppressionRepository;
   let events: EventRepository;
   let processMessages: (event: SQSEvent) => Promise<{ batchItemFailures: unknown[] }>;
   let nextCampaign = 0;
@@ -32,13 +35,17 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
     const tables = await createBridgeTables();
     const documents = localDocumentClient();
     repositories = campaignRepositories(documents, tableNamed(tables, 'CampaignTable'));
-    crm = new CrmRepository(documents, tableNamed(tables, 'CrmTable'));
+    const crmTable = tableNamed(tables, 'CrmTable');
+    suppressions = new SuppressionRepository(documents, crmTable);
     events = new EventRepository(documents, tableNamed(tables, 'EventsTable'));
     processMessages = createProcessEventsHandler({
       family: 'messages',
       ports: {
         events,
-        crm,
+        activities: new ActivityRepository(documents, crmTable),
+        contacts: new ContactRepository(documents, crmTable),
+        suppressions,
+        deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
         campaigns: repositories.sendTracking,
         archiveQueue: { enqueue: async () => undefined },
       },
@@ -217,7 +224,7 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       await inbound(phone, ' stop ', '2026-11-20T10:30:00.000Z');
       await inbound(phone, 'STOP', '2026-11-20T10:31:00.000Z');
 
-      expect(await crm.isSuppressed(phone)).toBe(true);
+      expect(await suppressions.isSuppressed(phone)).toBe(true);
       expect(await repositories.recipients.getRecipient(campaignId, phone)).toMatchObject({
         optedOutAt: '2026-11-20T10:30:00.000Z',
       });

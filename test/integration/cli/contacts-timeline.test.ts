@@ -1,15 +1,18 @@
-import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
+import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import { runAgainst, testTarget } from '../../support/cli';
 import { changeFromWebhook } from '../../support/crm-changes';
 import { callObject, legacyEvent, messageObject } from '../../support/openphone-payloads';
 
 describe('contacts timeline', () => {
-  let crm: CrmRepository;
+  let activities: ActivityRepository;
   const customer = '+15555550123';
 
   beforeAll(async () => {
-    crm = new CrmRepository(localDocumentClient(), tableNamed(await createBridgeTables(), 'CrmTable'));
+    activities = new ActivityRepository(
+      localDocumentClient(),
+      tableNamed(await createBridgeTables(), 'CrmTable'),
+    );
     for (let i = 0; i < 3; i++) {
       const createdAt = `2026-11-20T10:0${i}:00.000Z`;
       const change = changeFromWebhook(
@@ -19,7 +22,7 @@ describe('contacts timeline', () => {
           createdAt,
         ),
       );
-      await crm.upsertActivity(change.update, change.eventTime);
+      await activities.upsertActivity(change.update, change.eventTime);
     }
     const completed = '2026-11-20T11:00:00.000Z';
     const call = changeFromWebhook(
@@ -36,11 +39,16 @@ describe('contacts timeline', () => {
         completed,
       ),
     );
-    await crm.upsertActivity(call.update, call.eventTime);
+    await activities.upsertActivity(call.update, call.eventTime);
   }, 120_000);
 
   it("shows a contact's activities newest first, masked, without message text", async () => {
-    const { code, stdout } = await runAgainst(testTarget({ crm }), 'contacts', 'timeline', '(555) 555-0123');
+    const { code, stdout } = await runAgainst(
+      testTarget({ activities }),
+      'contacts',
+      'timeline',
+      '(555) 555-0123',
+    );
     expect(code).toBe(0);
     expect(stdout[0]).toBe('Timeline of …0123 in the test target, newest first');
     const rows = stdout.filter((l) => /^2026-/.test(l));
@@ -52,7 +60,7 @@ describe('contacts timeline', () => {
 
   it('pages with the printed cursor and prints text only when asked', async () => {
     const first = await runAgainst(
-      testTarget({ crm }),
+      testTarget({ activities }),
       'contacts',
       'timeline',
       customer,
@@ -64,7 +72,7 @@ describe('contacts timeline', () => {
     expect(cursor).toBeDefined();
     expect(first.stdout.join('\n')).toContain('"secret text 2"');
     const second = await runAgainst(
-      testTarget({ crm }),
+      testTarget({ activities }),
       'contacts',
       'timeline',
       customer,
@@ -79,7 +87,7 @@ describe('contacts timeline', () => {
   });
 
   it('refuses something that is not a phone number with exit code 2', async () => {
-    const { code, stderr } = await runAgainst(testTarget({ crm }), 'contacts', 'timeline', 'abc');
+    const { code, stderr } = await runAgainst(testTarget({ activities }), 'contacts', 'timeline', 'abc');
     expect(code).toBe(2);
     expect(stderr.join('\n')).toMatch(/"abc" is not a phone number/);
   });

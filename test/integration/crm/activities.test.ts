@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { CrmRepository, InvalidCursorError } from '../../../lambdas/crm/adapters/crm-repository';
+import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
+import { InvalidCursorError } from '../../../lambdas/crm/errors';
 import type { ActivityChange, ActivityRecord } from '../../../lambdas/crm/domain/crm-records';
 import { changeFromApiCall, changeFromApiMessage, changeFromWebhook } from '../../support/crm-changes';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
@@ -19,23 +20,23 @@ import {
   transcriptObject,
 } from '../../support/openphone-payloads';
 
-let repository: CrmRepository;
+let activities: ActivityRepository;
 
 beforeAll(async () => {
   const names = await createBridgeTables();
-  repository = new CrmRepository(localDocumentClient(), tableNamed(names, 'CrmTable'));
+  activities = new ActivityRepository(localDocumentClient(), tableNamed(names, 'CrmTable'));
   // Synthesizing the stack for the table schema can take long on a loaded machine.
 }, 120_000);
 
 async function apply(...changes: ActivityChange[]) {
   const results = [];
   for (const change of changes)
-    results.push(await repository.upsertActivity(change.update, change.eventTime));
+    results.push(await activities.upsertActivity(change.update, change.eventTime));
   return results;
 }
 
 async function recordOf(activityId: string): Promise<ActivityRecord> {
-  const record = await repository.getActivity(activityId);
+  const record = await activities.getActivity(activityId);
   if (!record) throw new Error(`no activity ${activityId}`);
   return record;
 }
@@ -324,7 +325,7 @@ describe('timelines and conversations', () => {
     let cursor: string | undefined;
     const pageSizes: number[] = [];
     do {
-      const page = await repository.timeline(number, { limit: 10, ...(cursor ? { cursor } : {}) });
+      const page = await activities.timeline(number, { limit: 10, ...(cursor ? { cursor } : {}) });
       pageSizes.push(page.items.length);
       seen.push(...page.items.map((a) => a.activityId));
       cursor = page.cursor;
@@ -336,7 +337,7 @@ describe('timelines and conversations', () => {
 
   it('lists a conversation’s activities newest first, and only its own', async () => {
     const ids = await messagesFor('+15557770003', 'CNtimeline3', 4);
-    const page = await repository.conversationActivities('CNtimeline3');
+    const page = await activities.conversationActivities('CNtimeline3');
     expect(page.items.map((a) => a.activityId)).toEqual([...ids].reverse());
     expect(page.items[0]).toMatchObject({ text: 'message 3', conversationId: 'CNtimeline3' });
     expect(page.cursor).toBeUndefined();
@@ -354,7 +355,7 @@ describe('timelines and conversations', () => {
         ),
       ),
     );
-    const [firstPage, secondPage] = [await repository.timeline(first), await repository.timeline(second)];
+    const [firstPage, secondPage] = [await activities.timeline(first), await activities.timeline(second)];
     expect(firstPage.items.map((a) => a.activityId)).toEqual([id]);
     expect(secondPage.items).toEqual(firstPage.items);
     expect(secondPage.items[0]).toMatchObject({
@@ -366,8 +367,8 @@ describe('timelines and conversations', () => {
 
   it('refuses a cursor from another contact’s timeline', async () => {
     await messagesFor('+15557770004', 'CNtimeline4', 3);
-    const page = await repository.timeline('+15557770004', { limit: 1 });
-    await expect(repository.timeline('+15557770003', { cursor: page.cursor! })).rejects.toThrow(
+    const page = await activities.timeline('+15557770004', { limit: 1 });
+    await expect(activities.timeline('+15557770003', { cursor: page.cursor! })).rejects.toThrow(
       InvalidCursorError,
     );
   });

@@ -1,4 +1,6 @@
-import { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
+import { ContactRepository } from '../../../lambdas/crm/adapters/contact-repository';
+import { DeliveryHealthRepository } from '../../../lambdas/crm/adapters/delivery-health-repository';
+import { SuppressionRepository } from '../../../lambdas/crm/adapters/suppression-repository';
 import { contactChangeFromWebhook, type ContactRecord } from '../../../lambdas/crm/domain/contact-records';
 import { consentChangeOf, deliveryOutcomesOf } from '../../../lambdas/crm/domain/crm-records';
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
@@ -11,11 +13,17 @@ import {
   outgoingMessageObject,
 } from '../../support/openphone-payloads';
 
-let repository: CrmRepository;
+let contacts: ContactRepository;
+let suppressions: SuppressionRepository;
+let deliveryHealth: DeliveryHealthRepository;
 
 beforeAll(async () => {
   const names = await createBridgeTables();
-  repository = new CrmRepository(localDocumentClient(), tableNamed(names, 'CrmTable'));
+  const documents = localDocumentClient();
+  const crmTable = tableNamed(names, 'CrmTable');
+  contacts = new ContactRepository(documents, crmTable);
+  suppressions = new SuppressionRepository(documents, crmTable);
+  deliveryHealth = new DeliveryHealthRepository(documents, crmTable);
   // Synthesizing the stack for the table schema can take long on a loaded machine.
 }, 120_000);
 
@@ -42,15 +50,15 @@ describe('contacts', () => {
         { name: 'work', value: work },
       ],
     });
-    expect(await repository.upsertContact(contact)).toEqual({ outcome: 'applied' });
-    expect(await repository.getContact('CTfind1')).toEqual(contact);
-    expect((await repository.contactsByPhoneNumber(mobile)).map((c) => c.contactId)).toEqual(['CTfind1']);
-    expect((await repository.contactsByPhoneNumber(work)).map((c) => c.contactId)).toEqual(['CTfind1']);
+    expect(await contacts.upsertContact(contact)).toEqual({ outcome: 'applied' });
+    expect(await contacts.getContact('CTfind1')).toEqual(contact);
+    expect((await contacts.contactsByPhoneNumber(mobile)).map((c) => c.contactId)).toEqual(['CTfind1']);
+    expect((await contacts.contactsByPhoneNumber(work)).map((c) => c.contactId)).toEqual(['CTfind1']);
   });
 
   it('a newer version moves the phone links; an older one is stale', async () => {
     const [old, replacement] = [freshNumber(), freshNumber()];
-    await repository.upsertContact(
+    await contacts.upsertContact(
       contactVersion({ id: 'CTmove1', phoneNumbers: [{ value: old }], updatedAt: at(1) }),
     );
     const newer = contactVersion({
@@ -59,9 +67,9 @@ describe('contacts', () => {
       phoneNumbers: [{ value: replacement }],
       updatedAt: at(2),
     });
-    expect(await repository.upsertContact(newer)).toEqual({ outcome: 'applied' });
-    expect(await repository.contactsByPhoneNumber(old)).toEqual([]);
-    expect(await repository.contactsByPhoneNumber(replacement)).toEqual([newer]);
+    expect(await contacts.upsertContact(newer)).toEqual({ outcome: 'applied' });
+    expect(await contacts.contactsByPhoneNumber(old)).toEqual([]);
+    expect(await contacts.contactsByPhoneNumber(replacement)).toEqual([newer]);
 
     const older = contactVersion({
       id: 'CTmove1',
@@ -69,38 +77,38 @@ describe('contacts', () => {
       phoneNumbers: [{ value: old }],
       updatedAt: at(1),
     });
-    expect(await repository.upsertContact(older)).toEqual({ outcome: 'stale' });
-    expect(await repository.getContact('CTmove1')).toEqual(newer);
+    expect(await contacts.upsertContact(older)).toEqual({ outcome: 'stale' });
+    expect(await contacts.getContact('CTmove1')).toEqual(newer);
   });
 
   it('a deleted contact is kept, flagged, and no longer found by number unless asked', async () => {
     const number = freshNumber();
-    await repository.upsertContact(
+    await contacts.upsertContact(
       contactVersion({ id: 'CTdel1', phoneNumbers: [{ value: number }], updatedAt: at(1) }),
     );
-    expect(await repository.markContactDeleted('CTdel1', at(3))).toEqual({ outcome: 'applied' });
+    expect(await contacts.markContactDeleted('CTdel1', at(3))).toEqual({ outcome: 'applied' });
 
-    expect(await repository.getContact('CTdel1')).toMatchObject({
+    expect(await contacts.getContact('CTdel1')).toMatchObject({
       contactId: 'CTdel1',
       firstName: 'Ada',
       deleted: true,
       deletedAt: at(3),
     });
-    expect(await repository.contactsByPhoneNumber(number)).toEqual([]);
+    expect(await contacts.contactsByPhoneNumber(number)).toEqual([]);
     expect(
-      (await repository.contactsByPhoneNumber(number, { includeDeleted: true })).map((c) => c.contactId),
+      (await contacts.contactsByPhoneNumber(number, { includeDeleted: true })).map((c) => c.contactId),
     ).toEqual(['CTdel1']);
     const lateUpdate = contactVersion({ id: 'CTdel1', phoneNumbers: [{ value: number }], updatedAt: at(2) });
-    expect(await repository.upsertContact(lateUpdate)).toEqual({ outcome: 'stale' });
+    expect(await contacts.upsertContact(lateUpdate)).toEqual({ outcome: 'stale' });
   });
 
   it('a deletion that arrives before the contact leaves a tombstone an older update cannot revive', async () => {
-    expect(await repository.markContactDeleted('CTdel2', at(5))).toEqual({ outcome: 'applied' });
-    expect(await repository.upsertContact(contactVersion({ id: 'CTdel2', updatedAt: at(4) }))).toEqual({
+    expect(await contacts.markContactDeleted('CTdel2', at(5))).toEqual({ outcome: 'applied' });
+    expect(await contacts.upsertContact(contactVersion({ id: 'CTdel2', updatedAt: at(4) }))).toEqual({
       outcome: 'stale',
     });
-    expect(await repository.getContact('CTdel2')).toMatchObject({ deleted: true });
-    expect(await repository.markContactDeleted('CTdel2', at(4))).toEqual({ outcome: 'stale' });
+    expect(await contacts.getContact('CTdel2')).toMatchObject({ deleted: true });
+    expect(await contacts.markContactDeleted('CTdel2', at(4))).toEqual({ outcome: 'stale' });
   });
 });
 
@@ -117,19 +125,19 @@ describe('opt-out and opt-in', () => {
 
   it('STOP suppresses the sender and START lifts it, each with an audit entry', async () => {
     const number = freshNumber();
-    expect(await repository.isSuppressed(number)).toBe(false);
+    expect(await suppressions.isSuppressed(number)).toBe(false);
 
-    expect(await repository.applyConsentChange(incoming(number, 'ACstop1', 'Stop', 1))).toEqual({
+    expect(await suppressions.applyConsentChange(incoming(number, 'ACstop1', 'Stop', 1))).toEqual({
       outcome: 'applied',
     });
-    expect(await repository.isSuppressed(number)).toBe(true);
+    expect(await suppressions.isSuppressed(number)).toBe(true);
 
-    expect(await repository.applyConsentChange(incoming(number, 'ACstart1', 'START', 2))).toEqual({
+    expect(await suppressions.applyConsentChange(incoming(number, 'ACstart1', 'START', 2))).toEqual({
       outcome: 'applied',
     });
-    expect(await repository.isSuppressed(number)).toBe(false);
+    expect(await suppressions.isSuppressed(number)).toBe(false);
 
-    expect(await repository.suppressionAudit(number)).toEqual([
+    expect(await suppressions.suppressionAudit(number)).toEqual([
       { phoneNumber: number, reason: 'opt-out', action: 'add', at: at(1), reference: 'ACstop1' },
       { phoneNumber: number, reason: 'opt-out', action: 'remove', at: at(2), reference: 'ACstart1' },
     ]);
@@ -137,29 +145,29 @@ describe('opt-out and opt-in', () => {
 
   it('an opt-in processed before the earlier STOP still leaves the number opted in', async () => {
     const number = freshNumber();
-    await repository.applyConsentChange(incoming(number, 'ACstart2', 'yes', 2));
-    expect(await repository.applyConsentChange(incoming(number, 'ACstop2', 'UNSUBSCRIBE', 1))).toEqual({
+    await suppressions.applyConsentChange(incoming(number, 'ACstart2', 'yes', 2));
+    expect(await suppressions.applyConsentChange(incoming(number, 'ACstop2', 'UNSUBSCRIBE', 1))).toEqual({
       outcome: 'stale',
     });
-    expect(await repository.isSuppressed(number)).toBe(false);
-    expect((await repository.suppressionAudit(number)).map((e) => e.action)).toEqual(['add', 'remove']);
+    expect(await suppressions.isSuppressed(number)).toBe(false);
+    expect((await suppressions.suppressionAudit(number)).map((e) => e.action)).toEqual(['add', 'remove']);
   });
 
   it('a repeated STOP delivery writes one audit entry', async () => {
     const number = freshNumber();
     const stop = incoming(number, 'ACstop3', 'STOP', 1);
-    await repository.applyConsentChange(stop);
-    await repository.applyConsentChange(stop);
-    expect(await repository.suppressionAudit(number)).toHaveLength(1);
-    expect(await repository.isSuppressed(number)).toBe(true);
+    await suppressions.applyConsentChange(stop);
+    await suppressions.applyConsentChange(stop);
+    expect(await suppressions.suppressionAudit(number)).toHaveLength(1);
+    expect(await suppressions.isSuppressed(number)).toBe(true);
   });
 
   it('HELP changes nothing', async () => {
     const number = freshNumber();
-    expect(await repository.applyConsentChange(incoming(number, 'AChelp', 'help', 1))).toEqual({
+    expect(await suppressions.applyConsentChange(incoming(number, 'AChelp', 'help', 1))).toEqual({
       outcome: 'ignored',
     });
-    expect(await repository.suppressionAudit(number)).toEqual([]);
+    expect(await suppressions.suppressionAudit(number)).toEqual([]);
   });
 });
 
@@ -175,15 +183,15 @@ describe('bounce suppression', () => {
 
   it('suppresses a number after three consecutive failed deliveries', async () => {
     const number = freshNumber();
-    const first = await repository.recordDeliveryOutcome(outcome(number, 'ACf1', 'undelivered', 1));
-    const second = await repository.recordDeliveryOutcome(outcome(number, 'ACf2', 'undelivered', 2));
+    const first = await deliveryHealth.recordDeliveryOutcome(outcome(number, 'ACf1', 'undelivered', 1));
+    const second = await deliveryHealth.recordDeliveryOutcome(outcome(number, 'ACf2', 'undelivered', 2));
     expect([first.suppressed, second.suppressed]).toEqual([false, false]);
-    expect(await repository.isSuppressed(number)).toBe(false);
+    expect(await suppressions.isSuppressed(number)).toBe(false);
 
-    const third = await repository.recordDeliveryOutcome(outcome(number, 'ACf3', 'undelivered', 3));
+    const third = await deliveryHealth.recordDeliveryOutcome(outcome(number, 'ACf3', 'undelivered', 3));
     expect(third).toMatchObject({ consecutiveFailures: 3, suppressed: true });
-    expect(await repository.isSuppressed(number)).toBe(true);
-    expect(await repository.suppressionAudit(number)).toEqual([
+    expect(await suppressions.isSuppressed(number)).toBe(true);
+    expect(await suppressions.suppressionAudit(number)).toEqual([
       { phoneNumber: number, reason: 'bounce', action: 'add', at: at(3), reference: 'ACf3' },
     ]);
   });
@@ -197,33 +205,33 @@ describe('bounce suppression', () => {
       ['ACr4', 'undelivered', 4],
       ['ACr5', 'undelivered', 5],
     ] as const) {
-      await repository.recordDeliveryOutcome(outcome(number, id, status, minute));
+      await deliveryHealth.recordDeliveryOutcome(outcome(number, id, status, minute));
     }
-    expect(await repository.isSuppressed(number)).toBe(false);
+    expect(await suppressions.isSuppressed(number)).toBe(false);
   });
 
   it('a repeated failure is counted once', async () => {
     const number = freshNumber();
     const failure = outcome(number, 'ACd1', 'undelivered', 1);
-    await repository.recordDeliveryOutcome(failure);
-    await repository.recordDeliveryOutcome(failure);
-    const result = await repository.recordDeliveryOutcome(outcome(number, 'ACd2', 'undelivered', 2));
+    await deliveryHealth.recordDeliveryOutcome(failure);
+    await deliveryHealth.recordDeliveryOutcome(failure);
+    const result = await deliveryHealth.recordDeliveryOutcome(outcome(number, 'ACd2', 'undelivered', 2));
     expect(result).toMatchObject({ consecutiveFailures: 2, suppressed: false });
   });
 
   it('a later delivery lifts a bounce suppression, keeping an opt-out', async () => {
     const number = freshNumber();
     for (const minute of [1, 2, 3]) {
-      await repository.recordDeliveryOutcome(outcome(number, `ACb${minute}`, 'undelivered', minute));
+      await deliveryHealth.recordDeliveryOutcome(outcome(number, `ACb${minute}`, 'undelivered', minute));
     }
-    await repository.addSuppression({
+    await suppressions.addSuppression({
       phoneNumber: number,
       reason: 'opt-out',
       at: at(4),
       reference: 'ACstop',
     });
-    await repository.recordDeliveryOutcome(outcome(number, 'ACok', 'delivered', 5));
-    expect((await repository.suppressionsOf(number)).map((s) => [s.reason, s.active])).toEqual([
+    await deliveryHealth.recordDeliveryOutcome(outcome(number, 'ACok', 'delivered', 5));
+    expect((await suppressions.suppressionsOf(number)).map((s) => [s.reason, s.active])).toEqual([
       ['bounce', false],
       ['opt-out', true],
     ]);

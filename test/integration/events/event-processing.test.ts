@@ -4,7 +4,7 @@ import { newEventRecord } from '../../../lambdas/events/domain/event-record';
 import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
 import { familyOf } from '../../../lambdas/events/domain/event-types';
 import { queueMessageFor, type QueueMessage } from '../../../lambdas/events/domain/queue-message';
-import type { CrmRepository } from '../../../lambdas/crm/adapters/crm-repository';
+import type { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
 import { EventRecordMissingError } from '../../../lambdas/events/adapters/event-repository';
 import { InProcessQueue } from '../../../local/in-process-queue';
 import { startLocalS3, type RunningLocalS3 } from '../../../local/s3-local';
@@ -45,7 +45,10 @@ class ThrottlingError extends Error {
 type Outcome = { eventId: string; outcome: EventOutcome };
 
 async function setUp(
-  options: { wrapCrm?: (crm: CrmRepository) => CrmRepository; fetch?: typeof fetch } = {},
+  options: {
+    wrapActivities?: (activities: ActivityRepository) => ActivityRepository;
+    fetch?: typeof fetch;
+  } = {},
 ) {
   const outcomes: Outcome[] = [];
   const archiveResults: { activityId: string; kind: string }[] = [];
@@ -93,7 +96,7 @@ async function recordedEvent(
 describe('a family processor against DynamoDB Local', () => {
   it('records a poison payload as failed with its reason, processes the rest, and retries nothing', async () => {
     const { processing, outcomes } = await setUp();
-    const { events, crm } = processing;
+    const { events, activities } = processing;
     const good1 = await recordedEvent(events, 'message.received', messageObject({ id: 'ACgood1' }));
     const bad = await recordedEvent(
       events,
@@ -107,9 +110,9 @@ describe('a family processor against DynamoDB Local', () => {
     );
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(await crm.getActivity('ACgood1')).toMatchObject({ kind: 'message' });
-    expect(await crm.getActivity('ACgood2')).toMatchObject({ kind: 'message' });
-    expect(await crm.getActivity('ACbad')).toBeUndefined();
+    expect(await activities.getActivity('ACgood1')).toMatchObject({ kind: 'message' });
+    expect(await activities.getActivity('ACgood2')).toMatchObject({ kind: 'message' });
+    expect(await activities.getActivity('ACbad')).toBeUndefined();
     expect(await events.getEvent(bad.eventId)).toMatchObject({
       status: 'failed',
       failureReason: expect.stringMatching(/^data\.object\.createdAt: /),
@@ -158,26 +161,26 @@ describe('a family processor against DynamoDB Local', () => {
       messageObject({ id: 'ACdup' }),
     );
     const first = await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(message))));
-    const stored = await processing.crm.getActivity('ACdup');
+    const stored = await processing.activities.getActivity('ACdup');
     const second = await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(message))));
 
     expect([first.batchItemFailures, second.batchItemFailures]).toEqual([[], []]);
     expect(outcomes.map((o) => o.outcome.status)).toEqual(['processed', 'duplicate']);
-    expect(await processing.crm.getActivity('ACdup')).toEqual(stored);
+    expect(await processing.activities.getActivity('ACdup')).toEqual(stored);
     expect(
-      (await processing.crm.timeline(contactNumber)).items.filter((a) => a.activityId === 'ACdup'),
+      (await processing.activities.timeline(contactNumber)).items.filter((a) => a.activityId === 'ACdup'),
     ).toHaveLength(1);
   });
 
   it('records a transient failure with its attempt count, lets SQS retry only that record, then ends processed', async () => {
     let throttles = 1;
     const { processing } = await setUp({
-      wrapCrm: (crm) =>
-        Object.assign(Object.create(crm) as CrmRepository, {
-          upsertActivity: async (...args: Parameters<CrmRepository['upsertActivity']>) => {
+      wrapActivities: (activities) =>
+        Object.assign(Object.create(activities) as ActivityRepository, {
+          upsertActivity: async (...args: Parameters<ActivityRepository['upsertActivity']>) => {
             if (args[0].activityId === 'ACthrottled' && throttles-- > 0)
               throw new ThrottlingError('slow down');
-            return crm.upsertActivity(...args);
+            return activities.upsertActivity(...args);
           },
         }),
     });
@@ -210,7 +213,7 @@ describe('a family processor against DynamoDB Local', () => {
     expect(ended).toMatchObject({ status: 'processed', attempts: 1 });
     expect(ended).not.toHaveProperty('failureReason');
     expect(await processing.events.countEvents('failed', 'messages')).toBe(0);
-    expect(await processing.crm.getActivity('ACthrottled')).toMatchObject({ kind: 'message' });
+    expect(await processing.activities.getActivity('ACthrottled')).toMatchObject({ kind: 'message' });
   });
 
   it('reads the payload from the events table when the queue message carries it by reference', async () => {
@@ -223,7 +226,7 @@ describe('a family processor against DynamoDB Local', () => {
     const { payload: _payload, ...byReference } = message;
     const response = await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(byReference))));
     expect(response.batchItemFailures).toEqual([]);
-    expect(await processing.crm.getActivity('ACbyref')).toMatchObject({ kind: 'message' });
+    expect(await processing.activities.getActivity('ACbyref')).toMatchObject({ kind: 'message' });
   });
 });
 
@@ -248,7 +251,7 @@ describe('each family', () => {
       await processing.processors.calls(batchOf(sqsRecord(JSON.stringify(message))));
     await processing.archiveQueue.pollOnce(processing.archiveMedia);
 
-    expect(await processing.crm.getActivity('ACvm')).toMatchObject({
+    expect(await processing.activities.getActivity('ACvm')).toMatchObject({
       kind: 'voicemail',
       status: 'completed',
       voicemail: { url: voicemail.url, archiveKey: 'media/ACvm/0-voicemail.mp3', duration: 12 },
@@ -274,7 +277,7 @@ describe('each family', () => {
     await processing.processors['call-intelligence'](batchOf(sqsRecord(JSON.stringify(summary))));
     await processing.processors.calls(batchOf(sqsRecord(JSON.stringify(call))));
 
-    expect(await processing.crm.getActivity('ACsummarised')).toMatchObject({
+    expect(await processing.activities.getActivity('ACsummarised')).toMatchObject({
       kind: 'call',
       status: 'completed',
       from: contactNumber,
@@ -298,9 +301,12 @@ describe('each family', () => {
       },
     );
     await processing.processors.contacts(batchOf(sqsRecord(JSON.stringify(updated))));
-    expect(await processing.crm.getContact('CTsoft')).toMatchObject({ firstName: 'Ada', deleted: false });
+    expect(await processing.contacts.getContact('CTsoft')).toMatchObject({
+      firstName: 'Ada',
+      deleted: false,
+    });
     await processing.processors.contacts(batchOf(sqsRecord(JSON.stringify(deleted))));
-    expect(await processing.crm.getContact('CTsoft')).toMatchObject({ firstName: 'Ada', deleted: true });
+    expect(await processing.contacts.getContact('CTsoft')).toMatchObject({ firstName: 'Ada', deleted: true });
   });
 
   it('rejects an event queued for the wrong family without writing it', async () => {
@@ -317,14 +323,14 @@ describe('each family', () => {
       failureReason: 'family: a calls event on the messages queue',
       statusKey: 'failed#messages',
     });
-    expect(await processing.crm.getActivity('ACmisrouted')).toBeUndefined();
+    expect(await processing.activities.getActivity('ACmisrouted')).toBeUndefined();
   });
 });
 
 describe('consent and delivery health through the processor', () => {
   it('suppresses the sender of STOP, lifts it on START, and only flags HELP', async () => {
     const { processing } = await setUp();
-    const { events, crm } = processing;
+    const { events, suppressions } = processing;
     const process = async (id: string, text: string, createdAt: string) => {
       const message = await recordedEvent(
         events,
@@ -338,12 +344,12 @@ describe('consent and delivery health through the processor', () => {
     };
 
     await process('ACstop', 'Stop', '2026-11-20T10:00:00.000Z');
-    expect(await crm.isSuppressed(contactNumber)).toBe(true);
+    expect(await suppressions.isSuppressed(contactNumber)).toBe(true);
     await process('AChelp', 'HELP', '2026-11-20T10:01:00.000Z');
-    expect(await crm.isSuppressed(contactNumber)).toBe(true);
+    expect(await suppressions.isSuppressed(contactNumber)).toBe(true);
     await process('ACstart', 'start', '2026-11-20T10:02:00.000Z');
-    expect(await crm.isSuppressed(contactNumber)).toBe(false);
-    expect((await crm.suppressionAudit(contactNumber)).map((e) => [e.action, e.reference])).toEqual([
+    expect(await suppressions.isSuppressed(contactNumber)).toBe(false);
+    expect((await suppressions.suppressionAudit(contactNumber)).map((e) => [e.action, e.reference])).toEqual([
       ['add', 'ACstop'],
       ['remove', 'ACstart'],
     ]);
@@ -360,9 +366,9 @@ describe('consent and delivery health through the processor', () => {
         { createdAt: at },
       );
       await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(message))));
-      expect(await processing.crm.isSuppressed(contactNumber)).toBe(i === 2);
+      expect(await processing.suppressions.isSuppressed(contactNumber)).toBe(i === 2);
     }
-    expect(await processing.crm.suppressionsOf(contactNumber)).toEqual([
+    expect(await processing.suppressions.suppressionsOf(contactNumber)).toEqual([
       expect.objectContaining({ reason: 'bounce', active: true, reference: 'ACout3' }),
     ]);
   });
@@ -384,7 +390,7 @@ describe('media archive', () => {
     await processing.archiveQueue.pollOnce(processing.archiveMedia);
 
     expect(archiveResults).toEqual([{ activityId: 'ACimage', kind: 'archived' }]);
-    const activity = await processing.crm.getActivity('ACimage');
+    const activity = await processing.activities.getActivity('ACimage');
     expect(activity?.media).toEqual([
       {
         url: 'https://storage.openphone.example/m1.jpg',
@@ -411,7 +417,7 @@ describe('media archive', () => {
     await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(message))));
     await processing.archiveQueue.pollOnce(processing.archiveMedia);
     expect(processing.archiveQueue.depth).toBe(0);
-    expect((await processing.crm.getActivity('AChtml'))?.media?.[0]).toMatchObject({
+    expect((await processing.activities.getActivity('AChtml'))?.media?.[0]).toMatchObject({
       archiveSkipped: 'content-type-not-allowed',
     });
   });
@@ -429,13 +435,13 @@ describe('media archive', () => {
     expect(
       (await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(message))))).batchItemFailures,
     ).toEqual([]);
-    const before = await processing.crm.getActivity('ACnomedia');
+    const before = await processing.activities.getActivity('ACnomedia');
 
     for (let i = 0; i < 10 && processing.archiveQueue.depth > 0; i++)
       await processing.archiveQueue.pollOnce(processing.archiveMedia);
 
     expect(processing.archiveQueue.deadLetters).toHaveLength(1);
-    expect(await processing.crm.getActivity('ACnomedia')).toEqual(before);
+    expect(await processing.activities.getActivity('ACnomedia')).toEqual(before);
     expect(before?.media?.[0]).not.toHaveProperty('archiveKey');
     expect(await processing.events.getEvent(message.eventId)).toMatchObject({ status: 'processed' });
   });
@@ -461,7 +467,7 @@ describe('the whole local path', () => {
     await processing.archiveQueue.pollOnce(processing.archiveMedia);
 
     expect(outcomes).toEqual([{ eventId: 'EVwhole', outcome: { status: 'processed' } }]);
-    expect(await processing.crm.getActivity('ACwhole')).toMatchObject({
+    expect(await processing.activities.getActivity('ACwhole')).toMatchObject({
       kind: 'message',
       conversationId: 'CNconv0001',
       media: [expect.objectContaining({ archiveSkipped: 'source-gone' })],

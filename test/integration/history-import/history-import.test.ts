@@ -78,12 +78,11 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     let writes = 0;
     const failing = (deps: ImportDeps): ImportDeps => ({
       ...deps,
-      crm: {
+      activities: {
         upsertActivity: (...args) => {
           if (++writes === failAt) throw new Error(`writer stopped at write ${failAt}`);
-          return deps.crm.upsertActivity(...args);
+          return deps.activities.upsertActivity(...args);
         },
-        upsertContact: (contact) => deps.crm.upsertContact(contact),
       },
     });
     const { failures } = await importUntilDone({ importId: 'stopped-1', kind: 'full' }, (invocation) =>
@@ -105,8 +104,7 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     const tables = await importTables();
     const broken = (deps: ImportDeps): ImportDeps => ({
       ...deps,
-      crm: {
-        upsertActivity: (...args) => deps.crm.upsertActivity(...args),
+      contacts: {
         upsertContact: () => Promise.reject(new Error('CRM unavailable')),
       },
     });
@@ -135,12 +133,11 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     let writes = 0;
     const cancelling = (deps: ImportDeps): ImportDeps => ({
       ...deps,
-      crm: {
+      activities: {
         upsertActivity: async (...args) => {
           if (++writes === 2) await store.cancelRun('cancel-1', new Date().toISOString());
-          return deps.crm.upsertActivity(...args);
+          return deps.activities.upsertActivity(...args);
         },
-        upsertContact: (contact) => deps.crm.upsertContact(contact),
       },
     });
     const { output, invocations } = await importUntilDone({ importId: 'cancel-1', kind: 'full' }, () =>
@@ -192,8 +189,8 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     if (!parsed.ok) throw new Error(parsed.reason);
     const mapping = activityChangeFromWebhook(parsed.value, new Date().toISOString());
     if (!mapping.ok) throw new Error(mapping.reason);
-    const crm = importDeps(simulator, tables).crm;
-    await crm.upsertActivity(mapping.change.update, mapping.change.eventTime);
+    const { activities } = importDeps(simulator, tables);
+    await activities.upsertActivity(mapping.change.update, mapping.change.eventTime);
 
     await importUntilDone({ importId: 'mid-1', kind: 'full' }, onePage);
     const snapshot = await crmSnapshot(tables.crmTable, simulator.url);

@@ -64,12 +64,11 @@ describe('the import workflow run locally from the synthesized definition', () =
       });
       return {
         ...base,
-        crm: {
+        activities: {
           upsertActivity: (...args) => {
             if (++writes === 3) throw new Error('the writer fails once');
-            return base.crm.upsertActivity(...args);
+            return base.activities.upsertActivity(...args);
           },
-          upsertContact: (contact) => base.crm.upsertContact(contact),
         },
       };
     };
@@ -93,9 +92,8 @@ describe('the import workflow run locally from the synthesized definition', () =
       const base = importDeps(simulator, tables);
       return {
         ...base,
-        crm: {
+        activities: {
           upsertActivity: () => Promise.reject(new Error('CRM unavailable')),
-          upsertContact: (contact) => base.crm.upsertContact(contact),
         },
       };
     };

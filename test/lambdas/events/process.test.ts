@@ -33,17 +33,21 @@ function fakePorts(records: EventRecord[], crmFailure?: Error) {
         return 'marked';
       },
     },
-    crm: {
+    activities: {
       upsertActivity: async () => {
         if (crmFailure) throw crmFailure;
         return { outcome: 'applied', appliedAspects: ['status'], staleAspects: [] };
       },
-      applyConsentChange: async () => ({ outcome: 'applied' }),
+    },
+    contacts: {
+      upsertContact: async () => ({ outcome: 'applied' }),
+      markContactDeleted: async () => ({ outcome: 'applied' }),
+    },
+    suppressions: { applyConsentChange: async () => ({ outcome: 'applied' }) },
+    deliveryHealth: {
       recordDeliveryOutcome: async () => {
         throw new Error('not expected');
       },
-      upsertContact: async () => ({ outcome: 'applied' }),
-      markContactDeleted: async () => ({ outcome: 'applied' }),
     },
     archiveQueue: { enqueue: async () => undefined },
     campaigns: {

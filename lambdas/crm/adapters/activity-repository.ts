@@ -1,0 +1,272 @@
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { crmKeys, crmTableKeys, conversationPartition, numberPartition } from '../domain/crm-keys';
+import {
+  activityIndexKeys,
+  aspectAttributes,
+  extraTimelineKeys,
+  aspectNamesOf,
+  newerAspects,
+  statusRank,
+  type ActivityFacts,
+  type ActivityRecord,
+  type ActivityUpdate,
+  type AspectName,
+} from '../domain/crm-records';
+import { activityRecordOf, listViewOf, timelineEntryEntity } from '../domain/item-views';
+import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
+import { ConcurrentUpdateError } from '../errors';
+import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
+import { isConditionFailure, UpdateExpressionBuilder } from '../../shared/dynamo';
+import {
+  defaultMaxAttempts,
+  readItem,
+  readItems,
+  type CrmTableAccess,
+  type OptimisticWriteOptions,
+} from './crm-table';
+
+export interface ActivityUpsertResult {
+  /** `applied`: every aspect written; `partly-stale`: some were older than stored; `stale`: all were (facts may still have been filled in). */
+  outcome: 'applied' | 'partly-stale' | 'stale';
+  appliedAspects: AspectName[];
+  staleAspects: AspectName[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back to read the next page; absent on the last page. */
+  cursor?: string;
+}
+
+export interface PageRequest {
+  /** @default 20, at most 100 */
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * Activities (messages and calls) in the CRM table, their entries in group members' timelines and
+ * their archived media keys. Every write is conditional or idempotent: repeated or reordered
+ * events converge on the same items.
+ * Give it a document client made with `marshallOptions: { removeUndefinedValues: true }`.
+ */
+export class ActivityRepository {
+  private readonly table: CrmTableAccess;
+  private readonly maxAttempts: number;
+
+  constructor(
+    documentClient: DynamoDBDocumentClient,
+    tableName: string,
+    options: OptimisticWriteOptions = {},
+  ) {
+    this.table = { documentClient, tableName };
+    this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
+  }
+
+  /**
+   * Writes what one event (or imported object) says about an activity: facts where absent, each
+   * aspect only if newer than the stored one. One UpdateItem when nothing is stale; otherwise the
+   * stored versions are read and only the newer aspects (and any missing facts) are written.
+   */
+  async upsertActivity(update: ActivityUpdate, eventTime: string): Promise<ActivityUpsertResult> {
+    const all = aspectNamesOf(update);
+    let aspects = all;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      try {
+        await this.writeActivity(update, eventTime, aspects);
+        await this.writeTimelineEntries(update);
+        const staleAspects = all.filter((a) => !aspects.includes(a));
+        return {
+          outcome: staleAspects.length === 0 ? 'applied' : aspects.length === 0 ? 'stale' : 'partly-stale',
+          appliedAspects: aspects,
+          staleAspects,
+        };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const stored = await readItem(this.table, crmKeys.activity(update.activityId));
+      aspects = newerAspects(update, eventTime, stored).filter((a) => aspects.includes(a));
+      if (aspects.length === 0 && stored && !this.addsFacts(update, stored)) {
+        await this.writeTimelineEntries(update);
+        return { outcome: 'stale', appliedAspects: [], staleAspects: all };
+      }
+    }
+    throw new ConcurrentUpdateError(`activity ${update.activityId}`, this.maxAttempts);
+  }
+
+  /** Whether an update would fill in any fact, index key or source the stored item lacks. */
+  private addsFacts(update: ActivityUpdate, stored: Record<string, unknown>): boolean {
+    const attributes = { ...update.facts, ...activityIndexKeys(update.activityId, update.facts) };
+    const sources = stored.sources as Set<string> | undefined;
+    return Object.keys(attributes).some((name) => stored[name] === undefined) || !sources?.has(update.source);
+  }
+
+  private async writeActivity(
+    update: ActivityUpdate,
+    eventTime: string,
+    aspects: AspectName[],
+  ): Promise<void> {
+    const expression = new UpdateExpressionBuilder();
+    const kind = update.facts.kind;
+    const writesVoicemail = aspects.includes('voicemail');
+    expression.setIfAbsent('entity', 'activity');
+    expression.setIfAbsent('activityId', update.activityId);
+    for (const [name, value] of Object.entries(update.facts) as [keyof ActivityFacts, unknown][]) {
+      // The voicemail aspect sets the kind itself; one expression cannot set a path twice.
+      if (name === 'kind' && writesVoicemail) continue;
+      expression.setIfAbsent(name, value);
+    }
+    for (const [name, value] of Object.entries(activityIndexKeys(update.activityId, update.facts))) {
+      expression.setIfAbsent(name, value);
+    }
+    expression.add('sources', new Set([update.source]));
+
+    for (const aspect of aspects) {
+      for (const [name, value] of Object.entries(aspectAttributes(aspect, update, kind))) {
+        expression.set(name, value);
+      }
+      const { name: at, value: time } = expression.set(`${aspect}At`, eventTime);
+      if (aspect === 'status') {
+        const rankName = expression.name('statusRank');
+        const statusName = expression.name('status');
+        const rank = expression.value(statusRank(kind, update.aspects.status!));
+        const status = expression.value(update.aspects.status);
+        expression.when(
+          `(attribute_not_exists(${at}) OR ${rankName} < ${rank} OR (${rankName} = ${rank} AND ${at} < ${time})` +
+            ` OR (${rankName} = ${rank} AND ${at} = ${time} AND ${statusName} < ${status}))`,
+        );
+      } else {
+        expression.when(`(attribute_not_exists(${at}) OR ${at} < ${time})`);
+      }
+    }
+
+    await this.table.documentClient.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: crmKeys.activity(update.activityId),
+        ...expression.input(),
+      }),
+    );
+  }
+
+  /** Idempotent puts: a group message's entry in each other contact's timeline. */
+  private async writeTimelineEntries(update: ActivityUpdate): Promise<void> {
+    await Promise.all(
+      extraTimelineKeys(update.activityId, update.facts).map(({ phoneNumber, ...indexKeys }) =>
+        this.table.documentClient.send(
+          new PutCommand({
+            TableName: this.table.tableName,
+            Item: {
+              ...crmKeys.timelineEntry(update.activityId, phoneNumber),
+              entity: timelineEntryEntity,
+              activityId: update.activityId,
+              ...indexKeys,
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Stores an archived copy's S3 key (or why it was not archived) beside the original URL: only
+   * when that URL is still at that place on the activity, touching no other attribute.
+   */
+  async recordMediaArchive(
+    target: { activityId: string; field: ArchiveField; index: number; url: string },
+    record: ArchiveRecord,
+  ): Promise<{ outcome: 'recorded' | 'url-not-on-activity' }> {
+    const path = target.field === 'voicemail' ? '#field' : `#field[${target.index}]`;
+    const [attribute, value] =
+      'archiveKey' in record ? ['archiveKey', record.archiveKey] : ['archiveSkipped', record.archiveSkipped];
+    try {
+      await this.table.documentClient.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: crmKeys.activity(target.activityId),
+          UpdateExpression: `SET ${path}.#attribute = :value`,
+          ConditionExpression: `${path}.#url = :url`,
+          ExpressionAttributeNames: { '#field': target.field, '#attribute': attribute, '#url': 'url' },
+          ExpressionAttributeValues: { ':value': value, ':url': target.url },
+        }),
+      );
+      return { outcome: 'recorded' };
+    } catch (error) {
+      if (isConditionFailure(error)) return { outcome: 'url-not-on-activity' };
+      throw error;
+    }
+  }
+
+  async getActivity(activityId: string): Promise<ActivityRecord | undefined> {
+    const item = await readItem(this.table, crmKeys.activity(activityId));
+    return item ? activityRecordOf(item) : undefined;
+  }
+
+  /** A contact number's activities, newest first (the index carries everything but transcripts). */
+  async timeline(phoneNumber: string, page: PageRequest = {}): Promise<Page<ActivityRecord>> {
+    return this.queryActivities(
+      crmTableKeys.timelineIndex,
+      crmTableKeys.timelinePartitionKey,
+      numberPartition(phoneNumber),
+      page,
+    );
+  }
+
+  /** A conversation's activities, newest first. */
+  async conversationActivities(
+    conversationId: string,
+    page: PageRequest = {},
+  ): Promise<Page<ActivityRecord>> {
+    return this.queryActivities(
+      crmTableKeys.conversationIndex,
+      crmTableKeys.conversationPartitionKey,
+      conversationPartition(conversationId),
+      page,
+    );
+  }
+
+  private async queryActivities(
+    indexName: string,
+    partitionAttribute: string,
+    partition: string,
+    page: PageRequest,
+  ): Promise<Page<ActivityRecord>> {
+    const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
+    const result = await this.table.documentClient.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': partitionAttribute },
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(page.cursor ? { ExclusiveStartKey: decodeCursor(partition, page.cursor) } : {}),
+      }),
+    );
+    return {
+      items: await this.withTimelineEntriesResolved(result.Items ?? []),
+      ...(result.LastEvaluatedKey
+        ? { cursor: encodeCursor(partition, result.LastEvaluatedKey as LastKey) }
+        : {}),
+    };
+  }
+
+  /** Replaces timeline entry items by the activities they point at, keeping the page's order. */
+  private async withTimelineEntriesResolved(items: Record<string, unknown>[]): Promise<ActivityRecord[]> {
+    const entryIds = items.filter((i) => i.entity === timelineEntryEntity).map((i) => i.activityId as string);
+    const resolved = new Map<string, Record<string, unknown>>();
+    for (const item of await readItems(
+      this.table,
+      entryIds.map((id) => crmKeys.activity(id)),
+    )) {
+      resolved.set(item.activityId as string, item);
+    }
+    return items
+      .map((item) =>
+        item.entity === timelineEntryEntity ? listViewOf(resolved.get(item.activityId as string)) : item,
+      )
+      .filter((item): item is Record<string, unknown> => item !== undefined)
+      .map(activityRecordOf);
+  }
+}

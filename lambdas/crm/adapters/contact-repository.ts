@@ -1,0 +1,162 @@
+import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
+import { crmKeys, numberPartition } from '../domain/crm-keys';
+import { contactRecordOfItem } from '../domain/item-views';
+import { ConcurrentUpdateError } from '../errors';
+import { isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
+import {
+  defaultMaxAttempts,
+  readItem,
+  readItems,
+  readPartition,
+  type CrmTableAccess,
+  type OptimisticWriteOptions,
+} from './crm-table';
+
+/**
+ * Contacts in the CRM table and the phone links that find a contact by number. A contact and its
+ * links change together, in one transaction guarded by the version it replaces.
+ * Give it a document client made with `marshallOptions: { removeUndefinedValues: true }`.
+ */
+export class ContactRepository {
+  private readonly table: CrmTableAccess;
+  private readonly maxAttempts: number;
+
+  constructor(
+    documentClient: DynamoDBDocumentClient,
+    tableName: string,
+    options: OptimisticWriteOptions = {},
+  ) {
+    this.table = { documentClient, tableName };
+    this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
+  }
+
+  /**
+   * Writes a contact version unless a newer one is stored, and keeps its phone links (the items
+   * that find it by number) in step, in one transaction guarded by the version it replaced.
+   */
+  async upsertContact(contact: ContactRecord): Promise<{ outcome: 'applied' | 'stale' }> {
+    const { documentClient, tableName } = this.table;
+    const key = crmKeys.contact(contact.contactId);
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const stored = await readItem(this.table, key);
+      const storedVersion = stored?.versionAt as string | undefined;
+      if (storedVersion !== undefined && storedVersion >= contact.versionAt) return { outcome: 'stale' };
+      const newNumbers = contactPhoneNumbers(contact);
+      const oldNumbers = stored ? contactPhoneNumbers(stored as unknown as ContactRecord) : [];
+      try {
+        await documentClient.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...key, entity: 'contact', ...contact },
+                  ...(stored
+                    ? {
+                        ConditionExpression: '#versionAt = :stored',
+                        ExpressionAttributeNames: { '#versionAt': 'versionAt' },
+                        ExpressionAttributeValues: { ':stored': storedVersion },
+                      }
+                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                },
+              },
+              ...newNumbers.map((phoneNumber) => ({
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...crmKeys.contactPhoneLink(phoneNumber, contact.contactId),
+                    entity: 'contact-phone',
+                    contactId: contact.contactId,
+                    phoneNumber,
+                  },
+                },
+              })),
+              ...oldNumbers
+                .filter((n) => !newNumbers.includes(n))
+                .map((phoneNumber) => ({
+                  Delete: {
+                    TableName: tableName,
+                    Key: crmKeys.contactPhoneLink(phoneNumber, contact.contactId),
+                  },
+                })),
+            ],
+          }),
+        );
+        return { outcome: 'applied' };
+      } catch (error) {
+        if (!isTransactionConflict(error)) throw error;
+      }
+    }
+    throw new ConcurrentUpdateError(`contact ${contact.contactId}`, this.maxAttempts);
+  }
+
+  /**
+   * Marks a contact deleted (kept for the history that names it) unless a newer version is stored;
+   * a deletion of an unknown contact leaves a tombstone so a late, older update cannot revive it.
+   */
+  async markContactDeleted(contactId: string, at: string): Promise<{ outcome: 'applied' | 'stale' }> {
+    try {
+      await this.table.documentClient.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: crmKeys.contact(contactId),
+          UpdateExpression:
+            'SET #deleted = :true, #deletedAt = :at, #versionAt = :at, #entity = :entity, #contactId = :contactId,' +
+            ' #emails = if_not_exists(#emails, :empty), #phoneNumbers = if_not_exists(#phoneNumbers, :empty),' +
+            ' #customFields = if_not_exists(#customFields, :empty)',
+          ConditionExpression: 'attribute_not_exists(#versionAt) OR #versionAt < :at',
+          ExpressionAttributeNames: {
+            '#deleted': 'deleted',
+            '#deletedAt': 'deletedAt',
+            '#versionAt': 'versionAt',
+            '#entity': 'entity',
+            '#contactId': 'contactId',
+            '#emails': 'emails',
+            '#phoneNumbers': 'phoneNumbers',
+            '#customFields': 'customFields',
+          },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':at': at,
+            ':entity': 'contact',
+            ':contactId': contactId,
+            ':empty': [],
+          },
+        }),
+      );
+      return { outcome: 'applied' };
+    } catch (error) {
+      if (isConditionFailure(error)) return { outcome: 'stale' };
+      throw error;
+    }
+  }
+
+  async getContact(contactId: string): Promise<ContactRecord | undefined> {
+    const item = await readItem(this.table, crmKeys.contact(contactId));
+    return item ? contactRecordOfItem(item) : undefined;
+  }
+
+  /** The contacts that list a number (E.164); deleted ones only when asked. */
+  async contactsByPhoneNumber(
+    phoneNumber: string,
+    options: { includeDeleted?: boolean } = {},
+  ): Promise<ContactRecord[]> {
+    const links = await readPartition(
+      this.table,
+      numberPartition(phoneNumber),
+      crmKeys.contactPhoneLinkPrefix,
+    );
+    const contactIds = links.map((link) => link.contactId as string);
+    if (contactIds.length === 0) return [];
+    const contacts = (
+      await readItems(
+        this.table,
+        contactIds.map((id) => crmKeys.contact(id)),
+      )
+    ).map(contactRecordOfItem);
+    return contacts
+      .filter((c) => options.includeDeleted || !c.deleted)
+      .sort((a, b) => a.contactId.localeCompare(b.contactId));
+  }
+}

@@ -1,0 +1,64 @@
+import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../shared/dynamo';
+import { crmTableKeys, type ItemKey } from '../domain/crm-keys';
+
+/** The CRM table as every repository of it reaches it: a document client and the table's name. */
+export interface CrmTableAccess {
+  /** Made with `marshallOptions: { removeUndefinedValues: true }`. */
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+export interface OptimisticWriteOptions {
+  /** Attempts of an optimistic write before ConcurrentUpdateError. @default 5 */
+  maxAttempts?: number;
+}
+
+export const defaultMaxAttempts = 5;
+
+/** One item, strongly consistent. */
+export async function readItem(
+  { documentClient, tableName }: CrmTableAccess,
+  key: ItemKey,
+): Promise<Record<string, unknown> | undefined> {
+  const result = await documentClient.send(
+    new GetCommand({ TableName: tableName, Key: { ...key }, ConsistentRead: true }),
+  );
+  return result.Item;
+}
+
+/** Strongly consistent BatchGetItem in chunks of 100, retrying unprocessed keys. */
+export async function readItems(
+  { documentClient, tableName }: CrmTableAccess,
+  keys: ItemKey[],
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + 100).map((key) => ({ ...key }));
+    while (pending.length) {
+      const result = await documentClient.send(
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      items.push(...(result.Responses?.[tableName] ?? []));
+      pending = (result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+  }
+  return items;
+}
+
+/** Every item of a partition whose sort key starts with a prefix, strongly consistent. */
+export function readPartition(
+  { documentClient, tableName }: CrmTableAccess,
+  partition: string,
+  sortKeyPrefix: string,
+): Promise<Record<string, unknown>[]> {
+  return queryAll(documentClient, {
+    TableName: tableName,
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': crmTableKeys.partitionKey, '#sk': crmTableKeys.sortKey },
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': sortKeyPrefix },
+    ConsistentRead: true,
+  });
+}
