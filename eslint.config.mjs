@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -19,8 +20,9 @@ export default tseslint.config(
     },
   },
   {
-    // The domain is pure: no AWS SDK, no network, no file system.
-    files: ['lambdas/*/domain/**/*.ts'],
+    // A capability's domain is pure: no AWS SDK, no network, no file system.
+    files: ['lambdas/*/domain/**/*.ts', 'lambdas/shared/**/*.ts'],
+    ignores: ['lambdas/shared/dynamo/**', 'lambdas/shared/environment.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -28,11 +30,106 @@ export default tseslint.config(
           patterns: [
             {
               group: ['@aws-sdk/*', 'node:http', 'node:https', 'node:fs', 'fs', 'http', 'https'],
-              message: 'lambdas/domain has no I/O.',
+              message: "Domain code has no I/O: put it in the capability's adapters/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Who may import whom (docs/decisions/0006-capability-boundaries.md): each capability is a
+    // package whose public surface is its index.ts; its domain imports nothing with I/O.
+    files: ['**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { node: { extensions: ['.ts', '.js'] } },
+      'boundaries/include': [
+        'lambdas/**/*.ts',
+        'lib/**/*.ts',
+        'bin/**/*.ts',
+        'cli/**/*.ts',
+        'local/**/*.ts',
+        'test/**/*.ts',
+        'bench/**/*.ts',
+      ],
+      // Elements here are files (index.ts, errors.ts, a domain file), matched on the whole path:
+      // `mode: 'full'` still does that in v7, which warns that it is deprecated; silence the warning.
+      'boundaries/legacy-warnings': false,
+      'boundaries/elements': [
+        { type: 'shared', pattern: 'lambdas/shared/**/*.ts', mode: 'full' },
+        { type: 'index', pattern: 'lambdas/*/index.ts', mode: 'full', capture: ['capability'] },
+        { type: 'errors', pattern: 'lambdas/*/errors.ts', mode: 'full', capture: ['capability'] },
+        { type: 'domain', pattern: 'lambdas/*/domain/**/*.ts', mode: 'full', capture: ['capability'] },
+        {
+          type: 'adapters',
+          pattern: 'lambdas/*/adapters/**/*.ts',
+          mode: 'full',
+          capture: ['capability'],
+        },
+        { type: 'entry', pattern: 'lambdas/*/**/*.ts', mode: 'full', capture: ['capability'] },
+        { type: 'lib', pattern: '{lib,bin}/**/*.ts', mode: 'full' },
+        { type: 'cli', pattern: 'cli/**/*.ts', mode: 'full' },
+        { type: 'local', pattern: 'local/**/*.ts', mode: 'full' },
+        { type: 'test', pattern: '{test,bench}/**/*.ts', mode: 'full' },
+      ],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'allow',
+          policies: [
+            {
+              from: { element: { types: ['shared', 'index', 'errors', 'domain', 'adapters', 'entry'] } },
+              disallow: { to: { element: { types: ['lib', 'cli', 'local', 'test'] } } },
+              message: 'Lambda code never imports lib/, cli/, local/, test/ or bench/.',
             },
             {
-              group: ['../adapters/*', '../handlers/*'],
-              message: 'lambdas/domain imports nothing with I/O.',
+              from: { element: { type: 'shared' } },
+              disallow: { to: { element: { types: ['index', 'errors', 'domain', 'adapters', 'entry'] } } },
+              message: 'lambdas/shared holds nothing capability-specific: it imports no capability.',
+            },
+            {
+              from: { element: { types: ['index', 'errors', 'domain', 'adapters', 'entry'] } },
+              disallow: {
+                to: {
+                  element: {
+                    types: ['errors', 'domain', 'adapters', 'entry'],
+                    captured: { capability: '!{{ from.element.captured.capability }}' },
+                  },
+                },
+              },
+              message:
+                'Another capability ({{ to.element.captured.capability }}) is reached through its index.ts only.',
+            },
+            {
+              from: { element: { type: 'domain' } },
+              disallow: { to: { element: { types: ['adapters', 'entry'] } } },
+              message: 'A domain imports no I/O: nothing from adapters/, handlers or services.',
+            },
+            {
+              from: { element: { types: ['domain', 'adapters', 'errors', 'entry'] } },
+              disallow: {
+                to: {
+                  element: {
+                    type: 'index',
+                    captured: { capability: '{{ from.element.captured.capability }}' },
+                  },
+                },
+              },
+              message: "A capability's own files import each other directly, never its index.ts (a cycle).",
+            },
+            {
+              from: { element: { types: ['adapters', 'errors'] } },
+              disallow: { to: { element: { type: 'entry' } } },
+              message: 'Adapters import their domain and lambdas/shared, never the handlers built on them.',
+            },
+            {
+              from: { element: { types: ['lib', 'cli'] } },
+              disallow: { to: { element: { types: ['errors', 'domain', 'adapters', 'entry'] } } },
+              message:
+                "lib/ and cli/ reach runtime code only through a capability's index.ts (or lambdas/shared).",
             },
           ],
         },

@@ -95,7 +95,7 @@ async function handlerCpu(rows: BenchRow[], mode: StoreMode): Promise<void> {
         )
       : (r: Parameters<EventRepository['recordEventOnce']>[0]) => repository.recordEventOnce(r);
   const ingest = createIngestHandler({
-    ports: { ...staticSigningKeys([legacyKey, standardKey]), recordEventOnce },
+    deps: { ...staticSigningKeys([legacyKey, standardKey]), recordEventOnce },
     settings: { maxBodyBytes: 262_144, retentionDays: 90 },
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'bench', serviceName: 'bench' }),

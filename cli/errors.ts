@@ -1,4 +1,4 @@
-import { OpenPhoneApiError, OpenPhoneNetworkError } from '../lambdas/openphone/errors';
+import { OpenPhoneApiError, OpenPhoneNetworkError } from '../lambdas/openphone';
 
 /** The command line was wrong (an argument, an option): exit code 2. */
 export class UsageError extends Error {

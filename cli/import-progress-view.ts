@@ -1,10 +1,11 @@
-import type { ImportRun } from '../lambdas/history-import/adapters/import-repository';
 import {
+  type ImportRun,
   estimateImport,
   totalRecords,
   type ImportEstimate,
-} from '../lambdas/history-import/domain/import-progress';
-import { importRecordKinds, type ImportError } from '../lambdas/history-import/domain/import-plan';
+  importRecordKinds,
+  type ImportError,
+} from '../lambdas/history-import';
 import { maskPhoneNumbersIn } from './output';
 import { fractionBar } from './progress-bar';
 

@@ -1,4 +1,4 @@
-import type { ImportRequest } from '../lambdas/history-import/domain/import-plan';
+import type { ImportRequest } from '../lambdas/history-import';
 import { adminPaths } from '../local/admin-api';
 import { callLocalAdmin } from './local-admin';
 import type { ImportLauncher } from './target';

@@ -1,6 +1,10 @@
-import type { EventFamily } from '../lambdas/events/domain/event-types';
-import type { QueueMessage } from '../lambdas/events/domain/queue-message';
-import type { FamilyQueueDepth, QueueAdmin, ReplayResult } from '../lambdas/events/adapters/queue-admin';
+import type {
+  EventFamily,
+  QueueMessage,
+  FamilyQueueDepth,
+  QueueAdmin,
+  ReplayResult,
+} from '../lambdas/events';
 import { adminPaths } from '../local/admin-api';
 import { callLocalAdmin } from './local-admin';
 

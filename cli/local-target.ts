@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
-import { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
-import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
-import { EventRepository } from '../lambdas/events/adapters/event-repository';
+import { campaignRepositories } from '../lambdas/campaigns';
+import { ImportRepository } from '../lambdas/history-import';
+import { ActivityRepository } from '../lambdas/crm';
+import { EventRepository } from '../lambdas/events';
 import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
 import { CommandFailure } from './errors';
 import { LocalImportLauncher } from './local-import-launcher';

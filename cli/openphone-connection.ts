@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
-import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
+import { OpenPhoneClient, SharedTokenBucket } from '../lambdas/openphone';
 
 export const defaultOpenPhoneBaseUrl = 'https://api.openphone.com';
 

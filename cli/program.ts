@@ -1,6 +1,6 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isSupportedCountry } from 'libphonenumber-js';
-import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
+import { eventFamilies, type EventFamily } from '../lambdas/events';
 import { createCampaign } from './commands/campaigns-create';
 import { changeCampaign, operatorActions } from './commands/campaigns-lifecycle';
 import { previewCampaign } from './commands/campaigns-preview';
@@ -23,7 +23,7 @@ import { describeFailure, exitCodes } from './errors';
 import type { Output } from './output';
 import type { Target, TargetOptions } from './target';
 
-export interface CliDependencies {
+export interface CliDeps {
   out: Output;
   /** Where the one-line error (or, with --debug, the stack) goes. */
   err: (text: string) => void;
@@ -75,7 +75,7 @@ function runsPerPage(value: string): number {
 }
 
 /** The command tree; each action is a plain function of a target and an output, in `commands/`. */
-export function buildProgram(deps: CliDependencies): Command {
+export function buildProgram(deps: CliDeps): Command {
   const program = new Command('npm run cli --')
     .description(
       'Operate OpenPhone Bridge: events, queues, imports, campaigns, OpenPhone connection and webhooks.',
@@ -294,7 +294,7 @@ export function buildProgram(deps: CliDependencies): Command {
 }
 
 /** Runs one command line; returns the exit code (0, 1 failure, 2 usage) instead of exiting. */
-export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const program = buildProgram(deps);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -3,7 +3,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { signingKeysSecret } from '../lambdas/ingest/adapters/signing-keys';
+import { signingKeysSecret } from '../lambdas/ingest';
 import { readSigningKeysFile, writeSigningKeysFile } from '../local/file-signing-keys';
 import { CommandFailure } from './errors';
 

@@ -5,13 +5,17 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
+import {
+  eventFamilies,
+  type EventFamily,
+  EventRepository,
+  SqsQueueAdmin,
+  type FamilyQueueUrls,
+} from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
-import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
-import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
-import { EventRepository } from '../lambdas/events/adapters/event-repository';
-import { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
-import { SqsQueueAdmin, type FamilyQueueUrls } from '../lambdas/events/adapters/queue-admin';
+import { campaignRepositories } from '../lambdas/campaigns';
+import { ActivityRepository } from '../lambdas/crm';
+import { ImportRepository } from '../lambdas/history-import';
 import { CommandFailure } from './errors';
 import { operatorOpenPhoneClient } from './openphone-connection';
 import { secretSigningKeyStore } from './signing-key-stores';

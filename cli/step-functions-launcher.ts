@@ -1,5 +1,5 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { ImportRequest } from '../lambdas/history-import/domain/import-plan';
+import type { ImportRequest } from '../lambdas/history-import';
 import { CommandFailure } from './errors';
 import type { ImportLauncher } from './target';
 

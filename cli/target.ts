@@ -1,10 +1,8 @@
-import type { CampaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
-import type { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
-import type { EventRepository } from '../lambdas/events/adapters/event-repository';
-import type { ImportRepository } from '../lambdas/history-import/adapters/import-repository';
-import type { ImportRequest } from '../lambdas/history-import/domain/import-plan';
-import type { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
-import type { QueueAdmin } from '../lambdas/events/adapters/queue-admin';
+import type { CampaignRepositories } from '../lambdas/campaigns';
+import type { ActivityRepository } from '../lambdas/crm';
+import type { EventRepository, QueueAdmin } from '../lambdas/events';
+import type { ImportRepository, ImportRequest } from '../lambdas/history-import';
+import type { OpenPhoneClient } from '../lambdas/openphone';
 import type { SigningKeyStore } from './signing-key-stores';
 
 /** What the commands act on: the local replica, or a deployed stack. */

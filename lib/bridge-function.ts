@@ -3,12 +3,11 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import * as path from 'node:path';
 import { acceptNagFinding } from './nag';
 
 export interface BridgeFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
-  /** The Lambda entry file, relative to lambdas/ and without extension (`ingest/handler`). */
-  readonly handlerName: string;
+  /** The Lambda's entry file, as its capability's index.ts names it (`ingestEntry`). */
+  readonly entry: string;
   /** Log retention. @default one month */
   readonly logRetention?: RetentionDays;
 }
@@ -16,13 +15,13 @@ export interface BridgeFunctionProps extends Omit<NodejsFunctionProps, 'entry' |
 /** Every Lambda of the bridge: Node.js 22 on ARM64, a minified esbuild bundle with source maps, JSON logs, X-Ray. */
 export class BridgeFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
-    const { handlerName, logRetention, environment, bundling, ...rest } = props;
+    const { entry, logRetention, environment, bundling, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     super(scope, id, {
-      entry: path.join(__dirname, '..', 'lambdas', `${handlerName}.ts`),
+      entry,
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,

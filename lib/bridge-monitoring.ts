@@ -20,14 +20,10 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bridgeMetrics } from '../lambdas/shared/metrics';
-import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
-import {
-  defaultTokenBucketPolicy,
-  sustainedRequestsPerSecond,
-} from '../lambdas/openphone/domain/token-bucket';
+import { eventFamilies, type EventFamily } from '../lambdas/events';
+import { defaultTokenBucketPolicy, sustainedRequestsPerSecond } from '../lambdas/openphone';
 import type { CampaignSender } from './campaigns';
-import type { EventProcessing } from './events';
-import type { EventQueues } from './events';
+import type { EventProcessing, EventQueues } from './events';
 import type { HistoryImport } from './history-import';
 import type { WebhookIngest } from './ingest';
 

@@ -3,14 +3,13 @@ import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { campaignTableKeys } from '../lambdas/campaigns/domain/campaign-keys';
+import { campaignSenderEntry, campaignTableKeys, campaignSenderMetrics } from '../lambdas/campaigns';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { environmentNames } from '../lambdas/shared/environment';
-import { campaignSenderMetrics } from '../lambdas/campaigns/domain/sender-metrics';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
 import type { RateLimitStore } from './openphone';
@@ -109,7 +108,7 @@ export class CampaignSender extends Construct {
   constructor(scope: Construct, id: string, props: CampaignSenderProps) {
     super(scope, id);
     this.senderFunction = new BridgeFunction(this, 'SenderFunction', {
-      handlerName: 'campaigns/handler',
+      entry: campaignSenderEntry,
       description:
         'Sends running SMS campaigns within caps, opt-outs and quiet hours, exactly once per recipient',
       memorySize: 256,

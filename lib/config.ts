@@ -1,6 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { defaultReplyWindowDays, maxReplyWindowDays } from '../lambdas/campaigns/domain/tracking';
+import { defaultReplyWindowDays, maxReplyWindowDays } from '../lambdas/campaigns';
 
 /** The retention periods CloudWatch Logs accepts, in days (INFINITE excluded: logs are not kept forever). */
 const logRetentionChoices = Object.values(RetentionDays).filter(

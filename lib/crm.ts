@@ -3,7 +3,7 @@ import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { activityListAttributes, crmTableKeys } from '../lambdas/crm/domain/crm-keys';
+import { activityListAttributes, crmTableKeys } from '../lambdas/crm';
 
 export interface CrmStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */

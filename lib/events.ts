@@ -2,16 +2,15 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { eventsTableKeys } from '../lambdas/events/domain/event-record';
+import { eventsEntries, eventsTableKeys, eventFamilies, type EventFamily } from '../lambdas/events';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { environmentNames } from '../lambdas/shared/environment';
-import { defaultReplyWindowDays } from '../lambdas/campaigns/domain/tracking';
-import { defaultMaxArchiveBytes } from '../lambdas/crm/domain/media-archive';
+import { defaultReplyWindowDays } from '../lambdas/campaigns';
+import { archiveMediaEntry, defaultMaxArchiveBytes } from '../lambdas/crm';
 import { BridgeFunction } from './bridge-function';
 import type { CampaignStore } from './campaigns';
 import type { CrmStore } from './crm';
@@ -178,7 +177,7 @@ export class EventProcessing extends Construct {
     const processors = {} as Record<EventFamily, BridgeFunction>;
     for (const family of eventFamilies) {
       const fn = new BridgeFunction(this, `${pascal(family)}Processor`, {
-        handlerName: 'events/process/handler',
+        entry: eventsEntries.process,
         description: `Processes OpenPhone ${family} events into CRM records`,
         memorySize: 512,
         timeout: EventQueues.defaultConsumerTimeout,
@@ -224,7 +223,7 @@ export class EventProcessing extends Construct {
     this.processors = processors;
 
     this.archiveFunction = new BridgeFunction(this, 'ArchiveFunction', {
-      handlerName: 'crm/archive-media/handler',
+      entry: archiveMediaEntry,
       description: 'Copies OpenPhone media, recordings and voicemails into the media bucket',
       memorySize: 512,
       timeout: EventProcessing.archiverTimeout,

@@ -3,7 +3,7 @@ import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import { dataTable } from './data-table';
-import { importTableKeys } from '../lambdas/history-import/adapters/import-repository';
+import { historyImportEntry, importTableKeys, importEnvironmentNames } from '../lambdas/history-import';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
@@ -23,7 +23,6 @@ import {
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { importEnvironmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
 import { acceptNagFinding } from './nag';
@@ -133,7 +132,7 @@ export class HistoryImport extends Construct {
     const invocationsPerExecution = props.invocationsPerExecution ?? 500;
 
     this.importFunction = new BridgeFunction(this, 'ImportFunction', {
-      handlerName: 'history-import/handler',
+      entry: historyImportEntry,
       description: 'History import: pages of OpenPhone conversations, messages, calls, contacts into the CRM',
       timeout: functionTimeout,
       memorySize: 512,

@@ -18,12 +18,12 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { eventFamilies } from '../lambdas/events/domain/event-types';
-import { environmentNames, queueUrlVariable } from '../lambdas/shared/environment';
+import { eventFamilies, eventsEntries, queueUrlVariable } from '../lambdas/events';
+import { ingestEntry } from '../lambdas/ingest';
+import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import { acceptNagFinding } from './nag';
-import type { EventQueues } from './events';
-import type { EventStore } from './events';
+import type { EventQueues, EventStore } from './events';
 
 export const webhookPath = '/webhooks/openphone';
 
@@ -87,7 +87,7 @@ export class WebhookIngest extends Construct {
     const table = props.events.table;
 
     this.ingestFunction = new BridgeFunction(this, 'IngestFunction', {
-      handlerName: 'ingest/handler',
+      entry: ingestEntry,
       description: 'Verifies OpenPhone webhook signatures and records each event once',
       memorySize: 256,
       timeout: Duration.seconds(5),
@@ -106,7 +106,7 @@ export class WebhookIngest extends Construct {
     props.signingKeys.grantRead(this.ingestFunction);
 
     this.dispatchFunction = new BridgeFunction(this, 'DispatchFunction', {
-      handlerName: 'events/dispatch/handler',
+      entry: eventsEntries.dispatch,
       description: 'Moves newly recorded events from the events table stream to their family queue',
       memorySize: 256,
       timeout: Duration.seconds(30),

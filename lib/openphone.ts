@@ -3,7 +3,7 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { rateLimitTableKeys } from '../lambdas/openphone/domain/token-bucket';
+import { rateLimitTableKeys } from '../lambdas/openphone';
 
 export interface RateLimitStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */

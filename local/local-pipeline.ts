@@ -69,7 +69,7 @@ export function buildLocalIngest(options: LocalIngestOptions) {
   const publisher = options.publisher ? options.publisher(basePublisher) : basePublisher;
 
   const ingest = createIngestHandler({
-    ports: {
+    deps: {
       ...(options.signingKeySource ?? staticSigningKeys(options.signingKeys)),
       recordEventOnce: (r) => events.recordEventOnce(r),
     },

@@ -98,7 +98,7 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
       family,
       createProcessEventsHandler({
         family,
-        ports: {
+        deps: {
           events,
           activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
           contacts,

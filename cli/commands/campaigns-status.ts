@@ -1,9 +1,7 @@
 import {
   readCampaignReport,
   type CampaignRepositories,
-} from '../../lambdas/campaigns/adapters/campaign-repositories';
-import type { StoredCampaign } from '../../lambdas/campaigns/adapters/campaign-repository';
-import {
+  type StoredCampaign,
   compareReplyRates,
   isFinished,
   ratesOf,

@@ -1,5 +1,4 @@
-import { InvalidCursorError } from '../../lambdas/crm/errors';
-import type { ActivityRecord } from '../../lambdas/crm/domain/crm-records';
+import { InvalidCursorError, type ActivityRecord } from '../../lambdas/crm';
 import { maskPhoneNumber, toE164 } from '../../lambdas/shared/phone-numbers';
 import { UsageError } from '../errors';
 import { formatTable, type Output } from '../output';

@@ -1,4 +1,4 @@
-import type { EventFamily } from '../../lambdas/events/domain/event-types';
+import type { EventFamily } from '../../lambdas/events';
 import { formatTable, plural, type Output } from '../output';
 import type { Target } from '../target';
 

@@ -1,4 +1,4 @@
-import { eventFamilies } from '../../lambdas/events/domain/event-types';
+import { eventFamilies } from '../../lambdas/events';
 import { formatTable, type Output } from '../output';
 import type { Target } from '../target';
 

@@ -1,6 +1,9 @@
-import type { OpenEventSummary } from '../../lambdas/events/adapters/event-repository';
-import type { EventStatus } from '../../lambdas/events/domain/event-record';
-import { eventFamilies, type EventFamily } from '../../lambdas/events/domain/event-types';
+import {
+  type OpenEventSummary,
+  type EventStatus,
+  eventFamilies,
+  type EventFamily,
+} from '../../lambdas/events';
 import { UsageError } from '../errors';
 import { formatTable, maskPhoneNumbersIn, type Output } from '../output';
 import type { Target } from '../target';

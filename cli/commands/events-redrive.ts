@@ -1,4 +1,4 @@
-import { queueMessageFor } from '../../lambdas/events/domain/queue-message';
+import { queueMessageFor } from '../../lambdas/events';
 import { CommandFailure } from '../errors';
 import type { Output } from '../output';
 import type { Target } from '../target';

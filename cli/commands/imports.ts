@@ -1,6 +1,10 @@
-import type { ImportRun } from '../../lambdas/history-import/adapters/import-repository';
-import { newImportId, totalRecords } from '../../lambdas/history-import/domain/import-progress';
-import { importPagesInput, type ImportRequest } from '../../lambdas/history-import/domain/import-plan';
+import {
+  type ImportRun,
+  newImportId,
+  totalRecords,
+  importPagesInput,
+  type ImportRequest,
+} from '../../lambdas/history-import';
 import { InvalidCursorError } from '../../lambdas/shared/page-cursor';
 import { toE164 } from '../../lambdas/shared/phone-numbers';
 import { CommandFailure, UsageError } from '../errors';

@@ -2,8 +2,9 @@ import {
   webhookEventsByFamily,
   type Webhook,
   type WebhookFamily,
-} from '../../lambdas/openphone/domain/openphone-api';
-import { OpenPhoneApiError, OpenPhoneOutcomeUnknownError } from '../../lambdas/openphone/errors';
+  OpenPhoneApiError,
+  OpenPhoneOutcomeUnknownError,
+} from '../../lambdas/openphone';
 import { CommandFailure, UsageError } from '../errors';
 import { formatTable, plural, type Output } from '../output';
 import type { Target } from '../target';

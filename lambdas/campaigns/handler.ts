@@ -13,12 +13,16 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { campaignRepositories } from './adapters/campaign-repositories';
-import { SuppressionRepository } from '../crm/adapters/suppression-repository';
-import { campaignSenderEnvironmentShape, environmentNames, readEnvironment } from '../shared/environment';
-import { OpenPhoneClient } from '../openphone/adapters/openphone-client';
-import { countThrottledResponses, meteredRateLimiter } from '../openphone/adapters/openphone-metrics';
-import { SharedTokenBucket } from '../openphone/adapters/rate-limiter';
-import { campaignSenderMetrics } from './index';
+import { SuppressionRepository } from '../crm';
+import { environmentNames, readEnvironment } from '../shared/environment';
+import { campaignSenderEnvironmentShape } from './environment';
+import {
+  OpenPhoneClient,
+  countThrottledResponses,
+  meteredRateLimiter,
+  SharedTokenBucket,
+} from '../openphone';
+import { campaignSenderMetrics } from './domain/sender-metrics';
 import { createCampaignSender, type CampaignSender } from './service';
 
 const logger = new Logger();

@@ -1,19 +1,36 @@
-/** The pure rules of SMS campaigns: what handlers, the sender and the CLI build on. */
-export * from './domain/campaign-definition';
-export * from './domain/campaign-keys';
-export * from './domain/campaign-state';
-export * from './domain/csv';
-export * from './domain/daily-cap';
-export { timeZoneOfAreaCode } from './domain/area-code-zones';
-export * from './domain/quiet-hours';
-export * from './domain/recipients';
-export * from './domain/report';
-export * from './domain/segments';
-export * from './domain/send-decision';
-export * from './domain/sender-metrics';
-export * from './domain/statistics';
-export * from './domain/template';
-export * from './domain/tracking';
-export * from './domain/variants';
-export { isValidTimeZone } from './domain/zoned-time';
-export { InvalidVariantWeightsError } from './errors';
+// The campaigns capability's public surface: what other capabilities, lib/ and cli/ may use.
+import { join } from 'node:path';
+export { campaignRepositories, readCampaignReport } from './adapters/campaign-repositories';
+export type { CampaignRepositories } from './adapters/campaign-repositories';
+export type { StoredCampaign } from './adapters/campaign-repository';
+export { SendTrackingRepository } from './adapters/send-tracking-repository';
+export { campaignDefinition, parseCampaignDefinition } from './domain/campaign-definition';
+export type { CampaignDefinition, CampaignDefinitionInput } from './domain/campaign-definition';
+export { campaignTableKeys, recipientStates } from './domain/campaign-keys';
+export type { RecipientState } from './domain/campaign-keys';
+export { allowedActions, isFinished } from './domain/campaign-state';
+export type { CampaignAction, CampaignState, PauseReason } from './domain/campaign-state';
+export { businessDayKey } from './domain/daily-cap';
+export { isWithinSendingWindow } from './domain/quiet-hours';
+export { importRecipients } from './domain/recipients';
+export type { DuplicateNumber, InvalidRow, RecipientImport } from './domain/recipients';
+export { campaignReport } from './domain/report';
+export type { ReportedRecipient, VariantStatistics } from './domain/report';
+export { decideSend, isAbandoned, renderRecipientMessage } from './domain/send-decision';
+export type { SendFacts } from './domain/send-decision';
+export { campaignSenderMetrics } from './domain/sender-metrics';
+export { compareReplyRates, ratesOf } from './domain/statistics';
+export type { VariantCounts } from './domain/statistics';
+export { parseTemplate, renderTemplate, requiredFieldsOf } from './domain/template';
+export type { RenderResult } from './domain/template';
+export {
+  attributedSend,
+  campaignSignalsOf,
+  defaultReplyWindowDays,
+  maxReplyWindowDays,
+} from './domain/tracking';
+export type { CampaignSignal } from './domain/tracking';
+export { assignVariant } from './domain/variants';
+
+/** The campaign sender's entry file, for the CDK construct to bundle. */
+export const campaignSenderEntry = join(__dirname, 'handler.ts');

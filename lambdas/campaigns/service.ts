@@ -5,7 +5,8 @@
  * unknown outcome is reconciled first (reconcile.ts). All of them work on one `RunContext`
  * (sender/context.ts): the injected deps, the settings, and the run's report and state.
  */
-import { isAbandoned, openRecipientStates } from './index';
+import { isAbandoned } from './domain/send-decision';
+import { openRecipientStates } from './domain/campaign-keys';
 import type { StoredCampaign } from './adapters/campaign-repository';
 import type { StoredRecipient } from './adapters/recipient-repository';
 import {

@@ -8,3 +8,27 @@ export class ConcurrentUpdateError extends Error {
     super(`${what}: still conflicting after ${attempts} attempts`);
   }
 }
+
+/** Some archive jobs could not be queued: the processor retries the event (its CRM writes are idempotent). */
+export class ArchiveEnqueueError extends Error {
+  override readonly name = 'ArchiveEnqueueError';
+  constructor(readonly failedJobs: number) {
+    super(`${failedJobs} media archive job(s) could not be queued`);
+  }
+}
+
+/** The media URL could not be read this time (network, timeout, 5xx): SQS delivers the job again. */
+export class MediaFetchError extends Error {
+  override readonly name = 'MediaFetchError';
+  constructor(
+    readonly reason: string,
+    readonly httpStatus?: number,
+  ) {
+    super(`media fetch failed: ${reason}`);
+  }
+}
+
+/** An archive queue message that is not a job: it goes to the archive DLQ after maxReceiveCount. */
+export class UnreadableArchiveJobError extends Error {
+  override readonly name = 'UnreadableArchiveJobError';
+}

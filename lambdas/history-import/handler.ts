@@ -12,17 +12,16 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { ActivityRepository } from '../crm/adapters/activity-repository';
-import { ContactRepository } from '../crm/adapters/contact-repository';
-import {
-  importEnvironmentNames as names,
-  importEnvironmentShape,
-  readEnvironment,
-} from '../shared/environment';
+import { ActivityRepository, ContactRepository } from '../crm';
+import { readEnvironment } from '../shared/environment';
+import { importEnvironmentNames as names, importEnvironmentShape } from './environment';
 import { ImportRepository } from './adapters/import-repository';
-import { OpenPhoneClient } from '../openphone/adapters/openphone-client';
-import { countThrottledResponses, meteredRateLimiter } from '../openphone/adapters/openphone-metrics';
-import { SharedTokenBucket } from '../openphone/adapters/rate-limiter';
+import {
+  OpenPhoneClient,
+  countThrottledResponses,
+  meteredRateLimiter,
+  SharedTokenBucket,
+} from '../openphone';
 import { bridgeMetrics } from '../shared/metrics';
 import { handleImportTask, type ImportDeps, type ImportTaskEvent } from './service';
 

@@ -1,13 +1,18 @@
-import type { ActivityRepository } from '../crm/adapters/activity-repository';
-import type { ContactRepository } from '../crm/adapters/contact-repository';
-import { contactRecordOf } from '../crm/domain/contact-records';
 import {
+  type ActivityRepository,
+  type ContactRepository,
+  contactRecordOf,
   activityChangeFromApiCall,
   activityChangeFromApiMessage,
   type ActivityChange,
-} from '../crm/domain/crm-records';
-import { OpenPhoneApiError, type OpenPhoneClient } from '../openphone/adapters/openphone-client';
-import { apiCallSchema, apiContactSchema, apiMessageSchema } from '../openphone/domain/webhook-payloads';
+} from '../crm';
+import {
+  OpenPhoneApiError,
+  type OpenPhoneClient,
+  apiCallSchema,
+  apiContactSchema,
+  apiMessageSchema,
+} from '../openphone';
 import { inParallel } from '../shared/concurrency';
 import {
   recordingsChange,

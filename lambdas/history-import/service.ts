@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { ImportRepository, ImportRun } from './adapters/import-repository';
 import { ImportCheckpointConflictError } from './errors';
-import type { OpenPhoneClient } from '../openphone/adapters/openphone-client';
+import type { OpenPhoneClient } from '../openphone';
 import {
   importPagesInput,
   mayStartPage,

@@ -2,8 +2,10 @@ import {
   OpenPhoneApiError,
   OpenPhoneInvalidRequestError,
   OpenPhoneResponseShapeError,
-} from '../openphone/adapters/openphone-client';
-import type { ActivityFilters, Conversation, Page } from '../openphone/domain/openphone-api';
+  type ActivityFilters,
+  type Conversation,
+  type Page,
+} from '../openphone';
 import type { ImportRun } from './adapters/import-repository';
 import {
   abandonConversations,

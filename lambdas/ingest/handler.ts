@@ -11,8 +11,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { environmentNames, ingestEnvironmentShape, readEnvironment } from '../shared/environment';
-import { EventRepository } from '../events/adapters/event-repository';
+import { environmentNames, readEnvironment } from '../shared/environment';
+import { ingestEnvironmentShape } from './environment';
+import { EventRepository } from '../events';
 import { bridgeMetrics } from '../shared/metrics';
 import { secretSigningKeys } from './adapters/signing-keys';
 import { createIngestHandler } from './service';
@@ -31,7 +32,7 @@ function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
     env[environmentNames.signingKeysSecret],
   );
   return createIngestHandler({
-    ports: { ...keys, recordEventOnce: (r) => events.recordEventOnce(r) },
+    deps: { ...keys, recordEventOnce: (r) => events.recordEventOnce(r) },
     settings: {
       maxBodyBytes: env[environmentNames.maxWebhookBodyBytes],
       retentionDays: env[environmentNames.eventRetentionDays],

@@ -5,12 +5,12 @@ import { bridgeMetrics } from '../shared/metrics';
 import {
   acceptWebhook,
   type IntakeOutcome,
-  type IntakePorts,
+  type IntakeDeps,
   type IntakeSettings,
 } from './domain/webhook-intake';
 
-export interface IngestDependencies {
-  ports: IntakePorts;
+export interface IngestOptions {
+  deps: IntakeDeps;
   settings: IntakeSettings;
   logger: Logger;
   metrics: Metrics;
@@ -54,20 +54,24 @@ function record(metrics: Metrics, logger: Logger, outcome: IntakeOutcome): void 
 }
 
 /** POST /webhooks/openphone: API Gateway event in, intake outcome out as a status and a reason. */
-export function createIngestHandler(deps: IngestDependencies) {
-  const now = deps.now ?? (() => new Date());
+export function createIngestHandler(options: IngestOptions) {
+  const now = options.now ?? (() => new Date());
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const headers = Object.fromEntries(
       Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
     );
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     try {
-      const outcome = await acceptWebhook({ body, headers, receivedAt: now() }, deps.ports, deps.settings);
-      record(deps.metrics, deps.logger, outcome);
+      const outcome = await acceptWebhook(
+        { body, headers, receivedAt: now() },
+        options.deps,
+        options.settings,
+      );
+      record(options.metrics, options.logger, outcome);
       return toResponse(outcome);
     } catch (error) {
       // The event is not recorded: a 5xx makes OpenPhone deliver it again.
-      deps.logger.error('webhook could not be recorded', { error: error as Error });
+      options.logger.error('webhook could not be recorded', { error: error as Error });
       return json(500, { error: 'internal_error' });
     }
   };

@@ -1,3 +1,4 @@
+import type { Lane } from './domain/token-bucket';
 /** Named errors of the OpenPhone client: the caller branches on the class, never on the message. */
 
 export interface RequestLine {
@@ -148,5 +149,15 @@ export class OpenPhonePaginationLoopError extends Error {
   override readonly name = 'OpenPhonePaginationLoopError';
   constructor(request: RequestLine) {
     super(`OpenPhone ${request.method} ${request.path} returned the same page token again`);
+  }
+}
+
+/** No token came within `maxWaitMs`: the caller fails this unit of work and retries later. */
+export class RateLimitWaitExceededError extends Error {
+  override readonly name = 'RateLimitWaitExceededError';
+  readonly lane: Lane;
+  constructor(lane: Lane, waitedMs: number) {
+    super(`No OpenPhone request token for lane ${lane} within ${waitedMs} ms`);
+    this.lane = lane;
   }
 }

@@ -17,7 +17,7 @@ const events = new EventRepository(
   EVENTS_TABLE,
 );
 const handler = createIngestHandler({
-  ports: {
+  deps: {
     ...staticSigningKeys([SIGNING_KEY]),
     recordEventOnce: async (record) => {
       await events.recordEventOnce(record);

@@ -1,6 +1,6 @@
 /** The campaign table's repositories, one per item kind, over one document client. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { campaignReport, type CampaignReport } from '..';
+import { campaignReport, type CampaignReport } from '../domain/report';
 import { CampaignRepository } from './campaign-repository';
 import { DailyCapRepository } from './daily-cap-repository';
 import { RecipientRepository } from './recipient-repository';

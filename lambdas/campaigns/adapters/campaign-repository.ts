@@ -12,16 +12,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   campaignDefinition,
-  campaignKeys,
-  campaignState,
-  campaignTableKeys,
-  transition,
-  type CampaignAction,
   type CampaignDefinition,
   type CampaignDefinitionInput,
+} from '../domain/campaign-definition';
+import { campaignKeys, campaignTableKeys } from '../domain/campaign-keys';
+import {
+  campaignState,
+  transition,
+  type CampaignAction,
   type CampaignState,
   type TransitionResult,
-} from '..';
+} from '../domain/campaign-state';
 import { eachPage, isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 
 export interface StoredCampaign {

@@ -1,6 +1,6 @@
 /** Daily cold-outreach counters, one per sending number and business day. */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { campaignKeys, campaignTableKeys } from '..';
+import { campaignKeys, campaignTableKeys } from '../domain/campaign-keys';
 import { isConditionFailure, UpdateExpressionBuilder } from '../../shared/dynamo';
 
 export type DailyCapSlot = { kind: 'taken'; count: number } | { kind: 'cap-reached' };

@@ -14,11 +14,11 @@ import {
 import {
   campaignKeys,
   campaignTableKeys,
-  type DeliveryStatus,
   type RecipientState,
   type SkipReason,
-  type VariantStatistics,
-} from '..';
+} from '../domain/campaign-keys';
+import { type DeliveryStatus } from '../domain/tracking';
+import { type VariantStatistics } from '../domain/report';
 import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 import { transactIfConditionsHold, type TransactionUpdate } from './conditional-transaction';
 import { sendTrackingItems } from './send-tracking-repository';

@@ -4,15 +4,9 @@
  * the delivery outcomes, replies and opt-outs stamped on the recipient and counted on its variant.
  */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  campaignKeys,
-  campaignTableKeys,
-  maxReplyWindowDays,
-  type CampaignResponse,
-  type DeliveryStatus,
-  type RecipientState,
-  type VariantStatistics,
-} from '..';
+import { campaignKeys, campaignTableKeys, type RecipientState } from '../domain/campaign-keys';
+import { maxReplyWindowDays, type CampaignResponse, type DeliveryStatus } from '../domain/tracking';
+import { type VariantStatistics } from '../domain/report';
 import { UpdateExpressionBuilder } from '../../shared/dynamo';
 import { transactIfConditionsHold, type TransactionUpdate } from './conditional-transaction';
 import { variantCounterUpdate } from './variant-statistics-repository';

@@ -4,7 +4,8 @@
  * the item is written through `variantCounterUpdate` by the recipient and tracking repositories.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { campaignKeys, type VariantStatistics } from '..';
+import { campaignKeys } from '../domain/campaign-keys';
+import { type VariantStatistics } from '../domain/report';
 import { queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 import type { TransactionUpdate } from './conditional-transaction';
 

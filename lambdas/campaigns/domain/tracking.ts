@@ -3,7 +3,7 @@
  * send (a delivery outcome of our message, or a response from its recipient), and whether a
  * response falls inside the reply window of the latest campaign send to that number.
  */
-import type { ActivityChange, ConsentChange, DeliveryOutcome } from '../../crm/domain/crm-records';
+import type { ActivityChange, ConsentChange, DeliveryOutcome } from '../../crm';
 
 /** Days after a campaign send in which an inbound message from its recipient is attributed to it. */
 export const defaultReplyWindowDays = 7;

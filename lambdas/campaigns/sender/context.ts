@@ -6,11 +6,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { randomUUID } from 'node:crypto';
-import type { PauseReason } from '..';
+import type { PauseReason } from '../domain/campaign-state';
 import type { CampaignRepository } from '../adapters/campaign-repository';
 import type { DailyCapRepository } from '../adapters/daily-cap-repository';
 import type { RecipientRepository } from '../adapters/recipient-repository';
-import type { OpenPhoneClient } from '../../openphone/adapters/openphone-client';
+import type { OpenPhoneClient } from '../../openphone';
 
 export interface CampaignSenderSettings {
   /** A claim or unknown outcome untouched this long belongs to a sender that is gone. @default 5 min */

@@ -4,7 +4,8 @@
  * recorded, and errors that stop every send (no credits, a rejected key) pause the campaign.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { campaignSenderMetrics, type PauseReason } from '..';
+import { campaignSenderMetrics } from '../domain/sender-metrics';
+import { type PauseReason } from '../domain/campaign-state';
 import type { StoredCampaign } from '../adapters/campaign-repository';
 import type { StoredRecipient } from '../adapters/recipient-repository';
 import {
@@ -12,8 +13,8 @@ import {
   OpenPhoneNetworkError,
   OpenPhoneNoCreditsError,
   OpenPhoneOutcomeUnknownError,
-} from '../../openphone/adapters/openphone-client';
-import { RateLimitWaitExceededError } from '../../openphone/adapters/rate-limiter';
+  RateLimitWaitExceededError,
+} from '../../openphone';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
 import type { RecipientOutcome, RunContext } from './context';
 import { findSentMessage } from './sent-message';

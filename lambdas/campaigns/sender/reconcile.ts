@@ -5,7 +5,8 @@
  * (and is sent to at once).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { campaignSenderMetrics, renderRecipientMessage } from '..';
+import { campaignSenderMetrics } from '../domain/sender-metrics';
+import { renderRecipientMessage } from '../domain/send-decision';
 import type { StoredCampaign } from '../adapters/campaign-repository';
 import type { StoredRecipient } from '../adapters/recipient-repository';
 import { maskPhoneNumber } from '../../shared/phone-numbers';

@@ -6,7 +6,10 @@
  * token wait withdraws the send) → record the result.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { businessDayKey, campaignSenderMetrics, decideSend, type SkipReason } from '..';
+import { businessDayKey } from '../domain/daily-cap';
+import { campaignSenderMetrics } from '../domain/sender-metrics';
+import { decideSend } from '../domain/send-decision';
+import { type SkipReason } from '../domain/campaign-keys';
 import type { StoredCampaign } from '../adapters/campaign-repository';
 import type { StoredRecipient } from '../adapters/recipient-repository';
 import { SendWithdrawnError } from '../errors';

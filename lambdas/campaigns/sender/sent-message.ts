@@ -2,7 +2,7 @@
  * Whether a send reached OpenPhone after all: its message list for the recipient is searched for
  * the same content, so a send whose outcome is unknown is never sent again blindly.
  */
-import { renderRecipientMessage } from '..';
+import { renderRecipientMessage } from '../domain/send-decision';
 import type { StoredCampaign } from '../adapters/campaign-repository';
 import type { StoredRecipient } from '../adapters/recipient-repository';
 import { maskPhoneNumber } from '../../shared/phone-numbers';

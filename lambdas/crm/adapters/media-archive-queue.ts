@@ -1,17 +1,10 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { MediaArchiveJob } from '../domain/media-archive';
+import { ArchiveEnqueueError } from '../errors';
 
 /** Where processors leave media to archive: the archiver takes it from there, retrying on its own. */
 export interface MediaArchiveQueue {
   enqueue(jobs: readonly MediaArchiveJob[]): Promise<void>;
-}
-
-/** Some archive jobs could not be queued: the processor retries the event (its CRM writes are idempotent). */
-export class ArchiveEnqueueError extends Error {
-  override readonly name = 'ArchiveEnqueueError';
-  constructor(readonly failedJobs: number) {
-    super(`${failedJobs} media archive job(s) could not be queued`);
-  }
 }
 
 /** SendMessageBatch in tens (the SQS limit); any entry SQS refuses is an ArchiveEnqueueError. */

@@ -8,6 +8,7 @@ import {
   type ArchiveRejection,
   type MediaArchiveJob,
 } from '../domain/media-archive';
+import { MediaFetchError } from '../errors';
 
 export interface MediaArchiverOptions {
   bucketName: string;
@@ -21,17 +22,6 @@ export interface MediaArchiverOptions {
 export type ArchiveOutcome =
   | { kind: 'archived'; key: string; bytes: number; contentType: string }
   | { kind: 'rejected'; rejection: ArchiveRejection };
-
-/** The media URL could not be read this time (network, timeout, 5xx): SQS delivers the job again. */
-export class MediaFetchError extends Error {
-  override readonly name = 'MediaFetchError';
-  constructor(
-    readonly reason: string,
-    readonly httpStatus?: number,
-  ) {
-    super(`media fetch failed: ${reason}`);
-  }
-}
 
 /** Copies one OpenPhone media URL into the media bucket: fetch with a timeout, size-capped, then PutObject. */
 export class MediaArchiver {

@@ -9,7 +9,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { ActivityRepository } from '../adapters/activity-repository';
-import { archiverEnvironmentShape, environmentNames, readEnvironment } from '../../shared/environment';
+import { environmentNames, readEnvironment } from '../../shared/environment';
+import { archiverEnvironmentShape } from '../environment';
 import { MediaArchiver } from '../adapters/media-archiver';
 import { createArchiveMediaHandler } from './service';
 

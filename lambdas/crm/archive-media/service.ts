@@ -4,13 +4,9 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeRejection, mediaArchiveJob, type MediaArchiveJob } from '../domain/media-archive';
 import type { ActivityRepository } from '../adapters/activity-repository';
 import type { ArchiveOutcome, MediaArchiver } from '../adapters/media-archiver';
+import { UnreadableArchiveJobError } from '../errors';
 
-/** An archive queue message that is not a job: it goes to the archive DLQ after maxReceiveCount. */
-export class UnreadableArchiveJobError extends Error {
-  override readonly name = 'UnreadableArchiveJobError';
-}
-
-export interface ArchiveMediaDependencies {
+export interface ArchiveMediaDeps {
   archiver: Pick<MediaArchiver, 'archive'>;
   activities: Pick<ActivityRepository, 'recordMediaArchive'>;
   logger: Logger;
@@ -38,7 +34,7 @@ function readJob(body: string): MediaArchiveJob {
  * activity. A fetch or S3 failure is a batch item failure, so SQS retries that job alone and
  * dead-letters it in the end; the activity record is never touched by a failure.
  */
-export function createArchiveMediaHandler(deps: ArchiveMediaDependencies) {
+export function createArchiveMediaHandler(deps: ArchiveMediaDeps) {
   const processor = new BatchProcessor(EventType.SQS);
 
   async function archiveOne(record: SQSRecord): Promise<void> {

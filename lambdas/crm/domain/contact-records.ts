@@ -1,5 +1,5 @@
 import { normalisePhoneNumber } from '../../shared/phone-numbers';
-import type { ContactPayload, WebhookEvent } from '../../openphone/domain/webhook-payloads';
+import type { ContactPayload, WebhookEvent } from '../../openphone';
 
 /** A contact as the CRM holds it: deleted contacts stay, flagged, for the history that names them. */
 export interface ContactRecord {

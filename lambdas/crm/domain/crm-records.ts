@@ -10,7 +10,7 @@ import type {
   DialogueLine,
   MessagePayload,
   WebhookEvent,
-} from '../../openphone/domain/webhook-payloads';
+} from '../../openphone';
 
 /**
  * The CRM's activity record — one per OpenPhone message or call id, whatever the source or the

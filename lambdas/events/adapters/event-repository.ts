@@ -8,6 +8,7 @@ import {
 import { eventsTableKeys, statusKeyOf, type EventRecord, type EventStatus } from '../domain/event-record';
 import type { EventFamily } from '../domain/event-types';
 import { countAll, isConditionFailure } from '../../shared/dynamo';
+import { EventRecordMissingError } from '../errors';
 
 export type OpenEventSummary = Pick<
   EventRecord,
@@ -15,14 +16,6 @@ export type OpenEventSummary = Pick<
 > & {
   statusSince: string;
 };
-
-/** The event's record is not in the table: nothing to mark, no payload to read. */
-export class EventRecordMissingError extends Error {
-  override readonly name = 'EventRecordMissingError';
-  constructor(readonly eventId: string) {
-    super(`event ${eventId} has no record in the events table`);
-  }
-}
 
 export interface FailureMark {
   family: EventFamily;

@@ -7,7 +7,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { eventFamilies, type EventFamily } from '../domain/event-types';
-import { dispatchEnvironmentShape, queueUrlVariable, readEnvironment } from '../../shared/environment';
+import { readEnvironment } from '../../shared/environment';
+import { dispatchEnvironmentShape, queueUrlVariable } from '../environment';
 import { SqsQueuePublisher } from '../adapters/queue-publisher';
 import { createDispatchHandler } from './service';
 

@@ -1,15 +1,16 @@
-import { contactChangeFromWebhook, type ContactChange } from '../../crm/domain/contact-records';
 import {
+  contactChangeFromWebhook,
+  type ContactChange,
   activityChangeFromWebhook,
   consentChangeOf,
   deliveryOutcomesOf,
   type ActivityChange,
   type ConsentChange,
   type DeliveryOutcome,
-} from '../../crm/domain/crm-records';
+} from '../../crm';
 import { familyOf, type EventFamily } from './event-types';
 import { queueMessage, type QueueMessage } from './queue-message';
-import { parseWebhookBody, type WebhookEvent } from '../../openphone/domain/webhook-payloads';
+import { parseWebhookBody, type WebhookEvent } from '../../openphone';
 
 /**
  * What a processor does with one queued event, decided without I/O: the CRM writes an event asks

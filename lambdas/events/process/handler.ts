@@ -11,16 +11,19 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
-import { SendTrackingRepository } from '../../campaigns/adapters/send-tracking-repository';
-import { ActivityRepository } from '../../crm/adapters/activity-repository';
-import { ContactRepository } from '../../crm/adapters/contact-repository';
-import { DeliveryHealthRepository } from '../../crm/adapters/delivery-health-repository';
-import { SuppressionRepository } from '../../crm/adapters/suppression-repository';
-import { environmentNames, processorEnvironmentShape, readEnvironment } from '../../shared/environment';
+import { SendTrackingRepository } from '../../campaigns';
+import {
+  ActivityRepository,
+  ContactRepository,
+  DeliveryHealthRepository,
+  SuppressionRepository,
+  SqsMediaArchiveQueue,
+} from '../../crm';
+import { environmentNames, readEnvironment } from '../../shared/environment';
+import { processorEnvironmentShape } from '../environment';
 import { EventRepository } from '../adapters/event-repository';
-import { SqsMediaArchiveQueue } from '../../crm/adapters/media-archive-queue';
 import { bridgeMetrics } from '../../shared/metrics';
-import { createProcessEventsHandler, type ProcessorPorts } from './service';
+import { createProcessEventsHandler, type ProcessorDeps } from './service';
 
 const logger = new Logger();
 const tracer = new Tracer();
@@ -38,7 +41,7 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
   metrics.setDefaultDimensions({ family });
   return createProcessEventsHandler({
     family,
-    ports: {
+    deps: {
       events: new EventRepository(documents, env[environmentNames.eventsTable]),
       activities: new ActivityRepository(documents, crmTable),
       contacts: new ContactRepository(documents, crmTable),
@@ -62,7 +65,7 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
 function campaignTracking(
   documents: DynamoDBDocumentClient,
   table: string | undefined,
-): ProcessorPorts['campaigns'] {
+): ProcessorDeps['campaigns'] {
   if (table) return new SendTrackingRepository(documents, table);
   const refuse = () => Promise.reject(new Error(`the ${environmentNames.campaignTable} variable is not set`));
   return { recordDelivery: refuse, latestSendsTo: refuse, recordResponse: refuse };

@@ -11,7 +11,14 @@ import {
   type ProcessingPlan,
 } from '../domain/event-processing';
 import type { EventFamily } from '../domain/event-types';
-import { mediaArchiveJobsOf } from '../../crm/domain/media-archive';
+import {
+  mediaArchiveJobsOf,
+  type ActivityRepository,
+  type ContactRepository,
+  type DeliveryHealthRepository,
+  type SuppressionRepository,
+  type MediaArchiveQueue,
+} from '../../crm';
 import type { QueueMessage } from '../domain/queue-message';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
 import {
@@ -19,21 +26,13 @@ import {
   campaignSignalsOf,
   defaultReplyWindowDays,
   type CampaignSignal,
-} from '../../campaigns/domain/tracking';
-import type { SendTrackingRepository } from '../../campaigns/adapters/send-tracking-repository';
-import type { ActivityRepository } from '../../crm/adapters/activity-repository';
-import type { ContactRepository } from '../../crm/adapters/contact-repository';
-import type { DeliveryHealthRepository } from '../../crm/adapters/delivery-health-repository';
-import type { SuppressionRepository } from '../../crm/adapters/suppression-repository';
-import { EventRecordMissingError, type EventRepository } from '../adapters/event-repository';
-import type { MediaArchiveQueue } from '../../crm/adapters/media-archive-queue';
+  type SendTrackingRepository,
+} from '../../campaigns';
+import { type EventRepository } from '../adapters/event-repository';
+import { EventRecordMissingError } from '../errors';
+import { UnreadableQueueMessageError } from '../errors';
 
-/** The body of a queue message is not a queue message: it goes to the DLQ after maxReceiveCount. */
-export class UnreadableQueueMessageError extends Error {
-  override readonly name = 'UnreadableQueueMessageError';
-}
-
-export interface ProcessorPorts {
+export interface ProcessorDeps {
   events: Pick<EventRepository, 'getEvent' | 'markProcessed' | 'markFailed'>;
   activities: Pick<ActivityRepository, 'upsertActivity'>;
   contacts: Pick<ContactRepository, 'upsertContact' | 'markContactDeleted'>;
@@ -44,10 +43,10 @@ export interface ProcessorPorts {
   campaigns: Pick<SendTrackingRepository, 'recordDelivery' | 'latestSendsTo' | 'recordResponse'>;
 }
 
-export interface ProcessorDependencies {
+export interface ProcessorOptions {
   /** The family whose queue feeds this processor. */
   family: EventFamily;
-  ports: ProcessorPorts;
+  deps: ProcessorDeps;
   /** Days after a campaign send in which its recipient's messages count as replies. @default 7 */
   campaignReplyWindowDays?: number;
   logger: Logger;
@@ -73,14 +72,14 @@ const transientReasonOf = (error: unknown) => `transient: ${(error as Error).nam
  * Invalid payloads are recorded as failed and not retried; transient errors are recorded and
  * reported as batch item failures, so SQS retries only those records (then dead-letters them).
  */
-export function createProcessEventsHandler(deps: ProcessorDependencies) {
-  const { family, ports, logger } = deps;
-  const now = deps.now ?? (() => new Date());
-  const replyWindowDays = deps.campaignReplyWindowDays ?? defaultReplyWindowDays;
+export function createProcessEventsHandler(options: ProcessorOptions) {
+  const { family, deps, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const replyWindowDays = options.campaignReplyWindowDays ?? defaultReplyWindowDays;
   const processor = new BatchProcessor(EventType.SQS);
   const report = (message: QueueMessage, outcome: EventOutcome) => {
-    deps.metrics?.addMetric(metricOf[outcome.status], MetricUnit.Count, 1);
-    deps.onOutcome?.(message, outcome);
+    options.metrics?.addMetric(metricOf[outcome.status], MetricUnit.Count, 1);
+    options.onOutcome?.(message, outcome);
   };
 
   async function apply(plan: Exclude<ProcessingPlan, { kind: 'rejected' }>, message: QueueMessage) {
@@ -88,8 +87,8 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
       const { change } = plan;
       const result =
         change.kind === 'upsert'
-          ? await ports.contacts.upsertContact(change.contact)
-          : await ports.contacts.markContactDeleted(change.contactId, change.at);
+          ? await deps.contacts.upsertContact(change.contact)
+          : await deps.contacts.markContactDeleted(change.contactId, change.at);
       logger.info('contact written', {
         eventId: message.eventId,
         change: change.kind,
@@ -98,9 +97,9 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
       return;
     }
     const { update, eventTime } = plan.change;
-    const upsert = await ports.activities.upsertActivity(update, eventTime);
+    const upsert = await deps.activities.upsertActivity(update, eventTime);
     if (plan.consent) {
-      const consent = await ports.suppressions.applyConsentChange(plan.consent);
+      const consent = await deps.suppressions.applyConsentChange(plan.consent);
       // HELP changes nothing; it is flagged here for whoever answers the line.
       logger.info(plan.consent.keyword === 'help' ? 'HELP requested' : 'consent keyword applied', {
         eventId: message.eventId,
@@ -110,7 +109,7 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
       });
     }
     for (const outcome of plan.deliveryOutcomes) {
-      const result = await ports.deliveryHealth.recordDeliveryOutcome(outcome);
+      const result = await deps.deliveryHealth.recordDeliveryOutcome(outcome);
       if (result.suppressed)
         logger.warn('recipient suppressed as bouncing', {
           recipient: maskPhoneNumber(outcome.phoneNumber),
@@ -119,7 +118,7 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
     }
     for (const signal of campaignSignalsOf(plan)) await trackCampaign(signal, message);
     const jobs = mediaArchiveJobsOf(plan.change, upsert.appliedAspects, message.eventId);
-    if (jobs.length > 0) await ports.archiveQueue.enqueue(jobs);
+    if (jobs.length > 0) await deps.archiveQueue.enqueue(jobs);
     logger.info('activity written', {
       eventId: message.eventId,
       activityId: update.activityId,
@@ -131,7 +130,7 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
   /** After the CRM writes (so a STOP suppresses whatever happens here); idempotent, so a retry is safe. */
   async function trackCampaign(signal: CampaignSignal, message: QueueMessage) {
     if (signal.kind === 'delivery') {
-      const result = await ports.campaigns.recordDelivery(signal.messageId, signal.status, signal.at);
+      const result = await deps.campaigns.recordDelivery(signal.messageId, signal.status, signal.at);
       if (result.kind !== 'not-a-campaign-message')
         logger.info('campaign delivery tracked', {
           eventId: message.eventId,
@@ -142,10 +141,10 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
         });
       return;
     }
-    const sends = await ports.campaigns.latestSendsTo(signal.from, signal.ourNumbers);
+    const sends = await deps.campaigns.latestSendsTo(signal.from, signal.ourNumbers);
     const send = attributedSend(sends, signal.at, replyWindowDays);
     if (!send) return;
-    const counted = await ports.campaigns.recordResponse(send, signal.response, signal.at);
+    const counted = await deps.campaigns.recordResponse(send, signal.response, signal.at);
     logger.info('campaign response tracked', {
       eventId: message.eventId,
       campaignId: send.campaignId,
@@ -157,16 +156,16 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
   }
 
   async function processEvent(message: QueueMessage, attempts: number): Promise<EventOutcome> {
-    const stored = await ports.events.getEvent(message.eventId);
+    const stored = await deps.events.getEvent(message.eventId);
     if (!stored) throw new EventRecordMissingError(message.eventId);
     if (stored.status === 'processed') return { status: 'duplicate' };
     const plan = planQueuedEvent(message, message.payload ?? stored.payload, family);
     if (plan.kind === 'rejected') {
-      await ports.events.markFailed(message.eventId, { family, reason: plan.reason, attempts, at: now() });
+      await deps.events.markFailed(message.eventId, { family, reason: plan.reason, attempts, at: now() });
       return { status: 'failed', reason: plan.reason };
     }
     await apply(plan, message);
-    await ports.events.markProcessed(message.eventId, now());
+    await deps.events.markProcessed(message.eventId, now());
     return { status: 'processed' };
   }
 
@@ -184,7 +183,7 @@ export function createProcessEventsHandler(deps: ProcessorDependencies) {
     } catch (error) {
       const reason = transientReasonOf(error);
       try {
-        await ports.events.markFailed(message.eventId, { family, reason, attempts, at: now() });
+        await deps.events.markFailed(message.eventId, { family, reason, attempts, at: now() });
       } catch (markError) {
         logger.error('could not mark event failed', { eventId: message.eventId, error: markError as Error });
       }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ActivityChange } from '../../crm/domain/crm-records';
+import type { ActivityChange } from '../../crm';
 
 /**
  * The history import's plan, pure: where a run stands (its checkpoint), how it moves on after each

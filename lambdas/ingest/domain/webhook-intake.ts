@@ -1,7 +1,7 @@
-import { newEventRecord, type EventRecord } from '../../events/domain/event-record';
-import { familyOf, type EventFamily } from '../../events/domain/event-types';
+import { newEventRecord, type EventRecord, familyOf, type EventFamily } from '../../events';
 import { readEnvelope } from './webhook-envelope';
-import { verifyWebhookSignature, type SignatureFailure, type WebhookHeaders } from './webhook-signature';
+import type { RejectionReason } from '../errors';
+import { verifyWebhookSignature, type WebhookHeaders } from './webhook-signature';
 
 export interface WebhookRequest {
   /** The body's exact bytes (after undoing API Gateway's base64, if any). */
@@ -11,7 +11,7 @@ export interface WebhookRequest {
 }
 
 /** What the intake needs from the outside world; adapters provide it. */
-export interface IntakePorts {
+export interface IntakeDeps {
   signingKeys(): Promise<readonly string[]>;
   /** Re-reads the keys when a signature fails (a rotation may have just happened); undefined when it may not yet. */
   refreshedSigningKeys?(): Promise<readonly string[] | undefined>;
@@ -23,13 +23,6 @@ export interface IntakeSettings {
   maxBodyBytes: number;
   retentionDays: number;
 }
-
-export type RejectionReason =
-  | SignatureFailure
-  | 'payload_too_large'
-  | 'invalid_json'
-  | 'invalid_envelope'
-  | 'signing_keys_not_configured';
 
 export type IntakeOutcome =
   | { kind: 'accepted'; eventId: string; type: string; family: EventFamily }
@@ -50,18 +43,18 @@ const reject = (status: 400 | 401 | 413 | 503, reason: RejectionReason, detail?:
  */
 export async function acceptWebhook(
   request: WebhookRequest,
-  ports: IntakePorts,
+  deps: IntakeDeps,
   settings: IntakeSettings,
 ): Promise<IntakeOutcome> {
   if (request.body.length > settings.maxBodyBytes) {
     return reject(413, 'payload_too_large', `bodies above ${settings.maxBodyBytes} bytes are refused`);
   }
-  const keys = await ports.signingKeys();
+  const keys = await deps.signingKeys();
   if (keys.length === 0)
     return reject(503, 'signing_keys_not_configured', 'no webhook signing keys are configured yet');
   let check = verifyWebhookSignature(request.body, request.headers, keys, request.receivedAt);
   if (!check.ok && check.reason === 'invalid_signature') {
-    const fresh = await ports.refreshedSigningKeys?.();
+    const fresh = await deps.refreshedSigningKeys?.();
     if (fresh?.length)
       check = verifyWebhookSignature(request.body, request.headers, fresh, request.receivedAt);
   }
@@ -89,6 +82,6 @@ export async function acceptWebhook(
     receivedAt: request.receivedAt,
     retentionDays: settings.retentionDays,
   });
-  if ((await ports.recordEventOnce(record)) === 'duplicate') return { kind: 'duplicate', eventId, type };
+  if ((await deps.recordEventOnce(record)) === 'duplicate') return { kind: 'duplicate', eventId, type };
   return family ? { kind: 'accepted', eventId, type, family } : { kind: 'ignored', eventId, type };
 }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { SignatureScheme } from '../../events/domain/event-record';
+import type { SignatureScheme } from '../../events';
 
 /** Why a delivery's signature was not accepted; sent back as the 401 reason code. */
 export type SignatureFailure =

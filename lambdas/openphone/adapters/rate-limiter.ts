@@ -19,6 +19,7 @@ import {
   type TokenBucketPolicy,
   type TokenBucketPolicyInput,
 } from '../domain/token-bucket';
+import { RateLimitWaitExceededError } from '../errors';
 
 export interface SharedTokenBucketOptions {
   readonly client: DynamoDBClient;
@@ -47,16 +48,6 @@ export interface Grant {
   readonly sleptMs: number;
   /** Conditional writes made, the successful one included. */
   readonly writes: number;
-}
-
-/** No token came within `maxWaitMs`: the caller fails this unit of work and retries later. */
-export class RateLimitWaitExceededError extends Error {
-  override readonly name = 'RateLimitWaitExceededError';
-  readonly lane: Lane;
-  constructor(lane: Lane, waitedMs: number) {
-    super(`No OpenPhone request token for lane ${lane} within ${waitedMs} ms`);
-    this.lane = lane;
-  }
 }
 
 /** The bucket's partition key: a hash, so the table never holds an API key. */

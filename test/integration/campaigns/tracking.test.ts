@@ -40,7 +40,7 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
     events = new EventRepository(documents, tableNamed(tables, 'EventsTable'));
     processMessages = createProcessEventsHandler({
       family: 'messages',
-      ports: {
+      deps: {
         events,
         activities: new ActivityRepository(documents, crmTable),
         contacts: new ContactRepository(documents, crmTable),

@@ -5,7 +5,7 @@ import type { EventOutcome } from '../../../lambdas/events/domain/event-processi
 import { familyOf } from '../../../lambdas/events/domain/event-types';
 import { queueMessageFor, type QueueMessage } from '../../../lambdas/events/domain/queue-message';
 import type { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
-import { EventRecordMissingError } from '../../../lambdas/events/adapters/event-repository';
+import { EventRecordMissingError } from '../../../lambdas/events/errors';
 import { InProcessQueue } from '../../../local/in-process-queue';
 import { startLocalS3, type RunningLocalS3 } from '../../../local/s3-local';
 import { familyQueueSettings } from '../../../local/template-reading';

@@ -2,8 +2,10 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { MediaArchiveJob } from '../../../lambdas/crm/domain/media-archive';
-import { ArchiveEnqueueError, SqsMediaArchiveQueue } from '../../../lambdas/crm/adapters/media-archive-queue';
-import { MediaArchiver, MediaFetchError } from '../../../lambdas/crm/adapters/media-archiver';
+import { SqsMediaArchiveQueue } from '../../../lambdas/crm/adapters/media-archive-queue';
+import { ArchiveEnqueueError } from '../../../lambdas/crm/errors';
+import { MediaArchiver } from '../../../lambdas/crm/adapters/media-archiver';
+import { MediaFetchError } from '../../../lambdas/crm/errors';
 
 const job: MediaArchiveJob = {
   activityId: 'AC1',

@@ -5,7 +5,7 @@ import { newEventRecord, type EventRecord } from '../../../lambdas/events/domain
 import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
 import { queueMessageFor } from '../../../lambdas/events/domain/queue-message';
 import type { FailureMark } from '../../../lambdas/events/adapters/event-repository';
-import { createProcessEventsHandler, type ProcessorPorts } from '../../../lambdas/events/process/service';
+import { createProcessEventsHandler, type ProcessorDeps } from '../../../lambdas/events/process/service';
 import { contactNumber, legacyEvent, messageObject } from '../../support/openphone-payloads';
 
 /** Every line the logger writes, whatever the stream. */
@@ -23,7 +23,7 @@ function capturedLogs(): { lines: string[]; restore: () => void } {
 function fakePorts(records: EventRecord[], crmFailure?: Error) {
   const stored = new Map(records.map((r) => [r.eventId, { ...r }]));
   const failures: { eventId: string; failure: FailureMark }[] = [];
-  const ports: ProcessorPorts = {
+  const ports: ProcessorDeps = {
     events: {
       getEvent: async (id) => stored.get(id),
       markProcessed: async (id) => void Object.assign(stored.get(id)!, { status: 'processed' }),
@@ -87,7 +87,7 @@ describe('the processor handler', () => {
     try {
       const logger = new Logger({ logLevel: 'DEBUG', serviceName: 'test' });
       const ok = fakePorts([stop]);
-      await createProcessEventsHandler({ family: 'messages', ports: ok.ports, logger })({
+      await createProcessEventsHandler({ family: 'messages', deps: ok.ports, logger })({
         Records: [sqsRecord(stop)],
       });
       const secret = recordOf('my very private words', 'EVsecret');
@@ -95,7 +95,7 @@ describe('the processor handler', () => {
         [secret],
         Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
       );
-      await createProcessEventsHandler({ family: 'messages', ports: throttled.ports, logger })({
+      await createProcessEventsHandler({ family: 'messages', deps: throttled.ports, logger })({
         Records: [sqsRecord(secret, 3)],
       });
       expect(throttled.failures).toEqual([
@@ -125,7 +125,7 @@ describe('the processor handler', () => {
     const counted = jest.spyOn(metrics, 'addMetric');
     const response = await createProcessEventsHandler({
       family: 'messages',
-      ports,
+      deps: ports,
       metrics,
       logger: new Logger({ logLevel: 'SILENT' }),
       onOutcome: (_message, outcome) => outcomes.push(outcome),

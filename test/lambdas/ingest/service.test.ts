@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { bridgeMetrics } from '../../../lambdas/shared/metrics';
 import type { EventRecord } from '../../../lambdas/events/domain/event-record';
-import type { IntakePorts } from '../../../lambdas/ingest/domain/webhook-intake';
+import type { IntakeDeps } from '../../../lambdas/ingest/domain/webhook-intake';
 import { createIngestHandler } from '../../../lambdas/ingest/service';
 import { webhookRequestEvent } from '../../support/api-gateway';
 import { legacyEvent, standardEvent } from '../../support/events';
@@ -16,9 +16,9 @@ import {
 const logger = new Logger({ logLevel: 'SILENT' });
 const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
 
-function inMemoryIntake(keys: string[], extra: Partial<IntakePorts> = {}) {
+function inMemoryIntake(keys: string[], extra: Partial<IntakeDeps> = {}) {
   const stored = new Map<string, EventRecord>();
-  const ports: IntakePorts = {
+  const ports: IntakeDeps = {
     signingKeys: async () => keys,
     recordEventOnce: async (record) => {
       if (stored.has(record.eventId)) return 'duplicate';
@@ -28,7 +28,7 @@ function inMemoryIntake(keys: string[], extra: Partial<IntakePorts> = {}) {
     ...extra,
   };
   const handler = createIngestHandler({
-    ports,
+    deps: ports,
     settings: { maxBodyBytes: 4096, retentionDays: 30 },
     logger,
     metrics,

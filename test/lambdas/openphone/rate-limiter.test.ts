@@ -5,10 +5,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  RateLimitWaitExceededError,
-  SharedTokenBucket,
-} from '../../../lambdas/openphone/adapters/rate-limiter';
+import { SharedTokenBucket } from '../../../lambdas/openphone/adapters/rate-limiter';
+import { RateLimitWaitExceededError } from '../../../lambdas/openphone/errors';
 
 const dynamo = mockClient(DynamoDBClient);
 

@@ -1,0 +1,24 @@
+// The crm capability's public surface: what other capabilities, lib/ and cli/ may use.
+import { join } from 'node:path';
+export { ActivityRepository } from './adapters/activity-repository';
+export { ContactRepository } from './adapters/contact-repository';
+export { DeliveryHealthRepository } from './adapters/delivery-health-repository';
+export { SqsMediaArchiveQueue } from './adapters/media-archive-queue';
+export type { MediaArchiveQueue } from './adapters/media-archive-queue';
+export { SuppressionRepository } from './adapters/suppression-repository';
+export { contactChangeFromWebhook, contactRecordOf } from './domain/contact-records';
+export type { ContactChange } from './domain/contact-records';
+export { activityListAttributes, crmTableKeys } from './domain/crm-keys';
+export {
+  activityChangeFromApiCall,
+  activityChangeFromApiMessage,
+  activityChangeFromWebhook,
+  consentChangeOf,
+  deliveryOutcomesOf,
+} from './domain/crm-records';
+export type { ActivityChange, ActivityRecord, ConsentChange, DeliveryOutcome } from './domain/crm-records';
+export { defaultMaxArchiveBytes, mediaArchiveJobsOf } from './domain/media-archive';
+export { InvalidCursorError } from './errors';
+
+/** The media archiver's entry file, for the CDK construct to bundle. */
+export const archiveMediaEntry = join(__dirname, 'archive-media', 'handler.ts');

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defaultReplyWindowDays, maxReplyWindowDays } from '../campaigns';
+import { environmentNames } from '../shared/environment';
+import { eventFamilies, type EventFamily } from './domain/event-types';
+
+/** The variable holding one family queue's URL (the dispatcher sends to each). */
+export function queueUrlVariable(family: EventFamily): string {
+  return `QUEUE_URL_${family.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export const dispatchEnvironmentShape = {
+  [environmentNames.eventsTable]: z.string().min(3),
+  ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().min(1)])),
+} as Record<string, z.ZodString>;
+
+export const processorEnvironmentShape = {
+  [environmentNames.eventFamily]: z.enum(eventFamilies),
+  [environmentNames.eventsTable]: z.string().min(3),
+  [environmentNames.crmTable]: z.string().min(3),
+  [environmentNames.mediaArchiveQueueUrl]: z.string().min(1),
+  [environmentNames.bounceThreshold]: z.coerce.number().int().positive().default(3),
+  /** Only the messages processor tracks campaigns; the others have no campaign table. */
+  [environmentNames.campaignTable]: z.string().min(3).optional(),
+  [environmentNames.campaignReplyWindowDays]: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(maxReplyWindowDays)
+    .default(defaultReplyWindowDays),
+};

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { environmentNames } from '../shared/environment';
+
+/** The history import Lambda's variables (`lib/history-import.ts` sets them). */
+export const importEnvironmentNames = {
+  importTable: 'IMPORT_TABLE_NAME',
+  crmTable: environmentNames.crmTable,
+  rateLimitTable: environmentNames.rateLimitTable,
+  apiKeySecret: environmentNames.openPhoneApiKeySecret,
+  openPhoneBaseUrl: environmentNames.openPhoneBaseUrl,
+  reserveMs: 'IMPORT_RESERVE_MS',
+} as const;
+
+export const importEnvironmentShape = {
+  [importEnvironmentNames.importTable]: z.string().min(3),
+  [importEnvironmentNames.crmTable]: z.string().min(3),
+  [importEnvironmentNames.rateLimitTable]: z.string().min(3),
+  [importEnvironmentNames.apiKeySecret]: z.string().min(1),
+  [importEnvironmentNames.openPhoneBaseUrl]: z.string().url().default('https://api.openphone.com'),
+  [importEnvironmentNames.reserveMs]: z.coerce.number().int().positive().default(30_000),
+};

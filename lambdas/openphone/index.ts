@@ -1,0 +1,37 @@
+// The openphone capability's public surface: what other capabilities, lib/ and cli/ may use.
+export { OpenPhoneClient } from './adapters/openphone-client';
+export { countThrottledResponses, meteredRateLimiter } from './adapters/openphone-metrics';
+export { SharedTokenBucket } from './adapters/rate-limiter';
+export { webhookEventsByFamily } from './domain/openphone-api';
+export type { ActivityFilters, Conversation, Page, Webhook, WebhookFamily } from './domain/openphone-api';
+export {
+  defaultTokenBucketPolicy,
+  rateLimitTableKeys,
+  sustainedRequestsPerSecond,
+} from './domain/token-bucket';
+export {
+  apiCallSchema,
+  apiContactSchema,
+  apiMessageSchema,
+  parseWebhookBody,
+} from './domain/webhook-payloads';
+export type {
+  ApiCall,
+  ApiMessage,
+  CallPayload,
+  CallSummaryPayload,
+  CallTranscriptPayload,
+  ContactPayload,
+  DialogueLine,
+  MessagePayload,
+  WebhookEvent,
+} from './domain/webhook-payloads';
+export {
+  OpenPhoneApiError,
+  OpenPhoneInvalidRequestError,
+  OpenPhoneNetworkError,
+  OpenPhoneNoCreditsError,
+  OpenPhoneOutcomeUnknownError,
+  OpenPhoneResponseShapeError,
+} from './errors';
+export { RateLimitWaitExceededError } from './errors';
