@@ -5,7 +5,7 @@ import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository'
 import { ContactRepository } from '../lambdas/crm/adapters/contact-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
-import { activityChangeFromApiMessage } from '../lambdas/crm/domain/crm-records';
+import { activityChangeFromApiMessage } from '../lambdas/crm/domain/activity-mapping';
 import {
   defaultTokenBucketPolicy,
   sustainedRequestsPerSecond,

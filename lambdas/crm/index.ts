@@ -13,10 +13,10 @@ export {
   activityChangeFromApiCall,
   activityChangeFromApiMessage,
   activityChangeFromWebhook,
-  consentChangeOf,
-  deliveryOutcomesOf,
-} from './domain/crm-records';
-export type { ActivityChange, ActivityRecord, ConsentChange, DeliveryOutcome } from './domain/crm-records';
+} from './domain/activity-mapping';
+export { consentChangeOf, deliveryOutcomesOf } from './domain/activity-signals';
+export type { ActivityChange, ActivityRecord } from './domain/activity';
+export type { ConsentChange, DeliveryOutcome } from './domain/activity-signals';
 export { defaultMaxArchiveBytes, mediaArchiveJobsOf } from './domain/media-archive';
 export { InvalidCursorError } from './errors';
 

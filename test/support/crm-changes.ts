@@ -2,8 +2,8 @@ import {
   activityChangeFromApiCall,
   activityChangeFromApiMessage,
   activityChangeFromWebhook,
-  type ActivityChange,
-} from '../../lambdas/crm/domain/crm-records';
+} from '../../lambdas/crm/domain/activity-mapping';
+import { type ActivityChange } from '../../lambdas/crm/domain/activity';
 import {
   apiCallSchema,
   apiMessageSchema,

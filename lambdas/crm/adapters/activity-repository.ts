@@ -11,7 +11,7 @@ import {
   type ActivityRecord,
   type ActivityUpdate,
   type AspectName,
-} from '../domain/crm-records';
+} from '../domain/activity';
 import { activityRecordOf, listViewOf, timelineEntryEntity } from '../domain/item-views';
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';

@@ -1,6 +1,6 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { crmKeys } from '../domain/crm-keys';
-import type { DeliveryOutcome } from '../domain/crm-records';
+import type { DeliveryOutcome } from '../domain/activity-signals';
 import {
   applyDeliveryOutcome,
   consecutiveFailures,

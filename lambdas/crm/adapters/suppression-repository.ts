@@ -1,6 +1,6 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { crmKeys, numberPartition } from '../domain/crm-keys';
-import type { ConsentChange } from '../domain/crm-records';
+import type { ConsentChange } from '../domain/activity-signals';
 import { suppressionChangeOf, type SuppressionChange, type SuppressionReason } from '../domain/suppression';
 import { isConditionFailure } from '../../shared/dynamo';
 import { readPartition, type CrmTableAccess } from './crm-table';

@@ -1,6 +1,6 @@
 import type { ContactRecord } from './contact-records';
 import { activityListAttributes, crmTableKeys } from './crm-keys';
-import type { ActivityRecord } from './crm-records';
+import type { ActivityRecord } from './activity';
 
 /** The `entity` of a group message's entry in another contact's timeline. */
 export const timelineEntryEntity = 'timeline-entry';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ActivityChange, AspectName } from './crm-records';
+import type { ActivityChange, AspectName } from './activity';
 
 /**
  * Archiving OpenPhone media into S3: OpenPhone's media, recording and voicemail URLs appear only in

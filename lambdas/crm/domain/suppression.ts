@@ -1,4 +1,4 @@
-import type { ConsentChange } from './crm-records';
+import type { ConsentChange } from './activity-signals';
 
 /** Why a number gets no campaign messages: it opted out, its messages bounce, or an operator said so. */
 export const suppressionReasons = ['opt-out', 'bounce', 'manual'] as const;

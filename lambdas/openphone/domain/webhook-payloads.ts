@@ -5,6 +5,8 @@ import { z } from 'zod';
  * variants OpenPhone really sends: nulls for absent values, empty-string ids in test deliveries,
  * `body` for `text` in older message versions, `to` as one string or a list, and two envelopes
  * (legacy `data.object`, beta Standard Webhooks `data.resource` + `context` + `links`).
+ * One file on purpose (over 400 lines): the schemas share their tolerant primitives and the
+ * envelope, and every event type's shape is read side by side with the others.
  */
 
 /** A string that may be null, absent or blank in a delivery; blank means absent. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
 import { InvalidCursorError } from '../../../lambdas/crm/errors';
-import type { ActivityChange, ActivityRecord } from '../../../lambdas/crm/domain/crm-records';
+import type { ActivityChange, ActivityRecord } from '../../../lambdas/crm/domain/activity';
 import { changeFromApiCall, changeFromApiMessage, changeFromWebhook } from '../../support/crm-changes';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import {

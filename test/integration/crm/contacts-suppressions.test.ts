@@ -2,7 +2,7 @@ import { ContactRepository } from '../../../lambdas/crm/adapters/contact-reposit
 import { DeliveryHealthRepository } from '../../../lambdas/crm/adapters/delivery-health-repository';
 import { SuppressionRepository } from '../../../lambdas/crm/adapters/suppression-repository';
 import { contactChangeFromWebhook, type ContactRecord } from '../../../lambdas/crm/domain/contact-records';
-import { consentChangeOf, deliveryOutcomesOf } from '../../../lambdas/crm/domain/crm-records';
+import { consentChangeOf, deliveryOutcomesOf } from '../../../lambdas/crm/domain/activity-signals';
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
 import { changeFromWebhook } from '../../support/crm-changes';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';

@@ -1,4 +1,4 @@
-import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/crm-records';
+import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/activity-mapping';
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
 import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
 import { recordImportFailure, type ImportDeps } from '../../../lambdas/history-import/service';

@@ -1,4 +1,5 @@
-import type { ActivityChange, ConsentChange, DeliveryOutcome } from '../../../lambdas/crm/domain/crm-records';
+import type { ActivityChange } from '../../../lambdas/crm/domain/activity';
+import type { ConsentChange, DeliveryOutcome } from '../../../lambdas/crm/domain/activity-signals';
 import {
   attributedSend,
   campaignSignalsOf,

@@ -1,4 +1,4 @@
-import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/crm-records';
+import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/activity-mapping';
 import {
   archiveKeyOf,
   archiveRejectionOf,

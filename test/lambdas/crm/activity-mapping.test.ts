@@ -1,14 +1,13 @@
+import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/activity-mapping';
 import {
-  activityChangeFromWebhook,
   activityIndexKeys,
-  consentChangeOf,
-  deliveryOutcomesOf,
   extraTimelineKeys,
   isNewerAspect,
   isTerminalStatus,
   newerAspects,
   statusRank,
-} from '../../../lambdas/crm/domain/crm-records';
+} from '../../../lambdas/crm/domain/activity';
+import { consentChangeOf, deliveryOutcomesOf } from '../../../lambdas/crm/domain/activity-signals';
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
 import { changeFromApiCall, changeFromApiMessage, changeFromWebhook } from '../../support/crm-changes';
 import {

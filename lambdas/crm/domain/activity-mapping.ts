@@ -1,0 +1,217 @@
+import { normalisePhoneNumber } from '../../shared/phone-numbers';
+import type {
+  ApiCall,
+  ApiMessage,
+  CallPayload,
+  CallSummaryPayload,
+  CallTranscriptPayload,
+  MessagePayload,
+  WebhookEvent,
+} from '../../openphone';
+import { defined, ActivityAspects, ActivityFacts, ActivityMapping, Direction, MediaItem } from './activity';
+
+/** The pure mapping of webhook events and imported REST objects onto activity updates (see activity.ts). */
+// ---- numbers ----------------------------------------------------------------------------------
+
+const sortedUnique = (numbers: string[]) => [...new Set(numbers)].sort();
+
+interface Parties {
+  from?: string;
+  to: string[];
+  participants: string[];
+  contactNumbers: string[];
+}
+
+/** Incoming: the contact is `from`; outgoing: the contacts are `to`. */
+function partiesOf(direction: Direction | undefined, rawFrom: string | undefined, rawTo: string[]): Parties {
+  const from = rawFrom === undefined ? undefined : normalisePhoneNumber(rawFrom);
+  const to = rawTo.map((n) => normalisePhoneNumber(n));
+  const contacts = direction === 'incoming' ? (from ? [from] : []) : direction === 'outgoing' ? to : [];
+  return {
+    ...(from ? { from } : {}),
+    to,
+    participants: sortedUnique([...(from ? [from] : []), ...to]),
+    contactNumbers: sortedUnique(contacts),
+  };
+}
+
+function partyFacts(parties: Parties): ActivityFacts {
+  return {
+    ...(parties.from ? { from: parties.from } : {}),
+    ...(parties.to.length ? { to: parties.to } : {}),
+    ...(parties.participants.length ? { participants: parties.participants } : {}),
+    ...(parties.contactNumbers.length ? { contactNumbers: parties.contactNumbers } : {}),
+  };
+}
+
+// ---- webhooks -----------------------------------------------------------------------------------
+
+function messageFacts(
+  message: MessagePayload | ApiMessage,
+  conversationId: string | undefined,
+): ActivityFacts {
+  const media =
+    'media' in message
+      ? message.media.map((m) => defined({ url: m.url!, type: m.type }))
+      : ([] as MediaItem[]);
+  return defined({
+    kind: 'message' as const,
+    direction: message.direction,
+    ...partyFacts(partiesOf(message.direction, message.from, message.to)),
+    conversationId,
+    userId: message.userId,
+    phoneNumberId: message.phoneNumberId,
+    createdAt: message.createdAt,
+    text: message.text ?? undefined,
+    media: media.length ? media : undefined,
+  });
+}
+
+function callFacts(call: CallPayload): ActivityFacts {
+  return defined({
+    kind: 'call' as const,
+    direction: call.direction,
+    ...partyFacts(partiesOf(call.direction, call.from, call.to)),
+    conversationId: call.conversationId,
+    userId: call.userId,
+    phoneNumberId: call.phoneNumberId,
+    createdAt: call.createdAt,
+    answeredAt: call.answeredAt,
+    completedAt: call.completedAt,
+  });
+}
+
+function callAspects(call: CallPayload): ActivityAspects {
+  const recordings = call.media.map((m) => defined({ url: m.url!, type: m.type, duration: m.duration }));
+  return defined({
+    status: call.status,
+    // An empty list says nothing (a recording may still be processing), so it never clears one.
+    recordings: recordings.length ? recordings : undefined,
+    voicemail: call.voicemail
+      ? defined({
+          url: call.voicemail.url!,
+          type: call.voicemail.type,
+          duration: call.voicemail.duration,
+          transcript: call.voicemail.transcript,
+        })
+      : undefined,
+  });
+}
+
+function summaryAspects(summary: CallSummaryPayload): ActivityAspects {
+  return {
+    summary: defined({ summary: summary.summary, nextSteps: summary.nextSteps, status: summary.status }),
+  };
+}
+
+function transcriptAspects(transcript: CallTranscriptPayload): ActivityAspects {
+  return {
+    transcript: defined({
+      dialogue: transcript.dialogue.map((line) => defined(line)),
+      duration: transcript.duration,
+      status: transcript.status,
+    }),
+  };
+}
+
+/**
+ * The activity change a webhook event makes. `receivedAt` stands in for the event time when the
+ * delivery carries none. Contact events are not activities.
+ */
+export function activityChangeFromWebhook(event: WebhookEvent, receivedAt: string): ActivityMapping {
+  const eventTime = event.occurredAt ?? receivedAt;
+  const change = (
+    activityId: string | undefined,
+    facts: ActivityFacts,
+    aspects: ActivityAspects,
+  ): ActivityMapping =>
+    activityId
+      ? { ok: true, change: { eventTime, update: { activityId, source: 'webhook', facts, aspects } } }
+      : { ok: false, reason: 'missing-object-id' };
+  switch (event.kind) {
+    case 'message':
+      return change(
+        event.object.id,
+        messageFacts(event.object, event.object.conversationId),
+        defined({ status: event.object.status }),
+      );
+    case 'call':
+      return change(event.object.id, callFacts(event.object), callAspects(event.object));
+    case 'call-summary':
+      // A summary can arrive before its call: it creates the record, the call fills in the rest.
+      return change(event.object.callId, { kind: 'call' }, summaryAspects(event.object));
+    case 'call-transcript':
+      return change(event.object.callId, { kind: 'call' }, transcriptAspects(event.object));
+    case 'contact':
+      return { ok: false, reason: 'not-an-activity' };
+  }
+}
+
+// ---- imports ------------------------------------------------------------------------------------
+
+export interface ImportContext {
+  /** The conversation the import walked to find this object: the REST objects do not carry it. */
+  conversationId?: string;
+}
+
+/** A message from GET /v1/messages: the same record a webhook makes, minus media (webhook-only). */
+export function activityChangeFromApiMessage(
+  message: ApiMessage,
+  context: ImportContext = {},
+): ActivityMapping {
+  const eventTime = message.updatedAt ?? message.createdAt;
+  if (!eventTime) return { ok: false, reason: 'missing-event-time' };
+  return {
+    ok: true,
+    change: {
+      eventTime,
+      update: {
+        activityId: message.id,
+        source: 'import',
+        facts: messageFacts(message, context.conversationId),
+        aspects: defined({ status: message.status }),
+      },
+    },
+  };
+}
+
+export interface CallImportContext extends ImportContext {
+  /** The E.164 number of the call's OpenPhone line (`phoneNumberId`): REST calls list participants only. */
+  openPhoneNumber: string;
+}
+
+/** A call from GET /v1/calls: participants are split into from/to by the line's own number. */
+export function activityChangeFromApiCall(call: ApiCall, context: CallImportContext): ActivityMapping {
+  const eventTime = call.updatedAt ?? call.completedAt ?? call.createdAt;
+  if (!eventTime) return { ok: false, reason: 'missing-event-time' };
+  const own = normalisePhoneNumber(context.openPhoneNumber);
+  const others = call.participants.map((n) => normalisePhoneNumber(n)).filter((n) => n !== own);
+  const [from, to] = call.direction === 'incoming' ? [others[0], [own]] : [own, others];
+  return {
+    ok: true,
+    change: {
+      eventTime,
+      update: {
+        activityId: call.id,
+        source: 'import',
+        facts: defined({
+          kind: 'call' as const,
+          direction: call.direction,
+          ...partyFacts(partiesOf(call.direction, from, to)),
+          conversationId: context.conversationId,
+          userId: call.userId,
+          phoneNumberId: call.phoneNumberId,
+          createdAt: call.createdAt,
+          answeredAt: call.answeredAt,
+          completedAt: call.completedAt,
+          durationSeconds: call.duration,
+          answeredBy: call.answeredBy,
+          initiatedBy: call.initiatedBy,
+          forwardedFrom: call.forwardedFrom,
+          forwardedTo: call.forwardedTo,
+        }),
+        aspects: defined({ status: call.status }),
+      },
+    },
+  };
+}

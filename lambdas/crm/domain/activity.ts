@@ -1,0 +1,270 @@
+import { activityOrderKey, conversationPartition, numberPartition } from './crm-keys';
+import type { DialogueLine } from '../../openphone';
+
+/**
+ * The CRM's activity record — one per OpenPhone message or call id, whatever the source or the
+ * order — and the pure mapping of webhook events and imported REST objects onto it.
+ *
+ * An update has two parts:
+ * - facts that never change once known (direction, numbers, ids, creation time, text…): written
+ *   only where still absent, so every source and order fills in the same values;
+ * - aspects that do change (status, recordings, voicemail, summary, transcript): each carries its
+ *   own `<aspect>At` time and is written only when newer than what is stored.
+ */
+
+export const activityKinds = ['message', 'call', 'voicemail'] as const;
+export type ActivityKind = (typeof activityKinds)[number];
+export type Direction = 'incoming' | 'outgoing';
+export type ActivitySource = 'webhook' | 'import';
+
+/** Set by the media archiver beside the original URL: the S3 key of the copy, or why there is none. */
+export interface ArchivedCopy {
+  archiveKey?: string;
+  archiveSkipped?: string;
+}
+export interface MediaItem extends ArchivedCopy {
+  url: string;
+  type?: string;
+}
+export interface Recording extends ArchivedCopy {
+  url: string;
+  type?: string;
+  duration?: number;
+}
+export interface Voicemail extends ArchivedCopy {
+  url: string;
+  type?: string;
+  duration?: number;
+  transcript?: string;
+}
+export interface Transcript {
+  dialogue: DialogueLine[];
+  duration?: number;
+  status?: string;
+}
+
+/** Facts about an activity: written where absent, never overwritten. */
+export interface ActivityFacts {
+  kind?: 'message' | 'call';
+  direction?: Direction;
+  from?: string;
+  to?: string[];
+  /** Every number on the activity, E.164 where possible, sorted. */
+  participants?: string[];
+  /** The other party's numbers (not the OpenPhone number), sorted: the timeline is keyed by the first. */
+  contactNumbers?: string[];
+  conversationId?: string;
+  userId?: string;
+  phoneNumberId?: string;
+  createdAt?: string;
+  text?: string;
+  media?: MediaItem[];
+  answeredAt?: string;
+  completedAt?: string;
+  durationSeconds?: number;
+  answeredBy?: string;
+  initiatedBy?: string;
+  forwardedFrom?: string;
+  forwardedTo?: string;
+}
+
+export interface ActivityAspects {
+  status?: string;
+  recordings?: Recording[];
+  voicemail?: Voicemail;
+  summary?: { summary: string[]; nextSteps: string[]; status?: string };
+  transcript?: Transcript;
+}
+export type AspectName = keyof ActivityAspects;
+export const aspectNames = ['status', 'recordings', 'voicemail', 'summary', 'transcript'] as const;
+
+/** What one event or imported object says about one activity. */
+export interface ActivityUpdate {
+  activityId: string;
+  source: ActivitySource;
+  facts: ActivityFacts;
+  aspects: ActivityAspects;
+}
+
+/** An update and the time it speaks for: the event's time, or the REST object's last update. */
+export interface ActivityChange {
+  update: ActivityUpdate;
+  eventTime: string;
+}
+
+export type ActivityMappingFailure = 'missing-object-id' | 'missing-event-time' | 'not-an-activity';
+export type ActivityMapping =
+  { ok: true; change: ActivityChange } | { ok: false; reason: ActivityMappingFailure };
+
+// ---- status ordering ------------------------------------------------------------------------
+
+const messageStatusRanks: Record<string, number> = {
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  undelivered: 2,
+  failed: 2,
+  received: 2,
+};
+const callStatusRanks: Record<string, number> = {
+  queued: 0,
+  initiated: 0,
+  ringing: 1,
+  'in-progress': 2,
+  answered: 2,
+  completed: 3,
+  busy: 3,
+  failed: 3,
+  'no-answer': 3,
+  canceled: 3,
+  missed: 3,
+  forwarded: 3,
+  abandoned: 3,
+};
+const terminalRank = { message: 2, call: 3 } as const;
+
+/**
+ * How far along a status is: a lower rank never replaces a higher one, whatever the times say
+ * (`queued` < `sent` < `delivered`/`undelivered`/`failed`). Unknown statuses rank lowest.
+ */
+export function statusRank(kind: ActivityKind | undefined, status: string): number {
+  const ranks = kind === 'message' ? messageStatusRanks : callStatusRanks;
+  return ranks[status] ?? 0;
+}
+
+export function isTerminalStatus(kind: ActivityKind, status: string): boolean {
+  return statusRank(kind, status) >= terminalRank[kind === 'message' ? 'message' : 'call'];
+}
+
+/** The stored version of an aspect, as far as ordering goes. */
+export interface AspectVersion {
+  at: string;
+  rank?: number;
+  status?: string;
+}
+
+/**
+ * Whether an incoming aspect replaces the stored one: a higher status rank wins; then the later
+ * time; then (status only, equal time) the greater status name, so ties resolve the same in any
+ * order. The repository's condition expression says the same.
+ */
+export function isNewerAspect(incoming: AspectVersion, stored: AspectVersion | undefined): boolean {
+  if (!stored) return true;
+  const incomingRank = incoming.rank ?? 0;
+  const storedRank = stored.rank ?? 0;
+  if (incomingRank !== storedRank) return incomingRank > storedRank;
+  if (incoming.at !== stored.at) return incoming.at > stored.at;
+  return incoming.status !== undefined && stored.status !== undefined && incoming.status > stored.status;
+}
+
+/** Which aspects of an update are newer than the stored activity (a plain item). */
+export function newerAspects(
+  update: ActivityUpdate,
+  eventTime: string,
+  stored: Record<string, unknown> | undefined,
+): AspectName[] {
+  const kind = update.facts.kind ?? (stored?.kind as ActivityKind | undefined);
+  return aspectNamesOf(update).filter((aspect) => {
+    const storedAt = stored?.[`${aspect}At`];
+    const storedVersion =
+      typeof storedAt === 'string'
+        ? {
+            at: storedAt,
+            ...(aspect === 'status'
+              ? { rank: Number(stored?.statusRank ?? 0), status: String(stored?.status ?? '') }
+              : {}),
+          }
+        : undefined;
+    const incoming =
+      aspect === 'status'
+        ? { at: eventTime, rank: statusRank(kind, update.aspects.status!), status: update.aspects.status! }
+        : { at: eventTime };
+    return isNewerAspect(incoming, storedVersion);
+  });
+}
+
+export function aspectNamesOf(update: ActivityUpdate): AspectName[] {
+  return aspectNames.filter((aspect) => update.aspects[aspect] !== undefined);
+}
+
+// ---- index keys ---------------------------------------------------------------------------------
+
+/** The index attributes an activity's facts imply (absent until the facts are known). */
+export function activityIndexKeys(activityId: string, facts: ActivityFacts): Record<string, string> {
+  if (!facts.createdAt) return {};
+  const order = activityOrderKey(facts.createdAt, activityId);
+  const contact = facts.contactNumbers?.[0];
+  return {
+    ...(contact ? { timelinePk: numberPartition(contact), timelineSk: order } : {}),
+    ...(facts.conversationId
+      ? { conversationPk: conversationPartition(facts.conversationId), conversationSk: order }
+      : {}),
+  };
+}
+
+/**
+ * Timeline keys of a group message's other contacts (the activity item itself carries the
+ * first): one timeline entry item each, so every member's timeline lists the message.
+ */
+export function extraTimelineKeys(
+  activityId: string,
+  facts: ActivityFacts,
+): { phoneNumber: string; timelinePk: string; timelineSk: string }[] {
+  if (!facts.createdAt || !facts.contactNumbers) return [];
+  const order = activityOrderKey(facts.createdAt, activityId);
+  return facts.contactNumbers
+    .slice(1)
+    .map((phoneNumber) => ({ phoneNumber, timelinePk: numberPartition(phoneNumber), timelineSk: order }));
+}
+
+// ---- the stored record ---------------------------------------------------------------------------
+
+/** An activity as the CRM holds it. */
+export interface ActivityRecord extends Omit<ActivityFacts, 'kind'> {
+  activityId: string;
+  kind?: ActivityKind;
+  status?: string;
+  statusAt?: string;
+  recordings?: Recording[];
+  recordingsAt?: string;
+  voicemail?: Voicemail;
+  voicemailAt?: string;
+  summary?: string[];
+  nextSteps?: string[];
+  summaryStatus?: string;
+  summaryAt?: string;
+  transcript?: Transcript;
+  transcriptAt?: string;
+  sources?: ActivitySource[];
+}
+
+/** The stored attributes each aspect writes (the `<aspect>At` time is added by the repository). */
+export function aspectAttributes(
+  aspect: AspectName,
+  update: ActivityUpdate,
+  kind: ActivityKind | undefined,
+): Record<string, unknown> {
+  const { aspects } = update;
+  switch (aspect) {
+    case 'status':
+      return { status: aspects.status, statusRank: statusRank(kind, aspects.status!) };
+    case 'recordings':
+      return { recordings: aspects.recordings };
+    case 'voicemail':
+      // A call that went to voicemail is a voicemail activity.
+      return { voicemail: aspects.voicemail, kind: 'voicemail' };
+    case 'summary':
+      return defined({
+        summary: aspects.summary!.summary,
+        nextSteps: aspects.summary!.nextSteps,
+        summaryStatus: aspects.summary!.status,
+      });
+    case 'transcript':
+      return { transcript: aspects.transcript };
+  }
+}
+
+/** Drops undefined values so facts compare and store cleanly. */
+export function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
