@@ -7,6 +7,7 @@ import { BridgeMonitoring } from './bridge-monitoring';
 import { BridgeSecrets } from './bridge-secrets';
 import { CampaignSender, CampaignStore } from './campaigns';
 import { CrmStore } from './crm';
+import { CrmApi } from './crm-api';
 import { eventFamilies } from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
 import { EventProcessing, EventQueues, EventStore } from './events';
@@ -32,6 +33,7 @@ export class BridgeStack extends Stack {
   readonly campaignSender: CampaignSender;
   readonly importStore: ImportStore;
   readonly historyImport: HistoryImport;
+  readonly crmApi: CrmApi;
   readonly monitoring: BridgeMonitoring;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
@@ -83,6 +85,14 @@ export class BridgeStack extends Stack {
       logRetention,
     });
 
+    this.crmApi = new CrmApi(this, 'CrmApi', {
+      ...(this.ingest.api ? { api: this.ingest.api } : {}),
+      crm: this.crm,
+      mediaBucket: this.processing.mediaBucket,
+      auth: config.crmApi,
+      logRetention,
+    });
+
     this.monitoring = new BridgeMonitoring(this, 'Monitoring', {
       ingest: this.ingest,
       queues: this.queues,
@@ -121,6 +131,7 @@ export class BridgeStack extends Stack {
       value: this.historyImport.stateMachine.stateMachineArn,
     });
     new CfnOutput(this, stackOutputNames.importTableName, { value: this.importStore.table.tableName });
+    new CfnOutput(this, stackOutputNames.crmApiUrl, { value: this.crmApi.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }

@@ -66,6 +66,20 @@ export const stageConfigSchema = z.object({
    * (`off`): traces are over half the estimated cost per webhook (README, "Cost estimate").
    */
   tracing: z.enum(['active', 'off']).default('active'),
+  /**
+   * Who may call the CRM API (`/v1/…`): AWS IAM (SigV4; the default, for a CRM backend in the
+   * same account) or a JWT authorizer (`jwtIssuer`, `jwtAudience`) for a CRM elsewhere.
+   */
+  crmApi: z
+    .discriminatedUnion('auth', [
+      z.object({ auth: z.literal('iam') }),
+      z.object({
+        auth: z.literal('jwt'),
+        jwtIssuer: z.url('the issuer URL'),
+        jwtAudience: z.array(z.string().min(1)).min(1, 'at least one audience'),
+      }),
+    ])
+    .default({ auth: 'iam' }),
   /** AWS WAF in front of the webhook endpoint (then a REST API: HTTP APIs cannot have a WebACL). */
   waf: z
     .object({

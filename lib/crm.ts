@@ -51,6 +51,19 @@ export class CrmStore extends Construct {
     return this.table.grantReadWriteData(grantee);
   }
 
+  /** The CRM API's need: items, timelines and conversations (GetItem, BatchGetItem, Query; no scans, no streams). */
+  grantRecordRead(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      resourceArns: [
+        this.table.tableArn,
+        `${this.table.tableArn}/index/${crmTableKeys.timelineIndex}`,
+        `${this.table.tableArn}/index/${crmTableKeys.conversationIndex}`,
+      ],
+    });
+  }
+
   /** The campaign sender's need: is a number suppressed (GetItem/Query on the table, no indexes). */
   grantSuppressionRead(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({

@@ -22,12 +22,18 @@ export function apiGatewayEvent(input: ApiGatewayEventInput): APIGatewayProxyEve
   const base64 = input.body.length > 0 && !textContent.test(headers['content-type'] ?? '');
   const [rawPath, rawQueryString = ''] = input.path.split('?') as [string, string?];
   const routeKey = `${input.method} ${rawPath}`;
+  // Like API Gateway: decoded values, a repeated parameter's values joined with commas.
+  const queryStringParameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString))
+    queryStringParameters[name] =
+      name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   return {
     version: '2.0',
     routeKey,
     rawPath,
     rawQueryString,
     headers,
+    ...(rawQueryString ? { queryStringParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -62,6 +68,21 @@ async function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'>
   return Buffer.concat(chunks);
 }
 
+/** The handler of `METHOD /path`, or of a prefix route `METHOD /prefix/*` (API Gateway's `{proxy+}`). */
+function routeFor(
+  routes: Record<string, HttpApiHandler>,
+  method: string,
+  path: string,
+): HttpApiHandler | undefined {
+  const exact = routes[`${method} ${path}`];
+  if (exact) return exact;
+  const prefix = Object.keys(routes).find((key) => {
+    const [routeMethod, routePath = ''] = key.split(' ');
+    return routeMethod === method && routePath.endsWith('/*') && path.startsWith(routePath.slice(0, -1));
+  });
+  return prefix ? routes[prefix] : undefined;
+}
+
 /** A local stand-in for an HTTP API: routes `METHOD /path` to handlers with payload v2 events. */
 export async function startLocalHttpApi(options: {
   port: number;
@@ -70,7 +91,7 @@ export async function startLocalHttpApi(options: {
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer(async (request, response) => {
     const path = request.url ?? '/';
-    const handler = options.routes[`${request.method} ${path.split('?')[0]}`];
+    const handler = routeFor(options.routes, request.method ?? 'GET', path.split('?')[0]!);
     const send = (
       status: number,
       body: string,

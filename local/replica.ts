@@ -10,6 +10,7 @@ import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
+import { localCrmApi } from './crm-api';
 import { startLocalHttpApi } from './http-api';
 import { LocalImports } from './local-imports';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
@@ -34,10 +35,14 @@ export interface LocalReplicaOptions {
    * and reads its signing keys from `signing-keys.json`, seeded with its own. Nothing is written when absent.
    */
   stateDir?: string;
+  /** The bearer token the local CRM API accepts; a fresh random one when absent. */
+  crmApiToken?: string;
 }
 
 export interface LocalReplica {
   webhookUrl: string;
+  /** The CRM API (`/v1/…`) and the bearer token it takes in place of IAM. */
+  crmApi: { url: string; token: string };
   signingKeys: string[];
   ingest: LocalIngest;
   /** The processors, the archiver and the repositories they write (the CRM is readable from here). */
@@ -131,10 +136,19 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     },
     log,
   });
+  const crmApi = localCrmApi({
+    activities: processing.activities,
+    contacts: processing.contacts,
+    s3: mediaStore.client(),
+    mediaBucket: localMediaBucket,
+    ...(options.crmApiToken ? { token: options.crmApiToken } : {}),
+    logger,
+  });
   const api = await startLocalHttpApi({
     port: options.port ?? 3000,
     routes: {
       [`POST ${webhookPath}`]: ingest.ingest,
+      'GET /v1/*': crmApi.handler,
       ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
       ...importAdminRoutes(imports),
     },
@@ -164,6 +178,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   let campaignSchedule: LocalCampaignSchedule | undefined;
   return {
     webhookUrl: `${api.url}${webhookPath}`,
+    crmApi: { url: `${api.url}/v1`, token: crmApi.token },
     signingKeys,
     ingest,
     processing,

@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   console.log(`OpenPhone Bridge (local replica) is up.
 
   Webhook URL:   POST ${replica.webhookUrl}
+  CRM API:       ${replica.crmApi.url}  (send Authorization: Bearer ${replica.crmApi.token}; the document is at /v1/openapi.json)
   OpenPhone:     ${openPhoneLine}
   Imports:       ${importsLine}; start one with  npm run cli -- imports start
   Signing keys (legacy openphone-signature keys are base64; Standard Webhooks keys start with whsec_):

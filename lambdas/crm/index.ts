@@ -7,7 +7,7 @@ export { SqsMediaArchiveQueue } from './adapters/media-archive-queue';
 export type { MediaArchiveQueue } from './adapters/media-archive-queue';
 export { SuppressionRepository } from './adapters/suppression-repository';
 export { contactChangeFromWebhook, contactRecordOf } from './domain/contact-records';
-export type { ContactChange } from './domain/contact-records';
+export type { ContactChange, ContactRecord } from './domain/contact-records';
 export { activityListAttributes, crmTableKeys } from './domain/crm-keys';
 export {
   activityChangeFromApiCall,

@@ -9,6 +9,7 @@ export const stackOutputNames = {
   campaignTableName: 'CampaignTableName',
   importStateMachineArn: 'ImportStateMachineArn',
   importTableName: 'ImportTableName',
+  crmApiUrl: 'CrmApiUrl',
 } as const;
 
 /** `MessagesQueueUrl`, `CallIntelligenceDeadLetterQueueUrl`: the output naming one family queue. */

@@ -112,6 +112,27 @@ describe('the local replica, over HTTP', () => {
     expect(received.join('\n')).not.toMatch(/Hello there|STOP\b|\+1555/);
   });
 
+  it('lets the CRM read what a webhook recorded through GET /v1, with the bearer token only', async () => {
+    const url = `${replica.crmApi.url}/activities/ACe2emedia`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const response = await fetch(url, { headers: { authorization: `Bearer ${replica.crmApi.token}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      id: 'ACe2emedia',
+      kind: 'message',
+      from: contactNumber,
+      text: 'Hello there',
+    });
+    const timeline = await fetch(
+      `${replica.crmApi.url}/contacts/${encodeURIComponent(contactNumber)}/timeline?limit=5`,
+      { headers: { authorization: `Bearer ${replica.crmApi.token}` } },
+    );
+    expect(((await timeline.json()) as { items: { id: string }[] }).items.map((a) => a.id)).toContain(
+      'ACe2emedia',
+    );
+  });
+
   it('answers 401 with a reason to an unsigned request and 404 off the route', async () => {
     const unsigned = await post(JSON.stringify(legacyEvent()), {});
     expect(unsigned.status).toBe(401);

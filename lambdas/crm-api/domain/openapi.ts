@@ -1,0 +1,48 @@
+import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { crmApiRoutes, type RouteDefinition } from './routes';
+import { apiError } from './resources';
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: apiError } },
+});
+
+/** The OpenAPI 3.1 document of the CRM API, generated from the schemas that validate it. */
+export function crmApiDocument(serverUrl?: string): Record<string, unknown> {
+  const registry = new OpenAPIRegistry();
+  const auth = registry.registerComponent('securitySchemes', 'sigv4', {
+    type: 'apiKey',
+    name: 'Authorization',
+    in: 'header',
+    description:
+      'AWS Signature Version 4 (IAM, the default), or `Bearer <JWT>` when the stage configures a JWT authorizer.',
+  });
+  for (const route of Object.values(crmApiRoutes) as RouteDefinition[]) {
+    registry.registerPath({
+      method: route.method.toLowerCase() as 'get',
+      path: route.path,
+      summary: route.summary,
+      security: [{ [auth.name]: [] }],
+      request: {
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.query ? { query: route.query } : {}),
+      },
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: route.response } } },
+        400: errorResponse('A parameter is not valid: `field` names it.'),
+        401: errorResponse('No valid credentials.'),
+        403: errorResponse('The credentials do not allow this.'),
+        404: errorResponse('No such record.'),
+      },
+    });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'OpenPhone Bridge CRM API',
+      version: '1',
+      description: 'Read what the bridge recorded from OpenPhone: activities, timelines and contacts.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+  }) as unknown as Record<string, unknown>;
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { toE164 } from '../../shared/phone-numbers';
+import { ApiRequestError } from '../errors';
+
+export const activityKindFilter = z.enum(['message', 'call', 'voicemail']);
+
+export const pageQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: 'Items per page, 1–100 (default 20).' }),
+  cursor: z.string().min(1).optional().meta({ description: 'The `cursor` of the previous page.' }),
+});
+
+export const timelineQuery = pageQuery.extend({
+  kind: activityKindFilter.optional().meta({ description: 'Only activities of this kind.' }),
+});
+
+/** Query parameters read through a schema: a bad one is a 400 naming the parameter. */
+export function parseQuery<T extends z.ZodType>(
+  schema: T,
+  query: Record<string, string | undefined>,
+): z.infer<T> {
+  const parsed = schema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  const field = issue?.path.join('.') || undefined;
+  throw new ApiRequestError(
+    400,
+    'invalid_request',
+    `${field ?? 'query'}: ${issue?.message ?? 'invalid'}`,
+    field,
+  );
+}
+
+/**
+ * A phone number in a path or query: it must be E.164 (`+` and digits). Other spellings are
+ * refused rather than guessed, so one number never reads as two contacts.
+ */
+export function e164PhoneNumber(raw: string | undefined, field: string): string {
+  const value = (raw ?? '').trim();
+  if (!/^\+[1-9]\d{6,14}$/.test(value))
+    throw new ApiRequestError(
+      400,
+      'invalid_phone_number',
+      `${field} must be an E.164 number such as +15555550123`,
+      field,
+    );
+  const parsed = toE164(value);
+  if (!parsed.ok || parsed.e164 !== value)
+    throw new ApiRequestError(400, 'invalid_phone_number', `${field} is not a possible phone number`, field);
+  return value;
+}

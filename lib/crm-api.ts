@@ -1,0 +1,88 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { crmApiEntry } from '../lambdas/crm-api';
+import { environmentNames } from '../lambdas/shared/environment';
+import { BridgeFunction } from './bridge-function';
+import type { CrmStore } from './crm';
+import { acceptNagFinding } from './nag';
+
+export type CrmApiAuth = { auth: 'iam' } | { auth: 'jwt'; jwtIssuer: string; jwtAudience: string[] };
+
+export interface CrmApiProps {
+  /** The HTTP API the webhook route is on; the CRM API makes its own when there is none (WAF mode). */
+  readonly api?: HttpApi;
+  readonly crm: CrmStore;
+  /** The media archive, for presigned links to archived media. */
+  readonly mediaBucket: IBucket;
+  /** Who may call the API. @default IAM (SigV4) */
+  readonly auth?: CrmApiAuth;
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The CRM's side of the bridge: `/v1/…` on the HTTP API, every route behind an authorizer (IAM by
+ * default, or a JWT authorizer), answered by one read-only Lambda.
+ */
+export class CrmApi extends Construct {
+  readonly api: HttpApi;
+  readonly apiFunction: IFunction;
+  /** The API's base URL (`https://…/v1`). */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: CrmApiProps) {
+    super(scope, id);
+    const fn = new BridgeFunction(this, 'ApiFunction', {
+      entry: crmApiEntry,
+      description: 'CRM API: activities, timelines and contacts (read)',
+      timeout: Duration.seconds(10),
+      logRetention: props.logRetention,
+      environment: {
+        [environmentNames.crmTable]: props.crm.table.tableName,
+        [environmentNames.mediaBucket]: props.mediaBucket.bucketName,
+      },
+    });
+    props.crm.grantRecordRead(fn);
+    // Presigned links are signed with this role: it may read archived objects, nothing else.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [props.mediaBucket.arnForObjects('media/*')],
+      }),
+    );
+    acceptNagFinding(
+      fn,
+      `IAM5[Resource::<${Stack.of(this).getLogicalId(props.mediaBucket.node.defaultChild as CfnBucket)}.Arn>/media/*]`,
+      'Archived media are keyed per activity under media/: a presigned link may be for any of them, and only GetObject.',
+    );
+    this.apiFunction = fn;
+    this.api = props.api ?? new HttpApi(this, 'HttpApi', { description: 'OpenPhone Bridge CRM API' });
+    const auth = props.auth ?? { auth: 'iam' };
+    const authorizer: IHttpRouteAuthorizer =
+      auth.auth === 'jwt'
+        ? new HttpJwtAuthorizer('CrmApiJwt', auth.jwtIssuer, { jwtAudience: auth.jwtAudience })
+        : new HttpIamAuthorizer();
+    this.api.addRoutes({
+      path: '/v1/{proxy+}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('CrmApiIntegration', fn),
+      authorizer,
+    });
+    this.url = `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/v1`;
+  }
+
+  /** Lets a principal (the CRM's role or function) call the API with SigV4 (IAM auth). */
+  grantInvoke(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.api.arnForExecuteApi('GET', '/v1/*')],
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BridgeStack } from '../../lib/bridge-stack';
+import { readStageConfig } from '../../lib/config';
+
+function bridge(stages: Record<string, unknown> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new BridgeStack(app, 'Test', { config: readStageConfig({ stage: 'test', stages }) });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+const statementsOf = (template: Template, fragment: string) =>
+  Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([id]) => id.includes(fragment))
+    .flatMap(
+      ([, p]) =>
+        (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+
+describe('CrmApi', () => {
+  const { template } = bridge();
+
+  it('is GET /v1/{proxy+} on the webhook HTTP API, behind IAM (SigV4), beside the open webhook route', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /v1/{proxy+}',
+      AuthorizationType: 'AWS_IAM',
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /webhooks/openphone',
+      AuthorizationType: 'NONE',
+    });
+    template.hasOutput('CrmApiUrl', {});
+  });
+
+  it('may only read CRM records (items and the two indexes) and archived media objects', () => {
+    const statements = statementsOf(template, 'CrmApiApiFunction') as { Action: string | string[] }[];
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    expect(actions).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        's3:GetObject',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+  });
+
+  it('lets a CRM role call it through grantInvoke, on GET /v1/* only', () => {
+    const fresh = new BridgeStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', {
+      config: readStageConfig({ stage: 'test' }),
+    });
+    const role = new Role(fresh, 'CrmRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    fresh.crmApi.grantInvoke(role);
+    const statements = statementsOf(Template.fromStack(fresh), 'CrmRole') as { Action: string }[];
+    expect(statements).toEqual([
+      expect.objectContaining({ Action: 'execute-api:Invoke', Resource: expect.anything() }),
+    ]);
+    expect(JSON.stringify(statements)).toContain('/GET/v1/*');
+  });
+
+  it('takes a JWT authorizer from the stage config, for a CRM outside AWS', () => {
+    const jwt = bridge({
+      test: { crmApi: { auth: 'jwt', jwtIssuer: 'https://auth.example.com/', jwtAudience: ['crm'] } },
+    }).template;
+    jwt.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['crm'] },
+    });
+    jwt.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /v1/{proxy+}',
+      AuthorizationType: 'JWT',
+    });
+    expect(() => readStageConfig({ stage: 'test', stages: { test: { crmApi: { auth: 'jwt' } } } })).toThrow(
+      /crmApi/,
+    );
+  });
+
+  it('gets its own HTTP API when the webhook sits behind WAF on a REST API', () => {
+    const waf = bridge({ test: { waf: { enabled: true } } }).template;
+    waf.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    waf.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /v1/{proxy+}',
+      AuthorizationType: 'AWS_IAM',
+    });
+  });
+
+  it('passes cdk-nag with nothing unacknowledged', () => {
+    const { app, stack: nagged } = bridge();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    app.synth();
+    const errors = Annotations.fromStack(nagged).findError(
+      '*',
+      Match.stringLikeRegexp('AwsSolutions-.*CrmApi'),
+    );
+    expect(errors).toEqual([]);
+  });
+});
