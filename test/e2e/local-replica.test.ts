@@ -155,6 +155,61 @@ describe('the local replica, over HTTP', () => {
     expect(forged.status).toBe(401);
   });
 
+  it('keeps a transcript whose lines sit under transcript.dialogue, and fails one with no lines', async () => {
+    const [legacyKey] = replica.signingKeys as [string];
+    const send = async (event: Record<string, unknown>) => {
+      const body = JSON.stringify(event);
+      const response = await post(body, { 'openphone-signature': legacySignatureHeader(body, legacyKey) });
+      expect(response.status).toBe(202);
+    };
+    const now = new Date().toISOString();
+    await send(
+      openPhoneEvent(
+        'call.transcript.completed',
+        {
+          object: 'callTranscript',
+          transcript: {
+            callId: 'ACe2enested',
+            dialogue: [
+              { speaker: contactNumber, text: 'Is the boiler fixed?' },
+              { speaker: 'Agent', text: 'Yes, this morning.' },
+            ],
+            status: 'completed',
+          },
+        },
+        now,
+        { id: 'EVe2enested' },
+      ),
+    );
+    await send(
+      openPhoneEvent(
+        'call.transcript.completed',
+        { callId: 'ACe2enolines', transcript: { dialogue: [] }, status: 'completed' },
+        now,
+        { id: 'EVe2enolines' },
+      ),
+    );
+
+    await until(() =>
+      ['EVe2enested', 'EVe2enolines'].every((id) => received.some((l) => l.includes(`${id} → `))),
+    );
+    expect(await replica.processing.activities.getActivity('ACe2enested')).toMatchObject({
+      kind: 'call',
+      transcript: {
+        dialogue: [
+          { content: 'Is the boiler fixed?', identifier: contactNumber },
+          { content: 'Yes, this morning.', identifier: 'Agent' },
+        ],
+      },
+    });
+    expect(await replica.processing.events.getEvent('EVe2enolines')).toMatchObject({
+      status: 'failed',
+      failureReason: 'activity: missing-transcript-lines',
+    });
+    expect(await replica.processing.activities.getActivity('ACe2enolines')).toBeUndefined();
+    expect(received.join('\n')).not.toMatch(/boiler|this morning/);
+  });
+
   it('answers 401 with a reason to an unsigned request and 404 off the route', async () => {
     const unsigned = await post(JSON.stringify(legacyEvent()), {});
     expect(unsigned.status).toBe(401);
