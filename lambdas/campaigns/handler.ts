@@ -39,14 +39,15 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
     awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
   });
   const secretId = env[environmentNames.openPhoneApiKeySecret];
-  const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
-  if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
-  const { apiKey } = parsed.data;
-  const suppressions = new SuppressionRepository(documents, env[environmentNames.crmTable]);
-  return createCampaignSender({
-    ...campaignRepositories(documents, env[environmentNames.campaignTable]),
-    isSuppressed: (phone) => suppressions.isSuppressed(phone),
-    openPhone: new OpenPhoneClient({
+  const readApiKey = async (forceFetch: boolean) => {
+    const parsed = apiKeySecret.safeParse(
+      await secrets.get(secretId, { transform: 'json', maxAge: 300, forceFetch }),
+    );
+    if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
+    return parsed.data.apiKey;
+  };
+  const clientWith = (apiKey: string) =>
+    new OpenPhoneClient({
       apiKey,
       baseUrl: env[environmentNames.openPhoneBaseUrl],
       lane: 'campaign',
@@ -55,7 +56,20 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
         metrics,
       ),
       onResponse: countThrottledResponses(metrics),
-    }),
+    });
+  let apiKey = await readApiKey(false);
+  const suppressions = new SuppressionRepository(documents, env[environmentNames.crmTable]);
+  return createCampaignSender({
+    ...campaignRepositories(documents, env[environmentNames.campaignTable]),
+    isSuppressed: (phone) => suppressions.isSuppressed(phone),
+    openPhone: clientWith(apiKey),
+    // A 401 after a rotation: the secret is read past the cache; a new client only for a new key.
+    reloadOpenPhone: async () => {
+      const latest = await readApiKey(true);
+      if (latest === apiKey) return undefined;
+      apiKey = latest;
+      return clientWith(latest);
+    },
     logger,
     metrics,
   });

@@ -31,6 +31,8 @@ function toResponse(outcome: IntakeOutcome): APIGatewayProxyStructuredResultV2 {
       return json(200, { status: 'duplicate', eventId: outcome.eventId });
     case 'ignored':
       return json(200, { status: 'ignored', eventId: outcome.eventId, reason: 'unknown_event_type' });
+    case 'test':
+      return json(200, { status: 'test', eventId: outcome.eventId });
     case 'rejected':
       return json(outcome.status, {
         error: outcome.reason,

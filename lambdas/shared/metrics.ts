@@ -12,6 +12,8 @@ export const bridgeMetrics = {
     accepted: 'WebhooksAccepted',
     duplicate: 'WebhooksDuplicate',
     ignored: 'WebhooksIgnored',
+    /** Signed deliveries with an empty event id (OpenPhone's sample/test deliveries): answered 200, no alarm. */
+    test: 'WebhookTestDeliveries',
     /** With a `reason` dimension (invalid_signature, payload_too_large, …). */
     rejected: 'WebhooksRejected',
     /** Every 401 (a signature missing, malformed, stale or wrong), without the reason: the alarm's metric. */

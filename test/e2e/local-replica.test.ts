@@ -133,6 +133,104 @@ describe('the local replica, over HTTP', () => {
     );
   });
 
+  it('answers every signed delivery: an unrouted type with odd data is ignored, an all-empty-id one is a test', async () => {
+    const [legacyKey] = replica.signingKeys as [string];
+    const signed = (body: string) => ({ 'openphone-signature': legacySignatureHeader(body, legacyKey) });
+    const notice = JSON.stringify({
+      id: 'EVe2etoken',
+      object: 'event',
+      type: 'token.validated',
+      data: { message: 'token ok' },
+    });
+    const noticeAnswer = await post(notice, signed(notice));
+    expect(noticeAnswer.status).toBe(200);
+    expect(await noticeAnswer.json()).toMatchObject({ status: 'ignored', eventId: 'EVe2etoken' });
+    expect(await replica.processing.events.getEvent('EVe2etoken')).toMatchObject({
+      type: 'token.validated',
+      status: 'ignored',
+    });
+
+    const sample = JSON.stringify(
+      openPhoneEvent(
+        'message.received',
+        messageObject({ id: '', conversationId: '', phoneNumberId: '', userId: '' }),
+        new Date().toISOString(),
+        { id: '' },
+      ),
+    );
+    const sampleAnswer = await post(sample, signed(sample));
+    expect(sampleAnswer.status).toBe(200);
+    const answer = (await sampleAnswer.json()) as { status: string; eventId: string };
+    expect(answer).toEqual({ status: 'test', eventId: expect.stringMatching(/^test-/) });
+    expect(await replica.processing.events.getEvent(answer.eventId)).toMatchObject({
+      type: 'message.received',
+      status: 'ignored',
+      ignoredReason: 'test_delivery',
+    });
+    await new Promise((r) => setTimeout(r, 300)); // a routed copy would reach a consumer by now
+    expect(received.filter((l) => l.includes(answer.eventId))).toEqual([]);
+
+    const forged = await post(sample, {
+      'openphone-signature': legacySignatureHeader(sample, 'b3RoZXIta2V5'),
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it('keeps a transcript whose lines sit under transcript.dialogue, and fails one with no lines', async () => {
+    const [legacyKey] = replica.signingKeys as [string];
+    const send = async (event: Record<string, unknown>) => {
+      const body = JSON.stringify(event);
+      const response = await post(body, { 'openphone-signature': legacySignatureHeader(body, legacyKey) });
+      expect(response.status).toBe(202);
+    };
+    const now = new Date().toISOString();
+    await send(
+      openPhoneEvent(
+        'call.transcript.completed',
+        {
+          object: 'callTranscript',
+          transcript: {
+            callId: 'ACe2enested',
+            dialogue: [
+              { speaker: contactNumber, text: 'Is the boiler fixed?' },
+              { speaker: 'Agent', text: 'Yes, this morning.' },
+            ],
+            status: 'completed',
+          },
+        },
+        now,
+        { id: 'EVe2enested' },
+      ),
+    );
+    await send(
+      openPhoneEvent(
+        'call.transcript.completed',
+        { callId: 'ACe2enolines', transcript: { dialogue: [] }, status: 'completed' },
+        now,
+        { id: 'EVe2enolines' },
+      ),
+    );
+
+    await until(() =>
+      ['EVe2enested', 'EVe2enolines'].every((id) => received.some((l) => l.includes(`${id} → `))),
+    );
+    expect(await replica.processing.activities.getActivity('ACe2enested')).toMatchObject({
+      kind: 'call',
+      transcript: {
+        dialogue: [
+          { content: 'Is the boiler fixed?', identifier: contactNumber },
+          { content: 'Yes, this morning.', identifier: 'Agent' },
+        ],
+      },
+    });
+    expect(await replica.processing.events.getEvent('EVe2enolines')).toMatchObject({
+      status: 'failed',
+      failureReason: 'activity: missing-transcript-lines',
+    });
+    expect(await replica.processing.activities.getActivity('ACe2enolines')).toBeUndefined();
+    expect(received.join('\n')).not.toMatch(/boiler|this morning/);
+  });
+
   it('answers 401 with a reason to an unsigned request and 404 off the route', async () => {
     const unsigned = await post(JSON.stringify(legacyEvent()), {});
     expect(unsigned.status).toBe(401);

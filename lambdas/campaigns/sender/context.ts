@@ -17,8 +17,6 @@ export interface CampaignSenderSettings {
   staleClaimMs: number;
   /** Consecutive 401 answers that pause the campaign. @default 2 */
   unauthorizedPauseAfter: number;
-  /** Reconciliation looks for messages created this long before the claim too (clock skew). @default 60 s */
-  reconcileSkewMs: number;
   /** No new recipient is started with less than this left: a send may wait 30 s for a token, then 10 s for OpenPhone. @default 45 s */
   safetyMarginMs: number;
   /** Recipients read from the work index per page. @default 50 */
@@ -34,11 +32,13 @@ export interface CampaignSenderSettings {
 export const defaultCampaignSenderSettings: CampaignSenderSettings = {
   staleClaimMs: 5 * 60_000,
   unauthorizedPauseAfter: 2,
-  reconcileSkewMs: 60_000,
   safetyMarginMs: 45_000,
   pageSize: 50,
   concurrency: 4,
 };
+
+/** What the sender asks of OpenPhone. */
+export type CampaignOpenPhone = Pick<OpenPhoneClient, 'sendMessage' | 'listMessages' | 'listPhoneNumbers'>;
 
 export interface CampaignSenderDeps {
   campaigns: CampaignRepository;
@@ -47,7 +47,12 @@ export interface CampaignSenderDeps {
   /** The CRM's suppression gate (opt-out, bounce, manual), read at send time. */
   isSuppressed: (phoneNumber: string) => Promise<boolean>;
   /** A client in the `campaign` lane of the shared rate limiter. */
-  openPhone: Pick<OpenPhoneClient, 'sendMessage' | 'listMessages' | 'listPhoneNumbers'>;
+  openPhone: CampaignOpenPhone;
+  /**
+   * After a 401: a client with the API key read again, bypassing any cache (a rotated key), or
+   * undefined when the key has not changed. Without it a 401 counts towards the pause at once.
+   */
+  reloadOpenPhone?: () => Promise<CampaignOpenPhone | undefined>;
   settings?: Partial<CampaignSenderSettings>;
   logger: Logger;
   metrics: Metrics;
@@ -95,6 +100,10 @@ export interface SenderContext {
   readonly newClaimToken: () => string;
   /** Sending number → OpenPhone phone number id, looked up once per sender. */
   readonly phoneNumberIds: Map<string, string>;
+  /** The client in use: `deps.openPhone` until a 401 made the sender read the key again. */
+  readonly openPhone: { current: CampaignOpenPhone };
+  /** Rejected client → its one key re-read (shared by the recipients in flight that met the 401). */
+  readonly keyReloads: WeakMap<CampaignOpenPhone, Promise<CampaignOpenPhone | undefined>>;
 }
 
 /** One pass over one campaign: the sender's context plus the run's report and state. */
@@ -113,6 +122,8 @@ export function senderContext(deps: CampaignSenderDeps): SenderContext {
     now: deps.now ?? (() => new Date()),
     newClaimToken: deps.newClaimToken ?? randomUUID,
     phoneNumberIds: new Map(),
+    openPhone: { current: deps.openPhone },
+    keyReloads: new WeakMap(),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * What a failed send means for its recipient and campaign: an unknown outcome is reconciled, a
  * send certainly not made is released (its daily-cap slot given back), a refusal for good is
- * recorded, and errors that stop every send (no credits, a rejected key) pause the campaign.
+ * recorded, and errors that stop every send (no credits, a rejected key) pause the campaign. A
+ * rejected key is read again once first (a rotation): the send is then retried with the new one.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { campaignSenderMetrics } from '../domain/sender-metrics';
@@ -16,12 +17,17 @@ import {
   RateLimitWaitExceededError,
 } from '../../openphone';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
-import type { RecipientOutcome, RunContext } from './context';
+import { clientAfterRejection } from './api-key';
+import type { CampaignOpenPhone, RecipientOutcome, RunContext } from './context';
 import { findSentMessage } from './sent-message';
 
 export interface FailedSend {
   /** The claim the send was made under. */
   token: string;
+  /** When that claim was taken: a message it sent is no older. */
+  claimedAt: string;
+  /** The client that made the send. */
+  client: CampaignOpenPhone;
   variantId: string;
   error: unknown;
   /** Returns the send's daily-cap slot. */
@@ -32,8 +38,8 @@ export async function handleSendFailure(
   run: RunContext,
   campaign: StoredCampaign,
   recipient: StoredRecipient,
-  { token, variantId, error, giveSlotBack }: FailedSend,
-): Promise<RecipientOutcome> {
+  { token, claimedAt, client, variantId, error, giveSlotBack }: FailedSend,
+): Promise<RecipientOutcome | 'retry-with-new-key'> {
   const { recipients, logger, metrics } = run.deps;
   const { campaignId, report, now, settings } = run;
   const phone = recipient.phone;
@@ -43,7 +49,7 @@ export async function handleSendFailure(
     metrics.addMetric(campaignSenderMetrics.sendOutcomeUnknown, MetricUnit.Count, 1);
     logger.warn('send outcome unknown: reconciling', { campaignId, to, reason: error.reason });
     // The message may already be listed; if not, it is looked for again once the claim is stale.
-    const found = await findSentMessage(run, campaign, recipient).catch(() => undefined);
+    const found = await findSentMessage(run, campaign, recipient, claimedAt).catch(() => undefined);
     if (found) {
       await recipients.markSent(campaignId, phone, token, {
         variantId,
@@ -81,6 +87,7 @@ export async function handleSendFailure(
   if (error instanceof OpenPhoneApiError && error.status === 401) {
     await recipients.releaseRecipient(campaignId, phone, token);
     await giveSlotBack();
+    if (await clientAfterRejection(run, client)) return 'retry-with-new-key';
     run.consecutiveUnauthorized++;
     return run.consecutiveUnauthorized >= settings.unauthorizedPauseAfter
       ? pause(run, { kind: 'api-key-rejected' })

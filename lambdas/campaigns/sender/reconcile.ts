@@ -23,8 +23,11 @@ export async function reconcile(
   const { campaignId, report, now } = run;
   const phone = recipient.phone;
   const token = run.newClaimToken();
+  // The abandoned send's claim: its message, if it left, is no older (takeover keeps claimedAt).
+  const claimedAt = recipient.claimedAt ?? recipient.touchedAt;
   if (
     !recipient.claimToken ||
+    !claimedAt ||
     !(await recipients.takeOverForReconciliation(
       campaignId,
       phone,
@@ -35,7 +38,8 @@ export async function reconcile(
   )
     return 'busy';
   const rendered = renderRecipientMessage(campaignId, campaign.definition, recipient);
-  const found = rendered.kind === 'rendered' ? await findSentMessage(run, campaign, recipient) : undefined;
+  const found =
+    rendered.kind === 'rendered' ? await findSentMessage(run, campaign, recipient, claimedAt) : undefined;
   metrics.addMetric(campaignSenderMetrics.recipientsReconciled, MetricUnit.Count, 1);
   if (found && rendered.kind === 'rendered') {
     await recipients.markSent(campaignId, phone, token, {

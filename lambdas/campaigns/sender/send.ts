@@ -22,7 +22,7 @@ export async function sendTo(
   campaign: StoredCampaign,
   recipient: StoredRecipient,
 ): Promise<RecipientOutcome> {
-  const { recipients, dailyCaps, isSuppressed, openPhone, logger, metrics } = run.deps;
+  const { recipients, dailyCaps, isSuppressed, logger, metrics } = run.deps;
   const { campaignId, report, now } = run;
   const { definition } = campaign;
   const phone = recipient.phone;
@@ -38,7 +38,8 @@ export async function sendTo(
   if (early.kind === 'wait-until') return 'waiting';
 
   const token = run.newClaimToken();
-  if (!(await recipients.claimRecipient(campaignId, phone, token, now().toISOString()))) return 'busy';
+  const claimedAt = now().toISOString();
+  if (!(await recipients.claimRecipient(campaignId, phone, token, claimedAt))) return 'busy';
 
   const businessDay = businessDayKey(now(), definition.timeZone);
   const [suppressed, sentToday] = await Promise.all([
@@ -77,8 +78,9 @@ export async function sendTo(
     if (suppressedNow) throw new SendWithdrawnError('suppressed');
   };
 
+  const client = run.openPhone.current;
   try {
-    const message = await openPhone.sendMessage(
+    const message = await client.sendMessage(
       { content: decision.content, from: definition.sendingNumber, to: [phone] },
       { beforeSend: lastCheck },
     );
@@ -96,13 +98,18 @@ export async function sendTo(
     metrics.addMetric(campaignSenderMetrics.messagesSent, MetricUnit.Count, 1);
     return 'sent';
   } catch (error) {
-    if (!(error instanceof SendWithdrawnError))
-      return handleSendFailure(run, campaign, recipient, {
+    if (!(error instanceof SendWithdrawnError)) {
+      const outcome = await handleSendFailure(run, campaign, recipient, {
         token,
+        claimedAt,
+        client,
         variantId: decision.variantId,
         error,
         giveSlotBack,
       });
+      // Released by the 401, with a newer key to try: sent (or decided) afresh under a new claim.
+      return outcome === 'retry-with-new-key' ? sendTo(run, campaign, recipient) : outcome;
+    }
     await giveSlotBack();
     if (error.reason === 'suppressed') return skip(run, phone, token, decision.variantId, 'suppressed');
     if (error.reason === 'claim-taken-over') return 'busy';

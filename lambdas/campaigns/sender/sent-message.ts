@@ -8,22 +8,32 @@ import type { StoredRecipient } from '../adapters/recipient-repository';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
 import type { SenderContext } from './context';
 
-/** The id of an outgoing message to the recipient with the rendered content, created after the claim. */
+/**
+ * The id of an outgoing message to the recipient with the rendered content, created after
+ * `claimedAt`, the time the send's claim was taken. Never earlier: an identical message sent
+ * before (a re-run campaign, a recurring template) is not this send.
+ */
 export async function findSentMessage(
   sender: SenderContext,
   campaign: StoredCampaign,
   recipient: StoredRecipient,
+  claimedAt: string,
 ): Promise<string | undefined> {
   const rendered = renderRecipientMessage(campaign.campaignId, campaign.definition, recipient);
   if (rendered.kind !== 'rendered') return undefined;
-  const claimedAt = Date.parse(recipient.claimedAt ?? new Date(0).toISOString());
+  const claimedAtMs = Date.parse(claimedAt);
+  if (Number.isNaN(claimedAtMs))
+    throw new Error('a sent message is only looked for after a known claim time');
   const phoneNumberId = await phoneNumberIdOf(sender, campaign.definition.sendingNumber);
-  for await (const page of sender.deps.openPhone.listMessages({
+  for await (const page of sender.openPhone.current.listMessages({
     phoneNumberId,
     participants: [recipient.phone],
-    createdAfter: new Date(claimedAt - sender.settings.reconcileSkewMs).toISOString(),
+    createdAfter: claimedAt,
   })) {
-    const match = page.data.find((m) => m.direction === 'outgoing' && m.text === rendered.text);
+    // Checked here too: the window is what makes a match this send, whatever the API's filter does.
+    const match = page.data.find(
+      (m) => m.direction === 'outgoing' && m.text === rendered.text && Date.parse(m.createdAt) >= claimedAtMs,
+    );
     if (match) return match.id;
   }
   return undefined;
@@ -33,7 +43,7 @@ async function phoneNumberIdOf(sender: SenderContext, sendingNumber: string): Pr
   if (sendingNumber.startsWith('PN')) return sendingNumber;
   let id = sender.phoneNumberIds.get(sendingNumber);
   if (!id) {
-    const numbers = await sender.deps.openPhone.listPhoneNumbers();
+    const numbers = await sender.openPhone.current.listPhoneNumbers();
     id = numbers.find((n) => n.number === sendingNumber)?.id;
     if (!id) throw new Error(`sending number ${maskPhoneNumber(sendingNumber)} is not in the workspace`);
     sender.phoneNumberIds.set(sendingNumber, id);

@@ -8,7 +8,15 @@ import type {
   MessagePayload,
   WebhookEvent,
 } from '../../openphone';
-import { defined, ActivityAspects, ActivityFacts, ActivityMapping, Direction, MediaItem } from './activity';
+import {
+  defined,
+  ActivityAspects,
+  ActivityFacts,
+  ActivityMapping,
+  ActivityMappingFailure,
+  Direction,
+  MediaItem,
+} from './activity';
 
 /** The pure mapping of webhook events and imported REST objects onto activity updates (see activity.ts). */
 // ---- numbers ----------------------------------------------------------------------------------
@@ -98,6 +106,26 @@ function callAspects(call: CallPayload): ActivityAspects {
   });
 }
 
+/** A recording object (not the call) on `call.recording.completed`: attached to its `callId`. */
+function isRecordingObject(object: CallPayload): boolean {
+  return (
+    (object.callId !== undefined && object.callId !== object.id) ||
+    /^(call[-_]?)?recording$/i.test(object.object ?? '') ||
+    (object.id?.startsWith('CR') ?? false)
+  );
+}
+
+function recordingAspects(recording: CallPayload): ActivityAspects {
+  const recordings = [
+    ...(recording.url ? [{ url: recording.url, type: recording.type, duration: recording.duration }] : []),
+    ...recording.media,
+  ].map((m) => defined({ url: m.url!, type: m.type, duration: m.duration }));
+  return defined({ recordings: recordings.length ? recordings : undefined });
+}
+
+/** Statuses that say there is no content to come (documented for summaries and transcripts). */
+const noContentStatuses = new Set(['absent', 'failed']);
+
 function summaryAspects(summary: CallSummaryPayload): ActivityAspects {
   return {
     summary: defined({ summary: summary.summary, nextSteps: summary.nextSteps, status: summary.status }),
@@ -116,34 +144,61 @@ function transcriptAspects(transcript: CallTranscriptPayload): ActivityAspects {
 
 /**
  * The activity change a webhook event makes. `receivedAt` stands in for the event time when the
- * delivery carries none. Contact events are not activities.
+ * delivery carries none. Contact events are not activities. An event whose content cannot be
+ * read (a received message with neither text nor media, a recording without a URL, a summary or
+ * transcript without content, nothing to attach to) is a failure naming what was missing: the
+ * event is kept failed for a re-drive rather than recorded with its content gone.
  */
 export function activityChangeFromWebhook(event: WebhookEvent, receivedAt: string): ActivityMapping {
   const eventTime = event.occurredAt ?? receivedAt;
+  const fail = (reason: ActivityMappingFailure): ActivityMapping => ({ ok: false, reason });
   const change = (
     activityId: string | undefined,
     facts: ActivityFacts,
     aspects: ActivityAspects,
+    missingId: ActivityMappingFailure = 'missing-object-id',
   ): ActivityMapping =>
     activityId
       ? { ok: true, change: { eventTime, update: { activityId, source: 'webhook', facts, aspects } } }
-      : { ok: false, reason: 'missing-object-id' };
+      : fail(missingId);
   switch (event.kind) {
-    case 'message':
-      return change(
-        event.object.id,
-        messageFacts(event.object, event.object.conversationId),
-        defined({ status: event.object.status }),
-      );
-    case 'call':
-      return change(event.object.id, callFacts(event.object), callAspects(event.object));
-    case 'call-summary':
+    case 'message': {
+      const facts = messageFacts(event.object, event.object.conversationId);
+      if (event.type === 'message.received' && !facts.text?.trim() && !facts.media?.length)
+        return fail('missing-text-and-media');
+      return change(event.object.id, facts, defined({ status: event.object.status }));
+    }
+    case 'call': {
+      if (isRecordingObject(event.object)) {
+        const aspects = recordingAspects(event.object);
+        if (!aspects.recordings) return fail('missing-recording-url');
+        // Never under the recording's own id: the call's record gets it (or is created by it).
+        return change(event.object.callId, { kind: 'call' }, aspects, 'missing-call-id');
+      }
+      const aspects = callAspects(event.object);
+      if (event.type === 'call.recording.completed' && !aspects.recordings && !aspects.voicemail)
+        return fail('missing-recording-url');
+      return change(event.object.id, callFacts(event.object), aspects);
+    }
+    case 'call-summary': {
+      const { summary, nextSteps, status } = event.object;
+      if (!summary.length && !nextSteps.length && !noContentStatuses.has(status ?? ''))
+        return fail('missing-summary');
       // A summary can arrive before its call: it creates the record, the call fills in the rest.
-      return change(event.object.callId, { kind: 'call' }, summaryAspects(event.object));
-    case 'call-transcript':
-      return change(event.object.callId, { kind: 'call' }, transcriptAspects(event.object));
+      return change(event.object.callId, { kind: 'call' }, summaryAspects(event.object), 'missing-call-id');
+    }
+    case 'call-transcript': {
+      const { dialogue, status } = event.object;
+      if (!dialogue.length && !noContentStatuses.has(status ?? '')) return fail('missing-transcript-lines');
+      return change(
+        event.object.callId,
+        { kind: 'call' },
+        transcriptAspects(event.object),
+        'missing-call-id',
+      );
+    }
     case 'contact':
-      return { ok: false, reason: 'not-an-activity' };
+      return fail('not-an-activity');
   }
 }
 

@@ -92,7 +92,19 @@ export interface ActivityChange {
   eventTime: string;
 }
 
-export type ActivityMappingFailure = 'missing-object-id' | 'missing-event-time' | 'not-an-activity';
+/**
+ * Why an event or object makes no activity change; each `missing-…` names what was missing, so an
+ * event whose content cannot be read ends failed (and can be re-driven) instead of processed empty.
+ */
+export type ActivityMappingFailure =
+  | 'missing-object-id'
+  | 'missing-call-id'
+  | 'missing-event-time'
+  | 'missing-text-and-media'
+  | 'missing-recording-url'
+  | 'missing-summary'
+  | 'missing-transcript-lines'
+  | 'not-an-activity';
 export type ActivityMapping =
   { ok: true; change: ActivityChange } | { ok: false; reason: ActivityMappingFailure };
 

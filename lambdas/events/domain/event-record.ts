@@ -34,6 +34,8 @@ export interface EventRecord {
   statusSince?: string;
   attempts?: number;
   failureReason?: string;
+  /** Why an `ignored` event was not routed: `unknown_event_type`, `test_delivery`. */
+  ignoredReason?: string;
   processedAt?: string;
 }
 
@@ -55,16 +57,19 @@ export interface NewEventInput {
   payload: string;
   receivedAt: Date;
   retentionDays: number;
+  /** Recorded `ignored` with this reason whatever its family (e.g. a test delivery). */
+  ignoredReason?: string;
 }
 
 /** The record the ingest writes once per event id: open until a processor marks it processed. */
 export function newEventRecord(input: NewEventInput): EventRecord {
-  const status: EventStatus = input.family ? 'received' : 'ignored';
+  const family = input.ignoredReason ? undefined : input.family;
+  const status: EventStatus = family ? 'received' : 'ignored';
   const receivedAt = input.receivedAt.toISOString();
   return {
     eventId: input.eventId,
     type: input.type,
-    ...(input.family ? { family: input.family } : {}),
+    ...(family ? { family } : { ignoredReason: input.ignoredReason ?? 'unknown_event_type' }),
     status,
     scheme: input.scheme,
     ...(input.apiVersion ? { apiVersion: input.apiVersion } : {}),
@@ -72,7 +77,7 @@ export function newEventRecord(input: NewEventInput): EventRecord {
     receivedAt,
     payload: input.payload,
     expiresAt: Math.floor(input.receivedAt.getTime() / 1000) + input.retentionDays * 86_400,
-    statusKey: statusKeyOf(status, input.family),
+    statusKey: statusKeyOf(status, family),
     statusSince: `${receivedAt}#${input.eventId}`,
   };
 }

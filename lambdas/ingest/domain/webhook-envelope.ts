@@ -26,6 +26,18 @@ export const standardEnvelope = z.object({
   }),
 });
 
+/**
+ * What every delivery must have, whatever its type: a `type`, and (checked below) an id from the
+ * body or the `webhook-id` header. Other fields are read when they are strings and never refused.
+ */
+export const anyEnvelope = z.object({
+  id: z.string().max(200).optional().catch(undefined),
+  type: z.string().min(1).max(100),
+  apiVersion: z.string().max(40).optional().catch(undefined),
+  timestamp: z.string().max(64).optional().catch(undefined),
+  createdAt: z.string().max(64).optional().catch(undefined),
+});
+
 export interface EnvelopeSummary {
   eventId: string;
   type: string;
@@ -33,7 +45,13 @@ export interface EnvelopeSummary {
   occurredAt?: string;
 }
 
-export type EnvelopeParse = { ok: true; envelope: EnvelopeSummary } | { ok: false; reason: string };
+/**
+ * `event`: a delivery to record under its id. `test`: a signed delivery whose event id is empty
+ * (OpenPhone's sample and test deliveries carry all-empty ids): answered, recorded under a
+ * generated id, never routed.
+ */
+export type EnvelopeParse =
+  { ok: true; kind: 'event' | 'test'; envelope: EnvelopeSummary } | { ok: false; reason: string };
 
 function describe(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -42,41 +60,36 @@ function describe(error: z.ZodError): string {
 
 /**
  * What the ingest needs from a delivery's body: its event id, type, version and time. The event id is
- * the body's `id`; a Standard Webhooks delivery without one uses its `webhook-id` (stable across retries).
+ * the body's `id`; a delivery without one uses its `webhook-id` (stable across retries). Only a type
+ * the bridge routes (`routed`) must have the shape its processors read (`data.object` or
+ * `data.resource`); any other type is recorded as ignored whatever its `data`.
  */
-export function readEnvelope(body: unknown, deliveryId?: string): EnvelopeParse {
-  const legacy = legacyEnvelope.safeParse(body);
-  if (legacy.success) {
-    const { id, type, apiVersion, createdAt } = legacy.data;
-    return {
-      ok: true,
-      envelope: {
-        eventId: id,
-        type,
-        ...(apiVersion ? { apiVersion } : {}),
-        ...(createdAt ? { occurredAt: createdAt } : {}),
-      },
-    };
-  }
-  const standard = standardEnvelope.safeParse(body);
-  if (standard.success) {
-    const { id, type, apiVersion, timestamp, createdAt } = standard.data;
-    const eventId = id ?? deliveryId;
-    if (!eventId) return { ok: false, reason: 'id: an event needs a body id or a webhook-id header' };
-    const occurredAt = timestamp ?? createdAt;
-    return {
-      ok: true,
-      envelope: {
-        eventId,
-        type,
-        ...(apiVersion ? { apiVersion } : {}),
-        ...(occurredAt ? { occurredAt } : {}),
-      },
-    };
-  }
+export function readEnvelope(
+  body: unknown,
+  deliveryId: string | undefined,
+  routed: (type: string) => boolean,
+): EnvelopeParse {
+  const any = anyEnvelope.safeParse(body);
+  if (!any.success) return { ok: false, reason: describe(any.error) };
+  const { id, type, apiVersion, timestamp, createdAt } = any.data;
+  const eventId = id ?? deliveryId;
+  if (eventId === undefined)
+    return { ok: false, reason: 'id: an event needs a body id or a webhook-id header' };
+  const occurredAt = timestamp ?? createdAt;
+  const envelope = {
+    eventId,
+    type,
+    ...(apiVersion ? { apiVersion } : {}),
+    ...(occurredAt ? { occurredAt } : {}),
+  };
+  if (eventId.trim() === '') return { ok: true, kind: 'test', envelope };
+  if (!routed(type)) return { ok: true, kind: 'event', envelope };
+  if (legacyEnvelope.safeParse(body).success || standardEnvelope.safeParse(body).success)
+    return { ok: true, kind: 'event', envelope };
   const hasResource =
     typeof body === 'object' &&
     body !== null &&
     typeof (body as { data?: { resource?: unknown } }).data?.resource === 'object';
-  return { ok: false, reason: describe(hasResource ? standard.error : legacy.error) };
+  const error = (hasResource ? standardEnvelope : legacyEnvelope).safeParse(body).error;
+  return { ok: false, reason: error ? describe(error) : 'not an event envelope' };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { newEventRecord, type EventRecord, familyOf, type EventFamily } from '../../events';
 import { readEnvelope } from './webhook-envelope';
 import type { RejectionReason } from '../errors';
@@ -27,6 +28,8 @@ export interface IntakeSettings {
 export type IntakeOutcome =
   | { kind: 'accepted'; eventId: string; type: string; family: EventFamily }
   | { kind: 'ignored'; eventId: string; type: string }
+  /** A signed delivery with an empty event id (a sample or test): recorded under a generated id. */
+  | { kind: 'test'; eventId: string; type: string }
   | { kind: 'duplicate'; eventId: string; type: string }
   | { kind: 'rejected'; status: 400 | 401 | 413 | 503; reason: RejectionReason; detail?: string };
 
@@ -66,16 +69,19 @@ export async function acceptWebhook(
   } catch {
     return reject(400, 'invalid_json', 'the body is not JSON');
   }
-  const parsed = readEnvelope(body, check.deliveryId);
+  const parsed = readEnvelope(body, check.deliveryId, (type) => familyOf(type) !== undefined);
   if (!parsed.ok) return reject(400, 'invalid_envelope', parsed.reason);
 
-  const { eventId, type, apiVersion, occurredAt } = parsed.envelope;
+  const { type, apiVersion, occurredAt } = parsed.envelope;
+  const test = parsed.kind === 'test';
+  const eventId = test ? `test-${randomUUID()}` : parsed.envelope.eventId;
   const family = familyOf(type);
   const record = newEventRecord({
     eventId,
     type,
     family,
     scheme: check.scheme,
+    ...(test ? { ignoredReason: 'test_delivery' } : {}),
     ...(apiVersion ? { apiVersion } : {}),
     ...(occurredAt ? { occurredAt } : {}),
     payload: request.body.toString('utf8'),
@@ -83,5 +89,6 @@ export async function acceptWebhook(
     retentionDays: settings.retentionDays,
   });
   if ((await deps.recordEventOnce(record)) === 'duplicate') return { kind: 'duplicate', eventId, type };
+  if (test) return { kind: 'test', eventId, type };
   return family ? { kind: 'accepted', eventId, type, family } : { kind: 'ignored', eventId, type };
 }

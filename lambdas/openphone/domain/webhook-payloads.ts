@@ -4,7 +4,10 @@ import { z } from 'zod';
  * Schemas of OpenPhone webhook payloads, written from the documented shapes and tolerant of the
  * variants OpenPhone really sends: nulls for absent values, empty-string ids in test deliveries,
  * `body` for `text` in older message versions, `to` as one string or a list, and two envelopes
- * (legacy `data.object`, beta Standard Webhooks `data.resource` + `context` + `links`).
+ * (legacy `data.object`, beta Standard Webhooks `data.resource` + `context` + `links`). Plain
+ * variants of a documented shape are read into the same values rather than dropped: a URL string
+ * where an object with `url` is expected, one string where a list of strings is, transcript lines
+ * under `transcript.dialogue` with `speaker`/`text`, a recording object that names its `callId`.
  * One file on purpose (over 400 lines): the schemas share their tolerant primitives and the
  * envelope, and every event type's shape is read side by side with the others.
  */
@@ -44,10 +47,15 @@ const optionalNumber = z
   .nullish()
   .transform((value) => value ?? undefined);
 
+/** A list of strings, or one string (a list of one); blanks dropped. */
 const stringList = z
-  .array(z.string().nullable())
+  .union([z.string(), z.array(z.string().nullable())])
   .nullish()
-  .transform((value) => (value ?? []).filter((s): s is string => s != null));
+  .transform((value) =>
+    (value == null ? [] : Array.isArray(value) ? value : [value])
+      .map((s) => s?.trim() ?? '')
+      .filter((s) => s !== ''),
+  );
 
 export const directions = ['incoming', 'outgoing'] as const;
 const direction = z
@@ -55,17 +63,27 @@ const direction = z
   .nullish()
   .transform((value) => value ?? undefined);
 
-export const mediaItemSchema = z.object({
+const mediaObject = z.object({
   url: optionalText,
   type: optionalText,
   duration: optionalNumber,
 });
 
+/** A media item: an object with `url` (and `type`, `duration`), or just its URL. */
+export const mediaItemSchema = z.union([
+  mediaObject,
+  z.string().transform((url) => mediaObject.parse({ url })),
+]);
+type MediaItemPayload = z.infer<typeof mediaObject>;
+
+/** A list of media items, or one item; items without a URL dropped. */
 const mediaList = z
-  .array(mediaItemSchema.nullable())
+  .union([z.array(mediaItemSchema.nullable()), mediaItemSchema])
   .nullish()
   .transform((items) =>
-    (items ?? []).filter((m): m is z.infer<typeof mediaItemSchema> => m != null && m.url !== undefined),
+    (items == null ? [] : Array.isArray(items) ? items : [items]).filter(
+      (m): m is MediaItemPayload => m != null && m.url !== undefined,
+    ),
   );
 
 export const messagePayloadSchema = z
@@ -78,6 +96,8 @@ export const messagePayloadSchema = z
     text: z.string().nullish(),
     /** Older payload versions carry the text as `body`. */
     body: z.string().nullish(),
+    /** What POST /v1/messages calls the text. */
+    content: z.string().nullish(),
     status: optionalText,
     media: mediaList,
     createdAt: optionalTime,
@@ -86,10 +106,13 @@ export const messagePayloadSchema = z
     phoneNumberId: optionalText,
     conversationId: optionalText,
   })
-  .transform(({ body, text, ...message }) => ({ ...message, text: text ?? body ?? undefined }));
+  .transform(({ body, text, content, ...message }) => ({
+    ...message,
+    text: [text, body, content].find((t) => t != null && t !== '') ?? text ?? undefined,
+  }));
 export type MessagePayload = z.infer<typeof messagePayloadSchema>;
 
-export const voicemailSchema = z.object({
+const voicemailObject = z.object({
   url: optionalText,
   type: optionalText,
   duration: optionalNumber,
@@ -99,9 +122,24 @@ export const voicemailSchema = z.object({
     .transform((value) => value ?? undefined),
 });
 
+/** A voicemail object, or just its URL. */
+export const voicemailSchema = z.union([
+  voicemailObject,
+  z.string().transform((url) => voicemailObject.parse({ url })),
+]);
+
+/**
+ * A call, or (on `call.recording.completed`) a recording object that names its call: `callId`,
+ * with its own `url`, `type`, `duration`. Such an object is attached to the call, never recorded
+ * under its own id.
+ */
 export const callPayloadSchema = z.object({
   id: optionalText,
+  callId: optionalText,
   object: z.string().nullish(),
+  url: optionalText,
+  type: optionalText,
+  duration: optionalNumber,
   from: optionalText,
   to: phoneNumberList,
   direction,
@@ -117,38 +155,85 @@ export const callPayloadSchema = z.object({
 });
 export type CallPayload = z.infer<typeof callPayloadSchema>;
 
-export const callSummaryPayloadSchema = z.object({
-  callId: optionalText,
-  object: z.string().nullish(),
-  summary: stringList,
-  nextSteps: stringList,
-  status: optionalText,
-});
+export const callSummaryPayloadSchema = z
+  .object({
+    callId: optionalText,
+    object: z.string().nullish(),
+    summary: z.union([stringList, z.object({ summary: stringList, nextSteps: stringList })]),
+    nextSteps: stringList,
+    status: optionalText,
+  })
+  // A summary object nested under `summary` (as the REST API's `data`) reads the same.
+  .transform(({ summary, nextSteps, ...rest }) =>
+    Array.isArray(summary)
+      ? { ...rest, summary, nextSteps }
+      : { ...rest, summary: summary.summary, nextSteps: nextSteps.length ? nextSteps : summary.nextSteps },
+  );
 export type CallSummaryPayload = z.infer<typeof callSummaryPayloadSchema>;
 
-export const dialogueLineSchema = z.object({
-  start: z.number(),
-  end: z.number(),
-  content: z
-    .string()
-    .nullish()
-    .transform((value) => value ?? ''),
-  identifier: optionalText,
-  userId: optionalText,
-});
+/** One transcript line: documented as `content` + `identifier`; `text` + `speaker` read the same. */
+export const dialogueLineSchema = z
+  .object({
+    start: optionalNumber,
+    end: optionalNumber,
+    content: z.string().nullish(),
+    text: z.string().nullish(),
+    identifier: optionalText,
+    speaker: optionalText,
+    userId: optionalText,
+  })
+  .transform(({ content, text, identifier, speaker, start, end, userId }) => ({
+    ...(start !== undefined ? { start } : {}),
+    ...(end !== undefined ? { end } : {}),
+    content: content || text || '',
+    ...((identifier ?? speaker) ? { identifier: identifier ?? speaker } : {}),
+    ...(userId ? { userId } : {}),
+  }));
 export type DialogueLine = z.infer<typeof dialogueLineSchema>;
 
-export const callTranscriptPayloadSchema = z.object({
+/** Lines with nothing said are dropped: they carry no content to keep. */
+const dialogueLines = z
+  .array(dialogueLineSchema.nullable())
+  .nullish()
+  .transform((lines) => (lines ?? []).filter((l): l is DialogueLine => l != null && l.content.trim() !== ''));
+
+/** A transcript nested under `transcript` (as some payload versions send it). */
+const nestedTranscript = z.object({
   callId: optionalText,
-  object: z.string().nullish(),
-  createdAt: optionalTime,
-  dialogue: z
-    .array(dialogueLineSchema)
-    .nullish()
-    .transform((value) => value ?? []),
+  dialogue: dialogueLines,
   duration: optionalNumber,
   status: optionalText,
 });
+
+export const callTranscriptPayloadSchema = z
+  .object({
+    callId: optionalText,
+    object: z.string().nullish(),
+    createdAt: optionalTime,
+    dialogue: dialogueLines,
+    // Under `transcript`: an object with `dialogue`, a list of lines, or the whole text as one string.
+    transcript: z
+      .union([
+        nestedTranscript,
+        dialogueLines,
+        z.string().transform((text): DialogueLine[] => (text.trim() ? [{ content: text.trim() }] : [])),
+      ])
+      .nullish(),
+    duration: optionalNumber,
+    status: optionalText,
+  })
+  .transform(({ transcript, dialogue, ...rest }) => {
+    const nested: Partial<z.infer<typeof nestedTranscript>> | undefined = Array.isArray(transcript)
+      ? { dialogue: transcript }
+      : (transcript ?? undefined);
+    return {
+      ...rest,
+      callId: rest.callId ?? nested?.callId,
+      dialogue: dialogue.length ? dialogue : (nested?.dialogue ?? []),
+      duration: rest.duration ?? nested?.duration,
+      status: rest.status ?? nested?.status,
+    };
+  });
 export type CallTranscriptPayload = z.infer<typeof callTranscriptPayloadSchema>;
 
 const labelledValue = z

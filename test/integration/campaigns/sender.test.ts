@@ -71,7 +71,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
 
   function sender(
     overrides: {
-      deps?: Partial<Pick<CampaignSenderDeps, 'isSuppressed' | 'openPhone'>>;
+      deps?: Partial<Pick<CampaignSenderDeps, 'isSuppressed' | 'openPhone' | 'reloadOpenPhone'>>;
       settings?: Partial<CampaignSenderSettings>;
       now?: () => Date;
       metrics?: Metrics;
@@ -397,6 +397,86 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
     expect(Object.values(await statesOf(campaignId)).every((s) => s === 'pending')).toBe(true);
   }, 120_000);
+  it('a rotated API key is read again on a 401 and the campaign goes on without a pause', async () => {
+    const { campaignId, phones } = await runningCampaign(3);
+    let reloads = 0;
+
+    const report = await sender({
+      deps: {
+        openPhone: openPhone('the-key-before-rotation'),
+        reloadOpenPhone: () => {
+          reloads++;
+          return Promise.resolve(openPhone(simulator.apiKey));
+        },
+      },
+    }).sendCampaign(campaignId, farDeadline());
+
+    expect(report).toMatchObject({ ended: 'completed', sent: 3 });
+    expect(report.pauseReason).toBeUndefined();
+    expect(reloads).toBe(1);
+    for (const phone of phones) expect(sentCount(phone)).toBe(1);
+  }, 120_000);
+
+  it('a 401 whose key re-read brings no new key still pauses the campaign', async () => {
+    const { campaignId, phones } = await runningCampaign(2);
+
+    const report = await sender({
+      deps: {
+        openPhone: openPhone('not-the-workspace-key'),
+        reloadOpenPhone: () => Promise.resolve(undefined),
+      },
+    }).sendCampaign(campaignId, farDeadline());
+
+    expect(report).toMatchObject({ ended: 'paused', pauseReason: { kind: 'api-key-rejected' } });
+    for (const phone of phones) expect(sentCount(phone)).toBe(0);
+  }, 120_000);
+
+  it('an identical message sent to the number before the claim is not taken as this send', async () => {
+    const template = 'Hi {{firstName}}, our monthly reminder';
+    const { campaignId, sendingNumber, phones } = await runningCampaign(1, {
+      variants: [{ id: 'a', template, weight: 1 }],
+    });
+    const phone = phones[0]!;
+    const recipient = await repositories.recipients.getRecipient(campaignId, phone);
+    // Last month's run of the same template, to the same number, from the same sending number.
+    await openPhone().sendMessage({
+      content: template.replace('{{firstName}}', recipient!.fields.firstName!),
+      from: sendingNumber,
+      to: [phone],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const timesOutBeforeReachingOpenPhone: CampaignSenderDeps['openPhone'] = {
+      ...openPhone(),
+      listMessages: (filters) => openPhone().listMessages(filters),
+      listPhoneNumbers: () => openPhone().listPhoneNumbers(),
+      sendMessage: () =>
+        Promise.reject(
+          new OpenPhoneOutcomeUnknownError({
+            request: { method: 'POST', path: '/v1/messages' },
+            reason: 'timeout',
+          }),
+        ),
+    };
+
+    const first = await sender({ deps: { openPhone: timesOutBeforeReachingOpenPhone } }).sendCampaign(
+      campaignId,
+      farDeadline(),
+    );
+    expect(first).toMatchObject({ reconciledAsSent: 0, unknownOutcome: 1 });
+    expect((await repositories.recipients.getRecipient(campaignId, phone))?.state).toBe('unknown-outcome');
+
+    const later = new Date(Date.now() + minutes(6));
+    const report = await sender({ now: () => later }).sendCampaign(campaignId, later.getTime() + minutes(10));
+
+    expect(report).toMatchObject({
+      ended: 'completed',
+      reconciledAsSent: 0,
+      reconciledAsNotSent: 1,
+      sent: 1,
+    });
+    expect(sentCount(phone)).toBe(2);
+  }, 120_000);
+
   it('a campaign paused by an operator sends nothing until it is resumed', async () => {
     const { campaignId, phones } = await runningCampaign(2);
     await repositories.campaigns.transitionCampaign(

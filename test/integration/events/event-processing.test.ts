@@ -285,6 +285,89 @@ describe('each family', () => {
     });
   });
 
+  it('call intelligence: transcript lines under transcript.dialogue end in the call activity', async () => {
+    const { processing } = await setUp();
+    const transcript = await recordedEvent(processing.events, 'call.transcript.completed', {
+      object: 'callTranscript',
+      transcript: {
+        callId: 'ACnestedlines',
+        dialogue: [
+          { speaker: contactNumber, text: 'Can you come on Friday?' },
+          { speaker: 'Agent', text: 'Friday at ten.' },
+        ],
+        status: 'completed',
+      },
+    });
+
+    await processing.processors['call-intelligence'](batchOf(sqsRecord(JSON.stringify(transcript))));
+
+    expect(await processing.activities.getActivity('ACnestedlines')).toMatchObject({
+      kind: 'call',
+      transcript: {
+        dialogue: [
+          { content: 'Can you come on Friday?', identifier: contactNumber },
+          { content: 'Friday at ten.', identifier: 'Agent' },
+        ],
+      },
+    });
+    expect(await processing.events.getEvent(transcript.eventId)).toMatchObject({ status: 'processed' });
+  });
+
+  it('calls: a recording object that names its call is attached to that call, not stored under its own id', async () => {
+    const { processing } = await setUp();
+    const recordingEvent = await recordedEvent(processing.events, 'call.recording.completed', {
+      id: 'CRrecording01',
+      object: 'callRecording',
+      callId: 'ACrecorded',
+      url: 'https://storage.openphone.example/rec-attached.mp3',
+      type: 'audio/mpeg',
+      duration: 42,
+    });
+
+    await processing.processors.calls(batchOf(sqsRecord(JSON.stringify(recordingEvent))));
+
+    expect(await processing.activities.getActivity('CRrecording01')).toBeUndefined();
+    expect(await processing.activities.getActivity('ACrecorded')).toMatchObject({
+      kind: 'call',
+      recordings: [
+        { url: 'https://storage.openphone.example/rec-attached.mp3', type: 'audio/mpeg', duration: 42 },
+      ],
+    });
+  });
+
+  it('fails, naming what was missing, an event whose content cannot be read, and writes no activity', async () => {
+    const { processing, outcomes } = await setUp();
+    const noLines = await recordedEvent(processing.events, 'call.transcript.completed', {
+      callId: 'ACnolines',
+      transcript: { dialogue: [] },
+      status: 'completed',
+    });
+    const empty = await recordedEvent(
+      processing.events,
+      'message.received',
+      messageObject({ id: 'ACemptymsg', text: null, media: [] }),
+    );
+
+    const intelligence = await processing.processors['call-intelligence'](
+      batchOf(sqsRecord(JSON.stringify(noLines))),
+    );
+    const messages = await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(empty))));
+
+    expect([...intelligence.batchItemFailures, ...messages.batchItemFailures]).toEqual([]);
+    expect(await processing.events.getEvent(noLines.eventId)).toMatchObject({
+      status: 'failed',
+      failureReason: 'activity: missing-transcript-lines',
+      statusKey: 'failed#call-intelligence',
+    });
+    expect(await processing.events.getEvent(empty.eventId)).toMatchObject({
+      status: 'failed',
+      failureReason: 'activity: missing-text-and-media',
+    });
+    expect(await processing.activities.getActivity('ACnolines')).toBeUndefined();
+    expect(await processing.activities.getActivity('ACemptymsg')).toBeUndefined();
+    expect(outcomes.map((o) => o.outcome.status)).toEqual(['failed', 'failed']);
+  });
+
   it('contacts: an update is stored and a deletion keeps the contact, flagged', async () => {
     const { processing } = await setUp();
     const updated = await recordedEvent(

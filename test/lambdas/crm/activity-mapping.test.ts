@@ -101,6 +101,122 @@ describe('a message webhook as an activity change', () => {
   });
 });
 
+describe('an event whose content cannot be read', () => {
+  const mappingOf = (event: unknown) => {
+    const parsed = parseWebhookEvent(event);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return activityChangeFromWebhook(parsed.value, at);
+  };
+
+  it.each([
+    [
+      'a received message with neither text nor media',
+      legacyEvent('message.received', messageObject({ text: '', media: [] }), at),
+      'missing-text-and-media',
+    ],
+    [
+      'a transcript with no lines',
+      legacyEvent('call.transcript.completed', transcriptObject({ dialogue: [] }), at),
+      'missing-transcript-lines',
+    ],
+    [
+      'a transcript whose lines are all blank',
+      legacyEvent(
+        'call.transcript.completed',
+        transcriptObject({ dialogue: [{ start: 0, end: 1, content: '' }] }),
+        at,
+      ),
+      'missing-transcript-lines',
+    ],
+    [
+      'a summary with neither summary nor next steps',
+      legacyEvent('call.summary.completed', summaryObject({ summary: [], nextSteps: [] }), at),
+      'missing-summary',
+    ],
+    [
+      'a transcript that names no call',
+      legacyEvent('call.transcript.completed', transcriptObject({ callId: '' }), at),
+      'missing-call-id',
+    ],
+    [
+      'a recording object that names no call',
+      legacyEvent(
+        'call.recording.completed',
+        { id: 'CRrec01', object: 'callRecording', url: recording.url },
+        at,
+      ),
+      'missing-call-id',
+    ],
+    [
+      'a recording event without a recording',
+      legacyEvent('call.recording.completed', callObject({ media: [] }), at),
+      'missing-recording-url',
+    ],
+  ])('fails %s, naming what was missing', (_name, event, reason) => {
+    expect(mappingOf(event)).toEqual({ ok: false, reason });
+  });
+
+  it('keeps a message status update without text (a delivery receipt says nothing more)', () => {
+    expect(
+      mappingOf(legacyEvent('message.delivered', outgoingMessageObject({ text: '', media: [] }), at)),
+    ).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('keeps a transcript OpenPhone says is absent, with its status', () => {
+    expect(
+      mappingOf(
+        legacyEvent('call.transcript.completed', transcriptObject({ dialogue: null, status: 'absent' }), at),
+      ),
+    ).toMatchObject({
+      ok: true,
+      change: { update: { aspects: { transcript: { dialogue: [], status: 'absent' } } } },
+    });
+  });
+});
+
+describe('a recording object that names its call', () => {
+  it('is attached to the call, never recorded under its own id', () => {
+    const change = changeFromWebhook(
+      legacyEvent(
+        'call.recording.completed',
+        {
+          id: 'CRrec01',
+          object: 'callRecording',
+          callId,
+          url: recording.url,
+          type: 'audio/mpeg',
+          duration: 240,
+        },
+        at,
+      ),
+    );
+    expect(change.update).toEqual({
+      activityId: callId,
+      source: 'webhook',
+      facts: { kind: 'call' },
+      aspects: { recordings: [{ url: recording.url, type: 'audio/mpeg', duration: 240 }] },
+    });
+  });
+});
+
+describe('transcript lines under transcript.dialogue', () => {
+  it("are the call activity's transcript", () => {
+    const change = changeFromWebhook(
+      legacyEvent(
+        'call.transcript.completed',
+        { transcript: { callId, dialogue: [{ speaker: contactNumber, text: 'Is it booked?' }] } },
+        at,
+      ),
+    );
+    expect(change.update).toMatchObject({
+      activityId: callId,
+      aspects: { transcript: { dialogue: [{ content: 'Is it booked?', identifier: contactNumber }] } },
+    });
+  });
+});
+
 describe('a REST message as an activity change', () => {
   it('has the webhook’s facts except media, and the conversation the import walked', () => {
     const imported = changeFromApiMessage(apiMessage(), conversationId);

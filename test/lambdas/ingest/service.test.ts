@@ -95,6 +95,87 @@ describe('ingest handler', () => {
     expect(stored.get('EVnew')).toMatchObject({ status: 'ignored', statusKey: 'ignored#-' });
   });
 
+  it.each([
+    ['a notice whose data is a message', { id: 'EVtoken', type: 'token.validated', data: { message: 'ok' } }],
+    ['a type with no data at all', { id: 'EVtoken', type: 'workspace.updated' }],
+    ['a type whose data is a list', { id: 'EVtoken', type: 'conversation.archived', data: [1, 2] }],
+  ])('answers 200 ignored for an unrouted type whatever its data: %s', async (_name, event) => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify(event);
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(parse(response.body)).toEqual({
+      status: 'ignored',
+      eventId: 'EVtoken',
+      reason: 'unknown_event_type',
+    });
+    expect(stored.get('EVtoken')).toMatchObject({
+      type: event.type,
+      status: 'ignored',
+      ignoredReason: 'unknown_event_type',
+      payload: body,
+    });
+  });
+
+  it('keys an unrouted Standard Webhooks delivery without a body id by its webhook-id', async () => {
+    const standardKey = newStandardKey();
+    const { handler, stored } = inMemoryIntake([standardKey]);
+    const body = JSON.stringify({ type: 'token.validated', data: { message: 'ok' } });
+    const response = await handler(
+      webhookRequestEvent(body, standardWebhookHeaders(body, standardKey, 'msg_token')),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(stored.get('msg_token')).toMatchObject({ status: 'ignored', scheme: 'standard-webhooks' });
+  });
+
+  it('answers 200 test for a signed delivery with all-empty ids and records it as an ignored test delivery', async () => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify(
+      legacyEvent({
+        id: '',
+        object: { id: '', from: '', to: '', conversationId: '', phoneNumberId: '', userId: '' },
+      }),
+    );
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(200);
+    const answer = parse(response.body);
+    expect(answer).toEqual({ status: 'test', eventId: expect.stringMatching(/^test-/) });
+    const record = stored.get(answer.eventId as string);
+    expect(record).toMatchObject({
+      type: 'message.received',
+      status: 'ignored',
+      ignoredReason: 'test_delivery',
+      statusKey: 'ignored#-',
+      payload: body,
+    });
+    expect(record?.family).toBeUndefined();
+  });
+
+  it('answers 401 to a badly signed delivery with an empty id, storing nothing', async () => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify(legacyEvent({ id: '' }));
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, newLegacyKey()) }),
+    );
+    expect(response.statusCode).toBe(401);
+    expect(stored.size).toBe(0);
+  });
+
+  it('still answers 400 for a routed type whose data is not an event payload', async () => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify({ id: 'EVbad', type: 'message.received', data: { message: 'x' } });
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(parse(response.body)).toMatchObject({ error: 'invalid_envelope' });
+    expect(stored.size).toBe(0);
+  });
+
   it('keys a Standard Webhooks delivery without a body id by its webhook-id', async () => {
     const standardKey = newStandardKey();
     const { handler, stored } = inMemoryIntake([key, standardKey]);
@@ -211,6 +292,15 @@ describe('ingest metrics', () => {
     counted.mockClear();
     await handler(webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }));
     expect(counted.mock.calls).toEqual([[bridgeMetrics.ingest.accepted, 'Count', 1]]);
+    counted.mockRestore();
+  });
+
+  it('counts a test delivery as WebhookTestDeliveries, not as a rejection or an unauthorized call', async () => {
+    const { handler } = inMemoryIntake([key]);
+    const counted = jest.spyOn(metrics, 'addMetric');
+    const body = JSON.stringify(legacyEvent({ id: '' }));
+    await handler(webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }));
+    expect(counted.mock.calls).toEqual([[bridgeMetrics.ingest.test, 'Count', 1]]);
     counted.mockRestore();
   });
 });

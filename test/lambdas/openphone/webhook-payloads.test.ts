@@ -177,12 +177,134 @@ describe('call intelligence payloads', () => {
             end: 3.25,
             content: 'Hi, where is my order?',
             identifier: contactNumber,
-            userId: undefined,
           },
           { start: 3.5, end: 6, content: 'Let me check.', identifier: line.number, userId: 'USuser0001' },
         ],
       },
     });
+  });
+});
+
+describe('payload variants read into the same values', () => {
+  it('reads transcript lines under `transcript.dialogue` with `speaker` and `text`', () => {
+    const event = parsed(
+      legacyEvent(
+        'call.transcript.completed',
+        {
+          object: 'callTranscript',
+          transcript: {
+            callId: 'ACcall0001',
+            dialogue: [
+              { start: 0, end: 2, speaker: contactNumber, text: 'Is the van booked?' },
+              { speaker: 'Agent', text: 'It is.' },
+            ],
+            duration: 12,
+            status: 'completed',
+          },
+        },
+        at,
+      ),
+    );
+    expect(event.object).toEqual({
+      object: 'callTranscript',
+      callId: 'ACcall0001',
+      createdAt: undefined,
+      dialogue: [
+        { start: 0, end: 2, content: 'Is the van booked?', identifier: contactNumber },
+        { content: 'It is.', identifier: 'Agent' },
+      ],
+      duration: 12,
+      status: 'completed',
+    });
+  });
+
+  it('reads a transcript given as a list of lines or as one string', () => {
+    const asList = parsed(
+      legacyEvent('call.transcript.completed', { callId: 'AC1', transcript: [{ content: 'Hello' }] }, at),
+    );
+    const asText = parsed(
+      legacyEvent('call.transcript.completed', { callId: 'AC1', transcript: 'Hello' }, at),
+    );
+    expect(asList.object).toMatchObject({ dialogue: [{ content: 'Hello' }] });
+    expect(asText.object).toMatchObject({ dialogue: [{ content: 'Hello' }] });
+  });
+
+  it('drops transcript lines with nothing said', () => {
+    const event = parsed(
+      legacyEvent(
+        'call.transcript.completed',
+        transcriptObject({ dialogue: [{ start: 0, end: 1, content: ' ' }] }),
+        at,
+      ),
+    );
+    expect(event.object).toMatchObject({ dialogue: [] });
+  });
+
+  it('reads one string where a list of strings is expected', () => {
+    const event = parsed(
+      legacyEvent(
+        'call.summary.completed',
+        summaryObject({ summary: 'Asked about a refund.', nextSteps: 'Call back.' }),
+        at,
+      ),
+    );
+    expect(event.object).toMatchObject({ summary: ['Asked about a refund.'], nextSteps: ['Call back.'] });
+  });
+
+  it('reads a summary nested under `summary`', () => {
+    const event = parsed(
+      legacyEvent(
+        'call.summary.completed',
+        { callId: 'AC1', summary: { summary: ['A'], nextSteps: ['B'] } },
+        at,
+      ),
+    );
+    expect(event.object).toMatchObject({ callId: 'AC1', summary: ['A'], nextSteps: ['B'] });
+  });
+
+  it('reads a URL string where a media object, a recording or a voicemail is expected', () => {
+    const message = parsed(
+      legacyEvent('message.received', messageObject({ media: ['https://media.example/a.jpg'] }), at),
+    );
+    expect(message.object).toMatchObject({ media: [{ url: 'https://media.example/a.jpg' }] });
+    const call = parsed(
+      legacyEvent(
+        'call.completed',
+        callObject({ media: 'https://media.example/r.mp3', voicemail: 'https://media.example/v.mp3' }),
+        at,
+      ),
+    );
+    expect(call.object).toMatchObject({
+      media: [{ url: 'https://media.example/r.mp3' }],
+      voicemail: { url: 'https://media.example/v.mp3' },
+    });
+  });
+
+  it('reads a recording object that names its call', () => {
+    const event = parsed(
+      legacyEvent(
+        'call.recording.completed',
+        {
+          id: 'CRrec01',
+          object: 'callRecording',
+          callId: 'ACcall0001',
+          url: 'https://media.example/r.mp3',
+          type: 'audio/mpeg',
+          duration: 60,
+        },
+        at,
+      ),
+    );
+    expect(event.object).toMatchObject({
+      id: 'CRrec01',
+      callId: 'ACcall0001',
+      url: 'https://media.example/r.mp3',
+    });
+  });
+
+  it('takes a message text given as `content`', () => {
+    const event = parsed(legacyEvent('message.received', messageObject({ text: null, content: 'Hi' }), at));
+    expect(event.object).toMatchObject({ text: 'Hi' });
   });
 });
 
