@@ -129,12 +129,17 @@ export function activityChangeFromWebhook(event: WebhookEvent, receivedAt: strin
       ? { ok: true, change: { eventTime, update: { activityId, source: 'webhook', facts, aspects } } }
       : { ok: false, reason: 'missing-object-id' };
   switch (event.kind) {
-    case 'message':
-      return change(
+    case 'message': {
+      const mapped = change(
         event.object.id,
         messageFacts(event.object, event.object.conversationId),
         defined({ status: event.object.status }),
       );
+      const { deliveryError } = event.object;
+      return mapped.ok && deliveryError
+        ? { ok: true, change: { ...mapped.change, update: { ...mapped.change.update, deliveryError } } }
+        : mapped;
+    }
     case 'call':
       return change(event.object.id, callFacts(event.object), callAspects(event.object));
     case 'call-summary':

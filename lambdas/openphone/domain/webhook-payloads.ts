@@ -68,6 +68,25 @@ const mediaList = z
     (items ?? []).filter((m): m is z.infer<typeof mediaItemSchema> => m != null && m.url !== undefined),
   );
 
+/** A code as a string, whether it came as a number or a string; blank means absent. */
+const optionalCode = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) => (value == null || String(value).trim() === '' ? undefined : String(value).trim()));
+
+/**
+ * Why a message was not delivered. Not in OpenPhone's published schemas (*unconfirmed*): accepted
+ * as `errorCode`/`errorMessage`, or `error` as a string or `{ code, message }`, whichever comes.
+ */
+const deliveryErrorFields = {
+  errorCode: optionalCode,
+  errorMessage: optionalText,
+  error: z
+    .union([z.string(), z.object({ code: optionalCode, message: optionalText }).passthrough()])
+    .nullish()
+    .catch(undefined),
+};
+
 export const messagePayloadSchema = z
   .object({
     id: optionalText,
@@ -85,8 +104,19 @@ export const messagePayloadSchema = z
     userId: optionalText,
     phoneNumberId: optionalText,
     conversationId: optionalText,
+    ...deliveryErrorFields,
   })
-  .transform(({ body, text, ...message }) => ({ ...message, text: text ?? body ?? undefined }));
+  .transform(({ body, text, errorCode, errorMessage, error, ...message }) => {
+    const code = errorCode ?? (typeof error === 'object' ? error?.code : undefined);
+    const reason = errorMessage ?? (typeof error === 'string' ? error : error?.message);
+    return {
+      ...message,
+      text: text ?? body ?? undefined,
+      ...(code || reason
+        ? { deliveryError: { ...(code ? { code } : {}), ...(reason ? { message: reason } : {}) } }
+        : {}),
+    };
+  });
 export type MessagePayload = z.infer<typeof messagePayloadSchema>;
 
 export const voicemailSchema = z.object({
