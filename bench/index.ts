@@ -4,6 +4,7 @@ import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { synthBridgeStack } from '../local/synth';
 import { benchImport } from './import';
 import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
+import { benchConsent } from './consent';
 import { benchCost } from './cost';
 import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 30);
   const only = sectionsFromEnvironment();
   const rows: BenchRow[] = only.has('ingest') ? [...(await benchIngest())] : [];
+  if (only.has('consent')) rows.push(...benchConsent());
   const dynamo = await startDynamoDbLocal();
   try {
     const { template } = synthBridgeStack();

@@ -66,6 +66,8 @@ export class BridgeStack extends Stack {
       crm: this.crm,
       campaigns: this.campaigns,
       campaignReplyWindowDays: config.campaignReplyWindowDays,
+      consentYesWindowHours: config.consentYesWindowHours,
+      consentOptInWords: config.consentOptInWords,
       logRetention,
     });
     this.campaignSender = new CampaignSender(this, 'CampaignSender', {

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { defaultReplyWindowDays, maxReplyWindowDays } from '../lambdas/campaigns';
+import { defaultYesWindowHours } from '../lambdas/crm';
 
 /** The retention periods CloudWatch Logs accepts, in days (INFINITE excluded: logs are not kept forever). */
 const logRetentionChoices = Object.values(RetentionDays).filter(
@@ -33,6 +34,10 @@ export const stageConfigSchema = z.object({
     .default('rate(1 hour)'),
   /** Days after a campaign send in which an inbound message from its recipient counts as a reply. */
   campaignReplyWindowDays: z.number().int().min(1).max(maxReplyWindowDays).default(defaultReplyWindowDays),
+  /** Hours after a "reply YES" message in which a YES lifts an opt-out (docs/crm-records.md, "Consent"). */
+  consentYesWindowHours: z.number().positive().max(720).default(defaultYesWindowHours),
+  /** Extra whole-message opt-in words beside START, UNSTOP, SUBSCRIBE, RESUME. */
+  consentOptInWords: z.array(z.string().regex(/^[\p{L}\p{N} ]+$/u, 'letters, digits and spaces')).default([]),
   /** Where alarm notifications are e-mailed (an SNS subscription to confirm); none when absent. */
   alarmEmail: z.email('an e-mail address').optional(),
   /** Alarm thresholds (README, "Observability"). */

@@ -10,7 +10,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { environmentNames } from '../lambdas/shared/environment';
 import { defaultReplyWindowDays } from '../lambdas/campaigns';
-import { archiveMediaEntry, defaultMaxArchiveBytes } from '../lambdas/crm';
+import { archiveMediaEntry, defaultMaxArchiveBytes, defaultYesWindowHours } from '../lambdas/crm';
 import { BridgeFunction } from './bridge-function';
 import type { CampaignStore } from './campaigns';
 import type { CrmStore } from './crm';
@@ -100,6 +100,10 @@ export interface EventProcessingProps {
   readonly campaigns: CampaignStore;
   /** Days after a campaign send in which its recipient's messages count as replies. @default 7 */
   readonly campaignReplyWindowDays?: number;
+  /** Hours after a "reply YES" message in which a YES lifts an opt-out. @default 24 */
+  readonly consentYesWindowHours?: number;
+  /** Extra whole-message opt-in words beside START, UNSTOP, SUBSCRIBE, RESUME. @default [] */
+  readonly consentOptInWords?: readonly string[];
   /** Records per processor invocation. @default 10 */
   readonly batchSize?: number;
   /** Largest media object archived, in bytes. @default 25 MiB */
@@ -194,6 +198,12 @@ export class EventProcessing extends Construct {
                 [environmentNames.campaignReplyWindowDays]: String(
                   props.campaignReplyWindowDays ?? defaultReplyWindowDays,
                 ),
+                [environmentNames.consentYesWindowHours]: String(
+                  props.consentYesWindowHours ?? defaultYesWindowHours,
+                ),
+                ...(props.consentOptInWords?.length
+                  ? { [environmentNames.consentOptInWords]: props.consentOptInWords.join(',') }
+                  : {}),
               }
             : {}),
         },

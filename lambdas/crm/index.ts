@@ -16,7 +16,11 @@ export {
 } from './domain/activity-mapping';
 export { consentChangeOf, deliveryOutcomesOf } from './domain/activity-signals';
 export type { ActivityChange, ActivityRecord } from './domain/activity';
-export type { ConsentChange, DeliveryOutcome } from './domain/activity-signals';
+export type { ConsentChange, ConsentSignal, DeliveryOutcome } from './domain/activity-signals';
+export { classifyReply, normaliseReply } from './domain/consent';
+export type { ConsentClass, ConsentRuleOptions } from './domain/consent';
+export { defaultYesWindowHours, suppressionReasons } from './domain/suppression';
+export type { SuppressionReason } from './domain/suppression';
 export { defaultMaxArchiveBytes, mediaArchiveJobsOf } from './domain/media-archive';
 export { InvalidCursorError } from './errors';
 

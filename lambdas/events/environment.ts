@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultReplyWindowDays, maxReplyWindowDays } from '../campaigns';
+import { defaultYesWindowHours } from '../crm';
 import { environmentNames } from '../shared/environment';
 import { eventFamilies, type EventFamily } from './domain/event-types';
 
@@ -19,6 +20,18 @@ export const processorEnvironmentShape = {
   [environmentNames.crmTable]: z.string().min(3),
   [environmentNames.mediaArchiveQueueUrl]: z.string().min(1),
   [environmentNames.bounceThreshold]: z.coerce.number().int().positive().default(3),
+  /** Hours after a "reply YES" message in which a YES lifts an opt-out. */
+  [environmentNames.consentYesWindowHours]: z.coerce.number().positive().default(defaultYesWindowHours),
+  /** Extra whole-message opt-in words beside START, UNSTOP, SUBSCRIBE, RESUME: comma-separated. */
+  [environmentNames.consentOptInWords]: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((word) => word.trim())
+        .filter((word) => word !== ''),
+    ),
   /** Only the messages processor tracks campaigns; the others have no campaign table. */
   [environmentNames.campaignTable]: z.string().min(3).optional(),
   [environmentNames.campaignReplyWindowDays]: z.coerce

@@ -13,6 +13,8 @@ export const environmentNames = {
   mediaArchiveQueueUrl: 'MEDIA_ARCHIVE_QUEUE_URL',
   maxMediaBytes: 'MAX_MEDIA_BYTES',
   bounceThreshold: 'BOUNCE_THRESHOLD',
+  consentYesWindowHours: 'CONSENT_YES_WINDOW_HOURS',
+  consentOptInWords: 'CONSENT_OPT_IN_WORDS',
   campaignTable: 'CAMPAIGN_TABLE_NAME',
   campaignReplyWindowDays: 'CAMPAIGN_REPLY_WINDOW_DAYS',
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',

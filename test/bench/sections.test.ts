@@ -4,11 +4,12 @@ describe('BENCH_ONLY', () => {
   it('runs every section when unset, and only the named ones when set', () => {
     expect([...sectionsFromEnvironment({})]).toEqual([...benchSections]);
     expect([...sectionsFromEnvironment({ BENCH_ONLY: 'import, campaign' })]).toEqual(['import', 'campaign']);
+    expect([...sectionsFromEnvironment({ BENCH_ONLY: 'consent' })]).toEqual(['consent']);
   });
 
   it('refuses an unknown section with the list of known ones, before anything runs', () => {
     expect(() => sectionsFromEnvironment({ BENCH_ONLY: 'import,imports' })).toThrow(
-      'BENCH_ONLY: unknown section imports (sections: ingest, rate-limit, import, campaign, cost)',
+      'BENCH_ONLY: unknown section imports (sections: ingest, consent, rate-limit, import, campaign, cost)',
     );
   });
 });

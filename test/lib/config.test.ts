@@ -27,6 +27,17 @@ describe('stage configuration', () => {
     expect(config.waf).toEqual({ enabled: true, rateLimitPer5Min: 6000 });
   });
 
+  it("defaults consent to a 24-hour YES window and no extra opt-in words, and takes a stage's own", () => {
+    expect(stage({})).toMatchObject({ consentYesWindowHours: 24, consentOptInWords: [] });
+    expect(stage({ consentYesWindowHours: 72, consentOptInWords: ['JOIN'] })).toMatchObject({
+      consentYesWindowHours: 72,
+      consentOptInWords: ['JOIN'],
+    });
+    expect(() => stage({ consentOptInWords: ['JOIN,ME'] })).toThrow(
+      /consentOptInWords\.0: letters, digits and spaces/,
+    );
+  });
+
   it('lets a stage reserve no concurrency for a function', () => {
     expect(
       stage({ reservedConcurrency: { mediaArchiver: null } }).reservedConcurrency.mediaArchiver,

@@ -20,6 +20,8 @@ const processing = new EventProcessing(stack, 'EventProcessing', {
   crm,
   campaigns,
   campaignReplyWindowDays: 5,
+  consentYesWindowHours: 48,
+  consentOptInWords: ['JOIN', 'REJOIN'],
 });
 const template = Template.fromStack(stack);
 
@@ -53,13 +55,15 @@ describe('EventProcessing', () => {
     }
   });
 
-  it('tells the messages processor, and only it, the campaign table and the reply window', () => {
+  it('tells the messages processor, and only it, the campaign table, reply window and consent settings', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           EVENT_FAMILY: 'messages',
           CAMPAIGN_TABLE_NAME: { Ref: logicalId(campaigns.table) },
           CAMPAIGN_REPLY_WINDOW_DAYS: '5',
+          CONSENT_YES_WINDOW_HOURS: '48',
+          CONSENT_OPT_IN_WORDS: 'JOIN,REJOIN',
         }),
       },
     });

@@ -17,6 +17,8 @@ import { SuppressionRepository } from './suppression-repository';
 export interface DeliveryRecordResult extends DeliveryResult {
   /** The number is suppressed as bouncing after this outcome. */
   suppressed: boolean;
+  /** The failure said the number cannot receive SMS: suppressed at once as `bounce-hard`. */
+  hardBounce: boolean;
 }
 
 export interface DeliveryHealthRepositoryOptions extends OptimisticWriteOptions {
@@ -25,8 +27,10 @@ export interface DeliveryHealthRepositoryOptions extends OptimisticWriteOptions 
 }
 
 /**
- * Each recipient's recent delivery outcomes in the CRM table, and the bounce rule on them: a
- * number that keeps failing is suppressed (`bounce`), a later delivery lifts that suppression.
+ * Each recipient's recent delivery outcomes in the CRM table, and the bounce rules on them: a
+ * failure whose error says the number cannot receive SMS suppresses it at once (`bounce-hard`,
+ * lifted only by an operator); a number that keeps failing otherwise is suppressed (`bounce`),
+ * and a later delivery lifts that suppression.
  */
 export class DeliveryHealthRepository {
   private readonly table: CrmTableAccess;
@@ -88,6 +92,16 @@ export class DeliveryHealthRepository {
           throw error;
         }
       }
+      const hardBounce = outcome.outcome === 'failed' && outcome.failureKind === 'hard';
+      if (hardBounce) {
+        // Keyed by the failed message, so a redelivered event re-asserts the same suppression.
+        await this.suppressions.addSuppression({
+          phoneNumber: outcome.phoneNumber,
+          reason: 'bounce-hard',
+          at: outcome.at,
+          reference: outcome.messageId,
+        });
+      }
       if (result.bouncing) {
         // Keyed by the latest failure, so a redelivered event re-asserts the same suppression.
         const latest = result.health.failures[result.health.failures.length - 1]!;
@@ -109,7 +123,7 @@ export class DeliveryHealthRepository {
           reference: outcome.messageId,
         });
       }
-      return { ...result, suppressed: result.bouncing };
+      return { ...result, suppressed: result.bouncing || hardBounce, hardBounce };
     }
     throw new ConcurrentUpdateError(`delivery health of a recipient`, this.maxAttempts);
   }

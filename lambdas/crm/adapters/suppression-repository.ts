@@ -1,9 +1,15 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { crmKeys, numberPartition } from '../domain/crm-keys';
 import type { ConsentChange } from '../domain/activity-signals';
-import { suppressionChangeOf, type SuppressionChange, type SuppressionReason } from '../domain/suppression';
+import {
+  defaultYesWindowHours,
+  suppressionChangeOf,
+  yesAnswersPrompt,
+  type SuppressionChange,
+  type SuppressionReason,
+} from '../domain/suppression';
 import { isConditionFailure } from '../../shared/dynamo';
-import { readPartition, type CrmTableAccess } from './crm-table';
+import { readItem, readPartition, type CrmTableAccess } from './crm-table';
 
 export interface SuppressionState {
   phoneNumber: string;
@@ -19,7 +25,18 @@ export interface SuppressionAuditEntry {
   action: 'add' | 'remove';
   at: string;
   reference: string;
+  /** For a change a reply caused: the phrase the consent rule matched. */
+  matched?: string;
+  /** For a change a reply caused: a short excerpt of it, digits masked. */
+  excerpt?: string;
 }
+
+export interface SuppressionRepositoryOptions {
+  /** Hours after a message that asked for it in which a YES lifts an opt-out. @default 24 */
+  yesWindowHours?: number;
+}
+
+export type ConsentOutcome = 'applied' | 'stale' | 'ignored' | 'recorded';
 
 /**
  * Suppressions in the CRM table: one item per number and reason (opt-out, bounce) and an audit
@@ -27,9 +44,15 @@ export interface SuppressionAuditEntry {
  */
 export class SuppressionRepository {
   private readonly table: CrmTableAccess;
+  private readonly yesWindowHours: number;
 
-  constructor(documentClient: DynamoDBDocumentClient, tableName: string) {
+  constructor(
+    documentClient: DynamoDBDocumentClient,
+    tableName: string,
+    options: SuppressionRepositoryOptions = {},
+  ) {
     this.table = { documentClient, tableName };
+    this.yesWindowHours = options.yesWindowHours ?? defaultYesWindowHours;
   }
 
   /**
@@ -44,6 +67,8 @@ export class SuppressionRepository {
       action: change.action,
       at: change.at,
       reference: change.reference,
+      ...(change.matched ? { matched: change.matched } : {}),
+      ...(change.excerpt ? { excerpt: change.excerpt } : {}),
     };
     await documentClient.send(
       new PutCommand({
@@ -103,10 +128,50 @@ export class SuppressionRepository {
     return this.changeSuppression({ ...change, action: 'remove' });
   }
 
-  /** STOP → opt-out suppression, START → lifted; HELP changes nothing (`ignored`). */
-  async applyConsentChange(consent: ConsentChange): Promise<{ outcome: 'applied' | 'stale' | 'ignored' }> {
-    const change = suppressionChangeOf(consent);
+  /**
+   * A consent reply's effect: STOP-like → `opt-out`; a possible opt-out → `review`; START-like →
+   * `opt-out` lifted (never `manual` or `review`); YES → lifted only within `yesWindowHours` after a
+   * message that asked for it; HELP changes nothing (`ignored`). An outgoing message asking for a
+   * YES is remembered (`recorded`).
+   */
+  async applyConsentChange(consent: ConsentChange): Promise<{ outcome: ConsentOutcome }> {
+    if (consent.keyword === 'yes-prompt') {
+      await this.recordYesPrompt(consent.phoneNumber, consent.at, consent.messageId);
+      return { outcome: 'recorded' };
+    }
+    const yesAnswered =
+      consent.keyword === 'yes' &&
+      yesAnswersPrompt(await this.lastYesPromptAt(consent.phoneNumber), consent.at, this.yesWindowHours);
+    const change = suppressionChangeOf(consent, { yesAnswered });
     return change ? this.changeSuppression(change) : { outcome: 'ignored' };
+  }
+
+  /** Remembers the latest message that asked this number to reply YES (an older one changes nothing). */
+  async recordYesPrompt(phoneNumber: string, at: string, messageId: string): Promise<void> {
+    try {
+      await this.table.documentClient.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: crmKeys.consentPrompt(phoneNumber),
+          UpdateExpression: 'SET #entity = :entity, #promptedAt = :at, #reference = :reference',
+          ConditionExpression: 'attribute_not_exists(#promptedAt) OR #promptedAt < :at',
+          ExpressionAttributeNames: {
+            '#entity': 'entity',
+            '#promptedAt': 'promptedAt',
+            '#reference': 'reference',
+          },
+          ExpressionAttributeValues: { ':entity': 'consent-prompt', ':at': at, ':reference': messageId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** When this number was last asked to reply YES, if ever. */
+  async lastYesPromptAt(phoneNumber: string): Promise<string | undefined> {
+    const item = await readItem(this.table, crmKeys.consentPrompt(phoneNumber));
+    return item?.promptedAt as string | undefined;
   }
 
   /** Every suppression reason recorded for a number, active or lifted. */
@@ -139,6 +204,8 @@ export class SuppressionRepository {
       action: item.action as 'add' | 'remove',
       at: item.at as string,
       reference: item.reference as string,
+      ...(item.matched ? { matched: item.matched as string } : {}),
+      ...(item.excerpt ? { excerpt: item.excerpt as string } : {}),
     }));
   }
 }

@@ -166,7 +166,11 @@ export function activityChangeFromWebhook(event: WebhookEvent, receivedAt: strin
       const facts = messageFacts(event.object, event.object.conversationId);
       if (event.type === 'message.received' && !facts.text?.trim() && !facts.media?.length)
         return fail('missing-text-and-media');
-      return change(event.object.id, facts, defined({ status: event.object.status }));
+      const mapped = change(event.object.id, facts, defined({ status: event.object.status }));
+      const { deliveryError } = event.object;
+      return mapped.ok && deliveryError
+        ? { ok: true, change: { ...mapped.change, update: { ...mapped.change.update, deliveryError } } }
+        : mapped;
     }
     case 'call': {
       if (isRecordingObject(event.object)) {

@@ -78,12 +78,20 @@ export interface ActivityAspects {
 export type AspectName = keyof ActivityAspects;
 export const aspectNames = ['status', 'recordings', 'voicemail', 'summary', 'transcript'] as const;
 
+/** Why a message was not delivered, as the delivery webhook said it (code and/or text). */
+export interface DeliveryError {
+  code?: string;
+  message?: string;
+}
+
 /** What one event or imported object says about one activity. */
 export interface ActivityUpdate {
   activityId: string;
   source: ActivitySource;
   facts: ActivityFacts;
   aspects: ActivityAspects;
+  /** A failed delivery's error: a signal for bounce tracking, not stored on the record. */
+  deliveryError?: DeliveryError;
 }
 
 /** An update and the time it speaks for: the event's time, or the REST object's last update. */

@@ -8,9 +8,10 @@
  * | timeline entry (group)    | `ACTIVITY#<AC id>`  | `TIMELINE#<e164>`                   |
  * | contact                   | `CONTACT#<id>`      | `CONTACT`                           |
  * | contact ↔ phone link      | `NUMBER#<e164>`     | `CONTACT#<id>`                      |
- * | suppression, per reason   | `NUMBER#<e164>`     | `SUPPRESSION#<opt-out or bounce>`   |
+ * | suppression, per reason   | `NUMBER#<e164>`     | `SUPPRESSION#<reason>`              |
  * | suppression audit entry   | `NUMBER#<e164>`     | `AUDIT#<at>#<reason>#<action>#<ref>`|
  * | delivery health (bounces) | `NUMBER#<e164>`     | `DELIVERY`                          |
+ * | last "reply YES" prompt   | `NUMBER#<e164>`     | `CONSENT-PROMPT`                    |
  *
  * Indexes (both sparse, newest first by `<createdAt>#<activity id>`):
  * - `byContactNumber`: `timelinePk` = `NUMBER#<e164>` of the activity's first contact number; a
@@ -96,6 +97,10 @@ export const crmKeys = {
   }),
   suppressionAuditPrefix: 'AUDIT#',
   deliveryHealth: (phoneNumber: string): ItemKey => ({ pk: numberPartition(phoneNumber), sk: 'DELIVERY' }),
+  consentPrompt: (phoneNumber: string): ItemKey => ({
+    pk: numberPartition(phoneNumber),
+    sk: 'CONSENT-PROMPT',
+  }),
 } as const;
 
 /** Sort key of an activity in both indexes: creation time, then id so equal times stay distinct. */

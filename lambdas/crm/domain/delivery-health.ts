@@ -52,3 +52,56 @@ export function applyDeliveryOutcome(
   const count = consecutiveFailures(next);
   return { health: next, consecutiveFailures: count, bouncing: count >= threshold, changed: next !== health };
 }
+
+/**
+ * What a delivery failure says about the number:
+ * - `hard`: it cannot receive SMS (invalid, landline, disconnected or unallocated): suppress at once;
+ * - `soft`: carrier filtering, blocking or a temporary failure: the consecutive-failure rule;
+ * - `unknown`: no error, or one not recognised: the consecutive-failure rule too.
+ */
+export type DeliveryFailureKind = 'hard' | 'soft' | 'unknown';
+
+/**
+ * Carrier error codes as SMS providers report them (Twilio-style 30xxx/21xxx, which OpenPhone's
+ * carrier partners use); codes are not documented by OpenPhone, so the message text counts too.
+ */
+const hardCodes = new Set(['30005', '30006', '21211', '21214', '21217', '21407', '21408', '21421', '21614']);
+const softCodes = new Set([
+  '30001',
+  '30002',
+  '30003',
+  '30004',
+  '30007',
+  '30008',
+  '30009',
+  '30010',
+  '30017',
+  '30018',
+  '30019',
+  '30022',
+  '30023',
+  '30024',
+  '30027',
+  '30032',
+  '30034',
+  '30035',
+]);
+
+const temporaryText = /temporar|try again|retry|timeout|timed out|queue (overflow|full)|throttl|rate limit/i;
+const hardText =
+  /invalid (destination |phone |mobile |to |recipient )?(number|phone|address)|not a valid (mobile|phone|sms|destination)|landline|not (sms|text|mobile)[- ]?(capable|enabled)|cannot receive (sms|texts?|messages?)|can ?not receive (sms|texts?)|unable to receive (sms|texts?)|disconnected|unallocated|no longer in service|not in service|(unknown|non-?existent) (destination|subscriber|handset|number)|does not exist|number (is )?not (valid|assigned)/i;
+
+export function deliveryFailureKind(
+  error: { code?: string; message?: string } | undefined,
+): DeliveryFailureKind {
+  if (!error) return 'unknown';
+  const code = error.code?.replace(/^\D+/, '');
+  if (code && hardCodes.has(code)) return 'hard';
+  if (code && softCodes.has(code)) return 'soft';
+  const text = error.message ?? '';
+  if (temporaryText.test(text)) return 'soft';
+  if (hardText.test(text)) return 'hard';
+  if (/filter|spam|blocked|block list|carrier (violation|rejected)|unreachable|undeliverable/i.test(text))
+    return 'soft';
+  return 'unknown';
+}

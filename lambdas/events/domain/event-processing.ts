@@ -6,6 +6,7 @@ import {
   deliveryOutcomesOf,
   type ActivityChange,
   type ConsentChange,
+  type ConsentRuleOptions,
   type DeliveryOutcome,
 } from '../../crm';
 import { familyOf, type EventFamily } from './event-types';
@@ -59,26 +60,33 @@ export function planEventProcessing(
   rawBody: string,
   family: EventFamily,
   receivedAt: string,
+  consentRule: ConsentRuleOptions = {},
 ): ProcessingPlan {
   const parsed = parseWebhookBody(rawBody);
   if (!parsed.ok) return { kind: 'rejected', reason: redactQuotedText(parsed.reason) };
-  return planParsedEvent(parsed.value, family, receivedAt);
+  return planParsedEvent(parsed.value, family, receivedAt, consentRule);
 }
 
 /**
  * The plan for a queued event on this processor's queue: a message the router sent to another
  * family's queue is rejected before its payload is read.
  */
-export function planQueuedEvent(message: QueueMessage, payload: string, family: EventFamily): ProcessingPlan {
+export function planQueuedEvent(
+  message: QueueMessage,
+  payload: string,
+  family: EventFamily,
+  consentRule: ConsentRuleOptions = {},
+): ProcessingPlan {
   if (message.family !== family)
     return { kind: 'rejected', reason: `family: a ${message.family} event on the ${family} queue` };
-  return planEventProcessing(payload, family, message.receivedAt);
+  return planEventProcessing(payload, family, message.receivedAt, consentRule);
 }
 
 export function planParsedEvent(
   event: WebhookEvent,
   family: EventFamily,
   receivedAt: string,
+  consentRule: ConsentRuleOptions = {},
 ): ProcessingPlan {
   if (!belongsToFamily(event.type, family))
     return { kind: 'rejected', reason: `type: ${event.type} is not a ${family} event` };
@@ -90,7 +98,7 @@ export function planParsedEvent(
   }
   const mapped = activityChangeFromWebhook(event, receivedAt);
   if (!mapped.ok) return { kind: 'rejected', reason: `activity: ${mapped.reason}` };
-  const consent = consentChangeOf(mapped.change);
+  const consent = consentChangeOf(mapped.change, consentRule);
   return {
     kind: 'activity',
     change: mapped.change,

@@ -45,7 +45,9 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
       events: new EventRepository(documents, env[environmentNames.eventsTable]),
       activities: new ActivityRepository(documents, crmTable),
       contacts: new ContactRepository(documents, crmTable),
-      suppressions: new SuppressionRepository(documents, crmTable),
+      suppressions: new SuppressionRepository(documents, crmTable, {
+        yesWindowHours: env[environmentNames.consentYesWindowHours],
+      }),
       deliveryHealth: new DeliveryHealthRepository(documents, crmTable, {
         bounceThreshold: env[environmentNames.bounceThreshold],
       }),
@@ -56,6 +58,7 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
       campaigns: campaignTracking(documents, env[environmentNames.campaignTable]),
     },
     campaignReplyWindowDays: env[environmentNames.campaignReplyWindowDays],
+    consentRule: { extraOptInWords: env[environmentNames.consentOptInWords] },
     logger,
     metrics,
   });

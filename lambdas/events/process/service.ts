@@ -18,6 +18,7 @@ import {
   type DeliveryHealthRepository,
   type SuppressionRepository,
   type MediaArchiveQueue,
+  type ConsentRuleOptions,
 } from '../../crm';
 import type { QueueMessage } from '../domain/queue-message';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
@@ -49,6 +50,8 @@ export interface ProcessorOptions {
   deps: ProcessorDeps;
   /** Days after a campaign send in which its recipient's messages count as replies. @default 7 */
   campaignReplyWindowDays?: number;
+  /** How replies are read for consent: extra opt-in words. @default {} */
+  consentRule?: ConsentRuleOptions;
   logger: Logger;
   /** Counts EventsProcessed, EventsRejected, EventsRetried and DuplicateDeliveries. */
   metrics?: Metrics;
@@ -114,6 +117,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
         logger.warn('recipient suppressed as bouncing', {
           recipient: maskPhoneNumber(outcome.phoneNumber),
           consecutiveFailures: result.consecutiveFailures,
+          hardBounce: result.hardBounce,
         });
     }
     for (const signal of campaignSignalsOf(plan)) await trackCampaign(signal, message);
@@ -159,7 +163,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     const stored = await deps.events.getEvent(message.eventId);
     if (!stored) throw new EventRecordMissingError(message.eventId);
     if (stored.status === 'processed') return { status: 'duplicate' };
-    const plan = planQueuedEvent(message, message.payload ?? stored.payload, family);
+    const plan = planQueuedEvent(message, message.payload ?? stored.payload, family, options.consentRule);
     if (plan.kind === 'rejected') {
       await deps.events.markFailed(message.eventId, { family, reason: plan.reason, attempts, at: now() });
       return { status: 'failed', reason: plan.reason };

@@ -86,6 +86,25 @@ const mediaList = z
     ),
   );
 
+/** A code as a string, whether it came as a number or a string; blank means absent. */
+const optionalCode = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) => (value == null || String(value).trim() === '' ? undefined : String(value).trim()));
+
+/**
+ * Why a message was not delivered. Not in OpenPhone's published schemas (*unconfirmed*): accepted
+ * as `errorCode`/`errorMessage`, or `error` as a string or `{ code, message }`, whichever comes.
+ */
+const deliveryErrorFields = {
+  errorCode: optionalCode,
+  errorMessage: optionalText,
+  error: z
+    .union([z.string(), z.object({ code: optionalCode, message: optionalText }).passthrough()])
+    .nullish()
+    .catch(undefined),
+};
+
 export const messagePayloadSchema = z
   .object({
     id: optionalText,
@@ -105,11 +124,19 @@ export const messagePayloadSchema = z
     userId: optionalText,
     phoneNumberId: optionalText,
     conversationId: optionalText,
+    ...deliveryErrorFields,
   })
-  .transform(({ body, text, content, ...message }) => ({
-    ...message,
-    text: [text, body, content].find((t) => t != null && t !== '') ?? text ?? undefined,
-  }));
+  .transform(({ body, text, content, errorCode, errorMessage, error, ...message }) => {
+    const code = errorCode ?? (typeof error === 'object' ? error?.code : undefined);
+    const reason = errorMessage ?? (typeof error === 'string' ? error : error?.message);
+    return {
+      ...message,
+      text: [text, body, content].find((t) => t != null && t !== '') ?? text ?? undefined,
+      ...(code || reason
+        ? { deliveryError: { ...(code ? { code } : {}), ...(reason ? { message: reason } : {}) } }
+        : {}),
+    };
+  });
 export type MessagePayload = z.infer<typeof messagePayloadSchema>;
 
 const voicemailObject = z.object({

@@ -138,14 +138,30 @@ describe('opt-out and opt-in', () => {
     expect(await suppressions.isSuppressed(number)).toBe(false);
 
     expect(await suppressions.suppressionAudit(number)).toEqual([
-      { phoneNumber: number, reason: 'opt-out', action: 'add', at: at(1), reference: 'ACstop1' },
-      { phoneNumber: number, reason: 'opt-out', action: 'remove', at: at(2), reference: 'ACstart1' },
+      {
+        phoneNumber: number,
+        reason: 'opt-out',
+        action: 'add',
+        at: at(1),
+        reference: 'ACstop1',
+        matched: 'stop',
+        excerpt: 'Stop',
+      },
+      {
+        phoneNumber: number,
+        reason: 'opt-out',
+        action: 'remove',
+        at: at(2),
+        reference: 'ACstart1',
+        matched: 'start',
+        excerpt: 'START',
+      },
     ]);
   });
 
   it('an opt-in processed before the earlier STOP still leaves the number opted in', async () => {
     const number = freshNumber();
-    await suppressions.applyConsentChange(incoming(number, 'ACstart2', 'yes', 2));
+    await suppressions.applyConsentChange(incoming(number, 'ACstart2', 'unstop', 2));
     expect(await suppressions.applyConsentChange(incoming(number, 'ACstop2', 'UNSUBSCRIBE', 1))).toEqual({
       outcome: 'stale',
     });

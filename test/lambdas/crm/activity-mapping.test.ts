@@ -409,14 +409,23 @@ describe('index keys', () => {
 });
 
 describe('consent and delivery outcomes', () => {
-  it('reads STOP from an incoming message as an opt-out by the sender', () => {
+  it('reads STOP from an incoming message as an opt-out by the sender, with a masked excerpt', () => {
     const change = changeFromWebhook(legacyEvent('message.received', messageObject({ text: ' stop ' }), at));
     expect(consentChangeOf(change)).toEqual({
       keyword: 'opt-out',
       phoneNumber: contactNumber,
       messageId: 'ACmsg0001',
       at,
+      matched: 'stop',
+      excerpt: 'stop',
     });
+  });
+
+  it('reads "please stop" as an opt-out too', () => {
+    const change = changeFromWebhook(
+      legacyEvent('message.received', messageObject({ text: 'please stop' }), at),
+    );
+    expect(consentChangeOf(change)?.keyword).toBe('opt-out');
   });
 
   it('ignores keywords in outgoing messages and ordinary text', () => {
@@ -427,9 +436,35 @@ describe('consent and delivery outcomes', () => {
     ).toBeUndefined();
     expect(
       consentChangeOf(
-        changeFromWebhook(legacyEvent('message.received', messageObject({ text: 'please stop' }), at)),
+        changeFromWebhook(
+          legacyEvent('message.received', messageObject({ text: 'can you stop by at 3' }), at),
+        ),
       ),
     ).toBeUndefined();
+  });
+
+  it('remembers an outgoing message that asks its recipient to reply YES', () => {
+    const change = changeFromWebhook(
+      legacyEvent(
+        'message.delivered',
+        outgoingMessageObject({ text: 'Reply YES to get our texts again' }),
+        at,
+      ),
+    );
+    expect(consentChangeOf(change)).toEqual({
+      keyword: 'yes-prompt',
+      phoneNumber: contactNumber,
+      messageId: 'ACmsgout001',
+      at,
+    });
+  });
+
+  it('masks the digits of the excerpt and keeps it short', () => {
+    const text = 'stop texting me, call 555 123 4567 instead, this is a long message';
+    const change = changeFromWebhook(legacyEvent('message.received', messageObject({ text }), at));
+    const excerpt = consentChangeOf(change)?.excerpt;
+    expect(excerpt).not.toMatch(/\d/);
+    expect(excerpt!.length).toBeLessThanOrEqual(41);
   });
 
   it('turns an outgoing delivered/undelivered status into a delivery outcome per recipient', () => {
@@ -447,5 +482,20 @@ describe('consent and delivery outcomes', () => {
       legacyEvent('message.sent', outgoingMessageObject({ status: 'sent' }), at),
     );
     expect(deliveryOutcomesOf(sent)).toEqual([]);
+  });
+
+  it('says whether a failure means the number cannot receive SMS, from its code or its text', () => {
+    const failure = (extra: Record<string, unknown>) =>
+      deliveryOutcomesOf(
+        changeFromWebhook(
+          legacyEvent('message.delivered', outgoingMessageObject({ status: 'undelivered', ...extra }), at),
+        ),
+      )[0];
+    expect(failure({ errorCode: 30006 })).toMatchObject({ failureKind: 'hard', error: { code: '30006' } });
+    expect(failure({ error: { code: '30007', message: 'Carrier filtering' } })?.failureKind).toBe('soft');
+    expect(failure({ error: 'The destination is a landline' })?.failureKind).toBe('hard');
+    expect(failure({ errorMessage: 'Number disconnected' })?.failureKind).toBe('hard');
+    expect(failure({ errorCode: '49999' })?.failureKind).toBe('unknown');
+    expect(failure({})?.failureKind).toBe('unknown');
   });
 });

@@ -7,6 +7,8 @@ import {
   readQueueMessage,
   redactQuotedText,
 } from '../../../lambdas/events/domain/event-processing';
+import { processorEnvironmentShape } from '../../../lambdas/events/environment';
+import { readEnvironment } from '../../../lambdas/shared/environment';
 import {
   callObject,
   completedCall,
@@ -160,5 +162,36 @@ describe('the operator line', () => {
     expect(redactQuotedText('Unexpected token, "call me at +15551234567" is not valid JSON')).toBe(
       'Unexpected token, "…" is not valid JSON',
     );
+  });
+});
+
+describe('consent settings of the processor', () => {
+  const base = {
+    EVENT_FAMILY: 'messages',
+    EVENTS_TABLE_NAME: 'events',
+    CRM_TABLE_NAME: 'crm-table',
+    MEDIA_ARCHIVE_QUEUE_URL: 'https://queue',
+  };
+
+  it('default to a 24-hour YES window and no extra opt-in words', () => {
+    const env = readEnvironment(processorEnvironmentShape, base);
+    expect(env.CONSENT_YES_WINDOW_HOURS).toBe(24);
+    expect(env.CONSENT_OPT_IN_WORDS).toEqual([]);
+  });
+
+  it('read a configured window and comma-separated opt-in words, which the plan then honours', () => {
+    const env = readEnvironment(processorEnvironmentShape, {
+      ...base,
+      CONSENT_YES_WINDOW_HOURS: '48',
+      CONSENT_OPT_IN_WORDS: 'join, rejoin',
+    });
+    expect(env.CONSENT_YES_WINDOW_HOURS).toBe(48);
+    const plan = planEventProcessing(
+      body('message.received', messageObject({ text: 'JOIN' })),
+      'messages',
+      receivedAt,
+      { extraOptInWords: env.CONSENT_OPT_IN_WORDS },
+    );
+    expect(plan).toMatchObject({ kind: 'activity', consent: { keyword: 'opt-in', matched: 'join' } });
   });
 });
