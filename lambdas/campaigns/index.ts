@@ -10,6 +10,7 @@ export { campaignTableKeys, recipientStates } from './domain/campaign-keys';
 export type { RecipientState } from './domain/campaign-keys';
 export { allowedActions, isFinished } from './domain/campaign-state';
 export type { CampaignAction, CampaignState, PauseReason } from './domain/campaign-state';
+export { parseCsv } from './domain/csv';
 export { businessDayKey } from './domain/daily-cap';
 export { isWithinSendingWindow } from './domain/quiet-hours';
 export { importRecipients } from './domain/recipients';
