@@ -72,6 +72,7 @@ export class BridgeStack extends Stack {
       rateLimit: this.rateLimit,
       apiKey: this.secrets.apiKey,
       logRetention,
+      stateRules: config.campaignStateRules,
     });
     this.importStore = new ImportStore(this, 'ImportStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.historyImport = new HistoryImport(this, 'HistoryImport', {

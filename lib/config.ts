@@ -1,6 +1,11 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { defaultReplyWindowDays, maxReplyWindowDays } from '../lambdas/campaigns';
+import {
+  defaultReplyWindowDays,
+  defaultStateSendingRules,
+  maxReplyWindowDays,
+  stateSendingRules,
+} from '../lambdas/campaigns';
 
 /** The retention periods CloudWatch Logs accepts, in days (INFINITE excluded: logs are not kept forever). */
 const logRetentionChoices = Object.values(RetentionDays).filter(
@@ -33,6 +38,12 @@ export const stageConfigSchema = z.object({
     .default('rate(1 hour)'),
   /** Days after a campaign send in which an inbound message from its recipient counts as a reply. */
   campaignReplyWindowDays: z.number().int().min(1).max(maxReplyWindowDays).default(defaultReplyWindowDays),
+  /**
+   * States' rules stricter than the federal 08:00–21:00, by the recipient area code's state: a
+   * narrower window and a cap on campaign messages per number per 24 h. Replaces the default
+   * table (FL, OK, MD: 08:00–20:00, 3 per 24 h) whole; `{}` applies none.
+   */
+  campaignStateRules: stateSendingRules.default(defaultStateSendingRules),
   /** Where alarm notifications are e-mailed (an SNS subscription to confirm); none when absent. */
   alarmEmail: z.email('an e-mail address').optional(),
   /** Alarm thresholds (README, "Observability"). */

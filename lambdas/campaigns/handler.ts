@@ -56,6 +56,7 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
       ),
       onResponse: countThrottledResponses(metrics),
     }),
+    settings: { stateRules: env[environmentNames.campaignStateRules] },
     logger,
     metrics,
   });

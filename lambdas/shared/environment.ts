@@ -15,6 +15,7 @@ export const environmentNames = {
   bounceThreshold: 'BOUNCE_THRESHOLD',
   campaignTable: 'CAMPAIGN_TABLE_NAME',
   campaignReplyWindowDays: 'CAMPAIGN_REPLY_WINDOW_DAYS',
+  campaignStateRules: 'CAMPAIGN_STATE_RULES',
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
 } as const;
