@@ -37,3 +37,11 @@ export {
   reviewReason,
 } from './domain/suppression-list';
 export type { SuppressionReason } from './domain/suppression';
+export { ConsentReplySender } from './adapters/consent-reply-sender';
+export type { ConsentReplyOutcome, ConsentReplyRequest } from './adapters/consent-reply-sender';
+export {
+  consentReplyKindOf,
+  consentReplySettings,
+  defaultConsentReplySettings,
+} from './domain/consent-replies';
+export type { ConsentReplySettings } from './domain/consent-replies';

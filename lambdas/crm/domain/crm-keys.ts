@@ -11,6 +11,8 @@
  * | suppression, per reason   | `NUMBER#<e164>`     | `SUPPRESSION#<opt-out or bounce>`   |
  * | suppression audit entry   | `NUMBER#<e164>`     | `AUDIT#<at>#<reason>#<action>#<ref>`|
  * | delivery health (bounces) | `NUMBER#<e164>`     | `DELIVERY`                          |
+ * | consent reply claim       | `CONSENTREPLY#<inbound message id>` | `CONSENTREPLY`       |
+ * | last consent reply (24 h) | `NUMBER#<e164>`     | `REPLIED#<opt-out or help>`         |
  *
  * Indexes (all sparse):
  * - `byContactNumber`: `timelinePk` = `NUMBER#<e164>` of the activity's first contact number; a
@@ -120,6 +122,14 @@ export const crmKeys = {
   }),
   suppressionAuditPrefix: 'AUDIT#',
   deliveryHealth: (phoneNumber: string): ItemKey => ({ pk: numberPartition(phoneNumber), sk: 'DELIVERY' }),
+  consentReplyClaim: (messageId: string): ItemKey => ({
+    pk: `CONSENTREPLY#${messageId}`,
+    sk: 'CONSENTREPLY',
+  }),
+  lastConsentReply: (phoneNumber: string, kind: string): ItemKey => ({
+    pk: numberPartition(phoneNumber),
+    sk: `REPLIED#${kind}`,
+  }),
 } as const;
 
 /** Sort key of an activity in both indexes: creation time, then id so equal times stay distinct. */
