@@ -65,6 +65,11 @@ export class BridgeStack extends Stack {
       campaigns: this.campaigns,
       campaignReplyWindowDays: config.campaignReplyWindowDays,
       logRetention,
+      consentReplies: {
+        settings: config.consentReplies,
+        apiKey: this.secrets.apiKey,
+        rateLimit: this.rateLimit,
+      },
     });
     this.campaignSender = new CampaignSender(this, 'CampaignSender', {
       campaigns: this.campaigns,

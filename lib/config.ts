@@ -6,6 +6,7 @@ import {
   maxReplyWindowDays,
   stateSendingRules,
 } from '../lambdas/campaigns';
+import { consentReplySettings } from '../lambdas/crm';
 
 /** The retention periods CloudWatch Logs accepts, in days (INFINITE excluded: logs are not kept forever). */
 const logRetentionChoices = Object.values(RetentionDays).filter(
@@ -44,6 +45,12 @@ export const stageConfigSchema = z.object({
    * table (FL, OK, MD: 08:00–20:00, 3 per 24 h) whole; `{}` applies none.
    */
   campaignStateRules: stateSendingRules.default(defaultStateSendingRules),
+  /**
+   * Confirmation replies: "You're unsubscribed…; reply START to resubscribe" to an opt-out, the
+   * help text to HELP, once per message and at most one of each kind per number per 24 h. Off by
+   * default: OpenPhone or the carrier may already send their own.
+   */
+  consentReplies: consentReplySettings.prefault({}),
   /** Where alarm notifications are e-mailed (an SNS subscription to confirm); none when absent. */
   alarmEmail: z.email('an e-mail address').optional(),
   /** Alarm thresholds (README, "Observability"). */

@@ -16,6 +16,7 @@ export const environmentNames = {
   campaignTable: 'CAMPAIGN_TABLE_NAME',
   campaignReplyWindowDays: 'CAMPAIGN_REPLY_WINDOW_DAYS',
   campaignStateRules: 'CAMPAIGN_STATE_RULES',
+  consentReplies: 'CONSENT_REPLIES',
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
 } as const;
