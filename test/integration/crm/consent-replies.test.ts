@@ -6,6 +6,15 @@ import { OpenPhoneClient } from '../../../lambdas/openphone/adapters/openphone-c
 import { SharedTokenBucket } from '../../../lambdas/openphone/adapters/rate-limiter';
 import { OpenPhoneNetworkError } from '../../../lambdas/openphone/errors';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
+import { SuppressionRepository } from '../../../lambdas/crm/adapters/suppression-repository';
+import { EventRepository } from '../../../lambdas/events/adapters/event-repository';
+import { newEventRecord } from '../../../lambdas/events/domain/event-record';
+import { queueMessageFor } from '../../../lambdas/events/domain/queue-message';
+import { createProcessEventsHandler } from '../../../lambdas/events/process/service';
+import { legacyEvent, messageObject } from '../../support/openphone-payloads';
+import { batchOf, sqsRecord } from '../../support/sqs';
 import { createBridgeTables, localDocumentClient, localDynamoClient, tableNamed } from '../../support/dynamo';
 
 describe('confirmation replies to STOP and HELP', () => {
@@ -13,6 +22,7 @@ describe('confirmation replies to STOP and HELP', () => {
   let crmTable: string;
   let rateLimitTable: string;
   let ourNumber: string;
+  let eventsTable: string;
   const settings = consentReplySettings.parse({ enabled: true });
 
   beforeAll(async () => {
@@ -27,6 +37,7 @@ describe('confirmation replies to STOP and HELP', () => {
     });
     const tables = await createBridgeTables();
     crmTable = tableNamed(tables, 'CrmTable');
+    eventsTable = tableNamed(tables, 'EventsTable');
     rateLimitTable = tableNamed(tables, 'RateLimit');
     ourNumber = simulator.workspace.phoneNumbers[0]!.id;
   }, 120_000);
@@ -121,5 +132,56 @@ describe('confirmation replies to STOP and HELP', () => {
     // Later, the retry finds the reply at OpenPhone.
     expect(await replier({ staleClaimMs: 0 }).reply(request)).toBe('reconciled-sent');
     expect(repliesTo(phone)).toBe(1);
+  });
+
+  it('a STOP webhook delivered twice through the messages processor gets one reply', async () => {
+    const phone = freshNumber();
+    const documents = localDocumentClient();
+    const events = new EventRepository(documents, eventsTable);
+    const unused = () => Promise.reject(new Error('not used'));
+    const processEvents = createProcessEventsHandler({
+      family: 'messages',
+      deps: {
+        events,
+        activities: new ActivityRepository(documents, crmTable),
+        contacts: { upsertContact: unused, markContactDeleted: unused },
+        suppressions: new SuppressionRepository(documents, crmTable),
+        deliveryHealth: { recordDeliveryOutcome: unused },
+        archiveQueue: { enqueue: async () => undefined },
+        campaigns: { recordDelivery: unused, latestSendsTo: async () => [], recordResponse: unused },
+        consentReplies: replier(),
+      },
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+    const createdAt = new Date().toISOString();
+    const payload = legacyEvent(
+      'message.received',
+      messageObject({
+        id: 'ACstop-webhook',
+        from: phone,
+        text: 'STOP',
+        media: [],
+        phoneNumberId: ourNumber,
+        createdAt,
+      }),
+      createdAt,
+      { id: 'EVstop-webhook' },
+    );
+    const record = newEventRecord({
+      eventId: 'EVstop-webhook',
+      type: 'message.received',
+      family: 'messages',
+      scheme: 'legacy',
+      payload: JSON.stringify(payload),
+      receivedAt: new Date(),
+      retentionDays: 90,
+    });
+    await events.recordEventOnce(record);
+    const body = JSON.stringify(queueMessageFor(record));
+    expect((await processEvents(batchOf(sqsRecord(body)))).batchItemFailures).toEqual([]);
+    // The same event again (SQS delivers at least once; a redrive): no second reply.
+    expect((await processEvents(batchOf(sqsRecord(body, 2)))).batchItemFailures).toEqual([]);
+    expect(repliesTo(phone)).toBe(1);
+    expect(await new SuppressionRepository(documents, crmTable).isSuppressed(phone)).toBe(true);
   });
 });
