@@ -18,6 +18,17 @@ import {
   type StartImportOptions,
 } from './commands/imports';
 import { checkOpenPhone } from './commands/openphone-check';
+import {
+  addSuppression,
+  clearReview,
+  confirmReview,
+  exportSuppressions,
+  importSuppressions,
+  listSuppressions,
+  removeSuppression,
+  showSuppression,
+} from './commands/suppressions';
+import { listedSuppressionReasons, type SuppressionReason } from '../lambdas/crm';
 import { deleteWebhook, listWebhooks, registerWebhooks } from './commands/webhooks';
 import { describeFailure, exitCodes } from './errors';
 import type { Output } from './output';
@@ -139,6 +150,79 @@ export function buildProgram(deps: CliDeps): Command {
     .action(async (phoneNumber: string, options: { limit: number; cursor?: string; showText?: boolean }) =>
       showTimeline(await target(), deps.out, phoneNumber, options),
     );
+
+  const suppressions = program
+    .command('suppressions')
+    .description('numbers no campaign may message: list, show, add, remove, import, export, review');
+  const reasonOption = (description: string) =>
+    new Option('--reason <reason>', description).choices(listedSuppressionReasons);
+  suppressions
+    .command('list')
+    .description('active suppressions by reason, oldest first (--reason review: the review queue)')
+    .addOption(reasonOption('only this reason (default: all)'))
+    .option('--since <time>', 'only those that became active at or after this ISO time', startTime)
+    .option('--show-numbers', 'print whole numbers (default: the last 4 digits)')
+    .action(async (options: { reason?: SuppressionReason; since?: string; showNumbers?: boolean }) =>
+      listSuppressions(await target(), deps.out, options),
+    );
+  suppressions
+    .command('show')
+    .description("a number's suppressions and their audit trail: message id, time, masked excerpt")
+    .argument('<phoneNumber>', 'E.164, or a US number')
+    .option('--show-numbers', 'print the whole number')
+    .action(async (phoneNumber: string, options: { showNumbers?: boolean }) =>
+      showSuppression(await target(), deps.out, phoneNumber, options),
+    );
+  suppressions
+    .command('add')
+    .description('suppress a number by hand (audited)')
+    .argument('<phoneNumber>', 'E.164, or a US number')
+    .addOption(reasonOption('manual (the only reason an operator adds)').makeOptionMandatory())
+    .requiredOption('--note <text>', 'why, for the audit trail')
+    .action(async (phoneNumber: string, options: { reason: SuppressionReason; note: string }) =>
+      addSuppression(await target(), deps.out, phoneNumber, options),
+    );
+  suppressions
+    .command('remove')
+    .description('lift one reason of a suppression (audited); an opt-out only with --confirm-consent')
+    .argument('<phoneNumber>', 'E.164, or a US number')
+    .addOption(reasonOption('the reason to lift').makeOptionMandatory())
+    .option('--confirm-consent', 'the person consented again: required to lift an opt-out')
+    .option('--note <text>', 'why, for the audit trail')
+    .action(
+      async (
+        phoneNumber: string,
+        options: { reason: SuppressionReason; note?: string; confirmConsent?: boolean },
+      ) => removeSuppression(await target(), deps.out, phoneNumber, options),
+    );
+  suppressions
+    .command('confirm')
+    .description('a number in review did opt out: make it an opt-out')
+    .argument('<phoneNumber>', 'E.164, or a US number')
+    .option('--note <text>', 'why, for the audit trail')
+    .action(async (phoneNumber: string, options: { note?: string }) =>
+      confirmReview(await target(), deps.out, phoneNumber, options),
+    );
+  suppressions
+    .command('clear')
+    .description('a number in review did not opt out: lift the review')
+    .argument('<phoneNumber>', 'E.164, or a US number')
+    .option('--note <text>', 'why, for the audit trail')
+    .action(async (phoneNumber: string, options: { note?: string }) =>
+      clearReview(await target(), deps.out, phoneNumber, options),
+    );
+  suppressions
+    .command('import')
+    .description('a do-not-contact CSV (phone[,note]) as manual suppressions: every row, or none')
+    .argument('<csv>', 'the file')
+    .option('--default-country <code>', 'country of numbers written without +', countryCode, 'US')
+    .action(async (file: string, options: { defaultCountry: string }) =>
+      importSuppressions(await target(), deps.out, file, options),
+    );
+  suppressions
+    .command('export')
+    .description('every active suppression as CSV on stdout (whole numbers: for another system)')
+    .action(async () => exportSuppressions(await target(), deps.out));
 
   const dlq = program.command('dlq').description('dead-letter queues of the family queues');
   dlq

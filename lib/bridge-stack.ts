@@ -69,6 +69,11 @@ export class BridgeStack extends Stack {
       consentYesWindowHours: config.consentYesWindowHours,
       consentOptInWords: config.consentOptInWords,
       logRetention,
+      consentReplies: {
+        settings: config.consentReplies,
+        apiKey: this.secrets.apiKey,
+        rateLimit: this.rateLimit,
+      },
     });
     this.campaignSender = new CampaignSender(this, 'CampaignSender', {
       campaigns: this.campaigns,
@@ -76,6 +81,7 @@ export class BridgeStack extends Stack {
       rateLimit: this.rateLimit,
       apiKey: this.secrets.apiKey,
       logRetention,
+      stateRules: config.campaignStateRules,
     });
     this.importStore = new ImportStore(this, 'ImportStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.historyImport = new HistoryImport(this, 'HistoryImport', {

@@ -3,7 +3,12 @@ import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { campaignSenderEntry, campaignTableKeys, campaignSenderMetrics } from '../lambdas/campaigns';
+import {
+  campaignSenderEntry,
+  campaignTableKeys,
+  campaignSenderMetrics,
+  type StateSendingRules,
+} from '../lambdas/campaigns';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -93,6 +98,8 @@ export interface CampaignSenderProps {
   /** One run's budget; must stay well below the sender's stale-claim period (5 min). @default 2 min */
   readonly timeout?: Duration;
   readonly logRetention?: RetentionDays;
+  /** States' stricter windows and 24-hour caps. @default defaultStateSendingRules (FL, OK, MD) */
+  readonly stateRules?: StateSendingRules;
 }
 
 /**
@@ -119,6 +126,9 @@ export class CampaignSender extends Construct {
         [environmentNames.crmTable]: props.crm.table.tableName,
         [environmentNames.rateLimitTable]: props.rateLimit.table.tableName,
         [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
+        ...(props.stateRules
+          ? { [environmentNames.campaignStateRules]: JSON.stringify(props.stateRules) }
+          : {}),
       },
     });
     props.campaigns.grantSenderAccess(this.senderFunction);

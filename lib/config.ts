@@ -1,7 +1,12 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { defaultReplyWindowDays, maxReplyWindowDays } from '../lambdas/campaigns';
-import { defaultYesWindowHours } from '../lambdas/crm';
+import {
+  defaultReplyWindowDays,
+  defaultStateSendingRules,
+  maxReplyWindowDays,
+  stateSendingRules,
+} from '../lambdas/campaigns';
+import { consentReplySettings, defaultYesWindowHours } from '../lambdas/crm';
 
 /** The retention periods CloudWatch Logs accepts, in days (INFINITE excluded: logs are not kept forever). */
 const logRetentionChoices = Object.values(RetentionDays).filter(
@@ -38,6 +43,18 @@ export const stageConfigSchema = z.object({
   consentYesWindowHours: z.number().positive().max(720).default(defaultYesWindowHours),
   /** Extra whole-message opt-in words beside START, UNSTOP, SUBSCRIBE, RESUME. */
   consentOptInWords: z.array(z.string().regex(/^[\p{L}\p{N} ]+$/u, 'letters, digits and spaces')).default([]),
+  /**
+   * States' rules stricter than the federal 08:00–21:00, by the recipient area code's state: a
+   * narrower window and a cap on campaign messages per number per 24 h. Replaces the default
+   * table (FL, OK, MD: 08:00–20:00, 3 per 24 h) whole; `{}` applies none.
+   */
+  campaignStateRules: stateSendingRules.default(defaultStateSendingRules),
+  /**
+   * Confirmation replies: "You're unsubscribed…; reply START to resubscribe" to an opt-out, the
+   * help text to HELP, once per message and at most one of each kind per number per 24 h. Off by
+   * default: OpenPhone or the carrier may already send their own.
+   */
+  consentReplies: consentReplySettings.prefault({}),
   /** Where alarm notifications are e-mailed (an SNS subscription to confirm); none when absent. */
   alarmEmail: z.email('an e-mail address').optional(),
   /** Alarm thresholds (README, "Observability"). */

@@ -3,7 +3,7 @@ import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { activityListAttributes, crmTableKeys } from '../lambdas/crm';
+import { activityListAttributes, crmTableKeys, suppressionListAttributes } from '../lambdas/crm';
 
 export interface CrmStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */
@@ -13,7 +13,8 @@ export interface CrmStoreProps {
 /**
  * The CRM table (single-table design, see lambdas/crm/domain/crm-keys.ts): activities, contacts and
  * their phone links, suppressions with their audit trail, and per-recipient delivery health.
- * Two sparse indexes: a contact number's timeline and a conversation's activities, newest first.
+ * Three sparse indexes: a contact number's timeline and a conversation's activities, newest first,
+ * and the active suppressions by reason (the operators' list).
  */
 export class CrmStore extends Construct {
   readonly table: Table;
@@ -38,6 +39,13 @@ export class CrmStore extends Construct {
       sortKey: { name: crmTableKeys.conversationSortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...activityListAttributes],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: crmTableKeys.suppressionListIndex,
+      partitionKey: { name: crmTableKeys.suppressionListPartitionKey, type: AttributeType.STRING },
+      sortKey: { name: crmTableKeys.suppressionListSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...suppressionListAttributes],
     });
   }
 

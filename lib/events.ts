@@ -10,7 +10,14 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { environmentNames } from '../lambdas/shared/environment';
 import { defaultReplyWindowDays } from '../lambdas/campaigns';
-import { archiveMediaEntry, defaultMaxArchiveBytes, defaultYesWindowHours } from '../lambdas/crm';
+import {
+  archiveMediaEntry,
+  defaultMaxArchiveBytes,
+  defaultYesWindowHours,
+  type ConsentReplySettings,
+} from '../lambdas/crm';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { RateLimitStore } from './openphone';
 import { BridgeFunction } from './bridge-function';
 import type { CampaignStore } from './campaigns';
 import type { CrmStore } from './crm';
@@ -113,6 +120,15 @@ export interface EventProcessingProps {
   /** What happens to the media bucket when the stack is deleted. @default RETAIN */
   readonly mediaRemovalPolicy?: RemovalPolicy;
   readonly logRetention?: RetentionDays;
+  /**
+   * Confirmation replies to STOP and HELP, sent by the messages processor through the shared
+   * limit's interactive lane. @default off
+   */
+  readonly consentReplies?: {
+    readonly settings: ConsentReplySettings;
+    readonly apiKey: ISecret;
+    readonly rateLimit: RateLimitStore;
+  };
 }
 
 /** What a processor does to the CRM table (see lambdas/crm/adapters): keyed reads and conditional writes. */
@@ -204,6 +220,13 @@ export class EventProcessing extends Construct {
                 ...(props.consentOptInWords?.length
                   ? { [environmentNames.consentOptInWords]: props.consentOptInWords.join(',') }
                   : {}),
+                ...(props.consentReplies?.settings.enabled
+                  ? {
+                      [environmentNames.consentReplies]: JSON.stringify(props.consentReplies.settings),
+                      [environmentNames.openPhoneApiKeySecret]: props.consentReplies.apiKey.secretArn,
+                      [environmentNames.rateLimitTable]: props.consentReplies.rateLimit.table.tableName,
+                    }
+                  : {}),
               }
             : {}),
         },
@@ -220,6 +243,10 @@ export class EventProcessing extends Construct {
         new PolicyStatement({ actions: crmRecordWriteActions, resources: [props.crm.table.tableArn] }),
       );
       if (family === 'messages') props.campaigns.grantTrackingAccess(fn);
+      if (family === 'messages' && props.consentReplies?.settings.enabled) {
+        props.consentReplies.apiKey.grantRead(fn);
+        props.consentReplies.rateLimit.grantAcquire(fn);
+      }
       this.archiveQueue.grantSendMessages(fn);
       fn.addEventSource(
         new SqsEventSource(props.queues.byFamily[family].queue, {

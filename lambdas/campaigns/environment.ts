@@ -1,5 +1,20 @@
 import { z } from 'zod';
 import { environmentNames } from '../shared/environment';
+import { defaultStateSendingRules, stateSendingRules } from './domain/quiet-hours';
+
+/** The states' sending rules as JSON; absent: the default table. */
+const stateRulesJson = z
+  .string()
+  .optional()
+  .transform((text, context) => {
+    if (text === undefined) return defaultStateSendingRules;
+    try {
+      return stateSendingRules.parse(JSON.parse(text));
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: `not a state rules table: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  });
 
 /** The campaign sender's variables (`lib/campaigns.ts` sets them). */
 export const campaignSenderEnvironmentShape = {
@@ -8,4 +23,5 @@ export const campaignSenderEnvironmentShape = {
   [environmentNames.rateLimitTable]: z.string().min(3),
   [environmentNames.openPhoneApiKeySecret]: z.string().min(1),
   [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
+  [environmentNames.campaignStateRules]: stateRulesJson,
 };

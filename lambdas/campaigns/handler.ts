@@ -70,6 +70,7 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
       apiKey = latest;
       return clientWith(latest);
     },
+    settings: { stateRules: env[environmentNames.campaignStateRules] },
     logger,
     metrics,
   });

@@ -32,3 +32,11 @@ export class MediaFetchError extends Error {
 export class UnreadableArchiveJobError extends Error {
   override readonly name = 'UnreadableArchiveJobError';
 }
+
+/** Another attempt holds the claim on this consent reply and may still be sending: retry the event later. */
+export class ConsentReplyInFlightError extends Error {
+  override readonly name = 'ConsentReplyInFlightError';
+  constructor(readonly messageId: string) {
+    super(`the consent reply to ${messageId} is being sent by another attempt`);
+  }
+}

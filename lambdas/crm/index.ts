@@ -8,7 +8,7 @@ export type { MediaArchiveQueue } from './adapters/media-archive-queue';
 export { SuppressionRepository } from './adapters/suppression-repository';
 export { contactChangeFromWebhook, contactRecordOf } from './domain/contact-records';
 export type { ContactChange, ContactRecord } from './domain/contact-records';
-export { activityListAttributes, crmTableKeys } from './domain/crm-keys';
+export { activityListAttributes, crmTableKeys, suppressionListAttributes } from './domain/crm-keys';
 export {
   activityChangeFromApiCall,
   activityChangeFromApiMessage,
@@ -26,3 +26,25 @@ export { InvalidCursorError } from './errors';
 
 /** The media archiver's entry file, for the CDK construct to bundle. */
 export const archiveMediaEntry = join(__dirname, 'archive-media', 'handler.ts');
+export { SuppressionListRepository } from './adapters/suppression-list-repository';
+export type {
+  AnnotatedAuditEntry,
+  ListedSuppression,
+  SuppressionRecord,
+} from './adapters/suppression-list-repository';
+export {
+  checkOperatorRemoval,
+  doNotContactEntriesOf,
+  isListedSuppressionReason,
+  listedSuppressionReasons,
+  maskedExcerpt,
+  reviewReason,
+} from './domain/suppression-list';
+export { ConsentReplySender } from './adapters/consent-reply-sender';
+export type { ConsentReplyOutcome, ConsentReplyRequest } from './adapters/consent-reply-sender';
+export {
+  consentReplyKindOf,
+  consentReplySettings,
+  defaultConsentReplySettings,
+} from './domain/consent-replies';
+export type { ConsentReplySettings } from './domain/consent-replies';

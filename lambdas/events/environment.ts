@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defaultReplyWindowDays, maxReplyWindowDays } from '../campaigns';
-import { defaultYesWindowHours } from '../crm';
+import { consentReplySettings, defaultYesWindowHours } from '../crm';
 import { environmentNames } from '../shared/environment';
 import { eventFamilies, type EventFamily } from './domain/event-types';
 
@@ -40,4 +40,13 @@ export const processorEnvironmentShape = {
     .min(1)
     .max(maxReplyWindowDays)
     .default(defaultReplyWindowDays),
+  /** Confirmation replies to STOP and HELP (JSON of the stage's `consentReplies`); absent: off. */
+  [environmentNames.consentReplies]: z
+    .string()
+    .optional()
+    .transform((text) => (text === undefined ? undefined : consentReplySettings.parse(JSON.parse(text)))),
+  /** With consent replies on: the API key's secret and the shared limiter's table. */
+  [environmentNames.openPhoneApiKeySecret]: z.string().min(1).optional(),
+  [environmentNames.rateLimitTable]: z.string().min(3).optional(),
+  [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
 };

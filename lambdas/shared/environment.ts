@@ -17,6 +17,8 @@ export const environmentNames = {
   consentOptInWords: 'CONSENT_OPT_IN_WORDS',
   campaignTable: 'CAMPAIGN_TABLE_NAME',
   campaignReplyWindowDays: 'CAMPAIGN_REPLY_WINDOW_DAYS',
+  campaignStateRules: 'CAMPAIGN_STATE_RULES',
+  consentReplies: 'CONSENT_REPLIES',
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
 } as const;

@@ -57,3 +57,28 @@ describe('stage configuration', () => {
     expect(() => stage(settings)).toThrow(message);
   });
 });
+
+describe('consent replies and state rules', () => {
+  it('keeps confirmation replies off and applies the FL, OK and MD rules by default', () => {
+    const config = stage({});
+    expect(config.consentReplies.enabled).toBe(false);
+    expect(config.consentReplies.optOutText).toContain(
+      'reply START to resubscribe'.replace('reply', 'Reply'),
+    );
+    expect(Object.keys(config.campaignStateRules).sort()).toEqual(['FL', 'MD', 'OK']);
+    expect(config.campaignStateRules.FL).toEqual({
+      window: { start: '08:00', end: '20:00' },
+      maxMessagesPer24h: 3,
+    });
+  });
+
+  it('takes a stage table of state rules whole, and refuses a window wider than the federal one', () => {
+    expect(stage({ campaignStateRules: { TX: { maxMessagesPer24h: 2 } } }).campaignStateRules).toEqual({
+      TX: { maxMessagesPer24h: 2 },
+    });
+    expect(() =>
+      stage({ campaignStateRules: { FL: { window: { start: '07:00', end: '20:00' } } } }),
+    ).toThrow();
+    expect(() => stage({ consentReplies: { enabled: true, helpText: '' } })).toThrow();
+  });
+});

@@ -2,7 +2,11 @@ import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { activityListAttributes, crmTableKeys } from '../../lambdas/crm/domain/crm-keys';
+import {
+  activityListAttributes,
+  crmTableKeys,
+  suppressionListAttributes,
+} from '../../lambdas/crm/domain/crm-keys';
 import { CrmStore } from '../../lib/crm';
 import { synthBridgeStack } from '../../local/synth';
 
@@ -32,7 +36,7 @@ describe('CrmStore', () => {
     });
   });
 
-  it('has the timeline and conversation indexes, newest-first sortable, without transcripts', () => {
+  it('has the timeline, conversation and suppression-list indexes; the first two without transcripts', () => {
     const { template } = storeIn();
     const index = (name: string, pk: string, sk: string) => ({
       IndexName: name,
@@ -50,6 +54,14 @@ describe('CrmStore', () => {
           crmTableKeys.conversationPartitionKey,
           crmTableKeys.conversationSortKey,
         ),
+        {
+          IndexName: crmTableKeys.suppressionListIndex,
+          KeySchema: [
+            { AttributeName: crmTableKeys.suppressionListPartitionKey, KeyType: 'HASH' },
+            { AttributeName: crmTableKeys.suppressionListSortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...suppressionListAttributes] },
+        },
       ],
     });
     expect(activityListAttributes).not.toContain('transcript');

@@ -6,6 +6,9 @@ import { CrmStore } from '../../lib/crm';
 import { EventProcessing } from '../../lib/events';
 import { EventQueues } from '../../lib/events';
 import { EventStore } from '../../lib/events';
+import { BridgeSecrets } from '../../lib/bridge-secrets';
+import { RateLimitStore } from '../../lib/openphone';
+import { consentReplySettings } from '../../lambdas/crm/domain/consent-replies';
 
 // One synthesis for the file, without bundling the Lambda code.
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -182,5 +185,33 @@ describe('EventProcessing', () => {
       },
       SqsManagedSseEnabled: true,
     });
+  });
+});
+
+describe('EventProcessing with consent replies', () => {
+  it('gives only the messages processor the reply settings, the API key and the rate limit when replies are on', () => {
+    const replyApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const replyStack = new Stack(replyApp, 'Replies');
+    const secrets = new BridgeSecrets(replyStack, 'Secrets');
+    const rateLimit = new RateLimitStore(replyStack, 'RateLimit');
+    new EventProcessing(replyStack, 'EventProcessing', {
+      events: new EventStore(replyStack, 'EventStore'),
+      queues: new EventQueues(replyStack, 'EventQueues'),
+      crm: new CrmStore(replyStack, 'CrmStore'),
+      campaigns: new CampaignStore(replyStack, 'CampaignStore'),
+      consentReplies: {
+        settings: consentReplySettings.parse({ enabled: true }),
+        apiKey: secrets.apiKey,
+        rateLimit,
+      },
+    });
+    const replyTemplate = Template.fromStack(replyStack);
+    const withReplies = Object.values(replyTemplate.findResources('AWS::Lambda::Function')).filter((fn) =>
+      JSON.stringify(fn).includes('CONSENT_REPLIES'),
+    );
+    expect(withReplies).toHaveLength(1);
+    expect(JSON.stringify(withReplies[0])).toContain('"EVENT_FAMILY":"messages"');
+    // Off (the default, as in the stack above): no processor is told of replies.
+    expect(JSON.stringify(template.toJSON())).not.toContain('CONSENT_REPLIES');
   });
 });

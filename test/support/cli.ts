@@ -1,5 +1,6 @@
 import type { CampaignRepositories } from '../../lambdas/campaigns/adapters/campaign-repositories';
 import type { ActivityRepository } from '../../lambdas/crm/adapters/activity-repository';
+import type { SuppressionListRepository } from '../../lambdas/crm/adapters/suppression-list-repository';
 import { EventRepository } from '../../lambdas/events/adapters/event-repository';
 import type { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
 import type { OpenPhoneClient } from '../../lambdas/openphone/adapters/openphone-client';
@@ -45,6 +46,7 @@ const unused = (what: string) => () => {
 export function testTarget(parts: {
   events?: EventRepository;
   activities?: ActivityRepository;
+  suppressions?: SuppressionListRepository;
   campaigns?: CampaignRepositories;
   queues?: QueueAdmin;
   signingKeys?: SigningKeyStore;
@@ -59,6 +61,9 @@ export function testTarget(parts: {
     },
     get activities() {
       return parts.activities ?? unused('activities')();
+    },
+    get suppressions() {
+      return parts.suppressions ?? unused('suppressions')();
     },
     get campaigns() {
       return parts.campaigns ?? unused('campaigns')();

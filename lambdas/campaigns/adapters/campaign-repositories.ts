@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { campaignReport, type CampaignReport } from '../domain/report';
 import { CampaignRepository } from './campaign-repository';
 import { DailyCapRepository } from './daily-cap-repository';
+import { RecentSendsRepository } from './recent-sends-repository';
 import { RecipientRepository } from './recipient-repository';
 import { SendTrackingRepository } from './send-tracking-repository';
 import { VariantStatisticsRepository } from './variant-statistics-repository';
@@ -13,6 +14,7 @@ export interface CampaignRepositories {
   readonly sendTracking: SendTrackingRepository;
   readonly dailyCaps: DailyCapRepository;
   readonly statistics: VariantStatisticsRepository;
+  readonly recentSends: RecentSendsRepository;
 }
 
 export function campaignRepositories(
@@ -25,6 +27,7 @@ export function campaignRepositories(
     sendTracking: new SendTrackingRepository(documents, tableName),
     dailyCaps: new DailyCapRepository(documents, tableName),
     statistics: new VariantStatisticsRepository(documents, tableName),
+    recentSends: new RecentSendsRepository(documents, tableName),
   };
 }
 

@@ -10,6 +10,7 @@
  * | daily cold-outreach counter | `DAILYCAP#<sending number>#<day>`| `DAILYCAP`            |
  * | campaign message (lookup)   | `CAMPAIGNMSG#<message id>`       | `CAMPAIGNMSG`         |
  * | latest send to a number     | `LATESTSEND#<recipient e164>`    | `FROM#<sending number>`|
+ * | sends to a number, last 24 h| `RECENTSENDS#<recipient e164>`   | `RECENTSENDS`         |
  *
  * The two lookups are written in the transaction that records a recipient as sent: a delivery
  * webhook names only OpenPhone's message id, a reply only the two numbers.
@@ -45,6 +46,11 @@ export const campaignKeys = {
     sk: `RECIPIENT#${phoneNumber}`,
   }),
   recipientPrefix: 'RECIPIENT#',
+  /** Times of campaign sends to a number (any campaign) for states' caps per 24 h; expires a day after the last. */
+  recentSends: (phoneNumber: string): CampaignItemKey => ({
+    pk: `RECENTSENDS#${phoneNumber}`,
+    sk: 'RECENTSENDS',
+  }),
   variantStatistics: (campaignId: string, variantId: string): CampaignItemKey => ({
     pk: campaignPartition(campaignId),
     sk: `VARIANT#${variantId}`,
@@ -89,4 +95,5 @@ export type RecipientState = (typeof recipientStates)[number];
 /** States that still need a sender: they stay in the work index. */
 export const openRecipientStates: readonly RecipientState[] = ['pending', 'claimed', 'unknown-outcome'];
 
-export type SkipReason = 'suppressed' | 'unrenderable';
+/** `no-sending-window`: the campaign's window and the recipient's state's rule do not overlap. */
+export type SkipReason = 'suppressed' | 'unrenderable' | 'no-sending-window';

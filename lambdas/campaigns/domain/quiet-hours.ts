@@ -4,7 +4,7 @@
  * window (some states are stricter) but never widen it.
  */
 import { z } from 'zod';
-import { timeZoneOfAreaCode } from './area-code-zones';
+import { stateOfAreaCode, timeZoneOfAreaCode, timeZonesOfAreaCode } from './area-code-zones';
 import { addDays, firstInstantAtWallClock, localDateTimeIn, type LocalDate } from './zoned-time';
 
 const clockTime = z
@@ -78,4 +78,115 @@ export function nextWindowOpening(
     );
   const todays = openingOn(today);
   return todays > now ? todays : openingOn(addDays(today, 1));
+}
+
+/**
+ * A state's rule stricter than the federal one: a narrower window and a cap on messages to one
+ * number per rolling 24 hours. Keyed by the recipient area code's state (two letters).
+ */
+export const stateSendingRule = z.object({
+  window: sendingWindow.optional(),
+  maxMessagesPer24h: z.number().int().min(1).max(100).optional(),
+});
+export type StateSendingRule = z.infer<typeof stateSendingRule>;
+export const stateSendingRules = z.record(z.string().regex(/^[A-Z]{2}$/), stateSendingRule);
+export type StateSendingRules = z.infer<typeof stateSendingRules>;
+
+/**
+ * The default table: Florida's Telephone Solicitation Act (2021), Oklahoma's (2022) and
+ * Maryland's Stop the Spam Calls Act (2023) each allow 08:00–20:00 and at most three messages
+ * to one number in 24 hours. Replaced whole by the stage's `campaignStateRules`.
+ */
+export const defaultStateSendingRules: StateSendingRules = {
+  FL: { window: { start: '08:00', end: '20:00' }, maxMessagesPer24h: 3 },
+  OK: { window: { start: '08:00', end: '20:00' }, maxMessagesPer24h: 3 },
+  MD: { window: { start: '08:00', end: '20:00' }, maxMessagesPer24h: 3 },
+};
+
+/** What governs sending to one recipient: the zones it may be in, the window, the state's cap. */
+export interface RecipientSendingRules {
+  zones: readonly string[];
+  window: SendingWindow;
+  state?: string;
+  maxMessagesPer24h?: number;
+}
+
+/** The later start and the earlier end of two windows (empty when they do not overlap). */
+function narrowed(a: SendingWindow, b: SendingWindow | undefined): SendingWindow {
+  if (!b) return a;
+  const start = minutesOf(a.start) >= minutesOf(b.start) ? a.start : b.start;
+  const end = minutesOf(a.end) <= minutesOf(b.end) ? a.end : b.end;
+  return { start, end };
+}
+
+/**
+ * A NANP number's rules: every zone of its area code, the campaign's window narrowed by its
+ * state's, and its state's cap. Anything else (other countries, toll-free): the business's zone.
+ */
+export function sendingRulesFor(
+  e164: string,
+  campaignWindow: SendingWindow,
+  fallbackZone: string,
+  stateRules: StateSendingRules = defaultStateSendingRules,
+): RecipientSendingRules {
+  const areaCode = nanpNumber.exec(e164)?.[1];
+  const zones = areaCode ? timeZonesOfAreaCode(areaCode) : [];
+  const state = areaCode ? stateOfAreaCode(areaCode) : undefined;
+  const rule = state ? stateRules[state] : undefined;
+  return {
+    zones: zones.length > 0 ? zones : [fallbackZone],
+    window: narrowed(campaignWindow, rule?.window),
+    ...(state ? { state } : {}),
+    ...(rule?.maxMessagesPer24h ? { maxMessagesPer24h: rule.maxMessagesPer24h } : {}),
+  };
+}
+
+/** Inside the window in every one of the zones. */
+export function isWithinSendingWindowEverywhere(
+  now: Date,
+  zones: readonly string[],
+  window: SendingWindow,
+): boolean {
+  return zones.every((zone) => isWithinSendingWindow(now, zone, window));
+}
+
+/**
+ * The first instant from `now` at which the window is open in every zone: the latest of the
+ * zones' next openings, checked again (a later zone's opening may fall after an earlier zone's
+ * close). Undefined when the zones' windows never overlap (a window narrower than the zones'
+ * spread), so the caller can say so instead of waiting forever.
+ */
+export function nextWindowOpeningEverywhere(
+  now: Date,
+  zones: readonly string[],
+  window: SendingWindow,
+): Date | undefined {
+  if (minutesOf(window.start) >= minutesOf(window.end)) return undefined;
+  let candidate = now;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const openings = zones.map((zone) => nextWindowOpening(candidate, zone, window));
+    const latest = new Date(Math.max(...openings.map((d) => d.getTime())));
+    if (isWithinSendingWindowEverywhere(latest, zones, window)) return latest;
+    candidate = new Date(latest.getTime() + 60_000);
+  }
+  return undefined;
+}
+
+/**
+ * Under a state's cap of messages per rolling 24 hours, given the times of the sends to the
+ * number in the last day: undefined when one more may go, else when the oldest counted send ages out.
+ */
+export function recipientCapResumesAt(
+  now: Date,
+  recentSends: readonly string[],
+  maxMessagesPer24h: number | undefined,
+): Date | undefined {
+  if (maxMessagesPer24h === undefined) return undefined;
+  const dayAgo = now.getTime() - 86_400_000;
+  const counted = recentSends
+    .map((at) => Date.parse(at))
+    .filter((ms) => ms > dayAgo)
+    .sort((a, b) => a - b);
+  if (counted.length < maxMessagesPer24h) return undefined;
+  return new Date(counted[counted.length - maxMessagesPer24h]! + 86_400_000);
 }

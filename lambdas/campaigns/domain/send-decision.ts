@@ -4,7 +4,12 @@
  */
 import type { CampaignDefinition } from './campaign-definition';
 import { checkDailyCap } from './daily-cap';
-import { nextWindowOpening, recipientTimeZone } from './quiet-hours';
+import {
+  nextWindowOpeningEverywhere,
+  recipientCapResumesAt,
+  sendingRulesFor,
+  type StateSendingRules,
+} from './quiet-hours';
 import type { SkipReason } from './campaign-keys';
 import { renderTemplate } from './template';
 import { assignVariant } from './variants';
@@ -18,16 +23,21 @@ export interface SendFacts {
   /** Today's value of the sending number's cold-outreach counter. */
   sentToday: number;
   now: Date;
+  /** States' stricter windows and 24-hour caps. @default defaultStateSendingRules */
+  stateRules?: StateSendingRules;
+  /** When this number was sent a campaign message in the last 24 hours (any campaign). @default none */
+  recentSends?: readonly string[];
 }
 
 export type SendDecision =
   | { kind: 'send'; variantId: string; content: string }
   | { kind: 'skip'; reason: SkipReason; variantId: string; detail?: string }
-  | { kind: 'wait-until'; at: Date; reason: 'quiet-hours' | 'daily-cap-reached' };
+  | { kind: 'wait-until'; at: Date; reason: 'quiet-hours' | 'daily-cap-reached' | 'state-24h-cap' };
 
 /**
  * Suppression wins over everything (an opted-out number is never messaged); then the daily cap
- * (nothing more goes out from this number today); then the recipient's quiet hours.
+ * (nothing more goes out from this number today); then the recipient's quiet hours in every zone of
+ * its area code, narrowed by its state's rule; then the state's cap per 24 hours.
  */
 export function decideSend(facts: SendFacts): SendDecision {
   const { campaignId, definition, recipient, now } = facts;
@@ -38,9 +48,13 @@ export function decideSend(facts: SendFacts): SendDecision {
   if (cap.kind === 'cap-reached')
     return { kind: 'wait-until', at: cap.resumesAt, reason: 'daily-cap-reached' };
 
-  const zone = recipientTimeZone(recipient.phone, definition.timeZone);
-  const opening = nextWindowOpening(now, zone, definition.window);
+  // Every zone the area code spans must be inside the window (narrowed by the state's rule).
+  const rules = sendingRulesFor(recipient.phone, definition.window, definition.timeZone, facts.stateRules);
+  const opening = nextWindowOpeningEverywhere(now, rules.zones, rules.window);
+  if (!opening) return { kind: 'skip', reason: 'no-sending-window', variantId };
   if (opening > now) return { kind: 'wait-until', at: opening, reason: 'quiet-hours' };
+  const capped = recipientCapResumesAt(now, facts.recentSends ?? [], rules.maxMessagesPer24h);
+  if (capped) return { kind: 'wait-until', at: capped, reason: 'state-24h-cap' };
 
   const rendered = renderRecipientMessage(campaignId, definition, recipient);
   return rendered.kind === 'rendered'

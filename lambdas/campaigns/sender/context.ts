@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { PauseReason } from '../domain/campaign-state';
 import type { CampaignRepository } from '../adapters/campaign-repository';
 import type { DailyCapRepository } from '../adapters/daily-cap-repository';
+import type { RecentSendsRepository } from '../adapters/recent-sends-repository';
 import type { RecipientRepository } from '../adapters/recipient-repository';
+import { defaultStateSendingRules, type StateSendingRules } from '../domain/quiet-hours';
 import type { OpenPhoneClient } from '../../openphone';
 
 export interface CampaignSenderSettings {
@@ -27,6 +29,8 @@ export interface CampaignSenderSettings {
    * run cannot keep up with the campaign lane's share of the rate limit. @default 4
    */
   concurrency: number;
+  /** States' stricter windows and caps per 24 h, by the recipient area code's state. @default defaultStateSendingRules */
+  stateRules: StateSendingRules;
 }
 
 export const defaultCampaignSenderSettings: CampaignSenderSettings = {
@@ -35,6 +39,7 @@ export const defaultCampaignSenderSettings: CampaignSenderSettings = {
   safetyMarginMs: 45_000,
   pageSize: 50,
   concurrency: 4,
+  stateRules: defaultStateSendingRules,
 };
 
 /** What the sender asks of OpenPhone. */
@@ -44,6 +49,8 @@ export interface CampaignSenderDeps {
   campaigns: CampaignRepository;
   recipients: RecipientRepository;
   dailyCaps: DailyCapRepository;
+  /** Sends to a number in the last 24 h, for states' caps; without it no state cap is applied. */
+  recentSends?: Pick<RecentSendsRepository, 'recentSendsTo' | 'recordSendTo'>;
   /** The CRM's suppression gate (opt-out, bounce, manual), read at send time. */
   isSuppressed: (phoneNumber: string) => Promise<boolean>;
   /** A client in the `campaign` lane of the shared rate limiter. */

@@ -22,7 +22,8 @@ export async function sendTo(
   campaign: StoredCampaign,
   recipient: StoredRecipient,
 ): Promise<RecipientOutcome> {
-  const { recipients, dailyCaps, isSuppressed, logger, metrics } = run.deps;
+  const { recipients, dailyCaps, isSuppressed, logger, metrics, recentSends } = run.deps;
+  const { stateRules } = run.settings;
   const { campaignId, report, now } = run;
   const { definition } = campaign;
   const phone = recipient.phone;
@@ -34,6 +35,7 @@ export async function sendTo(
     suppressed: false,
     sentToday: 0,
     now: now(),
+    stateRules,
   });
   if (early.kind === 'wait-until') return 'waiting';
 
@@ -42,11 +44,21 @@ export async function sendTo(
   if (!(await recipients.claimRecipient(campaignId, phone, token, claimedAt))) return 'busy';
 
   const businessDay = businessDayKey(now(), definition.timeZone);
-  const [suppressed, sentToday] = await Promise.all([
+  const [suppressed, sentToday, recent] = await Promise.all([
     isSuppressed(phone),
     dailyCaps.dailyCapCount(definition.sendingNumber, businessDay),
+    recentSends ? recentSends.recentSendsTo(phone, now()) : Promise.resolve([]),
   ]);
-  const decision = decideSend({ campaignId, definition, recipient, suppressed, sentToday, now: now() });
+  const decision = decideSend({
+    campaignId,
+    definition,
+    recipient,
+    suppressed,
+    sentToday,
+    now: now(),
+    stateRules,
+    recentSends: recent,
+  });
   if (decision.kind === 'skip') return skip(run, phone, token, decision.variantId, decision.reason);
   if (decision.kind === 'wait-until') {
     await recipients.releaseRecipient(campaignId, phone, token);
@@ -94,6 +106,14 @@ export async function sendTo(
     });
     if (!recorded)
       logger.warn('sent, but the claim had been taken over', { campaignId, to: maskPhoneNumber(phone) });
+    // Counted for states' caps per 24 h; a failure here loosens the cap once, it loses no send.
+    await recentSends?.recordSendTo(phone, now().toISOString()).catch((error: unknown) =>
+      logger.warn('could not count the send for state caps', {
+        campaignId,
+        to: maskPhoneNumber(phone),
+        error,
+      }),
+    );
     report.sent++;
     metrics.addMetric(campaignSenderMetrics.messagesSent, MetricUnit.Count, 1);
     return 'sent';

@@ -1,5 +1,5 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { crmKeys, numberPartition } from '../domain/crm-keys';
+import { crmKeys, numberPartition, suppressionListKey } from '../domain/crm-keys';
 import type { ConsentChange } from '../domain/activity-signals';
 import {
   defaultYesWindowHours,
@@ -91,9 +91,11 @@ export class SuppressionRepository {
         new UpdateCommand({
           TableName: tableName,
           Key: crmKeys.suppression(change.phoneNumber, change.reason),
+          // An active suppression is listed in the by-reason index; a lifted one leaves it.
           UpdateExpression:
             'SET #entity = :entity, #phoneNumber = :phoneNumber, #reason = :reason, #active = :active,' +
-            ' #changedAt = :at, #reference = :reference',
+            ' #changedAt = :at, #reference = :reference' +
+            (change.action === 'add' ? ', #listPk = :listPk, #listSk = :listSk' : ' REMOVE #listPk, #listSk'),
           ConditionExpression: 'attribute_not_exists(#changedAt) OR #changedAt < :at',
           ExpressionAttributeNames: {
             '#entity': 'entity',
@@ -102,8 +104,13 @@ export class SuppressionRepository {
             '#active': 'active',
             '#changedAt': 'changedAt',
             '#reference': 'reference',
+            '#listPk': 'suppressionListPk',
+            '#listSk': 'suppressionListSk',
           },
           ExpressionAttributeValues: {
+            ...(change.action === 'add'
+              ? listKeyValues(suppressionListKey(change.reason, change.at, change.phoneNumber))
+              : {}),
             ':entity': 'suppression',
             ':phoneNumber': change.phoneNumber,
             ':reason': change.reason,
@@ -208,4 +215,8 @@ export class SuppressionRepository {
       ...(item.excerpt ? { excerpt: item.excerpt as string } : {}),
     }));
   }
+}
+
+function listKeyValues(key: ReturnType<typeof suppressionListKey>) {
+  return { ':listPk': key.suppressionListPk, ':listSk': key.suppressionListSk };
 }

@@ -12,11 +12,18 @@
  * | suppression audit entry   | `NUMBER#<e164>`     | `AUDIT#<at>#<reason>#<action>#<ref>`|
  * | delivery health (bounces) | `NUMBER#<e164>`     | `DELIVERY`                          |
  * | last "reply YES" prompt   | `NUMBER#<e164>`     | `CONSENT-PROMPT`                    |
+ * | consent reply claim       | `CONSENTREPLY#<inbound message id>` | `CONSENTREPLY`       |
+ * | last consent reply (24 h) | `NUMBER#<e164>`     | `REPLIED#<opt-out or help>`         |
  *
- * Indexes (both sparse, newest first by `<createdAt>#<activity id>`):
+ * Indexes (all sparse):
  * - `byContactNumber`: `timelinePk` = `NUMBER#<e164>` of the activity's first contact number; a
  *   group message's other contacts get a timeline entry item each, pointing at the activity.
  * - `byConversation`: `conversationPk` = `CONVERSATION#<CN id>`.
+ *   (Both newest first by `<createdAt>#<activity id>`.)
+ * - `bySuppressionReason`: `suppressionListPk` = `SUPPRESSED#<reason>`, `suppressionListSk` =
+ *   `<changedAt>#<e164>`: the active suppressions of one reason, oldest first, so an operator's
+ *   `suppressions list --reason R --since T` is one query. Set while a suppression is active,
+ *   removed when it is lifted.
  */
 export const crmTableKeys = {
   partitionKey: 'pk',
@@ -27,7 +34,26 @@ export const crmTableKeys = {
   conversationIndex: 'byConversation',
   conversationPartitionKey: 'conversationPk',
   conversationSortKey: 'conversationSk',
+  suppressionListIndex: 'bySuppressionReason',
+  suppressionListPartitionKey: 'suppressionListPk',
+  suppressionListSortKey: 'suppressionListSk',
 } as const;
+
+/** What the suppression list index carries: the suppression item's own attributes. */
+export const suppressionListAttributes = [
+  'entity',
+  'phoneNumber',
+  'reason',
+  'active',
+  'changedAt',
+  'reference',
+] as const;
+
+/** The list index's key of an active suppression. */
+export const suppressionListKey = (reason: string, changedAt: string, phoneNumber: string) => ({
+  suppressionListPk: `SUPPRESSED#${reason}`,
+  suppressionListSk: `${changedAt}#${phoneNumber}`,
+});
 
 /**
  * Activity attributes the two indexes carry: everything but the transcript, which can be large and
@@ -100,6 +126,14 @@ export const crmKeys = {
   consentPrompt: (phoneNumber: string): ItemKey => ({
     pk: numberPartition(phoneNumber),
     sk: 'CONSENT-PROMPT',
+  }),
+  consentReplyClaim: (messageId: string): ItemKey => ({
+    pk: `CONSENTREPLY#${messageId}`,
+    sk: 'CONSENTREPLY',
+  }),
+  lastConsentReply: (phoneNumber: string, kind: string): ItemKey => ({
+    pk: numberPartition(phoneNumber),
+    sk: `REPLIED#${kind}`,
   }),
 } as const;
 

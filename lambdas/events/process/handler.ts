@@ -6,14 +6,20 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { SendTrackingRepository } from '../../campaigns';
+import { z } from 'zod';
+import { OpenPhoneClient, SharedTokenBucket } from '../../openphone';
 import {
   ActivityRepository,
+  ConsentReplySender,
+  type ConsentReplySettings,
   ContactRepository,
   DeliveryHealthRepository,
   SuppressionRepository,
@@ -32,9 +38,11 @@ let processEvents: ReturnType<typeof createProcessEventsHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
   const env = readEnvironment(processorEnvironmentShape);
-  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const documents = DynamoDBDocumentClient.from(dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });
+  const replySettings = env[environmentNames.consentReplies];
   const family = env[environmentNames.eventFamily];
   const crmTable = env[environmentNames.crmTable];
   logger.appendKeys({ family });
@@ -56,6 +64,9 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
         env[environmentNames.mediaArchiveQueueUrl],
       ),
       campaigns: campaignTracking(documents, env[environmentNames.campaignTable]),
+      ...(replySettings?.enabled
+        ? { consentReplies: consentReplier(env, dynamo, documents, crmTable, replySettings) }
+        : {}),
     },
     campaignReplyWindowDays: env[environmentNames.campaignReplyWindowDays],
     consentRule: { extraOptInWords: env[environmentNames.consentOptInWords] },
@@ -72,6 +83,51 @@ function campaignTracking(
   if (table) return new SendTrackingRepository(documents, table);
   const refuse = () => Promise.reject(new Error(`the ${environmentNames.campaignTable} variable is not set`));
   return { recordDelivery: refuse, latestSendsTo: refuse, recordResponse: refuse };
+}
+
+const apiKeySecret = z.object({ apiKey: z.string().min(1) });
+
+/** The reply sender, its API key read from the secret on first use (interactive lane of the shared limit). */
+function consentReplier(
+  env: ReturnType<typeof readEnvironment<typeof processorEnvironmentShape>>,
+  dynamo: DynamoDBClient,
+  documents: DynamoDBDocumentClient,
+  crmTable: string,
+  settings: ConsentReplySettings,
+): ProcessorDeps['consentReplies'] {
+  const secretId = env[environmentNames.openPhoneApiKeySecret];
+  const rateLimitTable = env[environmentNames.rateLimitTable];
+  if (!secretId || !rateLimitTable)
+    throw new Error('consent replies are on, but the API key secret or rate limit table is not set');
+  let sender: Promise<ConsentReplySender> | undefined;
+  const wire = async () => {
+    const secrets = new SecretsProvider({
+      awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    });
+    const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
+    if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
+    const { apiKey } = parsed.data;
+    return new ConsentReplySender({
+      documentClient: documents,
+      tableName: crmTable,
+      settings,
+      openPhone: new OpenPhoneClient({
+        apiKey,
+        baseUrl: env[environmentNames.openPhoneBaseUrl],
+        lane: 'interactive',
+        rateLimiter: new SharedTokenBucket({ client: dynamo, tableName: rateLimitTable, apiKey }),
+      }),
+    });
+  };
+  return {
+    reply: async (request) => {
+      sender ??= wire().catch((error: unknown) => {
+        sender = undefined;
+        throw error;
+      });
+      return (await sender).reply(request);
+    },
+  };
 }
 
 export const handler = middy(async (event: SQSEvent) => (processEvents ??= wireFromEnvironment())(event))

@@ -12,7 +12,9 @@ import {
 } from '../domain/event-processing';
 import type { EventFamily } from '../domain/event-types';
 import {
+  consentReplyKindOf,
   mediaArchiveJobsOf,
+  type ConsentReplySender,
   type ActivityRepository,
   type ContactRepository,
   type DeliveryHealthRepository,
@@ -42,6 +44,12 @@ export interface ProcessorDeps {
   archiveQueue: MediaArchiveQueue;
   /** Campaign tracking: delivery outcomes of campaign messages, replies and opt-outs of their recipients. */
   campaigns: Pick<SendTrackingRepository, 'recordDelivery' | 'latestSendsTo' | 'recordResponse'>;
+  /**
+   * Confirmation replies to STOP and HELP (the stage's `consentReplies`); absent when they are off.
+   * Sent after the suppression is written; a send whose outcome is unknown fails the event, and
+   * the retry (all writes before it idempotent) reconciles instead of sending twice.
+   */
+  consentReplies?: Pick<ConsentReplySender, 'reply'>;
 }
 
 export interface ProcessorOptions {
@@ -110,6 +118,23 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
         from: maskPhoneNumber(plan.consent.phoneNumber),
         outcome: consent.outcome,
       });
+      const kind = consentReplyKindOf(plan.consent.keyword);
+      const ourNumber = update.facts.phoneNumberId;
+      // A stale opt-out (a later START already lifted it) gets no "you're unsubscribed".
+      if (deps.consentReplies && kind && ourNumber && consent.outcome !== 'stale') {
+        const reply = await deps.consentReplies.reply({
+          kind,
+          phoneNumber: plan.consent.phoneNumber,
+          messageId: plan.consent.messageId,
+          phoneNumberId: ourNumber,
+        });
+        logger.info('consent reply', {
+          eventId: message.eventId,
+          kind,
+          to: maskPhoneNumber(plan.consent.phoneNumber),
+          outcome: reply,
+        });
+      }
     }
     for (const outcome of plan.deliveryOutcomes) {
       const result = await deps.deliveryHealth.recordDeliveryOutcome(outcome);

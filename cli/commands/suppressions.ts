@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { parseCsv } from '../../lambdas/campaigns';
+import {
+  checkOperatorRemoval,
+  doNotContactEntriesOf,
+  maskedExcerpt,
+  reviewReason,
+  type ListedSuppression,
+  type SuppressionReason,
+  type SuppressionRecord,
+} from '../../lambdas/crm';
+import { toE164 } from '../../lambdas/shared/phone-numbers';
+import { CommandFailure, UsageError } from '../errors';
+import { formatTable, maskPhoneNumber, plural, type Output } from '../output';
+import type { Target } from '../target';
+
+export interface SuppressionDisplayOptions {
+  /** Print whole numbers (off: the last 4 digits). */
+  showNumbers?: boolean;
+}
+
+export interface ChangeOptions {
+  reason: SuppressionReason;
+  note?: string;
+  confirmConsent?: boolean;
+  /** Who ran it, for the audit trail. @default the USER environment variable */
+  operator?: string;
+}
+
+/** Operator changes carry `operator:<who>` as their reference; the time is the command's. */
+const operatorReference = (operator?: string) => `operator:${operator ?? process.env.USER ?? 'unknown'}`;
+
+function e164Of(phoneNumber: string): string {
+  const number = toE164(phoneNumber);
+  if (!number.ok) throw new UsageError(`"${phoneNumber}" is not a phone number (${number.reason})`);
+  return number.e164;
+}
+
+const shown = (phoneNumber: string, options: SuppressionDisplayOptions) =>
+  options.showNumbers ? phoneNumber : maskPhoneNumber(phoneNumber);
+
+/** Active suppressions, one reason or all, oldest first within each reason. */
+export async function listSuppressions(
+  target: Target,
+  out: Output,
+  options: SuppressionDisplayOptions & { reason?: SuppressionReason; since?: string },
+): Promise<void> {
+  const listed: ListedSuppression[] = options.reason
+    ? await target.suppressions.listActive(options.reason, options.since)
+    : await target.suppressions.listAllActive(options.since);
+  const scope = `${options.reason ?? 'any reason'}${options.since ? ` since ${options.since}` : ''}`;
+  out.line(`Suppressions (${scope}) in ${target.name}: ${plural(listed.length, 'number')}`);
+  if (listed.length === 0) return;
+  const rows = listed.map((s) => [shown(s.phoneNumber, options), s.reason, s.changedAt, s.reference]);
+  for (const line of formatTable(['number', 'reason', 'since', 'reference'], rows)) out.line(line);
+}
+
+/** A number's reasons and the audit trail of every change, with a masked excerpt of the message behind it. */
+export async function showSuppression(
+  target: Target,
+  out: Output,
+  phoneNumber: string,
+  options: SuppressionDisplayOptions,
+): Promise<void> {
+  const number = e164Of(phoneNumber);
+  const record: SuppressionRecord = await target.suppressions.recordOf(number);
+  out.line(`Suppressions of ${shown(number, options)} in ${target.name}`);
+  if (record.suppressions.length === 0 && record.audit.length === 0) {
+    out.line('never suppressed');
+    return;
+  }
+  const state = record.suppressions.map((s) => [
+    s.reason,
+    s.active ? 'active' : 'lifted',
+    s.changedAt,
+    s.reference,
+  ]);
+  for (const line of formatTable(['reason', 'state', 'since', 'reference'], state)) out.line(line);
+  out.line('');
+  out.line('Audit trail, oldest first');
+  const rows: string[][] = [];
+  for (const entry of record.audit) {
+    // A message id (AC…) is the message that caused it: show a few masked words of it.
+    const message = /^AC/.test(entry.reference)
+      ? await target.activities.getActivity(entry.reference).catch(() => undefined)
+      : undefined;
+    const excerpt = message?.text ? `"${maskedExcerpt(message.text)}"` : (entry.note ?? '');
+    rows.push([entry.at, entry.action, entry.reason, entry.reference, excerpt]);
+  }
+  for (const line of formatTable(['at', 'action', 'reason', 'reference', 'message / note'], rows))
+    out.line(line);
+}
+
+export async function addSuppression(
+  target: Target,
+  out: Output,
+  phoneNumber: string,
+  options: ChangeOptions,
+): Promise<void> {
+  const number = e164Of(phoneNumber);
+  if (options.reason !== 'manual')
+    throw new UsageError(
+      `operators add only --reason manual (${options.reason} is recorded by the bridge from replies and deliveries)`,
+    );
+  if (!options.note?.trim()) throw new UsageError('--note is required: say why, for the audit trail');
+  await target.suppressions.changeByOperator({
+    action: 'add',
+    phoneNumber: number,
+    reason: 'manual',
+    at: new Date().toISOString(),
+    reference: operatorReference(options.operator),
+    note: options.note.trim(),
+  });
+  out.line(`${maskPhoneNumber(number)} is suppressed (manual): no campaign message will go to it`);
+}
+
+export async function removeSuppression(
+  target: Target,
+  out: Output,
+  phoneNumber: string,
+  options: ChangeOptions,
+): Promise<void> {
+  const number = e164Of(phoneNumber);
+  const check = checkOperatorRemoval(options.reason, options.confirmConsent ?? false);
+  if (check.kind === 'use-review-commands')
+    throw new UsageError(
+      'a review is settled with `suppressions confirm <phone>` or `suppressions clear <phone>`',
+    );
+  if (check.kind === 'needs-consent-confirmation')
+    throw new UsageError(
+      `refusing to lift the opt-out of ${maskPhoneNumber(number)}: it is the person's own request. ` +
+        'Only if they consented again (in writing, or by texting START), run it again with --confirm-consent and a --note saying how',
+    );
+  const { suppressions } = await target.suppressions.recordOf(number);
+  if (!suppressions.some((s) => s.reason === options.reason && s.active))
+    throw new CommandFailure(`${maskPhoneNumber(number)} has no active ${options.reason} suppression`);
+  await target.suppressions.changeByOperator({
+    action: 'remove',
+    phoneNumber: number,
+    reason: options.reason,
+    at: new Date().toISOString(),
+    reference: operatorReference(options.operator),
+    ...(options.note?.trim() ? { note: options.note.trim() } : {}),
+  });
+  out.line(`lifted the ${options.reason} suppression of ${maskPhoneNumber(number)}`);
+}
+
+async function activeReview(target: Target, number: string): Promise<void> {
+  const { suppressions } = await target.suppressions.recordOf(number);
+  if (!suppressions.some((s) => s.reason === reviewReason && s.active))
+    throw new CommandFailure(`${maskPhoneNumber(number)} is not waiting for review`);
+}
+
+/** A possible opt-out confirmed: it becomes an opt-out. */
+export async function confirmReview(
+  target: Target,
+  out: Output,
+  phoneNumber: string,
+  options: { note?: string; operator?: string },
+): Promise<void> {
+  const number = e164Of(phoneNumber);
+  await activeReview(target, number);
+  await target.suppressions.confirmReview(
+    number,
+    new Date().toISOString(),
+    operatorReference(options.operator),
+    options.note?.trim() || undefined,
+  );
+  out.line(`${maskPhoneNumber(number)}: review confirmed, it is opted out`);
+}
+
+/** A possible opt-out that was not one: the review is lifted and campaigns may message the number again. */
+export async function clearReview(
+  target: Target,
+  out: Output,
+  phoneNumber: string,
+  options: { note?: string; operator?: string },
+): Promise<void> {
+  const number = e164Of(phoneNumber);
+  await activeReview(target, number);
+  await target.suppressions.changeByOperator({
+    action: 'remove',
+    phoneNumber: number,
+    reason: reviewReason,
+    at: new Date().toISOString(),
+    reference: operatorReference(options.operator),
+    ...(options.note?.trim() ? { note: options.note.trim() } : {}),
+  });
+  out.line(`${maskPhoneNumber(number)}: review cleared, not an opt-out`);
+}
+
+/** A do-not-contact CSV as manual suppressions: all rows, or none when any row is bad. */
+export async function importSuppressions(
+  target: Target,
+  out: Output,
+  file: string,
+  options: { defaultCountry: string; operator?: string },
+): Promise<void> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CommandFailure(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const parsed = parseCsv(text);
+  if (parsed.kind === 'malformed')
+    throw new UsageError(`${file} is not CSV: line ${parsed.record}: ${parsed.reason}; nothing imported`);
+  const checked = doNotContactEntriesOf(parsed.records, options.defaultCountry);
+  if (checked.kind === 'invalid') {
+    for (const p of checked.problems) out.line(`line ${p.line}: ${p.problem}`);
+    throw new UsageError(
+      `${file}: ${plural(checked.problems.length, 'invalid row')}; nothing imported (fix them and run it again)`,
+    );
+  }
+  // The file's hash names the import: running the same file again writes the same entries.
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  const at = new Date().toISOString();
+  await target.suppressions.importDoNotContact(
+    checked.entries,
+    at,
+    `import:${digest}:${operatorReference(options.operator)}`,
+  );
+  out.line(`imported ${plural(checked.entries.length, 'number')} as manual suppressions (import ${digest})`);
+}
+
+const csvField = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/** Every active suppression as CSV on stdout, whole numbers: the list for another system. */
+export async function exportSuppressions(target: Target, out: Output): Promise<void> {
+  const listed = await target.suppressions.listAllActive();
+  out.line('phone,reason,since,reference');
+  for (const s of listed)
+    out.line([s.phoneNumber, s.reason, s.changedAt, s.reference].map(csvField).join(','));
+}
