@@ -17,6 +17,8 @@ export const environmentNames = {
   campaignReplyWindowDays: 'CAMPAIGN_REPLY_WINDOW_DAYS',
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
+  stuckEventAfterMinutes: 'STUCK_EVENT_AFTER_MINUTES',
+  maxEventRedispatches: 'MAX_EVENT_REDISPATCHES',
 } as const;
 
 /** Reads and validates variables once; a missing one is a clear start-up error naming it. */
