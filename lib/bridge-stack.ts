@@ -9,7 +9,7 @@ import { CampaignSender, CampaignStore } from './campaigns';
 import { CrmStore } from './crm';
 import { eventFamilies } from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
-import { EventProcessing, EventQueues, EventStore } from './events';
+import { EventProcessing, EventQueues, EventStore, EventSweeper } from './events';
 import { HistoryImport, ImportStore } from './history-import';
 import { RateLimitStore } from './openphone';
 import { TracingOff } from './tracing';
@@ -28,6 +28,7 @@ export class BridgeStack extends Stack {
   readonly rateLimit: RateLimitStore;
   readonly crm: CrmStore;
   readonly processing: EventProcessing;
+  readonly sweeper: EventSweeper;
   readonly campaigns: CampaignStore;
   readonly campaignSender: CampaignSender;
   readonly importStore: ImportStore;
@@ -53,6 +54,7 @@ export class BridgeStack extends Stack {
       throttleBurstLimit: config.webhookThrottle.burstLimit,
       eventRetentionDays: config.eventRetentionDays,
       maxWebhookBodyBytes: config.maxWebhookBodyBytes,
+      sweep: config.eventSweep,
       logRetention,
       ...(config.waf.enabled ? { waf: { rateLimitPer5Min: config.waf.rateLimitPer5Min } } : {}),
     });
@@ -64,6 +66,15 @@ export class BridgeStack extends Stack {
       crm: this.crm,
       campaigns: this.campaigns,
       campaignReplyWindowDays: config.campaignReplyWindowDays,
+      eventRetentionDays: config.eventRetentionDays,
+      logRetention,
+    });
+    this.sweeper = new EventSweeper(this, 'EventSweeper', {
+      events: this.events,
+      queues: this.queues,
+      schedule: config.eventSweep.schedule,
+      stuckAfterMinutes: config.eventSweep.stuckAfterMinutes,
+      maxRedispatches: config.eventSweep.maxRedispatches,
       logRetention,
     });
     this.campaignSender = new CampaignSender(this, 'CampaignSender', {

@@ -34,7 +34,11 @@ export const sweepEnvironmentShape = {
 
 export const processorEnvironmentShape = {
   /** Days a processed event is kept (its TTL starts when it closes). */
-  [environmentNames.eventRetentionDays]: z.coerce.number().int().positive().default(defaultEventRetentionDays),
+  [environmentNames.eventRetentionDays]: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(defaultEventRetentionDays),
   [environmentNames.eventFamily]: z.enum(eventFamilies),
   [environmentNames.eventsTable]: z.string().min(3),
   [environmentNames.crmTable]: z.string().min(3),

@@ -82,7 +82,9 @@ export class EventRepository {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const returned = (error as { Item?: Record<string, unknown> }).Item;
-      const existing = returned ? (unmarshall(returned as never) as EventRecord) : await this.getEvent(record.eventId);
+      const existing = returned
+        ? (unmarshall(returned as never) as EventRecord)
+        : await this.getEvent(record.eventId);
       return { outcome: 'duplicate', ...(existing ? { existing } : {}) };
     }
   }
@@ -275,7 +277,10 @@ export class EventRepository {
             '#since': eventsTableKeys.statusSortKey,
             '#id': eventsTableKeys.partitionKey,
           },
-          ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':before': receivedBefore.toISOString() },
+          ExpressionAttributeValues: {
+            ...query.ExpressionAttributeValues,
+            ':before': receivedBefore.toISOString(),
+          },
           ProjectionExpression: '#id',
           Limit: Math.min(limit - ids.length, 100),
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),

@@ -88,7 +88,9 @@ export function newEventRecord(input: NewEventInput): EventRecord {
     ...(input.occurredAt ? { occurredAt: input.occurredAt } : {}),
     receivedAt,
     payload: input.payload,
-    ...(status === 'ignored' ? { expiresAt: expiresAtAfterClosing(input.receivedAt, input.retentionDays) } : {}),
+    ...(status === 'ignored'
+      ? { expiresAt: expiresAtAfterClosing(input.receivedAt, input.retentionDays) }
+      : {}),
     statusKey: statusKeyOf(status, input.family),
     statusSince: `${receivedAt}#${input.eventId}`,
   };

@@ -38,7 +38,11 @@ export function stuckBefore(now: Date, policy: SweepPolicy): Date {
   return new Date(now.getTime() - policy.stuckAfterMinutes * 60_000);
 }
 
-export function isStuck(record: Pick<EventRecord, 'status' | 'receivedAt'>, now: Date, policy: SweepPolicy): boolean {
+export function isStuck(
+  record: Pick<EventRecord, 'status' | 'receivedAt'>,
+  now: Date,
+  policy: SweepPolicy,
+): boolean {
   return record.status === 'received' && Date.parse(record.receivedAt) < stuckBefore(now, policy).getTime();
 }
 

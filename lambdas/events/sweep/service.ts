@@ -59,7 +59,13 @@ export function createEventSweeper(options: SweeperOptions) {
     if (decision.kind === 'not-stuck') return 'not-stuck';
     if (decision.kind === 'waiting') return 'waiting';
     if (decision.kind === 'give-up') {
-      if ((await deps.events.markUndeliverable(record.eventId, { family: record.family!, reason: decision.reason, at })) === 'stale')
+      if (
+        (await deps.events.markUndeliverable(record.eventId, {
+          family: record.family!,
+          reason: decision.reason,
+          at,
+        })) === 'stale'
+      )
         return 'waiting';
       count(bridgeMetrics.sweep.undeliverable);
       logger.error('event undeliverable: failed after every re-dispatch', {
@@ -103,7 +109,13 @@ export function createEventSweeper(options: SweeperOptions) {
 
     /** One scheduled run over every family's received events older than the stuck age. */
     async sweep(): Promise<SweepReport> {
-      const report: SweepReport = { examined: 0, redispatched: 0, undeliverable: 0, waiting: 0, sendFailures: 0 };
+      const report: SweepReport = {
+        examined: 0,
+        redispatched: 0,
+        undeliverable: 0,
+        waiting: 0,
+        sendFailures: 0,
+      };
       const before = stuckBefore(now(), policy);
       for (const family of eventFamilies) {
         for (const eventId of await deps.events.listReceivedBefore(family, before, limit)) {
