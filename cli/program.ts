@@ -8,8 +8,8 @@ import { listCampaigns, showCampaignStatus } from './commands/campaigns-status';
 import { showTimeline } from './commands/contacts-timeline';
 import { countEvents } from './commands/events-count';
 import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
-import { redriveEvent } from './commands/events-redrive';
-import { replayDeadLetters, showQueueDepths } from './commands/dlq';
+import { redriveEvent, redriveEvents, type BulkRedriveOptions } from './commands/events-redrive';
+import { replayAllDeadLetters, replayDeadLetters, showQueueDepths } from './commands/dlq';
 import {
   cancelImport,
   listImports,
@@ -30,7 +30,7 @@ import {
 } from './commands/suppressions';
 import { listedSuppressionReasons, type SuppressionReason } from '../lambdas/crm';
 import { deleteWebhook, listWebhooks, registerWebhooks } from './commands/webhooks';
-import { describeFailure, exitCodes } from './errors';
+import { describeFailure, exitCodes, UsageError } from './errors';
 import type { Output } from './output';
 import type { Target, TargetOptions } from './target';
 
@@ -132,11 +132,34 @@ export function buildProgram(deps: CliDeps): Command {
     );
   events
     .command('redrive')
-    .description('send one stored event to its family queue again')
-    .argument('<eventId>', 'the event id (EV…)')
-    .option('--force', 'send it even when it was already processed')
-    .action(async (eventId: string, options: { force?: boolean }) =>
-      redriveEvent(await target(), deps.out, eventId, options),
+    .description(
+      'send one stored event to its family queue again, or with --status every open event matching the filters',
+    )
+    .argument('[eventId]', 'the event id (EV…); or use --status')
+    .option('--force', 'send it even when it was already processed (one event id)')
+    .addOption(
+      new Option('--status <status>', 'every event in this status: failed, or received (stuck)').choices([
+        'failed',
+        'received',
+      ]),
+    )
+    .option('--type <type>', 'only events of this type, e.g. message.received (with --status)')
+    .addOption(new Option('--family <family>', 'only this family (with --status)').choices(eventFamilies))
+    .option('--since <time>', 'only events in the status since this ISO time (with --status)', startTime)
+    .option('--reason-contains <text>', 'only failed events whose reason contains this text (with --status)')
+    .option('--dry-run', 'count what would be sent, send nothing (with --status)')
+    .action(
+      async (eventId: string | undefined, options: { force?: boolean } & Partial<BulkRedriveOptions>) => {
+        const { force, status, ...filters } = options;
+        const bulkOnly = Object.values(filters).some((v) => v !== undefined);
+        if (eventId && (status || bulkOnly))
+          throw new UsageError('give an event id or --status with filters, not both');
+        if (eventId) return redriveEvent(await target(), deps.out, eventId, { ...(force ? { force } : {}) });
+        if (!status)
+          throw new UsageError('give an event id, or --status failed (or received) to re-drive many');
+        if (force) throw new UsageError('--force is for one event id: bulk re-drives only send open events');
+        return redriveEvents(await target(), deps.out, { status, ...filters });
+      },
     );
 
   const contacts = program.command('contacts').description("contacts' CRM records");
@@ -231,12 +254,18 @@ export function buildProgram(deps: CliDeps): Command {
     .action(async () => showQueueDepths(await target(), deps.out));
   dlq
     .command('replay')
-    .description("move a family's dead letters back to its queue")
-    .addArgument(new Argument('<family>', 'the event family').choices(eventFamilies))
+    .description(
+      "move a family's dead letters back to its queue (--all: every family's, or all of one family's)",
+    )
+    .addArgument(new Argument('[family]', 'the event family').choices(eventFamilies))
     .option('--event-id <ids...>', 'only the dead letters of these event ids')
-    .action(async (family: EventFamily, options: { eventId?: string[] }) =>
-      replayDeadLetters(await target(), deps.out, family, options.eventId ?? []),
-    );
+    .option('--all', 'every dead letter: of the family given, or of every family')
+    .action(async (family: EventFamily | undefined, options: { eventId?: string[]; all?: boolean }) => {
+      if (options.all && options.eventId) throw new UsageError('--all and --event-id do not go together');
+      if (options.all) return replayAllDeadLetters(await target(), deps.out, family);
+      if (!family) throw new UsageError('give a family, or --all for every family');
+      return replayDeadLetters(await target(), deps.out, family, options.eventId ?? []);
+    });
 
   const imports = program
     .command('imports')

@@ -38,6 +38,12 @@ export interface AlarmThresholds {
   readonly throttledCallsPer5Min?: number;
   /** Events whose payload failed validation (recorded failed, never retried), in 5 minutes. @default 1 */
   readonly rejectedEventsPer5Min?: number;
+  /** Oldest unhandled record in the events table's stream (the dispatcher's iterator age), in seconds. @default 300 */
+  readonly streamIteratorAgeSeconds?: number;
+  /** Stuck events handed to their queue again (sweeper or redelivery), in 5 minutes. @default 1 */
+  readonly redispatchedEventsPer5Min?: number;
+  /** Events failed as `undeliverable` after every re-dispatch, in 5 minutes. @default 1 */
+  readonly undeliverableEventsPer5Min?: number;
 }
 
 export interface BridgeMonitoringProps {
@@ -99,6 +105,9 @@ export class BridgeMonitoring extends Construct {
       ingestUnauthorizedPer5Min: 20,
       throttledCallsPer5Min: 10,
       rejectedEventsPer5Min: 1,
+      streamIteratorAgeSeconds: 300,
+      redispatchedEventsPer5Min: 1,
+      undeliverableEventsPer5Min: 1,
       ...props.thresholds,
     };
     const { queues, processing, ingest } = props;
@@ -173,6 +182,24 @@ export class BridgeMonitoring extends Construct {
         period: fiveMinutes,
       }),
       threshold: thresholds.rejectedEventsPer5Min,
+    });
+    // The outbox: a dispatcher that keeps failing holds its shard's later events behind the failing one.
+    this.alarm('DispatchIteratorAge', {
+      description: `The dispatcher is over ${thresholds.streamIteratorAgeSeconds} s behind the events table's stream: sends to the family queues are failing (dispatcher logs; the sweeper re-dispatches events stuck in received)`,
+      metric: ingest.dispatchFunction.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes }),
+      threshold: thresholds.streamIteratorAgeSeconds * 1000,
+    });
+    this.alarm('EventsRedispatched', {
+      description:
+        'Events stayed received past the stuck age and were handed to their queue again: the dispatcher or a family queue is failing (README "Runbook")',
+      metric: bridgeMetric(bridgeMetrics.sweep.redispatched).with({ period: fiveMinutes }),
+      threshold: thresholds.redispatchedEventsPer5Min,
+    });
+    this.alarm('EventsUndeliverable', {
+      description:
+        'Events were failed as undeliverable after every re-dispatch: `events list --status failed`, fix the queue, then `events redrive --status failed --reason-contains undeliverable` (README "Runbook")',
+      metric: bridgeMetric(bridgeMetrics.sweep.undeliverable).with({ period: fiveMinutes }),
+      threshold: thresholds.undeliverableEventsPer5Min,
     });
     for (const existing of [
       props.historyImport.failedExecutionsAlarm,

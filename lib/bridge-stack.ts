@@ -10,7 +10,7 @@ import { CrmStore } from './crm';
 import { CrmApi } from './crm-api';
 import { eventFamilies } from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
-import { EventProcessing, EventQueues, EventStore } from './events';
+import { EventProcessing, EventQueues, EventStore, EventSweeper } from './events';
 import { HistoryImport, ImportStore } from './history-import';
 import { RateLimitStore } from './openphone';
 import { TracingOff } from './tracing';
@@ -29,6 +29,7 @@ export class BridgeStack extends Stack {
   readonly rateLimit: RateLimitStore;
   readonly crm: CrmStore;
   readonly processing: EventProcessing;
+  readonly sweeper: EventSweeper;
   readonly campaigns: CampaignStore;
   readonly campaignSender: CampaignSender;
   readonly importStore: ImportStore;
@@ -55,6 +56,7 @@ export class BridgeStack extends Stack {
       throttleBurstLimit: config.webhookThrottle.burstLimit,
       eventRetentionDays: config.eventRetentionDays,
       maxWebhookBodyBytes: config.maxWebhookBodyBytes,
+      sweep: config.eventSweep,
       logRetention,
       ...(config.waf.enabled ? { waf: { rateLimitPer5Min: config.waf.rateLimitPer5Min } } : {}),
     });
@@ -68,12 +70,21 @@ export class BridgeStack extends Stack {
       campaignReplyWindowDays: config.campaignReplyWindowDays,
       consentYesWindowHours: config.consentYesWindowHours,
       consentOptInWords: config.consentOptInWords,
+      eventRetentionDays: config.eventRetentionDays,
       logRetention,
       consentReplies: {
         settings: config.consentReplies,
         apiKey: this.secrets.apiKey,
         rateLimit: this.rateLimit,
       },
+    });
+    this.sweeper = new EventSweeper(this, 'EventSweeper', {
+      events: this.events,
+      queues: this.queues,
+      schedule: config.eventSweep.schedule,
+      stuckAfterMinutes: config.eventSweep.stuckAfterMinutes,
+      maxRedispatches: config.eventSweep.maxRedispatches,
+      logRetention,
     });
     this.campaignSender = new CampaignSender(this, 'CampaignSender', {
       campaigns: this.campaigns,

@@ -37,6 +37,20 @@ export const stageConfigSchema = z.object({
     .string()
     .regex(/^(off|rate\(.+\)|cron\(.+\))$/, 'rate(…), cron(…) or off')
     .default('rate(1 hour)'),
+  /** The sweeper: events still `received` this long after arrival are handed to their queue again. */
+  eventSweep: z
+    .object({
+      /** How often it runs: an EventBridge schedule expression. */
+      schedule: z
+        .string()
+        .regex(/^(rate\(.+\)|cron\(.+\))$/, 'rate(…) or cron(…)')
+        .default('rate(5 minutes)'),
+      /** Minutes after its arrival before a still-received event counts as stuck. */
+      stuckAfterMinutes: z.number().int().min(1).max(1440).default(10),
+      /** Re-dispatches before a stuck event is failed as `undeliverable`. */
+      maxRedispatches: z.number().int().min(1).max(100).default(12),
+    })
+    .prefault({}),
   /** Days after a campaign send in which an inbound message from its recipient counts as a reply. */
   campaignReplyWindowDays: z.number().int().min(1).max(maxReplyWindowDays).default(defaultReplyWindowDays),
   /** Hours after a "reply YES" message in which a YES lifts an opt-out (docs/crm-records.md, "Consent"). */
@@ -70,6 +84,12 @@ export const stageConfigSchema = z.object({
       throttledCallsPer5Min: z.number().int().positive().default(10),
       /** Events rejected by validation (recorded failed, not retried) in 5 minutes. */
       rejectedEventsPer5Min: z.number().int().positive().default(1),
+      /** Age of the oldest record the dispatcher has not handled in the events table's stream, in seconds. */
+      streamIteratorAgeSeconds: z.number().int().min(60).max(86_400).default(300),
+      /** Stuck events the sweeper (or a redelivery) handed to their queue again, in 5 minutes. */
+      redispatchedEventsPer5Min: z.number().int().positive().default(1),
+      /** Events failed as `undeliverable` after every re-dispatch, in 5 minutes. */
+      undeliverableEventsPer5Min: z.number().int().positive().default(1),
     })
     .prefault({}),
   /**

@@ -2,7 +2,16 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { eventsEntries, eventsTableKeys, eventFamilies, type EventFamily } from '../lambdas/events';
+import {
+  defaultSweepPolicy,
+  eventsEntries,
+  eventsTableKeys,
+  eventFamilies,
+  queueUrlVariable,
+  type EventFamily,
+} from '../lambdas/events';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -99,6 +108,73 @@ export class EventQueues extends Construct {
   }
 }
 
+export interface EventSweeperProps {
+  readonly events: EventStore;
+  readonly queues: EventQueues;
+  /** How often the sweeper runs: an EventBridge schedule expression. @default rate(5 minutes) */
+  readonly schedule?: string;
+  /** Minutes after its arrival before a still-received event is handed on again. @default 10 */
+  readonly stuckAfterMinutes?: number;
+  /** Re-dispatches before a stuck event is failed as `undeliverable`. @default 12 */
+  readonly maxRedispatches?: number;
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The sweeper: a Lambda run on a schedule that hands every event still `received` past the stuck
+ * age to its family queue again (counted and backed off on the event), and fails it as
+ * `undeliverable` after the last try. Nothing the ingest accepted is left behind.
+ */
+export class EventSweeper extends Construct {
+  static readonly defaultSchedule = 'rate(5 minutes)';
+  readonly sweepFunction: BridgeFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: EventSweeperProps) {
+    super(scope, id);
+    const table = props.events.table;
+    this.sweepFunction = new BridgeFunction(this, 'SweepFunction', {
+      entry: eventsEntries.sweep,
+      description: 'Hands events stuck in received to their family queue again; fails the undeliverable',
+      memorySize: 256,
+      timeout: Duration.minutes(2),
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      environment: {
+        [environmentNames.eventsTable]: table.tableName,
+        ...Object.fromEntries(
+          eventFamilies.map((f) => [queueUrlVariable(f), props.queues.byFamily[f].queue.queueUrl]),
+        ),
+        [environmentNames.stuckEventAfterMinutes]: String(
+          props.stuckAfterMinutes ?? defaultSweepPolicy.stuckAfterMinutes,
+        ),
+        [environmentNames.maxEventRedispatches]: String(
+          props.maxRedispatches ?? defaultSweepPolicy.maxRedispatches,
+        ),
+      },
+    });
+    // Find stuck events in the byStatus index, read each, and count a try on it: nothing else.
+    this.sweepFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${eventsTableKeys.byStatusIndex}`],
+      }),
+    );
+    this.sweepFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    for (const family of eventFamilies)
+      props.queues.byFamily[family].queue.grantSendMessages(this.sweepFunction);
+    this.schedule = new Rule(this, 'Schedule', {
+      description: 'Runs the event sweeper',
+      schedule: Schedule.expression(props.schedule ?? EventSweeper.defaultSchedule),
+      targets: [new LambdaFunction(this.sweepFunction, { retryAttempts: 0 })],
+    });
+  }
+}
+
 export interface EventProcessingProps {
   readonly events: EventStore;
   readonly queues: EventQueues;
@@ -113,6 +189,8 @@ export interface EventProcessingProps {
   readonly consentOptInWords?: readonly string[];
   /** Records per processor invocation. @default 10 */
   readonly batchSize?: number;
+  /** Days a processed event is kept; its TTL starts when it is processed. @default 90 */
+  readonly eventRetentionDays?: number;
   /** Largest media object archived, in bytes. @default 25 MiB */
   readonly maxMediaBytes?: number;
   /** Receives of an archive job before it moves to the archive DLQ. @default 5 */
@@ -205,6 +283,7 @@ export class EventProcessing extends Construct {
         environment: {
           [environmentNames.eventFamily]: family,
           [environmentNames.eventsTable]: eventsTable.tableName,
+          [environmentNames.eventRetentionDays]: String(props.eventRetentionDays ?? 90),
           [environmentNames.crmTable]: props.crm.table.tableName,
           [environmentNames.mediaArchiveQueueUrl]: this.archiveQueue.queueUrl,
           // Only message events carry campaign deliveries, replies and opt-outs.

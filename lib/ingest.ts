@@ -18,7 +18,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { eventFamilies, eventsEntries, queueUrlVariable } from '../lambdas/events';
+import { defaultSweepPolicy, eventFamilies, eventsEntries, queueUrlVariable } from '../lambdas/events';
 import { ingestEntry } from '../lambdas/ingest';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
@@ -40,6 +40,8 @@ export interface WebhookIngestProps {
   readonly throttleBurstLimit?: number;
   /** Days an event record is kept. @default 90 */
   readonly eventRetentionDays?: number;
+  /** The sweep policy: a redelivery of an event still received this long after arrival re-dispatches it. */
+  readonly sweep?: { readonly stuckAfterMinutes?: number; readonly maxRedispatches?: number };
   /** Largest accepted body in bytes. @default 262144 */
   readonly maxWebhookBodyBytes?: number;
   readonly logRetention?: RetentionDays;
@@ -97,12 +99,28 @@ export class WebhookIngest extends Construct {
         [environmentNames.signingKeysSecret]: props.signingKeys.secretArn,
         [environmentNames.eventRetentionDays]: String(props.eventRetentionDays ?? 90),
         [environmentNames.maxWebhookBodyBytes]: String(props.maxWebhookBodyBytes ?? 262_144),
+        // A redelivery of a stuck event is handed to its queue again (the sweeper's policy).
+        ...Object.fromEntries(
+          eventFamilies.map((f) => [queueUrlVariable(f), props.queues.byFamily[f].queue.queueUrl]),
+        ),
+        [environmentNames.stuckEventAfterMinutes]: String(
+          props.sweep?.stuckAfterMinutes ?? defaultSweepPolicy.stuckAfterMinutes,
+        ),
+        [environmentNames.maxEventRedispatches]: String(
+          props.sweep?.maxRedispatches ?? defaultSweepPolicy.maxRedispatches,
+        ),
       },
     });
-    // PutItem on the table only: the ingest never reads, and never touches the indexes.
+    // The table only, never its indexes: the conditional put; on a duplicate, its record (returned
+    // by the refused put, or read) and a counted re-dispatch of a stuck event.
     this.ingestFunction.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
     );
+    for (const family of eventFamilies)
+      props.queues.byFamily[family].queue.grantSendMessages(this.ingestFunction);
     props.signingKeys.grantRead(this.ingestFunction);
 
     this.dispatchFunction = new BridgeFunction(this, 'DispatchFunction', {

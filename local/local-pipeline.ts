@@ -8,13 +8,20 @@ import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-
 import type { QueueMessage } from '../lambdas/events/domain/queue-message';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import type { QueuePublisher } from '../lambdas/events/adapters/queue-publisher';
+import type { SweepPolicy } from '../lambdas/events/domain/event-sweep';
 import { staticSigningKeys, type SigningKeySource } from '../lambdas/ingest/adapters/signing-keys';
 import { createDispatchHandler } from '../lambdas/events/dispatch/service';
+import { createEventSweeper } from '../lambdas/events/sweep/service';
 import { createIngestHandler } from '../lambdas/ingest/service';
 import type { CfnTemplate } from './cfn-tables';
 import { InProcessQueue } from './in-process-queue';
 import { StreamPoller } from './stream-poller';
-import { familyQueueSettings, streamMappingSettings, tableLogicalId } from './template-reading';
+import {
+  eventSweepSettings,
+  familyQueueSettings,
+  streamMappingSettings,
+  tableLogicalId,
+} from './template-reading';
 
 /** Publishes to the in-process family queues, as the SQS publisher does to SQS. */
 export class InProcessQueuePublisher implements QueuePublisher {
@@ -45,6 +52,10 @@ export interface LocalIngestOptions {
   publisher?: (inner: QueuePublisher) => QueuePublisher;
   streamMaxAttempts?: number;
   logger?: Logger;
+  /** The sweep policy; the template's when absent. */
+  sweepPolicy?: Partial<SweepPolicy>;
+  /** The clock of the ingest and the sweeper (tests move it past the stuck age). */
+  now?: () => Date;
 }
 
 /**
@@ -68,14 +79,22 @@ export function buildLocalIngest(options: LocalIngestOptions) {
   const basePublisher = new InProcessQueuePublisher(queues);
   const publisher = options.publisher ? options.publisher(basePublisher) : basePublisher;
 
+  // The sweeper (fired by the replica's schedule) and the ingest's re-dispatch of a redelivered stuck event.
+  const sweeper = createEventSweeper({
+    deps: { events, publisher },
+    policy: { ...eventSweepSettings(options.template).policy, ...options.sweepPolicy },
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const ingest = createIngestHandler({
     deps: {
       ...(options.signingKeySource ?? staticSigningKeys(options.signingKeys)),
-      recordEventOnce: (r) => events.recordEventOnce(r),
+      recordEventOnce: (r) => sweeper.recordEventOnce(r),
     },
     settings: { maxBodyBytes: options.maxBodyBytes ?? 262_144, retentionDays: options.retentionDays ?? 90 },
     logger,
     metrics: new Metrics({ namespace: 'OpenPhoneBridgeLocal', serviceName: 'openphone-bridge-local' }),
+    ...(options.now ? { now: options.now } : {}),
   });
   const dispatch = createDispatchHandler({ publisher, logger });
   const dispatchFailures: { records: DynamoDBRecord[]; reason: string }[] = [];
@@ -91,6 +110,7 @@ export function buildLocalIngest(options: LocalIngestOptions) {
   return {
     ingest,
     dispatch,
+    sweeper,
     poller,
     queues,
     publisher,

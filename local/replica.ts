@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { processingLogLine } from '../lambdas/events/domain/event-processing';
 import { webhookPath } from '../lib/ingest';
 import { startLocalCampaignSender, type LocalCampaignSchedule } from './campaign-schedule';
+import { startLocalEventSweeper } from './event-sweep-schedule';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
@@ -15,7 +16,7 @@ import { startLocalHttpApi } from './http-api';
 import { LocalImports } from './local-imports';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
 import { removeReplicaInfo, writeReplicaInfo } from './replica-info';
-import { campaignSenderBudgetMs, tableLogicalId } from './template-reading';
+import { campaignSenderBudgetMs, eventSweepSettings, tableLogicalId } from './template-reading';
 import { archiveLogLine, buildLocalProcessing, type LocalProcessing } from './local-processing';
 import { startLocalS3, type RunningLocalS3 } from './s3-local';
 import { synthBridgeStack } from './synth';
@@ -37,6 +38,8 @@ export interface LocalReplicaOptions {
   stateDir?: string;
   /** The bearer token the local CRM API accepts; a fresh random one when absent. */
   crmApiToken?: string;
+  /** How often the event sweeper runs: `off`, or ms. @default the template's schedule (rate(5 minutes)) */
+  eventSweepEveryMs?: number | 'off';
 }
 
 export interface LocalReplica {
@@ -126,6 +129,11 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   });
   processing.start();
   ingest.poller.start(ingest.dispatch);
+  const sweepEveryMs = options.eventSweepEveryMs ?? eventSweepSettings(template).everyMs ?? 'off';
+  const sweepSchedule =
+    sweepEveryMs === 'off'
+      ? undefined
+      : startLocalEventSweeper({ sweeper: ingest.sweeper, everyMs: sweepEveryMs, log });
   const imports = new LocalImports({
     template,
     dynamoEndpoint: endpoint,
@@ -204,6 +212,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     imports,
     stop: async () => {
       await campaignSchedule?.stop();
+      await sweepSchedule?.stop();
       if (replicaInfoFile) removeReplicaInfo(replicaInfoFile);
       // Keep the keys registered with OpenPhone (`webhooks register`); drop this run's own.
       if (signingKeysFile)

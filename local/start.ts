@@ -3,10 +3,12 @@
 // OPENPHONE_API_KEY (use the real OpenPhone API; the simulator otherwise), LOCAL_INBOUND_EVERY_MS,
 // LOCAL_CAMPAIGN_SENDER_EVERY_MS (default 60000; `off` disables the campaign sender's schedule).
 // LOCAL_IMPORT_SYNC_EVERY_MS (the incremental sync's interval; `off`; default: the stage's importSyncSchedule).
+// LOCAL_EVENT_SWEEP_EVERY_MS (the event sweeper's interval; `off`; default: the stage's eventSweep.schedule).
 // Metrics are CloudWatch EMF lines: noise on a terminal.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 import { parseCampaignSenderEvery } from './campaign-schedule';
+import { localSweepEveryMs } from './event-sweep-schedule';
 import { javaMissingMessage } from './dynamodb-local';
 import { startOpenPhoneTarget } from './openphone-target';
 import { localSyncEveryMs } from './local-imports';
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   try {
     campaignSenderEvery = parseCampaignSenderEvery(process.env.LOCAL_CAMPAIGN_SENDER_EVERY_MS);
     localSyncEveryMs(syncSetting, undefined);
+    localSweepEveryMs(process.env.LOCAL_EVENT_SWEEP_EVERY_MS, undefined);
   } catch (error) {
     console.error((error as Error).message);
     process.exit(2);
@@ -39,6 +42,9 @@ async function main(): Promise<void> {
         }
       : {}),
     ...(process.env.LOCAL_DYNAMODB_PATH ? { dynamoPath: process.env.LOCAL_DYNAMODB_PATH } : {}),
+    ...(process.env.LOCAL_EVENT_SWEEP_EVERY_MS
+      ? { eventSweepEveryMs: localSweepEveryMs(process.env.LOCAL_EVENT_SWEEP_EVERY_MS, undefined) ?? 'off' }
+      : {}),
   });
   const inboundEveryMs = Number(process.env.LOCAL_INBOUND_EVERY_MS ?? 20_000);
   const openPhone = await startOpenPhoneTarget({

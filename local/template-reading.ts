@@ -1,4 +1,7 @@
 import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
+import { defaultSweepPolicy, type SweepPolicy } from '../lambdas/events/domain/event-sweep';
+import { rateExpressionMs } from '../lambdas/history-import/domain/import-progress';
+import { environmentNames } from '../lambdas/shared/environment';
 import type { CfnTemplate } from './cfn-tables';
 import type { EventSourceMappingSettings } from './in-process-queue';
 
@@ -111,4 +114,34 @@ export function campaignSenderBudgetMs(template: CfnTemplate): number {
     id.startsWith('CampaignSenderSenderFunction'),
   );
   return ((sender.Properties as { Timeout?: number }).Timeout ?? 3) * 1000;
+}
+
+/** The sweeper as the stack deploys it: its schedule (interval for `rate(…)`) and its policy. */
+export function eventSweepSettings(template: CfnTemplate): {
+  expression: string;
+  everyMs?: number;
+  policy: SweepPolicy;
+} {
+  const [, fn] = onlyResource(template, 'AWS::Lambda::Function', (id) =>
+    id.startsWith('EventSweeperSweepFunction'),
+  );
+  const [, rule] = onlyResource(template, 'AWS::Events::Rule', (id) => id.startsWith('EventSweeperSchedule'));
+  const variables =
+    (fn.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {};
+  const expression = String((rule.Properties as { ScheduleExpression?: unknown }).ScheduleExpression);
+  const everyMs = rateExpressionMs(expression);
+  const numberOf = (name: string, fallback: number) =>
+    variables[name] === undefined ? fallback : Number(variables[name]);
+  return {
+    expression,
+    ...(everyMs === undefined ? {} : { everyMs }),
+    policy: {
+      ...defaultSweepPolicy,
+      stuckAfterMinutes: numberOf(
+        environmentNames.stuckEventAfterMinutes,
+        defaultSweepPolicy.stuckAfterMinutes,
+      ),
+      maxRedispatches: numberOf(environmentNames.maxEventRedispatches, defaultSweepPolicy.maxRedispatches),
+    },
+  };
 }

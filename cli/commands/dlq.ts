@@ -1,4 +1,5 @@
-import type { EventFamily } from '../../lambdas/events';
+import { eventFamilies, type EventFamily } from '../../lambdas/events';
+import { progressBar } from '../progress-bar';
 import { formatTable, plural, type Output } from '../output';
 import type { Target } from '../target';
 
@@ -23,4 +24,18 @@ export async function replayDeadLetters(
   const { moved } = await target.queues.replayDeadLetters(family, eventIds);
   const asked = eventIds.length > 0 ? ` (of ${plural(eventIds.length, 'event id')} asked for)` : '';
   out.line(`Moved ${plural(moved, 'dead letter')}${asked} back to the ${family} queue.`);
+}
+
+/** Moves every family's dead letters back to its queue (or one family's): a progress bar per family, then the total. */
+export async function replayAllDeadLetters(target: Target, out: Output, family?: EventFamily): Promise<void> {
+  const families = family ? [family] : [...eventFamilies];
+  let total = 0;
+  for (const [i, f] of families.entries()) {
+    const { moved } = await target.queues.replayDeadLetters(f);
+    total += moved;
+    out.line(`${progressBar(i + 1, families.length)}  ${f}: ${plural(moved, 'dead letter')} moved back`);
+  }
+  out.line(
+    `Moved ${plural(total, 'dead letter')} back to ${family ? `the ${family} queue` : 'their family queues'}.`,
+  );
 }

@@ -1,6 +1,12 @@
-import { queueMessageFor } from '../../lambdas/events';
+import {
+  eventFamilies,
+  queueMessageFor,
+  type EventFamily,
+  type OpenEventSummary,
+} from '../../lambdas/events';
 import { CommandFailure } from '../errors';
-import type { Output } from '../output';
+import { formatTable, plural, type Output } from '../output';
+import { progressBar } from '../progress-bar';
 import type { Target } from '../target';
 
 /** Sends one stored event to its family queue again, as the dispatcher would have. */
@@ -22,4 +28,75 @@ export async function redriveEvent(
     );
   await target.queues.enqueue(queueMessageFor(record));
   out.line(`Sent event ${eventId} (${record.type}, ${record.status}) to the ${record.family} queue.`);
+}
+
+export interface BulkRedriveOptions {
+  status: 'failed' | 'received';
+  type?: string;
+  family?: EventFamily;
+  /** Only events that entered their status at or after this time (ISO, UTC). */
+  since?: string;
+  /** Only failed events whose reason contains this text (case-insensitive). */
+  reasonContains?: string;
+  dryRun?: boolean;
+}
+
+/** The open events a bulk re-drive matches, read from the byStatus index a page at a time. */
+async function matchingEvents(target: Target, options: BulkRedriveOptions): Promise<OpenEventSummary[]> {
+  const matches: OpenEventSummary[] = [];
+  const reason = options.reasonContains?.toLowerCase();
+  for (const family of options.family ? [options.family] : eventFamilies) {
+    let cursor: string | undefined;
+    do {
+      const page = await target.events.listEvents(options.status, family, {
+        limit: 500,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const event of page.events) {
+        if (options.type && event.type !== options.type) continue;
+        if (options.since && event.statusSince.split('#')[0]! < options.since) continue;
+        if (reason !== undefined && !(event.failureReason ?? '').toLowerCase().includes(reason)) continue;
+        matches.push(event);
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return matches;
+}
+
+/**
+ * Sends every open event matching the filters to its family queue again (after a parser fix, an
+ * outage): a progress bar while it goes, then how many were queued. `--dry-run` only counts.
+ */
+export async function redriveEvents(target: Target, out: Output, options: BulkRedriveOptions): Promise<void> {
+  const matches = await matchingEvents(target, options);
+  const what = `${options.status} event`;
+  if (options.dryRun) {
+    out.line(`Dry run: ${plural(matches.length, what)} would be sent to their queue again.`);
+    for (const line of formatTable(
+      ['family', 'events'],
+      eventFamilies
+        .map((f): [string, number] => [f, matches.filter((e) => e.family === f).length])
+        .filter(([, n]) => n > 0),
+    ))
+      out.line(line);
+    return;
+  }
+  let queued = 0;
+  let skipped = 0;
+  const step = Math.max(1, Math.ceil(matches.length / 10));
+  for (const [i, summary] of matches.entries()) {
+    const record = await target.events.getEvent(summary.eventId);
+    // Processed (or gone) since it was listed: nothing left to re-drive.
+    if (!record?.family || record.status !== options.status) skipped++;
+    else {
+      await target.queues.enqueue(queueMessageFor(record));
+      queued++;
+    }
+    if ((i + 1) % step === 0 && i + 1 < matches.length) out.line(progressBar(i + 1, matches.length));
+  }
+  out.line(progressBar(matches.length, matches.length));
+  out.line(
+    `Queued ${plural(queued, what)} again${skipped > 0 ? ` (${skipped} changed status meanwhile, left alone)` : ''}.`,
+  );
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defaultReplyWindowDays, maxReplyWindowDays } from '../campaigns';
 import { consentReplySettings, defaultYesWindowHours } from '../crm';
 import { environmentNames } from '../shared/environment';
+import { defaultEventRetentionDays } from './domain/event-record';
+import { defaultSweepPolicy } from './domain/event-sweep';
 import { eventFamilies, type EventFamily } from './domain/event-types';
 
 /** The variable holding one family queue's URL (the dispatcher sends to each). */
@@ -14,7 +16,30 @@ export const dispatchEnvironmentShape = {
   ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().min(1)])),
 } as Record<string, z.ZodString>;
 
+/**
+ * The sweep policy the sweeper reads beside `dispatchEnvironmentShape` (and the ingest, which
+ * re-dispatches a stuck event OpenPhone delivers again).
+ */
+export const sweepEnvironmentShape = {
+  [environmentNames.stuckEventAfterMinutes]: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(defaultSweepPolicy.stuckAfterMinutes),
+  [environmentNames.maxEventRedispatches]: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(defaultSweepPolicy.maxRedispatches),
+};
+
 export const processorEnvironmentShape = {
+  /** Days a processed event is kept (its TTL starts when it closes). */
+  [environmentNames.eventRetentionDays]: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(defaultEventRetentionDays),
   [environmentNames.eventFamily]: z.enum(eventFamilies),
   [environmentNames.eventsTable]: z.string().min(3),
   [environmentNames.crmTable]: z.string().min(3),

@@ -7,13 +7,21 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { environmentNames, readEnvironment } from '../shared/environment';
-import { ingestEnvironmentShape } from './environment';
-import { EventRepository } from '../events';
+import { ingestEnvironmentShape, ingestQueueEnvironmentShape, sweepEnvironmentShape } from './environment';
+import {
+  EventRepository,
+  SqsQueuePublisher,
+  createEventSweeper,
+  eventFamilies,
+  queueUrlVariable,
+  type EventFamily,
+} from '../events';
 import { bridgeMetrics } from '../shared/metrics';
 import { secretSigningKeys } from './adapters/signing-keys';
 import { createIngestHandler } from './service';
@@ -27,12 +35,30 @@ function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
   const env = readEnvironment(ingestEnvironmentShape);
   const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
   const events = new EventRepository(documents, env[environmentNames.eventsTable]);
+  const queueEnv = readEnvironment(ingestQueueEnvironmentShape);
+  const queueUrls = Object.fromEntries(
+    eventFamilies.map((f) => [f, queueEnv[queueUrlVariable(f)]]),
+  ) as Record<EventFamily, string>;
+  const sweep = readEnvironment(sweepEnvironmentShape);
+  // Only a duplicate of an event still received past the stuck age reaches SQS from here.
+  const stuckEvents = createEventSweeper({
+    deps: {
+      events,
+      publisher: new SqsQueuePublisher(tracer.captureAWSv3Client(new SQSClient({})), queueUrls),
+    },
+    policy: {
+      stuckAfterMinutes: sweep[environmentNames.stuckEventAfterMinutes],
+      maxRedispatches: sweep[environmentNames.maxEventRedispatches],
+    },
+    logger,
+    metrics,
+  });
   const keys = secretSigningKeys(
     new SecretsProvider({ awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})) }),
     env[environmentNames.signingKeysSecret],
   );
   return createIngestHandler({
-    deps: { ...keys, recordEventOnce: (r) => events.recordEventOnce(r) },
+    deps: { ...keys, recordEventOnce: (r) => stuckEvents.recordEventOnce(r) },
     settings: {
       maxBodyBytes: env[environmentNames.maxWebhookBodyBytes],
       retentionDays: env[environmentNames.eventRetentionDays],

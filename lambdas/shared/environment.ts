@@ -21,6 +21,8 @@ export const environmentNames = {
   consentReplies: 'CONSENT_REPLIES',
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
+  stuckEventAfterMinutes: 'STUCK_EVENT_AFTER_MINUTES',
+  maxEventRedispatches: 'MAX_EVENT_REDISPATCHES',
 } as const;
 
 /** Reads and validates variables once; a missing one is a clear start-up error naming it. */

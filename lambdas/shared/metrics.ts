@@ -28,6 +28,13 @@ export const bridgeMetrics = {
     /** Transient failures SQS retries (then dead-letters). */
     retried: 'EventsRetried',
   },
+  /** The sweeper (and the ingest, for a redelivered stuck event): events still `received` past the stuck age. */
+  sweep: {
+    /** A stuck event handed to its family queue again. */
+    redispatched: 'EventsRedispatched',
+    /** A stuck event failed as `undeliverable` after its last re-dispatch. */
+    undeliverable: 'EventsUndeliverable',
+  },
   /** The OpenPhone client and the shared rate limiter, summed over lanes: they share one budget. */
   openPhone: {
     /** Every request attempt, retries included. */

@@ -71,3 +71,45 @@ describe('the local admin API and its CLI client', () => {
     ]);
   });
 });
+
+describe('dlq replay --all on the local replica', () => {
+  const { queues, admin } = idleFamilyQueues();
+  let api: Awaited<ReturnType<typeof startLocalHttpApi>>;
+
+  beforeAll(async () => {
+    api = await startLocalHttpApi({ port: 0, routes: adminRoutes(admin) });
+  });
+  afterAll(() => api.stop());
+
+  it("dlq replay --all moves every family's dead letters back, with a progress bar and the total", async () => {
+    await deadLetter(queues.calls, [message('EVall1'), message('EVall2')]);
+    await deadLetter(queues.messages, [message('EVall3')]);
+    const callsBefore = queues.calls.depth;
+    const { code, stdout } = await runAgainst(
+      testTarget({ queues: new LocalQueueAdmin(api.url) }),
+      'dlq',
+      'replay',
+      '--all',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContainEqual(
+      expect.stringMatching(/^\[#+-*\]\s+\d+%\s+2\/4\s+calls: 2 dead letters moved back$/),
+    );
+    expect(stdout.at(-1)).toBe('Moved 3 dead letters back to their family queues.');
+    expect(queues.calls.deadLetters).toHaveLength(0);
+    expect(queues.messages.deadLetters).toHaveLength(0);
+    expect(queues.calls.depth).toBe(callsBefore + 2);
+  });
+
+  it('dlq replay needs a family or --all, and refuses --all with --event-id (exit code 2)', async () => {
+    const target = testTarget({ queues: new LocalQueueAdmin(api.url) });
+    expect(await runAgainst(target, 'dlq', 'replay')).toMatchObject({
+      code: 2,
+      stderr: ['error: give a family, or --all for every family'],
+    });
+    expect(await runAgainst(target, 'dlq', 'replay', 'calls', '--all', '--event-id', 'EVx')).toMatchObject({
+      code: 2,
+      stderr: ['error: --all and --event-id do not go together'],
+    });
+  });
+});

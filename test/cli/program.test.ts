@@ -28,7 +28,10 @@ describe('the CLI program', () => {
     const unknown = await runAgainst(failingTarget, 'evnets');
     expect(unknown).toMatchObject({ code: 2, stderr: ["error: unknown command 'evnets'"] });
     const missing = await runAgainst(failingTarget, 'events', 'redrive');
-    expect(missing).toMatchObject({ code: 2, stderr: ["error: missing required argument 'eventId'"] });
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: ['error: give an event id, or --status failed (or received) to re-drive many'],
+    });
     expect((await runAgainst(failingTarget, 'webhooks')).code).toBe(2);
     expect((await runAgainst(failingTarget, '--help')).code).toBe(0);
   });

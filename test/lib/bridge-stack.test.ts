@@ -80,7 +80,7 @@ describe('ingest function and API', () => {
     expect(JSON.stringify(env)).not.toMatch(/whsec_|apiKey/);
   });
 
-  it('may only put items in the events table (no reads, no indexes) and read its secret', () => {
+  it('may only put, read and update items of the events table (no indexes), send to the family queues and read its secret', () => {
     const ingestRole = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
       id.startsWith('WebhookIngestIngestFunction'),
     )!;
@@ -89,12 +89,17 @@ describe('ingest function and API', () => {
       Resource: unknown;
     }[];
     const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    // Get and update only for a duplicate: its stored record and a counted re-dispatch when it is stuck.
     expect(dynamo).toEqual([
       expect.objectContaining({
-        Action: 'dynamodb:PutItem',
+        Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/EventsTable/), 'Arn'] },
       }),
     ]);
+    const sends = statements.filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
+    expect(sends.map((s) => JSON.stringify(s.Resource))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/EventQueuesMessagesQueue/)]),
+    );
     expect(statements.flatMap((s) => [s.Action].flat())).toEqual(
       expect.arrayContaining(['secretsmanager:GetSecretValue']),
     );

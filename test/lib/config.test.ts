@@ -13,11 +13,23 @@ describe('stage configuration', () => {
       ingestUnauthorizedPer5Min: 20,
       throttledCallsPer5Min: 10,
       rejectedEventsPer5Min: 1,
+      streamIteratorAgeSeconds: 300,
+      redispatchedEventsPer5Min: 1,
+      undeliverableEventsPer5Min: 1,
+    });
+    expect(config.eventSweep).toEqual({
+      schedule: 'rate(5 minutes)',
+      stuckAfterMinutes: 10,
+      maxRedispatches: 12,
     });
     expect(config.reservedConcurrency).toEqual({ mediaArchiver: 5, historyImport: 3, campaignSender: 3 });
     expect(config.waf).toEqual({ enabled: false, rateLimitPer5Min: 6000 });
     expect(config.logRetentionDays).toBe(30);
     expect(config.tracing).toBe('active');
+  });
+
+  it('refuses a sweep schedule that is not a schedule expression', () => {
+    expect(() => stage({ eventSweep: { schedule: 'every 5 minutes' } })).toThrow(/eventSweep.schedule/);
   });
 
   it('keeps the defaults of the keys a stage leaves out of a group', () => {

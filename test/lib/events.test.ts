@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { eventFamilies } from '../../lambdas/events/domain/event-types';
 import { CampaignStore } from '../../lib/campaigns';
 import { CrmStore } from '../../lib/crm';
-import { EventProcessing } from '../../lib/events';
+import { EventProcessing, EventSweeper } from '../../lib/events';
 import { EventQueues } from '../../lib/events';
 import { EventStore } from '../../lib/events';
 import { BridgeSecrets } from '../../lib/bridge-secrets';
@@ -25,6 +25,13 @@ const processing = new EventProcessing(stack, 'EventProcessing', {
   campaignReplyWindowDays: 5,
   consentYesWindowHours: 48,
   consentOptInWords: ['JOIN', 'REJOIN'],
+});
+const sweeper = new EventSweeper(stack, 'EventSweeper', {
+  events,
+  queues,
+  schedule: 'rate(3 minutes)',
+  stuckAfterMinutes: 15,
+  maxRedispatches: 7,
 });
 const template = Template.fromStack(stack);
 
@@ -213,5 +220,56 @@ describe('EventProcessing with consent replies', () => {
     expect(JSON.stringify(withReplies[0])).toContain('"EVENT_FAMILY":"messages"');
     // Off (the default, as in the stack above): no processor is told of replies.
     expect(JSON.stringify(template.toJSON())).not.toContain('CONSENT_REPLIES');
+  });
+});
+
+describe('EventSweeper', () => {
+  it('runs on the stage schedule, without EventBridge retries (the next run is the retry)', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(3 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(sweeper.sweepFunction), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+  });
+
+  it('tells the function the stuck age, the re-dispatch limit, the table and every family queue', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          STUCK_EVENT_AFTER_MINUTES: '15',
+          MAX_EVENT_REDISPATCHES: '7',
+          EVENTS_TABLE_NAME: { Ref: logicalId(events.table) },
+          ...Object.fromEntries(
+            eventFamilies.map((f) => [
+              `QUEUE_URL_${f.toUpperCase().replace(/-/g, '_')}`,
+              { Ref: logicalId(queues.byFamily[f].queue) },
+            ]),
+          ),
+        }),
+      },
+    });
+  });
+
+  it('may only query the byStatus index, read and update events, and send to the family queues', () => {
+    const statements = statementsOf(sweeper.sweepFunction);
+    expect(actionsOn(statements, 'dynamodb:').sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const tableArn = { 'Fn::GetAtt': [logicalId(events.table), 'Arn'] };
+    const query = statements.find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
+    expect(query.Resource).toEqual({ 'Fn::Join': ['', [tableArn, '/index/byStatus']] });
+    const writes = statements.find((s) => [s.Action].flat().includes('dynamodb:UpdateItem'))!;
+    expect(writes.Resource).toEqual(tableArn);
+    expect(actionsOn(statements, 'sqs:')).not.toContain('sqs:ReceiveMessage');
+    const queueArns = resourcesOf(statements, 'sqs:SendMessage');
+    expect(queueArns).toEqual(
+      eventFamilies.map((f) => ({ 'Fn::GetAtt': [logicalId(queues.byFamily[f].queue), 'Arn'] })),
+    );
   });
 });

@@ -161,6 +161,33 @@ describe('alarms', () => {
     expect(families.sort()).toEqual([...eventFamilies].sort());
     expect(rejected[0]).toMatchObject({ Threshold: 1, AlarmActions: [expect.anything()] });
   });
+
+  it('alarms when the dispatcher falls behind the events table stream (iterator age, in ms)', () => {
+    const dispatchId = stack.getLogicalId(stack.ingest.dispatchFunction.node.defaultChild as never);
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Statistic: 'Maximum',
+        Threshold: 300_000,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: dispatchId } }],
+        AlarmActions: [expect.anything()],
+      }),
+    );
+  });
+
+  it('alarms on the first re-dispatched and the first undeliverable event', () => {
+    for (const metric of [bridgeMetrics.sweep.redispatched, bridgeMetrics.sweep.undeliverable])
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          Namespace: bridgeMetrics.namespace,
+          MetricName: metric,
+          Dimensions: [{ Name: 'service', Value: bridgeMetrics.service }],
+          Threshold: 1,
+          AlarmActions: [expect.anything()],
+        }),
+      );
+  });
 });
 
 describe('dashboard', () => {

@@ -84,7 +84,9 @@ describe('least privilege: what each function can reach', () => {
     HistoryImportImportFunction: new RegExp(`^${imports}/index/`),
   };
   const expected: Record<string, string[]> = {
-    WebhookIngestIngestFunction: [events],
+    // A redelivery of a stuck event is handed to its family queue again.
+    WebhookIngestIngestFunction: [events, ...eventFamilies.map(familyQueue)],
+    EventSweeperSweepFunction: [events, `${events}/index/byStatus`, ...eventFamilies.map(familyQueue)],
     WebhookIngestDispatchFunction: [
       `${events}/stream`,
       ...eventFamilies.map(familyQueue),

@@ -5,9 +5,17 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { eventsTableKeys, statusKeyOf, type EventRecord, type EventStatus } from '../domain/event-record';
+import {
+  defaultEventRetentionDays,
+  eventsTableKeys,
+  expiresAtAfterClosing,
+  statusKeyOf,
+  type EventRecord,
+  type EventStatus,
+} from '../domain/event-record';
 import type { EventFamily } from '../domain/event-types';
-import { countAll, isConditionFailure } from '../../shared/dynamo';
+import { countAll, eachPage, isConditionFailure } from '../../shared/dynamo';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventRecordMissingError } from '../errors';
 
 export type OpenEventSummary = Pick<
@@ -31,15 +39,35 @@ export interface EventPage {
   cursor?: string;
 }
 
+export type RecordingOutcome = { outcome: 'recorded' } | { outcome: 'duplicate'; existing?: EventRecord };
+
+export interface EventRepositoryOptions {
+  /** Days a closed (processed) event is kept before the TTL removes it. @default 90 */
+  retentionDays?: number;
+}
+
 /** The events table: idempotency records and the outbox. */
 export class EventRepository {
+  private readonly retentionDays: number;
+
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: EventRepositoryOptions = {},
+  ) {
+    this.retentionDays = options.retentionDays ?? defaultEventRetentionDays;
+  }
 
   /** Stores the event unless its id is already there: the one write that makes delivery idempotent. */
   async recordEventOnce(record: EventRecord): Promise<'recorded' | 'duplicate'> {
+    return (await this.recordEventOrFind(record)).outcome;
+  }
+
+  /**
+   * `recordEventOnce`, answering a duplicate with the stored record (returned by the refused put
+   * itself, so a duplicate costs no extra read; a GetItem only where the store does not return it).
+   */
+  async recordEventOrFind(record: EventRecord): Promise<RecordingOutcome> {
     try {
       await this.documents.send(
         new PutCommand({
@@ -47,12 +75,17 @@ export class EventRepository {
           Item: record,
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': eventsTableKeys.partitionKey },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'recorded';
+      return { outcome: 'recorded' };
     } catch (error) {
-      if (isConditionFailure(error)) return 'duplicate';
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const returned = (error as { Item?: Record<string, unknown> }).Item;
+      const existing = returned
+        ? (unmarshall(returned as never) as EventRecord)
+        : await this.getEvent(record.eventId);
+      return { outcome: 'duplicate', ...(existing ? { existing } : {}) };
     }
   }
 
@@ -69,7 +102,7 @@ export class EventRepository {
 
   /**
    * Closes an event: `processed` with its time, out of the byStatus index (open events only live
-   * there). Also ends a previously failed event, whose earlier reason is dropped.
+   * there), and its TTL starts now. Also ends a previously failed event, whose earlier reason is dropped.
    */
   async markProcessed(eventId: string, at: Date = new Date()): Promise<void> {
     try {
@@ -78,7 +111,7 @@ export class EventRepository {
           TableName: this.tableName,
           Key: { [eventsTableKeys.partitionKey]: eventId },
           UpdateExpression:
-            'SET #status = :processed, #processedAt = :at REMOVE #statusKey, #statusSince, #reason',
+            'SET #status = :processed, #processedAt = :at, #expiresAt = :expiresAt REMOVE #statusKey, #statusSince, #reason, #nextSweepAt',
           ConditionExpression: 'attribute_exists(#id)',
           ExpressionAttributeNames: {
             '#id': eventsTableKeys.partitionKey,
@@ -87,8 +120,14 @@ export class EventRepository {
             '#statusKey': eventsTableKeys.statusKey,
             '#statusSince': eventsTableKeys.statusSortKey,
             '#reason': 'failureReason',
+            '#expiresAt': eventsTableKeys.ttlAttribute,
+            '#nextSweepAt': 'nextSweepAt',
           },
-          ExpressionAttributeValues: { ':processed': 'processed', ':at': at.toISOString() },
+          ExpressionAttributeValues: {
+            ':processed': 'processed',
+            ':at': at.toISOString(),
+            ':expiresAt': expiresAtAfterClosing(at, this.retentionDays),
+          },
         }),
       );
     } catch (error) {
@@ -99,7 +138,8 @@ export class EventRepository {
 
   /**
    * Records a failed attempt: `failed` with the reason and the attempt count, listed under
-   * `failed#<family>`. An event already processed stays processed (`already-processed`).
+   * `failed#<family>`, with no TTL (an open event never expires; records written before the TTL
+   * moved to closing lose theirs here). An event already processed stays processed (`already-processed`).
    */
   async markFailed(eventId: string, failure: FailureMark): Promise<'marked' | 'already-processed'> {
     const at = (failure.at ?? new Date()).toISOString();
@@ -109,7 +149,7 @@ export class EventRepository {
           TableName: this.tableName,
           Key: { [eventsTableKeys.partitionKey]: eventId },
           UpdateExpression:
-            'SET #status = :failed, #statusKey = :statusKey, #statusSince = :since, #reason = :reason, #attempts = :attempts',
+            'SET #status = :failed, #statusKey = :statusKey, #statusSince = :since, #reason = :reason, #attempts = :attempts REMOVE #expiresAt, #nextSweepAt',
           ConditionExpression: 'attribute_exists(#id) AND #status <> :processed',
           ExpressionAttributeNames: {
             '#id': eventsTableKeys.partitionKey,
@@ -118,6 +158,8 @@ export class EventRepository {
             '#statusSince': eventsTableKeys.statusSortKey,
             '#reason': 'failureReason',
             '#attempts': 'attempts',
+            '#expiresAt': eventsTableKeys.ttlAttribute,
+            '#nextSweepAt': 'nextSweepAt',
           },
           ExpressionAttributeValues: {
             ':failed': 'failed',
@@ -135,6 +177,120 @@ export class EventRepository {
       if (await this.getEvent(eventId)) return 'already-processed';
       throw new EventRecordMissingError(eventId);
     }
+  }
+
+  /**
+   * Counts one more re-dispatch of a still-received event and when the next may happen, only while
+   * it is still `received` with the count the caller read (two sweeps never both hand it on).
+   * `stale`: it was processed, failed or re-dispatched meanwhile.
+   */
+  async recordRedispatch(
+    eventId: string,
+    change: { previous: number; nextSweepAt: Date },
+  ): Promise<'recorded' | 'stale'> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [eventsTableKeys.partitionKey]: eventId },
+          UpdateExpression: 'SET #redispatches = :next, #nextSweepAt = :nextSweepAt REMOVE #expiresAt',
+          ConditionExpression:
+            change.previous === 0
+              ? '#status = :received AND attribute_not_exists(#redispatches)'
+              : '#status = :received AND #redispatches = :previous',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#redispatches': 'redispatches',
+            '#nextSweepAt': 'nextSweepAt',
+            '#expiresAt': eventsTableKeys.ttlAttribute,
+          },
+          ExpressionAttributeValues: {
+            ':received': 'received',
+            ':next': change.previous + 1,
+            ':nextSweepAt': change.nextSweepAt.toISOString(),
+            ...(change.previous === 0 ? {} : { ':previous': change.previous }),
+          },
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw error;
+    }
+  }
+
+  /**
+   * Gives up on a received event no queue would take: `failed` with `reason`, listed under
+   * `failed#<family>` for a re-drive, only while it is still `received`.
+   */
+  async markUndeliverable(
+    eventId: string,
+    failure: { family: EventFamily; reason: string; at: Date },
+  ): Promise<'marked' | 'stale'> {
+    const at = failure.at.toISOString();
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [eventsTableKeys.partitionKey]: eventId },
+          UpdateExpression:
+            'SET #status = :failed, #statusKey = :statusKey, #statusSince = :since, #reason = :reason REMOVE #expiresAt, #nextSweepAt',
+          ConditionExpression: '#status = :received',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#statusKey': eventsTableKeys.statusKey,
+            '#statusSince': eventsTableKeys.statusSortKey,
+            '#reason': 'failureReason',
+            '#expiresAt': eventsTableKeys.ttlAttribute,
+            '#nextSweepAt': 'nextSweepAt',
+          },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':received': 'received',
+            ':statusKey': statusKeyOf('failed', failure.family),
+            ':since': `${at}#${eventId}`,
+            ':reason': failure.reason,
+          },
+        }),
+      );
+      return 'marked';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw error;
+    }
+  }
+
+  /**
+   * Ids of a family's events still `received` that arrived before `receivedBefore`, oldest first, at
+   * most `limit`: the byStatus index sorts by `<receivedAt>#<eventId>`, so this is one range query.
+   */
+  async listReceivedBefore(family: EventFamily, receivedBefore: Date, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    const query = this.byStatus('received', family);
+    for await (const page of eachPage((startKey) =>
+      this.documents.send(
+        new QueryCommand({
+          ...query,
+          KeyConditionExpression: '#k = :k AND #since < :before',
+          ExpressionAttributeNames: {
+            ...query.ExpressionAttributeNames,
+            '#since': eventsTableKeys.statusSortKey,
+            '#id': eventsTableKeys.partitionKey,
+          },
+          ExpressionAttributeValues: {
+            ...query.ExpressionAttributeValues,
+            ':before': receivedBefore.toISOString(),
+          },
+          ProjectionExpression: '#id',
+          Limit: Math.min(limit - ids.length, 100),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      ),
+    )) {
+      ids.push(...(page.Items ?? []).map((item) => String(item[eventsTableKeys.partitionKey])));
+      if (ids.length >= limit) break;
+    }
+    return ids;
   }
 
   /** Events of one family in one open status (received = not yet processed), oldest first. */

@@ -10,6 +10,14 @@ export const eventsTableKeys = {
   byStatusAttributes: ['type', 'family', 'status', 'failureReason', 'attempts', 'occurredAt'],
 } as const;
 
+/** Days a closed event is kept before DynamoDB's TTL removes it, unless the stage says otherwise. */
+export const defaultEventRetentionDays = 90;
+
+/** The TTL of an event closed at `closedAt`: open events (received, failed) have none and never expire. */
+export function expiresAtAfterClosing(closedAt: Date, retentionDays: number): number {
+  return Math.floor(closedAt.getTime() / 1000) + retentionDays * 86_400;
+}
+
 export const eventStatuses = ['received', 'processed', 'failed', 'ignored'] as const;
 export type EventStatus = (typeof eventStatuses)[number];
 
@@ -28,7 +36,8 @@ export interface EventRecord {
   receivedAt: string;
   /** The raw body exactly as received. */
   payload: string;
-  expiresAt: number;
+  /** TTL (epoch seconds), set when the event closes (processed, ignored): an open event never expires. */
+  expiresAt?: number;
   /** Present while the event is open (received, failed, ignored): drives the byStatus index. */
   statusKey?: string;
   statusSince?: string;
@@ -37,6 +46,10 @@ export interface EventRecord {
   /** Why an `ignored` event was not routed: `unknown_event_type`, `test_delivery`. */
   ignoredReason?: string;
   processedAt?: string;
+  /** Times the sweeper (or a redelivery) handed this still-received event to its queue again. */
+  redispatches?: number;
+  /** When the sweeper may hand it on again (ISO): the backoff after the last re-dispatch. */
+  nextSweepAt?: string;
 }
 
 /** The partition of the byStatus index an open event sits in: `received#messages`, `ignored#-`. */
@@ -61,7 +74,11 @@ export interface NewEventInput {
   ignoredReason?: string;
 }
 
-/** The record the ingest writes once per event id: open until a processor marks it processed. */
+/**
+ * The record the ingest writes once per event id: open until a processor marks it processed. A
+ * received event has no TTL (it must not expire while nothing has processed it); an ignored one is
+ * closed on arrival, so it gets its TTL now.
+ */
 export function newEventRecord(input: NewEventInput): EventRecord {
   const family = input.ignoredReason ? undefined : input.family;
   const status: EventStatus = family ? 'received' : 'ignored';
@@ -76,7 +93,9 @@ export function newEventRecord(input: NewEventInput): EventRecord {
     ...(input.occurredAt ? { occurredAt: input.occurredAt } : {}),
     receivedAt,
     payload: input.payload,
-    expiresAt: Math.floor(input.receivedAt.getTime() / 1000) + input.retentionDays * 86_400,
+    ...(status === 'ignored'
+      ? { expiresAt: expiresAtAfterClosing(input.receivedAt, input.retentionDays) }
+      : {}),
     statusKey: statusKeyOf(status, family),
     statusSince: `${receivedAt}#${input.eventId}`,
   };

@@ -50,7 +50,9 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
   return createProcessEventsHandler({
     family,
     deps: {
-      events: new EventRepository(documents, env[environmentNames.eventsTable]),
+      events: new EventRepository(documents, env[environmentNames.eventsTable], {
+        retentionDays: env[environmentNames.eventRetentionDays],
+      }),
       activities: new ActivityRepository(documents, crmTable),
       contacts: new ContactRepository(documents, crmTable),
       suppressions: new SuppressionRepository(documents, crmTable, {

@@ -192,3 +192,112 @@ describe('events commands against the events table', () => {
     expect(queues.calls.depth).toBe(depthBefore + 1);
   });
 });
+
+describe('events redrive --status: bulk re-drive of open events', () => {
+  let repository: EventRepository;
+  const failed: Record<string, EventRecord> = {};
+  const { queues, admin } = idleFamilyQueues();
+  const target = () => testTarget({ events: repository, queues: admin });
+  const depths = () => Object.fromEntries(Object.entries(queues).map(([f, q]) => [f, q.depth]));
+
+  beforeAll(async () => {
+    const names = await createBridgeTables();
+    repository = new EventRepository(localDocumentClient(), tableNamed(names, 'EventsTable'));
+    const arranged: [string, string, string, string][] = [
+      ['v5message', 'message.received', 'data.object: unknown payload version', '2026-11-21T09:00:00.000Z'],
+      ['v5message2', 'message.received', 'data.object: unknown payload version', '2026-11-22T09:00:00.000Z'],
+      ['undeliverableCall', 'call.completed', 'undeliverable', '2026-11-22T10:00:00.000Z'],
+      ['oldDelivered', 'message.delivered', 'transient: ThrottlingException', '2026-11-19T09:00:00.000Z'],
+    ];
+    for (const [name, type, reason, at] of arranged) {
+      failed[name] = storedEvent(type, 'failed', {
+        failureReason: reason,
+        attempts: 1,
+        statusSince: `${at}#${name}`,
+      });
+      await repository.recordEventOnce(failed[name]);
+    }
+    await repository.recordEventOnce(storedEvent('message.received', 'received'));
+  });
+
+  it('a dry run counts what matches per family and sends nothing', async () => {
+    const { code, stdout } = await runAgainst(
+      target(),
+      'events',
+      'redrive',
+      '--status',
+      'failed',
+      '--dry-run',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toEqual([
+      'Dry run: 4 failed events would be sent to their queue again.',
+      'family    events',
+      'messages       3',
+      'calls          1',
+    ]);
+    expect(Object.values(depths()).every((d) => d === 0)).toBe(true);
+  });
+
+  it('filters by type, family, time and reason', async () => {
+    const count = async (...filters: string[]) =>
+      (await runAgainst(target(), 'events', 'redrive', '--status', 'failed', '--dry-run', ...filters))
+        .stdout[0];
+    expect(await count('--type', 'message.received')).toMatch(/^Dry run: 2 failed events/);
+    expect(await count('--family', 'calls')).toMatch(/^Dry run: 1 failed event would/);
+    expect(await count('--since', '2026-11-22T00:00:00Z')).toMatch(/^Dry run: 2 failed events/);
+    expect(await count('--reason-contains', 'PAYLOAD VERSION')).toMatch(/^Dry run: 2 failed events/);
+    expect(await count('--reason-contains', 'payload version', '--since', '2026-11-22T00:00:00Z')).toMatch(
+      /^Dry run: 1 failed event would/,
+    );
+  });
+
+  it('queues every match with a progress bar and says how many it queued', async () => {
+    const { code, stdout } = await runAgainst(
+      target(),
+      'events',
+      'redrive',
+      '--status',
+      'failed',
+      '--reason-contains',
+      'payload version',
+    );
+    expect(code).toBe(0);
+    expect(stdout.at(-2)).toBe(`[${'#'.repeat(30)}] 100%  2/2`);
+    expect(stdout.at(-1)).toBe('Queued 2 failed events again.');
+    expect(depths()).toMatchObject({ messages: 2, calls: 0 });
+    const bodies: string[] = [];
+    await queues.messages.pollOnce(async (event) => {
+      bodies.push(...event.Records.map((r) => r.body));
+    });
+    expect(bodies.map((b) => queueMessage.parse(JSON.parse(b)).eventId).sort()).toEqual(
+      [failed.v5message!.eventId, failed.v5message2!.eventId].sort(),
+    );
+  });
+
+  it('refuses an id with --status, --force with --status, and neither (exit code 2)', async () => {
+    const both = await runAgainst(target(), 'events', 'redrive', 'EVx', '--status', 'failed');
+    expect(both).toMatchObject({
+      code: 2,
+      stderr: ['error: give an event id or --status with filters, not both'],
+    });
+    const forced = await runAgainst(target(), 'events', 'redrive', '--status', 'failed', '--force');
+    expect(forced.code).toBe(2);
+    const neither = await runAgainst(target(), 'events', 'redrive');
+    expect(neither).toMatchObject({
+      code: 2,
+      stderr: ['error: give an event id, or --status failed (or received) to re-drive many'],
+    });
+    const badSince = await runAgainst(
+      target(),
+      'events',
+      'redrive',
+      '--status',
+      'failed',
+      '--since',
+      'yesterday',
+    );
+    expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toHaveLength(1);
+  });
+});

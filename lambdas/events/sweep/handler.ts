@@ -1,0 +1,56 @@
+// Lambda entry point of the sweeper (an EventBridge schedule): middy wiring and cold-start set-up.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import { eventFamilies, type EventFamily } from '../domain/event-types';
+import { environmentNames, readEnvironment } from '../../shared/environment';
+import { bridgeMetrics } from '../../shared/metrics';
+import { dispatchEnvironmentShape, queueUrlVariable, sweepEnvironmentShape } from '../environment';
+import { EventRepository } from '../adapters/event-repository';
+import { SqsQueuePublisher } from '../adapters/queue-publisher';
+import { createEventSweeper, type SweepReport } from './service';
+
+const logger = new Logger();
+const tracer = new Tracer();
+const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
+let sweeper: ReturnType<typeof createEventSweeper> | undefined;
+
+function wireFromEnvironment(): ReturnType<typeof createEventSweeper> {
+  const env = readEnvironment(dispatchEnvironmentShape);
+  const policy = readEnvironment(sweepEnvironmentShape);
+  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const urls = Object.fromEntries(eventFamilies.map((f) => [f, env[queueUrlVariable(f)]])) as Record<
+    EventFamily,
+    string
+  >;
+  return createEventSweeper({
+    deps: {
+      events: new EventRepository(documents, env[environmentNames.eventsTable]!),
+      publisher: new SqsQueuePublisher(tracer.captureAWSv3Client(new SQSClient({})), urls),
+    },
+    policy: {
+      stuckAfterMinutes: policy[environmentNames.stuckEventAfterMinutes],
+      maxRedispatches: policy[environmentNames.maxEventRedispatches],
+    },
+    logger,
+    metrics,
+  });
+}
+
+export const handler = middy(async (): Promise<SweepReport> => {
+  const report = await (sweeper ??= wireFromEnvironment()).sweep();
+  logger.info('sweep done', { ...report });
+  return report;
+})
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logMetrics(metrics));

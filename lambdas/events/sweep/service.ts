@@ -1,0 +1,161 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { bridgeMetrics } from '../../shared/metrics';
+import type { EventRecord } from '../domain/event-record';
+import { decideSweep, defaultSweepPolicy, stuckBefore, type SweepPolicy } from '../domain/event-sweep';
+import { eventFamilies } from '../domain/event-types';
+import { queueMessageFor } from '../domain/queue-message';
+import type { EventRepository } from '../adapters/event-repository';
+import type { QueuePublisher } from '../adapters/queue-publisher';
+
+export interface SweeperDeps {
+  events: Pick<
+    EventRepository,
+    'getEvent' | 'listReceivedBefore' | 'recordRedispatch' | 'markUndeliverable' | 'recordEventOrFind'
+  >;
+  publisher: QueuePublisher;
+}
+
+export interface SweeperOptions {
+  deps: SweeperDeps;
+  policy?: Partial<SweepPolicy>;
+  /** Events examined per family per run, so a run ends inside its Lambda timeout. @default 200 */
+  maxEventsPerFamily?: number;
+  logger: Logger;
+  /** Counts EventsRedispatched and EventsUndeliverable. */
+  metrics?: Metrics;
+  now?: () => Date;
+}
+
+export interface SweepReport {
+  /** Still-received events older than the stuck age that were looked at. */
+  examined: number;
+  redispatched: number;
+  undeliverable: number;
+  /** In their backoff, or changed by someone else meanwhile. */
+  waiting: number;
+  /** Re-dispatches SQS refused: tried again at the next sweep. */
+  sendFailures: number;
+}
+
+export type RedispatchOutcome = 'redispatched' | 'not-stuck' | 'waiting' | 'undeliverable' | 'send-failed';
+
+/**
+ * The sweeper: hands each event still `received` past the stuck age to its family queue again
+ * (processors skip what is already processed, so a second copy changes nothing), recording each
+ * try and its backoff on the event with a conditional update, and fails it as `undeliverable`
+ * after the last try. Also what the ingest calls when OpenPhone delivers a stuck event again.
+ */
+export function createEventSweeper(options: SweeperOptions) {
+  const { deps, logger } = options;
+  const policy: SweepPolicy = { ...defaultSweepPolicy, ...options.policy };
+  const now = options.now ?? (() => new Date());
+  const limit = options.maxEventsPerFamily ?? 200;
+  const count = (metric: string) => options.metrics?.addMetric(metric, MetricUnit.Count, 1);
+
+  async function handOn(record: EventRecord, ignoreBackoff: boolean): Promise<RedispatchOutcome> {
+    const at = now();
+    const decision = decideSweep(record, at, policy, { ignoreBackoff });
+    if (decision.kind === 'not-stuck') return 'not-stuck';
+    if (decision.kind === 'waiting') return 'waiting';
+    if (decision.kind === 'give-up') {
+      if (
+        (await deps.events.markUndeliverable(record.eventId, {
+          family: record.family!,
+          reason: decision.reason,
+          at,
+        })) === 'stale'
+      )
+        return 'waiting';
+      count(bridgeMetrics.sweep.undeliverable);
+      logger.error('event undeliverable: failed after every re-dispatch', {
+        eventId: record.eventId,
+        eventType: record.type,
+        redispatches: record.redispatches ?? 0,
+      });
+      return 'undeliverable';
+    }
+    // Count the try first: two sweeps (or a sweep and a redelivery) never both hand it on.
+    const claimed = await deps.events.recordRedispatch(record.eventId, {
+      previous: decision.previous,
+      nextSweepAt: decision.nextSweepAt,
+    });
+    if (claimed === 'stale') return 'waiting';
+    try {
+      await deps.publisher.publish(queueMessageFor(record));
+    } catch (error) {
+      logger.warn('re-dispatch refused, tried again at the next sweep', {
+        eventId: record.eventId,
+        error: error as Error,
+      });
+      return 'send-failed';
+    }
+    count(bridgeMetrics.sweep.redispatched);
+    logger.warn('stuck event re-dispatched', {
+      eventId: record.eventId,
+      eventType: record.type,
+      family: record.family,
+      redispatch: decision.previous + 1,
+      receivedAt: record.receivedAt,
+    });
+    return 'redispatched';
+  }
+
+  const redispatchIfStuck = (record: EventRecord): Promise<RedispatchOutcome> =>
+    record.family ? handOn(record, true) : Promise.resolve('not-stuck');
+
+  return {
+    policy,
+
+    /** One scheduled run over every family's received events older than the stuck age. */
+    async sweep(): Promise<SweepReport> {
+      const report: SweepReport = {
+        examined: 0,
+        redispatched: 0,
+        undeliverable: 0,
+        waiting: 0,
+        sendFailures: 0,
+      };
+      const before = stuckBefore(now(), policy);
+      for (const family of eventFamilies) {
+        for (const eventId of await deps.events.listReceivedBefore(family, before, limit)) {
+          const record = await deps.events.getEvent(eventId);
+          if (!record?.family) continue;
+          report.examined++;
+          const outcome = await handOn(record, false);
+          if (outcome === 'redispatched') report.redispatched++;
+          else if (outcome === 'undeliverable') report.undeliverable++;
+          else if (outcome === 'send-failed') report.sendFailures++;
+          else if (outcome === 'waiting') report.waiting++;
+        }
+      }
+      return report;
+    },
+
+    /**
+     * An event OpenPhone delivered again: if it is still `received` past the stuck age, hand it on
+     * now (whatever its backoff); a fresh duplicate changes nothing.
+     */
+    redispatchIfStuck,
+
+    /**
+     * The ingest's conditional put, re-dispatching a stuck event its duplicate finds. A failure to
+     * hand it on never fails the delivery: the event is recorded, and the sweeper tries again.
+     */
+    async recordEventOnce(record: EventRecord): Promise<'recorded' | 'duplicate'> {
+      const result = await deps.events.recordEventOrFind(record);
+      if (result.outcome === 'duplicate' && result.existing?.status === 'received') {
+        try {
+          await redispatchIfStuck(result.existing);
+        } catch (error) {
+          logger.warn('stuck event not re-dispatched on redelivery', {
+            eventId: record.eventId,
+            error: error as Error,
+          });
+        }
+      }
+      return result.outcome;
+    },
+  };
+}
+export type EventSweeper = ReturnType<typeof createEventSweeper>;
