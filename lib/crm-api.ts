@@ -1,16 +1,22 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  LogGroupLogDestination,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { crmApiEntry } from '../lambdas/crm-api';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
+import { accessLogFormat } from './ingest';
 import { acceptNagFinding } from './nag';
 
 export type CrmApiAuth = { auth: 'iam' } | { auth: 'jwt'; jwtIssuer: string; jwtAudience: string[] };
@@ -62,7 +68,7 @@ export class CrmApi extends Construct {
       'Archived media are keyed per activity under media/: a presigned link may be for any of them, and only GetObject.',
     );
     this.apiFunction = fn;
-    this.api = props.api ?? new HttpApi(this, 'HttpApi', { description: 'OpenPhone Bridge CRM API' });
+    this.api = props.api ?? this.ownApi(props.logRetention);
     const auth = props.auth ?? { auth: 'iam' };
     const authorizer: IHttpRouteAuthorizer =
       auth.auth === 'jwt'
@@ -75,6 +81,26 @@ export class CrmApi extends Construct {
       authorizer,
     });
     this.url = `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/v1`;
+  }
+
+  /** With the webhook on a REST API (WAF), an HTTP API of its own: throttled, with access logs. */
+  private ownApi(logRetention: RetentionDays | undefined): HttpApi {
+    const api = new HttpApi(this, 'HttpApi', {
+      description: 'OpenPhone Bridge CRM API',
+      createDefaultStage: false,
+    });
+    api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, 'AccessLogs', { retention: logRetention ?? RetentionDays.ONE_MONTH }),
+        ),
+        format: accessLogFormat(),
+      },
+    });
+    return api;
   }
 
   /** Lets a principal (the CRM's role or function) call the API with SigV4 (IAM auth). */

@@ -54,7 +54,8 @@ export interface WebhookIngestProps {
 }
 
 /** Access log fields of either front door: no caller identity, no user. */
-const accessLogFormat = () =>
+/** The JSON access-log format of the bridge's API stages (no caller, no user: nothing personal). */
+export const accessLogFormat = () =>
   AccessLogFormat.jsonWithStandardFields({
     caller: false,
     httpMethod: true,

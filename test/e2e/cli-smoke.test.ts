@@ -26,7 +26,7 @@ describe('the CLI as a process', () => {
 
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run cli -- events \[options\] \[command\]/);
-    expect(help.stdout).toMatch(/redrive \[options\] <eventId>/);
+    expect(help.stdout).toMatch(/redrive \[options\] \[eventId\]/);
 
     expect(usage.code).toBe(2);
     expect(usage.stderr).toBe(

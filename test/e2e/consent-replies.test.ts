@@ -3,6 +3,9 @@ import { startLocalReplica, type LocalReplica } from '../../local/replica';
 import { bridgeTemplate } from '../support/dynamo';
 import { legacyEvent, messageObject } from '../support/openphone-payloads';
 import { legacySignatureHeader } from '../support/signers';
+import { SuppressionListRepository } from '../../lambdas/crm/adapters/suppression-list-repository';
+import { localDocumentClient } from '../support/dynamo';
+import { runAgainst, testTarget } from '../support/cli';
 
 jest.setTimeout(120_000);
 
@@ -89,5 +92,17 @@ describe('consent replies sent to the local replica', () => {
         ]);
     }
     expect(misread).toEqual([]);
+
+    // What an operator sees: `suppressions show` lists each opt-out with its reason and audit trail.
+    const target = testTarget({
+      activities: replica.processing.activities,
+      suppressions: new SuppressionListRepository(localDocumentClient(), replica.processing.crmTable),
+    });
+    for (const reply of sent.filter((r) => r.label === 'opt-out')) {
+      const shown = await runAgainst(target, 'suppressions', 'show', reply.phone);
+      expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: [] });
+      expect(shown.stdout.join('\n')).toMatch(/opt-out/);
+      expect(shown.stdout.join('\n')).not.toContain(reply.phone); // masked
+    }
   });
 });

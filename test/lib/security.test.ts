@@ -101,6 +101,8 @@ describe('least privilege: what each function can reach', () => {
     EventProcessingArchiveFunction: [crm, archiveQueue],
     CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWork`, crm, rateLimit],
     HistoryImportImportFunction: [imports, crm, rateLimit],
+    // The CRM API reads records and their timeline and conversation indexes, nothing else.
+    CrmApiApiFunction: [crm, `${crm}/index/byContactNumber`, `${crm}/index/byConversation`],
   };
 
   it('covers every function of the stack', () => {
@@ -223,7 +225,10 @@ describe('WAF', () => {
     const waf = synth(wafStage, true); // cdk-nag clean, or this throws
 
     it('puts a regional WebACL with a per-IP rate limit on the REST API stage that serves the webhook path', () => {
-      waf.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+      // The webhook moves to the REST API; the only HTTP API left is the CRM API's own.
+      waf.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      waf.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+      waf.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/{proxy+}' });
       waf.hasResourceProperties('AWS::WAFv2::WebACL', {
         Scope: 'REGIONAL',
         DefaultAction: { Allow: {} },
