@@ -6,6 +6,7 @@ import { benchImport } from './import';
 import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
 import { benchConsent } from './consent';
 import { benchCost } from './cost';
+import { benchE2e } from './e2e-load';
 import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
 import { printTable, type BenchRow } from './report';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     if (only.has('campaign'))
       rows.push(...(await benchCampaign(dynamo.endpoint, template, campaignBenchOptionsFromEnvironment())));
     if (only.has('cost')) rows.push(...benchCost(template));
+    if (only.has('e2e')) rows.push(...(await benchE2e(dynamo.endpoint, template)));
   } finally {
     await dynamo.stop();
   }

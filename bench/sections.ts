@@ -1,6 +1,14 @@
 // Which `npm run bench` sections run: `BENCH_ONLY`.
 
-export const benchSections = ['ingest', 'consent', 'rate-limit', 'import', 'campaign', 'cost'] as const;
+export const benchSections = [
+  'ingest',
+  'consent',
+  'rate-limit',
+  'import',
+  'campaign',
+  'cost',
+  'e2e',
+] as const;
 
 /** `BENCH_ONLY=import,campaign` runs those sections only; every section when unset. */
 export function sectionsFromEnvironment(env = process.env): Set<string> {

@@ -5,11 +5,12 @@ describe('BENCH_ONLY', () => {
     expect([...sectionsFromEnvironment({})]).toEqual([...benchSections]);
     expect([...sectionsFromEnvironment({ BENCH_ONLY: 'import, campaign' })]).toEqual(['import', 'campaign']);
     expect([...sectionsFromEnvironment({ BENCH_ONLY: 'consent' })]).toEqual(['consent']);
+    expect([...sectionsFromEnvironment({ BENCH_ONLY: 'e2e' })]).toEqual(['e2e']);
   });
 
   it('refuses an unknown section with the list of known ones, before anything runs', () => {
     expect(() => sectionsFromEnvironment({ BENCH_ONLY: 'import,imports' })).toThrow(
-      'BENCH_ONLY: unknown section imports (sections: ingest, consent, rate-limit, import, campaign, cost)',
+      'BENCH_ONLY: unknown section imports (sections: ingest, consent, rate-limit, import, campaign, cost, e2e)',
     );
   });
 });

@@ -1,0 +1,391 @@
+// End-to-end load: signed webhooks posted to the local replica at a steady rate, followed until
+// every accepted event is closed. Loops are bounded in count and time and post to 127.0.0.1 only.
+import { createHmac } from 'node:crypto';
+import { environmentNames } from '../lambdas/shared/environment';
+import type { CfnTemplate } from '../local/cfn-tables';
+import { startLocalReplica, type LocalReplica } from '../local/replica';
+import type { BenchRow } from './report';
+
+/** OpenPhone's legacy signature (`hmac;1;<ms>;<base64>`), as test/support/signers.ts writes it. */
+function legacySignatureHeader(body: string, key: string, timestamp = Date.now()): string {
+  const mac = createHmac('sha256', Buffer.from(key, 'base64'));
+  mac.update(`${timestamp}.`);
+  mac.update(body);
+  return `hmac;1;${timestamp};${mac.digest('base64')}`;
+}
+
+export interface E2eStep {
+  label: string;
+  perSecond: number;
+  seconds: number;
+  /** Every family queue refuses sends for this long, from a quarter into the step. */
+  queueRefusalMs?: number;
+  /** One dispatcher invocation throws, at the start of the refusal window (or a quarter in). */
+  dispatcherCrash?: boolean;
+}
+
+export interface E2eStepResult {
+  step: E2eStep;
+  posted: number;
+  accepted: number;
+  duplicatesAnswered: number;
+  rejected: number;
+  /** Statuses that were none of 202, 200 duplicate, 401 for a tampered delivery; network errors. */
+  unexpected: number;
+  lost: number;
+  failed: number;
+  recordedTwice: number;
+  redispatchedBySweeper: number;
+  e2eMs: { p50: number; p95: number; p99: number };
+  ingestMs: { p50: number; p95: number; p99: number };
+}
+
+const families = ['message.received', 'call.completed', 'call.summary.completed', 'contact.updated'] as const;
+const contactNumber = '+15552223333';
+const lineNumber = '+15550001111';
+const anchorCallId = 'ACbenchcall0';
+
+function payloadObject(type: (typeof families)[number], n: number, now: string): Record<string, unknown> {
+  switch (type) {
+    case 'message.received':
+      return {
+        id: `ACbenchmsg${n}`,
+        object: 'message',
+        from: contactNumber,
+        to: [lineNumber],
+        direction: 'incoming',
+        text: 'Bench message',
+        status: 'received',
+        media: [], // no media: the archiver would fetch a URL off this machine
+        createdAt: now,
+        userId: null,
+        phoneNumberId: 'PNline0001',
+        conversationId: 'CNconv0001',
+      };
+    case 'call.completed':
+      return callObject(n === 0 ? anchorCallId : `ACbenchcall${n}`, now);
+    case 'call.summary.completed':
+      return {
+        callId: anchorCallId,
+        object: 'callSummary',
+        summary: [`Summary ${n}.`],
+        nextSteps: ['Follow up.'],
+        status: 'completed',
+      };
+    case 'contact.updated':
+      return {
+        id: `CTbench${n}`,
+        object: 'contact',
+        firstName: 'Ada',
+        lastName: `Bench${n}`,
+        company: null,
+        role: null,
+        emails: [],
+        phoneNumbers: [{ name: 'mobile', value: contactNumber, id: 'p1' }],
+        customFields: [],
+        createdAt: now,
+        updatedAt: now,
+      };
+  }
+}
+
+function callObject(id: string, now: string): Record<string, unknown> {
+  return {
+    id,
+    object: 'call',
+    from: contactNumber,
+    to: lineNumber,
+    direction: 'incoming',
+    status: 'completed',
+    createdAt: now,
+    answeredAt: now,
+    completedAt: now,
+    conversationId: 'CNconv0001',
+    phoneNumberId: 'PNline0001',
+    userId: 'USuser0001',
+    media: [],
+    voicemail: null,
+  };
+}
+
+function eventBody(id: string, type: string, object: Record<string, unknown>, now: string): string {
+  return JSON.stringify({ id, object: 'event', apiVersion: 'v3', createdAt: now, type, data: { object } });
+}
+
+export function percentiles(values: number[]): { p50: number; p95: number; p99: number } {
+  if (values.length === 0) return { p50: NaN, p95: NaN, p99: NaN };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+/** The template with the sweeper's stuck age shortened (minutes, fractional), for the fault step. */
+function withStuckAge(template: CfnTemplate, minutes: number): CfnTemplate {
+  const copy = structuredClone(template) as {
+    Resources: Record<
+      string,
+      { Type: string; Properties?: { Environment?: { Variables?: Record<string, string> } } }
+    >;
+  };
+  for (const [id, resource] of Object.entries(copy.Resources)) {
+    const variables = resource.Properties?.Environment?.Variables;
+    if (resource.Type === 'AWS::Lambda::Function' && id.startsWith('EventSweeperSweepFunction') && variables)
+      variables[environmentNames.stuckEventAfterMinutes] = String(minutes);
+  }
+  return copy as unknown as CfnTemplate;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runE2eStep(
+  dynamoEndpoint: string,
+  template: CfnTemplate,
+  step: E2eStep,
+  settleTimeoutMs = 180_000,
+): Promise<E2eStepResult> {
+  const faulty = Boolean(step.queueRefusalMs || step.dispatcherCrash);
+  const closedAt = new Map<string, number>();
+  const processedLines = new Map<string, number>();
+  let redispatchedBySweeper = 0;
+  const failedIds = new Set<string>();
+  const log = (line: string) => {
+    const m = /^\[[^\]]+\] \S+ (\S+) → (.*)$/.exec(line);
+    if (m) {
+      const [, id, result] = m as unknown as [string, string, string];
+      if (result === 'processed') processedLines.set(id, (processedLines.get(id) ?? 0) + 1);
+      if (result.startsWith('failed') && !result.includes('retrying')) failedIds.add(id);
+      if (
+        (result === 'processed' || (result.startsWith('failed') && !result.includes('retrying'))) &&
+        !closedAt.has(id)
+      )
+        closedAt.set(id, performance.now());
+      return;
+    }
+    const sweep = /(\d+) re-dispatched/.exec(line);
+    if (sweep) redispatchedBySweeper += Number(sweep[1]);
+  };
+  // The sweeper's per-event WARN lines would bury the table; its counts come through `log`.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const replica: LocalReplica = await startLocalReplica({
+    port: 0,
+    dynamoEndpoint,
+    template: faulty ? withStuckAge(template, 0.1) : template,
+    log,
+    // The fault step leans on the sweeper: every 2 s, stuck after 6 s. Otherwise the template's.
+    ...(faulty ? { eventSweepEveryMs: 2_000 } : {}),
+  });
+  const url = new URL(replica.webhookUrl);
+  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost')
+    throw new Error(`e2e bench posts to 127.0.0.1 only, not ${url.hostname}`);
+  const [key] = replica.signingKeys as [string];
+
+  // Faults: the family queues refuse sends inside a window; one dispatcher invocation throws.
+  let refuseUntil = 0;
+  let crashPending = false;
+  for (const queue of Object.values(replica.ingest.queues)) {
+    const send = queue.send.bind(queue);
+    queue.send = (body, attributes) => {
+      if (performance.now() < refuseUntil) throw new Error('bench: queue refusing sends');
+      return send(body, attributes);
+    };
+  }
+  const poller = replica.ingest.poller;
+  const pollOnce = poller.pollOnce.bind(poller);
+  poller.pollOnce = (consumer) =>
+    pollOnce(async (event) => {
+      if (crashPending) {
+        crashPending = false;
+        throw new Error('bench: dispatcher crashed');
+      }
+      return consumer(event);
+    });
+
+  const postStart = new Map<string, number>();
+  const ingestMs: number[] = [];
+  const accepted = new Set<string>();
+  const acceptedBodies: string[] = [];
+  let duplicatesAnswered = 0;
+  let rejected = 0;
+  let unexpected = 0;
+  const post = async (id: string, body: string, tampered: boolean, duplicate: boolean) => {
+    const signature = legacySignatureHeader(body, key);
+    const header = tampered
+      ? signature.slice(0, -4) + (signature.endsWith('AAA=') ? 'BBB=' : 'AAA=')
+      : signature;
+    const started = performance.now();
+    if (!duplicate && !tampered) postStart.set(id, started);
+    try {
+      const response = await fetch(replica.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'openphone-signature': header },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      await response.arrayBuffer();
+      if (tampered) {
+        if (response.status === 401) rejected += 1;
+        else unexpected += 1;
+      } else if (duplicate) {
+        if (response.status === 200) duplicatesAnswered += 1;
+        else unexpected += 1;
+      } else if (response.status === 202) {
+        ingestMs.push(performance.now() - started);
+        accepted.add(id);
+        acceptedBodies.push(body);
+      } else unexpected += 1;
+    } catch {
+      unexpected += 1;
+    }
+  };
+
+  const total = step.perSecond * step.seconds;
+  const runId = Math.random().toString(36).slice(2, 8);
+  const inFlight: Promise<void>[] = [];
+  const begin = performance.now();
+  const faultAt = begin + (step.seconds * 1000) / 4;
+  let faultArmed = faulty;
+  let posted = 0;
+  try {
+    // The summaries attach to this call: post it first and let it close.
+    const nowIso = new Date().toISOString();
+    const anchorId = `EVbench${runId}anchor`;
+    await post(
+      anchorId,
+      eventBody(anchorId, 'call.completed', callObject(anchorCallId, nowIso), nowIso),
+      false,
+      false,
+    );
+    for (let waited = 0; !closedAt.has(anchorId) && waited < 10_000; waited += 50) await sleep(50);
+    accepted.delete(anchorId);
+    ingestMs.pop();
+
+    const start = performance.now();
+    for (let i = 0; i < total; i += 1) {
+      const due = start + (i * 1000) / step.perSecond;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      if (faultArmed && performance.now() >= faultAt) {
+        faultArmed = false;
+        if (step.queueRefusalMs) refuseUntil = performance.now() + step.queueRefusalMs;
+        if (step.dispatcherCrash) crashPending = true;
+      }
+      const now = new Date().toISOString();
+      posted += 1;
+      if (i % 100 === 37) {
+        // 1 %: a signed body whose signature was broken on the way
+        const id = `EVbench${runId}t${i}`;
+        const type = families[i % 4]!;
+        inFlight.push(post(id, eventBody(id, type, payloadObject(type, i, now), now), true, false));
+      } else if (i % 20 === 10 && acceptedBodies.length > 0) {
+        // 5 %: OpenPhone re-posts an event it already delivered (same id, same body)
+        const body = acceptedBodies[(i * 7919) % acceptedBodies.length]!;
+        inFlight.push(post((JSON.parse(body) as { id: string }).id, body, false, true));
+      } else {
+        const id = `EVbench${runId}e${i}`;
+        const type = families[i % 4]!;
+        inFlight.push(post(id, eventBody(id, type, payloadObject(type, i + 1, now), now), false, false));
+      }
+    }
+    await Promise.all(inFlight);
+
+    // Wait until every accepted event is closed, within a generous bound.
+    const settleBy = performance.now() + settleTimeoutMs;
+    const open = () => [...accepted].filter((id) => !closedAt.has(id));
+    while (open().length > 0 && performance.now() < settleBy) await sleep(250);
+    // Anything the log did not show closed: ask the events table.
+    let lost = 0;
+    for (const id of open()) {
+      const record = await replica.processing.events.getEvent(id);
+      if (record?.status === 'processed' || record?.status === 'failed') {
+        if (record.status === 'failed') failedIds.add(id);
+        closedAt.set(id, performance.now());
+      } else lost += 1;
+    }
+    await sleep(500); // a second processing of any event would show by now
+    const e2eMs = [...accepted].flatMap((id) =>
+      closedAt.has(id) && postStart.has(id) ? [closedAt.get(id)! - postStart.get(id)!] : [],
+    );
+    return {
+      step,
+      posted,
+      accepted: accepted.size,
+      duplicatesAnswered,
+      rejected,
+      unexpected,
+      lost,
+      failed: [...failedIds].filter((id) => accepted.has(id)).length,
+      recordedTwice: [...processedLines.values()].filter((n) => n > 1).length,
+      redispatchedBySweeper,
+      e2eMs: percentiles(e2eMs),
+      ingestMs: percentiles(ingestMs),
+    };
+  } finally {
+    await Promise.allSettled(inFlight);
+    await replica.stop();
+  }
+}
+
+export function e2eStepsFromEnvironment(env = process.env): E2eStep[] {
+  const seconds = Number(env.BENCH_E2E_SECONDS ?? 60);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600)
+    throw new Error('BENCH_E2E_SECONDS: a number of seconds, 1–600');
+  return [
+    { label: '20/s', perSecond: 20, seconds },
+    { label: '50/s', perSecond: 50, seconds },
+    { label: '100/s', perSecond: 100, seconds },
+    // The fault variant: queues refusing sends for 30 s (shorter steps: most of the step) and one dispatcher crash.
+    {
+      label: '50/s fault',
+      perSecond: 50,
+      seconds,
+      queueRefusalMs: Math.min(30_000, seconds * 500),
+      dispatcherCrash: true,
+    },
+  ];
+}
+
+export async function benchE2e(
+  dynamoEndpoint: string,
+  template: CfnTemplate,
+  steps: E2eStep[] = e2eStepsFromEnvironment(),
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const step of steps) {
+    const r = await runE2eStep(dynamoEndpoint, template, step);
+    console.log(
+      `e2e ${step.label} × ${step.seconds}s: posted ${r.posted}, accepted ${r.accepted}, ` +
+        `duplicates answered 200 ${r.duplicatesAnswered}, rejected ${r.rejected}, unexpected ${r.unexpected}, ` +
+        `lost ${r.lost}, closed failed ${r.failed}, recorded twice ${r.recordedTwice}, sweeper re-dispatches ${r.redispatchedBySweeper}` +
+        (step.queueRefusalMs || step.dispatcherCrash
+          ? `, fault: queues refused ${step.queueRefusalMs ?? 0} ms, dispatcher crash ${step.dispatcherCrash ? 1 : 0}`
+          : ''),
+    );
+    const section = `e2e ${step.label}`;
+    const count = (measure: string, value: number, baseline: number, baselineLabel: string): BenchRow => ({
+      section,
+      measure,
+      value,
+      baseline,
+      unit: '',
+      baselineLabel,
+    });
+    rows.push(
+      count('accepted (202)', r.accepted, r.posted, 'posted'),
+      count('rejected (401, tampered)', r.rejected, Math.floor((r.posted + 62) / 100), 'tampered'),
+      count('lost (must be 0)', r.lost, r.accepted, 'accepted'),
+      count('recorded twice (must be 0)', r.recordedTwice, r.duplicatesAnswered, 'duplicates posted'),
+    );
+    if (step.queueRefusalMs || step.dispatcherCrash)
+      rows.push(count('re-dispatched by the sweeper', r.redispatchedBySweeper, r.accepted, 'accepted'));
+    for (const q of ['p50', 'p95', 'p99'] as const)
+      rows.push({
+        section,
+        measure: `webhook→CRM record ${q}`,
+        value: r.e2eMs[q],
+        baseline: r.ingestMs[q],
+        unit: 'ms',
+        baselineLabel: 'ingest only',
+      });
+  }
+  return rows;
+}
