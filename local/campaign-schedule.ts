@@ -12,6 +12,7 @@ import {
   type CampaignRunReport,
   type CampaignSenderSettings,
 } from '../lambdas/campaigns/service';
+import { repeatAfterEachRun } from './repeating-run';
 
 /** What `npm start` reads from LOCAL_CAMPAIGN_SENDER_EVERY_MS. */
 export const defaultCampaignSenderEveryMs = 60_000;
@@ -93,11 +94,7 @@ export function startLocalCampaignSender(options: LocalCampaignSenderOptions): L
     metrics,
   });
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-
-  const runOnce = async () => {
+  const schedule = repeatAfterEachRun(options.everyMs, async () => {
     try {
       const reports = await sender.sendRunningCampaigns(Date.now() + options.budgetMs);
       options.log(campaignRunLogLine(reports));
@@ -107,29 +104,7 @@ export function startLocalCampaignSender(options: LocalCampaignSenderOptions): L
       // Locally there is no CloudWatch to publish to: drop the run's metrics.
       metrics.clearMetrics();
     }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = runOnce().finally(() => {
-        running = undefined;
-        schedule();
-      });
-    }, options.everyMs);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    stop: async (graceMs = 10_000) => {
-      stopped = true;
-      clearTimeout(timer);
-      if (running) {
-        let grace: NodeJS.Timeout | undefined;
-        // A run cut short leaves at most a claim behind, which the next run reconciles, as after a dead Lambda.
-        await Promise.race([running, new Promise((r) => (grace = setTimeout(r, graceMs)))]);
-        clearTimeout(grace);
-      }
-    },
-  };
+  });
+  // A run cut short leaves at most a claim behind, which the next run reconciles, as after a dead Lambda.
+  return { stop: (graceMs = 10_000) => schedule.stop(graceMs) };
 }

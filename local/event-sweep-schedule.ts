@@ -1,4 +1,5 @@
 import type { EventSweeper, SweepReport } from '../lambdas/events/sweep/service';
+import { repeatAfterEachRun, type RepeatingRun } from './repeating-run';
 
 /** `[event-sweeper] 2 stuck: 1 re-dispatched, 1 undeliverable, …`: counts only; nothing when idle. */
 export function sweepLogLine(report: SweepReport): string | undefined {
@@ -25,10 +26,7 @@ export function localSweepEveryMs(
   return everyMs;
 }
 
-export interface LocalEventSweepSchedule {
-  /** Stops scheduling and waits for a sweep in progress. */
-  stop(): Promise<void>;
-}
+export type LocalEventSweepSchedule = RepeatingRun;
 
 /**
  * The stack's sweeper rule, locally: the real sweeper, run every `everyMs` after the previous run
@@ -39,33 +37,12 @@ export function startLocalEventSweeper(options: {
   everyMs: number;
   log: (line: string) => void;
 }): LocalEventSweepSchedule {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const runOnce = async () => {
+  return repeatAfterEachRun(options.everyMs, async () => {
     try {
       const line = sweepLogLine(await options.sweeper.sweep());
       if (line) options.log(line);
     } catch (error) {
       options.log(`[event-sweeper] run failed: ${(error as Error).message}`);
     }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = runOnce().finally(() => {
-        running = undefined;
-        schedule();
-      });
-    }, options.everyMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  });
 }
