@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { InvalidCursorError, type ActivityRepository, type ContactRepository } from '../crm';
 import type { MediaLinks } from './adapters/media-links';
 import { crmApiDocument } from './domain/openapi';
-import { e164PhoneNumber, pageQuery, parseQuery, timelineQuery } from './domain/requests';
+import { e164PhoneNumber, pageQuery, parseQuery, recordId, timelineQuery } from './domain/requests';
 import type { ApiError } from './domain/resources';
 import { matchRoute, type RouteName } from './domain/routes';
 import { activityView, archiveKeysOf, contactView } from './domain/views';
@@ -37,7 +37,7 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
 
   const routes: Record<RouteName, (request: Request) => Promise<Response>> = {
     getActivity: async ({ params }) => {
-      const record = await deps.activities.getActivity(params.id!);
+      const record = await deps.activities.getActivity(recordId(params.id, 'id'));
       if (!record) throw new ApiRequestError(404, 'not_found', `no activity ${params.id}`);
       const [view] = await withLinks([record]);
       return json(200, view);
@@ -61,7 +61,7 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
     },
     conversationActivities: async ({ params, query }) => {
       const { limit, cursor } = parseQuery(pageQuery, query);
-      const page = await deps.activities.conversationActivities(params.id!, {
+      const page = await deps.activities.conversationActivities(recordId(params.id, 'id'), {
         ...(limit ? { limit } : {}),
         ...(cursor ? { cursor } : {}),
       });
@@ -71,7 +71,7 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
       });
     },
     getContact: async ({ params }) => {
-      const record = await deps.contacts.getContact(params.id!);
+      const record = await deps.contacts.getContact(recordId(params.id, 'id'));
       if (!record || record.deleted) throw new ApiRequestError(404, 'not_found', `no contact ${params.id}`);
       return json(200, contactView(record));
     },

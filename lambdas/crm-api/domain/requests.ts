@@ -54,3 +54,19 @@ export function e164PhoneNumber(raw: string | undefined, field: string): string 
     throw new ApiRequestError(400, 'invalid_phone_number', `${field} is not a possible phone number`, field);
   return value;
 }
+
+/**
+ * An OpenPhone id in a path (`AC…`, `CN…`, a contact id): letters, digits, `_` and `-`, at most 128.
+ * Anything else cannot be a record here; refusing it keeps hostile keys away from DynamoDB.
+ */
+export function recordId(raw: string | undefined, field: string): string {
+  const value = raw ?? '';
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(value))
+    throw new ApiRequestError(
+      400,
+      'invalid_id',
+      `${field} must be an OpenPhone id (letters, digits, _ or -)`,
+      field,
+    );
+  return value;
+}

@@ -132,6 +132,13 @@ describe('the CRM API over DynamoDB Local', () => {
     expect((await get('/v1/activities/ACnothing')).status).toBe(404);
     expect((await get('/v1/activities/ACnothing')).body).toMatchObject({ error: 'not_found' });
     expect((await get('/v1/elsewhere')).status).toBe(404);
+    // A hostile id never reaches DynamoDB (a key over its size limit would be a 500).
+    for (const id of ['A'.repeat(3000), 'AC%00x', 'AC..%2F..'])
+      expect(await get(`/v1/activities/${id}`)).toEqual({
+        status: 400,
+        body: expect.objectContaining({ error: 'invalid_id', field: 'id' }),
+      });
+    expect((await get(`/v1/contacts/${'C'.repeat(200)}`)).status).toBe(400);
   });
 
   it('lists a conversation and finds contacts by phone number', async () => {
