@@ -19,6 +19,9 @@ import type { CrmStore } from './crm';
 import { accessLogFormat } from './ingest';
 import { acceptNagFinding } from './nag';
 
+/** The methods the CRM API answers; every one is behind the authorizer. */
+const crmApiMethods = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE];
+
 export type CrmApiAuth = { auth: 'iam' } | { auth: 'jwt'; jwtIssuer: string; jwtAudience: string[] };
 
 export interface CrmApiProps {
@@ -76,7 +79,7 @@ export class CrmApi extends Construct {
         : new HttpIamAuthorizer();
     this.api.addRoutes({
       path: '/v1/{proxy+}',
-      methods: [HttpMethod.GET],
+      methods: crmApiMethods,
       integration: new HttpLambdaIntegration('CrmApiIntegration', fn),
       authorizer,
     });
@@ -103,8 +106,17 @@ export class CrmApi extends Construct {
     return api;
   }
 
-  /** Lets a principal (the CRM's role or function) call the API with SigV4 (IAM auth). */
+  /** Lets a principal (the CRM's role or function) call the API with SigV4 (IAM auth): every route. */
   grantInvoke(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: crmApiMethods.map((method) => this.api.arnForExecuteApi(method, '/v1/*')),
+    });
+  }
+
+  /** Lets a principal only read (GET) through the API: a reporting role, say. */
+  grantRead(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: ['execute-api:Invoke'],

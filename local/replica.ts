@@ -157,6 +157,9 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     routes: {
       [`POST ${webhookPath}`]: ingest.ingest,
       'GET /v1/*': crmApi.handler,
+      'POST /v1/*': crmApi.handler,
+      'PUT /v1/*': crmApi.handler,
+      'DELETE /v1/*': crmApi.handler,
       ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
       ...importAdminRoutes(imports),
     },

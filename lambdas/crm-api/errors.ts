@@ -2,10 +2,12 @@
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429 | 503,
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Response headers to send with the refusal, e.g. `retry-after` on a 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }

@@ -1,86 +1,36 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { InvalidCursorError, type ActivityRepository, type ContactRepository } from '../crm';
-import type { MediaLinks } from './adapters/media-links';
-import { crmApiDocument } from './domain/openapi';
-import { e164PhoneNumber, pageQuery, parseQuery, recordId, timelineQuery } from './domain/requests';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { InvalidCursorError } from '../crm';
 import type { ApiError } from './domain/resources';
 import { matchRoute, type RouteName } from './domain/routes';
-import { activityView, archiveKeysOf, contactView } from './domain/views';
 import { ApiRequestError } from './errors';
+import { readRoutes, type ReadRouteDeps } from './routes/reads';
+import { json, type Response, type RouteHandlers } from './routes/types';
 
-export interface CrmApiDeps {
-  activities: Pick<ActivityRepository, 'getActivity' | 'timeline' | 'conversationActivities'>;
-  contacts: Pick<ContactRepository, 'getContact' | 'contactsByPhoneNumber'>;
-  mediaLinks: Pick<MediaLinks, 'linksFor'>;
+// Each group of routes lives in routes/<group>.ts with the dependencies it needs; this file
+// matches the request, reads its body and turns refusals into the one error shape.
+export type CrmApiDeps = ReadRouteDeps & {
   logger: Pick<Logger, 'error' | 'info'>;
-}
-
-type Response = APIGatewayProxyStructuredResultV2;
-type Request = { params: Record<string, string>; query: Record<string, string | undefined> };
-
-const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): Response => ({
-  statusCode,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
-  body: JSON.stringify(body),
-});
+};
 
 const failure = (status: number, error: ApiError, headers?: Record<string, string>) =>
   json(status, error, headers);
 
-/** GET /v1/…: one Lambda behind one authorized route; the routes table says what each path reads. */
-export function createCrmApiHandler(deps: CrmApiDeps) {
-  const withLinks = async (records: Parameters<typeof archiveKeysOf>[0][]) => {
-    const links = await deps.mediaLinks.linksFor(records.flatMap(archiveKeysOf));
-    return records.map((r) => activityView(r, links));
-  };
+/** The JSON body of a request: `undefined` when there is none, a 400 when it is not JSON. */
+function readBody(event: APIGatewayProxyEventV2): unknown {
+  if (event.body === undefined || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiRequestError(400, 'invalid_json', 'the request body is not valid JSON', 'body');
+  }
+}
 
-  const routes: Record<RouteName, (request: Request) => Promise<Response>> = {
-    getActivity: async ({ params }) => {
-      const record = await deps.activities.getActivity(recordId(params.id, 'id'));
-      if (!record) throw new ApiRequestError(404, 'not_found', `no activity ${params.id}`);
-      const [view] = await withLinks([record]);
-      return json(200, view);
-    },
-    contactTimeline: async ({ params, query }) => {
-      const phone = e164PhoneNumber(params.phone, 'phone');
-      const { limit, cursor, kind } = parseQuery(timelineQuery, query);
-      // A kind filter reads pages until it has `limit` matches or the timeline ends.
-      const wanted = limit ?? 20;
-      const items: Parameters<typeof archiveKeysOf>[0][] = [];
-      let next = cursor;
-      do {
-        const page = await deps.activities.timeline(phone, {
-          limit: wanted,
-          ...(next ? { cursor: next } : {}),
-        });
-        items.push(...page.items.filter((a) => !kind || a.kind === kind));
-        next = page.cursor;
-      } while (kind && next && items.length < wanted);
-      return json(200, { items: await withLinks(items.slice(0, wanted)), ...(next ? { cursor: next } : {}) });
-    },
-    conversationActivities: async ({ params, query }) => {
-      const { limit, cursor } = parseQuery(pageQuery, query);
-      const page = await deps.activities.conversationActivities(recordId(params.id, 'id'), {
-        ...(limit ? { limit } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
-      return json(200, {
-        items: await withLinks(page.items),
-        ...(page.cursor ? { cursor: page.cursor } : {}),
-      });
-    },
-    getContact: async ({ params }) => {
-      const record = await deps.contacts.getContact(recordId(params.id, 'id'));
-      if (!record || record.deleted) throw new ApiRequestError(404, 'not_found', `no contact ${params.id}`);
-      return json(200, contactView(record));
-    },
-    findContacts: async ({ query }) => {
-      const phone = e164PhoneNumber(query.phone, 'phone');
-      const records = await deps.contacts.contactsByPhoneNumber(phone);
-      return json(200, { items: records.map(contactView) });
-    },
-    openApiDocument: async () => json(200, crmApiDocument()),
+/** /v1/…: one Lambda behind one authorized route; the routes table says what each path does. */
+export function createCrmApiHandler(deps: CrmApiDeps) {
+  const routes: RouteHandlers<RouteName> = {
+    ...readRoutes(deps),
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<Response> => {
@@ -94,14 +44,25 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
         { allow: match.allowed.join(', ') },
       );
     try {
-      return await routes[match.name]({ params: match.params, query: event.queryStringParameters ?? {} });
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+      return await routes[match.name]({
+        params: match.params,
+        query: event.queryStringParameters ?? {},
+        headers,
+        body: readBody(event),
+      });
     } catch (error) {
       if (error instanceof ApiRequestError)
-        return failure(error.status, {
-          error: error.code,
-          message: error.message,
-          ...(error.field ? { field: error.field } : {}),
-        });
+        return failure(
+          error.status,
+          {
+            error: error.code,
+            message: error.message,
+            ...(error.field ? { field: error.field } : {}),
+          },
+          error.headers,
+        );
       if (error instanceof InvalidCursorError)
         return failure(400, { error: 'invalid_cursor', message: error.message, field: 'cursor' });
       deps.logger.error('CRM API request failed', { route: match.name, error: error as Error });

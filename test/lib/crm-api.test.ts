@@ -23,11 +23,12 @@ const statementsOf = (template: Template, fragment: string) =>
 describe('CrmApi', () => {
   const { template } = bridge();
 
-  it('is GET /v1/{proxy+} on the webhook HTTP API, behind IAM (SigV4), beside the open webhook route', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'GET /v1/{proxy+}',
-      AuthorizationType: 'AWS_IAM',
-    });
+  it('is GET/POST/PUT/DELETE /v1/{proxy+} on the webhook HTTP API, behind IAM (SigV4), beside the open webhook route', () => {
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${method} /v1/{proxy+}`,
+        AuthorizationType: 'AWS_IAM',
+      });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /webhooks/openphone',
       AuthorizationType: 'NONE',
@@ -50,17 +51,25 @@ describe('CrmApi', () => {
     );
   });
 
-  it('lets a CRM role call it through grantInvoke, on GET /v1/* only', () => {
+  it('lets a CRM role call every route through grantInvoke, and a reporting role only read', () => {
     const fresh = new BridgeStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', {
       config: readStageConfig({ stage: 'test' }),
     });
-    const role = new Role(fresh, 'CrmRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-    fresh.crmApi.grantInvoke(role);
-    const statements = statementsOf(Template.fromStack(fresh), 'CrmRole') as { Action: string }[];
-    expect(statements).toEqual([
+    const crm = new Role(fresh, 'CrmRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const reporting = new Role(fresh, 'ReportingRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+    fresh.crmApi.grantInvoke(crm);
+    fresh.crmApi.grantRead(reporting);
+    const synthesized = Template.fromStack(fresh);
+    const crmStatements = JSON.stringify(statementsOf(synthesized, 'CrmRole'));
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE']) expect(crmStatements).toContain(`/${method}/v1/*`);
+    const readStatements = statementsOf(synthesized, 'ReportingRole') as { Action: string }[];
+    expect(readStatements).toEqual([
       expect.objectContaining({ Action: 'execute-api:Invoke', Resource: expect.anything() }),
     ]);
-    expect(JSON.stringify(statements)).toContain('/GET/v1/*');
+    expect(JSON.stringify(readStatements)).toContain('/GET/v1/*');
+    expect(JSON.stringify(readStatements)).not.toMatch(/\/(POST|PUT|DELETE)\//);
   });
 
   it('takes a JWT authorizer from the stage config, for a CRM outside AWS', () => {

@@ -26,13 +26,26 @@ export function crmApiDocument(serverUrl?: string): Record<string, unknown> {
       request: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { query: route.query } : {}),
+        ...(route.headers ? { headers: route.headers } : {}),
+        ...(route.body
+          ? { body: { required: true, content: { 'application/json': { schema: route.body } } } }
+          : {}),
       },
       responses: {
-        200: { description: 'OK', content: { 'application/json': { schema: route.response } } },
+        [route.status ?? 200]:
+          route.status === 204
+            ? { description: 'Done' }
+            : { description: 'OK', content: { 'application/json': { schema: route.response } } },
         400: errorResponse('A parameter is not valid: `field` names it.'),
         401: errorResponse('No valid credentials.'),
         403: errorResponse('The credentials do not allow this.'),
         404: errorResponse('No such record.'),
+        ...Object.fromEntries(
+          Object.entries(route.errors ?? {}).map(([status, description]) => [
+            status,
+            errorResponse(description),
+          ]),
+        ),
       },
     });
   }

@@ -36,6 +36,22 @@ export function parseQuery<T extends z.ZodType>(
   );
 }
 
+/** A JSON body read through a schema: a bad or missing field is a 400 naming it. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  if (body === undefined)
+    throw new ApiRequestError(400, 'invalid_request', 'this request needs a JSON body', 'body');
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  const field = issue?.path.join('.') || undefined;
+  throw new ApiRequestError(
+    400,
+    'invalid_request',
+    `${field ?? 'body'}: ${issue?.message ?? 'invalid'}`,
+    field ?? 'body',
+  );
+}
+
 /**
  * A phone number in a path or query: it must be E.164 (`+` and digits). Other spellings are
  * refused rather than guessed, so one number never reads as two contacts.

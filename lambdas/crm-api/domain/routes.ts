@@ -58,7 +58,15 @@ export interface RouteDefinition {
   summary: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the route reads (e.g. `Idempotency-Key`), lower-case names. */
+  headers?: z.ZodObject;
+  /** The JSON request body. */
+  body?: z.ZodType;
+  /** The success status. @default 200 */
+  status?: 200 | 201 | 202 | 204;
   response: z.ZodType;
+  /** Error statuses beyond 400/401/403/404 the route answers, with what each means. */
+  errors?: Partial<Record<409 | 412 | 422 | 429, string>>;
 }
 
 export type RouteName = keyof typeof crmApiRoutes;
