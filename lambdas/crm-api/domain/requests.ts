@@ -24,15 +24,20 @@ export function parseQuery<T extends z.ZodType>(
   schema: T,
   query: Record<string, string | undefined>,
 ): z.infer<T> {
-  const parsed = schema.safeParse(query);
+  return parseWith(schema, query, 'query');
+}
+
+/** A value read through a schema; the first issue becomes a 400 naming its field. */
+function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: 'query' | 'body'): z.infer<T> {
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const [issue] = parsed.error.issues;
   const field = issue?.path.join('.') || undefined;
   throw new ApiRequestError(
     400,
     'invalid_request',
-    `${field ?? 'query'}: ${issue?.message ?? 'invalid'}`,
-    field,
+    `${field ?? where}: ${issue?.message ?? 'invalid'}`,
+    where === 'body' ? (field ?? 'body') : field,
   );
 }
 
@@ -40,16 +45,7 @@ export function parseQuery<T extends z.ZodType>(
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   if (body === undefined)
     throw new ApiRequestError(400, 'invalid_request', 'this request needs a JSON body', 'body');
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const [issue] = parsed.error.issues;
-  const field = issue?.path.join('.') || undefined;
-  throw new ApiRequestError(
-    400,
-    'invalid_request',
-    `${field ?? 'body'}: ${issue?.message ?? 'invalid'}`,
-    field ?? 'body',
-  );
+  return parseWith(schema, body, 'body');
 }
 
 /**
