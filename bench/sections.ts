@@ -7,6 +7,7 @@ export const benchSections = [
   'import',
   'campaign',
   'cost',
+  'api-read',
   'e2e',
 ] as const;
 
