@@ -227,8 +227,10 @@ describe('WAF', () => {
     it('puts a regional WebACL with a per-IP rate limit on the REST API stage that serves the webhook path', () => {
       // The webhook moves to the REST API; the only HTTP API left is the CRM API's own.
       waf.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-      waf.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-      waf.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/{proxy+}' });
+      // …with one route per method, all under /v1 (none is the webhook's).
+      waf.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
+      for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
+        waf.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} /v1/{proxy+}` });
       waf.hasResourceProperties('AWS::WAFv2::WebACL', {
         Scope: 'REGIONAL',
         DefaultAction: { Allow: {} },
