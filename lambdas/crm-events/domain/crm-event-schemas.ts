@@ -169,7 +169,7 @@ export type CrmEvent = {
 /** The JSON Schema of one detail-type (draft 2020-12), for docs/crm-events/<type>.schema.json. */
 export function crmEventJsonSchema(type: CrmEventType): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(crmEventDetails[type], { target: 'draft-2020-12', io: 'output' }),
+    ...z.toJSONSchema(crmEventDetails[type], { target: 'draft-2020-12', io: 'input' }),
     title: type,
   };
 }
