@@ -246,11 +246,9 @@ function contactEvents(oldImage: Item | undefined, newImage: Item): CrmEvent[] {
     (name) => canonicalJson(oldImage?.[name]) !== canonicalJson(newImage[name]),
   );
   if (oldImage && changedFields.length === 0) return [];
-  const change = !oldImage
-    ? 'created'
-    : newImage.deleted === true && oldImage.deleted !== true
-      ? 'deleted'
-      : 'updated';
+  // A delete can be the first the CRM hears of a contact: it is a deletion all the same.
+  const change =
+    newImage.deleted === true && oldImage?.deleted !== true ? 'deleted' : !oldImage ? 'created' : 'updated';
   const changes = change === 'updated' ? changedFields : [change];
   const contact = Object.fromEntries(
     ['contactId', ...contactAttributes]

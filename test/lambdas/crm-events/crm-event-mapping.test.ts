@@ -247,6 +247,12 @@ describe('contact events', () => {
     expect(deleted!.detail).toMatchObject({ change: 'deleted', occurredAt: '2026-11-30T12:00:00.000Z' });
   });
 
+  it('a deletion of a contact never seen before is a deletion', () => {
+    const gone = contact({ deleted: true, deletedAt: '2026-11-30T12:00:00.000Z' });
+    const [event] = valid(crmEventsOf({ newImage: gone }, noText));
+    expect(event!.detail).toMatchObject({ change: 'deleted', changes: ['deleted'] });
+  });
+
   it('a rewrite with the same fields publishes nothing', () => {
     expect(crmEventsOf({ oldImage: contact(), newImage: contact() }, noText)).toEqual([]);
   });
