@@ -5,9 +5,12 @@ import { crmEventsOf, crmEventTypes } from '../../lambdas/crm-events';
 import { crmEventSchemaFile, renderedCrmEventSchema } from '../../local/write-crm-event-schemas';
 
 describe('docs/crm-events/*.schema.json', () => {
-  it.each(crmEventTypes)('%s is the schema the publisher builds to (run `npm run schemas` after a change)', (type) => {
-    expect(readFileSync(crmEventSchemaFile(type), 'utf8')).toBe(renderedCrmEventSchema(type));
-  });
+  it.each(crmEventTypes)(
+    '%s is the schema the publisher builds to (run `npm run schemas` after a change)',
+    (type) => {
+      expect(readFileSync(crmEventSchemaFile(type), 'utf8')).toBe(renderedCrmEventSchema(type));
+    },
+  );
 
   it('accepts what the publisher puts on the bus, and names a forgotten field', () => {
     const ajv = new Ajv2020({ allErrors: true });
