@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { campaignRepositories } from '../../../lambdas/campaigns/adapters/campaign-repositories';
 import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
 import type { ActivityChange } from '../../../lambdas/crm/domain/activity';
 import { buildLocalCrmEvents, type LocalCrmEvents } from '../../../local/crm-events';
@@ -86,6 +87,31 @@ describe('the CRM events publisher on the CRM table stream (DynamoDB Local)', ()
       'summary',
     ]);
     expect(events.failures).toEqual([]);
+  });
+
+  it('publishes campaign.completed once, from the campaign table stream, and nothing for other transitions', async () => {
+    const { campaigns } = campaignRepositories(localDocumentClient(), tableNamed(names, 'CampaignTable'));
+    await campaigns.createCampaign({
+      campaignId: 'cmp-events-1',
+      definition: {
+        name: 'Spring sale',
+        sendingNumber: 'PNevents',
+        variants: [{ id: 'a', template: 'Hi' }],
+        timeZone: 'America/New_York',
+      },
+      at: '2026-11-20T09:00:00.000Z',
+    });
+    await campaigns.transitionCampaign('cmp-events-1', { type: 'start' }, '2026-11-20T09:01:00.000Z');
+    await campaigns.transitionCampaign('cmp-events-1', { type: 'complete' }, '2026-11-20T09:30:00.000Z');
+    const events = publisher();
+    await events.drain();
+    expect(events.bus.list('campaign.completed').map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        campaignId: 'cmp-events-1',
+        name: 'Spring sale',
+        occurredAt: '2026-11-20T09:30:00.000Z',
+      }),
+    ]);
   });
 
   it('publishes the same event ids when the stream is read again', async () => {
