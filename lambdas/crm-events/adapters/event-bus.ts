@@ -28,13 +28,17 @@ export class EventBridgeBus implements CrmEventBus {
       const chunk = events.slice(start, start + putEventsBatchSize);
       const { Entries = [] } = await this.client.send(
         new PutEventsCommand({
-          Entries: chunk.map((event) => ({
-            EventBusName: this.busName,
-            Source: crmEventSource,
-            DetailType: event.detailType,
-            Detail: JSON.stringify(event.detail),
-            Time: new Date(event.detail.occurredAt),
-          })),
+          Entries: chunk.map((event) => {
+            const time = new Date(event.detail.occurredAt);
+            return {
+              EventBusName: this.busName,
+              Source: crmEventSource,
+              DetailType: event.detailType,
+              Detail: JSON.stringify(event.detail),
+              // The change's own time; a record without a readable one gets the time of the put.
+              ...(Number.isNaN(time.getTime()) ? {} : { Time: time }),
+            };
+          }),
         }),
       );
       chunk.forEach((_event, i) => {

@@ -59,6 +59,7 @@ describe('CRM events publisher', () => {
       DetailType: 'activity.recorded',
     });
     expect(JSON.stringify(entries)).not.toContain('secret text');
+    expect(entries[0]!.Time).toEqual(new Date('2026-11-30T10:00:00.000Z'));
   });
 
   it('puts the entries the bus refused again, and loses none', async () => {
