@@ -8,6 +8,7 @@ import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../loca
 import { CommandFailure } from './errors';
 import { LocalImportLauncher } from './local-import-launcher';
 import { LocalQueueAdmin } from './local-queue-admin';
+import { LocalCrmEventLog } from './local-crm-event-log';
 import { operatorOpenPhoneClient } from './openphone-connection';
 import { fileSigningKeyStore } from './signing-key-stores';
 import type { Target } from './target';
@@ -65,6 +66,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
       return new ImportRepository(documents, info.tables.imports);
     },
     importLauncher: new LocalImportLauncher(base),
+    crmEvents: new LocalCrmEventLog(base),
     openPhone: async () => {
       const simulated = process.env.OPENPHONE_API_KEY ? undefined : info.simulatedOpenPhone;
       const apiKey = process.env.OPENPHONE_API_KEY ?? simulated?.apiKey;

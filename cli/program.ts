@@ -6,6 +6,7 @@ import { changeCampaign, operatorActions } from './commands/campaigns-lifecycle'
 import { previewCampaign } from './commands/campaigns-preview';
 import { listCampaigns, showCampaignStatus } from './commands/campaigns-status';
 import { showTimeline } from './commands/contacts-timeline';
+import { listCrmEvents } from './commands/crm-events';
 import { countEvents } from './commands/events-count';
 import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
 import { redriveEvent, redriveEvents, type BulkRedriveOptions } from './commands/events-redrive';
@@ -29,6 +30,7 @@ import {
   showSuppression,
 } from './commands/suppressions';
 import { listedSuppressionReasons, type SuppressionReason } from '../lambdas/crm';
+import { crmEventTypes } from '../lambdas/crm-events';
 import { deleteWebhook, listWebhooks, registerWebhooks } from './commands/webhooks';
 import { describeFailure, exitCodes, UsageError } from './errors';
 import type { Output } from './output';
@@ -246,6 +248,18 @@ export function buildProgram(deps: CliDeps): Command {
     .command('export')
     .description('every active suppression as CSV on stdout (whole numbers: for another system)')
     .action(async () => exportSuppressions(await target(), deps.out));
+
+  program
+    .command('crm-events')
+    .description("the CRM events on the bridge's bus (the local replica keeps a copy)")
+    .command('list')
+    .description('the newest CRM events, oldest first: time, type, record, changes, event id')
+    .addOption(new Option('--type <detail-type>', 'only this detail-type').choices(crmEventTypes))
+    .option('--limit <n>', 'the newest n events', positiveLimit, 50)
+    .option('--json', 'the events as JSON (whole phone numbers: for another program)')
+    .action(async (options: { type?: string; limit: number; json?: boolean }) =>
+      listCrmEvents(await target(), deps.out, options),
+    );
 
   const dlq = program.command('dlq').description('dead-letter queues of the family queues');
   dlq

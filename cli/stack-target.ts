@@ -110,6 +110,13 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
         clients.stepFunctions,
       );
     },
+    crmEvents: {
+      list: async () => {
+        throw new CommandFailure(
+          `stack ${stackName} keeps no copy of its CRM events: they go to the EventBridge bus ${output(stackOutputNames.crmEventBusName)}; subscribe with a rule (docs/crm-events.md)`,
+        );
+      },
+    },
     openPhone: async () => {
       const apiKey = process.env.OPENPHONE_API_KEY ?? (await apiKeyFromSecret(clients.secrets, apiKeySecret));
       return operatorOpenPhoneClient({ apiKey, dynamo: clients.dynamo, rateLimitTable });

@@ -3,6 +3,7 @@ import type { ActivityRepository, SuppressionListRepository } from '../lambdas/c
 import type { EventRepository, QueueAdmin } from '../lambdas/events';
 import type { ImportRepository, ImportRequest } from '../lambdas/history-import';
 import type { OpenPhoneClient } from '../lambdas/openphone';
+import type { BusEvent } from '../local/crm-events';
 import type { SigningKeyStore } from './signing-key-stores';
 
 /** What the commands act on: the local replica, or a deployed stack. */
@@ -21,6 +22,8 @@ export interface Target {
   /** History import runs: their progress, errors, listing, cancel. */
   readonly imports: ImportRepository;
   readonly importLauncher: ImportLauncher;
+  /** The CRM events the bridge published, where the target keeps a copy (the replica's bus stand-in). */
+  readonly crmEvents: CrmEventLog;
   /** A client on the target's shared rate limit, with the key from OPENPHONE_API_KEY or the target's secret. */
   openPhone(): Promise<OpenPhoneClient>;
 }
@@ -29,6 +32,11 @@ export interface Target {
 export interface ImportLauncher {
   /** Starts (or resumes, by its id) a run; answers where it runs, for the operator. */
   start(request: ImportRequest): Promise<{ runsAs: string }>;
+}
+
+/** The CRM events put on the bus, oldest first (one detail-type when asked). */
+export interface CrmEventLog {
+  list(detailType?: string): Promise<BusEvent[]>;
 }
 
 /** The global options that choose a target. */

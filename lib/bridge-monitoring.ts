@@ -23,6 +23,7 @@ import { bridgeMetrics } from '../lambdas/shared/metrics';
 import { eventFamilies, type EventFamily } from '../lambdas/events';
 import { defaultTokenBucketPolicy, sustainedRequestsPerSecond } from '../lambdas/openphone';
 import type { CampaignSender } from './campaigns';
+import type { CrmEvents } from './crm-events';
 import type { EventProcessing, EventQueues } from './events';
 import type { HistoryImport } from './history-import';
 import type { WebhookIngest } from './ingest';
@@ -48,6 +49,8 @@ export interface AlarmThresholds {
 
 export interface BridgeMonitoringProps {
   readonly ingest: WebhookIngest;
+  /** The CRM events publisher: its on-failure queue and how far behind the table streams it is. */
+  readonly crmEvents?: CrmEvents;
   readonly queues: EventQueues;
   readonly processing: EventProcessing;
   readonly campaignSender: CampaignSender;
@@ -129,6 +132,9 @@ export class BridgeMonitoring extends Construct {
       ...eventFamilies.map((f): [string, IQueue] => [`${f} events`, queues.byFamily[f].deadLetterQueue]),
       ['media archive jobs', processing.archiveDeadLetterQueue],
       ['dispatcher stream batches', ingest.dispatchFailures],
+      ...(props.crmEvents
+        ? [['CRM event stream batches', props.crmEvents.publishFailures] as [string, IQueue]]
+        : []),
     ];
     for (const [what, queue] of deadLetterQueues) {
       const alarm = this.alarm(`DeadLetters${constructIdOf(what)}`, {
@@ -189,6 +195,15 @@ export class BridgeMonitoring extends Construct {
       metric: ingest.dispatchFunction.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes }),
       threshold: thresholds.streamIteratorAgeSeconds * 1000,
     });
+    if (props.crmEvents)
+      this.alarm('CrmEventsIteratorAge', {
+        description: `The CRM events publisher is over ${thresholds.streamIteratorAgeSeconds} s behind the CRM or campaign table's stream: PutEvents to the bus is failing (publisher logs); events are late, not lost, until the records age out (24 h)`,
+        metric: props.crmEvents.publishFunction.metric('IteratorAge', {
+          statistic: 'Maximum',
+          period: fiveMinutes,
+        }),
+        threshold: thresholds.streamIteratorAgeSeconds * 1000,
+      });
     this.alarm('EventsRedispatched', {
       description:
         'Events stayed received past the stuck age and were handed to their queue again: the dispatcher or a family queue is failing (README "Runbook")',

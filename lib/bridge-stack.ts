@@ -8,6 +8,7 @@ import { BridgeSecrets } from './bridge-secrets';
 import { CampaignSender, CampaignStore } from './campaigns';
 import { CrmStore } from './crm';
 import { CrmApi } from './crm-api';
+import { CrmEvents } from './crm-events';
 import { eventFamilies } from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
 import { EventProcessing, EventQueues, EventStore, EventSweeper } from './events';
@@ -35,6 +36,7 @@ export class BridgeStack extends Stack {
   readonly importStore: ImportStore;
   readonly historyImport: HistoryImport;
   readonly crmApi: CrmApi;
+  readonly crmEvents: CrmEvents;
   readonly monitoring: BridgeMonitoring;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
@@ -112,8 +114,16 @@ export class BridgeStack extends Stack {
       logRetention,
     });
 
+    this.crmEvents = new CrmEvents(this, 'CrmEvents', {
+      crm: this.crm,
+      campaigns: this.campaigns,
+      includeText: config.crmEvents.includeText,
+      logRetention,
+    });
+
     this.monitoring = new BridgeMonitoring(this, 'Monitoring', {
       ingest: this.ingest,
+      crmEvents: this.crmEvents,
       queues: this.queues,
       processing: this.processing,
       campaignSender: this.campaignSender,
@@ -151,6 +161,11 @@ export class BridgeStack extends Stack {
     });
     new CfnOutput(this, stackOutputNames.importTableName, { value: this.importStore.table.tableName });
     new CfnOutput(this, stackOutputNames.crmApiUrl, { value: this.crmApi.url });
+    new CfnOutput(this, stackOutputNames.crmEventBusName, {
+      value: this.crmEvents.bus.eventBusName,
+      description: 'Subscribe to CRM events with a rule on this bus (docs/crm-events.md)',
+    });
+    new CfnOutput(this, 'CrmEventBusArn', { value: this.crmEvents.bus.eventBusArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
@@ -41,6 +41,8 @@ export class CampaignStore extends Construct {
       partitionKey: { name: campaignTableKeys.partitionKey, type: AttributeType.STRING },
       sortKey: { name: campaignTableKeys.sortKey, type: AttributeType.STRING },
       timeToLiveAttribute: campaignTableKeys.expiresAt,
+      // The outbox of `campaign.completed` (lib/crm-events.ts).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.table.addGlobalSecondaryIndex({

@@ -122,6 +122,13 @@ export const stageConfigSchema = z.object({
       }),
     ])
     .default({ auth: 'iam' }),
+  /** The CRM events on the bridge's bus (docs/crm-events.md). */
+  crmEvents: z
+    .object({
+      /** Message text, call summaries and transcripts in activity events; off keeps them in the CRM only. */
+      includeText: z.boolean().default(false),
+    })
+    .prefault({}),
   /** AWS WAF in front of the webhook endpoint (then a REST API: HTTP APIs cannot have a WebACL). */
   waf: z
     .object({

@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
@@ -24,6 +24,8 @@ export class CrmStore extends Construct {
     this.table = dataTable(this, 'CrmTable', {
       partitionKey: { name: crmTableKeys.partitionKey, type: AttributeType.STRING },
       sortKey: { name: crmTableKeys.sortKey, type: AttributeType.STRING },
+      // The outbox of the CRM events (lib/crm-events.ts): each write's before and after.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.table.addGlobalSecondaryIndex({

@@ -17,6 +17,8 @@ export const adminPaths = {
   enqueue: '/local/admin/messages',
   /** POST an import's Step Functions input: the replica runs it in its own process. */
   imports: '/local/admin/imports',
+  /** GET the events put on the local stand-in for the bridge's bus (`?type=` one detail-type). */
+  crmEvents: '/local/admin/crm-events',
 } as const;
 
 export const replayRequest = z.object({

@@ -12,6 +12,7 @@ import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local'
 import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
 import { localCrmApi } from './crm-api';
+import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
 import { LocalImports } from './local-imports';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
@@ -52,6 +53,8 @@ export interface LocalReplica {
   processing: LocalProcessing;
   /** The s3rver standing in for the media bucket. */
   mediaStore: RunningLocalS3 & { bucket: string };
+  /** The CRM events publisher and the local stand-in for the bridge's bus (`crmEvents.bus.list()`). */
+  crmEvents: LocalCrmEvents;
   /** The campaign table's local name. */
   campaignTable: string;
   /**
@@ -129,6 +132,8 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   });
   processing.start();
   ingest.poller.start(ingest.dispatch);
+  const crmEvents = buildLocalCrmEvents({ template, tableNames, dynamoEndpoint: endpoint, logger });
+  crmEvents.start();
   const sweepEveryMs = options.eventSweepEveryMs ?? eventSweepSettings(template).everyMs ?? 'off';
   const sweepSchedule =
     sweepEveryMs === 'off'
@@ -162,6 +167,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       'DELETE /v1/*': crmApi.handler,
       ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
       ...importAdminRoutes(imports),
+      ...crmEventAdminRoutes(crmEvents.bus),
     },
   });
   const tableOf = (fragment: string) => tableNames[tableLogicalId(template, fragment)]!;
@@ -193,6 +199,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     signingKeys,
     ingest,
     processing,
+    crmEvents,
     mediaStore: { ...mediaStore, bucket: localMediaBucket },
     campaignTable,
     startCampaignSender: ({ openPhone, everyMs, settings }) => {
@@ -226,6 +233,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       await api.stop();
       await imports.stop();
       await ingest.poller.stop();
+      await crmEvents.stop();
       await processing.stop();
       await mediaStore.stop();
       await dynamo?.stop();

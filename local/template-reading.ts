@@ -116,18 +116,22 @@ export function campaignSenderBudgetMs(template: CfnTemplate): number {
   return ((sender.Properties as { Timeout?: number }).Timeout ?? 3) * 1000;
 }
 
+/** The environment variables the stack gives one function, found by its logical id's start. */
+export function functionVariables(template: CfnTemplate, idPrefix: string): Record<string, unknown> {
+  const [, fn] = onlyResource(template, 'AWS::Lambda::Function', (id) => id.startsWith(idPrefix));
+  return (
+    (fn.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {}
+  );
+}
+
 /** The sweeper as the stack deploys it: its schedule (interval for `rate(…)`) and its policy. */
 export function eventSweepSettings(template: CfnTemplate): {
   expression: string;
   everyMs?: number;
   policy: SweepPolicy;
 } {
-  const [, fn] = onlyResource(template, 'AWS::Lambda::Function', (id) =>
-    id.startsWith('EventSweeperSweepFunction'),
-  );
   const [, rule] = onlyResource(template, 'AWS::Events::Rule', (id) => id.startsWith('EventSweeperSchedule'));
-  const variables =
-    (fn.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {};
+  const variables = functionVariables(template, 'EventSweeperSweepFunction');
   const expression = String((rule.Properties as { ScheduleExpression?: unknown }).ScheduleExpression);
   const everyMs = rateExpressionMs(expression);
   const numberOf = (name: string, fallback: number) =>

@@ -18,6 +18,8 @@ export const environmentNames = {
   campaignTable: 'CAMPAIGN_TABLE_NAME',
   campaignReplyWindowDays: 'CAMPAIGN_REPLY_WINDOW_DAYS',
   campaignStateRules: 'CAMPAIGN_STATE_RULES',
+  crmEventBus: 'CRM_EVENT_BUS_NAME',
+  crmEventsIncludeText: 'CRM_EVENTS_INCLUDE_TEXT',
   consentReplies: 'CONSENT_REPLIES',
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',

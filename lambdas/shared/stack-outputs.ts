@@ -6,6 +6,7 @@ export const stackOutputNames = {
   eventsTableName: 'EventsTableName',
   rateLimitTableName: 'RateLimitTableName',
   crmTableName: 'CrmTableName',
+  crmEventBusName: 'CrmEventBusName',
   campaignTableName: 'CampaignTableName',
   importStateMachineArn: 'ImportStateMachineArn',
   importTableName: 'ImportTableName',

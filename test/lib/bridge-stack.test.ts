@@ -32,8 +32,9 @@ describe('events table', () => {
 describe('family queues', () => {
   it('has one queue and one dead-letter queue per family, all encrypted', () => {
     const queues = template.findResources('AWS::SQS::Queue');
-    // family queues + their DLQs + the dispatcher's on-failure queue + the media archive queue and its DLQ
-    expect(Object.keys(queues)).toHaveLength(eventFamilies.length * 2 + 1 + 2);
+    // family queues + their DLQs + the dispatcher's and the CRM events publisher's on-failure queues
+    // + the media archive queue and its DLQ
+    expect(Object.keys(queues)).toHaveLength(eventFamilies.length * 2 + 2 + 2);
     for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
   });
 
@@ -50,7 +51,7 @@ describe('family queues', () => {
 
   it('refuses non-TLS access to every queue', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(eventFamilies.length * 2 + 1 + 2);
+    expect(policies).toHaveLength(eventFamilies.length * 2 + 2 + 2);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

@@ -104,6 +104,9 @@ describe('CampaignStore', () => {
   it('is part of the bridge stack', () => {
     const { stack, template } = synthBridgeStack();
     expect(stack.campaigns.table).toBeDefined();
-    expect(Object.keys(template.Resources).filter((id) => id.includes('CampaignTable'))).toHaveLength(1);
+    const tables = Object.entries(template.Resources).filter(
+      ([id, r]) => id.includes('CampaignTable') && r.Type === 'AWS::DynamoDB::Table',
+    );
+    expect(tables).toHaveLength(1);
   });
 });

@@ -118,7 +118,9 @@ describe('CrmStore', () => {
   it('is part of the bridge stack', () => {
     const { stack, template } = synthBridgeStack();
     expect(stack.crm.table).toBeDefined();
-    const tables = Object.keys(template.Resources).filter((id) => id.includes('CrmTable'));
+    const tables = Object.entries(template.Resources).filter(
+      ([id, r]) => id.includes('CrmTable') && r.Type === 'AWS::DynamoDB::Table',
+    );
     expect(tables).toHaveLength(1);
   });
 });

@@ -91,8 +91,8 @@ describe('alarms', () => {
 
   it('has one alarm per dead-letter queue, firing on the first message', () => {
     const dlqs = deadLetterQueueIds();
-    // every family's, the media archive's, the dispatcher's on-failure queue
-    expect(dlqs).toHaveLength(eventFamilies.length + 2);
+    // every family's, the media archive's, the dispatcher's and the CRM events publisher's on-failure queues
+    expect(dlqs).toHaveLength(eventFamilies.length + 3);
     const dlqAlarms = alarms.filter(
       (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible',
     );
@@ -171,6 +171,19 @@ describe('alarms', () => {
         Statistic: 'Maximum',
         Threshold: 300_000,
         Dimensions: [{ Name: 'FunctionName', Value: { Ref: dispatchId } }],
+        AlarmActions: [expect.anything()],
+      }),
+    );
+  });
+
+  it('alarms when the CRM events publisher falls behind the CRM and campaign table streams', () => {
+    const publishId = stack.getLogicalId(stack.crmEvents.publishFunction.node.defaultChild as never);
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Threshold: 300_000,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: publishId } }],
         AlarmActions: [expect.anything()],
       }),
     );

@@ -101,6 +101,8 @@ describe('least privilege: what each function can reach', () => {
     EventProcessingArchiveFunction: [crm, archiveQueue],
     CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWork`, crm, rateLimit],
     HistoryImportImportFunction: [imports, crm, rateLimit],
+    // The CRM events publisher reads the two streams (its only tables) and fails batches to its queue.
+    CrmEventsPublishFunction: [`${crm}/stream`, `${campaigns}/stream`, 'CrmEventsPublishFailures'],
     // The CRM API reads records and their timeline and conversation indexes, nothing else.
     CrmApiApiFunction: [crm, `${crm}/index/byContactNumber`, `${crm}/index/byConversation`],
   };

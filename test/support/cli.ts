@@ -12,7 +12,7 @@ import { inProcessQueueAdmin } from '../../local/admin-api';
 import { runCli } from '../../cli/program';
 import type { Output } from '../../cli/output';
 import type { SigningKeyStore } from '../../cli/signing-key-stores';
-import type { ImportLauncher, Target } from '../../cli/target';
+import type { CrmEventLog, ImportLauncher, Target } from '../../cli/target';
 
 /** Collects what a command prints. */
 export function capturedOutput(): Output & { lines: string[]; text(): string } {
@@ -53,6 +53,7 @@ export function testTarget(parts: {
   imports?: ImportRepository;
   importLauncher?: ImportLauncher;
   openPhone?: () => Promise<OpenPhoneClient>;
+  crmEvents?: CrmEventLog;
 }): Target {
   return {
     name: 'the test target',
@@ -79,6 +80,9 @@ export function testTarget(parts: {
     },
     get importLauncher() {
       return parts.importLauncher ?? unused('the import launcher')();
+    },
+    get crmEvents() {
+      return parts.crmEvents ?? unused('CRM events')();
     },
     openPhone: parts.openPhone ?? (async () => unused('OpenPhone')()),
   };

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+/**
+ * The events the bridge publishes on its own EventBridge bus (docs/crm-events.md): one zod schema
+ * per detail-type, the one source of the types, the JSON Schema files in docs/crm-events/ and the
+ * docs. Every detail carries `eventId` (stable: the same change always has the same id, so a
+ * consumer de-duplicates on it), `occurredAt` (the time the change speaks for) and `changes`.
+ */
+
+/** The `source` of every event the bridge puts on its bus. */
+export const crmEventSource = 'openphone-bridge';
+
+const envelope = {
+  eventId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .describe('Stable id of this change: de-duplicate on it'),
+  occurredAt: z.iso.datetime({ offset: true }).describe('When the change happened (the source time)'),
+};
+
+const activityKind = z.enum(['message', 'call', 'voicemail']);
+export const activityAspects = ['status', 'recordings', 'voicemail', 'summary', 'transcript'] as const;
+
+/** What every activity event says about the activity (no content unless the stage allows text). */
+const activityFields = {
+  activityId: z.string().describe('The OpenPhone message or call id (AC…), the CRM record id'),
+  kind: activityKind.optional(),
+  direction: z.enum(['incoming', 'outgoing']).optional(),
+  from: z.string().optional(),
+  to: z.array(z.string()).optional(),
+  contactNumbers: z.array(z.string()).optional().describe("The other party's numbers (E.164)"),
+  conversationId: z.string().optional(),
+  userId: z.string().optional(),
+  userName: z.string().optional(),
+  phoneNumberId: z.string().optional(),
+  phoneNumberName: z.string().optional(),
+  createdAt: z.string().optional(),
+  status: z.string().optional(),
+  durationSeconds: z.number().optional(),
+  /** Only with the stage's `crmEvents.includeText`. */
+  text: z.string().optional().describe('Message text: only when the stage config includes text'),
+  summary: z.array(z.string()).optional().describe('Call summary: only when the stage config includes text'),
+  nextSteps: z.array(z.string()).optional().describe('Only when the stage config includes text'),
+  transcript: z
+    .array(
+      z.object({
+        content: z.string(),
+        identifier: z.string().optional(),
+        userId: z.string().optional(),
+        start: z.number().optional(),
+        end: z.number().optional(),
+      }),
+    )
+    .optional()
+    .describe('Call transcript lines: only when the stage config includes text'),
+  voicemailTranscript: z.string().optional().describe('Only when the stage config includes text'),
+  textOmitted: z
+    .literal('too-large')
+    .optional()
+    .describe('Text was allowed but left out: the event would exceed EventBridge’s 256 KB'),
+};
+
+export const activityRecordedDetail = z
+  .object({
+    ...envelope,
+    ...activityFields,
+    changes: z
+      .array(z.enum(['recorded', ...activityAspects]))
+      .describe('`recorded`, then any aspects that arrived before the activity itself'),
+  })
+  .describe('A new activity (message, call, voicemail) is in the CRM');
+
+export const activityUpdatedDetail = z
+  .object({
+    ...envelope,
+    ...activityFields,
+    changes: z.array(z.enum(activityAspects)).min(1).describe('The aspects that arrived or changed'),
+  })
+  .describe('A recorded activity changed: status, recordings, voicemail, summary or transcript');
+
+export const messageStatusChangedDetail = z
+  .object({
+    ...envelope,
+    ...activityFields,
+    openPhoneMessageId: z.string(),
+    status: z.string().describe('OpenPhone’s status: queued, sent, delivered, undelivered, failed'),
+    previousStatus: z.string().optional(),
+    changes: z.tuple([z.literal('status')]),
+  })
+  .describe('An outgoing message’s delivery status changed');
+
+const contactFields = z.object({
+  contactId: z.string(),
+  externalId: z.string().optional(),
+  source: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  company: z.string().optional(),
+  role: z.string().optional(),
+  emails: z.array(z.object({ name: z.string().optional(), value: z.string() })).optional(),
+  phoneNumbers: z.array(z.object({ name: z.string().optional(), value: z.string() })).optional(),
+  customFields: z
+    .array(
+      z.object({
+        name: z.string().optional(),
+        key: z.string().optional(),
+        type: z.string().optional(),
+        value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]).optional(),
+      }),
+    )
+    .optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+  deleted: z.boolean().optional(),
+  deletedAt: z.string().optional(),
+});
+
+export const contactChangedDetail = z
+  .object({
+    ...envelope,
+    contactId: z.string(),
+    change: z.enum(['created', 'updated', 'deleted']),
+    changes: z.array(z.string()).min(1).describe('The contact fields that changed (or `created`, `deleted`)'),
+    contact: contactFields.describe('The contact as the CRM now holds it'),
+  })
+  .describe('A contact was created, updated or deleted');
+
+export const consentChangedDetail = z
+  .object({
+    ...envelope,
+    phoneNumber: z.string().describe('E.164'),
+    reason: z.enum(['opt-out', 'review', 'bounce', 'bounce-hard', 'manual']),
+    action: z.enum(['added', 'lifted']),
+    suppressed: z.boolean().describe('Whether this reason now blocks sends to the number'),
+    reference: z.string().optional().describe('What caused it: a message id or an operator reference'),
+    changes: z.tuple([z.literal('suppression')]),
+  })
+  .describe('A suppression reason was added to or lifted from a number');
+
+export const campaignCompletedDetail = z
+  .object({
+    ...envelope,
+    campaignId: z.string(),
+    name: z.string().optional(),
+    changes: z.tuple([z.literal('status')]),
+  })
+  .describe('A campaign sent to every recipient it could and completed');
+
+/** Every detail-type and its schema: the publisher, the JSON Schema files and the docs read this table. */
+export const crmEventDetails = {
+  'activity.recorded': activityRecordedDetail,
+  'activity.updated': activityUpdatedDetail,
+  'message.status-changed': messageStatusChangedDetail,
+  'contact.changed': contactChangedDetail,
+  'consent.changed': consentChangedDetail,
+  'campaign.completed': campaignCompletedDetail,
+} as const;
+
+export type CrmEventType = keyof typeof crmEventDetails;
+export const crmEventTypes = Object.keys(crmEventDetails) as CrmEventType[];
+
+export type CrmEventDetail<T extends CrmEventType = CrmEventType> = z.infer<(typeof crmEventDetails)[T]>;
+
+/** One event for the bus: its detail-type and detail. */
+export type CrmEvent = {
+  [T in CrmEventType]: { detailType: T; detail: CrmEventDetail<T> };
+}[CrmEventType];
+
+/** The JSON Schema of one detail-type (draft 2020-12), for docs/crm-events/<type>.schema.json. */
+export function crmEventJsonSchema(type: CrmEventType): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(crmEventDetails[type], { target: 'draft-2020-12', io: 'input' }),
+    title: type,
+  };
+}
