@@ -8,6 +8,7 @@ import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../loca
 import { CommandFailure } from './errors';
 import { LocalImportLauncher } from './local-import-launcher';
 import { LocalQueueAdmin } from './local-queue-admin';
+import { targetMessageSending } from './message-sending';
 import { operatorOpenPhoneClient } from './openphone-connection';
 import { fileSigningKeyStore } from './signing-key-stores';
 import type { Target } from './target';
@@ -65,6 +66,14 @@ export function localTargetFrom(info: ReplicaInfo): Target {
       return new ImportRepository(documents, info.tables.imports);
     },
     importLauncher: new LocalImportLauncher(base),
+    messages() {
+      return targetMessageSending({
+        documents,
+        crmTable: info.tables.crm,
+        openPhone: () => this.openPhone(),
+        defaultFrom: process.env.MESSAGES_DEFAULT_FROM ?? info.messagesDefaultFrom,
+      });
+    },
     openPhone: async () => {
       const simulated = process.env.OPENPHONE_API_KEY ? undefined : info.simulatedOpenPhone;
       const apiKey = process.env.OPENPHONE_API_KEY ?? simulated?.apiKey;

@@ -13,6 +13,7 @@ import { runCli } from '../../cli/program';
 import type { Output } from '../../cli/output';
 import type { SigningKeyStore } from '../../cli/signing-key-stores';
 import type { ImportLauncher, Target } from '../../cli/target';
+import type { MessageSending } from '../../lambdas/crm-api';
 
 /** Collects what a command prints. */
 export function capturedOutput(): Output & { lines: string[]; text(): string } {
@@ -53,6 +54,7 @@ export function testTarget(parts: {
   imports?: ImportRepository;
   importLauncher?: ImportLauncher;
   openPhone?: () => Promise<OpenPhoneClient>;
+  messages?: MessageSending;
 }): Target {
   return {
     name: 'the test target',
@@ -81,6 +83,7 @@ export function testTarget(parts: {
       return parts.importLauncher ?? unused('the import launcher')();
     },
     openPhone: parts.openPhone ?? (async () => unused('OpenPhone')()),
+    messages: () => parts.messages ?? unused('messages')(),
   };
 }
 
