@@ -2,6 +2,7 @@
 import { cpus } from 'node:os';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { synthBridgeStack } from '../local/synth';
+import { benchApiSend } from './api-send';
 import { benchImport } from './import';
 import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
 import { benchConsent } from './consent';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
       rows.push(...(await benchCampaign(dynamo.endpoint, template, campaignBenchOptionsFromEnvironment())));
     if (only.has('cost')) rows.push(...benchCost(template));
     if (only.has('e2e')) rows.push(...(await benchE2e(dynamo.endpoint, template)));
+    if (only.has('api-send')) rows.push(...(await benchApiSend(dynamo.endpoint, template)));
   } finally {
     await dynamo.stop();
   }

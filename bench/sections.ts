@@ -8,6 +8,7 @@ export const benchSections = [
   'campaign',
   'cost',
   'e2e',
+  'api-send',
 ] as const;
 
 /** `BENCH_ONLY=import,campaign` runs those sections only; every section when unset. */

@@ -126,13 +126,17 @@ export function createMessageSending(deps: MessageSendingDeps) {
     const messageId = messageIdOf(key);
     const fingerprint = bodyFingerprintOf(body);
     for (let round = 0; round < 4; round++) {
-      const existing = await messages.getMessage(messageId);
+      // Read together: a first request needs both, a repeat only the first.
+      const [existing, reasons] = await Promise.all([
+        messages.getMessage(messageId),
+        activeSuppressions(body.to),
+      ]);
       if (existing) {
         const answer = await answerExisting(existing, fingerprint);
         if (answer !== startOver) return answer;
         continue;
       }
-      await refuseIfSuppressed(body.to);
+      if (reasons.length) throw suppressed(body.to, reasons);
       const token = newClaimToken();
       const at = now().toISOString();
       const from = body.from ?? deps.defaultFrom;
@@ -244,7 +248,7 @@ export function createMessageSending(deps: MessageSendingDeps) {
     });
     return {
       status: 202,
-      message: await view({ ...message, ...outcome, state: 'done', updatedAt: at }, false),
+      message: viewOf({ ...message, ...outcome, state: 'done', updatedAt: at }, undefined, false),
     };
   }
 
@@ -281,7 +285,7 @@ export function createMessageSending(deps: MessageSendingDeps) {
       logger.info('message sent', { messageId, to: maskPhoneNumber(to) });
       return {
         status: 202,
-        message: await view({ ...message, ...outcome, state: 'done', updatedAt: at }, false),
+        message: viewOf({ ...message, ...outcome, state: 'done', updatedAt: at }, undefined, false),
       };
     } catch (error) {
       if (error instanceof SendWithdrawnError) {
@@ -323,7 +327,7 @@ export function createMessageSending(deps: MessageSendingDeps) {
         });
         return {
           status: 202,
-          message: await view({ ...message, ...outcome, state: 'done', updatedAt: at }, false),
+          message: viewOf({ ...message, ...outcome, state: 'done', updatedAt: at }, undefined, false),
         };
       }
       // Before the last check nothing left: the key is free again. After it, the claim stays and
@@ -403,16 +407,19 @@ export function createMessageSending(deps: MessageSendingDeps) {
     return states.filter((s) => s.active).map((s) => (s.reason === 'bounce-hard' ? 'bounce' : s.reason));
   }
 
-  async function refuseIfSuppressed(phoneNumber: string): Promise<void> {
-    const reasons = await activeSuppressions(phoneNumber);
-    if (reasons.length) throw suppressed(phoneNumber, reasons);
-  }
-
   /** The API's view: the status the delivery webhooks brought, if further along than the send's. */
   async function view(message: StoredApiMessage, includeText: boolean): Promise<ApiMessage> {
     const activity = message.openPhoneMessageId
       ? await deps.activities.getActivity(message.openPhoneMessageId)
       : undefined;
+    return viewOf(message, activity, includeText);
+  }
+
+  function viewOf(
+    message: StoredApiMessage,
+    activity: { status?: string; statusAt?: string } | undefined,
+    includeText: boolean,
+  ): ApiMessage {
     const status = furtherStatus(message.status, apiStatusOf(activity?.status));
     return {
       id: message.messageId,
