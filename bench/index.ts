@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { synthBridgeStack } from '../local/synth';
 import { benchApiRead } from './api-read';
+import { benchApiSend } from './api-send';
 import { benchImport } from './import';
 import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
 import { benchConsent } from './consent';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     if (only.has('cost')) rows.push(...benchCost(template));
     if (only.has('api-read')) rows.push(...(await benchApiRead(dynamo.endpoint, template)));
     if (only.has('e2e')) rows.push(...(await benchE2e(dynamo.endpoint, template)));
+    if (only.has('api-send')) rows.push(...(await benchApiSend(dynamo.endpoint, template)));
   } finally {
     await dynamo.stop();
   }

@@ -9,6 +9,7 @@ export const benchSections = [
   'cost',
   'api-read',
   'e2e',
+  'api-send',
 ] as const;
 
 /** `BENCH_ONLY=import,campaign` runs those sections only; every section when unset. */

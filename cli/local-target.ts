@@ -9,6 +9,7 @@ import { CommandFailure } from './errors';
 import { LocalImportLauncher } from './local-import-launcher';
 import { LocalQueueAdmin } from './local-queue-admin';
 import { LocalCrmEventLog } from './local-crm-event-log';
+import { targetMessageSending } from './message-sending';
 import { operatorOpenPhoneClient } from './openphone-connection';
 import { fileSigningKeyStore } from './signing-key-stores';
 import type { Target } from './target';
@@ -67,6 +68,14 @@ export function localTargetFrom(info: ReplicaInfo): Target {
     },
     importLauncher: new LocalImportLauncher(base),
     crmEvents: new LocalCrmEventLog(base),
+    messages() {
+      return targetMessageSending({
+        documents,
+        crmTable: info.tables.crm,
+        openPhone: () => this.openPhone(),
+        defaultFrom: process.env.MESSAGES_DEFAULT_FROM ?? info.messagesDefaultFrom,
+      });
+    },
     openPhone: async () => {
       const simulated = process.env.OPENPHONE_API_KEY ? undefined : info.simulatedOpenPhone;
       const apiKey = process.env.OPENPHONE_API_KEY ?? simulated?.apiKey;

@@ -7,6 +7,7 @@ import { previewCampaign } from './commands/campaigns-preview';
 import { listCampaigns, showCampaignStatus } from './commands/campaigns-status';
 import { showTimeline } from './commands/contacts-timeline';
 import { listCrmEvents } from './commands/crm-events';
+import { sendMessage, showMessage, type SendOptions } from './commands/messages';
 import { countEvents } from './commands/events-count';
 import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
 import { redriveEvent, redriveEvents, type BulkRedriveOptions } from './commands/events-redrive';
@@ -174,6 +175,34 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--show-text', 'print message text and call summaries (off: sizes only)')
     .action(async (phoneNumber: string, options: { limit: number; cursor?: string; showText?: boolean }) =>
       showTimeline(await target(), deps.out, phoneNumber, options),
+    );
+
+  const messages = program
+    .command('messages')
+    .description('one message through the CRM API’s sending code: exactly once per idempotency key');
+  messages
+    .command('send')
+    .description('send one SMS; prints its id (a retry with the same --idempotency-key sends nothing more)')
+    .requiredOption('--to <phoneNumber>', 'the recipient, E.164 (+15555550123)')
+    .requiredOption('--text <text>', 'the message, 1–1600 characters')
+    .option(
+      '--from <number>',
+      'the workspace number, E.164 or PN… (default: MESSAGES_DEFAULT_FROM, else the only one)',
+    )
+    .option(
+      '--idempotency-key <key>',
+      'reuse the key a previous send printed to retry it (default: a new one)',
+    )
+    .option('--json', 'print the message as JSON')
+    .action(async (options: SendOptions) => sendMessage(await target(), deps.out, options));
+  messages
+    .command('show')
+    .description("a message's status, following the delivery webhooks")
+    .argument('<id>', 'the message id (msg_…) that messages send printed')
+    .option('--show-text', 'print the message text too')
+    .option('--json', 'print the message as JSON')
+    .action(async (id: string, options: { json?: boolean; showText?: boolean }) =>
+      showMessage(await target(), deps.out, id, options),
     );
 
   const suppressions = program

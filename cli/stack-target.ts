@@ -17,6 +17,7 @@ import { campaignRepositories } from '../lambdas/campaigns';
 import { ActivityRepository, SuppressionListRepository } from '../lambdas/crm';
 import { ImportRepository } from '../lambdas/history-import';
 import { CommandFailure } from './errors';
+import { targetMessageSending } from './message-sending';
 import { operatorOpenPhoneClient } from './openphone-connection';
 import { secretSigningKeyStore } from './signing-key-stores';
 import { StepFunctionsImportLauncher } from './step-functions-launcher';
@@ -86,6 +87,10 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
   });
   const apiKeySecret = output(stackOutputNames.apiKeySecretArn);
   const rateLimitTable = output(stackOutputNames.rateLimitTableName);
+  const openPhone = async () => {
+    const apiKey = process.env.OPENPHONE_API_KEY ?? (await apiKeyFromSecret(clients.secrets, apiKeySecret));
+    return operatorOpenPhoneClient({ apiKey, dynamo: clients.dynamo, rateLimitTable });
+  };
   return {
     name: `stack ${stackName}`,
     events: new EventRepository(documents, output(stackOutputNames.eventsTableName)),
@@ -117,10 +122,15 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
         );
       },
     },
-    openPhone: async () => {
-      const apiKey = process.env.OPENPHONE_API_KEY ?? (await apiKeyFromSecret(clients.secrets, apiKeySecret));
-      return operatorOpenPhoneClient({ apiKey, dynamo: clients.dynamo, rateLimitTable });
+    messages() {
+      return targetMessageSending({
+        documents,
+        crmTable: output(stackOutputNames.crmTableName),
+        openPhone,
+        defaultFrom: process.env.MESSAGES_DEFAULT_FROM,
+      });
     },
+    openPhone,
   };
 }
 

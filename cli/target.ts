@@ -1,5 +1,6 @@
 import type { CampaignRepositories } from '../lambdas/campaigns';
 import type { ActivityRepository, SuppressionListRepository } from '../lambdas/crm';
+import type { MessageSending } from '../lambdas/crm-api';
 import type { EventRepository, QueueAdmin } from '../lambdas/events';
 import type { ImportRepository, ImportRequest } from '../lambdas/history-import';
 import type { OpenPhoneClient } from '../lambdas/openphone';
@@ -26,6 +27,8 @@ export interface Target {
   readonly crmEvents: CrmEventLog;
   /** A client on the target's shared rate limit, with the key from OPENPHONE_API_KEY or the target's secret. */
   openPhone(): Promise<OpenPhoneClient>;
+  /** One message at a time, exactly as `POST /v1/messages` sends it (cli/message-sending.ts). */
+  messages(): MessageSending;
 }
 
 /** Starts import runs where the target runs them: a Step Functions execution, or the local replica's process. */

@@ -110,6 +110,9 @@ export class BridgeStack extends Stack {
       ...(this.ingest.api ? { api: this.ingest.api } : {}),
       crm: this.crm,
       mediaBucket: this.processing.mediaBucket,
+      rateLimit: this.rateLimit,
+      apiKey: this.secrets.apiKey,
+      ...(config.messages.defaultFrom ? { defaultFrom: config.messages.defaultFrom } : {}),
       auth: config.crmApi,
       logRetention,
     });

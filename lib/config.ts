@@ -129,6 +129,19 @@ export const stageConfigSchema = z.object({
       includeText: z.boolean().default(false),
     })
     .prefault({}),
+  /** `POST /v1/messages` (docs/crm-api.md, "Messages"). */
+  messages: z
+    .object({
+      /**
+       * The number a message without `from` is sent from: E.164 or its OpenPhone id (`PN…`).
+       * Absent: the workspace's only number (a workspace with several asks the caller to choose).
+       */
+      defaultFrom: z
+        .string()
+        .regex(/^(\+[1-9]\d{6,14}|PN[A-Za-z0-9]+)$/, 'E.164 (+15555550123) or a PN… id')
+        .optional(),
+    })
+    .prefault({}),
   /** AWS WAF in front of the webhook endpoint (then a REST API: HTTP APIs cannot have a WebACL). */
   waf: z
     .object({

@@ -11,13 +11,15 @@ import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { crmApiEntry } from '../lambdas/crm-api';
+import { apiMessagePartitionPrefix, crmApiEntry } from '../lambdas/crm-api';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
 import { accessLogFormat } from './ingest';
 import { acceptNagFinding } from './nag';
+import type { RateLimitStore } from './openphone';
 
 /** The methods the CRM API answers; every one is behind the authorizer. */
 const crmApiMethods = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE];
@@ -30,6 +32,12 @@ export interface CrmApiProps {
   readonly crm: CrmStore;
   /** The media archive, for presigned links to archived media. */
   readonly mediaBucket: IBucket;
+  /** The shared OpenPhone budget: `POST /v1/messages` takes interactive-lane tokens from it. */
+  readonly rateLimit: RateLimitStore;
+  /** The OpenPhone API key (`{"apiKey": "…"}`), read on the first send. */
+  readonly apiKey: ISecret;
+  /** A message without `from` goes from this number (E.164 or `PN…`). @default the workspace's only number */
+  readonly defaultFrom?: string;
   /** Who may call the API. @default IAM (SigV4) */
   readonly auth?: CrmApiAuth;
   readonly logRetention?: RetentionDays;
@@ -37,7 +45,8 @@ export interface CrmApiProps {
 
 /**
  * The CRM's side of the bridge: `/v1/…` on the HTTP API, every route behind an authorizer (IAM by
- * default, or a JWT authorizer), answered by one read-only Lambda.
+ * default, or a JWT authorizer), answered by one Lambda that reads the CRM records and writes
+ * only the messages it sends (through the interactive lane of the shared OpenPhone budget).
  */
 export class CrmApi extends Construct {
   readonly api: HttpApi;
@@ -49,15 +58,32 @@ export class CrmApi extends Construct {
     super(scope, id);
     const fn = new BridgeFunction(this, 'ApiFunction', {
       entry: crmApiEntry,
-      description: 'CRM API: activities, timelines and contacts (read)',
-      timeout: Duration.seconds(10),
+      description: 'CRM API: activities, timelines, contacts, and one message at a time',
+      // A send may wait 2 s for a token, 8 s for OpenPhone and 8 s for a racing request with the
+      // same key; API Gateway gives up at 30 s.
+      timeout: Duration.seconds(25),
       logRetention: props.logRetention,
       environment: {
         [environmentNames.crmTable]: props.crm.table.tableName,
         [environmentNames.mediaBucket]: props.mediaBucket.bucketName,
+        [environmentNames.rateLimitTable]: props.rateLimit.table.tableName,
+        [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
+        ...(props.defaultFrom ? { [environmentNames.messagesDefaultFrom]: props.defaultFrom } : {}),
       },
     });
     props.crm.grantRecordRead(fn);
+    // Writes only its own items: the API messages (one per Idempotency-Key), nothing else of the CRM.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [props.crm.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${apiMessagePartitionPrefix}*`] },
+        },
+      }),
+    );
+    props.rateLimit.grantAcquire(fn);
+    props.apiKey.grantRead(fn);
     // Presigned links are signed with this role: it may read archived objects, nothing else.
     fn.addToRolePolicy(
       new PolicyStatement({

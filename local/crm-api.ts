@@ -13,6 +13,8 @@ export function localCrmApi(options: {
   contacts: CrmApiDeps['contacts'];
   s3: S3Client;
   mediaBucket: string;
+  /** `POST /v1/messages` and `GET /v1/messages/{id}`; absent, they answer 503. */
+  messageSending?: CrmApiDeps['messageSending'];
   /** @default a fresh random token */
   token?: string;
   logger?: Logger;
@@ -22,6 +24,7 @@ export function localCrmApi(options: {
     activities: options.activities,
     contacts: options.contacts,
     mediaLinks: new MediaLinks(options.s3, options.mediaBucket),
+    ...(options.messageSending ? { messageSending: options.messageSending } : {}),
     logger: options.logger ?? new Logger({ serviceName: 'openphone-bridge-local' }),
   });
   const expected = Buffer.from(`Bearer ${token}`);

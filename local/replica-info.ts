@@ -28,6 +28,8 @@ export const replicaInfo = z.object({
   openPhoneBaseUrl: z.string().optional(),
   /** The simulated OpenPhone `npm start` runs when no OPENPHONE_API_KEY is set (its key is not a secret). */
   simulatedOpenPhone: z.object({ baseUrl: z.string(), apiKey: z.string() }).optional(),
+  /** The number `messages send` without `--from` sends from (the replica's default). */
+  messagesDefaultFrom: z.string().optional(),
 });
 export type ReplicaInfo = z.infer<typeof replicaInfo>;
 

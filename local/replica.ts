@@ -11,6 +11,13 @@ import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
+import {
+  ApiMessageRepository,
+  ApiRequestError,
+  createMessageSending,
+  interactiveOpenPhoneClient,
+  type MessageSending,
+} from '../lambdas/crm-api';
 import { localCrmApi } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
@@ -66,6 +73,8 @@ export interface LocalReplica {
     everyMs: number;
     settings?: LocalCampaignSenderSettings;
   }): void;
+  /** Lets `POST /v1/messages` send through this OpenPhone (the simulator, or the real API). */
+  connectMessages(openPhone: { apiKey: string; baseUrl: string; defaultFrom?: string }): void;
   /** The import workflow: `connect` it to an OpenPhone API, then the CLI and `scheduleSync` start runs. */
   imports: LocalImports;
   stop(): Promise<void>;
@@ -149,8 +158,26 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     },
     log,
   });
+  const crmDocuments = DynamoDBDocumentClient.from(new DynamoDBClient(localAwsConfig(endpoint)), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  // `POST /v1/messages` answers 503 until `connectMessages` names the OpenPhone to send through.
+  let messageSending: MessageSending | undefined;
+  const connectedSending = () => {
+    if (!messageSending)
+      throw new ApiRequestError(
+        503,
+        'openphone_not_connected',
+        'the replica has no OpenPhone to send through yet',
+      );
+    return messageSending;
+  };
   const crmApi = localCrmApi({
     activities: processing.activities,
+    messageSending: {
+      send: (key, body) => connectedSending().send(key, body),
+      show: (id, includeText) => connectedSending().show(id, includeText),
+    },
     contacts: processing.contacts,
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
@@ -217,6 +244,23 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         budgetMs: campaignSenderBudgetMs(template),
         log,
         ...(settings ? { settings } : {}),
+      });
+    },
+    connectMessages: ({ apiKey, baseUrl, defaultFrom }) => {
+      const openPhone = interactiveOpenPhoneClient({
+        apiKey,
+        baseUrl,
+        dynamo: new DynamoDBClient(localAwsConfig(endpoint)),
+        rateLimitTable: tableOf('RateLimitTable'),
+      });
+      // The same sending code as the Lambda, through the replica's shared limiter (interactive lane).
+      messageSending = createMessageSending({
+        messages: new ApiMessageRepository(crmDocuments, tableOf('CrmTable')),
+        suppressions: processing.suppressions,
+        activities: processing.activities,
+        openPhone: async () => openPhone,
+        ...(defaultFrom ? { defaultFrom } : {}),
+        logger,
       });
     },
     imports,

@@ -4,6 +4,7 @@
 // LOCAL_CAMPAIGN_SENDER_EVERY_MS (default 60000; `off` disables the campaign sender's schedule).
 // LOCAL_IMPORT_SYNC_EVERY_MS (the incremental sync's interval; `off`; default: the stage's importSyncSchedule).
 // LOCAL_EVENT_SWEEP_EVERY_MS (the event sweeper's interval; `off`; default: the stage's eventSweep.schedule).
+// MESSAGES_DEFAULT_FROM (POST /v1/messages without `from`; default: the simulator's first number).
 // Metrics are CloudWatch EMF lines: noise on a terminal.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
@@ -54,14 +55,19 @@ async function main(): Promise<void> {
     ...(process.env.OPENPHONE_BASE_URL ? { baseUrl: process.env.OPENPHONE_BASE_URL } : {}),
     inboundEveryMs: Number.isFinite(inboundEveryMs) ? inboundEveryMs : 20_000,
   });
+  // A message without `from` goes from MESSAGES_DEFAULT_FROM, else the simulator's first number.
+  const defaultFrom =
+    process.env.MESSAGES_DEFAULT_FROM ??
+    (openPhone.kind === 'simulated' ? openPhone.simulator.workspace.phoneNumbers[0]?.number : undefined);
   if (openPhone.kind === 'simulated') {
-    // Let the operator CLI (`openphone check`, `webhooks register`) reach the simulator too.
+    // Let the operator CLI (`openphone check`, `webhooks register`, `messages send`) reach the simulator too.
     const infoFile = '.local/replica.json';
     const info = readReplicaInfo(infoFile);
     if (info)
       writeReplicaInfo(infoFile, {
         ...info,
         simulatedOpenPhone: { baseUrl: openPhone.baseUrl, apiKey: openPhone.apiKey },
+        ...(defaultFrom ? { messagesDefaultFrom: defaultFrom } : {}),
       });
   }
   if (campaignSenderEvery !== 'off')
@@ -72,6 +78,11 @@ async function main(): Promise<void> {
       },
       everyMs: campaignSenderEvery,
     });
+  replica.connectMessages({
+    apiKey: openPhone.kind === 'real' ? process.env.OPENPHONE_API_KEY! : openPhone.apiKey,
+    baseUrl: openPhone.baseUrl,
+    ...(defaultFrom ? { defaultFrom } : {}),
+  });
   replica.imports.connect({
     apiKey: openPhone.kind === 'real' ? process.env.OPENPHONE_API_KEY! : openPhone.apiKey,
     baseUrl: openPhone.baseUrl,

@@ -1,33 +1,73 @@
 // Lambda entry point of the CRM API: middy wiring and cold-start set-up around the handler factory.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ActivityRepository, ContactRepository } from '../crm';
+import { z } from 'zod';
+import { ActivityRepository, ContactRepository, SuppressionRepository } from '../crm';
 import { environmentNames, readEnvironment } from '../shared/environment';
+import { ApiMessageRepository } from './adapters/api-message-repository';
+import { interactiveOpenPhoneClient } from './adapters/interactive-client';
 import { MediaLinks } from './adapters/media-links';
 import { crmApiEnvironmentShape } from './environment';
+import { createMessageSending } from './sending/message-sending';
 import { createCrmApiHandler } from './service';
 
 const logger = new Logger();
 const tracer = new Tracer();
+const apiKeySecret = z.object({ apiKey: z.string().min(1) });
 let api: ReturnType<typeof createCrmApiHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
   const env = readEnvironment(crmApiEnvironmentShape);
-  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
+  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const crmTable = env[environmentNames.crmTable];
+  const activities = new ActivityRepository(documents, crmTable);
+  const secrets = new SecretsProvider({
+    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  });
+  // Read on the first send, cached 5 minutes: a rotated key is picked up without a redeploy.
+  let client: { apiKey: string; openPhone: ReturnType<typeof interactiveOpenPhoneClient> } | undefined;
+  const openPhone = async () => {
+    const secretId = env[environmentNames.openPhoneApiKeySecret];
+    const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
+    if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
+    if (client?.apiKey !== parsed.data.apiKey)
+      client = {
+        apiKey: parsed.data.apiKey,
+        openPhone: interactiveOpenPhoneClient({
+          apiKey: parsed.data.apiKey,
+          baseUrl: env[environmentNames.openPhoneBaseUrl],
+          dynamo,
+          rateLimitTable: env[environmentNames.rateLimitTable],
+        }),
+      };
+    return client.openPhone;
+  };
+  const defaultFrom = env[environmentNames.messagesDefaultFrom];
   return createCrmApiHandler({
-    activities: new ActivityRepository(documents, env[environmentNames.crmTable]),
-    contacts: new ContactRepository(documents, env[environmentNames.crmTable]),
+    activities,
+    contacts: new ContactRepository(documents, crmTable),
     mediaLinks: new MediaLinks(
       tracer.captureAWSv3Client(new S3Client({})),
       env[environmentNames.mediaBucket],
     ),
+    messageSending: createMessageSending({
+      messages: new ApiMessageRepository(documents, crmTable),
+      suppressions: new SuppressionRepository(documents, crmTable),
+      activities,
+      openPhone,
+      ...(defaultFrom ? { defaultFrom } : {}),
+      logger,
+    }),
     logger,
   });
 }

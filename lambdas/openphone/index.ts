@@ -2,6 +2,8 @@
 export { OpenPhoneClient } from './adapters/openphone-client';
 export { countThrottledResponses, meteredRateLimiter } from './adapters/openphone-metrics';
 export { SharedTokenBucket } from './adapters/rate-limiter';
+export { findSentMessage, PhoneNumberIds, UnknownSendingNumberError } from './adapters/sent-messages';
+export type { SentMessageQuery } from './adapters/sent-messages';
 export { webhookEventsByFamily } from './domain/openphone-api';
 export type { ActivityFilters, Conversation, Page, Webhook, WebhookFamily } from './domain/openphone-api';
 export {

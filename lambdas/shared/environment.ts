@@ -23,6 +23,7 @@ export const environmentNames = {
   consentReplies: 'CONSENT_REPLIES',
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
+  messagesDefaultFrom: 'MESSAGES_DEFAULT_FROM',
   stuckEventAfterMinutes: 'STUCK_EVENT_AFTER_MINUTES',
   maxEventRedispatches: 'MAX_EVENT_REDISPATCHES',
 } as const;

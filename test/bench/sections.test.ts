@@ -6,11 +6,12 @@ describe('BENCH_ONLY', () => {
     expect([...sectionsFromEnvironment({ BENCH_ONLY: 'import, campaign' })]).toEqual(['import', 'campaign']);
     expect([...sectionsFromEnvironment({ BENCH_ONLY: 'consent' })]).toEqual(['consent']);
     expect([...sectionsFromEnvironment({ BENCH_ONLY: 'e2e' })]).toEqual(['e2e']);
+    expect([...sectionsFromEnvironment({ BENCH_ONLY: 'api-send' })]).toEqual(['api-send']);
   });
 
   it('refuses an unknown section with the list of known ones, before anything runs', () => {
     expect(() => sectionsFromEnvironment({ BENCH_ONLY: 'import,imports' })).toThrow(
-      'BENCH_ONLY: unknown section imports (sections: ingest, consent, rate-limit, import, campaign, cost, e2e)',
+      'BENCH_ONLY: unknown section imports (sections: ingest, consent, rate-limit, import, campaign, cost, e2e, api-send)',
     );
   });
 });

@@ -36,19 +36,62 @@ describe('CrmApi', () => {
     template.hasOutput('CrmApiUrl', {});
   });
 
-  it('may only read CRM records (items and the two indexes) and archived media objects', () => {
-    const statements = statementsOf(template, 'CrmApiApiFunction') as { Action: string | string[] }[];
+  it('reads CRM records and archived media, writes only its API messages, takes tokens and reads the API key', () => {
+    const statements = statementsOf(template, 'CrmApiApiFunction') as {
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: unknown;
+    }[];
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
     expect(actions).toEqual(
       [
         'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:Query',
+        // Only items whose partition key starts APIMESSAGE# (below).
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        // The rate-limit table: the token bucket.
+        'dynamodb:UpdateItem',
+        'dynamodb:GetItem',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:DescribeSecret',
         's3:GetObject',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),
     );
+    const writes = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'))!;
+    expect(writes.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIMESSAGE#*'] },
+    });
+    expect(JSON.stringify(writes.Resource)).toContain('CrmStore');
+    const bucket = statements.find(
+      (s) =>
+        JSON.stringify(s.Resource).includes('RateLimit') && JSON.stringify(s.Action).includes('UpdateItem'),
+    );
+    expect(bucket).toBeDefined();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('CRM API'),
+      Timeout: 25,
+      Environment: {
+        Variables: Match.objectLike({
+          RATE_LIMIT_TABLE_NAME: Match.anyValue(),
+          OPENPHONE_API_KEY_SECRET_ID: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it("passes the stage's default sending number to the function", () => {
+    const withFrom = bridge({ test: { messages: { defaultFrom: '+15550001111' } } }).template;
+    withFrom.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ MESSAGES_DEFAULT_FROM: '+15550001111' }) },
+    });
+    expect(() =>
+      readStageConfig({ stage: 'test', stages: { test: { messages: { defaultFrom: '555' } } } }),
+    ).toThrow(/messages\.defaultFrom/);
   });
 
   it('lets a CRM role call every route through grantInvoke, and a reporting role only read', () => {

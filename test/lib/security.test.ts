@@ -103,8 +103,9 @@ describe('least privilege: what each function can reach', () => {
     HistoryImportImportFunction: [imports, crm, rateLimit],
     // The CRM events publisher reads the two streams (its only tables) and fails batches to its queue.
     CrmEventsPublishFunction: [`${crm}/stream`, `${campaigns}/stream`, 'CrmEventsPublishFailures'],
-    // The CRM API reads records and their timeline and conversation indexes, nothing else.
-    CrmApiApiFunction: [crm, `${crm}/index/byContactNumber`, `${crm}/index/byConversation`],
+    // The CRM API reads records and their timeline and conversation indexes, writes its API
+    // messages (APIMESSAGE# items only, test/lib/crm-api.test.ts) and takes interactive tokens.
+    CrmApiApiFunction: [crm, `${crm}/index/byContactNumber`, `${crm}/index/byConversation`, rateLimit],
   };
 
   it('covers every function of the stack', () => {

@@ -13,6 +13,7 @@ import { runCli } from '../../cli/program';
 import type { Output } from '../../cli/output';
 import type { SigningKeyStore } from '../../cli/signing-key-stores';
 import type { CrmEventLog, ImportLauncher, Target } from '../../cli/target';
+import type { MessageSending } from '../../lambdas/crm-api';
 
 /** Collects what a command prints. */
 export function capturedOutput(): Output & { lines: string[]; text(): string } {
@@ -54,6 +55,7 @@ export function testTarget(parts: {
   importLauncher?: ImportLauncher;
   openPhone?: () => Promise<OpenPhoneClient>;
   crmEvents?: CrmEventLog;
+  messages?: MessageSending;
 }): Target {
   return {
     name: 'the test target',
@@ -85,6 +87,7 @@ export function testTarget(parts: {
       return parts.crmEvents ?? unused('CRM events')();
     },
     openPhone: parts.openPhone ?? (async () => unused('OpenPhone')()),
+    messages: () => parts.messages ?? unused('messages')(),
   };
 }
 

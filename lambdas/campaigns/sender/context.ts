@@ -12,7 +12,7 @@ import type { DailyCapRepository } from '../adapters/daily-cap-repository';
 import type { RecentSendsRepository } from '../adapters/recent-sends-repository';
 import type { RecipientRepository } from '../adapters/recipient-repository';
 import { defaultStateSendingRules, type StateSendingRules } from '../domain/quiet-hours';
-import type { OpenPhoneClient } from '../../openphone';
+import { PhoneNumberIds, type OpenPhoneClient } from '../../openphone';
 
 export interface CampaignSenderSettings {
   /** A claim or unknown outcome untouched this long belongs to a sender that is gone. @default 5 min */
@@ -105,8 +105,8 @@ export interface SenderContext {
   readonly settings: CampaignSenderSettings;
   readonly now: () => Date;
   readonly newClaimToken: () => string;
-  /** Sending number → OpenPhone phone number id, looked up once per sender. */
-  readonly phoneNumberIds: Map<string, string>;
+  /** Sending number → OpenPhone phone number id, looked up once per sender (with the current client). */
+  readonly phoneNumberIds: PhoneNumberIds;
   /** The client in use: `deps.openPhone` until a 401 made the sender read the key again. */
   readonly openPhone: { current: CampaignOpenPhone };
   /** Rejected client → its one key re-read (shared by the recipients in flight that met the 401). */
@@ -123,13 +123,14 @@ export interface RunContext extends SenderContext {
 }
 
 export function senderContext(deps: CampaignSenderDeps): SenderContext {
+  const openPhone = { current: deps.openPhone };
   return {
     deps,
     settings: { ...defaultCampaignSenderSettings, ...deps.settings },
     now: deps.now ?? (() => new Date()),
     newClaimToken: deps.newClaimToken ?? randomUUID,
-    phoneNumberIds: new Map(),
-    openPhone: { current: deps.openPhone },
+    phoneNumberIds: new PhoneNumberIds(() => openPhone.current),
+    openPhone,
     keyReloads: new WeakMap(),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { activity, activityPage, apiError, contact, contactList } from './resources';
+import { messageRoutes } from './message-routes';
 import { pageQuery, timelineQuery } from './requests';
 
 /**
@@ -50,6 +51,7 @@ export const crmApiRoutes = {
     summary: 'This document',
     response: z.record(z.string(), z.unknown()),
   },
+  ...messageRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {
@@ -66,7 +68,7 @@ export interface RouteDefinition {
   status?: 200 | 201 | 202 | 204;
   response: z.ZodType;
   /** Error statuses beyond 400/401/403/404 the route answers, with what each means. */
-  errors?: Partial<Record<409 | 412 | 422 | 429, string>>;
+  errors?: Partial<Record<409 | 412 | 422 | 429 | 503, string>>;
 }
 
 export type RouteName = keyof typeof crmApiRoutes;

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { ApiRequestError, type ApiMessage } from '../../lambdas/crm-api';
+import { CommandFailure, UsageError } from '../errors';
+import { formatTable, maskPhoneNumber, type Output } from '../output';
+import type { Target } from '../target';
+
+export interface SendOptions {
+  to: string;
+  text: string;
+  from?: string;
+  /** A retry of an earlier `messages send` passes the key it printed; a fresh one otherwise. */
+  idempotencyKey?: string;
+  json?: boolean;
+}
+
+/** The API's refusals as the CLI's: a bad argument is a usage error (exit 2), the rest failures (exit 1). */
+function asCommandError(error: unknown, options: { flags: Record<string, string> }): unknown {
+  if (!(error instanceof ApiRequestError)) return error;
+  const flag = error.field ? (options.flags[error.field] ?? error.field) : undefined;
+  const retry = error.headers?.['retry-after'] ? ` (retry in ${error.headers['retry-after']} s)` : '';
+  const text = `${error.code}: ${error.message}${retry}`;
+  return error.status === 400 ? new UsageError(flag ? `${flag}: ${text}` : text) : new CommandFailure(text);
+}
+
+const flags = { to: '--to', text: '--text', from: '--from', 'Idempotency-Key': '--idempotency-key' };
+
+function print(out: Output, message: ApiMessage, json: boolean | undefined, key?: string): void {
+  if (json) {
+    out.line(JSON.stringify(key ? { ...message, idempotencyKey: key } : message));
+    return;
+  }
+  const rows = [
+    ['id', message.id],
+    ['status', message.status],
+    ['to', maskPhoneNumber(message.to)],
+    ['from', message.from ?? ''],
+    ['OpenPhone id', message.openPhoneMessageId ?? ''],
+    ['created', message.createdAt],
+    ['updated', message.updatedAt],
+    ...(message.error ? [['error', `${message.error.code}: ${message.error.message}`]] : []),
+    ...(key ? [['idempotency key', key]] : []),
+  ];
+  for (const line of formatTable(['', ''], rows).slice(1)) out.line(line);
+}
+
+/** `messages send`: one message, exactly once per idempotency key (generated when not given). */
+export async function sendMessage(target: Target, out: Output, options: SendOptions): Promise<void> {
+  const key = options.idempotencyKey ?? randomUUID();
+  const answer = await target
+    .messages()
+    .send(key, {
+      to: options.to,
+      text: options.text,
+      ...(options.from ? { from: options.from } : {}),
+    })
+    .catch((error: unknown) => {
+      throw asCommandError(error, { flags });
+    });
+  if (options.json) return print(out, answer.message, true, key);
+  out.line(answer.message.id);
+  print(out, answer.message, false, key);
+}
+
+/** `messages show`: a message's status, as the delivery webhooks left it. */
+export async function showMessage(
+  target: Target,
+  out: Output,
+  id: string,
+  options: { json?: boolean; showText?: boolean },
+): Promise<void> {
+  const message = await target
+    .messages()
+    .show(id, options.showText ?? false)
+    .catch((error: unknown) => {
+      throw asCommandError(error, { flags: { id: '<id>' } });
+    });
+  print(out, message, options.json);
+  if (options.showText && !options.json) out.line(`text: ${JSON.stringify(message.text ?? '')}`);
+}
