@@ -113,13 +113,13 @@ export function variantChart(variants: readonly ChartVariant[]): Html {
     (v, i) =>
       html`<g
         ><rect
-          x="${left + i * 110}"
+          x="${left + i * 160}"
           y="${height - 14}"
           width="12"
           height="12"
           fill="${palette[i % palette.length]!}"
         ></rect
-        ><text x="${left + i * 110 + 16}" y="${height - 4}">Variant ${v.variantId} (${v.sent} sent)</text></g
+        ><text x="${left + i * 160 + 16}" y="${height - 4}">Variant ${v.variantId} (${v.sent} sent)</text></g
       >`,
   );
   return html`<figure class="chart">

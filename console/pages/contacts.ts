@@ -1,6 +1,7 @@
 import { addSuppression, removeSuppression, showSuppression } from '../../cli/commands/suppressions';
 import { listedSuppressionReasons, type SuppressionReason } from '../../lambdas/crm';
 import { toE164 } from '../../lambdas/shared/phone-numbers';
+import { plural } from '../../cli/output';
 import { noticeOf, runCommand } from '../cli-commands';
 import type { Activity, ApiAnswer, MediaLink, Suppression } from '../crm-api-client';
 import { csrfField, html, phone, type Html, tableHead } from '../html';
@@ -80,7 +81,7 @@ function callCard(activity: Activity): Html {
     ${
       activity.transcript?.dialogue.length
         ? html`<details class="transcript">
-            <summary>Transcript (${activity.transcript.dialogue.length} lines)</summary>
+            <summary>Transcript (${plural(activity.transcript.dialogue.length, 'line')})</summary>
             <dl>
               ${activity.transcript.dialogue.map(
                 (line) =>
