@@ -14,6 +14,16 @@ export default tseslint.config(
     },
   },
   {
+    // The console's one browser script (progressive enhancement, no build step).
+    files: ['console/static/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'fetch', 'setInterval', 'clearInterval'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
@@ -49,6 +59,7 @@ export default tseslint.config(
         'lib/**/*.ts',
         'bin/**/*.ts',
         'cli/**/*.ts',
+        'console/**/*.ts',
         'local/**/*.ts',
         'test/**/*.ts',
         'bench/**/*.ts',
@@ -70,6 +81,7 @@ export default tseslint.config(
         { type: 'entry', pattern: 'lambdas/*/**/*.ts', mode: 'full', capture: ['capability'] },
         { type: 'lib', pattern: '{lib,bin}/**/*.ts', mode: 'full' },
         { type: 'cli', pattern: 'cli/**/*.ts', mode: 'full' },
+        { type: 'console', pattern: 'console/**/*.ts', mode: 'full' },
         { type: 'local', pattern: 'local/**/*.ts', mode: 'full' },
         { type: 'test', pattern: '{test,bench}/**/*.ts', mode: 'full' },
       ],
@@ -82,7 +94,7 @@ export default tseslint.config(
           policies: [
             {
               from: { element: { types: ['shared', 'index', 'errors', 'domain', 'adapters', 'entry'] } },
-              disallow: { to: { element: { types: ['lib', 'cli', 'local', 'test'] } } },
+              disallow: { to: { element: { types: ['lib', 'cli', 'console', 'local', 'test'] } } },
               message: 'Lambda code never imports lib/, cli/, local/, test/ or bench/.',
             },
             {
@@ -126,10 +138,10 @@ export default tseslint.config(
               message: 'Adapters import their domain and lambdas/shared, never the handlers built on them.',
             },
             {
-              from: { element: { types: ['lib', 'cli'] } },
+              from: { element: { types: ['lib', 'cli', 'console'] } },
               disallow: { to: { element: { types: ['errors', 'domain', 'adapters', 'entry'] } } },
               message:
-                "lib/ and cli/ reach runtime code only through a capability's index.ts (or lambdas/shared).",
+                "lib/, cli/ and console/ reach runtime code only through a capability's index.ts (or lambdas/shared).",
             },
           ],
         },

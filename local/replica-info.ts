@@ -30,8 +30,20 @@ export const replicaInfo = z.object({
   simulatedOpenPhone: z.object({ baseUrl: z.string(), apiKey: z.string() }).optional(),
   /** The number `messages send` without `--from` sends from (the replica's default). */
   messagesDefaultFrom: z.string().optional(),
+  /** The CRM API (`…/v1`) and the file (mode 0600) holding the bearer token it takes: for the console. */
+  crmApi: z.object({ url: z.string(), tokenFile: z.string() }).optional(),
 });
 export type ReplicaInfo = z.infer<typeof replicaInfo>;
+
+/** The local CRM API's bearer token, kept beside replica.json but out of it (readable by its owner only). */
+export function writeCrmApiToken(path: string, token: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+}
+
+export function readCrmApiToken(path: string): string {
+  return readFileSync(path, 'utf8').trim();
+}
 
 export function writeReplicaInfo(path: string, info: ReplicaInfo): void {
   mkdirSync(dirname(path), { recursive: true });

@@ -23,7 +23,7 @@ import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from '.
 import { startLocalHttpApi } from './http-api';
 import { LocalImports } from './local-imports';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
-import { removeReplicaInfo, writeReplicaInfo } from './replica-info';
+import { removeReplicaInfo, writeCrmApiToken, writeReplicaInfo } from './replica-info';
 import { campaignSenderBudgetMs, eventSweepSettings, tableLogicalId } from './template-reading';
 import { archiveLogLine, buildLocalProcessing, type LocalProcessing } from './local-processing';
 import { startLocalS3, type RunningLocalS3 } from './s3-local';
@@ -200,7 +200,9 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   const tableOf = (fragment: string) => tableNames[tableLogicalId(template, fragment)]!;
   const campaignTable = tableOf('CampaignTable');
   const replicaInfoFile = stateDir && join(stateDir, 'replica.json');
-  if (replicaInfoFile && signingKeysFile)
+  const crmApiTokenFile = stateDir && join(stateDir, 'crm-api-token');
+  if (crmApiTokenFile) writeCrmApiToken(crmApiTokenFile, crmApi.token);
+  if (replicaInfoFile && signingKeysFile && crmApiTokenFile)
     writeReplicaInfo(replicaInfoFile, {
       pid: process.pid,
       startedAt: new Date().toISOString(),
@@ -216,6 +218,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         imports: imports.store.tableName,
       },
       signingKeysFile,
+      crmApi: { url: `${api.url}/v1`, tokenFile: crmApiTokenFile },
       ...(process.env.OPENPHONE_BASE_URL ? { openPhoneBaseUrl: process.env.OPENPHONE_BASE_URL } : {}),
     });
 
@@ -268,6 +271,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       await campaignSchedule?.stop();
       await sweepSchedule?.stop();
       if (replicaInfoFile) removeReplicaInfo(replicaInfoFile);
+      if (crmApiTokenFile) removeReplicaInfo(crmApiTokenFile);
       // Keep the keys registered with OpenPhone (`webhooks register`); drop this run's own.
       if (signingKeysFile)
         writeSigningKeysFile(

@@ -113,6 +113,7 @@ ${replica.signingKeys.map((k) => `    ${k}`).join('\n')}
   Send a signed test event:  npm run webhook:send -- --url ${replica.webhookUrl} --key ${replica.signingKeys[0]}
   Campaign sender: ${campaignSenderEvery === 'off' ? 'off (LOCAL_CAMPAIGN_SENDER_EVERY_MS=off)' : `runs every ${Math.round(campaignSenderEvery / 1000)} s (LOCAL_CAMPAIGN_SENDER_EVERY_MS)`}
   Operator CLI (reads .local/replica.json):  npm run cli -- events count
+  Operator console:  npm run console  (then open http://127.0.0.1:4000)
   Stop with Ctrl-C.
 `);
   let stopping = false;
