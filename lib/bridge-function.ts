@@ -12,10 +12,35 @@ export interface BridgeFunctionProps extends Omit<NodejsFunctionProps, 'entry' |
   readonly logRetention?: RetentionDays;
 }
 
-/** Every Lambda of the bridge: Node.js 22 on ARM64, a minified esbuild bundle with source maps, JSON logs, X-Ray. */
+/** The context key the stack sets to the stage's `tracing`, read by every function in it. */
+export const tracingContextKey = 'openphone-bridge:tracing';
+
+export type TracingMode = 'active' | 'off';
+
+/**
+ * The esbuild options of every function, also used by the bench and the bundle test. `BRIDGE_TRACING`
+ * is a constant of the bundle (lambdas/shared/tracing.ts): with `off`, the tracer is not bundled.
+ */
+export function bridgeBundling(tracing: TracingMode) {
+  return {
+    minify: true,
+    sourceMap: true,
+    target: 'node22',
+    format: OutputFormat.CJS,
+    // Bundle the AWS SDK too: the version is pinned by package-lock, not by the runtime.
+    externalModules: [] as string[],
+    define: { 'process.env.BRIDGE_TRACING': JSON.stringify(tracing) },
+  };
+}
+
+/**
+ * Every Lambda of the bridge: Node.js 22 on ARM64, a minified esbuild bundle with source maps, JSON
+ * logs; X-Ray and the Powertools tracer when the stack's `tracing` is `active` (off by default).
+ */
 export class BridgeFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
     const { entry, logRetention, environment, bundling, ...rest } = props;
+    const tracing: TracingMode = scope.node.tryGetContext(tracingContextKey) === 'active' ? 'active' : 'off';
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -27,7 +52,7 @@ export class BridgeFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
+      ...(tracing === 'active' ? { tracing: Tracing.ACTIVE } : {}),
       loggingFormat: LoggingFormat.JSON,
       logGroup,
       ...rest,
@@ -36,15 +61,7 @@ export class BridgeFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'openphone-bridge',
         ...environment,
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // Bundle the AWS SDK too: the version is pinned by package-lock, not by the runtime.
-        externalModules: [],
-        ...bundling,
-      },
+      bundling: { ...bridgeBundling(tracing), ...bundling },
     });
     acceptNagFinding(
       this,
@@ -56,10 +73,11 @@ export class BridgeFunction extends NodejsFunction {
       'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'The managed basic execution policy only lets the function write its own CloudWatch logs.',
     );
-    acceptNagFinding(
-      this,
-      'IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
-    );
+    if (tracing === 'active')
+      acceptNagFinding(
+        this,
+        'IAM5[Resource::*]',
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
+      );
   }
 }

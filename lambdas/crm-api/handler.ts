@@ -1,8 +1,6 @@
 // Lambda entry point of the CRM API: middy wiring and cold-start set-up around the handler factory.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,19 +11,20 @@ import { environmentNames, readEnvironment } from '../shared/environment';
 import { MediaLinks } from './adapters/media-links';
 import { crmApiEnvironmentShape } from './environment';
 import { createCrmApiHandler } from './service';
+import { lambdaTracing } from '../shared/tracing';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 let api: ReturnType<typeof createCrmApiHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
   const env = readEnvironment(crmApiEnvironmentShape);
-  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
+  const documents = DynamoDBDocumentClient.from(tracing.captureAWSv3Client(new DynamoDBClient({})));
   return createCrmApiHandler({
     activities: new ActivityRepository(documents, env[environmentNames.crmTable]),
     contacts: new ContactRepository(documents, env[environmentNames.crmTable]),
     mediaLinks: new MediaLinks(
-      tracer.captureAWSv3Client(new S3Client({})),
+      tracing.captureAWSv3Client(new S3Client({})),
       env[environmentNames.mediaBucket],
     ),
     logger,
@@ -33,5 +32,5 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
 }
 
 export const handler = middy(async (event: APIGatewayProxyEventV2) => (api ??= wireFromEnvironment())(event))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }));

@@ -67,7 +67,7 @@ describe('ingest function and API', () => {
       Architectures: ['arm64'],
       Timeout: 5,
       MemorySize: 256,
-      TracingConfig: { Mode: 'Active' },
+      TracingConfig: { Mode: 'PassThrough' },
     });
   });
 
