@@ -479,7 +479,7 @@ export function estimateCost(
 const dollars = (n: number) => `$${n.toFixed(2)}`;
 
 /** The cost rows of the bench table, after printing the breakdown. */
-export function benchCost(template: CfnTemplate): BenchRow[] {
+export function benchCost(template: CfnTemplate, _measured?: unknown): BenchRow[] {
   const estimate = estimateCost(template);
   const lines = (bill: Record<string, number>) =>
     Object.entries(bill)
