@@ -32,6 +32,7 @@ import {
   summaryObject,
   transcriptObject,
 } from '../test/support/openphone-payloads';
+import type { MeasuredWrites } from './cost';
 import type { BenchRow } from './report';
 
 /** Write units by table and index (`Table`, `Table/index`), summed over the requests it saw. */
@@ -120,7 +121,7 @@ function webhookMix(n: number): Record<EventFamily, Array<Record<string, unknown
   };
 }
 
-export interface MeasuredWriteUnits {
+export interface MeasuredWriteUnits extends MeasuredWrites {
   /** Family → event type → write units of one webhook (the table and its indexes). */
   perType: Record<string, Record<string, number>>;
   /** Family → average write units per webhook of the family's mix. */
@@ -231,10 +232,14 @@ export async function measureWriteUnits(
       return [family, values.reduce((a, b) => a + b, 0) / values.length];
     }),
   ) as Record<EventFamily, number>;
+  const perPlace = Object.fromEntries([...byPlace].map(([place, u]) => [place, u / webhooks]));
   return {
     perType,
     perFamily,
-    byPlace: Object.fromEntries([...byPlace].map(([place, u]) => [place, u / webhooks])),
+    byPlace: perPlace,
+    unitsPerWebhook: Object.values(perPlace).reduce((a, b) => a + b, 0),
+    // The put and the close write the same item: half the events table's own units is the put.
+    eventPutUnits: (Object.entries(perPlace).find(([place]) => /EventsTable$/.test(place))?.[1] ?? 2) / 2,
   };
 }
 
