@@ -83,6 +83,8 @@ interface FunctionSettings {
   arm: boolean;
   traced: boolean;
   readsSecret: boolean;
+  /** Lambda writes its START/END/REPORT lines (system log level INFO or below, or unset). */
+  platformLogs: boolean;
 }
 interface TableSettings {
   gsis: number;
@@ -121,6 +123,7 @@ function lambdaFunction(id: string, r: Resource): FunctionSettings {
     Architectures?: string[];
     TracingConfig?: { Mode?: string };
     Environment?: { Variables?: Record<string, unknown> };
+    LoggingConfig?: { SystemLogLevel?: string };
   };
   return {
     id,
@@ -128,6 +131,7 @@ function lambdaFunction(id: string, r: Resource): FunctionSettings {
     arm: (p.Architectures ?? []).includes('arm64'),
     traced: p.TracingConfig?.Mode === 'Active',
     readsSecret: Object.keys(p.Environment?.Variables ?? {}).some((k) => k.includes('SECRET')),
+    platformLogs: !['WARN', 'ERROR'].includes(p.LoggingConfig?.SystemLogLevel ?? 'INFO'),
   };
 }
 
@@ -282,7 +286,9 @@ class UsageMeter {
     else this.usage.lambdaGbSecondsX86 += gbSeconds;
     this.usage.lambdaRequests += invocations;
     if (fn.traced) this.usage.xrayTraces += invocations;
-    this.log(invocations * this.a.platformLogKbPerInvocation + logLines * this.a.logLineKb);
+    this.log(
+      invocations * (fn.platformLogs ? this.a.platformLogKbPerInvocation : 0) + logLines * this.a.logLineKb,
+    );
   }
 
   log(kb: number): void {

@@ -159,7 +159,7 @@ describe('the cost estimate', () => {
   it('reads the real stack: four processors, every function on arm64 and none traced by default', () => {
     const settings = readCostSettings(bridgeTemplate());
     expect(settings.functions.processors).toHaveLength(4);
-    expect(settings.allFunctions.every((f) => f.arm && !f.traced)).toBe(true);
+    expect(settings.allFunctions.every((f) => f.arm && !f.traced && !f.platformLogs)).toBe(true);
     expect(settings.tables.events).toEqual({ gsis: 1 });
     expect(settings.functions.sender).toBeDefined();
     expect(settings.stateMachineStates).toBeGreaterThan(0);

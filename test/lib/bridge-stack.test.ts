@@ -68,6 +68,7 @@ describe('ingest function and API', () => {
       Timeout: 5,
       MemorySize: 256,
       TracingConfig: { Mode: 'PassThrough' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', SystemLogLevel: 'WARN' }),
     });
   });
 
