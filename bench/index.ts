@@ -8,6 +8,7 @@ import { benchImport } from './import';
 import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
 import { benchConsent } from './consent';
 import { benchCost } from './cost';
+import { measureWriteUnits, writeUnitRows } from './write-units';
 import { benchE2e } from './e2e-load';
 import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
@@ -30,7 +31,10 @@ async function main(): Promise<void> {
     if (only.has('import')) rows.push(...(await benchImport(dynamo.endpoint, template)));
     if (only.has('campaign'))
       rows.push(...(await benchCampaign(dynamo.endpoint, template, campaignBenchOptionsFromEnvironment())));
-    if (only.has('cost')) rows.push(...benchCost(template));
+    if (only.has('cost')) {
+      const measured = await measureWriteUnits(dynamo.endpoint, template);
+      rows.push(...writeUnitRows(measured), ...benchCost(template, measured));
+    }
     if (only.has('api-read')) rows.push(...(await benchApiRead(dynamo.endpoint, template)));
     if (only.has('e2e')) rows.push(...(await benchE2e(dynamo.endpoint, template)));
     if (only.has('api-send')) rows.push(...(await benchApiSend(dynamo.endpoint, template)));

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -12,10 +12,35 @@ export interface BridgeFunctionProps extends Omit<NodejsFunctionProps, 'entry' |
   readonly logRetention?: RetentionDays;
 }
 
-/** Every Lambda of the bridge: Node.js 22 on ARM64, a minified esbuild bundle with source maps, JSON logs, X-Ray. */
+/** The context key the stack sets to the stage's `tracing`, read by every function in it. */
+export const tracingContextKey = 'openphone-bridge:tracing';
+
+export type TracingMode = 'active' | 'off';
+
+/**
+ * The esbuild options of every function, also used by the bench and the bundle test. `BRIDGE_TRACING`
+ * is a constant of the bundle (lambdas/shared/tracing.ts): with `off`, the tracer is not bundled.
+ */
+export function bridgeBundling(tracing: TracingMode) {
+  return {
+    minify: true,
+    sourceMap: true,
+    target: 'node22',
+    format: OutputFormat.CJS,
+    // Bundle the AWS SDK too: the version is pinned by package-lock, not by the runtime.
+    externalModules: [] as string[],
+    define: { 'process.env.BRIDGE_TRACING': JSON.stringify(tracing) },
+  };
+}
+
+/**
+ * Every Lambda of the bridge: Node.js 22 on ARM64, a minified esbuild bundle with source maps, JSON
+ * logs; X-Ray and the Powertools tracer when the stack's `tracing` is `active` (off by default).
+ */
 export class BridgeFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
     const { entry, logRetention, environment, bundling, ...rest } = props;
+    const tracing: TracingMode = scope.node.tryGetContext(tracingContextKey) === 'active' ? 'active' : 'off';
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -27,8 +52,11 @@ export class BridgeFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
+      ...(tracing === 'active' ? { tracing: Tracing.ACTIVE } : {}),
       loggingFormat: LoggingFormat.JSON,
+      // No START/END/REPORT line per invocation (a third of the log cost per webhook); Lambda's own
+      // metrics keep durations, Powertools lines say cold_start, and errors and timeouts still log.
+      systemLogLevelV2: SystemLogLevel.WARN,
       logGroup,
       ...rest,
       environment: {
@@ -36,15 +64,7 @@ export class BridgeFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'openphone-bridge',
         ...environment,
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // Bundle the AWS SDK too: the version is pinned by package-lock, not by the runtime.
-        externalModules: [],
-        ...bundling,
-      },
+      bundling: { ...bridgeBundling(tracing), ...bundling },
     });
     acceptNagFinding(
       this,
@@ -56,10 +76,11 @@ export class BridgeFunction extends NodejsFunction {
       'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'The managed basic execution policy only lets the function write its own CloudWatch logs.',
     );
-    acceptNagFinding(
-      this,
-      'IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
-    );
+    if (tracing === 'active')
+      acceptNagFinding(
+        this,
+        'IAM5[Resource::*]',
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
+      );
   }
 }

@@ -3,6 +3,7 @@ import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { tracingContextKey } from './bridge-function';
 import { BridgeMonitoring } from './bridge-monitoring';
 import { BridgeSecrets } from './bridge-secrets';
 import { CampaignSender, CampaignStore } from './campaigns';
@@ -42,6 +43,8 @@ export class BridgeStack extends Stack {
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
     const { config } = props;
+    // Before any function exists: each one's bundle and tracing config follow the stage's `tracing`.
+    this.node.setContext(tracingContextKey, config.tracing);
     const logRetention = Object.values(RetentionDays).includes(config.logRetentionDays as RetentionDays)
       ? (config.logRetentionDays as RetentionDays)
       : RetentionDays.ONE_MONTH;

@@ -104,10 +104,11 @@ export const stageConfigSchema = z.object({
     })
     .prefault({}),
   /**
-   * X-Ray on every function, the import state machine and the REST API stage (`active`), or none
-   * (`off`): traces are over half the estimated cost per webhook (README, "Cost estimate").
+   * X-Ray and the Powertools tracer on every function, the import state machine and the REST API
+   * stage (`active`, for debugging), or none (`off`, the default: traces were over half the cost
+   * per webhook; logs carry a correlation id instead, docs/operations/observability.md).
    */
-  tracing: z.enum(['active', 'off']).default('active'),
+  tracing: z.enum(['active', 'off']).default('off'),
   /**
    * Who may call the CRM API (`/v1/…`): AWS IAM (SigV4; the default, for a CRM backend in the
    * same account) or a JWT authorizer (`jwtIssuer`, `jwtAudience`) for a CRM elsewhere.

@@ -3,7 +3,7 @@ import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-li
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { activityListAttributes, crmTableKeys, suppressionListAttributes } from '../lambdas/crm';
+import { activityIndexAttributes, crmTableKeys, suppressionListAttributes } from '../lambdas/crm';
 
 export interface CrmStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */
@@ -33,14 +33,14 @@ export class CrmStore extends Construct {
       partitionKey: { name: crmTableKeys.timelinePartitionKey, type: AttributeType.STRING },
       sortKey: { name: crmTableKeys.timelineSortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...activityListAttributes],
+      nonKeyAttributes: [...activityIndexAttributes],
     });
     this.table.addGlobalSecondaryIndex({
       indexName: crmTableKeys.conversationIndex,
       partitionKey: { name: crmTableKeys.conversationPartitionKey, type: AttributeType.STRING },
       sortKey: { name: crmTableKeys.conversationSortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...activityListAttributes],
+      nonKeyAttributes: [...activityIndexAttributes],
     });
     this.table.addGlobalSecondaryIndex({
       indexName: crmTableKeys.suppressionListIndex,

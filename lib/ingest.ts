@@ -146,6 +146,11 @@ export class WebhookIngest extends Construct {
       retentionPeriod: Duration.days(14),
     });
     acceptNagFinding(
+      this.dispatchFunction,
+      'IAM5[Resource::*]',
+      'dynamodb:ListStreams (granted with the stream event source) supports no resource-level permissions.',
+    );
+    acceptNagFinding(
       this.dispatchFailures,
       'SQS3',
       'This queue is itself the on-failure destination of the stream mapping.',

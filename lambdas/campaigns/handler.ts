@@ -4,8 +4,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -24,19 +22,20 @@ import {
 } from '../openphone';
 import { campaignSenderMetrics } from './domain/sender-metrics';
 import { createCampaignSender, type CampaignSender } from './service';
+import { lambdaTracing } from '../shared/tracing';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 const metrics = new Metrics({ namespace: campaignSenderMetrics.namespace });
 const apiKeySecret = z.object({ apiKey: z.string().min(1) });
 let sender: Promise<CampaignSender> | undefined;
 
 async function wireFromEnvironment(): Promise<CampaignSender> {
   const env = readEnvironment(campaignSenderEnvironmentShape);
-  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const dynamo = tracing.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const secrets = new SecretsProvider({
-    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
   });
   const secretId = env[environmentNames.openPhoneApiKeySecret];
   const readApiKey = async (forceFetch: boolean) => {
@@ -85,6 +84,6 @@ export const handler = middy(async (_event: unknown, context: Context) => {
   logger.info('campaign sender run', { reports });
   return reports;
 })
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

@@ -18,6 +18,7 @@ import {
   type RunContext,
 } from './sender/context';
 import { reconcile } from './sender/reconcile';
+import { correlationIdKey } from '../shared/correlation';
 import { sendTo } from './sender/send';
 
 export {
@@ -61,7 +62,8 @@ export function createCampaignSender(deps: CampaignSenderDeps) {
       const state = (await campaigns.getCampaign(campaignId))?.state;
       if (state?.status !== 'scheduled' || Date.parse(state.startAt) > now().getTime()) continue;
       const result = await campaigns.transitionCampaign(campaignId, { type: 'start' }, now().toISOString());
-      if (result.kind === 'transitioned') logger.info('scheduled campaign started', { campaignId });
+      if (result.kind === 'transitioned')
+        logger.info('scheduled campaign started', { [correlationIdKey]: campaignId, campaignId });
     }
   }
 
@@ -122,7 +124,7 @@ export function createCampaignSender(deps: CampaignSenderDeps) {
       );
       if (completed.kind === 'transitioned') {
         report.ended = 'completed';
-        logger.info('campaign completed', { campaignId });
+        run.deps.logger.info('campaign completed', { campaignId });
       }
     }
     return report;

@@ -2,8 +2,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -19,20 +17,21 @@ import { MediaLinks } from './adapters/media-links';
 import { crmApiEnvironmentShape } from './environment';
 import { createMessageSending } from './sending/message-sending';
 import { createCrmApiHandler } from './service';
+import { lambdaTracing } from '../shared/tracing';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 const apiKeySecret = z.object({ apiKey: z.string().min(1) });
 let api: ReturnType<typeof createCrmApiHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
   const env = readEnvironment(crmApiEnvironmentShape);
-  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const dynamo = tracing.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const crmTable = env[environmentNames.crmTable];
   const activities = new ActivityRepository(documents, crmTable);
   const secrets = new SecretsProvider({
-    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
   });
   // Read on the first send, cached 5 minutes: a rotated key is picked up without a redeploy.
   let client: { apiKey: string; openPhone: ReturnType<typeof interactiveOpenPhoneClient> } | undefined;
@@ -57,7 +56,7 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
     activities,
     contacts: new ContactRepository(documents, crmTable),
     mediaLinks: new MediaLinks(
-      tracer.captureAWSv3Client(new S3Client({})),
+      tracing.captureAWSv3Client(new S3Client({})),
       env[environmentNames.mediaBucket],
     ),
     messageSending: createMessageSending({
@@ -73,5 +72,5 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
 }
 
 export const handler = middy(async (event: APIGatewayProxyEventV2) => (api ??= wireFromEnvironment())(event))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }));

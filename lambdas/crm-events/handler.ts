@@ -1,18 +1,17 @@
 // Lambda entry point of the CRM events publisher: middy wiring and cold-start set-up around the factory.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { environmentNames, readEnvironment } from '../shared/environment';
+import { lambdaTracing } from '../shared/tracing';
 import { EventBridgeBus } from './adapters/event-bus';
 import { crmEventsEnvironmentShape } from './environment';
 import { createCrmEventsPublisher } from './service';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 let publish: ReturnType<typeof createCrmEventsPublisher> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createCrmEventsPublisher> {
@@ -20,7 +19,7 @@ function wireFromEnvironment(): ReturnType<typeof createCrmEventsPublisher> {
   return createCrmEventsPublisher(
     {
       bus: new EventBridgeBus(
-        tracer.captureAWSv3Client(new EventBridgeClient({})),
+        tracing.captureAWSv3Client(new EventBridgeClient({})),
         env[environmentNames.crmEventBus],
       ),
       logger,
@@ -30,5 +29,5 @@ function wireFromEnvironment(): ReturnType<typeof createCrmEventsPublisher> {
 }
 
 export const handler = middy(async (event: DynamoDBStreamEvent) => (publish ??= wireFromEnvironment())(event))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }));

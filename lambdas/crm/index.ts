@@ -8,7 +8,12 @@ export type { MediaArchiveQueue } from './adapters/media-archive-queue';
 export { SuppressionRepository } from './adapters/suppression-repository';
 export { contactChangeFromWebhook, contactRecordOf } from './domain/contact-records';
 export type { ContactChange, ContactRecord } from './domain/contact-records';
-export { activityListAttributes, crmTableKeys, suppressionListAttributes } from './domain/crm-keys';
+export {
+  activityIndexAttributes,
+  activityListAttributes,
+  crmTableKeys,
+  suppressionListAttributes,
+} from './domain/crm-keys';
 export {
   activityChangeFromApiCall,
   activityChangeFromApiMessage,

@@ -4,8 +4,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -24,19 +22,20 @@ import {
 } from '../openphone';
 import { bridgeMetrics } from '../shared/metrics';
 import { handleImportTask, type ImportDeps, type ImportTaskEvent } from './service';
+import { lambdaTracing } from '../shared/tracing';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
 const apiKeySecret = z.object({ apiKey: z.string().min(1, 'the OpenPhone API key secret is empty') });
 let wired: Promise<Omit<ImportDeps, 'remainingTimeMs'>> | undefined;
 
 async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'>> {
   const env = readEnvironment(importEnvironmentShape);
-  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const dynamo = tracing.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const secrets = new SecretsProvider({
-    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
   });
   const raw = await secrets.get(env[names.apiKeySecret], { maxAge: 300 });
   const { apiKey } = apiKeySecret.parse(typeof raw === 'string' ? JSON.parse(raw) : raw);
@@ -71,6 +70,6 @@ export const handler = middy(async (event: ImportTaskEvent, context: Context) =>
     remainingTimeMs: () => context.getRemainingTimeInMillis(),
   });
 })
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

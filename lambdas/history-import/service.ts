@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { correlationIdKey } from '../shared/correlation';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { ImportRepository, ImportRun } from './adapters/import-repository';
 import { ImportCheckpointConflictError } from './errors';
@@ -105,7 +106,12 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
     totals.errors += step.errors.length;
   }
   if (checkpoint.phase === 'done') await deps.store.completeRun(run, clock().toISOString());
-  deps.logger?.info('import pages worked', { importId: run.importId, phase: checkpoint.phase, ...totals });
+  deps.logger?.info('import pages worked', {
+    [correlationIdKey]: run.importId,
+    importId: run.importId,
+    phase: checkpoint.phase,
+    ...totals,
+  });
   deps.metrics?.addMetric(bridgeMetrics.import.recordsImported, MetricUnit.Count, totals.records);
   deps.metrics?.addMetric(bridgeMetrics.import.recordErrors, MetricUnit.Count, totals.errors);
   return output(await deps.store.requireRun(run.importId));

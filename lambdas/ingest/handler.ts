@@ -4,8 +4,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -25,15 +23,16 @@ import {
 import { bridgeMetrics } from '../shared/metrics';
 import { secretSigningKeys } from './adapters/signing-keys';
 import { createIngestHandler } from './service';
+import { lambdaTracing } from '../shared/tracing';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
 let ingest: ReturnType<typeof createIngestHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
   const env = readEnvironment(ingestEnvironmentShape);
-  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
+  const documents = DynamoDBDocumentClient.from(tracing.captureAWSv3Client(new DynamoDBClient({})));
   const events = new EventRepository(documents, env[environmentNames.eventsTable]);
   const queueEnv = readEnvironment(ingestQueueEnvironmentShape);
   const queueUrls = Object.fromEntries(
@@ -44,7 +43,7 @@ function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
   const stuckEvents = createEventSweeper({
     deps: {
       events,
-      publisher: new SqsQueuePublisher(tracer.captureAWSv3Client(new SQSClient({})), queueUrls),
+      publisher: new SqsQueuePublisher(tracing.captureAWSv3Client(new SQSClient({})), queueUrls),
     },
     policy: {
       stuckAfterMinutes: sweep[environmentNames.stuckEventAfterMinutes],
@@ -54,7 +53,7 @@ function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
     metrics,
   });
   const keys = secretSigningKeys(
-    new SecretsProvider({ awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})) }),
+    new SecretsProvider({ awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})) }),
     env[environmentNames.signingKeysSecret],
   );
   return createIngestHandler({
@@ -71,6 +70,6 @@ function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
 export const handler = middy(async (event: APIGatewayProxyEventV2) =>
   (ingest ??= wireFromEnvironment())(event),
 )
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { bridgeMetrics } from '../shared/metrics';
+import { correlationIdKey } from '../shared/correlation';
 import {
   acceptWebhook,
   type IntakeOutcome,
@@ -52,7 +53,11 @@ function record(metrics: Metrics, logger: Logger, outcome: IntakeOutcome): void 
     return;
   }
   metrics.addMetric(bridgeMetrics.ingest[outcome.kind], MetricUnit.Count, 1);
-  logger.info(`webhook ${outcome.kind}`, { eventId: outcome.eventId, eventType: outcome.type });
+  logger.info(`webhook ${outcome.kind}`, {
+    [correlationIdKey]: outcome.eventId,
+    eventId: outcome.eventId,
+    eventType: outcome.type,
+  });
 }
 
 /** POST /webhooks/openphone: API Gateway event in, intake outcome out as a status and a reason. */

@@ -145,10 +145,21 @@ describe('the cost estimate', () => {
     expect(() => estimateCost(tinyTemplate('PROVISIONED'), prices, assumptions)).toThrow(/on-demand/);
   });
 
-  it('reads the real stack: four processors, every function on arm64 and traced, on-demand tables', () => {
+  it('prices the write units the bench measured instead of the item-size model, when given', () => {
+    const measured = estimateCost(tinyTemplate(), prices, assumptions, {
+      unitsPerWebhook: 3.5,
+      eventPutUnits: 1,
+    });
+    expect(measured.perMillionWebhooks.bill['DynamoDB writes']).toBeCloseTo(3.5, 6);
+    expect(measured.perMillionWebhooks.baseline).toBeCloseTo(estimate.perMillionWebhooks.baseline - 1, 6);
+    // The delivery webhook of each campaign message is priced the same way.
+    expect(measured.perHundredThousandMessages.bill['DynamoDB writes']).toBeCloseTo(0.9 + 0.35, 6);
+  });
+
+  it('reads the real stack: four processors, every function on arm64 and none traced by default', () => {
     const settings = readCostSettings(bridgeTemplate());
     expect(settings.functions.processors).toHaveLength(4);
-    expect(settings.allFunctions.every((f) => f.arm && f.traced)).toBe(true);
+    expect(settings.allFunctions.every((f) => f.arm && !f.traced && !f.platformLogs)).toBe(true);
     expect(settings.tables.events).toEqual({ gsis: 1 });
     expect(settings.functions.sender).toBeDefined();
     expect(settings.stateMachineStates).toBeGreaterThan(0);

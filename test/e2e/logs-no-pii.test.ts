@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startLocalReplica, type LocalReplica } from '../../local/replica';
 import { bridgeTemplate } from '../support/dynamo';
 import {
@@ -14,6 +12,7 @@ import {
   transcriptObject,
 } from '../support/openphone-payloads';
 import { legacySignatureHeader, standardWebhookHeaders } from '../support/signers';
+import { captureStream, startMediaServer } from '../support/replica';
 
 /**
  * Everything the bridge writes while a signed webhook of every family travels to the CRM, at DEBUG:
@@ -54,33 +53,18 @@ describe('logs of an end-to-end run', () => {
   const captured: string[] = [];
   const restores: Array<() => void> = [];
   let replica: LocalReplica;
-  let media: Server;
+  let media: Awaited<ReturnType<typeof startMediaServer>>;
   let mediaUrl: string;
 
-  function capture(stream: NodeJS.WriteStream): void {
-    const original = stream.write;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      captured.push(String(chunk));
-      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      callback?.();
-      return true;
-    }) as typeof stream.write;
-    restores.push(() => (stream.write = original));
-  }
-
   beforeAll(async () => {
-    media = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'image/jpeg' });
-      response.end(Buffer.alloc(2048, 7));
-    });
-    await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
-    mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/media`;
+    media = await startMediaServer(2048);
+    mediaUrl = media.url;
 
     const level = process.env.POWERTOOLS_LOG_LEVEL;
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
     restores.push(() => (process.env.POWERTOOLS_LOG_LEVEL = level));
-    capture(process.stdout);
-    capture(process.stderr);
+    for (const stream of [process.stdout, process.stderr])
+      restores.push(captureStream(stream, (chunk) => captured.push(chunk)));
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       const spy = jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
         captured.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
@@ -95,7 +79,7 @@ describe('logs of an end-to-end run', () => {
   afterAll(async () => {
     await replica?.stop();
     for (const restore of restores.reverse()) restore();
-    await new Promise((resolve) => media?.close(resolve));
+    await media?.close();
   });
 
   async function until(predicate: () => boolean, timeoutMs = 60_000): Promise<void> {

@@ -68,7 +68,8 @@ describe('ingest function and API', () => {
       Architectures: ['arm64'],
       Timeout: 5,
       MemorySize: 256,
-      TracingConfig: { Mode: 'Active' },
+      TracingConfig: { Mode: 'PassThrough' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', SystemLogLevel: 'WARN' }),
     });
   });
 

@@ -25,7 +25,7 @@ describe('stage configuration', () => {
     expect(config.reservedConcurrency).toEqual({ mediaArchiver: 5, historyImport: 3, campaignSender: 3 });
     expect(config.waf).toEqual({ enabled: false, rateLimitPer5Min: 6000 });
     expect(config.logRetentionDays).toBe(30);
-    expect(config.tracing).toBe('active');
+    expect(config.tracing).toBe('off');
   });
 
   it('refuses a sweep schedule that is not a schedule expression', () => {

@@ -127,25 +127,30 @@ describe('least privilege: what each function can reach', () => {
 });
 
 describe('tracing', () => {
-  it('has X-Ray active tracing on every function and the import state machine', () => {
-    for (const fn of Object.values(functions))
-      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      TracingConfiguration: { Enabled: true },
-    });
-  });
-
-  it('can be turned off by the stage config: no X-Ray anywhere, the Powertools tracer told so, cdk-nag clean', () => {
-    const off = synth({ ...wafStage, tracing: 'off' }, true); // cdk-nag clean, or this throws
+  it('is off by default: no X-Ray on any function, the state machine or the REST API stage', () => {
+    const off = synth(wafStage); // the WAF tests below run cdk-nag on this stage
     const offFunctions = Object.values(resourcesOf(off, 'AWS::Lambda::Function'));
     expect(offFunctions.length).toBe(Object.keys(functions).length);
-    for (const fn of offFunctions) {
-      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'PassThrough' });
-      expect(fn.Properties.Environment).toMatchObject({ Variables: { POWERTOOLS_TRACE_ENABLED: 'false' } });
-    }
+    for (const fn of offFunctions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'PassThrough' });
     for (const machine of Object.values(resourcesOf(off, 'AWS::StepFunctions::StateMachine')))
       expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: false });
     off.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
+    // No function may write traces it does not record.
+    const functionPolicies = Object.entries(resourcesOf(off, 'AWS::IAM::Policy')).filter(([id]) =>
+      id.includes('Function'),
+    );
+    expect(functionPolicies.length).toBeGreaterThan(0);
+    expect(JSON.stringify(functionPolicies)).not.toContain('xray:');
+  });
+
+  it('can be turned on by the stage config: X-Ray on every function and the import state machine, cdk-nag clean', () => {
+    const active = synth({ ...wafStage, tracing: 'active' }, true);
+    for (const fn of Object.values(resourcesOf(active, 'AWS::Lambda::Function')))
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    active.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+    });
+    active.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
   });
 
   const lambdasDir = path.join(__dirname, '../../lambdas');
@@ -153,12 +158,13 @@ describe('tracing', () => {
     (f) => path.basename(f) === 'handler.ts',
   );
 
-  it.each(entries)('%s traces its invocation with Powertools and captures every AWS SDK client', (file) => {
+  it.each(entries)('%s traces through the tracing switch and captures every AWS SDK client', (file) => {
     const source = readFileSync(path.join(lambdasDir, file), 'utf8');
-    expect(source).toMatch(/\.use\(captureLambdaHandler\(tracer/);
+    expect(source).toMatch(/\.use\(tracing\.middleware\)/);
+    expect(source).not.toContain('@aws-lambda-powertools/tracer'); // only lambdas/shared/tracing.ts loads it
     const clients = source.match(/new \w+Client\(\{\}\)/g) ?? [];
     expect(clients.length).toBeGreaterThan(0);
-    const captured = source.match(/tracer\.captureAWSv3Client\(new \w+Client\(\{\}\)\)/g) ?? [];
+    const captured = source.match(/tracing\.captureAWSv3Client\(new \w+Client\(\{\}\)\)/g) ?? [];
     expect(captured).toHaveLength(clients.length);
   });
 
@@ -253,9 +259,8 @@ describe('WAF', () => {
       expect(JSON.stringify(waf.findOutputs('WebhookUrl'))).toContain('/webhooks/openphone');
     });
 
-    it('keeps the throttle, access logs and tracing on the REST API stage', () => {
+    it('keeps the throttle and access logs on the REST API stage', () => {
       waf.hasResourceProperties('AWS::ApiGateway::Stage', {
-        TracingEnabled: true,
         AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
         MethodSettings: Match.arrayWith([
           Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),

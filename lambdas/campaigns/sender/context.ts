@@ -6,6 +6,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { randomUUID } from 'node:crypto';
+import { correlationIdKey } from '../../shared/correlation';
 import type { PauseReason } from '../domain/campaign-state';
 import type { CampaignRepository } from '../adapters/campaign-repository';
 import type { DailyCapRepository } from '../adapters/daily-cap-repository';
@@ -138,6 +139,11 @@ export function senderContext(deps: CampaignSenderDeps): SenderContext {
 export function runContext(sender: SenderContext, campaignId: string, deadline: number): RunContext {
   return {
     ...sender,
+    // One child logger per run: every line of it carries the campaign id as its correlation id.
+    deps: {
+      ...sender.deps,
+      logger: sender.deps.logger.createChild({ persistentKeys: { [correlationIdKey]: campaignId } }),
+    },
     campaignId,
     deadline,
     report: {

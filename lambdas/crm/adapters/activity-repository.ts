@@ -202,7 +202,7 @@ export class ActivityRepository {
     return item ? activityRecordOf(item) : undefined;
   }
 
-  /** A contact number's activities, newest first (the index carries everything but transcripts). */
+  /** A contact number's activities, newest first, as lists show them (no transcripts). */
   async timeline(phoneNumber: string, page: PageRequest = {}): Promise<Page<ActivityRecord>> {
     return this.queryActivities(
       crmTableKeys.timelineIndex,
@@ -252,20 +252,21 @@ export class ActivityRepository {
     };
   }
 
-  /** Replaces timeline entry items by the activities they point at, keeping the page's order. */
+  /**
+   * The activities the index entries name (an activity's own entry, or a group message's timeline
+   * entry pointing at it), read in one batch, in the page's order: the indexes carry ids only.
+   */
   private async withTimelineEntriesResolved(items: Record<string, unknown>[]): Promise<ActivityRecord[]> {
-    const entryIds = items.filter((i) => i.entity === timelineEntryEntity).map((i) => i.activityId as string);
+    const ids = [...new Set(items.map((i) => i.activityId as string))];
     const resolved = new Map<string, Record<string, unknown>>();
     for (const item of await readItems(
       this.table,
-      entryIds.map((id) => crmKeys.activity(id)),
+      ids.map((id) => crmKeys.activity(id)),
     )) {
       resolved.set(item.activityId as string, item);
     }
     return items
-      .map((item) =>
-        item.entity === timelineEntryEntity ? listViewOf(resolved.get(item.activityId as string)) : item,
-      )
+      .map((item) => listViewOf(resolved.get(item.activityId as string)))
       .filter((item): item is Record<string, unknown> => item !== undefined)
       .map(activityRecordOf);
   }

@@ -1,8 +1,6 @@
 // Lambda entry point of the media archiver: middy wiring and cold-start set-up around the handler factory.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,18 +11,19 @@ import { environmentNames, readEnvironment } from '../../shared/environment';
 import { archiverEnvironmentShape } from '../environment';
 import { MediaArchiver } from '../adapters/media-archiver';
 import { createArchiveMediaHandler } from './service';
+import { lambdaTracing } from '../../shared/tracing';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 let archiveMedia: ReturnType<typeof createArchiveMediaHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createArchiveMediaHandler> {
   const env = readEnvironment(archiverEnvironmentShape);
-  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  const documents = DynamoDBDocumentClient.from(tracing.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return createArchiveMediaHandler({
-    archiver: new MediaArchiver(tracer.captureAWSv3Client(new S3Client({})), {
+    archiver: new MediaArchiver(tracing.captureAWSv3Client(new S3Client({})), {
       bucketName: env[environmentNames.mediaBucket],
       maxBytes: env[environmentNames.maxMediaBytes],
     }),
@@ -34,5 +33,5 @@ function wireFromEnvironment(): ReturnType<typeof createArchiveMediaHandler> {
 }
 
 export const handler = middy(async (event: SQSEvent) => (archiveMedia ??= wireFromEnvironment())(event))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }));

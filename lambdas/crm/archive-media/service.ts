@@ -5,6 +5,7 @@ import { describeRejection, mediaArchiveJob, type MediaArchiveJob } from '../dom
 import type { ActivityRepository } from '../adapters/activity-repository';
 import type { ArchiveOutcome, MediaArchiver } from '../adapters/media-archiver';
 import { UnreadableArchiveJobError } from '../errors';
+import { correlated } from '../../shared/correlation';
 
 export interface ArchiveMediaDeps {
   archiver: Pick<MediaArchiver, 'archive'>;
@@ -39,12 +40,13 @@ export function createArchiveMediaHandler(deps: ArchiveMediaDeps) {
 
   async function archiveOne(record: SQSRecord): Promise<void> {
     const job = readJob(record.body);
+    const log = correlated(deps.logger, job.eventId);
     let result: ArchiveOutcome;
     try {
       result = await deps.archiver.archive(job);
     } catch (error) {
       const reason = (error as Error).message;
-      deps.logger.warn('media archive failed, SQS will retry', {
+      log.warn('media archive failed, SQS will retry', {
         activityId: job.activityId,
         field: job.field,
         index: job.index,
@@ -58,7 +60,7 @@ export function createArchiveMediaHandler(deps: ArchiveMediaDeps) {
       job,
       result.kind === 'archived' ? { archiveKey: result.key } : { archiveSkipped: result.rejection.kind },
     );
-    deps.logger.info(result.kind === 'archived' ? 'media archived' : 'media not archived', {
+    log.info(result.kind === 'archived' ? 'media archived' : 'media not archived', {
       activityId: job.activityId,
       field: job.field,
       index: job.index,

@@ -56,9 +56,15 @@ export const suppressionListKey = (reason: string, changedAt: string, phoneNumbe
 });
 
 /**
- * Activity attributes the two indexes carry: everything but the transcript, which can be large and
- * is read with the activity itself.
+ * What the timeline and conversation indexes carry beside their keys: the item's kind and the
+ * activity it is or points at, neither of which ever changes. So an update of an activity (a
+ * delivery status, a recording, a summary) rewrites no index entry: only its creation writes one
+ * per index. A page reads the activities themselves (one BatchGetItem): reads cost a fifth of a
+ * write, and webhooks write far more often than anyone reads a timeline.
  */
+export const activityIndexAttributes = ['entity', 'activityId'] as const;
+
+/** Activity attributes a list (timeline, conversation) shows: everything but the transcript, which can be large. */
 export const activityListAttributes = [
   'entity',
   'activityId',

@@ -1,8 +1,6 @@
 // Lambda entry point: middy wiring and cold-start set-up around the handler factory.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -11,9 +9,10 @@ import { readEnvironment } from '../../shared/environment';
 import { dispatchEnvironmentShape, queueUrlVariable } from '../environment';
 import { SqsQueuePublisher } from '../adapters/queue-publisher';
 import { createDispatchHandler } from './service';
+import { lambdaTracing } from '../../shared/tracing';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 let dispatch: ReturnType<typeof createDispatchHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createDispatchHandler> {
@@ -23,7 +22,7 @@ function wireFromEnvironment(): ReturnType<typeof createDispatchHandler> {
     string
   >;
   return createDispatchHandler({
-    publisher: new SqsQueuePublisher(tracer.captureAWSv3Client(new SQSClient({})), urls),
+    publisher: new SqsQueuePublisher(tracing.captureAWSv3Client(new SQSClient({})), urls),
     logger,
   });
 }
@@ -31,5 +30,5 @@ function wireFromEnvironment(): ReturnType<typeof createDispatchHandler> {
 export const handler = middy(async (event: DynamoDBStreamEvent) =>
   (dispatch ??= wireFromEnvironment())(event),
 )
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }));

@@ -5,6 +5,7 @@ import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatch
 import type { EventRecord } from '../domain/event-record';
 import { queueMessageFor } from '../domain/queue-message';
 import type { QueuePublisher } from '../adapters/queue-publisher';
+import { correlated } from '../../shared/correlation';
 
 /**
  * The outbox relay: each event newly recorded in the events table (its stream's INSERT) is sent to its
@@ -18,7 +19,7 @@ export function createDispatchHandler(deps: { publisher: QueuePublisher; logger:
     const event = unmarshall(image as Record<string, AttributeValue> as never) as EventRecord;
     if (event.status !== 'received' || !event.family) return;
     await deps.publisher.publish(queueMessageFor(event));
-    deps.logger.debug('event dispatched', {
+    correlated(deps.logger, event.eventId).debug('event dispatched', {
       eventId: event.eventId,
       eventType: event.type,
       family: event.family,

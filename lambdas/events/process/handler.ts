@@ -4,8 +4,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -30,15 +28,16 @@ import { processorEnvironmentShape } from '../environment';
 import { EventRepository } from '../adapters/event-repository';
 import { bridgeMetrics } from '../../shared/metrics';
 import { createProcessEventsHandler, type ProcessorDeps } from './service';
+import { lambdaTracing } from '../../shared/tracing';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
 let processEvents: ReturnType<typeof createProcessEventsHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
   const env = readEnvironment(processorEnvironmentShape);
-  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const dynamo = tracing.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -62,7 +61,7 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
         bounceThreshold: env[environmentNames.bounceThreshold],
       }),
       archiveQueue: new SqsMediaArchiveQueue(
-        tracer.captureAWSv3Client(new SQSClient({})),
+        tracing.captureAWSv3Client(new SQSClient({})),
         env[environmentNames.mediaArchiveQueueUrl],
       ),
       campaigns: campaignTracking(documents, env[environmentNames.campaignTable]),
@@ -104,7 +103,7 @@ function consentReplier(
   let sender: Promise<ConsentReplySender> | undefined;
   const wire = async () => {
     const secrets = new SecretsProvider({
-      awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+      awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
     });
     const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
     if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
@@ -133,6 +132,6 @@ function consentReplier(
 }
 
 export const handler = middy(async (event: SQSEvent) => (processEvents ??= wireFromEnvironment())(event))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

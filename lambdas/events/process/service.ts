@@ -24,6 +24,7 @@ import {
 } from '../../crm';
 import type { QueueMessage } from '../domain/queue-message';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
+import { correlated, type LogLines } from '../../shared/correlation';
 import {
   attributedSend,
   campaignSignalsOf,
@@ -93,14 +94,18 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     options.onOutcome?.(message, outcome);
   };
 
-  async function apply(plan: Exclude<ProcessingPlan, { kind: 'rejected' }>, message: QueueMessage) {
+  async function apply(
+    plan: Exclude<ProcessingPlan, { kind: 'rejected' }>,
+    message: QueueMessage,
+    log: LogLines,
+  ) {
     if (plan.kind === 'contact') {
       const { change } = plan;
       const result =
         change.kind === 'upsert'
           ? await deps.contacts.upsertContact(change.contact)
           : await deps.contacts.markContactDeleted(change.contactId, change.at);
-      logger.info('contact written', {
+      log.info('contact written', {
         eventId: message.eventId,
         change: change.kind,
         outcome: result.outcome,
@@ -112,7 +117,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     if (plan.consent) {
       const consent = await deps.suppressions.applyConsentChange(plan.consent);
       // HELP changes nothing; it is flagged here for whoever answers the line.
-      logger.info(plan.consent.keyword === 'help' ? 'HELP requested' : 'consent keyword applied', {
+      log.info(plan.consent.keyword === 'help' ? 'HELP requested' : 'consent keyword applied', {
         eventId: message.eventId,
         keyword: plan.consent.keyword,
         from: maskPhoneNumber(plan.consent.phoneNumber),
@@ -128,7 +133,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
           messageId: plan.consent.messageId,
           phoneNumberId: ourNumber,
         });
-        logger.info('consent reply', {
+        log.info('consent reply', {
           eventId: message.eventId,
           kind,
           to: maskPhoneNumber(plan.consent.phoneNumber),
@@ -139,16 +144,16 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     for (const outcome of plan.deliveryOutcomes) {
       const result = await deps.deliveryHealth.recordDeliveryOutcome(outcome);
       if (result.suppressed)
-        logger.warn('recipient suppressed as bouncing', {
+        log.warn('recipient suppressed as bouncing', {
           recipient: maskPhoneNumber(outcome.phoneNumber),
           consecutiveFailures: result.consecutiveFailures,
           hardBounce: result.hardBounce,
         });
     }
-    for (const signal of campaignSignalsOf(plan)) await trackCampaign(signal, message);
+    for (const signal of campaignSignalsOf(plan)) await trackCampaign(signal, message, log);
     const jobs = mediaArchiveJobsOf(plan.change, upsert.appliedAspects, message.eventId);
     if (jobs.length > 0) await deps.archiveQueue.enqueue(jobs);
-    logger.info('activity written', {
+    log.info('activity written', {
       eventId: message.eventId,
       activityId: update.activityId,
       outcome: upsert.outcome,
@@ -157,11 +162,11 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
   }
 
   /** After the CRM writes (so a STOP suppresses whatever happens here); idempotent, so a retry is safe. */
-  async function trackCampaign(signal: CampaignSignal, message: QueueMessage) {
+  async function trackCampaign(signal: CampaignSignal, message: QueueMessage, log: LogLines) {
     if (signal.kind === 'delivery') {
       const result = await deps.campaigns.recordDelivery(signal.messageId, signal.status, signal.at);
       if (result.kind !== 'not-a-campaign-message')
-        logger.info('campaign delivery tracked', {
+        log.info('campaign delivery tracked', {
           eventId: message.eventId,
           campaignId: result.campaignId,
           variantId: result.variantId,
@@ -174,7 +179,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     const send = attributedSend(sends, signal.at, replyWindowDays);
     if (!send) return;
     const counted = await deps.campaigns.recordResponse(send, signal.response, signal.at);
-    logger.info('campaign response tracked', {
+    log.info('campaign response tracked', {
       eventId: message.eventId,
       campaignId: send.campaignId,
       variantId: send.variantId,
@@ -184,7 +189,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     });
   }
 
-  async function processEvent(message: QueueMessage, attempts: number): Promise<EventOutcome> {
+  async function processEvent(message: QueueMessage, attempts: number, log: LogLines): Promise<EventOutcome> {
     const stored = await deps.events.getEvent(message.eventId);
     if (!stored) throw new EventRecordMissingError(message.eventId);
     if (stored.status === 'processed') return { status: 'duplicate' };
@@ -193,7 +198,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
       await deps.events.markFailed(message.eventId, { family, reason: plan.reason, attempts, at: now() });
       return { status: 'failed', reason: plan.reason };
     }
-    await apply(plan, message);
+    await apply(plan, message, log);
     await deps.events.markProcessed(message.eventId, now());
     return { status: 'processed' };
   }
@@ -201,22 +206,28 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
   async function processRecord(record: SQSRecord): Promise<void> {
     const reading = readQueueMessage(record.body);
     if (!reading.ok) {
-      logger.error('unreadable queue message', { messageId: record.messageId, reason: reading.reason });
+      // The dispatcher's message attribute still names the event when the body cannot be read.
+      const eventId = record.messageAttributes?.eventId?.stringValue;
+      (eventId ? correlated(logger, eventId) : logger).error('unreadable queue message', {
+        messageId: record.messageId,
+        reason: reading.reason,
+      });
       throw new UnreadableQueueMessageError(reading.reason);
     }
     const { message } = reading;
+    const log = correlated(logger, message.eventId);
     const attempts = attemptOf(record.attributes.ApproximateReceiveCount);
     let outcome: EventOutcome;
     try {
-      outcome = await processEvent(message, attempts);
+      outcome = await processEvent(message, attempts, log);
     } catch (error) {
       const reason = transientReasonOf(error);
       try {
         await deps.events.markFailed(message.eventId, { family, reason, attempts, at: now() });
       } catch (markError) {
-        logger.error('could not mark event failed', { eventId: message.eventId, error: markError as Error });
+        log.error('could not mark event failed', { eventId: message.eventId, error: markError as Error });
       }
-      logger.warn('event processing failed, SQS will retry', {
+      log.warn('event processing failed, SQS will retry', {
         eventId: message.eventId,
         eventType: message.type,
         attempts,
@@ -226,7 +237,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
       throw error;
     }
     if (outcome.status === 'failed')
-      logger.warn('event rejected', {
+      log.warn('event rejected', {
         eventId: message.eventId,
         eventType: message.type,
         reason: outcome.reason,

@@ -3,8 +3,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -16,16 +14,17 @@ import { dispatchEnvironmentShape, queueUrlVariable, sweepEnvironmentShape } fro
 import { EventRepository } from '../adapters/event-repository';
 import { SqsQueuePublisher } from '../adapters/queue-publisher';
 import { createEventSweeper, type SweepReport } from './service';
+import { lambdaTracing } from '../../shared/tracing';
 
 const logger = new Logger();
-const tracer = new Tracer();
+const tracing = lambdaTracing();
 const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
 let sweeper: ReturnType<typeof createEventSweeper> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createEventSweeper> {
   const env = readEnvironment(dispatchEnvironmentShape);
   const policy = readEnvironment(sweepEnvironmentShape);
-  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  const documents = DynamoDBDocumentClient.from(tracing.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const urls = Object.fromEntries(eventFamilies.map((f) => [f, env[queueUrlVariable(f)]])) as Record<
@@ -35,7 +34,7 @@ function wireFromEnvironment(): ReturnType<typeof createEventSweeper> {
   return createEventSweeper({
     deps: {
       events: new EventRepository(documents, env[environmentNames.eventsTable]!),
-      publisher: new SqsQueuePublisher(tracer.captureAWSv3Client(new SQSClient({})), urls),
+      publisher: new SqsQueuePublisher(tracing.captureAWSv3Client(new SQSClient({})), urls),
     },
     policy: {
       stuckAfterMinutes: policy[environmentNames.stuckEventAfterMinutes],
@@ -51,6 +50,6 @@ export const handler = middy(async (): Promise<SweepReport> => {
   logger.info('sweep done', { ...report });
   return report;
 })
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

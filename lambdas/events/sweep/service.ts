@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { correlated } from '../../shared/correlation';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { bridgeMetrics } from '../../shared/metrics';
 import type { EventRecord } from '../domain/event-record';
@@ -68,7 +69,7 @@ export function createEventSweeper(options: SweeperOptions) {
       )
         return 'waiting';
       count(bridgeMetrics.sweep.undeliverable);
-      logger.error('event undeliverable: failed after every re-dispatch', {
+      correlated(logger, record.eventId).error('event undeliverable: failed after every re-dispatch', {
         eventId: record.eventId,
         eventType: record.type,
         redispatches: record.redispatches ?? 0,
@@ -84,14 +85,14 @@ export function createEventSweeper(options: SweeperOptions) {
     try {
       await deps.publisher.publish(queueMessageFor(record));
     } catch (error) {
-      logger.warn('re-dispatch refused, tried again at the next sweep', {
+      correlated(logger, record.eventId).warn('re-dispatch refused, tried again at the next sweep', {
         eventId: record.eventId,
         error: error as Error,
       });
       return 'send-failed';
     }
     count(bridgeMetrics.sweep.redispatched);
-    logger.warn('stuck event re-dispatched', {
+    correlated(logger, record.eventId).warn('stuck event re-dispatched', {
       eventId: record.eventId,
       eventType: record.type,
       family: record.family,
@@ -148,7 +149,7 @@ export function createEventSweeper(options: SweeperOptions) {
         try {
           await redispatchIfStuck(result.existing);
         } catch (error) {
-          logger.warn('stuck event not re-dispatched on redelivery', {
+          correlated(logger, record.eventId).warn('stuck event not re-dispatched on redelivery', {
             eventId: record.eventId,
             error: error as Error,
           });
