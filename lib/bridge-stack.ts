@@ -108,6 +108,8 @@ export class BridgeStack extends Stack {
       ...(this.ingest.api ? { api: this.ingest.api } : {}),
       crm: this.crm,
       mediaBucket: this.processing.mediaBucket,
+      apiKey: this.secrets.apiKey,
+      rateLimit: this.rateLimit,
       auth: config.crmApi,
       logRetention,
     });

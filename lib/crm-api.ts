@@ -11,11 +11,13 @@ import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { crmApiEntry } from '../lambdas/crm-api';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
+import type { RateLimitStore } from './openphone';
 import { accessLogFormat } from './ingest';
 import { acceptNagFinding } from './nag';
 
@@ -30,6 +32,10 @@ export interface CrmApiProps {
   readonly crm: CrmStore;
   /** The media archive, for presigned links to archived media. */
   readonly mediaBucket: IBucket;
+  /** The OpenPhone API key (`{"apiKey": "…"}`): contact writes go to OpenPhone first. */
+  readonly apiKey: ISecret;
+  /** The shared OpenPhone rate limit; the API's calls take the interactive lane. */
+  readonly rateLimit: RateLimitStore;
   /** Who may call the API. @default IAM (SigV4) */
   readonly auth?: CrmApiAuth;
   readonly logRetention?: RetentionDays;
@@ -37,7 +43,8 @@ export interface CrmApiProps {
 
 /**
  * The CRM's side of the bridge: `/v1/…` on the HTTP API, every route behind an authorizer (IAM by
- * default, or a JWT authorizer), answered by one read-only Lambda.
+ * default, or a JWT authorizer), answered by one Lambda: reads, contact writes through OpenPhone,
+ * and suppression changes.
  */
 export class CrmApi extends Construct {
   readonly api: HttpApi;
@@ -49,15 +56,20 @@ export class CrmApi extends Construct {
     super(scope, id);
     const fn = new BridgeFunction(this, 'ApiFunction', {
       entry: crmApiEntry,
-      description: 'CRM API: activities, timelines and contacts (read)',
+      description: 'CRM API: activities, timelines, contacts and suppressions',
       timeout: Duration.seconds(10),
       logRetention: props.logRetention,
       environment: {
         [environmentNames.crmTable]: props.crm.table.tableName,
         [environmentNames.mediaBucket]: props.mediaBucket.bucketName,
+        [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
+        [environmentNames.rateLimitTable]: props.rateLimit.table.tableName,
       },
     });
     props.crm.grantRecordRead(fn);
+    props.crm.grantApiWrite(fn);
+    props.apiKey.grantRead(fn);
+    props.rateLimit.grantAcquire(fn);
     // Presigned links are signed with this role: it may read archived objects, nothing else.
     fn.addToRolePolicy(
       new PolicyStatement({

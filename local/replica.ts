@@ -11,7 +11,8 @@ import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
-import { localCrmApi } from './crm-api';
+import { SuppressionListRepository } from '../lambdas/crm';
+import { lateOpenPhone, localCrmApi } from './crm-api';
 import { startLocalHttpApi } from './http-api';
 import { LocalImports } from './local-imports';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
@@ -65,6 +66,8 @@ export interface LocalReplica {
   }): void;
   /** The import workflow: `connect` it to an OpenPhone API, then the CLI and `scheduleSync` start runs. */
   imports: LocalImports;
+  /** Where the CRM API's writes to OpenPhone go (contacts); until connected they answer 503. */
+  connectCrmApiToOpenPhone(openPhone: { apiKey: string; baseUrl: string }): void;
   stop(): Promise<void>;
 }
 
@@ -144,9 +147,15 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     },
     log,
   });
+  const crmApiOpenPhone = lateOpenPhone();
   const crmApi = localCrmApi({
     activities: processing.activities,
     contacts: processing.contacts,
+    suppressionList: new SuppressionListRepository(
+      processing.documents,
+      tableNames[tableLogicalId(template, 'CrmTable')]!,
+    ),
+    openPhone: crmApiOpenPhone.client,
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
     ...(options.crmApiToken ? { token: options.crmApiToken } : {}),
@@ -213,6 +222,12 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       });
     },
     imports,
+    connectCrmApiToOpenPhone: (openPhone) =>
+      crmApiOpenPhone.connect({
+        ...openPhone,
+        dynamo: new DynamoDBClient(localAwsConfig(endpoint)),
+        rateLimitTable: tableOf('RateLimitTable'),
+      }),
     stop: async () => {
       await campaignSchedule?.stop();
       await sweepSchedule?.stop();

@@ -72,10 +72,12 @@ async function main(): Promise<void> {
       },
       everyMs: campaignSenderEvery,
     });
-  replica.imports.connect({
+  const openPhoneKey = {
     apiKey: openPhone.kind === 'real' ? process.env.OPENPHONE_API_KEY! : openPhone.apiKey,
     baseUrl: openPhone.baseUrl,
-  });
+  };
+  replica.imports.connect(openPhoneKey);
+  replica.connectCrmApiToOpenPhone(openPhoneKey);
   const schedule = replica.imports.templateSchedule;
   const syncEveryMs = localSyncEveryMs(syncSetting, schedule?.everyMs);
   if (syncEveryMs !== undefined) replica.imports.scheduleSync(syncEveryMs);

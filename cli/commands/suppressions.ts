@@ -5,6 +5,7 @@ import {
   checkOperatorRemoval,
   doNotContactEntriesOf,
   maskedExcerpt,
+  planSuppressionLift,
   reviewReason,
   type ListedSuppression,
   type SuppressionReason,
@@ -122,18 +123,22 @@ export async function removeSuppression(
   options: ChangeOptions,
 ): Promise<void> {
   const number = e164Of(phoneNumber);
-  const check = checkOperatorRemoval(options.reason, options.confirmConsent ?? false);
-  if (check.kind === 'use-review-commands')
+  if (checkOperatorRemoval(options.reason, false).kind === 'use-review-commands')
     throw new UsageError(
       'a review is settled with `suppressions confirm <phone>` or `suppressions clear <phone>`',
     );
-  if (check.kind === 'needs-consent-confirmation')
+  // The same rule as DELETE /v1/suppressions/{phone} in the CRM API.
+  const { suppressions } = await target.suppressions.recordOf(number);
+  const plan = planSuppressionLift(
+    suppressions.filter((s) => s.active).map((s) => s.reason),
+    { reason: options.reason, confirmConsent: options.confirmConsent ?? false },
+  );
+  if (plan.kind === 'needs-consent-confirmation')
     throw new UsageError(
       `refusing to lift the opt-out of ${maskPhoneNumber(number)}: it is the person's own request. ` +
         'Only if they consented again (in writing, or by texting START), run it again with --confirm-consent and a --note saying how',
     );
-  const { suppressions } = await target.suppressions.recordOf(number);
-  if (!suppressions.some((s) => s.reason === options.reason && s.active))
+  if (plan.kind === 'not-suppressed')
     throw new CommandFailure(`${maskPhoneNumber(number)} has no active ${options.reason} suppression`);
   await target.suppressions.changeByOperator({
     action: 'remove',

@@ -4,14 +4,18 @@ import { InvalidCursorError } from '../crm';
 import type { ApiError } from './domain/resources';
 import { matchRoute, type RouteName } from './domain/routes';
 import { ApiRequestError } from './errors';
+import { contactRoutes, type ContactWriteRouteDeps } from './routes/contacts';
 import { readRoutes, type ReadRouteDeps } from './routes/reads';
+import { suppressionRoutes, type SuppressionRouteDeps } from './routes/suppressions';
 import { json, type Response, type RouteHandlers } from './routes/types';
 
 // Each group of routes lives in routes/<group>.ts with the dependencies it needs; this file
 // matches the request, reads its body and turns refusals into the one error shape.
-export type CrmApiDeps = ReadRouteDeps & {
-  logger: Pick<Logger, 'error' | 'info'>;
-};
+export type CrmApiDeps = ReadRouteDeps &
+  ContactWriteRouteDeps &
+  SuppressionRouteDeps & {
+    logger: Pick<Logger, 'error' | 'info'>;
+  };
 
 const failure = (status: number, error: ApiError, headers?: Record<string, string>) =>
   json(status, error, headers);
@@ -31,6 +35,8 @@ function readBody(event: APIGatewayProxyEventV2): unknown {
 export function createCrmApiHandler(deps: CrmApiDeps) {
   const routes: RouteHandlers<RouteName> = {
     ...readRoutes(deps),
+    ...contactRoutes(deps),
+    ...suppressionRoutes(deps),
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<Response> => {

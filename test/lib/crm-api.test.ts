@@ -36,8 +36,11 @@ describe('CrmApi', () => {
     template.hasOutput('CrmApiUrl', {});
   });
 
-  it('may only read CRM records (items and the two indexes) and archived media objects', () => {
-    const statements = statementsOf(template, 'CrmApiApiFunction') as { Action: string | string[] }[];
+  it('reads CRM records and archived media, writes CRM items by key, and reaches OpenPhone through the shared limit', () => {
+    const statements = statementsOf(template, 'CrmApiApiFunction') as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
     expect(actions).toEqual(
       [
@@ -47,7 +50,28 @@ describe('CrmApi', () => {
         's3:GetObject',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
+        // Contact and suppression writes, on the CRM table only.
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        // The OpenPhone API key and the rate-limit bucket.
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:DescribeSecret',
+        'dynamodb:UpdateItem',
+        'dynamodb:GetItem',
       ].sort(),
+    );
+    const writes = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('dynamodb:PutItem'))!;
+    expect(JSON.stringify(writes.Resource)).toMatch(/CrmStoreCrmTable/);
+    expect(JSON.stringify(writes.Resource)).not.toMatch(/index/);
+    const secretRead = statements.find((s) => JSON.stringify(s.Action).includes('secretsmanager'))!;
+    expect(JSON.stringify(secretRead.Resource)).toMatch(/SecretsOpenPhoneApiKey/);
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [api] = Object.entries(functions).filter(([id]) => id.includes('CrmApiApiFunction'));
+    const variables = (api![1] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
+      .Properties.Environment.Variables;
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining(['OPENPHONE_API_KEY_SECRET_ID', 'RATE_LIMIT_TABLE_NAME']),
     );
   });
 

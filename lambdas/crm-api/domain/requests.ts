@@ -43,7 +43,9 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const [issue] = parsed.error.issues;
-  const field = issue?.path.join('.') || undefined;
+  // An unknown key is named as the field, so a typo (`frist_name`) is found at once.
+  const path = issue?.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : (issue?.path ?? []);
+  const field = path.join('.') || undefined;
   throw new ApiRequestError(
     400,
     'invalid_request',

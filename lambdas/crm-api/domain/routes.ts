@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { activity, activityPage, apiError, contact, contactList } from './resources';
+import { contactWriteRoutes } from './contact-write-routes';
 import { pageQuery, timelineQuery } from './requests';
+import { suppressionRoutes } from './suppression-routes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -50,6 +52,8 @@ export const crmApiRoutes = {
     summary: 'This document',
     response: z.record(z.string(), z.unknown()),
   },
+  ...contactWriteRoutes,
+  ...suppressionRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {
@@ -66,7 +70,7 @@ export interface RouteDefinition {
   status?: 200 | 201 | 202 | 204;
   response: z.ZodType;
   /** Error statuses beyond 400/401/403/404 the route answers, with what each means. */
-  errors?: Partial<Record<409 | 412 | 422 | 429, string>>;
+  errors?: Partial<Record<409 | 412 | 422 | 429 | 503, string>>;
 }
 
 export type RouteName = keyof typeof crmApiRoutes;
