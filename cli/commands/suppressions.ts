@@ -13,7 +13,7 @@ import {
 } from '../../lambdas/crm';
 import { toE164 } from '../../lambdas/shared/phone-numbers';
 import { CommandFailure, UsageError } from '../errors';
-import { formatTable, maskPhoneNumber, plural, type Output } from '../output';
+import { formatTable, maskPhoneNumber, plural, printData, type Output } from '../output';
 import type { Target } from '../target';
 
 export interface SuppressionDisplayOptions {
@@ -51,10 +51,13 @@ export async function listSuppressions(
     ? await target.suppressions.listActive(options.reason, options.since)
     : await target.suppressions.listAllActive(options.since);
   const scope = `${options.reason ?? 'any reason'}${options.since ? ` since ${options.since}` : ''}`;
-  out.line(`Suppressions (${scope}) in ${target.name}: ${plural(listed.length, 'number')}`);
-  if (listed.length === 0) return;
-  const rows = listed.map((s) => [shown(s.phoneNumber, options), s.reason, s.changedAt, s.reference]);
-  for (const line of formatTable(['number', 'reason', 'since', 'reference'], rows)) out.line(line);
+  const items = listed.map((s) => ({ ...s, phoneNumber: shown(s.phoneNumber, options) }));
+  printData(out, { items }, () => {
+    out.line(`Suppressions (${scope}) in ${target.name}: ${plural(listed.length, 'number')}`);
+    if (listed.length === 0) return;
+    const rows = items.map((s) => [s.phoneNumber, s.reason, s.changedAt, s.reference]);
+    for (const line of formatTable(['number', 'reason', 'since', 'reference'], rows)) out.line(line);
+  });
 }
 
 /** A number's reasons and the audit trail of every change, with a masked excerpt of the message behind it. */
@@ -66,6 +69,20 @@ export async function showSuppression(
 ): Promise<void> {
   const number = e164Of(phoneNumber);
   const record: SuppressionRecord = await target.suppressions.recordOf(number);
+  if (out.json) {
+    // The message excerpts stay out of the JSON: references (message ids) say where to look.
+    printData(
+      out,
+      {
+        phoneNumber: shown(number, options),
+        ...record,
+        suppressions: record.suppressions.map((s) => ({ ...s, phoneNumber: shown(s.phoneNumber, options) })),
+        audit: record.audit.map((e) => ({ ...e, phoneNumber: shown(e.phoneNumber, options) })),
+      },
+      () => undefined,
+    );
+    return;
+  }
   out.line(`Suppressions of ${shown(number, options)} in ${target.name}`);
   if (record.suppressions.length === 0 && record.audit.length === 0) {
     out.line('never suppressed');
@@ -234,7 +251,9 @@ const csvField = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(
 /** Every active suppression as CSV on stdout, whole numbers: the list for another system. */
 export async function exportSuppressions(target: Target, out: Output): Promise<void> {
   const listed = await target.suppressions.listAllActive();
-  out.line('phone,reason,since,reference');
-  for (const s of listed)
-    out.line([s.phoneNumber, s.reason, s.changedAt, s.reference].map(csvField).join(','));
+  printData(out, listed, () => {
+    out.line('phone,reason,since,reference');
+    for (const s of listed)
+      out.line([s.phoneNumber, s.reason, s.changedAt, s.reference].map(csvField).join(','));
+  });
 }
