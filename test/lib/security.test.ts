@@ -101,8 +101,9 @@ describe('least privilege: what each function can reach', () => {
     EventProcessingArchiveFunction: [crm, archiveQueue],
     CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWork`, crm, rateLimit],
     HistoryImportImportFunction: [imports, crm, rateLimit],
-    // The CRM API reads records and their timeline and conversation indexes, nothing else.
-    CrmApiApiFunction: [crm, `${crm}/index/byContactNumber`, `${crm}/index/byConversation`],
+    // The CRM API reads records and their timeline and conversation indexes, writes CRM items
+    // (contacts, suppressions) and takes OpenPhone rate-limit tokens for contact writes.
+    CrmApiApiFunction: [crm, `${crm}/index/byContactNumber`, `${crm}/index/byConversation`, rateLimit],
   };
 
   it('covers every function of the stack', () => {
@@ -227,7 +228,8 @@ describe('WAF', () => {
     it('puts a regional WebACL with a per-IP rate limit on the REST API stage that serves the webhook path', () => {
       // The webhook moves to the REST API; the only HTTP API left is the CRM API's own.
       waf.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-      waf.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+      // GET, POST, PUT and DELETE /v1/{proxy+}, each behind the authorizer.
+      waf.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
       waf.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/{proxy+}' });
       waf.hasResourceProperties('AWS::WAFv2::WebACL', {
         Scope: 'REGIONAL',
