@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { campaignRepositories } from '../lambdas/campaigns';
 import { ImportRepository } from '../lambdas/history-import';
-import { ActivityRepository, SuppressionListRepository } from '../lambdas/crm';
+import { ActivityRepository, ContactRepository, SuppressionListRepository } from '../lambdas/crm';
 import { EventRepository } from '../lambdas/events';
 import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
 import { CommandFailure } from './errors';
@@ -55,6 +55,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
     name: `the local replica at ${base}`,
     events: new EventRepository(documents, info.tables.events),
     activities: new ActivityRepository(documents, info.tables.crm),
+    contacts: new ContactRepository(documents, info.tables.crm),
     suppressions: new SuppressionListRepository(documents, info.tables.crm),
     campaigns: campaignRepositories(documents, info.tables.campaigns),
     queues: new LocalQueueAdmin(base),

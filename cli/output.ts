@@ -3,6 +3,14 @@ export interface Output {
   line(text?: string): void;
   /** A terminal: a command may redraw what it printed (`imports status --watch`). */
   readonly isTTY?: boolean;
+  /** `--json`: a command that prints data prints it as one JSON document instead of text. */
+  readonly json?: boolean;
+}
+
+/** A command's data: one JSON document with `--json` (for scripts and `jq`), else the text `print` writes. */
+export function printData(out: Output, data: unknown, print: () => void): void {
+  if (out.json) out.line(JSON.stringify(data, null, 2));
+  else print();
 }
 
 export const stdout: Output = {

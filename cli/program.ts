@@ -1,10 +1,14 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isSupportedCountry } from 'libphonenumber-js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eventFamilies, type EventFamily } from '../lambdas/events';
 import { createCampaign } from './commands/campaigns-create';
 import { changeCampaign, operatorActions } from './commands/campaigns-lifecycle';
 import { previewCampaign } from './commands/campaigns-preview';
 import { listCampaigns, showCampaignStatus } from './commands/campaigns-status';
+import { showActivity, type ShowRecordOptions } from './commands/activities-show';
+import { showContact } from './commands/contacts-show';
 import { showTimeline } from './commands/contacts-timeline';
 import { listCrmEvents } from './commands/crm-events';
 import { sendMessage, showMessage, type SendOptions } from './commands/messages';
@@ -88,6 +92,12 @@ function runsPerPage(value: string): number {
   return limit;
 }
 
+/** This package's version, from its package.json (beside cli/ in the repository and in an installed package). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
 /** The command tree; each action is a plain function of a target and an output, in `commands/`. */
 export function buildProgram(deps: CliDeps): Command {
   const program = new Command('npm run cli --')
@@ -98,13 +108,29 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--profile <name>', 'AWS profile, with --stack (default: AWS_PROFILE or the default chain)')
     .option('--region <region>', 'AWS region, with --stack (default: AWS_REGION)')
     .option('--replica-file <path>', 'the local replica description', '.local/replica.json')
+    .option('--json', 'print the data of a command as one JSON document on stdout (for scripts)')
     .option('--debug', 'print the stack trace of an unexpected error')
+    .version(packageVersion(), '--version', 'print the version')
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.out.line(text.replace(/\n$/, '')),
       writeErr: (text) => deps.err(text.replace(/\n$/, '')),
     });
+
+  // Every command writes here: `--json` is read when it prints, wherever it was given on the line.
+  const out: Output = {
+    line: (text) => deps.out.line(text),
+    get isTTY() {
+      return deps.out.isTTY;
+    },
+    get json() {
+      return program.opts<{ json?: boolean }>().json === true;
+    },
+  };
+  const noWatchWithJson = (options: { watch?: boolean }) => {
+    if (options.watch && out.json) throw new UsageError('--json prints one snapshot: drop --watch');
+  };
 
   const target = () => {
     const options = program.opts<TargetOptions>();
@@ -117,7 +143,7 @@ export function buildProgram(deps: CliDeps): Command {
   events
     .command('count')
     .description('count events not yet processed and failed, per family, and ignored events')
-    .action(async () => countEvents(await target(), deps.out));
+    .action(async () => countEvents(await target(), out));
   events
     .command('list')
     .description('list open events, oldest first, a page at a time')
@@ -131,7 +157,7 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--cursor <cursor>', 'the next-page cursor a previous listing printed')
     .action(
       async (options: { status: ListableStatus; family?: EventFamily; limit: number; cursor?: string }) =>
-        listEvents(await target(), deps.out, options),
+        listEvents(await target(), out, options),
     );
   events
     .command('redrive')
@@ -157,11 +183,11 @@ export function buildProgram(deps: CliDeps): Command {
         const bulkOnly = Object.values(filters).some((v) => v !== undefined);
         if (eventId && (status || bulkOnly))
           throw new UsageError('give an event id or --status with filters, not both');
-        if (eventId) return redriveEvent(await target(), deps.out, eventId, { ...(force ? { force } : {}) });
+        if (eventId) return redriveEvent(await target(), out, eventId, { ...(force ? { force } : {}) });
         if (!status)
           throw new UsageError('give an event id, or --status failed (or received) to re-drive many');
         if (force) throw new UsageError('--force is for one event id: bulk re-drives only send open events');
-        return redriveEvents(await target(), deps.out, { status, ...filters });
+        return redriveEvents(await target(), out, { status, ...filters });
       },
     );
 
@@ -174,7 +200,28 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--cursor <cursor>', 'the next-page cursor a previous listing printed')
     .option('--show-text', 'print message text and call summaries (off: sizes only)')
     .action(async (phoneNumber: string, options: { limit: number; cursor?: string; showText?: boolean }) =>
-      showTimeline(await target(), deps.out, phoneNumber, options),
+      showTimeline(await target(), out, phoneNumber, options),
+    );
+
+  contacts
+    .command('show')
+    .description('a contact by its OpenPhone id, or the contacts that have a phone number: every field')
+    .argument('<idOrPhone>', 'the OpenPhone contact id, or a number (E.164, or a US number)')
+    .option('--show-numbers', 'print whole phone numbers (default: the last 4 digits)')
+    .action(async (idOrPhone: string, options: { showNumbers?: boolean }) =>
+      showContact(await target(), out, idOrPhone, options),
+    );
+
+  program
+    .command('activities')
+    .description('activities (messages, calls, voicemails) the bridge recorded')
+    .command('show')
+    .description('one activity by its OpenPhone id (AC…): the whole record')
+    .argument('<activityId>', 'the message or call id (AC…), e.g. from contacts timeline')
+    .option('--show-text', 'print message text, summaries, next steps and transcripts (default: sizes)')
+    .option('--show-numbers', 'print whole phone numbers (default: the last 4 digits)')
+    .action(async (activityId: string, options: ShowRecordOptions) =>
+      showActivity(await target(), out, activityId, options),
     );
 
   const messages = program
@@ -217,7 +264,7 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--since <time>', 'only those that became active at or after this ISO time', startTime)
     .option('--show-numbers', 'print whole numbers (default: the last 4 digits)')
     .action(async (options: { reason?: SuppressionReason; since?: string; showNumbers?: boolean }) =>
-      listSuppressions(await target(), deps.out, options),
+      listSuppressions(await target(), out, options),
     );
   suppressions
     .command('show')
@@ -225,7 +272,7 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<phoneNumber>', 'E.164, or a US number')
     .option('--show-numbers', 'print the whole number')
     .action(async (phoneNumber: string, options: { showNumbers?: boolean }) =>
-      showSuppression(await target(), deps.out, phoneNumber, options),
+      showSuppression(await target(), out, phoneNumber, options),
     );
   suppressions
     .command('add')
@@ -234,7 +281,7 @@ export function buildProgram(deps: CliDeps): Command {
     .addOption(reasonOption('manual (the only reason an operator adds)').makeOptionMandatory())
     .requiredOption('--note <text>', 'why, for the audit trail')
     .action(async (phoneNumber: string, options: { reason: SuppressionReason; note: string }) =>
-      addSuppression(await target(), deps.out, phoneNumber, options),
+      addSuppression(await target(), out, phoneNumber, options),
     );
   suppressions
     .command('remove')
@@ -247,7 +294,7 @@ export function buildProgram(deps: CliDeps): Command {
       async (
         phoneNumber: string,
         options: { reason: SuppressionReason; note?: string; confirmConsent?: boolean },
-      ) => removeSuppression(await target(), deps.out, phoneNumber, options),
+      ) => removeSuppression(await target(), out, phoneNumber, options),
     );
   suppressions
     .command('confirm')
@@ -255,7 +302,7 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<phoneNumber>', 'E.164, or a US number')
     .option('--note <text>', 'why, for the audit trail')
     .action(async (phoneNumber: string, options: { note?: string }) =>
-      confirmReview(await target(), deps.out, phoneNumber, options),
+      confirmReview(await target(), out, phoneNumber, options),
     );
   suppressions
     .command('clear')
@@ -263,7 +310,7 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<phoneNumber>', 'E.164, or a US number')
     .option('--note <text>', 'why, for the audit trail')
     .action(async (phoneNumber: string, options: { note?: string }) =>
-      clearReview(await target(), deps.out, phoneNumber, options),
+      clearReview(await target(), out, phoneNumber, options),
     );
   suppressions
     .command('import')
@@ -271,12 +318,12 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<csv>', 'the file')
     .option('--default-country <code>', 'country of numbers written without +', countryCode, 'US')
     .action(async (file: string, options: { defaultCountry: string }) =>
-      importSuppressions(await target(), deps.out, file, options),
+      importSuppressions(await target(), out, file, options),
     );
   suppressions
     .command('export')
     .description('every active suppression as CSV on stdout (whole numbers: for another system)')
-    .action(async () => exportSuppressions(await target(), deps.out));
+    .action(async () => exportSuppressions(await target(), out));
 
   program
     .command('crm-events')
@@ -294,7 +341,7 @@ export function buildProgram(deps: CliDeps): Command {
   dlq
     .command('list')
     .description('messages waiting in each family queue and its dead-letter queue')
-    .action(async () => showQueueDepths(await target(), deps.out));
+    .action(async () => showQueueDepths(await target(), out));
   dlq
     .command('replay')
     .description(
@@ -305,9 +352,9 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--all', 'every dead letter: of the family given, or of every family')
     .action(async (family: EventFamily | undefined, options: { eventId?: string[]; all?: boolean }) => {
       if (options.all && options.eventId) throw new UsageError('--all and --event-id do not go together');
-      if (options.all) return replayAllDeadLetters(await target(), deps.out, family);
+      if (options.all) return replayAllDeadLetters(await target(), out, family);
       if (!family) throw new UsageError('give a family, or --all for every family');
-      return replayDeadLetters(await target(), deps.out, family, options.eventId ?? []);
+      return replayDeadLetters(await target(), out, family, options.eventId ?? []);
     });
 
   const imports = program
@@ -326,7 +373,7 @@ export function buildProgram(deps: CliDeps): Command {
       '--import-id <id>',
       'the run id (default: <kind>-<time>); a running or failed run of that id resumes from its checkpoint',
     )
-    .action(async (options: StartImportOptions) => startImport(await target(), deps.out, options));
+    .action(async (options: StartImportOptions) => startImport(await target(), out, options));
   imports
     .command('status')
     .description(
@@ -335,28 +382,27 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<importId>', 'the import id (imports list shows them)')
     .option('--watch', 'refresh until the run ends')
     .option('--every <seconds>', 'seconds between refreshes with --watch', refreshSeconds, 2)
-    .action(async (importId: string, options: { watch?: boolean; every: number }) =>
-      showImportStatus(await target(), deps.out, importId, options),
-    );
+    .action(async (importId: string, options: { watch?: boolean; every: number }) => {
+      noWatchWithJson(options);
+      return showImportStatus(await target(), out, importId, options);
+    });
   imports
     .command('list')
     .description('imports newest first: id, kind, status, started, records, errors')
     .option('--limit <n>', 'runs per page (1–100)', runsPerPage, 20)
     .option('--cursor <cursor>', 'the next-page cursor a previous listing printed')
-    .action(async (options: { limit: number; cursor?: string }) =>
-      listImports(await target(), deps.out, options),
-    );
+    .action(async (options: { limit: number; cursor?: string }) => listImports(await target(), out, options));
   imports
     .command('cancel')
     .description('stop a running import after the page it is writing')
     .argument('<importId>', 'the import id')
-    .action(async (importId: string) => cancelImport(await target(), deps.out, importId));
+    .action(async (importId: string) => cancelImport(await target(), out, importId));
 
   const openPhone = program.command('openphone').description('the OpenPhone API connection');
   openPhone
     .command('check')
     .description('check the connection and the API key: list phone numbers (masked)')
-    .action(async () => checkOpenPhone(await target(), deps.out));
+    .action(async () => checkOpenPhone(await target(), out));
 
   const webhooks = program
     .command('webhooks')
@@ -368,17 +414,17 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--label <label>', 'label of the webhooks in OpenPhone', 'openphone-bridge')
     .option('--resource-ids <ids...>', 'only these phone numbers (PN…); default: all')
     .action(async (options: { url: string; label: string; resourceIds?: string[] }) =>
-      registerWebhooks(await target(), deps.out, options),
+      registerWebhooks(await target(), out, options),
     );
   webhooks
     .command('list')
     .description("list OpenPhone webhooks, and whether each one's key is stored")
-    .action(async () => listWebhooks(await target(), deps.out));
+    .action(async () => listWebhooks(await target(), out));
   webhooks
     .command('delete')
     .description('delete an OpenPhone webhook, and its key from the store')
     .argument('<webhookId>', 'the webhook id (WH…)')
-    .action(async (webhookId: string) => deleteWebhook(await target(), deps.out, webhookId));
+    .action(async (webhookId: string) => deleteWebhook(await target(), out, webhookId));
 
   const campaigns = program.command('campaigns').description('SMS campaigns: create, preview, run, watch');
   campaigns
@@ -392,7 +438,7 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--default-country <code>', 'country of numbers written without +', countryCode, 'US')
     .option('--id <campaignId>', 'the campaign id (default: a fresh cmp-… id)')
     .action(async (options: { definition: string; csv: string; defaultCountry: string; id?: string }) =>
-      createCampaign(await target(), deps.out, options),
+      createCampaign(await target(), out, options),
     );
   campaigns
     .command('preview')
@@ -400,7 +446,7 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<campaignId>')
     .option('--limit <n>', 'recipients to show (1–1000)', positiveLimit, 5)
     .action(async (campaignId: string, options: { limit: number }) =>
-      previewCampaign(await target(), deps.out, campaignId, options),
+      previewCampaign(await target(), out, campaignId, options),
     );
   const lifecycle: Record<(typeof operatorActions)[number], string> = {
     schedule: 'start sending at a time (a draft, or a scheduled campaign to move)',
@@ -416,7 +462,7 @@ export function buildProgram(deps: CliDeps): Command {
       .description(lifecycle[action])
       .argument('<campaignId>')
       .action(async (campaignId: string, options: { note?: string; at?: string }) =>
-        changeCampaign(await target(), deps.out, campaignId, action, {
+        changeCampaign(await target(), out, campaignId, action, {
           ...(options.note ? { note: options.note } : {}),
           ...(options.at ? { startAt: options.at } : {}),
         }),
@@ -435,16 +481,17 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<campaignId>')
     .option('--watch', 'print it again every --every seconds until the campaign is finished')
     .option('--every <seconds>', 'with --watch: seconds between prints', positiveSeconds, 5)
-    .action(async (campaignId: string, options: { watch?: boolean; every: number }) =>
-      showCampaignStatus(await target(), deps.out, campaignId, {
+    .action(async (campaignId: string, options: { watch?: boolean; every: number }) => {
+      noWatchWithJson(options);
+      return showCampaignStatus(await target(), out, campaignId, {
         ...(options.watch ? { watch: true } : {}),
         everySeconds: options.every,
-      }),
-    );
+      });
+    });
   campaigns
     .command('list')
     .description('every campaign, newest first: id, name, state, recipients, sent')
-    .action(async () => listCampaigns(await target(), deps.out));
+    .action(async () => listCampaigns(await target(), out));
 
   return program;
 }

@@ -14,7 +14,7 @@ import {
 } from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
 import { campaignRepositories } from '../lambdas/campaigns';
-import { ActivityRepository, SuppressionListRepository } from '../lambdas/crm';
+import { ActivityRepository, ContactRepository, SuppressionListRepository } from '../lambdas/crm';
 import { ImportRepository } from '../lambdas/history-import';
 import { CommandFailure } from './errors';
 import { targetMessageSending } from './message-sending';
@@ -97,6 +97,9 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
     // Looked up when a command needs it, so the other commands work on a stack deployed before it.
     get activities() {
       return new ActivityRepository(documents, output(stackOutputNames.crmTableName));
+    },
+    get contacts() {
+      return new ContactRepository(documents, output(stackOutputNames.crmTableName));
     },
     get suppressions() {
       return new SuppressionListRepository(documents, output(stackOutputNames.crmTableName));

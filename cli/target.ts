@@ -1,5 +1,5 @@
 import type { CampaignRepositories } from '../lambdas/campaigns';
-import type { ActivityRepository, SuppressionListRepository } from '../lambdas/crm';
+import type { ActivityRepository, ContactRepository, SuppressionListRepository } from '../lambdas/crm';
 import type { MessageSending } from '../lambdas/crm-api';
 import type { EventRepository, QueueAdmin } from '../lambdas/events';
 import type { ImportRepository, ImportRequest } from '../lambdas/history-import';
@@ -14,6 +14,8 @@ export interface Target {
   readonly events: EventRepository;
   /** CRM activities: timelines by contact number. */
   readonly activities: ActivityRepository;
+  /** CRM contacts: by OpenPhone id, by phone number. */
+  readonly contacts: ContactRepository;
   /** The suppression list: by reason, per number with its audit trail, operator changes. */
   readonly suppressions: SuppressionListRepository;
   /** Campaigns, their recipients and statistics (the campaign table). */

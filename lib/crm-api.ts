@@ -13,7 +13,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { apiMessagePartitionPrefix, crmApiEntry } from '../lambdas/crm-api';
+import { crmApiEntry } from '../lambdas/crm-api';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
@@ -45,8 +45,9 @@ export interface CrmApiProps {
 
 /**
  * The CRM's side of the bridge: `/v1/…` on the HTTP API, every route behind an authorizer (IAM by
- * default, or a JWT authorizer), answered by one Lambda that reads the CRM records and writes
- * only the messages it sends (through the interactive lane of the shared OpenPhone budget).
+ * default, or a JWT authorizer), answered by one Lambda: reads, one message at a time (through
+ * the interactive lane of the shared OpenPhone budget), contact writes through OpenPhone and
+ * suppression changes.
  */
 export class CrmApi extends Construct {
   readonly api: HttpApi;
@@ -58,7 +59,7 @@ export class CrmApi extends Construct {
     super(scope, id);
     const fn = new BridgeFunction(this, 'ApiFunction', {
       entry: crmApiEntry,
-      description: 'CRM API: activities, timelines, contacts, and one message at a time',
+      description: 'CRM API: activities, timelines, contacts, messages and suppressions',
       // A send may wait 2 s for a token, 8 s for OpenPhone and 8 s for a racing request with the
       // same key; API Gateway gives up at 30 s.
       timeout: Duration.seconds(25),
@@ -72,16 +73,8 @@ export class CrmApi extends Construct {
       },
     });
     props.crm.grantRecordRead(fn);
-    // Writes only its own items: the API messages (one per Idempotency-Key), nothing else of the CRM.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [props.crm.table.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${apiMessagePartitionPrefix}*`] },
-        },
-      }),
-    );
+    // Writes CRM items by key (its messages, contacts, suppressions), never through an index.
+    props.crm.grantApiWrite(fn);
     props.rateLimit.grantAcquire(fn);
     props.apiKey.grantRead(fn);
     // Presigned links are signed with this role: it may read archived objects, nothing else.

@@ -74,6 +74,18 @@ export class CrmStore extends Construct {
     });
   }
 
+  /**
+   * The CRM API's writes: a contact with its phone links (one transaction of puts and deletes) and
+   * suppression changes with their audit entries. Keyed writes on the table only: no indexes, no scans.
+   */
+  grantApiWrite(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
   /** The campaign sender's need: is a number suppressed (GetItem/Query on the table, no indexes). */
   grantSuppressionRead(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({

@@ -1,31 +1,67 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createCrmApiHandler, MediaLinks, type CrmApiDeps } from '../lambdas/crm-api';
+import { OpenPhoneClient, OpenPhoneNetworkError, SharedTokenBucket } from '../lambdas/openphone';
 import type { HttpApiHandler } from './http-api';
+
+/** Where the local CRM API's OpenPhone calls go, and the rate-limit table they share. */
+export interface LocalOpenPhoneConnection {
+  apiKey: string;
+  baseUrl: string;
+  dynamo: DynamoDBClient;
+  rateLimitTable: string;
+}
+
+/**
+ * The CRM API's OpenPhone client in the replica: its OpenPhone (the simulator or the real API)
+ * starts after the replica, so the client is connected later; until then a write answers 503.
+ */
+export function lateOpenPhone(): {
+  client: CrmApiDeps['openPhone'];
+  connect(to: LocalOpenPhoneConnection): void;
+} {
+  let connected: OpenPhoneClient | undefined;
+  const current = (path: string) => {
+    if (!connected) throw new OpenPhoneNetworkError({ method: 'POST', path }, 'not-connected');
+    return connected;
+  };
+  return {
+    client: {
+      createContact: (input) => current('/v1/contacts').createContact(input),
+      updateContact: (id, changes) => current(`/v1/contacts/${id}`).updateContact(id, changes),
+    },
+    connect: ({ apiKey, baseUrl, dynamo, rateLimitTable }) => {
+      connected = new OpenPhoneClient({
+        apiKey,
+        baseUrl,
+        lane: 'interactive',
+        rateLimiter: new SharedTokenBucket({ client: dynamo, tableName: rateLimitTable, apiKey }),
+      });
+    },
+  };
+}
 
 /**
  * The CRM API as the replica serves it: the same handler, behind a bearer token instead of
  * API Gateway's IAM or JWT authorizer (the replica has neither).
  */
-export function localCrmApi(options: {
-  activities: CrmApiDeps['activities'];
-  contacts: CrmApiDeps['contacts'];
-  s3: S3Client;
-  mediaBucket: string;
-  /** `POST /v1/messages` and `GET /v1/messages/{id}`; absent, they answer 503. */
-  messageSending?: CrmApiDeps['messageSending'];
-  /** @default a fresh random token */
-  token?: string;
-  logger?: Logger;
-}): { handler: HttpApiHandler; token: string } {
-  const token = options.token ?? randomBytes(24).toString('base64url');
+export function localCrmApi(
+  options: Omit<CrmApiDeps, 'mediaLinks' | 'logger'> & {
+    s3: S3Client;
+    mediaBucket: string;
+    /** @default a fresh random token */
+    token?: string;
+    logger?: Logger;
+  },
+): { handler: HttpApiHandler; token: string } {
+  const { s3, mediaBucket, token: givenToken, logger, ...deps } = options;
+  const token = givenToken ?? randomBytes(24).toString('base64url');
   const api = createCrmApiHandler({
-    activities: options.activities,
-    contacts: options.contacts,
-    mediaLinks: new MediaLinks(options.s3, options.mediaBucket),
-    ...(options.messageSending ? { messageSending: options.messageSending } : {}),
-    logger: options.logger ?? new Logger({ serviceName: 'openphone-bridge-local' }),
+    ...deps,
+    mediaLinks: new MediaLinks(s3, mediaBucket),
+    logger: logger ?? new Logger({ serviceName: 'openphone-bridge-local' }),
   });
   const expected = Buffer.from(`Bearer ${token}`);
   const handler: HttpApiHandler = async (event) => {

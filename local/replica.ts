@@ -18,7 +18,8 @@ import {
   interactiveOpenPhoneClient,
   type MessageSending,
 } from '../lambdas/crm-api';
-import { localCrmApi } from './crm-api';
+import { SuppressionListRepository } from '../lambdas/crm';
+import { lateOpenPhone, localCrmApi } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
 import { LocalImports } from './local-imports';
@@ -77,6 +78,8 @@ export interface LocalReplica {
   connectMessages(openPhone: { apiKey: string; baseUrl: string; defaultFrom?: string }): void;
   /** The import workflow: `connect` it to an OpenPhone API, then the CLI and `scheduleSync` start runs. */
   imports: LocalImports;
+  /** Where the CRM API's writes to OpenPhone go (contacts); until connected they answer 503. */
+  connectCrmApiToOpenPhone(openPhone: { apiKey: string; baseUrl: string }): void;
   stop(): Promise<void>;
 }
 
@@ -172,6 +175,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       );
     return messageSending;
   };
+  const crmApiOpenPhone = lateOpenPhone();
   const crmApi = localCrmApi({
     activities: processing.activities,
     messageSending: {
@@ -179,6 +183,11 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       show: (id, includeText) => connectedSending().show(id, includeText),
     },
     contacts: processing.contacts,
+    suppressionList: new SuppressionListRepository(
+      processing.documents,
+      tableNames[tableLogicalId(template, 'CrmTable')]!,
+    ),
+    openPhone: crmApiOpenPhone.client,
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
     ...(options.crmApiToken ? { token: options.crmApiToken } : {}),
@@ -267,6 +276,12 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       });
     },
     imports,
+    connectCrmApiToOpenPhone: (openPhone) =>
+      crmApiOpenPhone.connect({
+        ...openPhone,
+        dynamo: new DynamoDBClient(localAwsConfig(endpoint)),
+        rateLimitTable: tableOf('RateLimitTable'),
+      }),
     stop: async () => {
       await campaignSchedule?.stop();
       await sweepSchedule?.stop();

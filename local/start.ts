@@ -78,15 +78,13 @@ async function main(): Promise<void> {
       },
       everyMs: campaignSenderEvery,
     });
-  replica.connectMessages({
+  const openPhoneKey = {
     apiKey: openPhone.kind === 'real' ? process.env.OPENPHONE_API_KEY! : openPhone.apiKey,
     baseUrl: openPhone.baseUrl,
-    ...(defaultFrom ? { defaultFrom } : {}),
-  });
-  replica.imports.connect({
-    apiKey: openPhone.kind === 'real' ? process.env.OPENPHONE_API_KEY! : openPhone.apiKey,
-    baseUrl: openPhone.baseUrl,
-  });
+  };
+  replica.connectMessages({ ...openPhoneKey, ...(defaultFrom ? { defaultFrom } : {}) });
+  replica.imports.connect(openPhoneKey);
+  replica.connectCrmApiToOpenPhone(openPhoneKey);
   const schedule = replica.imports.templateSchedule;
   const syncEveryMs = localSyncEveryMs(syncSetting, schedule?.everyMs);
   if (syncEveryMs !== undefined) replica.imports.scheduleSync(syncEveryMs);

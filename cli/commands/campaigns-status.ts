@@ -10,7 +10,7 @@ import {
   type VariantCounts,
 } from '../../lambdas/campaigns';
 import { CommandFailure } from '../errors';
-import { formatTable, plural, type Output } from '../output';
+import { formatTable, plural, printData, type Output } from '../output';
 import { progressBar } from '../progress-bar';
 import type { Target } from '../target';
 import { describeState } from './campaigns-lifecycle';
@@ -116,7 +116,7 @@ async function currentStatus(target: Target, campaignId: string) {
     target.campaigns.recipients.recipientStateCounts(campaignId),
     variantReport(target.campaigns, campaign),
   ]);
-  return { campaign, lines: statusLines(campaign, recipients, variants) };
+  return { campaign, recipients, variants, lines: statusLines(campaign, recipients, variants) };
 }
 
 /** Prints the status once, or with `watch` every `everySeconds` until the campaign is finished. */
@@ -128,8 +128,10 @@ export async function showCampaignStatus(
 ): Promise<void> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (;;) {
-    const { campaign, lines } = await currentStatus(target, campaignId);
-    for (const line of lines) out.line(line);
+    const { campaign, recipients, variants, lines } = await currentStatus(target, campaignId);
+    printData(out, { campaign, recipients, variants }, () => {
+      for (const line of lines) out.line(line);
+    });
     if (!options.watch || isFinished(campaign.state)) return;
     await sleep(options.everySeconds * 1000);
     out.line(`--- ${new Date().toISOString()}`);
@@ -139,20 +141,30 @@ export async function showCampaignStatus(
 /** Every campaign, newest first: id, name, state, recipients, sent. */
 export async function listCampaigns(target: Target, out: Output): Promise<void> {
   const campaigns = await target.campaigns.campaigns.listCampaigns();
-  if (campaigns.length === 0) {
-    out.line(
-      'No campaigns. Create one with: npm run cli -- campaigns create --definition <file.json> --csv <file.csv>',
-    );
-    return;
-  }
-  const rows = await Promise.all(
+  const items = await Promise.all(
     campaigns.map(async (c) => {
       const counts = await target.campaigns.recipients.recipientStateCounts(c.campaignId);
       const recipients = Object.values(counts).reduce((sum, n) => sum + n, 0);
-      return [c.campaignId, c.definition.name, c.state.status, recipients, counts.sent ?? 0, c.createdAt];
+      return {
+        campaignId: c.campaignId,
+        name: c.definition.name,
+        state: c.state.status,
+        recipients,
+        sent: counts.sent ?? 0,
+        createdAt: c.createdAt,
+      };
     }),
   );
-  for (const line of formatTable(['id', 'name', 'state', 'recipients', 'sent', 'created'], rows))
-    out.line(line);
-  out.line(plural(campaigns.length, 'campaign'));
+  printData(out, { items }, () => {
+    if (items.length === 0) {
+      out.line(
+        'No campaigns. Create one with: npm run cli -- campaigns create --definition <file.json> --csv <file.csv>',
+      );
+      return;
+    }
+    const rows = items.map((c) => [c.campaignId, c.name, c.state, c.recipients, c.sent, c.createdAt]);
+    for (const line of formatTable(['id', 'name', 'state', 'recipients', 'sent', 'created'], rows))
+      out.line(line);
+    out.line(plural(items.length, 'campaign'));
+  });
 }

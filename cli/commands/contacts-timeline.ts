@@ -1,7 +1,8 @@
 import { InvalidCursorError, type ActivityRecord } from '../../lambdas/crm';
 import { maskPhoneNumber, toE164 } from '../../lambdas/shared/phone-numbers';
 import { UsageError } from '../errors';
-import { formatTable, type Output } from '../output';
+import { formatTable, printData, type Output } from '../output';
+import { activityForDisplay } from './activities-show';
 import type { Target } from '../target';
 
 export interface TimelineOptions {
@@ -48,20 +49,27 @@ export async function showTimeline(
         throw new UsageError('--cursor is not a cursor printed for this number');
       throw error;
     });
-  out.line(`Timeline of ${maskPhoneNumber(number.e164)} in ${target.name}, newest first`);
-  if (page.items.length === 0) {
-    out.line('no activities');
-    return;
-  }
-  const rows = page.items.map((a) => [
-    a.createdAt ?? '',
-    a.kind ?? '',
-    a.direction ?? '',
-    a.status ?? '',
-    what(a, options.showText ?? false),
-    a.activityId,
-  ]);
-  for (const line of formatTable(['when', 'kind', 'direction', 'status', 'what', 'activity'], rows))
-    out.line(line);
-  if (page.cursor) out.line(`next page: --cursor ${page.cursor}`);
+  const showText = options.showText ?? false;
+  const data = {
+    items: page.items.map((a) => activityForDisplay(a, { showText })),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  };
+  printData(out, data, () => {
+    out.line(`Timeline of ${maskPhoneNumber(number.e164)} in ${target.name}, newest first`);
+    if (page.items.length === 0) {
+      out.line('no activities');
+      return;
+    }
+    const rows = page.items.map((a) => [
+      a.createdAt ?? '',
+      a.kind ?? '',
+      a.direction ?? '',
+      a.status ?? '',
+      what(a, showText),
+      a.activityId,
+    ]);
+    for (const line of formatTable(['when', 'kind', 'direction', 'status', 'what', 'activity'], rows))
+      out.line(line);
+    if (page.cursor) out.line(`next page: --cursor ${page.cursor}`);
+  });
 }

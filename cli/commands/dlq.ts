@@ -1,17 +1,19 @@
 import { eventFamilies, type EventFamily } from '../../lambdas/events';
 import { progressBar } from '../progress-bar';
-import { formatTable, plural, type Output } from '../output';
+import { formatTable, plural, printData, type Output } from '../output';
 import type { Target } from '../target';
 
 /** Messages waiting in each family queue and its dead-letter queue. */
 export async function showQueueDepths(target: Target, out: Output): Promise<void> {
   const depths = await target.queues.depths();
-  out.line(`Queues of ${target.name}`);
-  for (const line of formatTable(
-    ['family', 'queued', 'dead letters'],
-    depths.map((d) => [d.family, d.queued, d.deadLetters]),
-  ))
-    out.line(line);
+  printData(out, { target: target.name, queues: depths }, () => {
+    out.line(`Queues of ${target.name}`);
+    for (const line of formatTable(
+      ['family', 'queued', 'dead letters'],
+      depths.map((d) => [d.family, d.queued, d.deadLetters]),
+    ))
+      out.line(line);
+  });
 }
 
 /** Moves a family's dead letters back to its queue: all, or those of the given event ids. */

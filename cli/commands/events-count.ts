@@ -1,5 +1,5 @@
 import { eventFamilies } from '../../lambdas/events';
-import { formatTable, type Output } from '../output';
+import { formatTable, printData, type Output } from '../output';
 import type { Target } from '../target';
 
 /** Events not yet processed and failed, per family, and ignored (unknown types): counted on the byStatus index. */
@@ -15,11 +15,20 @@ export async function countEvents(target: Target, out: Output): Promise<void> {
   );
   const ignored = await target.events.countEvents('ignored', undefined);
   const total = (column: 1 | 2) => rows.reduce((sum, row) => sum + row[column], 0);
-  out.line(`Events in ${target.name}`);
-  for (const line of formatTable(
-    ['family', 'not processed', 'failed'],
-    [...rows, ['all families', total(1), total(2)]],
-  ))
-    out.line(line);
-  out.line(`ignored (types the bridge does not route): ${ignored}`);
+  const data = {
+    target: target.name,
+    families: rows.map(([family, received, failed]) => ({ family, received, failed })),
+    received: total(1),
+    failed: total(2),
+    ignored,
+  };
+  printData(out, data, () => {
+    out.line(`Events in ${target.name}`);
+    for (const line of formatTable(
+      ['family', 'not processed', 'failed'],
+      [...rows, ['all families', total(1), total(2)]],
+    ))
+      out.line(line);
+    out.line(`ignored (types the bridge does not route): ${ignored}`);
+  });
 }

@@ -5,7 +5,7 @@ import {
   type EventFamily,
 } from '../../lambdas/events';
 import { UsageError } from '../errors';
-import { formatTable, maskPhoneNumbersIn, type Output } from '../output';
+import { formatTable, maskPhoneNumbersIn, printData, type Output } from '../output';
 import type { Target } from '../target';
 
 export const listableStatuses = ['received', 'failed', 'ignored'] as const;
@@ -84,13 +84,24 @@ export async function listEvents(target: Target, out: Output, options: ListEvent
       break;
     }
   }
-  if (events.length === 0)
-    out.line(`No ${options.status} events${options.family ? ` of ${options.family}` : ''}.`);
-  else
-    for (const line of formatTable(
-      ['id', 'type', 'family', 'since', 'attempts', 'failure reason'],
-      events.map(row),
-    ))
-      out.line(line);
-  if (next) out.line(`next page: --cursor ${encode(next)}`);
+  const cursor = next ? encode(next) : undefined;
+  const items = events.map((event) => ({
+    eventId: event.eventId,
+    type: event.type,
+    family: event.family ?? null,
+    since: event.statusSince.split('#')[0] ?? '',
+    attempts: event.attempts ?? 0,
+    ...(event.failureReason ? { failureReason: maskPhoneNumbersIn(event.failureReason) } : {}),
+  }));
+  printData(out, { items, ...(cursor ? { cursor } : {}) }, () => {
+    if (events.length === 0)
+      out.line(`No ${options.status} events${options.family ? ` of ${options.family}` : ''}.`);
+    else
+      for (const line of formatTable(
+        ['id', 'type', 'family', 'since', 'attempts', 'failure reason'],
+        events.map(row),
+      ))
+        out.line(line);
+    if (cursor) out.line(`next page: --cursor ${cursor}`);
+  });
 }

@@ -9,7 +9,7 @@ import { InvalidCursorError } from '../../lambdas/shared/page-cursor';
 import { toE164 } from '../../lambdas/shared/phone-numbers';
 import { CommandFailure, UsageError } from '../errors';
 import { statusLine, statusLines } from '../import-progress-view';
-import { formatTable, type Output } from '../output';
+import { formatTable, maskPhoneNumbersIn, printData, type Output } from '../output';
 import type { Target } from '../target';
 
 export interface StartImportOptions {
@@ -123,6 +123,19 @@ export async function showImportStatus(
   const sleep = options.sleep ?? pause;
   const clock = options.clock ?? (() => new Date());
   let run = await requireRun(target, importId);
+  if (out.json) {
+    const errors = run.errors ? await target.imports.errorsOf(importId) : [];
+    printData(
+      out,
+      {
+        ...run,
+        ...(run.failure ? { failure: maskPhoneNumbersIn(run.failure) } : {}),
+        errorDetails: errors.map((e) => ({ ...e, detail: maskPhoneNumbersIn(e.detail) })),
+      },
+      () => undefined,
+    );
+    return;
+  }
   if (!options.watch || run.status !== 'running') {
     for (const line of statusLines(run, run.errors ? await target.imports.errorsOf(importId) : []))
       out.line(line);
@@ -160,21 +173,23 @@ export async function listImports(
         throw new UsageError('--cursor is not a cursor `imports list` printed');
       throw error;
     });
-  if (page.runs.length === 0) {
-    out.line(`no imports in ${target.name}`);
-    return;
-  }
-  const rows = page.runs.map((run) => [
-    run.importId,
-    run.kind,
-    run.status,
-    run.startedAt,
-    totalRecords(run.records),
-    run.errors,
-  ]);
-  for (const line of formatTable(['import', 'kind', 'status', 'started', 'records', 'errors'], rows))
-    out.line(line);
-  if (page.cursor) out.line(`next page: --cursor ${page.cursor}`);
+  printData(out, { items: page.runs, ...(page.cursor ? { cursor: page.cursor } : {}) }, () => {
+    if (page.runs.length === 0) {
+      out.line(`no imports in ${target.name}`);
+      return;
+    }
+    const rows = page.runs.map((run) => [
+      run.importId,
+      run.kind,
+      run.status,
+      run.startedAt,
+      totalRecords(run.records),
+      run.errors,
+    ]);
+    for (const line of formatTable(['import', 'kind', 'status', 'started', 'records', 'errors'], rows))
+      out.line(line);
+    if (page.cursor) out.line(`next page: --cursor ${page.cursor}`);
+  });
 }
 
 /** Stops a running import after the page it is writing. */

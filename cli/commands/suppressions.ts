@@ -5,6 +5,7 @@ import {
   checkOperatorRemoval,
   doNotContactEntriesOf,
   maskedExcerpt,
+  planSuppressionLift,
   reviewReason,
   type ListedSuppression,
   type SuppressionReason,
@@ -12,7 +13,7 @@ import {
 } from '../../lambdas/crm';
 import { toE164 } from '../../lambdas/shared/phone-numbers';
 import { CommandFailure, UsageError } from '../errors';
-import { formatTable, maskPhoneNumber, plural, type Output } from '../output';
+import { formatTable, maskPhoneNumber, plural, printData, type Output } from '../output';
 import type { Target } from '../target';
 
 export interface SuppressionDisplayOptions {
@@ -50,10 +51,13 @@ export async function listSuppressions(
     ? await target.suppressions.listActive(options.reason, options.since)
     : await target.suppressions.listAllActive(options.since);
   const scope = `${options.reason ?? 'any reason'}${options.since ? ` since ${options.since}` : ''}`;
-  out.line(`Suppressions (${scope}) in ${target.name}: ${plural(listed.length, 'number')}`);
-  if (listed.length === 0) return;
-  const rows = listed.map((s) => [shown(s.phoneNumber, options), s.reason, s.changedAt, s.reference]);
-  for (const line of formatTable(['number', 'reason', 'since', 'reference'], rows)) out.line(line);
+  const items = listed.map((s) => ({ ...s, phoneNumber: shown(s.phoneNumber, options) }));
+  printData(out, { items }, () => {
+    out.line(`Suppressions (${scope}) in ${target.name}: ${plural(listed.length, 'number')}`);
+    if (listed.length === 0) return;
+    const rows = items.map((s) => [s.phoneNumber, s.reason, s.changedAt, s.reference]);
+    for (const line of formatTable(['number', 'reason', 'since', 'reference'], rows)) out.line(line);
+  });
 }
 
 /** A number's reasons and the audit trail of every change, with a masked excerpt of the message behind it. */
@@ -65,6 +69,20 @@ export async function showSuppression(
 ): Promise<void> {
   const number = e164Of(phoneNumber);
   const record: SuppressionRecord = await target.suppressions.recordOf(number);
+  if (out.json) {
+    // The message excerpts stay out of the JSON: references (message ids) say where to look.
+    printData(
+      out,
+      {
+        phoneNumber: shown(number, options),
+        ...record,
+        suppressions: record.suppressions.map((s) => ({ ...s, phoneNumber: shown(s.phoneNumber, options) })),
+        audit: record.audit.map((e) => ({ ...e, phoneNumber: shown(e.phoneNumber, options) })),
+      },
+      () => undefined,
+    );
+    return;
+  }
   out.line(`Suppressions of ${shown(number, options)} in ${target.name}`);
   if (record.suppressions.length === 0 && record.audit.length === 0) {
     out.line('never suppressed');
@@ -122,18 +140,22 @@ export async function removeSuppression(
   options: ChangeOptions,
 ): Promise<void> {
   const number = e164Of(phoneNumber);
-  const check = checkOperatorRemoval(options.reason, options.confirmConsent ?? false);
-  if (check.kind === 'use-review-commands')
+  if (checkOperatorRemoval(options.reason, false).kind === 'use-review-commands')
     throw new UsageError(
       'a review is settled with `suppressions confirm <phone>` or `suppressions clear <phone>`',
     );
-  if (check.kind === 'needs-consent-confirmation')
+  // The same rule as DELETE /v1/suppressions/{phone} in the CRM API.
+  const { suppressions } = await target.suppressions.recordOf(number);
+  const plan = planSuppressionLift(
+    suppressions.filter((s) => s.active).map((s) => s.reason),
+    { reason: options.reason, confirmConsent: options.confirmConsent ?? false },
+  );
+  if (plan.kind === 'needs-consent-confirmation')
     throw new UsageError(
       `refusing to lift the opt-out of ${maskPhoneNumber(number)}: it is the person's own request. ` +
         'Only if they consented again (in writing, or by texting START), run it again with --confirm-consent and a --note saying how',
     );
-  const { suppressions } = await target.suppressions.recordOf(number);
-  if (!suppressions.some((s) => s.reason === options.reason && s.active))
+  if (plan.kind === 'not-suppressed')
     throw new CommandFailure(`${maskPhoneNumber(number)} has no active ${options.reason} suppression`);
   await target.suppressions.changeByOperator({
     action: 'remove',
@@ -229,7 +251,9 @@ const csvField = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(
 /** Every active suppression as CSV on stdout, whole numbers: the list for another system. */
 export async function exportSuppressions(target: Target, out: Output): Promise<void> {
   const listed = await target.suppressions.listAllActive();
-  out.line('phone,reason,since,reference');
-  for (const s of listed)
-    out.line([s.phoneNumber, s.reason, s.changedAt, s.reference].map(csvField).join(','));
+  printData(out, listed, () => {
+    out.line('phone,reason,since,reference');
+    for (const s of listed)
+      out.line([s.phoneNumber, s.reason, s.changedAt, s.reference].map(csvField).join(','));
+  });
 }

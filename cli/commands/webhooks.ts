@@ -6,7 +6,7 @@ import {
   OpenPhoneOutcomeUnknownError,
 } from '../../lambdas/openphone';
 import { CommandFailure, UsageError } from '../errors';
-import { formatTable, plural, type Output } from '../output';
+import { formatTable, plural, printData, type Output } from '../output';
 import type { Target } from '../target';
 
 export interface RegisterWebhooksOptions {
@@ -95,22 +95,33 @@ export async function listWebhooks(target: Target, out: Output): Promise<void> {
     (await target.openPhone()).listWebhooks(),
     target.signingKeys.keys(),
   ]);
-  if (webhooks.length === 0) {
-    out.line('No OpenPhone webhooks.');
-    return;
-  }
-  for (const line of formatTable(
-    ['id', 'status', 'url', 'events', 'label', 'key stored'],
-    webhooks.map((w) => [
-      w.id,
-      w.status,
-      w.url,
-      w.events.join(', '),
-      w.label ?? '',
-      storedKeys.includes(w.key) ? 'yes' : 'no',
-    ]),
-  ))
-    out.line(line);
+  // Never the signing keys themselves: whether each is stored is what an operator needs.
+  const items = webhooks.map((w) => ({
+    id: w.id,
+    status: w.status,
+    url: w.url,
+    events: w.events,
+    label: w.label ?? null,
+    keyStored: storedKeys.includes(w.key),
+  }));
+  printData(out, { items }, () => {
+    if (items.length === 0) {
+      out.line('No OpenPhone webhooks.');
+      return;
+    }
+    for (const line of formatTable(
+      ['id', 'status', 'url', 'events', 'label', 'key stored'],
+      items.map((w) => [
+        w.id,
+        w.status,
+        w.url,
+        w.events.join(', '),
+        w.label ?? '',
+        w.keyStored ? 'yes' : 'no',
+      ]),
+    ))
+      out.line(line);
+  });
 }
 
 /** Deletes an OpenPhone webhook, and its signing key from the store when it is there. */

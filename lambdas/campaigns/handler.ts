@@ -9,7 +9,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { campaignRepositories } from './adapters/campaign-repositories';
 import { SuppressionRepository } from '../crm';
 import { environmentNames, readEnvironment } from '../shared/environment';
@@ -17,6 +16,7 @@ import { campaignSenderEnvironmentShape } from './environment';
 import {
   OpenPhoneClient,
   countThrottledResponses,
+  readApiKeySecret,
   meteredRateLimiter,
   SharedTokenBucket,
 } from '../openphone';
@@ -27,7 +27,6 @@ import { lambdaTracing } from '../shared/tracing';
 const logger = new Logger();
 const tracing = lambdaTracing();
 const metrics = new Metrics({ namespace: campaignSenderMetrics.namespace });
-const apiKeySecret = z.object({ apiKey: z.string().min(1) });
 let sender: Promise<CampaignSender> | undefined;
 
 async function wireFromEnvironment(): Promise<CampaignSender> {
@@ -38,13 +37,7 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
     awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
   });
   const secretId = env[environmentNames.openPhoneApiKeySecret];
-  const readApiKey = async (forceFetch: boolean) => {
-    const parsed = apiKeySecret.safeParse(
-      await secrets.get(secretId, { transform: 'json', maxAge: 300, forceFetch }),
-    );
-    if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
-    return parsed.data.apiKey;
-  };
+  const readApiKey = (forceFetch: boolean) => readApiKeySecret(secrets, secretId, { forceFetch });
   const clientWith = (apiKey: string) =>
     new OpenPhoneClient({
       apiKey,

@@ -8,20 +8,24 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
-import { ActivityRepository, ContactRepository, SuppressionRepository } from '../crm';
+import {
+  ActivityRepository,
+  ContactRepository,
+  SuppressionListRepository,
+  SuppressionRepository,
+} from '../crm';
+import { readApiKeySecret } from '../openphone';
 import { environmentNames, readEnvironment } from '../shared/environment';
+import { lambdaTracing } from '../shared/tracing';
 import { ApiMessageRepository } from './adapters/api-message-repository';
 import { interactiveOpenPhoneClient } from './adapters/interactive-client';
 import { MediaLinks } from './adapters/media-links';
 import { crmApiEnvironmentShape } from './environment';
 import { createMessageSending } from './sending/message-sending';
 import { createCrmApiHandler } from './service';
-import { lambdaTracing } from '../shared/tracing';
 
 const logger = new Logger();
 const tracing = lambdaTracing();
-const apiKeySecret = z.object({ apiKey: z.string().min(1) });
 let api: ReturnType<typeof createCrmApiHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
@@ -33,17 +37,16 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
   const secrets = new SecretsProvider({
     awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
   });
-  // Read on the first send, cached 5 minutes: a rotated key is picked up without a redeploy.
+  // Read on the first write that needs OpenPhone (reads never do), cached 5 minutes: a rotated key
+  // is picked up without a redeploy.
   let client: { apiKey: string; openPhone: ReturnType<typeof interactiveOpenPhoneClient> } | undefined;
   const openPhone = async () => {
-    const secretId = env[environmentNames.openPhoneApiKeySecret];
-    const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
-    if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
-    if (client?.apiKey !== parsed.data.apiKey)
+    const apiKey = await readApiKeySecret(secrets, env[environmentNames.openPhoneApiKeySecret]);
+    if (client?.apiKey !== apiKey)
       client = {
-        apiKey: parsed.data.apiKey,
+        apiKey,
         openPhone: interactiveOpenPhoneClient({
-          apiKey: parsed.data.apiKey,
+          apiKey,
           baseUrl: env[environmentNames.openPhoneBaseUrl],
           dynamo,
           rateLimitTable: env[environmentNames.rateLimitTable],
@@ -55,6 +58,11 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
   return createCrmApiHandler({
     activities,
     contacts: new ContactRepository(documents, crmTable),
+    suppressionList: new SuppressionListRepository(documents, crmTable),
+    openPhone: {
+      createContact: async (input) => (await openPhone()).createContact(input),
+      updateContact: async (id, changes) => (await openPhone()).updateContact(id, changes),
+    },
     mediaLinks: new MediaLinks(
       tracing.captureAWSv3Client(new S3Client({})),
       env[environmentNames.mediaBucket],

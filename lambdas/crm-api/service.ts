@@ -5,13 +5,17 @@ import type { ApiError } from './domain/resources';
 import { matchRoute, type RouteName } from './domain/routes';
 import { ApiRequestError } from './errors';
 import { messageRoutes, type MessageRouteDeps } from './routes/messages';
+import { contactRoutes, type ContactWriteRouteDeps } from './routes/contacts';
 import { readRoutes, type ReadRouteDeps } from './routes/reads';
+import { suppressionRoutes, type SuppressionRouteDeps } from './routes/suppressions';
 import { json, type Response, type RouteHandlers } from './routes/types';
 
 // Each group of routes lives in routes/<group>.ts with the dependencies it needs; this file
 // matches the request, reads its body and turns refusals into the one error shape.
 export type CrmApiDeps = ReadRouteDeps &
-  MessageRouteDeps & {
+  MessageRouteDeps &
+  ContactWriteRouteDeps &
+  SuppressionRouteDeps & {
     logger: Pick<Logger, 'error' | 'info'>;
   };
 
@@ -34,6 +38,8 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
   const routes: RouteHandlers<RouteName> = {
     ...readRoutes(deps),
     ...messageRoutes(deps),
+    ...contactRoutes(deps),
+    ...suppressionRoutes(deps),
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<Response> => {

@@ -38,13 +38,19 @@ export type {
   SuppressionRecord,
 } from './adapters/suppression-list-repository';
 export {
+  apiReference,
+  changeSourceOf,
   checkOperatorRemoval,
   doNotContactEntriesOf,
+  inListedOrder,
+  planSuppressionLift,
+  suppressionChangeSources,
   isListedSuppressionReason,
   listedSuppressionReasons,
   maskedExcerpt,
   reviewReason,
 } from './domain/suppression-list';
+export type { SuppressionChangeSource, SuppressionLift } from './domain/suppression-list';
 export { ConsentReplySender } from './adapters/consent-reply-sender';
 export type { ConsentReplyOutcome, ConsentReplyRequest } from './adapters/consent-reply-sender';
 export {

@@ -103,8 +103,8 @@ describe('least privilege: what each function can reach', () => {
     HistoryImportImportFunction: [imports, crm, rateLimit],
     // The CRM events publisher reads the two streams (its only tables) and fails batches to its queue.
     CrmEventsPublishFunction: [`${crm}/stream`, `${campaigns}/stream`, 'CrmEventsPublishFailures'],
-    // The CRM API reads records and their timeline and conversation indexes, writes its API
-    // messages (APIMESSAGE# items only, test/lib/crm-api.test.ts) and takes interactive tokens.
+    // The CRM API reads records and their timeline and conversation indexes, writes CRM items by key
+    // (its messages, contacts, suppressions) and takes interactive OpenPhone rate-limit tokens.
     CrmApiApiFunction: [crm, `${crm}/index/byContactNumber`, `${crm}/index/byConversation`, rateLimit],
   };
 

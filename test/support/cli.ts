@@ -1,5 +1,6 @@
 import type { CampaignRepositories } from '../../lambdas/campaigns/adapters/campaign-repositories';
 import type { ActivityRepository } from '../../lambdas/crm/adapters/activity-repository';
+import type { ContactRepository } from '../../lambdas/crm/adapters/contact-repository';
 import type { SuppressionListRepository } from '../../lambdas/crm/adapters/suppression-list-repository';
 import { EventRepository } from '../../lambdas/events/adapters/event-repository';
 import type { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
@@ -47,6 +48,7 @@ const unused = (what: string) => () => {
 export function testTarget(parts: {
   events?: EventRepository;
   activities?: ActivityRepository;
+  contacts?: ContactRepository;
   suppressions?: SuppressionListRepository;
   campaigns?: CampaignRepositories;
   queues?: QueueAdmin;
@@ -64,6 +66,9 @@ export function testTarget(parts: {
     },
     get activities() {
       return parts.activities ?? unused('activities')();
+    },
+    get contacts() {
+      return parts.contacts ?? unused('contacts')();
     },
     get suppressions() {
       return parts.suppressions ?? unused('suppressions')();

@@ -54,7 +54,8 @@ export function crmApiDocument(serverUrl?: string): Record<string, unknown> {
     info: {
       title: 'OpenPhone Bridge CRM API',
       version: '1',
-      description: 'Read what the bridge recorded from OpenPhone: activities, timelines and contacts.',
+      description:
+        'Read what the bridge recorded from OpenPhone (activities, timelines, contacts), write contacts through to OpenPhone, and manage suppressions.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
   }) as unknown as Record<string, unknown>;

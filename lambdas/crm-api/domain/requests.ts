@@ -32,7 +32,9 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: 'query
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const [issue] = parsed.error.issues;
-  const field = issue?.path.join('.') || undefined;
+  // An unknown key is named as the field, so a typo (`frist_name`) is found at once.
+  const path = issue?.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : (issue?.path ?? []);
+  const field = path.join('.') || undefined;
   throw new ApiRequestError(
     400,
     'invalid_request',

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { activity, activityPage, apiError, contact, contactList } from './resources';
 import { messageRoutes } from './message-routes';
+import { contactWriteRoutes } from './contact-write-routes';
 import { pageQuery, timelineQuery } from './requests';
+import { suppressionRoutes } from './suppression-routes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -52,6 +54,8 @@ export const crmApiRoutes = {
     response: z.record(z.string(), z.unknown()),
   },
   ...messageRoutes,
+  ...contactWriteRoutes,
+  ...suppressionRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {

@@ -81,3 +81,51 @@ export function doNotContactEntriesOf(records: string[][], defaultCountry = 'US'
     return { kind: 'invalid', problems: [{ line: 1, problem: 'no numbers in the file' }] };
   return { kind: 'valid', entries: [...entries.values()] };
 }
+
+export type SuppressionLift =
+  | { kind: 'lift'; reasons: SuppressionReason[] }
+  | { kind: 'not-suppressed'; reason?: SuppressionReason }
+  | { kind: 'needs-consent-confirmation' };
+
+/**
+ * What lifting a number's suppression does: the reason asked for, or every active one. An opt-out
+ * is lifted only with `confirmConsent` (and then nothing else is lifted either, so a refusal changes
+ * nothing); a review lifted here is cleared, i.e. judged not an opt-out.
+ */
+export function planSuppressionLift(
+  active: readonly SuppressionReason[],
+  options: { reason?: SuppressionReason | undefined; confirmConsent: boolean },
+): SuppressionLift {
+  const { reason, confirmConsent } = options;
+  if (reason && !active.includes(reason)) return { kind: 'not-suppressed', reason };
+  const reasons = reason ? [reason] : [...active];
+  if (reasons.length === 0) return { kind: 'not-suppressed' };
+  if (reasons.some((r) => checkOperatorRemoval(r, confirmConsent).kind === 'needs-consent-confirmation'))
+    return { kind: 'needs-consent-confirmation' };
+  return { kind: 'lift', reasons };
+}
+
+/** The reference API changes carry on the audit trail (`api`, or `api:<caller>`). */
+export const apiReference = (caller?: string) => (caller ? `api:${caller}` : 'api');
+
+export const suppressionChangeSources = ['api', 'operator', 'import', 'message', 'bridge'] as const;
+export type SuppressionChangeSource = (typeof suppressionChangeSources)[number];
+
+/**
+ * Who made an audited change, read from its reference: the CRM API, an operator (CLI), a
+ * do-not-contact import, a message (a reply or a delivery failure, by its `AC…` id), or the bridge.
+ */
+export function changeSourceOf(reference: string): SuppressionChangeSource {
+  if (reference === 'api' || reference.startsWith('api:')) return 'api';
+  if (reference.startsWith('import:')) return 'import';
+  if (reference.startsWith('operator:')) return 'operator';
+  if (/^AC/.test(reference)) return 'message';
+  return 'bridge';
+}
+
+/** Suppressions in the list's order of reasons (opt-out first): the first is the one a number is shown as suppressed for. */
+export function inListedOrder<T extends { reason: SuppressionReason }>(items: readonly T[]): T[] {
+  return [...items].sort(
+    (a, b) => listedSuppressionReasons.indexOf(a.reason) - listedSuppressionReasons.indexOf(b.reason),
+  );
+}

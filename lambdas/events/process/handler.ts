@@ -12,8 +12,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { SendTrackingRepository } from '../../campaigns';
-import { z } from 'zod';
-import { OpenPhoneClient, SharedTokenBucket } from '../../openphone';
+import { OpenPhoneClient, readApiKeySecret, SharedTokenBucket } from '../../openphone';
 import {
   ActivityRepository,
   ConsentReplySender,
@@ -86,8 +85,6 @@ function campaignTracking(
   return { recordDelivery: refuse, latestSendsTo: refuse, recordResponse: refuse };
 }
 
-const apiKeySecret = z.object({ apiKey: z.string().min(1) });
-
 /** The reply sender, its API key read from the secret on first use (interactive lane of the shared limit). */
 function consentReplier(
   env: ReturnType<typeof readEnvironment<typeof processorEnvironmentShape>>,
@@ -105,9 +102,7 @@ function consentReplier(
     const secrets = new SecretsProvider({
       awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
     });
-    const parsed = apiKeySecret.safeParse(await secrets.get(secretId, { transform: 'json', maxAge: 300 }));
-    if (!parsed.success) throw new Error(`Secret ${secretId} is not {"apiKey": "..."}`);
-    const { apiKey } = parsed.data;
+    const apiKey = await readApiKeySecret(secrets, secretId);
     return new ConsentReplySender({
       documentClient: documents,
       tableName: crmTable,

@@ -61,6 +61,44 @@ describe('events commands against the events table', () => {
     }
   });
 
+  it('prints counts and listings as JSON with --json, a script can page with the cursor', async () => {
+    const count = await runAgainst(target(), '--json', 'events', 'count');
+    expect(count.code).toBe(0);
+    const counted = JSON.parse(count.stdout.join('\n')) as Record<string, unknown>;
+    expect(counted).toMatchObject({ received: 4, failed: 1, ignored: 1 });
+    expect(counted.families).toContainEqual({ family: 'messages', received: 3, failed: 1 });
+    const first = await runAgainst(
+      target(),
+      'events',
+      'list',
+      '--status',
+      'received',
+      '--limit',
+      '2',
+      '--json',
+    );
+    const page = JSON.parse(first.stdout.join('\n')) as { items: { eventId: string }[]; cursor: string };
+    expect(page.items).toHaveLength(2);
+    const rest = await runAgainst(
+      target(),
+      '--json',
+      'events',
+      'list',
+      '--status',
+      'received',
+      '--cursor',
+      page.cursor,
+    );
+    const next = JSON.parse(rest.stdout.join('\n')) as { items: { eventId: string }[]; cursor?: string };
+    expect([...page.items, ...next.items].map((e) => e.eventId).sort()).toEqual(
+      ['message1', 'message2', 'message3', 'call1'].map((n) => records[n]!.eventId).sort(),
+    );
+    expect(next.cursor).toBeUndefined();
+    const failed = await runAgainst(target(), '--json', 'events', 'list', '--status', 'failed');
+    expect(failed.stdout.join('\n')).toContain('…0123');
+    expect(failed.stdout.join('\n')).not.toContain('+15555550123');
+  });
+
   it('counts not processed and failed events per family, and ignored ones, in a table', async () => {
     const { code, stdout } = await runAgainst(target(), 'events', 'count');
     expect(code).toBe(0);

@@ -1,0 +1,105 @@
+import {
+  apiReference,
+  changeSourceOf,
+  inListedOrder,
+  planSuppressionLift,
+  type SuppressionListRepository,
+  type SuppressionReason,
+  type SuppressionRecord,
+} from '../../crm';
+import { e164PhoneNumber, parseBody, parseQuery } from '../domain/requests';
+import { liftQuery, suppressionBody, type Suppression } from '../domain/suppression-routes';
+import { ApiRequestError } from '../errors';
+import { json, type RouteHandlers } from './types';
+
+export interface SuppressionRouteDeps {
+  /** The operators' suppression list: the same rules and audit trail as the CLI's `suppressions` commands. */
+  suppressionList?: Pick<SuppressionListRepository, 'recordOf' | 'changeByOperator'>;
+  /** @default () => new Date() */
+  clock?: () => Date;
+}
+
+function suppressionView(phoneNumber: string, record: SuppressionRecord): Suppression {
+  const active = inListedOrder(record.suppressions.filter((s) => s.active));
+  const [leading] = active;
+  return {
+    phoneNumber,
+    suppressed: active.length > 0,
+    ...(leading ? { reason: leading.reason, since: leading.changedAt } : {}),
+    active: active.map((s) => ({ reason: s.reason, since: s.changedAt })),
+    audit: record.audit.map((entry) => ({
+      at: entry.at,
+      action: entry.action,
+      reason: entry.reason,
+      source: changeSourceOf(entry.reference),
+      ...(entry.note ? { note: entry.note } : {}),
+    })),
+  };
+}
+
+/** GET/PUT/DELETE /v1/suppressions/{phone}: every change is on the number's audit trail with source `api`. */
+export function suppressionRoutes(
+  deps: SuppressionRouteDeps,
+): RouteHandlers<'getSuppression' | 'suppressNumber' | 'liftSuppression'> {
+  const list = () => {
+    if (!deps.suppressionList)
+      throw new ApiRequestError(503, 'suppressions_not_configured', 'this API has no suppression list');
+    return deps.suppressionList;
+  };
+  const clock = deps.clock ?? (() => new Date());
+  const answer = async (phoneNumber: string) =>
+    json(200, suppressionView(phoneNumber, await list().recordOf(phoneNumber)));
+
+  return {
+    getSuppression: async ({ params }) => answer(e164PhoneNumber(params.phone, 'phone')),
+    suppressNumber: async ({ params, body }) => {
+      const phoneNumber = e164PhoneNumber(params.phone, 'phone');
+      const { note } = parseBody(suppressionBody, body ?? {});
+      await list().changeByOperator({
+        action: 'add',
+        phoneNumber,
+        reason: 'manual',
+        at: clock().toISOString(),
+        reference: apiReference(),
+        ...(note ? { note } : {}),
+      });
+      return answer(phoneNumber);
+    },
+    liftSuppression: async ({ params, query }) => {
+      const phoneNumber = e164PhoneNumber(params.phone, 'phone');
+      const { reason, confirmConsent, note } = parseQuery(liftQuery, query);
+      const { suppressions } = await list().recordOf(phoneNumber);
+      const plan = planSuppressionLift(
+        suppressions.filter((s) => s.active).map((s) => s.reason),
+        { reason: reason as SuppressionReason | undefined, confirmConsent: confirmConsent === 'true' },
+      );
+      if (plan.kind === 'needs-consent-confirmation')
+        throw new ApiRequestError(
+          409,
+          'consent_confirmation_required',
+          'the number opted out: lift it only if the person consented again, with confirmConsent=true and a note saying how',
+          'confirmConsent',
+        );
+      if (plan.kind === 'not-suppressed' && plan.reason)
+        throw new ApiRequestError(
+          409,
+          'not_suppressed',
+          `the number has no active ${plan.reason} suppression`,
+          'reason',
+        );
+      if (plan.kind === 'lift') {
+        const at = clock().toISOString();
+        for (const lifted of plan.reasons)
+          await list().changeByOperator({
+            action: 'remove',
+            phoneNumber,
+            reason: lifted,
+            at,
+            reference: apiReference(),
+            ...(note ? { note } : {}),
+          });
+      }
+      return answer(phoneNumber);
+    },
+  };
+}
