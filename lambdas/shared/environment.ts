@@ -23,6 +23,7 @@ export const environmentNames = {
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
   stuckEventAfterMinutes: 'STUCK_EVENT_AFTER_MINUTES',
   maxEventRedispatches: 'MAX_EVENT_REDISPATCHES',
+  activityRetentionDays: 'ACTIVITY_RETENTION_DAYS',
 } as const;
 
 /** Reads and validates variables once; a missing one is a clear start-up error naming it. */

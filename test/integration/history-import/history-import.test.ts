@@ -1,6 +1,7 @@
 import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/activity-mapping';
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
 import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
+import { DirectoryRepository } from '../../../lambdas/crm/adapters/directory-repository';
 import { recordImportFailure, type ImportDeps } from '../../../lambdas/history-import/service';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
 import { localDocumentClient } from '../../support/dynamo';
@@ -71,6 +72,42 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     expect(run.errors).toBe(0);
     expect(simulator.requestLog.stats().rateLimited).toBe(0);
   }, 180_000);
+
+  it('stores the workspace directory and names the user and line on every imported activity', async () => {
+    const directory = await new DirectoryRepository(
+      localDocumentClient(),
+      referenceTables.crmTable,
+    ).listUsers();
+    const { users, phoneNumbers } = simulator.workspace;
+    expect(directory.map((u) => u.userId).sort()).toEqual(
+      users
+        .filter((u) => phoneNumbers.some((p) => p.userIds.includes(u.id)))
+        .map((u) => u.id)
+        .sort(),
+    );
+    const [first] = phoneNumbers;
+    const holder = directory.find((u) => u.userId === first!.userIds[0])!;
+    const person = simulator.workspace.userById(holder.userId)!;
+    expect(holder).toMatchObject({
+      name: `${person.firstName} ${person.lastName}`,
+      email: person.email,
+      role: person.role,
+    });
+    expect(holder.phoneNumbers).toContainEqual({
+      phoneNumberId: first!.id,
+      number: first!.number,
+      name: first!.name,
+    });
+
+    for (const activity of reference.activities.values()) {
+      const line = phoneNumbers.find((p) => p.id === activity.phoneNumberId)!;
+      expect(activity.phoneNumberName).toBe(line.name);
+      if (activity.userId) {
+        const user = simulator.workspace.userById(activity.userId as string)!;
+        expect(activity.userName).toBe(`${user.firstName} ${user.lastName}`);
+      }
+    }
+  });
 
   it('an import stopped by a failing writer at a random page and resumed ends identical', async () => {
     const tables = await importTables();
