@@ -11,6 +11,8 @@ import type { HttpApiHandler } from './http-api';
 export function localCrmApi(options: {
   activities: CrmApiDeps['activities'];
   contacts: CrmApiDeps['contacts'];
+  directory: CrmApiDeps['directory'];
+  erasure: CrmApiDeps['erasure'];
   s3: S3Client;
   mediaBucket: string;
   /** @default a fresh random token */
@@ -21,6 +23,8 @@ export function localCrmApi(options: {
   const api = createCrmApiHandler({
     activities: options.activities,
     contacts: options.contacts,
+    directory: options.directory,
+    erasure: options.erasure,
     mediaLinks: new MediaLinks(options.s3, options.mediaBucket),
     logger: options.logger ?? new Logger({ serviceName: 'openphone-bridge-local' }),
   });

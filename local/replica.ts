@@ -12,6 +12,7 @@ import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local'
 import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
 import { localCrmApi } from './crm-api';
+import { DirectoryRepository, ErasureRepository } from '../lambdas/crm';
 import { startLocalHttpApi } from './http-api';
 import { LocalImports } from './local-imports';
 import { buildLocalIngest, localAwsConfig, type LocalIngest } from './local-pipeline';
@@ -147,6 +148,11 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   const crmApi = localCrmApi({
     activities: processing.activities,
     contacts: processing.contacts,
+    directory: new DirectoryRepository(processing.documents, processing.crmTable),
+    erasure: new ErasureRepository(processing.documents, processing.crmTable, {
+      s3: mediaStore.client(),
+      mediaBucket: localMediaBucket,
+    }),
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
     ...(options.crmApiToken ? { token: options.crmApiToken } : {}),

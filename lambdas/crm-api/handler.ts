@@ -8,7 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ActivityRepository, ContactRepository } from '../crm';
+import { ActivityRepository, ContactRepository, DirectoryRepository, ErasureRepository } from '../crm';
 import { environmentNames, readEnvironment } from '../shared/environment';
 import { MediaLinks } from './adapters/media-links';
 import { crmApiEnvironmentShape } from './environment';
@@ -20,14 +20,18 @@ let api: ReturnType<typeof createCrmApiHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
   const env = readEnvironment(crmApiEnvironmentShape);
-  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
+  const documents = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const s3 = tracer.captureAWSv3Client(new S3Client({}));
+  const crmTable = env[environmentNames.crmTable];
+  const mediaBucket = env[environmentNames.mediaBucket];
   return createCrmApiHandler({
-    activities: new ActivityRepository(documents, env[environmentNames.crmTable]),
-    contacts: new ContactRepository(documents, env[environmentNames.crmTable]),
-    mediaLinks: new MediaLinks(
-      tracer.captureAWSv3Client(new S3Client({})),
-      env[environmentNames.mediaBucket],
-    ),
+    activities: new ActivityRepository(documents, crmTable),
+    contacts: new ContactRepository(documents, crmTable),
+    mediaLinks: new MediaLinks(s3, mediaBucket),
+    directory: new DirectoryRepository(documents, crmTable),
+    erasure: new ErasureRepository(documents, crmTable, { s3, mediaBucket }),
     logger,
   });
 }

@@ -4,14 +4,18 @@ import { InvalidCursorError } from '../crm';
 import type { ApiError } from './domain/resources';
 import { matchRoute, type RouteName } from './domain/routes';
 import { ApiRequestError } from './errors';
+import { eraseRoutes, type EraseRouteDeps } from './routes/erase';
 import { readRoutes, type ReadRouteDeps } from './routes/reads';
+import { userRoutes, type UserRouteDeps } from './routes/users';
 import { json, type Response, type RouteHandlers } from './routes/types';
 
 // Each group of routes lives in routes/<group>.ts with the dependencies it needs; this file
 // matches the request, reads its body and turns refusals into the one error shape.
-export type CrmApiDeps = ReadRouteDeps & {
-  logger: Pick<Logger, 'error' | 'info'>;
-};
+export type CrmApiDeps = ReadRouteDeps &
+  UserRouteDeps &
+  EraseRouteDeps & {
+    logger: Pick<Logger, 'error' | 'info'>;
+  };
 
 const failure = (status: number, error: ApiError, headers?: Record<string, string>) =>
   json(status, error, headers);
@@ -27,10 +31,21 @@ function readBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
+/** The caller as API Gateway's authorizer identified it (IAM or JWT); none behind the replica's token. */
+function callerOf(event: APIGatewayProxyEventV2): { caller?: string } {
+  const authorizer = (event.requestContext as { authorizer?: Record<string, unknown> }).authorizer;
+  const iam = authorizer?.iam as { userArn?: string } | undefined;
+  const jwt = authorizer?.jwt as { claims?: Record<string, unknown> } | undefined;
+  const caller = iam?.userArn ?? (typeof jwt?.claims?.sub === 'string' ? jwt.claims.sub : undefined);
+  return caller ? { caller } : {};
+}
+
 /** /v1/…: one Lambda behind one authorized route; the routes table says what each path does. */
 export function createCrmApiHandler(deps: CrmApiDeps) {
   const routes: RouteHandlers<RouteName> = {
     ...readRoutes(deps),
+    ...userRoutes(deps),
+    ...eraseRoutes(deps),
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<Response> => {
@@ -51,6 +66,7 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
         query: event.queryStringParameters ?? {},
         headers,
         body: readBody(event),
+        ...callerOf(event),
       });
     } catch (error) {
       if (error instanceof ApiRequestError)

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { activity, activityPage, apiError, contact, contactList } from './resources';
 import { pageQuery, timelineQuery } from './requests';
+import { eraseRoutes } from './erase-routes';
+import { userRoutes } from './user-routes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -50,6 +52,8 @@ export const crmApiRoutes = {
     summary: 'This document',
     response: z.record(z.string(), z.unknown()),
   },
+  ...userRoutes,
+  ...eraseRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {

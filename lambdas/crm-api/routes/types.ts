@@ -10,6 +10,8 @@ export interface Request {
   headers: Record<string, string | undefined>;
   /** The JSON body, parsed; `undefined` when the request had none. */
   body: unknown;
+  /** Who is calling, as the authorizer said (an IAM ARN, a JWT subject); kept on audit entries. */
+  caller?: string;
 }
 
 export type RouteHandler = (request: Request) => Promise<Response>;

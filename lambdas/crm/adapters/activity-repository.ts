@@ -12,7 +12,7 @@ import {
   type ActivityUpdate,
   type AspectName,
 } from '../domain/activity';
-import { activityNamesOf, type ActivityNames } from '../domain/directory';
+import { activityNamesOf, withActivityNames, type ActivityNames } from '../domain/directory';
 import { activityRecordOf, listViewOf, timelineEntryEntity } from '../domain/item-views';
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';
@@ -259,7 +259,21 @@ export class ActivityRepository {
 
   async getActivity(activityId: string): Promise<ActivityRecord | undefined> {
     const item = await readItem(this.table, crmKeys.activity(activityId));
-    return item && item.erasedAt === undefined ? activityRecordOf(item) : undefined;
+    if (!item || item.erasedAt !== undefined) return undefined;
+    const [named] = await this.withNames([activityRecordOf(item)]);
+    return named;
+  }
+
+  /** Names filled in where a record lacks them (written before the directory knew them). */
+  private async withNames(records: ActivityRecord[]): Promise<ActivityRecord[]> {
+    if (!records.some((r) => (r.userId && !r.userName) || (r.phoneNumberId && !r.phoneNumberName)))
+      return records;
+    try {
+      const directory = await this.directory.directory();
+      return records.map((r) => withActivityNames(r, directory));
+    } catch {
+      return records;
+    }
   }
 
   /** A contact number's activities, newest first (the index carries everything but transcripts). */
@@ -323,11 +337,13 @@ export class ActivityRepository {
       if (item.erasedAt !== undefined) continue;
       resolved.set(item.activityId as string, item);
     }
-    return items
-      .map((item) =>
-        item.entity === timelineEntryEntity ? listViewOf(resolved.get(item.activityId as string)) : item,
-      )
-      .filter((item): item is Record<string, unknown> => item !== undefined)
-      .map(activityRecordOf);
+    return this.withNames(
+      items
+        .map((item) =>
+          item.entity === timelineEntryEntity ? listViewOf(resolved.get(item.activityId as string)) : item,
+        )
+        .filter((item): item is Record<string, unknown> => item !== undefined)
+        .map(activityRecordOf),
+    );
   }
 }

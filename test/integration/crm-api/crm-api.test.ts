@@ -1,6 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
-import { ActivityRepository, ContactRepository, contactRecordOf } from '../../../lambdas/crm';
+import {
+  ActivityRepository,
+  ContactRepository,
+  contactRecordOf,
+  DirectoryRepository,
+  ErasureRepository,
+} from '../../../lambdas/crm';
 import { createCrmApiHandler, crmApiDocument, MediaLinks } from '../../../lambdas/crm-api';
 import { apiGatewayEvent } from '../../../local/http-api';
 import { changeFromWebhook } from '../../support/crm-changes';
@@ -38,6 +44,11 @@ beforeAll(async () => {
     activities,
     contacts,
     mediaLinks: new MediaLinks(s3, 'media-bucket'),
+    directory: new DirectoryRepository(documents, tableNamed(names, 'CrmTable')),
+    erasure: new ErasureRepository(documents, tableNamed(names, 'CrmTable'), {
+      s3,
+      mediaBucket: 'media-bucket',
+    }),
     logger: new Logger({ logLevel: 'SILENT' }),
   });
 }, 120_000);
