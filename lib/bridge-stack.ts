@@ -71,6 +71,8 @@ export class BridgeStack extends Stack {
       consentYesWindowHours: config.consentYesWindowHours,
       consentOptInWords: config.consentOptInWords,
       eventRetentionDays: config.eventRetentionDays,
+      activityRetentionDays: config.retention.activitiesDays,
+      mediaRetentionDays: config.retention.mediaDays,
       logRetention,
       consentReplies: {
         settings: config.consentReplies,
@@ -101,6 +103,7 @@ export class BridgeStack extends Stack {
       rateLimit: this.rateLimit,
       apiKey: this.secrets.apiKey,
       syncSchedule: config.importSyncSchedule,
+      activityRetentionDays: config.retention.activitiesDays,
       logRetention,
     });
 

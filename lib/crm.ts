@@ -24,6 +24,8 @@ export class CrmStore extends Construct {
     this.table = dataTable(this, 'CrmTable', {
       partitionKey: { name: crmTableKeys.partitionKey, type: AttributeType.STRING },
       sortKey: { name: crmTableKeys.sortKey, type: AttributeType.STRING },
+      // Set only on activities, and only when the stage configures a retention.
+      timeToLiveAttribute: crmTableKeys.expiresAt,
       ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.table.addGlobalSecondaryIndex({
@@ -69,6 +71,18 @@ export class CrmStore extends Construct {
         `${this.table.tableArn}/index/${crmTableKeys.timelineIndex}`,
         `${this.table.tableArn}/index/${crmTableKeys.conversationIndex}`,
       ],
+    });
+  }
+
+  /**
+   * Erasing one person (DELETE /v1/contacts/{phone}/data): tombstones, markers and the audit entry
+   * written, timeline entries and phone links deleted, in batches. Reads come from grantRecordRead.
+   */
+  grantErase(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+      resourceArns: [this.table.tableArn],
     });
   }
 

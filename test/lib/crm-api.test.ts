@@ -36,19 +36,35 @@ describe('CrmApi', () => {
     template.hasOutput('CrmApiUrl', {});
   });
 
-  it('may only read CRM records (items and the two indexes) and archived media objects', () => {
+  it('may read CRM records and archived media, and write only what an erase needs', () => {
     const statements = statementsOf(template, 'CrmApiApiFunction') as { Action: string | string[] }[];
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
     expect(actions).toEqual(
       [
         'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
         'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:Query',
+        's3:DeleteObject',
         's3:GetObject',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),
     );
+  });
+
+  it('deletes archived objects only under media/, and writes only the CRM table (no index, no other table)', () => {
+    const statements = statementsOf(template, 'CrmApiApiFunction') as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const erase = statements.find((s) => [s.Action].flat().includes('dynamodb:BatchWriteItem'))!;
+    expect(JSON.stringify(erase.Resource)).toMatch(/CrmStoreCrmTable[^/]*Arn/);
+    expect(JSON.stringify(erase.Resource)).not.toContain('index');
+    const s3 = statements.find((s) => [s.Action].flat().includes('s3:DeleteObject'))!;
+    expect(JSON.stringify(s3.Resource)).toContain('/media/*');
   });
 
   it('lets a CRM role call every route through grantInvoke, and a reporting role only read', () => {
