@@ -5,6 +5,7 @@ import { createCampaign } from './commands/campaigns-create';
 import { changeCampaign, operatorActions } from './commands/campaigns-lifecycle';
 import { previewCampaign } from './commands/campaigns-preview';
 import { listCampaigns, showCampaignStatus } from './commands/campaigns-status';
+import { eraseContact } from './commands/contacts-erase';
 import { showTimeline } from './commands/contacts-timeline';
 import { countEvents } from './commands/events-count';
 import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
@@ -172,6 +173,16 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--show-text', 'print message text and call summaries (off: sizes only)')
     .action(async (phoneNumber: string, options: { limit: number; cursor?: string; showText?: boolean }) =>
       showTimeline(await target(), deps.out, phoneNumber, options),
+    );
+  contacts
+    .command('erase')
+    .description(
+      'erase one person: activities, timeline entries, archived media, contacts (suppressions stay)',
+    )
+    .argument('<phoneNumber>', "the person's number (E.164, or a US number)")
+    .option('--yes', 'really erase (it cannot be undone)')
+    .action(async (phoneNumber: string, options: { yes?: boolean }) =>
+      eraseContact(await target(), deps.out, phoneNumber, options),
     );
 
   const suppressions = program

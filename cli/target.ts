@@ -1,5 +1,5 @@
 import type { CampaignRepositories } from '../lambdas/campaigns';
-import type { ActivityRepository, SuppressionListRepository } from '../lambdas/crm';
+import type { ActivityRepository, ErasureRepository, SuppressionListRepository } from '../lambdas/crm';
 import type { EventRepository, QueueAdmin } from '../lambdas/events';
 import type { ImportRepository, ImportRequest } from '../lambdas/history-import';
 import type { OpenPhoneClient } from '../lambdas/openphone';
@@ -12,6 +12,8 @@ export interface Target {
   readonly events: EventRepository;
   /** CRM activities: timelines by contact number. */
   readonly activities: ActivityRepository;
+  /** Erasing one person (`contacts erase`): CRM items and archived media. */
+  readonly erasure: ErasureRepository;
   /** The suppression list: by reason, per number with its audit trail, operator changes. */
   readonly suppressions: SuppressionListRepository;
   /** Campaigns, their recipients and statistics (the campaign table). */

@@ -147,7 +147,7 @@ export class BridgeStack extends Stack {
         value: deadLetterQueue.queueUrl,
       });
     }
-    new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
+    new CfnOutput(this, stackOutputNames.mediaBucketName, { value: this.processing.mediaBucket.bucketName });
     new CfnOutput(this, stackOutputNames.campaignTableName, { value: this.campaigns.table.tableName });
     new CfnOutput(this, stackOutputNames.importStateMachineArn, {
       value: this.historyImport.stateMachine.stateMachineArn,

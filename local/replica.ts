@@ -189,6 +189,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         imports: imports.store.tableName,
       },
       signingKeysFile,
+      mediaStore: { endpoint: mediaStore.endpoint, bucket: localMediaBucket },
       ...(process.env.OPENPHONE_BASE_URL ? { openPhoneBaseUrl: process.env.OPENPHONE_BASE_URL } : {}),
     });
 

@@ -10,6 +10,7 @@ export const stackOutputNames = {
   importStateMachineArn: 'ImportStateMachineArn',
   importTableName: 'ImportTableName',
   crmApiUrl: 'CrmApiUrl',
+  mediaBucketName: 'MediaBucketName',
 } as const;
 
 /** `MessagesQueueUrl`, `CallIntelligenceDeadLetterQueueUrl`: the output naming one family queue. */

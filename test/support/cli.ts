@@ -1,5 +1,6 @@
 import type { CampaignRepositories } from '../../lambdas/campaigns/adapters/campaign-repositories';
 import type { ActivityRepository } from '../../lambdas/crm/adapters/activity-repository';
+import type { ErasureRepository } from '../../lambdas/crm/adapters/erasure-repository';
 import type { SuppressionListRepository } from '../../lambdas/crm/adapters/suppression-list-repository';
 import { EventRepository } from '../../lambdas/events/adapters/event-repository';
 import type { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
@@ -46,6 +47,7 @@ const unused = (what: string) => () => {
 export function testTarget(parts: {
   events?: EventRepository;
   activities?: ActivityRepository;
+  erasure?: ErasureRepository;
   suppressions?: SuppressionListRepository;
   campaigns?: CampaignRepositories;
   queues?: QueueAdmin;
@@ -61,6 +63,9 @@ export function testTarget(parts: {
     },
     get activities() {
       return parts.activities ?? unused('activities')();
+    },
+    get erasure() {
+      return parts.erasure ?? unused('erasure')();
     },
     get suppressions() {
       return parts.suppressions ?? unused('suppressions')();
