@@ -2,6 +2,9 @@ import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/activity-
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
 import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
 import { DirectoryRepository } from '../../../lambdas/crm/adapters/directory-repository';
+import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
+import type { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
+import { S3Client } from '@aws-sdk/client-s3';
 import { recordImportFailure, type ImportDeps } from '../../../lambdas/history-import/service';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
 import { localDocumentClient } from '../../support/dynamo';
@@ -108,6 +111,26 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
       }
     }
   });
+
+  it('a re-import after erasing one participant does not bring their history back', async () => {
+    const tables = await importTables();
+    await importUntilDone({ importId: 'erase-1', kind: 'full' }, () =>
+      importDeps(simulator, tables, smallPages),
+    );
+    const [conversation] = simulator.workspace.conversations();
+    const erasure = new ErasureRepository(localDocumentClient(), tables.crmTable, {
+      s3: new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1' }),
+      mediaBucket: 'unused',
+    });
+    const { erased } = await erasure.erase(conversation!.participant, 'test');
+    expect(erased.activities).toBeGreaterThan(0);
+
+    await importUntilDone({ importId: 'erase-2', kind: 'full' }, () =>
+      importDeps(simulator, tables, smallPages),
+    );
+    const { activities } = importDeps(simulator, tables);
+    expect((await (activities as ActivityRepository).timeline(conversation!.participant)).items).toEqual([]);
+  }, 180_000);
 
   it('an import stopped by a failing writer at a random page and resumed ends identical', async () => {
     const tables = await importTables();
