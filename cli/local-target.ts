@@ -2,8 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { campaignRepositories } from '../lambdas/campaigns';
 import { ImportRepository } from '../lambdas/history-import';
-import { ActivityRepository, ContactRepository, SuppressionListRepository } from '../lambdas/crm';
+import {
+  ActivityRepository,
+  ContactRepository,
+  ErasureRepository,
+  SuppressionListRepository,
+} from '../lambdas/crm';
 import { EventRepository } from '../lambdas/events';
+import { localS3Client } from '../local/s3-local';
 import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
 import { CommandFailure } from './errors';
 import { LocalImportLauncher } from './local-import-launcher';
@@ -56,6 +62,14 @@ export function localTargetFrom(info: ReplicaInfo): Target {
     events: new EventRepository(documents, info.tables.events),
     activities: new ActivityRepository(documents, info.tables.crm),
     contacts: new ContactRepository(documents, info.tables.crm),
+    get erasure() {
+      if (!info.mediaStore)
+        throw new CommandFailure('the running local replica predates `contacts erase`: restart `npm start`');
+      return new ErasureRepository(documents, info.tables.crm, {
+        s3: localS3Client(info.mediaStore.endpoint),
+        mediaBucket: info.mediaStore.bucket,
+      });
+    },
     suppressions: new SuppressionListRepository(documents, info.tables.crm),
     campaigns: campaignRepositories(documents, info.tables.campaigns),
     queues: new LocalQueueAdmin(base),

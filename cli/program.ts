@@ -9,6 +9,7 @@ import { previewCampaign } from './commands/campaigns-preview';
 import { listCampaigns, showCampaignStatus } from './commands/campaigns-status';
 import { showActivity, type ShowRecordOptions } from './commands/activities-show';
 import { showContact } from './commands/contacts-show';
+import { eraseContact } from './commands/contacts-erase';
 import { showTimeline } from './commands/contacts-timeline';
 import { listCrmEvents } from './commands/crm-events';
 import { sendMessage, showMessage, type SendOptions } from './commands/messages';
@@ -250,6 +251,16 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--json', 'print the message as JSON')
     .action(async (id: string, options: { json?: boolean; showText?: boolean }) =>
       showMessage(await target(), deps.out, id, options),
+    );
+  contacts
+    .command('erase')
+    .description(
+      'erase one person: activities, timeline entries, archived media, contacts (suppressions stay)',
+    )
+    .argument('<phoneNumber>', "the person's number (E.164, or a US number)")
+    .option('--yes', 'really erase (it cannot be undone)')
+    .action(async (phoneNumber: string, options: { yes?: boolean }) =>
+      eraseContact(await target(), deps.out, phoneNumber, options),
     );
 
   const suppressions = program

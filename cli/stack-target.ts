@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
@@ -14,7 +15,12 @@ import {
 } from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
 import { campaignRepositories } from '../lambdas/campaigns';
-import { ActivityRepository, ContactRepository, SuppressionListRepository } from '../lambdas/crm';
+import {
+  ActivityRepository,
+  ContactRepository,
+  ErasureRepository,
+  SuppressionListRepository,
+} from '../lambdas/crm';
 import { ImportRepository } from '../lambdas/history-import';
 import { CommandFailure } from './errors';
 import { targetMessageSending } from './message-sending';
@@ -29,6 +35,8 @@ export interface StackClients {
   sqs: SQSClient;
   secrets: SecretsManagerClient;
   stepFunctions: SFNClient;
+  /** For `contacts erase`; one for the default region when absent. */
+  s3?: S3Client;
 }
 
 export function awsClients(options: Pick<TargetOptions, 'profile' | 'region'>): StackClients {
@@ -42,6 +50,7 @@ export function awsClients(options: Pick<TargetOptions, 'profile' | 'region'>): 
     sqs: new SQSClient(config),
     secrets: new SecretsManagerClient(config),
     stepFunctions: new SFNClient(config),
+    s3: new S3Client(config),
   };
 }
 
@@ -100,6 +109,12 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
     },
     get contacts() {
       return new ContactRepository(documents, output(stackOutputNames.crmTableName));
+    },
+    get erasure() {
+      return new ErasureRepository(documents, output(stackOutputNames.crmTableName), {
+        s3: clients.s3 ?? new S3Client({}),
+        mediaBucket: output(stackOutputNames.mediaBucketName),
+      });
     },
     get suppressions() {
       return new SuppressionListRepository(documents, output(stackOutputNames.crmTableName));

@@ -1,5 +1,10 @@
 import type { CampaignRepositories } from '../lambdas/campaigns';
-import type { ActivityRepository, ContactRepository, SuppressionListRepository } from '../lambdas/crm';
+import type {
+  ActivityRepository,
+  ContactRepository,
+  ErasureRepository,
+  SuppressionListRepository,
+} from '../lambdas/crm';
 import type { MessageSending } from '../lambdas/crm-api';
 import type { EventRepository, QueueAdmin } from '../lambdas/events';
 import type { ImportRepository, ImportRequest } from '../lambdas/history-import';
@@ -16,6 +21,8 @@ export interface Target {
   readonly activities: ActivityRepository;
   /** CRM contacts: by OpenPhone id, by phone number. */
   readonly contacts: ContactRepository;
+  /** Erasing one person (`contacts erase`): CRM items and archived media. */
+  readonly erasure: ErasureRepository;
   /** The suppression list: by reason, per number with its audit trail, operator changes. */
   readonly suppressions: SuppressionListRepository;
   /** Campaigns, their recipients and statistics (the campaign table). */

@@ -76,6 +76,8 @@ export class BridgeStack extends Stack {
       consentYesWindowHours: config.consentYesWindowHours,
       consentOptInWords: config.consentOptInWords,
       eventRetentionDays: config.eventRetentionDays,
+      activityRetentionDays: config.retention.activitiesDays,
+      mediaRetentionDays: config.retention.mediaDays,
       logRetention,
       consentReplies: {
         settings: config.consentReplies,
@@ -106,6 +108,7 @@ export class BridgeStack extends Stack {
       rateLimit: this.rateLimit,
       apiKey: this.secrets.apiKey,
       syncSchedule: config.importSyncSchedule,
+      activityRetentionDays: config.retention.activitiesDays,
       logRetention,
     });
 
@@ -160,7 +163,7 @@ export class BridgeStack extends Stack {
         value: deadLetterQueue.queueUrl,
       });
     }
-    new CfnOutput(this, 'MediaBucketName', { value: this.processing.mediaBucket.bucketName });
+    new CfnOutput(this, stackOutputNames.mediaBucketName, { value: this.processing.mediaBucket.bucketName });
     new CfnOutput(this, stackOutputNames.campaignTableName, { value: this.campaigns.table.tableName });
     new CfnOutput(this, stackOutputNames.importStateMachineArn, {
       value: this.historyImport.stateMachine.stateMachineArn,

@@ -143,6 +143,17 @@ export const stageConfigSchema = z.object({
         .optional(),
     })
     .prefault({}),
+  /**
+   * How long personal data is kept; off (kept) by default. `activitiesDays`: activities and their
+   * timeline entries expire (DynamoDB TTL) that many days after their creation; `mediaDays`:
+   * archived media under `media/` expire (S3 lifecycle rule) that many days after archiving.
+   */
+  retention: z
+    .object({
+      activitiesDays: z.number().int().min(1).max(36_500).optional(),
+      mediaDays: z.number().int().min(1).max(36_500).optional(),
+    })
+    .prefault({}),
   /** AWS WAF in front of the webhook endpoint (then a REST API: HTTP APIs cannot have a WebACL). */
   waf: z
     .object({

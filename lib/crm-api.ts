@@ -73,21 +73,22 @@ export class CrmApi extends Construct {
       },
     });
     props.crm.grantRecordRead(fn);
-    // Writes CRM items by key (its messages, contacts, suppressions), never through an index.
+    // Writes CRM items by key (its messages, contacts, suppressions, an erase), never through an index.
     props.crm.grantApiWrite(fn);
+    props.crm.grantErase(fn);
     props.rateLimit.grantAcquire(fn);
     props.apiKey.grantRead(fn);
-    // Presigned links are signed with this role: it may read archived objects, nothing else.
+    // Presigned links are signed with this role; an erase deletes a person's archived objects.
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['s3:GetObject'],
+        actions: ['s3:GetObject', 's3:DeleteObject'],
         resources: [props.mediaBucket.arnForObjects('media/*')],
       }),
     );
     acceptNagFinding(
       fn,
       `IAM5[Resource::<${Stack.of(this).getLogicalId(props.mediaBucket.node.defaultChild as CfnBucket)}.Arn>/media/*]`,
-      'Archived media are keyed per activity under media/: a presigned link may be for any of them, and only GetObject.',
+      'Archived media are keyed per activity under media/: a presigned link (GetObject) or an erase (DeleteObject) may be for any of them.',
     );
     this.apiFunction = fn;
     this.api = props.api ?? this.ownApi(props.logRetention);

@@ -26,6 +26,8 @@ export class CrmStore extends Construct {
       sortKey: { name: crmTableKeys.sortKey, type: AttributeType.STRING },
       // The outbox of the CRM events (lib/crm-events.ts): each write's before and after.
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      // Set only on activities, and only when the stage configures a retention.
+      timeToLiveAttribute: crmTableKeys.expiresAt,
       ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.table.addGlobalSecondaryIndex({
@@ -82,6 +84,18 @@ export class CrmStore extends Construct {
     return Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /**
+   * Erasing one person (DELETE /v1/contacts/{phone}/data): tombstones, markers and the audit entry
+   * written, timeline entries and phone links deleted, in batches. Reads come from grantRecordRead.
+   */
+  grantErase(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
       resourceArns: [this.table.tableArn],
     });
   }

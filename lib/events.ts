@@ -197,6 +197,10 @@ export interface EventProcessingProps {
   readonly archiveMaxReceiveCount?: number;
   /** What happens to the media bucket when the stack is deleted. @default RETAIN */
   readonly mediaRemovalPolicy?: RemovalPolicy;
+  /** Days after their creation activities expire (DynamoDB TTL). @default kept */
+  readonly activityRetentionDays?: number;
+  /** Days after archiving archived media under `media/` expire (S3 lifecycle rule). @default kept */
+  readonly mediaRetentionDays?: number;
   readonly logRetention?: RetentionDays;
   /**
    * Confirmation replies to STOP and HELP, sent by the messages processor through the shared
@@ -249,6 +253,13 @@ export class EventProcessing extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: false,
       removalPolicy: props.mediaRemovalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.mediaRetentionDays
+        ? {
+            lifecycleRules: [
+              { id: 'MediaRetention', prefix: 'media/', expiration: Duration.days(props.mediaRetentionDays) },
+            ],
+          }
+        : {}),
     });
     acceptNagFinding(
       this.mediaBucket,
@@ -286,6 +297,9 @@ export class EventProcessing extends Construct {
           [environmentNames.eventRetentionDays]: String(props.eventRetentionDays ?? 90),
           [environmentNames.crmTable]: props.crm.table.tableName,
           [environmentNames.mediaArchiveQueueUrl]: this.archiveQueue.queueUrl,
+          ...(props.activityRetentionDays
+            ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
+            : {}),
           // Only message events carry campaign deliveries, replies and opt-outs.
           ...(family === 'messages'
             ? {

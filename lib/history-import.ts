@@ -109,6 +109,8 @@ export interface HistoryImportProps {
   readonly openPhoneBaseUrl?: string;
   /** @default one month */
   readonly logRetention?: RetentionDays;
+  /** Days after their creation imported activities expire (DynamoDB TTL). @default kept */
+  readonly activityRetentionDays?: number;
 }
 
 /**
@@ -142,6 +144,9 @@ export class HistoryImport extends Construct {
         [importEnvironmentNames.crmTable]: props.crm.table.tableName,
         [importEnvironmentNames.rateLimitTable]: props.rateLimit.table.tableName,
         [importEnvironmentNames.apiKeySecret]: props.apiKey.secretArn,
+        ...(props.activityRetentionDays
+          ? { [importEnvironmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
+          : {}),
         ...(props.openPhoneBaseUrl
           ? { [importEnvironmentNames.openPhoneBaseUrl]: props.openPhoneBaseUrl }
           : {}),

@@ -147,6 +147,7 @@ async function main(): Promise<void> {
   const { ImportRepository } = await import('../lambdas/history-import/adapters/import-repository');
   const { ActivityRepository } = await import('../lambdas/crm/adapters/activity-repository');
   const { ContactRepository } = await import('../lambdas/crm/adapters/contact-repository');
+  const { DirectoryRepository } = await import('../lambdas/crm/adapters/directory-repository');
 
   const { template } = synthBridgeStack();
   const dynamo = await startDynamoDbLocal(options.dynamodbPath ? { path: options.dynamodbPath } : {});
@@ -195,6 +196,7 @@ async function main(): Promise<void> {
             store,
             activities: new ActivityRepository(documents, tableLike('CrmTable')),
             contacts: new ContactRepository(documents, tableLike('CrmTable')),
+            directory: new DirectoryRepository(documents, tableLike('CrmTable')),
             remainingTimeMs: () => invocationMs - (Date.now() - startedAt),
             settings: { reserveMs: Number(options.reserveMs) },
           };

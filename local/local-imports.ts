@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ImportRepository, type ImportRun } from '../lambdas/history-import/adapters/import-repository';
 import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
 import { ContactRepository } from '../lambdas/crm/adapters/contact-repository';
+import { DirectoryRepository } from '../lambdas/crm/adapters/directory-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 import { rateExpressionMs, totalRecords } from '../lambdas/history-import/domain/import-progress';
@@ -115,6 +116,7 @@ export class LocalImports {
     const invocationMs = this.options.invocationMs ?? 5 * 60_000;
     const activities = new ActivityRepository(this.#documents, this.options.tables.crm);
     const contacts = new ContactRepository(this.#documents, this.options.tables.crm);
+    const directory = new DirectoryRepository(this.#documents, this.options.tables.crm);
     log(
       `import ${request.importId} started (${request.kind}${request.scope.phoneNumbers.length ? `, ${request.scope.phoneNumbers.length} phone number(s)` : ''}${request.scope.includeContacts ? '' : ', no contacts'})`,
     );
@@ -128,6 +130,7 @@ export class LocalImports {
           store: this.store,
           activities,
           contacts,
+          directory,
           remainingTimeMs: () => {
             if (this.#stopping) throw new LocalReplicaStoppingError();
             return invocationMs - (Date.now() - startedAt);

@@ -22,6 +22,8 @@ export const replicaInfo = z.object({
     /** Absent in the description of a replica from before the import commands. */
     imports: z.string().optional(),
   }),
+  /** The s3rver standing in for the media bucket; absent in the description of an older replica. */
+  mediaStore: z.object({ endpoint: z.string(), bucket: z.string() }).optional(),
   /** The `{"keys": [...]}` file the replica reads its signing keys from. */
   signingKeysFile: z.string(),
   /** The OpenPhone API the replica uses, when it is not api.openphone.com (a simulated OpenPhone). */

@@ -18,7 +18,7 @@ import {
   interactiveOpenPhoneClient,
   type MessageSending,
 } from '../lambdas/crm-api';
-import { SuppressionListRepository } from '../lambdas/crm';
+import { DirectoryRepository, ErasureRepository, SuppressionListRepository } from '../lambdas/crm';
 import { lateOpenPhone, localCrmApi } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
@@ -188,6 +188,11 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       tableNames[tableLogicalId(template, 'CrmTable')]!,
     ),
     openPhone: crmApiOpenPhone.client,
+    directory: new DirectoryRepository(processing.documents, processing.crmTable),
+    erasure: new ErasureRepository(processing.documents, processing.crmTable, {
+      s3: mediaStore.client(),
+      mediaBucket: localMediaBucket,
+    }),
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
     ...(options.crmApiToken ? { token: options.crmApiToken } : {}),
@@ -228,6 +233,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       },
       signingKeysFile,
       crmApi: { url: `${api.url}/v1`, tokenFile: crmApiTokenFile },
+      mediaStore: { endpoint: mediaStore.endpoint, bucket: localMediaBucket },
       ...(process.env.OPENPHONE_BASE_URL ? { openPhoneBaseUrl: process.env.OPENPHONE_BASE_URL } : {}),
     });
 

@@ -66,9 +66,15 @@ export async function showTimeline(
       a.direction ?? '',
       a.status ?? '',
       what(a, showText),
+      // People and lines by name; the id where the directory does not know it.
+      a.userName ?? a.userId ?? '',
+      a.phoneNumberName ?? a.phoneNumberId ?? '',
       a.activityId,
     ]);
-    for (const line of formatTable(['when', 'kind', 'direction', 'status', 'what', 'activity'], rows))
+    for (const line of formatTable(
+      ['when', 'kind', 'direction', 'status', 'what', 'user', 'line', 'activity'],
+      rows,
+    ))
       out.line(line);
     if (page.cursor) out.line(`next page: --cursor ${page.cursor}`);
   });

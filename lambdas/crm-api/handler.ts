@@ -11,6 +11,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   ActivityRepository,
   ContactRepository,
+  DirectoryRepository,
+  ErasureRepository,
   SuppressionListRepository,
   SuppressionRepository,
 } from '../crm';
@@ -34,6 +36,8 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const crmTable = env[environmentNames.crmTable];
   const activities = new ActivityRepository(documents, crmTable);
+  const s3 = tracing.captureAWSv3Client(new S3Client({}));
+  const mediaBucket = env[environmentNames.mediaBucket];
   const secrets = new SecretsProvider({
     awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
   });
@@ -63,10 +67,9 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
       createContact: async (input) => (await openPhone()).createContact(input),
       updateContact: async (id, changes) => (await openPhone()).updateContact(id, changes),
     },
-    mediaLinks: new MediaLinks(
-      tracing.captureAWSv3Client(new S3Client({})),
-      env[environmentNames.mediaBucket],
-    ),
+    mediaLinks: new MediaLinks(s3, mediaBucket),
+    directory: new DirectoryRepository(documents, crmTable),
+    erasure: new ErasureRepository(documents, crmTable, { s3, mediaBucket }),
     messageSending: createMessageSending({
       messages: new ApiMessageRepository(documents, crmTable),
       suppressions: new SuppressionRepository(documents, crmTable),

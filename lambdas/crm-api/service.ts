@@ -6,8 +6,10 @@ import { matchRoute, type RouteName } from './domain/routes';
 import { ApiRequestError } from './errors';
 import { messageRoutes, type MessageRouteDeps } from './routes/messages';
 import { contactRoutes, type ContactWriteRouteDeps } from './routes/contacts';
+import { eraseRoutes, type EraseRouteDeps } from './routes/erase';
 import { readRoutes, type ReadRouteDeps } from './routes/reads';
 import { suppressionRoutes, type SuppressionRouteDeps } from './routes/suppressions';
+import { userRoutes, type UserRouteDeps } from './routes/users';
 import { json, type Response, type RouteHandlers } from './routes/types';
 
 // Each group of routes lives in routes/<group>.ts with the dependencies it needs; this file
@@ -15,7 +17,9 @@ import { json, type Response, type RouteHandlers } from './routes/types';
 export type CrmApiDeps = ReadRouteDeps &
   MessageRouteDeps &
   ContactWriteRouteDeps &
-  SuppressionRouteDeps & {
+  SuppressionRouteDeps &
+  UserRouteDeps &
+  EraseRouteDeps & {
     logger: Pick<Logger, 'error' | 'info'>;
   };
 
@@ -33,6 +37,15 @@ function readBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
+/** The caller as API Gateway's authorizer identified it (IAM or JWT); none behind the replica's token. */
+function callerOf(event: APIGatewayProxyEventV2): { caller?: string } {
+  const authorizer = (event.requestContext as { authorizer?: Record<string, unknown> }).authorizer;
+  const iam = authorizer?.iam as { userArn?: string } | undefined;
+  const jwt = authorizer?.jwt as { claims?: Record<string, unknown> } | undefined;
+  const caller = iam?.userArn ?? (typeof jwt?.claims?.sub === 'string' ? jwt.claims.sub : undefined);
+  return caller ? { caller } : {};
+}
+
 /** /v1/…: one Lambda behind one authorized route; the routes table says what each path does. */
 export function createCrmApiHandler(deps: CrmApiDeps) {
   const routes: RouteHandlers<RouteName> = {
@@ -40,6 +53,8 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
     ...messageRoutes(deps),
     ...contactRoutes(deps),
     ...suppressionRoutes(deps),
+    ...userRoutes(deps),
+    ...eraseRoutes(deps),
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<Response> => {
@@ -60,6 +75,7 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
         query: event.queryStringParameters ?? {},
         headers,
         body: readBody(event),
+        ...callerOf(event),
       });
     } catch (error) {
       if (error instanceof ApiRequestError)

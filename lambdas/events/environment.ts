@@ -74,4 +74,6 @@ export const processorEnvironmentShape = {
   [environmentNames.openPhoneApiKeySecret]: z.string().min(1).optional(),
   [environmentNames.rateLimitTable]: z.string().min(3).optional(),
   [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
+  /** Days an activity is kept (DynamoDB TTL, the stage's `retention.activitiesDays`); unset: kept. */
+  [environmentNames.activityRetentionDays]: z.coerce.number().int().positive().optional(),
 };

@@ -9,6 +9,7 @@ export const importEnvironmentNames = {
   apiKeySecret: environmentNames.openPhoneApiKeySecret,
   openPhoneBaseUrl: environmentNames.openPhoneBaseUrl,
   reserveMs: 'IMPORT_RESERVE_MS',
+  activityRetentionDays: environmentNames.activityRetentionDays,
 } as const;
 
 export const importEnvironmentShape = {
@@ -18,4 +19,6 @@ export const importEnvironmentShape = {
   [importEnvironmentNames.apiKeySecret]: z.string().min(1),
   [importEnvironmentNames.openPhoneBaseUrl]: z.string().url().default('https://api.openphone.com'),
   [importEnvironmentNames.reserveMs]: z.coerce.number().int().positive().default(30_000),
+  /** Days an activity is kept (DynamoDB TTL); unset: kept. */
+  [importEnvironmentNames.activityRetentionDays]: z.coerce.number().int().positive().optional(),
 };

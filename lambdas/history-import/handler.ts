@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { ActivityRepository, ContactRepository } from '../crm';
+import { ActivityRepository, ContactRepository, DirectoryRepository } from '../crm';
 import { readEnvironment } from '../shared/environment';
 import { importEnvironmentNames as names, importEnvironmentShape } from './environment';
 import { ImportRepository } from './adapters/import-repository';
@@ -52,8 +52,11 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
       onResponse: countThrottledResponses(metrics),
     }),
     store: new ImportRepository(documents, env[names.importTable]),
-    activities: new ActivityRepository(documents, env[names.crmTable]),
+    activities: new ActivityRepository(documents, env[names.crmTable], {
+      activityRetentionDays: env[names.activityRetentionDays],
+    }),
     contacts: new ContactRepository(documents, env[names.crmTable]),
+    directory: new DirectoryRepository(documents, env[names.crmTable]),
     settings: { reserveMs: env[names.reserveMs] },
     logger,
     metrics,

@@ -4,6 +4,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { ImportRepository, ImportRun } from './adapters/import-repository';
 import { ImportCheckpointConflictError } from './errors';
 import type { OpenPhoneClient } from '../openphone';
+import { directoryOf, type DirectoryRepository } from '../crm';
 import {
   importPagesInput,
   mayStartPage,
@@ -17,7 +18,7 @@ import { importSettingsWith, type ImportSettings } from './domain/import-setting
 import { bridgeMetrics } from '../shared/metrics';
 import { conversationsFinished } from './domain/import-progress';
 import type { RecordWriterDeps } from './record-writers';
-import { ImportWalker } from './walker';
+import { ImportWalker, isSkippableApiError } from './walker';
 
 /**
  * One invocation of the history import: works through pages from the run's checkpoint until the
@@ -36,6 +37,8 @@ export interface ImportDeps {
   store: ImportRepository;
   activities: RecordWriterDeps['activities'];
   contacts: RecordWriterDeps['contacts'];
+  /** Where the workspace's users and numbers are kept, read from OpenPhone as each run starts. */
+  directory?: Pick<DirectoryRepository, 'replaceDirectory'>;
   /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
   remainingTimeMs: () => number;
   settings?: Partial<ImportSettings>;
@@ -60,6 +63,7 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
     checkpoint: run.checkpoint,
   });
   if (run.status !== 'running') return output(run);
+  if (input.invocation === 0 && deps.directory) await syncDirectory(deps, clock);
 
   const walker = new ImportWalker(
     {
@@ -115,6 +119,23 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
   deps.metrics?.addMetric(bridgeMetrics.import.recordsImported, MetricUnit.Count, totals.records);
   deps.metrics?.addMetric(bridgeMetrics.import.recordErrors, MetricUnit.Count, totals.errors);
   return output(await deps.store.requireRun(run.importId));
+}
+
+/**
+ * The workspace directory (users and the numbers each holds, numbers' names), once per execution
+ * of a run or a scheduled sync: one request. OpenPhone refusing it (4xx) leaves the stored
+ * directory as it was; the history is imported all the same.
+ */
+async function syncDirectory(deps: ImportDeps, clock: () => Date): Promise<void> {
+  const openPhone = deps.openPhone.lane === 'import' ? deps.openPhone : deps.openPhone.forLane('import');
+  try {
+    const numbers = await openPhone.listPhoneNumbers();
+    const stored = await deps.directory!.replaceDirectory(directoryOf(numbers), clock().toISOString());
+    deps.logger?.info('workspace directory synced', stored);
+  } catch (error) {
+    if (!isSkippableApiError(error)) throw error;
+    deps.logger?.info('workspace directory not synced', { error: (error as Error).message });
+  }
 }
 
 async function startOrResume(

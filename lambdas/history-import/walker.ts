@@ -35,7 +35,8 @@ export interface StepResult extends WrittenRecords {
   totals?: { conversationsTotal?: number; contactsTotal?: number };
 }
 
-const isSkippableApiError = (error: unknown) =>
+/** A 4xx other than 429: OpenPhone will answer the same again, so it is recorded and skipped. */
+export const isSkippableApiError = (error: unknown) =>
   error instanceof OpenPhoneApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
 
 function reasonOf(error: unknown): ImportError['reason'] {

@@ -26,6 +26,7 @@ export const environmentNames = {
   messagesDefaultFrom: 'MESSAGES_DEFAULT_FROM',
   stuckEventAfterMinutes: 'STUCK_EVENT_AFTER_MINUTES',
   maxEventRedispatches: 'MAX_EVENT_REDISPATCHES',
+  activityRetentionDays: 'ACTIVITY_RETENTION_DAYS',
 } as const;
 
 /** Reads and validates variables once; a missing one is a clear start-up error naming it. */

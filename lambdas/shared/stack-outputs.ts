@@ -11,6 +11,7 @@ export const stackOutputNames = {
   importStateMachineArn: 'ImportStateMachineArn',
   importTableName: 'ImportTableName',
   crmApiUrl: 'CrmApiUrl',
+  mediaBucketName: 'MediaBucketName',
 } as const;
 
 /** `MessagesQueueUrl`, `CallIntelligenceDeadLetterQueueUrl`: the output naming one family queue. */

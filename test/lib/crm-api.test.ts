@@ -44,9 +44,14 @@ describe('CrmApi', () => {
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
     expect(actions).toEqual(
       [
+        // Reads; an erase's puts and batch deletes (grantErase).
         'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
         'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:Query',
+        's3:DeleteObject',
         's3:GetObject',
         // Its messages, contact and suppression writes, on the CRM table by key only.
         'dynamodb:PutItem',
@@ -81,6 +86,18 @@ describe('CrmApi', () => {
     expect(() =>
       readStageConfig({ stage: 'test', stages: { test: { messages: { defaultFrom: '555' } } } }),
     ).toThrow(/messages\.defaultFrom/);
+  });
+
+  it('deletes archived objects only under media/, and writes only the CRM table (no index, no other table)', () => {
+    const statements = statementsOf(template, 'CrmApiApiFunction') as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const erase = statements.find((s) => [s.Action].flat().includes('dynamodb:BatchWriteItem'))!;
+    expect(JSON.stringify(erase.Resource)).toMatch(/CrmStoreCrmTable[^/]*Arn/);
+    expect(JSON.stringify(erase.Resource)).not.toContain('index');
+    const s3 = statements.find((s) => [s.Action].flat().includes('s3:DeleteObject'))!;
+    expect(JSON.stringify(s3.Resource)).toContain('/media/*');
   });
 
   it('lets a CRM role call every route through grantInvoke, and a reporting role only read', () => {

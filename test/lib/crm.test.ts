@@ -36,6 +36,13 @@ describe('CrmStore', () => {
     });
   });
 
+  it('expires items by the TTL attribute the activity writers set when a retention is configured', () => {
+    const { template } = storeIn();
+    template().hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: crmTableKeys.expiresAt, Enabled: true },
+    });
+  });
+
   it('has the timeline, conversation and suppression-list indexes; the first two carry no attribute an update changes', () => {
     const { template } = storeIn();
     const index = (name: string, pk: string, sk: string) => ({

@@ -1,6 +1,7 @@
 import type { CampaignRepositories } from '../../lambdas/campaigns/adapters/campaign-repositories';
 import type { ActivityRepository } from '../../lambdas/crm/adapters/activity-repository';
 import type { ContactRepository } from '../../lambdas/crm/adapters/contact-repository';
+import type { ErasureRepository } from '../../lambdas/crm/adapters/erasure-repository';
 import type { SuppressionListRepository } from '../../lambdas/crm/adapters/suppression-list-repository';
 import { EventRepository } from '../../lambdas/events/adapters/event-repository';
 import type { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
@@ -49,6 +50,7 @@ export function testTarget(parts: {
   events?: EventRepository;
   activities?: ActivityRepository;
   contacts?: ContactRepository;
+  erasure?: ErasureRepository;
   suppressions?: SuppressionListRepository;
   campaigns?: CampaignRepositories;
   queues?: QueueAdmin;
@@ -69,6 +71,9 @@ export function testTarget(parts: {
     },
     get contacts() {
       return parts.contacts ?? unused('contacts')();
+    },
+    get erasure() {
+      return parts.erasure ?? unused('erasure')();
     },
     get suppressions() {
       return parts.suppressions ?? unused('suppressions')();

@@ -3,6 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ImportRepository } from '../../lambdas/history-import/adapters/import-repository';
 import { ActivityRepository } from '../../lambdas/crm/adapters/activity-repository';
 import { ContactRepository } from '../../lambdas/crm/adapters/contact-repository';
+import { DirectoryRepository } from '../../lambdas/crm/adapters/directory-repository';
 import {
   OpenPhoneClient,
   type OpenPhoneClientOptions,
@@ -55,6 +56,7 @@ export function importDeps(
     store: new ImportRepository(documents, tables.importTable),
     activities: new ActivityRepository(documents, tables.crmTable),
     contacts: new ContactRepository(documents, tables.crmTable),
+    directory: new DirectoryRepository(documents, tables.crmTable),
     remainingTimeMs: () => 15 * 60_000,
     ...overrides,
   };

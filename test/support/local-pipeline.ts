@@ -1,4 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { newEventRecord } from '../../lambdas/events/domain/event-record';
+import { familyOf } from '../../lambdas/events/domain/event-types';
+import { queueMessageFor } from '../../lambdas/events/domain/queue-message';
+import type { LocalProcessing } from '../../local/local-processing';
+import { legacyEvent } from './openphone-payloads';
+import { batchOf, sqsRecord } from './sqs';
 import { buildLocalIngest } from '../../local/local-pipeline';
 import { buildLocalProcessing, type LocalProcessingOptions } from '../../local/local-processing';
 import type { RunningLocalS3 } from '../../local/s3-local';
@@ -40,4 +46,31 @@ export async function localIngestAndProcessing(
     ...processingOptions,
   });
   return { tableNames, ingest, processing };
+}
+
+/**
+ * One legacy webhook as the ingest would have recorded and queued it, through its family's
+ * processor; answers the batch response (expect no item failures).
+ */
+export async function processWebhook(
+  processing: {
+    events: Pick<LocalProcessing['events'], 'recordEventOnce'>;
+    processors: Partial<LocalProcessing['processors']>;
+  },
+  event: { eventId: string; type: string; object: Record<string, unknown>; createdAt: string },
+) {
+  const { eventId, type, object, createdAt } = event;
+  const record = newEventRecord({
+    eventId,
+    type,
+    family: familyOf(type),
+    scheme: 'legacy',
+    payload: JSON.stringify(legacyEvent(type, object, createdAt, { id: eventId })),
+    receivedAt: new Date(createdAt),
+    retentionDays: 90,
+  });
+  await processing.events.recordEventOnce(record);
+  const processor = processing.processors[familyOf(type)!];
+  if (!processor) throw new Error(`no processor for ${type}`);
+  return processor(batchOf(sqsRecord(JSON.stringify(queueMessageFor(record)))));
 }

@@ -41,7 +41,12 @@ export const activity = z
     contactNumbers: z.array(z.string()).optional(),
     conversationId: z.string().optional(),
     userId: z.string().optional(),
+    userName: z.string().optional().meta({ description: "The user's name (GET /v1/users), when known." }),
     phoneNumberId: z.string().optional(),
+    phoneNumberName: z
+      .string()
+      .optional()
+      .meta({ description: 'The workspace number\'s name ("Main line"), when it has one.' }),
     createdAt: z.string().optional(),
     status: z.string().optional(),
     text: z.string().optional(),

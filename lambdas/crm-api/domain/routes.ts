@@ -4,6 +4,8 @@ import { messageRoutes } from './message-routes';
 import { contactWriteRoutes } from './contact-write-routes';
 import { pageQuery, timelineQuery } from './requests';
 import { suppressionRoutes } from './suppression-routes';
+import { eraseRoutes } from './erase-routes';
+import { userRoutes } from './user-routes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -56,6 +58,8 @@ export const crmApiRoutes = {
   ...messageRoutes,
   ...contactWriteRoutes,
   ...suppressionRoutes,
+  ...userRoutes,
+  ...eraseRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {

@@ -1,3 +1,4 @@
+import { ApiRequestError } from '../errors';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteName } from '../domain/routes';
 
@@ -10,6 +11,8 @@ export interface Request {
   headers: Record<string, string | undefined>;
   /** The JSON body, parsed; `undefined` when the request had none. */
   body: unknown;
+  /** Who is calling, as the authorizer said (an IAM ARN, a JWT subject); kept on audit entries. */
+  caller?: string;
 }
 
 export type RouteHandler = (request: Request) => Promise<Response>;
@@ -20,3 +23,10 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   ...(body === undefined ? {} : { body: JSON.stringify(body) }),
 });
+
+/** A route's dependency, or a 503 naming what this API was built without. */
+export function configured<T>(dependency: T | undefined, what: string): T {
+  if (dependency === undefined)
+    throw new ApiRequestError(503, `${what}_not_configured`, `this API was started without ${what}`);
+  return dependency;
+}

@@ -12,6 +12,7 @@ import {
   type ActivityUpdate,
   type AspectName,
 } from '../domain/activity';
+import { activityNamesOf, withActivityNames, type ActivityNames } from '../domain/directory';
 import { activityRecordOf, listViewOf, timelineEntryEntity } from '../domain/item-views';
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';
@@ -24,10 +25,15 @@ import {
   type CrmTableAccess,
   type OptimisticWriteOptions,
 } from './crm-table';
+import { DirectoryRepository } from './directory-repository';
 
 export interface ActivityUpsertResult {
-  /** `applied`: every aspect written; `partly-stale`: some were older than stored; `stale`: all were (facts may still have been filled in). */
-  outcome: 'applied' | 'partly-stale' | 'stale';
+  /**
+   * `applied`: every aspect written; `partly-stale`: some were older than stored; `stale`: all were
+   * (facts may still have been filled in); `erased`: nothing written, the activity belongs to a
+   * person erased since (docs/operations/security.md, "Privacy").
+   */
+  outcome: 'applied' | 'partly-stale' | 'stale' | 'erased';
   appliedAspects: AspectName[];
   staleAspects: AspectName[];
 }
@@ -44,6 +50,13 @@ export interface PageRequest {
   cursor?: string;
 }
 
+export interface ActivityRepositoryOptions extends OptimisticWriteOptions {
+  /** Days after its creation an activity (and its timeline entries) expires by DynamoDB TTL; kept forever when absent. */
+  activityRetentionDays?: number;
+  /** Where user and line names come from. @default a DirectoryRepository on the same table */
+  directory?: Pick<DirectoryRepository, 'directory'>;
+}
+
 /**
  * Activities (messages and calls) in the CRM table, their entries in group members' timelines and
  * their archived media keys. Every write is conditional or idempotent: repeated or reordered
@@ -53,14 +66,18 @@ export interface PageRequest {
 export class ActivityRepository {
   private readonly table: CrmTableAccess;
   private readonly maxAttempts: number;
+  private readonly retentionDays: number | undefined;
+  private readonly directory: Pick<DirectoryRepository, 'directory'>;
 
   constructor(
     documentClient: DynamoDBDocumentClient,
     tableName: string,
-    options: OptimisticWriteOptions = {},
+    options: ActivityRepositoryOptions = {},
   ) {
     this.table = { documentClient, tableName };
     this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
+    this.retentionDays = options.activityRetentionDays;
+    this.directory = options.directory ?? new DirectoryRepository(documentClient, tableName);
   }
 
   /**
@@ -70,10 +87,13 @@ export class ActivityRepository {
    */
   async upsertActivity(update: ActivityUpdate, eventTime: string): Promise<ActivityUpsertResult> {
     const all = aspectNamesOf(update);
+    const erased: ActivityUpsertResult = { outcome: 'erased', appliedAspects: [], staleAspects: all };
+    if (await this.isOfErasedHistory(update)) return erased;
+    const names = await this.namesOf(update);
     let aspects = all;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await this.writeActivity(update, eventTime, aspects);
+        await this.writeActivity(update, eventTime, aspects, names);
         await this.writeTimelineEntries(update);
         const staleAspects = all.filter((a) => !aspects.includes(a));
         return {
@@ -85,6 +105,7 @@ export class ActivityRepository {
         if (!isConditionFailure(error)) throw error;
       }
       const stored = await readItem(this.table, crmKeys.activity(update.activityId));
+      if (stored?.erasedAt !== undefined) return erased;
       aspects = newerAspects(update, eventTime, stored).filter((a) => aspects.includes(a));
       if (aspects.length === 0 && stored && !this.addsFacts(update, stored)) {
         await this.writeTimelineEntries(update);
@@ -92,6 +113,38 @@ export class ActivityRepository {
       }
     }
     throw new ConcurrentUpdateError(`activity ${update.activityId}`, this.maxAttempts);
+  }
+
+  /**
+   * Whether the activity was created at or before an erasure of one of its contact numbers: a
+   * re-import or a late webhook must not bring erased history back (new activity is recorded).
+   */
+  private async isOfErasedHistory(update: ActivityUpdate): Promise<boolean> {
+    const { contactNumbers, createdAt } = update.facts;
+    if (!contactNumbers?.length || !createdAt) return false;
+    const markers = await readItems(
+      this.table,
+      contactNumbers.map((n) => crmKeys.erasure(n)),
+    );
+    return markers.some((m) => typeof m.erasedAt === 'string' && createdAt <= m.erasedAt);
+  }
+
+  /** The user's and the line's names; the directory being unreadable leaves them out, never fails the write. */
+  private async namesOf(update: ActivityUpdate): Promise<ActivityNames> {
+    if (!update.facts.userId && !update.facts.phoneNumberId) return {};
+    try {
+      return activityNamesOf(await this.directory.directory(), update.facts);
+    } catch {
+      return {};
+    }
+  }
+
+  /** The TTL attribute of an activity created then, when the stage keeps activities for a while. */
+  private expiryOf(createdAt: string | undefined): Record<string, number> {
+    if (this.retentionDays === undefined || !createdAt) return {};
+    const created = Date.parse(createdAt);
+    if (Number.isNaN(created)) return {};
+    return { [crmTableKeys.expiresAt]: Math.floor(created / 1000) + this.retentionDays * 86_400 };
   }
 
   /** Whether an update would fill in any fact, index key or source the stored item lacks. */
@@ -105,8 +158,11 @@ export class ActivityRepository {
     update: ActivityUpdate,
     eventTime: string,
     aspects: AspectName[],
+    names: ActivityNames,
   ): Promise<void> {
     const expression = new UpdateExpressionBuilder();
+    // An erased activity's tombstone takes no more writes.
+    expression.when(`attribute_not_exists(${expression.name('erasedAt')})`);
     const kind = update.facts.kind;
     const writesVoicemail = aspects.includes('voicemail');
     expression.setIfAbsent('entity', 'activity');
@@ -119,6 +175,9 @@ export class ActivityRepository {
     for (const [name, value] of Object.entries(activityIndexKeys(update.activityId, update.facts))) {
       expression.setIfAbsent(name, value);
     }
+    for (const [name, value] of Object.entries(names)) expression.setIfAbsent(name, value);
+    for (const [name, value] of Object.entries(this.expiryOf(update.facts.createdAt)))
+      expression.set(name, value);
     expression.add('sources', new Set([update.source]));
 
     for (const aspect of aspects) {
@@ -161,6 +220,7 @@ export class ActivityRepository {
               entity: timelineEntryEntity,
               activityId: update.activityId,
               ...indexKeys,
+              ...this.expiryOf(update.facts.createdAt),
             },
           }),
         ),
@@ -199,7 +259,21 @@ export class ActivityRepository {
 
   async getActivity(activityId: string): Promise<ActivityRecord | undefined> {
     const item = await readItem(this.table, crmKeys.activity(activityId));
-    return item ? activityRecordOf(item) : undefined;
+    if (!item || item.erasedAt !== undefined) return undefined;
+    const [named] = await this.withNames([activityRecordOf(item)]);
+    return named;
+  }
+
+  /** Names filled in where a record lacks them (written before the directory knew them). */
+  private async withNames(records: ActivityRecord[]): Promise<ActivityRecord[]> {
+    if (!records.some((r) => (r.userId && !r.userName) || (r.phoneNumberId && !r.phoneNumberName)))
+      return records;
+    try {
+      const directory = await this.directory.directory();
+      return records.map((r) => withActivityNames(r, directory));
+    } catch {
+      return records;
+    }
   }
 
   /** A contact number's activities, newest first, as lists show them (no transcripts). */
@@ -263,11 +337,14 @@ export class ActivityRepository {
       this.table,
       ids.map((id) => crmKeys.activity(id)),
     )) {
+      if (item.erasedAt !== undefined) continue;
       resolved.set(item.activityId as string, item);
     }
-    return items
-      .map((item) => listViewOf(resolved.get(item.activityId as string)))
-      .filter((item): item is Record<string, unknown> => item !== undefined)
-      .map(activityRecordOf);
+    return this.withNames(
+      items
+        .map((item) => listViewOf(resolved.get(item.activityId as string)))
+        .filter((item): item is Record<string, unknown> => item !== undefined)
+        .map(activityRecordOf),
+    );
   }
 }

@@ -33,11 +33,20 @@ export class ContactRepository {
 
   /**
    * Writes a contact version unless a newer one is stored, and keeps its phone links (the items
-   * that find it by number) in step, in one transaction guarded by the version it replaced.
+   * that find it by number) in step, in one transaction guarded by the version it replaced. A
+   * version from before an erasure of one of its numbers is not written (`erased`): a re-import or
+   * a late webhook does not bring an erased person back; a later change in OpenPhone does.
    */
-  async upsertContact(contact: ContactRecord): Promise<{ outcome: 'applied' | 'stale' }> {
+  async upsertContact(contact: ContactRecord): Promise<{ outcome: 'applied' | 'stale' | 'erased' }> {
     const { documentClient, tableName } = this.table;
     const key = crmKeys.contact(contact.contactId);
+    const numbers = contactPhoneNumbers(contact);
+    const erasures = await readItems(
+      this.table,
+      numbers.map((n) => crmKeys.erasure(n)),
+    );
+    if (erasures.some((e) => typeof e.erasedAt === 'string' && contact.versionAt <= e.erasedAt))
+      return { outcome: 'erased' };
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const stored = await readItem(this.table, key);
       const storedVersion = stored?.versionAt as string | undefined;

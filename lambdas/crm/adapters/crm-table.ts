@@ -1,4 +1,9 @@
-import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../shared/dynamo';
 import { crmTableKeys, type ItemKey } from '../domain/crm-keys';
 
@@ -61,4 +66,23 @@ export function readPartition(
     ExpressionAttributeValues: { ':pk': partition, ':prefix': sortKeyPrefix },
     ConsistentRead: true,
   });
+}
+
+/** Puts and deletes as BatchWriteItem in chunks of 25, retrying unprocessed requests (no conditions). */
+export async function writeItems(
+  { documentClient, tableName }: CrmTableAccess,
+  writes: { put?: Record<string, unknown>; delete?: ItemKey }[],
+): Promise<void> {
+  const requests = writes.map((w) =>
+    w.put ? { PutRequest: { Item: w.put } } : { DeleteRequest: { Key: { ...w.delete } } },
+  );
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: Record<string, unknown>[] = requests.slice(i, i + 25);
+    while (pending.length) {
+      const result = await documentClient.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+      );
+      pending = (result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined) ?? [];
+    }
+  }
 }

@@ -242,6 +242,10 @@ export function extraTimelineKeys(
 /** An activity as the CRM holds it. */
 export interface ActivityRecord extends Omit<ActivityFacts, 'kind'> {
   activityId: string;
+  /** The user's name from the workspace directory, beside `userId` (absent when unknown). */
+  userName?: string;
+  /** The workspace number's name ("Main line"), beside `phoneNumberId` (absent when it has none). */
+  phoneNumberName?: string;
   kind?: ActivityKind;
   status?: string;
   statusAt?: string;

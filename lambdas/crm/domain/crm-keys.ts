@@ -14,6 +14,11 @@
  * | last "reply YES" prompt   | `NUMBER#<e164>`     | `CONSENT-PROMPT`                    |
  * | consent reply claim       | `CONSENTREPLY#<inbound message id>` | `CONSENTREPLY`       |
  * | last consent reply (24 h) | `NUMBER#<e164>`     | `REPLIED#<opt-out or help>`         |
+ * | erasure marker (latest)   | `NUMBER#<e164>`     | `ERASURE`                           |
+ * | erasure audit entry       | `NUMBER#<e164>`     | `ERASURE#<erasedAt>`                |
+ * | erased activity tombstone | `ACTIVITY#<AC id>`  | `ACTIVITY` (only `erasedAt`)        |
+ * | directory: workspace user | `DIRECTORY`         | `USER#<US id>`                      |
+ * | directory: phone number   | `DIRECTORY`         | `PHONENUMBER#<PN id>`               |
  *
  * Indexes (all sparse):
  * - `byContactNumber`: `timelinePk` = `NUMBER#<e164>` of the activity's first contact number; a
@@ -37,6 +42,8 @@ export const crmTableKeys = {
   suppressionListIndex: 'bySuppressionReason',
   suppressionListPartitionKey: 'suppressionListPk',
   suppressionListSortKey: 'suppressionListSk',
+  /** DynamoDB's TTL attribute (epoch seconds): set on activities when the stage has a retention. */
+  expiresAt: 'expiresAt',
 } as const;
 
 /** What the suppression list index carries: the suppression item's own attributes. */
@@ -141,6 +148,21 @@ export const crmKeys = {
     pk: numberPartition(phoneNumber),
     sk: `REPLIED#${kind}`,
   }),
+  erasure: (phoneNumber: string): ItemKey => ({ pk: numberPartition(phoneNumber), sk: 'ERASURE' }),
+  erasureAudit: (phoneNumber: string, erasedAt: string): ItemKey => ({
+    pk: numberPartition(phoneNumber),
+    sk: `ERASURE#${erasedAt}`,
+  }),
+  erasureAuditPrefix: 'ERASURE#',
+  timelineEntryPrefix: 'TIMELINE#',
+  directoryPartition: 'DIRECTORY',
+  directoryUser: (userId: string): ItemKey => ({ pk: 'DIRECTORY', sk: `USER#${userId}` }),
+  directoryUserPrefix: 'USER#',
+  directoryPhoneNumber: (phoneNumberId: string): ItemKey => ({
+    pk: 'DIRECTORY',
+    sk: `PHONENUMBER#${phoneNumberId}`,
+  }),
+  directoryPhoneNumberPrefix: 'PHONENUMBER#',
 } as const;
 
 /** Sort key of an activity in both indexes: creation time, then id so equal times stay distinct. */

@@ -20,6 +20,7 @@ const storageAttributes = new Set<string>([
   crmTableKeys.timelineSortKey,
   crmTableKeys.conversationPartitionKey,
   crmTableKeys.conversationSortKey,
+  crmTableKeys.expiresAt,
   'entity',
   'statusRank',
   'version',

@@ -51,7 +51,9 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
       events: new EventRepository(documents, env[environmentNames.eventsTable], {
         retentionDays: env[environmentNames.eventRetentionDays],
       }),
-      activities: new ActivityRepository(documents, crmTable),
+      activities: new ActivityRepository(documents, crmTable, {
+        activityRetentionDays: env[environmentNames.activityRetentionDays],
+      }),
       contacts: new ContactRepository(documents, crmTable),
       suppressions: new SuppressionRepository(documents, crmTable, {
         yesWindowHours: env[environmentNames.consentYesWindowHours],

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
   campaignRepositories,
   readCampaignReport,
@@ -10,13 +10,10 @@ import { ContactRepository } from '../../../lambdas/crm/adapters/contact-reposit
 import { DeliveryHealthRepository } from '../../../lambdas/crm/adapters/delivery-health-repository';
 import { SuppressionRepository } from '../../../lambdas/crm/adapters/suppression-repository';
 import { EventRepository } from '../../../lambdas/events/adapters/event-repository';
-import { newEventRecord } from '../../../lambdas/events/domain/event-record';
-import { familyOf } from '../../../lambdas/events/domain/event-types';
-import { queueMessageFor } from '../../../lambdas/events/domain/queue-message';
 import { createProcessEventsHandler } from '../../../lambdas/events/process/service';
-import { batchOf, sqsRecord } from '../../support/sqs';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
-import { legacyEvent, line, messageObject, outgoingMessageObject } from '../../support/openphone-payloads';
+import { processWebhook } from '../../support/local-pipeline';
+import { line, messageObject, outgoingMessageObject } from '../../support/openphone-payloads';
 
 /**
  * Campaign tracking through the real messages processor: message webhooks (as recorded events) in,
@@ -26,7 +23,7 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
   let repositories: CampaignRepositories;
   let suppressions: SuppressionRepository;
   let events: EventRepository;
-  let processMessages: (event: SQSEvent) => Promise<{ batchItemFailures: unknown[] }>;
+  let processMessages: (event: SQSEvent) => Promise<SQSBatchResponse>;
   let nextCampaign = 0;
   let nextPhone = 0;
   let nextEvent = 0;
@@ -100,17 +97,10 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
   /** Records a webhook as the ingest would and runs the messages processor on it. */
   async function webhook(type: string, object: Record<string, unknown>, createdAt: string) {
     const eventId = `EVtrack${++nextEvent}`;
-    const record = newEventRecord({
-      eventId,
-      type,
-      family: familyOf(type),
-      scheme: 'legacy',
-      payload: JSON.stringify(legacyEvent(type, object, createdAt, { id: eventId })),
-      receivedAt: new Date(createdAt),
-      retentionDays: 90,
-    });
-    await events.recordEventOnce(record);
-    const response = await processMessages(batchOf(sqsRecord(JSON.stringify(queueMessageFor(record)))));
+    const response = await processWebhook(
+      { events, processors: { messages: processMessages } },
+      { eventId, type, object, createdAt },
+    );
     expect(response.batchItemFailures).toEqual([]);
     expect(await events.getEvent(eventId)).toMatchObject({ status: 'processed' });
   }

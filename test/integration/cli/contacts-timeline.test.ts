@@ -1,18 +1,22 @@
 import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
+import { DirectoryRepository } from '../../../lambdas/crm/adapters/directory-repository';
+import { directoryOf } from '../../../lambdas/crm/domain/directory';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import { runAgainst, testTarget } from '../../support/cli';
 import { changeFromWebhook } from '../../support/crm-changes';
-import { callObject, legacyEvent, messageObject } from '../../support/openphone-payloads';
+import { callObject, legacyEvent, line, messageObject } from '../../support/openphone-payloads';
 
 describe('contacts timeline', () => {
   let activities: ActivityRepository;
   const customer = '+15555550123';
 
   beforeAll(async () => {
-    activities = new ActivityRepository(
-      localDocumentClient(),
-      tableNamed(await createBridgeTables(), 'CrmTable'),
+    const crmTable = tableNamed(await createBridgeTables(), 'CrmTable');
+    await new DirectoryRepository(localDocumentClient(), crmTable).replaceDirectory(
+      directoryOf([{ id: line.id, number: line.number, name: 'Sales line', users: [] }]),
+      '2026-11-20T00:00:00.000Z',
     );
+    activities = new ActivityRepository(localDocumentClient(), crmTable);
     for (let i = 0; i < 3; i++) {
       const createdAt = `2026-11-20T10:0${i}:00.000Z`;
       const change = changeFromWebhook(
@@ -54,6 +58,7 @@ describe('contacts timeline', () => {
     const rows = stdout.filter((l) => /^2026-/.test(l));
     expect(rows.map((l) => l.split(/\s+/)[1])).toEqual(['call', 'message', 'message', 'message']);
     expect(rows[1]).toContain('text 13 chars');
+    expect(rows[1]).toContain('Sales line');
     expect(stdout.join('\n')).not.toContain('secret text');
     expect(stdout.join('\n')).not.toContain(customer);
   });

@@ -5,8 +5,11 @@ import {
   ContactRepository,
   contactRecordOf,
   SuppressionListRepository,
+  DirectoryRepository,
+  ErasureRepository,
 } from '../../../lambdas/crm';
-import { createCrmApiHandler, MediaLinks } from '../../../lambdas/crm-api';
+import { createCrmApiHandler, crmApiDocument, MediaLinks } from '../../../lambdas/crm-api';
+import { apiGatewayEvent } from '../../../local/http-api';
 import { changeFromWebhook } from '../../support/crm-changes';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import { crmApiCaller } from '../../support/crm-api';
@@ -46,6 +49,11 @@ beforeAll(async () => {
       updateContact: () => Promise.reject(new Error('reads do not call OpenPhone')),
     },
     mediaLinks: new MediaLinks(s3, 'media-bucket'),
+    directory: new DirectoryRepository(documents, tableNamed(names, 'CrmTable')),
+    erasure: new ErasureRepository(documents, tableNamed(names, 'CrmTable'), {
+      s3,
+      mediaBucket: 'media-bucket',
+    }),
     logger: new Logger({ logLevel: 'SILENT' }),
   });
 }, 120_000);

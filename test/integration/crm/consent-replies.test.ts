@@ -1,19 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createCampaignSender } from '../../../lambdas/campaigns/service';
-import { newEventRecord } from '../../../lambdas/events/domain/event-record';
-import { familyOf } from '../../../lambdas/events/domain/event-types';
-import { queueMessageFor } from '../../../lambdas/events/domain/queue-message';
 import { OpenPhoneClient } from '../../../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../../../lambdas/openphone/adapters/rate-limiter';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
 import { startLocalS3, type RunningLocalS3 } from '../../../local/s3-local';
 import { zoneInsideWindowNow } from '../../support/campaigns';
 import { localDynamoClient, tableNamed } from '../../support/dynamo';
-import { localIngestAndProcessing } from '../../support/local-pipeline';
-import { legacyEvent, messageObject, outgoingMessageObject } from '../../support/openphone-payloads';
+import {
+  localIngestAndProcessing,
+  processWebhook as processQueuedWebhook,
+} from '../../support/local-pipeline';
+import { messageObject, outgoingMessageObject } from '../../support/openphone-payloads';
 import { newLegacyKey } from '../../support/signers';
-import { batchOf, sqsRecord } from '../../support/sqs';
 
 jest.setTimeout(90_000);
 
@@ -57,21 +56,8 @@ const start = '2026-11-20T10:00:00.000Z';
 
 /** One webhook through the messages processor, as the ingest would have recorded and queued it. */
 async function processWebhook(type: string, object: Record<string, unknown>, createdAt: string) {
-  const { processing } = pipeline;
   const eventId = `EVconsent${Date.now().toString(36)}${counter++}`;
-  const record = newEventRecord({
-    eventId,
-    type,
-    family: familyOf(type),
-    scheme: 'legacy',
-    payload: JSON.stringify(legacyEvent(type, object, createdAt, { id: eventId })),
-    receivedAt: new Date(createdAt),
-    retentionDays: 90,
-  });
-  await processing.events.recordEventOnce(record);
-  const response = await processing.processors.messages(
-    batchOf(sqsRecord(JSON.stringify(queueMessageFor(record)))),
-  );
+  const response = await processQueuedWebhook(pipeline.processing, { eventId, type, object, createdAt });
   expect(response.batchItemFailures).toEqual([]);
 }
 

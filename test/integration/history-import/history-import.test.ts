@@ -1,6 +1,10 @@
 import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/activity-mapping';
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
 import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
+import { DirectoryRepository } from '../../../lambdas/crm/adapters/directory-repository';
+import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
+import type { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
+import { S3Client } from '@aws-sdk/client-s3';
 import { recordImportFailure, type ImportDeps } from '../../../lambdas/history-import/service';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
 import { localDocumentClient } from '../../support/dynamo';
@@ -70,6 +74,62 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     });
     expect(run.errors).toBe(0);
     expect(simulator.requestLog.stats().rateLimited).toBe(0);
+  }, 180_000);
+
+  it('stores the workspace directory and names the user and line on every imported activity', async () => {
+    const directory = await new DirectoryRepository(
+      localDocumentClient(),
+      referenceTables.crmTable,
+    ).listUsers();
+    const { users, phoneNumbers } = simulator.workspace;
+    expect(directory.map((u) => u.userId).sort()).toEqual(
+      users
+        .filter((u) => phoneNumbers.some((p) => p.userIds.includes(u.id)))
+        .map((u) => u.id)
+        .sort(),
+    );
+    const [first] = phoneNumbers;
+    const holder = directory.find((u) => u.userId === first!.userIds[0])!;
+    const person = simulator.workspace.userById(holder.userId)!;
+    expect(holder).toMatchObject({
+      name: `${person.firstName} ${person.lastName}`,
+      email: person.email,
+      role: person.role,
+    });
+    expect(holder.phoneNumbers).toContainEqual({
+      phoneNumberId: first!.id,
+      number: first!.number,
+      name: first!.name,
+    });
+
+    for (const activity of reference.activities.values()) {
+      const line = phoneNumbers.find((p) => p.id === activity.phoneNumberId)!;
+      expect(activity.phoneNumberName).toBe(line.name);
+      if (activity.userId) {
+        const user = simulator.workspace.userById(activity.userId as string)!;
+        expect(activity.userName).toBe(`${user.firstName} ${user.lastName}`);
+      }
+    }
+  });
+
+  it('a re-import after erasing one participant does not bring their history back', async () => {
+    const tables = await importTables();
+    await importUntilDone({ importId: 'erase-1', kind: 'full' }, () =>
+      importDeps(simulator, tables, smallPages),
+    );
+    const [conversation] = simulator.workspace.conversations();
+    const erasure = new ErasureRepository(localDocumentClient(), tables.crmTable, {
+      s3: new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1' }),
+      mediaBucket: 'unused',
+    });
+    const { erased } = await erasure.erase(conversation!.participant, 'test');
+    expect(erased.activities).toBeGreaterThan(0);
+
+    await importUntilDone({ importId: 'erase-2', kind: 'full' }, () =>
+      importDeps(simulator, tables, smallPages),
+    );
+    const { activities } = importDeps(simulator, tables);
+    expect((await (activities as ActivityRepository).timeline(conversation!.participant)).items).toEqual([]);
   }, 180_000);
 
   it('an import stopped by a failing writer at a random page and resumed ends identical', async () => {

@@ -1,0 +1,163 @@
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inParallel } from '../../shared/concurrency';
+import { queryAll } from '../../shared/dynamo';
+import { crmKeys, crmTableKeys, numberPartition, type ItemKey } from '../domain/crm-keys';
+import { contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
+import {
+  archivedObjectKeysOf,
+  type ErasureAuditEntry,
+  type ErasureCounts,
+  type ErasureResult,
+} from '../domain/erasure';
+import type { ActivityRecord } from '../domain/activity';
+import { readItem, readPartition, writeItems, type CrmTableAccess } from './crm-table';
+
+export interface ErasureRepositoryOptions {
+  s3: S3Client;
+  /** The media archive bucket (archived copies under `media/`). */
+  mediaBucket: string;
+  now?: () => Date;
+}
+
+/** Activities erased at once. */
+const eraseConcurrency = 8;
+
+/**
+ * Erases one person (a phone number) from the CRM table and the media archive, and keeps the
+ * erasure marker that makes the activity writers skip that history if it comes again.
+ * Give it a document client made with `marshallOptions: { removeUndefinedValues: true }`.
+ */
+export class ErasureRepository {
+  private readonly table: CrmTableAccess;
+  private readonly now: () => Date;
+
+  constructor(
+    documentClient: DynamoDBDocumentClient,
+    tableName: string,
+    private readonly options: ErasureRepositoryOptions,
+  ) {
+    this.table = { documentClient, tableName };
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * The marker goes first, so a webhook or import racing the erase skips what it is removing.
+   * Each activity becomes a tombstone holding only its id and `erasedAt` (a late summary or status
+   * for it is refused by the write's condition); contacts become deleted tombstones versioned at
+   * `erasedAt` (an older OpenPhone version cannot revive them, a newer one can). Repeatable.
+   */
+  async erase(phoneNumber: string, requestedBy: string): Promise<ErasureResult> {
+    const erasedAt = this.now().toISOString();
+    await this.put({
+      ...crmKeys.erasure(phoneNumber),
+      entity: 'erasure',
+      phoneNumber,
+      erasedAt,
+      requestedBy,
+    });
+    const activityIds = await this.activityIdsOf(phoneNumber);
+    const erased: ErasureCounts = { activities: 0, media: 0, contacts: 0 };
+    await inParallel(activityIds, eraseConcurrency, async (activityId) => {
+      const media = await this.eraseActivity(activityId, erasedAt);
+      erased.activities++;
+      erased.media += media;
+    });
+    erased.contacts = await this.eraseContacts(phoneNumber, erasedAt);
+    const entry: ErasureAuditEntry = { phoneNumber, erased, erasedAt, requestedBy };
+    await writeItems(this.table, [
+      { put: { ...crmKeys.erasureAudit(phoneNumber, erasedAt), entity: 'erasure-audit', ...entry } },
+      { put: { ...crmKeys.erasure(phoneNumber), entity: 'erasure', ...entry } },
+    ]);
+    return { phoneNumber, erased, erasedAt };
+  }
+
+  /** When the number was last erased, if ever. */
+  async erasedAt(phoneNumber: string): Promise<string | undefined> {
+    return (await readItem(this.table, crmKeys.erasure(phoneNumber)))?.erasedAt as string | undefined;
+  }
+
+  /** The erasures of a number, oldest first (counts and who asked; no content). */
+  async erasureAudit(phoneNumber: string): Promise<ErasureAuditEntry[]> {
+    const items = await readPartition(this.table, numberPartition(phoneNumber), crmKeys.erasureAuditPrefix);
+    return items.map(({ phoneNumber, erased, erasedAt, requestedBy }) => ({
+      phoneNumber,
+      erased,
+      erasedAt,
+      requestedBy,
+    })) as ErasureAuditEntry[];
+  }
+
+  /** The number's timeline: activities keyed by it and group messages it has an entry for. */
+  private async activityIdsOf(phoneNumber: string): Promise<string[]> {
+    const items = await queryAll(this.table.documentClient, {
+      TableName: this.table.tableName,
+      IndexName: crmTableKeys.timelineIndex,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': crmTableKeys.timelinePartitionKey, '#id': 'activityId' },
+      ExpressionAttributeValues: { ':pk': numberPartition(phoneNumber) },
+      ProjectionExpression: '#id',
+    });
+    return [...new Set(items.map((item) => item.activityId as string))];
+  }
+
+  /** Tombstone, timeline entries deleted, archived objects deleted; answers how many objects. */
+  private async eraseActivity(activityId: string, erasedAt: string): Promise<number> {
+    const key = crmKeys.activity(activityId);
+    const [stored, entries] = await Promise.all([
+      readItem(this.table, key),
+      readPartition(this.table, key.pk, crmKeys.timelineEntryPrefix),
+    ]);
+    const objectKeys = stored ? archivedObjectKeysOf(stored as unknown as ActivityRecord) : [];
+    await Promise.all(
+      objectKeys.map((Key) =>
+        this.options.s3.send(new DeleteObjectCommand({ Bucket: this.options.mediaBucket, Key })),
+      ),
+    );
+    await writeItems(this.table, [
+      ...entries.map((entry) => ({ delete: { pk: entry.pk as string, sk: entry.sk as string } })),
+      { put: { ...key, entity: 'erased-activity', activityId, erasedAt } },
+    ]);
+    return objectKeys.length;
+  }
+
+  /** The contacts listing the number: every phone link deleted, the record replaced by a tombstone. */
+  private async eraseContacts(phoneNumber: string, erasedAt: string): Promise<number> {
+    const links = await readPartition(
+      this.table,
+      numberPartition(phoneNumber),
+      crmKeys.contactPhoneLinkPrefix,
+    );
+    const contactIds = [...new Set(links.map((link) => link.contactId as string))];
+    for (const contactId of contactIds) {
+      const stored = await readItem(this.table, crmKeys.contact(contactId));
+      const numbers = new Set([
+        phoneNumber,
+        ...(stored ? contactPhoneNumbers(stored as unknown as ContactRecord) : []),
+      ]);
+      const linkKeys: ItemKey[] = [...numbers].map((n) => crmKeys.contactPhoneLink(n, contactId));
+      await writeItems(this.table, [
+        ...linkKeys.map((k) => ({ delete: k })),
+        {
+          put: {
+            ...crmKeys.contact(contactId),
+            entity: 'contact',
+            contactId,
+            deleted: true,
+            deletedAt: erasedAt,
+            versionAt: erasedAt,
+            erasedAt,
+            emails: [],
+            phoneNumbers: [],
+            customFields: [],
+          },
+        },
+      ]);
+    }
+    return contactIds.length;
+  }
+
+  private async put(item: Record<string, unknown>): Promise<void> {
+    await this.table.documentClient.send(new PutCommand({ TableName: this.table.tableName, Item: item }));
+  }
+}
