@@ -14,6 +14,14 @@ export default tseslint.config(
     },
   },
   {
+    // The `npx openphone-bridge` launcher: an ES module run by Node.
+    files: ['bin/**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
     // The console's one browser script (progressive enhancement, no build step).
     files: ['console/static/**/*.js'],
     languageOptions: {

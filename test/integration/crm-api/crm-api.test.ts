@@ -8,8 +8,7 @@ import {
   DirectoryRepository,
   ErasureRepository,
 } from '../../../lambdas/crm';
-import { createCrmApiHandler, crmApiDocument, MediaLinks } from '../../../lambdas/crm-api';
-import { apiGatewayEvent } from '../../../local/http-api';
+import { createCrmApiHandler, MediaLinks } from '../../../lambdas/crm-api';
 import { changeFromWebhook } from '../../support/crm-changes';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import { crmApiCaller } from '../../support/crm-api';
