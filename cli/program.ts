@@ -241,16 +241,14 @@ export function buildProgram(deps: CliDeps): Command {
       '--idempotency-key <key>',
       'reuse the key a previous send printed to retry it (default: a new one)',
     )
-    .option('--json', 'print the message as JSON')
-    .action(async (options: SendOptions) => sendMessage(await target(), deps.out, options));
+    .action(async (options: SendOptions) => sendMessage(await target(), out, { ...options, json: out.json }));
   messages
     .command('show')
     .description("a message's status, following the delivery webhooks")
     .argument('<id>', 'the message id (msg_…) that messages send printed')
     .option('--show-text', 'print the message text too')
-    .option('--json', 'print the message as JSON')
-    .action(async (id: string, options: { json?: boolean; showText?: boolean }) =>
-      showMessage(await target(), deps.out, id, options),
+    .action(async (id: string, options: { showText?: boolean }) =>
+      showMessage(await target(), out, id, { ...options, json: out.json }),
     );
   contacts
     .command('erase')
@@ -343,9 +341,8 @@ export function buildProgram(deps: CliDeps): Command {
     .description('the newest CRM events, oldest first: time, type, record, changes, event id')
     .addOption(new Option('--type <detail-type>', 'only this detail-type').choices(crmEventTypes))
     .option('--limit <n>', 'the newest n events', positiveLimit, 50)
-    .option('--json', 'the events as JSON (whole phone numbers: for another program)')
-    .action(async (options: { type?: string; limit: number; json?: boolean }) =>
-      listCrmEvents(await target(), deps.out, options),
+    .action(async (options: { type?: string; limit: number }) =>
+      listCrmEvents(await target(), out, { ...options, json: out.json }),
     );
 
   const dlq = program.command('dlq').description('dead-letter queues of the family queues');

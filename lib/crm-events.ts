@@ -63,6 +63,11 @@ export class CrmEvents extends Construct {
       retentionPeriod: Duration.days(14),
     });
     acceptNagFinding(
+      this.publishFunction,
+      'IAM5[Resource::*]',
+      'dynamodb:ListStreams (granted with the stream event source) supports no resource-level permissions.',
+    );
+    acceptNagFinding(
       this.publishFailures,
       'SQS3',
       'This queue is itself the on-failure destination of the stream mappings.',

@@ -119,6 +119,8 @@ describe('the operator console in Chromium against a seeded local replica', () =
       everyMs: 300,
     });
     replica.imports.connect({ apiKey: simulator.apiKey, baseUrl: simulator.url });
+    replica.connectMessages({ apiKey: simulator.apiKey, baseUrl: simulator.url });
+    replica.connectCrmApiToOpenPhone({ apiKey: simulator.apiKey, baseUrl: simulator.url });
     target = localConsoleTargetFrom(readReplicaInfo(join(stateDir, 'replica.json'))!);
     console_ = await startConsoleServer({ ...target, log: (l) => logged.push(`[console] ${l}`) });
     browser = await launchChromium();
@@ -439,16 +441,8 @@ describe('the operator console in Chromium against a seeded local replica', () =
   it('Send: checks the number, and an opt-out added on Contacts blocks the send', async () => {
     await visit(`/send?to=${encodeURIComponent(customer)}`, 'send');
     await expectAccessible();
-    if (
-      !(await target.api.hasRoute('/v1/messages', 'POST')) ||
-      !(await target.api.hasRoute('/v1/suppressions/{phone}', 'PUT'))
-    ) {
-      // The CRM API's messages and suppressions routes land in other branches: until then, the page says so.
-      await expect(page.locator('[role="alert"]').first().textContent()).resolves.toContain(
-        'no POST /v1/messages',
-      );
-      return;
-    }
+    expect(await target.api.hasRoute('/v1/messages', 'POST')).toBe(true);
+    expect(await target.api.hasRoute('/v1/suppressions/{phone}', 'PUT')).toBe(true);
     await expect(page.locator('.suppression-check').textContent()).resolves.toContain('is not suppressed');
     await visit(`/contacts?phone=${encodeURIComponent(customer)}`);
     await page.fill('#suppress-note', 'asked us to stop on the phone');

@@ -115,9 +115,7 @@ describe('least privilege', () => {
 
   it('gives the import function the import table, the CRM table, the rate-limit item and the API key, nothing else', () => {
     const actions = actionsOf(statementsOf('HistoryImportImportFunctionServiceRole'));
-    expect(new Set(actions.map((a) => a.split(':')[0]))).toEqual(
-      new Set(['dynamodb', 'secretsmanager', 'xray']),
-    );
+    expect(new Set(actions.map((a) => a.split(':')[0]))).toEqual(new Set(['dynamodb', 'secretsmanager']));
     expect(actions).not.toContain('dynamodb:DeleteTable');
     expect(actions).not.toContain('dynamodb:Scan');
   });
