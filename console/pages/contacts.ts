@@ -190,17 +190,49 @@ async function suppressionSection(request: ConsoleRequest, number: string): Prom
   </section>`;
 }
 
+/** A name search: the contacts whose first name, last name or company words begin with the query's. */
+async function contactsNamed(request: ConsoleRequest, query: string): Promise<Html> {
+  const found = await request.target.contacts.findContactsByName(query, { limit: 20 });
+  if (found.items.length === 0)
+    return html`<p role="status">
+      No contact is named "${query}"${found.complete ? '' : ' in the part of the CRM read'}.
+    </p>`;
+  const rows = found.items.map((c) => {
+    const name = [c.firstName, c.lastName].filter(Boolean).join(' ') || c.company || c.contactId;
+    const numbers = c.phoneNumbers.filter((p) => p.value.startsWith('+'));
+    return html`<tr>
+      <td>${name}</td>
+      <td>${c.company ?? ''}</td>
+      <td>
+        ${numbers.map(
+          (p) => html`<a href="/contacts?phone=${encodeURIComponent(p.value)}">${phone(p.value)}</a> `,
+        )}
+      </td>
+    </tr>`;
+  });
+  return html`<section aria-labelledby="found-heading">
+    <h2 id="found-heading">Contacts named "${query}"</h2>
+    <table>
+      ${tableHead('Name', 'Company', 'Numbers')}
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+    ${found.complete ? '' : html`<p class="hint">Showing the first ${found.items.length}; refine the name.</p>`}
+  </section>`;
+}
+
 async function showContacts(request: ConsoleRequest) {
   const query = request.url.searchParams.get('phone')?.trim() ?? '';
   const search = html`<form method="get" action="/contacts" class="search" role="search">
-    <label for="phone">Phone number</label>
+    <label for="phone">Phone number or name</label>
     <input
       id="phone"
       name="phone"
-      type="tel"
+      type="search"
       autocomplete="off"
       value="${query}"
-      placeholder="+15555550123"
+      placeholder="+15555550123 or Ada Lovelace"
       required
     />
     <button type="submit">Find</button>
@@ -215,10 +247,11 @@ async function showContacts(request: ConsoleRequest) {
   if (!query)
     return frame(
       html`<p class="hint">
-        Find a contact by phone number (E.164, or a US number) to see the conversation.
+        Find a contact by phone number (E.164, or a US number) or by name to see the conversation.
       </p>`,
     );
   const number = toE164(query);
+  if (!number.ok && /\p{L}/u.test(query)) return frame(await contactsNamed(request, query));
   if (!number.ok)
     return frame(
       html`<p class="bad" role="alert">"${query}" is not a phone number (${number.reason}).</p>`,

@@ -364,6 +364,22 @@ describe('the operator console in Chromium against a seeded local replica', () =
     await expectAccessible();
   }, 90_000);
 
+  it('Contacts: finds a contact by name, accents and case aside, and opens the conversation', async () => {
+    await visit(`/contacts?phone=${encodeURIComponent('lovelace ADA')}`);
+    await expect(page.locator('#found-heading').textContent()).resolves.toContain('lovelace ADA');
+    const row = page.locator('section[aria-labelledby="found-heading"] tbody tr');
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.first().textContent()).resolves.toContain('Ada Lovelace');
+    await expectAccessible();
+    await row.first().locator('a').first().click();
+    await page.waitForURL(/phone=%2B/);
+    await expect(page.locator('#contact-heading').textContent()).resolves.toContain('Ada Lovelace');
+    await visit(`/contacts?phone=${encodeURIComponent('Nobody Atall')}`);
+    await expect(page.locator('[role="status"]').first().textContent()).resolves.toContain(
+      'No contact is named "Nobody Atall"',
+    );
+  });
+
   it('Campaigns: a campaign created from a CSV upload runs, and its chart shows both variants', async () => {
     await visit('/campaigns');
     const definition = {

@@ -1,5 +1,10 @@
-import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
+import {
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { contactMatchesName, contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
 import { crmKeys, numberPartition } from '../domain/crm-keys';
 import { contactRecordOfItem } from '../domain/item-views';
 import { ConcurrentUpdateError } from '../errors';
@@ -167,5 +172,45 @@ export class ContactRepository {
     return contacts
       .filter((c) => options.includeDeleted || !c.deleted)
       .sort((a, b) => a.contactId.localeCompare(b.contactId));
+  }
+
+  /**
+   * Contacts by name, for an operator (the console, with the operator's credentials): no index
+   * holds names, so this reads the CRM table page by page with a filter on contact items until it
+   * has `limit` matches or has read `maxItemsRead` items; `complete` says whether it read them all.
+   * The Lambdas never call it (their roles may not scan).
+   */
+  async findContactsByName(
+    query: string,
+    options: { limit?: number; maxItemsRead?: number; pageSize?: number } = {},
+  ): Promise<{ items: ContactRecord[]; complete: boolean; itemsRead: number }> {
+    const limit = options.limit ?? 20;
+    const maxItemsRead = options.maxItemsRead ?? 100_000;
+    const items: ContactRecord[] = [];
+    let itemsRead = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.documentClient.send(
+        new ScanCommand({
+          TableName: this.table.tableName,
+          FilterExpression: '#entity = :contact',
+          ExpressionAttributeNames: { '#entity': 'entity' },
+          ExpressionAttributeValues: { ':contact': 'contact' },
+          Limit: options.pageSize ?? 1000,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      itemsRead += page.ScannedCount ?? 0;
+      for (const item of page.Items ?? []) {
+        const contact = contactRecordOfItem(item);
+        if (!contact.deleted && contactMatchesName(contact, query)) items.push(contact);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < limit && itemsRead < maxItemsRead);
+    return {
+      items: items.sort((a, b) => a.contactId.localeCompare(b.contactId)).slice(0, limit),
+      complete: startKey === undefined,
+      itemsRead,
+    };
   }
 }

@@ -82,3 +82,28 @@ export function contactChangeFromWebhook(event: WebhookEvent, receivedAt: string
 export function contactPhoneNumbers(contact: Pick<ContactRecord, 'phoneNumbers'>): string[] {
   return [...new Set(contact.phoneNumbers.map((p) => p.value))].sort();
 }
+
+/** Lower case, accents and punctuation dropped: how names are compared when searching. */
+const foldName = (value: string) =>
+  value
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/**
+ * Whether a contact answers a name search: every word of the query begins a word of its first name,
+ * last name or company ("ada love" finds Ada Lovelace; "José" finds "Jose"). An empty query finds none.
+ */
+export function contactMatchesName(
+  contact: Pick<ContactRecord, 'firstName' | 'lastName' | 'company'>,
+  query: string,
+): boolean {
+  const wanted = foldName(query).split(' ').filter(Boolean);
+  if (wanted.length === 0) return false;
+  const words = foldName([contact.firstName, contact.lastName, contact.company].filter(Boolean).join(' '))
+    .split(' ')
+    .filter(Boolean);
+  return wanted.every((w) => words.some((word) => word.startsWith(w)));
+}
