@@ -17,6 +17,7 @@ import { LocalQueueAdmin } from './local-queue-admin';
 import { LocalCrmEventLog } from './local-crm-event-log';
 import { targetMessageSending } from './message-sending';
 import { operatorOpenPhoneClient } from './openphone-connection';
+import { scannedProcessedCounts } from './processed-counts';
 import { fileSigningKeyStore } from './signing-key-stores';
 import type { Target } from './target';
 
@@ -60,6 +61,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
   return {
     name: `the local replica at ${base}`,
     events: new EventRepository(documents, info.tables.events),
+    processedSince: scannedProcessedCounts(documents, info.tables.events),
     activities: new ActivityRepository(documents, info.tables.crm),
     contacts: new ContactRepository(documents, info.tables.crm),
     get erasure() {

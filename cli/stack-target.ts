@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -25,12 +26,15 @@ import { ImportRepository } from '../lambdas/history-import';
 import { CommandFailure } from './errors';
 import { targetMessageSending } from './message-sending';
 import { operatorOpenPhoneClient } from './openphone-connection';
+import { cloudWatchProcessedCounts } from './processed-counts';
 import { secretSigningKeyStore } from './signing-key-stores';
 import { StepFunctionsImportLauncher } from './step-functions-launcher';
 import type { Target, TargetOptions } from './target';
 
 export interface StackClients {
   cloudFormation: CloudFormationClient;
+  /** For the console's processed counts; one for the default region when absent. */
+  cloudWatch?: CloudWatchClient;
   dynamo: DynamoDBClient;
   sqs: SQSClient;
   secrets: SecretsManagerClient;
@@ -46,6 +50,7 @@ export function awsClients(options: Pick<TargetOptions, 'profile' | 'region'>): 
   };
   return {
     cloudFormation: new CloudFormationClient(config),
+    cloudWatch: new CloudWatchClient(config),
     dynamo: new DynamoDBClient(config),
     sqs: new SQSClient(config),
     secrets: new SecretsManagerClient(config),
@@ -103,6 +108,7 @@ export async function stackTarget(stackName: string, clients: StackClients): Pro
   return {
     name: `stack ${stackName}`,
     events: new EventRepository(documents, output(stackOutputNames.eventsTableName)),
+    processedSince: cloudWatchProcessedCounts(clients.cloudWatch ?? new CloudWatchClient({})),
     // Looked up when a command needs it, so the other commands work on a stack deployed before it.
     get activities() {
       return new ActivityRepository(documents, output(stackOutputNames.crmTableName));

@@ -7,6 +7,7 @@ import type {
 } from '../lambdas/crm';
 import type { MessageSending } from '../lambdas/crm-api';
 import type { EventRepository, QueueAdmin } from '../lambdas/events';
+import type { ProcessedCounts } from './processed-counts';
 import type { ImportRepository, ImportRequest } from '../lambdas/history-import';
 import type { OpenPhoneClient } from '../lambdas/openphone';
 import type { BusEvent } from '../local/crm-events';
@@ -17,6 +18,8 @@ export interface Target {
   /** For messages: `the local replica at http://127.0.0.1:3000`, `stack OpenPhoneBridge-prod`. */
   readonly name: string;
   readonly events: EventRepository;
+  /** Events processed since a time, per family (CloudWatch on a stack; the table on the replica). */
+  readonly processedSince: ProcessedCounts;
   /** CRM activities: timelines by contact number. */
   readonly activities: ActivityRepository;
   /** CRM contacts: by OpenPhone id, by phone number. */

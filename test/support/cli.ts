@@ -13,6 +13,7 @@ import { InProcessQueuePublisher } from '../../local/local-pipeline';
 import { inProcessQueueAdmin } from '../../local/admin-api';
 import { runCli } from '../../cli/program';
 import type { Output } from '../../cli/output';
+import type { ProcessedCounts } from '../../cli/processed-counts';
 import type { SigningKeyStore } from '../../cli/signing-key-stores';
 import type { CrmEventLog, ImportLauncher, Target } from '../../cli/target';
 import type { MessageSending } from '../../lambdas/crm-api';
@@ -48,6 +49,7 @@ const unused = (what: string) => () => {
 
 export function testTarget(parts: {
   events?: EventRepository;
+  processedSince?: ProcessedCounts;
   activities?: ActivityRepository;
   contacts?: ContactRepository;
   erasure?: ErasureRepository;
@@ -66,6 +68,7 @@ export function testTarget(parts: {
     get events() {
       return parts.events ?? unused('events')();
     },
+    processedSince: parts.processedSince ?? (async () => unused('processed counts')()),
     get activities() {
       return parts.activities ?? unused('activities')();
     },
