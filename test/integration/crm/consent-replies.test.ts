@@ -81,17 +81,17 @@ const activeReasons = async (phone: string) =>
 describe('a reply recorded through the processor, read by the campaign sender', () => {
   function sender() {
     const { processing, tableNames } = pipeline;
-    let repliedDuringRun = false;
+    let replied: Promise<void> | undefined;
     return {
-      /** Sends, with a reply arriving (and processed) just before the sender's first suppression check. */
+      /**
+       * Sends, with a reply arriving (and processed) at the sender's first suppression check; checks
+       * made at the same time (the sender checks recipients side by side) wait for it too.
+       */
       run: (campaignId: string, replyDuringRun?: () => Promise<void>) =>
         createCampaignSender({
           ...processing.campaigns,
           isSuppressed: async (phone) => {
-            if (replyDuringRun && !repliedDuringRun) {
-              repliedDuringRun = true;
-              await replyDuringRun();
-            }
+            if (replyDuringRun) await (replied ??= replyDuringRun());
             return processing.suppressions.isSuppressed(phone);
           },
           openPhone: new OpenPhoneClient({
