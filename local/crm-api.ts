@@ -1,26 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createCrmApiHandler, MediaLinks, type CrmApiDeps } from '../lambdas/crm-api';
-import { OpenPhoneClient, OpenPhoneNetworkError, SharedTokenBucket } from '../lambdas/openphone';
+import { OpenPhoneNetworkError, type OpenPhoneClient } from '../lambdas/openphone';
 import type { HttpApiHandler } from './http-api';
-
-/** Where the local CRM API's OpenPhone calls go, and the rate-limit table they share. */
-export interface LocalOpenPhoneConnection {
-  apiKey: string;
-  baseUrl: string;
-  dynamo: DynamoDBClient;
-  rateLimitTable: string;
-}
 
 /**
  * The CRM API's OpenPhone client in the replica: its OpenPhone (the simulator or the real API)
  * starts after the replica, so the client is connected later; until then a write answers 503.
  */
 export function lateOpenPhone(): {
-  client: CrmApiDeps['openPhone'];
-  connect(to: LocalOpenPhoneConnection): void;
+  client: NonNullable<CrmApiDeps['openPhone']>;
+  connect(client: OpenPhoneClient): void;
 } {
   let connected: OpenPhoneClient | undefined;
   const current = (path: string) => {
@@ -32,13 +23,8 @@ export function lateOpenPhone(): {
       createContact: (input) => current('/v1/contacts').createContact(input),
       updateContact: (id, changes) => current(`/v1/contacts/${id}`).updateContact(id, changes),
     },
-    connect: ({ apiKey, baseUrl, dynamo, rateLimitTable }) => {
-      connected = new OpenPhoneClient({
-        apiKey,
-        baseUrl,
-        lane: 'interactive',
-        rateLimiter: new SharedTokenBucket({ client: dynamo, tableName: rateLimitTable, apiKey }),
-      });
+    connect: (client) => {
+      connected = client;
     },
   };
 }

@@ -74,12 +74,13 @@ export interface LocalReplica {
     everyMs: number;
     settings?: LocalCampaignSenderSettings;
   }): void;
-  /** Lets `POST /v1/messages` send through this OpenPhone (the simulator, or the real API). */
-  connectMessages(openPhone: { apiKey: string; baseUrl: string; defaultFrom?: string }): void;
   /** The import workflow: `connect` it to an OpenPhone API, then the CLI and `scheduleSync` start runs. */
   imports: LocalImports;
-  /** Where the CRM API's writes to OpenPhone go (contacts); until connected they answer 503. */
-  connectCrmApiToOpenPhone(openPhone: { apiKey: string; baseUrl: string }): void;
+  /**
+   * Where the CRM API's sends (`POST /v1/messages`, from `defaultFrom` when a message names none)
+   * and contact writes go: the simulator or the real API; until connected they answer 503.
+   */
+  connectCrmApiToOpenPhone(openPhone: { apiKey: string; baseUrl: string; defaultFrom?: string }): void;
   stop(): Promise<void>;
 }
 
@@ -164,7 +165,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   const crmDocuments = DynamoDBDocumentClient.from(new DynamoDBClient(localAwsConfig(endpoint)), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  // `POST /v1/messages` answers 503 until `connectMessages` names the OpenPhone to send through.
+  // `POST /v1/messages` answers 503 until `connectCrmApiToOpenPhone` names the OpenPhone to send through.
   let messageSending: MessageSending | undefined;
   const connectedSending = () => {
     if (!messageSending)
@@ -264,13 +265,16 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         ...(settings ? { settings } : {}),
       });
     },
-    connectMessages: ({ apiKey, baseUrl, defaultFrom }) => {
+    imports,
+    connectCrmApiToOpenPhone: ({ apiKey, baseUrl, defaultFrom }) => {
+      // One interactive-lane client, as the Lambda has, for sends and contact writes.
       const openPhone = interactiveOpenPhoneClient({
         apiKey,
         baseUrl,
         dynamo: new DynamoDBClient(localAwsConfig(endpoint)),
         rateLimitTable: tableOf('RateLimitTable'),
       });
+      crmApiOpenPhone.connect(openPhone);
       // The same sending code as the Lambda, through the replica's shared limiter (interactive lane).
       messageSending = createMessageSending({
         messages: new ApiMessageRepository(crmDocuments, tableOf('CrmTable')),
@@ -281,13 +285,6 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         logger,
       });
     },
-    imports,
-    connectCrmApiToOpenPhone: (openPhone) =>
-      crmApiOpenPhone.connect({
-        ...openPhone,
-        dynamo: new DynamoDBClient(localAwsConfig(endpoint)),
-        rateLimitTable: tableOf('RateLimitTable'),
-      }),
     stop: async () => {
       await campaignSchedule?.stop();
       await sweepSchedule?.stop();

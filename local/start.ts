@@ -82,9 +82,8 @@ async function main(): Promise<void> {
     apiKey: openPhone.kind === 'real' ? process.env.OPENPHONE_API_KEY! : openPhone.apiKey,
     baseUrl: openPhone.baseUrl,
   };
-  replica.connectMessages({ ...openPhoneKey, ...(defaultFrom ? { defaultFrom } : {}) });
   replica.imports.connect(openPhoneKey);
-  replica.connectCrmApiToOpenPhone(openPhoneKey);
+  replica.connectCrmApiToOpenPhone({ ...openPhoneKey, ...(defaultFrom ? { defaultFrom } : {}) });
   const schedule = replica.imports.templateSchedule;
   const syncEveryMs = localSyncEveryMs(syncSetting, schedule?.everyMs);
   if (syncEveryMs !== undefined) replica.imports.scheduleSync(syncEveryMs);

@@ -119,7 +119,6 @@ describe('the operator console in Chromium against a seeded local replica', () =
       everyMs: 300,
     });
     replica.imports.connect({ apiKey: simulator.apiKey, baseUrl: simulator.url });
-    replica.connectMessages({ apiKey: simulator.apiKey, baseUrl: simulator.url });
     replica.connectCrmApiToOpenPhone({ apiKey: simulator.apiKey, baseUrl: simulator.url });
     target = localConsoleTargetFrom(readReplicaInfo(join(stateDir, 'replica.json'))!);
     console_ = await startConsoleServer({ ...target, log: (l) => logged.push(`[console] ${l}`) });

@@ -31,7 +31,7 @@ describe('one message through the local replica: the CRM API and the CLI', () =>
       timing: { deliveryDelayMs: 20 },
     });
     defaultFrom = simulator.workspace.phoneNumbers[0]!.number;
-    replica.connectMessages({ apiKey: simulator.apiKey, baseUrl: simulator.url, defaultFrom });
+    replica.connectCrmApiToOpenPhone({ apiKey: simulator.apiKey, baseUrl: simulator.url, defaultFrom });
     writeReplicaInfo(replicaFile, {
       ...readReplicaInfo(replicaFile)!,
       simulatedOpenPhone: { baseUrl: simulator.url, apiKey: simulator.apiKey },
