@@ -1,12 +1,5 @@
-import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { isSupportedCountry } from 'libphonenumber-js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { eventFamilies, type EventFamily } from '../lambdas/events';
-import { createCampaign } from './commands/campaigns-create';
-import { changeCampaign, operatorActions } from './commands/campaigns-lifecycle';
-import { previewCampaign } from './commands/campaigns-preview';
-import { listCampaigns, showCampaignStatus } from './commands/campaigns-status';
 import { showActivity, type ShowRecordOptions } from './commands/activities-show';
 import { showContact } from './commands/contacts-show';
 import { eraseContact } from './commands/contacts-erase';
@@ -38,7 +31,16 @@ import {
 import { listedSuppressionReasons, type SuppressionReason } from '../lambdas/crm';
 import { crmEventTypes } from '../lambdas/crm-events';
 import { deleteWebhook, listWebhooks, registerWebhooks } from './commands/webhooks';
+import { addCampaignCommands } from './campaign-commands';
 import { describeFailure, exitCodes, UsageError } from './errors';
+import {
+  packageVersion,
+  countryCode,
+  positiveLimit,
+  refreshSeconds,
+  runsPerPage,
+  startTime,
+} from './option-values';
 import type { Output } from './output';
 import type { Target, TargetOptions } from './target';
 
@@ -47,56 +49,6 @@ export interface CliDeps {
   /** Where the one-line error (or, with --debug, the stack) goes. */
   err: (text: string) => void;
   resolveTarget: (options: TargetOptions) => Promise<Target>;
-}
-
-function positiveLimit(value: string): number {
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new InvalidArgumentError('a whole number from 1 to 1000.');
-  return limit;
-}
-
-/** An ISO 8601 time with a zone (`Z` or an offset), as UTC; anything else is refused. */
-function startTime(value: string): string {
-  const at = Date.parse(value);
-  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value) || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at))
-    throw new InvalidArgumentError(
-      'an ISO time with its zone, e.g. 2026-12-01T09:00:00-05:00 or 2026-12-01T14:00:00Z.',
-    );
-  return new Date(at).toISOString();
-}
-
-function positiveSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
-    throw new InvalidArgumentError('a whole number of seconds from 1 to 3600.');
-  return seconds;
-}
-
-function countryCode(value: string): string {
-  const code = value.toUpperCase();
-  if (!isSupportedCountry(code)) throw new InvalidArgumentError('a two-letter country code, e.g. US or GB.');
-  return code;
-}
-
-function refreshSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600)
-    throw new InvalidArgumentError('a number of seconds from 0.1 to 3600.');
-  return seconds;
-}
-
-function runsPerPage(value: string): number {
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    throw new InvalidArgumentError('a whole number from 1 to 100.');
-  return limit;
-}
-
-/** This package's version, from its package.json (beside cli/ in the repository and in an installed package). */
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
-    .version;
 }
 
 /** The command tree; each action is a plain function of a target and an output, in `commands/`. */
@@ -434,72 +386,7 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<webhookId>', 'the webhook id (WH…)')
     .action(async (webhookId: string) => deleteWebhook(await target(), out, webhookId));
 
-  const campaigns = program.command('campaigns').description('SMS campaigns: create, preview, run, watch');
-  campaigns
-    .command('create')
-    .description('create a draft campaign from a definition (JSON) and a recipient CSV')
-    .requiredOption(
-      '--definition <file>',
-      'the campaign definition: name, sendingNumber, variants, timeZone, …',
-    )
-    .requiredOption('--csv <file>', 'recipients: a phone column and one column per template field')
-    .option('--default-country <code>', 'country of numbers written without +', countryCode, 'US')
-    .option('--id <campaignId>', 'the campaign id (default: a fresh cmp-… id)')
-    .action(async (options: { definition: string; csv: string; defaultCountry: string; id?: string }) =>
-      createCampaign(await target(), out, options),
-    );
-  campaigns
-    .command('preview')
-    .description("the first recipients' rendered messages: variant, length, segments, encoding")
-    .argument('<campaignId>')
-    .option('--limit <n>', 'recipients to show (1–1000)', positiveLimit, 5)
-    .action(async (campaignId: string, options: { limit: number }) =>
-      previewCampaign(await target(), out, campaignId, options),
-    );
-  const lifecycle: Record<(typeof operatorActions)[number], string> = {
-    schedule: 'start sending at a time (a draft, or a scheduled campaign to move)',
-    unschedule: 'back to draft (a scheduled campaign)',
-    start: 'start sending now (a draft or scheduled campaign)',
-    pause: 'stop sending for now (a running campaign)',
-    resume: 'go on sending (a paused campaign)',
-    cancel: 'stop for good (any unfinished campaign)',
-  };
-  for (const action of operatorActions) {
-    const command = campaigns
-      .command(action)
-      .description(lifecycle[action])
-      .argument('<campaignId>')
-      .action(async (campaignId: string, options: { note?: string; at?: string }) =>
-        changeCampaign(await target(), out, campaignId, action, {
-          ...(options.note ? { note: options.note } : {}),
-          ...(options.at ? { startAt: options.at } : {}),
-        }),
-      );
-    if (action === 'pause') command.option('--note <text>', 'why, for the status screen');
-    if (action === 'schedule')
-      command.requiredOption(
-        '--at <time>',
-        'when the sender starts it: an ISO time with its offset, e.g. 2026-12-01T09:00:00-05:00',
-        startTime,
-      );
-  }
-  campaigns
-    .command('status')
-    .description('state, progress bar, recipients by state, per-variant table and A/B significance')
-    .argument('<campaignId>')
-    .option('--watch', 'print it again every --every seconds until the campaign is finished')
-    .option('--every <seconds>', 'with --watch: seconds between prints', positiveSeconds, 5)
-    .action(async (campaignId: string, options: { watch?: boolean; every: number }) => {
-      noWatchWithJson(options);
-      return showCampaignStatus(await target(), out, campaignId, {
-        ...(options.watch ? { watch: true } : {}),
-        everySeconds: options.every,
-      });
-    });
-  campaigns
-    .command('list')
-    .description('every campaign, newest first: id, name, state, recipients, sent')
-    .action(async () => listCampaigns(await target(), out));
+  addCampaignCommands(program, target, out, noWatchWithJson);
 
   return program;
 }

@@ -1,0 +1,55 @@
+// Parsers of the CLI's option values: each refuses a bad value with the range it takes.
+import { InvalidArgumentError } from 'commander';
+import { isSupportedCountry } from 'libphonenumber-js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function positiveLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new InvalidArgumentError('a whole number from 1 to 1000.');
+  return limit;
+}
+
+/** An ISO 8601 time with a zone (`Z` or an offset), as UTC; anything else is refused. */
+export function startTime(value: string): string {
+  const at = Date.parse(value);
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value) || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at))
+    throw new InvalidArgumentError(
+      'an ISO time with its zone, e.g. 2026-12-01T09:00:00-05:00 or 2026-12-01T14:00:00Z.',
+    );
+  return new Date(at).toISOString();
+}
+
+export function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
+    throw new InvalidArgumentError('a whole number of seconds from 1 to 3600.');
+  return seconds;
+}
+
+export function countryCode(value: string): string {
+  const code = value.toUpperCase();
+  if (!isSupportedCountry(code)) throw new InvalidArgumentError('a two-letter country code, e.g. US or GB.');
+  return code;
+}
+
+export function refreshSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600)
+    throw new InvalidArgumentError('a number of seconds from 0.1 to 3600.');
+  return seconds;
+}
+
+export function runsPerPage(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new InvalidArgumentError('a whole number from 1 to 100.');
+  return limit;
+}
+
+/** This package's version, from its package.json (beside cli/ in the repository and in an installed package). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
