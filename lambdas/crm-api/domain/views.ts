@@ -1,4 +1,4 @@
-import type { ActivityRecord, ContactRecord } from '../../crm';
+import { activityHeadingFields, type ActivityRecord, type ContactRecord } from '../../crm';
 import type { Activity, Contact } from './resources';
 
 interface StoredMedia {
@@ -34,18 +34,7 @@ export function activityView(record: ActivityRecord, archivedUrls: ReadonlyMap<s
   const view: Activity = {
     id: record.activityId,
     ...pick(record, [
-      'kind',
-      'direction',
-      'from',
-      'to',
-      'contactNumbers',
-      'conversationId',
-      'userId',
-      'userName',
-      'phoneNumberId',
-      'phoneNumberName',
-      'createdAt',
-      'status',
+      ...activityHeadingFields,
       'text',
       'answeredAt',
       'completedAt',

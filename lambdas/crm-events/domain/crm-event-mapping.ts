@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { activityHeadingFields } from '../../crm';
 import { activityAspects, type CrmEvent, type CrmEventDetail, type CrmEventType } from './crm-event-schemas';
 
 /**
@@ -187,21 +188,7 @@ function activityFieldsOf(item: Item, settings: CrmEventSettings): ActivityField
   const transcript = item.transcript as { dialogue?: unknown[] } | undefined;
   return {
     activityId: String(item.activityId),
-    ...pick(
-      'kind',
-      'direction',
-      'from',
-      'to',
-      'contactNumbers',
-      'conversationId',
-      'userId',
-      'userName',
-      'phoneNumberId',
-      'phoneNumberName',
-      'createdAt',
-      'status',
-      'durationSeconds',
-    ),
+    ...pick(...activityHeadingFields, 'durationSeconds'),
     ...(settings.includeText
       ? {
           ...pick('text', 'summary', 'nextSteps'),

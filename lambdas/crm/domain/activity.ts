@@ -17,6 +17,25 @@ export type ActivityKind = (typeof activityKinds)[number];
 export type Direction = 'incoming' | 'outgoing';
 export type ActivitySource = 'webhook' | 'import';
 
+/**
+ * What says which activity this is and between whom, without its content: the fields the CRM API's
+ * view and the CRM events both carry as stored.
+ */
+export const activityHeadingFields = [
+  'kind',
+  'direction',
+  'from',
+  'to',
+  'contactNumbers',
+  'conversationId',
+  'userId',
+  'userName',
+  'phoneNumberId',
+  'phoneNumberName',
+  'createdAt',
+  'status',
+] as const;
+
 /** Set by the media archiver beside the original URL: the S3 key of the copy, or why there is none. */
 export interface ArchivedCopy {
   archiveKey?: string;
