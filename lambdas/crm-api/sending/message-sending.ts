@@ -12,6 +12,9 @@
  *    claim is deleted, the key is free again. Maybe sent (timeout, dropped connection, 5xx):
  *    OpenPhone's messages to the number since the claim are searched; not there yet → 503, and a
  *    retry with the same key looks again, sending afresh only once `settleMs` has passed.
+ *
+ * One file over 400 lines on purpose: the steps share one claim and its timing rules, and every
+ * step may hand over to the reconciliation; apart, each would take the whole state as arguments.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ActivityRepository, SuppressionRepository } from '../../crm';
