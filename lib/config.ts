@@ -68,7 +68,7 @@ export const stageConfigSchema = z.object({
    * help text to HELP, once per message and at most one of each kind per number per 24 h. Off by
    * default: OpenPhone or the carrier may already send their own.
    */
-  consentReplies: consentReplySettings.prefault({}),
+  consentReplies: z.prefault(consentReplySettings, {}),
   /** Where alarm notifications are e-mailed (an SNS subscription to confirm); none when absent. */
   alarmEmail: z.email('an e-mail address').optional(),
   /** Alarm thresholds (README, "Observability"). */

@@ -58,7 +58,7 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResul
 });
 
 function parsedBody<T>(
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
   body: string | undefined,
 ): { ok: true; value: T } | { ok: false; response: APIGatewayProxyStructuredResultV2 } {
   let value: unknown;
@@ -67,7 +67,7 @@ function parsedBody<T>(
   } catch {
     return { ok: false, response: json(400, { error: 'invalid_json' }) };
   }
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {

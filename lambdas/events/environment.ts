@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { defaultReplyWindowDays, maxReplyWindowDays } from '../campaigns';
 import { consentReplySettings, defaultYesWindowHours } from '../crm';
-import { environmentNames } from '../shared/environment';
+import { environmentNames, wholeNumberVariable } from '../shared/environment';
+import * as z from '../shared/zod-mini';
 import { defaultEventRetentionDays } from './domain/event-record';
 import { defaultSweepPolicy } from './domain/event-sweep';
 import { eventFamilies, type EventFamily } from './domain/event-types';
@@ -12,68 +12,63 @@ export function queueUrlVariable(family: EventFamily): string {
 }
 
 export const dispatchEnvironmentShape = {
-  [environmentNames.eventsTable]: z.string().min(3),
-  ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().min(1)])),
-} as Record<string, z.ZodString>;
+  [environmentNames.eventsTable]: z.string().check(z.minLength(3)),
+  ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().check(z.minLength(1))])),
+} as Record<string, z.ZodMiniString>;
 
 /**
  * The sweep policy the sweeper reads beside `dispatchEnvironmentShape` (and the ingest, which
  * re-dispatches a stuck event OpenPhone delivers again).
  */
 export const sweepEnvironmentShape = {
-  [environmentNames.stuckEventAfterMinutes]: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(defaultSweepPolicy.stuckAfterMinutes),
-  [environmentNames.maxEventRedispatches]: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(defaultSweepPolicy.maxRedispatches),
+  [environmentNames.stuckEventAfterMinutes]: z._default(
+    wholeNumberVariable(1),
+    defaultSweepPolicy.stuckAfterMinutes,
+  ),
+  [environmentNames.maxEventRedispatches]: z._default(
+    wholeNumberVariable(1),
+    defaultSweepPolicy.maxRedispatches,
+  ),
 };
 
 export const processorEnvironmentShape = {
   /** Days a processed event is kept (its TTL starts when it closes). */
-  [environmentNames.eventRetentionDays]: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(defaultEventRetentionDays),
+  [environmentNames.eventRetentionDays]: z._default(wholeNumberVariable(1), defaultEventRetentionDays),
   [environmentNames.eventFamily]: z.enum(eventFamilies),
-  [environmentNames.eventsTable]: z.string().min(3),
-  [environmentNames.crmTable]: z.string().min(3),
-  [environmentNames.mediaArchiveQueueUrl]: z.string().min(1),
-  [environmentNames.bounceThreshold]: z.coerce.number().int().positive().default(3),
+  [environmentNames.eventsTable]: z.string().check(z.minLength(3)),
+  [environmentNames.crmTable]: z.string().check(z.minLength(3)),
+  [environmentNames.mediaArchiveQueueUrl]: z.string().check(z.minLength(1)),
+  [environmentNames.bounceThreshold]: z._default(wholeNumberVariable(1), 3),
   /** Hours after a "reply YES" message in which a YES lifts an opt-out. */
-  [environmentNames.consentYesWindowHours]: z.coerce.number().positive().default(defaultYesWindowHours),
+  [environmentNames.consentYesWindowHours]: z._default(
+    z.coerce.number().check(z.positive()),
+    defaultYesWindowHours,
+  ),
   /** Extra whole-message opt-in words beside START, UNSTOP, SUBSCRIBE, RESUME: comma-separated. */
-  [environmentNames.consentOptInWords]: z
-    .string()
-    .optional()
-    .transform((value) =>
+  [environmentNames.consentOptInWords]: z.pipe(
+    z.optional(z.string()),
+    z.transform((value) =>
       (value ?? '')
         .split(',')
         .map((word) => word.trim())
         .filter((word) => word !== ''),
     ),
+  ),
   /** Only the messages processor tracks campaigns; the others have no campaign table. */
-  [environmentNames.campaignTable]: z.string().min(3).optional(),
-  [environmentNames.campaignReplyWindowDays]: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(maxReplyWindowDays)
-    .default(defaultReplyWindowDays),
+  [environmentNames.campaignTable]: z.optional(z.string().check(z.minLength(3))),
+  [environmentNames.campaignReplyWindowDays]: z._default(
+    wholeNumberVariable(1, maxReplyWindowDays),
+    defaultReplyWindowDays,
+  ),
   /** Confirmation replies to STOP and HELP (JSON of the stage's `consentReplies`); absent: off. */
-  [environmentNames.consentReplies]: z
-    .string()
-    .optional()
-    .transform((text) => (text === undefined ? undefined : consentReplySettings.parse(JSON.parse(text)))),
+  [environmentNames.consentReplies]: z.pipe(
+    z.optional(z.string()),
+    z.transform((text) => (text === undefined ? undefined : consentReplySettings.parse(JSON.parse(text)))),
+  ),
   /** With consent replies on: the API key's secret and the shared limiter's table. */
-  [environmentNames.openPhoneApiKeySecret]: z.string().min(1).optional(),
-  [environmentNames.rateLimitTable]: z.string().min(3).optional(),
-  [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
+  [environmentNames.openPhoneApiKeySecret]: z.optional(z.string().check(z.minLength(1))),
+  [environmentNames.rateLimitTable]: z.optional(z.string().check(z.minLength(3))),
+  [environmentNames.openPhoneBaseUrl]: z._default(z.url(), 'https://api.openphone.com'),
   /** Days an activity is kept (DynamoDB TTL, the stage's `retention.activitiesDays`); unset: kept. */
-  [environmentNames.activityRetentionDays]: z.coerce.number().int().positive().optional(),
+  [environmentNames.activityRetentionDays]: z.optional(wholeNumberVariable(1)),
 };

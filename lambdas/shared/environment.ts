@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod-mini';
 
 /** Names of the environment variables the CDK stack sets and the handlers read. */
 export const environmentNames = {
@@ -30,14 +30,22 @@ export const environmentNames = {
 } as const;
 
 /** Reads and validates variables once; a missing one is a clear start-up error naming it. */
-export function readEnvironment<T extends z.ZodRawShape>(
+export function readEnvironment<T extends z.core.$ZodShape>(
   shape: T,
   env: NodeJS.ProcessEnv = process.env,
-): z.infer<z.ZodObject<T>> {
+): z.infer<z.ZodMiniObject<T>> {
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid environment: ${problems}`);
   }
   return parsed.data;
+}
+
+/**
+ * A variable holding a whole number from `min` to `max`: `z._default(wholeNumberVariable(1), 3)`,
+ * or `z.optional(…)` for one that may be unset.
+ */
+export function wholeNumberVariable(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z.pipe(z.coerce.number(), z.int().check(z.minimum(min), z.maximum(max)));
 }

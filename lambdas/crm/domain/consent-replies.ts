@@ -3,7 +3,7 @@
  * text to HELP. Off by default (OpenPhone or the carrier may send their own); at most one of each
  * kind to a number per 24 hours.
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod-mini';
 import type { ConsentChange } from './activity-signals';
 
 type ConsentKeyword = ConsentChange['keyword'];
@@ -12,11 +12,13 @@ export const defaultOptOutReply =
   "You're unsubscribed and will get no more messages from us. Reply START to resubscribe.";
 export const defaultHelpReply = 'Reply STOP to unsubscribe. For help, call or text us at this number.';
 
+const replyText = z.string().check(z.trim(), z.minLength(1), z.maxLength(320));
+
 export const consentReplySettings = z.object({
   /** Send the replies at all. @default false */
-  enabled: z.boolean().default(false),
-  optOutText: z.string().trim().min(1).max(320).default(defaultOptOutReply),
-  helpText: z.string().trim().min(1).max(320).default(defaultHelpReply),
+  enabled: z._default(z.boolean(), false),
+  optOutText: z._default(replyText, defaultOptOutReply),
+  helpText: z._default(replyText, defaultHelpReply),
 });
 export type ConsentReplySettings = z.infer<typeof consentReplySettings>;
 export const defaultConsentReplySettings: ConsentReplySettings = consentReplySettings.parse({});

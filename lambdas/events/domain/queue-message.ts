@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../shared/zod-mini';
 import { eventFamilies } from './event-types';
 import type { EventRecord } from './event-record';
 
@@ -7,12 +7,12 @@ import type { EventRecord } from './event-record';
  * large for a queue message stays in the events table and the processor reads it from there.
  */
 export const queueMessage = z.object({
-  eventId: z.string().min(1),
-  type: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
+  type: z.string().check(z.minLength(1)),
   family: z.enum(eventFamilies),
   receivedAt: z.string(),
-  occurredAt: z.string().optional(),
-  payload: z.string().optional(),
+  occurredAt: z.optional(z.string()),
+  payload: z.optional(z.string()),
 });
 export type QueueMessage = z.infer<typeof queueMessage>;
 

@@ -1,8 +1,8 @@
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from '../../shared/zod-mini';
 
 /** The secret's JSON: `{ "keys": ["<base64 legacy key>", "whsec_<base64>"] }`. */
-export const signingKeysSecret = z.object({ keys: z.array(z.string().min(1)) });
+export const signingKeysSecret = z.object({ keys: z.array(z.string().check(z.minLength(1))) });
 
 export interface SigningKeySource {
   signingKeys(): Promise<readonly string[]>;

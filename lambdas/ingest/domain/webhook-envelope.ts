@@ -1,28 +1,31 @@
-import { z } from 'zod';
+import * as z from '../../shared/zod-mini';
 
 const objectPayload = z.record(z.string(), z.unknown());
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+/** Read when it is a string of at most `max` characters, else left out: never a reason to refuse. */
+const lenient = (max: number) => z.catch(z.optional(text(0, max)), undefined);
 
 /** Legacy envelope: `{ id: "EV…", object: "event", apiVersion, createdAt, type, data: { object } }`. */
 export const legacyEnvelope = z.object({
-  id: z.string().min(1).max(200),
-  object: z.literal('event').optional(),
-  apiVersion: z.string().max(40).optional(),
-  createdAt: z.string().max(64).optional(),
-  type: z.string().min(1).max(100),
+  id: text(1, 200),
+  object: z.optional(z.literal('event')),
+  apiVersion: z.optional(text(0, 40)),
+  createdAt: z.optional(text(0, 64)),
+  type: text(1, 100),
   data: z.object({ object: objectPayload }),
 });
 
 /** Standard Webhooks envelope: `{ type, timestamp?, data: { resource, context?, links? } }`; the id may be absent. */
 export const standardEnvelope = z.object({
-  id: z.string().min(1).max(200).optional(),
-  type: z.string().min(1).max(100),
-  apiVersion: z.string().max(40).optional(),
-  timestamp: z.string().max(64).optional(),
-  createdAt: z.string().max(64).optional(),
+  id: z.optional(text(1, 200)),
+  type: text(1, 100),
+  apiVersion: z.optional(text(0, 40)),
+  timestamp: z.optional(text(0, 64)),
+  createdAt: z.optional(text(0, 64)),
   data: z.object({
     resource: objectPayload,
-    context: objectPayload.optional(),
-    links: objectPayload.optional(),
+    context: z.optional(objectPayload),
+    links: z.optional(objectPayload),
   }),
 });
 
@@ -31,11 +34,11 @@ export const standardEnvelope = z.object({
  * body or the `webhook-id` header. Other fields are read when they are strings and never refused.
  */
 export const anyEnvelope = z.object({
-  id: z.string().max(200).optional().catch(undefined),
-  type: z.string().min(1).max(100),
-  apiVersion: z.string().max(40).optional().catch(undefined),
-  timestamp: z.string().max(64).optional().catch(undefined),
-  createdAt: z.string().max(64).optional().catch(undefined),
+  id: lenient(200),
+  type: text(1, 100),
+  apiVersion: lenient(40),
+  timestamp: lenient(64),
+  createdAt: lenient(64),
 });
 
 export interface EnvelopeSummary {
@@ -53,7 +56,7 @@ export interface EnvelopeSummary {
 export type EnvelopeParse =
   { ok: true; kind: 'event' | 'test'; envelope: EnvelopeSummary } | { ok: false; reason: string };
 
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   return issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'not an event envelope';
 }

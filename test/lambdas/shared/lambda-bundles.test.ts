@@ -45,3 +45,19 @@ describe('the tracer in the bundles', () => {
     for (const marker of tracerMarkers) expect(code).toContain(marker);
   }, 60_000);
 });
+
+describe('zod in the ingest bundle', () => {
+  it('is the small build only: the full one cannot be tree-shaken and slows every cold start', async () => {
+    const code = readFileSync(await bundleOf('ingest/handler.ts', 'off'), 'utf8');
+    expect(code).toContain('"ZodMiniObject"');
+    expect(code).not.toContain('"ZodObject"'); // the full build's object schema
+  }, 60_000);
+
+  it('still explains a refused envelope in English once bundled', async () => {
+    const file = await bundleOf('ingest/domain/webhook-envelope.ts', 'off');
+    const { readEnvelope } =
+      jest.requireActual<typeof import('../../../lambdas/ingest/domain/webhook-envelope')>(file);
+    const refused = readEnvelope({ id: 'EV1', type: 7, data: { object: {} } }, undefined, () => true);
+    expect(refused).toEqual({ ok: false, reason: 'type: Invalid input: expected string, received number' });
+  }, 60_000);
+});
