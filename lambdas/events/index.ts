@@ -4,6 +4,7 @@ export { EventRepository } from './adapters/event-repository';
 export type { OpenEventSummary, RecordingOutcome } from './adapters/event-repository';
 export { SqsQueuePublisher } from './adapters/queue-publisher';
 export type { QueuePublisher } from './adapters/queue-publisher';
+export { lazySqsQueuePublisher } from './adapters/lazy-queue-publisher';
 export { createEventSweeper } from './sweep/service';
 export type { EventSweeper, SweepReport } from './sweep/service';
 export { defaultSweepPolicy, undeliverableReason } from './domain/event-sweep';

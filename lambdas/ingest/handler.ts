@@ -5,7 +5,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
@@ -14,8 +13,8 @@ import { environmentNames, readEnvironment } from '../shared/environment';
 import { ingestEnvironmentShape, ingestQueueEnvironmentShape, sweepEnvironmentShape } from './environment';
 import {
   EventRepository,
-  SqsQueuePublisher,
   createEventSweeper,
+  lazySqsQueuePublisher,
   eventFamilies,
   queueUrlVariable,
   type EventFamily,
@@ -43,7 +42,7 @@ function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
   const stuckEvents = createEventSweeper({
     deps: {
       events,
-      publisher: new SqsQueuePublisher(tracing.captureAWSv3Client(new SQSClient({})), queueUrls),
+      publisher: lazySqsQueuePublisher(queueUrls, (sqs) => tracing.captureAWSv3Client(sqs)),
     },
     policy: {
       stuckAfterMinutes: sweep[environmentNames.stuckEventAfterMinutes],
