@@ -85,6 +85,28 @@ function zoneAtNoon(now = new Date()): string {
   return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
+/**
+ * A running campaign of two variants to `recipients` numbers from `sendingNumber`, its daily cap
+ * lifted and its zone at about noon, as the bench sections create it.
+ */
+export function runningBenchCampaign(campaignId: string, sendingNumber: string, recipients: number) {
+  return {
+    campaignId,
+    definition: {
+      name: 'Bench offer',
+      sendingNumber,
+      variants: [
+        { id: 'a', template: 'Hi {{firstName}}, our spring offer is on', weight: 1 },
+        { id: 'b', template: 'Hello {{firstName}}, spring offer inside', weight: 1 },
+      ],
+      timeZone: zoneAtNoon(),
+      dailyCap: recipients + 1,
+    },
+    state: { status: 'running' as const },
+    at: new Date().toISOString(),
+  };
+}
+
 export interface CampaignBenchOptions {
   recipients: number;
   /** Added by the simulator to every answer: the round trip to OpenPhone a Lambda would see. */
@@ -135,21 +157,9 @@ export async function benchCampaign(
   try {
     const campaignId = `bench-${Date.now()}`;
     const setup = campaignRepositories(documentsOf(dynamoClient()), campaignTable);
-    await setup.campaigns.createCampaign({
-      campaignId,
-      definition: {
-        name: 'Bench offer',
-        sendingNumber: simulator.sendingNumberId,
-        variants: [
-          { id: 'a', template: 'Hi {{firstName}}, our spring offer is on', weight: 1 },
-          { id: 'b', template: 'Hello {{firstName}}, spring offer inside', weight: 1 },
-        ],
-        timeZone: zoneAtNoon(),
-        dailyCap: recipients + 1,
-      },
-      state: { status: 'running' },
-      at: new Date().toISOString(),
-    });
+    await setup.campaigns.createCampaign(
+      runningBenchCampaign(campaignId, simulator.sendingNumberId, recipients),
+    );
     // UK numbers: no NANP area code, so quiet hours follow the business zone (about noon).
     const phones = Array.from({ length: recipients }, (_, i) => `+4477009${String(i).padStart(5, '0')}`);
     const chunks = Array.from({ length: Math.ceil(recipients / 100) }, (_, i) =>

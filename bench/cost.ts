@@ -228,6 +228,16 @@ export function readCostSettings(template: CfnTemplate): StackCostSettings {
 export interface MeasuredWrites {
   unitsPerWebhook: number;
   eventPutUnits: number;
+  /** Per campaign message (bench/campaign-write-units.ts); the assumptions when absent. */
+  campaign?: MeasuredCampaignUnits;
+}
+
+/** Capacity units one campaign message's sender run consumed, measured on DynamoDB Local. */
+export interface MeasuredCampaignUnits {
+  /** Write units by table: the campaign table, the shared limiter's, the CRM table's. */
+  writesPerMessage: { campaign: number; rateLimit: number; crm: number };
+  /** Read units, every table together. */
+  readsPerMessage: number;
 }
 
 /** Monthly usage of each priced unit; `price` turns it into dollars per line. */
@@ -386,9 +396,16 @@ export function campaignUsage(
   const gbSeconds = messages * (a.durationMs.campaignSend / 1000) * (sender.memoryMb / 1024);
   if (sender.arm) meter.usage.lambdaGbSecondsArm += gbSeconds;
   else meter.usage.lambdaGbSecondsX86 += gbSeconds;
-  meter.write(s.tables.campaign, messages * a.campaignWritesPerMessage.campaign, a.campaignItemKb);
-  meter.write(s.tables.rateLimit, messages * a.campaignWritesPerMessage.rateLimit, a.campaignItemKb);
-  meter.read(s.tables.crm, messages * a.campaignReadsPerMessage, a.campaignItemKb);
+  const units = measured?.campaign;
+  if (units) {
+    const { campaign, rateLimit, crm } = units.writesPerMessage;
+    meter.usage.writeRequestUnits += messages * (campaign + rateLimit + crm);
+    meter.usage.readRequestUnits += messages * units.readsPerMessage;
+  } else {
+    meter.write(s.tables.campaign, messages * a.campaignWritesPerMessage.campaign, a.campaignItemKb);
+    meter.write(s.tables.rateLimit, messages * a.campaignWritesPerMessage.rateLimit, a.campaignItemKb);
+    meter.read(s.tables.crm, messages * a.campaignReadsPerMessage, a.campaignItemKb);
+  }
   return addUsage(meter.usage, webhookUsage(s, a, messages * a.deliveryWebhooksPerMessage, measured));
 }
 
@@ -525,6 +542,10 @@ export function benchCost(template: CfnTemplate, measured?: MeasuredWrites): Ben
   if (measured)
     console.log(
       `  DynamoDB writes: ${measured.unitsPerWebhook.toFixed(2)} units per webhook, measured above`,
+    );
+  if (measured?.campaign)
+    console.log(
+      '  campaign messages: the capacity units measured above (the assumed 4 + 1 writes and 3 reads unused)',
     );
   console.log(`  per 1M webhooks:               ${lines(estimate.perMillionWebhooks.bill)}`);
   console.log(`  per 100k campaign messages:    ${lines(estimate.perHundredThousandMessages.bill)}`);

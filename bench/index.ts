@@ -9,6 +9,7 @@ import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
 import { benchConsent } from './consent';
 import { benchCost } from './cost';
 import { measureWriteUnits, writeUnitRows } from './write-units';
+import { campaignUnitRows, measureCampaignUnits } from './campaign-write-units';
 import { benchE2e } from './e2e-load';
 import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
@@ -33,7 +34,12 @@ async function main(): Promise<void> {
       rows.push(...(await benchCampaign(dynamo.endpoint, template, campaignBenchOptionsFromEnvironment())));
     if (only.has('cost')) {
       const measured = await measureWriteUnits(dynamo.endpoint, template);
-      rows.push(...writeUnitRows(measured), ...benchCost(template, measured));
+      const campaign = await measureCampaignUnits(dynamo.endpoint, template);
+      rows.push(
+        ...writeUnitRows(measured),
+        ...campaignUnitRows(campaign),
+        ...benchCost(template, { ...measured, campaign }),
+      );
     }
     if (only.has('api-read')) rows.push(...(await benchApiRead(dynamo.endpoint, template)));
     if (only.has('e2e')) rows.push(...(await benchE2e(dynamo.endpoint, template)));

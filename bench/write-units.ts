@@ -36,7 +36,7 @@ import type { MeasuredWrites } from './cost';
 import type { BenchRow } from './report';
 
 /** Write units by table and index (`Table`, `Table/index`), summed over the requests it saw. */
-class CapacityMeter {
+export class CapacityMeter {
   readonly units = new Map<string, number>();
 
   add(capacity: ConsumedCapacity | ConsumedCapacity[] | undefined): void {
@@ -69,8 +69,15 @@ const writeCommands = new Set([
   'BatchWriteItemCommand',
 ]);
 
-/** A client that asks every request for its consumed capacity and tells the meter. */
-function meteredClient(endpoint: string, meter: CapacityMeter): DynamoDBClient {
+/**
+ * A client that asks every request for its consumed capacity and tells the meter (writes), or
+ * `readMeter` for every other request when given.
+ */
+export function meteredClient(
+  endpoint: string,
+  meter: CapacityMeter,
+  readMeter?: CapacityMeter,
+): DynamoDBClient {
   const client = new DynamoDBClient(localAwsConfig(endpoint));
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -79,8 +86,9 @@ function meteredClient(endpoint: string, meter: CapacityMeter): DynamoDBClient {
       const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
         .ConsumedCapacity;
       if (process.env.BENCH_WRITE_UNITS_TRACE) console.error(context.commandName, JSON.stringify(consumed));
-      // Reads report CapacityUnits in the same fields: only writes are counted.
+      // Reads report CapacityUnits in the same fields: they go to their own meter, if any.
       if (writeCommands.has(context.commandName ?? '')) meter.add(consumed);
+      else readMeter?.add(consumed);
       return result;
     },
     { step: 'initialize', name: 'meterConsumedCapacity' },

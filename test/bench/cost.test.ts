@@ -156,6 +156,20 @@ describe('the cost estimate', () => {
     expect(measured.perHundredThousandMessages.bill['DynamoDB writes']).toBeCloseTo(0.9 + 0.35, 6);
   });
 
+  it('prices the capacity units measured per campaign message instead of the assumed writes and reads', () => {
+    const measured = estimateCost(tinyTemplate(), prices, assumptions, {
+      unitsPerWebhook: 3.5,
+      eventPutUnits: 1,
+      campaign: { writesPerMessage: { campaign: 10, rateLimit: 2, crm: 0.5 }, readsPerMessage: 4 },
+    });
+    const { bill } = measured.perHundredThousandMessages;
+    // 12.5 units per message, 1e5 messages, plus the delivery webhooks' 3.5 each.
+    expect(bill['DynamoDB writes']).toBeCloseTo(1e5 * 12.5 * 1e-6 + 0.35, 6);
+    expect(bill['DynamoDB reads']).toBeCloseTo(1e5 * 4 * 1e-7 + 1e5 * 1e-7, 6);
+    // Webhooks alone are priced as before.
+    expect(measured.perMillionWebhooks.bill['DynamoDB writes']).toBeCloseTo(3.5, 6);
+  });
+
   it('reads the real stack: four processors, every function on arm64 and none traced by default', () => {
     const settings = readCostSettings(bridgeTemplate());
     expect(settings.functions.processors).toHaveLength(4);
