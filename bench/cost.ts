@@ -228,6 +228,8 @@ export function readCostSettings(template: CfnTemplate): StackCostSettings {
 export interface MeasuredWrites {
   unitsPerWebhook: number;
   eventPutUnits: number;
+  /** Read units per webhook of the same run (the processor's reads); the item-size model when absent. */
+  readUnitsPerWebhook?: number;
   /** Per campaign message (bench/campaign-write-units.ts); the assumptions when absent. */
   campaign?: MeasuredCampaignUnits;
 }
@@ -373,7 +375,9 @@ export function webhookUsage(
     a.durationMs.processorPerEvent * queueFill,
     webhooks * a.logLinesPerWebhook.processor,
   );
-  meter.read(s.tables.events, webhooks, eventKb); // the event record, strongly consistent
+  if (measured?.readUnitsPerWebhook !== undefined)
+    u.readRequestUnits += webhooks * measured.readUnitsPerWebhook;
+  else meter.read(s.tables.events, webhooks, eventKb); // the event record, strongly consistent
   if (!measured) {
     meter.write(s.tables.crm, webhooks, a.crmItemKb); // the activity or contact, with its indexes
     meter.write(s.tables.events, webhooks, eventKb, false); // marked processed…
@@ -541,7 +545,10 @@ export function benchCost(template: CfnTemplate, measured?: MeasuredWrites): Ben
   );
   if (measured)
     console.log(
-      `  DynamoDB writes: ${measured.unitsPerWebhook.toFixed(2)} units per webhook, measured above`,
+      `  DynamoDB: ${measured.unitsPerWebhook.toFixed(2)} write units per webhook, measured above` +
+        (measured.readUnitsPerWebhook === undefined
+          ? ''
+          : `; ${measured.readUnitsPerWebhook.toFixed(2)} read units, measured in the same run`),
     );
   if (measured?.campaign)
     console.log(

@@ -145,7 +145,8 @@ export async function measureWriteUnits(
   rounds = Number(process.env.WU_ROUNDS ?? 5),
 ): Promise<MeasuredWriteUnits> {
   const meter = new CapacityMeter();
-  const client = meteredClient(endpoint, meter);
+  const reads = new CapacityMeter();
+  const client = meteredClient(endpoint, meter, reads);
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const prefix = `wu${randomBytes(3).toString('hex')}-`;
   const names = await createTables(
@@ -184,6 +185,7 @@ export async function measureWriteUnits(
   const perType: Record<string, Record<string, number>> = {};
   const byPlace = new Map<string, number>();
   let webhooks = 0;
+  let readUnits = 0;
   for (let n = 0; n < rounds; n++) {
     for (const [family, mix] of Object.entries(webhookMix(n)) as [EventFamily, Record<string, unknown>[]][]) {
       const process = processorOf(family);
@@ -193,6 +195,7 @@ export async function measureWriteUnits(
         const signature = createHmac('sha256', Buffer.from(key, 'base64'))
           .update(`${ts}.${body}`)
           .digest('base64');
+        reads.reset();
         const response = await ingest(
           apiGatewayEvent({
             method: 'POST',
@@ -207,7 +210,9 @@ export async function measureWriteUnits(
         if (response.statusCode !== 202) throw new Error(`bench webhook refused: ${response.body}`);
         const eventId = String(event.id);
         // The dispatcher only reads the stream and sends to SQS: no write of its own.
+        readUnits += reads.total();
         const record = await events.getEvent(eventId);
+        reads.reset(); // the bench's own read, not the pipeline's
         if (!record || familyOf(record.type) !== family)
           throw new Error(`${eventId} not recorded for ${family}`);
         const sqsEvent = {
@@ -221,6 +226,7 @@ export async function measureWriteUnits(
           ],
         } as unknown as SQSEvent;
         const result = await process(sqsEvent);
+        readUnits += reads.total();
         if (result.batchItemFailures.length > 0)
           throw new Error(`${eventId} failed in the ${family} processor`);
         const units = meter.reset();
@@ -246,6 +252,7 @@ export async function measureWriteUnits(
     perFamily,
     byPlace: perPlace,
     unitsPerWebhook: Object.values(perPlace).reduce((a, b) => a + b, 0),
+    readUnitsPerWebhook: readUnits / webhooks,
     // The put and the close write the same item: half the events table's own units is the put.
     eventPutUnits: (Object.entries(perPlace).find(([place]) => /EventsTable$/.test(place))?.[1] ?? 2) / 2,
   };

@@ -170,6 +170,16 @@ describe('the cost estimate', () => {
     expect(measured.perMillionWebhooks.bill['DynamoDB writes']).toBeCloseTo(3.5, 6);
   });
 
+  it('prices the read units measured per webhook instead of the one modelled event read', () => {
+    const measured = estimateCost(tinyTemplate(), prices, assumptions, {
+      unitsPerWebhook: 3.5,
+      eventPutUnits: 1,
+      readUnitsPerWebhook: 2.5,
+    });
+    expect(measured.perMillionWebhooks.bill['DynamoDB reads']).toBeCloseTo(1e6 * 2.5 * 1e-7, 6);
+    expect(estimate.perMillionWebhooks.bill['DynamoDB reads']).toBeCloseTo(1e6 * 1e-7, 6);
+  });
+
   it('reads the real stack: four processors, every function on arm64 and none traced by default', () => {
     const settings = readCostSettings(bridgeTemplate());
     expect(settings.functions.processors).toHaveLength(4);
