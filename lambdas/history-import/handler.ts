@@ -9,7 +9,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { ActivityRepository, ContactRepository, DirectoryRepository } from '../crm';
 import { readEnvironment } from '../shared/environment';
 import { importEnvironmentNames as names, importEnvironmentShape } from './environment';
@@ -18,6 +17,7 @@ import {
   OpenPhoneClient,
   countThrottledResponses,
   meteredRateLimiter,
+  readApiKeySecret,
   SharedTokenBucket,
 } from '../openphone';
 import { bridgeMetrics } from '../shared/metrics';
@@ -27,7 +27,6 @@ import { lambdaTracing } from '../shared/tracing';
 const logger = new Logger();
 const tracing = lambdaTracing();
 const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
-const apiKeySecret = z.object({ apiKey: z.string().min(1, 'the OpenPhone API key secret is empty') });
 let wired: Promise<Omit<ImportDeps, 'remainingTimeMs'>> | undefined;
 
 async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'>> {
@@ -37,8 +36,7 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
   const secrets = new SecretsProvider({
     awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
   });
-  const raw = await secrets.get(env[names.apiKeySecret], { maxAge: 300 });
-  const { apiKey } = apiKeySecret.parse(typeof raw === 'string' ? JSON.parse(raw) : raw);
+  const apiKey = await readApiKeySecret(secrets, env[names.apiKeySecret]);
   const rateLimiter = meteredRateLimiter(
     new SharedTokenBucket({ client: dynamo, tableName: env[names.rateLimitTable], apiKey }),
     metrics,
