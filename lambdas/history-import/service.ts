@@ -63,11 +63,13 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
     checkpoint: run.checkpoint,
   });
   if (run.status !== 'running') return output(run);
-  if (input.invocation === 0 && deps.directory) await syncDirectory(deps, clock);
+  const openPhone = deps.openPhone.lane === 'import' ? deps.openPhone : deps.openPhone.forLane('import');
+  if (input.invocation === 0 && deps.directory)
+    await syncDirectory(openPhone, deps.directory, clock, deps.logger);
 
   const walker = new ImportWalker(
     {
-      openPhone: deps.openPhone.lane === 'import' ? deps.openPhone : deps.openPhone.forLane('import'),
+      openPhone,
       activities: deps.activities,
       contacts: deps.contacts,
       clock,
@@ -126,15 +128,19 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
  * of a run or a scheduled sync: one request. OpenPhone refusing it (4xx) leaves the stored
  * directory as it was; the history is imported all the same.
  */
-async function syncDirectory(deps: ImportDeps, clock: () => Date): Promise<void> {
-  const openPhone = deps.openPhone.lane === 'import' ? deps.openPhone : deps.openPhone.forLane('import');
+async function syncDirectory(
+  openPhone: OpenPhoneClient,
+  directory: NonNullable<ImportDeps['directory']>,
+  clock: () => Date,
+  logger: ImportDeps['logger'],
+): Promise<void> {
   try {
     const numbers = await openPhone.listPhoneNumbers();
-    const stored = await deps.directory!.replaceDirectory(directoryOf(numbers), clock().toISOString());
-    deps.logger?.info('workspace directory synced', stored);
+    const stored = await directory.replaceDirectory(directoryOf(numbers), clock().toISOString());
+    logger?.info('workspace directory synced', stored);
   } catch (error) {
     if (!isSkippableApiError(error)) throw error;
-    deps.logger?.info('workspace directory not synced', { error: (error as Error).message });
+    logger?.info('workspace directory not synced', { error: (error as Error).message });
   }
 }
 
