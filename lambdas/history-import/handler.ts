@@ -41,6 +41,8 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
     new SharedTokenBucket({ client: dynamo, tableName: env[names.rateLimitTable], apiKey }),
     metrics,
   );
+  // One directory: the one the run's sync replaces is the one that names the activities it writes.
+  const directory = new DirectoryRepository(documents, env[names.crmTable]);
   return {
     openPhone: new OpenPhoneClient({
       apiKey,
@@ -52,9 +54,10 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
     store: new ImportRepository(documents, env[names.importTable]),
     activities: new ActivityRepository(documents, env[names.crmTable], {
       activityRetentionDays: env[names.activityRetentionDays],
+      directory,
     }),
     contacts: new ContactRepository(documents, env[names.crmTable]),
-    directory: new DirectoryRepository(documents, env[names.crmTable]),
+    directory,
     settings: { reserveMs: env[names.reserveMs] },
     logger,
     metrics,
