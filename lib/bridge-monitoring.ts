@@ -50,7 +50,7 @@ export interface AlarmThresholds {
 export interface BridgeMonitoringProps {
   readonly ingest: WebhookIngest;
   /** The CRM events publisher: its on-failure queue and how far behind the table streams it is. */
-  readonly crmEvents?: CrmEvents;
+  readonly crmEvents: CrmEvents;
   readonly queues: EventQueues;
   readonly processing: EventProcessing;
   readonly campaignSender: CampaignSender;
@@ -97,7 +97,7 @@ export class BridgeMonitoring extends Construct {
   readonly dashboard: Dashboard;
   /** Every alarm of the bridge, each notifying `topic`. */
   readonly alarms: IAlarm[] = [];
-  /** One per dead-letter queue: the families', the media archive's and the dispatcher's on-failure queue. */
+  /** One per dead-letter queue: the families', the media archive's, the dispatcher's and the CRM events publisher's on-failure queues. */
   readonly deadLetterAlarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: BridgeMonitoringProps) {
@@ -132,9 +132,7 @@ export class BridgeMonitoring extends Construct {
       ...eventFamilies.map((f): [string, IQueue] => [`${f} events`, queues.byFamily[f].deadLetterQueue]),
       ['media archive jobs', processing.archiveDeadLetterQueue],
       ['dispatcher stream batches', ingest.dispatchFailures],
-      ...(props.crmEvents
-        ? [['CRM event stream batches', props.crmEvents.publishFailures] as [string, IQueue]]
-        : []),
+      ['CRM event stream batches', props.crmEvents.publishFailures],
     ];
     for (const [what, queue] of deadLetterQueues) {
       const alarm = this.alarm(`DeadLetters${constructIdOf(what)}`, {
@@ -195,15 +193,14 @@ export class BridgeMonitoring extends Construct {
       metric: ingest.dispatchFunction.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes }),
       threshold: thresholds.streamIteratorAgeSeconds * 1000,
     });
-    if (props.crmEvents)
-      this.alarm('CrmEventsIteratorAge', {
-        description: `The CRM events publisher is over ${thresholds.streamIteratorAgeSeconds} s behind the CRM or campaign table's stream: PutEvents to the bus is failing (publisher logs); events are late, not lost, until the records age out (24 h)`,
-        metric: props.crmEvents.publishFunction.metric('IteratorAge', {
-          statistic: 'Maximum',
-          period: fiveMinutes,
-        }),
-        threshold: thresholds.streamIteratorAgeSeconds * 1000,
-      });
+    this.alarm('CrmEventsIteratorAge', {
+      description: `The CRM events publisher is over ${thresholds.streamIteratorAgeSeconds} s behind the CRM or campaign table's stream: PutEvents to the bus is failing (publisher logs); events are late, not lost, until the records age out (24 h)`,
+      metric: props.crmEvents.publishFunction.metric('IteratorAge', {
+        statistic: 'Maximum',
+        period: fiveMinutes,
+      }),
+      threshold: thresholds.streamIteratorAgeSeconds * 1000,
+    });
     this.alarm('EventsRedispatched', {
       description:
         'Events stayed received past the stuck age and were handed to their queue again: the dispatcher or a family queue is failing (README "Runbook")',
