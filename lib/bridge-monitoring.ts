@@ -1,3 +1,5 @@
+// One construct, though long: every alarm and dashboard widget reads the same metrics and
+// thresholds, and the README and the assertions tests name them all from here.
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
