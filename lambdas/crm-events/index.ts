@@ -1,8 +1,8 @@
 // The crm-events capability's public surface: what lib/, local/, cli/ and the docs script may use.
 import { join } from 'node:path';
-export { EventBridgeBus, putEventsBatchSize } from './adapters/event-bus';
+export { EventBridgeBus } from './adapters/event-bus';
 export type { CrmEventBus, PutOutcome } from './adapters/event-bus';
-export { crmEventId, crmEventsOf } from './domain/crm-event-mapping';
+export { crmEventsOf } from './domain/crm-event-mapping';
 export type { CrmEventSettings, ItemChange } from './domain/crm-event-mapping';
 export {
   crmEventDetails,

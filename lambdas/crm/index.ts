@@ -65,13 +65,11 @@ export type { DirectoryRepositoryOptions } from './adapters/directory-repository
 export { ErasureRepository } from './adapters/erasure-repository';
 export type { ErasureRepositoryOptions } from './adapters/erasure-repository';
 export type { ActivityRepositoryOptions, ActivityUpsertResult } from './adapters/activity-repository';
-export { activityNamesOf, directoryOf, withActivityNames } from './domain/directory';
+export { directoryOf } from './domain/directory';
 export type {
-  ActivityNames,
   Directory,
   DirectoryPhoneNumber,
   DirectoryUser,
   WorkspacePhoneNumber,
 } from './domain/directory';
-export { archivedObjectKeysOf } from './domain/erasure';
 export type { ErasureAuditEntry, ErasureCounts, ErasureResult } from './domain/erasure';

@@ -13,7 +13,7 @@ export interface CrmEventBus {
 export type PutOutcome = { ok: true } | { ok: false; reason: string };
 
 /** PutEvents takes at most 10 entries per call. */
-export const putEventsBatchSize = 10;
+const putEventsBatchSize = 10;
 
 /** The stack's bus: PutEvents in calls of 10, in order. */
 export class EventBridgeBus implements CrmEventBus {

@@ -34,7 +34,7 @@ export interface CrmEventSettings {
 }
 
 /** EventBridge refuses an entry over 256 KB; text is dropped (and said so) to stay under this. */
-export const maxDetailBytes = 200_000;
+const maxDetailBytes = 200_000;
 
 export function crmEventsOf(change: ItemChange, settings: CrmEventSettings): CrmEvent[] {
   const entity = (change.newImage ?? change.oldImage)?.entity;
@@ -56,7 +56,7 @@ export function crmEventsOf(change: ItemChange, settings: CrmEventSettings): Crm
 // ---- ids ------------------------------------------------------------------------------------------
 
 /** JSON with sorted keys (sets as sorted arrays): equal content, equal text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v instanceof Set) return [...(v as Set<unknown>)].sort();
     if (v && typeof v === 'object' && !Array.isArray(v))
@@ -66,7 +66,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The id of one change: its type, the record and what the change is, hashed (never the stream's record id). */
-export function crmEventId(type: CrmEventType, recordId: string, change: unknown): string {
+function crmEventId(type: CrmEventType, recordId: string, change: unknown): string {
   return createHash('sha256')
     .update(`${type}\n${recordId}\n${canonicalJson(change)}`)
     .digest('hex')
