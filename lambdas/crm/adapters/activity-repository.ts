@@ -26,6 +26,7 @@ import {
   type OptimisticWriteOptions,
 } from './crm-table';
 import { DirectoryRepository } from './directory-repository';
+import { isErasedHistory } from './erasure-repository';
 
 export interface ActivityUpsertResult {
   /**
@@ -122,11 +123,7 @@ export class ActivityRepository {
   private async isOfErasedHistory(update: ActivityUpdate): Promise<boolean> {
     const { contactNumbers, createdAt } = update.facts;
     if (!contactNumbers?.length || !createdAt) return false;
-    const markers = await readItems(
-      this.table,
-      contactNumbers.map((n) => crmKeys.erasure(n)),
-    );
-    return markers.some((m) => typeof m.erasedAt === 'string' && createdAt <= m.erasedAt);
+    return isErasedHistory(this.table, contactNumbers, createdAt);
   }
 
   /** The user's and the line's names; the directory being unreadable leaves them out, never fails the write. */

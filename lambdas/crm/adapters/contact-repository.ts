@@ -9,6 +9,7 @@ import { crmKeys, numberPartition } from '../domain/crm-keys';
 import { contactRecordOfItem } from '../domain/item-views';
 import { ConcurrentUpdateError } from '../errors';
 import { isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
+import { isErasedHistory } from './erasure-repository';
 import {
   defaultMaxAttempts,
   readItem,
@@ -45,12 +46,7 @@ export class ContactRepository {
   async upsertContact(contact: ContactRecord): Promise<{ outcome: 'applied' | 'stale' | 'erased' }> {
     const { documentClient, tableName } = this.table;
     const key = crmKeys.contact(contact.contactId);
-    const numbers = contactPhoneNumbers(contact);
-    const erasures = await readItems(
-      this.table,
-      numbers.map((n) => crmKeys.erasure(n)),
-    );
-    if (erasures.some((e) => typeof e.erasedAt === 'string' && contact.versionAt <= e.erasedAt))
+    if (await isErasedHistory(this.table, contactPhoneNumbers(contact), contact.versionAt))
       return { outcome: 'erased' };
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const stored = await readItem(this.table, key);

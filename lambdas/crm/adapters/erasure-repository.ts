@@ -11,13 +11,30 @@ import {
   type ErasureResult,
 } from '../domain/erasure';
 import type { ActivityRecord } from '../domain/activity';
-import { readItem, readPartition, writeItems, type CrmTableAccess } from './crm-table';
+import { readItem, readItems, readPartition, writeItems, type CrmTableAccess } from './crm-table';
 
 export interface ErasureRepositoryOptions {
   s3: S3Client;
   /** The media archive bucket (archived copies under `media/`). */
   mediaBucket: string;
   now?: () => Date;
+}
+
+/**
+ * Whether a record dated `at` is erased history: one of its numbers was erased at or after `at`.
+ * The activity and contact writers ask before writing, so a re-import or a late webhook does not
+ * bring an erased person back (what happens later is recorded).
+ */
+export async function isErasedHistory(
+  table: CrmTableAccess,
+  phoneNumbers: readonly string[],
+  at: string,
+): Promise<boolean> {
+  const markers = await readItems(
+    table,
+    phoneNumbers.map((n) => crmKeys.erasure(n)),
+  );
+  return markers.some((m) => typeof m.erasedAt === 'string' && at <= m.erasedAt);
 }
 
 /** Activities erased at once. */
