@@ -70,9 +70,9 @@ export function contactRoutes(deps: ContactWriteRouteDeps): RouteHandlers<'creat
   const recordAndAnswer = async (status: 200 | 201, written: OpenPhoneContact) => {
     const parsed = apiContactSchema.parse(written);
     const record = contactRecordOf({ ...parsed, id: written.id }, written.updatedAt);
-    await deps.contacts.upsertContact(record);
-    // A newer version (a webhook that overtook this write) may be stored: answer what is stored.
-    const stored = (await deps.contacts.getContact(written.id)) ?? record;
+    const { outcome } = await deps.contacts.upsertContact(record);
+    // Not applied: a newer version (a webhook that overtook this write) may be stored; answer it.
+    const stored = outcome === 'applied' ? record : ((await deps.contacts.getContact(written.id)) ?? record);
     return json(status, contactView(stored), stored.updatedAt ? { etag: `"${stored.updatedAt}"` } : {});
   };
 
