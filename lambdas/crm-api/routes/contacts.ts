@@ -5,7 +5,7 @@ import { e164PhoneNumber, parseBody, recordId } from '../domain/requests';
 import { contactView } from '../domain/views';
 import { ApiRequestError } from '../errors';
 import { callOpenPhone } from './openphone-refusals';
-import { json, type RouteHandlers } from './types';
+import { configured, json, type RouteHandlers } from './types';
 
 export interface ContactWriteRouteDeps {
   contacts: Pick<ContactRepository, 'getContact' | 'upsertContact'>;
@@ -58,15 +58,8 @@ function ifMatchTime(header: string | undefined): number | undefined {
  * carries the newer `updatedAt` is the record that stays.
  */
 export function contactRoutes(deps: ContactWriteRouteDeps): RouteHandlers<'createContact' | 'updateContact'> {
-  const openPhone = () => {
-    if (!deps.openPhone)
-      throw new ApiRequestError(
-        503,
-        'openphone_not_configured',
-        'this API has no OpenPhone to write contacts to',
-      );
-    return deps.openPhone;
-  };
+  const openPhone = () =>
+    configured(deps.openPhone, 'openphone', 'this API has no OpenPhone to write contacts to');
   const recordAndAnswer = async (status: 200 | 201, written: OpenPhoneContact) => {
     const parsed = apiContactSchema.parse(written);
     const record = contactRecordOf({ ...parsed, id: written.id }, written.updatedAt);
