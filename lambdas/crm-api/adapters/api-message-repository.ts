@@ -19,8 +19,7 @@ import type { ApiMessageStatus } from '../domain/messages';
  * conditional on the claim token of the request that holds it: a request that lost its claim (a
  * retry took over an abandoned send) can no longer change the message.
  */
-export const apiMessagePartitionPrefix = 'APIMESSAGE#';
-const keyOf = (messageId: string) => ({ pk: `${apiMessagePartitionPrefix}${messageId}`, sk: 'APIMESSAGE' });
+const keyOf = (messageId: string) => ({ pk: `APIMESSAGE#${messageId}`, sk: 'APIMESSAGE' });
 
 /**
  * `claimed`: a request is sending it (its claim renewed just before the request to OpenPhone);
