@@ -13,7 +13,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { crmApiEntry } from '../lambdas/crm-api';
+import { crmApiEntry, crmApiRoutes } from '../lambdas/crm-api';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
@@ -21,8 +21,8 @@ import { accessLogFormat } from './ingest';
 import { acceptNagFinding } from './nag';
 import type { RateLimitStore } from './openphone';
 
-/** The methods the CRM API answers; every one is behind the authorizer. */
-const crmApiMethods = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE];
+/** The methods the CRM API answers, as its routes table declares them; every one is behind the authorizer. */
+const crmApiMethods = [...new Set(Object.values(crmApiRoutes).map((route) => HttpMethod[route.method]))];
 
 export type CrmApiAuth = { auth: 'iam' } | { auth: 'jwt'; jwtIssuer: string; jwtAudience: string[] };
 

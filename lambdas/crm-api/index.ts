@@ -1,14 +1,14 @@
 // The crm-api capability's public surface: what lib/, local/ and cli/ may use.
 import { join } from 'node:path';
-export { ApiMessageRepository, apiMessagePartitionPrefix } from './adapters/api-message-repository';
-export { interactiveOpenPhoneClient, interactiveTokenWaitMs } from './adapters/interactive-client';
+export { ApiMessageRepository } from './adapters/api-message-repository';
+export { interactiveOpenPhoneClient } from './adapters/interactive-client';
 export { MediaLinks } from './adapters/media-links';
 export type { ApiMessage } from './domain/messages';
 export { crmApiDocument } from './domain/openapi';
 export { crmApiRoutes } from './domain/routes';
 export { ApiRequestError } from './errors';
-export { createMessageSending, defaultMessageSendingSettings } from './sending/message-sending';
-export type { MessageSending, MessageSendingDeps, MessagesOpenPhone } from './sending/message-sending';
+export { createMessageSending } from './sending/message-sending';
+export type { MessageSending, MessageSendingDeps } from './sending/message-sending';
 export { createCrmApiHandler } from './service';
 export type { CrmApiDeps } from './service';
 

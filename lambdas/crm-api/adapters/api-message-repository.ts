@@ -19,8 +19,7 @@ import type { ApiMessageStatus } from '../domain/messages';
  * conditional on the claim token of the request that holds it: a request that lost its claim (a
  * retry took over an abandoned send) can no longer change the message.
  */
-export const apiMessagePartitionPrefix = 'APIMESSAGE#';
-const keyOf = (messageId: string) => ({ pk: `${apiMessagePartitionPrefix}${messageId}`, sk: 'APIMESSAGE' });
+const keyOf = (messageId: string) => ({ pk: `APIMESSAGE#${messageId}`, sk: 'APIMESSAGE' });
 
 /**
  * `claimed`: a request is sending it (its claim renewed just before the request to OpenPhone);
@@ -71,9 +70,9 @@ export class ApiMessageRepository {
   }
 
   /** Claims the key for this request: false when another request holds (or finished) it. */
-  async claimMessage(message: NewApiMessage): Promise<boolean> {
-    try {
-      await this.documentClient.send(
+  claimMessage(message: NewApiMessage): Promise<boolean> {
+    return this.ifConditionHolds(() =>
+      this.documentClient.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -87,12 +86,8 @@ export class ApiMessageRepository {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Renews the claim just before the request goes out, so no retry takes over a send in flight. */
@@ -125,9 +120,9 @@ export class ApiMessageRepository {
   }
 
   /** Certainly not sent: the key is free again, so a retry with it sends afresh. */
-  async release(messageId: string, token: string): Promise<boolean> {
-    try {
-      await this.documentClient.send(
+  release(messageId: string, token: string): Promise<boolean> {
+    return this.ifConditionHolds(() =>
+      this.documentClient.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: keyOf(messageId),
@@ -135,28 +130,27 @@ export class ApiMessageRepository {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':token': token, ':done': 'done' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
-  private async update(
-    messageId: string,
-    token: string,
-    changes: Partial<StoredApiMessage>,
-  ): Promise<boolean> {
+  private update(messageId: string, token: string, changes: Partial<StoredApiMessage>): Promise<boolean> {
     const update = new UpdateExpressionBuilder();
     for (const [attribute, value] of Object.entries(changes))
       if (value !== undefined) update.set(attribute, value);
     update.when(`${update.name('claimToken')} = ${update.value(token)}`);
     update.when(`${update.name('state')} <> ${update.value('done')}`);
-    try {
-      await this.documentClient.send(
+    return this.ifConditionHolds(() =>
+      this.documentClient.send(
         new UpdateCommand({ TableName: this.tableName, Key: keyOf(messageId), ...update.input() }),
-      );
+      ),
+    );
+  }
+
+  /** Every write here is conditional: true when it was made, false when its condition did not hold. */
+  private async ifConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OpenPhoneClient, SharedTokenBucket } from '../../openphone';
 
 /** How long a send waits for a token of the interactive lane before answering 429. */
-export const interactiveTokenWaitMs = 2_000;
+const interactiveTokenWaitMs = 2_000;
 
 /**
  * The CRM API's OpenPhone client: the `interactive` lane of the shared limit, and short waits

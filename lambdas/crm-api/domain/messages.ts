@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ApiRequestError } from '../errors';
+import { e164Pattern } from './requests';
 
 // One message sent through the CRM API: the request, the resource, and the pure rules of sending
 // it exactly once per Idempotency-Key (key checks, body fingerprint, status order).
 
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +15555550123');
+const e164 = z.string().regex(e164Pattern, 'an E.164 number such as +15555550123');
 
 export const sendMessageBody = z
   .object({

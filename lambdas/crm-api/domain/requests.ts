@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { toE164 } from '../../shared/phone-numbers';
 import { ApiRequestError } from '../errors';
 
+/** `+` and 7–15 digits, the first not 0: the spelling of a number this API accepts. */
+export const e164Pattern = /^\+[1-9]\d{6,14}$/;
+
 export const activityKindFilter = z.enum(['message', 'call', 'voicemail']);
 
 export const pageQuery = z.object({
@@ -56,7 +59,7 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
  */
 export function e164PhoneNumber(raw: string | undefined, field: string): string {
   const value = (raw ?? '').trim();
-  if (!/^\+[1-9]\d{6,14}$/.test(value))
+  if (!e164Pattern.test(value))
     throw new ApiRequestError(
       400,
       'invalid_phone_number',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { activity, activityPage, apiError, contact, contactList } from './resources';
+import { activity, activityPage, contact, contactList } from './resources';
 import { messageRoutes } from './message-routes';
 import { contactWriteRoutes } from './contact-write-routes';
 import { pageQuery, timelineQuery } from './requests';
@@ -80,7 +80,6 @@ export interface RouteDefinition {
 }
 
 export type RouteName = keyof typeof crmApiRoutes;
-export { apiError };
 
 export type RouteMatch =
   | { kind: 'route'; name: RouteName; params: Record<string, string> }

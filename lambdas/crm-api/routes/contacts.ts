@@ -5,7 +5,7 @@ import { e164PhoneNumber, parseBody, recordId } from '../domain/requests';
 import { contactView } from '../domain/views';
 import { ApiRequestError } from '../errors';
 import { callOpenPhone } from './openphone-refusals';
-import { json, type RouteHandlers } from './types';
+import { configured, json, type RouteHandlers } from './types';
 
 export interface ContactWriteRouteDeps {
   contacts: Pick<ContactRepository, 'getContact' | 'upsertContact'>;
@@ -58,21 +58,14 @@ function ifMatchTime(header: string | undefined): number | undefined {
  * carries the newer `updatedAt` is the record that stays.
  */
 export function contactRoutes(deps: ContactWriteRouteDeps): RouteHandlers<'createContact' | 'updateContact'> {
-  const openPhone = () => {
-    if (!deps.openPhone)
-      throw new ApiRequestError(
-        503,
-        'openphone_not_configured',
-        'this API has no OpenPhone to write contacts to',
-      );
-    return deps.openPhone;
-  };
+  const openPhone = () =>
+    configured(deps.openPhone, 'openphone', 'this API has no OpenPhone to write contacts to');
   const recordAndAnswer = async (status: 200 | 201, written: OpenPhoneContact) => {
     const parsed = apiContactSchema.parse(written);
     const record = contactRecordOf({ ...parsed, id: written.id }, written.updatedAt);
-    await deps.contacts.upsertContact(record);
-    // A newer version (a webhook that overtook this write) may be stored: answer what is stored.
-    const stored = (await deps.contacts.getContact(written.id)) ?? record;
+    const { outcome } = await deps.contacts.upsertContact(record);
+    // Not applied: a newer version (a webhook that overtook this write) may be stored; answer it.
+    const stored = outcome === 'applied' ? record : ((await deps.contacts.getContact(written.id)) ?? record);
     return json(status, contactView(stored), stored.updatedAt ? { etag: `"${stored.updatedAt}"` } : {});
   };
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { parseQuery } from '../domain/requests';
-import { ApiRequestError } from '../errors';
 import type { MessageSending } from '../sending/message-sending';
-import { json, type RouteHandlers } from './types';
+import { configured, json, type RouteHandlers } from './types';
 
 export interface MessageRouteDeps {
   /** Sending one message and reading it back (sending/message-sending.ts); absent: 503 (no OpenPhone). */
@@ -13,11 +12,8 @@ const showQuery = z.object({ includeText: z.enum(['true', 'false']).optional() }
 
 /** POST /v1/messages and GET /v1/messages/{id}. */
 export function messageRoutes(deps: MessageRouteDeps): RouteHandlers<'sendMessage' | 'getMessage'> {
-  const sending = () => {
-    if (!deps.messageSending)
-      throw new ApiRequestError(503, 'sending_not_configured', 'this API has no OpenPhone to send through');
-    return deps.messageSending;
-  };
+  const sending = () =>
+    configured(deps.messageSending, 'sending', 'this API has no OpenPhone to send through');
   return {
     sendMessage: async ({ headers, body }) => {
       const answer = await sending().send(headers['idempotency-key'], body);

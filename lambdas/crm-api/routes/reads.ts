@@ -26,6 +26,8 @@ export function readRoutes(deps: ReadRouteDeps): RouteHandlers<ReadRoute> {
     const links = await deps.mediaLinks.linksFor(records.flatMap(archiveKeysOf));
     return records.map((r) => activityView(r, links));
   };
+  // Generated on the first request for it, then kept: it is the same for the life of the code.
+  let document: Record<string, unknown> | undefined;
 
   return {
     getActivity: async ({ params }) => {
@@ -72,6 +74,6 @@ export function readRoutes(deps: ReadRouteDeps): RouteHandlers<ReadRoute> {
       const records = await deps.contacts.contactsByPhoneNumber(phone);
       return json(200, { items: records.map(contactView) });
     },
-    openApiDocument: async () => json(200, crmApiDocument()),
+    openApiDocument: async () => json(200, (document ??= crmApiDocument())),
   };
 }

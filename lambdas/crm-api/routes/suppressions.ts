@@ -10,7 +10,7 @@ import {
 import { e164PhoneNumber, parseBody, parseQuery } from '../domain/requests';
 import { liftQuery, suppressionBody, type Suppression } from '../domain/suppression-routes';
 import { ApiRequestError } from '../errors';
-import { json, type RouteHandlers } from './types';
+import { configured, json, type RouteHandlers } from './types';
 
 export interface SuppressionRouteDeps {
   /** The operators' suppression list: the same rules and audit trail as the CLI's `suppressions` commands. */
@@ -41,11 +41,7 @@ function suppressionView(phoneNumber: string, record: SuppressionRecord): Suppre
 export function suppressionRoutes(
   deps: SuppressionRouteDeps,
 ): RouteHandlers<'getSuppression' | 'suppressNumber' | 'liftSuppression'> {
-  const list = () => {
-    if (!deps.suppressionList)
-      throw new ApiRequestError(503, 'suppressions_not_configured', 'this API has no suppression list');
-    return deps.suppressionList;
-  };
+  const list = () => configured(deps.suppressionList, 'suppressions', 'this API has no suppression list');
   const clock = deps.clock ?? (() => new Date());
   const answer = async (phoneNumber: string) =>
     json(200, suppressionView(phoneNumber, await list().recordOf(phoneNumber)));

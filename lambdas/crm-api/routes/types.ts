@@ -24,9 +24,12 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   ...(body === undefined ? {} : { body: JSON.stringify(body) }),
 });
 
-/** A route's dependency, or a 503 naming what this API was built without. */
-export function configured<T>(dependency: T | undefined, what: string): T {
-  if (dependency === undefined)
-    throw new ApiRequestError(503, `${what}_not_configured`, `this API was started without ${what}`);
+/** A route's dependency, or a 503 `<what>_not_configured` naming what this API was built without. */
+export function configured<T>(
+  dependency: T | undefined,
+  what: string,
+  message = `this API was started without ${what}`,
+): T {
+  if (dependency === undefined) throw new ApiRequestError(503, `${what}_not_configured`, message);
   return dependency;
 }

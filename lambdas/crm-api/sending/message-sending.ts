@@ -60,7 +60,7 @@ export interface MessageSendingSettings {
   pollMs: number;
 }
 
-export const defaultMessageSendingSettings: MessageSendingSettings = {
+const defaultMessageSendingSettings: MessageSendingSettings = {
   settleMs: 60_000,
   inFlightWaitMs: 8_000,
   pollMs: 100,
