@@ -3,8 +3,6 @@
 // (INDEXES: the table and each index apart).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { SQSEvent } from 'aws-lambda';
-import { createHmac, randomBytes } from 'node:crypto';
 import { SendTrackingRepository } from '../lambdas/campaigns';
 import {
   ActivityRepository,
@@ -29,6 +27,8 @@ import {
   summaryObject,
   transcriptObject,
 } from '../test/support/openphone-payloads';
+import { legacySignatureHeader, newLegacyKey } from '../test/support/signers';
+import { batchOf, sqsRecord } from '../test/support/sqs';
 import { meteredTables } from './capacity-meter';
 import type { MeasuredWrites } from './cost';
 import type { BenchRow } from './report';
@@ -85,7 +85,7 @@ export async function measureWriteUnits(
   const silent = new Logger({ logLevel: 'SILENT' });
   const metrics = new Metrics({ namespace: 'bench', serviceName: 'bench' });
   const events = new EventRepository(documents, table('EventsTable'));
-  const key = randomBytes(32).toString('base64');
+  const key = newLegacyKey();
   const ingest = createIngestHandler({
     deps: { ...staticSigningKeys([key]), recordEventOnce: (r) => events.recordEventOnce(r) },
     settings: { maxBodyBytes: 262_144, retentionDays: 90 },
@@ -117,10 +117,6 @@ export async function measureWriteUnits(
       const process = processorOf(family);
       for (const event of mix) {
         const body = JSON.stringify(event);
-        const ts = Date.now();
-        const signature = createHmac('sha256', Buffer.from(key, 'base64'))
-          .update(`${ts}.${body}`)
-          .digest('base64');
         reads.reset();
         const response = await ingest(
           apiGatewayEvent({
@@ -128,7 +124,7 @@ export async function measureWriteUnits(
             path: '/webhooks/openphone',
             headers: {
               'content-type': 'application/json',
-              'openphone-signature': `hmac;1;${ts};${signature}`,
+              'openphone-signature': legacySignatureHeader(body, key),
             },
             body: Buffer.from(body),
           }),
@@ -141,17 +137,7 @@ export async function measureWriteUnits(
         reads.reset(); // the bench's own read, not the pipeline's
         if (!record || familyOf(record.type) !== family)
           throw new Error(`${eventId} not recorded for ${family}`);
-        const sqsEvent = {
-          Records: [
-            {
-              messageId: eventId,
-              body: JSON.stringify(queueMessageFor(record)),
-              attributes: { ApproximateReceiveCount: '1' },
-              messageAttributes: {},
-            },
-          ],
-        } as unknown as SQSEvent;
-        const result = await process(sqsEvent);
+        const result = await process(batchOf(sqsRecord(JSON.stringify(queueMessageFor(record)))));
         readUnits += reads.total();
         if (result.batchItemFailures.length > 0)
           throw new Error(`${eventId} failed in the ${family} processor`);
