@@ -11,7 +11,7 @@ import {
   summaryObject,
 } from '../test/support/openphone-payloads';
 import { legacySignatureHeader } from '../test/support/signers';
-import type { BenchRow } from './report';
+import { percentile, type BenchRow } from './report';
 
 export interface E2eStep {
   label: string;
@@ -71,12 +71,11 @@ const completedCallAt = (id: string, now: string) =>
 const eventBody = (id: string, type: string, object: Record<string, unknown>, now: string) =>
   JSON.stringify(legacyEvent(type, object, now, { id }));
 
-export function percentiles(values: number[]): { p50: number; p95: number; p99: number } {
-  if (values.length === 0) return { p50: NaN, p95: NaN, p99: NaN };
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
-}
+const percentiles = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  p99: percentile(values, 99),
+});
 
 /** The template with the sweeper's stuck age shortened (minutes, fractional), for the fault step. */
 function withStuckAge(template: CfnTemplate, minutes: number): CfnTemplate {
