@@ -11,8 +11,7 @@ import {
   messageObject,
   outgoingMessageObject,
 } from '../support/openphone-payloads';
-import { startTestReplica } from '../support/replica';
-import { legacySignatureHeader } from '../support/signers';
+import { sendLegacyWebhook, startTestReplica } from '../support/replica';
 import { localTarget } from '../../cli/local-target';
 
 describe('CRM events on the local replica', () => {
@@ -26,15 +25,7 @@ describe('CRM events on the local replica', () => {
   afterAll(() => replica?.stop());
 
   async function send(event: Record<string, unknown>): Promise<void> {
-    const body = JSON.stringify(event);
-    const response = await fetch(replica.webhookUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'openphone-signature': legacySignatureHeader(body, replica.signingKeys[0]!),
-      },
-      body,
-    });
+    const response = await sendLegacyWebhook(replica, event);
     expect(response.status).toBe(202);
   }
 
