@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { crmEventDetails, type CrmEventType } from '../../lambdas/crm-events';
 import type { BusEvent } from '../../local/crm-events';
 import type { LocalReplica } from '../../local/replica';
@@ -11,11 +8,11 @@ import {
   messageObject,
   outgoingMessageObject,
 } from '../support/openphone-payloads';
-import { sendLegacyWebhook, startTestReplica } from '../support/replica';
+import { replicaStateDir, sendLegacyWebhook, startTestReplica } from '../support/replica';
 import { localTarget } from '../../cli/local-target';
 
 describe('CRM events on the local replica', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'crm-events-'));
+  const { stateDir, replicaFile } = replicaStateDir('crm-events-');
   const received: string[] = [];
   let replica: LocalReplica;
 
@@ -142,7 +139,7 @@ describe('CRM events on the local replica', () => {
   });
 
   it('`crm-events list` shows what is on the bus, as a table or as JSON', async () => {
-    const target = () => localTarget(join(stateDir, 'replica.json'));
+    const target = () => localTarget(replicaFile);
     const table = await runAgainst(target(), 'crm-events', 'list', '--type', 'activity.recorded');
     expect(table.code).toBe(0);
     expect(table.stdout.join('\n')).toMatch(/activity\.recorded\s+ACbus0001/);
