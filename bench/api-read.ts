@@ -13,17 +13,11 @@ import { localCrmApi } from '../local/crm-api';
 import { startLocalHttpApi } from '../local/http-api';
 import { localAwsConfig } from '../local/local-pipeline';
 import { tableLogicalId } from '../local/template-reading';
-import type { BenchRow } from './report';
+import { percentile, type BenchRow } from './report';
 
 const contactNumber = '+14155550123';
 const activitiesPerContact = 1000;
 const pageSize = 20;
-
-/** The p-th percentile (0–100) of some durations, nearest rank. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 async function timings(samples: number, operation: (i: number) => Promise<void>): Promise<number[]> {
   for (let i = 0; i < 20; i++) await operation(i); // warm up: connections, JIT

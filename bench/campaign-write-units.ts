@@ -3,18 +3,16 @@
 // asking for its ConsumedCapacity (INDEXES). The cost section prices these instead of assuming them.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { randomBytes } from 'node:crypto';
 import { campaignRepositories } from '../lambdas/campaigns';
 import { createCampaignSender } from '../lambdas/campaigns/service';
 import { SuppressionRepository } from '../lambdas/crm';
 import { OpenPhoneClient, SharedTokenBucket } from '../lambdas/openphone';
-import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
+import type { CfnTemplate } from '../local/cfn-tables';
 import { startOpenPhoneSimulator } from '../local/openphone-simulator';
 import { runningBenchCampaign } from './campaign';
 import type { MeasuredCampaignUnits } from './cost';
 import type { BenchRow } from './report';
-import { CapacityMeter, meteredClient } from './write-units';
+import { CapacityMeter, meteredTables } from './capacity-meter';
 
 const apiKey = 'bench-campaign-units-key';
 
@@ -36,17 +34,11 @@ export async function measureCampaignUnits(
   template: CfnTemplate,
   recipients = Number(process.env.WU_CAMPAIGN_RECIPIENTS ?? 40),
 ): Promise<MeasuredCampaignUnitsByPlace> {
-  const writes = new CapacityMeter();
-  const reads = new CapacityMeter();
-  const client = meteredClient(endpoint, writes, reads);
-  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const prefix = `cu${randomBytes(3).toString('hex')}-`;
-  const names = await createTables(
-    client,
-    tablesFromTemplate(template, (id) => `${prefix}${id}`),
+  const { writes, reads, client, documents, table, logicalName } = await meteredTables(
+    endpoint,
+    template,
+    'cu',
   );
-  const table = (fragment: string) => Object.entries(names).find(([id]) => id.includes(fragment))![1];
-  const logicalName = (name: string) => name.slice(prefix.length).replace(/[0-9A-F]{8}(?=\/|$)/, '');
   const simulator = await startOpenPhoneSimulator({
     port: 0,
     seed: 7,

@@ -1,5 +1,7 @@
 // The monthly AWS cost of the synthesized stack, per million webhooks and per 100,000 campaign
 // messages: resource usage derived from the template's settings, priced with AWS's published prices.
+// One file because it is one calculation read top to bottom — prices and assumptions, the template's
+// settings, usage, the bill — and every figure it prints is traced through all four stages.
 import type { CfnTemplate } from '../local/cfn-tables';
 import type { BenchRow } from './report';
 

@@ -1,18 +1,17 @@
 // End-to-end load: signed webhooks posted to the local replica at a steady rate, followed until
 // every accepted event is closed. Loops are bounded in count and time and post to 127.0.0.1 only.
-import { createHmac } from 'node:crypto';
 import { environmentNames } from '../lambdas/shared/environment';
 import type { CfnTemplate } from '../local/cfn-tables';
 import { startLocalReplica, type LocalReplica } from '../local/replica';
-import type { BenchRow } from './report';
-
-/** OpenPhone's legacy signature (`hmac;1;<ms>;<base64>`), as test/support/signers.ts writes it. */
-function legacySignatureHeader(body: string, key: string, timestamp = Date.now()): string {
-  const mac = createHmac('sha256', Buffer.from(key, 'base64'));
-  mac.update(`${timestamp}.`);
-  mac.update(body);
-  return `hmac;1;${timestamp};${mac.digest('base64')}`;
-}
+import {
+  callObject,
+  contactObject,
+  legacyEvent,
+  messageObject,
+  summaryObject,
+} from '../test/support/openphone-payloads';
+import { legacySignatureHeader } from '../test/support/signers';
+import { percentile, type BenchRow } from './report';
 
 export interface E2eStep {
   label: string;
@@ -41,83 +40,42 @@ export interface E2eStepResult {
 }
 
 const families = ['message.received', 'call.completed', 'call.summary.completed', 'contact.updated'] as const;
-const contactNumber = '+15552223333';
-const lineNumber = '+15550001111';
 const anchorCallId = 'ACbenchcall0';
 
 function payloadObject(type: (typeof families)[number], n: number, now: string): Record<string, unknown> {
   switch (type) {
     case 'message.received':
-      return {
-        id: `ACbenchmsg${n}`,
-        object: 'message',
-        from: contactNumber,
-        to: [lineNumber],
-        direction: 'incoming',
-        text: 'Bench message',
-        status: 'received',
-        media: [], // no media: the archiver would fetch a URL off this machine
-        createdAt: now,
-        userId: null,
-        phoneNumberId: 'PNline0001',
-        conversationId: 'CNconv0001',
-      };
+      // no media: the archiver would fetch a URL off this machine
+      return messageObject({ id: `ACbenchmsg${n}`, text: 'Bench message', media: [], createdAt: now });
     case 'call.completed':
-      return callObject(n === 0 ? anchorCallId : `ACbenchcall${n}`, now);
+      return completedCallAt(n === 0 ? anchorCallId : `ACbenchcall${n}`, now);
     case 'call.summary.completed':
-      return {
-        callId: anchorCallId,
-        object: 'callSummary',
-        summary: [`Summary ${n}.`],
-        nextSteps: ['Follow up.'],
-        status: 'completed',
-      };
+      return summaryObject({ callId: anchorCallId, summary: [`Summary ${n}.`], nextSteps: ['Follow up.'] });
     case 'contact.updated':
-      return {
+      return contactObject({
         id: `CTbench${n}`,
-        object: 'contact',
-        firstName: 'Ada',
         lastName: `Bench${n}`,
         company: null,
         role: null,
         emails: [],
-        phoneNumbers: [{ name: 'mobile', value: contactNumber, id: 'p1' }],
         customFields: [],
         createdAt: now,
         updatedAt: now,
-      };
+      });
   }
 }
 
-function callObject(id: string, now: string): Record<string, unknown> {
-  return {
-    id,
-    object: 'call',
-    from: contactNumber,
-    to: lineNumber,
-    direction: 'incoming',
-    status: 'completed',
-    createdAt: now,
-    answeredAt: now,
-    completedAt: now,
-    conversationId: 'CNconv0001',
-    phoneNumberId: 'PNline0001',
-    userId: 'USuser0001',
-    media: [],
-    voicemail: null,
-  };
-}
+const completedCallAt = (id: string, now: string) =>
+  callObject({ id, status: 'completed', createdAt: now, answeredAt: now, completedAt: now });
 
-function eventBody(id: string, type: string, object: Record<string, unknown>, now: string): string {
-  return JSON.stringify({ id, object: 'event', apiVersion: 'v3', createdAt: now, type, data: { object } });
-}
+const eventBody = (id: string, type: string, object: Record<string, unknown>, now: string) =>
+  JSON.stringify(legacyEvent(type, object, now, { id }));
 
-export function percentiles(values: number[]): { p50: number; p95: number; p99: number } {
-  if (values.length === 0) return { p50: NaN, p95: NaN, p99: NaN };
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
-}
+const percentiles = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  p99: percentile(values, 99),
+});
 
 /** The template with the sweeper's stuck age shortened (minutes, fractional), for the fault step. */
 function withStuckAge(template: CfnTemplate, minutes: number): CfnTemplate {
@@ -251,7 +209,7 @@ export async function runE2eStep(
     const anchorId = `EVbench${runId}anchor`;
     await post(
       anchorId,
-      eventBody(anchorId, 'call.completed', callObject(anchorCallId, nowIso), nowIso),
+      eventBody(anchorId, 'call.completed', completedCallAt(anchorCallId, nowIso), nowIso),
       false,
       false,
     );

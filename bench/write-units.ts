@@ -3,10 +3,6 @@
 // (INDEXES: the table and each index apart).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
-import { createHmac, randomBytes } from 'node:crypto';
 import { SendTrackingRepository } from '../lambdas/campaigns';
 import {
   ActivityRepository,
@@ -18,8 +14,7 @@ import { createProcessEventsHandler } from '../lambdas/events/process/service';
 import { EventRepository, familyOf, queueMessageFor, type EventFamily } from '../lambdas/events';
 import { staticSigningKeys } from '../lambdas/ingest/adapters/signing-keys';
 import { createIngestHandler } from '../lambdas/ingest/service';
-import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
-import { localAwsConfig } from '../local/local-pipeline';
+import type { CfnTemplate } from '../local/cfn-tables';
 import { apiGatewayEvent } from '../local/http-api';
 import {
   callObject,
@@ -32,69 +27,11 @@ import {
   summaryObject,
   transcriptObject,
 } from '../test/support/openphone-payloads';
+import { legacySignatureHeader, newLegacyKey } from '../test/support/signers';
+import { batchOf, sqsRecord } from '../test/support/sqs';
+import { meteredTables } from './capacity-meter';
 import type { MeasuredWrites } from './cost';
 import type { BenchRow } from './report';
-
-/** Write units by table and index (`Table`, `Table/index`), summed over the requests it saw. */
-export class CapacityMeter {
-  readonly units = new Map<string, number>();
-
-  add(capacity: ConsumedCapacity | ConsumedCapacity[] | undefined): void {
-    for (const c of [capacity ?? []].flat()) {
-      const table = c.TableName ?? '?';
-      const add = (key: string, n: number | undefined) =>
-        this.units.set(key, (this.units.get(key) ?? 0) + (n ?? 0));
-      add(table, c.Table?.WriteCapacityUnits ?? c.Table?.CapacityUnits ?? 0);
-      for (const [index, u] of Object.entries(c.GlobalSecondaryIndexes ?? {}))
-        add(`${table}/${index}`, u.WriteCapacityUnits ?? u.CapacityUnits);
-    }
-  }
-
-  total(): number {
-    return [...this.units.values()].reduce((a, b) => a + b, 0);
-  }
-
-  reset(): Map<string, number> {
-    const seen = new Map(this.units);
-    this.units.clear();
-    return seen;
-  }
-}
-
-const writeCommands = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'TransactWriteItemsCommand',
-  'BatchWriteItemCommand',
-]);
-
-/**
- * A client that asks every request for its consumed capacity and tells the meter (writes), or
- * `readMeter` for every other request when given.
- */
-export function meteredClient(
-  endpoint: string,
-  meter: CapacityMeter,
-  readMeter?: CapacityMeter,
-): DynamoDBClient {
-  const client = new DynamoDBClient(localAwsConfig(endpoint));
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
-        .ConsumedCapacity;
-      if (process.env.BENCH_WRITE_UNITS_TRACE) console.error(context.commandName, JSON.stringify(consumed));
-      // Reads report CapacityUnits in the same fields: they go to their own meter, if any.
-      if (writeCommands.has(context.commandName ?? '')) meter.add(consumed);
-      else readMeter?.add(consumed);
-      return result;
-    },
-    { step: 'initialize', name: 'meterConsumedCapacity' },
-  );
-  return client;
-}
 
 /** Each family's webhooks, in the order OpenPhone sends them for one message, call or contact. */
 function webhookMix(n: number): Record<EventFamily, Array<Record<string, unknown>>> {
@@ -144,22 +81,11 @@ export async function measureWriteUnits(
   template: CfnTemplate,
   rounds = Number(process.env.WU_ROUNDS ?? 5),
 ): Promise<MeasuredWriteUnits> {
-  const meter = new CapacityMeter();
-  const reads = new CapacityMeter();
-  const client = meteredClient(endpoint, meter, reads);
-  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const prefix = `wu${randomBytes(3).toString('hex')}-`;
-  const names = await createTables(
-    client,
-    tablesFromTemplate(template, (id) => `${prefix}${id}`),
-  );
-  meter.reset(); // table creation is not a write
-  const table = (fragment: string) => Object.entries(names).find(([id]) => id.includes(fragment))![1];
-  const logicalName = (name: string) => name.slice(prefix.length).replace(/[0-9A-F]{8}(?=\/|$)/, '');
+  const { writes, reads, documents, table, logicalName } = await meteredTables(endpoint, template, 'wu');
   const silent = new Logger({ logLevel: 'SILENT' });
   const metrics = new Metrics({ namespace: 'bench', serviceName: 'bench' });
   const events = new EventRepository(documents, table('EventsTable'));
-  const key = randomBytes(32).toString('base64');
+  const key = newLegacyKey();
   const ingest = createIngestHandler({
     deps: { ...staticSigningKeys([key]), recordEventOnce: (r) => events.recordEventOnce(r) },
     settings: { maxBodyBytes: 262_144, retentionDays: 90 },
@@ -191,10 +117,6 @@ export async function measureWriteUnits(
       const process = processorOf(family);
       for (const event of mix) {
         const body = JSON.stringify(event);
-        const ts = Date.now();
-        const signature = createHmac('sha256', Buffer.from(key, 'base64'))
-          .update(`${ts}.${body}`)
-          .digest('base64');
         reads.reset();
         const response = await ingest(
           apiGatewayEvent({
@@ -202,7 +124,7 @@ export async function measureWriteUnits(
             path: '/webhooks/openphone',
             headers: {
               'content-type': 'application/json',
-              'openphone-signature': `hmac;1;${ts};${signature}`,
+              'openphone-signature': legacySignatureHeader(body, key),
             },
             body: Buffer.from(body),
           }),
@@ -215,21 +137,11 @@ export async function measureWriteUnits(
         reads.reset(); // the bench's own read, not the pipeline's
         if (!record || familyOf(record.type) !== family)
           throw new Error(`${eventId} not recorded for ${family}`);
-        const sqsEvent = {
-          Records: [
-            {
-              messageId: eventId,
-              body: JSON.stringify(queueMessageFor(record)),
-              attributes: { ApproximateReceiveCount: '1' },
-              messageAttributes: {},
-            },
-          ],
-        } as unknown as SQSEvent;
-        const result = await process(sqsEvent);
+        const result = await process(batchOf(sqsRecord(JSON.stringify(queueMessageFor(record)))));
         readUnits += reads.total();
         if (result.batchItemFailures.length > 0)
           throw new Error(`${eventId} failed in the ${family} processor`);
-        const units = meter.reset();
+        const units = writes.reset();
         const type = String(event.type);
         const sum = [...units.values()].reduce((a, b) => a + b, 0);
         perType[family] ??= {};

@@ -162,9 +162,6 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     },
     log,
   });
-  const crmDocuments = DynamoDBDocumentClient.from(new DynamoDBClient(localAwsConfig(endpoint)), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   // `POST /v1/messages` answers 503 until `connectCrmApiToOpenPhone` names the OpenPhone to send through.
   let messageSending: MessageSending | undefined;
   const connectedSending = () => {
@@ -184,10 +181,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       show: (id, includeText) => connectedSending().show(id, includeText),
     },
     contacts: processing.contacts,
-    suppressionList: new SuppressionListRepository(
-      processing.documents,
-      tableNames[tableLogicalId(template, 'CrmTable')]!,
-    ),
+    suppressionList: new SuppressionListRepository(processing.documents, processing.crmTable),
     openPhone: crmApiOpenPhone.client,
     directory: new DirectoryRepository(processing.documents, processing.crmTable),
     erasure: new ErasureRepository(processing.documents, processing.crmTable, {
@@ -277,7 +271,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       crmApiOpenPhone.connect(openPhone);
       // The same sending code as the Lambda, through the replica's shared limiter (interactive lane).
       messageSending = createMessageSending({
-        messages: new ApiMessageRepository(crmDocuments, tableOf('CrmTable')),
+        messages: new ApiMessageRepository(processing.documents, processing.crmTable),
         suppressions: processing.suppressions,
         activities: processing.activities,
         openPhone: async () => openPhone,

@@ -1,16 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localTarget } from '../../cli/local-target';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
 import type { LocalReplica } from '../../local/replica';
 import { zoneInsideWindowNow } from '../support/campaigns';
 import { runAgainst } from '../support/cli';
-import { startTestReplica } from '../support/replica';
+import { replicaStateDir, startTestReplica } from '../support/replica';
 
 describe('a campaign run from the CLI by the local replica’s sender schedule', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'replica-campaign-'));
-  const replicaFile = join(stateDir, 'replica.json');
+  const { stateDir, replicaFile } = replicaStateDir('replica-campaign-');
   const received: string[] = [];
   let simulator: OpenPhoneSimulator;
   let replica: LocalReplica;

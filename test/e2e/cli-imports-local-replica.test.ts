@@ -1,16 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { localTarget } from '../../cli/local-target';
 import { adminPaths } from '../../local/admin-api';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
-import { startLocalReplica, type LocalReplica } from '../../local/replica';
-import { bridgeTemplate } from '../support/dynamo';
+import type { LocalReplica } from '../../local/replica';
 import { runAgainst } from '../support/cli';
+import { replicaStateDir, startTestReplica } from '../support/replica';
 
 describe('imports start, status, list and cancel against a running local replica', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'replica-imports-'));
-  const replicaFile = join(stateDir, 'replica.json');
+  const { stateDir, replicaFile } = replicaStateDir('replica-imports-');
   const logged: string[] = [];
   let simulator: OpenPhoneSimulator;
   let replica: LocalReplica;
@@ -27,13 +23,7 @@ describe('imports start, status, list and cancel against a running local replica
         contacts: 5,
       },
     });
-    replica = await startLocalReplica({
-      port: 0,
-      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
-      template: bridgeTemplate(),
-      log: (line) => logged.push(line),
-      stateDir,
-    });
+    replica = await startTestReplica(stateDir, (line) => logged.push(line));
     replica.imports.connect({ apiKey: simulator.apiKey, baseUrl: simulator.url });
   }, 120_000);
   afterAll(async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { crmEventDetails, type CrmEventType } from '../../lambdas/crm-events';
 import type { BusEvent } from '../../local/crm-events';
 import type { LocalReplica } from '../../local/replica';
@@ -11,12 +8,11 @@ import {
   messageObject,
   outgoingMessageObject,
 } from '../support/openphone-payloads';
-import { startTestReplica } from '../support/replica';
-import { legacySignatureHeader } from '../support/signers';
+import { replicaStateDir, sendLegacyWebhook, startTestReplica } from '../support/replica';
 import { localTarget } from '../../cli/local-target';
 
 describe('CRM events on the local replica', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'crm-events-'));
+  const { stateDir, replicaFile } = replicaStateDir('crm-events-');
   const received: string[] = [];
   let replica: LocalReplica;
 
@@ -26,15 +22,7 @@ describe('CRM events on the local replica', () => {
   afterAll(() => replica?.stop());
 
   async function send(event: Record<string, unknown>): Promise<void> {
-    const body = JSON.stringify(event);
-    const response = await fetch(replica.webhookUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'openphone-signature': legacySignatureHeader(body, replica.signingKeys[0]!),
-      },
-      body,
-    });
+    const response = await sendLegacyWebhook(replica, event);
     expect(response.status).toBe(202);
   }
 
@@ -151,7 +139,7 @@ describe('CRM events on the local replica', () => {
   });
 
   it('`crm-events list` shows what is on the bus, as a table or as JSON', async () => {
-    const target = () => localTarget(join(stateDir, 'replica.json'));
+    const target = () => localTarget(replicaFile);
     const table = await runAgainst(target(), 'crm-events', 'list', '--type', 'activity.recorded');
     expect(table.code).toBe(0);
     expect(table.stdout.join('\n')).toMatch(/activity\.recorded\s+ACbus0001/);

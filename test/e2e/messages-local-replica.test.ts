@@ -1,16 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { localTarget } from '../../cli/local-target';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
 import type { LocalReplica } from '../../local/replica';
 import { readReplicaInfo, writeReplicaInfo } from '../../local/replica-info';
 import { runAgainst } from '../support/cli';
-import { startTestReplica } from '../support/replica';
+import { replicaStateDir, startTestReplica } from '../support/replica';
 
 describe('one message through the local replica: the CRM API and the CLI', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'replica-messages-'));
-  const replicaFile = join(stateDir, 'replica.json');
+  const { stateDir, replicaFile } = replicaStateDir('replica-messages-');
   const logged: string[] = [];
   let simulator: OpenPhoneSimulator;
   let replica: LocalReplica;

@@ -1,8 +1,17 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startLocalReplica, type LocalReplica } from '../../local/replica';
 import { bridgeTemplate } from './dynamo';
 import { legacySignatureHeader } from './signers';
+
+/** A fresh state directory for a test replica, and the replica.json the CLI reads from it. */
+export function replicaStateDir(prefix: string): { stateDir: string; replicaFile: string } {
+  const stateDir = mkdtempSync(join(tmpdir(), prefix));
+  return { stateDir, replicaFile: join(stateDir, 'replica.json') };
+}
 
 /** A local replica on the tests' DynamoDB Local and a free port, writing replica.json into `stateDir`. */
 export function startTestReplica(stateDir: string, log: (line: string) => void): Promise<LocalReplica> {
