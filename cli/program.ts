@@ -1,3 +1,6 @@
+// The CLI's command tree, declared in one place so `--help` and the global options read as one
+// program: every command is a few lines of commander wiring over a plain function in commands/
+// (the campaigns commands, the largest group, are in campaign-commands.ts).
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { eventFamilies, type EventFamily } from '../lambdas/events';
 import { showActivity, type ShowRecordOptions } from './commands/activities-show';
