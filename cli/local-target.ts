@@ -32,6 +32,11 @@ function isRunning(pid: number): boolean {
 
 /** The running `npm start`, found through the `.local/replica.json` it writes. */
 export function localTarget(replicaFile = localReplicaInfoFile): Target {
+  return localTargetFrom(runningReplicaInfo(replicaFile));
+}
+
+/** What the running `npm start` wrote to `replicaFile`; a failure saying what to do when none runs. */
+export function runningReplicaInfo(replicaFile: string): ReplicaInfo {
   let info: ReplicaInfo | undefined;
   try {
     info = readReplicaInfo(replicaFile);
@@ -46,7 +51,7 @@ export function localTarget(replicaFile = localReplicaInfoFile): Target {
     throw new CommandFailure(
       `the local replica that wrote ${replicaFile} (pid ${info.pid}) is not running any more: start it with \`npm start\``,
     );
-  return localTargetFrom(info);
+  return info;
 }
 
 export function localTargetFrom(info: ReplicaInfo): Target {

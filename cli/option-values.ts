@@ -4,12 +4,19 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function positiveLimit(value: string): number {
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new InvalidArgumentError('a whole number from 1 to 1000.');
-  return limit;
+/** A parser of a whole number from `min` to `max` (`unit` names what it counts, in the refusal). */
+function wholeNumber(min: number, max: number, unit = ''): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`a whole number ${unit ? `of ${unit} ` : ''}from ${min} to ${max}.`);
+    return n;
+  };
 }
+
+export const positiveLimit = wholeNumber(1, 1000);
+export const positiveSeconds = wholeNumber(1, 3600, 'seconds');
+export const runsPerPage = wholeNumber(1, 100);
 
 /** An ISO 8601 time with a zone (`Z` or an offset), as UTC; anything else is refused. */
 export function startTime(value: string): string {
@@ -19,13 +26,6 @@ export function startTime(value: string): string {
       'an ISO time with its zone, e.g. 2026-12-01T09:00:00-05:00 or 2026-12-01T14:00:00Z.',
     );
   return new Date(at).toISOString();
-}
-
-export function positiveSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
-    throw new InvalidArgumentError('a whole number of seconds from 1 to 3600.');
-  return seconds;
 }
 
 export function countryCode(value: string): string {
@@ -39,13 +39,6 @@ export function refreshSeconds(value: string): number {
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600)
     throw new InvalidArgumentError('a number of seconds from 0.1 to 3600.');
   return seconds;
-}
-
-export function runsPerPage(value: string): number {
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    throw new InvalidArgumentError('a whole number from 1 to 100.');
-  return limit;
 }
 
 /** This package's version, from its package.json (beside cli/ in the repository and in an installed package). */

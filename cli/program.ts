@@ -1,3 +1,6 @@
+// The CLI's command tree, declared in one place so `--help` and the global options read as one
+// program: every command is a few lines of commander wiring over a plain function in commands/
+// (the campaigns commands, the largest group, are in campaign-commands.ts).
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { eventFamilies, type EventFamily } from '../lambdas/events';
 import { showActivity, type ShowRecordOptions } from './commands/activities-show';
@@ -193,14 +196,14 @@ export function buildProgram(deps: CliDeps): Command {
       '--idempotency-key <key>',
       'reuse the key a previous send printed to retry it (default: a new one)',
     )
-    .action(async (options: SendOptions) => sendMessage(await target(), out, { ...options, json: out.json }));
+    .action(async (options: SendOptions) => sendMessage(await target(), out, options));
   messages
     .command('show')
     .description("a message's status, following the delivery webhooks")
     .argument('<id>', 'the message id (msg_…) that messages send printed')
     .option('--show-text', 'print the message text too')
     .action(async (id: string, options: { showText?: boolean }) =>
-      showMessage(await target(), out, id, { ...options, json: out.json }),
+      showMessage(await target(), out, id, options),
     );
   contacts
     .command('erase')
@@ -293,9 +296,7 @@ export function buildProgram(deps: CliDeps): Command {
     .description('the newest CRM events, oldest first: time, type, record, changes, event id')
     .addOption(new Option('--type <detail-type>', 'only this detail-type').choices(crmEventTypes))
     .option('--limit <n>', 'the newest n events', positiveLimit, 50)
-    .action(async (options: { type?: string; limit: number }) =>
-      listCrmEvents(await target(), out, { ...options, json: out.json }),
-    );
+    .action(async (options: { type?: string; limit: number }) => listCrmEvents(await target(), out, options));
 
   const dlq = program.command('dlq').description('dead-letter queues of the family queues');
   dlq

@@ -76,9 +76,13 @@ export async function stackOutputs(cloudFormation: CloudFormationClient, stackNa
   }
 }
 
-/** A deployed stack, its resources found from its CloudFormation outputs. */
-export async function stackTarget(stackName: string, clients: StackClients): Promise<Target> {
-  const outputs = await stackOutputs(clients.cloudFormation, stackName);
+/** A deployed stack, its resources found from its CloudFormation outputs (read here unless given). */
+export async function stackTarget(
+  stackName: string,
+  clients: StackClients,
+  outputs?: Record<string, string>,
+): Promise<Target> {
+  outputs ??= await stackOutputs(clients.cloudFormation, stackName);
   const output = (name: string) => {
     const value = outputs[name];
     if (!value)

@@ -1,14 +1,9 @@
-import { localTarget, localTargetFrom } from '../cli/local-target';
+import { localTargetFrom, runningReplicaInfo } from '../cli/local-target';
 import { CommandFailure } from '../cli/errors';
 import { awsClients, stackOutputs, stackTarget } from '../cli/stack-target';
 import type { Target, TargetOptions } from '../cli/target';
 import { stackOutputNames } from '../lambdas/shared/stack-outputs';
-import {
-  localReplicaInfoFile,
-  readCrmApiToken,
-  readReplicaInfo,
-  type ReplicaInfo,
-} from '../local/replica-info';
+import { localReplicaInfoFile, readCrmApiToken, type ReplicaInfo } from '../local/replica-info';
 import { bearerToken, CrmApiClient, sigV4 } from './crm-api-client';
 
 /** What the console acts on: the CLI's target, plus the CRM API of the same replica or stack. */
@@ -18,7 +13,7 @@ export interface ConsoleTarget {
 }
 
 /** The replica's CRM API, with the bearer token it wrote beside replica.json. */
-export function localCrmApiClient(info: ReplicaInfo): CrmApiClient {
+function localCrmApiClient(info: ReplicaInfo): CrmApiClient {
   if (!info.crmApi)
     throw new CommandFailure('the running local replica predates the console: restart `npm start`');
   return new CrmApiClient(info.crmApi.url, bearerToken(readCrmApiToken(info.crmApi.tokenFile)));
@@ -32,8 +27,9 @@ export function localConsoleTargetFrom(info: ReplicaInfo): ConsoleTarget {
 export async function resolveConsoleTarget(options: TargetOptions): Promise<ConsoleTarget> {
   if (options.stack) {
     const clients = awsClients(options);
-    const target = await stackTarget(options.stack, clients);
-    const url = (await stackOutputs(clients.cloudFormation, options.stack))[stackOutputNames.crmApiUrl];
+    const outputs = await stackOutputs(clients.cloudFormation, options.stack);
+    const target = await stackTarget(options.stack, clients, outputs);
+    const url = outputs[stackOutputNames.crmApiUrl];
     if (!url)
       throw new CommandFailure(
         `stack ${options.stack} has no output ${stackOutputNames.crmApiUrl}: deploy this version first`,
@@ -44,7 +40,6 @@ export async function resolveConsoleTarget(options: TargetOptions): Promise<Cons
       api: new CrmApiClient(url, sigV4({ region, ...(options.profile ? { profile: options.profile } : {}) })),
     };
   }
-  const file = options.replicaFile ?? localReplicaInfoFile;
-  const target = localTarget(file); // checks that the replica runs, with the CLI's messages
-  return { target, api: localCrmApiClient(readReplicaInfo(file)!) };
+  // Checks that the replica runs, with the CLI's messages.
+  return localConsoleTargetFrom(runningReplicaInfo(options.replicaFile ?? localReplicaInfoFile));
 }

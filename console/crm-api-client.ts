@@ -1,6 +1,7 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { ApiMessage } from '../lambdas/crm-api';
 
 /** The CRM API's one error shape. */
 export interface ApiError {
@@ -83,17 +84,6 @@ export interface Suppression {
   reason?: string;
   since?: string;
   audit: Array<{ at: string; action: string; reason?: string; source: string; note?: string }>;
-}
-
-export interface Message {
-  id: string;
-  to: string;
-  from: string;
-  status: string;
-  openPhoneMessageId?: string;
-  createdAt: string;
-  updatedAt: string;
-  error?: string;
 }
 
 export interface MediaLink {
@@ -249,13 +239,13 @@ export class CrmApiClient {
   }
 
   sendMessage(message: { to: string; text: string; from?: string }, idempotencyKey: string) {
-    return this.request<Message>('POST', '/messages', {
+    return this.request<ApiMessage>('POST', '/messages', {
       body: message,
       headers: { 'idempotency-key': idempotencyKey },
     });
   }
 
   message(id: string) {
-    return this.request<Message>('GET', `/messages/${encodeURIComponent(id)}`);
+    return this.request<ApiMessage>('GET', `/messages/${encodeURIComponent(id)}`);
   }
 }

@@ -1,3 +1,5 @@
+import { maskPhoneNumber } from '../cli/output';
+
 /** HTML built from template literals: every interpolated value is escaped unless it is already `Html`. */
 export class Html {
   constructor(readonly text: string) {}
@@ -36,8 +38,7 @@ export function html(strings: TemplateStringsArray, ...values: Interpolated[]): 
 /** A phone number masked to its last 4 digits; the console's script reveals it on request. */
 export function phone(number: string | undefined): Html {
   if (!number) return html``;
-  const digits = number.replace(/\D/g, '');
-  return html`<span class="phone" data-phone="${number}">…${digits.slice(-4)}</span>`;
+  return html`<span class="phone" data-phone="${number}">${maskPhoneNumber(number)}</span>`;
 }
 
 export interface PageFrame {

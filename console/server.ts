@@ -57,6 +57,9 @@ const staticTypes: Record<string, string> = {
   'console.js': 'text/javascript; charset=utf-8',
 };
 
+/** Read on first request, then served from memory: they ship with the code and never change while it runs. */
+const staticFiles = new Map<string, Promise<Buffer>>();
+
 const maxFormBytes = 5 * 1024 * 1024;
 
 function compile(routes: ConsoleRoutes) {
@@ -136,7 +139,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         send(response, 404, 'text/plain; charset=utf-8', 'not found');
         return 404;
       }
-      send(response, 200, type, await readFile(join(staticDir, name)));
+      if (!staticFiles.has(name)) staticFiles.set(name, readFile(join(staticDir, name)));
+      send(response, 200, type, await staticFiles.get(name)!);
       return 200;
     }
     const method = request.method ?? 'GET';

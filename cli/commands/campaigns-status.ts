@@ -66,6 +66,10 @@ export function significanceLines(rows: readonly VariantReportRow[]): string[] {
 /** Recipients that are done: sent, failed or skipped (no sender will look at them again). */
 const doneStates: readonly RecipientState[] = ['sent', 'failed', 'skipped'];
 
+/** How many recipients are done, from the counts by state. */
+export const recipientsDone = (recipients: Partial<Record<RecipientState, number>>) =>
+  doneStates.reduce((sum, s) => sum + (recipients[s] ?? 0), 0);
+
 /** The status screen: state, progress bar, recipients by state, the per-variant table, the A/B line. */
 export function statusLines(
   campaign: StoredCampaign,
@@ -73,7 +77,7 @@ export function statusLines(
   variants: readonly VariantReportRow[],
 ): string[] {
   const total = recipientStates.reduce((sum, s) => sum + (recipients[s] ?? 0), 0);
-  const done = doneStates.reduce((sum, s) => sum + (recipients[s] ?? 0), 0);
+  const done = recipientsDone(recipients);
   return [
     `Campaign ${campaign.campaignId} "${campaign.definition.name}": ${describeState(campaign.state)}`,
     `${progressBar(done, total)} recipients done`,

@@ -1,12 +1,11 @@
 import type { BusEvent } from '../../local/crm-events';
-import { formatTable, maskPhoneNumber, plural, type Output } from '../output';
+import { formatTable, maskPhoneNumber, plural, printData, type Output } from '../output';
 import type { Target } from '../target';
 
 export interface ListCrmEventsOptions {
   type?: string;
   /** The newest this many. */
   limit?: number;
-  json?: boolean;
 }
 
 /** The record an event is about, as an operator's screen may show it (a phone number masked). */
@@ -24,21 +23,19 @@ export async function listCrmEvents(
   options: ListCrmEventsOptions,
 ): Promise<void> {
   const events = (await target.crmEvents.list(options.type)).slice(-(options.limit ?? 50));
-  if (options.json) {
-    out.line(JSON.stringify(events, null, 2));
-    return;
-  }
-  out.line(`CRM events on the bus of ${target.name}: ${plural(events.length, 'event')}`);
-  if (events.length === 0) return;
-  for (const line of formatTable(
-    ['time', 'type', 'record', 'changes', 'event id'],
-    events.map((e) => [
-      e.time,
-      e.detailType,
-      recordOf(e),
-      ((e.detail as { changes?: string[] }).changes ?? []).join(','),
-      e.detail.eventId,
-    ]),
-  ))
-    out.line(line);
+  printData(out, events, () => {
+    out.line(`CRM events on the bus of ${target.name}: ${plural(events.length, 'event')}`);
+    if (events.length === 0) return;
+    for (const line of formatTable(
+      ['time', 'type', 'record', 'changes', 'event id'],
+      events.map((e) => [
+        e.time,
+        e.detailType,
+        recordOf(e),
+        ((e.detail as { changes?: string[] }).changes ?? []).join(','),
+        e.detail.eventId,
+      ]),
+    ))
+      out.line(line);
+  });
 }

@@ -41,26 +41,48 @@ export interface BulkRedriveOptions {
   dryRun?: boolean;
 }
 
-/** The open events a bulk re-drive matches, read from the byStatus index a page at a time. */
+/**
+ * The open events of one status (and family), oldest first, read from the byStatus index a page at
+ * a time: all of them, or the pages that reach `max`.
+ */
+export async function listOpenEvents(
+  target: Target,
+  status: 'received' | 'failed' | 'ignored',
+  family: EventFamily | undefined,
+  max = Infinity,
+): Promise<OpenEventSummary[]> {
+  const events: OpenEventSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await target.events.listEvents(status, family, {
+      limit: 500,
+      ...(cursor ? { cursor } : {}),
+    });
+    events.push(...page.events);
+    cursor = page.cursor;
+  } while (cursor && events.length < max);
+  return events;
+}
+
+/** Whether an open event passes a bulk re-drive's filters (the reason's text in any case). */
+export function matchesRedriveFilters(
+  filters: Pick<BulkRedriveOptions, 'family' | 'type' | 'since' | 'reasonContains'>,
+): (event: OpenEventSummary) => boolean {
+  const reason = filters.reasonContains?.toLowerCase();
+  return (event) =>
+    (!filters.family || event.family === filters.family) &&
+    (!filters.type || event.type === filters.type) &&
+    (!filters.since || event.statusSince.split('#')[0]! >= filters.since) &&
+    (reason === undefined || (event.failureReason ?? '').toLowerCase().includes(reason));
+}
+
+/** The open events a bulk re-drive matches. */
 async function matchingEvents(target: Target, options: BulkRedriveOptions): Promise<OpenEventSummary[]> {
   const matches: OpenEventSummary[] = [];
-  const reason = options.reasonContains?.toLowerCase();
-  for (const family of options.family ? [options.family] : eventFamilies) {
-    let cursor: string | undefined;
-    do {
-      const page = await target.events.listEvents(options.status, family, {
-        limit: 500,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const event of page.events) {
-        if (options.type && event.type !== options.type) continue;
-        if (options.since && event.statusSince.split('#')[0]! < options.since) continue;
-        if (reason !== undefined && !(event.failureReason ?? '').toLowerCase().includes(reason)) continue;
-        matches.push(event);
-      }
-      cursor = page.cursor;
-    } while (cursor);
-  }
+  for (const family of options.family ? [options.family] : eventFamilies)
+    matches.push(
+      ...(await listOpenEvents(target, options.status, family)).filter(matchesRedriveFilters(options)),
+    );
   return matches;
 }
 

@@ -10,7 +10,6 @@ export interface SendOptions {
   from?: string;
   /** A retry of an earlier `messages send` passes the key it printed; a fresh one otherwise. */
   idempotencyKey?: string;
-  json?: boolean;
 }
 
 /** The API's refusals as the CLI's: a bad argument is a usage error (exit 2), the rest failures (exit 1). */
@@ -24,8 +23,9 @@ function asCommandError(error: unknown, options: { flags: Record<string, string>
 
 const flags = { to: '--to', text: '--text', from: '--from', 'Idempotency-Key': '--idempotency-key' };
 
-function print(out: Output, message: ApiMessage, json: boolean | undefined, key?: string): void {
-  if (json) {
+/** With `--json`, one line of JSON (not `printData`'s indented document): scripts read the first line. */
+function print(out: Output, message: ApiMessage, key?: string): void {
+  if (out.json) {
     out.line(JSON.stringify(key ? { ...message, idempotencyKey: key } : message));
     return;
   }
@@ -56,9 +56,8 @@ export async function sendMessage(target: Target, out: Output, options: SendOpti
     .catch((error: unknown) => {
       throw asCommandError(error, { flags });
     });
-  if (options.json) return print(out, answer.message, true, key);
-  out.line(answer.message.id);
-  print(out, answer.message, false, key);
+  if (!out.json) out.line(answer.message.id);
+  print(out, answer.message, key);
 }
 
 /** `messages show`: a message's status, as the delivery webhooks left it. */
@@ -66,7 +65,7 @@ export async function showMessage(
   target: Target,
   out: Output,
   id: string,
-  options: { json?: boolean; showText?: boolean },
+  options: { showText?: boolean },
 ): Promise<void> {
   const message = await target
     .messages()
@@ -74,6 +73,6 @@ export async function showMessage(
     .catch((error: unknown) => {
       throw asCommandError(error, { flags: { id: '<id>' } });
     });
-  print(out, message, options.json);
-  if (options.showText && !options.json) out.line(`text: ${JSON.stringify(message.text ?? '')}`);
+  print(out, message);
+  if (options.showText && !out.json) out.line(`text: ${JSON.stringify(message.text ?? '')}`);
 }

@@ -2,19 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCampaign } from '../../cli/commands/campaigns-create';
-import {
-  changeCampaign,
-  describeState,
-  operatorActions,
-  type OperatorAction,
-} from '../../cli/commands/campaigns-lifecycle';
+import { changeCampaign, describeState, type OperatorAction } from '../../cli/commands/campaigns-lifecycle';
 import { previewCampaign } from '../../cli/commands/campaigns-preview';
-import {
-  allowedActions,
-  readCampaignReport,
-  recipientStates,
-  type CampaignState,
-} from '../../lambdas/campaigns';
+import { recipientsDone } from '../../cli/commands/campaigns-status';
+import { allowedActions, campaignReport, recipientStates, type CampaignState } from '../../lambdas/campaigns';
 import { noticeOf, runCommand } from '../cli-commands';
 import { actionButton, csrfField, html, phone, tableHead } from '../html';
 import type { ConsoleRequest, ConsoleReply, ConsoleRoutes } from '../server';
@@ -22,12 +13,9 @@ import { variantChart } from '../variant-chart';
 
 /** What the console offers; `schedule` (it needs a time) stays in the CLI. */
 const consoleActions: readonly OperatorAction[] = ['start', 'pause', 'resume', 'cancel', 'unschedule'];
-const doneStates = ['sent', 'failed', 'skipped'] as const;
 
 const actionsFor = (state: CampaignState) =>
-  consoleActions.filter(
-    (a) => (allowedActions[state.status] as readonly string[]).includes(a) && operatorActions.includes(a),
-  );
+  consoleActions.filter((a) => (allowedActions[state.status] as readonly string[]).includes(a));
 
 function progress(done: number, total: number) {
   return html`<progress max="${Math.max(total, 1)}" value="${done}" aria-label="Recipients done">
@@ -42,7 +30,7 @@ async function listPage({ target, csrf }: ConsoleRequest): Promise<ConsoleReply>
     campaigns.map(async (c) => {
       const counts = await target.campaigns.recipients.recipientStateCounts(c.campaignId);
       const total = Object.values(counts).reduce((s, n) => s + n, 0);
-      const done = doneStates.reduce((s, st) => s + (counts[st] ?? 0), 0);
+      const done = recipientsDone(counts);
       return html`<tr>
         <td><a href="/campaigns/${c.campaignId}">${c.definition.name}</a></td>
         <td><code>${c.campaignId}</code></td>
@@ -92,11 +80,8 @@ async function listPage({ target, csrf }: ConsoleRequest): Promise<ConsoleReply>
 async function campaignPage(request: ConsoleRequest): Promise<ConsoleReply> {
   const { target, csrf } = request;
   const campaignId = request.params.id!;
-  const [report, recipients] = await Promise.all([
-    readCampaignReport(target.campaigns, campaignId),
-    target.campaigns.recipients.allRecipients(campaignId),
-  ]);
-  if (!report)
+  const campaign = await target.campaigns.campaigns.getCampaign(campaignId);
+  if (!campaign)
     return {
       kind: 'page',
       title: 'No such campaign',
@@ -104,7 +89,13 @@ async function campaignPage(request: ConsoleRequest): Promise<ConsoleReply> {
       status: 404,
       body: html`<p>No campaign ${campaignId}. <a href="/campaigns">All campaigns</a></p>`,
     };
-  const done = doneStates.reduce((s, st) => s + report.recipients.byState[st], 0);
+  // What readCampaignReport does, keeping the recipients it read for the skipped and failed list.
+  const [recipients, statistics] = await Promise.all([
+    target.campaigns.recipients.allRecipients(campaignId),
+    target.campaigns.statistics.variantStatistics(campaignId),
+  ]);
+  const report = campaignReport(campaign, recipients, statistics);
+  const done = recipientsDone(report.recipients.byState);
   const preview =
     report.state.status === 'draft' || report.state.status === 'scheduled'
       ? await runCommand((out) => previewCampaign(target, out, campaignId, { limit: 5 }))

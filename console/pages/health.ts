@@ -1,4 +1,10 @@
-import { redriveEvent, redriveEvents, type BulkRedriveOptions } from '../../cli/commands/events-redrive';
+import {
+  listOpenEvents,
+  matchesRedriveFilters,
+  redriveEvent,
+  redriveEvents,
+  type BulkRedriveOptions,
+} from '../../cli/commands/events-redrive';
 import { replayAllDeadLetters } from '../../cli/commands/dlq';
 import { maskPhoneNumbersIn } from '../../cli/output';
 import type { Target } from '../../cli/target';
@@ -16,24 +22,6 @@ import type { ConsoleRequest, ConsoleRoutes } from '../server';
 const maxListed = 5000;
 const dayMs = 86_400_000;
 
-async function openEvents(
-  target: Target,
-  status: 'received' | 'failed' | 'ignored',
-  family: EventFamily | undefined,
-): Promise<OpenEventSummary[]> {
-  const events: OpenEventSummary[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await target.events.listEvents(status, family, {
-      limit: 500,
-      ...(cursor ? { cursor } : {}),
-    });
-    events.push(...page.events);
-    cursor = page.cursor;
-  } while (cursor && events.length < maxListed);
-  return events;
-}
-
 const sinceOf = (event: OpenEventSummary) => event.statusSince.split('#')[0]!;
 
 interface FamilyHealth {
@@ -48,8 +36,8 @@ interface FamilyHealth {
 
 async function familyHealth(target: Target, family: EventFamily, now: Date) {
   const [received, failed] = await Promise.all([
-    openEvents(target, 'received', family),
-    openEvents(target, 'failed', family),
+    listOpenEvents(target, 'received', family, maxListed),
+    listOpenEvents(target, 'failed', family, maxListed),
   ]);
   const dayAgo = new Date(now.getTime() - dayMs).toISOString();
   const stuckBefore = new Date(now.getTime() - defaultSweepPolicy.stuckAfterMinutes * 60_000).toISOString();
@@ -88,11 +76,6 @@ function filtersOf(source: URLSearchParams | FormData): FailedFilters {
     ...(text('reason') ? { reason: text('reason')! } : {}),
   };
 }
-
-const matches = (filters: FailedFilters) => (event: OpenEventSummary) =>
-  (!filters.family || event.family === filters.family) &&
-  (!filters.type || event.type === filters.type) &&
-  (!filters.reason || (event.failureReason ?? '').toLowerCase().includes(filters.reason.toLowerCase()));
 
 const bulkOptions = (filters: FailedFilters, dryRun: boolean): BulkRedriveOptions => ({
   status: 'failed',
@@ -137,7 +120,7 @@ async function showHealth(request: ConsoleRequest) {
     target.processedSince(new Date(now.getTime() - 24 * 3_600_000)),
   ]);
   const processedTotal = Object.values(processed).reduce((sum, n) => sum + n, 0);
-  const failed = families.flatMap((f) => f.failed).filter(matches(filters));
+  const failed = families.flatMap((f) => f.failed).filter(matchesRedriveFilters(bulkOptions(filters, false)));
   const types = [...new Set(families.flatMap((f) => f.failed.map((e) => e.type)))].sort();
   const total = (key: keyof Omit<FamilyHealth, 'family'>) => families.reduce((s, f) => s + f.health[key], 0);
   const shown = failed.slice(0, 200);

@@ -1,25 +1,22 @@
 import { cancelImport, startImport } from '../../cli/commands/imports';
 import { statusLines } from '../../cli/import-progress-view';
 import type { Target } from '../../cli/target';
+import type { ImportRun } from '../../lambdas/history-import';
 import { noticeOf, runCommand } from '../cli-commands';
 import { actionButton, csrfField, html } from '../html';
 import type { ConsoleReply, ConsoleRoutes } from '../server';
 
-async function runLines(target: Target, importId: string) {
-  const run = await target.imports.getRun(importId);
-  if (!run) return undefined;
+async function runLines(target: Target, run: ImportRun) {
   return {
     status: run.status,
-    lines: statusLines(run, run.errors ? await target.imports.errorsOf(importId) : []),
+    lines: statusLines(run, run.errors ? await target.imports.errorsOf(run.importId) : []),
   };
 }
 
 export const importRoutes: ConsoleRoutes = {
   'GET /imports': async ({ target, csrf }): Promise<ConsoleReply> => {
     const { runs } = await target.imports.listRuns({ limit: 20 });
-    const shown = await Promise.all(
-      runs.map(async (run) => ({ run, view: (await runLines(target, run.importId))! })),
-    );
+    const shown = await Promise.all(runs.map(async (run) => ({ run, view: await runLines(target, run) })));
     return {
       kind: 'page',
       title: 'Imports',
@@ -67,10 +64,13 @@ ${view.lines.join('\n')}</pre>
         </section>`,
     };
   },
-  'GET /imports/:id/progress': async ({ target, params }) => ({
-    kind: 'json',
-    body: (await runLines(target, params.id!)) ?? { status: 'unknown', lines: [`no import ${params.id}`] },
-  }),
+  'GET /imports/:id/progress': async ({ target, params }) => {
+    const run = await target.imports.getRun(params.id!);
+    return {
+      kind: 'json',
+      body: run ? await runLines(target, run) : { status: 'unknown', lines: [`no import ${params.id}`] },
+    };
+  },
   'POST /imports': async ({ target, form }) => {
     const result = await runCommand((out) =>
       startImport(target, out, {

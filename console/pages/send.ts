@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { toE164 } from '../../lambdas/shared/phone-numbers';
-import type { Message } from '../crm-api-client';
+import type { ApiMessage } from '../../lambdas/crm-api';
 import { csrfField, html, phone, type Html } from '../html';
 import type { ConsoleReply, ConsoleRequest, ConsoleRoutes } from '../server';
 
 const sendRoute = '/v1/messages';
 const suppressionRoute = '/v1/suppressions/{phone}';
 
-function messagePanel(message: Message): Html {
+function messagePanel(message: ApiMessage): Html {
   return html`<dl class="message" data-message="${message.id}">
     <dt>Message</dt>
     <dd><code>${message.id}</code></dd>
@@ -16,13 +16,13 @@ function messagePanel(message: Message): Html {
     <dt>To</dt>
     <dd>${phone(message.to)}</dd>
     <dt>From</dt>
-    <dd>${message.from.startsWith('+') ? phone(message.from) : message.from}</dd>
+    <dd>${message.from?.startsWith('+') ? phone(message.from) : message.from}</dd>
     <dt>Created</dt>
     <dd>${message.createdAt}</dd>
     ${
       message.error
         ? html`<dt>Error</dt>
-            <dd>${message.error}</dd>`
+            <dd>${message.error.code}: ${message.error.message}</dd>`
         : ''
     }
   </dl>`;

@@ -23,8 +23,7 @@ import {
   summaryObject,
   transcriptObject,
 } from '../support/openphone-payloads';
-import { startTestReplica } from '../support/replica';
-import { legacySignatureHeader } from '../support/signers';
+import { sendLegacyWebhook, startTestReplica } from '../support/replica';
 
 /** What the tests read of <img> and <audio> elements (no DOM lib in this project's types). */
 interface ImageState {
@@ -74,16 +73,7 @@ describe('the operator console in Chromium against a seeded local replica', () =
   }
 
   async function sendWebhook(event: Record<string, unknown>) {
-    const body = JSON.stringify(event);
-    const response = await fetch(replica.webhookUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'openphone-signature': legacySignatureHeader(body, replica.signingKeys[0]!),
-      },
-      body,
-    });
-    expect(response.status).toBe(202);
+    expect((await sendLegacyWebhook(replica, event)).status).toBe(202);
   }
 
   async function visit(path: string, screenshot?: string) {
