@@ -232,9 +232,13 @@ export class CrmApiClient {
     });
   }
 
-  liftSuppression(phone: string, options: { confirmConsent?: boolean } = {}) {
+  liftSuppression(phone: string, options: { reason?: string; confirmConsent?: boolean; note?: string } = {}) {
     return this.request<Suppression>('DELETE', `/suppressions/${encodePhone(phone)}`, {
-      query: { confirmConsent: options.confirmConsent ? 'true' : undefined },
+      query: {
+        reason: options.reason || undefined,
+        confirmConsent: options.confirmConsent ? 'true' : undefined,
+        note: options.note || undefined,
+      },
     });
   }
 

@@ -329,15 +329,15 @@ export const contactRoutes: ConsoleRoutes = {
   'POST /contacts/unsuppress': async ({ api, target, form }) => {
     const number = phoneOf(form);
     const confirmConsent = form?.get('confirmConsent') === 'true';
+    const reason = String(form?.get('reason') ?? '') as SuppressionReason;
+    const note = String(form?.get('note') ?? '').trim();
     if (await api.hasRoute(suppressionRoute, 'DELETE')) {
       return afterChange(
         number,
-        await api.liftSuppression(number, { confirmConsent }),
+        await api.liftSuppression(number, { reason, confirmConsent, note }),
         'Suppression lifted.',
       );
     }
-    const reason = String(form?.get('reason') ?? '') as SuppressionReason;
-    const note = String(form?.get('note') ?? '').trim();
     const result = await runCommand((out) =>
       removeSuppression(target, out, number, { reason, confirmConsent, ...(note ? { note } : {}) }),
     );

@@ -456,4 +456,23 @@ describe('the operator console in Chromium against a seeded local replica', () =
     await page.getByRole('button', { name: /^Send to/ }).click();
     await expect(page.locator('.notice.error').textContent()).resolves.toMatch(/Not sent: .*suppress/i);
   });
+
+  it('Contacts: lifting a suppression sends the chosen reason and the note to its audit', async () => {
+    const number = '+15554440177';
+    expect((await target.api.suppress(number, 'asked by e-mail')).ok).toBe(true);
+    await visit(`/contacts?phone=${encodeURIComponent(number)}`);
+    await page.selectOption('#lift-reason', 'manual');
+    await page.fill('#lift-note', 'called back and asked to hear from us again');
+    await page.getByRole('button', { name: 'Lift the suppression' }).click();
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Suppression lifted');
+    const after = await target.api.suppression(number);
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.body.suppressed).toBe(false);
+    expect(after.body.audit.at(-1)).toMatchObject({
+      action: 'remove',
+      reason: 'manual',
+      source: 'api',
+      note: 'called back and asked to hear from us again',
+    });
+  });
 });
