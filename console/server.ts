@@ -134,7 +134,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
     if (request.method === 'GET' && url.pathname.startsWith('/static/')) {
       const name = url.pathname.slice('/static/'.length);
-      const type = staticTypes[name];
+      const type = Object.hasOwn(staticTypes, name) ? staticTypes[name] : undefined; // not `constructor` etc.
       if (!type) {
         send(response, 404, 'text/plain; charset=utf-8', 'not found');
         return 404;

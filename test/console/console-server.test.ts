@@ -80,6 +80,8 @@ describe('the console server', () => {
     expect((await send(`${running.url}/static/console.js`, {})).status).toBe(200);
     expect((await send(`${running.url}/static/console.css`, {})).status).toBe(200);
     expect((await send(`${running.url}/static/../server.ts`, {})).status).toBe(404);
+    for (const inherited of ['constructor', 'toString', '__proto__'])
+      expect((await send(`${running.url}/static/${inherited}`, {})).status).toBe(404);
   });
 });
 
