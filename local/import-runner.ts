@@ -191,12 +191,14 @@ async function main(): Promise<void> {
         template,
         deps: () => {
           const startedAt = Date.now();
+          // One directory, as the Lambda wires it: the one the sync replaces names the activities.
+          const directory = new DirectoryRepository(documents, tableLike('CrmTable'));
           return {
             openPhone,
             store,
-            activities: new ActivityRepository(documents, tableLike('CrmTable')),
+            activities: new ActivityRepository(documents, tableLike('CrmTable'), { directory }),
             contacts: new ContactRepository(documents, tableLike('CrmTable')),
-            directory: new DirectoryRepository(documents, tableLike('CrmTable')),
+            directory,
             remainingTimeMs: () => invocationMs - (Date.now() - startedAt),
             settings: { reserveMs: Number(options.reserveMs) },
           };

@@ -114,9 +114,10 @@ export class LocalImports {
     if (this.#running.has(request.importId)) throw new ImportAlreadyRunningError(request.importId);
     const { log, template } = this.options;
     const invocationMs = this.options.invocationMs ?? 5 * 60_000;
-    const activities = new ActivityRepository(this.#documents, this.options.tables.crm);
-    const contacts = new ContactRepository(this.#documents, this.options.tables.crm);
+    // One directory, as the Lambda wires it: the one the sync replaces names the activities.
     const directory = new DirectoryRepository(this.#documents, this.options.tables.crm);
+    const activities = new ActivityRepository(this.#documents, this.options.tables.crm, { directory });
+    const contacts = new ContactRepository(this.#documents, this.options.tables.crm);
     log(
       `import ${request.importId} started (${request.kind}${request.scope.phoneNumbers.length ? `, ${request.scope.phoneNumbers.length} phone number(s)` : ''}${request.scope.includeContacts ? '' : ', no contacts'})`,
     );

@@ -35,7 +35,9 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
   const dynamo = tracing.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const crmTable = env[environmentNames.crmTable];
-  const activities = new ActivityRepository(documents, crmTable);
+  // One directory (and its 60 s cache) for the names the reads fill in and the ones writes store.
+  const directory = new DirectoryRepository(documents, crmTable);
+  const activities = new ActivityRepository(documents, crmTable, { directory });
   const s3 = tracing.captureAWSv3Client(new S3Client({}));
   const mediaBucket = env[environmentNames.mediaBucket];
   const secrets = new SecretsProvider({
@@ -68,7 +70,7 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
       updateContact: async (id, changes) => (await openPhone()).updateContact(id, changes),
     },
     mediaLinks: new MediaLinks(s3, mediaBucket),
-    directory: new DirectoryRepository(documents, crmTable),
+    directory,
     erasure: new ErasureRepository(documents, crmTable, { s3, mediaBucket }),
     messageSending: createMessageSending({
       messages: new ApiMessageRepository(documents, crmTable),
