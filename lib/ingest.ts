@@ -53,7 +53,6 @@ export interface WebhookIngestProps {
   readonly waf?: { readonly rateLimitPer5Min: number };
 }
 
-/** Access log fields of either front door: no caller identity, no user. */
 /** The JSON access-log format of the bridge's API stages (no caller, no user: nothing personal). */
 export const accessLogFormat = () =>
   AccessLogFormat.jsonWithStandardFields({

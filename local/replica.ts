@@ -15,6 +15,7 @@ import {
   ApiMessageRepository,
   ApiRequestError,
   createMessageSending,
+  crmApiRoutes,
   interactiveOpenPhoneClient,
   type MessageSending,
 } from '../lambdas/crm-api';
@@ -197,10 +198,13 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     port: options.port ?? 3000,
     routes: {
       [`POST ${webhookPath}`]: ingest.ingest,
-      'GET /v1/*': crmApi.handler,
-      'POST /v1/*': crmApi.handler,
-      'PUT /v1/*': crmApi.handler,
-      'DELETE /v1/*': crmApi.handler,
+      // Every method the routes table declares, as lib/crm-api.ts gives API Gateway.
+      ...Object.fromEntries(
+        [...new Set(Object.values(crmApiRoutes).map((route) => route.method))].map((method) => [
+          `${method} /v1/*`,
+          crmApi.handler,
+        ]),
+      ),
       ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
       ...importAdminRoutes(imports),
       ...crmEventAdminRoutes(crmEvents.bus),
