@@ -1,14 +1,9 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { ApiMessage } from '../lambdas/crm-api';
+import type { Activity, ApiError, ApiMessage, Contact, Suppression } from '../lambdas/crm-api';
 
-/** The CRM API's one error shape. */
-export interface ApiError {
-  error: string;
-  message: string;
-  field?: string;
-}
+export type { Activity, ApiError, Contact, Suppression };
 
 export type ApiAnswer<T> =
   { ok: true; status: number; body: T } | { ok: false; status: number; error: ApiError; retryAfter?: string };
@@ -78,52 +73,8 @@ export function sigV4(options: { region: string; profile?: string }): Authorize 
   };
 }
 
-export interface Suppression {
-  phoneNumber: string;
-  suppressed: boolean;
-  reason?: string;
-  since?: string;
-  audit: Array<{ at: string; action: string; reason?: string; source: string; note?: string }>;
-}
-
-export interface MediaLink {
-  type?: string;
-  url: string;
-  archivedUrl?: string;
-  duration?: number;
-}
-
-/** What the console reads of an activity (the API's Activity resource). */
-export interface Activity {
-  id: string;
-  kind?: 'message' | 'call' | 'voicemail';
-  direction?: 'incoming' | 'outgoing';
-  from?: string;
-  to?: string[];
-  createdAt?: string;
-  status?: string;
-  text?: string;
-  media?: MediaLink[];
-  answeredAt?: string;
-  completedAt?: string;
-  durationSeconds?: number;
-  recordings?: MediaLink[];
-  voicemail?: MediaLink & { transcript?: string };
-  summary?: string[];
-  nextSteps?: string[];
-  transcript?: {
-    dialogue: Array<{ start?: number; content?: string; identifier?: string; userId?: string }>;
-  };
-}
-
-export interface Contact {
-  id: string;
-  firstName?: string;
-  lastName?: string;
-  company?: string;
-  phoneNumbers: Array<{ name?: string; value: string }>;
-  emails: Array<{ name?: string; value: string }>;
-}
+/** One media link of an activity (its recordings, attachments, voicemail). */
+export type MediaLink = NonNullable<Activity['recordings']>[number];
 
 const encodePhone = (phone: string) => encodeURIComponent(phone);
 

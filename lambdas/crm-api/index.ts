@@ -4,6 +4,8 @@ export { ApiMessageRepository } from './adapters/api-message-repository';
 export { interactiveOpenPhoneClient } from './adapters/interactive-client';
 export { MediaLinks } from './adapters/media-links';
 export type { ApiMessage } from './domain/messages';
+export type { Activity, ApiError, Contact } from './domain/resources';
+export type { Suppression } from './domain/suppression-routes';
 export { crmApiDocument } from './domain/openapi';
 export { crmApiRoutes } from './domain/routes';
 export { ApiRequestError } from './errors';
