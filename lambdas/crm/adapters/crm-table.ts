@@ -1,10 +1,5 @@
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  GetCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../../shared/dynamo';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, batchWriteAll, queryAll } from '../../shared/dynamo';
 import { crmTableKeys, type ItemKey } from '../domain/crm-keys';
 
 /** The CRM table as every repository of it reaches it: a document client and the table's name. */
@@ -32,25 +27,12 @@ export async function readItem(
   return result.Item;
 }
 
-/** Strongly consistent BatchGetItem in chunks of 100, retrying unprocessed keys. */
-export async function readItems(
+/** Strongly consistent BatchGetItem in chunks of 100, retrying unprocessed keys (`batchGetAll`). */
+export function readItems(
   { documentClient, tableName }: CrmTableAccess,
   keys: ItemKey[],
 ): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending: Record<string, unknown>[] = keys.slice(i, i + 100).map((key) => ({ ...key }));
-    while (pending.length) {
-      const result = await documentClient.send(
-        new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } },
-        }),
-      );
-      items.push(...(result.Responses?.[tableName] ?? []));
-      pending = (result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
-  return items;
+  return batchGetAll(documentClient, tableName, keys);
 }
 
 /** Every item of a partition whose sort key starts with a prefix, strongly consistent. */
@@ -68,21 +50,10 @@ export function readPartition(
   });
 }
 
-/** Puts and deletes as BatchWriteItem in chunks of 25, retrying unprocessed requests (no conditions). */
-export async function writeItems(
+/** Puts and deletes as BatchWriteItem in chunks of 25, retrying unprocessed requests (`batchWriteAll`). */
+export function writeItems(
   { documentClient, tableName }: CrmTableAccess,
-  writes: { put?: Record<string, unknown>; delete?: ItemKey }[],
+  writes: ({ put: Record<string, unknown> } | { delete: ItemKey })[],
 ): Promise<void> {
-  const requests = writes.map((w) =>
-    w.put ? { PutRequest: { Item: w.put } } : { DeleteRequest: { Key: { ...w.delete } } },
-  );
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: Record<string, unknown>[] = requests.slice(i, i + 25);
-    while (pending.length) {
-      const result = await documentClient.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-      );
-      pending = (result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
+  return batchWriteAll(documentClient, tableName, writes);
 }

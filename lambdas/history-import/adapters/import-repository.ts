@@ -1,6 +1,4 @@
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -22,7 +20,13 @@ import {
 } from '../domain/import-plan';
 import type { RunProgress } from '../domain/import-progress';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
-import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
+import {
+  batchGetAll,
+  batchWriteAll,
+  isConditionFailure,
+  queryAll,
+  UpdateExpressionBuilder,
+} from '../../shared/dynamo';
 import { ImportCheckpointConflictError, ImportRunNotFoundError } from '../errors';
 
 /**
@@ -227,19 +231,11 @@ export class ImportRepository {
   /** Keeps the problems a page skipped past; keyed by subject, so a re-read page writes them once. */
   async recordErrors(importId: string, errors: readonly ImportError[]): Promise<void> {
     const unique = [...new Map(errors.map((e) => [e.subject, e])).values()];
-    for (let i = 0; i < unique.length; i += 25) {
-      let requests: Record<string, unknown>[] | undefined = unique.slice(i, i + 25).map((error) => ({
-        PutRequest: {
-          Item: { pk: `IMPORT#${importId}`, sk: `ERROR#${error.subject}`, ...error },
-        },
-      }));
-      for (let attempt = 0; requests?.length && attempt < 5; attempt++) {
-        const { UnprocessedItems } = await this.documentClient.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-      }
-    }
+    await batchWriteAll(
+      this.documentClient,
+      this.tableName,
+      unique.map((error) => ({ put: { pk: `IMPORT#${importId}`, sk: `ERROR#${error.subject}`, ...error } })),
+    );
   }
 
   async errorsOf(importId: string): Promise<ImportError[]> {
@@ -310,15 +306,13 @@ export class ImportRepository {
         ...(options.cursor ? { ExclusiveStartKey: decodeCursor(runsPartition, options.cursor) } : {}),
       }),
     );
-    const byKey = new Map<string, ImportRun>();
-    let keys = Items.map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
-    for (let attempt = 0; keys.length && attempt < 5; attempt++) {
-      const { Responses, UnprocessedKeys } = await this.documentClient.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of Responses?.[this.tableName] ?? []) byKey.set(item.pk as string, runOf(item));
-      keys = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof keys;
-    }
+    const keys = Items.map((item) => ({ pk: item.pk, sk: item.sk }));
+    const byKey = new Map(
+      (await batchGetAll(this.documentClient, this.tableName, keys)).map((item) => [
+        item.pk as string,
+        runOf(item),
+      ]),
+    );
     return {
       runs: Items.flatMap((item) => byKey.get(item.pk as string) ?? []),
       ...(LastEvaluatedKey ? { cursor: encodeCursor(runsPartition, LastEvaluatedKey as LastKey) } : {}),

@@ -1,3 +1,4 @@
+export * from './batches';
 export * from './conditions';
 export * from './pages';
 export * from './update-expression';

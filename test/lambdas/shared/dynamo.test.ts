@@ -1,8 +1,14 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import {
+  batchGetAll,
+  batchWriteAll,
   cancellationReasons,
   isConditionFailure,
   isTransactionConditionFailure,
   isTransactionConflict,
+  UnprocessedBatchError,
   UpdateExpressionBuilder,
 } from '../../../lambdas/shared/dynamo';
 
@@ -56,5 +62,56 @@ describe('UpdateExpressionBuilder', () => {
       UpdateExpression: 'REMOVE #n0',
       ExpressionAttributeNames: { '#n0': 'claim' },
     });
+  });
+});
+
+describe('batch writes and reads (injected unprocessed items)', () => {
+  const dynamo = mockClient(DynamoDBDocumentClient);
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const pauses: number[] = [];
+  const sleep = async (ms: number) => void pauses.push(ms);
+  beforeEach(() => {
+    dynamo.reset();
+    pauses.length = 0;
+  });
+
+  it('write in chunks of 25 and send again what DynamoDB left unprocessed, after a growing pause', async () => {
+    const puts = Array.from({ length: 30 }, (_, i) => ({ put: { pk: `P${i}`, sk: 'S' } }));
+    const leftOver = [{ PutRequest: { Item: { pk: 'P3', sk: 'S' } } }];
+    dynamo
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { t: leftOver } })
+      .resolvesOnce({ UnprocessedItems: { t: leftOver } })
+      .resolves({});
+    await batchWriteAll(documents, 't', [...puts, { delete: { pk: 'gone', sk: 'S' } }], { sleep });
+    const sent = dynamo.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems?.t ?? []);
+    expect(sent.map((chunk) => chunk.length)).toEqual([25, 1, 1, 6]);
+    expect(sent[1]).toEqual(leftOver);
+    expect(sent[3]?.at(-1)).toEqual({ DeleteRequest: { Key: { pk: 'gone', sk: 'S' } } });
+    expect(pauses).toEqual([50, 100]);
+  });
+
+  it('throw, naming what is left, when the items stay unprocessed: nothing is dropped silently', async () => {
+    dynamo.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({
+      UnprocessedItems: input.RequestItems,
+    }));
+    const writing = batchWriteAll(documents, 't', [{ put: { pk: 'P', sk: 'S' } }], { sleep, maxAttempts: 4 });
+    await expect(writing).rejects.toThrow(UnprocessedBatchError);
+    await expect(writing).rejects.toThrow('BatchWriteItem on t left 1 item(s) unprocessed after 4 attempts');
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(4);
+  });
+
+  it('read every key, strongly consistent, the unprocessed ones again', async () => {
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { t: [{ pk: 'A' }] }, UnprocessedKeys: { t: { Keys: [{ pk: 'B' }] } } })
+      .resolves({ Responses: { t: [{ pk: 'B' }] } });
+    const items = await batchGetAll(documents, 't', [{ pk: 'A' }, { pk: 'B' }], { sleep });
+    expect(items).toEqual([{ pk: 'A' }, { pk: 'B' }]);
+    const asked = dynamo.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems?.t);
+    expect(asked).toEqual([
+      { Keys: [{ pk: 'A' }, { pk: 'B' }], ConsistentRead: true },
+      { Keys: [{ pk: 'B' }], ConsistentRead: true },
+    ]);
   });
 });
