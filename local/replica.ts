@@ -20,7 +20,7 @@ import {
   type MessageSending,
 } from '../lambdas/crm-api';
 import { DirectoryRepository, ErasureRepository, SuppressionListRepository } from '../lambdas/crm';
-import { lateOpenPhone, localCrmApi } from './crm-api';
+import { lateOpenPhone, localCrmApi, type ScopedToken } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
 import { LocalImports } from './local-imports';
@@ -48,6 +48,8 @@ export interface LocalReplicaOptions {
   stateDir?: string;
   /** The bearer token the local CRM API accepts; a fresh random one when absent. */
   crmApiToken?: string;
+  /** Tokens the local CRM API takes besides its own, each holding only its scopes (tests). */
+  crmApiScopedTokens?: ScopedToken[];
   /** How often the event sweeper runs: `off`, or ms. @default the template's schedule (rate(5 minutes)) */
   eventSweepEveryMs?: number | 'off';
 }
@@ -192,6 +194,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
     ...(options.crmApiToken ? { token: options.crmApiToken } : {}),
+    ...(options.crmApiScopedTokens ? { scopedTokens: options.crmApiScopedTokens } : {}),
     logger,
   });
   const api = await startLocalHttpApi({
