@@ -15,7 +15,7 @@ import {
   ApiMessageRepository,
   ApiRequestError,
   createMessageSending,
-  crmApiRoutes,
+  gatewayRoutes,
   interactiveOpenPhoneClient,
   type MessageSending,
 } from '../lambdas/crm-api';
@@ -201,12 +201,9 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     port: options.port ?? 3000,
     routes: {
       [`POST ${webhookPath}`]: ingest.ingest,
-      // Every method the routes table declares, as lib/crm-api.ts gives API Gateway.
+      // Every route of the routes table, as lib/crm-api.ts gives API Gateway (others are its 404).
       ...Object.fromEntries(
-        [...new Set(Object.values(crmApiRoutes).map((route) => route.method))].map((method) => [
-          `${method} /v1/*`,
-          crmApi.handler,
-        ]),
+        gatewayRoutes().map((route) => [`${route.method} ${route.path}`, crmApi.handler]),
       ),
       ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
       ...importAdminRoutes(imports),

@@ -152,4 +152,20 @@ describe('CRM API scopes on the local replica', () => {
     });
     expect((await call(readToken, 'GET', `/contacts?phone=${encoded}`)).body).toMatchObject({ items: [] });
   });
+
+  it("answers a method or path no route has with API Gateway's own 404, before any token check", async () => {
+    for (const [method, path] of [
+      ['PATCH', `/contacts/${contactId}`],
+      ['GET', `/contacts/${contactId}/data`],
+      ['GET', '/nothing-here'],
+    ] as const) {
+      const answer = await call(readToken, method, path);
+      expect([method, path, answer.status, answer.body]).toEqual([
+        method,
+        path,
+        404,
+        { message: 'Not Found' },
+      ]);
+    }
+  });
 });
