@@ -41,16 +41,16 @@ export interface CrmApiProps {
   readonly apiKey: ISecret;
   /** A message without `from` goes from this number (E.164 or `PN…`). @default the workspace's only number */
   readonly defaultFrom?: string;
-  /** Who may call the API. @default IAM (SigV4) */
+  /** Who may call the API: IAM (grant per scope) or JWT (each route asks for its scope). @default IAM (SigV4) */
   readonly auth?: CrmApiAuth;
   readonly logRetention?: RetentionDays;
 }
 
 /**
- * The CRM's side of the bridge: `/v1/…` on the HTTP API, every route behind an authorizer (IAM by
- * default, or a JWT authorizer), answered by one Lambda: reads, one message at a time (through
- * the interactive lane of the shared OpenPhone budget), contact writes through OpenPhone and
- * suppression changes.
+ * The CRM's side of the bridge: `/v1/…` on the HTTP API, one route per row of the routes table,
+ * each behind an authorizer (IAM by default, or a JWT authorizer) and needing its scope, answered
+ * by one Lambda: reads, one message at a time (through the interactive lane of the shared
+ * OpenPhone budget), contact writes through OpenPhone, suppression changes and erasures.
  */
 export class CrmApi extends Construct {
   readonly api: HttpApi;
