@@ -1,9 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createCrmApiHandler, MediaLinks, type CrmApiDeps } from '../lambdas/crm-api';
 import { OpenPhoneNetworkError, type OpenPhoneClient } from '../lambdas/openphone';
 import type { HttpApiHandler } from './http-api';
+import { bearerTokenMatches } from './bearer-token';
 
 /**
  * The CRM API's OpenPhone client in the replica: its OpenPhone (the simulator or the real API)
@@ -49,10 +50,8 @@ export function localCrmApi(
     mediaLinks: new MediaLinks(s3, mediaBucket),
     logger: logger ?? new Logger({ serviceName: 'openphone-bridge-local' }),
   });
-  const expected = Buffer.from(`Bearer ${token}`);
   const handler: HttpApiHandler = async (event) => {
-    const given = Buffer.from(event.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    if (!bearerTokenMatches(event.headers.authorization, token))
       return {
         statusCode: 401,
         headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
