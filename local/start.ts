@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     process.env.MESSAGES_DEFAULT_FROM ??
     (openPhone.kind === 'simulated' ? openPhone.simulator.workspace.phoneNumbers[0]?.number : undefined);
   if (openPhone.kind === 'simulated') {
+    // The simulator serves recordings and voicemails over http on 127.0.0.1: the archiver may fetch those.
+    replica.processing.allowLocalMediaOrigin(openPhone.baseUrl);
     // Let the operator CLI (`openphone check`, `webhooks register`, `messages send`) reach the simulator too.
     const infoFile = '.local/replica.json';
     const info = readReplicaInfo(infoFile);
