@@ -12,7 +12,13 @@ import { newEventRecord } from '../../lambdas/events';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
 import type { LocalReplica } from '../../local/replica';
 import { readReplicaInfo } from '../../local/replica-info';
-import { launchChromium, seriousAccessibilityViolations, tinyPng, toneWav } from '../support/browser';
+import {
+  launchChromium,
+  logIntoConsole,
+  seriousAccessibilityViolations,
+  tinyPng,
+  toneWav,
+} from '../support/browser';
 import { zoneInsideWindowNow } from '../support/campaigns';
 import {
   completedCall,
@@ -110,11 +116,15 @@ describe('the operator console in Chromium against a seeded local replica', () =
     });
     replica.imports.connect({ apiKey: simulator.apiKey, baseUrl: simulator.url });
     replica.connectCrmApiToOpenPhone({ apiKey: simulator.apiKey, baseUrl: simulator.url });
+    // As npm start does for its simulator: this test's media host serves http on 127.0.0.1.
+    replica.processing.allowLocalMediaOrigin(mediaUrl);
+    replica.processing.allowLocalMediaOrigin(simulator.url);
     target = localConsoleTargetFrom(readReplicaInfo(join(stateDir, 'replica.json'))!);
     console_ = await startConsoleServer({ ...target, log: (l) => logged.push(`[console] ${l}`) });
     browser = await launchChromium();
     // bypassCSP: axe-core is injected as an inline script; the console's own policy allows none.
     page = await browser.newPage({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
+    await logIntoConsole(page, console_.loginUrl);
     await seed();
   }, 120_000);
 
@@ -276,6 +286,28 @@ describe('the operator console in Chromium against a seeded local replica', () =
   async function expectAccessible() {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   }
+
+  it('Login: the session is an HttpOnly, SameSite=Strict cookie; another browser without it sees 401', async () => {
+    const cookies = await page.context().cookies(console_.url);
+    expect(cookies).toEqual([
+      expect.objectContaining({
+        name: expect.stringMatching(/^console_session_\d+$/),
+        httpOnly: true,
+        sameSite: 'Strict',
+      }),
+    ]);
+    // Page scripts cannot read it.
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie),
+    ).toBe('');
+    const stranger = await browser.newPage();
+    try {
+      expect((await stranger.goto(`${console_.url}/health`))?.status()).toBe(401);
+      expect((await stranger.goto(console_.loginUrl))?.status()).toBe(401); // the token was spent
+    } finally {
+      await stranger.close();
+    }
+  });
 
   it('Health: shows the failed event with its reason, and a re-drive from the page ends processed', async () => {
     await visit('/health', 'health');
