@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 
   Webhook URL:   POST ${replica.webhookUrl}
   CRM API:       ${replica.crmApi.url}  (send Authorization: Bearer ${replica.crmApi.token}; the document is at /v1/openapi.json)
-  CRM events:    the bus stand-in at GET ${new URL(replica.webhookUrl).origin}/local/admin/crm-events;  npm run cli -- crm-events list
+  CRM events:    the bus stand-in at GET ${new URL(replica.webhookUrl).origin}/local/admin/crm-events (same token);  npm run cli -- crm-events list
   OpenPhone:     ${openPhoneLine}
   Imports:       ${importsLine}; start one with  npm run cli -- imports start
   Signing keys (legacy openphone-signature keys are base64; Standard Webhooks keys start with whsec_):
