@@ -148,7 +148,11 @@ describe('the operator console in Chromium against a seeded local replica', () =
           id: 'ACconsolein',
           ...people,
           text: 'Is the blue sofa still available?',
-          media: [{ url: `${mediaUrl}/sofa.png`, type: 'image/png' }],
+          media: [
+            { url: `${mediaUrl}/sofa.png`, type: 'image/png' },
+            // Refused by the archiver: shown with its reason, never loaded by the page.
+            { url: 'http://169.254.169.254/latest/meta-data/', type: 'image/png' },
+          ],
           createdAt: at(0),
         }),
         at(0),
@@ -332,7 +336,7 @@ describe('the operator console in Chromium against a seeded local replica', () =
     await expect(messagesCell(0).textContent()).resolves.toBe(String(processedBefore + 1));
   }, 90_000);
 
-  it('Contacts: the conversation with bubbles, a picture, a call card whose recording plays, summary and transcript', async () => {
+  it('Contacts: the conversation with bubbles, a picture, a refused attachment with its reason, a call card whose recording plays, summary and transcript', async () => {
     await visit('/contacts');
     // Keyboard only: tab to the search field, type, Enter.
     for (
@@ -363,6 +367,16 @@ describe('the operator console in Chromium against a seeded local replica', () =
     await expect(page.locator('.bubble.outgoing').first().textContent()).resolves.toContain(
       'Want to come and see it?',
     );
+    const refused = page.locator('.bubble .not-archived');
+    await until(async () => {
+      if ((await refused.count()) > 0) return true;
+      await page.reload();
+      return false;
+    }, 'the refused attachment to be recorded');
+    await expect(refused.textContent()).resolves.toBe(
+      'Attachment 2: not archived (the media URL was refused: scheme http: is not https:)',
+    );
+    await expect(page.locator('[src*="169.254"], [href*="169.254"]').count()).resolves.toBe(0);
     const thumbnail = page.locator('.bubble img.thumb');
     await until(() => thumbnail.evaluate(imageLoaded), 'the archived picture to load');
     const card = page.locator('article.call');
