@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   createCrmApiHandler,
   crmApiScopeNames,
@@ -12,6 +12,7 @@ import {
 } from '../lambdas/crm-api';
 import { OpenPhoneNetworkError, type OpenPhoneClient } from '../lambdas/openphone';
 import type { HttpApiHandler } from './http-api';
+import { bearerTokenMatches } from './bearer-token';
 
 /**
  * The CRM API's OpenPhone client in the replica: its OpenPhone (the simulator or the real API)
@@ -73,16 +74,13 @@ export function localCrmApi(
     logger: logger ?? new Logger({ serviceName: 'openphone-bridge-local' }),
   });
   const holders = [{ token, scopes: crmApiScopeNames }, ...scopedTokens].map((holder) => ({
-    expected: Buffer.from(`Bearer ${holder.token}`),
+    token: holder.token,
     scopes: new Set(holder.scopes),
   }));
-  if (new Set(holders.map((h) => h.expected.toString())).size !== holders.length)
+  if (new Set(holders.map((h) => h.token)).size !== holders.length)
     throw new Error('each CRM API token of the replica must differ from the others');
   const handler: HttpApiHandler = async (event) => {
-    const given = Buffer.from(event.headers.authorization ?? '');
-    const holder = holders.find(
-      ({ expected }) => given.length === expected.length && timingSafeEqual(given, expected),
-    );
+    const holder = holders.find((h) => bearerTokenMatches(event.headers.authorization, h.token));
     if (!holder)
       return jsonAnswer(
         401,

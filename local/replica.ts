@@ -10,6 +10,7 @@ import { startLocalEventSweeper } from './event-sweep-schedule';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
+import { behindAdminDoor } from './admin-door';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
 import {
   ApiMessageRepository,
@@ -197,6 +198,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     ...(options.crmApiScopedTokens ? { scopedTokens: options.crmApiScopedTokens } : {}),
     logger,
   });
+  let apiPort = 0; // known once the server listens
   const api = await startLocalHttpApi({
     port: options.port ?? 3000,
     routes: {
@@ -205,11 +207,17 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       ...Object.fromEntries(
         gatewayRoutes().map((route) => [`${route.method} ${route.path}`, crmApi.handler]),
       ),
-      ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
-      ...importAdminRoutes(imports),
-      ...crmEventAdminRoutes(crmEvents.bus),
+      ...behindAdminDoor(
+        {
+          ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
+          ...importAdminRoutes(imports),
+          ...crmEventAdminRoutes(crmEvents.bus),
+        },
+        { token: crmApi.token, port: () => apiPort },
+      ),
     },
   });
+  apiPort = Number(new URL(api.url).port);
   const tableOf = (fragment: string) => tableNames[tableLogicalId(template, fragment)]!;
   const campaignTable = tableOf('CampaignTable');
   const replicaInfoFile = stateDir && join(stateDir, 'replica.json');

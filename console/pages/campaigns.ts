@@ -8,7 +8,7 @@ import { recipientsDone } from '../../cli/commands/campaigns-status';
 import { allowedActions, campaignReport, recipientStates, type CampaignState } from '../../lambdas/campaigns';
 import { noticeOf, runCommand } from '../cli-commands';
 import { actionButton, csrfField, html, phone, tableHead } from '../html';
-import type { ConsoleRequest, ConsoleReply, ConsoleRoutes } from '../server';
+import type { ConsoleRequest, ConsoleReply, ConsoleRoutes } from '../routing';
 import { variantChart } from '../variant-chart';
 
 /** What the console offers; `schedule` (it needs a time) stays in the CLI. */
