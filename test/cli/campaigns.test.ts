@@ -102,7 +102,9 @@ describe('campaign status lines', () => {
     ]);
     expect(lines[0]).toBe('Campaign cmp-1 "Spring sale": paused (OpenPhone has no credits left (402))');
     expect(lines[1]).toBe(`${progressBar(6, 10)} recipients done`);
-    expect(lines[2]).toBe('pending 4 · claimed 0 · unknown-outcome 0 · sent 5 · failed 0 · skipped 1');
+    expect(lines[2]).toBe(
+      'pending 4 · claimed 0 · unknown-outcome 0 · sent 5 · failed 0 · skipped 1 · parked 0',
+    );
     expect(lines.slice(4, 7)).toEqual([
       'variant  weight  sent  delivered  undelivered  send failed  skipped  replied  opted out  reply rate',
       'A             3     4          0            0            0        1        0          0  0.0%',

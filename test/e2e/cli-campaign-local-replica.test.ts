@@ -95,7 +95,7 @@ describe('a campaign run from the CLI by the local replica’s sender schedule',
     expect(status.stdout.slice(0, 3)).toEqual([
       `Campaign ${campaignId} "Local run": completed`,
       '[##############################] 100%  3/3 recipients done',
-      'pending 0 · claimed 0 · unknown-outcome 0 · sent 3 · failed 0 · skipped 0',
+      'pending 0 · claimed 0 · unknown-outcome 0 · sent 3 · failed 0 · skipped 0 · parked 0',
     ]);
     const sentColumn = status.stdout
       .filter((l) => /^[AB]\s+\d/.test(l))

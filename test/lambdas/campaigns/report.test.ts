@@ -55,7 +55,7 @@ describe('campaignReport', () => {
     });
     expect(report.recipients).toEqual({
       total: 5,
-      byState: { pending: 1, claimed: 0, 'unknown-outcome': 0, sent: 3, failed: 0, skipped: 1 },
+      byState: { pending: 1, claimed: 0, 'unknown-outcome': 0, sent: 3, failed: 0, skipped: 1, parked: 0 },
       delivered: 2,
       deliveryFailed: 1,
       replied: 1,
