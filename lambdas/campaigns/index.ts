@@ -16,8 +16,8 @@ export { defaultStateSendingRules, isWithinSendingWindow, stateSendingRules } fr
 export type { StateSendingRules } from './domain/quiet-hours';
 export { importRecipients } from './domain/recipients';
 export type { DuplicateNumber, InvalidRow, RecipientImport } from './domain/recipients';
-export { campaignReport } from './domain/report';
-export type { ReportedRecipient, VariantStatistics } from './domain/report';
+export { campaignReport, significanceReadiness } from './domain/report';
+export type { ReportedRecipient, SignificanceReadiness, VariantStatistics } from './domain/report';
 export { decideSend, isAbandoned, renderRecipientMessage } from './domain/send-decision';
 export type { SendFacts } from './domain/send-decision';
 export { campaignSenderMetrics } from './domain/sender-metrics';

@@ -127,6 +127,14 @@ describe('campaign status lines', () => {
       significanceLines([row('A', { sent: 20, replied: 2 }), row('B', { sent: 20, replied: 1 })])[0],
     ).toMatch(/not significant at 95% \(under 5 replies or non-replies in a variant: rough\)$/);
     expect(significanceLines([row('A')])).toEqual(['One variant: nothing to compare.']);
+    expect(
+      significanceLines([row('A', { sent: 400, replied: 80 }), row('B', { sent: 400, replied: 40 })], {
+        kind: 'too-early',
+        finalAt: '2026-11-08T12:00:00.000Z',
+      }),
+    ).toEqual([
+      'A vs B: reply rate 20.0% vs 10.0% so far: too early to call (replies may arrive until 2026-11-08T12:00:00.000Z)',
+    ]);
   });
 });
 

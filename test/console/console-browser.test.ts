@@ -420,7 +420,7 @@ describe('the operator console in Chromium against a seeded local replica', () =
       ).resolves.toMatch(/95% CI/);
     }
     await expect(page.locator('progress').getAttribute('value')).resolves.toBe('10');
-    await expect(page.locator('.verdicts').innerText()).resolves.toMatch(/B vs A: not significant at 95%/);
+    await expect(page.locator('.verdicts').innerText()).resolves.toMatch(/B vs A: too early to call/);
     await visit('/campaigns', 'campaigns');
     await expect(page.locator('tbody').textContent()).resolves.toContain('Sofa sale');
   }, 90_000);

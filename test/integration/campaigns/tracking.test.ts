@@ -349,9 +349,12 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
             significantAt95: true,
             approximationReliable: true,
           },
-          significantAfterCorrection: true,
+          // Still running: replies may arrive, so the test is not called yet.
+          significantAfterCorrection: false,
+          verdict: 'too-early',
         },
       ]);
+      expect(report!.significance).toEqual({ kind: 'too-early', finalAt: null });
     });
 
     it('is undefined for an unknown campaign', async () => {
