@@ -11,6 +11,7 @@ export type { RecipientState } from './domain/campaign-keys';
 export { allowedActions, isFinished } from './domain/campaign-state';
 export type { CampaignAction, CampaignState, PauseReason } from './domain/campaign-state';
 export { parseCsv } from './domain/csv';
+export { decodeRecipientFile, type RecipientFileDecoding } from './domain/recipient-file';
 export { businessDayKey } from './domain/daily-cap';
 export { defaultStateSendingRules, isWithinSendingWindow, stateSendingRules } from './domain/quiet-hours';
 export type { StateSendingRules } from './domain/quiet-hours';

@@ -255,4 +255,60 @@ describe('campaign command arguments', () => {
       ],
     });
   });
+
+  it('refuses a recipient file saved in another encoding, naming the row and what to do', async () => {
+    const latin = join(dir, 'latin.csv');
+    // "CSV (Comma delimited)" from a spreadsheet: Windows-1252, é as the single byte 0xE9.
+    writeFileSync(latin, Buffer.from('phone,firstName\n+12125550100,Ann\n+12125550101,Jos\xe9\n', 'latin1'));
+    const refused = await runAgainst(
+      noTable,
+      'campaigns',
+      'create',
+      '--definition',
+      goodDefinition,
+      '--csv',
+      latin,
+    );
+    expect(refused).toMatchObject({
+      code: 2,
+      stderr: [
+        expect.stringMatching(
+          /latin\.csv row 3 is not UTF-8 \(byte 0xE9\).*save it as "CSV UTF-8", or give --encoding windows-1252$/,
+        ),
+      ],
+    });
+    const utf16 = join(dir, 'unicode.csv');
+    writeFileSync(
+      utf16,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('phone\n+12125550100\n', 'utf16le')]),
+    );
+    const wide = await runAgainst(
+      noTable,
+      'campaigns',
+      'create',
+      '--definition',
+      goodDefinition,
+      '--csv',
+      utf16,
+    );
+    expect(wide).toMatchObject({
+      code: 2,
+      stderr: [expect.stringMatching(/is UTF-16.*--encoding utf-16le$/)],
+    });
+    const unknown = await runAgainst(
+      noTable,
+      'campaigns',
+      'create',
+      '--definition',
+      goodDefinition,
+      '--csv',
+      latin,
+      '--encoding',
+      'klingon',
+    );
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr: [expect.stringMatching(/--encoding klingon: not an encoding/)],
+    });
+  });
 });
