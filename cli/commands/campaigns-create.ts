@@ -108,12 +108,14 @@ const reasons: Record<InvalidRow['reason'], string> = {
   'missing-phone': 'no phone number',
   'invalid-phone': 'not a valid phone number',
   'too-many-fields': 'more cells than the header has columns',
+  'unknown-time-zone': 'the timeZone column names no time zone',
+  'ambiguous-time-zone': 'its country has several time zones: give one in a timeZone column',
 };
 
 /** `row 5: not a valid phone number`, `row 7: duplicate of row 2 (…0100)`, in row order. */
 export function skippedRowLines(invalid: readonly InvalidRow[], duplicates: readonly DuplicateNumber[]) {
   const lines = [
-    ...invalid.map((r) => ({ row: r.row, text: reasons[r.reason] })),
+    ...invalid.map((r) => ({ row: r.row, text: reasons[r.reason] + (r.detail ? ` (${r.detail})` : '') })),
     ...duplicates.flatMap((d) =>
       d.duplicateRows.map((row) => ({
         row,

@@ -115,7 +115,11 @@ describe('the campaign sender under faults', () => {
     });
     await repositories.recipients.addRecipients(
       campaignId,
-      phones.map((phone, i) => ({ phone, fields: { firstName: `Guest${i}` } })),
+      // UK numbers carry the business's zone (inside the window now); given numbers their own.
+      phones.map((phone, i) => ({
+        phone,
+        fields: { firstName: `Guest${i}`, ...(phonesGiven ? {} : { timeZone: businessZone }) },
+      })),
     );
     return { campaignId, sendingNumber, phones };
   }

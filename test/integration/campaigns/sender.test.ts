@@ -100,7 +100,8 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       simulator.workspace.phoneNumbers[nextCampaign % simulator.workspace.phoneNumbers.length]!.id;
     const recipients = Array.from({ length: count }, () => ({
       phone: `+4477009${String(++nextNumber).padStart(5, '0')}`,
-      fields: { firstName: `Guest${nextNumber}` },
+      // The recipients' clock is the business's: a `timeZone` field, as a recipient file may give it.
+      fields: { firstName: `Guest${nextNumber}`, timeZone: businessZone },
     }));
     await repositories.campaigns.createCampaign({
       campaignId,
