@@ -10,6 +10,10 @@
  *    QUIT, REVOKE, OPT OUT, REMOVE ME, "take me off your list", "do not text me", ALTO, BAJA…)
  *    plus only courtesy, addressing or emphasis ("please", "now", "thanks", "texting me",
  *    "from your list", "sir"…).
+ * 2b. A reply that opens with an opt-out verb used as a command (after "please", "can you"…: stop,
+ *    remove, unsubscribe, cancel, quit, end, delete, take … off) is never `none`: `opt-out` when
+ *    what follows only names messages, this number or its records ("remove this number from your
+ *    system"), `review` otherwise ("please remove my husband's cell") — consent-commands.ts.
  * 3. `opt-in` when the whole text is START, UNSTOP, SUBSCRIBE, RESUME or a configured word (plus
  *    courtesy); `yes` when it is YES (it lifts an opt-out only shortly after a message that asked
  *    for it — the repository decides); `help` for HELP or INFO.
@@ -28,6 +32,7 @@ import {
   yesPhrases,
 } from './consent-phrases';
 import { possibleOptOut, segmentsInto } from './consent-phrase-matching';
+import { optOutCommandOf } from './consent-commands';
 
 export const consentClasses = ['opt-out', 'review', 'opt-in', 'yes', 'help', 'none'] as const;
 export type ConsentClass = (typeof consentClasses)[number];
@@ -76,6 +81,8 @@ export function classifyReply(text: string | undefined, options: ConsentRuleOpti
 
   const optOut = segmentsInto(tokens, optOutPhrases, courtesyPhrases);
   if (optOut) return { kind: 'opt-out', matched: optOut };
+  const command = optOutCommandOf(tokens);
+  if (command) return command;
 
   const optIns = [...optInPhrases, ...phrases(...(options.extraOptInWords ?? []).map(normaliseReply))];
   const optIn = segmentsInto(tokens, optIns, courtesyPhrases);
