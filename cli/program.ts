@@ -254,7 +254,10 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<phoneNumber>', 'E.164, or a US number')
     .addOption(reasonOption('the reason to lift').makeOptionMandatory())
     .option('--confirm-consent', 'the person consented again: required to lift an opt-out')
-    .option('--note <text>', 'why, for the audit trail (to lift an opt-out: how they consented again)')
+    .option(
+      '--note <text>',
+      'why, for the audit trail (required; to lift an opt-out: how they consented again)',
+    )
     .action(
       async (
         phoneNumber: string,

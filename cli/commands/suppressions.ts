@@ -163,6 +163,7 @@ export async function removeSuppression(
     throw new UsageError(
       '--note is required to lift an opt-out: say how the person consented again (e.g. "texted START on 2026-11-20")',
     );
+  if (plan.kind === 'needs-note') throw new UsageError('--note is required: say why, for the audit trail');
   if (plan.kind === 'review-needs-resolution')
     throw new UsageError(
       'a review is settled with `suppressions confirm <phone>` or `suppressions clear <phone>`',
@@ -175,7 +176,7 @@ export async function removeSuppression(
     reason: options.reason,
     at: new Date().toISOString(),
     reference: operatorReference(options.operator),
-    ...(options.note?.trim() ? { note: options.note.trim() } : {}),
+    note: options.note?.trim(),
   });
   out.line(`lifted the ${options.reason} suppression of ${maskPhoneNumber(number)}`);
 }

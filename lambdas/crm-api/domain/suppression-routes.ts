@@ -101,7 +101,7 @@ export const suppressionRoutes = {
   liftSuppression: {
     method: 'DELETE',
     path: '/v1/suppressions/{phone}',
-    summary: "Lift a number's suppression (an opt-out only with confirmConsent=true and a note)",
+    summary: "Lift a number's suppression, with a note (an opt-out only with confirmConsent=true)",
     params: phoneParam,
     query: liftQuery,
     response: suppression,

@@ -94,6 +94,13 @@ export function suppressionRoutes(
           'say how the person consented again (e.g. "texted START on 2026-11-20", "signed form #12"): note is required to lift an opt-out',
           'note',
         );
+      if (plan.kind === 'needs-note')
+        throw new ApiRequestError(
+          400,
+          'note_required',
+          'say why the suppression is lifted: note is required',
+          'note',
+        );
       if (plan.kind === 'review-needs-resolution')
         throw new ApiRequestError(
           409,

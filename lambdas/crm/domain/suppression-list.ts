@@ -87,13 +87,15 @@ export type SuppressionLift =
   | { kind: 'not-suppressed'; reason?: SuppressionReason }
   | { kind: 'needs-consent-confirmation' }
   | { kind: 'needs-consent-note' }
+  | { kind: 'needs-note' }
   | { kind: 'review-needs-resolution' };
 
 /**
  * What lifting a number's suppression does: the reason asked for, or every active one but a
- * review. An opt-out is lifted only with `confirmConsent` and a note saying how the person
- * consented again (and then nothing else is lifted either, so a refusal changes nothing). A review
- * is never lifted here: it is settled by its own choice (`settleReview`, `suppressions clear`).
+ * review, always with a note saying why (the audit's evidence). An opt-out is lifted only with
+ * `confirmConsent` and a note saying how the person consented again (and then nothing else is
+ * lifted either, so a refusal changes nothing). A review is never lifted here: it is settled by
+ * its own choice (`settleReview`, `suppressions clear`).
  */
 export function planSuppressionLift(
   active: readonly SuppressionReason[],
@@ -107,7 +109,8 @@ export function planSuppressionLift(
     return active.includes(reviewReason) ? { kind: 'review-needs-resolution' } : { kind: 'not-suppressed' };
   if (reasons.some((r) => checkOperatorRemoval(r, confirmConsent).kind === 'needs-consent-confirmation'))
     return { kind: 'needs-consent-confirmation' };
-  if (reasons.includes('opt-out') && !options.note?.trim()) return { kind: 'needs-consent-note' };
+  if (!options.note?.trim())
+    return reasons.includes('opt-out') ? { kind: 'needs-consent-note' } : { kind: 'needs-note' };
   return { kind: 'lift', reasons };
 }
 

@@ -82,6 +82,19 @@ describe('suppressions add, remove and show', () => {
     expect(trail).not.toContain('5551234');
   });
 
+  it('lifts a manual suppression only with a note saying why', async () => {
+    const number = freshNumber();
+    expect((await cli('add', number, '--reason', 'manual', '--note', 'asked by phone')).code).toBe(0);
+    const refused = await cli('remove', number, '--reason', 'manual');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.join('\n')).toContain('--note is required');
+    expect(await gate.isSuppressed(number)).toBe(true);
+    expect((await cli('remove', number, '--reason', 'manual', '--note', 'wants the offers again')).code).toBe(
+      0,
+    );
+    expect(await gate.isSuppressed(number)).toBe(false);
+  });
+
   it('adds only manual suppressions and rejects a number that is not one', async () => {
     const wrongReason = await cli('add', freshNumber(), '--reason', 'opt-out', '--note', 'x');
     expect(wrongReason.code).toBe(2);

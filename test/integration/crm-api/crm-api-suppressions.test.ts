@@ -177,7 +177,7 @@ describe('/v1/suppressions/{phone}', () => {
     expect(audit[0]).toMatchObject({ reference: 'api:ops-dashboard', note: 'complaint by phone' });
   });
 
-  it('DELETE lifts one reason when asked, a bounce without consent, and says when it is not active', async () => {
+  it('DELETE lifts one reason when asked, a bounce without consent but with a note, and says when it is not active', async () => {
     const phone = freshNumber();
     await optOut(phone);
     await suppressions.addSuppression({
@@ -186,7 +186,11 @@ describe('/v1/suppressions/{phone}', () => {
       at: '2026-11-03T00:00:00.000Z',
       reference: 'ACfail',
     });
-    const afterBounce = await call('DELETE', path(phone, '?reason=bounce'));
+    expect(await call('DELETE', path(phone, '?reason=bounce'))).toMatchObject({
+      status: 400,
+      body: { error: 'note_required', field: 'note' },
+    });
+    const afterBounce = await call('DELETE', path(phone, '?reason=bounce&note=number%20works%20again'));
     expect(afterBounce.body.active).toEqual([{ reason: 'opt-out', since: '2026-11-01T00:00:00.000Z' }]);
     expect(await call('DELETE', path(phone, '?reason=manual'))).toMatchObject({
       status: 409,

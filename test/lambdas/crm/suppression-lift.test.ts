@@ -1,14 +1,21 @@
 import { changedByOf, changeSourceOf, planSuppressionLift } from '../../../lambdas/crm';
 
 describe('lifting a suppression (the CLI and the CRM API share the rule)', () => {
-  it('lifts every active reason, or the one asked for', () => {
-    expect(planSuppressionLift(['bounce', 'manual'], { confirmConsent: false })).toEqual({
+  it('lifts every active reason, or the one asked for, always with a note saying why', () => {
+    const note = 'the number works again';
+    expect(planSuppressionLift(['bounce', 'manual'], { confirmConsent: false, note })).toEqual({
       kind: 'lift',
       reasons: ['bounce', 'manual'],
     });
-    expect(planSuppressionLift(['bounce', 'manual'], { reason: 'manual', confirmConsent: false })).toEqual({
+    expect(
+      planSuppressionLift(['bounce', 'manual'], { reason: 'manual', confirmConsent: false, note }),
+    ).toEqual({
       kind: 'lift',
       reasons: ['manual'],
+    });
+    expect(planSuppressionLift(['bounce'], { confirmConsent: false })).toEqual({ kind: 'needs-note' });
+    expect(planSuppressionLift(['bounce'], { confirmConsent: false, note: ' ' })).toEqual({
+      kind: 'needs-note',
     });
   });
 
@@ -36,7 +43,7 @@ describe('lifting a suppression (the CLI and the CRM API share the rule)', () =>
     expect(planSuppressionLift(['review', 'bounce'], { reason: 'review', confirmConsent: false })).toEqual({
       kind: 'review-needs-resolution',
     });
-    expect(planSuppressionLift(['review', 'bounce'], { confirmConsent: false })).toEqual({
+    expect(planSuppressionLift(['review', 'bounce'], { confirmConsent: false, note: 'fixed' })).toEqual({
       kind: 'lift',
       reasons: ['bounce'],
     });
