@@ -30,6 +30,7 @@ import {
   listSuppressions,
   removeSuppression,
   showSuppression,
+  type ExportFormat,
 } from './commands/suppressions';
 import { listedSuppressionReasons, type SuppressionReason } from '../lambdas/crm';
 import { crmEventTypes } from '../lambdas/crm-events';
@@ -253,7 +254,10 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<phoneNumber>', 'E.164, or a US number')
     .addOption(reasonOption('the reason to lift').makeOptionMandatory())
     .option('--confirm-consent', 'the person consented again: required to lift an opt-out')
-    .option('--note <text>', 'why, for the audit trail')
+    .option(
+      '--note <text>',
+      'why, for the audit trail (required; to lift an opt-out: how they consented again)',
+    )
     .action(
       async (
         phoneNumber: string,
@@ -286,8 +290,15 @@ export function buildProgram(deps: CliDeps): Command {
     );
   suppressions
     .command('export')
-    .description('every active suppression as CSV on stdout (whole numbers: for another system)')
-    .action(async () => exportSuppressions(await target(), out));
+    .description(
+      'the audit trail of one number or all (who changed what, when and why) for a compliance request; nothing masked',
+    )
+    .argument('[phoneNumber]', 'E.164, or a US number (default: every number, a scan of the CRM table)')
+    .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']))
+    .option('--active', 'the active suppressions instead (whole numbers: the list for another system)')
+    .action(async (phoneNumber: string | undefined, options: { format?: ExportFormat; active?: boolean }) =>
+      exportSuppressions(await target(), out, { ...options, ...(phoneNumber ? { phoneNumber } : {}) }),
+    );
 
   program
     .command('crm-events')

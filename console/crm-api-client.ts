@@ -193,6 +193,13 @@ export class CrmApiClient {
     });
   }
 
+  /** A review settled by the operator's explicit choice: it was an opt-out, or it was not. */
+  settleReview(phone: string, resolution: 'opt-out' | 'not-an-opt-out', note?: string) {
+    return this.request<Suppression>('POST', `/suppressions/${encodePhone(phone)}/review`, {
+      body: { resolution, ...(note ? { note } : {}) },
+    });
+  }
+
   sendMessage(message: { to: string; text: string; from?: string }, idempotencyKey: string) {
     return this.request<ApiMessage>('POST', '/messages', {
       body: message,

@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parseCsv } from '../../lambdas/campaigns';
 import {
+  changedByOf,
+  changeSourceOf,
   checkOperatorRemoval,
   doNotContactEntriesOf,
   maskedExcerpt,
   planSuppressionLift,
   reviewReason,
+  type AnnotatedAuditEntry,
   type ListedSuppression,
+  type ReviewResolution,
   type SuppressionReason,
   type SuppressionRecord,
 } from '../../lambdas/crm';
@@ -148,12 +152,21 @@ export async function removeSuppression(
   const { suppressions } = await target.suppressions.recordOf(number);
   const plan = planSuppressionLift(
     suppressions.filter((s) => s.active).map((s) => s.reason),
-    { reason: options.reason, confirmConsent: options.confirmConsent ?? false },
+    { reason: options.reason, confirmConsent: options.confirmConsent ?? false, note: options.note },
   );
   if (plan.kind === 'needs-consent-confirmation')
     throw new UsageError(
       `refusing to lift the opt-out of ${maskPhoneNumber(number)}: it is the person's own request. ` +
         'Only if they consented again (in writing, or by texting START), run it again with --confirm-consent and a --note saying how',
+    );
+  if (plan.kind === 'needs-consent-note')
+    throw new UsageError(
+      '--note is required to lift an opt-out: say how the person consented again (e.g. "texted START on 2026-11-20")',
+    );
+  if (plan.kind === 'needs-note') throw new UsageError('--note is required: say why, for the audit trail');
+  if (plan.kind === 'review-needs-resolution')
+    throw new UsageError(
+      'a review is settled with `suppressions confirm <phone>` or `suppressions clear <phone>`',
     );
   if (plan.kind === 'not-suppressed')
     throw new CommandFailure(`${maskPhoneNumber(number)} has no active ${options.reason} suppression`);
@@ -163,7 +176,7 @@ export async function removeSuppression(
     reason: options.reason,
     at: new Date().toISOString(),
     reference: operatorReference(options.operator),
-    ...(options.note?.trim() ? { note: options.note.trim() } : {}),
+    note: options.note?.trim(),
   });
   out.line(`lifted the ${options.reason} suppression of ${maskPhoneNumber(number)}`);
 }
@@ -174,6 +187,22 @@ async function activeReview(target: Target, number: string): Promise<void> {
     throw new CommandFailure(`${maskPhoneNumber(number)} is not waiting for review`);
 }
 
+async function settleReview(
+  target: Target,
+  phoneNumber: string,
+  resolution: ReviewResolution,
+  options: { note?: string; operator?: string },
+): Promise<string> {
+  const number = e164Of(phoneNumber);
+  await activeReview(target, number);
+  await target.suppressions.settleReview(number, resolution, {
+    at: new Date().toISOString(),
+    reference: operatorReference(options.operator),
+    note: options.note?.trim() || undefined,
+  });
+  return number;
+}
+
 /** A possible opt-out confirmed: it becomes an opt-out. */
 export async function confirmReview(
   target: Target,
@@ -181,14 +210,7 @@ export async function confirmReview(
   phoneNumber: string,
   options: { note?: string; operator?: string },
 ): Promise<void> {
-  const number = e164Of(phoneNumber);
-  await activeReview(target, number);
-  await target.suppressions.confirmReview(
-    number,
-    new Date().toISOString(),
-    operatorReference(options.operator),
-    options.note?.trim() || undefined,
-  );
+  const number = await settleReview(target, phoneNumber, 'opt-out', options);
   out.line(`${maskPhoneNumber(number)}: review confirmed, it is opted out`);
 }
 
@@ -199,16 +221,7 @@ export async function clearReview(
   phoneNumber: string,
   options: { note?: string; operator?: string },
 ): Promise<void> {
-  const number = e164Of(phoneNumber);
-  await activeReview(target, number);
-  await target.suppressions.changeByOperator({
-    action: 'remove',
-    phoneNumber: number,
-    reason: reviewReason,
-    at: new Date().toISOString(),
-    reference: operatorReference(options.operator),
-    ...(options.note?.trim() ? { note: options.note.trim() } : {}),
-  });
+  const number = await settleReview(target, phoneNumber, 'not-an-opt-out', options);
   out.line(`${maskPhoneNumber(number)}: review cleared, not an opt-out`);
 }
 
@@ -248,12 +261,76 @@ export async function importSuppressions(
 
 const csvField = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
-/** Every active suppression as CSV on stdout, whole numbers: the list for another system. */
-export async function exportSuppressions(target: Target, out: Output): Promise<void> {
+export type ExportFormat = 'csv' | 'json';
+
+/** Every active suppression, whole numbers: the list for another system (`export --active`). */
+async function exportActive(target: Target, out: Output, format: ExportFormat): Promise<void> {
   const listed = await target.suppressions.listAllActive();
-  printData(out, listed, () => {
-    out.line('phone,reason,since,reference');
-    for (const s of listed)
-      out.line([s.phoneNumber, s.reason, s.changedAt, s.reference].map(csvField).join(','));
-  });
+  if (format === 'json') {
+    out.line(JSON.stringify(listed, null, 2));
+    return;
+  }
+  out.line('phone,reason,since,reference');
+  for (const s of listed)
+    out.line([s.phoneNumber, s.reason, s.changedAt, s.reference].map(csvField).join(','));
+}
+
+/** The export's columns: who (source, by, reference) and why (note, resolution, matched, excerpt). */
+const auditColumns = [
+  'phone',
+  'at',
+  'action',
+  'reason',
+  'source',
+  'by',
+  'reference',
+  'note',
+  'resolution',
+  'matched',
+  'excerpt',
+] as const;
+type AuditRecord = Record<(typeof auditColumns)[number], string>;
+
+function auditRecordOf(entry: AnnotatedAuditEntry): AuditRecord {
+  return {
+    phone: entry.phoneNumber,
+    at: entry.at,
+    action: entry.action,
+    reason: entry.reason,
+    source: changeSourceOf(entry.reference),
+    by: changedByOf(entry.reference) ?? '',
+    reference: entry.reference,
+    note: entry.note ?? '',
+    resolution: entry.resolution ?? '',
+    matched: entry.matched ?? '',
+    excerpt: entry.excerpt ?? '',
+  };
+}
+
+/**
+ * The suppression audit trail for a compliance request: one number's, or every number's (a scan
+ * of the CRM table), oldest first, as CSV or JSON on stdout. Nothing is masked: it is the
+ * operator's own record of who changed what and why. `active`: the active list instead.
+ */
+export async function exportSuppressions(
+  target: Target,
+  out: Output,
+  options: { phoneNumber?: string; format?: ExportFormat; active?: boolean } = {},
+): Promise<void> {
+  const format = options.format ?? (out.json ? 'json' : 'csv');
+  if (options.active) {
+    if (options.phoneNumber)
+      throw new UsageError('--active lists every number: give no phone number with it');
+    return exportActive(target, out, format);
+  }
+  const entries = options.phoneNumber
+    ? (await target.suppressions.recordOf(e164Of(options.phoneNumber))).audit
+    : await target.suppressions.allAudit();
+  const records = entries.map(auditRecordOf);
+  if (format === 'json') {
+    out.line(JSON.stringify(records, null, 2));
+    return;
+  }
+  out.line(auditColumns.join(','));
+  for (const record of records) out.line(auditColumns.map((column) => csvField(record[column])).join(','));
 }

@@ -1,5 +1,11 @@
-import { addSuppression, removeSuppression, showSuppression } from '../../cli/commands/suppressions';
-import { listedSuppressionReasons, type SuppressionReason } from '../../lambdas/crm';
+import {
+  addSuppression,
+  clearReview,
+  confirmReview,
+  removeSuppression,
+  showSuppression,
+} from '../../cli/commands/suppressions';
+import { listedSuppressionReasons, reviewReason, type SuppressionReason } from '../../lambdas/crm';
 import { toE164 } from '../../lambdas/shared/phone-numbers';
 import { plural } from '../../cli/output';
 import { noticeOf, runCommand } from '../cli-commands';
@@ -8,6 +14,7 @@ import { csrfField, html, phone, type Html, tableHead } from '../html';
 import type { ConsoleReply, ConsoleRequest, ConsoleRoutes } from '../routing';
 
 const suppressionRoute = '/v1/suppressions/{phone}';
+const reviewRoute = '/v1/suppressions/{phone}/review';
 
 function duration(seconds: number | undefined): string {
   if (seconds === undefined) return '';
@@ -121,11 +128,26 @@ function conversation(items: readonly Activity[]): Html {
   </ol>`;
 }
 
+// A review is not lifted: it is settled by its own choice (the review form).
 const reasonChoices = (selected?: string) =>
-  listedSuppressionReasons.map((r) => html`<option${r === selected ? html` selected` : ''}>${r}</option>`);
+  listedSuppressionReasons
+    .filter((r) => r !== reviewReason)
+    .map((r) => html`<option${r === selected ? html` selected` : ''}>${r}</option>`);
 
-function suppressionForms(csrf: string, number: string, current?: string): Html {
+/** The operator's explicit choice for a possible opt-out: it was one, or it was not. */
+function reviewForm(csrf: string, number: string): Html {
+  return html`<form method="post" action="/contacts/review" class="stack review-form">
+    ${csrfField(csrf)}<input type="hidden" name="phone" value="${number}" />
+    <p>A reply from this number might be an opt-out and is held for review.</p>
+    <label for="review-note">Why (for the audit trail)</label><input id="review-note" name="note" />
+    <button type="submit" name="resolution" value="opt-out">It was an opt-out</button>
+    <button type="submit" name="resolution" value="not-an-opt-out">Not an opt-out: lift the review</button>
+  </form>`;
+}
+
+function suppressionForms(csrf: string, number: string, current?: string, inReview = false): Html {
   return html`<div class="suppression-forms">
+    ${inReview ? reviewForm(csrf, number) : ''}
     <form method="post" action="/contacts/suppress" class="stack">
       ${csrfField(csrf)}<input type="hidden" name="phone" value="${number}" />
       <label for="suppress-note">Why (for the audit trail)</label
@@ -137,7 +159,8 @@ function suppressionForms(csrf: string, number: string, current?: string): Html 
       ><select id="lift-reason" name="reason">
         ${reasonChoices(current)}
       </select>
-      <label for="lift-note">Why</label><input id="lift-note" name="note" />
+      <label for="lift-note">Why (to lift an opt-out: how the person consented again)</label
+      ><input id="lift-note" name="note" required />
       <label class="check"
         ><input type="checkbox" name="confirmConsent" value="true" /> The person consented again (needed to
         lift an opt-out)</label
@@ -159,7 +182,7 @@ function suppressionPanel(suppression: Suppression): Html {
             <caption>
               Audit trail
             </caption>
-            ${tableHead('When', 'Action', 'Reason', 'Source', 'Note')}
+            ${tableHead('When', 'Action', 'Reason', 'Source', 'By', 'Note')}
             <tbody>
               ${suppression.audit.map(
                 (a) =>
@@ -168,7 +191,8 @@ function suppressionPanel(suppression: Suppression): Html {
                     <td>${a.action}</td>
                     <td>${a.reason ?? ''}</td>
                     <td>${a.source}</td>
-                    <td>${a.note ?? ''}</td>
+                    <td>${a.by ?? ''}</td>
+                    <td>${a.note ?? a.resolution ?? (a.matched ? `reply: "${a.matched}"` : '')}</td>
                   </tr>`,
               )}
             </tbody>
@@ -181,18 +205,22 @@ async function suppressionSection(request: ConsoleRequest, number: string): Prom
   const { api, target, csrf } = request;
   let body: Html;
   let current: string | undefined;
+  let inReview = false;
   if (await api.hasRoute(suppressionRoute, 'GET')) {
     const answer = await api.suppression(number);
     body = answer.ok ? suppressionPanel(answer.body) : html`<p class="bad">${answer.error.message}</p>`;
     current = answer.ok ? answer.body.reason : undefined;
+    inReview = answer.ok && answer.body.active.some((a) => a.reason === reviewReason);
   } else {
     // Until the CRM API serves suppressions: what `suppressions show` prints.
     const shown = await runCommand((out) => showSuppression(target, out, number, {}));
     body = html`<pre class="cli">${shown.lines.join('\n')}</pre>`;
+    const { suppressions } = await target.suppressions.recordOf(number);
+    inReview = suppressions.some((s) => s.reason === reviewReason && s.active);
   }
   return html`<section aria-labelledby="suppression-heading">
     <h2 id="suppression-heading">Suppression</h2>
-    ${body}${suppressionForms(csrf, number, current)}
+    ${body}${suppressionForms(csrf, number, current, inReview)}
   </section>`;
 }
 
@@ -352,5 +380,23 @@ export const contactRoutes: ConsoleRoutes = {
       location: back(number),
       notice: noticeOf(result),
     };
+  },
+  'POST /contacts/review': async ({ api, target, form }) => {
+    const number = phoneOf(form);
+    const resolution = String(form?.get('resolution') ?? '');
+    const note = String(form?.get('note') ?? '').trim();
+    if (resolution !== 'opt-out' && resolution !== 'not-an-opt-out')
+      return {
+        kind: 'redirect',
+        location: back(number),
+        notice: { kind: 'error', lines: ['Choose whether the reply was an opt-out.'] },
+      };
+    const done =
+      resolution === 'opt-out' ? 'Review confirmed: opted out.' : 'Review cleared: not an opt-out.';
+    if (await api.hasRoute(reviewRoute, 'POST'))
+      return afterChange(number, await api.settleReview(number, resolution, note || undefined), done);
+    const settle = resolution === 'opt-out' ? confirmReview : clearReview;
+    const result = await runCommand((out) => settle(target, out, number, note ? { note } : {}));
+    return { kind: 'redirect', location: back(number), notice: noticeOf(result) };
   },
 };

@@ -41,6 +41,7 @@ export type {
 } from './adapters/suppression-list-repository';
 export {
   apiReference,
+  changedByOf,
   changeSourceOf,
   checkOperatorRemoval,
   doNotContactEntriesOf,
@@ -51,8 +52,13 @@ export {
   listedSuppressionReasons,
   maskedExcerpt,
   reviewReason,
+  reviewResolutions,
 } from './domain/suppression-list';
-export type { SuppressionChangeSource, SuppressionLift } from './domain/suppression-list';
+export type {
+  ReviewResolution,
+  SuppressionChangeSource,
+  SuppressionLift,
+} from './domain/suppression-list';
 export { ConsentReplySender } from './adapters/consent-reply-sender';
 export type { ConsentReplyOutcome, ConsentReplyRequest } from './adapters/consent-reply-sender';
 export {

@@ -525,4 +525,66 @@ describe('the operator console in Chromium against a seeded local replica', () =
       note: 'called back and asked to hear from us again',
     });
   });
+
+  it('Contacts: an opt-out is lifted only with the consent box and a note saying how', async () => {
+    const number = '+15554440178';
+    await target.target.suppressions.changeByOperator({
+      action: 'add',
+      phoneNumber: number,
+      reason: 'opt-out',
+      at: '2026-11-20T10:00:00.000Z',
+      reference: 'ACconsolestop',
+    });
+    await visit(`/contacts?phone=${encodeURIComponent(number)}`);
+    expect(await page.locator('#lift-note').getAttribute('required')).not.toBeNull();
+    await page.selectOption('#lift-reason', 'opt-out');
+    await page.fill('#lift-note', 'they said it was fine');
+    await page.getByRole('button', { name: 'Lift the suppression' }).click();
+    await expect(page.locator('.notice.error').textContent()).resolves.toContain('confirmConsent');
+    const refused = await target.api.suppression(number);
+    if (!refused.ok) throw new Error(refused.error.message);
+    expect(refused.body).toMatchObject({ suppressed: true, reason: 'opt-out' });
+    expect(refused.body.audit).toHaveLength(1);
+
+    await page.selectOption('#lift-reason', 'opt-out');
+    await page.fill('#lift-note', 'texted START on 2026-11-22');
+    await page.check('input[name="confirmConsent"]');
+    await page.getByRole('button', { name: 'Lift the suppression' }).click();
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Suppression lifted');
+    const after = await target.api.suppression(number);
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.body.suppressed).toBe(false);
+    expect(after.body.audit.at(-1)).toMatchObject({
+      action: 'remove',
+      reason: 'opt-out',
+      note: 'texted START on 2026-11-22',
+    });
+  });
+
+  it('Contacts: a review is settled by its own choice, not by lifting', async () => {
+    const number = '+15554440179';
+    await target.target.suppressions.changeByOperator({
+      action: 'add',
+      phoneNumber: number,
+      reason: 'review',
+      at: '2026-11-20T10:00:00.000Z',
+      reference: 'ACconsolemaybe',
+    });
+    await visit(`/contacts?phone=${encodeURIComponent(number)}`);
+    await expectAccessible();
+    expect(await page.locator('#lift-reason option').allTextContents()).not.toContain('review');
+    await page.fill('#review-note', 'asked to remove the old water heater');
+    await page.getByRole('button', { name: 'Not an opt-out: lift the review' }).click();
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Review cleared');
+    const after = await target.api.suppression(number);
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.body.suppressed).toBe(false);
+    expect(after.body.audit.at(-1)).toMatchObject({
+      action: 'remove',
+      reason: 'review',
+      resolution: 'not-an-opt-out',
+      note: 'asked to remove the old water heater',
+    });
+    await expect(page.locator('.review-form').count()).resolves.toBe(0);
+  });
 });

@@ -54,6 +54,11 @@ describe('CRM API writes on the local replica', () => {
     const path = `/suppressions/${encodeURIComponent('+15556100002')}`;
     expect((await call('PUT', path, { note: 'from the e2e test' })).status).toBe(200);
     expect(await (await call('GET', path)).json()).toMatchObject({ suppressed: true, reason: 'manual' });
-    expect(await (await call('DELETE', path)).json()).toMatchObject({ suppressed: false });
+    expect(await (await call('DELETE', `${path}?note=asked%20again`)).json()).toMatchObject({
+      suppressed: false,
+    });
+    const settled = await call('POST', `${path}/review`, { resolution: 'not-an-opt-out' });
+    expect(settled.status).toBe(409);
+    expect(await settled.json()).toMatchObject({ error: 'not_in_review' });
   });
 });

@@ -18,20 +18,26 @@ export function crmApiCaller(api: ReturnType<typeof createCrmApiHandler>) {
   return async function call(
     method: HttpMethod,
     path: string,
-    options: { body?: unknown; headers?: Record<string, string> } = {},
+    options: {
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** The JWT subject API Gateway's authorizer identified. */
+      jwtSubject?: string;
+    } = {},
   ): Promise<CrmApiAnswer> {
     const body = options.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(options.body));
-    const response = await api(
-      apiGatewayEvent({
-        method,
-        path,
-        headers: {
-          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...options.headers,
-        },
-        body,
-      }),
-    );
+    const event = apiGatewayEvent({
+      method,
+      path,
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      body,
+    });
+    if (options.jwtSubject)
+      Object.assign(event.requestContext, { authorizer: { jwt: { claims: { sub: options.jwtSubject } } } });
+    const response = await api(event);
     const parsed = JSON.parse(response.body ?? 'null') as Record<string, unknown>;
     const template = validator.templateOf(method, path.split('?')[0]!);
     if (template)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listedSuppressionReasons, suppressionChangeSources } from '../../crm';
+import { listedSuppressionReasons, reviewResolutions, suppressionChangeSources } from '../../crm';
 
 // A number's suppression and its audit trail, read and changed with the CLI's rules (routes/suppressions.ts).
 
@@ -21,7 +21,19 @@ export const suppression = z
           action: z.enum(['add', 'remove', 'reply-sent']),
           reason: reason.optional(),
           source: z.enum(suppressionChangeSources),
-          note: z.string().optional(),
+          by: z.string().optional().meta({
+            description:
+              'Who: the IAM ARN or JWT subject of an API call, the CLI operator, or the message id that caused it (absent for an unidentified API caller).',
+          }),
+          note: z.string().optional().meta({ description: 'Why, in the words of the person who made it.' }),
+          matched: z
+            .string()
+            .optional()
+            .meta({ description: 'For a change a reply caused: the phrase the consent rule matched.' }),
+          resolution: z
+            .enum(reviewResolutions)
+            .optional()
+            .meta({ description: 'For a settled review: what the operator decided it was.' }),
         }),
       )
       .meta({ description: 'Every change, oldest first.' }),
@@ -39,19 +51,36 @@ export const suppressionBody = z
       .literal('manual')
       .optional()
       .meta({ description: 'Only `manual`: the bridge records opt-outs, reviews and bounces itself.' }),
-    note: z.string().trim().min(1).max(500).optional().meta({ description: 'Why, for the audit trail.' }),
+    note: z.string().trim().min(1).max(500).meta({ description: 'Why, for the audit trail (required).' }),
   })
   .strict()
   .meta({ id: 'NewSuppression' });
 
 export const liftQuery = z.object({
-  reason: reason.optional().meta({ description: 'Lift only this reason (default: every active one).' }),
+  reason: reason.optional().meta({
+    description:
+      'Lift only this reason (default: every active one but `review`, which is settled by POST …/review).',
+  }),
   confirmConsent: z
     .enum(['true', 'false'])
     .optional()
     .meta({ description: '`true` when the person consented again: needed to lift an opt-out.' }),
-  note: z.string().trim().min(1).max(500).optional().meta({ description: 'Why, for the audit trail.' }),
+  note: z.string().trim().max(500).optional().meta({
+    description:
+      'Why, for the audit trail; to lift an opt-out, how the person consented again (required then).',
+  }),
 });
+
+export const reviewSettlement = z
+  .object({
+    resolution: z.enum(reviewResolutions).meta({
+      description:
+        '`opt-out`: the reply was an opt-out, the number is opted out from now on; `not-an-opt-out`: the review is lifted.',
+    }),
+    note: z.string().trim().min(1).max(500).optional().meta({ description: 'Why, for the audit trail.' }),
+  })
+  .strict()
+  .meta({ id: 'ReviewSettlement' });
 
 export const suppressionRoutes = {
   getSuppression: {
@@ -75,12 +104,22 @@ export const suppressionRoutes = {
     method: 'DELETE',
     path: '/v1/suppressions/{phone}',
     scope: 'crm/suppressions',
-    summary: "Lift a number's suppression (an opt-out only with confirmConsent=true)",
+    summary: "Lift a number's suppression, with a note (an opt-out only with confirmConsent=true)",
     params: phoneParam,
     query: liftQuery,
     response: suppression,
     errors: {
-      409: '`consent_confirmation_required`: the number opted out; or `not_suppressed`: the reason asked for is not active.',
+      409: '`not_suppressed`: the reason asked for is not active; `review_needs_resolution`: a review is settled by POST /v1/suppressions/{phone}/review.',
     },
+  },
+  settleReview: {
+    method: 'POST',
+    path: '/v1/suppressions/{phone}/review',
+    scope: 'crm/suppressions',
+    summary: 'Settle a possible opt-out held for review: it was an opt-out, or it was not',
+    params: phoneParam,
+    body: reviewSettlement,
+    response: suppression,
+    errors: { 409: '`not_in_review`: the number is not held for review.' },
   },
 } as const;

@@ -13,97 +13,44 @@
  *    OpenPhone's messages to the number since the claim are searched; not there yet → 503, and a
  *    retry with the same key looks again, sending afresh only once `settleMs` has passed.
  *
- * One file over 400 lines on purpose: the steps share one claim and its timing rules, and every
- * step may hand over to the reconciliation; apart, each would take the whole state as arguments.
+ * The steps share one claim and its timing rules, and every step may hand over to the
+ * reconciliation, so they stay together here; what they answer (send-refusals.ts), the sending
+ * number (sending-number.ts) and the API's view (message-view.ts) are apart.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ActivityRepository, SuppressionRepository } from '../../crm';
 import {
   findSentMessage,
   OpenPhoneApiError,
-  OpenPhoneInvalidRequestError,
-  OpenPhoneNetworkError,
-  OpenPhoneNoCreditsError,
   OpenPhoneOutcomeUnknownError,
   PhoneNumberIds,
-  RateLimitWaitExceededError,
-  UnknownSendingNumberError,
-  type OpenPhoneClient,
 } from '../../openphone';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
-import type { ApiMessageRepository, StoredApiMessage } from '../adapters/api-message-repository';
+import type { StoredApiMessage } from '../adapters/api-message-repository';
 import {
   apiStatusOf,
   bodyFingerprintOf,
-  furtherStatus,
   idempotencyKeyOf,
   messageIdOf,
-  retryAfterSeconds,
   sendMessageBody,
   type ApiMessage,
 } from '../domain/messages';
 import { parseBody, recordId } from '../domain/requests';
 import { ApiRequestError } from '../errors';
+import {
+  defaultMessageSendingSettings,
+  type MessageAnswer,
+  type MessageSendingDeps,
+  type MessagesOpenPhone,
+} from './message-sending-deps';
+import { viewOf } from './message-view';
+import { inUse, openPhoneRefusal, outcomeUnknown, SendWithdrawnError, suppressed } from './send-refusals';
+import { sendingNumberOf } from './sending-number';
 
-/** What sending asks of OpenPhone: a client in the `interactive` lane of the shared limiter. */
-export type MessagesOpenPhone = Pick<OpenPhoneClient, 'sendMessage' | 'listMessages' | 'listPhoneNumbers'>;
-
-export interface MessageSendingSettings {
-  /**
-   * A claim untouched, or an unknown outcome unresolved, this long belongs to an attempt that is
-   * gone: a retry that does not find its message at OpenPhone then sends it. @default 60 s
-   */
-  settleMs: number;
-  /** How long a request waits for another request with the same key to finish. @default 8 s */
-  inFlightWaitMs: number;
-  /** @default 100 ms */
-  pollMs: number;
-}
-
-const defaultMessageSendingSettings: MessageSendingSettings = {
-  settleMs: 60_000,
-  inFlightWaitMs: 8_000,
-  pollMs: 100,
-};
-
-export interface MessageSendingDeps {
-  messages: Pick<
-    ApiMessageRepository,
-    'getMessage' | 'claimMessage' | 'touchClaim' | 'takeOver' | 'markUnknownOutcome' | 'finish' | 'release'
-  >;
-  /** The CRM's suppressions: the same reading the campaign sender and the CLI use. */
-  suppressions: Pick<SuppressionRepository, 'suppressionsOf'>;
-  /** Delivery webhooks land on the activity with OpenPhone's message id: its status is read there. */
-  activities: Pick<ActivityRepository, 'getActivity'>;
-  /** The OpenPhone client (the secret is read on first use); throws when there is none. */
-  openPhone: () => Promise<MessagesOpenPhone>;
-  /** The sending number when a request names none (E.164 or `PN…`); else the workspace's only number. */
-  defaultFrom?: string;
-  settings?: Partial<MessageSendingSettings>;
-  logger: Pick<Logger, 'info' | 'warn'>;
-  /** @default () => new Date() */
-  now?: () => Date;
-  /** @default crypto.randomUUID */
-  newClaimToken?: () => string;
-  /** @default setTimeout */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-export interface MessageAnswer {
-  status: 202;
-  message: ApiMessage;
-}
-
-/** The last check found a reason not to send: nothing went out. */
-class SendWithdrawnError extends Error {
-  override readonly name = 'SendWithdrawnError';
-  constructor(
-    readonly reason: 'suppressed' | 'claim-taken-over',
-    readonly suppressedFor: string[] = [],
-  ) {
-    super(`send withdrawn: ${reason}`);
-  }
-}
+export type {
+  MessageAnswer,
+  MessageSendingDeps,
+  MessageSendingSettings,
+  MessagesOpenPhone,
+} from './message-sending-deps';
 
 /** One request of several that raced for the same key lost: it starts over and reads the winner's. */
 const startOver = Symbol('start over');
@@ -264,7 +211,7 @@ export function createMessageSending(deps: MessageSendingDeps) {
     let checked = false;
     try {
       const { client, ids } = await openPhone();
-      const sending = await sendingNumberOf(ids, claimed.from);
+      const sending = await sendingNumberOf(ids, claimed.from, deps.defaultFrom);
       message = { ...claimed, ...sending };
       // The last check, after the request's token and just before it goes out; it records the
       // sending number, so a reconciliation knows where to look.
@@ -340,71 +287,6 @@ export function createMessageSending(deps: MessageSendingDeps) {
     }
   }
 
-  /** OpenPhone errors after which nothing was sent and the caller may retry: the answer to give. */
-  function openPhoneRefusal(error: unknown): ApiRequestError | undefined {
-    if (
-      error instanceof RateLimitWaitExceededError ||
-      (error instanceof OpenPhoneApiError && error.status === 429)
-    )
-      return new ApiRequestError(
-        429,
-        'rate_limited',
-        'no OpenPhone request slot is free right now; nothing was sent, retry with the same Idempotency-Key',
-        undefined,
-        { 'retry-after': '1' },
-      );
-    if (error instanceof OpenPhoneNoCreditsError)
-      return new ApiRequestError(
-        503,
-        'openphone_no_credits',
-        'the OpenPhone workspace has no credits left; nothing was sent',
-      );
-    if (error instanceof OpenPhoneApiError && (error.status === 401 || error.status === 403))
-      return new ApiRequestError(
-        503,
-        'openphone_rejected_key',
-        'OpenPhone refused the bridge’s API key; nothing was sent',
-      );
-    if (error instanceof OpenPhoneNetworkError)
-      return new ApiRequestError(
-        503,
-        'openphone_unavailable',
-        'OpenPhone could not be reached; nothing was sent, retry',
-        undefined,
-        {
-          'retry-after': '5',
-        },
-      );
-    if (error instanceof OpenPhoneInvalidRequestError)
-      return new ApiRequestError(400, 'invalid_request', error.message);
-    return undefined;
-  }
-
-  async function sendingNumberOf(ids: PhoneNumberIds, requested: string | undefined) {
-    const chosen = requested ?? deps.defaultFrom;
-    try {
-      if (chosen) return { from: chosen, phoneNumberId: await ids.idOf(chosen) };
-      const workspace = await ids.workspaceNumbers();
-      if (workspace.length !== 1)
-        throw new ApiRequestError(
-          400,
-          'from_required',
-          `the workspace has ${workspace.length} numbers and the stage names no default: say which with from`,
-          'from',
-        );
-      return { from: workspace[0]!.number, phoneNumberId: workspace[0]!.id };
-    } catch (error) {
-      if (error instanceof UnknownSendingNumberError)
-        throw new ApiRequestError(
-          400,
-          'unknown_sending_number',
-          'from is not a number of the OpenPhone workspace',
-          'from',
-        );
-      throw openPhoneRefusal(error) ?? error;
-    }
-  }
-
   async function activeSuppressions(phoneNumber: string): Promise<string[]> {
     const states = await deps.suppressions.suppressionsOf(phoneNumber);
     return states.filter((s) => s.active).map((s) => (s.reason === 'bounce-hard' ? 'bounce' : s.reason));
@@ -416,25 +298,6 @@ export function createMessageSending(deps: MessageSendingDeps) {
       ? await deps.activities.getActivity(message.openPhoneMessageId)
       : undefined;
     return viewOf(message, activity, includeText);
-  }
-
-  function viewOf(
-    message: StoredApiMessage,
-    activity: { status?: string; statusAt?: string } | undefined,
-    includeText: boolean,
-  ): ApiMessage {
-    const status = furtherStatus(message.status, apiStatusOf(activity?.status));
-    return {
-      id: message.messageId,
-      to: message.to,
-      from: message.from,
-      status,
-      ...(message.openPhoneMessageId ? { openPhoneMessageId: message.openPhoneMessageId } : {}),
-      ...(includeText ? { text: message.text } : {}),
-      createdAt: message.createdAt,
-      updatedAt: status !== message.status && activity?.statusAt ? activity.statusAt : message.updatedAt,
-      ...(message.error ? { error: message.error } : {}),
-    };
   }
 
   /** GET /v1/messages/{id}. */
@@ -449,32 +312,3 @@ export function createMessageSending(deps: MessageSendingDeps) {
 }
 
 export type MessageSending = ReturnType<typeof createMessageSending>;
-
-function suppressed(phoneNumber: string, reasons: string[]): ApiRequestError {
-  return new ApiRequestError(
-    409,
-    'suppressed',
-    `${phoneNumber} is suppressed (${[...new Set(reasons)].join(', ')}): nothing was sent`,
-    'to',
-  );
-}
-
-function outcomeUnknown(retryInMs: number): ApiRequestError {
-  return new ApiRequestError(
-    503,
-    'outcome_unknown',
-    'the send may have reached OpenPhone and is being reconciled: retry with the same Idempotency-Key (it is never sent twice)',
-    undefined,
-    { 'retry-after': retryAfterSeconds(Math.min(retryInMs, 30_000)) },
-  );
-}
-
-function inUse(): ApiRequestError {
-  return new ApiRequestError(
-    409,
-    'idempotency_key_in_use',
-    'a request with this Idempotency-Key is still being sent: retry shortly',
-    'Idempotency-Key',
-    { 'retry-after': '1' },
-  );
-}

@@ -1,8 +1,13 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../../shared/dynamo';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eachPage, queryAll } from '../../shared/dynamo';
 import { crmKeys, crmTableKeys, numberPartition } from '../domain/crm-keys';
 import type { SuppressionChange, SuppressionReason } from '../domain/suppression';
-import { listedSuppressionReasons, reviewReason, type DoNotContactEntry } from '../domain/suppression-list';
+import {
+  listedSuppressionReasons,
+  reviewReason,
+  type DoNotContactEntry,
+  type ReviewResolution,
+} from '../domain/suppression-list';
 import { readPartition, type CrmTableAccess } from './crm-table';
 import {
   SuppressionRepository,
@@ -18,10 +23,9 @@ export interface ListedSuppression {
   reference: string;
 }
 
-/** An audit entry with what an operator wrote (`note`) or what the bridge did beyond the change. */
+/** An audit entry, or what the bridge did beyond a change (`reply-sent`: the opt-out confirmation). */
 export type AnnotatedAuditEntry = Omit<SuppressionAuditEntry, 'action'> & {
   action: SuppressionAuditEntry['action'] | 'reply-sent';
-  note?: string;
 };
 
 export interface SuppressionRecord {
@@ -30,10 +34,8 @@ export interface SuppressionRecord {
   audit: AnnotatedAuditEntry[];
 }
 
-export interface OperatorChange extends SuppressionChange {
-  /** Why, in the operator's words: kept on the audit entry. */
-  note?: string;
-}
+/** A change a person made (an API caller, an operator): `reference` says who, `note` why. */
+export type OperatorChange = SuppressionChange;
 
 /**
  * The operators' suppression list over the CRM table: listing by reason (the `bySuppressionReason`
@@ -82,45 +84,63 @@ export class SuppressionListRepository {
       this.suppressions.suppressionsOf(phoneNumber),
       readPartition(this.table, numberPartition(phoneNumber), crmKeys.suppressionAuditPrefix),
     ]);
-    return {
-      suppressions,
-      audit: audit.map((item) => ({
-        phoneNumber: item.phoneNumber as string,
-        reason: item.reason as SuppressionReason,
-        action: item.action as AnnotatedAuditEntry['action'],
-        at: item.at as string,
-        reference: item.reference as string,
-        ...(typeof item.note === 'string' ? { note: item.note } : {}),
-      })),
-    };
+    return { suppressions, audit: audit.map(auditEntryOf) };
   }
 
-  /** An operator's add or remove: the change, then its note on the audit entry it wrote. */
+  /**
+   * Every number's audit trail, for a compliance export: a scan of the CRM table (the audit has
+   * no index across numbers), ordered by number, then oldest first.
+   */
+  async allAudit(): Promise<AnnotatedAuditEntry[]> {
+    const { documentClient, tableName } = this.table;
+    const entries: AnnotatedAuditEntry[] = [];
+    for await (const page of eachPage((startKey) =>
+      documentClient.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: '#entity = :entity',
+          ExpressionAttributeNames: { '#entity': 'entity' },
+          ExpressionAttributeValues: { ':entity': 'suppression-audit' },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      ),
+    ))
+      entries.push(...(page.Items ?? []).map(auditEntryOf));
+    return entries.sort((a, b) => a.phoneNumber.localeCompare(b.phoneNumber) || a.at.localeCompare(b.at));
+  }
+
+  /** A person's add or remove, with who (`reference`) and why (`note`) on its audit entry. */
   async changeByOperator(change: OperatorChange): Promise<{ outcome: 'applied' | 'stale' }> {
-    const { note, ...plain } = change;
-    const result = await this.suppressions.changeSuppression(plain);
-    if (note) await this.annotate(plain, note);
-    return result;
+    return this.suppressions.changeSuppression(change);
   }
 
-  /** A review confirmed: the number is opted out from now on, and the review is settled. */
-  async confirmReview(phoneNumber: string, at: string, reference: string, note?: string): Promise<void> {
-    await this.changeByOperator({
-      action: 'add',
-      phoneNumber,
-      reason: 'opt-out',
-      at,
-      reference,
-      ...(note ? { note } : {}),
-    });
+  /**
+   * A review settled: `opt-out` makes the number opted out from now on; `not-an-opt-out` lifts the
+   * review alone. Either way the review's audit entry records the decision.
+   */
+  async settleReview(
+    phoneNumber: string,
+    resolution: ReviewResolution,
+    change: { at: string; reference: string; note?: string | undefined },
+  ): Promise<void> {
+    const { at, reference, note } = change;
+    const why = note ? { note } : {};
+    if (resolution === 'opt-out')
+      await this.changeByOperator({ action: 'add', phoneNumber, reason: 'opt-out', at, reference, ...why });
     await this.changeByOperator({
       action: 'remove',
       phoneNumber,
       reason: reviewReason,
       at,
       reference,
-      ...(note ? { note } : {}),
+      resolution,
+      ...why,
     });
+  }
+
+  /** A review confirmed: the number is opted out from now on, and the review is settled. */
+  async confirmReview(phoneNumber: string, at: string, reference: string, note?: string): Promise<void> {
+    await this.settleReview(phoneNumber, 'opt-out', { at, reference, note });
   }
 
   /**
@@ -142,23 +162,18 @@ export class SuppressionListRepository {
     }
     return applied;
   }
+}
 
-  private async annotate(change: SuppressionChange, note: string): Promise<void> {
-    const { documentClient, tableName } = this.table;
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: crmKeys.suppressionAudit(
-          change.phoneNumber,
-          change.at,
-          change.reason,
-          change.action,
-          change.reference,
-        ),
-        UpdateExpression: 'SET #note = :note',
-        ExpressionAttributeNames: { '#note': 'note' },
-        ExpressionAttributeValues: { ':note': note },
-      }),
-    );
-  }
+function auditEntryOf(item: Record<string, unknown>): AnnotatedAuditEntry {
+  return {
+    phoneNumber: item.phoneNumber as string,
+    reason: item.reason as SuppressionReason,
+    action: item.action as AnnotatedAuditEntry['action'],
+    at: item.at as string,
+    reference: item.reference as string,
+    ...(typeof item.matched === 'string' ? { matched: item.matched } : {}),
+    ...(typeof item.excerpt === 'string' ? { excerpt: item.excerpt } : {}),
+    ...(typeof item.note === 'string' ? { note: item.note } : {}),
+    ...(item.resolution ? { resolution: item.resolution as SuppressionChange['resolution'] } : {}),
+  };
 }

@@ -29,6 +29,10 @@ export interface SuppressionAuditEntry {
   matched?: string;
   /** For a change a reply caused: a short excerpt of it, digits masked. */
   excerpt?: string;
+  /** For a change a person made: why, in their words. */
+  note?: string;
+  /** For a review an operator settled: what they decided it was. */
+  resolution?: SuppressionChange['resolution'];
 }
 
 export interface SuppressionRepositoryOptions {
@@ -56,8 +60,9 @@ export class SuppressionRepository {
   }
 
   /**
-   * Adds or removes one suppression reason for a number. The audit entry is always written
-   * (idempotently: its key is the change); the state changes only if this change is newer.
+   * Adds or removes one suppression reason for a number. The audit entry, with who (`reference`)
+   * and why (`note`, or the reply's `matched`/`excerpt`), is always written (idempotently: its key
+   * is the change); the state changes only if this change is newer.
    */
   async changeSuppression(change: SuppressionChange): Promise<{ outcome: 'applied' | 'stale' }> {
     const { documentClient, tableName } = this.table;
@@ -69,6 +74,8 @@ export class SuppressionRepository {
       reference: change.reference,
       ...(change.matched ? { matched: change.matched } : {}),
       ...(change.excerpt ? { excerpt: change.excerpt } : {}),
+      ...(change.note ? { note: change.note } : {}),
+      ...(change.resolution ? { resolution: change.resolution } : {}),
     };
     await documentClient.send(
       new PutCommand({
@@ -213,6 +220,8 @@ export class SuppressionRepository {
       reference: item.reference as string,
       ...(item.matched ? { matched: item.matched as string } : {}),
       ...(item.excerpt ? { excerpt: item.excerpt as string } : {}),
+      ...(typeof item.note === 'string' ? { note: item.note } : {}),
+      ...(item.resolution ? { resolution: item.resolution as SuppressionChange['resolution'] } : {}),
     }));
   }
 }

@@ -85,25 +85,38 @@ export function doNotContactEntriesOf(records: string[][], defaultCountry = 'US'
 export type SuppressionLift =
   | { kind: 'lift'; reasons: SuppressionReason[] }
   | { kind: 'not-suppressed'; reason?: SuppressionReason }
-  | { kind: 'needs-consent-confirmation' };
+  | { kind: 'needs-consent-confirmation' }
+  | { kind: 'needs-consent-note' }
+  | { kind: 'needs-note' }
+  | { kind: 'review-needs-resolution' };
 
 /**
- * What lifting a number's suppression does: the reason asked for, or every active one. An opt-out
- * is lifted only with `confirmConsent` (and then nothing else is lifted either, so a refusal changes
- * nothing); a review lifted here is cleared, i.e. judged not an opt-out.
+ * What lifting a number's suppression does: the reason asked for, or every active one but a
+ * review, always with a note saying why (the audit's evidence). An opt-out is lifted only with
+ * `confirmConsent` and a note saying how the person consented again (and then nothing else is
+ * lifted either, so a refusal changes nothing). A review is never lifted here: it is settled by
+ * its own choice (`settleReview`, `suppressions clear`).
  */
 export function planSuppressionLift(
   active: readonly SuppressionReason[],
-  options: { reason?: SuppressionReason | undefined; confirmConsent: boolean },
+  options: { reason?: SuppressionReason | undefined; confirmConsent: boolean; note?: string | undefined },
 ): SuppressionLift {
   const { reason, confirmConsent } = options;
+  if (reason === reviewReason) return { kind: 'review-needs-resolution' };
   if (reason && !active.includes(reason)) return { kind: 'not-suppressed', reason };
-  const reasons = reason ? [reason] : [...active];
-  if (reasons.length === 0) return { kind: 'not-suppressed' };
+  const reasons = reason ? [reason] : active.filter((r) => r !== reviewReason);
+  if (reasons.length === 0)
+    return active.includes(reviewReason) ? { kind: 'review-needs-resolution' } : { kind: 'not-suppressed' };
   if (reasons.some((r) => checkOperatorRemoval(r, confirmConsent).kind === 'needs-consent-confirmation'))
     return { kind: 'needs-consent-confirmation' };
+  if (!options.note?.trim())
+    return reasons.includes('opt-out') ? { kind: 'needs-consent-note' } : { kind: 'needs-note' };
   return { kind: 'lift', reasons };
 }
+
+/** How an operator settles a review: the reply was an opt-out, or it was not one. */
+export const reviewResolutions = ['opt-out', 'not-an-opt-out'] as const;
+export type ReviewResolution = (typeof reviewResolutions)[number];
 
 /** The reference API changes carry on the audit trail (`api`, or `api:<caller>`). */
 export const apiReference = (caller?: string) => (caller ? `api:${caller}` : 'api');
@@ -121,6 +134,19 @@ export function changeSourceOf(reference: string): SuppressionChangeSource {
   if (reference.startsWith('operator:')) return 'operator';
   if (/^AC/.test(reference)) return 'message';
   return 'bridge';
+}
+
+/**
+ * Who made an audited change, by name: the IAM ARN or JWT subject behind an API call, the operator
+ * who ran the CLI (or the import), the message that caused it; `undefined` for an API call whose
+ * caller was not identified (the local replica's token).
+ */
+export function changedByOf(reference: string): string | undefined {
+  if (reference === 'api') return undefined;
+  if (reference.startsWith('api:')) return reference.slice('api:'.length);
+  const operator = /(?:^|:)operator:(.*)$/.exec(reference);
+  if (operator) return operator[1];
+  return reference;
 }
 
 /** Suppressions in the list's order of reasons (opt-out first): the first is the one a number is shown as suppressed for. */

@@ -19,6 +19,10 @@ export interface SuppressionChange {
   matched?: string;
   /** For a change a reply caused: a short excerpt of it, digits masked. */
   excerpt?: string;
+  /** For a change a person made (API caller, operator): why, in their words. */
+  note?: string;
+  /** For a review settled by an operator: what they decided it was. */
+  resolution?: 'opt-out' | 'not-an-opt-out';
 }
 
 /** How long after a message that asked for it a YES lifts an opt-out. @default 24 hours */

@@ -152,9 +152,15 @@ describe('--json on the CRM listings', () => {
       suppressions: [expect.objectContaining({ reason: 'manual', active: true })],
       audit: [expect.objectContaining({ action: 'add', note: 'asked not to be texted' })],
     });
-    const exported = JSON.parse(
-      (await runAgainst(target, '--json', 'suppressions', 'export')).stdout.join('\n'),
+    const active = JSON.parse(
+      (await runAgainst(target, '--json', 'suppressions', 'export', '--active')).stdout.join('\n'),
     ) as unknown[];
-    expect(exported).toEqual([expect.objectContaining({ phoneNumber: customer, reason: 'manual' })]);
+    expect(active).toEqual([expect.objectContaining({ phoneNumber: customer, reason: 'manual' })]);
+    const trail = JSON.parse(
+      (await runAgainst(target, '--json', 'suppressions', 'export', customer)).stdout.join('\n'),
+    ) as unknown[];
+    expect(trail).toEqual([
+      expect.objectContaining({ phone: customer, action: 'add', by: 'ada', note: 'asked not to be texted' }),
+    ]);
   });
 });

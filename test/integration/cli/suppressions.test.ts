@@ -58,6 +58,11 @@ describe('suppressions add, remove and show', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr.join('\n')).toContain('refusing to lift the opt-out');
     expect(await gate.isSuppressed(number)).toBe(true);
+    const withoutNote = await cli('remove', number, '--reason', 'opt-out', '--confirm-consent');
+    expect(withoutNote.code).toBe(2);
+    expect(withoutNote.stderr.join('\n')).toContain('--note is required');
+    expect(await gate.isSuppressed(number)).toBe(true);
+    expect((await suppressions.recordOf(number)).audit).toHaveLength(1);
 
     const lifted = await cli(
       'remove',
@@ -75,6 +80,19 @@ describe('suppressions add, remove and show', () => {
     expect(trail).toMatch(/add\s+opt-out\s+ACstop1\s+"Stop texting me, call •••••••"/);
     expect(trail).toMatch(/remove\s+opt-out\s+operator:\S+\s+signed form/);
     expect(trail).not.toContain('5551234');
+  });
+
+  it('lifts a manual suppression only with a note saying why', async () => {
+    const number = freshNumber();
+    expect((await cli('add', number, '--reason', 'manual', '--note', 'asked by phone')).code).toBe(0);
+    const refused = await cli('remove', number, '--reason', 'manual');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.join('\n')).toContain('--note is required');
+    expect(await gate.isSuppressed(number)).toBe(true);
+    expect((await cli('remove', number, '--reason', 'manual', '--note', 'wants the offers again')).code).toBe(
+      0,
+    );
+    expect(await gate.isSuppressed(number)).toBe(false);
   });
 
   it('adds only manual suppressions and rejects a number that is not one', async () => {
@@ -129,7 +147,7 @@ describe('suppressions list and export', () => {
     expect(recent.stdout.join('\n')).not.toContain(`…${early.slice(-4)}`);
     expect(recent.stdout.join('\n')).not.toContain(late);
 
-    const exported = (await cli('export')).stdout;
+    const exported = (await cli('export', '--active')).stdout;
     expect(exported[0]).toBe('phone,reason,since,reference');
     expect(exported).toContain(`${late},bounce,2026-11-21T00:00:00.000Z,ACb2`);
     expect(exported.some((line) => line.startsWith(lifted))).toBe(false);
@@ -207,5 +225,89 @@ describe('the review queue', () => {
     expect(again.stderr.join('\n')).toContain('is not waiting for review');
     const viaRemove = await cli('remove', toConfirm, '--reason', 'review');
     expect(viaRemove.code).toBe(2);
+  });
+});
+
+describe('suppressions export: the audit trail for a compliance request', () => {
+  const header = 'phone,at,action,reason,source,by,reference,note,resolution,matched,excerpt';
+
+  async function historyOf(number: string) {
+    await gate.addSuppression({
+      phoneNumber: number,
+      reason: reviewReason,
+      at: '2026-11-20T12:00:00.000Z',
+      reference: 'ACmaybe1',
+      matched: 'remove …',
+      excerpt: "please remove my husband's cell",
+    });
+    expect((await cli('confirm', number, '--note', 'called: it is his number')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'remove',
+          number,
+          '--reason',
+          'opt-out',
+          '--confirm-consent',
+          '--note',
+          'signed form, 2026-12-01',
+        )
+      ).code,
+    ).toBe(0);
+  }
+
+  it("gives one number's every change, whole number and words, as CSV: who, when and why", async () => {
+    const number = freshNumber();
+    await historyOf(number);
+    const lines = (await cli('export', number, '--format', 'csv')).stdout;
+    expect(lines[0]).toBe(header);
+    expect(lines).toHaveLength(5);
+    expect(lines[1]).toBe(
+      `${number},2026-11-20T12:00:00.000Z,add,review,message,ACmaybe1,ACmaybe1,,,remove …,please remove my husband's cell`,
+    );
+    expect(lines.slice(2).join('\n')).toMatch(
+      new RegExp(
+        `^${number.replace('+', '\\+')},\\S+,add,opt-out,operator,\\S+,operator:\\S+,called: it is his number,,,$`,
+        'm',
+      ),
+    );
+    expect(lines.join('\n')).toMatch(
+      /remove,review,operator,\S+,operator:\S+,called: it is his number,opt-out,,/,
+    );
+    expect(lines.join('\n')).toMatch(/remove,opt-out,operator,\S+,operator:\S+,"signed form, 2026-12-01",,,/);
+  });
+
+  it('gives the same records as JSON, and every number when none is named', async () => {
+    const [one, two] = [freshNumber(), freshNumber()];
+    await historyOf(one);
+    await gate.addSuppression({
+      phoneNumber: two,
+      reason: 'bounce',
+      at: '2026-11-21T00:00:00.000Z',
+      reference: 'ACb9',
+    });
+    const records = JSON.parse((await cli('export', one, '--format', 'json')).stdout.join('\n')) as Array<
+      Record<string, string>
+    >;
+    expect(records).toHaveLength(4);
+    expect(records[3]).toMatchObject({
+      phone: one,
+      action: 'remove',
+      reason: 'opt-out',
+      source: 'operator',
+      note: 'signed form, 2026-12-01',
+    });
+    const all = JSON.parse((await cli('export', '--format', 'json')).stdout.join('\n')) as Array<
+      Record<string, string>
+    >;
+    expect(all.filter((r) => r.phone === one)).toEqual(records);
+    expect(all.filter((r) => r.phone === two)).toEqual([
+      expect.objectContaining({ action: 'add', reason: 'bounce', source: 'message', by: 'ACb9' }),
+    ]);
+  });
+
+  it('refuses a number that is not one, or an unknown format', async () => {
+    expect((await cli('export', '12')).code).toBe(2);
+    expect((await cli('export', '--format', 'xml')).code).toBe(2);
   });
 });

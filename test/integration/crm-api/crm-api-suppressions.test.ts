@@ -100,75 +100,183 @@ describe('/v1/suppressions/{phone}', () => {
     expect(await suppressions.isSuppressed(phone)).toBe(false);
   });
 
-  it('DELETE refuses to lift an opt-out without confirmConsent=true, and lifts nothing else meanwhile', async () => {
+  it('DELETE lifts an opt-out only with confirmConsent=true and a note saying how, and lifts nothing else meanwhile', async () => {
     const phone = freshNumber();
     await optOut(phone);
-    await call('PUT', path(phone), { body: {} });
-    const refused = await call('DELETE', path(phone));
-    expect(refused).toMatchObject({
-      status: 409,
+    await call('PUT', path(phone), { body: { note: 'asked by e-mail' } });
+    const unchanged = (await call('GET', path(phone))).body;
+    expect(await call('DELETE', path(phone))).toMatchObject({
+      status: 400,
       body: { error: 'consent_confirmation_required', field: 'confirmConsent' },
     });
-    const state = (await call('GET', path(phone))).body;
-    expect(state).toMatchObject({ suppressed: true, reason: 'opt-out' });
-    expect(state.active).toEqual([
+    expect(await call('DELETE', path(phone, '?confirmConsent=false&note=x'))).toMatchObject({
+      status: 400,
+      body: { field: 'confirmConsent' },
+    });
+    expect(await call('DELETE', path(phone, '?confirmConsent=true'))).toMatchObject({
+      status: 400,
+      body: { error: 'consent_note_required', field: 'note' },
+    });
+    expect(await call('DELETE', path(phone, '?confirmConsent=true&note=%20%20'))).toMatchObject({
+      status: 400,
+      body: { field: 'note' },
+    });
+    // A refusal changes nothing: neither reason lifted, no audit entry.
+    expect((await call('GET', path(phone))).body).toEqual(unchanged);
+    expect(unchanged.active).toEqual([
       { reason: 'opt-out', since: '2026-11-01T00:00:00.000Z' },
       { reason: 'manual', since: expect.any(String) },
     ]);
-    expect(await call('DELETE', path(phone, '?confirmConsent=false'))).toMatchObject({ status: 409 });
 
-    const lifted = await call('DELETE', path(phone, '?confirmConsent=true&note=texted%20START%20again'));
+    const lifted = await call('DELETE', path(phone, '?confirmConsent=true&note=texted%20START%20again'), {
+      jwtSubject: 'crm-sync-client',
+    });
     expect(lifted.status).toBe(200);
     expect(lifted.body).toMatchObject({ suppressed: false, active: [] });
     expect(lifted.body.audit).toEqual([
-      { at: '2026-11-01T00:00:00.000Z', action: 'add', reason: 'opt-out', source: 'message' },
-      expect.objectContaining({ action: 'add', reason: 'manual', source: 'api' }),
+      { at: '2026-11-01T00:00:00.000Z', action: 'add', reason: 'opt-out', source: 'message', by: 'ACstop1' },
+      expect.objectContaining({ action: 'add', reason: 'manual', source: 'api', note: 'asked by e-mail' }),
       expect.objectContaining({
         action: 'remove',
         reason: 'manual',
         source: 'api',
+        by: 'crm-sync-client',
         note: 'texted START again',
       }),
       expect.objectContaining({
         action: 'remove',
         reason: 'opt-out',
         source: 'api',
+        by: 'crm-sync-client',
         note: 'texted START again',
       }),
     ]);
     expect(await suppressions.isSuppressed(phone)).toBe(false);
   });
 
-  it('DELETE lifts one reason when asked, a review (cleared) or a bounce without consent, and says when it is not active', async () => {
+  it('records the caller who suppressed a number, and refuses a suppression without a note', async () => {
+    const phone = freshNumber();
+    expect(await call('PUT', path(phone), { body: {} })).toMatchObject({
+      status: 400,
+      body: { field: 'note' },
+    });
+    expect(await suppressions.isSuppressed(phone)).toBe(false);
+    const put = await call('PUT', path(phone), {
+      body: { note: 'complaint by phone' },
+      jwtSubject: 'ops-dashboard',
+    });
+    expect(put.body.audit).toEqual([
+      expect.objectContaining({
+        action: 'add',
+        source: 'api',
+        by: 'ops-dashboard',
+        note: 'complaint by phone',
+      }),
+    ]);
+    const { audit } = await list.recordOf(phone);
+    expect(audit[0]).toMatchObject({ reference: 'api:ops-dashboard', note: 'complaint by phone' });
+  });
+
+  it('DELETE lifts one reason when asked, a bounce without consent but with a note, and says when it is not active', async () => {
     const phone = freshNumber();
     await optOut(phone);
-    await suppressions.addSuppression({
-      phoneNumber: phone,
-      reason: 'review',
-      at: '2026-11-02T00:00:00.000Z',
-      reference: 'ACmaybe',
-    });
     await suppressions.addSuppression({
       phoneNumber: phone,
       reason: 'bounce',
       at: '2026-11-03T00:00:00.000Z',
       reference: 'ACfail',
     });
-    expect((await call('DELETE', path(phone, '?reason=review'))).body).toMatchObject({
-      suppressed: true,
-      reason: 'opt-out',
+    expect(await call('DELETE', path(phone, '?reason=bounce'))).toMatchObject({
+      status: 400,
+      body: { error: 'note_required', field: 'note' },
     });
-    const afterBounce = await call('DELETE', path(phone, '?reason=bounce'));
+    const afterBounce = await call('DELETE', path(phone, '?reason=bounce&note=number%20works%20again'));
     expect(afterBounce.body.active).toEqual([{ reason: 'opt-out', since: '2026-11-01T00:00:00.000Z' }]);
     expect(await call('DELETE', path(phone, '?reason=manual'))).toMatchObject({
       status: 409,
       body: { error: 'not_suppressed', field: 'reason' },
     });
     expect(await call('DELETE', path(phone, '?reason=opt-out'))).toMatchObject({
-      status: 409,
+      status: 400,
       body: { error: 'consent_confirmation_required' },
     });
     expect((await call('DELETE', path(phone, '?reason=nonsense'))).body).toMatchObject({ field: 'reason' });
+  });
+
+  describe('a review (a possible opt-out)', () => {
+    async function inReview(phone: string) {
+      await suppressions.addSuppression({
+        phoneNumber: phone,
+        reason: 'review',
+        at: '2026-11-02T00:00:00.000Z',
+        reference: 'ACmaybe',
+        matched: 'remove …',
+      });
+    }
+
+    it('is never lifted by a plain DELETE, with or without reason=review', async () => {
+      const phone = freshNumber();
+      await inReview(phone);
+      for (const query of ['', '?reason=review', '?reason=review&confirmConsent=true&note=ok'])
+        expect(await call('DELETE', path(phone, query))).toMatchObject({
+          status: 409,
+          body: { error: 'review_needs_resolution' },
+        });
+      expect((await call('GET', path(phone))).body).toMatchObject({ suppressed: true, reason: 'review' });
+    });
+
+    it('is cleared by resolution not-an-opt-out, with the caller, the choice and the note on the trail', async () => {
+      const phone = freshNumber();
+      await inReview(phone);
+      const cleared = await call('POST', path(phone, '/review'), {
+        body: { resolution: 'not-an-opt-out', note: 'asked us to remove an old water heater' },
+        jwtSubject: 'front-desk',
+      });
+      expect(cleared).toMatchObject({ status: 200, body: { suppressed: false, active: [] } });
+      expect(cleared.body.audit).toEqual([
+        expect.objectContaining({ action: 'add', reason: 'review', source: 'message', matched: 'remove …' }),
+        expect.objectContaining({
+          action: 'remove',
+          reason: 'review',
+          source: 'api',
+          by: 'front-desk',
+          resolution: 'not-an-opt-out',
+          note: 'asked us to remove an old water heater',
+        }),
+      ]);
+    });
+
+    it('is confirmed by resolution opt-out: the number is opted out from then on', async () => {
+      const phone = freshNumber();
+      await inReview(phone);
+      const confirmed = await call('POST', path(phone, '/review'), { body: { resolution: 'opt-out' } });
+      expect(confirmed.body).toMatchObject({
+        suppressed: true,
+        reason: 'opt-out',
+        active: [{ reason: 'opt-out', since: expect.any(String) }],
+      });
+    });
+
+    it('refuses a settlement without a resolution, or of a number not in review, and changes nothing', async () => {
+      const phone = freshNumber();
+      await inReview(phone);
+      for (const body of [{}, { resolution: 'maybe' }, { resolution: 'opt-out', extra: 1 }])
+        expect((await call('POST', path(phone, '/review'), { body })).status).toBe(400);
+      expect((await call('POST', path(phone, '/review'), { body: {} })).body).toMatchObject({
+        field: 'resolution',
+      });
+      expect((await call('GET', path(phone))).body).toMatchObject({
+        reason: 'review',
+        audit: [expect.anything()],
+      });
+      const other = freshNumber();
+      expect(
+        await call('POST', path(other, '/review'), { body: { resolution: 'not-an-opt-out' } }),
+      ).toMatchObject({
+        status: 409,
+        body: { error: 'not_in_review' },
+      });
+    });
   });
 
   it('DELETE of a number with nothing active answers its unchanged state', async () => {

@@ -47,6 +47,41 @@ describe('the labelled consent corpus', () => {
   });
 });
 
+describe('a reply that opens with an opt-out command', () => {
+  const commands = [
+    'stop',
+    'Remove',
+    'please unsubscribe',
+    'Cancel',
+    'quit sending',
+    'End',
+    'can you delete',
+    'Erase',
+  ];
+  const objects = [
+    'my grandsons old flip phone off',
+    'whatever this is',
+    'the 2 lines on my account',
+    'that jazz',
+    'everything from whoever this is',
+  ];
+  const replies = commands.flatMap((verb) => objects.map((object) => `${verb} ${object}`));
+
+  it.each(replies)('%p is an opt-out or held for review, never nothing', (text) => {
+    expect(['opt-out', 'review']).toContain(classifyReply(text).kind);
+  });
+
+  it('is a plain opt-out only when what follows names messages or this number', () => {
+    expect(classifyReply('Stop sending me these promos')).toEqual({ kind: 'opt-out', matched: 'stop …' });
+    expect(classifyReply('please remove my husbands cell')).toEqual({ kind: 'review', matched: 'remove …' });
+  });
+
+  it.each(['stop by tomorrow at 3?', 'end of day works', 'can you remove the old water heater too'])(
+    '%p is never a hard opt-out',
+    (text) => expect(classifyReply(text).kind).not.toBe('opt-out'),
+  );
+});
+
 describe('normalising a reply', () => {
   it('folds full-width letters and case, drops zero-width characters, punctuation and emoji', () => {
     expect(normaliseReply('ＳＴＯＰ')).toBe('stop');

@@ -1,31 +1,51 @@
-import { changeSourceOf, planSuppressionLift } from '../../../lambdas/crm';
+import { changedByOf, changeSourceOf, planSuppressionLift } from '../../../lambdas/crm';
 
 describe('lifting a suppression (the CLI and the CRM API share the rule)', () => {
-  it('lifts every active reason, or the one asked for', () => {
-    expect(planSuppressionLift(['bounce', 'manual'], { confirmConsent: false })).toEqual({
+  it('lifts every active reason, or the one asked for, always with a note saying why', () => {
+    const note = 'the number works again';
+    expect(planSuppressionLift(['bounce', 'manual'], { confirmConsent: false, note })).toEqual({
       kind: 'lift',
       reasons: ['bounce', 'manual'],
     });
-    expect(planSuppressionLift(['bounce', 'manual'], { reason: 'manual', confirmConsent: false })).toEqual({
+    expect(
+      planSuppressionLift(['bounce', 'manual'], { reason: 'manual', confirmConsent: false, note }),
+    ).toEqual({
       kind: 'lift',
       reasons: ['manual'],
     });
+    expect(planSuppressionLift(['bounce'], { confirmConsent: false })).toEqual({ kind: 'needs-note' });
+    expect(planSuppressionLift(['bounce'], { confirmConsent: false, note: ' ' })).toEqual({
+      kind: 'needs-note',
+    });
   });
 
-  it('lifts an opt-out only with the consent confirmed, and then refuses the whole lift', () => {
+  it('lifts an opt-out only with the consent confirmed and a note saying how, and then refuses the whole lift', () => {
     expect(planSuppressionLift(['opt-out', 'manual'], { confirmConsent: false })).toEqual({
       kind: 'needs-consent-confirmation',
     });
-    expect(planSuppressionLift(['opt-out'], { reason: 'opt-out', confirmConsent: true })).toEqual({
-      kind: 'lift',
-      reasons: ['opt-out'],
+    expect(planSuppressionLift(['opt-out', 'manual'], { confirmConsent: true })).toEqual({
+      kind: 'needs-consent-note',
     });
+    expect(planSuppressionLift(['opt-out'], { reason: 'opt-out', confirmConsent: true, note: '  ' })).toEqual(
+      {
+        kind: 'needs-consent-note',
+      },
+    );
+    expect(
+      planSuppressionLift(['opt-out'], { reason: 'opt-out', confirmConsent: true, note: 'texted START' }),
+    ).toEqual({ kind: 'lift', reasons: ['opt-out'] });
   });
 
-  it('clears a review without consent (it was never an opt-out)', () => {
-    expect(planSuppressionLift(['review'], { confirmConsent: false })).toEqual({
+  it('never lifts a review: it is settled by its own choice', () => {
+    expect(planSuppressionLift(['review'], { confirmConsent: true, note: 'x' })).toEqual({
+      kind: 'review-needs-resolution',
+    });
+    expect(planSuppressionLift(['review', 'bounce'], { reason: 'review', confirmConsent: false })).toEqual({
+      kind: 'review-needs-resolution',
+    });
+    expect(planSuppressionLift(['review', 'bounce'], { confirmConsent: false, note: 'fixed' })).toEqual({
       kind: 'lift',
-      reasons: ['review'],
+      reasons: ['bounce'],
     });
   });
 
@@ -43,5 +63,13 @@ describe('lifting a suppression (the CLI and the CRM API share the rule)', () =>
         changeSourceOf,
       ),
     ).toEqual(['api', 'api', 'operator', 'import', 'message', 'bridge']);
+  });
+
+  it('tells who by name: the API caller, the operator, the message', () => {
+    expect(
+      ['api', 'api:arn:aws:iam::1:role/crm', 'operator:ada', 'import:abc123:operator:ada', 'ACmsg1'].map(
+        changedByOf,
+      ),
+    ).toEqual([undefined, 'arn:aws:iam::1:role/crm', 'ada', 'ada', 'ACmsg1']);
   });
 });
