@@ -166,7 +166,7 @@ describe('CrmApi', () => {
     );
     expect(reachable('SenderRole')).toEqual(['sendMessage']);
     expect(reachable('ContactsRole')).toEqual(['createContact', 'updateContact']);
-    expect(reachable('SuppressionsRole')).toEqual(['liftSuppression', 'suppressNumber']);
+    expect(reachable('SuppressionsRole')).toEqual(['liftSuppression', 'settleReview', 'suppressNumber']);
     expect(reachable('EraserRole')).toEqual(['eraseContactData']);
   });
 
