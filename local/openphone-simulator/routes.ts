@@ -103,6 +103,7 @@ function sendMessage(context: RouteContext): RouteResult {
     to,
     text: body.content,
     ...(body.userId ? { userId: body.userId } : {}),
+    ...(body.setInboxStatus ? { setInboxStatus: body.setInboxStatus } : {}),
   });
   context.log.recordSend(to);
   return {

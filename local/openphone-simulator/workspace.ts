@@ -70,6 +70,8 @@ export interface OutgoingMessage {
   readonly to: string;
   readonly text: string;
   readonly userId?: string;
+  /** `done`: the send leaves the conversation out of the inbox (POST /v1/messages `setInboxStatus`). */
+  readonly setInboxStatus?: 'done';
 }
 
 const day = 86_400_000;
@@ -271,6 +273,7 @@ export class SimulatedWorkspace {
     };
     message.updatedAtMs = message.createdAtMs;
     this.addActivity(conversation, message);
+    if (outgoing.setInboxStatus === 'done') conversation.inboxStatus = 'done';
     this.notify({ type: 'message.sent', message });
     return message;
   }
@@ -401,6 +404,7 @@ export class SimulatedWorkspace {
       createdAtMs: now,
       lastActivityAtMs: now,
       lastActivityId: null,
+      inboxStatus: 'open',
       updatedAtMs: now,
       addedItemIds: [],
     };
@@ -421,6 +425,8 @@ export class SimulatedWorkspace {
     conversation.lastActivityAtMs = item.createdAtMs;
     conversation.lastActivityId = item.id;
     conversation.updatedAtMs = item.createdAtMs;
+    // As Quo does: new activity (a reply, a call, a send) puts the conversation back in the inbox.
+    conversation.inboxStatus = 'open';
     this.activityCache.delete(conversation.id);
   }
 
@@ -451,6 +457,7 @@ export class SimulatedWorkspace {
       createdAtMs,
       lastActivityAtMs,
       lastActivityId: n > 0 ? this.seededId(g, n - 1) : null,
+      inboxStatus: 'done',
       updatedAtMs: lastActivityAtMs,
       addedItemIds: [],
     };
