@@ -18,6 +18,10 @@ export class FaultSwitches {
   noCredits = false;
   /** Outcome reported for sent messages (`message.delivered` with this status). */
   deliveryOutcome: 'delivered' | 'undelivered' = 'delivered';
+  /** Webhooks are signed with a key no receiver has: every delivery fails its signature check. */
+  signWebhooksWithWrongKey = false;
+  /** Route (`PATCH /webhooks/{id}`) → how many of its next requests fail, and with what status. */
+  private readonly routeFailures = new Map<string, { times: number; status: number }>();
 
   constructor(private readonly random: Random) {}
 
@@ -28,6 +32,19 @@ export class FaultSwitches {
       return true;
     }
     return this.serverErrorRate > 0 && this.random() < this.serverErrorRate;
+  }
+
+  /** The next `times` requests of one route (`METHOD template`) answer `status` (default 500). */
+  failRoute(route: string, times = 1, status = 500): void {
+    this.routeFailures.set(route, { times, status });
+  }
+
+  /** Consumes one failure of this route: the status to answer, or undefined. */
+  takeRouteFailure(route: string): number | undefined {
+    const failure = this.routeFailures.get(route);
+    if (!failure || failure.times <= 0) return undefined;
+    failure.times--;
+    return failure.status;
   }
 
   takeDropAfterSend(): boolean {
@@ -44,5 +61,7 @@ export class FaultSwitches {
     this.dropConnectionAfterSend = 0;
     this.noCredits = false;
     this.deliveryOutcome = 'delivered';
+    this.signWebhooksWithWrongKey = false;
+    this.routeFailures.clear();
   }
 }

@@ -34,6 +34,7 @@ import {
   type RouteContext,
   type RouteResult,
 } from './route-context';
+import { quoWebhookRoutes } from './quo-webhook-routes';
 import { webhookRoutes } from './webhook-routes';
 
 export type { Route, RouteContext, RouteResult } from './route-context';
@@ -251,6 +252,7 @@ export const routes: readonly Route[] = [
   ),
   ...contactRoutes,
   ...webhookRoutes,
+  ...quoWebhookRoutes,
 ];
 
 /** The route for a method and path, with its path parameters, or undefined. */

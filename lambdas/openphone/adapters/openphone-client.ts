@@ -41,6 +41,7 @@ import {
 import type { Lane } from '../domain/token-bucket';
 import { OpenPhoneInvalidRequestError } from '../errors';
 import { OpenPhoneTransport, type OpenPhoneClientOptions } from './openphone-transport';
+import { QuoWebhooksClient } from './quo-webhooks-client';
 import { dataOf, segment, validParameters } from './request-parameters';
 
 export * from '../errors';
@@ -63,12 +64,15 @@ export interface SendMessageOptions {
 export class OpenPhoneClient {
   readonly #options: OpenPhoneClientOptions;
   readonly #transport: OpenPhoneTransport;
+  /** Quo's new webhooks (dated API version), beside the legacy ones below. */
+  readonly quoWebhooks: QuoWebhooksClient;
 
   constructor(options: OpenPhoneClientOptions) {
     if (!options.apiKey)
       throw new OpenPhoneInvalidRequestError('OpenPhoneClient', [{ path: 'apiKey', message: 'required' }]);
     this.#options = options;
     this.#transport = new OpenPhoneTransport(options);
+    this.quoWebhooks = new QuoWebhooksClient(this.#transport);
   }
 
   /** The same client, its requests counted in another rate-limit lane. */
