@@ -8,6 +8,7 @@ import {
 import { CommandFailure, UsageError } from '../errors';
 import { formatTable, plural, printData, type Output } from '../output';
 import type { Target } from '../target';
+import { deleteQuoWebhook } from './quo-webhooks';
 
 export interface RegisterWebhooksOptions {
   url: string;
@@ -90,34 +91,51 @@ export async function registerWebhooks(
   }
 }
 
+/** Both systems' webhooks: the legacy ones (with whether their key is stored) and Quo's new ones. */
 export async function listWebhooks(target: Target, out: Output): Promise<void> {
-  const [webhooks, storedKeys] = await Promise.all([
-    (await target.openPhone()).listWebhooks(),
+  const client = await target.openPhone();
+  const [webhooks, quoWebhooks, storedKeys] = await Promise.all([
+    client.listWebhooks(),
+    client.quoWebhooks.list(),
     target.signingKeys.keys(),
   ]);
   // Never the signing keys themselves: whether each is stored is what an operator needs.
-  const items = webhooks.map((w) => ({
-    id: w.id,
-    status: w.status,
-    url: w.url,
-    events: w.events,
-    label: w.label ?? null,
-    keyStored: storedKeys.includes(w.key),
-  }));
+  const items = [
+    ...webhooks.map((w) => ({
+      system: 'legacy' as const,
+      id: w.id,
+      status: w.status,
+      url: w.url,
+      events: w.events,
+      label: w.label ?? null,
+      keyStored: storedKeys.includes(w.key) as boolean | null,
+    })),
+    // Quo never shows a new webhook's key again: whether it is stored cannot be known.
+    ...quoWebhooks.map((w) => ({
+      system: 'quo' as const,
+      id: w.id,
+      status: w.status,
+      url: w.url,
+      events: w.events,
+      label: w.label ?? null,
+      keyStored: null,
+    })),
+  ];
   printData(out, { items }, () => {
     if (items.length === 0) {
       out.line('No OpenPhone webhooks.');
       return;
     }
     for (const line of formatTable(
-      ['id', 'status', 'url', 'events', 'label', 'key stored'],
+      ['system', 'id', 'status', 'url', 'events', 'label', 'key stored'],
       items.map((w) => [
+        w.system,
         w.id,
         w.status,
         w.url,
-        w.events.join(', '),
+        w.events.length > 4 ? `${w.events.length} event types` : w.events.join(', '),
         w.label ?? '',
-        w.keyStored ? 'yes' : 'no',
+        w.keyStored === null ? '?' : w.keyStored ? 'yes' : 'no',
       ]),
     ))
       out.line(line);
@@ -126,6 +144,7 @@ export async function listWebhooks(target: Target, out: Output): Promise<void> {
 
 /** Deletes an OpenPhone webhook, and its signing key from the store when it is there. */
 export async function deleteWebhook(target: Target, out: Output, webhookId: string): Promise<void> {
+  if (/^\d+$/.test(webhookId)) return deleteQuoWebhook(target, out, webhookId);
   const client = await target.openPhone();
   let webhook: Webhook;
   try {
