@@ -8,7 +8,7 @@ import {
 import { CommandFailure, UsageError } from '../errors';
 import { formatTable, plural, printData, type Output } from '../output';
 import type { Target } from '../target';
-import { webhookUrl } from './webhooks';
+import { webhookUrl } from '../option-values';
 
 /** Quo's new webhooks (one subscription, an events list, Standard Webhooks signatures) beside the legacy ones. */
 

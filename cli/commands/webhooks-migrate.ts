@@ -11,7 +11,7 @@ import { CommandFailure } from '../errors';
 import { plural, type Output } from '../output';
 import type { Target } from '../target';
 import { quoEventTypes } from './quo-webhooks';
-import { webhookUrl } from './webhooks';
+import { webhookUrl } from '../option-values';
 
 export interface MigrateWebhooksOptions {
   /** The bridge's webhook URL: the legacy webhooks posting there are the ones moved. */

@@ -5,7 +5,8 @@ import {
   OpenPhoneApiError,
   OpenPhoneOutcomeUnknownError,
 } from '../../lambdas/openphone';
-import { CommandFailure, UsageError } from '../errors';
+import { CommandFailure } from '../errors';
+import { webhookUrl } from '../option-values';
 import { formatTable, plural, printData, type Output } from '../output';
 import type { Target } from '../target';
 import { deleteQuoWebhook } from './quo-webhooks';
@@ -18,19 +19,6 @@ export interface RegisterWebhooksOptions {
 }
 
 const webhookFamilies = Object.keys(webhookEventsByFamily) as WebhookFamily[];
-
-/** The URL OpenPhone will post to: http(s) only, so a typo fails here rather than in OpenPhone. */
-export function webhookUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--url must be an http(s) URL, not "${value}"`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new UsageError(`--url must be an http(s) URL, not "${value}"`);
-  return url.toString();
-}
 
 /**
  * One OpenPhone webhook per family with all its event types, and their signing keys added to where
