@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { readFileSync } from 'node:fs';
+import { UsageError } from './errors';
 import { join } from 'node:path';
 
 /** A parser of a whole number from `min` to `max` (`unit` names what it counts, in the refusal). */
@@ -45,4 +46,17 @@ export function refreshSeconds(value: string): number {
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
     .version;
+}
+
+/** The URL OpenPhone will post to: http(s) only, so a typo fails here rather than in OpenPhone. */
+export function webhookUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--url must be an http(s) URL, not "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`--url must be an http(s) URL, not "${value}"`);
+  return url.toString();
 }

@@ -5,9 +5,11 @@ import {
   OpenPhoneApiError,
   OpenPhoneOutcomeUnknownError,
 } from '../../lambdas/openphone';
-import { CommandFailure, UsageError } from '../errors';
+import { CommandFailure } from '../errors';
+import { webhookUrl } from '../option-values';
 import { formatTable, plural, printData, type Output } from '../output';
 import type { Target } from '../target';
+import { deleteQuoWebhook } from './quo-webhooks';
 
 export interface RegisterWebhooksOptions {
   url: string;
@@ -17,19 +19,6 @@ export interface RegisterWebhooksOptions {
 }
 
 const webhookFamilies = Object.keys(webhookEventsByFamily) as WebhookFamily[];
-
-/** The URL OpenPhone will post to: http(s) only, so a typo fails here rather than in OpenPhone. */
-export function webhookUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--url must be an http(s) URL, not "${value}"`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new UsageError(`--url must be an http(s) URL, not "${value}"`);
-  return url.toString();
-}
 
 /**
  * One OpenPhone webhook per family with all its event types, and their signing keys added to where
@@ -90,34 +79,51 @@ export async function registerWebhooks(
   }
 }
 
+/** Both systems' webhooks: the legacy ones (with whether their key is stored) and Quo's new ones. */
 export async function listWebhooks(target: Target, out: Output): Promise<void> {
-  const [webhooks, storedKeys] = await Promise.all([
-    (await target.openPhone()).listWebhooks(),
+  const client = await target.openPhone();
+  const [webhooks, quoWebhooks, storedKeys] = await Promise.all([
+    client.listWebhooks(),
+    client.quoWebhooks.list(),
     target.signingKeys.keys(),
   ]);
   // Never the signing keys themselves: whether each is stored is what an operator needs.
-  const items = webhooks.map((w) => ({
-    id: w.id,
-    status: w.status,
-    url: w.url,
-    events: w.events,
-    label: w.label ?? null,
-    keyStored: storedKeys.includes(w.key),
-  }));
+  const items = [
+    ...webhooks.map((w) => ({
+      system: 'legacy' as const,
+      id: w.id,
+      status: w.status,
+      url: w.url,
+      events: w.events,
+      label: w.label ?? null,
+      keyStored: storedKeys.includes(w.key) as boolean | null,
+    })),
+    // Quo never shows a new webhook's key again: whether it is stored cannot be known.
+    ...quoWebhooks.map((w) => ({
+      system: 'quo' as const,
+      id: w.id,
+      status: w.status,
+      url: w.url,
+      events: w.events,
+      label: w.label ?? null,
+      keyStored: null,
+    })),
+  ];
   printData(out, { items }, () => {
     if (items.length === 0) {
       out.line('No OpenPhone webhooks.');
       return;
     }
     for (const line of formatTable(
-      ['id', 'status', 'url', 'events', 'label', 'key stored'],
+      ['system', 'id', 'status', 'url', 'events', 'label', 'key stored'],
       items.map((w) => [
+        w.system,
         w.id,
         w.status,
         w.url,
-        w.events.join(', '),
+        w.events.length > 4 ? `${w.events.length} event types` : w.events.join(', '),
         w.label ?? '',
-        w.keyStored ? 'yes' : 'no',
+        w.keyStored === null ? '?' : w.keyStored ? 'yes' : 'no',
       ]),
     ))
       out.line(line);
@@ -126,6 +132,7 @@ export async function listWebhooks(target: Target, out: Output): Promise<void> {
 
 /** Deletes an OpenPhone webhook, and its signing key from the store when it is there. */
 export async function deleteWebhook(target: Target, out: Output, webhookId: string): Promise<void> {
+  if (/^\d+$/.test(webhookId)) return deleteQuoWebhook(target, out, webhookId);
   const client = await target.openPhone();
   let webhook: Webhook;
   try {

@@ -6,6 +6,14 @@ export { SharedTokenBucket } from './adapters/rate-limiter';
 export { findSentMessage, PhoneNumberIds, UnknownSendingNumberError } from './adapters/sent-messages';
 export type { SentMessageQuery } from './adapters/sent-messages';
 export { webhookEventsByFamily } from './domain/openphone-api';
+export { quoApiVersion, quoWebhookEventTypes } from './domain/quo-webhooks';
+export type {
+  QuoTestEvent,
+  QuoWebhook,
+  QuoWebhookDelivery,
+  QuoWebhookEventType,
+  QuoWebhookWithKey,
+} from './domain/quo-webhooks';
 export type { ActivityFilters, Conversation, Page, Webhook, WebhookFamily } from './domain/openphone-api';
 export {
   defaultTokenBucketPolicy,

@@ -1,5 +1,11 @@
 import type { FaultSwitches } from './faults';
 import { callEventObject, hasRecording, messageEventObject, summaryOf, transcriptOf } from './resources';
+import {
+  quoCallPayload,
+  quoCallSummaryPayload,
+  quoCallTranscriptPayload,
+  quoMessagePayload,
+} from './quo-payloads';
 import type { WebhookDispatcher } from './webhooks';
 import type { SimulatedWorkspace, WorkspaceActivity } from './workspace';
 
@@ -39,6 +45,7 @@ export function wireActivityToWebhooks(
           type: activity.type,
           object: messageEventObject(activity.message),
           phoneNumberId: activity.message.phoneNumberId,
+          quo: quoMessagePayload(activity.message),
         });
         return;
       case 'call.completed': {
@@ -47,6 +54,7 @@ export function wireActivityToWebhooks(
           type: 'call.completed',
           object: callEventObject(call, baseUrl, false),
           phoneNumberId: call.phoneNumberId,
+          quo: quoCallPayload(call, baseUrl, false),
         });
         if (!hasRecording(call)) return;
         webhooks.later(intelligenceDelayMs, () => {
@@ -54,16 +62,19 @@ export function wireActivityToWebhooks(
             type: 'call.recording.completed',
             object: callEventObject(call, baseUrl, true),
             phoneNumberId: call.phoneNumberId,
+            quo: quoCallPayload(call, baseUrl, true),
           });
           webhooks.emit({
             type: 'call.summary.completed',
             object: { object: 'callSummary', ...summaryOf(call) },
             phoneNumberId: call.phoneNumberId,
+            quo: quoCallSummaryPayload(call),
           });
           webhooks.emit({
             type: 'call.transcript.completed',
             object: { object: 'callTranscript', ...transcriptOf(call) },
             phoneNumberId: call.phoneNumberId,
+            quo: quoCallTranscriptPayload(call),
           });
         });
         return;

@@ -33,6 +33,10 @@ export class FaultSwitches {
    * not A2P approved (400 0206400), or the key's user may not use the number (403 0202403).
    */
   readonly refusedSenders = new Map<string, SenderRefusal>();
+  /** Webhooks are signed with a key no receiver has: every delivery fails its signature check. */
+  signWebhooksWithWrongKey = false;
+  /** Route (`PATCH /webhooks/{id}`) → how many of its next requests fail, and with what status. */
+  private readonly routeFailures = new Map<string, { times: number; status: number }>();
 
   constructor(private readonly random: Random) {}
 
@@ -43,6 +47,19 @@ export class FaultSwitches {
       return true;
     }
     return this.serverErrorRate > 0 && this.random() < this.serverErrorRate;
+  }
+
+  /** The next `times` requests of one route (`METHOD template`) answer `status` (default 500). */
+  failRoute(route: string, times = 1, status = 500): void {
+    this.routeFailures.set(route, { times, status });
+  }
+
+  /** Consumes one failure of this route: the status to answer, or undefined. */
+  takeRouteFailure(route: string): number | undefined {
+    const failure = this.routeFailures.get(route);
+    if (!failure || failure.times <= 0) return undefined;
+    failure.times--;
+    return failure.status;
   }
 
   takeDropAfterSend(): boolean {
@@ -64,6 +81,8 @@ export class FaultSwitches {
     this.wholeSecondTimestamps = false;
     this.trimsSentText = false;
     this.refusedSenders.clear();
+    this.signWebhooksWithWrongKey = false;
+    this.routeFailures.clear();
   }
 
   /** A sent message's `createdAt` as OpenPhone's clock and precision would stamp it. */

@@ -17,6 +17,8 @@ export {
   type WebhookDeliveryOptions,
   type WebhookDelivery,
   type WebhookSubscription,
+  type QuoSubscription,
+  type EventIdsAcrossSystems,
 } from './webhooks';
 export { routes, type Route } from './routes';
 export type { OpenPhoneErrorBody } from './errors';

@@ -32,6 +32,11 @@ export interface ConversationRecord {
   lastActivityAtMs: number;
   lastActivityId: string | null;
   updatedAtMs: number;
+  /**
+   * Quo's inbox state: `done` after a send with `setInboxStatus: "done"`, `open` after any other
+   * activity. Write-only in Quo's API (no field, no webhook): tests read it here.
+   */
+  inboxStatus: 'open' | 'done';
   /** Items added at run time (sends, inbound activity), oldest first. */
   readonly addedItemIds: string[];
 }

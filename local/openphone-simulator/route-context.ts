@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import { OpenPhoneApiError, type ApiResource } from './errors';
 import type { FaultSwitches } from './faults';
@@ -10,6 +11,7 @@ import type { SimulatedWorkspace } from './workspace';
 export interface RouteContext {
   readonly params: Record<string, string>;
   readonly search: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
   readonly body: unknown;
   readonly workspace: SimulatedWorkspace;
   readonly webhooks: WebhookDispatcher;

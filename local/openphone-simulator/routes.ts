@@ -34,6 +34,7 @@ import {
   type RouteContext,
   type RouteResult,
 } from './route-context';
+import { quoWebhookRoutes } from './quo-webhook-routes';
 import { webhookRoutes } from './webhook-routes';
 
 export type { Route, RouteContext, RouteResult } from './route-context';
@@ -101,6 +102,7 @@ function sendMessage(context: RouteContext): RouteResult {
     text: context.faults.trimsSentText ? body.content.trim() : body.content,
     ...(body.userId ? { userId: body.userId } : {}),
     stamp: (ms) => context.faults.stampOfSend(ms),
+    ...(body.setInboxStatus ? { setInboxStatus: body.setInboxStatus } : {}),
   });
   context.log.recordSend(to);
   return {
@@ -262,6 +264,7 @@ export const routes: readonly Route[] = [
   ),
   ...contactRoutes,
   ...webhookRoutes,
+  ...quoWebhookRoutes,
 ];
 
 /** The route for a method and path, with its path parameters, or undefined. */

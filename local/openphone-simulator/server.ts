@@ -65,6 +65,7 @@ export async function startOpenPhoneSimulator(
     options.webhookTarget,
     options.webhookDelivery,
   );
+  webhooks.faults = faults;
   const requestLog = new RequestLog();
   const limiter = new RollingWindowLimiter(options.rateLimit);
   const sendRetryAfter = options.rateLimit?.retryAfter ?? false;
@@ -123,8 +124,9 @@ export async function startOpenPhoneSimulator(
       return;
     }
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
-    if (faults.takeServerError()) {
-      const status = faults.serverErrorStatus;
+    const routeFailure = faults.takeRouteFailure(routeName);
+    if (faults.takeServerError() || routeFailure !== undefined) {
+      const status = routeFailure ?? faults.serverErrorStatus;
       finish(status, new OpenPhoneApiError(status, resource, 'An unknown error occurred').body());
       return;
     }
@@ -142,6 +144,7 @@ export async function startOpenPhoneSimulator(
       const result = matched.route.handle({
         params: matched.params,
         search: url.searchParams,
+        headers: request.headers,
         body,
         workspace,
         webhooks,

@@ -1,7 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
+import type { FaultSwitches } from './faults';
 import { randomHex, type Random } from './prng';
+import { newDeliveryId, type QuoPayload } from './quo-payloads';
 
 export type SigningScheme = 'legacy' | 'standard';
 
@@ -40,11 +42,37 @@ export interface WebhookSubscription {
   readonly resourceIds: string[];
 }
 
+/** A subscription of Quo's new webhooks (`POST /webhooks`): Standard Webhooks, the new envelope. */
+export interface QuoSubscription {
+  /** Numeric, as Quo's are. */
+  readonly id: string;
+  url: string;
+  status: 'enabled' | 'disabled';
+  events: string[];
+  resourceIds: string[] | null;
+  label: string | null;
+  /** Pinned at creation from the version header. */
+  readonly apiVersion: string;
+  key: string;
+  /** The key before the last rotation: deliveries carry a signature for each. */
+  previousKey: string | null;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
 export interface WebhookDelivery {
+  /** The `webhook-id` of a Standard Webhooks delivery (`msg_…`); the event id for legacy ones. */
+  readonly deliveryId: string;
   readonly eventId: string;
   readonly type: string;
   readonly url: string;
   readonly scheme: SigningScheme;
+  /** The Quo subscription it went to, when it went to one. */
+  readonly subscriptionId?: string;
+  /** The OpenPhone object the event is about (`AC…`), for Quo's deliveries list. */
+  readonly resourceId?: string;
+  readonly body: string;
+  readonly createdAt: string;
   attempts: number;
   readonly statusCodes: (number | 'network-error')[];
   state: 'pending' | 'delivered' | 'failed';
@@ -55,7 +83,16 @@ export interface OutgoingEvent {
   readonly object: Record<string, unknown>;
   /** Used to match `resourceIds` of subscriptions and to fill the Standard Webhooks context. */
   readonly phoneNumberId: string;
+  /** The new envelope's resource and context; absent, the legacy object stands in as the resource. */
+  readonly quo?: QuoPayload;
 }
+
+/**
+ * Whether an event delivered by both systems carries one id in both bodies (`shared`, what Quo
+ * says of its event ids: "the same for every subscription that receives it") or an id per system
+ * (`per-system`, in case that does not hold across systems: receivers then match by object id).
+ */
+export type EventIdsAcrossSystems = 'shared' | 'per-system';
 
 /** Legacy signature: base64 HMAC-SHA256 over `<timestamp>.<body>`, keyed with the base64-decoded key. */
 export function legacySignatureHeader(key: string, timestampMs: number, body: string): string {
@@ -79,7 +116,13 @@ export function newStandardKey(): string {
  */
 export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
+  /** Legacy subscriptions (`/v1/webhooks/*`). */
   readonly subscriptions = new Map<string, WebhookSubscription>();
+  /** New-system subscriptions (`/webhooks`), by numeric id. */
+  readonly quoSubscriptions = new Map<string, QuoSubscription>();
+  eventIdsAcrossSystems: EventIdsAcrossSystems = 'shared';
+  /** Set by the simulator: `signWebhooksWithWrongKey` is read at each attempt. */
+  faults: FaultSwitches | undefined;
   /** The configured target's scheme and key (undefined when no target is configured). */
   readonly target:
     (Required<Pick<WebhookTargetOptions, 'url' | 'scheme' | 'key'>> & WebhookTargetOptions) | undefined;
@@ -107,11 +150,13 @@ export class WebhookDispatcher {
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
 
-  /** Signs and sends one event to every matching destination. */
+  /** Signs and sends one event to every matching destination, each in its system's envelope. */
   emit(event: OutgoingEvent): void {
     if (this.stopped) return;
     const createdAt = new Date(this.clock()).toISOString();
     const eventId = `EV${randomHex(this.random, 32)}`;
+    const quoEventId = this.eventIdsAcrossSystems === 'shared' ? eventId : `EV${randomHex(this.random, 32)}`;
+    const resourceId = typeof event.object.id === 'string' ? event.object.id : undefined;
     const legacyBody = JSON.stringify({
       id: eventId,
       object: 'event',
@@ -120,31 +165,90 @@ export class WebhookDispatcher {
       type: event.type,
       data: { object: event.object },
     });
+    const quoBody = (apiVersion: string) =>
+      JSON.stringify({
+        id: quoEventId,
+        apiVersion,
+        createdAt,
+        type: event.type,
+        data: {
+          ...(event.quo ?? { resource: event.object, context: { phoneNumberId: event.phoneNumberId } }),
+          links: { quo: null },
+        },
+      });
     const target = this.target;
     if (target && (!target.events || target.events.includes(event.type))) {
-      const body =
-        target.scheme === 'standard'
-          ? JSON.stringify({
-              id: eventId,
-              object: 'event',
-              apiVersion: '2026-03-30',
-              createdAt,
-              type: event.type,
-              data: {
-                resource: event.object,
-                context: { phoneNumberId: event.phoneNumberId },
-                links: {},
-              },
-            })
-          : legacyBody;
-      this.deliver(eventId, event.type, target.url, target.scheme, target.key, body);
+      if (target.scheme === 'standard')
+        this.deliver({
+          deliveryId: newDeliveryId(this.random),
+          eventId: quoEventId,
+          type: event.type,
+          url: target.url,
+          scheme: 'standard',
+          body: quoBody('2026-03-30'),
+          ...(resourceId ? { resourceId } : {}),
+        });
+      else
+        this.deliver({
+          deliveryId: eventId,
+          eventId,
+          type: event.type,
+          url: target.url,
+          scheme: 'legacy',
+          body: legacyBody,
+        });
     }
     for (const subscription of this.subscriptions.values()) {
       if (subscription.status !== 'enabled' || !subscription.events.includes(event.type)) continue;
       if (!subscription.resourceIds.includes('*') && !subscription.resourceIds.includes(event.phoneNumberId))
         continue;
-      this.deliver(eventId, event.type, subscription.url, 'legacy', subscription.key, legacyBody);
+      this.deliver({
+        deliveryId: eventId,
+        eventId,
+        type: event.type,
+        url: subscription.url,
+        scheme: 'legacy',
+        body: legacyBody,
+        legacyKey: subscription.key,
+      });
     }
+    for (const subscription of this.quoSubscriptions.values()) {
+      if (subscription.status !== 'enabled' || !subscription.events.includes(event.type)) continue;
+      // Contact and task events are workspace-wide; resourceIds filter the rest.
+      const filtered = /^(message|call)\./.test(event.type) && subscription.resourceIds;
+      if (filtered && !filtered.includes('*') && !filtered.includes(event.phoneNumberId)) continue;
+      this.deliver({
+        deliveryId: newDeliveryId(this.random),
+        eventId: quoEventId,
+        type: event.type,
+        url: subscription.url,
+        scheme: 'standard',
+        subscriptionId: subscription.id,
+        body: quoBody(subscription.apiVersion),
+        ...(resourceId ? { resourceId } : {}),
+      });
+    }
+  }
+
+  /** A test event: `body` signed and sent to the subscription's URL, enabled or not. */
+  sendTestEvent(subscription: QuoSubscription, type: string, body: string): WebhookDelivery {
+    return this.deliver({
+      deliveryId: newDeliveryId(this.random),
+      eventId: '',
+      type,
+      url: subscription.url,
+      scheme: 'standard',
+      subscriptionId: subscription.id,
+      body,
+    });
+  }
+
+  /** Another attempt of a delivery, signed afresh with its subscription's current keys. */
+  retry(delivery: WebhookDelivery): void {
+    if (this.stopped) return;
+    delivery.state = 'pending';
+    const run = this.attempt(delivery, 0).finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
   }
 
   /** Runs `action` after `delayMs` unless the simulator stops first. */
@@ -175,29 +279,30 @@ export class WebhookDispatcher {
   }
 
   private deliver(
-    eventId: string,
-    type: string,
-    url: string,
-    scheme: SigningScheme,
-    key: string,
-    body: string,
-  ): void {
+    input: Omit<WebhookDelivery, 'attempts' | 'statusCodes' | 'state' | 'createdAt'> & {
+      /** A legacy subscription's key (the target's and Quo subscriptions' keys are looked up). */
+      readonly legacyKey?: string;
+    },
+  ): WebhookDelivery {
+    const { legacyKey, ...fields } = input;
     const delivery: WebhookDelivery = {
-      eventId,
-      type,
-      url,
-      scheme,
+      ...fields,
+      createdAt: new Date(this.clock()).toISOString(),
       attempts: 0,
       statusCodes: [],
       state: 'pending',
     };
+    if (legacyKey) this.legacyKeys.set(delivery, legacyKey);
     this.deliveries.push(delivery);
-    const run = this.attempt(delivery, key, body).finally(() => this.inFlight.delete(run));
+    const run = this.attempt(delivery, this.retries).finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
+    return delivery;
   }
 
-  private async attempt(delivery: WebhookDelivery, key: string, body: string): Promise<void> {
-    for (let attempt = 0; attempt <= this.retries && !this.stopped; attempt++) {
+  private readonly legacyKeys = new WeakMap<WebhookDelivery, string>();
+
+  private async attempt(delivery: WebhookDelivery, retries: number): Promise<void> {
+    for (let attempt = 0; attempt <= retries && !this.stopped; attempt++) {
       if (attempt > 0) {
         const backoff = this.retryDelayMs * 2 ** (attempt - 1);
         const waited = await sleep(backoff, true, { signal: this.stopping.signal }).catch(() => false);
@@ -207,8 +312,8 @@ export class WebhookDispatcher {
       try {
         const response = await fetch(delivery.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...this.signatureHeaders(delivery, key, body) },
-          body,
+          headers: { 'content-type': 'application/json', ...this.signatureHeaders(delivery) },
+          body: delivery.body,
           signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.timeoutMs)]),
         });
         await response.arrayBuffer().catch(() => undefined);
@@ -224,14 +329,29 @@ export class WebhookDispatcher {
     delivery.state = 'failed';
   }
 
-  private signatureHeaders(delivery: WebhookDelivery, key: string, body: string): Record<string, string> {
+  /** The keys a delivery is signed with now: its subscription's (two during a rotation). */
+  private keysOf(delivery: WebhookDelivery): string[] {
+    const subscription = delivery.subscriptionId && this.quoSubscriptions.get(delivery.subscriptionId);
+    const keys = subscription
+      ? [subscription.key, ...(subscription.previousKey ? [subscription.previousKey] : [])]
+      : [this.legacyKeys.get(delivery) ?? this.target?.key ?? ''];
+    return this.faults?.signWebhooksWithWrongKey
+      ? keys.map((k) => (delivery.scheme === 'standard' ? newStandardKey() : k && newLegacyKey()))
+      : keys;
+  }
+
+  private signatureHeaders(delivery: WebhookDelivery): Record<string, string> {
     const now = this.clock();
-    if (delivery.scheme === 'legacy') return { 'openphone-signature': legacySignatureHeader(key, now, body) };
+    const keys = this.keysOf(delivery);
+    if (delivery.scheme === 'legacy')
+      return { 'openphone-signature': legacySignatureHeader(keys[0]!, now, delivery.body) };
     const timestamp = new Date(now);
     return {
-      'webhook-id': delivery.eventId,
+      'webhook-id': delivery.deliveryId,
       'webhook-timestamp': String(Math.floor(now / 1000)),
-      'webhook-signature': new Webhook(key).sign(delivery.eventId, timestamp, body),
+      'webhook-signature': keys
+        .map((key) => new Webhook(key).sign(delivery.deliveryId, timestamp, delivery.body))
+        .join(' '),
     };
   }
 }

@@ -72,6 +72,8 @@ export interface OutgoingMessage {
   readonly userId?: string;
   /** OpenPhone's stamp of the send's instant (its clock, its precision). @default the instant as is */
   readonly stamp?: (createdAtMs: number) => number;
+  /** `done`: the send leaves the conversation out of the inbox (POST /v1/messages `setInboxStatus`). */
+  readonly setInboxStatus?: 'done';
 }
 
 const day = 86_400_000;
@@ -273,6 +275,7 @@ export class SimulatedWorkspace {
     };
     message.updatedAtMs = message.createdAtMs;
     this.addActivity(conversation, message);
+    if (outgoing.setInboxStatus === 'done') conversation.inboxStatus = 'done';
     this.notify({ type: 'message.sent', message });
     return message;
   }
@@ -403,6 +406,7 @@ export class SimulatedWorkspace {
       createdAtMs: now,
       lastActivityAtMs: now,
       lastActivityId: null,
+      inboxStatus: 'open',
       updatedAtMs: now,
       addedItemIds: [],
     };
@@ -423,6 +427,8 @@ export class SimulatedWorkspace {
     conversation.lastActivityAtMs = item.createdAtMs;
     conversation.lastActivityId = item.id;
     conversation.updatedAtMs = item.createdAtMs;
+    // As Quo does: new activity (a reply, a call, a send) puts the conversation back in the inbox.
+    conversation.inboxStatus = 'open';
     this.activityCache.delete(conversation.id);
   }
 
@@ -453,6 +459,7 @@ export class SimulatedWorkspace {
       createdAtMs,
       lastActivityAtMs,
       lastActivityId: n > 0 ? this.seededId(g, n - 1) : null,
+      inboxStatus: 'done',
       updatedAtMs: lastActivityAtMs,
       addedItemIds: [],
     };

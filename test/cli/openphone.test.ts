@@ -134,10 +134,10 @@ describe('OpenPhone commands', () => {
 
     const listed = await runAgainst(target(), 'webhooks', 'list');
     expect(listed.stdout).toContainEqual(
-      expect.stringMatching(new RegExp(`^${messages.id}\\s+enabled.*\\byes$`)),
+      expect.stringMatching(new RegExp(`^legacy\\s+${messages.id}\\s+enabled.*\\byes$`)),
     );
     expect(listed.stdout).toContainEqual(
-      expect.stringMatching(new RegExp(`^${calls.id}\\s+enabled.*\\bno$`)),
+      expect.stringMatching(new RegExp(`^legacy\\s+${calls.id}\\s+enabled.*\\bno$`)),
     );
     expect(listed.stdout.join('\n')).not.toContain(messages.key);
 

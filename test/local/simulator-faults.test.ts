@@ -1,4 +1,9 @@
-import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
+import {
+  legacySignatureHeader,
+  startOpenPhoneSimulator,
+  type OpenPhoneSimulator,
+} from '../../local/openphone-simulator';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 import { activityQuery, callSimulator } from '../support/openphone-simulator';
 
 describe('simulator fault switches', () => {
@@ -117,6 +122,33 @@ describe('simulator fault switches', () => {
       expect((await send('+14155550148')).status).toBe(202);
     },
   );
+  it('fails the next N requests of one route only, with the status asked for', async () => {
+    sim.faults.failRoute('GET /v1/phone-numbers', 2, 503);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await callSimulator(sim, 'GET', '/v1/phone-numbers')).status);
+    expect(statuses).toEqual([503, 503, 200]);
+    sim.faults.failRoute('GET /v1/phone-numbers', 1);
+    expect((await callSimulator(sim, 'GET', '/v1/users')).status).toBe(200);
+  });
+
+  it('signs webhooks with a key no receiver has while the switch is on', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const created = await callSimulator<{ data: { key: string } }>(sim, 'POST', '/v1/webhooks/messages', {
+        url: receiver.url,
+        events: ['message.received'],
+      });
+      sim.faults.signWebhooksWithWrongKey = true;
+      sim.workspace.receiveMessage({ text: 'tampered' });
+      const hook = await receiver.waitFor((h) => h.json.type === 'message.received');
+      const [, , timestamp] = String(hook.headers['openphone-signature']).split(';');
+      expect(hook.headers['openphone-signature']).not.toBe(
+        legacySignatureHeader(created.body.data.key, Number(timestamp), hook.rawBody),
+      );
+    } finally {
+      await receiver.stop();
+    }
+  });
 
   it('returns to normal on reset', async () => {
     sim.faults.noCredits = true;

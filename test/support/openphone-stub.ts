@@ -51,6 +51,8 @@ export class OpenPhoneStub {
           return send(200, { data: this.phoneNumbers.map((n) => ({ ...n, users: [] })) });
         if (req.method === 'GET' && path === '/v1/webhooks')
           return send(200, { data: [...this.webhooks.values()] });
+        // Quo's new webhooks: none in this stand-in (the simulator serves them).
+        if (req.method === 'GET' && path === '/webhooks') return send(200, { data: [], nextCursor: null });
         if (req.method === 'POST' && family) {
           if (this.failCreateOf === family)
             return send(500, { message: 'Internal error', code: '0000500', status: 500, title: 'Internal' });

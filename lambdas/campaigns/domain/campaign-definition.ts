@@ -76,9 +76,14 @@ export const campaignDefinition = z.object({
     .int({ error: 'must be a whole number' })
     .min(1, { error: 'must be at least 1' })
     .default(defaultDailyCap),
+  /**
+   * Send with `setInboxStatus: "done"`, so a campaign does not fill the office's Quo inbox with
+   * open conversations; a reply from the recipient reopens the conversation. Default true.
+   */
+  markConversationDone: z.boolean({ error: 'must be true or false' }).default(true),
 });
 export type CampaignDefinition = z.infer<typeof campaignDefinition>;
-/** What an operator writes: `window` and `dailyCap` may be left out, variant weights too. */
+/** What an operator writes: `window`, `dailyCap` and `markConversationDone` may be left out, variant weights too. */
 export type CampaignDefinitionInput = z.input<typeof campaignDefinition>;
 
 export type CampaignDefinitionParse =

@@ -90,7 +90,13 @@ export async function sendTo(
   const client = run.openPhone.current;
   try {
     const message = await client.sendMessage(
-      { content: decision.content, from: definition.sendingNumber, to: [phone] },
+      {
+        content: decision.content,
+        from: definition.sendingNumber,
+        to: [phone],
+        // Absent on campaigns stored before the option existed: those are marked done too.
+        ...(definition.markConversationDone === false ? {} : { setInboxStatus: 'done' as const }),
+      },
       { beforeSend: lastCheck },
     );
     run.consecutiveUnauthorized = 0;

@@ -184,6 +184,31 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     expect(Object.values(statistics).reduce((sum, s) => sum + s.sent, 0)).toBe(16);
   }, 120_000);
 
+  const conversationTo = (sendingNumber: string, phone: string) =>
+    simulator.workspace.conversationFor(sendingNumber, phone);
+
+  it("leaves each recipient's conversation done in Quo's inbox, and a reply reopens it", async () => {
+    const { campaignId, sendingNumber, phones } = await runningCampaign(3);
+
+    await sender().sendCampaign(campaignId, farDeadline());
+
+    for (const phone of phones) expect(conversationTo(sendingNumber, phone)?.inboxStatus).toBe('done');
+    simulator.workspace.receiveMessage({ phoneNumberId: sendingNumber, from: phones[0]!, text: 'Is it on?' });
+    expect(conversationTo(sendingNumber, phones[0]!)?.inboxStatus).toBe('open');
+    expect(conversationTo(sendingNumber, phones[1]!)?.inboxStatus).toBe('done');
+  }, 120_000);
+
+  it('a campaign defined with markConversationDone false leaves its conversations open', async () => {
+    const { campaignId, sendingNumber, phones } = await runningCampaign(2, { markConversationDone: false });
+
+    await sender().sendCampaign(campaignId, farDeadline());
+
+    for (const phone of phones) {
+      expect(sentCount(phone)).toBe(1);
+      expect(conversationTo(sendingNumber, phone)?.inboxStatus).toBe('open');
+    }
+  }, 120_000);
+
   it('two senders at once never exceed the daily cap of the sending number', async () => {
     const { campaignId, sendingNumber, phones } = await runningCampaign(12, { dailyCap: 5 });
 

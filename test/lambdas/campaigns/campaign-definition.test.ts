@@ -25,8 +25,17 @@ describe('parseCampaignDefinition', () => {
     const result = parseCampaignDefinition(aCampaign());
     expect(result).toMatchObject({
       kind: 'valid',
-      definition: { window: { start: '08:00', end: '21:00' }, dailyCap: 125 },
+      definition: { window: { start: '08:00', end: '21:00' }, dailyCap: 125, markConversationDone: true },
     });
+  });
+
+  it('keeps conversations open when the campaign says so, and refuses a value that is not a boolean', () => {
+    expect(parseCampaignDefinition(aCampaign({ markConversationDone: false }))).toMatchObject({
+      definition: { markConversationDone: false },
+    });
+    expect(problemsOf({ ...aCampaign(), markConversationDone: 'no' })).toEqual([
+      'markConversationDone: must be true or false',
+    ]);
   });
 
   it('accepts an E.164 sending number as well as a PN id', () => {
