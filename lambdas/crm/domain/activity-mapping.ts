@@ -161,11 +161,18 @@ export function activityChangeFromWebhook(event: WebhookEvent, receivedAt: strin
     activityId
       ? { ok: true, change: { eventTime, update: { activityId, source: 'webhook', facts, aspects } } }
       : fail(missingId);
+  // Quo's own contact match, kept only when it is one: `none` and `unavailable` say nothing here.
+  const matchedContacts =
+    event.contacts?.lookupStatus === 'matched' && event.contacts.ids.length
+      ? { openPhoneContactIds: event.contacts.ids }
+      : {};
   switch (event.kind) {
     case 'message': {
-      const facts = messageFacts(event.object, event.object.conversationId);
+      const facts = { ...messageFacts(event.object, event.object.conversationId), ...matchedContacts };
       if (event.type === 'message.received' && !facts.text?.trim() && !facts.media?.length)
         return fail('missing-text-and-media');
+      // Without the other party the message is on no timeline and a STOP suppresses nobody.
+      if (!facts.contactNumbers?.length) return fail('missing-counterpart');
       const mapped = change(event.object.id, facts, defined({ status: event.object.status }));
       const { deliveryError } = event.object;
       return mapped.ok && deliveryError
@@ -182,7 +189,9 @@ export function activityChangeFromWebhook(event: WebhookEvent, receivedAt: strin
       const aspects = callAspects(event.object);
       if (event.type === 'call.recording.completed' && !aspects.recordings && !aspects.voicemail)
         return fail('missing-recording-url');
-      return change(event.object.id, callFacts(event.object), aspects);
+      const facts = { ...callFacts(event.object), ...matchedContacts };
+      if (!facts.contactNumbers?.length) return fail('missing-counterpart');
+      return change(event.object.id, facts, aspects);
     }
     case 'call-summary': {
       const { summary, nextSteps, status } = event.object;

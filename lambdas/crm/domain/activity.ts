@@ -85,6 +85,8 @@ export interface ActivityFacts {
   initiatedBy?: string;
   forwardedFrom?: string;
   forwardedTo?: string;
+  /** Quo's contact ids for the other party, when its lookup matched (new webhooks only). */
+  openPhoneContactIds?: string[];
 }
 
 export interface ActivityAspects {
@@ -131,6 +133,8 @@ export type ActivityMappingFailure =
   | 'missing-recording-url'
   | 'missing-summary'
   | 'missing-transcript-lines'
+  /** A message or call whose other party's number is not given: it would be on no timeline. */
+  | 'missing-counterpart'
   | 'not-an-activity';
 export type ActivityMapping =
   { ok: true; change: ActivityChange } | { ok: false; reason: ActivityMappingFailure };
