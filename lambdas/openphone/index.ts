@@ -21,6 +21,9 @@ export {
 export type {
   ApiCall,
   ApiMessage,
+  CallMenuSelectionPayload,
+  TaskPayload,
+  VoicemailEventPayload,
   CallPayload,
   CallSummaryPayload,
   CallTranscriptPayload,

@@ -259,3 +259,40 @@ export const bothEnvelopes = [
   string,
   (type: string, object: Json, createdAt: string, overrides?: { id?: string }) => Json,
 ])[];
+
+export const taskId = 'TKtask0001';
+
+/** A task as Quo's v1 API returns it (`taskId`, `completed`, `revision` as a string). */
+export function taskObject(overrides: Json = {}): Json {
+  return {
+    taskId,
+    title: 'Call back about the walnut desk',
+    description: 'They asked for Saturday pick-up',
+    dueDate: '2026-11-21T17:00:00.000Z',
+    assignedTo: userId,
+    assignedBy: userId,
+    createdBy: userId,
+    createdAt: '2026-11-20T10:10:00.000Z',
+    completed: false,
+    isDeleted: false,
+    revision: '1',
+    conversationId,
+    ...overrides,
+  };
+}
+
+/** A new-envelope voicemail resource (`call.voicemail.completed`): its own ids, the call it was left on. */
+export function voicemailResource(overrides: Json = {}): Json {
+  return {
+    id: 'VMevent0001',
+    voicemailId: 'VMvoice0001',
+    callId,
+    from: contactNumber,
+    to: line.number,
+    duration: 21,
+    recordingUrl: 'https://storage.openphone.example/vm1.mp3',
+    transcript: 'Hi, it is Ada, please call me back about the desk.',
+    createdAt: '2026-11-20T11:00:40.000Z',
+    ...overrides,
+  };
+}

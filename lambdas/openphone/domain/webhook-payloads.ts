@@ -26,6 +26,13 @@ export type {
   CallTranscriptPayload,
   DialogueLine,
 } from './webhooks/call-payloads';
+export {
+  callMenuSelectionPayloadSchema,
+  voicemailEventPayloadSchema,
+} from './webhooks/call-lifecycle-payloads';
+export type { CallMenuSelectionPayload, VoicemailEventPayload } from './webhooks/call-lifecycle-payloads';
+export { taskPayloadSchema } from './webhooks/task-payload';
+export type { TaskPayload } from './webhooks/task-payload';
 export { contactPayloadSchema, customFieldSchema } from './webhooks/contact-payload';
 export type { ContactPayload } from './webhooks/contact-payload';
 export { apiCallSchema, apiContactSchema, apiMessageSchema } from './webhooks/api-objects';

@@ -46,6 +46,11 @@ export const callPayloadSchema = z.object({
   createdAt: optionalTime,
   answeredAt: optionalTime,
   completedAt: optionalTime,
+  /** Who answered: `answeredBy` (legacy, REST) or `answeredByUserId` (new `call.answered`). */
+  answeredBy: optionalText,
+  answeredByUserId: optionalText,
+  forwardedFrom: optionalText,
+  forwardedTo: optionalText,
   conversationId: optionalText,
   phoneNumberId: optionalText,
   userId: optionalText,

@@ -110,6 +110,8 @@ export const quoContextSchema = z
     conversationId: optionalText,
     user: idOf,
     userId: optionalText,
+    /** Who made a task change (task events). */
+    actor: idOf,
     senderIdentifier: optionalText,
     recipientIdentifiers: phoneNumberList,
     participants: participantsSchema.nullish().transform((value) => value ?? undefined),
@@ -121,6 +123,7 @@ export const quoContextSchema = z
     lineNumber: c.phoneNumber.number,
     conversationId: c.conversationId ?? c.conversation,
     userId: c.userId ?? c.user,
+    actorUserId: c.actor ?? c.userId ?? c.user,
     sender: c.senderIdentifier,
     recipients: c.recipientIdentifiers,
     participants: c.participants,
@@ -147,7 +150,7 @@ const messageDirectionByType: Record<string, 'incoming' | 'outgoing'> = {
 };
 
 /** Call types that only incoming calls fire (Quo's payload page). */
-const incomingOnlyCallTypes = new Set(['call.missed', 'call.forwarded']);
+const incomingOnlyCallTypes = new Set(['call.missed', 'call.forwarded', 'call.voicemail.completed']);
 
 /**
  * A message resource with its parties from `context`: the sender of an incoming message and the
@@ -232,6 +235,33 @@ function readCall(type: string, resource: Record<string, unknown>, context: QuoC
   return { ok: true, object: { ...base, direction, from, to } };
 }
 
+/**
+ * A voicemail names its call (`callId`) and its own `from`/`to`: with a call to attach to, its
+ * parties are a bonus; without one (`callId` null) it stands alone and needs its caller.
+ */
+function readVoicemail(
+  type: string,
+  resource: Record<string, unknown>,
+  context: QuoContext,
+): ResourceReading {
+  const placed = readCall(type, resource, context);
+  if (placed.ok || !isPresent(resource.callId)) return placed;
+  return { ok: true, object: { ...resource, ...ids(resource, context) } };
+}
+
+/** A task: its conversation and the actor of the change come from `context` when the resource omits them. */
+function readTask(resource: Record<string, unknown>, context: QuoContext): ResourceReading {
+  return {
+    ok: true,
+    object: {
+      ...resource,
+      conversationId: firstPresent(resource.conversationId, context.conversationId),
+      phoneNumberId: firstPresent(resource.phoneNumberId, context.phoneNumberId),
+      actorUserId: firstPresent(resource.actorUserId, context.actorUserId),
+    },
+  };
+}
+
 /** A summary or transcript: `processingStatus` is the legacy `status`. */
 function readCallIntelligence(resource: Record<string, unknown>): ResourceReading {
   return {
@@ -251,7 +281,8 @@ function readRecording(
   return readCall(type, { ...resource, media: firstPresent(resource.recordings, resource.media) }, context);
 }
 
-export type QuoResourceKind = 'message' | 'call' | 'call-recording' | 'call-intelligence' | 'as-is';
+export type QuoResourceKind =
+  'message' | 'call' | 'call-recording' | 'voicemail' | 'call-intelligence' | 'task' | 'as-is';
 
 /**
  * The resource in the legacy object's shape, its parties taken from `context` as Quo documents it;
@@ -270,8 +301,12 @@ export function readQuoResource(
       return readCall(type, resource, context);
     case 'call-recording':
       return readRecording(type, resource, context);
+    case 'voicemail':
+      return readVoicemail(type, resource, context);
     case 'call-intelligence':
       return readCallIntelligence(resource);
+    case 'task':
+      return readTask(resource, context);
     case 'as-is':
       return { ok: true, object: resource };
   }

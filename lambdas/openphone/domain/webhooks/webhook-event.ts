@@ -7,7 +7,14 @@ import {
   type CallSummaryPayload,
   type CallTranscriptPayload,
 } from './call-payloads';
+import {
+  callMenuSelectionPayloadSchema,
+  voicemailEventPayloadSchema,
+  type CallMenuSelectionPayload,
+  type VoicemailEventPayload,
+} from './call-lifecycle-payloads';
 import { contactPayloadSchema, type ContactPayload } from './contact-payload';
+import { taskPayloadSchema, type TaskPayload } from './task-payload';
 import { legacyEnvelopeSchema } from './legacy-envelope';
 import { messagePayloadSchema, type MessagePayload } from './message-payload';
 import {
@@ -28,11 +35,28 @@ export const payloadKindByEventType = {
   'call.ringing': 'call',
   'call.completed': 'call',
   'call.recording.completed': 'call',
+  'call.answered': 'call',
+  'call.missed': 'call',
+  'call.forwarded': 'call',
+  'call.voicemail.completed': 'voicemail',
+  'call.menu.selected': 'call-menu',
   'call.summary.completed': 'call-summary',
   'call.transcript.completed': 'call-transcript',
   'contact.updated': 'contact',
   'contact.created': 'contact',
   'contact.deleted': 'contact',
+  'task.created': 'task',
+  'task.updated': 'task',
+  'task.deleted': 'task',
+  'task.completed': 'task',
+  'task.reopened': 'task',
+  'task.assigned': 'task',
+  'task.unassigned': 'task',
+  'task.overdue': 'task',
+  'task.linked': 'task',
+  'task.unlinked': 'task',
+  'task.duedate.updated': 'task',
+  'task.duedate.removed': 'task',
 } as const;
 export type PayloadEventType = keyof typeof payloadKindByEventType;
 type PayloadKind = (typeof payloadKindByEventType)[PayloadEventType];
@@ -45,9 +69,14 @@ function quoResourceKindOf(type: PayloadEventType, kind: PayloadKind): QuoResour
       return 'message';
     case 'call':
       return 'call';
+    case 'voicemail':
+      return 'voicemail';
     case 'call-summary':
     case 'call-transcript':
+    case 'call-menu':
       return 'call-intelligence';
+    case 'task':
+      return 'task';
     case 'contact':
       return 'as-is';
   }
@@ -72,7 +101,10 @@ export type WebhookEvent = EventHeader &
     | { kind: 'call'; object: CallPayload }
     | { kind: 'call-summary'; object: CallSummaryPayload }
     | { kind: 'call-transcript'; object: CallTranscriptPayload }
+    | { kind: 'voicemail'; object: VoicemailEventPayload }
+    | { kind: 'call-menu'; object: CallMenuSelectionPayload }
     | { kind: 'contact'; object: ContactPayload }
+    | { kind: 'task'; object: TaskPayload }
   );
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -99,6 +131,9 @@ const payloadSchemas = {
   'call-summary': callSummaryPayloadSchema,
   'call-transcript': callTranscriptPayloadSchema,
   contact: contactPayloadSchema,
+  voicemail: voicemailEventPayloadSchema,
+  'call-menu': callMenuSelectionPayloadSchema,
+  task: taskPayloadSchema,
 } as const;
 
 /** The object read with its kind's schema; issues are reported under `objectPath`. */
