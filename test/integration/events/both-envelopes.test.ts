@@ -1,19 +1,8 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import {
-  campaignRepositories,
-  type CampaignRepositories,
-} from '../../../lambdas/campaigns/adapters/campaign-repositories';
-import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
-import { ContactRepository } from '../../../lambdas/crm/adapters/contact-repository';
-import { DeliveryHealthRepository } from '../../../lambdas/crm/adapters/delivery-health-repository';
-import { SuppressionRepository } from '../../../lambdas/crm/adapters/suppression-repository';
-import { EventRepository } from '../../../lambdas/events/adapters/event-repository';
-import { newEventRecord } from '../../../lambdas/events/domain/event-record';
-import { familyOf, type EventFamily } from '../../../lambdas/events/domain/event-types';
-import { queueMessageFor } from '../../../lambdas/events/domain/queue-message';
-import { createProcessEventsHandler } from '../../../lambdas/events/process/service';
-import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
+import type { CampaignRepositories } from '../../../lambdas/campaigns/adapters/campaign-repositories';
+import type { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
+import type { ContactRepository } from '../../../lambdas/crm/adapters/contact-repository';
+import type { SuppressionRepository } from '../../../lambdas/crm/adapters/suppression-repository';
+import { processorsOnLocalTables } from '../../support/delivery-processing';
 import {
   bothEnvelopes,
   completedCall,
@@ -24,7 +13,6 @@ import {
   outgoingMessageObject,
   quoEventOf,
 } from '../../support/openphone-payloads';
-import { batchOf, sqsRecord } from '../../support/sqs';
 
 jest.setTimeout(60_000);
 
@@ -36,57 +24,16 @@ jest.setTimeout(60_000);
 let activities: ActivityRepository;
 let contacts: ContactRepository;
 let suppressions: SuppressionRepository;
-let events: EventRepository;
 let campaigns: CampaignRepositories;
-const processors = {} as Record<EventFamily, (event: SQSEvent) => Promise<SQSBatchResponse>>;
+let processDelivery: Awaited<ReturnType<typeof processorsOnLocalTables>>['processDelivery'];
 
 beforeAll(async () => {
-  const tables = await createBridgeTables();
-  const documents = localDocumentClient();
-  const crmTable = tableNamed(tables, 'CrmTable');
-  activities = new ActivityRepository(documents, crmTable);
-  contacts = new ContactRepository(documents, crmTable);
-  suppressions = new SuppressionRepository(documents, crmTable);
-  events = new EventRepository(documents, tableNamed(tables, 'EventsTable'));
-  campaigns = campaignRepositories(documents, tableNamed(tables, 'CampaignTable'));
-  for (const family of ['messages', 'calls', 'contacts'] as const)
-    processors[family] = createProcessEventsHandler({
-      family,
-      deps: {
-        events,
-        activities,
-        contacts,
-        suppressions,
-        deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
-        campaigns: campaigns.sendTracking,
-        archiveQueue: { enqueue: async () => undefined },
-      },
-      logger: new Logger({ logLevel: 'SILENT' }),
-    });
+  ({ activities, contacts, suppressions, campaigns, processDelivery } = await processorsOnLocalTables());
 }, 120_000);
 
 let next = 0;
 const freshPhone = () => `+1555770${String(++next).padStart(4, '0')}`;
 const freshId = (prefix: string) => `${prefix}both${++next}`;
-
-/** Records a delivery as the ingest would and runs its family's processor; answers the stored event. */
-async function processDelivery(body: Record<string, unknown>) {
-  const type = String(body.type);
-  const family = familyOf(type)!;
-  const record = newEventRecord({
-    eventId: String(body.id),
-    type,
-    family,
-    scheme: body.apiVersion === '2026-03-30' ? 'standard-webhooks' : 'legacy',
-    payload: JSON.stringify(body),
-    receivedAt: new Date('2026-11-20T10:00:02.000Z'),
-    retentionDays: 90,
-  });
-  await events.recordEventOnce(record);
-  const response = await processors[family](batchOf(sqsRecord(JSON.stringify(queueMessageFor(record)))));
-  expect(response.batchItemFailures).toEqual([]);
-  return events.getEvent(record.eventId);
-}
 
 describe.each(bothEnvelopes)('from a %s delivery', (_envelope, deliver) => {
   it('consent: a STOP suppresses its sender, and START lifts it', async () => {
