@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aspectNames } from '../../crm';
 
 /**
  * The events the bridge publishes on its own EventBridge bus (docs/crm-events.md): one zod schema
@@ -19,16 +20,8 @@ const envelope = {
 };
 
 const activityKind = z.enum(['message', 'call', 'voicemail', 'task']);
-export const activityAspects = [
-  'status',
-  'recordings',
-  'voicemail',
-  'summary',
-  'transcript',
-  'menuSelection',
-  'taskDetails',
-  'taskChange',
-] as const;
+/** The activity's aspects that change (the CRM's own list): what `changes` names. */
+export const activityAspects = aspectNames;
 
 /** What every activity event says about the activity (no content unless the stage allows text). */
 const activityFields = {

@@ -25,16 +25,6 @@ export const optionalTime = z
     return date.toISOString();
   });
 
-/** One number or a list of numbers; blanks dropped. */
-export const phoneNumberList = z
-  .union([z.string(), z.array(z.string().nullable())])
-  .nullish()
-  .transform((value) =>
-    (value == null ? [] : Array.isArray(value) ? value : [value])
-      .map((n) => n?.trim() ?? '')
-      .filter((n) => n !== ''),
-  );
-
 export const optionalNumber = z
   .number()
   .nullish()
@@ -49,6 +39,9 @@ export const stringList = z
       .map((s) => s?.trim() ?? '')
       .filter((s) => s !== ''),
   );
+
+/** One number or a list of numbers (`to` comes both ways); blanks dropped. */
+export const phoneNumberList = stringList;
 
 export const directions = ['incoming', 'outgoing'] as const;
 export const direction = z
