@@ -1,6 +1,12 @@
 import { startLocalReplica, type LocalReplica } from '../../local/replica';
 import { bridgeTemplate } from '../support/dynamo';
-import { line, messageObject, quoEventOf } from '../support/openphone-payloads';
+import {
+  line,
+  messageObject,
+  quoEventOf,
+  taskObject,
+  voicemailResource,
+} from '../support/openphone-payloads';
 import { newStandardKey, standardWebhookHeaders } from '../support/signers';
 
 jest.setTimeout(60_000);
@@ -79,5 +85,35 @@ describe('a new-envelope webhook on the local replica', () => {
       failureReason: expect.stringMatching(/^data\.context\.senderIdentifier: /),
     });
     expect(await replica.processing.suppressions.isSuppressed('+15557009002')).toBe(false);
+  });
+
+  it('a signed task and a signed voicemail go through their own queues to their records', async () => {
+    const now = new Date().toISOString();
+    const task = quoEventOf(
+      'task.created',
+      taskObject({ taskId: 'TKquoe2e', conversationId: 'CNquoe2e' }),
+      now,
+      {
+        id: 'EVquoe2etask',
+      },
+    );
+    const voicemail = quoEventOf('call.voicemail.completed', {}, now, {
+      id: 'EVquoe2evm',
+      resource: voicemailResource({ callId: 'ACquoe2ecall' }),
+    });
+    expect(await post(task)).toBe(202);
+    expect(await post(voicemail)).toBe(202);
+    await until(() =>
+      [
+        '[tasks] task.created EVquoe2etask → processed',
+        '[calls] call.voicemail.completed EVquoe2evm → processed',
+      ].every((line) => received.some((l) => l.startsWith(line))),
+    );
+    const { activities } = replica.processing;
+    expect(await activities.getActivity('TKquoe2e')).toMatchObject({ kind: 'task', status: 'open' });
+    expect(await activities.getActivity('ACquoe2ecall')).toMatchObject({
+      kind: 'voicemail',
+      voicemail: { transcript: expect.stringMatching(/call me back/) },
+    });
   });
 });
