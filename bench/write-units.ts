@@ -23,8 +23,10 @@ import {
   legacyEvent,
   messageObject,
   outgoingMessageObject,
+  quoEventOf,
   recording,
   summaryObject,
+  taskObject,
   transcriptObject,
 } from '../test/support/openphone-payloads';
 import { legacySignatureHeader, newLegacyKey } from '../test/support/signers';
@@ -63,6 +65,10 @@ function webhookMix(n: number): Record<EventFamily, Array<Record<string, unknown
       legacyEvent('call.transcript.completed', transcriptObject({ callId }), at(310)),
     ],
     contacts: [legacyEvent('contact.updated', contactObject({ id: `CTbench${n}`, updatedAt: at(0) }), at(0))],
+    tasks: [
+      quoEventOf('task.created', taskObject({ taskId: `TKbench${n}`, createdAt: at(0) }), at(0)),
+      quoEventOf('task.completed', { id: `TKbench${n}` }, at(60)),
+    ],
   };
 }
 

@@ -134,10 +134,10 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('[eventId]', 'the event id (EV…); or use --status')
     .option('--force', 'send it even when it was already processed (one event id)')
     .addOption(
-      new Option('--status <status>', 'every event in this status: failed, or received (stuck)').choices([
-        'failed',
-        'received',
-      ]),
+      new Option(
+        '--status <status>',
+        'every event in this status: failed, received (stuck), or ignored (types this version now supports)',
+      ).choices(['failed', 'received', 'ignored']),
     )
     .option('--type <type>', 'only events of this type, e.g. message.received (with --status)')
     .addOption(new Option('--family <family>', 'only this family (with --status)').choices(eventFamilies))

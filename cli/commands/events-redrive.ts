@@ -1,6 +1,7 @@
 import {
   eventFamilies,
   queueMessageFor,
+  withCurrentRoute,
   type EventFamily,
   type OpenEventSummary,
 } from '../../lambdas/events';
@@ -16,9 +17,11 @@ export async function redriveEvent(
   eventId: string,
   options: { force?: boolean } = {},
 ): Promise<void> {
-  const record = await target.events.getEvent(eventId);
-  if (!record) throw new CommandFailure(`no event ${eventId} in ${target.name}`);
-  if (!record.family || record.status === 'ignored')
+  const stored = await target.events.getEvent(eventId);
+  if (!stored) throw new CommandFailure(`no event ${eventId} in ${target.name}`);
+  // An event ignored as an unknown type is re-drivable once this version supports its type.
+  const record = withCurrentRoute(stored);
+  if (!record.family)
     throw new CommandFailure(
       `event ${eventId} is of type ${record.type}, which the bridge ignores: there is no queue to send it to`,
     );
@@ -31,7 +34,8 @@ export async function redriveEvent(
 }
 
 export interface BulkRedriveOptions {
-  status: 'failed' | 'received';
+  /** `ignored`: the events of types unknown when they arrived that this version now routes. */
+  status: 'failed' | 'received' | 'ignored';
   type?: string;
   family?: EventFamily;
   /** Only events that entered their status at or after this time (ISO, UTC). */
@@ -79,6 +83,15 @@ export function matchesRedriveFilters(
 /** The open events a bulk re-drive matches. */
 async function matchingEvents(target: Target, options: BulkRedriveOptions): Promise<OpenEventSummary[]> {
   const matches: OpenEventSummary[] = [];
+  if (options.status === 'ignored') {
+    // The index does not hold why an event was ignored: read each (a test delivery stays ignored).
+    for (const event of await listOpenEvents(target, 'ignored', undefined)) {
+      const stored = await target.events.getEvent(event.eventId);
+      const family = stored && withCurrentRoute(stored).family;
+      if (family) matches.push({ ...event, family });
+    }
+    return matches.filter(matchesRedriveFilters(options));
+  }
   for (const family of options.family ? [options.family] : eventFamilies)
     matches.push(
       ...(await listOpenEvents(target, options.status, family)).filter(matchesRedriveFilters(options)),
@@ -108,7 +121,8 @@ export async function redriveEvents(target: Target, out: Output, options: BulkRe
   let skipped = 0;
   const step = Math.max(1, Math.ceil(matches.length / 10));
   for (const [i, summary] of matches.entries()) {
-    const record = await target.events.getEvent(summary.eventId);
+    const stored = await target.events.getEvent(summary.eventId);
+    const record = stored && withCurrentRoute(stored);
     // Processed (or gone) since it was listed: nothing left to re-drive.
     if (!record?.family || record.status !== options.status) skipped++;
     else {

@@ -20,7 +20,7 @@ export {
   activityChangeFromWebhook,
 } from './domain/activity-mapping';
 export { consentChangeOf, deliveryOutcomesOf } from './domain/activity-signals';
-export { activityHeadingFields } from './domain/activity';
+export { activityHeadingFields, aspectNames } from './domain/activity';
 export type { ActivityChange, ActivityRecord } from './domain/activity';
 export type { ConsentChange, ConsentSignal, DeliveryOutcome } from './domain/activity-signals';
 export { classifyReply, normaliseReply } from './domain/consent';

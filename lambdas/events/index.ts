@@ -11,7 +11,12 @@ export { defaultSweepPolicy, undeliverableReason } from './domain/event-sweep';
 export type { SweepPolicy } from './domain/event-sweep';
 export { SqsQueueAdmin } from './adapters/queue-admin';
 export type { FamilyQueueDepth, FamilyQueueUrls, QueueAdmin, ReplayResult } from './adapters/queue-admin';
-export { defaultEventRetentionDays, eventsTableKeys, newEventRecord } from './domain/event-record';
+export {
+  defaultEventRetentionDays,
+  eventsTableKeys,
+  newEventRecord,
+  withCurrentRoute,
+} from './domain/event-record';
 export type { EventRecord, EventStatus, SignatureScheme } from './domain/event-record';
 export { eventFamilies, familyOf } from './domain/event-types';
 export type { EventFamily } from './domain/event-types';

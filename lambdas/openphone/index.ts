@@ -29,6 +29,9 @@ export {
 export type {
   ApiCall,
   ApiMessage,
+  CallMenuSelectionPayload,
+  TaskPayload,
+  VoicemailEventPayload,
   CallPayload,
   CallSummaryPayload,
   CallTranscriptPayload,

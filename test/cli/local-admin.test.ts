@@ -107,7 +107,7 @@ describe('dlq replay --all on the local replica', () => {
     );
     expect(code).toBe(0);
     expect(stdout).toContainEqual(
-      expect.stringMatching(/^\[#+-*\]\s+\d+%\s+2\/4\s+calls: 2 dead letters moved back$/),
+      expect.stringMatching(/^\[#+-*\]\s+\d+%\s+2\/5\s+calls: 2 dead letters moved back$/),
     );
     expect(stdout.at(-1)).toBe('Moved 3 dead letters back to their family queues.');
     expect(queues.calls.deadLetters).toHaveLength(0);

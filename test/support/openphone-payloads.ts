@@ -181,3 +181,118 @@ export function apiCall(overrides: Json = {}): Json {
     ...overrides,
   };
 }
+
+const partyFields = ['from', 'to', 'phoneNumberId', 'conversationId', 'userId', 'object'] as const;
+
+/**
+ * The same fact as a legacy `data.object`, delivered in Quo's new envelope (2026-03-30) as its
+ * payload page documents it: the resource without its parties; the line, conversation, user and
+ * parties in `context` (messages: sender and recipients; calls: workspace and external participants).
+ */
+export function quoEventOf(
+  type: string,
+  object: Json,
+  createdAt: string,
+  overrides: { id?: string; context?: Json; resource?: Json } = {},
+): Json {
+  eventCounter += 1;
+  const resource: Json = Object.fromEntries(
+    Object.entries(object).filter(([k]) => !(partyFields as readonly string[]).includes(k)),
+  );
+  const to =
+    object.to == null ? [] : Array.isArray(object.to) ? (object.to as string[]) : [object.to as string];
+  const from = object.from as string | undefined;
+  const incoming = object.direction === 'incoming';
+  const lineNumber = incoming ? to[0] : from;
+  const common: Json = {
+    phoneNumber: { id: object.phoneNumberId ?? null, number: lineNumber ?? null },
+    conversation: object.conversationId ? { id: object.conversationId } : null,
+    userId: object.userId ?? null,
+    contacts: { ids: [], lookupStatus: 'none' },
+  };
+  let context: Json = common;
+  if (type.startsWith('message.')) {
+    context = { ...common, senderIdentifier: from ?? null, recipientIdentifiers: to };
+  } else if (type.startsWith('call.') && ('from' in object || 'to' in object)) {
+    const external = incoming ? (from ? [from] : []) : to;
+    context = {
+      ...common,
+      participants: {
+        workspace: lineNumber
+          ? [
+              {
+                phoneNumber: lineNumber,
+                phoneNumberId: object.phoneNumberId ?? null,
+                userId: object.userId ?? null,
+              },
+            ]
+          : [],
+        external: external.map((phoneNumber) => ({ phoneNumber })),
+        resolution: 'available',
+      },
+    };
+  }
+  if (type === 'call.summary.completed' || type === 'call.transcript.completed') {
+    const { status, ...rest } = resource;
+    Object.keys(resource).forEach((k) => delete resource[k]);
+    Object.assign(resource, rest, { processingStatus: status ?? null });
+  }
+  return {
+    id: overrides.id ?? `EVquo${eventCounter}`,
+    object: 'event',
+    apiVersion: '2026-03-30',
+    createdAt,
+    type,
+    data: {
+      resource: { ...resource, ...overrides.resource },
+      context: { ...context, ...overrides.context },
+      links: { quo: null },
+    },
+  };
+}
+
+/** Both deliveries of one fact, for tests that run a behaviour over each envelope. */
+export const bothEnvelopes = [
+  ['legacy', legacyEvent],
+  ['new (Quo 2026-03-30)', quoEventOf],
+] as const satisfies readonly (readonly [
+  string,
+  (type: string, object: Json, createdAt: string, overrides?: { id?: string }) => Json,
+])[];
+
+export const taskId = 'TKtask0001';
+
+/** A task as Quo's v1 API returns it (`taskId`, `completed`, `revision` as a string). */
+export function taskObject(overrides: Json = {}): Json {
+  return {
+    taskId,
+    title: 'Call back about the walnut desk',
+    description: 'They asked for Saturday pick-up',
+    dueDate: '2026-11-21T17:00:00.000Z',
+    assignedTo: userId,
+    assignedBy: userId,
+    createdBy: userId,
+    createdAt: '2026-11-20T10:10:00.000Z',
+    completed: false,
+    isDeleted: false,
+    revision: '1',
+    conversationId,
+    ...overrides,
+  };
+}
+
+/** A new-envelope voicemail resource (`call.voicemail.completed`): its own ids, the call it was left on. */
+export function voicemailResource(overrides: Json = {}): Json {
+  return {
+    id: 'VMevent0001',
+    voicemailId: 'VMvoice0001',
+    callId,
+    from: contactNumber,
+    to: line.number,
+    duration: 21,
+    recordingUrl: 'https://storage.openphone.example/vm1.mp3',
+    transcript: 'Hi, it is Ada, please call me back about the desk.',
+    createdAt: '2026-11-20T11:00:40.000Z',
+    ...overrides,
+  };
+}

@@ -36,7 +36,7 @@ const dialogueLine = z.object({
 export const activity = z
   .object({
     id: z.string().meta({ description: "OpenPhone's message or call id (`AC…`)." }),
-    kind: z.enum(['message', 'call', 'voicemail']).optional(),
+    kind: z.enum(['message', 'call', 'voicemail', 'task']).optional(),
     direction: z.enum(['incoming', 'outgoing']).optional(),
     from: z.string().optional(),
     to: z.array(z.string()).optional(),

@@ -104,6 +104,12 @@ function aspectContent(item: Item | undefined, aspect: Aspect): unknown {
         : { summary: item.summary, nextSteps: item.nextSteps, status: item.summaryStatus };
     case 'transcript':
       return item.transcript;
+    case 'menuSelection':
+      return item.menuSelection;
+    case 'taskDetails':
+      return item.taskDetails;
+    case 'taskChange':
+      return item.taskChange;
   }
 }
 
@@ -186,12 +192,22 @@ function activityFieldsOf(item: Item, settings: CrmEventSettings): ActivityField
     Object.fromEntries(names.filter((n) => item[n] !== undefined).map((n) => [n, item[n]]));
   const voicemail = item.voicemail as { transcript?: string } | undefined;
   const transcript = item.transcript as { dialogue?: unknown[] } | undefined;
+  const { title, description, ...details } = (item.taskDetails ?? {}) as Item;
+  const lastChange = item.taskChange as { type?: string; needsFetch?: boolean } | undefined;
+  const task =
+    item.kind === 'task'
+      ? { ...details, lastChange: lastChange?.type, needsFetch: lastChange?.needsFetch }
+      : undefined;
   return {
     activityId: String(item.activityId),
-    ...pick(...activityHeadingFields, 'durationSeconds'),
+    ...pick(...activityHeadingFields, 'durationSeconds', 'menuSelection'),
+    ...(item.lastDeliveryError ? { deliveryError: item.lastDeliveryError } : {}),
+    ...(task ? { task: Object.fromEntries(Object.entries(task).filter(([, v]) => v !== undefined)) } : {}),
     ...(settings.includeText
       ? {
           ...pick('text', 'summary', 'nextSteps'),
+          ...(typeof title === 'string' ? { taskTitle: title } : {}),
+          ...(typeof description === 'string' ? { taskDescription: description } : {}),
           ...(transcript?.dialogue ? { transcript: transcript.dialogue } : {}),
           ...(voicemail?.transcript ? { voicemailTranscript: voicemail.transcript } : {}),
         }
@@ -199,7 +215,15 @@ function activityFieldsOf(item: Item, settings: CrmEventSettings): ActivityField
   } as ActivityFields;
 }
 
-const textFields = ['text', 'summary', 'nextSteps', 'transcript', 'voicemailTranscript'] as const;
+const textFields = [
+  'text',
+  'summary',
+  'nextSteps',
+  'transcript',
+  'voicemailTranscript',
+  'taskTitle',
+  'taskDescription',
+] as const;
 
 /** A detail small enough for EventBridge: when text makes it too large, the text goes and `textOmitted` says so. */
 function fitted<T extends Partial<Record<(typeof textFields)[number], unknown>>>(detail: T): T {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aspectNames } from '../../crm';
 
 /**
  * The events the bridge publishes on its own EventBridge bus (docs/crm-events.md): one zod schema
@@ -18,8 +19,9 @@ const envelope = {
   occurredAt: z.iso.datetime({ offset: true }).describe('When the change happened (the source time)'),
 };
 
-const activityKind = z.enum(['message', 'call', 'voicemail']);
-export const activityAspects = ['status', 'recordings', 'voicemail', 'summary', 'transcript'] as const;
+const activityKind = z.enum(['message', 'call', 'voicemail', 'task']);
+/** The activity's aspects that change (the CRM's own list): what `changes` names. */
+export const activityAspects = aspectNames;
 
 /** What every activity event says about the activity (no content unless the stage allows text). */
 const activityFields = {
@@ -37,6 +39,37 @@ const activityFields = {
   createdAt: z.string().optional(),
   status: z.string().optional(),
   durationSeconds: z.number().optional(),
+  deliveryError: z
+    .object({ code: z.string().optional(), message: z.string().optional(), terminal: z.boolean().optional() })
+    .optional()
+    .describe(
+      'The last failed delivery: `terminal` for message.undelivered, false for a retryable message.failed',
+    ),
+  menuSelection: z
+    .object({
+      choice: z.string().optional(),
+      label: z.string().optional(),
+      destination: z.string().optional(),
+    })
+    .optional()
+    .describe("A call's latest IVR choice (call.menu.selected)"),
+  task: z
+    .object({
+      dueDate: z.string().optional(),
+      assignedTo: z.string().optional(),
+      assignedBy: z.string().optional(),
+      createdBy: z.string().optional(),
+      revision: z.string().optional(),
+      lastChange: z.string().optional().describe('The task.* type of the latest change'),
+      needsFetch: z
+        .boolean()
+        .optional()
+        .describe('The latest event carried only the task id: read the task from OpenPhone for the rest'),
+    })
+    .optional()
+    .describe('A task (kind `task`): its state is `status` (open, overdue, completed, deleted)'),
+  taskTitle: z.string().optional().describe('Only when the stage config includes text'),
+  taskDescription: z.string().optional().describe('Only when the stage config includes text'),
   /** Only with the stage's `crmEvents.includeText`. */
   text: z.string().optional().describe('Message text: only when the stage config includes text'),
   summary: z.array(z.string()).optional().describe('Call summary: only when the stage config includes text'),
@@ -68,7 +101,7 @@ export const activityRecordedDetail = z
       .array(z.enum(['recorded', ...activityAspects]))
       .describe('`recorded`, then any aspects that arrived before the activity itself'),
   })
-  .describe('A new activity (message, call, voicemail) is in the CRM');
+  .describe('A new activity (message, call, voicemail) or task is in the CRM');
 
 export const activityUpdatedDetail = z
   .object({

@@ -6,8 +6,10 @@ import type {
   CallSummaryPayload,
   CallTranscriptPayload,
   MessagePayload,
+  VoicemailEventPayload,
   WebhookEvent,
 } from '../../openphone';
+import { taskChangeOf } from './task-mapping';
 import {
   defined,
   ActivityAspects,
@@ -86,8 +88,18 @@ function callFacts(call: CallPayload): ActivityFacts {
     createdAt: call.createdAt,
     answeredAt: call.answeredAt,
     completedAt: call.completedAt,
+    answeredBy: call.answeredByUserId ?? call.answeredBy,
+    forwardedFrom: call.forwardedFrom,
+    forwardedTo: call.forwardedTo,
   });
 }
+
+/** The status a lifecycle event means when its resource does not say (`call.missed` is only ids and times). */
+const callStatusByType: Record<string, string> = {
+  'call.answered': 'answered',
+  'call.missed': 'missed',
+  'call.forwarded': 'forwarded',
+};
 
 function callAspects(call: CallPayload): ActivityAspects {
   const recordings = call.media.map((m) => defined({ url: m.url!, type: m.type, duration: m.duration }));
@@ -121,6 +133,42 @@ function recordingAspects(recording: CallPayload): ActivityAspects {
     ...recording.media,
   ].map((m) => defined({ url: m.url!, type: m.type, duration: m.duration }));
   return defined({ recordings: recordings.length ? recordings : undefined });
+}
+
+/**
+ * A voicemail (`call.voicemail.completed`) on its call's record, whichever of it and
+ * `call.completed` comes first; one without a call (`callId` null) is a voicemail activity of its own.
+ */
+function voicemailChange(
+  voicemail: VoicemailEventPayload,
+):
+  | { activityId: string | undefined; facts: ActivityFacts; aspects: ActivityAspects }
+  | ActivityMappingFailure {
+  if (!voicemail.url) return 'missing-recording-url';
+  const parties = partyFacts(partiesOf('incoming', voicemail.from, voicemail.to));
+  const standsAlone = !voicemail.callId;
+  if (standsAlone && !parties.contactNumbers?.length) return 'missing-counterpart';
+  return {
+    activityId: voicemail.callId ?? voicemail.voicemailId ?? voicemail.id,
+    facts: defined({
+      kind: 'call' as const,
+      direction: 'incoming' as const,
+      ...parties,
+      conversationId: voicemail.conversationId,
+      phoneNumberId: voicemail.phoneNumberId,
+      userId: voicemail.userId,
+      // On a call, the call's own creation time orders it; the voicemail's would be later.
+      createdAt: standsAlone ? voicemail.createdAt : undefined,
+    }),
+    aspects: {
+      voicemail: defined({
+        url: voicemail.url,
+        type: voicemail.type,
+        duration: voicemail.duration,
+        transcript: voicemail.transcript,
+      }),
+    },
+  };
 }
 
 /** Statuses that say there is no content to come (documented for summaries and transcripts). */
@@ -161,13 +209,25 @@ export function activityChangeFromWebhook(event: WebhookEvent, receivedAt: strin
     activityId
       ? { ok: true, change: { eventTime, update: { activityId, source: 'webhook', facts, aspects } } }
       : fail(missingId);
+  // Quo's own contact match, kept only when it is one: `none` and `unavailable` say nothing here.
+  const matchedContacts =
+    event.contacts?.lookupStatus === 'matched' && event.contacts.ids.length
+      ? { openPhoneContactIds: event.contacts.ids }
+      : {};
+  const facts0: ActivityFacts = {};
   switch (event.kind) {
     case 'message': {
-      const facts = messageFacts(event.object, event.object.conversationId);
+      const facts = { ...messageFacts(event.object, event.object.conversationId), ...matchedContacts };
       if (event.type === 'message.received' && !facts.text?.trim() && !facts.media?.length)
         return fail('missing-text-and-media');
-      const mapped = change(event.object.id, facts, defined({ status: event.object.status }));
-      const { deliveryError } = event.object;
+      // Without the other party the message is on no timeline and a STOP suppresses nobody.
+      if (!facts.contactNumbers?.length) return fail('missing-counterpart');
+      const status = event.object.status ?? messageStatusByType[event.type];
+      const mapped = change(event.object.id, facts, defined({ status }));
+      const deliveryError = event.object.deliveryError && {
+        ...event.object.deliveryError,
+        terminal: event.type !== 'message.failed',
+      };
       return mapped.ok && deliveryError
         ? { ok: true, change: { ...mapped.change, update: { ...mapped.change.update, deliveryError } } }
         : mapped;
@@ -180,9 +240,13 @@ export function activityChangeFromWebhook(event: WebhookEvent, receivedAt: strin
         return change(event.object.callId, { kind: 'call' }, aspects, 'missing-call-id');
       }
       const aspects = callAspects(event.object);
+      aspects.status ??= callStatusByType[event.type];
+      if (event.type === 'call.answered') facts0.answeredAt = event.object.answeredAt ?? eventTime;
       if (event.type === 'call.recording.completed' && !aspects.recordings && !aspects.voicemail)
         return fail('missing-recording-url');
-      return change(event.object.id, callFacts(event.object), aspects);
+      const facts = { ...callFacts(event.object), ...facts0, ...matchedContacts };
+      if (!facts.contactNumbers?.length) return fail('missing-counterpart');
+      return change(event.object.id, facts, aspects);
     }
     case 'call-summary': {
       const { summary, nextSteps, status } = event.object;
@@ -201,10 +265,32 @@ export function activityChangeFromWebhook(event: WebhookEvent, receivedAt: strin
         'missing-call-id',
       );
     }
+    case 'voicemail': {
+      const mapped = voicemailChange(event.object);
+      if (typeof mapped === 'string') return fail(mapped);
+      return change(mapped.activityId, { ...mapped.facts, ...matchedContacts }, mapped.aspects);
+    }
+    case 'call-menu': {
+      const { callId, choice, label, destination } = event.object;
+      if (!choice && !label) return fail('missing-menu-choice');
+      const menuSelection = defined({ choice, label, destination });
+      return change(callId, { kind: 'call' }, { menuSelection }, 'missing-call-id');
+    }
+    case 'task': {
+      const mapped = taskChangeOf(event.type, event.object, eventTime);
+      return change(mapped.activityId, mapped.facts, mapped.aspects);
+    }
     case 'contact':
       return fail('not-an-activity');
   }
 }
+
+/** The status a message event means when its resource does not say. */
+const messageStatusByType: Record<string, string> = {
+  'message.delivered': 'delivered',
+  'message.failed': 'failed',
+  'message.undelivered': 'undelivered',
+};
 
 // ---- imports ------------------------------------------------------------------------------------
 

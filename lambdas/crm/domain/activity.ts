@@ -12,7 +12,7 @@ import type { DialogueLine } from '../../openphone';
  *   own `<aspect>At` time and is written only when newer than what is stored.
  */
 
-export const activityKinds = ['message', 'call', 'voicemail'] as const;
+export const activityKinds = ['message', 'call', 'voicemail', 'task'] as const;
 export type ActivityKind = (typeof activityKinds)[number];
 export type Direction = 'incoming' | 'outgoing';
 export type ActivitySource = 'webhook' | 'import';
@@ -66,7 +66,7 @@ export interface Transcript {
 
 /** Facts about an activity: written where absent, never overwritten. */
 export interface ActivityFacts {
-  kind?: 'message' | 'call';
+  kind?: 'message' | 'call' | 'task';
   direction?: Direction;
   from?: string;
   to?: string[];
@@ -87,6 +87,39 @@ export interface ActivityFacts {
   initiatedBy?: string;
   forwardedFrom?: string;
   forwardedTo?: string;
+  /** Quo's contact ids for the other party, when its lookup matched (new webhooks only). */
+  openPhoneContactIds?: string[];
+}
+
+/** The caller's latest IVR choice on a call (`call.menu.selected`). */
+export interface MenuSelection {
+  choice?: string;
+  label?: string;
+  destination?: string;
+}
+
+/** A task as the latest event that carried it said (title, description, due date, assignee). */
+export interface TaskDetails {
+  title?: string;
+  description?: string;
+  dueDate?: string;
+  assignedTo?: string;
+  assignedBy?: string;
+  createdBy?: string;
+  revision?: string;
+}
+
+/**
+ * The latest change a task event reported, with what it carried; `needsFetch` when it carried only
+ * the task id (most `task.*` events do): the task must be read from OpenPhone to know the rest.
+ */
+export interface TaskChange {
+  type: string;
+  needsFetch: boolean;
+  actorUserId?: string;
+  assignedTo?: string;
+  dueDate?: string;
+  conversationId?: string;
 }
 
 export interface ActivityAspects {
@@ -95,14 +128,28 @@ export interface ActivityAspects {
   voicemail?: Voicemail;
   summary?: { summary: string[]; nextSteps: string[]; status?: string };
   transcript?: Transcript;
+  menuSelection?: MenuSelection;
+  taskDetails?: TaskDetails;
+  taskChange?: TaskChange;
 }
 export type AspectName = keyof ActivityAspects;
-export const aspectNames = ['status', 'recordings', 'voicemail', 'summary', 'transcript'] as const;
+export const aspectNames = [
+  'status',
+  'recordings',
+  'voicemail',
+  'summary',
+  'transcript',
+  'menuSelection',
+  'taskDetails',
+  'taskChange',
+] as const;
 
 /** Why a message was not delivered, as the delivery webhook said it (code and/or text). */
 export interface DeliveryError {
   code?: string;
   message?: string;
+  /** `message.undelivered` (terminal) or `message.failed` (retryable: Quo can send it again). */
+  terminal?: boolean;
 }
 
 /** What one event or imported object says about one activity. */
@@ -111,7 +158,7 @@ export interface ActivityUpdate {
   source: ActivitySource;
   facts: ActivityFacts;
   aspects: ActivityAspects;
-  /** A failed delivery's error: a signal for bounce tracking, not stored on the record. */
+  /** A failed delivery's error: a signal for bounce tracking, stored with the status as `lastDeliveryError`. */
   deliveryError?: DeliveryError;
 }
 
@@ -133,6 +180,10 @@ export type ActivityMappingFailure =
   | 'missing-recording-url'
   | 'missing-summary'
   | 'missing-transcript-lines'
+  /** A message or call whose other party's number is not given: it would be on no timeline. */
+  | 'missing-counterpart'
+  /** A `call.menu.selected` that says neither the option nor its label. */
+  | 'missing-menu-choice'
   | 'not-an-activity';
 export type ActivityMapping =
   { ok: true; change: ActivityChange } | { ok: false; reason: ActivityMappingFailure };
@@ -161,20 +212,25 @@ const callStatusRanks: Record<string, number> = {
   missed: 3,
   forwarded: 3,
   abandoned: 3,
+  // The new webhooks' call.completed statuses.
+  unanswered: 3,
+  'ai-handled': 3,
 };
-const terminalRank = { message: 2, call: 3 } as const;
+/** A task moves back and forth (completed, reopened) by time; only a deletion is final. */
+const taskStatusRanks: Record<string, number> = { open: 0, overdue: 0, completed: 0, deleted: 1 };
+const terminalRank = { message: 2, call: 3, task: 1 } as const;
 
 /**
  * How far along a status is: a lower rank never replaces a higher one, whatever the times say
  * (`queued` < `sent` < `delivered`/`undelivered`/`failed`). Unknown statuses rank lowest.
  */
 export function statusRank(kind: ActivityKind | undefined, status: string): number {
-  const ranks = kind === 'message' ? messageStatusRanks : callStatusRanks;
+  const ranks = kind === 'message' ? messageStatusRanks : kind === 'task' ? taskStatusRanks : callStatusRanks;
   return ranks[status] ?? 0;
 }
 
 export function isTerminalStatus(kind: ActivityKind, status: string): boolean {
-  return statusRank(kind, status) >= terminalRank[kind === 'message' ? 'message' : 'call'];
+  return statusRank(kind, status) >= terminalRank[kind === 'message' || kind === 'task' ? kind : 'call'];
 }
 
 /** The stored version of an aspect, as far as ordering goes. */
@@ -280,6 +336,14 @@ export interface ActivityRecord extends Omit<ActivityFacts, 'kind'> {
   summaryAt?: string;
   transcript?: Transcript;
   transcriptAt?: string;
+  /** The last failed delivery's error (a message's later `delivered` leaves it as history). */
+  lastDeliveryError?: DeliveryError;
+  menuSelection?: MenuSelection;
+  menuSelectionAt?: string;
+  taskDetails?: TaskDetails;
+  taskDetailsAt?: string;
+  taskChange?: TaskChange;
+  taskChangeAt?: string;
   sources?: ActivitySource[];
 }
 
@@ -292,7 +356,11 @@ export function aspectAttributes(
   const { aspects } = update;
   switch (aspect) {
     case 'status':
-      return { status: aspects.status, statusRank: statusRank(kind, aspects.status!) };
+      return {
+        status: aspects.status,
+        statusRank: statusRank(kind, aspects.status!),
+        ...(update.deliveryError ? { lastDeliveryError: update.deliveryError } : {}),
+      };
     case 'recordings':
       return { recordings: aspects.recordings };
     case 'voicemail':
@@ -306,6 +374,12 @@ export function aspectAttributes(
       });
     case 'transcript':
       return { transcript: aspects.transcript };
+    case 'menuSelection':
+      return { menuSelection: aspects.menuSelection };
+    case 'taskDetails':
+      return { taskDetails: aspects.taskDetails };
+    case 'taskChange':
+      return { taskChange: aspects.taskChange };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { EventFamily } from './event-types';
+import { familyOf, type EventFamily } from './event-types';
 
 /** Attribute and index names of the events table: used by the CDK construct and the repository. */
 export const eventsTableKeys = {
@@ -36,7 +36,10 @@ export interface EventRecord {
   receivedAt: string;
   /** The raw body exactly as received. */
   payload: string;
-  /** TTL (epoch seconds), set when the event closes (processed, ignored): an open event never expires. */
+  /**
+   * TTL (epoch seconds), set when the event closes (processed, or ignored as a test delivery): an
+   * open event never expires, nor does one of a type the bridge does not route yet (re-drivable later).
+   */
   expiresAt?: number;
   /** Present while the event is open (received, failed, ignored): drives the byStatus index. */
   statusKey?: string;
@@ -76,8 +79,9 @@ export interface NewEventInput {
 
 /**
  * The record the ingest writes once per event id: open until a processor marks it processed. A
- * received event has no TTL (it must not expire while nothing has processed it); an ignored one is
- * closed on arrival, so it gets its TTL now.
+ * received event has no TTL (it must not expire while nothing has processed it); nor has one of a
+ * type the bridge does not route yet: it stays listed as ignored until a version that knows the type
+ * re-drives it. Only a test delivery is closed on arrival, with its TTL.
  */
 export function newEventRecord(input: NewEventInput): EventRecord {
   const family = input.ignoredReason ? undefined : input.family;
@@ -93,10 +97,21 @@ export function newEventRecord(input: NewEventInput): EventRecord {
     ...(input.occurredAt ? { occurredAt: input.occurredAt } : {}),
     receivedAt,
     payload: input.payload,
-    ...(status === 'ignored'
+    ...(input.ignoredReason
       ? { expiresAt: expiresAtAfterClosing(input.receivedAt, input.retentionDays) }
       : {}),
     statusKey: statusKeyOf(status, family),
     statusSince: `${receivedAt}#${input.eventId}`,
   };
+}
+
+/**
+ * The record with the family this version routes it to: an event ignored because its type was
+ * unknown when it arrived gets one once the type is supported (so a re-drive can send it on); a
+ * test delivery, or a type still unknown, gets none.
+ */
+export function withCurrentRoute(record: EventRecord): EventRecord {
+  if (record.family || record.status !== 'ignored' || record.ignoredReason === 'test_delivery') return record;
+  const family = familyOf(record.type);
+  return family ? { ...record, family } : record;
 }

@@ -109,6 +109,7 @@ describe('events commands against the events table', () => {
       'calls                          1       0',
       'call-intelligence              0       0',
       'contacts                       0       0',
+      'tasks                          0       0',
       'all families                   4       1',
       'ignored (types the bridge does not route): 1',
     ]);

@@ -172,6 +172,81 @@ describe('activity events', () => {
     expect(crmEventsOf({ oldImage: before, newImage: { ...before, ...changed } }, noText)).toEqual([]);
   });
 
+  it("a failed message's error code and a call's IVR choice travel with their events", () => {
+    const failed = outgoingMessage({
+      status: 'undelivered',
+      statusAt: '2026-11-30T10:00:05.000Z',
+      statusRank: 2,
+      lastDeliveryError: { code: '30006', terminal: true },
+    });
+    const [status] = valid(crmEventsOf({ oldImage: outgoingMessage(), newImage: failed }, noText));
+    expect(status?.detail).toMatchObject({
+      status: 'undelivered',
+      deliveryError: { code: '30006', terminal: true },
+    });
+
+    const chose = call({
+      menuSelection: { choice: '2', label: 'Sales' },
+      menuSelectionAt: '2026-11-30T10:00:10.000Z',
+    });
+    const [updated] = valid(crmEventsOf({ oldImage: call(), newImage: chose }, noText));
+    expect(updated).toMatchObject({
+      detailType: 'activity.updated',
+      detail: { menuSelection: { choice: '2', label: 'Sales' }, changes: ['menuSelection'] },
+    });
+  });
+
+  it('a task is recorded, then updated as it changes; its title is text', () => {
+    const task = (over: Item = {}): Item => ({
+      pk: 'ACTIVITY#TK1',
+      sk: 'ACTIVITY',
+      entity: 'activity',
+      activityId: 'TK1',
+      kind: 'task',
+      conversationId: 'CN1',
+      createdAt: '2026-11-30T10:00:00.000Z',
+      status: 'open',
+      statusAt: '2026-11-30T10:00:00.000Z',
+      taskDetails: { title: 'Call back', dueDate: '2026-12-01T17:00:00.000Z', assignedTo: 'US1' },
+      taskDetailsAt: '2026-11-30T10:00:00.000Z',
+      taskChange: { type: 'task.created', needsFetch: false },
+      taskChangeAt: '2026-11-30T10:00:00.000Z',
+      ...over,
+    });
+    const [recorded] = valid(crmEventsOf({ newImage: task() }, noText));
+    expect(recorded).toMatchObject({
+      detailType: 'activity.recorded',
+      detail: {
+        activityId: 'TK1',
+        kind: 'task',
+        status: 'open',
+        task: {
+          dueDate: '2026-12-01T17:00:00.000Z',
+          assignedTo: 'US1',
+          lastChange: 'task.created',
+          needsFetch: false,
+        },
+        changes: ['recorded', 'status', 'taskDetails', 'taskChange'],
+      },
+    });
+    expect(recorded!.detail).not.toHaveProperty('taskTitle');
+    expect(valid(crmEventsOf({ newImage: task() }, withText))[0]!.detail).toMatchObject({
+      taskTitle: 'Call back',
+    });
+
+    const completed = task({
+      status: 'completed',
+      statusAt: '2026-11-30T11:00:00.000Z',
+      taskChange: { type: 'task.completed', needsFetch: true },
+      taskChangeAt: '2026-11-30T11:00:00.000Z',
+    });
+    const [updated] = valid(crmEventsOf({ oldImage: task(), newImage: completed }, noText));
+    expect(updated).toMatchObject({
+      detailType: 'activity.updated',
+      detail: { status: 'completed', task: { needsFetch: true }, changes: ['status', 'taskChange'] },
+    });
+  });
+
   it('leaves text, summaries and transcripts out unless the stage allows them', () => {
     const full = call({
       summary: ['Quote'],

@@ -141,6 +141,41 @@ const contactCase: fc.Arbitrary<Case> = fc
     };
   });
 
+/** A voicemail: its recording URL (required) and a transcript as a string, `{ text }` or lines. */
+const voicemailCase: fc.Arbitrary<Case> = fc
+  .tuple(maybe(url), maybe(word), fc.constantFrom('string', 'object', 'lines'))
+  .map(([recordingUrl, said, shape]) => ({
+    object: {
+      id: 'VMevent0001',
+      voicemailId: 'VMvoice0001',
+      callId: 'ACcall0001',
+      from: '+15555550123',
+      to: '+15555550199',
+      ...(recordingUrl ? { recordingUrl } : {}),
+      ...(said
+        ? {
+            transcript: shape === 'string' ? said : shape === 'object' ? { text: said } : [{ content: said }],
+          }
+        : {}),
+    },
+    contents: [...(recordingUrl ? [recordingUrl] : []), ...(recordingUrl && said ? [said] : [])],
+  }));
+
+const menuCase: fc.Arbitrary<Case> = fc.tuple(maybe(word), maybe(word)).map(([option, label]) => ({
+  object: { callId: 'ACcall0001', ...(option ? { option } : {}), ...(label ? { label } : {}) },
+  contents: [option, label].filter((v): v is string => v !== undefined),
+}));
+
+/** A task whole (its title and description kept) or only its id (nothing to lose). */
+const taskCase: fc.Arbitrary<Case> = fc.tuple(maybe(word), maybe(word)).map(([title, description]) => ({
+  object: {
+    taskId: 'TKtask0001',
+    ...(title ? { title } : {}),
+    ...(description ? { description } : {}),
+  },
+  contents: title ? [title, ...(description ? [description] : [])] : [],
+}));
+
 const caseFor: Record<PayloadEventType, fc.Arbitrary<Case>> = {
   'message.received': messageCase,
   'message.delivered': messageCase,
@@ -149,12 +184,22 @@ const caseFor: Record<PayloadEventType, fc.Arbitrary<Case>> = {
   'message.sent': messageCase,
   'call.ringing': callCase,
   'call.completed': callCase,
+  'call.answered': callCase,
+  'call.missed': callCase,
+  'call.forwarded': callCase,
+  'call.voicemail.completed': voicemailCase,
+  'call.menu.selected': menuCase,
   'call.recording.completed': recordingCase,
   'call.summary.completed': summaryCase,
   'call.transcript.completed': transcriptCase,
   'contact.updated': contactCase,
   'contact.created': contactCase,
   'contact.deleted': fc.constant({ object: { id: 'CTcontact01' }, contents: [] }),
+  ...(Object.fromEntries(
+    (Object.keys(payloadKindByEventType) as PayloadEventType[])
+      .filter((type) => payloadKindByEventType[type] === 'task')
+      .map((type) => [type, taskCase]),
+  ) as Record<`task.${string}` & PayloadEventType, fc.Arbitrary<Case>>),
 };
 
 describe('what a processed event keeps', () => {

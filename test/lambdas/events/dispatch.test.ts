@@ -13,6 +13,7 @@ const urls = {
   calls: 'https://sqs/calls',
   'call-intelligence': 'https://sqs/call-intelligence',
   contacts: 'https://sqs/contacts',
+  tasks: 'https://sqs/tasks',
 };
 
 function insert(

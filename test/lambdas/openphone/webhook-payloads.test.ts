@@ -1,8 +1,5 @@
-import {
-  parseWebhookBody,
-  parseWebhookEvent,
-  type WebhookEvent,
-} from '../../../lambdas/openphone/domain/webhook-payloads';
+import { parsed, reasonOf } from '../../support/webhook-parsing';
+import { parseWebhookBody } from '../../../lambdas/openphone/domain/webhook-payloads';
 import {
   callObject,
   completedCall,
@@ -19,18 +16,6 @@ import {
 } from '../../support/openphone-payloads';
 
 const at = '2026-11-20T10:00:01.000Z';
-
-function parsed(body: unknown): WebhookEvent {
-  const result = parseWebhookEvent(body);
-  if (!result.ok) throw new Error(`expected a parse, got: ${result.reason}`);
-  return result.value;
-}
-
-function reasonOf(body: unknown): string {
-  const result = parseWebhookEvent(body);
-  if (result.ok) throw new Error('expected a failure');
-  return result.reason;
-}
 
 describe('message payloads', () => {
   it('reads a documented message.received', () => {
