@@ -1,4 +1,9 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { crmKeys, crmTableKeys, conversationPartition, numberPartition } from '../domain/crm-keys';
 import {
   activityIndexKeys,
@@ -17,7 +22,7 @@ import { activityRecordOf, listViewOf, timelineEntryEntity } from '../domain/ite
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
-import { isConditionFailure, UpdateExpressionBuilder } from '../../shared/dynamo';
+import { isConditionFailure, isTransactionConflict, UpdateExpressionBuilder } from '../../shared/dynamo';
 import {
   defaultMaxAttempts,
   readItem,
@@ -26,7 +31,7 @@ import {
   type OptimisticWriteOptions,
 } from './crm-table';
 import { DirectoryRepository } from './directory-repository';
-import { isErasedHistory } from './erasure-repository';
+import { erasureChecks, refusedByErasure } from './erasure-guard';
 
 export interface ActivityUpsertResult {
   /**
@@ -83,19 +88,21 @@ export class ActivityRepository {
 
   /**
    * Writes what one event (or imported object) says about an activity: facts where absent, each
-   * aspect only if newer than the stored one. One UpdateItem when nothing is stale; otherwise the
+   * aspect only if newer than the stored one. One write when nothing is stale; otherwise the
    * stored versions are read and only the newer aspects (and any missing facts) are written.
+   * An activity with contact numbers is written in one transaction with a check of each number's
+   * erasure marker: one created at or before an erasure of one of them is not written (`erased`),
+   * even when the erase runs while this write is in flight.
    */
   async upsertActivity(update: ActivityUpdate, eventTime: string): Promise<ActivityUpsertResult> {
     const all = aspectNamesOf(update);
     const erased: ActivityUpsertResult = { outcome: 'erased', appliedAspects: [], staleAspects: all };
-    if (await this.isOfErasedHistory(update)) return erased;
+    const checks = this.erasureChecksOf(update);
     const names = await this.namesOf(update);
     let aspects = all;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await this.writeActivity(update, eventTime, aspects, names);
-        await this.writeTimelineEntries(update);
+        await this.writeActivity(update, eventTime, aspects, names, checks);
         const staleAspects = all.filter((a) => !aspects.includes(a));
         return {
           outcome: staleAspects.length === 0 ? 'applied' : aspects.length === 0 ? 'stale' : 'partly-stale',
@@ -103,27 +110,31 @@ export class ActivityRepository {
           staleAspects,
         };
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (refusedByErasure(error, checks.length)) return erased;
+        if (!isConditionFailure(error) && !isTransactionConflict(error)) throw error;
       }
       const stored = await readItem(this.table, crmKeys.activity(update.activityId));
       if (stored?.erasedAt !== undefined) return erased;
       aspects = newerAspects(update, eventTime, stored).filter((a) => aspects.includes(a));
       if (aspects.length === 0 && stored && !this.addsFacts(update, stored)) {
-        await this.writeTimelineEntries(update);
+        try {
+          await this.writeTimelineEntries(update, checks);
+        } catch (error) {
+          if (refusedByErasure(error, checks.length)) return erased;
+          if (!isTransactionConflict(error)) throw error;
+          continue;
+        }
         return { outcome: 'stale', appliedAspects: [], staleAspects: all };
       }
     }
     throw new ConcurrentUpdateError(`activity ${update.activityId}`, this.maxAttempts);
   }
 
-  /**
-   * Whether the activity was created at or before an erasure of one of its contact numbers: a
-   * re-import or a late webhook must not bring erased history back (new activity is recorded).
-   */
-  private async isOfErasedHistory(update: ActivityUpdate): Promise<boolean> {
+  /** Checks that none of the activity's contact numbers was erased at or after its creation. */
+  private erasureChecksOf(update: ActivityUpdate) {
     const { contactNumbers, createdAt } = update.facts;
-    if (!contactNumbers?.length || !createdAt) return false;
-    return isErasedHistory(this.table, contactNumbers, createdAt);
+    if (!contactNumbers?.length || !createdAt) return [];
+    return erasureChecks(this.table.tableName, contactNumbers, createdAt);
   }
 
   /** The user's and the line's names; the directory being unreadable leaves them out, never fails the write. */
@@ -156,6 +167,7 @@ export class ActivityRepository {
     eventTime: string,
     aspects: AspectName[],
     names: ActivityNames,
+    checks: ReturnType<typeof erasureChecks>,
   ): Promise<void> {
     const expression = new UpdateExpressionBuilder();
     // An erased activity's tombstone takes no more writes.
@@ -196,33 +208,47 @@ export class ActivityRepository {
       }
     }
 
+    const write = {
+      TableName: this.table.tableName,
+      Key: crmKeys.activity(update.activityId),
+      ...expression.input(),
+    };
+    // Without contact numbers there is no marker to check (and no timeline entry): one UpdateItem.
+    if (checks.length === 0) {
+      await this.table.documentClient.send(new UpdateCommand(write));
+      return;
+    }
     await this.table.documentClient.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: crmKeys.activity(update.activityId),
-        ...expression.input(),
+      new TransactWriteCommand({
+        TransactItems: [...checks, { Update: write }, ...this.timelineEntryPuts(update)],
       }),
     );
   }
 
-  /** Idempotent puts: a group message's entry in each other contact's timeline. */
-  private async writeTimelineEntries(update: ActivityUpdate): Promise<void> {
-    await Promise.all(
-      extraTimelineKeys(update.activityId, update.facts).map(({ phoneNumber, ...indexKeys }) =>
-        this.table.documentClient.send(
-          new PutCommand({
-            TableName: this.table.tableName,
-            Item: {
-              ...crmKeys.timelineEntry(update.activityId, phoneNumber),
-              entity: timelineEntryEntity,
-              activityId: update.activityId,
-              ...indexKeys,
-              ...this.expiryOf(update.facts.createdAt),
-            },
-          }),
-        ),
-      ),
-    );
+  /** A group message's entry in each other contact's timeline, under the same erasure checks. */
+  private async writeTimelineEntries(
+    update: ActivityUpdate,
+    checks: ReturnType<typeof erasureChecks>,
+  ): Promise<void> {
+    const puts = this.timelineEntryPuts(update);
+    if (puts.length === 0) return;
+    await this.table.documentClient.send(new TransactWriteCommand({ TransactItems: [...checks, ...puts] }));
+  }
+
+  /** Idempotent puts of a group message's timeline entries (one per contact after the first). */
+  private timelineEntryPuts(update: ActivityUpdate) {
+    return extraTimelineKeys(update.activityId, update.facts).map(({ phoneNumber, ...indexKeys }) => ({
+      Put: {
+        TableName: this.table.tableName,
+        Item: {
+          ...crmKeys.timelineEntry(update.activityId, phoneNumber),
+          entity: timelineEntryEntity,
+          activityId: update.activityId,
+          ...indexKeys,
+          ...this.expiryOf(update.facts.createdAt),
+        },
+      },
+    }));
   }
 
   /**
