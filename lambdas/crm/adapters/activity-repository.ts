@@ -1,9 +1,4 @@
-import {
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { crmKeys, crmTableKeys, conversationPartition, numberPartition } from '../domain/crm-keys';
 import {
   activityIndexKeys,
@@ -18,18 +13,18 @@ import {
   type AspectName,
 } from '../domain/activity';
 import { activityNamesOf, withActivityNames, type ActivityNames } from '../domain/directory';
-import { activityRecordOf, listViewOf, timelineEntryEntity } from '../domain/item-views';
+import { activityRecordOf, timelineEntryEntity } from '../domain/item-views';
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';
-import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
 import { isConditionFailure, isTransactionConflict, UpdateExpressionBuilder } from '../../shared/dynamo';
 import {
-  defaultMaxAttempts,
-  readItem,
-  readItems,
-  type CrmTableAccess,
-  type OptimisticWriteOptions,
-} from './crm-table';
+  readActivityPage,
+  type ActivityIndexPartition,
+  type Page,
+  type PageRequest,
+  type TimelineRequest,
+} from './activity-pages';
+import { defaultMaxAttempts, readItem, type CrmTableAccess, type OptimisticWriteOptions } from './crm-table';
 import { DirectoryRepository } from './directory-repository';
 import { erasureChecks, refusedByErasure } from './erasure-guard';
 
@@ -44,17 +39,7 @@ export interface ActivityUpsertResult {
   staleAspects: AspectName[];
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Pass back to read the next page; absent on the last page. */
-  cursor?: string;
-}
-
-export interface PageRequest {
-  /** @default 20, at most 100 */
-  limit?: number;
-  cursor?: string;
-}
+export type { Page, PageRequest, TimelineRequest } from './activity-pages';
 
 export interface ActivityRepositoryOptions extends OptimisticWriteOptions {
   /** Days after its creation an activity (and its timeline entries) expires by DynamoDB TTL; kept forever when absent. */
@@ -299,13 +284,21 @@ export class ActivityRepository {
     }
   }
 
-  /** A contact number's activities, newest first, as lists show them (no transcripts). */
-  async timeline(phoneNumber: string, page: PageRequest = {}): Promise<Page<ActivityRecord>> {
-    return this.queryActivities(
-      crmTableKeys.timelineIndex,
-      crmTableKeys.timelinePartitionKey,
-      numberPartition(phoneNumber),
+  /**
+   * A contact number's activities, newest first, as lists show them (no transcripts); with `kind`,
+   * only those of that kind (a page may then hold fewer than `limit`, with a cursor).
+   */
+  async timeline(phoneNumber: string, page: TimelineRequest = {}): Promise<Page<ActivityRecord>> {
+    const { kind } = page;
+    return this.readPage(
+      {
+        indexName: crmTableKeys.timelineIndex,
+        partitionAttribute: crmTableKeys.timelinePartitionKey,
+        sortAttribute: crmTableKeys.timelineSortKey,
+        partition: numberPartition(phoneNumber),
+      },
       page,
+      kind && ((record) => record.kind === kind),
     );
   }
 
@@ -314,60 +307,23 @@ export class ActivityRepository {
     conversationId: string,
     page: PageRequest = {},
   ): Promise<Page<ActivityRecord>> {
-    return this.queryActivities(
-      crmTableKeys.conversationIndex,
-      crmTableKeys.conversationPartitionKey,
-      conversationPartition(conversationId),
+    return this.readPage(
+      {
+        indexName: crmTableKeys.conversationIndex,
+        partitionAttribute: crmTableKeys.conversationPartitionKey,
+        sortAttribute: crmTableKeys.conversationSortKey,
+        partition: conversationPartition(conversationId),
+      },
       page,
     );
   }
 
-  private async queryActivities(
-    indexName: string,
-    partitionAttribute: string,
-    partition: string,
+  private async readPage(
+    index: ActivityIndexPartition,
     page: PageRequest,
+    matches?: (record: ActivityRecord) => boolean,
   ): Promise<Page<ActivityRecord>> {
-    const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
-    const result = await this.table.documentClient.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        IndexName: indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': partitionAttribute },
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(page.cursor ? { ExclusiveStartKey: decodeCursor(partition, page.cursor) } : {}),
-      }),
-    );
-    return {
-      items: await this.withTimelineEntriesResolved(result.Items ?? []),
-      ...(result.LastEvaluatedKey
-        ? { cursor: encodeCursor(partition, result.LastEvaluatedKey as LastKey) }
-        : {}),
-    };
-  }
-
-  /**
-   * The activities the index entries name (an activity's own entry, or a group message's timeline
-   * entry pointing at it), read in one batch, in the page's order: the indexes carry ids only.
-   */
-  private async withTimelineEntriesResolved(items: Record<string, unknown>[]): Promise<ActivityRecord[]> {
-    const ids = [...new Set(items.map((i) => i.activityId as string))];
-    const resolved = new Map<string, Record<string, unknown>>();
-    for (const item of await readItems(
-      this.table,
-      ids.map((id) => crmKeys.activity(id)),
-    )) {
-      if (item.erasedAt !== undefined) continue;
-      resolved.set(item.activityId as string, item);
-    }
-    return this.withNames(
-      items
-        .map((item) => listViewOf(resolved.get(item.activityId as string)))
-        .filter((item): item is Record<string, unknown> => item !== undefined)
-        .map(activityRecordOf),
-    );
+    const read = await readActivityPage(this.table, index, page, matches);
+    return { ...read, items: await this.withNames(read.items) };
   }
 }
