@@ -179,4 +179,25 @@ describe('an erase that runs while a processor writes', () => {
     expect(await activities.getActivity('ACimported')).toBeUndefined();
     expect((await activities.timeline(contactNumber)).items).toEqual([]);
   });
+
+  it('lets many writes for one person land at once: their checks of one marker do not starve each other', async () => {
+    const { activities } = await setUp('never-erased');
+    const writes = Array.from({ length: 20 }, (_, i) => {
+      const createdAt = new Date(Date.UTC(2026, 10, 20, 12, 0, i)).toISOString();
+      return activities.upsertActivity(
+        {
+          activityId: `ACburst${i}`,
+          source: 'webhook',
+          facts: { kind: 'message', contactNumbers: [contactNumber], createdAt, text: `burst ${i}` },
+          aspects: { status: 'received' },
+        },
+        createdAt,
+      );
+    });
+
+    const results = await Promise.all(writes);
+
+    expect(results.map((r) => r.outcome)).toEqual(Array(20).fill('applied'));
+    expect((await activities.timeline(contactNumber, { limit: 100 })).items).toHaveLength(20);
+  });
 });
