@@ -216,12 +216,16 @@ export interface EventProcessingProps {
   };
 }
 
-/** What a processor does to the CRM table (see lambdas/crm/adapters): keyed reads and conditional writes. */
+/**
+ * What a processor does to the CRM table (see lambdas/crm/adapters): keyed reads and conditional
+ * writes; ConditionCheckItem for the erasure-marker checks in an activity's or contact's transaction.
+ */
 export const crmRecordWriteActions = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
 ];
 
 /** `call-intelligence` → `CallIntelligence`: construct ids per family. */

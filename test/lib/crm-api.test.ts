@@ -82,6 +82,7 @@ describe('CrmApi', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
         // The OpenPhone API key and the rate-limit bucket.
         'secretsmanager:GetSecretValue',
         'secretsmanager:DescribeSecret',

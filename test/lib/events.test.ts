@@ -112,7 +112,13 @@ describe('EventProcessing', () => {
             Resource: { 'Fn::GetAtt': [eventsTable, 'Arn'] },
           }),
           expect.objectContaining({
-            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+            Action: [
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
+              'dynamodb:UpdateItem',
+              'dynamodb:DeleteItem',
+              'dynamodb:ConditionCheckItem',
+            ],
             Resource: { 'Fn::GetAtt': [crmTable, 'Arn'] },
           }),
         ]),

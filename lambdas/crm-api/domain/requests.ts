@@ -19,7 +19,10 @@ export const pageQuery = z.object({
 });
 
 export const timelineQuery = pageQuery.extend({
-  kind: activityKindFilter.optional().meta({ description: 'Only activities of this kind.' }),
+  kind: activityKindFilter.optional().meta({
+    description:
+      'Only activities of this kind. A page may then hold fewer than `limit` items, even none, and still have a cursor: follow it until there is none.',
+  }),
 });
 
 /** Query parameters read through a schema: a bad one is a 400 naming the parameter. */

@@ -39,19 +39,16 @@ export function readRoutes(deps: ReadRouteDeps): RouteHandlers<ReadRoute> {
     contactTimeline: async ({ params, query }) => {
       const phone = e164PhoneNumber(params.phone, 'phone');
       const { limit, cursor, kind } = parseQuery(timelineQuery, query);
-      // A kind filter reads pages until it has `limit` matches or the timeline ends.
-      const wanted = limit ?? 20;
-      const items: Parameters<typeof archiveKeysOf>[0][] = [];
-      let next = cursor;
-      do {
-        const page = await deps.activities.timeline(phone, {
-          limit: wanted,
-          ...(next ? { cursor: next } : {}),
-        });
-        items.push(...page.items.filter((a) => !kind || a.kind === kind));
-        next = page.cursor;
-      } while (kind && next && items.length < wanted);
-      return json(200, { items: await withLinks(items.slice(0, wanted)), ...(next ? { cursor: next } : {}) });
+      // With a kind, a page may hold fewer than `limit` (even none) and still have a cursor.
+      const page = await deps.activities.timeline(phone, {
+        ...(limit ? { limit } : {}),
+        ...(cursor ? { cursor } : {}),
+        ...(kind ? { kind } : {}),
+      });
+      return json(200, {
+        items: await withLinks(page.items),
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      });
     },
     conversationActivities: async ({ params, query }) => {
       const { limit, cursor } = parseQuery(pageQuery, query);

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { crmKeys, crmTableKeys, conversationPartition, numberPartition } from '../domain/crm-keys';
 import {
   activityIndexKeys,
@@ -13,20 +13,20 @@ import {
   type AspectName,
 } from '../domain/activity';
 import { activityNamesOf, withActivityNames, type ActivityNames } from '../domain/directory';
-import { activityRecordOf, listViewOf, timelineEntryEntity } from '../domain/item-views';
+import { activityRecordOf, timelineEntryEntity } from '../domain/item-views';
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';
-import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
-import { isConditionFailure, UpdateExpressionBuilder } from '../../shared/dynamo';
+import { isConditionFailure, isTransactionConflict, UpdateExpressionBuilder } from '../../shared/dynamo';
 import {
-  defaultMaxAttempts,
-  readItem,
-  readItems,
-  type CrmTableAccess,
-  type OptimisticWriteOptions,
-} from './crm-table';
+  readActivityPage,
+  type ActivityIndexPartition,
+  type Page,
+  type PageRequest,
+  type TimelineRequest,
+} from './activity-pages';
+import { defaultMaxAttempts, readItem, type CrmTableAccess, type OptimisticWriteOptions } from './crm-table';
 import { DirectoryRepository } from './directory-repository';
-import { isErasedHistory } from './erasure-repository';
+import { erasureChecks, refusedByErasure } from './erasure-guard';
 
 export interface ActivityUpsertResult {
   /**
@@ -39,17 +39,7 @@ export interface ActivityUpsertResult {
   staleAspects: AspectName[];
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Pass back to read the next page; absent on the last page. */
-  cursor?: string;
-}
-
-export interface PageRequest {
-  /** @default 20, at most 100 */
-  limit?: number;
-  cursor?: string;
-}
+export type { Page, PageRequest, TimelineRequest } from './activity-pages';
 
 export interface ActivityRepositoryOptions extends OptimisticWriteOptions {
   /** Days after its creation an activity (and its timeline entries) expires by DynamoDB TTL; kept forever when absent. */
@@ -83,19 +73,21 @@ export class ActivityRepository {
 
   /**
    * Writes what one event (or imported object) says about an activity: facts where absent, each
-   * aspect only if newer than the stored one. One UpdateItem when nothing is stale; otherwise the
+   * aspect only if newer than the stored one. One write when nothing is stale; otherwise the
    * stored versions are read and only the newer aspects (and any missing facts) are written.
+   * An activity with contact numbers is written in one transaction with a check of each number's
+   * erasure marker: one created at or before an erasure of one of them is not written (`erased`),
+   * even when the erase runs while this write is in flight.
    */
   async upsertActivity(update: ActivityUpdate, eventTime: string): Promise<ActivityUpsertResult> {
     const all = aspectNamesOf(update);
     const erased: ActivityUpsertResult = { outcome: 'erased', appliedAspects: [], staleAspects: all };
-    if (await this.isOfErasedHistory(update)) return erased;
+    const checks = this.erasureChecksOf(update);
     const names = await this.namesOf(update);
     let aspects = all;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await this.writeActivity(update, eventTime, aspects, names);
-        await this.writeTimelineEntries(update);
+        await this.writeActivity(update, eventTime, aspects, names, checks);
         const staleAspects = all.filter((a) => !aspects.includes(a));
         return {
           outcome: staleAspects.length === 0 ? 'applied' : aspects.length === 0 ? 'stale' : 'partly-stale',
@@ -103,27 +95,31 @@ export class ActivityRepository {
           staleAspects,
         };
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (refusedByErasure(error, checks.length)) return erased;
+        if (!isConditionFailure(error) && !isTransactionConflict(error)) throw error;
       }
       const stored = await readItem(this.table, crmKeys.activity(update.activityId));
       if (stored?.erasedAt !== undefined) return erased;
       aspects = newerAspects(update, eventTime, stored).filter((a) => aspects.includes(a));
       if (aspects.length === 0 && stored && !this.addsFacts(update, stored)) {
-        await this.writeTimelineEntries(update);
+        try {
+          await this.writeTimelineEntries(update, checks);
+        } catch (error) {
+          if (refusedByErasure(error, checks.length)) return erased;
+          if (!isTransactionConflict(error)) throw error;
+          continue;
+        }
         return { outcome: 'stale', appliedAspects: [], staleAspects: all };
       }
     }
     throw new ConcurrentUpdateError(`activity ${update.activityId}`, this.maxAttempts);
   }
 
-  /**
-   * Whether the activity was created at or before an erasure of one of its contact numbers: a
-   * re-import or a late webhook must not bring erased history back (new activity is recorded).
-   */
-  private async isOfErasedHistory(update: ActivityUpdate): Promise<boolean> {
+  /** Checks that none of the activity's contact numbers was erased at or after its creation. */
+  private erasureChecksOf(update: ActivityUpdate) {
     const { contactNumbers, createdAt } = update.facts;
-    if (!contactNumbers?.length || !createdAt) return false;
-    return isErasedHistory(this.table, contactNumbers, createdAt);
+    if (!contactNumbers?.length || !createdAt) return [];
+    return erasureChecks(this.table.tableName, contactNumbers, createdAt);
   }
 
   /** The user's and the line's names; the directory being unreadable leaves them out, never fails the write. */
@@ -156,6 +152,7 @@ export class ActivityRepository {
     eventTime: string,
     aspects: AspectName[],
     names: ActivityNames,
+    checks: ReturnType<typeof erasureChecks>,
   ): Promise<void> {
     const expression = new UpdateExpressionBuilder();
     // An erased activity's tombstone takes no more writes.
@@ -196,33 +193,47 @@ export class ActivityRepository {
       }
     }
 
+    const write = {
+      TableName: this.table.tableName,
+      Key: crmKeys.activity(update.activityId),
+      ...expression.input(),
+    };
+    // Without contact numbers there is no marker to check (and no timeline entry): one UpdateItem.
+    if (checks.length === 0) {
+      await this.table.documentClient.send(new UpdateCommand(write));
+      return;
+    }
     await this.table.documentClient.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: crmKeys.activity(update.activityId),
-        ...expression.input(),
+      new TransactWriteCommand({
+        TransactItems: [...checks, { Update: write }, ...this.timelineEntryPuts(update)],
       }),
     );
   }
 
-  /** Idempotent puts: a group message's entry in each other contact's timeline. */
-  private async writeTimelineEntries(update: ActivityUpdate): Promise<void> {
-    await Promise.all(
-      extraTimelineKeys(update.activityId, update.facts).map(({ phoneNumber, ...indexKeys }) =>
-        this.table.documentClient.send(
-          new PutCommand({
-            TableName: this.table.tableName,
-            Item: {
-              ...crmKeys.timelineEntry(update.activityId, phoneNumber),
-              entity: timelineEntryEntity,
-              activityId: update.activityId,
-              ...indexKeys,
-              ...this.expiryOf(update.facts.createdAt),
-            },
-          }),
-        ),
-      ),
-    );
+  /** A group message's entry in each other contact's timeline, under the same erasure checks. */
+  private async writeTimelineEntries(
+    update: ActivityUpdate,
+    checks: ReturnType<typeof erasureChecks>,
+  ): Promise<void> {
+    const puts = this.timelineEntryPuts(update);
+    if (puts.length === 0) return;
+    await this.table.documentClient.send(new TransactWriteCommand({ TransactItems: [...checks, ...puts] }));
+  }
+
+  /** Idempotent puts of a group message's timeline entries (one per contact after the first). */
+  private timelineEntryPuts(update: ActivityUpdate) {
+    return extraTimelineKeys(update.activityId, update.facts).map(({ phoneNumber, ...indexKeys }) => ({
+      Put: {
+        TableName: this.table.tableName,
+        Item: {
+          ...crmKeys.timelineEntry(update.activityId, phoneNumber),
+          entity: timelineEntryEntity,
+          activityId: update.activityId,
+          ...indexKeys,
+          ...this.expiryOf(update.facts.createdAt),
+        },
+      },
+    }));
   }
 
   /**
@@ -279,13 +290,21 @@ export class ActivityRepository {
     }
   }
 
-  /** A contact number's activities, newest first, as lists show them (no transcripts). */
-  async timeline(phoneNumber: string, page: PageRequest = {}): Promise<Page<ActivityRecord>> {
-    return this.queryActivities(
-      crmTableKeys.timelineIndex,
-      crmTableKeys.timelinePartitionKey,
-      numberPartition(phoneNumber),
+  /**
+   * A contact number's activities, newest first, as lists show them (no transcripts); with `kind`,
+   * only those of that kind (a page may then hold fewer than `limit`, with a cursor).
+   */
+  async timeline(phoneNumber: string, page: TimelineRequest = {}): Promise<Page<ActivityRecord>> {
+    const { kind } = page;
+    return this.readPage(
+      {
+        indexName: crmTableKeys.timelineIndex,
+        partitionAttribute: crmTableKeys.timelinePartitionKey,
+        sortAttribute: crmTableKeys.timelineSortKey,
+        partition: numberPartition(phoneNumber),
+      },
       page,
+      kind && ((record) => record.kind === kind),
     );
   }
 
@@ -294,60 +313,23 @@ export class ActivityRepository {
     conversationId: string,
     page: PageRequest = {},
   ): Promise<Page<ActivityRecord>> {
-    return this.queryActivities(
-      crmTableKeys.conversationIndex,
-      crmTableKeys.conversationPartitionKey,
-      conversationPartition(conversationId),
+    return this.readPage(
+      {
+        indexName: crmTableKeys.conversationIndex,
+        partitionAttribute: crmTableKeys.conversationPartitionKey,
+        sortAttribute: crmTableKeys.conversationSortKey,
+        partition: conversationPartition(conversationId),
+      },
       page,
     );
   }
 
-  private async queryActivities(
-    indexName: string,
-    partitionAttribute: string,
-    partition: string,
+  private async readPage(
+    index: ActivityIndexPartition,
     page: PageRequest,
+    matches?: (record: ActivityRecord) => boolean,
   ): Promise<Page<ActivityRecord>> {
-    const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
-    const result = await this.table.documentClient.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        IndexName: indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': partitionAttribute },
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(page.cursor ? { ExclusiveStartKey: decodeCursor(partition, page.cursor) } : {}),
-      }),
-    );
-    return {
-      items: await this.withTimelineEntriesResolved(result.Items ?? []),
-      ...(result.LastEvaluatedKey
-        ? { cursor: encodeCursor(partition, result.LastEvaluatedKey as LastKey) }
-        : {}),
-    };
-  }
-
-  /**
-   * The activities the index entries name (an activity's own entry, or a group message's timeline
-   * entry pointing at it), read in one batch, in the page's order: the indexes carry ids only.
-   */
-  private async withTimelineEntriesResolved(items: Record<string, unknown>[]): Promise<ActivityRecord[]> {
-    const ids = [...new Set(items.map((i) => i.activityId as string))];
-    const resolved = new Map<string, Record<string, unknown>>();
-    for (const item of await readItems(
-      this.table,
-      ids.map((id) => crmKeys.activity(id)),
-    )) {
-      if (item.erasedAt !== undefined) continue;
-      resolved.set(item.activityId as string, item);
-    }
-    return this.withNames(
-      items
-        .map((item) => listViewOf(resolved.get(item.activityId as string)))
-        .filter((item): item is Record<string, unknown> => item !== undefined)
-        .map(activityRecordOf),
-    );
+    const read = await readActivityPage(this.table, index, page, matches);
+    return { ...read, items: await this.withNames(read.items) };
   }
 }

@@ -9,7 +9,7 @@ import { crmKeys, numberPartition } from '../domain/crm-keys';
 import { contactRecordOfItem } from '../domain/item-views';
 import { ConcurrentUpdateError } from '../errors';
 import { isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
-import { isErasedHistory } from './erasure-repository';
+import { erasureChecks, refusedByErasure } from './erasure-guard';
 import {
   defaultMaxAttempts,
   readItem,
@@ -39,15 +39,15 @@ export class ContactRepository {
 
   /**
    * Writes a contact version unless a newer one is stored, and keeps its phone links (the items
-   * that find it by number) in step, in one transaction guarded by the version it replaced. A
-   * version from before an erasure of one of its numbers is not written (`erased`): a re-import or
-   * a late webhook does not bring an erased person back; a later change in OpenPhone does.
+   * that find it by number) in step, in one transaction guarded by the version it replaced and by
+   * a check of each number's erasure marker: a version from before an erasure of one of its
+   * numbers is not written (`erased`, or `stale` behind the erase's tombstone), even when the
+   * erase runs while this write is in flight. A later change in OpenPhone is written.
    */
   async upsertContact(contact: ContactRecord): Promise<{ outcome: 'applied' | 'stale' | 'erased' }> {
     const { documentClient, tableName } = this.table;
     const key = crmKeys.contact(contact.contactId);
-    if (await isErasedHistory(this.table, contactPhoneNumbers(contact), contact.versionAt))
-      return { outcome: 'erased' };
+    const checks = erasureChecks(tableName, contactPhoneNumbers(contact), contact.versionAt);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const stored = await readItem(this.table, key);
       const storedVersion = stored?.versionAt as string | undefined;
@@ -58,6 +58,7 @@ export class ContactRepository {
         await documentClient.send(
           new TransactWriteCommand({
             TransactItems: [
+              ...checks,
               {
                 Put: {
                   TableName: tableName,
@@ -95,6 +96,7 @@ export class ContactRepository {
         );
         return { outcome: 'applied' };
       } catch (error) {
+        if (refusedByErasure(error, checks.length)) return { outcome: 'erased' };
         if (!isTransactionConflict(error)) throw error;
       }
     }

@@ -11,6 +11,7 @@ import {
 } from '../../crm';
 import { familyOf, type EventFamily } from './event-types';
 import { queueMessage, type QueueMessage } from './queue-message';
+import type { EventRecord } from './event-record';
 import { parseWebhookBody, type WebhookEvent } from '../../openphone';
 
 /**
@@ -68,18 +69,22 @@ export function planEventProcessing(
 }
 
 /**
- * The plan for a queued event on this processor's queue: a message the router sent to another
- * family's queue is rejected before its payload is read.
+ * The plan for a queued event, made from its stored record only: the payload whose signature the
+ * ingest verified, and the family the ingest routed it to. A queue message names the event and
+ * never supplies its content, so whoever can put a message on a queue cannot inject a body. An
+ * event of another family is rejected before its payload is read.
  */
-export function planQueuedEvent(
-  message: QueueMessage,
-  payload: string,
+export function planStoredEvent(
+  stored: Pick<EventRecord, 'family' | 'receivedAt' | 'payload'>,
   family: EventFamily,
   consentRule: ConsentRuleOptions = {},
 ): ProcessingPlan {
-  if (message.family !== family)
-    return { kind: 'rejected', reason: `family: a ${message.family} event on the ${family} queue` };
-  return planEventProcessing(payload, family, message.receivedAt, consentRule);
+  if (stored.family !== family)
+    return {
+      kind: 'rejected',
+      reason: `family: a ${stored.family ?? 'unrouted'} event on the ${family} queue`,
+    };
+  return planEventProcessing(stored.payload, family, stored.receivedAt, consentRule);
 }
 
 export function planParsedEvent(

@@ -5,7 +5,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { bridgeMetrics } from '../../shared/metrics';
 import {
   attemptOf,
-  planQueuedEvent,
+  planStoredEvent,
   type EventOutcome,
   readQueueMessage,
   type ProcessingPlan,
@@ -193,7 +193,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     const stored = await deps.events.getEvent(message.eventId);
     if (!stored) throw new EventRecordMissingError(message.eventId);
     if (stored.status === 'processed') return { status: 'duplicate' };
-    const plan = planQueuedEvent(message, message.payload ?? stored.payload, family, options.consentRule);
+    const plan = planStoredEvent(stored, family, options.consentRule);
     if (plan.kind === 'rejected') {
       await deps.events.markFailed(message.eventId, { family, reason: plan.reason, attempts, at: now() });
       return { status: 'failed', reason: plan.reason };

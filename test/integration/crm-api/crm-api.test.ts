@@ -68,6 +68,19 @@ async function record(event: Record<string, unknown>) {
   await activities.upsertActivity(change.update, change.eventTime);
 }
 
+/** The ids on every page of a list, following its cursors (at most 20 requests). */
+async function idsOfEveryPage(path: string): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const { status, body } = await get(cursor ? `${path}&cursor=${cursor}` : path);
+    expect(status).toBe(200);
+    pages.push((body.items as { id: string }[]).map((a) => a.id));
+    cursor = body.cursor as string | undefined;
+  } while (cursor && pages.length < 20);
+  return pages;
+}
+
 const at = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`;
 
 describe('the CRM API over DynamoDB Local', () => {
@@ -117,9 +130,27 @@ describe('the CRM API over DynamoDB Local', () => {
       `/v1/contacts/${encodeURIComponent(phone)}/timeline?limit=10&cursor=${first.body.cursor as string}`,
     );
     expect((second.body.items as { id: string }[])[0]!.id).toBe('ACapi15');
-    const calls = await get(`/v1/contacts/${encodeURIComponent(phone)}/timeline?kind=call&limit=5`);
-    expect((calls.body.items as { id: string }[]).map((a) => a.id)).toEqual(['ACapicall']);
-    expect(calls.body).not.toHaveProperty('cursor');
+    expect(
+      await idsOfEveryPage(`/v1/contacts/${encodeURIComponent(phone)}/timeline?kind=call&limit=5`),
+    ).toEqual([['ACapicall'], []]);
+  });
+
+  it('pages a kind filter without dropping the matches a full page leaves behind', async () => {
+    const other = '+15557770001';
+    // Newest first: call, message, call, call, message: the second page of 2 holds two matches.
+    for (const [i, kind] of ['message', 'call', 'call', 'message', 'call'].entries()) {
+      const object =
+        kind === 'call'
+          ? completedCall({ id: `ACkind${i}`, from: other, createdAt: at(i) })
+          : messageObject({ id: `ACkind${i}`, from: other, createdAt: at(i), media: [] });
+      await record(legacyEvent(kind === 'call' ? 'call.completed' : 'message.received', object, at(i)));
+    }
+
+    const pages = await idsOfEveryPage(
+      `/v1/contacts/${encodeURIComponent(other)}/timeline?kind=call&limit=2`,
+    );
+
+    expect(pages.flat()).toEqual(['ACkind4', 'ACkind2', 'ACkind1']);
   });
 
   it('refuses what it cannot read with one error shape naming the field', async () => {

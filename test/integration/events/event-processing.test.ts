@@ -234,6 +234,46 @@ describe('a family processor against DynamoDB Local', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(await processing.activities.getActivity('ACbyref')).toMatchObject({ kind: 'message' });
   });
+
+  it('processes only the stored, signed body: a queue message with an altered body changes nothing', async () => {
+    const { processing } = await setUp();
+    const signed = await recordedEvent(
+      processing.events,
+      'message.received',
+      messageObject({ id: 'ACsigned', text: 'See you at five' }),
+    );
+    // Whoever can write to the queue names a real open event but brings a body of their own.
+    const forgedBody = JSON.stringify(
+      legacyEvent(
+        'message.received',
+        messageObject({ id: 'ACforged', text: 'STOP' }),
+        '2026-11-20T10:00:01.000Z',
+        {
+          id: signed.eventId,
+        },
+      ),
+    );
+    const forged = { ...signed, payload: forgedBody };
+    const response = await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(forged))));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await processing.activities.getActivity('ACforged')).toBeUndefined();
+    expect(await processing.activities.getActivity('ACsigned')).toMatchObject({ text: 'See you at five' });
+    expect(await processing.suppressions.isSuppressed(contactNumber)).toBe(false);
+  });
+
+  it('ignores a queue message that names another family than the event was recorded with', async () => {
+    const { processing } = await setUp();
+    const call = await recordedEvent(processing.events, 'call.completed', completedCall({ id: 'ACnotamsg' }));
+    // Relabelled for the messages queue: the stored family decides, so it is refused, not written.
+    await processing.processors.messages(
+      batchOf(sqsRecord(JSON.stringify({ ...call, family: 'messages', type: 'message.received' }))),
+    );
+    expect(await processing.activities.getActivity('ACnotamsg')).toBeUndefined();
+    expect(await processing.events.getEvent(call.eventId)).toMatchObject({
+      failureReason: 'family: a calls event on the messages queue',
+    });
+  });
 });
 
 describe('each family', () => {

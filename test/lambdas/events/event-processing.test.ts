@@ -2,7 +2,7 @@ import {
   attemptOf,
   belongsToFamily,
   planEventProcessing,
-  planQueuedEvent,
+  planStoredEvent,
   processingLogLine,
   readQueueMessage,
   redactQuotedText,
@@ -88,9 +88,9 @@ describe('planEventProcessing', () => {
     });
   });
 
-  it('rejects a queue message of another family before reading its payload', () => {
-    const message = { eventId: 'EV1', type: 'call.completed', family: 'calls' as const, receivedAt };
-    expect(planQueuedEvent(message, 'not even JSON', 'messages')).toEqual({
+  it('rejects a stored event of another family before reading its payload', () => {
+    const stored = { family: 'calls' as const, receivedAt, payload: 'not even JSON' };
+    expect(planStoredEvent(stored, 'messages')).toEqual({
       kind: 'rejected',
       reason: 'family: a calls event on the messages queue',
     });

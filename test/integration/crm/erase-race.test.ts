@@ -1,0 +1,203 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SendTrackingRepository } from '../../../lambdas/campaigns';
+import {
+  ActivityRepository,
+  ContactRepository,
+  DeliveryHealthRepository,
+  SuppressionRepository,
+} from '../../../lambdas/crm';
+import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
+import { EventRepository } from '../../../lambdas/events';
+import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
+import { familyOf, type EventFamily } from '../../../lambdas/events/domain/event-types';
+import { createProcessEventsHandler } from '../../../lambdas/events/process/service';
+import { writeMessages } from '../../../lambdas/history-import/record-writers';
+import type { OpenPhoneClient } from '../../../lambdas/openphone';
+import { startLocalS3, type RunningLocalS3 } from '../../../local/s3-local';
+import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
+import { processWebhook } from '../../support/local-pipeline';
+import {
+  apiMessage,
+  contactNumber,
+  contactObject,
+  line,
+  messageObject,
+} from '../../support/openphone-payloads';
+
+// Fault injection: the erase runs to its end between a processor's decision to write and its
+// write reaching DynamoDB — the window in which a marker read before the write saw nothing.
+
+jest.setTimeout(60_000);
+
+const bucket = 'media-erase-race-test';
+let s3: RunningLocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3([bucket]);
+});
+afterAll(() => s3.stop());
+
+const otherMember = '+15553334444';
+const before = '2026-11-20T10:00:01.000Z';
+/** Later than any erase these tests run: what happens after an erase is recorded. */
+const after = '2099-01-01T00:00:00.000Z';
+
+/** A document client that, on the first write naming `subject`, runs `erase` to its end first. */
+function eraseBeforeWriteOf(
+  documents: DynamoDBDocumentClient,
+  subject: string,
+  erase: () => Promise<unknown>,
+): DynamoDBDocumentClient {
+  let erased = false;
+  const send = async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+    const isWrite = /^(Put|Update|TransactWrite)Command$/.test(command.constructor.name);
+    if (!erased && isWrite && JSON.stringify(command.input).includes(subject)) {
+      erased = true;
+      await erase();
+    }
+    return documents.send(command);
+  };
+  return { send } as unknown as DynamoDBDocumentClient;
+}
+
+async function setUp(subject: string) {
+  const names = await createBridgeTables();
+  const documents = localDocumentClient();
+  const crmTable = tableNamed(names, 'CrmTable');
+  const events = new EventRepository(documents, tableNamed(names, 'EventsTable'));
+  const erasure = new ErasureRepository(documents, crmTable, { s3: s3.client(), mediaBucket: bucket });
+  const racing = eraseBeforeWriteOf(documents, subject, () => erasure.erase(contactNumber, 'test:race'));
+  const outcomes = new Map<string, EventOutcome>();
+  const processorOf = (family: EventFamily) =>
+    createProcessEventsHandler({
+      family,
+      deps: {
+        events,
+        activities: new ActivityRepository(racing, crmTable),
+        contacts: new ContactRepository(racing, crmTable),
+        suppressions: new SuppressionRepository(documents, crmTable),
+        deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
+        archiveQueue: { enqueue: async () => {} },
+        campaigns: new SendTrackingRepository(documents, tableNamed(names, 'CampaignTable')),
+      },
+      logger: new Logger({ logLevel: 'SILENT' }),
+      onOutcome: (message, outcome) => outcomes.set(message.eventId, outcome),
+    });
+  const processors = { messages: processorOf('messages'), contacts: processorOf('contacts') };
+  let counter = 0;
+  const deliver = async (type: string, object: Record<string, unknown>, createdAt = before) => {
+    const eventId = `EVrace${Date.now().toString(36)}${counter++}`;
+    expect(familyOf(type)).toBeDefined();
+    const response = await processWebhook({ events, processors }, { eventId, type, object, createdAt });
+    expect(response.batchItemFailures).toEqual([]);
+    return outcomes.get(eventId);
+  };
+  /** Every item of the CRM table a number's timeline index lists. */
+  const timelineIndexItems = async (phoneNumber: string) =>
+    (
+      await documents.send(
+        new QueryCommand({
+          TableName: crmTable,
+          IndexName: 'byContactNumber',
+          KeyConditionExpression: 'timelinePk = :pk',
+          ExpressionAttributeValues: { ':pk': `NUMBER#${phoneNumber}` },
+        }),
+      )
+    ).Items ?? [];
+  const activities = new ActivityRepository(documents, crmTable);
+  const contacts = new ContactRepository(documents, crmTable);
+  const racingActivities = new ActivityRepository(racing, crmTable);
+  const racingContacts = new ContactRepository(racing, crmTable);
+  return { deliver, erasure, activities, contacts, timelineIndexItems, racingActivities, racingContacts };
+}
+
+describe('an erase that runs while a processor writes', () => {
+  it('leaves nothing of a message the processor was writing when the erase began', async () => {
+    const { deliver, erasure, activities, timelineIndexItems } = await setUp('ACinflight');
+    await deliver('message.received', messageObject({ id: 'ACearlier', text: 'First words' }));
+
+    const outcome = await deliver(
+      'message.received',
+      messageObject({ id: 'ACinflight', text: 'Words written during the erase', media: [] }),
+    );
+
+    expect(outcome).toEqual({ status: 'processed' });
+    expect(await erasure.erasedAt(contactNumber)).toBeDefined();
+    expect(await activities.getActivity('ACinflight')).toBeUndefined();
+    expect(await activities.getActivity('ACearlier')).toBeUndefined();
+    expect((await activities.timeline(contactNumber)).items).toEqual([]);
+    expect(await timelineIndexItems(contactNumber)).toEqual([]);
+  });
+
+  it('leaves a group message in no member’s timeline', async () => {
+    const { deliver, activities, timelineIndexItems } = await setUp('ACgroupinflight');
+
+    await deliver(
+      'message.received',
+      messageObject({
+        id: 'ACgroupinflight',
+        direction: 'outgoing',
+        from: line.number,
+        to: [contactNumber, otherMember],
+        media: [],
+      }),
+    );
+
+    expect(await activities.getActivity('ACgroupinflight')).toBeUndefined();
+    expect(await timelineIndexItems(contactNumber)).toEqual([]);
+    expect(await timelineIndexItems(otherMember)).toEqual([]);
+  });
+
+  it('leaves no contact listing the number', async () => {
+    const { deliver, contacts } = await setUp('CTcontact01');
+
+    const outcome = await deliver('contact.updated', contactObject());
+
+    expect(outcome).toEqual({ status: 'processed' });
+    expect(await contacts.contactsByPhoneNumber(contactNumber, { includeDeleted: true })).toEqual([]);
+    expect(JSON.stringify((await contacts.getContact('CTcontact01')) ?? {})).not.toContain(contactNumber);
+  });
+
+  it('still records a message sent after the erase', async () => {
+    const { deliver, activities } = await setUp('ACnewer');
+
+    await deliver('message.received', messageObject({ id: 'ACnewer', createdAt: after, media: [] }), after);
+
+    expect(await activities.getActivity('ACnewer')).toMatchObject({ text: 'Hello there' });
+  });
+
+  it('leaves nothing of a message an import was writing', async () => {
+    const { racingActivities, racingContacts, activities } = await setUp('ACimported');
+
+    await writeMessages([apiMessage({ id: 'ACimported', text: 'Imported words' })], 'CNconv0001', {
+      openPhone: {} as OpenPhoneClient,
+      activities: racingActivities,
+      contacts: racingContacts,
+      clock: () => new Date(),
+    });
+
+    expect(await activities.getActivity('ACimported')).toBeUndefined();
+    expect((await activities.timeline(contactNumber)).items).toEqual([]);
+  });
+
+  it('lets many writes for one person land at once: their checks of one marker do not starve each other', async () => {
+    const { activities } = await setUp('never-erased');
+    const writes = Array.from({ length: 20 }, (_, i) => {
+      const createdAt = new Date(Date.UTC(2026, 10, 20, 12, 0, i)).toISOString();
+      return activities.upsertActivity(
+        {
+          activityId: `ACburst${i}`,
+          source: 'webhook',
+          facts: { kind: 'message', contactNumbers: [contactNumber], createdAt, text: `burst ${i}` },
+          aspects: { status: 'received' },
+        },
+        createdAt,
+      );
+    });
+
+    const results = await Promise.all(writes);
+
+    expect(results.map((r) => r.outcome)).toEqual(Array(20).fill('applied'));
+    expect((await activities.timeline(contactNumber, { limit: 100 })).items).toHaveLength(20);
+  });
+});
