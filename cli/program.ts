@@ -208,7 +208,7 @@ export function buildProgram(deps: CliDeps): Command {
   contacts
     .command('erase')
     .description(
-      'erase one person: activities, timeline entries, archived media, contacts (suppressions stay)',
+      'erase one person everywhere: activities, media, contacts, sent messages, webhook bodies, campaign recipients (suppressions stay)',
     )
     .argument('<phoneNumber>', "the person's number (E.164, or a US number)")
     .option('--yes', 'really erase (it cannot be undone)')

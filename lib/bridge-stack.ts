@@ -115,6 +115,9 @@ export class BridgeStack extends Stack {
     this.crmApi = new CrmApi(this, 'CrmApi', {
       ...(this.ingest.api ? { api: this.ingest.api } : {}),
       crm: this.crm,
+      events: this.events,
+      campaigns: this.campaigns,
+      activityRetentionDays: config.retention.activitiesDays,
       mediaBucket: this.processing.mediaBucket,
       rateLimit: this.rateLimit,
       apiKey: this.secrets.apiKey,

@@ -86,6 +86,24 @@ export class CampaignStore extends Construct {
   grantReadData(grantee: IGrantable): Grant {
     return this.table.grantReadData(grantee);
   }
+
+  /**
+   * An erase: a number's recipient links and tracking lookups (queries of the table, no index),
+   * each recipient row replaced in a transaction.
+   */
+  grantRecipientErase(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      resourceArns: [this.table.tableArn],
+    });
+  }
 }
 
 export interface CampaignSenderProps {

@@ -13,7 +13,7 @@ import {
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -58,6 +58,20 @@ export class EventStore extends Construct {
       sortKey: { name: eventsTableKeys.statusSortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...eventsTableKeys.byStatusAttributes],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: eventsTableKeys.byObjectIndex,
+      partitionKey: { name: eventsTableKeys.objectKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+  }
+
+  /** An erase: find a person's events through the `byObject` index and blank their bodies (by key). */
+  grantPayloadErase(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${eventsTableKeys.byObjectIndex}`],
     });
   }
 }

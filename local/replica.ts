@@ -13,6 +13,7 @@ import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
 import {
   ApiMessageRepository,
+  erasureStoresBeyondTheCrm,
   ApiRequestError,
   createMessageSending,
   crmApiRoutes,
@@ -20,6 +21,8 @@ import {
   type MessageSending,
 } from '../lambdas/crm-api';
 import { DirectoryRepository, ErasureRepository, SuppressionListRepository } from '../lambdas/crm';
+import { RecipientErasureRepository } from '../lambdas/campaigns';
+import { EventRepository } from '../lambdas/events';
 import { lateOpenPhone, localCrmApi } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
@@ -188,6 +191,14 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     erasure: new ErasureRepository(processing.documents, processing.crmTable, {
       s3: mediaStore.client(),
       mediaBucket: localMediaBucket,
+      otherStores: erasureStoresBeyondTheCrm({
+        apiMessages: new ApiMessageRepository(processing.documents, processing.crmTable),
+        events: new EventRepository(processing.documents, ingest.eventsTable),
+        recipients: new RecipientErasureRepository(
+          processing.documents,
+          tableNames[tableLogicalId(template, 'CampaignTable')]!,
+        ),
+      }),
     }),
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,

@@ -26,8 +26,12 @@ import { variantCounterUpdate } from './variant-statistics-repository';
 
 export interface StoredRecipient {
   campaignId: string;
+  /** Empty once the number was erased (`erasedAt`). */
   phone: string;
+  /** Empty once the number was erased. */
   fields: Record<string, string>;
+  /** When the number was erased: only the state and what was counted stay. */
+  erasedAt?: string;
   state: RecipientState;
   claimToken?: string;
   claimedAt?: string;
@@ -63,6 +67,17 @@ export class RecipientRepository {
   ): Promise<{ added: number; alreadyPresent: number }> {
     let added = 0;
     for (const recipient of recipients) {
+      // The number's link first: a recipient row an erase cannot find never exists.
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...campaignKeys.recipientLink(recipient.phone, campaignId),
+            entity: 'recipient-link',
+            campaignId,
+          },
+        }),
+      );
       try {
         await this.documents.send(
           new PutCommand({
@@ -341,7 +356,7 @@ function recipientOf(item: Record<string, unknown>): StoredRecipient {
     item[key] === undefined ? {} : { [key]: item[key] as StoredRecipient[K] };
   return {
     campaignId: item.campaignId as string,
-    phone: item.phone as string,
+    phone: (item.phone as string | undefined) ?? '',
     fields: (item.fields as Record<string, string>) ?? {},
     state: item.state as RecipientState,
     ...optional('claimToken'),
@@ -356,5 +371,6 @@ function recipientOf(item: Record<string, unknown>): StoredRecipient {
     ...optional('deliveryAt'),
     ...optional('repliedAt'),
     ...optional('optedOutAt'),
+    ...optional('erasedAt'),
   };
 }

@@ -27,6 +27,8 @@ function fakePorts(records: EventRecord[], crmFailure?: Error) {
     events: {
       getEvent: async (id) => stored.get(id),
       markProcessed: async (id) => void Object.assign(stored.get(id)!, { status: 'processed' }),
+      recordObjectOf: async (id, objectId) => void Object.assign(stored.get(id)!, { objectId }),
+      erasePayload: async (id, at) => !!Object.assign(stored.get(id)!, { payload: '', payloadErasedAt: at }),
       markFailed: async (id, failure) => {
         failures.push({ eventId: id, failure });
         Object.assign(stored.get(id)!, { status: 'failed' });
