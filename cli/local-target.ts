@@ -78,6 +78,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
         mediaBucket: info.mediaStore.bucket,
         otherStores: erasureStoresBeyondTheCrm({
           apiMessages: new ApiMessageRepository(documents, info.tables.crm),
+          activities: new ActivityRepository(documents, info.tables.crm),
           events: new EventRepository(documents, info.tables.events),
           recipients: new RecipientErasureRepository(documents, info.tables.campaigns),
         }),

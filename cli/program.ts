@@ -11,6 +11,7 @@ import { listCrmEvents } from './commands/crm-events';
 import { sendMessage, showMessage, type SendOptions } from './commands/messages';
 import { countEvents } from './commands/events-count';
 import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
+import { showEvent } from './commands/events-show';
 import { redriveEvent, redriveEvents, type BulkRedriveOptions } from './commands/events-redrive';
 import { replayAllDeadLetters, replayDeadLetters, showQueueDepths } from './commands/dlq';
 import {
@@ -114,6 +115,14 @@ export function buildProgram(deps: CliDeps): Command {
     .action(
       async (options: { status: ListableStatus; family?: EventFamily; limit: number; cursor?: string }) =>
         listEvents(await target(), out, options),
+    );
+  events
+    .command('show')
+    .description('one stored event: type, status and times; its raw body only with --show-text')
+    .argument('<eventId>', 'the event id (EV…)')
+    .option('--show-text', 'print the raw body (it holds message text and transcripts)')
+    .action(async (eventId: string, options: { showText?: boolean }) =>
+      showEvent(await target(), out, eventId, options),
     );
   events
     .command('redrive')

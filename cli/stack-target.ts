@@ -128,6 +128,7 @@ export async function stackTarget(
         mediaBucket: output(stackOutputNames.mediaBucketName),
         otherStores: erasureStoresBeyondTheCrm({
           apiMessages: new ApiMessageRepository(documents, crmTable),
+          activities: new ActivityRepository(documents, crmTable),
           events: new EventRepository(documents, output(stackOutputNames.eventsTableName)),
           recipients: new RecipientErasureRepository(documents, output(stackOutputNames.campaignTableName)),
         }),

@@ -50,6 +50,11 @@ export class BridgeStack extends Stack {
       : RetentionDays.ONE_MONTH;
 
     this.events = new EventStore(this, 'EventStore', { removalPolicy: RemovalPolicy.RETAIN });
+    // A closed event's raw body is personal data too: it goes no later than activities do.
+    const eventRetentionDays = Math.min(
+      config.eventRetentionDays,
+      config.retention.activitiesDays ?? config.eventRetentionDays,
+    );
     this.queues = new EventQueues(this, 'EventQueues');
     this.secrets = new BridgeSecrets(this, 'Secrets');
     this.rateLimit = new RateLimitStore(this, 'RateLimit', { removalPolicy: RemovalPolicy.RETAIN });
@@ -59,7 +64,7 @@ export class BridgeStack extends Stack {
       signingKeys: this.secrets.signingKeys,
       throttleRateLimit: config.webhookThrottle.rateLimit,
       throttleBurstLimit: config.webhookThrottle.burstLimit,
-      eventRetentionDays: config.eventRetentionDays,
+      eventRetentionDays,
       maxWebhookBodyBytes: config.maxWebhookBodyBytes,
       sweep: config.eventSweep,
       logRetention,
@@ -75,7 +80,7 @@ export class BridgeStack extends Stack {
       campaignReplyWindowDays: config.campaignReplyWindowDays,
       consentYesWindowHours: config.consentYesWindowHours,
       consentOptInWords: config.consentOptInWords,
-      eventRetentionDays: config.eventRetentionDays,
+      eventRetentionDays,
       activityRetentionDays: config.retention.activitiesDays,
       mediaRetentionDays: config.retention.mediaDays,
       logRetention,
@@ -91,6 +96,7 @@ export class BridgeStack extends Stack {
       schedule: config.eventSweep.schedule,
       stuckAfterMinutes: config.eventSweep.stuckAfterMinutes,
       maxRedispatches: config.eventSweep.maxRedispatches,
+      bodyRetentionDays: config.retention.activitiesDays,
       logRetention,
     });
     this.campaignSender = new CampaignSender(this, 'CampaignSender', {
@@ -100,6 +106,7 @@ export class BridgeStack extends Stack {
       apiKey: this.secrets.apiKey,
       logRetention,
       stateRules: config.campaignStateRules,
+      activityRetentionDays: config.retention.activitiesDays,
     });
     this.importStore = new ImportStore(this, 'ImportStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.historyImport = new HistoryImport(this, 'HistoryImport', {

@@ -120,6 +120,8 @@ export interface CampaignSenderProps {
   readonly logRetention?: RetentionDays;
   /** States' stricter windows and 24-hour caps. @default defaultStateSendingRules (FL, OK, MD) */
   readonly stateRules?: StateSendingRules;
+  /** The stage's `retention.activitiesDays`: finished recipient rows expire that many days later. */
+  readonly activityRetentionDays?: number;
 }
 
 /**
@@ -146,6 +148,9 @@ export class CampaignSender extends Construct {
         [environmentNames.crmTable]: props.crm.table.tableName,
         [environmentNames.rateLimitTable]: props.rateLimit.table.tableName,
         [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
+        ...(props.activityRetentionDays
+          ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
+          : {}),
         ...(props.stateRules
           ? { [environmentNames.campaignStateRules]: JSON.stringify(props.stateRules) }
           : {}),

@@ -131,6 +131,8 @@ export interface EventSweeperProps {
   readonly stuckAfterMinutes?: number;
   /** Re-dispatches before a stuck event is failed as `undeliverable`. @default 12 */
   readonly maxRedispatches?: number;
+  /** The stage's `retention.activitiesDays`: failed events' raw bodies are blanked after it. */
+  readonly bodyRetentionDays?: number;
   readonly logRetention?: RetentionDays;
 }
 
@@ -164,6 +166,9 @@ export class EventSweeper extends Construct {
         [environmentNames.maxEventRedispatches]: String(
           props.maxRedispatches ?? defaultSweepPolicy.maxRedispatches,
         ),
+        ...(props.bodyRetentionDays
+          ? { [environmentNames.activityRetentionDays]: String(props.bodyRetentionDays) }
+          : {}),
       },
     });
     // Find stuck events in the byStatus index, read each, and count a try on it: nothing else.

@@ -193,6 +193,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       mediaBucket: localMediaBucket,
       otherStores: erasureStoresBeyondTheCrm({
         apiMessages: new ApiMessageRepository(processing.documents, processing.crmTable),
+        activities: processing.activities,
         events: new EventRepository(processing.documents, ingest.eventsTable),
         recipients: new RecipientErasureRepository(
           processing.documents,

@@ -82,6 +82,7 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
       mediaBucket,
       otherStores: erasureStoresBeyondTheCrm({
         apiMessages,
+        activities,
         events: new EventRepository(documents, env[environmentNames.eventsTable]),
         recipients: new RecipientErasureRepository(documents, env[environmentNames.campaignTable]),
       }),

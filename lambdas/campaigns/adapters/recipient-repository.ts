@@ -54,10 +54,19 @@ export interface StoredRecipient {
 
 const { workPartitionKey, workSortKey } = campaignTableKeys;
 
+export interface RecipientRepositoryOptions {
+  /**
+   * The stage's `retention.activitiesDays`: a finished recipient row and its number's link expire
+   * (DynamoDB TTL) that many days after it finished. @default undefined: kept
+   */
+  retentionDays?: number;
+}
+
 export class RecipientRepository {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly options: RecipientRepositoryOptions = {},
   ) {}
 
   /** Adds recipients as pending; a number already in the campaign keeps its state (counted, not overwritten). */
@@ -305,17 +314,37 @@ export class RecipientRepository {
     set: Record<string, unknown>,
     puts: readonly Record<string, unknown>[] = [],
   ): Promise<boolean> {
+    const finishedAt = String(set.finishedAt ?? set.sentAt);
+    const expiry =
+      this.options.retentionDays === undefined
+        ? {}
+        : {
+            [campaignTableKeys.expiresAt]:
+              Math.floor(Date.parse(finishedAt) / 1000) + this.options.retentionDays * 86_400,
+          };
     const update = recipientUpdate(campaignId, phone, {
       from: ['claimed', 'unknown-outcome'],
       token: claimToken,
-      set,
+      set: { ...set, ...expiry },
       remove: [workPartitionKey, workSortKey],
     });
+    // The number's link expires with the row it points at.
+    const link =
+      this.options.retentionDays === undefined
+        ? []
+        : [
+            {
+              ...campaignKeys.recipientLink(phone, campaignId),
+              entity: 'recipient-link',
+              campaignId,
+              ...expiry,
+            },
+          ];
     return transactIfConditionsHold(
       this.documents,
       this.tableName,
       [update, variantCounterUpdate(campaignId, variantId, { [counter]: 1 })],
-      puts,
+      [...puts, ...link],
     );
   }
 

@@ -30,7 +30,10 @@ import type { ApiMessageStatus } from '../domain/messages';
  */
 const keyOf = (messageId: string) => ({ pk: `APIMESSAGE#${messageId}`, sk: 'APIMESSAGE' });
 const linkPrefix = 'APIMESSAGE#';
-const linkOf = (to: string, messageId: string) => ({ pk: numberPartition(to), sk: `${linkPrefix}${messageId}` });
+const linkOf = (to: string, messageId: string) => ({
+  pk: numberPartition(to),
+  sk: `${linkPrefix}${messageId}`,
+});
 
 /**
  * `claimed`: a request is sending it (its claim renewed just before the request to OpenPhone);
@@ -68,7 +71,10 @@ export interface StoredApiMessage {
   erasedAt?: string;
 }
 
-export type NewApiMessage = Omit<StoredApiMessage, 'state' | 'status' | 'touchedAt' | 'updatedAt' | 'erasedAt'>;
+export type NewApiMessage = Omit<
+  StoredApiMessage,
+  'state' | 'status' | 'touchedAt' | 'updatedAt' | 'erasedAt'
+>;
 
 export interface ApiMessageRepositoryOptions {
   /** The stage's `retention.activitiesDays`: messages and their links expire as activities do. */
@@ -139,7 +145,12 @@ export class ApiMessageRepository {
    * deleted; id, status, sender and times stay, so a retry with the key answers without sending
    * again (a message still being sent is closed as it stands). Answers how many were erased.
    */
-  async eraseMessagesTo(phoneNumber: string, erasedAt: string): Promise<number> {
+  async eraseMessagesTo(
+    phoneNumber: string,
+    erasedAt: string,
+    /** The status to keep: the further of the message's own and its delivery's (read before it goes). */
+    finalStatusOf: (message: StoredApiMessage) => Promise<ApiMessageStatus> = async (m) => m.status,
+  ): Promise<number> {
     const links = await queryAll(this.documentClient, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -149,19 +160,32 @@ export class ApiMessageRepository {
     let erased = 0;
     for (const link of links) {
       const messageId = String(link.messageId);
+      const message = await this.getMessage(messageId);
       // A link left by a claim that lost to another body names a message to someone else.
-      const sentToThisNumber = await this.ifConditionHolds(() =>
-        this.documentClient.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keyOf(messageId),
-            UpdateExpression: 'SET erasedAt = :at, #state = :done REMOVE #to, #text',
-            ConditionExpression: '#to = :number',
-            ExpressionAttributeNames: { '#to': 'to', '#text': 'text', '#state': 'state' },
-            ExpressionAttributeValues: { ':at': erasedAt, ':done': 'done', ':number': phoneNumber },
-          }),
-        ),
-      );
+      const sentToThisNumber =
+        message?.to === phoneNumber &&
+        (await this.ifConditionHolds(async () =>
+          this.documentClient.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: keyOf(messageId),
+              UpdateExpression: 'SET erasedAt = :at, #state = :done, #status = :status REMOVE #to, #text',
+              ConditionExpression: '#to = :number',
+              ExpressionAttributeNames: {
+                '#to': 'to',
+                '#text': 'text',
+                '#state': 'state',
+                '#status': 'status',
+              },
+              ExpressionAttributeValues: {
+                ':at': erasedAt,
+                ':done': 'done',
+                ':number': phoneNumber,
+                ':status': await finalStatusOf(message),
+              },
+            }),
+          ),
+        ));
       if (sentToThisNumber) erased++;
       await this.documentClient.send(
         new DeleteCommand({ TableName: this.tableName, Key: linkOf(phoneNumber, messageId) }),

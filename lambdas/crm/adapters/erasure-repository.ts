@@ -84,16 +84,18 @@ export class ErasureRepository {
       requestedBy,
     });
     const activityIds = await this.activityIdsOf(phoneNumber);
+    const contactIds = await this.contactIdsOf(phoneNumber);
     const erased: ErasureCounts = completeErasureCounts({});
+    // The other stores first, while they can still read the records (an API message its status).
+    for (const other of this.options.otherStores ?? [])
+      erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds });
     await inParallel(activityIds, eraseConcurrency, async (activityId) => {
       const media = await this.eraseActivity(activityId, erasedAt);
       erased.activities++;
       erased.media += media;
     });
-    const contactIds = await this.eraseContacts(phoneNumber, erasedAt);
+    await this.eraseContacts(phoneNumber, contactIds, erasedAt);
     erased.contacts = contactIds.length;
-    for (const other of this.options.otherStores ?? [])
-      erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds });
     const entry: ErasureAuditEntry = { phoneNumber, erased, erasedAt, requestedBy };
     await writeItems(this.table, [
       { put: { ...crmKeys.erasureAudit(phoneNumber, erasedAt), entity: 'erasure-audit', ...entry } },
@@ -151,14 +153,18 @@ export class ErasureRepository {
     return objectKeys.length;
   }
 
-  /** The contacts listing the number: every phone link deleted, the record replaced by a tombstone; their ids. */
-  private async eraseContacts(phoneNumber: string, erasedAt: string): Promise<string[]> {
+  /** The contacts listing the number, by its phone links. */
+  private async contactIdsOf(phoneNumber: string): Promise<string[]> {
     const links = await readPartition(
       this.table,
       numberPartition(phoneNumber),
       crmKeys.contactPhoneLinkPrefix,
     );
-    const contactIds = [...new Set(links.map((link) => link.contactId as string))];
+    return [...new Set(links.map((link) => link.contactId as string))];
+  }
+
+  /** Every phone link of these contacts deleted, each record replaced by a tombstone. */
+  private async eraseContacts(phoneNumber: string, contactIds: string[], erasedAt: string): Promise<void> {
     for (const contactId of contactIds) {
       const stored = await readItem(this.table, crmKeys.contact(contactId));
       const numbers = new Set([
@@ -184,7 +190,6 @@ export class ErasureRepository {
         },
       ]);
     }
-    return contactIds;
   }
 
   private async put(item: Record<string, unknown>): Promise<void> {

@@ -329,9 +329,23 @@ export class EventRepository {
    * Ids of a family's events still `received` that arrived before `receivedBefore`, oldest first, at
    * most `limit`: the byStatus index sorts by `<receivedAt>#<eventId>`, so this is one range query.
    */
-  async listReceivedBefore(family: EventFamily, receivedBefore: Date, limit: number): Promise<string[]> {
+  listReceivedBefore(family: EventFamily, receivedBefore: Date, limit: number): Promise<string[]> {
+    return this.listInStatusBefore('received', family, receivedBefore, limit);
+  }
+
+  /** Ids of a family's events that failed (last) before `failedBefore`, oldest first, at most `limit`. */
+  listFailedBefore(family: EventFamily, failedBefore: Date, limit: number): Promise<string[]> {
+    return this.listInStatusBefore('failed', family, failedBefore, limit);
+  }
+
+  private async listInStatusBefore(
+    status: 'received' | 'failed',
+    family: EventFamily,
+    receivedBefore: Date,
+    limit: number,
+  ): Promise<string[]> {
     const ids: string[] = [];
-    const query = this.byStatus('received', family);
+    const query = this.byStatus(status, family);
     for await (const page of eachPage((startKey) =>
       this.documents.send(
         new QueryCommand({

@@ -7,6 +7,7 @@ import { ApiMessageRepository } from '../../../lambdas/crm-api/adapters/api-mess
 import { erasureStoresBeyondTheCrm } from '../../../lambdas/crm-api/adapters/erasure-stores';
 import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
 import { newEventRecord } from '../../../lambdas/events/domain/event-record';
+import { createEventSweeper } from '../../../lambdas/events/sweep/service';
 import { buildLocalCrmEvents, type LocalCrmEvents } from '../../../local/crm-events';
 import { startLocalS3, type RunningLocalS3 } from '../../../local/s3-local';
 import { bridgeTemplate, tableNamed } from '../../support/dynamo';
@@ -56,6 +57,7 @@ async function setUp() {
     mediaBucket: bucket,
     otherStores: erasureStoresBeyondTheCrm({
       apiMessages,
+      activities: processing.activities,
       events: processing.events,
       recipients: new RecipientErasureRepository(documents, campaignTable),
     }),
@@ -341,5 +343,68 @@ describe('an erase says so on the bus', () => {
         .filter((e) => e.detailType === 'activity.erased')
         .map((e) => e.detail),
     ).toEqual([expect.objectContaining({ activityId: 'ACbus1', occurredAt: erasedAt })]);
+  });
+});
+
+describe('retention reaches the same stores', () => {
+  it('blanks the bodies of events failed longer than the retention, not newer ones', async () => {
+    const { processing } = await setUp();
+    const now = new Date('2026-12-01T00:00:00.000Z');
+    const days = (n: number) => new Date(now.getTime() - n * 86_400_000);
+    for (const [eventId, failedAt] of [
+      ['EVoldfail', days(31)],
+      ['EVnewfail', days(2)],
+    ] as const) {
+      await processing.events.recordEventOnce(
+        newEventRecord({
+          eventId,
+          type: 'message.received',
+          family: 'messages',
+          scheme: 'legacy',
+          payload: JSON.stringify({ text: 'Hello there', from: contactNumber }),
+          receivedAt: failedAt,
+          retentionDays: 90,
+        }),
+      );
+      await processing.events.markFailed(eventId, {
+        family: 'messages',
+        reason: 'x',
+        attempts: 1,
+        at: failedAt,
+      });
+    }
+    const sweeper = createEventSweeper({
+      deps: { events: processing.events, publisher: { publish: async () => {} } },
+      bodyRetentionDays: 30,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      now: () => now,
+    });
+
+    expect((await sweeper.sweep()).bodiesExpired).toBe(1);
+    expect(await processing.events.getEvent('EVoldfail')).toMatchObject({ status: 'failed', payload: '' });
+    expect((await processing.events.getEvent('EVnewfail'))!.payload).toContain('Hello there');
+  });
+
+  it('a finished campaign recipient and its number link expire that many days after it finished', async () => {
+    const { documents, campaignTable } = await setUp();
+    const recipients = campaignRepositories(documents, campaignTable, { retentionDays }).recipients;
+    await recipients.addRecipients('winter', [{ phone: contactNumber, fields: { firstName: 'Ada' } }]);
+    await recipients.claimRecipient('winter', contactNumber, 'claim1', '2026-11-20T09:00:00.000Z');
+    await recipients.markSent('winter', contactNumber, 'claim1', {
+      variantId: 'A',
+      messageId: 'ACwinter1',
+      at: '2026-11-20T09:00:01.000Z',
+      reconciled: false,
+      sendingNumber: line.number,
+    });
+    const expected = Math.floor(Date.parse('2026-11-20T09:00:01.000Z') / 1000) + retentionDays * 86_400;
+    const read = async (key: Record<string, string>) =>
+      (await documents.send(new GetCommand({ TableName: campaignTable, Key: key }))).Item;
+    expect((await read({ pk: 'CAMPAIGN#winter', sk: `RECIPIENT#${contactNumber}` }))!.expiresAt).toBe(
+      expected,
+    );
+    expect((await read({ pk: `RECIPIENTOF#${contactNumber}`, sk: 'CAMPAIGN#winter' }))!.expiresAt).toBe(
+      expected,
+    );
   });
 });
