@@ -75,5 +75,7 @@ export async function showMessage(
     });
   print(out, message);
   if (options.showText && !out.json)
-    out.line(message.erasedAt ? `text: (erased ${message.erasedAt})` : `text: ${JSON.stringify(message.text ?? '')}`);
+    out.line(
+      message.erasedAt ? `text: (erased ${message.erasedAt})` : `text: ${JSON.stringify(message.text ?? '')}`,
+    );
 }

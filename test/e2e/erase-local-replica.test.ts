@@ -8,7 +8,13 @@ import type { LocalReplica } from '../../local/replica';
 import { readReplicaInfo, writeReplicaInfo } from '../../local/replica-info';
 import { runAgainst } from '../support/cli';
 import { completedCall, legacyEvent, messageObject, transcriptObject } from '../support/openphone-payloads';
-import { replicaStateDir, sendLegacyWebhook, startMediaServer, startTestReplica } from '../support/replica';
+import {
+  crmApiCaller,
+  replicaStateDir,
+  sendLegacyWebhook,
+  startMediaServer,
+  startTestReplica,
+} from '../support/replica';
 
 /**
  * Issue 23: one person messaged through the API, texting and calling in, in a campaign — then
@@ -54,16 +60,7 @@ describe('erasing a person on the local replica', () => {
     await media?.close();
   });
 
-  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${replica.crmApi.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${replica.crmApi.token}`,
-        'content-type': 'application/json',
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+  const api = (...call: Parameters<ReturnType<typeof crmApiCaller>>) => crmApiCaller(replica)(...call);
   const cli = (...argv: string[]) => runAgainst(target, ...argv);
 
   async function until<T>(

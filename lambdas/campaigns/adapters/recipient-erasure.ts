@@ -12,7 +12,12 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { campaignKeys, campaignTableKeys, openRecipientStates, type RecipientState } from '../domain/campaign-keys';
+import {
+  campaignKeys,
+  campaignTableKeys,
+  openRecipientStates,
+  type RecipientState,
+} from '../domain/campaign-keys';
 import { batchWriteAll, isTransactionConditionFailure, queryAll } from '../../shared/dynamo';
 
 /** What an erased row keeps of a recipient: its state and what tracking counted, never who. */
@@ -54,7 +59,10 @@ export class RecipientErasureRepository {
       const campaignId = String(link.campaignId);
       if (await this.eraseRecipient(campaignId, phoneNumber, erasedAt)) erased++;
       await this.documents.send(
-        new DeleteCommand({ TableName: this.tableName, Key: campaignKeys.recipientLink(phoneNumber, campaignId) }),
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: campaignKeys.recipientLink(phoneNumber, campaignId),
+        }),
       );
     }
     await this.eraseTrackingLookups(phoneNumber);
@@ -69,11 +77,15 @@ export class RecipientErasureRepository {
       );
       if (!Item) return false;
       const state = Item.state as RecipientState;
-      const kept = Object.fromEntries(keptAttributes.filter((a) => Item[a] !== undefined).map((a) => [a, Item[a]]));
+      const kept = Object.fromEntries(
+        keptAttributes.filter((a) => Item[a] !== undefined).map((a) => [a, Item[a]]),
+      );
       const replacement = {
         ...kept,
         ...campaignKeys.erasedRecipient(campaignId, randomUUID()),
-        ...(openRecipientStates.includes(state) ? { state: 'skipped', reason: 'erased', finishedAt: erasedAt } : {}),
+        ...(openRecipientStates.includes(state)
+          ? { state: 'skipped', reason: 'erased', finishedAt: erasedAt }
+          : {}),
         erasedAt,
       };
       try {
@@ -92,7 +104,14 @@ export class RecipientErasureRepository {
               { Put: { TableName: this.tableName, Item: replacement } },
               // A late delivery webhook then finds no campaign message: nothing more is counted.
               ...(typeof Item.messageId === 'string'
-                ? [{ Delete: { TableName: this.tableName, Key: campaignKeys.campaignMessage(Item.messageId) } }]
+                ? [
+                    {
+                      Delete: {
+                        TableName: this.tableName,
+                        Key: campaignKeys.campaignMessage(Item.messageId),
+                      },
+                    },
+                  ]
                 : []),
             ],
           }),

@@ -94,19 +94,24 @@ export class EventRepository {
    * that record finds its raw body. Written before the CRM writes, so a failed event is filed too.
    */
   async recordObjectOf(eventId: string, objectId: string): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { [eventsTableKeys.partitionKey]: eventId },
-        UpdateExpression: 'SET #object = :object',
-        ConditionExpression: 'attribute_exists(#id)',
-        ExpressionAttributeNames: { '#id': eventsTableKeys.partitionKey, '#object': eventsTableKeys.objectKey },
-        ExpressionAttributeValues: { ':object': objectId },
-      }),
-    ).catch((error: unknown) => {
-      if (isConditionFailure(error)) throw new EventRecordMissingError(eventId);
-      throw error;
-    });
+    await this.documents
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [eventsTableKeys.partitionKey]: eventId },
+          UpdateExpression: 'SET #object = :object',
+          ConditionExpression: 'attribute_exists(#id)',
+          ExpressionAttributeNames: {
+            '#id': eventsTableKeys.partitionKey,
+            '#object': eventsTableKeys.objectKey,
+          },
+          ExpressionAttributeValues: { ':object': objectId },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (isConditionFailure(error)) throw new EventRecordMissingError(eventId);
+        throw error;
+      });
   }
 
   /**
