@@ -1,17 +1,12 @@
 import {
   DeleteCommand,
   GetCommand,
-  TransactWriteCommand,
+  PutCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { numberPartition } from '../../crm';
-import {
-  isConditionFailure,
-  isTransactionConditionFailure,
-  queryAll,
-  UpdateExpressionBuilder,
-} from '../../shared/dynamo';
+import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 import type { ApiMessageStatus } from '../domain/messages';
 
 /**
@@ -99,42 +94,38 @@ export class ApiMessageRepository {
 
   /**
    * Claims the key for this request: false when another request holds (or finished) it. The
-   * number's link is written in the same transaction, so no message exists that an erase misses.
+   * number's link is written first, so no message exists that an erase misses (a link whose claim
+   * then lost names a message to someone else: the erase checks `to`). Not one transaction: racing
+   * transactions on one key can all be cancelled, where a conditional put always has a winner.
    */
-  claimMessage(message: NewApiMessage): Promise<boolean> {
+  async claimMessage(message: NewApiMessage): Promise<boolean> {
     const expiry = this.expiryOf(message.claimedAt);
+    await this.documentClient.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...linkOf(message.to, message.messageId),
+          entity: 'api-message-link',
+          messageId: message.messageId,
+          ...expiry,
+        },
+      }),
+    );
     return this.ifConditionHolds(() =>
       this.documentClient.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keyOf(message.messageId),
-                  entity: 'api-message',
-                  ...message,
-                  state: 'claimed',
-                  status: 'accepted',
-                  touchedAt: message.claimedAt,
-                  updatedAt: message.claimedAt,
-                  ...expiry,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...linkOf(message.to, message.messageId),
-                  entity: 'api-message-link',
-                  messageId: message.messageId,
-                  ...expiry,
-                },
-              },
-            },
-          ],
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keyOf(message.messageId),
+            entity: 'api-message',
+            ...message,
+            state: 'claimed',
+            status: 'accepted',
+            touchedAt: message.claimedAt,
+            updatedAt: message.claimedAt,
+            ...expiry,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
     );
@@ -262,7 +253,7 @@ export class ApiMessageRepository {
       await write();
       return true;
     } catch (error) {
-      if (isConditionFailure(error) || isTransactionConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

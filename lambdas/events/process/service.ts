@@ -105,7 +105,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     options.onOutcome?.(message, outcome);
   };
 
-  /** Answers whether the event is erased history (of a person erased since): nothing was written. */
+  /** Answers whether the event is erased history (of a person erased since): no record was written. */
   async function apply(
     plan: Exclude<ProcessingPlan, { kind: 'rejected' }>,
     message: QueueMessage,
@@ -126,7 +126,6 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     }
     const { update, eventTime } = plan.change;
     const upsert = await deps.activities.upsertActivity(update, eventTime);
-    if (upsert.outcome === 'erased') return { erasedHistory: true };
     if (plan.consent) {
       const consent = await deps.suppressions.applyConsentChange(plan.consent);
       // HELP changes nothing; it is flagged here for whoever answers the line.
@@ -172,7 +171,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
       outcome: upsert.outcome,
       archiveJobs: jobs.length,
     });
-    return { erasedHistory: false };
+    return { erasedHistory: upsert.outcome === 'erased' };
   }
 
   /** After the CRM writes (so a STOP suppresses whatever happens here); idempotent, so a retry is safe. */
