@@ -19,6 +19,7 @@ import {
   type RecipientState,
 } from '../domain/campaign-keys';
 import { batchWriteAll, isTransactionConditionFailure, queryAll } from '../../shared/dynamo';
+import { RecipientErasureContendedError } from '../errors';
 
 /** What an erased row keeps of a recipient: its state and what tracking counted, never who. */
 const keptAttributes = [
@@ -121,7 +122,7 @@ export class RecipientErasureRepository {
         if (!isTransactionConditionFailure(error)) throw error;
       }
     }
-    throw new Error(`recipient of campaign ${campaignId} kept changing while being erased`);
+    throw new RecipientErasureContendedError(campaignId);
   }
 
   /** The latest-send lookups (replies' attribution) and the 24-hour send times of the number. */
