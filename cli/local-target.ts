@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { campaignRepositories } from '../lambdas/campaigns';
+import { campaignRepositories, RecipientErasureRepository } from '../lambdas/campaigns';
+import { ApiMessageRepository, erasureStoresBeyondTheCrm } from '../lambdas/crm-api';
 import { ImportRepository } from '../lambdas/history-import';
 import {
   ActivityRepository,
@@ -92,6 +93,12 @@ export function localTargetFrom(info: ReplicaInfo): Target {
       return new ErasureRepository(documents, info.tables.crm, {
         s3: localS3Client(info.mediaStore.endpoint),
         mediaBucket: info.mediaStore.bucket,
+        otherStores: erasureStoresBeyondTheCrm({
+          apiMessages: new ApiMessageRepository(documents, info.tables.crm),
+          activities: new ActivityRepository(documents, info.tables.crm),
+          events: new EventRepository(documents, info.tables.events),
+          recipients: new RecipientErasureRepository(documents, info.tables.campaigns),
+        }),
       });
     },
     suppressions: new SuppressionListRepository(documents, info.tables.crm),

@@ -11,6 +11,7 @@ import { listCrmEvents } from './commands/crm-events';
 import { sendMessage, showMessage, type SendOptions } from './commands/messages';
 import { countEvents } from './commands/events-count';
 import { listableStatuses, listEvents, type ListableStatus } from './commands/events-list';
+import { showEvent } from './commands/events-show';
 import { redriveEvent, redriveEvents, type BulkRedriveOptions } from './commands/events-redrive';
 import { replayAllDeadLetters, replayDeadLetters, showQueueDepths } from './commands/dlq';
 import {
@@ -127,6 +128,14 @@ export function buildProgram(deps: CliDeps): Command {
         listEvents(await target(), out, options),
     );
   events
+    .command('show')
+    .description('one stored event: type, status and times; its raw body only with --show-text')
+    .argument('<eventId>', 'the event id (EV…)')
+    .option('--show-text', 'print the raw body (it holds message text and transcripts)')
+    .action(async (eventId: string, options: { showText?: boolean }) =>
+      showEvent(await target(), out, eventId, options),
+    );
+  events
     .command('redrive')
     .description(
       'send one stored event to its family queue again, or with --status every open event matching the filters',
@@ -219,7 +228,7 @@ export function buildProgram(deps: CliDeps): Command {
   contacts
     .command('erase')
     .description(
-      'erase one person: activities, timeline entries, archived media, contacts (suppressions stay)',
+      'erase one person everywhere: activities, media, contacts, sent messages, webhook bodies, campaign recipients (suppressions stay)',
     )
     .argument('<phoneNumber>', "the person's number (E.164, or a US number)")
     .option('--yes', 'really erase (it cannot be undone)')

@@ -15,7 +15,8 @@ import {
   type FamilyQueueUrls,
 } from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
-import { campaignRepositories } from '../lambdas/campaigns';
+import { campaignRepositories, RecipientErasureRepository } from '../lambdas/campaigns';
+import { ApiMessageRepository, erasureStoresBeyondTheCrm } from '../lambdas/crm-api';
 import {
   ActivityRepository,
   ContactRepository,
@@ -121,9 +122,16 @@ export async function stackTarget(
       return new ContactRepository(documents, output(stackOutputNames.crmTableName));
     },
     get erasure() {
-      return new ErasureRepository(documents, output(stackOutputNames.crmTableName), {
+      const crmTable = output(stackOutputNames.crmTableName);
+      return new ErasureRepository(documents, crmTable, {
         s3: clients.s3 ?? new S3Client({}),
         mediaBucket: output(stackOutputNames.mediaBucketName),
+        otherStores: erasureStoresBeyondTheCrm({
+          apiMessages: new ApiMessageRepository(documents, crmTable),
+          activities: new ActivityRepository(documents, crmTable),
+          events: new EventRepository(documents, output(stackOutputNames.eventsTableName)),
+          recipients: new RecipientErasureRepository(documents, output(stackOutputNames.campaignTableName)),
+        }),
       });
     },
     get suppressions() {

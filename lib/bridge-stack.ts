@@ -50,6 +50,11 @@ export class BridgeStack extends Stack {
       : RetentionDays.ONE_MONTH;
 
     this.events = new EventStore(this, 'EventStore', { removalPolicy: RemovalPolicy.RETAIN });
+    // A closed event's raw body is personal data too: it goes no later than activities do.
+    const eventRetentionDays = Math.min(
+      config.eventRetentionDays,
+      config.retention.activitiesDays ?? config.eventRetentionDays,
+    );
     this.queues = new EventQueues(this, 'EventQueues');
     this.secrets = new BridgeSecrets(this, 'Secrets');
     this.rateLimit = new RateLimitStore(this, 'RateLimit', { removalPolicy: RemovalPolicy.RETAIN });
@@ -59,7 +64,7 @@ export class BridgeStack extends Stack {
       signingKeys: this.secrets.signingKeys,
       throttleRateLimit: config.webhookThrottle.rateLimit,
       throttleBurstLimit: config.webhookThrottle.burstLimit,
-      eventRetentionDays: config.eventRetentionDays,
+      eventRetentionDays,
       maxWebhookBodyBytes: config.maxWebhookBodyBytes,
       sweep: config.eventSweep,
       logRetention,
@@ -75,7 +80,7 @@ export class BridgeStack extends Stack {
       campaignReplyWindowDays: config.campaignReplyWindowDays,
       consentYesWindowHours: config.consentYesWindowHours,
       consentOptInWords: config.consentOptInWords,
-      eventRetentionDays: config.eventRetentionDays,
+      eventRetentionDays,
       activityRetentionDays: config.retention.activitiesDays,
       mediaRetentionDays: config.retention.mediaDays,
       mediaHosts: config.mediaArchive.allowedHosts,
@@ -92,6 +97,7 @@ export class BridgeStack extends Stack {
       schedule: config.eventSweep.schedule,
       stuckAfterMinutes: config.eventSweep.stuckAfterMinutes,
       maxRedispatches: config.eventSweep.maxRedispatches,
+      bodyRetentionDays: config.retention.activitiesDays,
       logRetention,
     });
     this.campaignSender = new CampaignSender(this, 'CampaignSender', {
@@ -101,6 +107,7 @@ export class BridgeStack extends Stack {
       apiKey: this.secrets.apiKey,
       logRetention,
       stateRules: config.campaignStateRules,
+      activityRetentionDays: config.retention.activitiesDays,
     });
     this.importStore = new ImportStore(this, 'ImportStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.historyImport = new HistoryImport(this, 'HistoryImport', {
@@ -116,6 +123,9 @@ export class BridgeStack extends Stack {
     this.crmApi = new CrmApi(this, 'CrmApi', {
       ...(this.ingest.api ? { api: this.ingest.api } : {}),
       crm: this.crm,
+      events: this.events,
+      campaigns: this.campaigns,
+      activityRetentionDays: config.retention.activitiesDays,
       mediaBucket: this.processing.mediaBucket,
       rateLimit: this.rateLimit,
       apiKey: this.secrets.apiKey,

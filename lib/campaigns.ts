@@ -92,6 +92,24 @@ export class CampaignStore extends Construct {
   grantReadData(grantee: IGrantable): Grant {
     return this.table.grantReadData(grantee);
   }
+
+  /**
+   * An erase: a number's recipient links and tracking lookups (queries of the table, no index),
+   * each recipient row replaced in a transaction.
+   */
+  grantRecipientErase(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      resourceArns: [this.table.tableArn],
+    });
+  }
 }
 
 export interface CampaignSenderProps {
@@ -108,6 +126,8 @@ export interface CampaignSenderProps {
   readonly logRetention?: RetentionDays;
   /** States' stricter windows and 24-hour caps. @default defaultStateSendingRules (FL, OK, MD) */
   readonly stateRules?: StateSendingRules;
+  /** The stage's `retention.activitiesDays`: finished recipient rows expire that many days later. */
+  readonly activityRetentionDays?: number;
 }
 
 /**
@@ -139,6 +159,9 @@ export class CampaignSender extends Construct {
         [environmentNames.crmTable]: props.crm.table.tableName,
         [environmentNames.rateLimitTable]: props.rateLimit.table.tableName,
         [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
+        ...(props.activityRetentionDays
+          ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
+          : {}),
         ...(props.stateRules
           ? { [environmentNames.campaignStateRules]: JSON.stringify(props.stateRules) }
           : {}),

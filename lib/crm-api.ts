@@ -22,7 +22,9 @@ import {
 } from '../lambdas/crm-api';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
+import type { CampaignStore } from './campaigns';
 import type { CrmStore } from './crm';
+import type { EventStore } from './events';
 import { accessLogFormat } from './ingest';
 import { acceptNagFinding } from './nag';
 import type { RateLimitStore } from './openphone';
@@ -33,6 +35,12 @@ export interface CrmApiProps {
   /** The HTTP API the webhook route is on; the CRM API makes its own when there is none (WAF mode). */
   readonly api?: HttpApi;
   readonly crm: CrmStore;
+  /** An erase blanks a person's raw webhook bodies here. */
+  readonly events: EventStore;
+  /** An erase removes a person's number from campaign recipients here. */
+  readonly campaigns: CampaignStore;
+  /** The stage's `retention.activitiesDays`: messages sent through the API expire as activities do. */
+  readonly activityRetentionDays?: number;
   /** The media archive, for presigned links to archived media. */
   readonly mediaBucket: IBucket;
   /** The shared OpenPhone budget: `POST /v1/messages` takes interactive-lane tokens from it. */
@@ -73,12 +81,19 @@ export class CrmApi extends Construct {
         [environmentNames.rateLimitTable]: props.rateLimit.table.tableName,
         [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
         ...(props.defaultFrom ? { [environmentNames.messagesDefaultFrom]: props.defaultFrom } : {}),
+        [environmentNames.eventsTable]: props.events.table.tableName,
+        [environmentNames.campaignTable]: props.campaigns.table.tableName,
+        ...(props.activityRetentionDays
+          ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
+          : {}),
       },
     });
     props.crm.grantRecordRead(fn);
     // Writes CRM items by key (its messages, contacts, suppressions, an erase), never through an index.
     props.crm.grantApiWrite(fn);
     props.crm.grantErase(fn);
+    props.events.grantPayloadErase(fn);
+    props.campaigns.grantRecipientErase(fn);
     props.rateLimit.grantAcquire(fn);
     props.apiKey.grantRead(fn);
     // Presigned links are signed with this role; an erase deletes a person's archived objects.

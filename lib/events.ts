@@ -13,7 +13,7 @@ import {
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -59,6 +59,20 @@ export class EventStore extends Construct {
       sortKey: { name: eventsTableKeys.statusSortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...eventsTableKeys.byStatusAttributes],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: eventsTableKeys.byObjectIndex,
+      partitionKey: { name: eventsTableKeys.objectKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+  }
+
+  /** An erase: find a person's events through the `byObject` index and blank their bodies (by key). */
+  grantPayloadErase(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${eventsTableKeys.byObjectIndex}`],
     });
   }
 }
@@ -118,6 +132,8 @@ export interface EventSweeperProps {
   readonly stuckAfterMinutes?: number;
   /** Re-dispatches before a stuck event is failed as `undeliverable`. @default 12 */
   readonly maxRedispatches?: number;
+  /** The stage's `retention.activitiesDays`: failed events' raw bodies are blanked after it. */
+  readonly bodyRetentionDays?: number;
   readonly logRetention?: RetentionDays;
 }
 
@@ -151,6 +167,9 @@ export class EventSweeper extends Construct {
         [environmentNames.maxEventRedispatches]: String(
           props.maxRedispatches ?? defaultSweepPolicy.maxRedispatches,
         ),
+        ...(props.bodyRetentionDays
+          ? { [environmentNames.activityRetentionDays]: String(props.bodyRetentionDays) }
+          : {}),
       },
     });
     // Find stuck events in the byStatus index, read each, and count a try on it: nothing else.

@@ -14,6 +14,7 @@ import { behindAdminDoor } from './admin-door';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
 import {
   ApiMessageRepository,
+  erasureStoresBeyondTheCrm,
   ApiRequestError,
   createMessageSending,
   gatewayRoutes,
@@ -21,6 +22,8 @@ import {
   type MessageSending,
 } from '../lambdas/crm-api';
 import { DirectoryRepository, ErasureRepository, SuppressionListRepository } from '../lambdas/crm';
+import { RecipientErasureRepository } from '../lambdas/campaigns';
+import { EventRepository } from '../lambdas/events';
 import { lateOpenPhone, localCrmApi, type ScopedToken } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
@@ -191,6 +194,15 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     erasure: new ErasureRepository(processing.documents, processing.crmTable, {
       s3: mediaStore.client(),
       mediaBucket: localMediaBucket,
+      otherStores: erasureStoresBeyondTheCrm({
+        apiMessages: new ApiMessageRepository(processing.documents, processing.crmTable),
+        activities: processing.activities,
+        events: new EventRepository(processing.documents, ingest.eventsTable),
+        recipients: new RecipientErasureRepository(
+          processing.documents,
+          tableNames[tableLogicalId(template, 'CampaignTable')]!,
+        ),
+      }),
     }),
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,

@@ -60,7 +60,8 @@ export async function previewCampaign(
 ) {
   const campaign = await target.campaigns.campaigns.getCampaign(campaignId);
   if (!campaign) throw new CommandFailure(`no campaign ${campaignId}`);
-  const recipients = await target.campaigns.recipients.allRecipients(campaignId);
+  // An erased recipient has no number or fields left to render.
+  const recipients = (await target.campaigns.recipients.allRecipients(campaignId)).filter((r) => !r.erasedAt);
   if (recipients.length === 0) {
     out.line(`Campaign ${campaignId} has no recipients.`);
     return;

@@ -32,7 +32,7 @@ function print(out: Output, message: ApiMessage, key?: string): void {
   const rows = [
     ['id', message.id],
     ['status', message.status],
-    ['to', maskPhoneNumber(message.to)],
+    ['to', message.to ? maskPhoneNumber(message.to) : `(erased ${message.erasedAt ?? ''})`],
     ['from', message.from ?? ''],
     ['OpenPhone id', message.openPhoneMessageId ?? ''],
     ['created', message.createdAt],
@@ -74,5 +74,8 @@ export async function showMessage(
       throw asCommandError(error, { flags: { id: '<id>' } });
     });
   print(out, message);
-  if (options.showText && !out.json) out.line(`text: ${JSON.stringify(message.text ?? '')}`);
+  if (options.showText && !out.json)
+    out.line(
+      message.erasedAt ? `text: (erased ${message.erasedAt})` : `text: ${JSON.stringify(message.text ?? '')}`,
+    );
 }

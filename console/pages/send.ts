@@ -14,7 +14,7 @@ function messagePanel(message: ApiMessage): Html {
     <dt>Status</dt>
     <dd class="status">${message.status}</dd>
     <dt>To</dt>
-    <dd>${phone(message.to)}</dd>
+    <dd>${message.erasedAt ? `(erased ${message.erasedAt})` : phone(message.to)}</dd>
     <dt>From</dt>
     <dd>${message.from?.startsWith('+') ? phone(message.from) : message.from}</dd>
     <dt>Created</dt>

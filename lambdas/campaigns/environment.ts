@@ -24,4 +24,6 @@ export const campaignSenderEnvironmentShape = {
   [environmentNames.openPhoneApiKeySecret]: z.string().min(1),
   [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
   [environmentNames.campaignStateRules]: stateRulesJson,
+  /** The stage's activity retention: finished recipient rows expire with it. */
+  [environmentNames.activityRetentionDays]: z.coerce.number().int().min(1).optional(),
 };

@@ -21,3 +21,11 @@ export class SendWithdrawnError extends Error {
     this.reason = reason;
   }
 }
+
+/** A recipient row moved under every attempt to erase it (a sender kept changing it): retry the erase. */
+export class RecipientErasureContendedError extends Error {
+  override readonly name = 'RecipientErasureContendedError';
+  constructor(campaignId: string) {
+    super(`a recipient of campaign ${campaignId} kept changing while being erased: erase again`);
+  }
+}

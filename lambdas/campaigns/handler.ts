@@ -52,7 +52,9 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
   let apiKey = await readApiKey(false);
   const suppressions = new SuppressionRepository(documents, env[environmentNames.crmTable]);
   return createCampaignSender({
-    ...campaignRepositories(documents, env[environmentNames.campaignTable]),
+    ...campaignRepositories(documents, env[environmentNames.campaignTable], {
+      retentionDays: env[environmentNames.activityRetentionDays],
+    }),
     isSuppressed: (phone) => suppressions.isSuppressed(phone),
     openPhone: clientWith(apiKey),
     // A 401 after a rotation: the secret is read past the cache; a new client only for a new key.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 export { campaignRepositories, readCampaignReport } from './adapters/campaign-repositories';
 export type { CampaignRepositories } from './adapters/campaign-repositories';
 export type { StoredCampaign } from './adapters/campaign-repository';
+export { RecipientErasureRepository } from './adapters/recipient-erasure';
 export { SendTrackingRepository } from './adapters/send-tracking-repository';
 export { campaignDefinition, parseCampaignDefinition } from './domain/campaign-definition';
 export type { CampaignDefinition, CampaignDefinitionInput } from './domain/campaign-definition';

@@ -10,4 +10,9 @@ export const crmApiEnvironmentShape = {
   [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
   /** `POST /v1/messages` without `from`: this number (E.164 or `PN…`); absent, the workspace's only one. */
   [environmentNames.messagesDefaultFrom]: z.string().min(1).optional(),
+  /** An erase reaches these too: raw webhook bodies, campaign recipients. */
+  [environmentNames.eventsTable]: z.string().min(3),
+  [environmentNames.campaignTable]: z.string().min(3),
+  /** The stage's activity retention: messages sent through the API expire with it. */
+  [environmentNames.activityRetentionDays]: z.coerce.number().int().min(1).optional(),
 };

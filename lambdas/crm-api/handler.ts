@@ -16,10 +16,13 @@ import {
   SuppressionListRepository,
   SuppressionRepository,
 } from '../crm';
+import { RecipientErasureRepository } from '../campaigns';
+import { EventRepository } from '../events';
 import { readApiKeySecret } from '../openphone';
 import { environmentNames, readEnvironment } from '../shared/environment';
 import { lambdaTracing } from '../shared/tracing';
 import { ApiMessageRepository } from './adapters/api-message-repository';
+import { erasureStoresBeyondTheCrm } from './adapters/erasure-stores';
 import { interactiveOpenPhoneClient } from './adapters/interactive-client';
 import { MediaLinks } from './adapters/media-links';
 import { crmApiEnvironmentShape } from './environment';
@@ -61,6 +64,9 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
     return client.openPhone;
   };
   const defaultFrom = env[environmentNames.messagesDefaultFrom];
+  const apiMessages = new ApiMessageRepository(documents, crmTable, {
+    retentionDays: env[environmentNames.activityRetentionDays],
+  });
   return createCrmApiHandler({
     activities,
     contacts: new ContactRepository(documents, crmTable),
@@ -71,9 +77,18 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
     },
     mediaLinks: new MediaLinks(s3, mediaBucket),
     directory,
-    erasure: new ErasureRepository(documents, crmTable, { s3, mediaBucket }),
+    erasure: new ErasureRepository(documents, crmTable, {
+      s3,
+      mediaBucket,
+      otherStores: erasureStoresBeyondTheCrm({
+        apiMessages,
+        activities,
+        events: new EventRepository(documents, env[environmentNames.eventsTable]),
+        recipients: new RecipientErasureRepository(documents, env[environmentNames.campaignTable]),
+      }),
+    }),
     messageSending: createMessageSending({
-      messages: new ApiMessageRepository(documents, crmTable),
+      messages: apiMessages,
       suppressions: new SuppressionRepository(documents, crmTable),
       activities,
       openPhone,

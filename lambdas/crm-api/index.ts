@@ -1,6 +1,9 @@
 // The crm-api capability's public surface: what lib/, local/ and cli/ may use.
 import { join } from 'node:path';
 export { ApiMessageRepository } from './adapters/api-message-repository';
+export type { ApiMessageRepositoryOptions } from './adapters/api-message-repository';
+export { erasureStoresBeyondTheCrm } from './adapters/erasure-stores';
+export type { ErasureStoresDeps } from './adapters/erasure-stores';
 export { interactiveOpenPhoneClient } from './adapters/interactive-client';
 export { MediaLinks } from './adapters/media-links';
 export type { ApiMessage } from './domain/messages';

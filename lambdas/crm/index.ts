@@ -12,6 +12,7 @@ export {
   activityIndexAttributes,
   activityListAttributes,
   crmTableKeys,
+  numberPartition,
   suppressionListAttributes,
 } from './domain/crm-keys';
 export {
@@ -79,4 +80,14 @@ export type {
   DirectoryUser,
   WorkspacePhoneNumber,
 } from './domain/directory';
-export type { ErasureAuditEntry, ErasureCounts, ErasureResult } from './domain/erasure';
+export { completeErasureCounts, erasureStores, expiringCopiesAfterErase } from './domain/erasure';
+export type {
+  ErasedRecords,
+  ErasureAuditEntry,
+  ErasureCounts,
+  ErasureResult,
+  ErasureStore,
+  ExpiringCopies,
+  OtherErasureStore,
+  PersonalDataEraser,
+} from './domain/erasure';

@@ -29,6 +29,8 @@ export const sweepEnvironmentShape = {
     wholeNumberVariable(1),
     defaultSweepPolicy.maxRedispatches,
   ),
+  /** The stage's activity retention: failed events' bodies are blanked after it. */
+  [environmentNames.activityRetentionDays]: z.optional(wholeNumberVariable(1)),
 };
 
 export const processorEnvironmentShape = {

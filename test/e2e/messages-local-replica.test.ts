@@ -3,7 +3,7 @@ import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/op
 import type { LocalReplica } from '../../local/replica';
 import { readReplicaInfo, writeReplicaInfo } from '../../local/replica-info';
 import { runAgainst } from '../support/cli';
-import { replicaStateDir, startTestReplica } from '../support/replica';
+import { crmApiCaller, replicaStateDir, startTestReplica } from '../support/replica';
 
 describe('one message through the local replica: the CRM API and the CLI', () => {
   const { stateDir, replicaFile } = replicaStateDir('replica-messages-');
@@ -39,16 +39,7 @@ describe('one message through the local replica: the CRM API and the CLI', () =>
     await simulator?.stop();
   });
 
-  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${replica.crmApi.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${replica.crmApi.token}`,
-        'content-type': 'application/json',
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+  const api = (...call: Parameters<ReturnType<typeof crmApiCaller>>) => crmApiCaller(replica)(...call);
   const sentTo = (phone: string) => simulator.requestLog.stats().messagesSentByRecipient[phone] ?? 0;
 
   async function until<T>(

@@ -88,8 +88,21 @@ describe('CrmApi', () => {
         'secretsmanager:DescribeSecret',
         'dynamodb:UpdateItem',
         'dynamodb:GetItem',
+        // An erase's reach: webhook bodies (the byObject index, blanked by key) and campaign recipients.
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
       ].sort(),
     );
+    const erasesBodies = statements.find(
+      (s) => Array.isArray(s.Action) && s.Action.join() === 'dynamodb:Query,dynamodb:UpdateItem',
+    )!;
+    expect(JSON.stringify(erasesBodies.Resource)).toMatch(/EventsTable/);
+    expect(JSON.stringify(erasesBodies.Resource)).toMatch(/index\/byObject/);
     const writes = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('dynamodb:PutItem'))!;
     expect(JSON.stringify(writes.Resource)).toMatch(/CrmStoreCrmTable/);
     expect(JSON.stringify(writes.Resource)).not.toMatch(/index/);

@@ -69,7 +69,11 @@ describe('CrmEvents', () => {
       expect.arrayContaining([
         {
           eventName: ['INSERT', 'MODIFY'],
-          dynamodb: { NewImage: { entity: { S: ['activity', 'contact', 'suppression'] } } },
+          dynamodb: {
+            NewImage: {
+              entity: { S: ['activity', 'contact', 'suppression', 'erasure-audit', 'erased-activity'] },
+            },
+          },
         },
         {
           eventName: ['INSERT', 'MODIFY'],

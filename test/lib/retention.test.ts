@@ -51,6 +51,34 @@ describe('retention of personal data', () => {
     });
   });
 
+  it('reaches every store of personal data: API messages, webhook bodies, campaign recipients', () => {
+    const template = bridge({ test: { retention: { activitiesDays: 365 } } });
+    expect(writersWithRetention(template)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/CrmApiApiFunction/),
+        expect.stringMatching(/EventSweeperSweepFunction/),
+        expect.stringMatching(/CampaignSender/),
+      ]),
+    );
+  });
+
+  it('closes webhook bodies no later than activities: the event retention is capped by it', () => {
+    const eventDays = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))
+        .map(
+          (fn) =>
+            (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties
+              .Environment?.Variables?.[environmentNames.eventRetentionDays],
+        )
+        .filter((days) => days !== undefined);
+    const capped = eventDays(bridge({ test: { retention: { activitiesDays: 30 } } }));
+    expect(capped.length).toBeGreaterThanOrEqual(5); // the ingest and every family's processor
+    expect(new Set(capped)).toEqual(new Set(['30']));
+    expect(new Set(eventDays(bridge({ test: { retention: { activitiesDays: 365 } } })))).toEqual(
+      new Set(['90']),
+    );
+  });
+
   it('refuses a retention of zero days', () => {
     expect(() =>
       readStageConfig({ stage: 'test', stages: { test: { retention: { mediaDays: 0 } } } }),

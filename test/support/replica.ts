@@ -58,3 +58,17 @@ export function captureStream(stream: NodeJS.WriteStream, sink: (chunk: string) 
   }) as typeof stream.write;
   return () => (stream.write = original);
 }
+
+/** Calls the replica's CRM API (`/v1…`) with its bearer token; answers the status and the JSON body. */
+export function crmApiCaller(replica: LocalReplica) {
+  return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${replica.crmApi.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${replica.crmApi.token}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+}

@@ -4,7 +4,7 @@ import { campaignReport, type CampaignReport } from '../domain/report';
 import { CampaignRepository } from './campaign-repository';
 import { DailyCapRepository } from './daily-cap-repository';
 import { RecentSendsRepository } from './recent-sends-repository';
-import { RecipientRepository } from './recipient-repository';
+import { RecipientRepository, type RecipientRepositoryOptions } from './recipient-repository';
 import { SendTrackingRepository } from './send-tracking-repository';
 import { VariantStatisticsRepository } from './variant-statistics-repository';
 
@@ -20,10 +20,11 @@ export interface CampaignRepositories {
 export function campaignRepositories(
   documents: DynamoDBDocumentClient,
   tableName: string,
+  options: RecipientRepositoryOptions = {},
 ): CampaignRepositories {
   return {
     campaigns: new CampaignRepository(documents, tableName),
-    recipients: new RecipientRepository(documents, tableName),
+    recipients: new RecipientRepository(documents, tableName, options),
     sendTracking: new SendTrackingRepository(documents, tableName),
     dailyCaps: new DailyCapRepository(documents, tableName),
     statistics: new VariantStatisticsRepository(documents, tableName),

@@ -28,8 +28,12 @@ import { variantCounterUpdate } from './variant-statistics-repository';
 
 export interface StoredRecipient {
   campaignId: string;
+  /** Empty once the number was erased (`erasedAt`). */
   phone: string;
+  /** Empty once the number was erased. */
   fields: Record<string, string>;
+  /** When the number was erased: only the state and what was counted stay. */
+  erasedAt?: string;
   state: RecipientState;
   claimToken?: string;
   claimedAt?: string;
@@ -54,10 +58,19 @@ export interface StoredRecipient {
 
 const { workPartitionKey, workSortKey } = campaignTableKeys;
 
+export interface RecipientRepositoryOptions {
+  /**
+   * The stage's `retention.activitiesDays`: a finished recipient row and its number's link expire
+   * (DynamoDB TTL) that many days after it finished. @default undefined: kept
+   */
+  retentionDays?: number;
+}
+
 export class RecipientRepository {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly options: RecipientRepositoryOptions = {},
   ) {}
 
   /** Adds recipients as pending; a number already in the campaign keeps its state (counted, not overwritten). */
@@ -67,6 +80,17 @@ export class RecipientRepository {
   ): Promise<{ added: number; alreadyPresent: number }> {
     let added = 0;
     for (const recipient of recipients) {
+      // The number's link first: a recipient row an erase cannot find never exists.
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...campaignKeys.recipientLink(recipient.phone, campaignId),
+            entity: 'recipient-link',
+            campaignId,
+          },
+        }),
+      );
       try {
         await this.documents.send(
           new PutCommand({
@@ -332,17 +356,37 @@ export class RecipientRepository {
     puts: readonly Record<string, unknown>[] = [],
     alsoUpdate: readonly TransactionUpdate[] = [],
   ): Promise<boolean> {
+    const finishedAt = String(set.finishedAt ?? set.sentAt);
+    const expiry =
+      this.options.retentionDays === undefined
+        ? {}
+        : {
+            [campaignTableKeys.expiresAt]:
+              Math.floor(Date.parse(finishedAt) / 1000) + this.options.retentionDays * 86_400,
+          };
     const update = recipientUpdate(campaignId, phone, {
       from: ['claimed', 'unknown-outcome'],
       token: claimToken,
-      set,
+      set: { ...set, ...expiry },
       remove: [workPartitionKey, workSortKey],
     });
+    // The number's link expires with the row it points at.
+    const link =
+      this.options.retentionDays === undefined
+        ? []
+        : [
+            {
+              ...campaignKeys.recipientLink(phone, campaignId),
+              entity: 'recipient-link',
+              campaignId,
+              ...expiry,
+            },
+          ];
     return transactIfConditionsHold(
       this.documents,
       this.tableName,
       [update, variantCounterUpdate(campaignId, variantId, { [counter]: 1 }), ...alsoUpdate],
-      puts,
+      [...puts, ...link],
     );
   }
 
@@ -383,7 +427,7 @@ function recipientOf(item: Record<string, unknown>): StoredRecipient {
     item[key] === undefined ? {} : { [key]: item[key] as StoredRecipient[K] };
   return {
     campaignId: item.campaignId as string,
-    phone: item.phone as string,
+    phone: (item.phone as string | undefined) ?? '',
     fields: (item.fields as Record<string, string>) ?? {},
     state: item.state as RecipientState,
     ...optional('claimToken'),
@@ -399,5 +443,6 @@ function recipientOf(item: Record<string, unknown>): StoredRecipient {
     ...optional('deliveryAt'),
     ...optional('repliedAt'),
     ...optional('optedOutAt'),
+    ...optional('erasedAt'),
   };
 }

@@ -11,6 +11,8 @@
  * | campaign message (lookup)   | `CAMPAIGNMSG#<message id>`       | `CAMPAIGNMSG`         |
  * | latest send to a number     | `LATESTSEND#<recipient e164>`    | `FROM#<sending number>`|
  * | sends to a number, last 24 h| `RECENTSENDS#<recipient e164>`   | `RECENTSENDS`         |
+ * | number → its recipient rows | `RECIPIENTOF#<e164>`             | `CAMPAIGN#<id>`       |
+ * | an erased recipient         | `CAMPAIGN#<id>`                  | `RECIPIENT#erased#<uuid>`|
  *
  * The two lookups are written in the transaction that records a recipient as sent: a delivery
  * webhook names only OpenPhone's message id, a reply only the two numbers.
@@ -38,6 +40,7 @@ export interface CampaignItemKey {
 }
 
 const campaignPartition = (campaignId: string) => `CAMPAIGN#${campaignId}`;
+const latestSendPartition = (recipientPhone: string) => `LATESTSEND#${recipientPhone}`;
 
 export const campaignKeys = {
   campaign: (campaignId: string): CampaignItemKey => ({ pk: campaignPartition(campaignId), sk: 'CAMPAIGN' }),
@@ -46,6 +49,18 @@ export const campaignKeys = {
     sk: `RECIPIENT#${phoneNumber}`,
   }),
   recipientPrefix: 'RECIPIENT#',
+  /** A recipient whose number was erased: no number in its key, its state still counted. */
+  erasedRecipient: (campaignId: string, uniqueId: string): CampaignItemKey => ({
+    pk: campaignPartition(campaignId),
+    sk: `RECIPIENT#erased#${uniqueId}`,
+  }),
+  /** The campaigns a number is a recipient of, so an erase finds its rows with one query. */
+  recipientLink: (phoneNumber: string, campaignId: string): CampaignItemKey => ({
+    pk: `RECIPIENTOF#${phoneNumber}`,
+    sk: campaignPartition(campaignId),
+  }),
+  recipientLinkPartition: (phoneNumber: string) => `RECIPIENTOF#${phoneNumber}`,
+  latestSendPartition,
   /** Times of campaign sends to a number (any campaign) for states' caps per 24 h; expires a day after the last. */
   recentSends: (phoneNumber: string): CampaignItemKey => ({
     pk: `RECENTSENDS#${phoneNumber}`,
@@ -67,7 +82,7 @@ export const campaignKeys = {
   }),
   /** The latest campaign send to a number from one sending number (replies and opt-outs). */
   latestSend: (recipientPhone: string, sendingNumber: string): CampaignItemKey => ({
-    pk: `LATESTSEND#${recipientPhone}`,
+    pk: latestSendPartition(recipientPhone),
     sk: `FROM#${sendingNumber}`,
   }),
   /** `workPk` of a running campaign. */
@@ -98,5 +113,8 @@ export type RecipientState = (typeof recipientStates)[number];
 /** States that still need a sender: they stay in the work index. */
 export const openRecipientStates: readonly RecipientState[] = ['pending', 'claimed', 'unknown-outcome'];
 
-/** `no-sending-window`: the campaign's window and the recipient's state's rule do not overlap. */
-export type SkipReason = 'suppressed' | 'unrenderable' | 'no-sending-window';
+/**
+ * `no-sending-window`: the campaign's window and the recipient's state's rule do not overlap;
+ * `erased`: the number was erased before it was sent to.
+ */
+export type SkipReason = 'suppressed' | 'unrenderable' | 'no-sending-window' | 'erased';

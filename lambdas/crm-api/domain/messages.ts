@@ -42,7 +42,7 @@ export type ApiMessageStatus = (typeof apiMessageStatuses)[number];
 export const apiMessage = z
   .object({
     id: z.string().meta({ description: 'This API’s id of the message (`msg_…`).' }),
-    to: z.string(),
+    to: z.string().optional().meta({ description: 'The recipient (E.164); absent once it was erased.' }),
     from: z.string().optional().meta({
       description:
         'The sending number as given (E.164 or `PN…`), the default, or the workspace’s only number; absent only while an `accepted` message has not chosen it.',
@@ -56,6 +56,10 @@ export const apiMessage = z
     createdAt: z.string(),
     updatedAt: z.string(),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
+    erasedAt: z.string().optional().meta({
+      description:
+        'When the recipient’s number was erased (`DELETE /v1/contacts/{phone}/data`): `to` and `text` are gone; the id and status still answer a retry with the key.',
+    }),
   })
   .meta({ id: 'Message' });
 export type ApiMessage = z.infer<typeof apiMessage>;

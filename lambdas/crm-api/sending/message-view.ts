@@ -10,11 +10,11 @@ export function viewOf(
   const status = furtherStatus(message.status, apiStatusOf(activity?.status));
   return {
     id: message.messageId,
-    to: message.to,
+    ...(message.erasedAt ? { erasedAt: message.erasedAt } : { to: message.to }),
     from: message.from,
     status,
     ...(message.openPhoneMessageId ? { openPhoneMessageId: message.openPhoneMessageId } : {}),
-    ...(includeText ? { text: message.text } : {}),
+    ...(includeText && !message.erasedAt ? { text: message.text } : {}),
     createdAt: message.createdAt,
     updatedAt: status !== message.status && activity?.statusAt ? activity.statusAt : message.updatedAt,
     ...(message.error ? { error: message.error } : {}),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { activityHeadingFields } from '../../crm';
+import { activityHeadingFields, completeErasureCounts, type ErasureCounts } from '../../crm';
 import { activityAspects, type CrmEvent, type CrmEventDetail, type CrmEventType } from './crm-event-schemas';
 
 /**
@@ -16,6 +16,8 @@ import { activityAspects, type CrmEvent, type CrmEventDetail, type CrmEventType 
  * | contact         | `contact.changed` (created, updated: the fields that changed, deleted)    |
  * | suppression     | `consent.changed` when a reason becomes active or is lifted               |
  * | campaign        | `campaign.completed` when its status becomes `completed`                  |
+ * | erasure-audit   | `contact.erased` when an erase's audit entry (its counts) is written      |
+ * | erased-activity | `activity.erased` when an activity becomes an erase's tombstone           |
  *
  * Writes that change no content (bookkeeping: `sources`, archive keys, a newer time with the same
  * value, index keys) publish nothing; neither do other item kinds (timeline entries, audits…).
@@ -48,6 +50,10 @@ export function crmEventsOf(change: ItemChange, settings: CrmEventSettings): Crm
       return consentEvents(change.oldImage, change.newImage);
     case 'campaign':
       return campaignEvents(change.oldImage, change.newImage);
+    case 'erasure-audit':
+      return contactErasedEvents(change.oldImage, change.newImage);
+    case 'erased-activity':
+      return activityErasedEvents(change.oldImage, change.newImage);
     default:
       return [];
   }
@@ -332,6 +338,43 @@ function campaignEvents(oldImage: Item | undefined, newImage: Item): CrmEvent[] 
         campaignId,
         ...(name ? { name } : {}),
         changes: ['status'],
+      },
+    },
+  ];
+}
+
+// ---- erasures ------------------------------------------------------------------------------------
+
+function contactErasedEvents(oldImage: Item | undefined, newImage: Item): CrmEvent[] {
+  if (oldImage) return []; // an audit entry is written once per erase
+  const phoneNumber = String(newImage.phoneNumber);
+  const occurredAt = String(newImage.erasedAt);
+  return [
+    {
+      detailType: 'contact.erased',
+      detail: {
+        eventId: crmEventId('contact.erased', phoneNumber, occurredAt),
+        occurredAt,
+        phoneNumber,
+        erased: completeErasureCounts((newImage.erased ?? {}) as Partial<ErasureCounts>),
+        changes: ['erased'],
+      },
+    },
+  ];
+}
+
+function activityErasedEvents(oldImage: Item | undefined, newImage: Item): CrmEvent[] {
+  if (oldImage?.entity === 'erased-activity') return []; // already announced
+  const activityId = String(newImage.activityId);
+  const occurredAt = String(newImage.erasedAt);
+  return [
+    {
+      detailType: 'activity.erased',
+      detail: {
+        eventId: crmEventId('activity.erased', activityId, occurredAt),
+        occurredAt,
+        activityId,
+        changes: ['erased'],
       },
     },
   ];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { aspectNames } from '../../crm';
+import { aspectNames, erasureStores, type ErasureStore } from '../../crm';
+
+type ErasedCountsShape = Record<ErasureStore, z.ZodNumber>;
 
 /**
  * The events the bridge publishes on its own EventBridge bus (docs/crm-events.md): one zod schema
@@ -179,6 +181,33 @@ export const campaignCompletedDetail = z
   })
   .describe('A campaign sent to every recipient it could and completed');
 
+export const contactErasedDetail = z
+  .object({
+    ...envelope,
+    phoneNumber: z.string().describe('E.164: the number erased; delete what you hold of it'),
+    erased: z
+      .object(
+        Object.fromEntries(
+          erasureStores.map((store) => [store, z.number().int().min(0)]),
+        ) as ErasedCountsShape,
+      )
+      .describe(
+        'Items erased per store: activities, media (archived objects), contacts, apiMessages (sent through the CRM API), eventPayloads (raw webhook bodies), campaignRecipients',
+      ),
+    changes: z.tuple([z.literal('erased')]),
+  })
+  .describe(
+    'A person (a phone number) was erased on request: the bridge holds nothing of them; copies in dead-letter queues expire within 14 days',
+  );
+
+export const activityErasedDetail = z
+  .object({
+    ...envelope,
+    activityId: z.string().describe('The OpenPhone message or call id (AC…) whose record was erased'),
+    changes: z.tuple([z.literal('erased')]),
+  })
+  .describe('An activity was erased with its person: delete your copy of it');
+
 /** Every detail-type and its schema: the publisher, the JSON Schema files and the docs read this table. */
 export const crmEventDetails = {
   'activity.recorded': activityRecordedDetail,
@@ -187,6 +216,8 @@ export const crmEventDetails = {
   'contact.changed': contactChangedDetail,
   'consent.changed': consentChangedDetail,
   'campaign.completed': campaignCompletedDetail,
+  'contact.erased': contactErasedDetail,
+  'activity.erased': activityErasedDetail,
 } as const;
 
 export type CrmEventType = keyof typeof crmEventDetails;

@@ -6,9 +6,12 @@ import { crmKeys, crmTableKeys, numberPartition, type ItemKey } from '../domain/
 import { contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
 import {
   archivedObjectKeysOf,
+  completeErasureCounts,
+  expiringCopiesAfterErase,
   type ErasureAuditEntry,
   type ErasureCounts,
   type ErasureResult,
+  type PersonalDataEraser,
 } from '../domain/erasure';
 import type { ActivityRecord } from '../domain/activity';
 import { readItem, readItems, readPartition, writeItems, type CrmTableAccess } from './crm-table';
@@ -17,6 +20,11 @@ export interface ErasureRepositoryOptions {
   s3: S3Client;
   /** The media archive bucket (archived copies under `media/`). */
   mediaBucket: string;
+  /**
+   * The other stores holding people by number (API messages, webhook bodies, campaign recipients),
+   * erased after the CRM's own items and counted on the same audit entry.
+   */
+  otherStores?: readonly PersonalDataEraser[];
   now?: () => Date;
 }
 
@@ -41,8 +49,10 @@ export async function isErasedHistory(
 const eraseConcurrency = 8;
 
 /**
- * Erases one person (a phone number) from the CRM table and the media archive, and keeps the
- * erasure marker that makes the activity writers skip that history if it comes again.
+ * Erases one person (a phone number) from the CRM table, the media archive and the other stores
+ * it is given, and keeps the erasure marker that makes the activity writers skip that history if
+ * it comes again. The audit entry, written last with every store's count, is what the CRM events
+ * publisher announces as `contact.erased`; each activity tombstone as `activity.erased`.
  * Give it a document client made with `marshallOptions: { removeUndefinedValues: true }`.
  */
 export class ErasureRepository {
@@ -74,19 +84,24 @@ export class ErasureRepository {
       requestedBy,
     });
     const activityIds = await this.activityIdsOf(phoneNumber);
-    const erased: ErasureCounts = { activities: 0, media: 0, contacts: 0 };
+    const contactIds = await this.contactIdsOf(phoneNumber);
+    const erased: ErasureCounts = completeErasureCounts({});
+    // The other stores first, while they can still read the records (an API message its status).
+    for (const other of this.options.otherStores ?? [])
+      erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds });
     await inParallel(activityIds, eraseConcurrency, async (activityId) => {
       const media = await this.eraseActivity(activityId, erasedAt);
       erased.activities++;
       erased.media += media;
     });
-    erased.contacts = await this.eraseContacts(phoneNumber, erasedAt);
+    await this.eraseContacts(phoneNumber, contactIds, erasedAt);
+    erased.contacts = contactIds.length;
     const entry: ErasureAuditEntry = { phoneNumber, erased, erasedAt, requestedBy };
     await writeItems(this.table, [
       { put: { ...crmKeys.erasureAudit(phoneNumber, erasedAt), entity: 'erasure-audit', ...entry } },
       { put: { ...crmKeys.erasure(phoneNumber), entity: 'erasure', ...entry } },
     ]);
-    return { phoneNumber, erased, erasedAt };
+    return { phoneNumber, erased, erasedAt, expiringCopies: [...expiringCopiesAfterErase] };
   }
 
   /** When the number was last erased, if ever. */
@@ -99,7 +114,7 @@ export class ErasureRepository {
     const items = await readPartition(this.table, numberPartition(phoneNumber), crmKeys.erasureAuditPrefix);
     return items.map(({ phoneNumber, erased, erasedAt, requestedBy }) => ({
       phoneNumber,
-      erased,
+      erased: completeErasureCounts(erased as Partial<ErasureCounts>),
       erasedAt,
       requestedBy,
     })) as ErasureAuditEntry[];
@@ -138,14 +153,18 @@ export class ErasureRepository {
     return objectKeys.length;
   }
 
-  /** The contacts listing the number: every phone link deleted, the record replaced by a tombstone. */
-  private async eraseContacts(phoneNumber: string, erasedAt: string): Promise<number> {
+  /** The contacts listing the number, by its phone links. */
+  private async contactIdsOf(phoneNumber: string): Promise<string[]> {
     const links = await readPartition(
       this.table,
       numberPartition(phoneNumber),
       crmKeys.contactPhoneLinkPrefix,
     );
-    const contactIds = [...new Set(links.map((link) => link.contactId as string))];
+    return [...new Set(links.map((link) => link.contactId as string))];
+  }
+
+  /** Every phone link of these contacts deleted, each record replaced by a tombstone. */
+  private async eraseContacts(phoneNumber: string, contactIds: string[], erasedAt: string): Promise<void> {
     for (const contactId of contactIds) {
       const stored = await readItem(this.table, crmKeys.contact(contactId));
       const numbers = new Set([
@@ -171,7 +190,6 @@ export class ErasureRepository {
         },
       ]);
     }
-    return contactIds.length;
   }
 
   private async put(item: Record<string, unknown>): Promise<void> {

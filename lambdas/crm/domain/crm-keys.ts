@@ -17,6 +17,8 @@
  * | erasure marker (latest)   | `NUMBER#<e164>`     | `ERASURE`                           |
  * | erasure audit entry       | `NUMBER#<e164>`     | `ERASURE#<erasedAt>`                |
  * | erased activity tombstone | `ACTIVITY#<AC id>`  | `ACTIVITY` (only `erasedAt`)        |
+ * | API message (crm-api)     | `APIMESSAGE#<msg_ id>` | `APIMESSAGE`                     |
+ * | number → API message      | `NUMBER#<e164>`     | `APIMESSAGE#<msg_ id>`              |
  * | directory: workspace user | `DIRECTORY`         | `USER#<US id>`                      |
  * | directory: phone number   | `DIRECTORY`         | `PHONENUMBER#<PN id>`               |
  *

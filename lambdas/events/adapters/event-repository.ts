@@ -14,7 +14,7 @@ import {
   type EventStatus,
 } from '../domain/event-record';
 import type { EventFamily } from '../domain/event-types';
-import { countAll, eachPage, isConditionFailure } from '../../shared/dynamo';
+import { countAll, eachPage, isConditionFailure, queryAll } from '../../shared/dynamo';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventRecordMissingError } from '../errors';
 
@@ -86,6 +86,76 @@ export class EventRepository {
         ? (unmarshall(returned as never) as EventRecord)
         : await this.getEvent(record.eventId);
       return { outcome: 'duplicate', ...(existing ? { existing } : {}) };
+    }
+  }
+
+  /**
+   * Files the event under the OpenPhone object it is about (the `byObject` index), so an erase of
+   * that record finds its raw body. Written before the CRM writes, so a failed event is filed too.
+   */
+  async recordObjectOf(eventId: string, objectId: string): Promise<void> {
+    await this.documents
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [eventsTableKeys.partitionKey]: eventId },
+          UpdateExpression: 'SET #object = :object',
+          ConditionExpression: 'attribute_exists(#id)',
+          ExpressionAttributeNames: {
+            '#id': eventsTableKeys.partitionKey,
+            '#object': eventsTableKeys.objectKey,
+          },
+          ExpressionAttributeValues: { ':object': objectId },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (isConditionFailure(error)) throw new EventRecordMissingError(eventId);
+        throw error;
+      });
+  }
+
+  /**
+   * Blanks the raw bodies of the events about these objects (an erased person's activities and
+   * contacts): the payload becomes empty and `payloadErasedAt` says when; id, type, status and
+   * times stay, so a redelivery is still a duplicate. Answers how many bodies were blanked.
+   */
+  async erasePayloadsAbout(objectIds: readonly string[], erasedAt: string): Promise<number> {
+    let erased = 0;
+    for (const objectId of new Set(objectIds)) {
+      const events = await queryAll(this.documents, {
+        TableName: this.tableName,
+        IndexName: eventsTableKeys.byObjectIndex,
+        KeyConditionExpression: '#object = :object',
+        ExpressionAttributeNames: { '#object': eventsTableKeys.objectKey },
+        ExpressionAttributeValues: { ':object': objectId },
+      });
+      for (const event of events)
+        if (await this.erasePayload(String(event[eventsTableKeys.partitionKey]), erasedAt)) erased++;
+    }
+    return erased;
+  }
+
+  /** Blanks one event's raw body; false when it is gone or was blanked before. */
+  async erasePayload(eventId: string, erasedAt: string): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [eventsTableKeys.partitionKey]: eventId },
+          UpdateExpression: 'SET #payload = :empty, #erasedAt = :at',
+          ConditionExpression: 'attribute_exists(#id) AND attribute_not_exists(#erasedAt)',
+          ExpressionAttributeNames: {
+            '#id': eventsTableKeys.partitionKey,
+            '#payload': 'payload',
+            '#erasedAt': 'payloadErasedAt',
+          },
+          ExpressionAttributeValues: { ':empty': '', ':at': erasedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 
@@ -264,9 +334,23 @@ export class EventRepository {
    * Ids of a family's events still `received` that arrived before `receivedBefore`, oldest first, at
    * most `limit`: the byStatus index sorts by `<receivedAt>#<eventId>`, so this is one range query.
    */
-  async listReceivedBefore(family: EventFamily, receivedBefore: Date, limit: number): Promise<string[]> {
+  listReceivedBefore(family: EventFamily, receivedBefore: Date, limit: number): Promise<string[]> {
+    return this.listInStatusBefore('received', family, receivedBefore, limit);
+  }
+
+  /** Ids of a family's events that failed (last) before `failedBefore`, oldest first, at most `limit`. */
+  listFailedBefore(family: EventFamily, failedBefore: Date, limit: number): Promise<string[]> {
+    return this.listInStatusBefore('failed', family, failedBefore, limit);
+  }
+
+  private async listInStatusBefore(
+    status: 'received' | 'failed',
+    family: EventFamily,
+    receivedBefore: Date,
+    limit: number,
+  ): Promise<string[]> {
     const ids: string[] = [];
-    const query = this.byStatus('received', family);
+    const query = this.byStatus(status, family);
     for await (const page of eachPage((startKey) =>
       this.documents.send(
         new QueryCommand({

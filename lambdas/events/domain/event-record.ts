@@ -8,6 +8,13 @@ export const eventsTableKeys = {
   statusKey: 'statusKey',
   statusSortKey: 'statusSince',
   byStatusAttributes: ['type', 'family', 'status', 'failureReason', 'attempts', 'occurredAt'],
+  /**
+   * Sparse: the events about one OpenPhone object (message, call or contact id), set by the
+   * processor once it has read the payload, so an erase finds a person's raw bodies by the records
+   * erased with them (one query per record, no scan).
+   */
+  byObjectIndex: 'byObject',
+  objectKey: 'objectId',
 } as const;
 
 /** Days a closed event is kept before DynamoDB's TTL removes it, unless the stage says otherwise. */
@@ -34,8 +41,12 @@ export interface EventRecord {
   apiVersion?: string;
   occurredAt?: string;
   receivedAt: string;
-  /** The raw body exactly as received. */
+  /** The raw body exactly as received; empty once erased (`payloadErasedAt`). */
   payload: string;
+  /** When the body was blanked: a person it named was erased (docs/operations/security.md). */
+  payloadErasedAt?: string;
+  /** The OpenPhone object (message, call, contact) the event is about, once a processor read it. */
+  objectId?: string;
   /**
    * TTL (epoch seconds), set when the event closes (processed, or ignored as a test delivery): an
    * open event never expires, nor does one of a type the bridge does not route yet (re-drivable later).

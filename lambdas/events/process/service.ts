@@ -37,7 +37,10 @@ import { EventRecordMissingError } from '../errors';
 import { UnreadableQueueMessageError } from '../errors';
 
 export interface ProcessorDeps {
-  events: Pick<EventRepository, 'getEvent' | 'markProcessed' | 'markFailed'>;
+  events: Pick<
+    EventRepository,
+    'getEvent' | 'markProcessed' | 'markFailed' | 'recordObjectOf' | 'erasePayload'
+  >;
   activities: Pick<ActivityRepository, 'upsertActivity'>;
   contacts: Pick<ContactRepository, 'upsertContact' | 'markContactDeleted'>;
   suppressions: Pick<SuppressionRepository, 'applyConsentChange'>;
@@ -76,6 +79,14 @@ const metricOf: Record<EventOutcome['status'], string> = {
   retrying: bridgeMetrics.processing.retried,
 };
 
+/** The OpenPhone object an event is about: its activity or contact id. */
+const objectIdOf = (plan: Exclude<ProcessingPlan, { kind: 'rejected' }>): string =>
+  plan.kind === 'activity'
+    ? plan.change.update.activityId
+    : plan.change.kind === 'upsert'
+      ? plan.change.contact.contactId
+      : plan.change.contactId;
+
 /** A name for a transient failure that holds no data: the error's class name. */
 const transientReasonOf = (error: unknown) => `transient: ${(error as Error).name || 'Error'}`;
 
@@ -94,11 +105,12 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     options.onOutcome?.(message, outcome);
   };
 
+  /** Answers whether the event is erased history (of a person erased since): no record was written. */
   async function apply(
     plan: Exclude<ProcessingPlan, { kind: 'rejected' }>,
     message: QueueMessage,
     log: LogLines,
-  ) {
+  ): Promise<{ erasedHistory: boolean }> {
     if (plan.kind === 'contact') {
       const { change } = plan;
       const result =
@@ -110,7 +122,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
         change: change.kind,
         outcome: result.outcome,
       });
-      return;
+      return { erasedHistory: result.outcome === 'erased' };
     }
     const { update, eventTime } = plan.change;
     const upsert = await deps.activities.upsertActivity(update, eventTime);
@@ -159,6 +171,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
       outcome: upsert.outcome,
       archiveJobs: jobs.length,
     });
+    return { erasedHistory: upsert.outcome === 'erased' };
   }
 
   /** After the CRM writes (so a STOP suppresses whatever happens here); idempotent, so a retry is safe. */
@@ -198,7 +211,10 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
       await deps.events.markFailed(message.eventId, { family, reason: plan.reason, attempts, at: now() });
       return { status: 'failed', reason: plan.reason };
     }
-    await apply(plan, message, log);
+    await deps.events.recordObjectOf(message.eventId, objectIdOf(plan));
+    const { erasedHistory } = await apply(plan, message, log);
+    // Its person was erased: the body is not kept either (docs/operations/security.md).
+    if (erasedHistory) await deps.events.erasePayload(message.eventId, now().toISOString());
     await deps.events.markProcessed(message.eventId, now());
     return { status: 'processed' };
   }

@@ -40,6 +40,9 @@ function wireFromEnvironment(): ReturnType<typeof createEventSweeper> {
       stuckAfterMinutes: policy[environmentNames.stuckEventAfterMinutes],
       maxRedispatches: policy[environmentNames.maxEventRedispatches],
     },
+    ...(policy[environmentNames.activityRetentionDays]
+      ? { bodyRetentionDays: policy[environmentNames.activityRetentionDays] }
+      : {}),
     logger,
     metrics,
   });

@@ -12,7 +12,13 @@ import type { QueuePublisher } from '../adapters/queue-publisher';
 export interface SweeperDeps {
   events: Pick<
     EventRepository,
-    'getEvent' | 'listReceivedBefore' | 'recordRedispatch' | 'markUndeliverable' | 'recordEventOrFind'
+    | 'getEvent'
+    | 'listReceivedBefore'
+    | 'recordRedispatch'
+    | 'markUndeliverable'
+    | 'recordEventOrFind'
+    | 'listFailedBefore'
+    | 'erasePayload'
   >;
   publisher: QueuePublisher;
 }
@@ -20,6 +26,11 @@ export interface SweeperDeps {
 export interface SweeperOptions {
   deps: SweeperDeps;
   policy?: Partial<SweepPolicy>;
+  /**
+   * The stage's `retention.activitiesDays`: a failed event (open, so it never expires) loses its
+   * raw body once it has been failed that long. @default undefined: bodies are kept
+   */
+  bodyRetentionDays?: number;
   /** Events examined per family per run, so a run ends inside its Lambda timeout. @default 200 */
   maxEventsPerFamily?: number;
   logger: Logger;
@@ -37,6 +48,8 @@ export interface SweepReport {
   waiting: number;
   /** Re-dispatches SQS refused: tried again at the next sweep. */
   sendFailures: number;
+  /** Failed events whose raw body the retention blanked. */
+  bodiesExpired: number;
 }
 
 export type RedispatchOutcome = 'redispatched' | 'not-stuck' | 'waiting' | 'undeliverable' | 'send-failed';
@@ -102,6 +115,18 @@ export function createEventSweeper(options: SweeperOptions) {
     return 'redispatched';
   }
 
+  /** Retention: blanks the bodies of events failed longer than the stage keeps personal data. */
+  async function expireFailedBodies(): Promise<number> {
+    if (options.bodyRetentionDays === undefined) return 0;
+    const at = now();
+    const failedBefore = new Date(at.getTime() - options.bodyRetentionDays * 86_400_000);
+    let expired = 0;
+    for (const family of eventFamilies)
+      for (const eventId of await deps.events.listFailedBefore(family, failedBefore, limit))
+        if (await deps.events.erasePayload(eventId, at.toISOString())) expired++;
+    return expired;
+  }
+
   const redispatchIfStuck = (record: EventRecord): Promise<RedispatchOutcome> =>
     record.family ? handOn(record, true) : Promise.resolve('not-stuck');
 
@@ -116,6 +141,7 @@ export function createEventSweeper(options: SweeperOptions) {
         undeliverable: 0,
         waiting: 0,
         sendFailures: 0,
+        bodiesExpired: 0,
       };
       const before = stuckBefore(now(), policy);
       for (const family of eventFamilies) {
@@ -130,6 +156,7 @@ export function createEventSweeper(options: SweeperOptions) {
           else if (outcome === 'waiting') report.waiting++;
         }
       }
+      report.bodiesExpired = await expireFailedBodies();
       return report;
     },
 

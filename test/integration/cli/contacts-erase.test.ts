@@ -44,7 +44,10 @@ describe('contacts erase', () => {
       '--yes',
     );
     expect(code).toBe(0);
-    expect(stdout[0]).toBe('erased …0177 in the test target: 1 activities, 0 media objects, 0 contacts');
+    expect(stdout[0]).toBe(
+      'erased …0177 in the test target: 1 activities, 0 media objects, 0 contacts, 0 sent messages, 0 webhook bodies, 0 campaign recipients',
+    );
+    expect(stdout[1]).toMatch(/^not reachable: dead-letter queues .*, gone within 14 days$/);
     expect(stdout.join('\n')).not.toContain(customer);
     expect(await activities.getActivity('ACcli1')).toBeUndefined();
     expect((await erasure.erasureAudit(customer))[0]!.requestedBy).toMatch(/^cli:/);

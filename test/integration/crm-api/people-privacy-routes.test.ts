@@ -150,8 +150,16 @@ describe('people and privacy routes', () => {
       status: 200,
       body: {
         phoneNumber: phone,
-        erased: { activities: 2, media: 0, contacts: 0 },
+        erased: {
+          activities: 2,
+          media: 0,
+          contacts: 0,
+          apiMessages: 0,
+          eventPayloads: 0,
+          campaignRecipients: 0,
+        },
         erasedAt: expect.any(String),
+        expiringCopies: [expect.objectContaining({ expiresWithin: '14 days' })],
       },
     });
     expect((await call('GET', '/v1/activities/ACpeople1')).status).toBe(404);

@@ -387,3 +387,68 @@ describe('campaign events', () => {
     expect(crmEventsOf({ oldImage: campaign('draft'), newImage: campaign('running') }, noText)).toEqual([]);
   });
 });
+
+describe('erasure events', () => {
+  const erasedAt = '2026-12-01T09:00:00.000Z';
+  const auditEntry: Item = {
+    pk: 'NUMBER#+15550001111',
+    sk: `ERASURE#${erasedAt}`,
+    entity: 'erasure-audit',
+    phoneNumber: '+15550001111',
+    erased: { activities: 2, media: 1, contacts: 1, apiMessages: 1, eventPayloads: 4, campaignRecipients: 1 },
+    erasedAt,
+    requestedBy: 'api:arn:aws:iam::1:role/crm',
+  };
+  const tombstone: Item = {
+    pk: 'ACTIVITY#ACmsg1',
+    sk: 'ACTIVITY',
+    entity: 'erased-activity',
+    activityId: 'ACmsg1',
+    erasedAt,
+  };
+
+  it("an erase's audit entry is contact.erased with the number, the counts per store and the time, not who asked", () => {
+    const [event, ...more] = valid(crmEventsOf({ newImage: auditEntry }, noText));
+    expect(more).toEqual([]);
+    expect(event).toEqual({
+      detailType: 'contact.erased',
+      detail: {
+        eventId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        occurredAt: erasedAt,
+        phoneNumber: '+15550001111',
+        erased: auditEntry.erased,
+        changes: ['erased'],
+      },
+    });
+  });
+
+  it('an audit entry from before every store was counted reads 0 for the stores it lacks', () => {
+    const [event] = valid(
+      crmEventsOf({ newImage: { ...auditEntry, erased: { activities: 1, media: 0, contacts: 0 } } }, noText),
+    );
+    expect(event!.detail).toMatchObject({
+      erased: { activities: 1, apiMessages: 0, eventPayloads: 0, campaignRecipients: 0 },
+    });
+  });
+
+  it('an activity replaced by its tombstone is activity.erased, once', () => {
+    const events = valid(crmEventsOf({ oldImage: outgoingMessage(), newImage: tombstone }, noText));
+    expect(events).toEqual([
+      {
+        detailType: 'activity.erased',
+        detail: {
+          eventId: expect.any(String),
+          occurredAt: erasedAt,
+          activityId: 'ACmsg1',
+          changes: ['erased'],
+        },
+      },
+    ]);
+    expect(crmEventsOf({ oldImage: tombstone, newImage: { ...tombstone } }, noText)).toEqual([]);
+  });
+
+  it('the same erase replayed has the same ids', () => {
+    const first = crmEventsOf({ newImage: auditEntry }, noText);
+    expect(crmEventsOf({ newImage: { ...auditEntry } }, noText)).toEqual(first);
+  });
+});

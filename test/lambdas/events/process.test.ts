@@ -27,6 +27,8 @@ function fakePorts(records: EventRecord[], crmFailure?: Error) {
     events: {
       getEvent: async (id) => stored.get(id),
       markProcessed: async (id) => void Object.assign(stored.get(id)!, { status: 'processed' }),
+      recordObjectOf: async (id, objectId) => void Object.assign(stored.get(id)!, { objectId }),
+      erasePayload: async (id, at) => !!Object.assign(stored.get(id)!, { payload: '', payloadErasedAt: at }),
       markFailed: async (id, failure) => {
         failures.push({ eventId: id, failure });
         Object.assign(stored.get(id)!, { status: 'failed' });
@@ -133,5 +135,39 @@ describe('the processor handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-EVboth' }]);
     expect(outcomes).toEqual([{ status: 'retrying', reason: 'transient: InternalServerError', attempts: 2 }]);
     expect(counted.mock.calls).toEqual([['EventsRetried', 'Count', 1]]);
+  });
+
+  it('files the event under its message before the CRM writes, so an erase finds it even when it failed', async () => {
+    const record = recordOf('hello', 'EVfiled');
+    const { ports, stored } = fakePorts(
+      [record],
+      Object.assign(new Error('x'), { name: 'InternalServerError' }),
+    );
+    await createProcessEventsHandler({
+      family: 'messages',
+      deps: ports,
+      logger: new Logger({ logLevel: 'SILENT' }),
+    })({
+      Records: [sqsRecord(record)],
+    });
+    expect(stored.get('EVfiled')).toMatchObject({ status: 'failed', objectId: 'ACmsg0001' });
+  });
+
+  it('blanks the body of an event whose person was erased since: nothing of it is written or kept', async () => {
+    const record = recordOf('hello', 'EVerased');
+    const { ports, stored } = fakePorts([record]);
+    ports.activities.upsertActivity = async () => ({
+      outcome: 'erased',
+      appliedAspects: [],
+      staleAspects: [],
+    });
+    await createProcessEventsHandler({
+      family: 'messages',
+      deps: ports,
+      logger: new Logger({ logLevel: 'SILENT' }),
+    })({
+      Records: [sqsRecord(record)],
+    });
+    expect(stored.get('EVerased')).toMatchObject({ status: 'processed', payload: '' });
   });
 });
