@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inParallel } from '../../shared/concurrency';
-import { queryAll } from '../../shared/dynamo';
+import { isTransactionConflict, queryAll } from '../../shared/dynamo';
 import { crmKeys, crmTableKeys, numberPartition, type ItemKey } from '../domain/crm-keys';
 import { contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
 import {
@@ -25,8 +25,17 @@ export interface ErasureRepositoryOptions {
    * erased after the CRM's own items and counted on the same audit entry.
    */
   otherStores?: readonly PersonalDataEraser[];
+  /**
+   * How long the erase waits before reading the timeline index once more: an activity written
+   * just before the marker may not be in the (eventually consistent) index at the first read.
+   * @default 2000 ms
+   */
+  indexSettleMs?: number;
   now?: () => Date;
 }
+
+/** Tries of the marker's write while writers' transactions check it (TransactionConflict). */
+const markerAttempts = 6;
 
 /**
  * Whether a record dated `at` is erased history: one of its numbers was erased at or after `at`.
@@ -76,7 +85,7 @@ export class ErasureRepository {
    */
   async erase(phoneNumber: string, requestedBy: string): Promise<ErasureResult> {
     const erasedAt = this.now().toISOString();
-    await this.put({
+    await this.putMarker({
       ...crmKeys.erasure(phoneNumber),
       entity: 'erasure',
       phoneNumber,
@@ -96,6 +105,15 @@ export class ErasureRepository {
     });
     await this.eraseContacts(phoneNumber, contactIds, erasedAt);
     erased.contacts = contactIds.length;
+    // Writes after the marker are refused by their own condition; one committed just before it
+    // reaches the timeline index a moment later: read the index again once it has settled.
+    await new Promise((resolve) => setTimeout(resolve, this.options.indexSettleMs ?? 2000));
+    const seen = new Set(activityIds);
+    const late = (await this.activityIdsOf(phoneNumber)).filter((id) => !seen.has(id));
+    await inParallel(late, eraseConcurrency, async (activityId) => {
+      erased.media += await this.eraseActivity(activityId, erasedAt);
+      erased.activities++;
+    });
     const entry: ErasureAuditEntry = { phoneNumber, erased, erasedAt, requestedBy };
     await writeItems(this.table, [
       { put: { ...crmKeys.erasureAudit(phoneNumber, erasedAt), entity: 'erasure-audit', ...entry } },
@@ -192,7 +210,16 @@ export class ErasureRepository {
     }
   }
 
-  private async put(item: Record<string, unknown>): Promise<void> {
-    await this.table.documentClient.send(new PutCommand({ TableName: this.table.tableName, Item: item }));
+  /** The marker, tried again while a writer's transaction is checking it (it refuses a plain write then). */
+  private async putMarker(item: Record<string, unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.table.documentClient.send(new PutCommand({ TableName: this.table.tableName, Item: item }));
+        return;
+      } catch (error) {
+        if (!isTransactionConflict(error) || attempt >= markerAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      }
+    }
   }
 }

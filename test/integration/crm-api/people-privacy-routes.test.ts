@@ -65,7 +65,11 @@ beforeAll(async () => {
     contacts: new ContactRepository(documents, crmTable),
     mediaLinks: new MediaLinks(s3.client(), bucket),
     directory: new DirectoryRepository(documents, crmTable),
-    erasure: new ErasureRepository(documents, crmTable, { s3: s3.client(), mediaBucket: bucket }),
+    erasure: new ErasureRepository(documents, crmTable, {
+      s3: s3.client(),
+      mediaBucket: bucket,
+      indexSettleMs: 0,
+    }),
     logger: new Logger({ logLevel: 'SILENT' }),
   });
 }, 120_000);

@@ -65,7 +65,11 @@ async function setUp(subject: string) {
   const documents = localDocumentClient();
   const crmTable = tableNamed(names, 'CrmTable');
   const events = new EventRepository(documents, tableNamed(names, 'EventsTable'));
-  const erasure = new ErasureRepository(documents, crmTable, { s3: s3.client(), mediaBucket: bucket });
+  const erasure = new ErasureRepository(documents, crmTable, {
+    s3: s3.client(),
+    mediaBucket: bucket,
+    indexSettleMs: 0,
+  });
   const racing = eraseBeforeWriteOf(documents, subject, () => erasure.erase(contactNumber, 'test:race'));
   const outcomes = new Map<string, EventOutcome>();
   const processorOf = (family: EventFamily) =>
@@ -108,7 +112,17 @@ async function setUp(subject: string) {
   const contacts = new ContactRepository(documents, crmTable);
   const racingActivities = new ActivityRepository(racing, crmTable);
   const racingContacts = new ContactRepository(racing, crmTable);
-  return { deliver, erasure, activities, contacts, timelineIndexItems, racingActivities, racingContacts };
+  return {
+    deliver,
+    erasure,
+    activities,
+    contacts,
+    timelineIndexItems,
+    racingActivities,
+    racingContacts,
+    documents,
+    crmTable,
+  };
 }
 
 describe('an erase that runs while a processor writes', () => {
@@ -199,5 +213,65 @@ describe('an erase that runs while a processor writes', () => {
 
     expect(results.map((r) => r.outcome)).toEqual(Array(20).fill('applied'));
     expect((await activities.timeline(contactNumber, { limit: 100 })).items).toHaveLength(20);
+  });
+});
+
+describe('an erase whose first read of the timeline index lags a write', () => {
+  it('erases an activity committed just before the marker that the first index read missed', async () => {
+    const { deliver, activities, timelineIndexItems, documents, crmTable } = await setUp('ACnever-used');
+    await deliver('message.received', messageObject({ id: 'ACjustbefore', text: 'Committed a moment ago' }));
+    // The eventually consistent index: its first answer does not yet hold the newest activity.
+    let indexReads = 0;
+    const lagging = {
+      send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        const answer = (await documents.send(command)) as { Items?: Record<string, unknown>[] };
+        const input = command.input as { IndexName?: string };
+        if (command instanceof QueryCommand && input.IndexName === 'byContactNumber' && indexReads++ === 0)
+          return { ...answer, Items: (answer.Items ?? []).filter((i) => i.activityId !== 'ACjustbefore') };
+        return answer;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const erasure = new ErasureRepository(lagging, crmTable, {
+      s3: s3.client(),
+      mediaBucket: bucket,
+      indexSettleMs: 0,
+    });
+
+    const result = await erasure.erase(contactNumber, 'test:lag');
+
+    expect(indexReads).toBeGreaterThanOrEqual(2);
+    expect(result.erased.activities).toBe(1);
+    expect(await activities.getActivity('ACjustbefore')).toBeUndefined();
+    expect(await timelineIndexItems(contactNumber)).toEqual([]);
+  });
+
+  it('writes its marker after a writer’s transaction held it (TransactionConflict), instead of failing', async () => {
+    const { documents, crmTable } = await setUp('ACnever-used-either');
+    let conflicts = 0;
+    const busy = {
+      send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        if (command.constructor.name === 'PutCommand' && conflicts < 2) {
+          conflicts++;
+          throw Object.assign(new Error('Transaction is ongoing for the item'), {
+            name: 'TransactionConflictException',
+          });
+        }
+        return documents.send(command);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const erasure = new ErasureRepository(busy, crmTable, {
+      s3: s3.client(),
+      mediaBucket: bucket,
+      indexSettleMs: 0,
+    });
+
+    await erasure.erase(contactNumber, 'test:busy');
+
+    expect(conflicts).toBe(2);
+    expect(
+      await new ErasureRepository(documents, crmTable, { s3: s3.client(), mediaBucket: bucket }).erasedAt(
+        contactNumber,
+      ),
+    ).toBeDefined();
   });
 });

@@ -42,7 +42,11 @@ async function setUp() {
   const { documents, crmTable } = processing;
   const directory = new DirectoryRepository(documents, crmTable);
   await directory.replaceDirectory(directoryOf(workspaceNumbers), '2026-11-20T00:00:00.000Z');
-  const erasure = new ErasureRepository(documents, crmTable, { s3: s3.client(), mediaBucket: bucket });
+  const erasure = new ErasureRepository(documents, crmTable, {
+    s3: s3.client(),
+    mediaBucket: bucket,
+    indexSettleMs: 0,
+  });
 
   let counter = 0;
   /** A webhook as the ingest records it, then its family's processor; answers the event's outcome. */
