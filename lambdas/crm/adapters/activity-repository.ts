@@ -17,7 +17,8 @@ import { activityRecordOf, listViewOf, timelineEntryEntity } from '../domain/ite
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
-import { isConditionFailure, UpdateExpressionBuilder } from '../../shared/dynamo';
+import { inParallel } from '../../shared/concurrency';
+import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 import {
   defaultMaxAttempts,
   readItem,
@@ -281,6 +282,41 @@ export class ActivityRepository {
       numberPartition(phoneNumber),
       page,
     );
+  }
+
+  /**
+   * OpenPhone deleted the conversation: each of its stored activities keeps its content and gets
+   * `conversationDeletedAt` (the CRM decides what to hide); answers how many were marked.
+   */
+  async markConversationDeleted(conversationId: string, deletedAt: string): Promise<number> {
+    const entries = await queryAll(this.table.documentClient, {
+      TableName: this.table.tableName,
+      IndexName: crmTableKeys.conversationIndex,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': crmTableKeys.conversationPartitionKey },
+      ExpressionAttributeValues: { ':pk': conversationPartition(conversationId) },
+    });
+    const ids = [...new Set(entries.map((e) => e.activityId as string))];
+    let marked = 0;
+    await inParallel(ids, 10, async (activityId) => {
+      try {
+        await this.table.documentClient.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: crmKeys.activity(activityId),
+            UpdateExpression: 'SET #deleted = :at',
+            // Not on an erased activity's tombstone, and once: a re-read keeps the first time.
+            ConditionExpression: 'attribute_exists(#kind) AND attribute_not_exists(#deleted)',
+            ExpressionAttributeNames: { '#deleted': 'conversationDeletedAt', '#kind': 'kind' },
+            ExpressionAttributeValues: { ':at': deletedAt },
+          }),
+        );
+        marked++;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    });
+    return marked;
   }
 
   /** A conversation's activities, newest first. */

@@ -97,6 +97,7 @@ export const activityListAttributes = [
   'summary',
   'nextSteps',
   'sources',
+  'conversationDeletedAt',
 ] as const;
 
 export interface ItemKey {
