@@ -299,10 +299,10 @@ describe('checkpoints and positions', () => {
   it('a conversation removed earlier on the page does not make the next one be skipped', async () => {
     const tables = await importTables();
     const store = new ImportRepository(localDocumentClient(), tables.importTable);
-    let removed: string | undefined;
+    const hidden: { id?: string } = {};
     const fetchHiding = fetchWith((url, init) =>
-      url.pathname === '/v1/conversations' && removed
-        ? editedConversations(url, init, (page) => page.filter((c) => c.id !== removed))
+      url.pathname === '/v1/conversations' && hidden.id
+        ? editedConversations(url, init, (page) => page.filter((c) => c.id !== hidden.id))
         : undefined,
     );
     let calls = 0;
@@ -318,7 +318,7 @@ describe('checkpoints and positions', () => {
       state = await importPages(state, deps());
     }
     // The first conversation is done; OpenPhone now lists the page without it.
-    removed =
+    hidden.id =
       (await store.requireRun('shifted')).checkpoint.conversation!.id ||
       simulator.workspace.conversations()[0]!.id;
     await importUntilDone(state, deps);
