@@ -26,6 +26,7 @@ import {
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
+import { crmTableKeys } from '../lambdas/crm';
 import { acceptNagFinding } from './nag';
 import type { RateLimitStore } from './openphone';
 
@@ -176,6 +177,12 @@ export class HistoryImport extends Construct {
         'dynamodb:ConditionCheckItem',
       ],
       resourceArns: [props.crm.table.tableArn],
+    });
+    // A conversation OpenPhone deleted: its activities are found by the conversation index, and marked.
+    Grant.addToPrincipal({
+      grantee: this.importFunction,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${props.crm.table.tableArn}/index/${crmTableKeys.conversationIndex}`],
     });
     props.rateLimit.grantAcquire(this.importFunction);
     props.apiKey.grantRead(this.importFunction);

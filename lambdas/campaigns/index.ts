@@ -6,7 +6,7 @@ export type { StoredCampaign } from './adapters/campaign-repository';
 export { SendTrackingRepository } from './adapters/send-tracking-repository';
 export { campaignDefinition, parseCampaignDefinition } from './domain/campaign-definition';
 export type { CampaignDefinition, CampaignDefinitionInput } from './domain/campaign-definition';
-export { campaignTableKeys, recipientStates } from './domain/campaign-keys';
+export { campaignTableKeys, campaignTrackingPartitions, recipientStates } from './domain/campaign-keys';
 export type { RecipientState } from './domain/campaign-keys';
 export { allowedActions, isFinished } from './domain/campaign-state';
 export type { CampaignAction, CampaignState, PauseReason } from './domain/campaign-state';

@@ -12,6 +12,7 @@ export {
   activityIndexAttributes,
   activityListAttributes,
   crmTableKeys,
+  numberPartitions,
   suppressionListAttributes,
 } from './domain/crm-keys';
 export {

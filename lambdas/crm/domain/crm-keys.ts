@@ -106,6 +106,8 @@ export interface ItemKey {
 }
 
 export const numberPartition = (phoneNumber: string) => `NUMBER#${phoneNumber}`;
+/** Every number's partition, as an IAM `dynamodb:LeadingKeys` pattern: suppressions, never activities. */
+export const numberPartitions = numberPartition('*');
 export const conversationPartition = (conversationId: string) => `CONVERSATION#${conversationId}`;
 
 export const crmKeys = {
