@@ -235,7 +235,11 @@ async function startOrResume(
     scopeKey: key,
     startedAt: now.toISOString(),
   };
-  const held = await store.holdLease(key, input.importId, lease(input.kind === 'full'));
+  let held = await store.holdLease(key, input.importId, lease(input.kind === 'full'));
+  if (!held.held && (await store.getRun(held.holder))?.status !== 'running') {
+    // The holder ended (cancelled, failed) before its execution gave the lease up: not a sync at work.
+    held = await store.holdLease(key, input.importId, { ...lease(), staleHolder: held.holder });
+  }
   if (!held.held) return store.recordSkippedRun(newRun, held.holder);
   const watermark = input.kind === 'incremental' ? await store.watermarkOf(key) : undefined;
   const since = syncSince(input.kind, watermark, settings.overlapMs);

@@ -336,13 +336,14 @@ export class ImportRepository {
   }
 
   /**
-   * Takes or renews the scope's lease for the run: when it is free, expired, or the run's own; with
-   * `force` (an operator's full import) whoever held it. One running sync per scope.
+   * Takes or renews the scope's lease for the run: when it is free, expired, the run's own, or
+   * held by `staleHolder` (a run known to have ended); with `force` (an operator's full import)
+   * whoever held it. One running sync per scope.
    */
   async holdLease(
     scopeKey: string,
     importId: string,
-    lease: { at: string; expiresAt: string; force?: boolean },
+    lease: { at: string; expiresAt: string; force?: boolean; staleHolder?: string },
   ): Promise<LeaseOutcome> {
     try {
       await this.documentClient.send(
@@ -352,8 +353,13 @@ export class ImportRepository {
           ...(lease.force
             ? {}
             : {
-                ConditionExpression: 'attribute_not_exists(pk) OR holder = :me OR expiresAt <= :now',
-                ExpressionAttributeValues: { ':me': importId, ':now': lease.at },
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR holder IN (:me, :stale) OR expiresAt <= :now',
+                ExpressionAttributeValues: {
+                  ':me': importId,
+                  ':stale': lease.staleHolder ?? importId,
+                  ':now': lease.at,
+                },
               }),
         }),
       );

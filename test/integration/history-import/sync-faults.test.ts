@@ -241,6 +241,15 @@ describe('one running sync per scope', () => {
     );
   }, 180_000);
 
+  it('a scope held by a run cancelled before its execution let go is free for the next sync', async () => {
+    const tables = await importTables();
+    const store = new ImportRepository(localDocumentClient(), tables.importTable);
+    await importPages({ importId: 'sync-cancelled', kind: 'incremental' }, onePage(tables));
+    await store.cancelRun('sync-cancelled', new Date().toISOString());
+    const next = await importPages({ importId: 'sync-after-cancel', kind: 'incremental' }, onePage(tables));
+    expect(next.status).toBe('running');
+  }, 120_000);
+
   it('a scope held by a run whose execution died is free again once its lease expires', async () => {
     const tables = await importTables();
     let now = Date.parse('2026-03-01T10:00:00Z');
