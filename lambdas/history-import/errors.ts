@@ -28,14 +28,3 @@ export class ImportAccessRefusedError extends Error {
     super(`import ${importId}: OpenPhone refused access (${status}): ${detail}`);
   }
 }
-
-/** Another run of the same scope holds its lease: this sync starts nothing and ends at once. */
-export class ImportScopeBusyError extends Error {
-  override readonly name = 'ImportScopeBusyError';
-  constructor(
-    readonly scopeKey: string,
-    readonly holder: string,
-  ) {
-    super(`scope ${scopeKey} is being imported by ${holder}`);
-  }
-}
