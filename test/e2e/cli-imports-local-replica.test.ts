@@ -90,7 +90,7 @@ describe('imports start, status, list and cancel against a running local replica
   }, 120_000);
 
   it('lists the runs newest first, including the scheduled syncs, one running at a time', async () => {
-    replica.imports.scheduleSync(1500);
+    replica.imports.scheduleSync(3000);
     await until(() => logged.some((l) => /^import sync-\S+ completed/.test(l)));
     const listed = await cli('imports', 'list', '--limit', '100');
     expect(listed.code).toBe(0);
