@@ -56,12 +56,13 @@ export async function measureCampaignUnits(
     await repositories.campaigns.createCampaign(
       runningBenchCampaign(campaignId, simulator.workspace.phoneNumbers[0]!.id, recipients),
     );
-    // UK numbers: no NANP area code, so quiet hours follow the campaign's zone (about noon).
+    // UK numbers, their clock given as the campaign's zone (about noon), as a recipient file may.
+    const { timeZone } = runningBenchCampaign(campaignId, '', 0).definition;
     await repositories.recipients.addRecipients(
       campaignId,
       Array.from({ length: recipients }, (_, i) => ({
         phone: `+4477009${String(i).padStart(5, '0')}`,
-        fields: { firstName: `Guest${i}` },
+        fields: { firstName: `Guest${i}`, timeZone },
       })),
     );
     writes.reset();

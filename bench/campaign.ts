@@ -160,7 +160,8 @@ export async function benchCampaign(
     await setup.campaigns.createCampaign(
       runningBenchCampaign(campaignId, simulator.sendingNumberId, recipients),
     );
-    // UK numbers: no NANP area code, so quiet hours follow the business zone (about noon).
+    // UK numbers, their clock given as the campaign's zone (about noon), as a recipient file may.
+    const zone = zoneAtNoon();
     const phones = Array.from({ length: recipients }, (_, i) => `+4477009${String(i).padStart(5, '0')}`);
     const chunks = Array.from({ length: Math.ceil(recipients / 100) }, (_, i) =>
       phones.slice(i * 100, i * 100 + 100),
@@ -170,7 +171,10 @@ export async function benchCampaign(
         chunks.slice(i, i + 8).map((chunk) =>
           setup.recipients.addRecipients(
             campaignId,
-            chunk.map((phone) => ({ phone, fields: { firstName: `Guest${phone.slice(-5)}` } })),
+            chunk.map((phone) => ({
+              phone,
+              fields: { firstName: `Guest${phone.slice(-5)}`, timeZone: zone },
+            })),
           ),
         ),
       );

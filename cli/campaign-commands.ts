@@ -25,8 +25,18 @@ export function addCampaignCommands(
     .requiredOption('--csv <file>', 'recipients: a phone column and one column per template field')
     .option('--default-country <code>', 'country of numbers written without +', countryCode, 'US')
     .option('--id <campaignId>', 'the campaign id (default: a fresh cmp-… id)')
-    .action(async (options: { definition: string; csv: string; defaultCountry: string; id?: string }) =>
-      createCampaign(await target(), out, options),
+    .option(
+      '--encoding <label>',
+      "the recipient file's encoding when it is not UTF-8, e.g. windows-1252 (default: UTF-8, strictly)",
+    )
+    .action(
+      async (options: {
+        definition: string;
+        csv: string;
+        defaultCountry: string;
+        id?: string;
+        encoding?: string;
+      }) => createCampaign(await target(), out, options),
     );
   campaigns
     .command('preview')

@@ -1,21 +1,31 @@
 import { CommandFailure } from './errors';
 
+/** Where a running `npm start`'s admin API is and the bearer token it takes (the CRM API's). */
+export interface LocalAdminAccess {
+  /** The replica's HTTP API, e.g. `http://127.0.0.1:3000`. */
+  baseUrl: string;
+  token: string;
+  fetchImpl?: typeof fetch;
+}
+
 /** One call to a running `npm start`'s admin API; an unreachable replica or a refusal is a CommandFailure. */
 export async function callLocalAdmin(
-  baseUrl: string,
+  access: LocalAdminAccess,
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
-  fetchImpl: typeof fetch = globalThis.fetch,
 ): Promise<unknown> {
+  const { baseUrl, token, fetchImpl = globalThis.fetch } = access;
   const url = new URL(path, baseUrl).toString();
   let response: Response;
   try {
     response = await fetchImpl(url, {
       method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(15_000),
     });
   } catch {

@@ -6,15 +6,11 @@ import type {
   ReplayResult,
 } from '../lambdas/events';
 import { adminPaths } from '../local/admin-api';
-import { callLocalAdmin } from './local-admin';
+import { callLocalAdmin, type LocalAdminAccess } from './local-admin';
 
 /** The in-process queues of a running `npm start`, through its admin API. */
 export class LocalQueueAdmin implements QueueAdmin {
-  constructor(
-    /** The replica's HTTP API, e.g. `http://127.0.0.1:3000`. */
-    private readonly baseUrl: string,
-    private readonly fetchImpl: typeof fetch = globalThis.fetch,
-  ) {}
+  constructor(private readonly access: LocalAdminAccess) {}
 
   async depths(): Promise<FamilyQueueDepth[]> {
     return ((await this.#call('GET', adminPaths.queues)) as { queues: FamilyQueueDepth[] }).queues;
@@ -32,6 +28,6 @@ export class LocalQueueAdmin implements QueueAdmin {
   }
 
   #call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    return callLocalAdmin(this.baseUrl, method, path, body, this.fetchImpl);
+    return callLocalAdmin(this.access, method, path, body);
   }
 }

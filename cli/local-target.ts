@@ -10,7 +10,12 @@ import {
 } from '../lambdas/crm';
 import { EventRepository } from '../lambdas/events';
 import { localS3Client } from '../local/s3-local';
-import { localReplicaInfoFile, readReplicaInfo, type ReplicaInfo } from '../local/replica-info';
+import {
+  localReplicaInfoFile,
+  readCrmApiToken,
+  readReplicaInfo,
+  type ReplicaInfo,
+} from '../local/replica-info';
 import { CommandFailure } from './errors';
 import { LocalImportLauncher } from './local-import-launcher';
 import { LocalQueueAdmin } from './local-queue-admin';
@@ -54,6 +59,17 @@ export function runningReplicaInfo(replicaFile: string): ReplicaInfo {
   return info;
 }
 
+/** The admin API takes the CRM API's bearer token, which `npm start` keeps beside replica.json. */
+function adminToken(info: ReplicaInfo): string {
+  if (!info.crmApi)
+    throw new CommandFailure('the running local replica predates its admin token: restart `npm start`');
+  try {
+    return readCrmApiToken(info.crmApi.tokenFile);
+  } catch (error) {
+    throw new CommandFailure(`could not read the replica's token: ${(error as Error).message}`);
+  }
+}
+
 export function localTargetFrom(info: ReplicaInfo): Target {
   const dynamo = new DynamoDBClient({
     endpoint: info.dynamoEndpoint,
@@ -63,6 +79,7 @@ export function localTargetFrom(info: ReplicaInfo): Target {
   });
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const base = new URL(info.adminUrl).origin;
+  const admin = () => ({ baseUrl: base, token: adminToken(info) });
   return {
     name: `the local replica at ${base}`,
     events: new EventRepository(documents, info.tables.events),
@@ -79,7 +96,9 @@ export function localTargetFrom(info: ReplicaInfo): Target {
     },
     suppressions: new SuppressionListRepository(documents, info.tables.crm),
     campaigns: campaignRepositories(documents, info.tables.campaigns),
-    queues: new LocalQueueAdmin(base),
+    get queues() {
+      return new LocalQueueAdmin(admin());
+    },
     signingKeys: fileSigningKeyStore(info.signingKeysFile),
     get imports() {
       if (!info.tables.imports)
@@ -88,8 +107,12 @@ export function localTargetFrom(info: ReplicaInfo): Target {
         );
       return new ImportRepository(documents, info.tables.imports);
     },
-    importLauncher: new LocalImportLauncher(base),
-    crmEvents: new LocalCrmEventLog(base),
+    get importLauncher() {
+      return new LocalImportLauncher(admin());
+    },
+    get crmEvents() {
+      return new LocalCrmEventLog(admin());
+    },
     messages() {
       return targetMessageSending({
         documents,

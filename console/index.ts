@@ -33,7 +33,9 @@ const program = new Command('npm run console --')
         port: options.port,
         log: (line) => console.log(line),
       });
-      console.log(`Operator console for ${target.name}: ${running.url}  (127.0.0.1 only; Ctrl-C stops it)`);
+      console.log(`Operator console for ${target.name}: ${running.url}  (127.0.0.1 only; Ctrl-C stops it)
+  Log in by opening (once; the link then stops working):
+    ${running.loginUrl}`);
       const stop = () => void running.stop().then(() => process.exit(0));
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

@@ -1,41 +1,18 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Target } from '../cli/target';
 import type { CrmApiClient } from './crm-api-client';
-import { html, page, type Html, type PageFrame } from './html';
+import { html, page, type PageFrame } from './html';
+import { ConsoleLogin, sameSecret } from './login';
+import type { ConsoleRoutes } from './routing';
 import { campaignRoutes } from './pages/campaigns';
 import { contactRoutes } from './pages/contacts';
 import { healthRoutes } from './pages/health';
 import { importRoutes } from './pages/imports';
 import { sendRoutes } from './pages/send';
-
-/** What every page handler gets: the target, the CRM API, the request. */
-export interface ConsoleRequest {
-  target: Target;
-  api: CrmApiClient;
-  /** The token every state-changing form must send back. */
-  csrf: string;
-  url: URL;
-  /** Path parameters of the matched route (`:id`). */
-  params: Record<string, string>;
-  /** The posted form (urlencoded or multipart), for POST. */
-  form?: FormData;
-  /** The notice an action left for this page (Post/Redirect/Get). */
-  notice?: PageFrame['notice'];
-}
-
-export type ConsoleReply =
-  | { kind: 'page'; title: string; section: PageFrame['section']; body: Html; status?: number }
-  | { kind: 'redirect'; location: string; notice?: PageFrame['notice'] }
-  | { kind: 'json'; body: unknown };
-
-export type ConsoleRoute = (request: ConsoleRequest) => Promise<ConsoleReply>;
-
-/** `GET /campaigns/:id` → handler. */
-export type ConsoleRoutes = Record<string, ConsoleRoute>;
 
 export interface ConsoleServerOptions {
   target: Target;
@@ -48,6 +25,8 @@ export interface ConsoleServerOptions {
 
 export interface RunningConsole {
   url: string;
+  /** Opened once, it logs a browser in (console/login.ts); print it, never log it. */
+  loginUrl: string;
   stop(): Promise<void>;
 }
 
@@ -87,12 +66,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'>
   return Buffer.concat(chunks);
 }
 
-const sameToken = (given: string, expected: string) =>
-  given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-
 /**
  * The operator console: server-rendered pages over the CLI's target and the CRM API, on 127.0.0.1
- * only. State-changing requests are POSTs carrying the page's CSRF token, from this origin.
+ * only, for the browser that opened the login URL (every other request is 401). State-changing
+ * requests are POSTs carrying the page's CSRF token, from this origin.
  */
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<RunningConsole> {
   const csrf = randomBytes(24).toString('base64url');
@@ -106,6 +83,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   });
   const notices = new Map<string, NonNullable<PageFrame['notice']>>();
   let origin = '';
+  let port = 0;
+  const login = new ConsoleLogin(() => port);
   const log = options.log ?? (() => undefined);
 
   const send = (response: ServerResponse, status: number, type: string, body: string | Buffer) => {
@@ -131,6 +110,35 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (request.headers.host !== url.host) {
       send(response, 421, 'text/plain; charset=utf-8', 'wrong host');
       return 421;
+    }
+    if (request.method === 'GET' && url.pathname === '/login') {
+      const cookie = login.exchange(url.searchParams.get('token'));
+      if (!cookie) {
+        send(
+          response,
+          401,
+          'text/html; charset=utf-8',
+          errorPage(
+            'Not logged in',
+            'This login link is wrong or was already used: restart `npm run console` for a new one.',
+          ),
+        );
+        return 401;
+      }
+      response.writeHead(303, { location: '/', 'set-cookie': cookie, 'cache-control': 'no-store' });
+      response.end();
+      return 303;
+    }
+    // Only the stylesheet of the "log in" page is served without a session.
+    const loginAsset = request.method === 'GET' && url.pathname === '/static/console.css';
+    if (!loginAsset && !login.hasSession(request.headers.cookie)) {
+      send(
+        response,
+        401,
+        'text/html; charset=utf-8',
+        errorPage('Log in', 'Open the login URL `npm run console` printed when it started (/login?token=…).'),
+      );
+      return 401;
     }
     if (request.method === 'GET' && url.pathname.startsWith('/static/')) {
       const name = url.pathname.slice('/static/'.length);
@@ -181,7 +189,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         return 400;
       }
       const token = form.get('csrf');
-      if (typeof token !== 'string' || !sameToken(token, csrf)) {
+      if (typeof token !== 'string' || !sameSecret(token, csrf)) {
         send(
           response,
           403,
@@ -257,9 +265,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     );
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
   return {
     url: origin,
+    loginUrl: `${origin}/login?token=${login.token}`,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

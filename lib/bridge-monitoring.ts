@@ -227,6 +227,7 @@ export class BridgeMonitoring extends Construct {
       props.historyImport.failedExecutionsAlarm,
       props.historyImport.timedOutExecutionsAlarm,
       props.campaignSender.pausedByErrorAlarm,
+      props.campaignSender.senderTroubleAlarm,
     ]) {
       this.notify(existing);
     }

@@ -78,6 +78,7 @@ export class BridgeStack extends Stack {
       eventRetentionDays: config.eventRetentionDays,
       activityRetentionDays: config.retention.activitiesDays,
       mediaRetentionDays: config.retention.mediaDays,
+      mediaHosts: config.mediaArchive.allowedHosts,
       logRetention,
       consentReplies: {
         settings: config.consentReplies,

@@ -10,7 +10,13 @@ import {
   campaignTrackingPartitions,
   type StateSendingRules,
 } from '../lambdas/campaigns';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -125,6 +131,11 @@ export class CampaignSender extends Construct {
   readonly schedule: Rule;
   /** Fires when any campaign was paused by an error in the last minutes. */
   readonly pausedByErrorAlarm: Alarm;
+  /**
+   * Fires when a pass over a campaign failed, a send's outcome was unknown, or a recipient was
+   * parked (its send could not be reconciled): one alarm over the three counts.
+   */
+  readonly senderTroubleAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: CampaignSenderProps) {
     super(scope, id);
@@ -164,6 +175,33 @@ export class CampaignSender extends Construct {
         metricName: campaignSenderMetrics.pausedByError,
         dimensionsMap: { service: 'openphone-bridge' },
         statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    const count = (metricName: string) =>
+      new Metric({
+        namespace: campaignSenderMetrics.namespace,
+        metricName,
+        dimensionsMap: { service: 'openphone-bridge' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    this.senderTroubleAlarm = new Alarm(this, 'SenderTroubleAlarm', {
+      alarmDescription:
+        'The campaign sender failed a campaign run, met a send whose outcome is unknown, or parked a recipient it could not reconcile: sender logs, then `campaigns status <id>` (runbook "Campaigns")',
+      metric: new MathExpression({
+        expression: 'FILL(runs, 0) + FILL(unknown, 0) + FILL(parked, 0)',
+        usingMetrics: {
+          runs: count(campaignSenderMetrics.campaignRunsFailed),
+          unknown: count(campaignSenderMetrics.sendOutcomeUnknown),
+          parked: count(campaignSenderMetrics.recipientsParked),
+        },
+        label: 'campaign sender trouble',
         period: Duration.minutes(5),
       }),
       threshold: 1,

@@ -6,7 +6,12 @@ import {
   maxReplyWindowDays,
   stateSendingRules,
 } from '../lambdas/campaigns';
-import { consentReplySettings, defaultYesWindowHours } from '../lambdas/crm';
+import {
+  consentReplySettings,
+  defaultMediaHosts,
+  defaultYesWindowHours,
+  mediaHostEntryProblem,
+} from '../lambdas/crm';
 
 /** The retention periods CloudWatch Logs accepts, in days (INFINITE excluded: logs are not kept forever). */
 const logRetentionChoices = Object.values(RetentionDays).filter(
@@ -152,6 +157,24 @@ export const stageConfigSchema = z.object({
     .object({
       activitiesDays: z.number().int().min(1).max(36_500).optional(),
       mediaDays: z.number().int().min(1).max(36_500).optional(),
+    })
+    .prefault({}),
+  /** The media archiver (docs/crm-records.md, "Media archive"). */
+  mediaArchive: z
+    .object({
+      /**
+       * Hosts media URLs are fetched from, over https only: names or `*.domain`. The default is
+       * OpenPhone's media hosts as seen in public samples, not documented by OpenPhone.
+       */
+      allowedHosts: z
+        .array(
+          z.string().superRefine((entry, context) => {
+            const problem = mediaHostEntryProblem(entry);
+            if (problem) context.addIssue({ code: 'custom', message: problem });
+          }),
+        )
+        .min(1, 'at least one host')
+        .default([...defaultMediaHosts]),
     })
     .prefault({}),
   /** AWS WAF in front of the webhook endpoint (then a REST API: HTTP APIs cannot have a WebACL). */

@@ -13,16 +13,19 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { crmApiEntry, crmApiRoutes } from '../lambdas/crm-api';
+import {
+  crmApiEntry,
+  gatewayRoutes,
+  routesOfScope,
+  type CrmApiScope,
+  type GatewayRoute,
+} from '../lambdas/crm-api';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
 import { accessLogFormat } from './ingest';
 import { acceptNagFinding } from './nag';
 import type { RateLimitStore } from './openphone';
-
-/** The methods the CRM API answers, as its routes table declares them; every one is behind the authorizer. */
-const crmApiMethods = [...new Set(Object.values(crmApiRoutes).map((route) => HttpMethod[route.method]))];
 
 export type CrmApiAuth = { auth: 'iam' } | { auth: 'jwt'; jwtIssuer: string; jwtAudience: string[] };
 
@@ -38,16 +41,16 @@ export interface CrmApiProps {
   readonly apiKey: ISecret;
   /** A message without `from` goes from this number (E.164 or `PN…`). @default the workspace's only number */
   readonly defaultFrom?: string;
-  /** Who may call the API. @default IAM (SigV4) */
+  /** Who may call the API: IAM (grant per scope) or JWT (each route asks for its scope). @default IAM (SigV4) */
   readonly auth?: CrmApiAuth;
   readonly logRetention?: RetentionDays;
 }
 
 /**
- * The CRM's side of the bridge: `/v1/…` on the HTTP API, every route behind an authorizer (IAM by
- * default, or a JWT authorizer), answered by one Lambda: reads, one message at a time (through
- * the interactive lane of the shared OpenPhone budget), contact writes through OpenPhone and
- * suppression changes.
+ * The CRM's side of the bridge: `/v1/…` on the HTTP API, one route per row of the routes table,
+ * each behind an authorizer (IAM by default, or a JWT authorizer) and needing its scope, answered
+ * by one Lambda: reads, one message at a time (through the interactive lane of the shared
+ * OpenPhone budget), contact writes through OpenPhone, suppression changes and erasures.
  */
 export class CrmApi extends Construct {
   readonly api: HttpApi;
@@ -97,12 +100,17 @@ export class CrmApi extends Construct {
       auth.auth === 'jwt'
         ? new HttpJwtAuthorizer('CrmApiJwt', auth.jwtIssuer, { jwtAudience: auth.jwtAudience })
         : new HttpIamAuthorizer();
-    this.api.addRoutes({
-      path: '/v1/{proxy+}',
-      methods: crmApiMethods,
-      integration: new HttpLambdaIntegration('CrmApiIntegration', fn),
-      authorizer,
-    });
+    // One route per row of the routes table, each needing its scope: a token or role allowed to
+    // read cannot reach a send, a contact write, a suppression change or an erase.
+    const integration = new HttpLambdaIntegration('CrmApiIntegration', fn);
+    for (const route of gatewayRoutes())
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        authorizer,
+        ...(auth.auth === 'jwt' ? { authorizationScopes: [route.scope] } : {}),
+      });
     this.url = `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/v1`;
   }
 
@@ -126,21 +134,46 @@ export class CrmApi extends Construct {
     return api;
   }
 
-  /** Lets a principal (the CRM's role or function) call the API with SigV4 (IAM auth): every route. */
+  /** Lets a principal (the CRM's role or function) call every route with SigV4 (IAM auth). */
   grantInvoke(grantee: IGrantable): Grant {
-    return Grant.addToPrincipal({
-      grantee,
-      actions: ['execute-api:Invoke'],
-      resourceArns: crmApiMethods.map((method) => this.api.arnForExecuteApi(method, '/v1/*')),
-    });
+    return this.grantRoutes(grantee, gatewayRoutes());
   }
 
-  /** Lets a principal only read (GET) through the API: a reporting role, say. */
+  /** Every GET (`crm/read`): a reporting role, say. */
   grantRead(grantee: IGrantable): Grant {
+    return this.grantScope(grantee, 'crm/read');
+  }
+
+  /** `POST /v1/messages` (`crm/send`): texts from the business number. */
+  grantSend(grantee: IGrantable): Grant {
+    return this.grantScope(grantee, 'crm/send');
+  }
+
+  /** Contact writes (`crm/contacts`): `POST /v1/contacts`, `PUT /v1/contacts/{id}`. */
+  grantContacts(grantee: IGrantable): Grant {
+    return this.grantScope(grantee, 'crm/contacts');
+  }
+
+  /** Suppression changes (`crm/suppressions`), lifting opt-outs included. */
+  grantSuppressions(grantee: IGrantable): Grant {
+    return this.grantScope(grantee, 'crm/suppressions');
+  }
+
+  /** `DELETE /v1/contacts/{phone}/data` (`crm/erase`): erasing a person. */
+  grantErase(grantee: IGrantable): Grant {
+    return this.grantScope(grantee, 'crm/erase');
+  }
+
+  private grantScope(grantee: IGrantable, scope: CrmApiScope): Grant {
+    return this.grantRoutes(grantee, routesOfScope(scope));
+  }
+
+  /** `execute-api:Invoke` on these routes only, in any stage: IAM matches the request's path, variables as `*`. */
+  private grantRoutes(grantee: IGrantable, routes: GatewayRoute[]): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: ['execute-api:Invoke'],
-      resourceArns: [this.api.arnForExecuteApi('GET', '/v1/*')],
+      resourceArns: routes.map((route) => this.api.arnForExecuteApi(route.method, route.invokePath)),
     });
   }
 }

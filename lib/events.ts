@@ -22,6 +22,7 @@ import { defaultReplyWindowDays } from '../lambdas/campaigns';
 import {
   archiveMediaEntry,
   defaultMaxArchiveBytes,
+  defaultMediaHosts,
   defaultYesWindowHours,
   type ConsentReplySettings,
 } from '../lambdas/crm';
@@ -193,6 +194,8 @@ export interface EventProcessingProps {
   readonly eventRetentionDays?: number;
   /** Largest media object archived, in bytes. @default 25 MiB */
   readonly maxMediaBytes?: number;
+  /** Hosts the archiver may fetch media from (https only). @default OpenPhone's media hosts */
+  readonly mediaHosts?: readonly string[];
   /** Receives of an archive job before it moves to the archive DLQ. @default 5 */
   readonly archiveMaxReceiveCount?: number;
   /** What happens to the media bucket when the stack is deleted. @default RETAIN */
@@ -362,6 +365,7 @@ export class EventProcessing extends Construct {
         [environmentNames.crmTable]: props.crm.table.tableName,
         [environmentNames.mediaBucket]: this.mediaBucket.bucketName,
         [environmentNames.maxMediaBytes]: String(props.maxMediaBytes ?? defaultMaxArchiveBytes),
+        [environmentNames.mediaHosts]: (props.mediaHosts ?? defaultMediaHosts).join(','),
       },
     });
     // Put objects under media/ and set the key beside the URL: nothing else.

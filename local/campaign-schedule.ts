@@ -32,13 +32,15 @@ export function parseCampaignSenderEvery(value: string | undefined): number | 'o
 /** `[campaign-sender] 2 campaigns: 5 sent, 1 skipped, …`: counts and campaign ids, never numbers or text. */
 export function campaignRunLogLine(reports: readonly CampaignRunReport[]): string {
   if (reports.length === 0) return '[campaign-sender] no running campaign';
-  const total = (key: 'sent' | 'skipped' | 'failed' | 'reconciledAsSent' | 'unknownOutcome') =>
+  const total = (key: 'sent' | 'skipped' | 'failed' | 'reconciledAsSent' | 'unknownOutcome' | 'parked') =>
     reports.reduce((sum, r) => sum + r[key], 0);
   const ended = reports.map((r) => `${r.campaignId} ${r.ended}`).join(', ');
   return (
     `[campaign-sender] ${reports.length} campaign${reports.length === 1 ? '' : 's'}: ` +
     `${total('sent')} sent, ${total('skipped')} skipped, ${total('failed')} failed, ` +
-    `${total('reconciledAsSent')} reconciled as sent, ${total('unknownOutcome')} unknown outcome (${ended})`
+    `${total('reconciledAsSent')} reconciled as sent, ${total('unknownOutcome')} unknown outcome` +
+    (total('parked') ? `, ${total('parked')} parked` : '') +
+    ` (${ended})`
   );
 }
 

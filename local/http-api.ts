@@ -68,7 +68,18 @@ async function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'>
   return Buffer.concat(chunks);
 }
 
-/** The handler of `METHOD /path`, or of a prefix route `METHOD /prefix/*` (API Gateway's `{proxy+}`). */
+/** Whether a route path answers a request path: `{name}` is one segment, a final `/*` any rest (`{proxy+}`). */
+function routePathAnswers(routePath: string, path: string): boolean {
+  if (routePath.endsWith('/*')) return path.startsWith(routePath.slice(0, -1));
+  const expected = routePath.split('/');
+  const given = path.split('/');
+  return (
+    expected.length === given.length &&
+    expected.every((segment, i) => (/^\{\w+\}$/.test(segment) ? given[i] !== '' : segment === given[i]))
+  );
+}
+
+/** The handler of `METHOD /path`, else of the first route such as `METHOD /items/{id}` or `METHOD /prefix/*` that answers it. */
 function routeFor(
   routes: Record<string, HttpApiHandler>,
   method: string,
@@ -76,11 +87,11 @@ function routeFor(
 ): HttpApiHandler | undefined {
   const exact = routes[`${method} ${path}`];
   if (exact) return exact;
-  const prefix = Object.keys(routes).find((key) => {
+  const matching = Object.keys(routes).find((key) => {
     const [routeMethod, routePath = ''] = key.split(' ');
-    return routeMethod === method && routePath.endsWith('/*') && path.startsWith(routePath.slice(0, -1));
+    return routeMethod === method && routePathAnswers(routePath, path);
   });
-  return prefix ? routes[prefix] : undefined;
+  return matching ? routes[matching] : undefined;
 }
 
 /** A local stand-in for an HTTP API: routes `METHOD /path` to handlers with payload v2 events. */

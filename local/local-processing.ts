@@ -14,6 +14,8 @@ import { SuppressionRepository } from '../lambdas/crm/adapters/suppression-repos
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import type { MediaArchiveQueue } from '../lambdas/crm/adapters/media-archive-queue';
 import { MediaArchiver, type ArchiveOutcome } from '../lambdas/crm/adapters/media-archiver';
+import type { MediaFetch } from '../lambdas/crm/adapters/pinned-media-request';
+import { defaultMediaHosts } from '../lambdas/crm/domain/media-url-policy';
 import { createArchiveMediaHandler } from '../lambdas/crm/archive-media/service';
 import { createProcessEventsHandler } from '../lambdas/events/process/service';
 import type { CfnTemplate } from './cfn-tables';
@@ -29,6 +31,14 @@ export class InProcessMediaArchiveQueue implements MediaArchiveQueue {
   }
 }
 
+/** `http://127.0.0.1:4010/…` → its origin; a non-loopback or non-http URL is a programming error. */
+function loopbackOrigin(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname))
+    throw new Error(`${parsed.origin} is not a loopback http origin`);
+  return parsed.origin;
+}
+
 export type ArchiveJobResult = ArchiveOutcome | { kind: 'retrying'; reason: string };
 
 /** `[media-archive] AC… media[0] → archived as media/AC…/0-media.jpg`: ids and keys only. */
@@ -38,7 +48,7 @@ export function archiveLogLine(job: MediaArchiveJob, result: ArchiveJobResult): 
       ? `archived as ${result.key}`
       : result.kind === 'retrying'
         ? `failed: ${result.reason} (retrying)`
-        : `not archived: ${result.rejection.kind}`;
+        : `not archived: ${result.rejection.kind}${result.rejection.kind === 'url-refused' ? ` (${result.rejection.reason})` : ''}`;
   return `[media-archive] ${job.activityId} ${job.field}[${job.index}] → ${outcome}`;
 }
 
@@ -57,8 +67,13 @@ export interface LocalProcessingOptions {
   campaignReplyWindowDays?: number;
   /** Wraps the processors' activity repository, e.g. to inject faults in tests. */
   wrapActivities?: (activities: ActivityRepository) => ActivityRepository;
-  fetch?: typeof fetch;
+  /** The archiver's one request (tests answer it themselves). */
+  fetch?: MediaFetch;
   fetchTimeoutMs?: number;
+  /** Hosts the archiver may fetch media from. @default OpenPhone's media hosts */
+  mediaHosts?: readonly string[];
+  /** DNS for the archiver (tests name hosts that do not exist). @default the system resolver */
+  resolveHost?: (hostname: string) => Promise<string[]>;
   onOutcome?: (family: EventFamily, message: QueueMessage, outcome: EventOutcome) => void;
   onArchiveResult?: (
     job: MediaArchiveJob,
@@ -120,11 +135,15 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
       }),
     ]),
   ) as Record<EventFamily, ReturnType<typeof createProcessEventsHandler>>;
+  // Local origins are added by allowLocalMediaOrigin only: code, never a webhook or the stage config.
+  const localMediaOrigins: string[] = [];
   const archiveMedia = createArchiveMediaHandler({
     archiver: new MediaArchiver(options.s3, {
       bucketName: options.mediaBucket,
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
       fetchTimeoutMs: options.fetchTimeoutMs ?? 5_000,
+      urlPolicy: { allowedHosts: options.mediaHosts ?? defaultMediaHosts, localOrigins: localMediaOrigins },
     }),
     activities,
     logger,
@@ -142,6 +161,13 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
     crmTable,
     campaigns,
     documents,
+    /**
+     * Lets the archiver fetch media over http from one loopback origin (the simulated OpenPhone, a
+     * test's media server); anything else throws.
+     */
+    allowLocalMediaOrigin(url: string): void {
+      localMediaOrigins.push(loopbackOrigin(url));
+    },
     /** Starts every consumer, like enabled event source mappings. */
     start(): void {
       for (const family of eventFamilies) options.familyQueues[family].start(processors[family]);

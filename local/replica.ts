@@ -10,17 +10,18 @@ import { startLocalEventSweeper } from './event-sweep-schedule';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
+import { behindAdminDoor } from './admin-door';
 import { fileSigningKeys, readSigningKeysFile, writeSigningKeysFile } from './file-signing-keys';
 import {
   ApiMessageRepository,
   ApiRequestError,
   createMessageSending,
-  crmApiRoutes,
+  gatewayRoutes,
   interactiveOpenPhoneClient,
   type MessageSending,
 } from '../lambdas/crm-api';
 import { DirectoryRepository, ErasureRepository, SuppressionListRepository } from '../lambdas/crm';
-import { lateOpenPhone, localCrmApi } from './crm-api';
+import { lateOpenPhone, localCrmApi, type ScopedToken } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
 import { LocalImports } from './local-imports';
@@ -48,6 +49,8 @@ export interface LocalReplicaOptions {
   stateDir?: string;
   /** The bearer token the local CRM API accepts; a fresh random one when absent. */
   crmApiToken?: string;
+  /** Tokens the local CRM API takes besides its own, each holding only its scopes (tests). */
+  crmApiScopedTokens?: ScopedToken[];
   /** How often the event sweeper runs: `off`, or ms. @default the template's schedule (rate(5 minutes)) */
   eventSweepEveryMs?: number | 'off';
 }
@@ -192,24 +195,29 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
     ...(options.crmApiToken ? { token: options.crmApiToken } : {}),
+    ...(options.crmApiScopedTokens ? { scopedTokens: options.crmApiScopedTokens } : {}),
     logger,
   });
+  let apiPort = 0; // known once the server listens
   const api = await startLocalHttpApi({
     port: options.port ?? 3000,
     routes: {
       [`POST ${webhookPath}`]: ingest.ingest,
-      // Every method the routes table declares, as lib/crm-api.ts gives API Gateway.
+      // Every route of the routes table, as lib/crm-api.ts gives API Gateway (others are its 404).
       ...Object.fromEntries(
-        [...new Set(Object.values(crmApiRoutes).map((route) => route.method))].map((method) => [
-          `${method} /v1/*`,
-          crmApi.handler,
-        ]),
+        gatewayRoutes().map((route) => [`${route.method} ${route.path}`, crmApi.handler]),
       ),
-      ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
-      ...importAdminRoutes(imports),
-      ...crmEventAdminRoutes(crmEvents.bus),
+      ...behindAdminDoor(
+        {
+          ...adminRoutes(inProcessQueueAdmin(ingest.queues, ingest.publisher)),
+          ...importAdminRoutes(imports),
+          ...crmEventAdminRoutes(crmEvents.bus),
+        },
+        { token: crmApi.token, port: () => apiPort },
+      ),
     },
   });
+  apiPort = Number(new URL(api.url).port);
   const tableOf = (fragment: string) => tableNames[tableLogicalId(template, fragment)]!;
   const campaignTable = tableOf('CampaignTable');
   const replicaInfoFile = stateDir && join(stateDir, 'replica.json');

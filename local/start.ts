@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     process.env.MESSAGES_DEFAULT_FROM ??
     (openPhone.kind === 'simulated' ? openPhone.simulator.workspace.phoneNumbers[0]?.number : undefined);
   if (openPhone.kind === 'simulated') {
+    // The simulator serves recordings and voicemails over http on 127.0.0.1: the archiver may fetch those.
+    replica.processing.allowLocalMediaOrigin(openPhone.baseUrl);
     // Let the operator CLI (`openphone check`, `webhooks register`, `messages send`) reach the simulator too.
     const infoFile = '.local/replica.json';
     const info = readReplicaInfo(infoFile);
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
 
   Webhook URL:   POST ${replica.webhookUrl}
   CRM API:       ${replica.crmApi.url}  (send Authorization: Bearer ${replica.crmApi.token}; the document is at /v1/openapi.json)
-  CRM events:    the bus stand-in at GET ${new URL(replica.webhookUrl).origin}/local/admin/crm-events;  npm run cli -- crm-events list
+  CRM events:    the bus stand-in at GET ${new URL(replica.webhookUrl).origin}/local/admin/crm-events (same token);  npm run cli -- crm-events list
   OpenPhone:     ${openPhoneLine}
   Imports:       ${importsLine}; start one with  npm run cli -- imports start
   Signing keys (legacy openphone-signature keys are base64; Standard Webhooks keys start with whsec_):

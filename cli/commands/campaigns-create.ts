@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CountryCode } from 'libphonenumber-js';
 import {
+  decodeRecipientFile,
   importRecipients,
   parseCampaignDefinition,
   parseTemplate,
@@ -22,14 +23,40 @@ export interface CreateCampaignOptions {
   defaultCountry: string;
   /** Tests and scripts may name the campaign; a fresh `cmp-…` id otherwise. */
   id?: string;
+  /** The recipient file's encoding when it is not UTF-8 (a WHATWG label: `windows-1252`, `utf-16le`, …). */
+  encoding?: string;
 }
 
-function readInput(path: string, what: string): string {
+function readBytes(path: string, what: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read the ${what} ${path}${code ? ` (${code})` : ''}`);
+  }
+}
+
+const readInput = (path: string, what: string) => readBytes(path, what).toString('utf8');
+
+/** The recipient file as text, decoded strictly: a file in another encoding is refused with its row and a hint. */
+export function readRecipientFile(path: string, encoding?: string): string {
+  const decoded = decodeRecipientFile(readBytes(path, 'recipient file'), encoding);
+  switch (decoded.kind) {
+    case 'decoded':
+      return decoded.text;
+    case 'unknown-encoding':
+      throw new UsageError(
+        `--encoding ${decoded.encoding}: not an encoding this tool knows (try utf-8, windows-1252, iso-8859-1, utf-16le)`,
+      );
+    case 'not-in-encoding':
+      throw new UsageError(`${path} row ${decoded.row}: not valid ${decoded.encoding}: check --encoding`);
+    case 'not-utf8':
+      throw new UsageError(
+        decoded.looksLike === 'utf-16'
+          ? `${path} is UTF-16 ("Unicode text"), not UTF-8: save it as "CSV UTF-8", or give --encoding utf-16le`
+          : `${path} row ${decoded.row} is not UTF-8 (byte 0x${decoded.byte.toString(16).toUpperCase().padStart(2, '0')}): ` +
+              'it was probably saved as plain "CSV" (Windows-1252); save it as "CSV UTF-8", or give --encoding windows-1252',
+      );
   }
 }
 
@@ -81,12 +108,14 @@ const reasons: Record<InvalidRow['reason'], string> = {
   'missing-phone': 'no phone number',
   'invalid-phone': 'not a valid phone number',
   'too-many-fields': 'more cells than the header has columns',
+  'unknown-time-zone': 'the timeZone column names no time zone',
+  'ambiguous-time-zone': 'its country has several time zones: give one in a timeZone column',
 };
 
 /** `row 5: not a valid phone number`, `row 7: duplicate of row 2 (…0100)`, in row order. */
 export function skippedRowLines(invalid: readonly InvalidRow[], duplicates: readonly DuplicateNumber[]) {
   const lines = [
-    ...invalid.map((r) => ({ row: r.row, text: reasons[r.reason] })),
+    ...invalid.map((r) => ({ row: r.row, text: reasons[r.reason] + (r.detail ? ` (${r.detail})` : '') })),
     ...duplicates.flatMap((d) =>
       d.duplicateRows.map((row) => ({
         row,
@@ -104,7 +133,7 @@ export function newCampaignId(): string {
 /** A draft campaign from a definition file and a recipient CSV; only valid, unique rows become recipients. */
 export async function createCampaign(target: Target, out: Output, options: CreateCampaignOptions) {
   const definition = readDefinition(options.definition);
-  const imported = importRecipients(readInput(options.csv, 'recipient file'), {
+  const imported = importRecipients(readRecipientFile(options.csv, options.encoding), {
     defaultCountry: options.defaultCountry as CountryCode,
   });
   if (imported.kind !== 'imported') throw new UsageError(refusal(options.csv, imported));

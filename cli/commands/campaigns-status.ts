@@ -6,7 +6,9 @@ import {
   isFinished,
   ratesOf,
   recipientStates,
+  significanceReadiness,
   type RecipientState,
+  type SignificanceReadiness,
   type VariantCounts,
 } from '../../lambdas/campaigns';
 import { CommandFailure } from '../errors';
@@ -43,8 +45,14 @@ export async function variantReport(
 
 const percent = (rate: number | null) => (rate === null ? '-' : `${(rate * 100).toFixed(1)}%`);
 
-/** `A vs B: reply rate 4.0% vs 2.5%, z = 1.23, p = 0.218: not significant at 95%`. */
-export function significanceLines(rows: readonly VariantReportRow[]): string[] {
+/**
+ * `A vs B: reply rate 4.0% vs 2.5%, z = 1.23, p = 0.218: not significant at 95%`; while replies
+ * may still arrive, the rates so far and "too early to call" instead of a verdict.
+ */
+export function significanceLines(
+  rows: readonly VariantReportRow[],
+  readiness: SignificanceReadiness = { kind: 'final' },
+): string[] {
   const [first, ...others] = rows;
   if (!first || others.length === 0) return ['One variant: nothing to compare.'];
   return others.map((other) => {
@@ -52,19 +60,26 @@ export function significanceLines(rows: readonly VariantReportRow[]): string[] {
     const comparison = compareReplyRates(first, other);
     if (comparison.kind === 'nothing-sent')
       return `${label}: not compared yet (nothing sent to ${comparison.variants.map((v) => (v === 'first' ? first : other).variantId).join(' or ')})`;
+    const rates = `reply rate ${percent(ratesOf(first).replyRate)} vs ${percent(ratesOf(other).replyRate)}`;
+    if (readiness.kind === 'too-early')
+      return `${label}: ${rates} so far: too early to call (${tooEarlyBecause(readiness)})`;
     const verdict = comparison.significantAt95 ? 'significant at 95%' : 'not significant at 95%';
     const caveat = comparison.approximationReliable
       ? ''
       : ' (under 5 replies or non-replies in a variant: rough)';
-    return (
-      `${label}: reply rate ${percent(ratesOf(first).replyRate)} vs ${percent(ratesOf(other).replyRate)}, ` +
-      `z = ${comparison.z.toFixed(2)}, p = ${comparison.pValue.toFixed(3)}: ${verdict}${caveat}`
-    );
+    return `${label}: ${rates}, z = ${comparison.z.toFixed(2)}, p = ${comparison.pValue.toFixed(3)}: ${verdict}${caveat}`;
   });
 }
 
-/** Recipients that are done: sent, failed or skipped (no sender will look at them again). */
-const doneStates: readonly RecipientState[] = ['sent', 'failed', 'skipped'];
+/** Why a verdict is withheld, in words: shared by the CLI and the console. */
+export function tooEarlyBecause(readiness: Extract<SignificanceReadiness, { kind: 'too-early' }>): string {
+  return readiness.finalAt
+    ? `replies may arrive until ${readiness.finalAt}`
+    : 'the campaign may still send; replies arrive for days after';
+}
+
+/** Recipients that are done: sent, failed, skipped or parked (no sender will look at them again). */
+const doneStates: readonly RecipientState[] = ['sent', 'failed', 'skipped', 'parked'];
 
 /** How many recipients are done, from the counts by state. */
 export const recipientsDone = (recipients: Partial<Record<RecipientState, number>>) =>
@@ -75,6 +90,7 @@ export function statusLines(
   campaign: StoredCampaign,
   recipients: Partial<Record<RecipientState, number>>,
   variants: readonly VariantReportRow[],
+  now: Date = new Date(),
 ): string[] {
   const total = recipientStates.reduce((sum, s) => sum + (recipients[s] ?? 0), 0);
   const done = recipientsDone(recipients);
@@ -109,7 +125,7 @@ export function statusLines(
         percent(ratesOf(v).replyRate),
       ]),
     ),
-    ...significanceLines(variants),
+    ...significanceLines(variants, significanceReadiness(campaign, now)),
   ];
 }
 
@@ -133,7 +149,8 @@ export async function showCampaignStatus(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (;;) {
     const { campaign, recipients, variants, lines } = await currentStatus(target, campaignId);
-    printData(out, { campaign, recipients, variants }, () => {
+    const significance = significanceReadiness(campaign, new Date());
+    printData(out, { campaign, recipients, variants, significance }, () => {
       for (const line of lines) out.line(line);
     });
     if (!options.watch || isFinished(campaign.state)) return;

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { createCampaign } from '../../cli/commands/campaigns-create';
 import { changeCampaign, describeState, type OperatorAction } from '../../cli/commands/campaigns-lifecycle';
 import { previewCampaign } from '../../cli/commands/campaigns-preview';
-import { recipientsDone } from '../../cli/commands/campaigns-status';
+import { recipientsDone, tooEarlyBecause } from '../../cli/commands/campaigns-status';
 import { allowedActions, campaignReport, recipientStates, type CampaignState } from '../../lambdas/campaigns';
 import { noticeOf, runCommand } from '../cli-commands';
 import { actionButton, csrfField, html, phone, tableHead } from '../html';
-import type { ConsoleRequest, ConsoleReply, ConsoleRoutes } from '../server';
+import type { ConsoleRequest, ConsoleReply, ConsoleRoutes } from '../routing';
 import { variantChart } from '../variant-chart';
 
 /** What the console offers; `schedule` (it needs a time) stays in the CLI. */
@@ -106,6 +106,11 @@ async function campaignPage(request: ConsoleRequest): Promise<ConsoleReply> {
         ${c.variantId} vs ${c.controlVariantId}: not compared yet (nothing sent to one of them).
       </li>`;
     const { pValue, z, approximationReliable } = c.comparison;
+    if (report.significance.kind === 'too-early')
+      return html`<li>
+        <strong>${c.variantId} vs ${c.controlVariantId}: too early to call</strong> (reply rates so far;
+        ${tooEarlyBecause(report.significance)}).
+      </li>`;
     return html`<li>
       <strong
         >${c.variantId} vs ${c.controlVariantId}:

@@ -5,7 +5,7 @@ import { plural } from '../../cli/output';
 import { noticeOf, runCommand } from '../cli-commands';
 import type { Activity, ApiAnswer, MediaLink, Suppression } from '../crm-api-client';
 import { csrfField, html, phone, type Html, tableHead } from '../html';
-import type { ConsoleReply, ConsoleRequest, ConsoleRoutes } from '../server';
+import type { ConsoleReply, ConsoleRequest, ConsoleRoutes } from '../routing';
 
 const suppressionRoute = '/v1/suppressions/{phone}';
 
@@ -17,7 +17,12 @@ function duration(seconds: number | undefined): string {
 const when = (at: string | undefined) =>
   at ? html`<time datetime="${at}">${at.replace('T', ' ').slice(0, 16)}</time>` : '';
 
+/** A media item the archiver refused (or could not keep): its reason, and no request to its URL. */
+const notArchivedNote = (label: string, media: MediaLink): Html =>
+  html`<p class="not-archived">${label}: not archived (${media.notArchived ?? ''})</p>`;
+
 function mediaThumbnail(media: MediaLink, index: number): Html {
+  if (media.notArchived) return notArchivedNote(`Attachment ${index + 1}`, media);
   const src = media.archivedUrl ?? media.url;
   if (media.type?.startsWith('image/'))
     return html`<a href="${src}"
@@ -27,6 +32,7 @@ function mediaThumbnail(media: MediaLink, index: number): Html {
 }
 
 function player(media: MediaLink, label: string): Html {
+  if (media.notArchived) return notArchivedNote(label, media);
   const src = media.archivedUrl ?? media.url;
   return html`<figure class="recording">
     <figcaption>

@@ -16,7 +16,7 @@ import {
 } from '../../lambdas/events';
 import { noticeOf, runCommand } from '../cli-commands';
 import { actionButton, csrfField, html, tableHead } from '../html';
-import type { ConsoleRequest, ConsoleRoutes } from '../server';
+import type { ConsoleRequest, ConsoleRoutes } from '../routing';
 
 /** Open events are counted from listings of the byStatus index, at most this many per family and status. */
 const maxListed = 5000;

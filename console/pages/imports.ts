@@ -4,7 +4,7 @@ import type { Target } from '../../cli/target';
 import type { ImportRun } from '../../lambdas/history-import';
 import { noticeOf, runCommand } from '../cli-commands';
 import { actionButton, csrfField, html } from '../html';
-import type { ConsoleReply, ConsoleRoutes } from '../server';
+import type { ConsoleReply, ConsoleRoutes } from '../routing';
 
 async function runLines(target: Target, run: ImportRun) {
   return {

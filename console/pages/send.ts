@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toE164 } from '../../lambdas/shared/phone-numbers';
 import type { ApiMessage } from '../../lambdas/crm-api';
 import { csrfField, html, phone, type Html } from '../html';
-import type { ConsoleReply, ConsoleRequest, ConsoleRoutes } from '../server';
+import type { ConsoleReply, ConsoleRequest, ConsoleRoutes } from '../routing';
 
 const sendRoute = '/v1/messages';
 const suppressionRoute = '/v1/suppressions/{phone}';

@@ -8,7 +8,14 @@ export class InvalidVariantWeightsError extends Error {
 /** A send withdrawn by its last check, after its token and before the request went out. */
 export class SendWithdrawnError extends Error {
   override readonly name = 'SendWithdrawnError';
-  readonly reason: 'suppressed' | 'claim-taken-over' | 'check-failed';
+  readonly reason:
+    | 'suppressed'
+    | 'claim-taken-over'
+    | 'check-failed'
+    /** The campaign was paused or cancelled while the send waited. */
+    | 'campaign-not-running'
+    /** The recipient's sending window closed (or a state's cap filled) while the send waited. */
+    | 'outside-window';
   constructor(reason: SendWithdrawnError['reason'], cause?: unknown) {
     super(`send withdrawn: ${reason}`, cause === undefined ? undefined : { cause });
     this.reason = reason;

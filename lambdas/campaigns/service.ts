@@ -5,7 +5,9 @@
  * unknown outcome is reconciled first (reconcile.ts). All of them work on one `RunContext`
  * (sender/context.ts): the injected deps, the settings, and the run's report and state.
  */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isAbandoned } from './domain/send-decision';
+import { campaignSenderMetrics } from './domain/sender-metrics';
 import { openRecipientStates } from './domain/campaign-keys';
 import type { StoredCampaign } from './adapters/campaign-repository';
 import type { StoredRecipient } from './adapters/recipient-repository';
@@ -29,12 +31,17 @@ export {
 } from './sender/context';
 
 /** Outcomes after which nothing more is sent for this campaign in this run. */
-const stoppingOutcomes = new Set<RecipientOutcome>(['daily-cap-reached', 'paused', 'out-of-time']);
+const stoppingOutcomes = new Set<RecipientOutcome>([
+  'daily-cap-reached',
+  'paused',
+  'not-running',
+  'out-of-time',
+]);
 /**
  * Outcomes after which this pass has nothing left open: finished, or owned by another live sender
  * (which checks for completion itself after recording its own result).
  */
-const closingOutcomes = new Set<RecipientOutcome>(['sent', 'skipped', 'failed', 'busy']);
+const closingOutcomes = new Set<RecipientOutcome>(['sent', 'skipped', 'failed', 'parked', 'busy']);
 
 export function createCampaignSender(deps: CampaignSenderDeps) {
   const sender = senderContext(deps);
@@ -47,7 +54,14 @@ export function createCampaignSender(deps: CampaignSenderDeps) {
     const reports: CampaignRunReport[] = [];
     for (const campaignId of await campaigns.runningCampaignIds()) {
       if (now().getTime() > deadline - settings.safetyMarginMs) break;
-      reports.push(await sendCampaign(campaignId, deadline));
+      // One campaign's error (its table item, its number) does not hold up the others.
+      reports.push(
+        await sendCampaign(campaignId, deadline).catch((error: unknown) => {
+          deps.metrics.addMetric(campaignSenderMetrics.campaignRunsFailed, MetricUnit.Count, 1);
+          logger.error('campaign run failed', { [correlationIdKey]: campaignId, campaignId, error });
+          return { ...runContext(sender, campaignId, deadline).report, ended: 'failed' as const };
+        }),
+      );
     }
     return reports;
   }

@@ -29,6 +29,7 @@ export type { ConsentClass, ConsentRuleOptions } from './domain/consent';
 export { defaultYesWindowHours, suppressionReasons } from './domain/suppression';
 export type { SuppressionReason } from './domain/suppression';
 export { defaultMaxArchiveBytes, mediaArchiveJobsOf } from './domain/media-archive';
+export { defaultMediaHosts, mediaHostEntryProblem, type MediaUrlPolicy } from './domain/media-url-policy';
 export { InvalidCursorError } from './errors';
 
 /** The media archiver's entry file, for the CDK construct to bundle. */

@@ -12,6 +12,7 @@ export const environmentNames = {
   mediaBucket: 'MEDIA_BUCKET_NAME',
   mediaArchiveQueueUrl: 'MEDIA_ARCHIVE_QUEUE_URL',
   maxMediaBytes: 'MAX_MEDIA_BYTES',
+  mediaHosts: 'MEDIA_HOSTS',
   bounceThreshold: 'BOUNCE_THRESHOLD',
   consentYesWindowHours: 'CONSENT_YES_WINDOW_HOURS',
   consentOptInWords: 'CONSENT_OPT_IN_WORDS',

@@ -54,7 +54,11 @@ export const bridgeMetrics = {
     messagesSent: 'CampaignMessagesSent',
     sendOutcomeUnknown: 'CampaignSendOutcomeUnknown',
     recipientsReconciled: 'CampaignRecipientsReconciled',
-    /** A campaign paused itself because of an error (402 no credits, repeated 401). */
+    /** A campaign paused itself because of an error (402 no credits, repeated 401, the sending number refused). */
     pausedByError: 'CampaignPausedByError',
+    /** A pass over one campaign ended in an error (the run went on with the other campaigns). */
+    campaignRunsFailed: 'CampaignRunsFailed',
+    /** A recipient whose send could not be reconciled, time after time: parked for an operator. */
+    recipientsParked: 'CampaignRecipientsParked',
   },
 } as const;

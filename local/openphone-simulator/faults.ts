@@ -1,5 +1,7 @@
 import type { Random } from './prng';
 
+export type SenderRefusal = 'a2p-not-approved' | 'not-phone-number-user';
+
 /**
  * Failure switches, settable at any time (e.g. `sim.faults.noCredits = true`).
  * They apply to authenticated, rate-admitted requests, in the order latency → 5xx → route.
@@ -18,6 +20,19 @@ export class FaultSwitches {
   noCredits = false;
   /** Outcome reported for sent messages (`message.delivered` with this status). */
   deliveryOutcome: 'delivered' | 'undelivered' = 'delivered';
+  /** Every request answers 401, as with a revoked or rotated key. */
+  apiKeyRevoked = false;
+  /** OpenPhone's clock against the caller's, in ms (negative: behind), applied to sent messages' `createdAt`. */
+  clockSkewMs = 0;
+  /** Sent messages are stamped to the whole second (rounded down), as some OpenPhone answers are. */
+  wholeSecondTimestamps = false;
+  /** Sent texts are stored with white space at either end trimmed, as OpenPhone may normalise them. */
+  trimsSentText = false;
+  /**
+   * Sending numbers (E.164 or `PN…` id) whose sends OpenPhone refuses, and how: the workspace is
+   * not A2P approved (400 0206400), or the key's user may not use the number (403 0202403).
+   */
+  readonly refusedSenders = new Map<string, SenderRefusal>();
 
   constructor(private readonly random: Random) {}
 
@@ -44,5 +59,16 @@ export class FaultSwitches {
     this.dropConnectionAfterSend = 0;
     this.noCredits = false;
     this.deliveryOutcome = 'delivered';
+    this.apiKeyRevoked = false;
+    this.clockSkewMs = 0;
+    this.wholeSecondTimestamps = false;
+    this.trimsSentText = false;
+    this.refusedSenders.clear();
+  }
+
+  /** A sent message's `createdAt` as OpenPhone's clock and precision would stamp it. */
+  stampOfSend(createdAtMs: number): number {
+    const skewed = createdAtMs + this.clockSkewMs;
+    return this.wholeSecondTimestamps ? Math.floor(skewed / 1000) * 1000 : skewed;
   }
 }

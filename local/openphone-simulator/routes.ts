@@ -90,19 +90,17 @@ function sendMessage(context: RouteContext): RouteResult {
   const from = body.from.startsWith('PN')
     ? context.workspace.phoneNumberById(body.from)
     : context.workspace.phoneNumberByNumber(body.from);
-  if (!from) {
-    throw new OpenPhoneApiError(403, 'messages', 'You are forbidden to access the message', {
-      title: 'Not Phone Number User',
-      description: 'Not Phone Number User',
-      variant: '02',
-    });
-  }
+  const refusal =
+    from && (context.faults.refusedSenders.get(from.id) ?? context.faults.refusedSenders.get(from.number));
+  if (!from || refusal === 'not-phone-number-user') throw notPhoneNumberUser();
+  if (refusal === 'a2p-not-approved') throw a2pNotApproved();
   const to = body.to[0]!;
   const message: MessageRecord = context.workspace.sendMessage({
     phoneNumberId: from.id,
     to,
-    text: body.content,
+    text: context.faults.trimsSentText ? body.content.trim() : body.content,
     ...(body.userId ? { userId: body.userId } : {}),
+    stamp: (ms) => context.faults.stampOfSend(ms),
   });
   context.log.recordSend(to);
   return {
@@ -111,6 +109,20 @@ function sendMessage(context: RouteContext): RouteResult {
     dropConnection: context.faults.takeDropAfterSend(),
   };
 }
+
+const notPhoneNumberUser = () =>
+  new OpenPhoneApiError(403, 'messages', 'You are forbidden to access the message', {
+    title: 'Not Phone Number User',
+    description: 'Not Phone Number User',
+    variant: '02',
+  });
+
+const a2pNotApproved = () =>
+  new OpenPhoneApiError(400, 'messages', 'The organization is not approved for A2P', {
+    title: 'A2P Registration Not Approved',
+    description: 'A2P Registration Not Approved',
+    variant: '06',
+  });
 
 function completedCallWithIntelligence(
   context: RouteContext,

@@ -107,7 +107,7 @@ export async function startOpenPhoneSimulator(
       return;
     }
     const resource = matched.route.resource;
-    if (request.headers.authorization !== apiKey) {
+    if (request.headers.authorization !== apiKey || faults.apiKeyRevoked) {
       finish(
         401,
         new OpenPhoneApiError(401, resource, 'You are unauthorized to access this resource').body(),

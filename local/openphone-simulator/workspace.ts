@@ -70,6 +70,8 @@ export interface OutgoingMessage {
   readonly to: string;
   readonly text: string;
   readonly userId?: string;
+  /** OpenPhone's stamp of the send's instant (its clock, its precision). @default the instant as is */
+  readonly stamp?: (createdAtMs: number) => number;
 }
 
 const day = 86_400_000;
@@ -266,7 +268,7 @@ export class SimulatedWorkspace {
       direction: 'outgoing',
       text: outgoing.text,
       status: 'queued',
-      createdAtMs: this.nextTime(conversation),
+      createdAtMs: (outgoing.stamp ?? ((ms: number) => ms))(this.nextTime(conversation)),
       updatedAtMs: 0,
     };
     message.updatedAtMs = message.createdAtMs;

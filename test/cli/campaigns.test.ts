@@ -102,7 +102,9 @@ describe('campaign status lines', () => {
     ]);
     expect(lines[0]).toBe('Campaign cmp-1 "Spring sale": paused (OpenPhone has no credits left (402))');
     expect(lines[1]).toBe(`${progressBar(6, 10)} recipients done`);
-    expect(lines[2]).toBe('pending 4 · claimed 0 · unknown-outcome 0 · sent 5 · failed 0 · skipped 1');
+    expect(lines[2]).toBe(
+      'pending 4 · claimed 0 · unknown-outcome 0 · sent 5 · failed 0 · skipped 1 · parked 0',
+    );
     expect(lines.slice(4, 7)).toEqual([
       'variant  weight  sent  delivered  undelivered  send failed  skipped  replied  opted out  reply rate',
       'A             3     4          0            0            0        1        0          0  0.0%',
@@ -125,6 +127,14 @@ describe('campaign status lines', () => {
       significanceLines([row('A', { sent: 20, replied: 2 }), row('B', { sent: 20, replied: 1 })])[0],
     ).toMatch(/not significant at 95% \(under 5 replies or non-replies in a variant: rough\)$/);
     expect(significanceLines([row('A')])).toEqual(['One variant: nothing to compare.']);
+    expect(
+      significanceLines([row('A', { sent: 400, replied: 80 }), row('B', { sent: 400, replied: 40 })], {
+        kind: 'too-early',
+        finalAt: '2026-11-08T12:00:00.000Z',
+      }),
+    ).toEqual([
+      'A vs B: reply rate 20.0% vs 10.0% so far: too early to call (replies may arrive until 2026-11-08T12:00:00.000Z)',
+    ]);
   });
 });
 
@@ -243,6 +253,62 @@ describe('campaign command arguments', () => {
           /^error: variant A uses \{\{firstname\}\}, but .*ok\.csv has no such column \(columns: firstName\)/,
         ),
       ],
+    });
+  });
+
+  it('refuses a recipient file saved in another encoding, naming the row and what to do', async () => {
+    const latin = join(dir, 'latin.csv');
+    // "CSV (Comma delimited)" from a spreadsheet: Windows-1252, é as the single byte 0xE9.
+    writeFileSync(latin, Buffer.from('phone,firstName\n+12125550100,Ann\n+12125550101,Jos\xe9\n', 'latin1'));
+    const refused = await runAgainst(
+      noTable,
+      'campaigns',
+      'create',
+      '--definition',
+      goodDefinition,
+      '--csv',
+      latin,
+    );
+    expect(refused).toMatchObject({
+      code: 2,
+      stderr: [
+        expect.stringMatching(
+          /latin\.csv row 3 is not UTF-8 \(byte 0xE9\).*save it as "CSV UTF-8", or give --encoding windows-1252$/,
+        ),
+      ],
+    });
+    const utf16 = join(dir, 'unicode.csv');
+    writeFileSync(
+      utf16,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('phone\n+12125550100\n', 'utf16le')]),
+    );
+    const wide = await runAgainst(
+      noTable,
+      'campaigns',
+      'create',
+      '--definition',
+      goodDefinition,
+      '--csv',
+      utf16,
+    );
+    expect(wide).toMatchObject({
+      code: 2,
+      stderr: [expect.stringMatching(/is UTF-16.*--encoding utf-16le$/)],
+    });
+    const unknown = await runAgainst(
+      noTable,
+      'campaigns',
+      'create',
+      '--definition',
+      goodDefinition,
+      '--csv',
+      latin,
+      '--encoding',
+      'klingon',
+    );
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr: [expect.stringMatching(/--encoding klingon: not an encoding/)],
     });
   });
 });

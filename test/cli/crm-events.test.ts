@@ -37,7 +37,7 @@ describe('crm-events list, through the local admin API', () => {
       ),
     ]);
     api = await startLocalHttpApi({ port: 0, routes: crmEventAdminRoutes(bus) });
-    target = testTarget({ crmEvents: new LocalCrmEventLog(api.url) });
+    target = testTarget({ crmEvents: new LocalCrmEventLog({ baseUrl: api.url, token: 'unused' }) });
   });
   afterAll(() => api.stop());
 

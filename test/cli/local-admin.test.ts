@@ -1,8 +1,22 @@
 import { startLocalHttpApi } from '../../local/http-api';
 import { adminRoutes } from '../../local/admin-api';
+import { behindAdminDoor } from '../../local/admin-door';
 import { LocalQueueAdmin } from '../../cli/local-queue-admin';
 import { replayDeadLetters, showQueueDepths } from '../../cli/commands/dlq';
 import { capturedOutput, deadLetter, idleFamilyQueues, runAgainst, testTarget } from '../support/cli';
+
+const token = 'test-admin-token';
+
+/** The admin routes behind the replica's door, as `npm start` serves them. */
+async function startAdminApi(admin: Parameters<typeof adminRoutes>[0]) {
+  let port = 0;
+  const api = await startLocalHttpApi({
+    port: 0,
+    routes: behindAdminDoor(adminRoutes(admin), { token, port: () => port }),
+  });
+  port = Number(new URL(api.url).port);
+  return api;
+}
 
 const message = (eventId: string) =>
   JSON.stringify({
@@ -18,8 +32,8 @@ describe('the local admin API and its CLI client', () => {
   let client: LocalQueueAdmin;
 
   beforeAll(async () => {
-    api = await startLocalHttpApi({ port: 0, routes: adminRoutes(admin) });
-    client = new LocalQueueAdmin(api.url);
+    api = await startAdminApi(admin);
+    client = new LocalQueueAdmin({ baseUrl: api.url, token });
   });
   afterAll(() => api.stop());
 
@@ -60,7 +74,7 @@ describe('the local admin API and its CLI client', () => {
     const closed = await startLocalHttpApi({ port: 0, routes: {} });
     await closed.stop();
     const { code, stderr } = await runAgainst(
-      testTarget({ queues: new LocalQueueAdmin(closed.url) }),
+      testTarget({ queues: new LocalQueueAdmin({ baseUrl: closed.url, token }) }),
       'dlq',
       'replay',
       'calls',
@@ -77,7 +91,7 @@ describe('dlq replay --all on the local replica', () => {
   let api: Awaited<ReturnType<typeof startLocalHttpApi>>;
 
   beforeAll(async () => {
-    api = await startLocalHttpApi({ port: 0, routes: adminRoutes(admin) });
+    api = await startAdminApi(admin);
   });
   afterAll(() => api.stop());
 
@@ -86,7 +100,7 @@ describe('dlq replay --all on the local replica', () => {
     await deadLetter(queues.messages, [message('EVall3')]);
     const callsBefore = queues.calls.depth;
     const { code, stdout } = await runAgainst(
-      testTarget({ queues: new LocalQueueAdmin(api.url) }),
+      testTarget({ queues: new LocalQueueAdmin({ baseUrl: api.url, token }) }),
       'dlq',
       'replay',
       '--all',
@@ -102,7 +116,7 @@ describe('dlq replay --all on the local replica', () => {
   });
 
   it('dlq replay needs a family or --all, and refuses --all with --event-id (exit code 2)', async () => {
-    const target = testTarget({ queues: new LocalQueueAdmin(api.url) });
+    const target = testTarget({ queues: new LocalQueueAdmin({ baseUrl: api.url, token }) });
     expect(await runAgainst(target, 'dlq', 'replay')).toMatchObject({
       code: 2,
       stderr: ['error: give a family, or --all for every family'],

@@ -12,7 +12,13 @@ import { newEventRecord } from '../../lambdas/events';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
 import type { LocalReplica } from '../../local/replica';
 import { readReplicaInfo } from '../../local/replica-info';
-import { launchChromium, seriousAccessibilityViolations, tinyPng, toneWav } from '../support/browser';
+import {
+  launchChromium,
+  logIntoConsole,
+  seriousAccessibilityViolations,
+  tinyPng,
+  toneWav,
+} from '../support/browser';
 import { zoneInsideWindowNow } from '../support/campaigns';
 import {
   completedCall,
@@ -110,11 +116,15 @@ describe('the operator console in Chromium against a seeded local replica', () =
     });
     replica.imports.connect({ apiKey: simulator.apiKey, baseUrl: simulator.url });
     replica.connectCrmApiToOpenPhone({ apiKey: simulator.apiKey, baseUrl: simulator.url });
+    // As npm start does for its simulator: this test's media host serves http on 127.0.0.1.
+    replica.processing.allowLocalMediaOrigin(mediaUrl);
+    replica.processing.allowLocalMediaOrigin(simulator.url);
     target = localConsoleTargetFrom(readReplicaInfo(join(stateDir, 'replica.json'))!);
     console_ = await startConsoleServer({ ...target, log: (l) => logged.push(`[console] ${l}`) });
     browser = await launchChromium();
     // bypassCSP: axe-core is injected as an inline script; the console's own policy allows none.
     page = await browser.newPage({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
+    await logIntoConsole(page, console_.loginUrl);
     await seed();
   }, 120_000);
 
@@ -138,7 +148,11 @@ describe('the operator console in Chromium against a seeded local replica', () =
           id: 'ACconsolein',
           ...people,
           text: 'Is the blue sofa still available?',
-          media: [{ url: `${mediaUrl}/sofa.png`, type: 'image/png' }],
+          media: [
+            { url: `${mediaUrl}/sofa.png`, type: 'image/png' },
+            // Refused by the archiver: shown with its reason, never loaded by the page.
+            { url: 'http://169.254.169.254/latest/meta-data/', type: 'image/png' },
+          ],
           createdAt: at(0),
         }),
         at(0),
@@ -277,6 +291,28 @@ describe('the operator console in Chromium against a seeded local replica', () =
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   }
 
+  it('Login: the session is an HttpOnly, SameSite=Strict cookie; another browser without it sees 401', async () => {
+    const cookies = await page.context().cookies(console_.url);
+    expect(cookies).toEqual([
+      expect.objectContaining({
+        name: expect.stringMatching(/^console_session_\d+$/),
+        httpOnly: true,
+        sameSite: 'Strict',
+      }),
+    ]);
+    // Page scripts cannot read it.
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie),
+    ).toBe('');
+    const stranger = await browser.newPage();
+    try {
+      expect((await stranger.goto(`${console_.url}/health`))?.status()).toBe(401);
+      expect((await stranger.goto(console_.loginUrl))?.status()).toBe(401); // the token was spent
+    } finally {
+      await stranger.close();
+    }
+  });
+
   it('Health: shows the failed event with its reason, and a re-drive from the page ends processed', async () => {
     await visit('/health', 'health');
     await expect(page.locator('h1').textContent()).resolves.toBe('Health');
@@ -300,7 +336,7 @@ describe('the operator console in Chromium against a seeded local replica', () =
     await expect(messagesCell(0).textContent()).resolves.toBe(String(processedBefore + 1));
   }, 90_000);
 
-  it('Contacts: the conversation with bubbles, a picture, a call card whose recording plays, summary and transcript', async () => {
+  it('Contacts: the conversation with bubbles, a picture, a refused attachment with its reason, a call card whose recording plays, summary and transcript', async () => {
     await visit('/contacts');
     // Keyboard only: tab to the search field, type, Enter.
     for (
@@ -331,6 +367,16 @@ describe('the operator console in Chromium against a seeded local replica', () =
     await expect(page.locator('.bubble.outgoing').first().textContent()).resolves.toContain(
       'Want to come and see it?',
     );
+    const refused = page.locator('.bubble .not-archived');
+    await until(async () => {
+      if ((await refused.count()) > 0) return true;
+      await page.reload();
+      return false;
+    }, 'the refused attachment to be recorded');
+    await expect(refused.textContent()).resolves.toBe(
+      'Attachment 2: not archived (the media URL was refused: scheme http: is not https:)',
+    );
+    await expect(page.locator('[src*="169.254"], [href*="169.254"]').count()).resolves.toBe(0);
     const thumbnail = page.locator('.bubble img.thumb');
     await until(() => thumbnail.evaluate(imageLoaded), 'the archived picture to load');
     const card = page.locator('article.call');
@@ -368,6 +414,8 @@ describe('the operator console in Chromium against a seeded local replica', () =
 
   it('Campaigns: a campaign created from a CSV upload runs, and its chart shows both variants', async () => {
     await visit('/campaigns');
+    // The recipients' clock, given in the file: a zone inside the sending window now.
+    const zone = zoneInsideWindowNow();
     const definition = {
       name: 'Sofa sale',
       sendingNumber: simulator.workspace.phoneNumbers[0]!.id,
@@ -375,12 +423,14 @@ describe('the operator console in Chromium against a seeded local replica', () =
         { id: 'A', template: 'Hi {{firstName}}, sofas are 20% off this week.', weight: 1 },
         { id: 'B', template: 'Hello {{firstName}}! Our sofa sale ends Sunday.', weight: 1 },
       ],
-      timeZone: zoneInsideWindowNow(),
+      timeZone: zone,
     };
     const phones = Array.from({ length: 10 }, (_, i) => `+4420794601${String(i).padStart(2, '0')}`);
-    const csv = ['phone,firstName', ...phones.map((p, i) => `${p},Guest${i}`), 'not-a-number,Nobody'].join(
-      '\n',
-    );
+    const csv = [
+      'phone,firstName,timeZone',
+      ...phones.map((p, i) => `${p},Guest${i},${zone}`),
+      `not-a-number,Nobody,${zone}`,
+    ].join('\n');
     await page.setInputFiles('#definition', {
       name: 'sale.json',
       mimeType: 'application/json',
@@ -420,7 +470,7 @@ describe('the operator console in Chromium against a seeded local replica', () =
       ).resolves.toMatch(/95% CI/);
     }
     await expect(page.locator('progress').getAttribute('value')).resolves.toBe('10');
-    await expect(page.locator('.verdicts').innerText()).resolves.toMatch(/B vs A: not significant at 95%/);
+    await expect(page.locator('.verdicts').innerText()).resolves.toMatch(/B vs A: too early to call/);
     await visit('/campaigns', 'campaigns');
     await expect(page.locator('tbody').textContent()).resolves.toContain('Sofa sale');
   }, 90_000);

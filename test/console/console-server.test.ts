@@ -1,35 +1,32 @@
-import { request } from 'node:http';
 import type { Target } from '../../cli/target';
 import { CrmApiClient, bearerToken } from '../../console/crm-api-client';
 import { startConsoleServer, type RunningConsole } from '../../console/server';
 import { html, phone } from '../../console/html';
 import { wilsonInterval } from '../../console/variant-chart';
+import { rawRequest } from '../support/raw-request';
 
-/** A raw request, so the Host header can be anything. */
-function send(url: string, options: { method?: string; host?: string; body?: string; origin?: string }) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const target = new URL(url);
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: options.method ?? 'GET',
-        headers: {
-          host: options.host ?? target.host,
-          ...(options.origin ? { origin: options.origin } : {}),
-          ...(options.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
+/** A raw request (so Host can be anything), with the session cookie when given. */
+function send(
+  url: string,
+  options: { method?: string; host?: string; body?: string; origin?: string; cookie?: string },
+) {
+  return rawRequest(url, {
+    ...(options.method ? { method: options.method } : {}),
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.body ? { body: options.body } : {}),
+    headers: {
+      ...(options.origin ? { origin: options.origin } : {}),
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+      ...(options.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
   });
+}
+
+/** Opens the login URL; answers the cookie to send back (`name=value`) and the raw Set-Cookie. */
+async function logIn(running: RunningConsole) {
+  const answer = await send(running.loginUrl, {});
+  const setCookie = String(answer.headers['set-cookie'] ?? '');
+  return { answer, setCookie, cookie: setCookie.split(';')[0]! };
 }
 
 describe('the console server', () => {
@@ -41,11 +38,14 @@ describe('the console server', () => {
     events: { getEvent: async (id: string) => void redriven.push(id) },
   } as unknown as Target;
 
+  let cookie: string;
+
   beforeAll(async () => {
     running = await startConsoleServer({
       target,
       api: new CrmApiClient('http://127.0.0.1:9/v1', bearerToken('unused')),
     });
+    ({ cookie } = await logIn(running));
   });
   afterAll(() => running.stop());
 
@@ -59,29 +59,95 @@ describe('the console server', () => {
   });
 
   it('refuses a POST without the page’s CSRF token, or from another origin, and does nothing', async () => {
-    const noToken = await send(`${running.url}/health/redrive`, { method: 'POST', body: 'eventId=EV1' });
+    const noToken = await send(`${running.url}/health/redrive`, {
+      method: 'POST',
+      body: 'eventId=EV1',
+      cookie,
+    });
     expect(noToken.status).toBe(403);
     expect(noToken.body).toContain('reload the page');
     const wrongToken = await send(`${running.url}/health/redrive`, {
       method: 'POST',
       body: 'eventId=EV1&csrf=guessed',
+      cookie,
     });
     expect(wrongToken.status).toBe(403);
     const otherOrigin = await send(`${running.url}/health/redrive`, {
       method: 'POST',
       body: 'eventId=EV1&csrf=guessed',
       origin: 'https://evil.example',
+      cookie,
     });
     expect(otherOrigin.status).toBe(403);
     expect(redriven).toEqual([]);
   });
 
   it('serves its script and stylesheet, and 404 for anything else under /static', async () => {
-    expect((await send(`${running.url}/static/console.js`, {})).status).toBe(200);
-    expect((await send(`${running.url}/static/console.css`, {})).status).toBe(200);
-    expect((await send(`${running.url}/static/../server.ts`, {})).status).toBe(404);
+    expect((await send(`${running.url}/static/console.js`, { cookie })).status).toBe(200);
+    expect((await send(`${running.url}/static/console.css`, { cookie })).status).toBe(200);
+    expect((await send(`${running.url}/static/../server.ts`, { cookie })).status).toBe(404);
     for (const inherited of ['constructor', 'toString', '__proto__'])
-      expect((await send(`${running.url}/static/${inherited}`, {})).status).toBe(404);
+      expect((await send(`${running.url}/static/${inherited}`, { cookie })).status).toBe(404);
+  });
+});
+
+describe("the console's login", () => {
+  let running: RunningConsole;
+  const target = { name: 'a test target' } as unknown as Target;
+
+  beforeEach(async () => {
+    running = await startConsoleServer({
+      target,
+      api: new CrmApiClient('http://127.0.0.1:9/v1', bearerToken('unused')),
+    });
+  });
+  afterEach(() => running.stop());
+
+  it('answers 401 to every page and script without the session cookie, before any handler runs', async () => {
+    for (const path of [
+      '/',
+      '/health',
+      '/contacts',
+      '/campaigns',
+      '/imports',
+      '/send',
+      '/static/console.js',
+    ]) {
+      const answer = await send(`${running.url}${path}`, {});
+      expect({ path, status: answer.status }).toEqual({ path, status: 401 });
+    }
+    const refused = await send(`${running.url}/health`, {});
+    expect(refused.body).toContain('Open the login URL');
+    // Only what the "log in" page needs: its stylesheet.
+    expect((await send(`${running.url}/static/console.css`, {})).status).toBe(200);
+    const forged = await send(`${running.url}/health`, {
+      cookie: `console_session_${new URL(running.url).port}=guessed`,
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it('exchanges the printed token for an HttpOnly, SameSite=Strict cookie, once, and redirects to /', async () => {
+    expect(running.loginUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?token=[\w-]{32}$/);
+    const { answer, setCookie, cookie } = await logIn(running);
+    expect(answer.status).toBe(303);
+    expect(answer.headers.location).toBe('/');
+    expect(setCookie).toMatch(/^console_session_\d+=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect((await send(`${running.url}/static/console.js`, { cookie })).status).toBe(200);
+
+    // The token is spent: a second browser opening the same URL gets no session.
+    const again = await send(running.loginUrl, {});
+    expect(again.status).toBe(401);
+    expect(again.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('answers 401 to a wrong or missing token, and the right one still works after', async () => {
+    for (const url of [`${running.url}/login?token=guessed`, `${running.url}/login`]) {
+      const answer = await send(url, {});
+      expect(answer.status).toBe(401);
+      expect(answer.headers['set-cookie']).toBeUndefined();
+      expect(answer.body).toContain('login link is wrong or was already used');
+    }
+    expect((await logIn(running)).answer.status).toBe(303);
   });
 });
 

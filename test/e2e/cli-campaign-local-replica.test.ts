@@ -45,6 +45,8 @@ describe('a campaign run from the CLI by the local replica’s sender schedule',
 
   it('creates a campaign, starts it, and the schedule sends each valid recipient one message', async () => {
     const definitionFile = join(stateDir, 'campaign.json');
+    // The recipients' clock, given in the file: a zone inside the sending window now.
+    const zone = zoneInsideWindowNow();
     writeFileSync(
       definitionFile,
       JSON.stringify({
@@ -54,8 +56,7 @@ describe('a campaign run from the CLI by the local replica’s sender schedule',
           { id: 'A', template: 'Hi {{firstName}}, offer A', weight: 1 },
           { id: 'B', template: 'Hello {{firstName}}, offer B', weight: 1 },
         ],
-        // UK recipients have no NANP area code: quiet hours follow this zone, inside the window now.
-        timeZone: zoneInsideWindowNow(),
+        timeZone: zone,
       }),
     );
     const csvFile = join(stateDir, 'recipients.csv');
@@ -63,12 +64,12 @@ describe('a campaign run from the CLI by the local replica’s sender schedule',
     writeFileSync(
       csvFile,
       [
-        'phone,firstName',
-        `${phones[0]},Ann`,
-        `${phones[1]},Bob`,
-        `${phones[2]},Cy`,
-        `${phones[0]},Ann`,
-        'nope,Dee',
+        'phone,firstName,timeZone',
+        `${phones[0]},Ann,${zone}`,
+        `${phones[1]},Bob,${zone}`,
+        `${phones[2]},Cy,${zone}`,
+        `${phones[0]},Ann,${zone}`,
+        `nope,Dee,${zone}`,
       ].join('\n'),
     );
 
@@ -95,7 +96,7 @@ describe('a campaign run from the CLI by the local replica’s sender schedule',
     expect(status.stdout.slice(0, 3)).toEqual([
       `Campaign ${campaignId} "Local run": completed`,
       '[##############################] 100%  3/3 recipients done',
-      'pending 0 · claimed 0 · unknown-outcome 0 · sent 3 · failed 0 · skipped 0',
+      'pending 0 · claimed 0 · unknown-outcome 0 · sent 3 · failed 0 · skipped 0 · parked 0',
     ]);
     const sentColumn = status.stdout
       .filter((l) => /^[AB]\s+\d/.test(l))

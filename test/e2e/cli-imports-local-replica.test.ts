@@ -46,7 +46,9 @@ describe('imports start, status, list and cancel against a running local replica
     expect(started.stdout[0]).toMatch(
       /^Started import e2e-full \(full, all phone numbers, with contacts\) in the local replica at http:\/\/127\.0\.0\.1:\d+\.$/,
     );
-    const admin = await fetch(new URL(adminPaths.queues, replica.webhookUrl));
+    const admin = await fetch(new URL(adminPaths.queues, replica.webhookUrl), {
+      headers: { authorization: `Bearer ${replica.crmApi.token}` },
+    });
     expect(admin.status).toBe(200);
 
     const watched = await cli('imports', 'status', 'e2e-full', '--watch', '--every', '0.2');

@@ -29,6 +29,7 @@ describe('the correlation id of one event', () => {
       eventSweepEveryMs: 'off', // nothing but this event's path logs
       log: () => {},
     });
+    replica.processing.allowLocalMediaOrigin(media.url); // as npm start does for its simulator
   }, 120_000);
 
   afterAll(async () => {

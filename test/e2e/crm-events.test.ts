@@ -72,6 +72,7 @@ describe('CRM events on the local replica', () => {
 
     const admin = await fetch(
       `${new URL(replica.webhookUrl).origin}/local/admin/crm-events?type=activity.recorded`,
+      { headers: { authorization: `Bearer ${replica.crmApi.token}` } },
     );
     const listed = (await admin.json()) as { events: BusEvent[] };
     expect(listed.events.map(activityId)).toContain('ACbus0001');

@@ -105,9 +105,22 @@ describe('the local replica, over HTTP', () => {
       processedAt: expect.any(String),
     });
 
-    // The sample media URL cannot be fetched here: the archive job retries on its own, the record stays whole.
-    await until(() => received.some((l) => l.startsWith('[media-archive] ACe2emedia media[0] → failed')));
-    expect(await activities.getActivity('ACe2emedia')).toEqual(activity);
+    // A media host off the allow-list is never fetched: refused once, the reason on the activity and in the API.
+    await until(() =>
+      received.some((l) => l.startsWith('[media-archive] ACe2emedia media[0] → not archived: url-refused')),
+    );
+    const refusal =
+      'the media URL was refused: host storage.openphone.example is not on the media host allow-list';
+    expect(await activities.getActivity('ACe2emedia')).toEqual({
+      ...activity,
+      media: [{ ...activity!.media![0], archiveSkipped: 'url-refused', archiveSkippedReason: refusal }],
+    });
+    const viewed = await fetch(`${replica.crmApi.url}/activities/ACe2emedia`, {
+      headers: { authorization: `Bearer ${replica.crmApi.token}` },
+    });
+    expect(((await viewed.json()) as { media: unknown[] }).media).toEqual([
+      { url: 'https://storage.openphone.example/m1.jpg', type: 'image/jpeg', notArchived: refusal },
+    ]);
     // No message text and no full phone number in any line printed.
     expect(received.join('\n')).not.toMatch(/Hello there|STOP\b|\+1555/);
   });

@@ -74,6 +74,7 @@ describe('logs of an end-to-end run', () => {
     // Its own DynamoDB Local: the replica's table names are fixed, and another replica test may run
     // beside this one against the shared DynamoDB Local (its stream poller would take these events).
     replica = await startLocalReplica({ port: 0, template: bridgeTemplate(), log: (l) => captured.push(l) });
+    replica.processing.allowLocalMediaOrigin(mediaUrl); // as npm start does for its simulator
   }, 120_000);
 
   afterAll(async () => {

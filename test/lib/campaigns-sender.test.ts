@@ -51,6 +51,24 @@ describe('CampaignSender', () => {
     });
   });
 
+  it('alarms on a failed campaign run, an unknown send outcome or a parked recipient, in one alarm', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+      JSON.stringify(alarm).includes(campaignSenderMetrics.recipientsParked),
+    );
+    expect(alarms).toHaveLength(1);
+    const metrics = (
+      alarms[0]!.Properties.Metrics as { MetricStat?: { Metric: { MetricName: string } } }[]
+    ).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []));
+    expect(metrics.sort()).toEqual(
+      [
+        campaignSenderMetrics.campaignRunsFailed,
+        campaignSenderMetrics.recipientsParked,
+        campaignSenderMetrics.sendOutcomeUnknown,
+      ].sort(),
+    );
+    expect(alarms[0]!.Properties).toMatchObject({ Threshold: 1, TreatMissingData: 'notBreaching' });
+  });
+
   it('may use the campaign table and its work index without wildcards', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {

@@ -32,6 +32,19 @@ describe('stage configuration', () => {
     expect(() => stage({ eventSweep: { schedule: 'every 5 minutes' } })).toThrow(/eventSweep.schedule/);
   });
 
+  it("fetches media from OpenPhone's hosts by default; a stage names its own, and a bad entry is named", () => {
+    expect(stage({}).mediaArchive.allowedHosts).toEqual(['m.openph.one', 'storage.googleapis.com']);
+    expect(stage({ mediaArchive: { allowedHosts: ['*.openph.one'] } }).mediaArchive.allowedHosts).toEqual([
+      '*.openph.one',
+    ]);
+    expect(() => stage({ mediaArchive: { allowedHosts: ['http://169.254.169.254'] } })).toThrow(
+      /mediaArchive\.allowedHosts\.0: "http:\/\/169\.254\.169\.254" is not a host name/,
+    );
+    expect(() => stage({ mediaArchive: { allowedHosts: [] } })).toThrow(
+      /mediaArchive\.allowedHosts: at least one host/,
+    );
+  });
+
   it('keeps the defaults of the keys a stage leaves out of a group', () => {
     const config = stage({ alarms: { queueAgeSeconds: 300 }, waf: { enabled: true } });
     expect(config.alarms.queueAgeSeconds).toBe(300);

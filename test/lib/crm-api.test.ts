@@ -4,6 +4,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BridgeStack } from '../../lib/bridge-stack';
 import { readStageConfig } from '../../lib/config';
+import { crmApiRoutes, gatewayRoutes, routesOfScope, type CrmApiScope } from '../../lambdas/crm-api';
 
 function bridge(stages: Record<string, unknown> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -20,15 +21,39 @@ const statementsOf = (template: Template, fragment: string) =>
           .Statement,
     );
 
+/** A request path a route answers: each variable filled with an encoded E.164 number. */
+const sampleRequest = (path: string) => path.replace(/\{\w+\}/g, '%2B15555550123');
+
+/**
+ * What an `execute-api` ARN (an Fn::Join, as JSON) lets through after the API id: `stage/METHOD/path`,
+ * with IAM's `*` matching any run of characters, `/` included.
+ */
+function invokeResourcePattern(arnJson: string): RegExp {
+  const tail = /"\}?,?"(\/[^"]*)"\]\]\}$/.exec(arnJson)?.[1];
+  if (!tail) throw new Error(`not an execute-api ARN: ${arnJson}`);
+  const escaped = tail
+    .slice(1)
+    .split('*')
+    .map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${escaped}$`);
+}
+
 describe('CrmApi', () => {
   const { template } = bridge();
 
-  it('is GET/POST/PUT/DELETE /v1/{proxy+} on the webhook HTTP API, behind IAM (SigV4), beside the open webhook route', () => {
-    for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: `${method} /v1/{proxy+}`,
-        AuthorizationType: 'AWS_IAM',
-      });
+  it('is one route per row of the routes table on the webhook HTTP API, each behind IAM (SigV4), beside the open webhook route', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => (r as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties,
+    );
+    const crmRoutes = routes.filter((r) => r.RouteKey.includes(' /v1/'));
+    expect(crmRoutes.map((r) => r.RouteKey).sort()).toEqual(
+      gatewayRoutes()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    expect(crmRoutes.filter((r) => r.AuthorizationType !== 'AWS_IAM')).toEqual([]);
+    expect(crmRoutes.map((r) => r.RouteKey)).not.toContainEqual(expect.stringContaining('{proxy+}'));
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /webhooks/openphone',
       AuthorizationType: 'NONE',
@@ -100,28 +125,52 @@ describe('CrmApi', () => {
     expect(JSON.stringify(s3.Resource)).toContain('/media/*');
   });
 
-  it('lets a CRM role call every route through grantInvoke, and a reporting role only read', () => {
+  it('lets a CRM role call every route through grantInvoke, and each scoped grant only its own routes', () => {
     const fresh = new BridgeStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', {
       config: readStageConfig({ stage: 'test' }),
     });
-    const crm = new Role(fresh, 'CrmRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-    const reporting = new Role(fresh, 'ReportingRole', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-    });
-    fresh.crmApi.grantInvoke(crm);
-    fresh.crmApi.grantRead(reporting);
+    const role = (id: string) =>
+      new Role(fresh, id, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const grants = {
+      CrmRole: (r: Role) => fresh.crmApi.grantInvoke(r),
+      ReportingRole: (r: Role) => fresh.crmApi.grantRead(r),
+      SenderRole: (r: Role) => fresh.crmApi.grantSend(r),
+      ContactsRole: (r: Role) => fresh.crmApi.grantContacts(r),
+      SuppressionsRole: (r: Role) => fresh.crmApi.grantSuppressions(r),
+      EraserRole: (r: Role) => fresh.crmApi.grantErase(r),
+    };
+    for (const [id, grant] of Object.entries(grants)) grant(role(id));
     const synthesized = Template.fromStack(fresh);
-    const crmStatements = JSON.stringify(statementsOf(synthesized, 'CrmRole'));
-    for (const method of ['GET', 'POST', 'PUT', 'DELETE']) expect(crmStatements).toContain(`/${method}/v1/*`);
-    const readStatements = statementsOf(synthesized, 'ReportingRole') as { Action: string }[];
-    expect(readStatements).toEqual([
-      expect.objectContaining({ Action: 'execute-api:Invoke', Resource: expect.anything() }),
-    ]);
-    expect(JSON.stringify(readStatements)).toContain('/GET/v1/*');
-    expect(JSON.stringify(readStatements)).not.toMatch(/\/(POST|PUT|DELETE)\//);
+    /** The routes a role may invoke: every route whose sample request one of its ARNs matches, as IAM would. */
+    const reachable = (roleId: string) => {
+      const statements = statementsOf(synthesized, roleId) as { Action: string; Resource: unknown }[];
+      expect(statements.map((s) => s.Action)).toEqual(['execute-api:Invoke']);
+      const patterns = [statements[0]!.Resource]
+        .flat()
+        .map((arn) => invokeResourcePattern(JSON.stringify(arn)));
+      return gatewayRoutes()
+        .filter((route) =>
+          patterns.some((p) => p.test(`$default/${route.method}${sampleRequest(route.path)}`)),
+        )
+        .map((route) => route.name)
+        .sort();
+    };
+    const namesOf = (scope: CrmApiScope) =>
+      routesOfScope(scope)
+        .map((r) => r.name)
+        .sort();
+    expect(reachable('CrmRole')).toEqual(Object.keys(crmApiRoutes).sort());
+    expect(reachable('ReportingRole')).toEqual(namesOf('crm/read'));
+    expect(reachable('ReportingRole')).not.toEqual(
+      expect.arrayContaining(['sendMessage', 'eraseContactData', 'liftSuppression', 'updateContact']),
+    );
+    expect(reachable('SenderRole')).toEqual(['sendMessage']);
+    expect(reachable('ContactsRole')).toEqual(['createContact', 'updateContact']);
+    expect(reachable('SuppressionsRole')).toEqual(['liftSuppression', 'suppressNumber']);
+    expect(reachable('EraserRole')).toEqual(['eraseContactData']);
   });
 
-  it('takes a JWT authorizer from the stage config, for a CRM outside AWS', () => {
+  it('takes a JWT authorizer from the stage config, for a CRM outside AWS, and asks each route for its scope', () => {
     const jwt = bridge({
       test: { crmApi: { auth: 'jwt', jwtIssuer: 'https://auth.example.com/', jwtAudience: ['crm'] } },
     }).template;
@@ -129,10 +178,39 @@ describe('CrmApi', () => {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['crm'] },
     });
-    jwt.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'GET /v1/{proxy+}',
-      AuthorizationType: 'JWT',
+    const scopesByRoute = Object.fromEntries(
+      Object.values(jwt.findResources('AWS::ApiGatewayV2::Route'))
+        .map(
+          (r) =>
+            (
+              r as {
+                Properties: { RouteKey: string; AuthorizationType: string; AuthorizationScopes?: string[] };
+              }
+            ).Properties,
+        )
+        .filter((r) => r.RouteKey.includes(' /v1/'))
+        .map((r) => [r.RouteKey, [r.AuthorizationType, ...(r.AuthorizationScopes ?? [])]]),
+    );
+    expect(Object.keys(scopesByRoute)).toHaveLength(gatewayRoutes().length);
+    for (const route of gatewayRoutes())
+      expect([route.name, scopesByRoute[`${route.method} ${route.path}`]]).toEqual([
+        route.name,
+        ['JWT', route.scope],
+      ]);
+    // A token holding crm/read only: every route it passes is a GET.
+    const readable = Object.entries(scopesByRoute)
+      .filter(([, [, ...scopes]]) => scopes.includes('crm/read'))
+      .map(([key]) => key);
+    expect(readable.filter((key) => !key.startsWith('GET '))).toEqual([]);
+    expect(scopesByRoute).toMatchObject({
+      'POST /v1/messages': ['JWT', 'crm/send'],
+      'POST /v1/contacts': ['JWT', 'crm/contacts'],
+      'DELETE /v1/suppressions/{phone}': ['JWT', 'crm/suppressions'],
     });
+    expect(Object.entries(scopesByRoute).find(([key]) => key.endsWith('/data'))).toEqual([
+      expect.stringMatching(/^DELETE \/v1\/contacts\/\{\w+\}\/data$/),
+      ['JWT', 'crm/erase'],
+    ]);
     expect(() => readStageConfig({ stage: 'test', stages: { test: { crmApi: { auth: 'jwt' } } } })).toThrow(
       /crmApi/,
     );
@@ -142,7 +220,7 @@ describe('CrmApi', () => {
     const waf = bridge({ test: { waf: { enabled: true } } }).template;
     waf.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     waf.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'GET /v1/{proxy+}',
+      RouteKey: 'GET /v1/activities/{id}',
       AuthorizationType: 'AWS_IAM',
     });
   });

@@ -142,6 +142,13 @@ describe('EventProcessing', () => {
     }
   });
 
+  it("gives the archiver OpenPhone's media hosts as its allow-list", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Copies OpenPhone media'),
+      Environment: { Variables: Match.objectLike({ MEDIA_HOSTS: 'm.openph.one,storage.googleapis.com' }) },
+    });
+  });
+
   it('lets the archiver only put objects under media/, update CRM items and consume the archive queue', () => {
     const statements = statementsOf(processing.archiveFunction);
     expect(actionsOn(statements, 's3:')).toEqual(['s3:PutObject']);

@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { eventFamilies } from '../../lambdas/events/domain/event-types';
+import { gatewayRoutes } from '../../lambdas/crm-api';
 import { BridgeStack } from '../../lib/bridge-stack';
 import { readStageConfig } from '../../lib/config';
 
@@ -267,10 +268,10 @@ describe('WAF', () => {
     it('puts a regional WebACL with a per-IP rate limit on the REST API stage that serves the webhook path', () => {
       // The webhook moves to the REST API; the only HTTP API left is the CRM API's own.
       waf.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-      // …with one route per method, all under /v1 (none is the webhook's).
-      waf.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
-      for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
-        waf.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} /v1/{proxy+}` });
+      // …with one route per row of the CRM API's routes table, all under /v1 (none is the webhook's).
+      waf.resourceCountIs('AWS::ApiGatewayV2::Route', gatewayRoutes().length);
+      for (const route of gatewayRoutes())
+        waf.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${route.method} ${route.path}` });
       waf.hasResourceProperties('AWS::WAFv2::WebACL', {
         Scope: 'REGIONAL',
         DefaultAction: { Allow: {} },

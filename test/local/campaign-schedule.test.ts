@@ -20,6 +20,7 @@ describe('the local campaign sender schedule', () => {
       reconciledAsSent: 1,
       reconciledAsNotSent: 0,
       unknownOutcome: 0,
+      parked: 0,
     };
     expect(
       campaignRunLogLine([

@@ -68,6 +68,56 @@ describe('simulator fault switches', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it('answers 401 to every request while the key is revoked, and recovers when it is restored', async () => {
+    sim.faults.apiKeyRevoked = true;
+    expect((await callSimulator(sim, 'GET', '/v1/phone-numbers')).status).toBe(401);
+    expect((await send('+14155550145')).status).toBe(401);
+    sim.faults.apiKeyRevoked = false;
+    expect((await send('+14155550145')).status).toBe(202);
+  });
+
+  it("stamps sent messages with OpenPhone's clock: skewed, to the whole second", async () => {
+    sim.faults.clockSkewMs = -2_000;
+    sim.faults.wholeSecondTimestamps = true;
+    const before = Date.now();
+    const { body } = await send('+14155550146');
+    const createdAt = Date.parse((body.data as unknown as { createdAt: string }).createdAt);
+    expect(createdAt % 1000).toBe(0);
+    expect(createdAt).toBeLessThanOrEqual(before - 1_000);
+    expect(createdAt).toBeGreaterThan(before - 4_000);
+  });
+
+  it('stores a sent text trimmed when it normalises texts', async () => {
+    sim.faults.trimsSentText = true;
+    const answer = await callSimulator<{ data: { text: string } }>(sim, 'POST', '/v1/messages', {
+      content: '  Your technician is on the way ',
+      from: sim.workspace.phoneNumbers[0]!.number,
+      to: ['+14155550147'],
+    });
+    expect(answer.body.data.text).toBe('Your technician is on the way');
+  });
+
+  it.each([
+    ['a2p-not-approved', 400, '0206400', 'A2P Registration Not Approved'],
+    ['not-phone-number-user', 403, '0202403', 'Not Phone Number User'],
+  ] as const)(
+    'refuses sends from a number with %s, by number or id, and sends nothing',
+    async (refusal, status, code, title) => {
+      const from = sim.workspace.phoneNumbers[1]!;
+      sim.faults.refusedSenders.set(from.id, refusal);
+      const answer = await callSimulator(sim, 'POST', '/v1/messages', {
+        content: 'Spring sale starts today',
+        from: from.number,
+        to: ['+14155550148'],
+      });
+      expect(answer.status).toBe(status);
+      expect(answer.body).toMatchObject({ status, code, title });
+      expect(sim.requestLog.stats().messagesSentByRecipient['+14155550148']).toBeUndefined();
+      // Other numbers still send.
+      expect((await send('+14155550148')).status).toBe(202);
+    },
+  );
+
   it('returns to normal on reset', async () => {
     sim.faults.noCredits = true;
     sim.faults.failNextRequests = 5;

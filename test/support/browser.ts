@@ -13,6 +13,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Opens the console's one-time login URL in the page: the page's context then holds the session cookie. */
+export async function logIntoConsole(page: Page, loginUrl: string): Promise<void> {
+  const response = await page.goto(loginUrl);
+  if (response?.status() !== 200 || new URL(page.url()).pathname === '/login')
+    throw new Error(`the console's login did not take: ${response?.status()} at ${page.url()}`);
+}
+
 interface AxeViolation {
   id: string;
   impact?: string | null;

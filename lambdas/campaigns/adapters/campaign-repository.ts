@@ -30,6 +30,8 @@ export interface StoredCampaign {
   definition: CampaignDefinition;
   state: CampaignState;
   version: number;
+  /** When the state last changed (absent on a campaign never transitioned since it was created). */
+  stateChangedAt?: string;
 }
 
 const { workPartitionKey, workSortKey } = campaignTableKeys;
@@ -86,6 +88,7 @@ export class CampaignRepository {
       definition: campaignDefinition.parse(Item.definition),
       state: campaignState.parse(Item.state),
       version: Item.version as number,
+      ...(typeof Item.stateChangedAt === 'string' ? { stateChangedAt: Item.stateChangedAt } : {}),
     };
   }
 

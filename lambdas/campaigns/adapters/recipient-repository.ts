@@ -2,7 +2,8 @@
  * A campaign's recipients and their claims. Every change of a recipient's state is one
  * conditional write naming the state it leaves (and, for a claimed recipient, the claim token),
  * so two senders can never both own a recipient. A recipient leaves the open states in one
- * transaction with its variant's counter (and, when sent, the tracking lookups): counted once.
+ * transaction with its variant's counter (and, when sent, the tracking lookups and the send's
+ * entry in the number's 24-hour list for states' caps): counted once.
  */
 import {
   GetCommand,
@@ -21,6 +22,7 @@ import { type DeliveryStatus } from '../domain/tracking';
 import { type VariantStatistics } from '../domain/report';
 import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 import { transactIfConditionsHold, type TransactionUpdate } from './conditional-transaction';
+import { recentSendUpdate } from './recent-sends-repository';
 import { sendTrackingItems } from './send-tracking-repository';
 import { variantCounterUpdate } from './variant-statistics-repository';
 
@@ -38,6 +40,8 @@ export interface StoredRecipient {
   sentAt?: string;
   /** True when the message was found by reconciliation rather than by the send's own answer. */
   reconciled?: boolean;
+  /** Reconciliations in a row that could not ask OpenPhone (parked after `reconcileAttempts`). */
+  reconcileFailures?: number;
   reason?: string;
   /** From message webhooks: `delivered` is final; `failed` may still become `delivered`. */
   delivery?: DeliveryStatus;
@@ -199,6 +203,42 @@ export class RecipientRepository {
   }
 
   /**
+   * A reconciler that could not ask OpenPhone: the failure is counted on the recipient (still
+   * unknown-outcome, its claim kept) and it is looked at again once stale.
+   */
+  async recordReconcileFailure(
+    campaignId: string,
+    phone: string,
+    claimToken: string,
+    failures: number,
+    at: string,
+  ): Promise<boolean> {
+    return this.moveRecipient(campaignId, phone, {
+      from: ['unknown-outcome'],
+      token: claimToken,
+      set: { reconcileFailures: failures, touchedAt: at },
+    });
+  }
+
+  /**
+   * unknown-outcome → parked: whether its message left could not be learnt after repeated tries.
+   * Out of the work index, so the campaign can complete; never sent to again by the sender.
+   */
+  async markParked(
+    campaignId: string,
+    phone: string,
+    claimToken: string,
+    parked: { reason: string; at: string },
+  ): Promise<boolean> {
+    return this.moveRecipient(campaignId, phone, {
+      from: ['unknown-outcome'],
+      token: claimToken,
+      set: { state: 'parked', reason: parked.reason, parkedAt: parked.at },
+      remove: [workPartitionKey, workSortKey],
+    });
+  }
+
+  /**
    * An abandoned claim or unknown outcome changes hands to a reconciler: only one of several
    * concurrent reconcilers wins, and the old owner (if alive after all) can no longer record anything.
    */
@@ -249,6 +289,7 @@ export class RecipientRepository {
         reconciled: sent.reconciled,
       },
       lookups,
+      [recentSendUpdate(phone, sent.at)],
     );
   }
 
@@ -289,6 +330,7 @@ export class RecipientRepository {
     counter: keyof VariantStatistics,
     set: Record<string, unknown>,
     puts: readonly Record<string, unknown>[] = [],
+    alsoUpdate: readonly TransactionUpdate[] = [],
   ): Promise<boolean> {
     const update = recipientUpdate(campaignId, phone, {
       from: ['claimed', 'unknown-outcome'],
@@ -299,7 +341,7 @@ export class RecipientRepository {
     return transactIfConditionsHold(
       this.documents,
       this.tableName,
-      [update, variantCounterUpdate(campaignId, variantId, { [counter]: 1 })],
+      [update, variantCounterUpdate(campaignId, variantId, { [counter]: 1 }), ...alsoUpdate],
       puts,
     );
   }
@@ -351,6 +393,7 @@ function recipientOf(item: Record<string, unknown>): StoredRecipient {
     ...optional('messageId'),
     ...optional('sentAt'),
     ...optional('reconciled'),
+    ...optional('reconcileFailures'),
     ...optional('reason'),
     ...optional('delivery'),
     ...optional('deliveryAt'),

@@ -91,6 +91,8 @@ export const campaignTrackingPartitions = {
 /**
  * A recipient's life: pending → claimed → sent | failed | skipped, or claimed → unknown-outcome
  * when the send's fate is unknown; reconciliation then finds the message (sent) or not (pending).
+ * `parked`: OpenPhone could not be asked whether the message left, time after time; never sent
+ * again by the sender (an operator looks), and no longer holding the campaign open.
  */
 export const recipientStates = [
   'pending',
@@ -99,6 +101,7 @@ export const recipientStates = [
   'sent',
   'failed',
   'skipped',
+  'parked',
 ] as const;
 export type RecipientState = (typeof recipientStates)[number];
 

@@ -26,7 +26,15 @@ export const pauseReason = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('operator'), note: z.string().max(500).optional() }),
   z.object({ kind: z.literal('daily-cap-reached') }),
   z.object({ kind: z.literal('failure-rate-exceeded'), failureRate: z.number().min(0).max(1) }),
-  z.object({ kind: z.literal('sending-number-unavailable') }),
+  /**
+   * OpenPhone refused the sending number itself (403 not a user of the number, 404, 400 A2P
+   * registration not approved): every recipient would meet the same refusal.
+   */
+  z.object({
+    kind: z.literal('sending-number-unavailable'),
+    status: z.number().int().optional(),
+    code: z.string().optional(),
+  }),
   /** OpenPhone answered 402: the workspace has no prepaid credits left. */
   z.object({ kind: z.literal('no-credits') }),
   /** OpenPhone refused the API key more than once in a row (401). */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { stateOfAreaCode, timeZoneOfAreaCode, timeZonesOfAreaCode } from './area-code-zones';
+import { recipientZone } from './recipient-zones';
 import { addDays, firstInstantAtWallClock, localDateTimeIn, type LocalDate } from './zoned-time';
 
 const clockTime = z
@@ -120,19 +121,31 @@ function narrowed(a: SendingWindow, b: SendingWindow | undefined): SendingWindow
 }
 
 /**
- * A NANP number's rules: every zone of its area code, the campaign's window narrowed by its
- * state's, and its state's cap. Anything else (other countries, toll-free): the business's zone.
+ * A recipient's rules: the zones its clock may be in (the recipient file's `timeZone` where given;
+ * else every zone of a North American area code, or the zone of a country with one clock; else
+ * the business's zone; every clock of a country with several when none is given), the campaign's
+ * window narrowed by its state's, and its state's cap.
  */
 export function sendingRulesFor(
   e164: string,
   campaignWindow: SendingWindow,
   fallbackZone: string,
   stateRules: StateSendingRules = defaultStateSendingRules,
+  fields: Readonly<Record<string, string>> = {},
 ): RecipientSendingRules {
   const areaCode = nanpNumber.exec(e164)?.[1];
-  const zones = areaCode ? timeZonesOfAreaCode(areaCode) : [];
   const state = areaCode ? stateOfAreaCode(areaCode) : undefined;
   const rule = state ? stateRules[state] : undefined;
+  const place = recipientZone(e164, fields);
+  // A country of several clocks with no zone given (imported before zones were checked): all of them.
+  const zones =
+    place.kind === 'zone'
+      ? [place.zone]
+      : place.kind === 'ambiguous'
+        ? place.zones
+        : areaCode && place.kind === 'area-code'
+          ? timeZonesOfAreaCode(areaCode)
+          : [];
   return {
     zones: zones.length > 0 ? zones : [fallbackZone],
     window: narrowed(campaignWindow, rule?.window),

@@ -2,9 +2,12 @@
  * Campaign recipients from a CSV file. The header row names the columns: `phone` (any case) is
  * required; every other column becomes a template field under its header name. Numbers are
  * normalised to E.164. Bad rows and repeated numbers are reported by row number, never sent.
+ * A number whose clock cannot be known (a country of several zones, no `timeZone` column value)
+ * is refused: its quiet hours could not be kept.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { parseCsv } from './csv';
+import { recipientZone } from './recipient-zones';
 import { fieldNamePattern } from './template';
 
 export interface RecipientImportOptions {
@@ -19,11 +22,20 @@ export interface ImportedRecipient {
   fields: Record<string, string>;
 }
 
-export type InvalidRowReason = 'missing-phone' | 'invalid-phone' | 'too-many-fields';
+export type InvalidRowReason =
+  | 'missing-phone'
+  | 'invalid-phone'
+  | 'too-many-fields'
+  /** The `timeZone` column names no IANA zone. */
+  | 'unknown-time-zone'
+  /** A country of several clocks (Spain, Australia…) and no `timeZone` given: quiet hours cannot be judged. */
+  | 'ambiguous-time-zone';
 
 export interface InvalidRow {
   row: number;
   reason: InvalidRowReason;
+  /** For a time-zone refusal: the zone given, or the country and its clocks. */
+  detail?: string;
 }
 
 /** A number on more than one row: the first row is kept, the others are not sent. */
@@ -101,11 +113,24 @@ export function importRecipients(csvText: string, options: RecipientImportOption
       rowsOfPhone.push(row);
       return;
     }
-    rowsByPhone.set(phone, [row]);
     // fromEntries defines own properties, so even a column named __proto__ stays a plain field.
     const fields = Object.fromEntries(
       fieldColumns.map(({ name, column }) => [name, (record[column] ?? '').trim()]),
     );
+    const place = recipientZone(phone, fields);
+    if (place.kind === 'unknown-zone') {
+      invalidRows.push({ row, reason: 'unknown-time-zone', detail: place.zone });
+      return;
+    }
+    if (place.kind === 'ambiguous') {
+      invalidRows.push({
+        row,
+        reason: 'ambiguous-time-zone',
+        detail: `${place.country}: ${place.zones.join(', ')}`,
+      });
+      return;
+    }
+    rowsByPhone.set(phone, [row]);
     recipients.push({ row, phone, fields });
   });
 

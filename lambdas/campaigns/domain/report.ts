@@ -13,7 +13,7 @@ import {
   type VariantCounts,
   type VariantRates,
 } from './statistics';
-import type { DeliveryStatus } from './tracking';
+import { defaultReplyWindowDays, type DeliveryStatus } from './tracking';
 
 /** A variant's counters as the variant statistics item stores them. */
 export interface VariantStatistics {
@@ -56,14 +56,43 @@ export interface ReplyRateTest {
   comparison: ReplyRateComparison;
   /**
    * Significant at 95% after a Bonferroni correction for the number of tests (one per
-   * non-control variant): with two variants, the same as `significantAt95`.
+   * non-control variant): with two variants, the same as `significantAt95`. Always false while
+   * the test is too early to call (see `SignificanceReadiness`).
    */
   significantAfterCorrection: boolean;
+  /** What to tell a person: the verdict, or that replies are still arriving. */
+  verdict: 'significant' | 'not-significant' | 'too-early' | 'not-compared';
+}
+
+/**
+ * Whether an A/B verdict may be read yet. Replies keep arriving for the reply window after each
+ * send, and an operator who looks every hour at a live z-test will, sooner or later, see a false
+ * winner: so significance is reported only once the campaign has stopped sending and the reply
+ * window of its last send has closed (the campaign's completion or cancellation bounds its last
+ * send); before that the report says "too early", with the rates so far.
+ */
+export type SignificanceReadiness =
+  | { kind: 'final' }
+  /** `finalAt`: when the verdict may be read; null while the campaign may still send. */
+  | { kind: 'too-early'; finalAt: string | null };
+
+export function significanceReadiness(
+  campaign: { state: CampaignState; stateChangedAt?: string },
+  now: Date,
+  replyWindowDays: number = defaultReplyWindowDays,
+): SignificanceReadiness {
+  const stopped = campaign.state.status === 'completed' || campaign.state.status === 'cancelled';
+  if (!stopped || !campaign.stateChangedAt) return { kind: 'too-early', finalAt: null };
+  const finalAt = Date.parse(campaign.stateChangedAt) + replyWindowDays * 86_400_000;
+  return now.getTime() >= finalAt
+    ? { kind: 'final' }
+    : { kind: 'too-early', finalAt: new Date(finalAt).toISOString() };
 }
 
 export interface VariantReport {
   variants: VariantReportRow[];
   comparisons: ReplyRateTest[];
+  significance: SignificanceReadiness;
 }
 
 /**
@@ -74,6 +103,7 @@ export interface VariantReport {
 export function variantReport(
   definitionVariantIds: readonly string[],
   tallies: Readonly<Record<string, VariantTally>>,
+  significance: SignificanceReadiness = { kind: 'final' },
 ): VariantReport {
   const ids = [...new Set([...definitionVariantIds, ...Object.keys(tallies).sort()])];
   const variants = ids.map((variantId): VariantReportRow => {
@@ -94,18 +124,28 @@ export function variantReport(
     };
   });
   const [control, ...others] = variants;
-  if (!control) return { variants, comparisons: [] };
+  if (!control) return { variants, comparisons: [], significance };
   const correctedLevel = 0.05 / Math.max(1, others.length);
   const comparisons = others.map((row): ReplyRateTest => {
     const comparison = compareReplyRates(row.counts, control.counts);
+    const significant =
+      significance.kind === 'final' && comparison.kind === 'compared' && comparison.pValue < correctedLevel;
     return {
       variantId: row.variantId,
       controlVariantId: control.variantId,
       comparison,
-      significantAfterCorrection: comparison.kind === 'compared' && comparison.pValue < correctedLevel,
+      significantAfterCorrection: significant,
+      verdict:
+        comparison.kind !== 'compared'
+          ? 'not-compared'
+          : significance.kind !== 'final'
+            ? 'too-early'
+            : significant
+              ? 'significant'
+              : 'not-significant',
     };
   });
-  return { variants, comparisons };
+  return { variants, comparisons, significance };
 }
 
 /** What a report reads of a recipient: its state and what tracking stamped on it. */
@@ -141,9 +181,12 @@ export function campaignReport(
     campaignId: string;
     definition: Pick<CampaignDefinition, 'name' | 'variants'>;
     state: CampaignState;
+    stateChangedAt?: string;
   },
   recipients: readonly ReportedRecipient[],
   statistics: Readonly<Record<string, VariantStatistics>>,
+  now: Date = new Date(),
+  replyWindowDays: number = defaultReplyWindowDays,
 ): CampaignReport {
   const byState = Object.fromEntries(recipientStates.map((s) => [s, 0])) as Record<RecipientState, number>;
   for (const r of recipients) byState[r.state]++;
@@ -169,6 +212,7 @@ export function campaignReport(
     ...variantReport(
       campaign.definition.variants.map((v) => v.id),
       tallies,
+      significanceReadiness(campaign, now, replyWindowDays),
     ),
   };
 }

@@ -49,7 +49,13 @@ export function decideSend(facts: SendFacts): SendDecision {
     return { kind: 'wait-until', at: cap.resumesAt, reason: 'daily-cap-reached' };
 
   // Every zone the area code spans must be inside the window (narrowed by the state's rule).
-  const rules = sendingRulesFor(recipient.phone, definition.window, definition.timeZone, facts.stateRules);
+  const rules = sendingRulesFor(
+    recipient.phone,
+    definition.window,
+    definition.timeZone,
+    facts.stateRules,
+    recipient.fields,
+  );
   const opening = nextWindowOpeningEverywhere(now, rules.zones, rules.window);
   if (!opening) return { kind: 'skip', reason: 'no-sending-window', variantId };
   if (opening > now) return { kind: 'wait-until', at: opening, reason: 'quiet-hours' };

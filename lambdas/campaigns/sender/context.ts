@@ -32,6 +32,11 @@ export interface CampaignSenderSettings {
   concurrency: number;
   /** States' stricter windows and caps per 24 h, by the recipient area code's state. @default defaultStateSendingRules */
   stateRules: StateSendingRules;
+  /**
+   * Reconciliations in a row that could not ask OpenPhone (5xx, network) before the recipient is
+   * parked; with `staleClaimMs` between them, about 25 minutes. @default 5
+   */
+  reconcileAttempts: number;
 }
 
 export const defaultCampaignSenderSettings: CampaignSenderSettings = {
@@ -41,6 +46,7 @@ export const defaultCampaignSenderSettings: CampaignSenderSettings = {
   pageSize: 50,
   concurrency: 4,
   stateRules: defaultStateSendingRules,
+  reconcileAttempts: 5,
 };
 
 /** What the sender asks of OpenPhone. */
@@ -51,7 +57,7 @@ export interface CampaignSenderDeps {
   recipients: RecipientRepository;
   dailyCaps: DailyCapRepository;
   /** Sends to a number in the last 24 h, for states' caps; without it no state cap is applied. */
-  recentSends?: Pick<RecentSendsRepository, 'recentSendsTo' | 'recordSendTo'>;
+  recentSends?: Pick<RecentSendsRepository, 'recentSendsTo'>;
   /** The CRM's suppression gate (opt-out, bounce, manual), read at send time. */
   isSuppressed: (phoneNumber: string) => Promise<boolean>;
   /** A client in the `campaign` lane of the shared rate limiter. */
@@ -73,7 +79,15 @@ export interface CampaignSenderDeps {
 export interface CampaignRunReport {
   campaignId: string;
   /** Why the run over this campaign ended. */
-  ended: 'worked-through' | 'completed' | 'not-running' | 'paused' | 'daily-cap-reached' | 'out-of-time';
+  ended:
+    | 'worked-through'
+    | 'completed'
+    | 'not-running'
+    | 'paused'
+    | 'daily-cap-reached'
+    | 'out-of-time'
+    /** The pass ended in an error (logged and counted); the run went on with the next campaign. */
+    | 'failed';
   sent: number;
   skipped: number;
   failed: number;
@@ -83,6 +97,8 @@ export interface CampaignRunReport {
   reconciledAsNotSent: number;
   /** Sends whose outcome is still unknown, to be reconciled after `staleClaimMs`. */
   unknownOutcome: number;
+  /** Recipients parked: reconciliation could not ask OpenPhone `reconcileAttempts` times. */
+  parked: number;
   pauseReason?: PauseReason;
 }
 
@@ -97,6 +113,8 @@ export type RecipientOutcome =
   | 'unknown-outcome'
   | 'daily-cap-reached'
   | 'paused'
+  | 'not-running'
+  | 'parked'
   | 'out-of-time';
 
 /** One sender's context, shared by all its runs. */
@@ -155,6 +173,7 @@ export function runContext(sender: SenderContext, campaignId: string, deadline: 
       reconciledAsSent: 0,
       reconciledAsNotSent: 0,
       unknownOutcome: 0,
+      parked: 0,
     },
     consecutiveUnauthorized: 0,
   };

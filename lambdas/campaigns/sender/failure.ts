@@ -1,7 +1,8 @@
 /**
  * What a failed send means for its recipient and campaign: an unknown outcome is reconciled, a
  * send certainly not made is released (its daily-cap slot given back), a refusal for good is
- * recorded, and errors that stop every send (no credits, a rejected key) pause the campaign. A
+ * recorded, and errors that stop every send (no credits, a rejected key, a refused sending
+ * number) pause the campaign with the recipient released. A
  * rejected key is read again once first (a rotation): the send is then retried with the new one.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -15,6 +16,7 @@ import {
   OpenPhoneNoCreditsError,
   OpenPhoneOutcomeUnknownError,
   RateLimitWaitExceededError,
+  UnknownSendingNumberError,
 } from '../../openphone';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
 import { clientAfterRejection } from './api-key';
@@ -93,6 +95,13 @@ export async function handleSendFailure(
       ? pause(run, { kind: 'api-key-rejected' })
       : 'released';
   }
+  const senderRefusal = sendingNumberRefusal(error);
+  if (senderRefusal) {
+    // About the sending number, not this recipient: every other send would meet it too.
+    await recipients.releaseRecipient(campaignId, phone, token);
+    await giveSlotBack();
+    return pause(run, senderRefusal);
+  }
   if (
     error instanceof OpenPhoneApiError &&
     error.status >= 400 &&
@@ -114,7 +123,32 @@ export async function handleSendFailure(
   throw error;
 }
 
-async function pause(run: RunContext, reason: PauseReason): Promise<RecipientOutcome> {
+/** OpenPhone's code for "the organization is not approved for A2P" (400 on POST /v1/messages). */
+const a2pNotApprovedCode = '0206400';
+
+/**
+ * A refusal that is about the sending number or the account, not the recipient: 403 (the key's
+ * user may not use the number), 404 (no such number) and 400 A2P registration not approved on a
+ * send, or the number missing from the workspace when it is looked up.
+ */
+export function sendingNumberRefusal(error: unknown): PauseReason | undefined {
+  if (error instanceof UnknownSendingNumberError) return { kind: 'sending-number-unavailable' };
+  if (!(error instanceof OpenPhoneApiError)) return undefined;
+  const aboutTheSender =
+    error.status === 403 ||
+    error.status === 404 ||
+    (error.status === 400 && error.code === a2pNotApprovedCode);
+  return aboutTheSender
+    ? {
+        kind: 'sending-number-unavailable',
+        status: error.status,
+        ...(error.code ? { code: error.code } : {}),
+      }
+    : undefined;
+}
+
+/** Pauses the run's campaign with `reason`, once per run however many recipients meet the error. */
+export async function pause(run: RunContext, reason: PauseReason): Promise<RecipientOutcome> {
   // Recipients in flight together may each meet the error: the campaign is paused (and counted) once.
   if (run.report.pauseReason) return 'paused';
   run.report.pauseReason = reason;

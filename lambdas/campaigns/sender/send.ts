@@ -1,9 +1,9 @@
 /**
  * Sending to one pending recipient: claim it (conditional write) → re-check suppression and read
  * today's cap → decide (domain) → take a daily-cap slot (atomic conditional ADD) → send: the
- * client takes a campaign-lane token from the shared limiter, then, just before the request goes
- * out, the claim is renewed and suppression read once more (an opt-out that came during the
- * token wait withdraws the send) → record the result.
+ * client takes a campaign-lane token from the shared limiter, then, just before each attempt goes
+ * out, the claim is renewed and suppression, the campaign's status and the recipient's window are
+ * checked once more (what changed during the token wait withdraws the send) → record the result.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { businessDayKey } from '../domain/daily-cap';
@@ -22,7 +22,7 @@ export async function sendTo(
   campaign: StoredCampaign,
   recipient: StoredRecipient,
 ): Promise<RecipientOutcome> {
-  const { recipients, dailyCaps, isSuppressed, logger, metrics, recentSends } = run.deps;
+  const { campaigns, recipients, dailyCaps, isSuppressed, logger, metrics, recentSends } = run.deps;
   const { stateRules } = run.settings;
   const { campaignId, report, now } = run;
   const { definition } = campaign;
@@ -49,16 +49,8 @@ export async function sendTo(
     dailyCaps.dailyCapCount(definition.sendingNumber, businessDay),
     recentSends ? recentSends.recentSendsTo(phone, now()) : Promise.resolve([]),
   ]);
-  const decision = decideSend({
-    campaignId,
-    definition,
-    recipient,
-    suppressed,
-    sentToday,
-    now: now(),
-    stateRules,
-    recentSends: recent,
-  });
+  const decisionFacts = { campaignId, definition, recipient, suppressed, stateRules, recentSends: recent };
+  const decision = decideSend({ ...decisionFacts, sentToday, now: now() });
   if (decision.kind === 'skip') return skip(run, phone, token, decision.variantId, decision.reason);
   if (decision.kind === 'wait-until') {
     await recipients.releaseRecipient(campaignId, phone, token);
@@ -76,18 +68,23 @@ export async function sendTo(
     return 'daily-cap-reached';
   }
   const giveSlotBack = () => dailyCaps.returnDailyCapSlot(definition.sendingNumber, businessDay);
-  // The last check, after the request's token (which may take a while to come) and just before
-  // it goes out: an opt-out recorded meanwhile is seen here, and the claim is renewed so no
-  // reconciler takes over a send in flight.
+  // The last check, after the request's token (which may take a while to come) and before each
+  // attempt goes out (again after a retry's wait): the claim is renewed so no reconciler takes
+  // over a send in flight, and whatever changed meanwhile withdraws the send — an opt-out, a pause
+  // or cancel, or the recipient's window closing (decided again on the clock of this moment).
   const lastCheck = async () => {
-    const [touched, suppressedNow] = await Promise.all([
+    const [touched, suppressedNow, current] = await Promise.all([
       recipients.touchClaim(campaignId, phone, token, now().toISOString()),
       isSuppressed(phone),
+      campaigns.getCampaign(campaignId),
     ]).catch((error: unknown) => {
       throw new SendWithdrawnError('check-failed', error);
     });
     if (!touched) throw new SendWithdrawnError('claim-taken-over');
     if (suppressedNow) throw new SendWithdrawnError('suppressed');
+    if (current?.state.status !== 'running') throw new SendWithdrawnError('campaign-not-running');
+    const still = decideSend({ ...decisionFacts, sentToday: 0, now: now() });
+    if (still.kind !== 'send') throw new SendWithdrawnError('outside-window');
   };
 
   const client = run.openPhone.current;
@@ -104,16 +101,9 @@ export async function sendTo(
       reconciled: false,
       sendingNumber: definition.sendingNumber,
     });
+    // Not recorded: whoever took the claim over reconciles, finds this message and records it.
     if (!recorded)
       logger.warn('sent, but the claim had been taken over', { campaignId, to: maskPhoneNumber(phone) });
-    // Counted for states' caps per 24 h; a failure here loosens the cap once, it loses no send.
-    await recentSends?.recordSendTo(phone, now().toISOString()).catch((error: unknown) =>
-      logger.warn('could not count the send for state caps', {
-        campaignId,
-        to: maskPhoneNumber(phone),
-        error,
-      }),
-    );
     report.sent++;
     metrics.addMetric(campaignSenderMetrics.messagesSent, MetricUnit.Count, 1);
     return 'sent';
@@ -134,6 +124,8 @@ export async function sendTo(
     if (error.reason === 'suppressed') return skip(run, phone, token, decision.variantId, 'suppressed');
     if (error.reason === 'claim-taken-over') return 'busy';
     await recipients.releaseRecipient(campaignId, phone, token);
+    if (error.reason === 'campaign-not-running') return 'not-running';
+    if (error.reason === 'outside-window') return 'waiting';
     throw error.cause;
   }
 }

@@ -78,6 +78,7 @@ export const contactWriteRoutes = {
   createContact: {
     method: 'POST',
     path: '/v1/contacts',
+    scope: 'crm/contacts',
     summary: 'Create a contact in OpenPhone, then in the CRM',
     body: newContactBody,
     status: 201,
@@ -90,6 +91,7 @@ export const contactWriteRoutes = {
   updateContact: {
     method: 'PUT',
     path: '/v1/contacts/{id}',
+    scope: 'crm/contacts',
     summary: 'Change a contact in OpenPhone, then in the CRM (fields left out stay as they are)',
     params: z.object({ id: z.string() }),
     headers: ifMatch,

@@ -27,6 +27,7 @@ export const eraseRoutes = {
   eraseContactData: {
     method: 'DELETE',
     path: '/v1/contacts/{phone}/data',
+    scope: 'crm/erase',
     summary:
       "Erases one person's activities, timeline entries, archived media and contact records; their suppressions and consent audit stay",
     params: z.object({ phone: z.string().meta({ description: 'E.164, URL-encoded (`%2B15555550123`).' }) }),

@@ -6,6 +6,7 @@ export const messageRoutes = {
   sendMessage: {
     method: 'POST',
     path: '/v1/messages',
+    scope: 'crm/send',
     summary:
       'Send one SMS, exactly once per Idempotency-Key, through the interactive lane of the shared limit',
     headers: z.object({
@@ -27,6 +28,7 @@ export const messageRoutes = {
   getMessage: {
     method: 'GET',
     path: '/v1/messages/{id}',
+    scope: 'crm/read',
     summary: 'One message sent through this API, its status following the delivery webhooks',
     params: z.object({ id: z.string() }),
     query: z.object({

@@ -1,6 +1,7 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { crmApiRoutes, type RouteDefinition } from './routes';
 import { apiError } from './resources';
+import { crmApiScopes } from './scopes';
 
 const errorResponse = (description: string) => ({
   description,
@@ -10,19 +11,28 @@ const errorResponse = (description: string) => ({
 /** The OpenAPI 3.1 document of the CRM API, generated from the schemas that validate it. */
 export function crmApiDocument(serverUrl?: string): Record<string, unknown> {
   const registry = new OpenAPIRegistry();
-  const auth = registry.registerComponent('securitySchemes', 'sigv4', {
+  const sigv4 = registry.registerComponent('securitySchemes', 'sigv4', {
     type: 'apiKey',
     name: 'Authorization',
     in: 'header',
     description:
-      'AWS Signature Version 4 (IAM, the default), or `Bearer <JWT>` when the stage configures a JWT authorizer.',
+      "AWS Signature Version 4 (IAM, the default): the operation's scope names the grant that opens it (`crm/read` is `grantRead`, `crm/send` `grantSend`…; `grantInvoke` opens every one).",
+  });
+  const scopeList = Object.entries(crmApiScopes)
+    .map(([scope, what]) => `\`${scope}\`: ${what}`)
+    .join(' ');
+  const jwt = registry.registerComponent('securitySchemes', 'jwt', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: `When the stage configures a JWT authorizer: the token's \`scope\` claim must hold the operation's scope. ${scopeList}`,
   });
   for (const route of Object.values(crmApiRoutes) as RouteDefinition[]) {
     registry.registerPath({
       method: route.method.toLowerCase() as 'get',
       path: route.path,
       summary: route.summary,
-      security: [{ [auth.name]: [] }],
+      security: [{ [sigv4.name]: [route.scope] }, { [jwt.name]: [route.scope] }],
       request: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { query: route.query } : {}),
@@ -38,7 +48,7 @@ export function crmApiDocument(serverUrl?: string): Record<string, unknown> {
             : { description: 'OK', content: { 'application/json': { schema: route.response } } },
         400: errorResponse('A parameter is not valid: `field` names it.'),
         401: errorResponse('No valid credentials.'),
-        403: errorResponse('The credentials do not allow this.'),
+        403: errorResponse(`The credentials do not hold \`${route.scope}\`.`),
         404: errorResponse('No such record.'),
         ...Object.fromEntries(
           Object.entries(route.errors ?? {}).map(([status, description]) => [

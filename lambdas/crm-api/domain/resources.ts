@@ -20,6 +20,8 @@ const mediaLink = z.object({
   url: z.string(),
   /** A short-lived link to the bridge's archived copy, when one exists. */
   archivedUrl: z.string().optional(),
+  /** Why the bridge keeps no copy (refused URL, type, size, gone): the archiver will not try again. */
+  notArchived: z.string().optional(),
   duration: z.number().optional(),
 });
 

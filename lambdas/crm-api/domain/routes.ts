@@ -6,6 +6,7 @@ import { pageQuery, timelineQuery } from './requests';
 import { suppressionRoutes } from './suppression-routes';
 import { eraseRoutes } from './erase-routes';
 import { userRoutes } from './user-routes';
+import type { CrmApiScope } from './scopes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -15,6 +16,7 @@ export const crmApiRoutes = {
   getActivity: {
     method: 'GET',
     path: '/v1/activities/{id}',
+    scope: 'crm/read',
     summary: 'One activity: text, media, recordings, voicemail, summary, next steps and transcript',
     params: z.object({ id: z.string() }),
     response: activity,
@@ -22,6 +24,7 @@ export const crmApiRoutes = {
   contactTimeline: {
     method: 'GET',
     path: '/v1/contacts/{phone}/timeline',
+    scope: 'crm/read',
     summary: "A contact's activities, newest first",
     params: z.object({ phone: z.string().meta({ description: 'E.164, URL-encoded (`%2B15555550123`).' }) }),
     query: timelineQuery,
@@ -30,6 +33,7 @@ export const crmApiRoutes = {
   conversationActivities: {
     method: 'GET',
     path: '/v1/conversations/{id}/activities',
+    scope: 'crm/read',
     summary: "A conversation's activities, newest first",
     params: z.object({ id: z.string() }),
     query: pageQuery,
@@ -38,6 +42,7 @@ export const crmApiRoutes = {
   getContact: {
     method: 'GET',
     path: '/v1/contacts/{id}',
+    scope: 'crm/read',
     summary: 'One contact by its OpenPhone id',
     params: z.object({ id: z.string() }),
     response: contact,
@@ -45,6 +50,7 @@ export const crmApiRoutes = {
   findContacts: {
     method: 'GET',
     path: '/v1/contacts',
+    scope: 'crm/read',
     summary: 'The contacts that have a phone number',
     query: z.object({ phone: z.string().meta({ description: 'E.164.' }) }),
     response: contactList,
@@ -52,6 +58,7 @@ export const crmApiRoutes = {
   openApiDocument: {
     method: 'GET',
     path: '/v1/openapi.json',
+    scope: 'crm/read',
     summary: 'This document',
     response: z.record(z.string(), z.unknown()),
   },
@@ -65,6 +72,8 @@ export const crmApiRoutes = {
 export interface RouteDefinition {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
+  /** What a caller must hold to reach the route: the JWT scope, and the grant (`grantRead`…) in IAM mode. */
+  scope: CrmApiScope;
   summary: string;
   params?: z.ZodObject;
   query?: z.ZodObject;

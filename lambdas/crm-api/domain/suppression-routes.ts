@@ -57,6 +57,7 @@ export const suppressionRoutes = {
   getSuppression: {
     method: 'GET',
     path: '/v1/suppressions/{phone}',
+    scope: 'crm/read',
     summary: "A number's suppression and its audit trail",
     params: phoneParam,
     response: suppression,
@@ -64,6 +65,7 @@ export const suppressionRoutes = {
   suppressNumber: {
     method: 'PUT',
     path: '/v1/suppressions/{phone}',
+    scope: 'crm/suppressions',
     summary: 'Suppress a number (manual): no campaign message goes to it',
     params: phoneParam,
     body: suppressionBody,
@@ -72,6 +74,7 @@ export const suppressionRoutes = {
   liftSuppression: {
     method: 'DELETE',
     path: '/v1/suppressions/{phone}',
+    scope: 'crm/suppressions',
     summary: "Lift a number's suppression (an opt-out only with confirmConsent=true)",
     params: phoneParam,
     query: liftQuery,

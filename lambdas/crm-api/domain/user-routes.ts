@@ -31,6 +31,7 @@ export const userRoutes = {
   listUsers: {
     method: 'GET',
     path: '/v1/users',
+    scope: 'crm/read',
     summary:
       "The workspace's users and the numbers each holds, as the last import or scheduled sync read them from OpenPhone",
     response: userList,

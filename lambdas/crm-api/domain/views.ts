@@ -6,6 +6,7 @@ interface StoredMedia {
   type?: string;
   duration?: number;
   archiveKey?: string;
+  archiveSkippedReason?: string;
 }
 
 /** Every archived object an activity refers to (media, recordings, voicemail): the keys to link. */
@@ -22,6 +23,7 @@ function mediaView(item: StoredMedia, archivedUrls: ReadonlyMap<string, string>)
     ...(item.type !== undefined ? { type: item.type } : {}),
     ...(item.duration !== undefined ? { duration: item.duration } : {}),
     ...(archivedUrl ? { archivedUrl } : {}),
+    ...(item.archiveSkippedReason ? { notArchived: item.archiveSkippedReason } : {}),
   };
 }
 

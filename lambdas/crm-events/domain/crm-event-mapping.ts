@@ -82,7 +82,7 @@ type Aspect = (typeof activityAspects)[number];
 const withoutArchive = (media: unknown): unknown => {
   const strip = (m: unknown) => {
     if (!m || typeof m !== 'object') return m;
-    const { archiveKey: _key, archiveSkipped: _skipped, ...rest } = m as Item;
+    const { archiveKey: _key, archiveSkipped: _skipped, archiveSkippedReason: _why, ...rest } = m as Item;
     return rest;
   };
   return Array.isArray(media) ? media.map(strip) : strip(media);

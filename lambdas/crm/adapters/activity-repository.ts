@@ -235,17 +235,23 @@ export class ActivityRepository {
     record: ArchiveRecord,
   ): Promise<{ outcome: 'recorded' | 'url-not-on-activity' }> {
     const path = target.field === 'voicemail' ? '#field' : `#field[${target.index}]`;
-    const [attribute, value] =
-      'archiveKey' in record ? ['archiveKey', record.archiveKey] : ['archiveSkipped', record.archiveSkipped];
+    const entries = Object.entries(record);
     try {
       await this.table.documentClient.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: crmKeys.activity(target.activityId),
-          UpdateExpression: `SET ${path}.#attribute = :value`,
+          UpdateExpression: `SET ${entries.map((_, i) => `${path}.#a${i} = :v${i}`).join(', ')}`,
           ConditionExpression: `${path}.#url = :url`,
-          ExpressionAttributeNames: { '#field': target.field, '#attribute': attribute, '#url': 'url' },
-          ExpressionAttributeValues: { ':value': value, ':url': target.url },
+          ExpressionAttributeNames: {
+            '#field': target.field,
+            '#url': 'url',
+            ...Object.fromEntries(entries.map(([name], i) => [`#a${i}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':url': target.url,
+            ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+          },
         }),
       );
       return { outcome: 'recorded' };

@@ -26,6 +26,7 @@ function wireFromEnvironment(): ReturnType<typeof createArchiveMediaHandler> {
     archiver: new MediaArchiver(tracing.captureAWSv3Client(new S3Client({})), {
       bucketName: env[environmentNames.mediaBucket],
       maxBytes: env[environmentNames.maxMediaBytes],
+      urlPolicy: { allowedHosts: env[environmentNames.mediaHosts] },
     }),
     activities: new ActivityRepository(documents, env[environmentNames.crmTable]),
     logger,

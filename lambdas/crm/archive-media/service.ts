@@ -1,7 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describeRejection, mediaArchiveJob, type MediaArchiveJob } from '../domain/media-archive';
+import {
+  archiveRecordOf,
+  describeRejection,
+  mediaArchiveJob,
+  type MediaArchiveJob,
+} from '../domain/media-archive';
 import type { ActivityRepository } from '../adapters/activity-repository';
 import type { ArchiveOutcome, MediaArchiver } from '../adapters/media-archiver';
 import { UnreadableArchiveJobError } from '../errors';
@@ -56,10 +61,7 @@ export function createArchiveMediaHandler(deps: ArchiveMediaDeps) {
       deps.onResult?.(job, { kind: 'retrying', reason });
       throw error;
     }
-    const recorded = await deps.activities.recordMediaArchive(
-      job,
-      result.kind === 'archived' ? { archiveKey: result.key } : { archiveSkipped: result.rejection.kind },
-    );
+    const recorded = await deps.activities.recordMediaArchive(job, archiveRecordOf(result));
     log.info(result.kind === 'archived' ? 'media archived' : 'media not archived', {
       activityId: job.activityId,
       field: job.field,

@@ -40,6 +40,8 @@ export const activityHeadingFields = [
 export interface ArchivedCopy {
   archiveKey?: string;
   archiveSkipped?: string;
+  /** For a person: why, e.g. `the media URL was refused: host … is not on the media host allow-list`. */
+  archiveSkippedReason?: string;
 }
 export interface MediaItem extends ArchivedCopy {
   url: string;

@@ -88,7 +88,9 @@ export function archiveKeyOf(
 export type ArchiveRejection =
   | { kind: 'content-type-not-allowed'; contentType: string }
   | { kind: 'too-large'; bytes: number; limit: number }
-  | { kind: 'source-gone'; httpStatus: number };
+  | { kind: 'source-gone'; httpStatus: number }
+  /** The URL or a redirect's is not one the archiver may fetch (media-url-policy.ts). */
+  | { kind: 'url-refused'; reason: string };
 
 /** Why a fetched object is not archived (a permanent answer: retrying cannot change it), or undefined. */
 export function archiveRejectionOf(
@@ -107,8 +109,17 @@ export function isPermanentFetchStatus(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
-/** What is stored beside an archived (or refused) URL on the activity. */
-export type ArchiveRecord = { archiveKey: string } | { archiveSkipped: ArchiveRejection['kind'] };
+/** What is stored beside an archived (or refused) URL on the activity: the key, or why there is none. */
+export type ArchiveRecord =
+  { archiveKey: string } | { archiveSkipped: ArchiveRejection['kind']; archiveSkippedReason: string };
+
+export function archiveRecordOf(
+  outcome: { kind: 'archived'; key: string } | { kind: 'rejected'; rejection: ArchiveRejection },
+): ArchiveRecord {
+  return outcome.kind === 'archived'
+    ? { archiveKey: outcome.key }
+    : { archiveSkipped: outcome.rejection.kind, archiveSkippedReason: describeRejection(outcome.rejection) };
+}
 
 export function describeRejection(rejection: ArchiveRejection): string {
   switch (rejection.kind) {
@@ -118,6 +129,8 @@ export function describeRejection(rejection: ArchiveRejection): string {
       return `${rejection.bytes} bytes is over the ${rejection.limit}-byte limit`;
     case 'source-gone':
       return `the media URL answered ${rejection.httpStatus}`;
+    case 'url-refused':
+      return `the media URL was refused: ${rejection.reason}`;
   }
 }
 

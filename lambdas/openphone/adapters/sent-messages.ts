@@ -15,10 +15,28 @@ export interface SentMessageQuery {
   to: string;
   text: string;
   /**
-   * When the send's claim was taken: a message it sent is no older. Never earlier: an identical
-   * message sent before (a re-run campaign, the same text sent twice) is not this send.
+   * When the send's claim was taken: a message it sent is no older, by the sender's clock. Looked
+   * for from `sentMessageClockToleranceMs` before it (OpenPhone's clock and its whole seconds).
    */
   claimedAt: string;
+}
+
+/**
+ * How much earlier than the claim a message may be stamped and still be the claimed send's:
+ * OpenPhone stamps `createdAt` with its own clock, sometimes to the whole second, so a message
+ * sent just after the claim can look older than it. Two minutes covers any sane clock skew many
+ * times over; the cost of a wider window is a false match (an identical text to the same person
+ * in the two minutes before the claim, which that person has already received), far less harmful
+ * than a second message.
+ */
+export const sentMessageClockToleranceMs = 120_000;
+
+/**
+ * Text as OpenPhone may store it: Unicode NFC, one kind of line break, runs of white space as one
+ * space, no white space at either end (a template that leaves a trailing space still matches).
+ */
+export function comparableMessageText(text: string): string {
+  return text.normalize('NFC').replace(/\r\n?/g, '\n').replace(/\s+/g, ' ').trim();
 }
 
 /** The id of the outgoing message the claimed send made, or undefined when OpenPhone has none. */
@@ -29,14 +47,19 @@ export async function findSentMessage(
   const claimedAtMs = Date.parse(query.claimedAt);
   if (Number.isNaN(claimedAtMs))
     throw new Error('a sent message is only looked for after a known claim time');
+  const earliestMs = claimedAtMs - sentMessageClockToleranceMs;
+  const text = comparableMessageText(query.text);
   for await (const page of openPhone.listMessages({
     phoneNumberId: query.phoneNumberId,
     participants: [query.to],
-    createdAfter: query.claimedAt,
+    createdAfter: new Date(earliestMs).toISOString(),
   })) {
     // Checked here too: the window is what makes a match this send, whatever the API's filter does.
     const match = page.data.find(
-      (m) => m.direction === 'outgoing' && m.text === query.text && Date.parse(m.createdAt) >= claimedAtMs,
+      (m) =>
+        m.direction === 'outgoing' &&
+        comparableMessageText(m.text) === text &&
+        Date.parse(m.createdAt) >= earliestMs,
     );
     if (match) return match.id;
   }

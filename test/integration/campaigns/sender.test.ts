@@ -100,7 +100,8 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       simulator.workspace.phoneNumbers[nextCampaign % simulator.workspace.phoneNumbers.length]!.id;
     const recipients = Array.from({ length: count }, () => ({
       phone: `+4477009${String(++nextNumber).padStart(5, '0')}`,
-      fields: { firstName: `Guest${nextNumber}` },
+      // The recipients' clock is the business's: a `timeZone` field, as a recipient file may give it.
+      fields: { firstName: `Guest${nextNumber}`, timeZone: businessZone },
     }));
     await repositories.campaigns.createCampaign({
       campaignId,
@@ -431,7 +432,7 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
   }, 120_000);
 
-  it('an identical message sent to the number before the claim is not taken as this send', async () => {
+  it('an identical message sent to the number well before the claim is not taken as this send', async () => {
     const template = 'Hi {{firstName}}, our monthly reminder';
     const { campaignId, sendingNumber, phones } = await runningCampaign(1, {
       variants: [{ id: 'a', template, weight: 1 }],
@@ -444,7 +445,8 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       from: sendingNumber,
       to: [phone],
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The campaign's send is claimed three minutes later: past the look-up's clock tolerance.
+    const claimTime = new Date(Date.now() + minutes(3));
     const timesOutBeforeReachingOpenPhone: CampaignSenderDeps['openPhone'] = {
       ...openPhone(),
       listMessages: (filters) => openPhone().listMessages(filters),
@@ -458,14 +460,14 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
         ),
     };
 
-    const first = await sender({ deps: { openPhone: timesOutBeforeReachingOpenPhone } }).sendCampaign(
-      campaignId,
-      farDeadline(),
-    );
+    const first = await sender({
+      deps: { openPhone: timesOutBeforeReachingOpenPhone },
+      now: () => claimTime,
+    }).sendCampaign(campaignId, claimTime.getTime() + minutes(10));
     expect(first).toMatchObject({ reconciledAsSent: 0, unknownOutcome: 1 });
     expect((await repositories.recipients.getRecipient(campaignId, phone))?.state).toBe('unknown-outcome');
 
-    const later = new Date(Date.now() + minutes(6));
+    const later = new Date(claimTime.getTime() + minutes(6));
     const report = await sender({ now: () => later }).sendCampaign(campaignId, later.getTime() + minutes(10));
 
     expect(report).toMatchObject({

@@ -58,6 +58,7 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
 
     const sendingNumber = simulator.workspace.phoneNumbers[0]!.id;
     const phones = ['+447700900101', '+447700900102', '+447700900103', '+447700900104'];
+    const businessZone = zoneInsideWindowNow();
     await repositories.campaigns.createCampaign({
       campaignId: 'cmp-flow',
       definition: {
@@ -67,14 +68,14 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
           { id: 'a', template: 'Hi {{firstName}}, offer A' },
           { id: 'b', template: 'Hello {{firstName}}, offer B' },
         ],
-        timeZone: zoneInsideWindowNow(),
+        timeZone: businessZone,
       },
       state: { status: 'running' },
       at: new Date().toISOString(),
     });
     await repositories.recipients.addRecipients(
       'cmp-flow',
-      phones.map((phone, i) => ({ phone, fields: { firstName: `Guest${i}` } })),
+      phones.map((phone, i) => ({ phone, fields: { firstName: `Guest${i}`, timeZone: businessZone } })),
     );
     const sender = createCampaignSender({
       ...repositories,

@@ -113,6 +113,7 @@ describe('a reply recorded through the processor, read by the campaign sender', 
 
   async function campaignTo(phones: string[]) {
     const campaignId = `cmp-consent-${counter++}`;
+    const businessZone = zoneInsideWindowNow();
     const { campaigns } = pipeline.processing;
     await campaigns.campaigns.createCampaign({
       campaignId,
@@ -120,14 +121,14 @@ describe('a reply recorded through the processor, read by the campaign sender', 
         name: 'Consent',
         sendingNumber: simulator.workspace.phoneNumbers[counter % 4]!.id,
         variants: [{ id: 'a', template: 'Hi {{firstName}}, an offer' }],
-        timeZone: zoneInsideWindowNow(),
+        timeZone: businessZone,
       },
       state: { status: 'running' },
       at: new Date().toISOString(),
     });
     await campaigns.recipients.addRecipients(
       campaignId,
-      phones.map((phone) => ({ phone, fields: { firstName: 'Guest' } })),
+      phones.map((phone) => ({ phone, fields: { firstName: 'Guest', timeZone: businessZone } })),
     );
     return campaignId;
   }

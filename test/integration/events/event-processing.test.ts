@@ -59,6 +59,12 @@ async function setUp(
     archiveQueueSettings: { visibilityTimeoutSeconds: 0 },
     logger: silent,
     fetchTimeoutMs: 2_000,
+    // The samples' media host, resolved to a public address; nothing is fetched unless a test answers.
+    mediaHosts: ['storage.openphone.example'],
+    resolveHost: async () => ['93.184.216.34'],
+    fetch: async () => {
+      throw new TypeError('fetch failed');
+    },
     ...options,
     onOutcome: (_family, message, outcome) => outcomes.push({ eventId: message.eventId, outcome }),
     onArchiveResult: (job, result) => archiveResults.push({ activityId: job.activityId, kind: result.kind }),
@@ -502,6 +508,38 @@ describe('media archive', () => {
     expect(processing.archiveQueue.depth).toBe(0);
     expect((await processing.activities.getActivity('AChtml'))?.media?.[0]).toMatchObject({
       archiveSkipped: 'content-type-not-allowed',
+    });
+  });
+
+  it('records a refused media URL with its reason, fetches nothing and does not retry it', async () => {
+    const fetched: string[] = [];
+    const { processing, archiveResults } = await setUp({
+      fetch: async (url) => {
+        fetched.push(String(url));
+        return new Response(image, { status: 200, headers: { 'content-type': 'image/png' } });
+      },
+    });
+    const message = await recordedEvent(
+      processing.events,
+      'message.received',
+      messageObject({
+        id: 'ACmetadata',
+        media: [
+          { url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/', type: 'image/png' },
+        ],
+      }),
+    );
+    await processing.processors.messages(batchOf(sqsRecord(JSON.stringify(message))));
+    await processing.archiveQueue.pollOnce(processing.archiveMedia);
+
+    expect(fetched).toEqual([]);
+    expect(archiveResults).toEqual([{ activityId: 'ACmetadata', kind: 'rejected' }]);
+    expect(processing.archiveQueue.depth).toBe(0);
+    expect((await processing.activities.getActivity('ACmetadata'))?.media?.[0]).toEqual({
+      url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      type: 'image/png',
+      archiveSkipped: 'url-refused',
+      archiveSkippedReason: 'the media URL was refused: scheme http: is not https:',
     });
   });
 

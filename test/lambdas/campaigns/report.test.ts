@@ -55,7 +55,7 @@ describe('campaignReport', () => {
     });
     expect(report.recipients).toEqual({
       total: 5,
-      byState: { pending: 1, claimed: 0, 'unknown-outcome': 0, sent: 3, failed: 0, skipped: 1 },
+      byState: { pending: 1, claimed: 0, 'unknown-outcome': 0, sent: 3, failed: 0, skipped: 1, parked: 0 },
       delivered: 2,
       deliveryFailed: 1,
       replied: 1,
@@ -90,5 +90,42 @@ describe('campaignReport', () => {
     const report = campaignReport(campaign, [], {});
     expect(report.recipients.total).toBe(0);
     expect(Object.values(report.recipients.byState).every((n) => n === 0)).toBe(true);
+  });
+
+  describe('significance, read only once replies have stopped arriving', () => {
+    const strongLead = { a: counters({ sent: 400, replied: 40 }), b: counters({ sent: 400, replied: 80 }) };
+    const completedAt = '2026-11-01T12:00:00.000Z';
+    const completed = { ...campaign, state: { status: 'completed' as const }, stateChangedAt: completedAt };
+
+    it('says too early while the campaign runs, however strong the lead', () => {
+      const report = campaignReport(campaign, [], strongLead, new Date('2026-12-01T00:00:00Z'));
+      expect(report.significance).toEqual({ kind: 'too-early', finalAt: null });
+      expect(report.comparisons[0]).toMatchObject({
+        verdict: 'too-early',
+        significantAfterCorrection: false,
+      });
+      expect(report.comparisons[0]!.comparison).toMatchObject({ kind: 'compared' });
+    });
+
+    it('says too early, with when it can be read, until the reply window after completion has closed', () => {
+      const report = campaignReport(completed, [], strongLead, new Date('2026-11-05T00:00:00Z'));
+      expect(report.significance).toEqual({ kind: 'too-early', finalAt: '2026-11-08T12:00:00.000Z' });
+      expect(report.comparisons[0]!.verdict).toBe('too-early');
+    });
+
+    it('calls the test once the window has closed, with a shorter window when the stage has one', () => {
+      const late = campaignReport(completed, [], strongLead, new Date('2026-11-08T12:00:00Z'));
+      expect(late.significance).toEqual({ kind: 'final' });
+      expect(late.comparisons[0]).toMatchObject({ verdict: 'significant', significantAfterCorrection: true });
+      const shortWindow = campaignReport(completed, [], strongLead, new Date('2026-11-03T00:00:00Z'), 1);
+      expect(shortWindow.comparisons[0]!.verdict).toBe('significant');
+    });
+
+    it('calls a cancelled campaign after the window too, and a weak lead not significant', () => {
+      const cancelled = { ...completed, state: { status: 'cancelled' as const } };
+      const weak = { a: counters({ sent: 40, replied: 4 }), b: counters({ sent: 40, replied: 5 }) };
+      const report = campaignReport(cancelled, [], weak, new Date('2026-12-01T00:00:00Z'));
+      expect(report.comparisons[0]!.verdict).toBe('not-significant');
+    });
   });
 });

@@ -28,6 +28,8 @@ const archiverWith = (fetchImpl: typeof fetch, maxBytes = 1024) =>
     maxBytes,
     fetch: fetchImpl,
     fetchTimeoutMs: 200,
+    urlPolicy: { allowedHosts: ['storage.openphone.example'] },
+    resolveHost: async () => ['93.184.216.34'],
   });
 
 /** A body streamed in chunks, with whatever headers the server claims. */
