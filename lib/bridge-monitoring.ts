@@ -215,6 +215,14 @@ export class BridgeMonitoring extends Construct {
       metric: bridgeMetric(bridgeMetrics.sweep.undeliverable).with({ period: fiveMinutes }),
       threshold: thresholds.undeliverableEventsPer5Min,
     });
+    // One alarm on the import's own error count: any error a run keeps (a list or an object it
+    // could not read) is one an operator should see, whatever the run's status.
+    this.alarm('ImportErrors', {
+      description:
+        'A history import or sync recorded errors it skipped past: `imports show <id>` lists them (a list-level error keeps the watermark, so the next sync reads that span again)',
+      metric: bridgeMetric(bridgeMetrics.import.recordErrors).with({ period: Duration.hours(1) }),
+      threshold: 1,
+    });
     for (const existing of [
       props.historyImport.failedExecutionsAlarm,
       props.historyImport.timedOutExecutionsAlarm,

@@ -7,6 +7,7 @@ import {
   campaignSenderEntry,
   campaignTableKeys,
   campaignSenderMetrics,
+  campaignTrackingPartitions,
   type StateSendingRules,
 } from '../lambdas/campaigns';
 import {
@@ -25,8 +26,10 @@ import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
 import type { RateLimitStore } from './openphone';
 
-/** The message processors' campaign tracking (see `grantTrackingAccess`). */
-export const campaignTrackingActions = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+/** An IAM condition: every partition key the request names matches one of `patterns`. */
+const leadingKeysLike = (patterns: readonly string[]) => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] },
+});
 
 export interface CampaignStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */
@@ -77,16 +80,25 @@ export class CampaignStore extends Construct {
   }
 
   /**
-   * What a message processor does for campaign tracking: keyed reads of the lookups and
-   * conditional updates of a recipient and its variant counters (in transactions). No queries,
-   * no puts, no index: it cannot list recipients or create anything.
+   * What a message processor does for campaign tracking: keyed reads of the two lookups and
+   * conditional updates of a recipient and its variant counters (in transactions), each in its own
+   * partitions by key condition. No queries, no puts, no index: it cannot list recipients, create
+   * anything, or touch a daily cap or the recent sends.
    */
   grantTrackingAccess(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
-      actions: campaignTrackingActions,
+      actions: ['dynamodb:GetItem'],
       resourceArns: [this.table.tableArn],
-    });
+      conditions: leadingKeysLike(campaignTrackingPartitions.read),
+    }).combine(
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['dynamodb:UpdateItem'],
+        resourceArns: [this.table.tableArn],
+        conditions: leadingKeysLike(campaignTrackingPartitions.update),
+      }),
+    );
   }
 
   grantReadData(grantee: IGrantable): Grant {

@@ -3,7 +3,12 @@ import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-li
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { activityIndexAttributes, crmTableKeys, suppressionListAttributes } from '../lambdas/crm';
+import {
+  activityIndexAttributes,
+  crmTableKeys,
+  numberPartitions,
+  suppressionListAttributes,
+} from '../lambdas/crm';
 
 export interface CrmStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */
@@ -106,12 +111,16 @@ export class CrmStore extends Construct {
     });
   }
 
-  /** The campaign sender's need: is a number suppressed (GetItem/Query on the table, no indexes). */
+  /**
+   * The campaign sender's need: is a number suppressed (GetItem/Query on the table, no indexes),
+   * in numbers' partitions only (a key condition): never an activity's text or transcript.
+   */
   grantSuppressionRead(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:GetItem', 'dynamodb:Query'],
       resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [numberPartitions] } },
     });
   }
 }

@@ -15,6 +15,7 @@ import {
   DefinitionBody,
   Fail,
   IntegrationPattern,
+  JitterType,
   JsonPath,
   LogLevel,
   StateMachine,
@@ -25,6 +26,7 @@ import {
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
+import { crmTableKeys } from '../lambdas/crm';
 import { acceptNagFinding } from './nag';
 import type { RateLimitStore } from './openphone';
 
@@ -79,6 +81,15 @@ export class ImportStore extends Construct {
 function logicalIdOf(construct: IConstruct): string {
   return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 }
+
+/** Errors the import Lambda throws that the workflow names (its Retry and Catch). */
+export const historyImportErrors = {
+  accessRefused: 'ImportAccessRefusedError',
+  checkpointConflict: 'ImportCheckpointConflictError',
+} as const;
+
+/** What Lambda answers a throttled invocation with (reserved concurrency, account limit). */
+const lambdaThrottles = ['Lambda.TooManyRequestsException', 'Lambda.ThrottlingException'];
 
 /** State names of the import workflow: the local runner binds its task states by these names. */
 export const historyImportStates = {
@@ -167,6 +178,12 @@ export class HistoryImport extends Construct {
       ],
       resourceArns: [props.crm.table.tableArn],
     });
+    // A conversation OpenPhone deleted: its activities are found by the conversation index, and marked.
+    Grant.addToPrincipal({
+      grantee: this.importFunction,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${props.crm.table.tableArn}/index/${crmTableKeys.conversationIndex}`],
+    });
     props.rateLimit.grantAcquire(this.importFunction);
     props.apiKey.grantRead(this.importFunction);
 
@@ -180,7 +197,23 @@ export class HistoryImport extends Construct {
       retryOnServiceExceptions: false,
     });
     // A concurrent execution of the same import owns the checkpoint: stop, without failing the run.
-    importPages.addRetry({ errors: ['ImportCheckpointConflictError'], maxAttempts: 0 });
+    importPages.addRetry({ errors: [historyImportErrors.checkpointConflict], maxAttempts: 0 });
+    // OpenPhone refused the key or the access: a rotation in progress gets minutes, then the run fails.
+    importPages.addRetry({
+      errors: [historyImportErrors.accessRefused],
+      interval: Duration.minutes(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+    });
+    // Throttled past the function's reserved concurrency: wait it out rather than spend the retries.
+    importPages.addRetry({
+      errors: lambdaThrottles,
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 10,
+      maxDelay: Duration.minutes(2),
+      jitterStrategy: JitterType.FULL,
+    });
     importPages.addRetry({
       errors: ['States.ALL'],
       interval: Duration.seconds(10),
@@ -200,7 +233,23 @@ export class HistoryImport extends Construct {
         error: JsonPath.objectAt('$.error'),
       }),
       payloadResponseOnly: true,
-    }).next(
+    });
+    // The failure step is throttled exactly when the pages were: it must not leave the run `running`.
+    recordFailure.addRetry({
+      errors: lambdaThrottles,
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 12,
+      maxDelay: Duration.minutes(2),
+      jitterStrategy: JitterType.FULL,
+    });
+    recordFailure.addRetry({
+      errors: ['States.ALL'],
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 3,
+    });
+    recordFailure.next(
       new Fail(this, 'ImportFailed', { error: 'ImportFailed', cause: 'the import Lambda kept failing' }),
     );
     importPages.addCatch(concurrent, { errors: ['ImportCheckpointConflictError'], resultPath: '$.error' });

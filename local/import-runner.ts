@@ -193,10 +193,12 @@ async function main(): Promise<void> {
           const startedAt = Date.now();
           // One directory, as the Lambda wires it: the one the sync replaces names the activities.
           const directory = new DirectoryRepository(documents, tableLike('CrmTable'));
+          const activities = new ActivityRepository(documents, tableLike('CrmTable'), { directory });
           return {
             openPhone,
             store,
-            activities: new ActivityRepository(documents, tableLike('CrmTable'), { directory }),
+            activities,
+            deletedConversations: activities,
             contacts: new ContactRepository(documents, tableLike('CrmTable')),
             directory,
             remainingTimeMs: () => invocationMs - (Date.now() - startedAt),

@@ -68,6 +68,8 @@ function finishLine(run: ImportRun | undefined, importId: string, executions: nu
   const seconds = Math.round(
     (Date.parse(run.finishedAt ?? run.updatedAt) - Date.parse(run.startedAt)) / 1000,
   );
+  if (run.status === 'skipped')
+    return `import ${importId} skipped: ${run.heldBy ?? 'another run'} holds its scope`;
   const outcome = `${run.status}${run.failure ? ` (${run.failure.slice(0, 200)})` : ''}`;
   return `import ${importId} ${outcome}: ${totalRecords(run.records)} records, ${run.errors} errors, ${run.pages} pages, ${executions} execution(s), ${seconds} s`;
 }
@@ -130,6 +132,7 @@ export class LocalImports {
           openPhone,
           store: this.store,
           activities,
+          deletedConversations: activities,
           contacts,
           directory,
           remainingTimeMs: () => {

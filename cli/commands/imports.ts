@@ -71,7 +71,8 @@ export async function startImport(
   }
   let request = parsed.data;
   const existing = await target.imports.getRun(request.importId);
-  if (existing && (existing.status === 'completed' || existing.status === 'cancelled'))
+  const finished = ['completed', 'cancelled', 'skipped'];
+  if (existing && finished.includes(existing.status))
     throw new CommandFailure(
       `import ${existing.importId} was ${existing.status} at ${existing.finishedAt ?? existing.updatedAt}: there is nothing to resume; start a new import without --import-id`,
     );

@@ -13,6 +13,7 @@ export {
   activityListAttributes,
   crmTableKeys,
   numberPartition,
+  numberPartitions,
   suppressionListAttributes,
 } from './domain/crm-keys';
 export {

@@ -36,26 +36,42 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
   const secrets = new SecretsProvider({
     awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
   });
-  const apiKey = await readApiKeySecret(secrets, env[names.apiKeySecret]);
-  const rateLimiter = meteredRateLimiter(
-    new SharedTokenBucket({ client: dynamo, tableName: env[names.rateLimitTable], apiKey }),
-    metrics,
-  );
-  // One directory: the one the run's sync replaces is the one that names the activities it writes.
-  const directory = new DirectoryRepository(documents, env[names.crmTable]);
-  return {
-    openPhone: new OpenPhoneClient({
+  const readApiKey = (forceFetch: boolean) =>
+    readApiKeySecret(secrets, env[names.apiKeySecret], { forceFetch });
+  const clientWith = (apiKey: string) =>
+    new OpenPhoneClient({
       apiKey,
-      rateLimiter,
+      rateLimiter: meteredRateLimiter(
+        new SharedTokenBucket({ client: dynamo, tableName: env[names.rateLimitTable], apiKey }),
+        metrics,
+      ),
       baseUrl: env[names.openPhoneBaseUrl],
       lane: 'import',
       onResponse: countThrottledResponses(metrics),
-    }),
+    });
+  let apiKey = await readApiKey(false);
+  let openPhone = clientWith(apiKey);
+  // One directory: the one the run's sync replaces is the one that names the activities it writes.
+  const directory = new DirectoryRepository(documents, env[names.crmTable]);
+  const activities = new ActivityRepository(documents, env[names.crmTable], {
+    activityRetentionDays: env[names.activityRetentionDays],
+    directory,
+  });
+  return {
+    get openPhone() {
+      return openPhone;
+    },
+    // A 401 after a rotation: the secret read past its cache; a new client (kept) only for a new key.
+    reloadOpenPhone: async () => {
+      const latest = await readApiKey(true);
+      if (latest === apiKey) return undefined;
+      apiKey = latest;
+      openPhone = clientWith(latest);
+      return openPhone;
+    },
     store: new ImportRepository(documents, env[names.importTable]),
-    activities: new ActivityRepository(documents, env[names.crmTable], {
-      activityRetentionDays: env[names.activityRetentionDays],
-      directory,
-    }),
+    activities,
+    deletedConversations: activities,
     contacts: new ContactRepository(documents, env[names.crmTable]),
     directory,
     settings: { reserveMs: env[names.reserveMs] },

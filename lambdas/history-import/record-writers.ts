@@ -112,7 +112,12 @@ export async function writeCalls(
     await deps.activities.upsertActivity(mapping.change.update, mapping.change.eventTime);
     count('call');
     if (!parsed.data.answeredAt) return; // recordings, summaries and transcripts exist for answered calls
-    for (const [kind, change] of await intelligenceOf(parsed.data.id, mapping.change.eventTime, deps)) {
+    for (const [kind, change] of await intelligenceOf(
+      parsed.data.id,
+      mapping.change.eventTime,
+      deps,
+      errors,
+    )) {
       await deps.activities.upsertActivity(change.update, change.eventTime);
       count(kind);
     }
@@ -120,23 +125,33 @@ export async function writeCalls(
   return { records: counts, errors };
 }
 
-/** A call's recordings, summary and transcript; one that OpenPhone does not have (404) is none. */
+/**
+ * A call's recordings, summary and transcript; one that OpenPhone does not have (404) is none, one
+ * it refuses (another 4xx but 401 and 429) is an error of that call alone: the other calls go on.
+ */
 async function intelligenceOf(
   callId: string,
   eventTime: string,
   deps: RecordWriterDeps,
+  errors: ImportError[],
 ): Promise<[ImportRecordKind, ActivityChange][]> {
-  const absentIfNotFound = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+  const absentIfNotFound = async <T>(
+    kind: ImportRecordKind,
+    read: () => Promise<T>,
+  ): Promise<T | undefined> => {
     try {
       return await read();
     } catch (error) {
-      if (error instanceof OpenPhoneApiError && error.status === 404) return undefined;
-      throw error;
+      if (!(error instanceof OpenPhoneApiError) || error.status >= 500 || [401, 429].includes(error.status))
+        throw error;
+      if (error.status !== 404)
+        errors.push(importError(`${kind}:${callId}`, 'rejected', error.message, deps.clock));
+      return undefined;
     }
   };
-  const recordings = await absentIfNotFound(() => deps.openPhone.getCallRecordings(callId));
-  const summary = await absentIfNotFound(() => deps.openPhone.getCallSummary(callId));
-  const transcript = await absentIfNotFound(() => deps.openPhone.getCallTranscript(callId));
+  const recordings = await absentIfNotFound('recording', () => deps.openPhone.getCallRecordings(callId));
+  const summary = await absentIfNotFound('summary', () => deps.openPhone.getCallSummary(callId));
+  const transcript = await absentIfNotFound('transcript', () => deps.openPhone.getCallTranscript(callId));
   const changes: [ImportRecordKind, ActivityChange | undefined][] = [
     ['recording', recordings && recordingsChange(callId, recordings, eventTime)],
     ['summary', summary && summaryChange(callId, summary, eventTime)],

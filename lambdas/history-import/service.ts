@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { correlationIdKey } from '../shared/correlation';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { ImportRepository, ImportRun } from './adapters/import-repository';
-import { ImportCheckpointConflictError } from './errors';
+import { ImportAccessRefusedError, ImportCheckpointConflictError } from './errors';
 import type { OpenPhoneClient } from '../openphone';
 import { directoryOf, type DirectoryRepository } from '../crm';
 import {
   importPagesInput,
+  isListLevelError,
   mayStartPage,
   scopeKey,
   syncSince,
@@ -18,7 +20,7 @@ import { importSettingsWith, type ImportSettings } from './domain/import-setting
 import { bridgeMetrics } from '../shared/metrics';
 import { conversationsFinished } from './domain/import-progress';
 import type { RecordWriterDeps } from './record-writers';
-import { ImportWalker, isSkippableApiError } from './walker';
+import { ImportWalker, isAccessRefusal, isSkippableApiError, type WalkerDeps } from './walker';
 
 /**
  * One invocation of the history import: works through pages from the run's checkpoint until the
@@ -28,7 +30,10 @@ import { ImportWalker, isSkippableApiError } from './walker';
  * checkpoint moves past it, so a crash anywhere re-reads at most one page, and the upserts make
  * that harmless. Problems with one object or one conversation (404, a payload failing validation)
  * are kept on the run and skipped; anything transient (429s beyond the client's retries, 5xx,
- * DynamoDB) is thrown, for Step Functions to retry the invocation from the checkpoint.
+ * DynamoDB) is thrown, for Step Functions to retry the invocation from the checkpoint. OpenPhone
+ * refusing the key or the access (401, 402, 403) is never skipped: after a 401 the key is read
+ * again once, and a refusal that stands throws `ImportAccessRefusedError` (the run stays running
+ * for the workflow's retries, then fails; its watermark does not move).
  */
 
 export interface ImportDeps {
@@ -37,6 +42,13 @@ export interface ImportDeps {
   store: ImportRepository;
   activities: RecordWriterDeps['activities'];
   contacts: RecordWriterDeps['contacts'];
+  /**
+   * After a 401: the API key read again past its cache; a client for a new key, or undefined when
+   * the key is the same (the refusal stands). Absent: a 401 stands.
+   */
+  reloadOpenPhone?: () => Promise<OpenPhoneClient | undefined>;
+  /** Marks the imported activities of a conversation OpenPhone deleted (the activity repository). */
+  deletedConversations?: WalkerDeps['deletedConversations'];
   /** Where the workspace's users and numbers are kept, read from OpenPhone as each run starts. */
   directory?: Pick<DirectoryRepository, 'replaceDirectory'>;
   /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
@@ -52,7 +64,7 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
   const input = importPagesInput.parse(raw);
   const settings = importSettingsWith(deps.settings);
   const clock = deps.clock ?? (() => new Date());
-  const run = await startOrResume(input, deps.store, settings.overlapMs, clock);
+  const run = await startOrResume(input, deps.store, settings, clock);
   const output = (run: ImportRun): ImportPagesOutput => ({
     importId: input.importId,
     kind: run.kind,
@@ -62,36 +74,78 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
     status: run.status,
     checkpoint: run.checkpoint,
   });
-  if (run.status !== 'running') return output(run);
-  const openPhone = deps.openPhone.lane === 'import' ? deps.openPhone : deps.openPhone.forLane('import');
-  if (input.invocation === 0 && deps.directory)
-    await syncDirectory(openPhone, deps.directory, clock, deps.logger);
+  const ended = async (run: ImportRun) => {
+    if (run.status !== 'skipped')
+      await deps.store.releaseLease(run.scopeKey, run.importId, clock().toISOString());
+    return output(run);
+  };
+  if (run.status !== 'running') return ended(run);
+  const inImportLane = (client: OpenPhoneClient) =>
+    client.lane === 'import' ? client : client.forLane('import');
+  let openPhone = inImportLane(deps.openPhone);
+  const walkerWith = (client: OpenPhoneClient) =>
+    new ImportWalker(
+      {
+        openPhone: client,
+        activities: deps.activities,
+        contacts: deps.contacts,
+        ...(deps.deletedConversations ? { deletedConversations: deps.deletedConversations } : {}),
+        clock,
+      },
+      run,
+      settings,
+    );
+  let walker = walkerWith(openPhone);
+  let keyReloaded = false;
+  /** A refusal of the key or the access: once after a 401 the key is read again (true: go again). */
+  const goAgainAfterRefusal = async (error: unknown): Promise<true> => {
+    if (!isAccessRefusal(error)) throw error;
+    if (error.status === 401 && !keyReloaded && deps.reloadOpenPhone) {
+      keyReloaded = true;
+      const reloaded = await deps.reloadOpenPhone();
+      if (reloaded) {
+        openPhone = inImportLane(reloaded);
+        walker = walkerWith(openPhone);
+        return true;
+      }
+    }
+    throw new ImportAccessRefusedError(run.importId, error.status, error.message);
+  };
+  if (input.invocation === 0 && deps.directory) {
+    for (;;) {
+      try {
+        await syncDirectory(openPhone, deps.directory, clock, deps.logger);
+        break;
+      } catch (error) {
+        await goAgainAfterRefusal(error);
+      }
+    }
+  }
 
-  const walker = new ImportWalker(
-    {
-      openPhone,
-      activities: deps.activities,
-      contacts: deps.contacts,
-      clock,
-    },
-    run,
-    settings,
-  );
+  const writer = randomUUID();
   let { checkpoint, sequence } = run;
   const totals = { pages: 0, records: 0, errors: 0 };
   while (checkpoint.phase !== 'done' && mayStartPage(deps.remainingTimeMs(), settings)) {
     const began = clock().getTime();
-    const step = await walker.step(checkpoint);
+    let step;
+    try {
+      step = await walker.step(checkpoint);
+    } catch (error) {
+      await goAgainAfterRefusal(error);
+      continue;
+    }
     if (step.errors.length) await deps.store.recordErrors(run.importId, step.errors);
     const at = clock();
     const activeMs = Math.max(0, at.getTime() - began);
     try {
       sequence = await deps.store.recordProgress(run.importId, {
         expectedSequence: sequence,
+        writer,
         checkpoint: step.checkpoint,
         pages: step.pages,
         records: step.records,
         errors: step.errors.length,
+        listErrors: step.errors.filter(isListLevelError).length,
         at: at.toISOString(),
         activeMs,
         ...(checkpoint.phase === 'contacts' ? { contactsActiveMs: activeMs } : {}),
@@ -103,7 +157,7 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
       // Cancelled (or finished elsewhere) meanwhile: this execution ends quietly.
       const current =
         error instanceof ImportCheckpointConflictError && (await deps.store.getRun(run.importId));
-      if (current && current.status !== 'running') return output(current);
+      if (current && current.status !== 'running') return ended(current);
       throw error;
     }
     checkpoint = step.checkpoint;
@@ -120,7 +174,8 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
   });
   deps.metrics?.addMetric(bridgeMetrics.import.recordsImported, MetricUnit.Count, totals.records);
   deps.metrics?.addMetric(bridgeMetrics.import.recordErrors, MetricUnit.Count, totals.errors);
-  return output(await deps.store.requireRun(run.importId));
+  const latest = await deps.store.requireRun(run.importId);
+  return latest.status === 'running' ? output(latest) : ended(latest);
 }
 
 /**
@@ -139,35 +194,56 @@ async function syncDirectory(
     const stored = await directory.replaceDirectory(directoryOf(numbers), clock().toISOString());
     logger?.info('workspace directory synced', stored);
   } catch (error) {
-    if (!isSkippableApiError(error)) throw error;
+    if (!isSkippableApiError(error)) throw error; // an access refusal too: the run stops
     logger?.info('workspace directory not synced', { error: (error as Error).message });
   }
 }
 
+/**
+ * The run to work on: resumed (its scope's lease renewed), reopened after a failure (the
+ * operator's resume), or created. A new sync takes its scope's lease first and, finding another
+ * run of the scope running (a full import, or an earlier sync still at work), is kept `skipped`:
+ * one read of a scope at a time, and a sync with no watermark yet waits for the full import's.
+ * A full import (an operator's request) takes the lease from whoever held it.
+ */
 async function startOrResume(
   input: ImportRequest,
   store: ImportRepository,
-  overlapMs: number,
+  settings: ImportSettings,
   clock: () => Date,
 ): Promise<ImportRun> {
+  const now = clock();
+  const lease = (force = false) => ({
+    at: now.toISOString(),
+    expiresAt: new Date(now.getTime() + settings.scopeLeaseMs).toISOString(),
+    force,
+  });
   const existing = await store.getRun(input.importId);
   if (existing?.status === 'failed' && input.invocation === 0) {
     // A new execution for a failed run is the operator's resume: on from its checkpoint.
-    await store.reopenRun(input.importId, clock().toISOString());
+    await store.reopenRun(input.importId, now.toISOString());
+    await store.holdLease(existing.scopeKey, existing.importId, lease());
     return store.requireRun(input.importId);
   }
+  if (existing?.status === 'running') await store.holdLease(existing.scopeKey, existing.importId, lease());
   if (existing) return existing;
   const key = scopeKey(input.scope);
-  const watermark = input.kind === 'incremental' ? await store.watermarkOf(key) : undefined;
-  const since = syncSince(input.kind, watermark, overlapMs);
-  const { run } = await store.startRun({
+  const newRun = {
     importId: input.importId,
     kind: input.kind,
     scope: input.scope,
     scopeKey: key,
-    ...(since ? { since } : {}),
-    startedAt: clock().toISOString(),
-  });
+    startedAt: now.toISOString(),
+  };
+  let held = await store.holdLease(key, input.importId, lease(input.kind === 'full'));
+  if (!held.held && (await store.getRun(held.holder))?.status !== 'running') {
+    // The holder ended (cancelled, failed) before its execution gave the lease up: not a sync at work.
+    held = await store.holdLease(key, input.importId, { ...lease(), staleHolder: held.holder });
+  }
+  if (!held.held) return store.recordSkippedRun(newRun, held.holder);
+  const watermark = input.kind === 'incremental' ? await store.watermarkOf(key) : undefined;
+  const since = syncSince(input.kind, watermark, settings.overlapMs);
+  const { run } = await store.startRun({ ...newRun, ...(since ? { since } : {}) });
   return run;
 }
 
@@ -180,7 +256,10 @@ export async function recordImportFailure(
     typeof input.error === 'object' && input.error !== null
       ? JSON.stringify(input.error)
       : String(input.error ?? 'unknown');
-  await deps.store.failRun(input.importId, reason, (deps.clock ?? (() => new Date()))().toISOString());
+  const at = (deps.clock ?? (() => new Date()))().toISOString();
+  await deps.store.failRun(input.importId, reason, at);
+  const run = await deps.store.getRun(input.importId);
+  if (run) await deps.store.releaseLease(run.scopeKey, run.importId, at);
   return { importId: input.importId, status: 'failed' };
 }
 

@@ -26,6 +26,13 @@ import {
   type WrittenRecords,
 } from './record-writers';
 
+export interface WalkerDeps extends RecordWriterDeps {
+  /** Marks the stored activities of a conversation OpenPhone deleted; answers how many. */
+  deletedConversations?: {
+    markConversationDeleted(conversationId: string, deletedAt: string): Promise<number>;
+  };
+}
+
 export interface StepResult extends WrittenRecords {
   checkpoint: ImportCheckpoint;
   pages: number;
@@ -35,9 +42,22 @@ export interface StepResult extends WrittenRecords {
   totals?: { conversationsTotal?: number; contactsTotal?: number };
 }
 
-/** A 4xx other than 429: OpenPhone will answer the same again, so it is recorded and skipped. */
+/** 401 (the key), 402 (the plan), 403 (the access): every later list would be refused alike. */
+export const accessRefusalStatuses: readonly number[] = [401, 402, 403];
+
+export const isAccessRefusal = (error: unknown): error is OpenPhoneApiError =>
+  error instanceof OpenPhoneApiError && accessRefusalStatuses.includes(error.status);
+
+/**
+ * A 4xx about one object or list (not 429, not an access refusal): OpenPhone will answer the same
+ * again, so it is recorded and skipped.
+ */
 export const isSkippableApiError = (error: unknown) =>
-  error instanceof OpenPhoneApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
+  error instanceof OpenPhoneApiError &&
+  error.status >= 400 &&
+  error.status < 500 &&
+  error.status !== 429 &&
+  !isAccessRefusal(error);
 
 function reasonOf(error: unknown): ImportError['reason'] {
   if (error instanceof OpenPhoneResponseShapeError) return 'invalid-payload';
@@ -53,7 +73,7 @@ export class ImportWalker {
   private nextActivityPage: { key: string; page: Promise<Page<unknown>> } | undefined;
 
   constructor(
-    private readonly deps: RecordWriterDeps,
+    private readonly deps: WalkerDeps,
     private readonly run: ImportRun,
     private readonly settings: ImportSettings,
   ) {}
@@ -102,6 +122,11 @@ export class ImportWalker {
       return { checkpoint: positioned, pages: 1, records: {}, errors: [], ...totals };
     }
     const conversation = page.data[positioned.conversation.index]!;
+    if (conversation.deletedAt) {
+      // Deleted in OpenPhone: nothing of it is imported, and what was imported before is marked.
+      await this.deps.deletedConversations?.markConversationDeleted(conversation.id, conversation.deletedAt);
+      return { checkpoint: finishConversation(positioned), pages: 0, records: {}, errors: [], ...totals };
+    }
     return { ...(await this.activityStep(positioned, conversation)), ...totals };
   }
 

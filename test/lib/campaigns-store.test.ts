@@ -78,18 +78,28 @@ describe('CampaignStore', () => {
     });
   });
 
-  it('grants campaign tracking only keyed reads and updates of the table: no query, put or index', () => {
+  it('grants campaign tracking only keyed reads of the lookups and updates of campaign partitions: no query, put or index', () => {
     const { stack, store, template } = storeIn();
     const role = new Role(stack, 'Processor', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     store.grantTrackingAccess(role);
     const statements = Object.values(template().findResources('AWS::IAM::Policy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[],
     );
+    const table = { 'Fn::GetAtt': [expect.stringMatching(/CampaignTable/), 'Arn'] };
     expect(statements).toEqual([
       {
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/CampaignTable/), 'Arn'] },
+        Action: 'dynamodb:GetItem',
+        Resource: table,
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*', 'LATESTSEND#*'] },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: table,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] } },
       },
     ]);
   });

@@ -79,7 +79,7 @@ describe('CrmStore', () => {
     template().hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
   });
 
-  it('grants the suppression check as GetItem and Query on the table only', () => {
+  it('grants the suppression check as GetItem and Query on the table only, in numbers’ partitions', () => {
     const { stack, store, template } = storeIn();
     const role = new Role(stack, 'Sender', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     store.grantSuppressionRead(role);
@@ -89,6 +89,7 @@ describe('CrmStore', () => {
           Match.objectLike({
             Action: ['dynamodb:GetItem', 'dynamodb:Query'],
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('CrmTable'), 'Arn'] },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['NUMBER#*'] } },
           }),
         ],
       },

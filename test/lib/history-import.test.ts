@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CrmStore } from '../../lib/crm';
-import { HistoryImport, historyImportStates } from '../../lib/history-import';
+import { HistoryImport, historyImportErrors, historyImportStates } from '../../lib/history-import';
 import { importTableKeys } from '../../lambdas/history-import/adapters/import-repository';
 import { ImportStore } from '../../lib/history-import';
 import { RateLimitStore } from '../../lib/openphone';
@@ -13,7 +13,7 @@ interface AslState {
   End?: boolean;
   Choices?: Record<string, unknown>[];
   Default?: string;
-  Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[];
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number; IntervalSeconds?: number; BackoffRate?: number }[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
   Resource?: string;
 }
@@ -78,6 +78,27 @@ describe('history import state machine', () => {
       historyImportStates.recordFailure,
     ]);
     expect(asl.States[asl.States[historyImportStates.recordFailure]!.Next!]!.Type).toBe('Fail');
+  });
+
+  it('retries an access refusal (401/402/403) for minutes, before the run is recorded failed', () => {
+    const retries = asl.States[historyImportStates.importPages]!.Retry!;
+    const refused = retries.findIndex((r) => r.ErrorEquals.includes(historyImportErrors.accessRefused));
+    expect(retries[refused]).toMatchObject({ MaxAttempts: 3, IntervalSeconds: 120, BackoffRate: 2 });
+    // Before the catch-all, which would otherwise take it.
+    expect(refused).toBeLessThan(retries.findIndex((r) => r.ErrorEquals.includes('States.ALL')));
+  });
+
+  it('waits out Lambda throttles, on the pages and on the failure step, so a run is never left running', () => {
+    for (const state of [historyImportStates.importPages, historyImportStates.recordFailure]) {
+      const retries = asl.States[state]!.Retry!;
+      const throttled = retries.find((r) => r.ErrorEquals.includes('Lambda.TooManyRequestsException'));
+      expect({ state, throttled }).toEqual({
+        state,
+        throttled: expect.objectContaining({ MaxAttempts: expect.any(Number) }),
+      });
+      expect(throttled!.MaxAttempts!).toBeGreaterThanOrEqual(10);
+      expect(retries.at(-1)!.ErrorEquals).toEqual(['States.ALL']);
+    }
   });
 
   it('logs every event and traces with X-Ray', () => {

@@ -203,6 +203,23 @@ describe('alarms', () => {
   });
 });
 
+describe('import errors', () => {
+  it('one alarm fires when a sync or import records an error, over the hour, on the import’s own metric', () => {
+    const importErrors = alarms.filter((a) => a.MetricName === bridgeMetrics.import.recordErrors);
+    expect(importErrors).toEqual([
+      expect.objectContaining({
+        Namespace: bridgeMetrics.namespace,
+        Dimensions: [{ Name: 'service', Value: bridgeMetrics.service }],
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [expect.anything()],
+      }),
+    ]);
+  });
+});
+
 describe('dashboard', () => {
   const dashboards = Object.values(resources('AWS::CloudWatch::Dashboard'));
   const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);

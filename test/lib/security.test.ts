@@ -101,7 +101,8 @@ describe('least privilege: what each function can reach', () => {
     ),
     EventProcessingArchiveFunction: [crm, archiveQueue],
     CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWork`, crm, rateLimit],
-    HistoryImportImportFunction: [imports, crm, rateLimit],
+    // Its conversation index: a conversation OpenPhone deleted has its activities marked.
+    HistoryImportImportFunction: [imports, crm, `${crm}/index/byConversation`, rateLimit],
     // The CRM events publisher reads the two streams (its only tables) and fails batches to its queue.
     CrmEventsPublishFunction: [`${crm}/stream`, `${campaigns}/stream`, 'CrmEventsPublishFailures'],
     // The CRM API reads records and their timeline and conversation indexes, writes CRM items by key
@@ -133,6 +134,36 @@ describe('least privilege: what each function can reach', () => {
     expect(reachOf('CampaignSenderSenderFunction')).not.toContain(events);
     for (const family of eventFamilies.filter((f) => f !== 'messages'))
       expect(reachOf(`EventProcessing${pascal(family)}Processor`).join()).not.toContain(campaigns);
+  });
+});
+
+describe('least privilege by key condition (dynamodb:LeadingKeys)', () => {
+  type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
+  function statementsOf(functionName: string, table: string): Statement[] {
+    const role = (functionNamed(functionName).Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+      .filter((s) => JSON.stringify(s.Resource).includes(table));
+  }
+  const leadingKeys = (s: Statement) =>
+    (s.Condition?.['ForAllValues:StringLike'] as { 'dynamodb:LeadingKeys'?: string[] } | undefined)?.[
+      'dynamodb:LeadingKeys'
+    ];
+
+  it('lets the campaign sender read the CRM table only in numbers’ partitions (suppressions), never activities', () => {
+    const statements = statementsOf('CampaignSenderSenderFunction', 'CrmStoreCrmTable');
+    expect(statements).toEqual([expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:Query'] })]);
+    expect(leadingKeys(statements[0]!)).toEqual(['NUMBER#*']);
+  });
+
+  it('lets the messages processor read only the tracking lookups and update only campaign partitions', () => {
+    const statements = statementsOf('EventProcessingMessagesProcessor', 'CampaignStoreCampaignTable');
+    const byAction = Object.fromEntries(statements.map((s) => [[s.Action].flat().join(), leadingKeys(s)]));
+    expect(byAction).toEqual({
+      'dynamodb:GetItem': ['CAMPAIGNMSG#*', 'LATESTSEND#*'],
+      'dynamodb:UpdateItem': ['CAMPAIGN#*'],
+    });
   });
 });
 

@@ -46,6 +46,7 @@ export function importDeps(
     // the default window with the simulator in a process of its own.
     policy: { windowMs: 1100 },
   });
+  const activities = new ActivityRepository(documents, tables.crmTable);
   return {
     openPhone: new OpenPhoneClient({
       apiKey: simulator.apiKey,
@@ -54,7 +55,8 @@ export function importDeps(
       ...clientOptions,
     }),
     store: new ImportRepository(documents, tables.importTable),
-    activities: new ActivityRepository(documents, tables.crmTable),
+    activities,
+    deletedConversations: activities,
     contacts: new ContactRepository(documents, tables.crmTable),
     directory: new DirectoryRepository(documents, tables.crmTable),
     remainingTimeMs: () => 15 * 60_000,

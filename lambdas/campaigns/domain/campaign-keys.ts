@@ -94,6 +94,16 @@ export const campaignKeys = {
 } as const;
 
 /**
+ * The partitions campaign tracking (the message processors) may touch, as IAM `dynamodb:LeadingKeys`
+ * patterns: it reads the two lookups and updates recipients and variant counters, never a daily
+ * cap, the recent sends or a lookup it did not read.
+ */
+export const campaignTrackingPartitions = {
+  read: [campaignKeys.campaignMessage('*').pk, campaignKeys.latestSend('*', '').pk],
+  update: [campaignKeys.campaign('*').pk],
+} as const;
+
+/**
  * A recipient's life: pending → claimed → sent | failed | skipped, or claimed → unknown-outcome
  * when the send's fate is unknown; reconciliation then finds the message (sent) or not (pending).
  * `parked`: OpenPhone could not be asked whether the message left, time after time; never sent

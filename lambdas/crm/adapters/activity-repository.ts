@@ -16,7 +16,13 @@ import { activityNamesOf, withActivityNames, type ActivityNames } from '../domai
 import { activityRecordOf, timelineEntryEntity } from '../domain/item-views';
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';
-import { isConditionFailure, isTransactionConflict, UpdateExpressionBuilder } from '../../shared/dynamo';
+import { inParallel } from '../../shared/concurrency';
+import {
+  isConditionFailure,
+  isTransactionConflict,
+  queryAll,
+  UpdateExpressionBuilder,
+} from '../../shared/dynamo';
 import {
   readActivityPage,
   type ActivityIndexPartition,
@@ -306,6 +312,41 @@ export class ActivityRepository {
       page,
       kind && ((record) => record.kind === kind),
     );
+  }
+
+  /**
+   * OpenPhone deleted the conversation: each of its stored activities keeps its content and gets
+   * `conversationDeletedAt` (the CRM decides what to hide); answers how many were marked.
+   */
+  async markConversationDeleted(conversationId: string, deletedAt: string): Promise<number> {
+    const entries = await queryAll(this.table.documentClient, {
+      TableName: this.table.tableName,
+      IndexName: crmTableKeys.conversationIndex,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': crmTableKeys.conversationPartitionKey },
+      ExpressionAttributeValues: { ':pk': conversationPartition(conversationId) },
+    });
+    const ids = [...new Set(entries.map((e) => e.activityId as string))];
+    let marked = 0;
+    await inParallel(ids, 10, async (activityId) => {
+      try {
+        await this.table.documentClient.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: crmKeys.activity(activityId),
+            UpdateExpression: 'SET #deleted = :at',
+            // Not on an erased activity's tombstone, and once: a re-read keeps the first time.
+            ConditionExpression: 'attribute_exists(#kind) AND attribute_not_exists(#deleted)',
+            ExpressionAttributeNames: { '#deleted': 'conversationDeletedAt', '#kind': 'kind' },
+            ExpressionAttributeValues: { ':at': deletedAt },
+          }),
+        );
+        marked++;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    });
+    return marked;
   }
 
   /** A conversation's activities, newest first. */

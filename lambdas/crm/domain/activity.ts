@@ -345,6 +345,8 @@ export interface ActivityRecord extends Omit<ActivityFacts, 'kind'> {
   taskChange?: TaskChange;
   taskChangeAt?: string;
   sources?: ActivitySource[];
+  /** OpenPhone deleted the activity's conversation at this time (a sync saw `deletedAt`). */
+  conversationDeletedAt?: string;
 }
 
 /** The stored attributes each aspect writes (the `<aspect>At` time is added by the repository). */

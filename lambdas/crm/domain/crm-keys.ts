@@ -99,6 +99,7 @@ export const activityListAttributes = [
   'summary',
   'nextSteps',
   'sources',
+  'conversationDeletedAt',
 ] as const;
 
 export interface ItemKey {
@@ -107,6 +108,8 @@ export interface ItemKey {
 }
 
 export const numberPartition = (phoneNumber: string) => `NUMBER#${phoneNumber}`;
+/** Every number's partition, as an IAM `dynamodb:LeadingKeys` pattern: suppressions, never activities. */
+export const numberPartitions = numberPartition('*');
 export const conversationPartition = (conversationId: string) => `CONVERSATION#${conversationId}`;
 
 export const crmKeys = {

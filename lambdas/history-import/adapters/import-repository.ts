@@ -38,6 +38,7 @@ import { ImportCheckpointConflictError, ImportRunNotFoundError } from '../errors
  * | run        | `IMPORT#<id>`       | `RUN`              |
  * | error      | `IMPORT#<id>`       | `ERROR#<subject>`  |
  * | watermark  | `SCOPE#<scope key>` | `WATERMARK`        |
+ * | lease      | `SCOPE#<scope key>` | `LEASE`            |
  *
  * Run items also carry `runsPk` (`RUN`) and `runsSk` (`<startedAt>#<id>`), set once when the run is
  * created: the sparse, keys-only index `RunsByStart` lists runs newest first without a scan, and the
@@ -58,6 +59,10 @@ const runListing = (run: Pick<ImportRun, 'importId' | 'startedAt'>) => ({
   [importTableKeys.runsSortKey]: `${run.startedAt}#${run.importId}`,
 });
 const watermarkKey = (scopeKey: string) => ({ pk: `SCOPE#${scopeKey}`, sk: 'WATERMARK' });
+const leaseKey = (scopeKey: string) => ({ pk: `SCOPE#${scopeKey}`, sk: 'LEASE' });
+
+/** Who holds a scope: the one running run of it, until `expiresAt` unless renewed. */
+export type LeaseOutcome = { held: true } | { held: false; holder: string; expiresAt: string };
 
 export interface ImportRun extends RunProgress {
   importId: string;
@@ -71,6 +76,12 @@ export interface ImportRun extends RunProgress {
   checkpoint: ImportCheckpoint;
   /** Incremented by every checkpoint write: the condition that keeps two workers from racing. */
   sequence: number;
+  /** Who wrote the checkpoint at `sequence`: an SDK retry of an applied write finds its own. */
+  writer?: string;
+  /** Errors that left a list unread to its end (`isListLevelError`): the watermark stays. */
+  listErrors?: number;
+  /** A skipped sync: the run that held its scope. */
+  heldBy?: string;
   pages: number;
   records: RecordCounts;
   errors: number;
@@ -106,6 +117,9 @@ export interface ImportProgress extends Partial<
 > {
   /** The sequence the worker read: the write fails if another worker moved the run since. */
   expectedSequence: number;
+  /** This invocation's own token: tells its own applied write from another worker's. */
+  writer: string;
+  listErrors?: number;
   checkpoint: ImportCheckpoint;
   pages: number;
   records: Partial<RecordCounts>;
@@ -188,8 +202,13 @@ export class ImportRepository {
       ':errors': progress.errors,
       ':at': progress.at,
       ':running': 'running',
+      ':writer': progress.writer,
     };
     const adds = ['pages :pages', 'errors :errors'];
+    if (progress.listErrors) {
+      values[':listErrors'] = progress.listErrors;
+      adds.push('listErrors :listErrors');
+    }
     const sets: string[] = [];
     const counters = ['activeMs', 'contactsActiveMs', 'conversationsDone', 'contactsDone'] as const;
     for (const counter of counters) {
@@ -215,15 +234,23 @@ export class ImportRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: runKey(importId),
-          UpdateExpression: `SET #sequence = :sequence, checkpoint = :checkpoint, phase = :phase, updatedAt = :at${sets.join('')} ADD ${adds.join(', ')}`,
+          UpdateExpression: `SET #sequence = :sequence, #writer = :writer, checkpoint = :checkpoint, phase = :phase, updatedAt = :at${sets.join('')} ADD ${adds.join(', ')}`,
           ConditionExpression: '#sequence = :expected AND #status = :running',
-          ExpressionAttributeNames: { ...names, '#sequence': 'sequence', '#status': 'status' },
+          ExpressionAttributeNames: {
+            ...names,
+            '#sequence': 'sequence',
+            '#status': 'status',
+            '#writer': 'writer',
+          },
           ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new ImportCheckpointConflictError(importId);
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // The SDK retried a write that had been applied (its answer lost): the run holds our own write.
+      const current = await this.getRun(importId);
+      if (current?.sequence === sequence && current.writer === progress.writer) return sequence;
+      throw new ImportCheckpointConflictError(importId);
     }
     return sequence;
   }
@@ -247,9 +274,14 @@ export class ImportRepository {
     return items.map(({ pk: _pk, sk: _sk, ...error }) => error as unknown as ImportError);
   }
 
-  /** Marks the run completed and moves its scope's watermark (never backwards) to the run's start. */
-  async completeRun(run: ImportRun, at: string): Promise<void> {
+  /**
+   * Marks the run completed and moves its scope's watermark (never backwards) to the run's start,
+   * unless the run left a list unread (`listErrors`): then the next sync reads from the old one.
+   */
+  async completeRun(run: ImportRun, at: string): Promise<{ watermarkMoved: boolean }> {
     await this.finish(run.importId, 'completed', at);
+    const finished = await this.requireRun(run.importId);
+    if (finished.status !== 'completed' || (finished.listErrors ?? 0) > 0) return { watermarkMoved: false };
     try {
       await this.documentClient.send(
         new PutCommand({
@@ -262,6 +294,98 @@ export class ImportRepository {
           },
           ConditionExpression: 'attribute_not_exists(pk) OR watermark < :watermark',
           ExpressionAttributeValues: { ':watermark': run.startedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return { watermarkMoved: true };
+  }
+
+  /**
+   * A sync that found its scope held: kept, `skipped`, naming the holder, so `imports list` shows
+   * why no sync ran that hour.
+   */
+  async recordSkippedRun(run: NewImportRun, heldBy: string): Promise<ImportRun> {
+    const item: ImportRun = {
+      ...run,
+      status: 'skipped',
+      heldBy,
+      phase: initialCheckpoint.phase,
+      checkpoint: initialCheckpoint,
+      sequence: 0,
+      pages: 0,
+      records: emptyRecordCounts(),
+      errors: 0,
+      updatedAt: run.startedAt,
+      finishedAt: run.startedAt,
+    };
+    try {
+      await this.documentClient.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...runKey(run.importId), ...runListing(run), ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return item;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return this.requireRun(run.importId);
+  }
+
+  /**
+   * Takes or renews the scope's lease for the run: when it is free, expired, the run's own, or
+   * held by `staleHolder` (a run known to have ended); with `force` (an operator's full import)
+   * whoever held it. One running sync per scope.
+   */
+  async holdLease(
+    scopeKey: string,
+    importId: string,
+    lease: { at: string; expiresAt: string; force?: boolean; staleHolder?: string },
+  ): Promise<LeaseOutcome> {
+    try {
+      await this.documentClient.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...leaseKey(scopeKey), holder: importId, expiresAt: lease.expiresAt, takenAt: lease.at },
+          ...(lease.force
+            ? {}
+            : {
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR holder IN (:me, :stale) OR expiresAt <= :now',
+                ExpressionAttributeValues: {
+                  ':me': importId,
+                  ':stale': lease.staleHolder ?? importId,
+                  ':now': lease.at,
+                },
+              }),
+        }),
+      );
+      return { held: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.documentClient.send(
+      new GetCommand({ TableName: this.tableName, Key: leaseKey(scopeKey), ConsistentRead: true }),
+    );
+    return { held: false, holder: String(Item?.holder), expiresAt: String(Item?.expiresAt) };
+  }
+
+  /**
+   * Gives the scope's lease up (it expires now), if the run still holds it: a full import may have
+   * taken it meanwhile.
+   */
+  async releaseLease(scopeKey: string, importId: string, at: string): Promise<void> {
+    try {
+      await this.documentClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leaseKey(scopeKey),
+          UpdateExpression: 'SET expiresAt = :at',
+          ConditionExpression: 'holder = :me',
+          ExpressionAttributeValues: { ':me': importId, ':at': at },
         }),
       );
     } catch (error) {

@@ -18,7 +18,8 @@ import type { ActivityChange } from '../../crm';
 export const importKinds = ['full', 'incremental'] as const;
 export type ImportKind = (typeof importKinds)[number];
 
-export const importStatuses = ['running', 'completed', 'failed', 'cancelled'] as const;
+/** `skipped`: a sync that found another run of its scope running, and read nothing. */
+export const importStatuses = ['running', 'completed', 'failed', 'cancelled', 'skipped'] as const;
 export type ImportStatus = (typeof importStatuses)[number];
 
 export const importPhases = ['conversations', 'contacts', 'done'] as const;
@@ -58,8 +59,13 @@ export const importCheckpoint = z.object({
   phase: z.enum(importPhases),
   /** The token of the conversations page being worked on (null: the first page). */
   conversationsPage: pageToken,
-  /** The conversation in progress in that page, by id (its index only when the id is gone). */
-  conversation: z.object({ id: z.string(), index: z.number().int().min(0) }).nullable(),
+  /**
+   * The conversation in progress in that page, by id (its index only when the id is gone); once
+   * `finished`, the last one done: the walk goes on after it, wherever a re-read page puts it.
+   */
+  conversation: z
+    .object({ id: z.string(), index: z.number().int().min(0), finished: z.boolean().optional() })
+    .nullable(),
   /** The in-progress conversation's activity list and the token of its page being worked on. */
   activity: z.object({ resource: z.enum(['messages', 'calls']), page: pageToken }).nullable(),
   /** The token of the contacts page being worked on. */
@@ -112,11 +118,11 @@ export function startConversation(
   const at = conversationIndexIn(checkpoint, pageIds);
   if (at < pageIds.length) {
     const id = pageIds[at]!;
+    const resumed = checkpoint.conversation?.id === id && !checkpoint.conversation.finished;
     return {
       ...checkpoint,
       conversation: { id, index: at },
-      activity:
-        checkpoint.conversation?.id === id ? checkpoint.activity : { resource: 'messages', page: null },
+      activity: resumed ? checkpoint.activity : { resource: 'messages', page: null },
     };
   }
   return nextPageToken
@@ -124,11 +130,18 @@ export function startConversation(
     : afterConversations(checkpoint, includeContacts);
 }
 
-/** Where the in-progress conversation sits in a re-read page: by id, else by its old index. */
+/**
+ * The next conversation to work in a re-read page: the one in progress, by id; after a finished
+ * one, the next after it by id. A conversation removed earlier in the page shifts the rest, so a
+ * bare position would skip one; only when the id is gone is the old index used (a finished one
+ * gone: its successor has moved into its place).
+ */
 export function conversationIndexIn(checkpoint: ImportCheckpoint, pageIds: readonly string[]): number {
-  if (!checkpoint.conversation) return 0;
-  const found = pageIds.indexOf(checkpoint.conversation.id);
-  return found >= 0 ? found : checkpoint.conversation.index;
+  const { conversation } = checkpoint;
+  if (!conversation) return 0;
+  const found = conversation.id ? pageIds.indexOf(conversation.id) : -1;
+  if (found < 0) return conversation.index;
+  return conversation.finished ? found + 1 : found;
 }
 
 /** After a page of the current conversation's messages or calls has been written. */
@@ -147,8 +160,7 @@ export function afterActivityPage(
 export function finishConversation(checkpoint: ImportCheckpoint): ImportCheckpoint {
   const { conversation } = checkpoint;
   if (!conversation) throw new Error('no conversation in progress');
-  // An id that cannot match the next one keeps the index as the position.
-  return { ...checkpoint, conversation: { id: '', index: conversation.index + 1 }, activity: null };
+  return { ...checkpoint, conversation: { ...conversation, finished: true }, activity: null };
 }
 
 function afterConversations(checkpoint: ImportCheckpoint, includeContacts: boolean): ImportCheckpoint {
@@ -329,4 +341,20 @@ export interface ImportError {
   reason: 'not-found' | 'invalid-payload' | 'unsupported-conversation' | 'rejected';
   detail: string;
   at: string;
+}
+
+const listSubject = /^(conversations|contacts|conversation:.+|messages:.+|calls:.+)$/;
+
+/**
+ * Whether an error left a list (the conversations, the contacts, one conversation's messages or
+ * calls) unread to its end: a run that kept one does not move its scope's watermark, so the next
+ * sync reads that span again. A conversation OpenPhone no longer has (404) or cannot list (a group
+ * thread) is no loss.
+ */
+export function isListLevelError(error: Pick<ImportError, 'subject' | 'reason'>): boolean {
+  return (
+    listSubject.test(error.subject) &&
+    error.reason !== 'not-found' &&
+    error.reason !== 'unsupported-conversation'
+  );
 }

@@ -85,15 +85,21 @@ export function estimateImport(run: RunProgress): ImportEstimate {
 }
 
 /**
- * Conversations a page finished: the checkpoint left a conversation (`finishConversation` marks
- * the position with an empty id), so each one counts once however often its pages were re-read.
+ * Conversations a page finished: the checkpoint left a conversation (`finishConversation` marks it
+ * finished), so each one counts once however often its pages were re-read.
  */
 export function conversationsFinished(before: ImportCheckpoint, after: ImportCheckpoint): number {
   const finished = after.conversation;
-  if (finished?.id !== '') return 0;
-  const same = before.conversation?.id === '' && before.conversation.index === finished.index;
+  if (!finished || !isFinished(finished)) return 0;
+  const previous = before.conversation;
+  const same =
+    previous && isFinished(previous) && previous.id === finished.id && previous.index === finished.index;
   return same ? 0 : 1;
 }
+
+/** Checkpoints written before `finished` existed marked a finished conversation by an empty id. */
+const isFinished = (conversation: NonNullable<ImportCheckpoint['conversation']>) =>
+  conversation.finished === true || conversation.id === '';
 
 /** `full-20260301T101500Z`: an import id for a run started now (the schedule's are `sync-<time>`). */
 export function newImportId(kind: ImportKind, at: Date): string {

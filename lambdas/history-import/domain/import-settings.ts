@@ -14,12 +14,18 @@ export interface ImportSettings {
   /** How far an incremental sync reaches back before the previous run's start. @default 10 min */
   overlapMs: number;
   pageSizes: ImportPageSizes;
+  /**
+   * How long a run holds its scope without renewing (each invocation renews it): past it, a run
+   * whose execution died no longer keeps the scope's syncs away. @default 1 hour
+   */
+  scopeLeaseMs: number;
 }
 
 export const defaultImportSettings: ImportSettings = {
   reserveMs: defaultTimeBudget.reserveMs,
   overlapMs: defaultOverlapMs,
   pageSizes: { conversations: 100, messages: 100, calls: 20, contacts: 50 },
+  scopeLeaseMs: 60 * 60_000,
 };
 
 /** The defaults with `overrides` over them; page sizes are merged size by size. */

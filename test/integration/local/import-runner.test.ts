@@ -107,4 +107,33 @@ describe('the import workflow run locally from the synthesized definition', () =
     const run = await importDeps(simulator, tables).store.requireRun('local-failing');
     expect(run).toMatchObject({ status: 'failed', failure: expect.stringContaining('CRM unavailable') });
   }, 240_000);
+
+  it('a revoked key fails the run loudly after the workflow’s retries, each of which read the key again', async () => {
+    const tables = await importTables();
+    let invocations = 0;
+    let keyReads = 0;
+    const deps = (): ImportDeps => {
+      invocations++;
+      return {
+        ...importDeps(simulator, tables, {}, { apiKey: 'revoked' }),
+        reloadOpenPhone: () => {
+          keyReads++;
+          return Promise.resolve(undefined); // the secret still holds the revoked key
+        },
+      };
+    };
+    await expect(
+      runImportLocally(
+        { importId: 'local-revoked', kind: 'incremental' },
+        { template: bridgeTemplate(), deps },
+      ),
+    ).rejects.toThrow(/the import Lambda kept failing/);
+    expect({ invocations, keyReads }).toEqual({ invocations: 5, keyReads: 4 }); // 1 + 3 retries, RecordFailure
+    const store = importDeps(simulator, tables).store;
+    expect(await store.requireRun('local-revoked')).toMatchObject({
+      status: 'failed',
+      failure: expect.stringContaining('ImportAccessRefusedError'),
+    });
+    expect(await store.watermarkOf('*+contacts')).toBeUndefined();
+  }, 240_000);
 });

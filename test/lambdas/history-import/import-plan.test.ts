@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import {
   afterActivityPage,
   afterContactsPage,
+  finishConversation,
   importCheckpoint,
   importPagesInput,
+  isListLevelError,
   initialCheckpoint,
   laterWatermark,
   mayStartPage,
@@ -109,6 +111,45 @@ describe('import plan', () => {
       conversation: { id: 'CN2', index: 2 },
       activity: { resource: 'calls', page: 'tok' },
     });
+  });
+
+  it('resumes after a finished conversation by its id when one earlier on the page was removed', () => {
+    const working = startConversation(initialCheckpoint, ['CN1', 'CN2', 'CN3', 'CN4'], null, true);
+    const afterFirst = startConversation(
+      finishConversation(working),
+      ['CN1', 'CN2', 'CN3', 'CN4'],
+      null,
+      true,
+    );
+    const afterSecond = finishConversation(afterFirst);
+    expect(afterSecond.conversation).toMatchObject({ id: 'CN2', finished: true });
+    // CN1 deleted meanwhile: the re-read page shifts by one; CN3 is next, not CN4.
+    expect(startConversation(afterSecond, ['CN2', 'CN3', 'CN4'], null, true).conversation).toEqual({
+      id: 'CN3',
+      index: 1,
+    });
+    // The finished one itself gone: its successor has moved into its place.
+    expect(startConversation(afterSecond, ['CN1', 'CN3', 'CN4'], null, true).conversation?.id).toBe('CN3');
+  });
+
+  it('reads a checkpoint written before conversations were finished by id (an empty id, the next index)', () => {
+    const legacy = importCheckpoint.parse({ ...initialCheckpoint, conversation: { id: '', index: 2 } });
+    expect(startConversation(legacy, ['CN1', 'CN2', 'CN3'], null, true).conversation?.id).toBe('CN3');
+  });
+
+  it('counts an error as list-level when a list was left unread, not for a gone or group conversation', () => {
+    const at = (
+      subject: string,
+      reason: 'rejected' | 'not-found' | 'invalid-payload' | 'unsupported-conversation',
+    ) => isListLevelError({ subject, reason });
+    expect(at('conversations', 'rejected')).toBe(true);
+    expect(at('contacts', 'invalid-payload')).toBe(true);
+    expect(at('calls:CN1', 'invalid-payload')).toBe(true);
+    expect(at('conversation:CN1', 'rejected')).toBe(true);
+    expect(at('conversation:CN1', 'not-found')).toBe(false);
+    expect(at('conversation:CN1', 'unsupported-conversation')).toBe(false);
+    expect(at('summary:AC1', 'rejected')).toBe(false);
+    expect(at('message:AC1', 'invalid-payload')).toBe(false);
   });
 
   it('goes on to contacts after the last conversation when contacts are in scope, and ends after them', () => {
