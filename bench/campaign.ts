@@ -2,9 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import { SuppressionRepository } from '../lambdas/crm/adapters/suppression-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
@@ -16,9 +13,9 @@ import {
 import { createCampaignSender } from '../lambdas/campaigns/service';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { localAwsConfig } from '../local/local-pipeline';
-import type { SimulatorStats } from '../local/openphone-simulator';
 import { tableLogicalId } from '../local/template-reading';
 import type { BenchRow } from './report';
+import { startSimulatorProcess } from './simulator-process';
 
 /** As deployed (lib/campaign-sender.ts): the schedule starts a run every minute; a run may last 2 min. */
 const scheduleEveryMs = 60_000;
@@ -30,41 +27,6 @@ const apiKey = 'bench-campaign-key';
  * token, `limit` per window (10 per 1.05 s); its reserve of 2 is lent while interactive is idle.
  */
 const campaignLaneShare = sustainedRequestsPerSecond(defaultTokenBucketPolicy);
-
-interface SimulatorProcess {
-  url: string;
-  sendingNumberId: string;
-  stats(): Promise<SimulatorStats>;
-  stop(): void;
-}
-
-/** bench/simulator-child.ts in its own process; its request log is read over stdin/stdout. */
-async function startSimulatorWithStats(latencyMs: number): Promise<SimulatorProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'simulator-child.ts'), apiKey, String(latencyMs)],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const first = await lines.next();
-  const started = /listening on (http:\/\/\S+) number (\S+)/.exec(String(first.value ?? ''));
-  if (!started) throw new Error(`the simulator did not start: ${String(first.value)}`);
-  return {
-    url: started[1]!,
-    sendingNumberId: started[2]!,
-    async stats() {
-      child.stdin.write('stats\n');
-      for (;;) {
-        const line = await lines.next();
-        if (line.done) throw new Error('the simulator exited');
-        if (line.value.startsWith('stats ')) return JSON.parse(line.value.slice(6)) as SimulatorStats;
-      }
-    },
-    stop: () => child.kill(),
-  };
-}
 
 /** Messages at one request each, or requests: the lane's share bounds both. */
 const againstLaneShare = (measure: string, value: number, unit: 'msg/s' | 'req/s'): BenchRow => ({
@@ -153,7 +115,17 @@ export async function benchCampaign(
     ),
   );
   const [campaignTable, crmTable, rateLimitTable] = ids.map((id) => names[id]!) as [string, string, string];
-  const simulator = await startSimulatorWithStats(latencyMs);
+  const simulator = await startSimulatorProcess({
+    seed: 5,
+    apiKey,
+    latencyMs,
+    workspace: {
+      phoneNumbers: 2,
+      conversationsPerNumber: 1,
+      messagesPerConversation: 1,
+      callsPerConversation: 0,
+    },
+  });
   try {
     const campaignId = `bench-${Date.now()}`;
     const setup = campaignRepositories(documentsOf(dynamoClient()), campaignTable);

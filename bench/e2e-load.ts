@@ -31,6 +31,8 @@ export interface E2eStepResult {
   rejected: number;
   /** Statuses that were none of 202, 200 duplicate, 401 for a tampered delivery; network errors. */
   unexpected: number;
+  /** The unexpected answers by status (`503`) or error name (`TimeoutError`), for the log line. */
+  unexpectedBy: Record<string, number>;
   lost: number;
   failed: number;
   recordedTwice: number;
@@ -165,6 +167,11 @@ export async function runE2eStep(
   let duplicatesAnswered = 0;
   let rejected = 0;
   let unexpected = 0;
+  const unexpectedBy: Record<string, number> = {};
+  const unexpectedAnswer = (what: string) => {
+    unexpected += 1;
+    unexpectedBy[what] = (unexpectedBy[what] ?? 0) + 1;
+  };
   const post = async (id: string, body: string, tampered: boolean, duplicate: boolean) => {
     const signature = legacySignatureHeader(body, key);
     const header = tampered
@@ -182,17 +189,17 @@ export async function runE2eStep(
       await response.arrayBuffer();
       if (tampered) {
         if (response.status === 401) rejected += 1;
-        else unexpected += 1;
+        else unexpectedAnswer(String(response.status));
       } else if (duplicate) {
         if (response.status === 200) duplicatesAnswered += 1;
-        else unexpected += 1;
+        else unexpectedAnswer(String(response.status));
       } else if (response.status === 202) {
         ingestMs.push(performance.now() - started);
         accepted.add(id);
         acceptedBodies.push(body);
-      } else unexpected += 1;
-    } catch {
-      unexpected += 1;
+      } else unexpectedAnswer(String(response.status));
+    } catch (error) {
+      unexpectedAnswer((error as Error).name);
     }
   };
 
@@ -270,6 +277,7 @@ export async function runE2eStep(
       duplicatesAnswered,
       rejected,
       unexpected,
+      unexpectedBy,
       lost,
       failed: [...failedIds].filter((id) => accepted.has(id)).length,
       recordedTwice: [...processedLines.values()].filter((n) => n > 1).length,
@@ -312,7 +320,13 @@ export async function benchE2e(
     const r = await runE2eStep(dynamoEndpoint, template, step);
     console.log(
       `e2e ${step.label} × ${step.seconds}s: posted ${r.posted}, accepted ${r.accepted}, ` +
-        `duplicates answered 200 ${r.duplicatesAnswered}, rejected ${r.rejected}, unexpected ${r.unexpected}, ` +
+        `duplicates answered 200 ${r.duplicatesAnswered}, rejected ${r.rejected}, unexpected ${r.unexpected}` +
+        (r.unexpected > 0
+          ? ` (${Object.entries(r.unexpectedBy)
+              .map(([what, n]) => `${n}× ${what}`)
+              .join(', ')})`
+          : '') +
+        `, ` +
         `lost ${r.lost}, closed failed ${r.failed}, recorded twice ${r.recordedTwice}, sweeper re-dispatches ${r.redispatchedBySweeper}` +
         (step.queueRefusalMs || step.dispatcherCrash
           ? `, fault: queues refused ${step.queueRefusalMs ?? 0} ms, dispatcher crash ${step.dispatcherCrash ? 1 : 0}`

@@ -1,53 +1,52 @@
 // `npm run bench`: every figure beside its baseline, measured in the same run on this machine.
-import { cpus } from 'node:os';
-import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { synthBridgeStack } from '../local/synth';
-import { benchApiRead } from './api-read';
-import { benchApiSend } from './api-send';
-import { benchImport } from './import';
-import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
-import { benchConsent } from './consent';
-import { benchCost } from './cost';
-import { measureWriteUnits, writeUnitRows } from './write-units';
-import { campaignUnitRows, measureCampaignUnits } from './campaign-write-units';
-import { benchE2e } from './e2e-load';
-import { benchIngest } from './ingest';
-import { benchRateLimit } from './rate-limit';
-import { printTable, type BenchRow } from './report';
-import { sectionsFromEnvironment } from './sections';
+import { printTable } from './report';
+import { runSectionProcess, runSections, sectionNeedsTemplate } from './section-process';
+import { applyQuickSizes, sectionsFromEnvironment } from './sections';
 
 async function main(): Promise<void> {
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   console.log(
-    `OpenPhone Bridge benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`,
+    `OpenPhone Bridge benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
   );
-  const seconds = Number(process.env.BENCH_SECONDS ?? 30);
-  const only = sectionsFromEnvironment();
-  const rows: BenchRow[] = only.has('ingest') ? [...(await benchIngest())] : [];
-  if (only.has('consent')) rows.push(...benchConsent());
-  const dynamo = await startDynamoDbLocal();
+  const sections = [...sectionsFromEnvironment()];
+  const quick = applyQuickSizes();
+  if (quick.length > 0)
+    console.log(`BENCH_QUICK: smaller sizes, not the published figures: ${quick.join(', ')}`);
+  console.log(`sections, each in its own process and DynamoDB Local: ${sections.join(', ')}\n`);
+  const directory = mkdtempSync(path.join(tmpdir(), 'bridge-bench-'));
+  const templateFile = path.join(directory, 'template.json');
   try {
-    const { template } = synthBridgeStack();
-    if (only.has('rate-limit')) rows.push(...(await benchRateLimit(dynamo.endpoint, template, seconds)));
-    if (only.has('import')) rows.push(...(await benchImport(dynamo.endpoint, template)));
-    if (only.has('campaign'))
-      rows.push(...(await benchCampaign(dynamo.endpoint, template, campaignBenchOptionsFromEnvironment())));
-    if (only.has('cost')) {
-      const measured = await measureWriteUnits(dynamo.endpoint, template);
-      const campaign = await measureCampaignUnits(dynamo.endpoint, template);
-      rows.push(
-        ...writeUnitRows(measured),
-        ...campaignUnitRows(campaign),
-        ...benchCost(template, { ...measured, campaign }),
+    // Synthesized once, read by every section's process.
+    if (sections.some(sectionNeedsTemplate))
+      writeFileSync(templateFile, JSON.stringify(synthBridgeStack().template));
+    const outcomes = await runSections(
+      sections,
+      (section) => runSectionProcess(section, templateFile),
+      ({ section, seconds, rows, failure }) => {
+        console.log(
+          `\n── ${section}: ${failure ? `FAILED (${failure})` : `${rows.length} figures`} in ${seconds.toFixed(0)} s`,
+        );
+        if (rows.length > 0) printTable(rows);
+        console.log('');
+      },
+    );
+    console.log(
+      `All sections (${outcomes.map((o) => `${o.section} ${o.seconds.toFixed(0)} s`).join(', ')}):\n`,
+    );
+    printTable(outcomes.flatMap((o) => o.rows));
+    const failed = outcomes.filter((o) => o.failure);
+    if (failed.length > 0) {
+      console.error(
+        `\nbench: ${failed.length} section(s) failed: ${failed.map((o) => `${o.section} (${o.failure})`).join('; ')}`,
       );
+      process.exitCode = 1;
     }
-    if (only.has('api-read')) rows.push(...(await benchApiRead(dynamo.endpoint, template)));
-    if (only.has('e2e')) rows.push(...(await benchE2e(dynamo.endpoint, template)));
-    if (only.has('api-send')) rows.push(...(await benchApiSend(dynamo.endpoint, template)));
   } finally {
-    await dynamo.stop();
+    rmSync(directory, { recursive: true, force: true });
   }
-  printTable(rows);
 }
 
 main().catch((error: Error) => {

@@ -3,42 +3,16 @@ import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client'
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { localAwsConfig } from '../local/local-pipeline';
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { tableLogicalId } from '../local/template-reading';
 import type { BenchRow } from './report';
+import { startSimulatorProcess, type SimulatorProcess } from './simulator-process';
 import type { TokenBucketPolicy } from '../lambdas/openphone/domain/token-bucket';
 
 const openPhoneLimitPerSecond = 10;
 
 /** The simulated OpenPhone in a process of its own, as the real one is on another machine. */
-async function startSimulatorProcess(
-  apiKey = 'bench-api-key',
-): Promise<{ url: string; apiKey: string; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(__dirname, '../local/openphone-simulator/main.ts'),
-      '--port',
-      '0',
-      '--seed',
-      '3',
-      '--api-key',
-      apiKey,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  for await (const chunk of child.stdout) {
-    output += String(chunk);
-    const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-    if (url) return { url, apiKey, stop: () => child.kill() };
-  }
-  throw new Error(`the simulator did not start: ${output}`);
+export function startRateLimitSimulator(apiKey = 'bench-api-key'): Promise<SimulatorProcess> {
+  return startSimulatorProcess({ seed: 3, apiKey, workspace: {} });
 }
 
 /**
@@ -61,7 +35,7 @@ async function measure(
       (t) => t.logicalId === rateLimitId,
     ),
   );
-  const simulator = await startSimulatorProcess();
+  const simulator = await startRateLimitSimulator();
   const clients = Array.from(
     { length: callers },
     () =>
