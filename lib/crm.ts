@@ -3,7 +3,12 @@ import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-li
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
-import { activityIndexAttributes, crmTableKeys, suppressionListAttributes } from '../lambdas/crm';
+import {
+  activityIndexAttributes,
+  crmTableKeys,
+  suppressionListAttributes,
+  waitingIndexAttributes,
+} from '../lambdas/crm';
 
 export interface CrmStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */
@@ -13,8 +18,9 @@ export interface CrmStoreProps {
 /**
  * The CRM table (single-table design, see lambdas/crm/domain/crm-keys.ts): activities, contacts and
  * their phone links, suppressions with their audit trail, and per-recipient delivery health.
- * Three sparse indexes: a contact number's timeline and a conversation's activities, newest first,
- * and the active suppressions by reason (the operators' list).
+ * Four sparse indexes: a contact number's timeline and a conversation's activities, newest first,
+ * the active suppressions by reason (the operators' list) and the conversations waiting for an
+ * answer, oldest first (the follow-up queue).
  */
 export class CrmStore extends Construct {
   readonly table: Table;
@@ -51,6 +57,14 @@ export class CrmStore extends Construct {
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...suppressionListAttributes],
     });
+    // Written only when a waiting spell starts or ends: its projected attributes hold still meanwhile.
+    this.table.addGlobalSecondaryIndex({
+      indexName: crmTableKeys.waitingIndex,
+      partitionKey: { name: crmTableKeys.waitingPartitionKey, type: AttributeType.STRING },
+      sortKey: { name: crmTableKeys.waitingSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...waitingIndexAttributes],
+    });
   }
 
   /** Reads: items, timelines, conversations, suppression checks. */
@@ -63,7 +77,7 @@ export class CrmStore extends Construct {
     return this.table.grantReadWriteData(grantee);
   }
 
-  /** The CRM API's need: items, timelines and conversations (GetItem, BatchGetItem, Query; no scans, no streams). */
+  /** The CRM API's need: items, timelines, conversations and the waiting queue (GetItem, BatchGetItem, Query; no scans, no streams). */
   grantRecordRead(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
@@ -72,6 +86,7 @@ export class CrmStore extends Construct {
         this.table.tableArn,
         `${this.table.tableArn}/index/${crmTableKeys.timelineIndex}`,
         `${this.table.tableArn}/index/${crmTableKeys.conversationIndex}`,
+        `${this.table.tableArn}/index/${crmTableKeys.waitingIndex}`,
       ],
     });
   }

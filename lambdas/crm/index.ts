@@ -13,6 +13,7 @@ export {
   activityListAttributes,
   crmTableKeys,
   suppressionListAttributes,
+  waitingIndexAttributes,
 } from './domain/crm-keys';
 export {
   activityChangeFromApiCall,
@@ -73,3 +74,13 @@ export type {
   WorkspacePhoneNumber,
 } from './domain/directory';
 export type { ErasureAuditEntry, ErasureCounts, ErasureResult } from './domain/erasure';
+export { ConversationRepository } from './adapters/conversation-repository';
+export type {
+  ConversationRepositoryOptions,
+  ConversationWriteOutcome,
+  WaitingQuery,
+} from './adapters/conversation-repository';
+export { conversationRecord } from './domain/conversation-record';
+export type { ConversationRecord } from './domain/conversation-record';
+export { replyNeedOf } from './domain/reply-needed';
+export type { ReplyNeed } from './domain/reply-needed';

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { waitingKey } from './crm-keys';
+import {
+  activityMark,
+  applySignal,
+  conversationKeyOf,
+  conversationProgress,
+  emptyProgress,
+  waitingStateOf,
+  type ConversationProgress,
+  type ConversationSignal,
+} from './conversation';
+
+/**
+ * A conversation as the CRM holds it: who it is between, its progress (conversation.ts), the
+ * waiting state derived from it, and OpenPhone's own state where the API gives it. Done/open/read
+ * is write-only at OpenPhone: `inboxStatus` is only what the bridge itself last set.
+ */
+export const conversationRecord = conversationProgress.extend({
+  conversationKey: z.string(),
+  conversationId: z.string().optional(),
+  phoneNumberId: z.string().optional(),
+  ourNumber: z.string().optional(),
+  contactNumber: z.string(),
+  waiting: z.boolean(),
+  waitingSince: z.string().optional(),
+  waitingFor: activityMark.optional(),
+  assignedTo: z.string().optional(),
+  snoozedUntil: z.string().optional(),
+  mutedUntil: z.string().optional(),
+  inboxStatus: z.enum(['done', 'open', 'read']).optional(),
+  inboxStatusAt: z.string().optional(),
+  /** Bumped by every write: the condition of the next one. */
+  version: z.number().int(),
+  updatedAt: z.string(),
+});
+export type ConversationRecord = z.infer<typeof conversationRecord>;
+
+const progressFields = ['lastInbound', 'lastOutbound', 'lastAnswer', 'awaiting', 'lastAwaiting'] as const;
+
+function progressOf(record: ConversationRecord | undefined): ConversationProgress {
+  if (!record) return emptyProgress;
+  return conversationProgress.parse(Object.fromEntries(progressFields.map((f) => [f, record[f]])));
+}
+
+/**
+ * The record after one more signal, or undefined when the signal changes nothing (a replay, a
+ * delivery status, an older touch): then nothing is written.
+ */
+export function recordAfterSignal(
+  stored: ConversationRecord | undefined,
+  signal: ConversationSignal,
+  now: string,
+): ConversationRecord | undefined {
+  const before = progressOf(stored);
+  const after = applySignal(before, signal);
+  if (stored && JSON.stringify(after) === JSON.stringify(before)) return undefined;
+  const { parties } = signal;
+  const waiting = waitingStateOf(after);
+  return conversationRecord.parse({
+    ...stored,
+    // Facts fill in where absent: the first activity to know the line's id or number gives it.
+    conversationKey: stored?.conversationKey ?? conversationKeyOf(parties),
+    conversationId: stored?.conversationId ?? parties.conversationId,
+    phoneNumberId: stored?.phoneNumberId ?? parties.phoneNumberId,
+    ourNumber: stored?.ourNumber ?? parties.ourNumber,
+    contactNumber: stored?.contactNumber ?? parties.contactNumber,
+    ...Object.fromEntries(progressFields.map((f) => [f, undefined])),
+    ...after,
+    waiting: waiting.waiting,
+    waitingSince: waiting.waitingSince,
+    waitingFor: waiting.waitingFor,
+    version: (stored?.version ?? 0) + 1,
+    updatedAt: now,
+  });
+}
+
+/** The item to put: the record, its entity and, while it waits, its waiting index key. */
+export function conversationItem(record: ConversationRecord): Record<string, unknown> {
+  return {
+    entity: 'conversation',
+    ...record,
+    ...(record.waiting && record.waitingSince ? waitingKey(record.waitingSince, record.conversationKey) : {}),
+  };
+}
+
+/** A stored item read back as a record (index keys and entity dropped). */
+export function conversationRecordOf(item: Record<string, unknown>): ConversationRecord {
+  return conversationRecord.parse(item);
+}
