@@ -38,6 +38,15 @@ export interface WaitingQuery {
 const waitingPartition = 'WAITING';
 /** Index pages read for one answer page when filters drop most entries: bounds a request's reads. */
 const maxIndexPagesPerRequest = 5;
+const indexPageSize = 100;
+
+/** Where a query of the waiting index resumes after an entry: the table's key and the index's. */
+const indexKeyOf = (entry: Record<string, unknown>): LastKey => ({
+  [crmTableKeys.partitionKey]: String(entry[crmTableKeys.partitionKey]),
+  [crmTableKeys.sortKey]: String(entry[crmTableKeys.sortKey]),
+  [crmTableKeys.waitingPartitionKey]: String(entry[crmTableKeys.waitingPartitionKey]),
+  [crmTableKeys.waitingSortKey]: String(entry[crmTableKeys.waitingSortKey]),
+});
 
 export interface ConversationRepositoryOptions extends OptimisticWriteOptions {
   /** How inbound texts are read for opt-outs. @default {} */
@@ -127,7 +136,8 @@ export class ConversationRepository {
     }
     const keys: Record<string, unknown>[] = [];
     let startKey = query.cursor ? decodeCursor(waitingPartition, query.cursor) : undefined;
-    for (let page = 0; page < maxIndexPagesPerRequest && keys.length < limit; page++) {
+    let cursorKey: LastKey | undefined;
+    for (let page = 0; page < maxIndexPagesPerRequest; page++) {
       const result = await this.table.documentClient.send(
         new QueryCommand({
           TableName: this.table.tableName,
@@ -136,13 +146,18 @@ export class ConversationRepository {
           ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          Limit: limit - keys.length,
+          // Filtered, an index page of small entries is read whole (Limit counts before the filter).
+          Limit: filters.length ? indexPageSize : limit - keys.length,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      keys.push(...(result.Items ?? []));
+      const matches = result.Items ?? [];
+      const taken = matches.slice(0, limit - keys.length);
+      keys.push(...taken);
       startKey = result.LastEvaluatedKey as LastKey | undefined;
-      if (!startKey) break;
+      // Stopped inside a page: the next page starts after the last entry given.
+      cursorKey = taken.length < matches.length ? indexKeyOf(taken[taken.length - 1]!) : startKey;
+      if (!startKey || keys.length >= limit) break;
     }
     const items = await readItems(
       this.table,
@@ -154,7 +169,7 @@ export class ConversationRepository {
       items: keys
         .map((k) => byKey.get(String(k.conversationKey)))
         .filter((r): r is ConversationRecord => r?.waiting === true),
-      ...(startKey ? { cursor: encodeCursor(waitingPartition, startKey) } : {}),
+      ...(cursorKey ? { cursor: encodeCursor(waitingPartition, cursorKey) } : {}),
     };
   }
 }

@@ -1,0 +1,197 @@
+import fc from 'fast-check';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConversationRepository } from '../../../lambdas/crm/adapters/conversation-repository';
+import type { ActivityUpdate } from '../../../lambdas/crm/domain/activity';
+import { crmKeys } from '../../../lambdas/crm/domain/crm-keys';
+import { changeFromWebhook } from '../../support/crm-changes';
+import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
+import {
+  callObject,
+  contactNumber,
+  legacyEvent,
+  line,
+  messageObject,
+  outgoingMessageObject,
+} from '../../support/openphone-payloads';
+
+let conversations: ConversationRepository;
+let crmTable: string;
+const documents = localDocumentClient();
+
+beforeAll(async () => {
+  const names = await createBridgeTables();
+  crmTable = tableNamed(names, 'CrmTable');
+  conversations = new ConversationRepository(documents, crmTable);
+}, 120_000);
+
+const minute = (m: number) => new Date(Date.UTC(2026, 11, 7, 15, m)).toISOString();
+
+/** The activity updates of one conversation's webhooks, as the processor sees them. */
+function webhooksOf(conversationId: string, from = contactNumber, lineId = line.id) {
+  const common = { conversationId, phoneNumberId: lineId, media: [] };
+  const inbound = (id: string, m: number, text: string) =>
+    changeFromWebhook(
+      legacyEvent(
+        'message.received',
+        messageObject({ ...common, id, from, text, createdAt: minute(m) }),
+        minute(m),
+      ),
+    ).update;
+  const reply = (id: string, m: number) =>
+    changeFromWebhook(
+      legacyEvent(
+        'message.delivered',
+        outgoingMessageObject({ ...common, id, to: [from], status: 'delivered', createdAt: minute(m) }),
+        minute(m),
+      ),
+    ).update;
+  const missedCall = (id: string, m: number) =>
+    changeFromWebhook(
+      legacyEvent(
+        'call.completed',
+        callObject({
+          ...common,
+          id,
+          from,
+          status: 'completed',
+          createdAt: minute(m),
+          completedAt: minute(m + 1),
+        }),
+        minute(m + 1),
+      ),
+    ).update;
+  return { inbound, reply, missedCall };
+}
+
+async function recordAll(updates: ActivityUpdate[]) {
+  const outcomes = [];
+  for (const update of updates) outcomes.push(await conversations.recordActivity(update));
+  return outcomes;
+}
+
+describe('conversation state on DynamoDB Local', () => {
+  it('an inbound question waits, the reply ends the wait, and both are remembered', async () => {
+    const { inbound, reply } = webhooksOf('CNstate1');
+    await recordAll([inbound('ACq1', 0, 'Can you come today?')]);
+    expect(await conversations.conversation('CNstate1')).toMatchObject({
+      waiting: true,
+      waitingSince: minute(0),
+      contactNumber,
+      phoneNumberId: line.id,
+      lastInbound: { activityId: 'ACq1' },
+    });
+    await recordAll([reply('ACr1', 4)]);
+    expect(await conversations.conversation('CNstate1')).toMatchObject({
+      waiting: false,
+      lastOutbound: { activityId: 'ACr1', at: minute(4) },
+      lastAnswer: { activityId: 'ACr1' },
+    });
+  });
+
+  it('a replayed or older webhook writes nothing', async () => {
+    const { inbound, reply } = webhooksOf('CNstate2');
+    await recordAll([inbound('ACq2', 0, 'Hello?'), reply('ACr2', 3)]);
+    const before = await conversations.conversation('CNstate2');
+    expect(await recordAll([reply('ACr2', 3), inbound('ACq2', 0, 'Hello?')])).toEqual([
+      'unchanged',
+      'unchanged',
+    ]);
+    expect((await conversations.conversation('CNstate2'))?.version).toBe(before?.version);
+  });
+
+  it('every order of the same webhooks stores the same state', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 1_000_000 }), async (seed) => {
+        const id = `CNorder${run++}`;
+        const { inbound, reply, missedCall } = webhooksOf(id);
+        const updates = [
+          inbound('ACo1', 0, 'Is the tech coming?'),
+          reply('ACo2', 2),
+          inbound('ACo3', 3, 'ok thanks'),
+          missedCall('ACo4', 5),
+          inbound('ACo5', 7, 'Call me back please'),
+        ];
+        const shuffled = fc.sample(fc.shuffledSubarray(updates, { minLength: updates.length }), {
+          seed,
+          numRuns: 1,
+        })[0]!;
+        await recordAll(shuffled);
+        const stored = await conversations.conversation(id);
+        expect(stored).toMatchObject({
+          waiting: true,
+          waitingSince: minute(5),
+          waitingFor: { kind: 'missed-call' },
+        });
+        expect(stored?.awaiting.map((a) => a.activityId)).toEqual(['ACo4', 'ACo5']);
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('concurrent webhooks of one conversation all land (the versioned write retries)', async () => {
+    const { inbound } = webhooksOf('CNconcurrent');
+    const updates = [1, 2, 3, 4, 5].map((m) => inbound(`ACc${m}`, m, `Question ${m}: when?`));
+    await Promise.all(updates.map((u) => conversations.recordActivity(u)));
+    const stored = await conversations.conversation('CNconcurrent');
+    expect(stored?.awaiting.map((a) => a.activityId)).toEqual(['ACc1', 'ACc2', 'ACc3', 'ACc4', 'ACc5']);
+  });
+
+  it('an activity without a conversation id is kept under our line and their number', async () => {
+    const { inbound } = webhooksOf('');
+    await recordAll([inbound('ACnoconv', 0, 'Anyone there?')]);
+    expect(await conversations.conversation(`${line.id}~${contactNumber}`)).toMatchObject({ waiting: true });
+  });
+});
+
+describe('the waiting queue', () => {
+  const queueLine = 'PNqueue01';
+  const otherLine = 'PNqueue02';
+
+  beforeAll(async () => {
+    await recordAll([
+      webhooksOf('CNq-late', '+15550000003', queueLine).inbound('ACl', 30, 'Need a quote'),
+      webhooksOf('CNq-early', '+15550000001', queueLine).inbound('ACe', 10, 'Need a quote'),
+      webhooksOf('CNq-mid', '+15550000002', queueLine).missedCall('ACm', 20),
+      webhooksOf('CNq-other', '+15550000004', otherLine).inbound('ACo', 5, 'Need a quote'),
+      webhooksOf('CNq-answered', '+15550000005', queueLine).inbound('ACa', 1, 'Need a quote'),
+      webhooksOf('CNq-answered', '+15550000005', queueLine).reply('ACa2', 2),
+    ]);
+    await documents.send(
+      new UpdateCommand({
+        TableName: crmTable,
+        Key: crmKeys.conversationState('CNq-mid'),
+        UpdateExpression: 'SET assignedTo = :user',
+        ExpressionAttributeValues: { ':user': 'USassignee' },
+      }),
+    );
+  });
+
+  const keysOf = (page: { items: { conversationKey: string }[] }) => page.items.map((i) => i.conversationKey);
+
+  it('lists a line’s waiting conversations oldest first, answered ones left out', async () => {
+    expect(keysOf(await conversations.waiting({ number: queueLine }))).toEqual([
+      'CNq-early',
+      'CNq-mid',
+      'CNq-late',
+    ]);
+  });
+
+  it('filters by our line’s number, by assigned user and by age', async () => {
+    expect(keysOf(await conversations.waiting({ number: otherLine }))).toEqual(['CNq-other']);
+    expect(keysOf(await conversations.waiting({ number: queueLine, assignedTo: 'USassignee' }))).toEqual([
+      'CNq-mid',
+    ]);
+    expect(keysOf(await conversations.waiting({ number: queueLine, olderThan: minute(25) }))).toEqual([
+      'CNq-early',
+      'CNq-mid',
+    ]);
+  });
+
+  it('pages with a cursor', async () => {
+    const first = await conversations.waiting({ number: queueLine, limit: 2 });
+    expect(keysOf(first)).toEqual(['CNq-early', 'CNq-mid']);
+    const second = await conversations.waiting({ number: queueLine, limit: 2, cursor: first.cursor! });
+    expect(keysOf(second)).toEqual(['CNq-late']);
+  });
+});
