@@ -8,7 +8,7 @@ import { benchImport } from './import';
 import { benchCampaign, campaignBenchOptionsFromEnvironment } from './campaign';
 import { benchConsent } from './consent';
 import { benchCost } from './cost';
-import { measureWriteUnits, writeUnitRows } from './write-units';
+import { conversationUnitRows, measureWriteUnits, writeUnitRows } from './write-units';
 import { campaignUnitRows, measureCampaignUnits } from './campaign-write-units';
 import { benchE2e } from './e2e-load';
 import { benchIngest } from './ingest';
@@ -40,6 +40,13 @@ async function main(): Promise<void> {
         ...campaignUnitRows(campaign),
         ...benchCost(template, { ...measured, campaign }),
       );
+    }
+    if (only.has('write-units')) {
+      const without = await measureWriteUnits(dynamo.endpoint, template, undefined, false);
+      const withState = await measureWriteUnits(dynamo.endpoint, template);
+      writeUnitRows(without); // prints the per-type breakdown of each
+      writeUnitRows(withState);
+      rows.push(...conversationUnitRows(without, withState));
     }
     if (only.has('api-read')) rows.push(...(await benchApiRead(dynamo.endpoint, template)));
     if (only.has('e2e')) rows.push(...(await benchE2e(dynamo.endpoint, template)));

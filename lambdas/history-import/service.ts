@@ -37,6 +37,7 @@ export interface ImportDeps {
   store: ImportRepository;
   activities: RecordWriterDeps['activities'];
   contacts: RecordWriterDeps['contacts'];
+  conversations?: RecordWriterDeps['conversations'];
   /** Where the workspace's users and numbers are kept, read from OpenPhone as each run starts. */
   directory?: Pick<DirectoryRepository, 'replaceDirectory'>;
   /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
@@ -72,6 +73,7 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
       openPhone,
       activities: deps.activities,
       contacts: deps.contacts,
+      ...(deps.conversations ? { conversations: deps.conversations } : {}),
       clock,
     },
     run,
