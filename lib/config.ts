@@ -6,7 +6,7 @@ import {
   maxReplyWindowDays,
   stateSendingRules,
 } from '../lambdas/campaigns';
-import { consentReplySettings, defaultYesWindowHours } from '../lambdas/crm';
+import { consentReplySettings, defaultYesWindowHours, followUpSettings } from '../lambdas/crm';
 
 /** The retention periods CloudWatch Logs accepts, in days (INFINITE excluded: logs are not kept forever). */
 const logRetentionChoices = Object.values(RetentionDays).filter(
@@ -69,6 +69,11 @@ export const stageConfigSchema = z.object({
    * default: OpenPhone or the carrier may already send their own.
    */
   consentReplies: z.prefault(consentReplySettings, {}),
+  /**
+   * Follow-up (docs/crm-records.md, "Conversations"): business hours and the reply target,
+   * by default and per sending number (`PN…` or E.164). Waiting time counts business time only.
+   */
+  followUp: z.prefault(followUpSettings, {}),
   /** Where alarm notifications are e-mailed (an SNS subscription to confirm); none when absent. */
   alarmEmail: z.email('an e-mail address').optional(),
   /** Alarm thresholds (README, "Observability"). */

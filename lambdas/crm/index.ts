@@ -84,3 +84,12 @@ export { conversationRecord } from './domain/conversation-record';
 export type { ConversationRecord } from './domain/conversation-record';
 export { replyNeedOf } from './domain/reply-needed';
 export type { ReplyNeed } from './domain/reply-needed';
+export {
+  businessHours,
+  businessHoursOf,
+  businessMinutesBetween,
+  defaultFollowUpSettings,
+  followUpSettings,
+  replyDueAt,
+} from './domain/business-hours';
+export type { BusinessHours, FollowUpSettings } from './domain/business-hours';
