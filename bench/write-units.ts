@@ -38,19 +38,31 @@ import type { BenchRow } from './report';
 function webhookMix(n: number): Record<EventFamily, Array<Record<string, unknown>>> {
   const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 11, 0, s)).toISOString();
   const callId = `ACbenchcall${n}`;
-  const call = { id: callId, createdAt: at(0) };
+  // A conversation per round and kind, as a real office has: each activity moves its conversation on.
+  const call = { id: callId, createdAt: at(0), conversationId: `CNbenchcall${n}` };
+  const conversationId = `CNbenchmsg${n}`;
   const text = 'Hi, is the walnut desk still available? Could I pick it up on Saturday morning?';
   return {
     messages: [
-      legacyEvent('message.received', messageObject({ id: `ACbenchin${n}`, text, createdAt: at(0) }), at(0)),
+      legacyEvent(
+        'message.received',
+        messageObject({ id: `ACbenchin${n}`, text, createdAt: at(0), conversationId }),
+        at(0),
+      ),
       legacyEvent(
         'message.sent',
-        outgoingMessageObject({ id: `ACbenchout${n}`, text, createdAt: at(1) }),
+        outgoingMessageObject({ id: `ACbenchout${n}`, text, createdAt: at(1), conversationId }),
         at(1),
       ),
       legacyEvent(
         'message.delivered',
-        outgoingMessageObject({ id: `ACbenchout${n}`, text, status: 'delivered', createdAt: at(1) }),
+        outgoingMessageObject({
+          id: `ACbenchout${n}`,
+          text,
+          status: 'delivered',
+          createdAt: at(1),
+          conversationId,
+        }),
         at(2),
       ),
     ],
