@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { crmApiEntry, crmApiRoutes } from '../lambdas/crm-api';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
+import type { FollowUpSettings } from '../lambdas/crm';
 import type { CrmStore } from './crm';
 import { accessLogFormat } from './ingest';
 import { acceptNagFinding } from './nag';
@@ -38,6 +39,8 @@ export interface CrmApiProps {
   readonly apiKey: ISecret;
   /** A message without `from` goes from this number (E.164 or `PN…`). @default the workspace's only number */
   readonly defaultFrom?: string;
+  /** Business hours and reply targets per sending number (the stage's `followUp`). @default the domain's defaults */
+  readonly followUp?: FollowUpSettings;
   /** Who may call the API. @default IAM (SigV4) */
   readonly auth?: CrmApiAuth;
   readonly logRetention?: RetentionDays;
@@ -70,6 +73,7 @@ export class CrmApi extends Construct {
         [environmentNames.rateLimitTable]: props.rateLimit.table.tableName,
         [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
         ...(props.defaultFrom ? { [environmentNames.messagesDefaultFrom]: props.defaultFrom } : {}),
+        ...(props.followUp ? { [environmentNames.followUp]: JSON.stringify(props.followUp) } : {}),
       },
     });
     props.crm.grantRecordRead(fn);

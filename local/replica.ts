@@ -19,7 +19,12 @@ import {
   interactiveOpenPhoneClient,
   type MessageSending,
 } from '../lambdas/crm-api';
-import { DirectoryRepository, ErasureRepository, SuppressionListRepository } from '../lambdas/crm';
+import {
+  ConversationRepository,
+  DirectoryRepository,
+  ErasureRepository,
+  SuppressionListRepository,
+} from '../lambdas/crm';
 import { lateOpenPhone, localCrmApi } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
@@ -185,6 +190,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     suppressionList: new SuppressionListRepository(processing.documents, processing.crmTable),
     openPhone: crmApiOpenPhone.client,
     directory: new DirectoryRepository(processing.documents, processing.crmTable),
+    conversations: new ConversationRepository(processing.documents, processing.crmTable),
     erasure: new ErasureRepository(processing.documents, processing.crmTable, {
       s3: mediaStore.client(),
       mediaBucket: localMediaBucket,

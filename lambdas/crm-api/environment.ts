@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { followUpSettings } from '../crm';
 import { environmentNames } from '../shared/environment';
 
 /** The CRM API Lambda's variables (`lib/crm-api.ts` sets them). */
@@ -10,4 +11,9 @@ export const crmApiEnvironmentShape = {
   [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
   /** `POST /v1/messages` without `from`: this number (E.164 or `PN…`); absent, the workspace's only one. */
   [environmentNames.messagesDefaultFrom]: z.string().min(1).optional(),
+  /** Business hours and reply targets (JSON of the stage's `followUp`); absent: the defaults. */
+  [environmentNames.followUp]: z
+    .string()
+    .optional()
+    .transform((text) => followUpSettings.parse(text === undefined ? {} : JSON.parse(text))),
 };

@@ -6,6 +6,7 @@ import { pageQuery, timelineQuery } from './requests';
 import { suppressionRoutes } from './suppression-routes';
 import { eraseRoutes } from './erase-routes';
 import { userRoutes } from './user-routes';
+import { conversationRoutes } from './conversation-routes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -60,6 +61,7 @@ export const crmApiRoutes = {
   ...suppressionRoutes,
   ...userRoutes,
   ...eraseRoutes,
+  ...conversationRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {

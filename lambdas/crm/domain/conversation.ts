@@ -9,7 +9,8 @@ import { replyNeedOf } from './reply-needed';
  * Each activity means one thing to its conversation (`conversationSignalOf`):
  * - `awaiting`: an inbound text that needs an answer, a missed call, a voicemail;
  * - `answer`: an outbound text, an answered call (either way);
- * - `touch`: anything else with a direction (an acknowledgement, a ringing call, a call attempt).
+ * - `touch`: anything else with a direction (an acknowledgement, an unanswered call-back);
+ * - nothing: a ringing call (its end will say), a summary, a transcript, a recording alone.
  * The state is a join of those signals (`applySignal`): the latest answer, the awaiting
  * activities after it, the latest inbound and outbound. Every order of the same signals gives the
  * same state, so a late or replayed webhook never moves it back. Waiting = something awaits.
@@ -124,6 +125,7 @@ export function waitingStateOf(progress: ConversationProgress): WaitingState {
 }
 
 const answeredStatuses = new Set(['answered', 'in-progress']);
+const ringingStatuses = new Set(['queued', 'initiated', 'ringing', '']);
 const unansweredEnds = new Set([
   'completed',
   'no-answer',
@@ -169,6 +171,8 @@ export function conversationSignalOf(
     return { ...base, kind: 'awaiting', mark: { activityId, at, kind: 'voicemail' } };
   if (facts.direction === 'incoming' && unansweredEnds.has(status))
     return { ...base, kind: 'awaiting', mark: { activityId, at, kind: 'missed-call' } };
+  // A ringing call says nothing yet: its end will, and skipping it saves a read and a write.
+  if (ringingStatuses.has(status)) return undefined;
   return { ...base, kind: 'touch', mark: { activityId, at, kind: 'call' } };
 }
 
