@@ -103,9 +103,15 @@ describe('least privilege: what each function can reach', () => {
     HistoryImportImportFunction: [imports, crm, rateLimit],
     // The CRM events publisher reads the two streams (its only tables) and fails batches to its queue.
     CrmEventsPublishFunction: [`${crm}/stream`, `${campaigns}/stream`, 'CrmEventsPublishFailures'],
-    // The CRM API reads records and their timeline and conversation indexes, writes CRM items by key
+    // The CRM API reads records, their timeline and conversation indexes and the waiting queue, writes CRM items by key
     // (its messages, contacts, suppressions) and takes interactive OpenPhone rate-limit tokens.
-    CrmApiApiFunction: [crm, `${crm}/index/byContactNumber`, `${crm}/index/byConversation`, rateLimit],
+    CrmApiApiFunction: [
+      crm,
+      `${crm}/index/byContactNumber`,
+      `${crm}/index/byConversation`,
+      `${crm}/index/byWaiting`,
+      rateLimit,
+    ],
   };
 
   it('covers every function of the stack', () => {
