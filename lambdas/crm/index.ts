@@ -80,8 +80,8 @@ export type {
   ConversationWriteOutcome,
   WaitingQuery,
 } from './adapters/conversation-repository';
-export { conversationRecord } from './domain/conversation-record';
-export type { ConversationRecord } from './domain/conversation-record';
+export { conversationRecord, openPhoneStateOf } from './domain/conversation-record';
+export type { ConversationRecord, OpenPhoneState } from './domain/conversation-record';
 export { replyNeedOf } from './domain/reply-needed';
 export type { ReplyNeed } from './domain/reply-needed';
 export {

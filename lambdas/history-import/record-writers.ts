@@ -40,7 +40,7 @@ export interface RecordWriterDeps {
   openPhone: OpenPhoneClient;
   activities: Pick<ActivityRepository, 'upsertActivity'>;
   /** Conversation state, folded from the same updates as a webhook's; not kept when absent. */
-  conversations?: Pick<ConversationRepository, 'recordActivity'>;
+  conversations?: Pick<ConversationRepository, 'recordActivity' | 'recordOpenPhoneState'>;
   contacts: Pick<ContactRepository, 'upsertContact'>;
   clock: () => Date;
 }

@@ -8,7 +8,9 @@ import {
   conversationItem,
   conversationRecordOf,
   recordAfterSignal,
+  recordWithOpenPhoneState,
   type ConversationRecord,
+  type OpenPhoneState,
 } from '../domain/conversation-record';
 import { crmKeys, crmTableKeys } from '../domain/crm-keys';
 import { ConcurrentUpdateError } from '../errors';
@@ -80,11 +82,26 @@ export class ConversationRepository {
   async recordActivity(update: ActivityUpdate): Promise<ConversationWriteOutcome> {
     const signal = conversationSignalOf(update, this.consentRule);
     if (!signal) return 'not-a-conversation-activity';
-    const key = crmKeys.conversationState(conversationKeyOf(signal.parties));
+    return this.fold(conversationKeyOf(signal.parties), (stored, now) =>
+      recordAfterSignal(stored, signal, now),
+    );
+  }
+
+  /** Records OpenPhone's assignee and snooze/mute of a conversation, as the import read them. */
+  async recordOpenPhoneState(state: OpenPhoneState): Promise<ConversationWriteOutcome> {
+    return this.fold(state.conversationId, (stored, now) => recordWithOpenPhoneState(stored, state, now));
+  }
+
+  /** Read, change, put on the version read; again on a race. `change` answers undefined for "no change". */
+  private async fold(
+    conversationKey: string,
+    change: (stored: ConversationRecord | undefined, now: string) => ConversationRecord | undefined,
+  ): Promise<ConversationWriteOutcome> {
+    const key = crmKeys.conversationState(conversationKey);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const item = await readItem(this.table, key);
       const stored = item ? conversationRecordOf(item) : undefined;
-      const next = recordAfterSignal(stored, signal, this.now().toISOString());
+      const next = change(stored, this.now().toISOString());
       if (!next) return 'unchanged';
       try {
         await this.table.documentClient.send(

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Conversation as OpenPhoneConversation } from '../../openphone';
+import { normalisePhoneNumber } from '../../shared/phone-numbers';
 import { waitingKey } from './crm-keys';
 import {
   activityMark,
@@ -30,6 +32,8 @@ export const conversationRecord = conversationProgress.extend({
   mutedUntil: z.string().optional(),
   inboxStatus: z.enum(['done', 'open', 'read']).optional(),
   inboxStatusAt: z.string().optional(),
+  /** OpenPhone's `updatedAt` of the conversation the assignee and snooze/mute were read from. */
+  openPhoneStateAt: z.string().optional(),
   /** Bumped by every write: the condition of the next one. */
   version: z.number().int(),
   updatedAt: z.string(),
@@ -70,6 +74,67 @@ export function recordAfterSignal(
     waiting: waiting.waiting,
     waitingSince: waiting.waitingSince,
     waitingFor: waiting.waitingFor,
+    version: (stored?.version ?? 0) + 1,
+    updatedAt: now,
+  });
+}
+
+/** What OpenPhone's conversation object says of its state (GET /v1/conversations). */
+export interface OpenPhoneState {
+  conversationId: string;
+  phoneNumberId?: string;
+  contactNumber: string;
+  assignedTo?: string;
+  snoozedUntil?: string;
+  mutedUntil?: string;
+  /** Its `updatedAt`: an older reading never replaces a newer one. */
+  at?: string;
+}
+
+/** The state of a one-to-one conversation object; none for a group thread. */
+export function openPhoneStateOf(conversation: OpenPhoneConversation): OpenPhoneState | undefined {
+  const [participant, ...others] = conversation.participants;
+  if (!participant || others.length) return undefined;
+  const defined = <T>(value: T | null | undefined) => value ?? undefined;
+  return Object.fromEntries(
+    Object.entries({
+      conversationId: conversation.id,
+      phoneNumberId: defined(conversation.phoneNumberId),
+      contactNumber: normalisePhoneNumber(participant),
+      assignedTo: defined(conversation.assignedTo),
+      snoozedUntil: defined(conversation.snoozedUntil),
+      mutedUntil: defined(conversation.mutedUntil),
+      at: defined(conversation.updatedAt) ?? defined(conversation.createdAt),
+    }).filter(([, v]) => v !== undefined),
+  ) as unknown as OpenPhoneState;
+}
+
+const openPhoneFields = ['assignedTo', 'snoozedUntil', 'mutedUntil'] as const;
+
+/**
+ * The record with OpenPhone's assignee and snooze/mute as `state` says them (an absent one is
+ * cleared), or undefined when the stored reading is newer or says the same.
+ */
+export function recordWithOpenPhoneState(
+  stored: ConversationRecord | undefined,
+  state: OpenPhoneState,
+  now: string,
+): ConversationRecord | undefined {
+  if (stored?.openPhoneStateAt && state.at && stored.openPhoneStateAt >= state.at) return undefined;
+  if (stored && openPhoneFields.every((f) => stored[f] === state[f])) return undefined;
+  return conversationRecord.parse({
+    ...(stored ?? {
+      conversationKey: state.conversationId,
+      conversationId: state.conversationId,
+      phoneNumberId: state.phoneNumberId,
+      contactNumber: state.contactNumber,
+      ...emptyProgress,
+      waiting: false,
+    }),
+    assignedTo: state.assignedTo,
+    snoozedUntil: state.snoozedUntil,
+    mutedUntil: state.mutedUntil,
+    openPhoneStateAt: state.at ?? stored?.openPhoneStateAt,
     version: (stored?.version ?? 0) + 1,
     updatedAt: now,
   });

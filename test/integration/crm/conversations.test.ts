@@ -1,8 +1,6 @@
 import fc from 'fast-check';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConversationRepository } from '../../../lambdas/crm/adapters/conversation-repository';
 import type { ActivityUpdate } from '../../../lambdas/crm/domain/activity';
-import { crmKeys } from '../../../lambdas/crm/domain/crm-keys';
 import { changeFromWebhook } from '../../support/crm-changes';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import {
@@ -144,6 +142,42 @@ describe('conversation state on DynamoDB Local', () => {
   });
 });
 
+describe("OpenPhone's own state of a conversation", () => {
+  it('records the assignee and snooze, keeps them through later activities, and ignores an older reading', async () => {
+    const { inbound } = webhooksOf('CNassigned');
+    await recordAll([inbound('ACs1', 0, 'Hi, any news?')]);
+    const state = { conversationId: 'CNassigned', contactNumber, assignedTo: 'USanna', at: minute(5) };
+    expect(await conversations.recordOpenPhoneState({ ...state, snoozedUntil: minute(60) })).toBe('written');
+    await recordAll([inbound('ACs2', 6, 'Hello??')]);
+    expect(await conversations.recordOpenPhoneState({ ...state, assignedTo: 'USold', at: minute(1) })).toBe(
+      'unchanged',
+    );
+    expect(await conversations.conversation('CNassigned')).toMatchObject({
+      assignedTo: 'USanna',
+      snoozedUntil: minute(60),
+      waiting: true,
+      awaiting: [{ activityId: 'ACs1' }, { activityId: 'ACs2' }],
+    });
+  });
+
+  it('a later reading without an assignee clears it', async () => {
+    await conversations.recordOpenPhoneState({ conversationId: 'CNassigned', contactNumber, at: minute(9) });
+    expect((await conversations.conversation('CNassigned'))?.assignedTo).toBeUndefined();
+  });
+
+  it('a conversation known only from OpenPhone is kept, not waiting', async () => {
+    await conversations.recordOpenPhoneState({
+      conversationId: 'CNquiet',
+      contactNumber,
+      assignedTo: 'USanna',
+    });
+    expect(await conversations.conversation('CNquiet')).toMatchObject({
+      waiting: false,
+      assignedTo: 'USanna',
+    });
+  });
+});
+
 describe('the waiting queue', () => {
   const queueLine = 'PNqueue01';
   const otherLine = 'PNqueue02';
@@ -157,14 +191,12 @@ describe('the waiting queue', () => {
       webhooksOf('CNq-answered', '+15550000005', queueLine).inbound('ACa', 1, 'Need a quote'),
       webhooksOf('CNq-answered', '+15550000005', queueLine).reply('ACa2', 2),
     ]);
-    await documents.send(
-      new UpdateCommand({
-        TableName: crmTable,
-        Key: crmKeys.conversationState('CNq-mid'),
-        UpdateExpression: 'SET assignedTo = :user',
-        ExpressionAttributeValues: { ':user': 'USassignee' },
-      }),
-    );
+    await conversations.recordOpenPhoneState({
+      conversationId: 'CNq-mid',
+      contactNumber: '+15550000002',
+      assignedTo: 'USassignee',
+      at: minute(21),
+    });
   });
 
   const keysOf = (page: { items: { conversationKey: string }[] }) => page.items.map((i) => i.conversationKey);
