@@ -1,5 +1,8 @@
 import fc from 'fast-check';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
 import { ConversationRepository } from '../../../lambdas/crm/adapters/conversation-repository';
+import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
 import type { ActivityUpdate } from '../../../lambdas/crm/domain/activity';
 import { changeFromWebhook } from '../../support/crm-changes';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
@@ -139,6 +142,20 @@ describe('conversation state on DynamoDB Local', () => {
     const { inbound } = webhooksOf('');
     await recordAll([inbound('ACnoconv', 0, 'Anyone there?')]);
     expect(await conversations.conversation(`${line.id}~${contactNumber}`)).toMatchObject({ waiting: true });
+  });
+});
+
+describe('erasing a person', () => {
+  it('deletes their conversation records and keeps their later activity out', async () => {
+    const person = '+15550009999';
+    const { inbound } = webhooksOf('CNerase', person);
+    const activities = new ActivityRepository(documents, crmTable);
+    const first = inbound('ACe1', 0, 'Please call me');
+    await activities.upsertActivity(first, minute(0));
+    await conversations.recordActivity(first);
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1' });
+    await new ErasureRepository(documents, crmTable, { s3, mediaBucket: 'media' }).erase(person, 'test');
+    expect(await conversations.conversation('CNerase')).toBeUndefined();
   });
 });
 
