@@ -46,6 +46,15 @@ async function runSection(section: BenchSection, template: () => CfnTemplate): P
           ...benchCost(template(), { ...measured, campaign }),
         ];
       }
+      case 'write-units': {
+        // The conversation state's extra write units: the same mix without it and with it.
+        const { conversationUnitRows, measureWriteUnits, writeUnitRows } = await import('./write-units');
+        const without = await measureWriteUnits(endpoint, template(), undefined, false);
+        const withState = await measureWriteUnits(endpoint, template());
+        writeUnitRows(without); // prints the per-type breakdown of each
+        writeUnitRows(withState);
+        return conversationUnitRows(without, withState);
+      }
       case 'api-read':
         return await (await import('./api-read')).benchApiRead(endpoint, template());
       case 'e2e':

@@ -7,6 +7,7 @@ export const benchSections = [
   'import',
   'campaign',
   'cost',
+  'write-units',
   'api-read',
   'e2e',
   'api-send',

@@ -7,6 +7,7 @@ import { SendTrackingRepository } from '../lambdas/campaigns';
 import {
   ActivityRepository,
   ContactRepository,
+  ConversationRepository,
   DeliveryHealthRepository,
   SuppressionRepository,
 } from '../lambdas/crm';
@@ -39,19 +40,31 @@ import type { BenchRow } from './report';
 function webhookMix(n: number): Record<EventFamily, Array<Record<string, unknown>>> {
   const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 11, 0, s)).toISOString();
   const callId = `ACbenchcall${n}`;
-  const call = { id: callId, createdAt: at(0) };
+  // A conversation per round and kind, as a real office has: each activity moves its conversation on.
+  const call = { id: callId, createdAt: at(0), conversationId: `CNbenchcall${n}` };
+  const conversationId = `CNbenchmsg${n}`;
   const text = 'Hi, is the walnut desk still available? Could I pick it up on Saturday morning?';
   return {
     messages: [
-      legacyEvent('message.received', messageObject({ id: `ACbenchin${n}`, text, createdAt: at(0) }), at(0)),
+      legacyEvent(
+        'message.received',
+        messageObject({ id: `ACbenchin${n}`, text, createdAt: at(0), conversationId }),
+        at(0),
+      ),
       legacyEvent(
         'message.sent',
-        outgoingMessageObject({ id: `ACbenchout${n}`, text, createdAt: at(1) }),
+        outgoingMessageObject({ id: `ACbenchout${n}`, text, createdAt: at(1), conversationId }),
         at(1),
       ),
       legacyEvent(
         'message.delivered',
-        outgoingMessageObject({ id: `ACbenchout${n}`, text, status: 'delivered', createdAt: at(1) }),
+        outgoingMessageObject({
+          id: `ACbenchout${n}`,
+          text,
+          status: 'delivered',
+          createdAt: at(1),
+          conversationId,
+        }),
         at(2),
       ),
     ],
@@ -86,6 +99,8 @@ export async function measureWriteUnits(
   endpoint: string,
   template: CfnTemplate,
   rounds = Number(process.env.WU_ROUNDS ?? 5),
+  /** Keep conversation state as the stack does; false measures the processors without it. */
+  conversations = true,
 ): Promise<MeasuredWriteUnits> {
   const { writes, reads, documents, table, logicalName } = await meteredTables(endpoint, template, 'wu');
   const silent = new Logger({ logLevel: 'SILENT' });
@@ -106,6 +121,7 @@ export async function measureWriteUnits(
         events,
         activities: new ActivityRepository(documents, crmTable),
         contacts: new ContactRepository(documents, crmTable),
+        ...(conversations ? { conversations: new ConversationRepository(documents, crmTable) } : {}),
         suppressions: new SuppressionRepository(documents, crmTable),
         deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
         archiveQueue: { enqueue: async () => {} }, // media archiving is the archiver's write, not the webhook's
@@ -174,6 +190,31 @@ export async function measureWriteUnits(
     // The put and the close write the same item: half the events table's own units is the put.
     eventPutUnits: (Object.entries(perPlace).find(([place]) => /EventsTable$/.test(place))?.[1] ?? 2) / 2,
   };
+}
+
+/**
+ * What conversation state adds: write units per webhook of each family with it, beside the same
+ * mix without it, both measured in this run.
+ */
+export function conversationUnitRows(without: MeasuredWriteUnits, withState: MeasuredWriteUnits): BenchRow[] {
+  return [
+    ...Object.entries(withState.perFamily).map(([family, units]) => ({
+      section: 'write-units',
+      measure: `write units per webhook, ${family}, with conversation state`,
+      value: units,
+      baseline: without.perFamily[family as EventFamily],
+      unit: 'WCU',
+      baselineLabel: 'the same mix without it',
+    })),
+    {
+      section: 'write-units',
+      measure: 'write units per webhook, whole mix, with conversation state',
+      value: withState.unitsPerWebhook,
+      baseline: without.unitsPerWebhook,
+      unit: 'WCU',
+      baselineLabel: 'the same mix without it',
+    },
+  ];
 }
 
 /** The measured rows: write units per webhook of each family beside the one write of the event itself. */

@@ -131,6 +131,7 @@ export class BridgeStack extends Stack {
       apiKey: this.secrets.apiKey,
       ...(config.messages.defaultFrom ? { defaultFrom: config.messages.defaultFrom } : {}),
       auth: config.crmApi,
+      followUp: config.followUp,
       logRetention,
     });
 

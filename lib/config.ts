@@ -10,6 +10,7 @@ import {
   consentReplySettings,
   defaultMediaHosts,
   defaultYesWindowHours,
+  followUpSettings,
   mediaHostEntryProblem,
 } from '../lambdas/crm';
 
@@ -74,6 +75,11 @@ export const stageConfigSchema = z.object({
    * default: OpenPhone or the carrier may already send their own.
    */
   consentReplies: z.prefault(consentReplySettings, {}),
+  /**
+   * Follow-up (docs/crm-records.md, "Conversations"): business hours and the reply target,
+   * by default and per sending number (`PN…` or E.164). Waiting time counts business time only.
+   */
+  followUp: z.prefault(followUpSettings, {}),
   /** Where alarm notifications are e-mailed (an SNS subscription to confirm); none when absent. */
   alarmEmail: z.email('an e-mail address').optional(),
   /** Alarm thresholds (README, "Observability"). */

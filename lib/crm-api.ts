@@ -23,6 +23,7 @@ import {
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CampaignStore } from './campaigns';
+import type { FollowUpSettings } from '../lambdas/crm';
 import type { CrmStore } from './crm';
 import type { EventStore } from './events';
 import { accessLogFormat } from './ingest';
@@ -49,6 +50,8 @@ export interface CrmApiProps {
   readonly apiKey: ISecret;
   /** A message without `from` goes from this number (E.164 or `PN…`). @default the workspace's only number */
   readonly defaultFrom?: string;
+  /** Business hours and reply targets per sending number (the stage's `followUp`). @default the domain's defaults */
+  readonly followUp?: FollowUpSettings;
   /** Who may call the API: IAM (grant per scope) or JWT (each route asks for its scope). @default IAM (SigV4) */
   readonly auth?: CrmApiAuth;
   readonly logRetention?: RetentionDays;
@@ -86,6 +89,7 @@ export class CrmApi extends Construct {
         ...(props.activityRetentionDays
           ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
           : {}),
+        ...(props.followUp ? { [environmentNames.followUp]: JSON.stringify(props.followUp) } : {}),
       },
     });
     props.crm.grantRecordRead(fn);

@@ -8,6 +8,7 @@ import {
   crmTableKeys,
   numberPartitions,
   suppressionListAttributes,
+  waitingIndexAttributes,
 } from '../lambdas/crm';
 
 export interface CrmStoreProps {
@@ -18,8 +19,9 @@ export interface CrmStoreProps {
 /**
  * The CRM table (single-table design, see lambdas/crm/domain/crm-keys.ts): activities, contacts and
  * their phone links, suppressions with their audit trail, and per-recipient delivery health.
- * Three sparse indexes: a contact number's timeline and a conversation's activities, newest first,
- * and the active suppressions by reason (the operators' list).
+ * Four sparse indexes: a contact number's timeline and a conversation's activities, newest first,
+ * the active suppressions by reason (the operators' list) and the conversations waiting for an
+ * answer, oldest first (the follow-up queue).
  */
 export class CrmStore extends Construct {
   readonly table: Table;
@@ -56,6 +58,14 @@ export class CrmStore extends Construct {
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...suppressionListAttributes],
     });
+    // Written only when a waiting spell starts or ends: its projected attributes hold still meanwhile.
+    this.table.addGlobalSecondaryIndex({
+      indexName: crmTableKeys.waitingIndex,
+      partitionKey: { name: crmTableKeys.waitingPartitionKey, type: AttributeType.STRING },
+      sortKey: { name: crmTableKeys.waitingSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...waitingIndexAttributes],
+    });
   }
 
   /** Reads: items, timelines, conversations, suppression checks. */
@@ -68,7 +78,7 @@ export class CrmStore extends Construct {
     return this.table.grantReadWriteData(grantee);
   }
 
-  /** The CRM API's need: items, timelines and conversations (GetItem, BatchGetItem, Query; no scans, no streams). */
+  /** The CRM API's need: items, timelines, conversations and the waiting queue (GetItem, BatchGetItem, Query; no scans, no streams). */
   grantRecordRead(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
@@ -77,6 +87,7 @@ export class CrmStore extends Construct {
         this.table.tableArn,
         `${this.table.tableArn}/index/${crmTableKeys.timelineIndex}`,
         `${this.table.tableArn}/index/${crmTableKeys.conversationIndex}`,
+        `${this.table.tableArn}/index/${crmTableKeys.waitingIndex}`,
       ],
     });
   }

@@ -147,6 +147,7 @@ async function main(): Promise<void> {
   const { ImportRepository } = await import('../lambdas/history-import/adapters/import-repository');
   const { ActivityRepository } = await import('../lambdas/crm/adapters/activity-repository');
   const { ContactRepository } = await import('../lambdas/crm/adapters/contact-repository');
+  const { ConversationRepository } = await import('../lambdas/crm/adapters/conversation-repository');
   const { DirectoryRepository } = await import('../lambdas/crm/adapters/directory-repository');
 
   const { template } = synthBridgeStack();
@@ -200,6 +201,7 @@ async function main(): Promise<void> {
             activities,
             deletedConversations: activities,
             contacts: new ContactRepository(documents, tableLike('CrmTable')),
+            conversations: new ConversationRepository(documents, tableLike('CrmTable')),
             directory,
             remainingTimeMs: () => invocationMs - (Date.now() - startedAt),
             settings: { reserveMs: Number(options.reserveMs) },

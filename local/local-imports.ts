@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ImportRepository, type ImportRun } from '../lambdas/history-import/adapters/import-repository';
 import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
 import { ContactRepository } from '../lambdas/crm/adapters/contact-repository';
+import { ConversationRepository } from '../lambdas/crm/adapters/conversation-repository';
 import { DirectoryRepository } from '../lambdas/crm/adapters/directory-repository';
 import { OpenPhoneClient } from '../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../lambdas/openphone/adapters/rate-limiter';
@@ -134,6 +135,7 @@ export class LocalImports {
           activities,
           deletedConversations: activities,
           contacts,
+          conversations: new ConversationRepository(this.#documents, this.options.tables.crm),
           directory,
           remainingTimeMs: () => {
             if (this.#stopping) throw new LocalReplicaStoppingError();

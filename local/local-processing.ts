@@ -9,6 +9,7 @@ import type { QueueMessage } from '../lambdas/events/domain/queue-message';
 import { campaignRepositories } from '../lambdas/campaigns/adapters/campaign-repositories';
 import { ActivityRepository } from '../lambdas/crm/adapters/activity-repository';
 import { ContactRepository } from '../lambdas/crm/adapters/contact-repository';
+import { ConversationRepository } from '../lambdas/crm/adapters/conversation-repository';
 import { DeliveryHealthRepository } from '../lambdas/crm/adapters/delivery-health-repository';
 import { SuppressionRepository } from '../lambdas/crm/adapters/suppression-repository';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
@@ -117,6 +118,7 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
           events,
           activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
           contacts,
+          conversations: new ConversationRepository(documents, crmTable),
           suppressions,
           deliveryHealth,
           archiveQueue: new InProcessMediaArchiveQueue(archiveQueue),

@@ -21,7 +21,12 @@ import {
   interactiveOpenPhoneClient,
   type MessageSending,
 } from '../lambdas/crm-api';
-import { DirectoryRepository, ErasureRepository, SuppressionListRepository } from '../lambdas/crm';
+import {
+  ConversationRepository,
+  DirectoryRepository,
+  ErasureRepository,
+  SuppressionListRepository,
+} from '../lambdas/crm';
 import { RecipientErasureRepository } from '../lambdas/campaigns';
 import { EventRepository } from '../lambdas/events';
 import { lateOpenPhone, localCrmApi, type ScopedToken } from './crm-api';
@@ -191,6 +196,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     suppressionList: new SuppressionListRepository(processing.documents, processing.crmTable),
     openPhone: crmApiOpenPhone.client,
     directory: new DirectoryRepository(processing.documents, processing.crmTable),
+    conversations: new ConversationRepository(processing.documents, processing.crmTable),
     erasure: new ErasureRepository(processing.documents, processing.crmTable, {
       s3: mediaStore.client(),
       mediaBucket: localMediaBucket,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { followUpSettings } from '../crm';
 import { environmentNames } from '../shared/environment';
 
 /** The CRM API Lambda's variables (`lib/crm-api.ts` sets them). */
@@ -15,4 +16,9 @@ export const crmApiEnvironmentShape = {
   [environmentNames.campaignTable]: z.string().min(3),
   /** The stage's activity retention: messages sent through the API expire with it. */
   [environmentNames.activityRetentionDays]: z.coerce.number().int().min(1).optional(),
+  /** Business hours and reply targets (JSON of the stage's `followUp`); absent: the defaults. */
+  [environmentNames.followUp]: z
+    .string()
+    .optional()
+    .transform((text) => followUpSettings.parse(text === undefined ? {} : JSON.parse(text))),
 };

@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   ActivityRepository,
   ContactRepository,
+  ConversationRepository,
   DirectoryRepository,
   ErasureRepository,
   SuppressionListRepository,
@@ -77,6 +78,8 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
     },
     mediaLinks: new MediaLinks(s3, mediaBucket),
     directory,
+    conversations: new ConversationRepository(documents, crmTable),
+    followUp: env[environmentNames.followUp],
     erasure: new ErasureRepository(documents, crmTable, {
       s3,
       mediaBucket,

@@ -10,6 +10,7 @@ import { eraseRoutes, type EraseRouteDeps } from './routes/erase';
 import { readRoutes, type ReadRouteDeps } from './routes/reads';
 import { suppressionRoutes, type SuppressionRouteDeps } from './routes/suppressions';
 import { userRoutes, type UserRouteDeps } from './routes/users';
+import { conversationRoutes, type ConversationRouteDeps } from './routes/conversations';
 import { json, type Response, type RouteHandlers } from './routes/types';
 
 // Each group of routes lives in routes/<group>.ts with the dependencies it needs; this file
@@ -19,7 +20,8 @@ export type CrmApiDeps = ReadRouteDeps &
   ContactWriteRouteDeps &
   SuppressionRouteDeps &
   UserRouteDeps &
-  EraseRouteDeps & {
+  EraseRouteDeps &
+  ConversationRouteDeps & {
     logger: Pick<Logger, 'error' | 'info'>;
   };
 
@@ -55,6 +57,7 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
     ...suppressionRoutes(deps),
     ...userRoutes(deps),
     ...eraseRoutes(deps),
+    ...conversationRoutes(deps),
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<Response> => {

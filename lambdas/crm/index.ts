@@ -15,6 +15,7 @@ export {
   numberPartition,
   numberPartitions,
   suppressionListAttributes,
+  waitingIndexAttributes,
 } from './domain/crm-keys';
 export {
   activityChangeFromApiCall,
@@ -56,11 +57,7 @@ export {
   reviewReason,
   reviewResolutions,
 } from './domain/suppression-list';
-export type {
-  ReviewResolution,
-  SuppressionChangeSource,
-  SuppressionLift,
-} from './domain/suppression-list';
+export type { ReviewResolution, SuppressionChangeSource, SuppressionLift } from './domain/suppression-list';
 export { ConsentReplySender } from './adapters/consent-reply-sender';
 export type { ConsentReplyOutcome, ConsentReplyRequest } from './adapters/consent-reply-sender';
 export {
@@ -92,3 +89,22 @@ export type {
   OtherErasureStore,
   PersonalDataEraser,
 } from './domain/erasure';
+export { ConversationRepository } from './adapters/conversation-repository';
+export type {
+  ConversationRepositoryOptions,
+  ConversationWriteOutcome,
+  WaitingQuery,
+} from './adapters/conversation-repository';
+export { conversationRecord, openPhoneStateOf } from './domain/conversation-record';
+export type { ConversationRecord, OpenPhoneState } from './domain/conversation-record';
+export { replyNeedOf } from './domain/reply-needed';
+export type { ReplyNeed } from './domain/reply-needed';
+export {
+  businessHours,
+  businessHoursOf,
+  businessMinutesBetween,
+  defaultFollowUpSettings,
+  followUpSettings,
+  replyDueAt,
+} from './domain/business-hours';
+export type { BusinessHours, FollowUpSettings } from './domain/business-hours';

@@ -9,7 +9,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ActivityRepository, ContactRepository, DirectoryRepository } from '../crm';
+import { ActivityRepository, ContactRepository, ConversationRepository, DirectoryRepository } from '../crm';
 import { readEnvironment } from '../shared/environment';
 import { importEnvironmentNames as names, importEnvironmentShape } from './environment';
 import { ImportRepository } from './adapters/import-repository';
@@ -73,6 +73,7 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
     activities,
     deletedConversations: activities,
     contacts: new ContactRepository(documents, env[names.crmTable]),
+    conversations: new ConversationRepository(documents, env[names.crmTable]),
     directory,
     settings: { reserveMs: env[names.reserveMs] },
     logger,

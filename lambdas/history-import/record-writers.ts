@@ -1,6 +1,7 @@
 import {
   type ActivityRepository,
   type ContactRepository,
+  type ConversationRepository,
   contactRecordOf,
   activityChangeFromApiCall,
   activityChangeFromApiMessage,
@@ -38,6 +39,8 @@ export interface RecordWriterDeps {
   /** In the `import` lane. */
   openPhone: OpenPhoneClient;
   activities: Pick<ActivityRepository, 'upsertActivity'>;
+  /** Conversation state, folded from the same updates as a webhook's; not kept when absent. */
+  conversations?: Pick<ConversationRepository, 'recordActivity' | 'recordOpenPhoneState'>;
   contacts: Pick<ContactRepository, 'upsertContact'>;
   clock: () => Date;
 }
@@ -77,11 +80,7 @@ export async function writeMessages(
     if (mapping.ok) changes.push(mapping.change);
     else errors.push(importError(`message:${id}`, 'invalid-payload', mapping.reason, deps.clock));
   }
-  await inParallel(
-    changes,
-    writeConcurrency,
-    async (c) => void (await deps.activities.upsertActivity(c.update, c.eventTime)),
-  );
+  await inParallel(changes, writeConcurrency, async (c) => void (await upsertWithConversation(c, deps)));
   return { records: { message: changes.length }, errors };
 }
 
@@ -109,7 +108,7 @@ export async function writeCalls(
       errors.push(importError(`call:${id}`, 'invalid-payload', mapping.reason, deps.clock));
       return;
     }
-    await deps.activities.upsertActivity(mapping.change.update, mapping.change.eventTime);
+    await upsertWithConversation(mapping.change, deps);
     count('call');
     if (!parsed.data.answeredAt) return; // recordings, summaries and transcripts exist for answered calls
     for (const [kind, change] of await intelligenceOf(
@@ -123,6 +122,12 @@ export async function writeCalls(
     }
   });
   return { records: counts, errors };
+}
+
+/** The activity, then what it means to its conversation (not for an erased person's activity). */
+async function upsertWithConversation(change: ActivityChange, deps: RecordWriterDeps): Promise<void> {
+  const upsert = await deps.activities.upsertActivity(change.update, change.eventTime);
+  if (upsert.outcome !== 'erased') await deps.conversations?.recordActivity(change.update);
 }
 
 /**

@@ -49,6 +49,7 @@ export interface ImportDeps {
   reloadOpenPhone?: () => Promise<OpenPhoneClient | undefined>;
   /** Marks the imported activities of a conversation OpenPhone deleted (the activity repository). */
   deletedConversations?: WalkerDeps['deletedConversations'];
+  conversations?: RecordWriterDeps['conversations'];
   /** Where the workspace's users and numbers are kept, read from OpenPhone as each run starts. */
   directory?: Pick<DirectoryRepository, 'replaceDirectory'>;
   /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
@@ -90,6 +91,7 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
         activities: deps.activities,
         contacts: deps.contacts,
         ...(deps.deletedConversations ? { deletedConversations: deps.deletedConversations } : {}),
+        ...(deps.conversations ? { conversations: deps.conversations } : {}),
         clock,
       },
       run,

@@ -6,6 +6,7 @@ import {
   type Conversation,
   type Page,
 } from '../openphone';
+import { openPhoneStateOf } from '../crm';
 import type { ImportRun } from './adapters/import-repository';
 import {
   abandonConversations,
@@ -166,6 +167,8 @@ export class ImportWalker {
       return skip('unsupported-conversation', `${conversation.participants.length} participants`);
     }
     const activity = checkpoint.activity!;
+    const state = activity.resource === 'messages' && !activity.page && openPhoneStateOf(conversation);
+    if (state) await this.deps.conversations?.recordOpenPhoneState(state);
     const filters = {
       phoneNumberId: conversation.phoneNumberId,
       participants: [participant] as [string],

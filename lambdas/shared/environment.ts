@@ -25,6 +25,7 @@ export const environmentNames = {
   openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
   messagesDefaultFrom: 'MESSAGES_DEFAULT_FROM',
+  followUp: 'FOLLOW_UP',
   stuckEventAfterMinutes: 'STUCK_EVENT_AFTER_MINUTES',
   maxEventRedispatches: 'MAX_EVENT_REDISPATCHES',
   activityRetentionDays: 'ACTIVITY_RETENTION_DAYS',

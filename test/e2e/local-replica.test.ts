@@ -4,6 +4,7 @@ import { legacyEvent, standardEvent } from '../support/events';
 import {
   contactNumber,
   contactObject,
+  conversationId,
   legacyEvent as openPhoneEvent,
   messageObject,
 } from '../support/openphone-payloads';
@@ -143,6 +144,13 @@ describe('the local replica, over HTTP', () => {
     );
     expect(((await timeline.json()) as { items: { id: string }[] }).items.map((a) => a.id)).toContain(
       'ACe2emedia',
+    );
+    // The inbound photo is unanswered: its conversation is in the follow-up queue.
+    const queue = await fetch(`${replica.crmApi.url}/conversations?waiting=true`, {
+      headers: { authorization: `Bearer ${replica.crmApi.token}` },
+    });
+    expect(((await queue.json()) as { items: { id: string }[] }).items.map((c) => c.id)).toContain(
+      conversationId,
     );
   });
 

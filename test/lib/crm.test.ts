@@ -6,6 +6,7 @@ import {
   activityListAttributes,
   crmTableKeys,
   suppressionListAttributes,
+  waitingIndexAttributes,
 } from '../../lambdas/crm/domain/crm-keys';
 import { CrmStore } from '../../lib/crm';
 import { synthBridgeStack } from '../../local/synth';
@@ -43,7 +44,7 @@ describe('CrmStore', () => {
     });
   });
 
-  it('has the timeline, conversation and suppression-list indexes; the first two carry no attribute an update changes', () => {
+  it('has the timeline, conversation, suppression-list and waiting indexes; the first two carry no attribute an update changes', () => {
     const { template } = storeIn();
     const index = (name: string, pk: string, sk: string) => ({
       IndexName: name,
@@ -68,6 +69,14 @@ describe('CrmStore', () => {
             { AttributeName: crmTableKeys.suppressionListSortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...suppressionListAttributes] },
+        },
+        {
+          IndexName: crmTableKeys.waitingIndex,
+          KeySchema: [
+            { AttributeName: crmTableKeys.waitingPartitionKey, KeyType: 'HASH' },
+            { AttributeName: crmTableKeys.waitingSortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...waitingIndexAttributes] },
         },
       ],
     });

@@ -105,13 +105,15 @@ describe('least privilege: what each function can reach', () => {
     HistoryImportImportFunction: [imports, crm, `${crm}/index/byConversation`, rateLimit],
     // The CRM events publisher reads the two streams (its only tables) and fails batches to its queue.
     CrmEventsPublishFunction: [`${crm}/stream`, `${campaigns}/stream`, 'CrmEventsPublishFailures'],
-    // The CRM API reads records and their timeline and conversation indexes, writes CRM items by key
-    // (its messages, contacts, suppressions) and takes interactive OpenPhone rate-limit tokens; an
-    // erase blanks webhook bodies found by `byObject` and rewrites campaign recipient rows.
+    // The CRM API reads records, their timeline and conversation indexes and the waiting queue,
+    // writes CRM items by key (its messages, contacts, suppressions) and takes interactive OpenPhone
+    // rate-limit tokens; an erase blanks webhook bodies found by `byObject` and rewrites campaign
+    // recipient rows.
     CrmApiApiFunction: [
       crm,
       `${crm}/index/byContactNumber`,
       `${crm}/index/byConversation`,
+      `${crm}/index/byWaiting`,
       rateLimit,
       events,
       `${events}/index/byObject`,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defaultDailyCap } from './daily-cap';
 import { defaultSendingWindow, sendingWindow } from './quiet-hours';
 import { messageContentLimit, parseTemplate } from './template';
-import { isValidTimeZone } from './zoned-time';
+import { isValidTimeZone } from '../../shared/zoned-time';
 
 /** "is required" for a missing value instead of zod's "expected string, received undefined". */
 function requiredAs(what: string) {

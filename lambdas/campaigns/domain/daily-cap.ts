@@ -3,7 +3,7 @@
  * A day is the business's calendar day in its own time zone, so the counter resets at local
  * midnight, and one counter item is keyed per sending number per day.
  */
-import { addDays, firstInstantAtWallClock, formatLocalDate, localDateTimeIn } from './zoned-time';
+import { addDays, firstInstantAtWallClock, formatLocalDate, localDateTimeIn } from '../../shared/zoned-time';
 
 export const defaultDailyCap = 125;
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { stateOfAreaCode, timeZoneOfAreaCode, timeZonesOfAreaCode } from './area-code-zones';
 import { recipientZone } from './recipient-zones';
-import { addDays, firstInstantAtWallClock, localDateTimeIn, type LocalDate } from './zoned-time';
+import { addDays, firstInstantAtWallClock, localDateTimeIn, type LocalDate } from '../../shared/zoned-time';
 
 const clockTime = z
   .string()

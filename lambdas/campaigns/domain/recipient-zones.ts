@@ -7,7 +7,7 @@
  */
 import { getCountry } from 'countries-and-timezones';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { isValidTimeZone } from './zoned-time';
+import { isValidTimeZone } from '../../shared/zoned-time';
 
 /** The recipient-file column (a template field like any other) that names a recipient's zone. */
 export const recipientTimeZoneField = 'timeZone';

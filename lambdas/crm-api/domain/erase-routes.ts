@@ -20,19 +20,13 @@ export const erasure = z
         .number()
         .int()
         .meta({ description: 'Messages sent to the number through this API: number and text removed.' }),
-      eventPayloads: z
-        .number()
-        .int()
-        .meta({
-          description:
-            'Raw webhook bodies about the erased records, blanked (id, type, status and times stay).',
-        }),
-      campaignRecipients: z
-        .number()
-        .int()
-        .meta({
-          description: 'Campaign recipient rows: number and CSV fields removed, state and counts kept.',
-        }),
+      eventPayloads: z.number().int().meta({
+        description:
+          'Raw webhook bodies about the erased records, blanked (id, type, status and times stay).',
+      }),
+      campaignRecipients: z.number().int().meta({
+        description: 'Campaign recipient rows: number and CSV fields removed, state and counts kept.',
+      }),
     }),
     erasedAt: z.string().meta({
       description:

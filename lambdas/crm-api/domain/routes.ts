@@ -7,6 +7,7 @@ import { suppressionRoutes } from './suppression-routes';
 import { eraseRoutes } from './erase-routes';
 import { userRoutes } from './user-routes';
 import type { CrmApiScope } from './scopes';
+import { conversationRoutes } from './conversation-routes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -67,6 +68,7 @@ export const crmApiRoutes = {
   ...suppressionRoutes,
   ...userRoutes,
   ...eraseRoutes,
+  ...conversationRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {

@@ -95,11 +95,12 @@ export class ErasureRepository {
     const activityIds = await this.activityIdsOf(phoneNumber);
     const contactIds = await this.contactIdsOf(phoneNumber);
     const erased: ErasureCounts = completeErasureCounts({});
+    const conversationKeys = new Set<string>();
     // The other stores first, while they can still read the records (an API message its status).
     for (const other of this.options.otherStores ?? [])
       erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds });
     await inParallel(activityIds, eraseConcurrency, async (activityId) => {
-      const media = await this.eraseActivity(activityId, erasedAt);
+      const media = await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
       erased.activities++;
       erased.media += media;
     });
@@ -111,9 +112,10 @@ export class ErasureRepository {
     const seen = new Set(activityIds);
     const late = (await this.activityIdsOf(phoneNumber)).filter((id) => !seen.has(id));
     await inParallel(late, eraseConcurrency, async (activityId) => {
-      erased.media += await this.eraseActivity(activityId, erasedAt);
+      erased.media += await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
       erased.activities++;
     });
+    await this.eraseConversations(phoneNumber, conversationKeys);
     const entry: ErasureAuditEntry = { phoneNumber, erased, erasedAt, requestedBy };
     await writeItems(this.table, [
       { put: { ...crmKeys.erasureAudit(phoneNumber, erasedAt), entity: 'erasure-audit', ...entry } },
@@ -152,13 +154,20 @@ export class ErasureRepository {
   }
 
   /** Tombstone, timeline entries deleted, archived objects deleted; answers how many objects. */
-  private async eraseActivity(activityId: string, erasedAt: string): Promise<number> {
+  private async eraseActivity(
+    activityId: string,
+    erasedAt: string,
+    phoneNumber: string,
+    conversationKeys: Set<string>,
+  ): Promise<number> {
     const key = crmKeys.activity(activityId);
     const [stored, entries] = await Promise.all([
       readItem(this.table, key),
       readPartition(this.table, key.pk, crmKeys.timelineEntryPrefix),
     ]);
     const objectKeys = stored ? archivedObjectKeysOf(stored as unknown as ActivityRecord) : [];
+    if (stored?.conversationId) conversationKeys.add(String(stored.conversationId));
+    if (stored?.phoneNumberId) conversationKeys.add(`${String(stored.phoneNumberId)}~${phoneNumber}`);
     await Promise.all(
       objectKeys.map((Key) =>
         this.options.s3.send(new DeleteObjectCommand({ Bucket: this.options.mediaBucket, Key })),
@@ -169,6 +178,19 @@ export class ErasureRepository {
       { put: { ...key, entity: 'erased-activity', activityId, erasedAt } },
     ]);
     return objectKeys.length;
+  }
+
+  /** The conversation records with this person (a group's, kept under another member, stays). */
+  private async eraseConversations(phoneNumber: string, conversationKeys: Set<string>): Promise<void> {
+    const stored = await readItems(
+      this.table,
+      [...conversationKeys].map((k) => crmKeys.conversationState(k)),
+    );
+    const theirs = stored.filter((item) => item.contactNumber === phoneNumber);
+    await writeItems(
+      this.table,
+      theirs.map((item) => ({ delete: { pk: item.pk as string, sk: item.sk as string } })),
+    );
   }
 
   /** The contacts listing the number, by its phone links. */

@@ -21,6 +21,7 @@
  * | number → API message      | `NUMBER#<e164>`     | `APIMESSAGE#<msg_ id>`              |
  * | directory: workspace user | `DIRECTORY`         | `USER#<US id>`                      |
  * | directory: phone number   | `DIRECTORY`         | `PHONENUMBER#<PN id>`               |
+ * | conversation state        | `CONVERSATION#<CN id or PN~e164>` | `STATE`               |
  *
  * Indexes (all sparse):
  * - `byContactNumber`: `timelinePk` = `NUMBER#<e164>` of the activity's first contact number; a
@@ -31,6 +32,8 @@
  *   `<changedAt>#<e164>`: the active suppressions of one reason, oldest first, so an operator's
  *   `suppressions list --reason R --since T` is one query. Set while a suppression is active,
  *   removed when it is lifted.
+ * - `byWaiting`: `waitingPk` = `WAITING`, `waitingSk` = `<waitingSince>#<conversation key>`: the
+ *   conversations waiting for an answer, oldest first. Set while one waits, removed when answered.
  */
 export const crmTableKeys = {
   partitionKey: 'pk',
@@ -44,6 +47,9 @@ export const crmTableKeys = {
   suppressionListIndex: 'bySuppressionReason',
   suppressionListPartitionKey: 'suppressionListPk',
   suppressionListSortKey: 'suppressionListSk',
+  waitingIndex: 'byWaiting',
+  waitingPartitionKey: 'waitingPk',
+  waitingSortKey: 'waitingSk',
   /** DynamoDB's TTL attribute (epoch seconds): set on activities when the stage has a retention. */
   expiresAt: 'expiresAt',
 } as const;
@@ -57,6 +63,20 @@ export const suppressionListAttributes = [
   'changedAt',
   'reference',
 ] as const;
+
+/** What the waiting index carries: what the queue filters on, constant through a waiting spell. */
+export const waitingIndexAttributes = [
+  'conversationKey',
+  'phoneNumberId',
+  'ourNumber',
+  'assignedTo',
+] as const;
+
+/** The waiting index's key of a conversation waiting since `waitingSince`. */
+export const waitingKey = (waitingSince: string, conversationKey: string) => ({
+  waitingPk: 'WAITING',
+  waitingSk: `${waitingSince}#${conversationKey}`,
+});
 
 /** The list index's key of an active suppression. */
 export const suppressionListKey = (reason: string, changedAt: string, phoneNumber: string) => ({
@@ -168,6 +188,10 @@ export const crmKeys = {
     sk: `PHONENUMBER#${phoneNumberId}`,
   }),
   directoryPhoneNumberPrefix: 'PHONENUMBER#',
+  conversationState: (conversationKey: string): ItemKey => ({
+    pk: `CONVERSATION#${conversationKey}`,
+    sk: 'STATE',
+  }),
 } as const;
 
 /** Sort key of an activity in both indexes: creation time, then id so equal times stay distinct. */

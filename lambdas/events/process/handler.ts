@@ -18,6 +18,7 @@ import {
   ConsentReplySender,
   type ConsentReplySettings,
   ContactRepository,
+  ConversationRepository,
   DeliveryHealthRepository,
   SuppressionRepository,
   SqsMediaArchiveQueue,
@@ -55,6 +56,9 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
         activityRetentionDays: env[environmentNames.activityRetentionDays],
       }),
       contacts: new ContactRepository(documents, crmTable),
+      conversations: new ConversationRepository(documents, crmTable, {
+        consentRule: { extraOptInWords: env[environmentNames.consentOptInWords] },
+      }),
       suppressions: new SuppressionRepository(documents, crmTable, {
         yesWindowHours: env[environmentNames.consentYesWindowHours],
       }),

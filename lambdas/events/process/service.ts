@@ -21,6 +21,7 @@ import {
   type SuppressionRepository,
   type MediaArchiveQueue,
   type ConsentRuleOptions,
+  type ConversationRepository,
 } from '../../crm';
 import type { QueueMessage } from '../domain/queue-message';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
@@ -46,6 +47,8 @@ export interface ProcessorDeps {
   suppressions: Pick<SuppressionRepository, 'applyConsentChange'>;
   deliveryHealth: Pick<DeliveryHealthRepository, 'recordDeliveryOutcome'>;
   archiveQueue: MediaArchiveQueue;
+  /** Conversation state (who waits for an answer); not kept when absent. */
+  conversations?: Pick<ConversationRepository, 'recordActivity'>;
   /** Campaign tracking: delivery outcomes of campaign messages, replies and opt-outs of their recipients. */
   campaigns: Pick<SendTrackingRepository, 'recordDelivery' | 'latestSendsTo' | 'recordResponse'>;
   /**
@@ -126,6 +129,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     }
     const { update, eventTime } = plan.change;
     const upsert = await deps.activities.upsertActivity(update, eventTime);
+    if (upsert.outcome !== 'erased') await deps.conversations?.recordActivity(update);
     if (plan.consent) {
       const consent = await deps.suppressions.applyConsentChange(plan.consent);
       // HELP changes nothing; it is flagged here for whoever answers the line.

@@ -13,7 +13,7 @@ import {
   sendingRulesFor,
   stateSendingRules,
 } from '../../../lambdas/campaigns/domain/quiet-hours';
-import { isValidTimeZone } from '../../../lambdas/campaigns/domain/zoned-time';
+import { isValidTimeZone } from '../../../lambdas/shared/zoned-time';
 
 const at = (iso: string) => new Date(iso);
 const panhandle = '+18505550100'; // 850: Central and Eastern, Florida

@@ -7,7 +7,7 @@ import {
   recipientTimeZone,
   sendingWindow,
 } from '../../../lambdas/campaigns/domain/quiet-hours';
-import { isValidTimeZone, localDateTimeIn } from '../../../lambdas/campaigns/domain/zoned-time';
+import { isValidTimeZone, localDateTimeIn } from '../../../lambdas/shared/zoned-time';
 
 const at = (iso: string) => new Date(iso);
 

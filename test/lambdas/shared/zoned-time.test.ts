@@ -4,7 +4,7 @@ import {
   formatLocalDate,
   isValidTimeZone,
   localDateTimeIn,
-} from '../../../lambdas/campaigns/domain/zoned-time';
+} from '../../../lambdas/shared/zoned-time';
 
 const wall = (year: number, month: number, day: number, hour: number, minute = 0) => ({
   year,
