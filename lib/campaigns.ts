@@ -136,7 +136,7 @@ export interface CampaignSenderProps {
   /** One run's budget; must stay well below the sender's stale-claim period (5 min). @default 2 min */
   readonly timeout?: Duration;
   readonly logRetention?: RetentionDays;
-  /** States' stricter windows and 24-hour caps. @default defaultStateSendingRules (FL, OK, MD) */
+  /** States' stricter windows, weekend days and 24-hour caps. @default defaultStateSendingRules (16 states) */
   readonly stateRules?: StateSendingRules;
   /** The stage's `retention.activitiesDays`: finished recipient rows expire that many days later. */
   readonly activityRetentionDays?: number;
@@ -175,7 +175,7 @@ export class CampaignSender extends Construct {
           ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
           : {}),
         ...(props.stateRules
-          ? { [environmentNames.campaignStateRules]: JSON.stringify(props.stateRules) }
+          ? { [environmentNames.campaignStateRules]: JSON.stringify(withoutSources(props.stateRules)) }
           : {}),
       },
     });
@@ -233,4 +233,11 @@ export class CampaignSender extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
+}
+
+/** The rules as the sender reads them: their sources are for the docs, and Lambda's environment holds 4 KB in all. */
+function withoutSources(rules: StateSendingRules): StateSendingRules {
+  return Object.fromEntries(
+    Object.entries(rules).map(([state, { source: _source, ...rule }]) => [state, rule]),
+  );
 }

@@ -84,17 +84,20 @@ describe('stage configuration', () => {
 });
 
 describe('consent replies and state rules', () => {
-  it('keeps confirmation replies off and applies the FL, OK and MD rules by default', () => {
+  it('keeps confirmation replies off and applies every stricter state rule by default', () => {
     const config = stage({});
     expect(config.consentReplies.enabled).toBe(false);
     expect(config.consentReplies.optOutText).toContain(
       'reply START to resubscribe'.replace('reply', 'Reply'),
     );
-    expect(Object.keys(config.campaignStateRules).sort()).toEqual(['FL', 'MD', 'OK']);
-    expect(config.campaignStateRules.FL).toEqual({
+    expect(Object.keys(config.campaignStateRules)).toEqual(
+      expect.arrayContaining(['AL', 'CT', 'FL', 'LA', 'MD', 'MS', 'OK', 'RI', 'TX', 'WA']),
+    );
+    expect(config.campaignStateRules.FL).toMatchObject({
       window: { start: '08:00', end: '20:00' },
       maxMessagesPer24h: 3,
     });
+    expect(config.campaignStateRules.TX).toMatchObject({ sunday: { start: '12:00', end: '21:00' } });
   });
 
   it('takes a stage table of state rules whole, and refuses a window wider than the federal one', () => {

@@ -49,36 +49,64 @@ export function recipientTimeZone(e164: string, fallbackZone: string): string {
   return (areaCode && timeZoneOfAreaCode(areaCode)) || fallbackZone;
 }
 
+/**
+ * A weekend day's own window, or `none` (no messages that day at all). Weekdays use the main
+ * window. Days are the recipient's local days.
+ */
+export const dayWindow = z.union([sendingWindow, z.literal('none')]);
+export type DayWindow = z.infer<typeof dayWindow>;
+export interface WeekendWindows {
+  saturday?: DayWindow;
+  sunday?: DayWindow;
+}
+
+/** The window of one local day: Saturday's and Sunday's own where given, else `window`. */
+function windowOn(day: LocalDate, window: SendingWindow, weekend: WeekendWindows): SendingWindow | undefined {
+  const weekday = new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay();
+  const own = weekday === 6 ? weekend.saturday : weekday === 0 ? weekend.sunday : undefined;
+  return own === 'none' ? undefined : (own ?? window);
+}
+
 export function isWithinSendingWindow(
   now: Date,
   zone: string,
   window: SendingWindow = defaultSendingWindow,
+  weekend: WeekendWindows = {},
 ): boolean {
   const local = localDateTimeIn(now, zone);
+  const today = windowOn(local, window, weekend);
+  if (!today) return false;
   const secondOfDay = (local.hour * 60 + local.minute) * 60 + local.second;
-  return secondOfDay >= minutesOf(window.start) * 60 && secondOfDay < minutesOf(window.end) * 60;
+  return secondOfDay >= minutesOf(today.start) * 60 && secondOfDay < minutesOf(today.end) * 60;
 }
 
 /**
  * When a recipient may next be messaged: `now` itself inside the window, otherwise the next
- * time the recipient's clock reads the window's start (today's if it is still to come).
+ * time the recipient's clock reads the window's start (today's if it is still to come, else that
+ * of the next day that has a window).
  */
 export function nextWindowOpening(
   now: Date,
   zone: string,
   window: SendingWindow = defaultSendingWindow,
+  weekend: WeekendWindows = {},
 ): Date {
-  if (isWithinSendingWindow(now, zone, window)) return now;
+  if (isWithinSendingWindow(now, zone, window, weekend)) return now;
   const local = localDateTimeIn(now, zone);
-  const startMinutes = minutesOf(window.start);
   const today = { year: local.year, month: local.month, day: local.day };
-  const openingOn = (day: LocalDate) =>
-    firstInstantAtWallClock(
+  for (let ahead = 0; ahead <= 7; ahead++) {
+    const day = addDays(today, ahead);
+    const open = windowOn(day, window, weekend);
+    if (!open) continue;
+    const startMinutes = minutesOf(open.start);
+    const opening = firstInstantAtWallClock(
       { ...day, hour: Math.floor(startMinutes / 60), minute: startMinutes % 60, second: 0 },
       zone,
     );
-  const todays = openingOn(today);
-  return todays > now ? todays : openingOn(addDays(today, 1));
+    if (opening > now) return opening;
+  }
+  // Every day 'none' cannot be configured (weekdays always have a window); a week on, to be safe.
+  return new Date(now.getTime() + 7 * 86_400_000);
 }
 
 /**
@@ -87,27 +115,60 @@ export function nextWindowOpening(
  */
 export const stateSendingRule = z.object({
   window: sendingWindow.optional(),
+  /** Saturday's own window, or `none`. @default the same as the other days */
+  saturday: dayWindow.optional(),
+  /** Sunday's own window, or `none` (no solicitation on Sundays). @default the same as the other days */
+  sunday: dayWindow.optional(),
   maxMessagesPer24h: z.number().int().min(1).max(100).optional(),
+  /** Where the rule comes from (statute, date read): shown in the docs, never used. */
+  source: z.string().optional(),
 });
 export type StateSendingRule = z.infer<typeof stateSendingRule>;
 export const stateSendingRules = z.record(z.string().regex(/^[A-Z]{2}$/), stateSendingRule);
 export type StateSendingRules = z.infer<typeof stateSendingRules>;
 
+const eightToEight = { start: '08:00', end: '20:00' } as const;
+
 /**
- * The default table: Florida's Telephone Solicitation Act (2021), Oklahoma's (2022) and
- * Maryland's Stop the Spam Calls Act (2023) each allow 08:00–20:00 and at most three messages
- * to one number in 24 hours. Replaced whole by the stage's `campaignStateRules`.
+ * The default table: every state whose own law on telephone solicitation (texts included) is
+ * stricter than the federal 08:00–21:00, as two compliance references list them (November and
+ * July 2025; docs/campaigns.md names them and the statutes). Where they differ, the stricter
+ * reading. Holidays are not in it (see the docs). Replaced whole by the stage's `campaignStateRules`.
  */
 export const defaultStateSendingRules: StateSendingRules = {
-  FL: { window: { start: '08:00', end: '20:00' }, maxMessagesPer24h: 3 },
-  OK: { window: { start: '08:00', end: '20:00' }, maxMessagesPer24h: 3 },
-  MD: { window: { start: '08:00', end: '20:00' }, maxMessagesPer24h: 3 },
+  AL: { window: eightToEight, sunday: 'none', source: 'Ala. PSC telephone solicitation rules' },
+  CT: { window: { start: '09:00', end: '20:00' }, source: 'Conn. Gen. Stat. § 42-288a (2023)' },
+  FL: { window: eightToEight, maxMessagesPer24h: 3, source: 'Fla. Stat. § 501.616(6) (2021)' },
+  KY: { window: { start: '10:00', end: '21:00' }, source: 'Ky. Rev. Stat. § 367.46955' },
+  LA: { window: eightToEight, sunday: 'none', source: 'La. R.S. 45:811; PSC Gen. Order R-29617' },
+  MA: { window: eightToEight, source: 'Mass. Gen. Laws c. 159C § 3' },
+  MD: { window: eightToEight, maxMessagesPer24h: 3, source: 'Md. Stop the Spam Calls Act (2023)' },
+  MI: { window: { start: '09:00', end: '21:00' }, source: 'Mich. Comp. Laws § 445.111b' },
+  MN: { window: { start: '09:00', end: '21:00' }, source: 'Minn. Stat. § 325E.27' },
+  MS: { window: eightToEight, sunday: 'none', source: 'Miss. Code § 77-3-725' },
+  NM: { window: { start: '09:00', end: '21:00' }, source: 'N.M. Stat. § 57-12-22' },
+  NV: { window: { start: '09:00', end: '20:00' }, source: 'Nev. Rev. Stat. § 228.590' },
+  OK: { window: eightToEight, maxMessagesPer24h: 3, source: 'Okla. Stat. tit. 15 § 775C.4 (2022)' },
+  RI: {
+    window: { start: '09:00', end: '18:00' },
+    saturday: { start: '10:00', end: '17:00' },
+    sunday: 'none',
+    source: 'R.I. Gen. Laws § 5-61-3.5',
+  },
+  TX: {
+    window: { start: '09:00', end: '21:00' },
+    sunday: { start: '12:00', end: '21:00' },
+    source: 'Tex. Bus. & Com. Code § 301.051',
+  },
+  WA: { window: eightToEight, source: 'Wash. Rev. Code § 80.36.390' },
 };
 
 /** What governs sending to one recipient: the zones it may be in, the window, the state's cap. */
 export interface RecipientSendingRules {
   zones: readonly string[];
   window: SendingWindow;
+  /** The state's own weekend windows, each narrowed by the campaign's window. */
+  weekend: WeekendWindows;
   state?: string;
   maxMessagesPer24h?: number;
 }
@@ -146,9 +207,14 @@ export function sendingRulesFor(
         : areaCode && place.kind === 'area-code'
           ? timeZonesOfAreaCode(areaCode)
           : [];
+  const weekendDay = (own: DayWindow | undefined): DayWindow | undefined =>
+    own === undefined || own === 'none' ? own : narrowed(campaignWindow, own);
+  const saturday = weekendDay(rule?.saturday);
+  const sunday = weekendDay(rule?.sunday);
   return {
     zones: zones.length > 0 ? zones : [fallbackZone],
     window: narrowed(campaignWindow, rule?.window),
+    weekend: { ...(saturday ? { saturday } : {}), ...(sunday ? { sunday } : {}) },
     ...(state ? { state } : {}),
     ...(rule?.maxMessagesPer24h ? { maxMessagesPer24h: rule.maxMessagesPer24h } : {}),
   };
@@ -159,8 +225,9 @@ export function isWithinSendingWindowEverywhere(
   now: Date,
   zones: readonly string[],
   window: SendingWindow,
+  weekend: WeekendWindows = {},
 ): boolean {
-  return zones.every((zone) => isWithinSendingWindow(now, zone, window));
+  return zones.every((zone) => isWithinSendingWindow(now, zone, window, weekend));
 }
 
 /**
@@ -173,13 +240,14 @@ export function nextWindowOpeningEverywhere(
   now: Date,
   zones: readonly string[],
   window: SendingWindow,
+  weekend: WeekendWindows = {},
 ): Date | undefined {
   if (minutesOf(window.start) >= minutesOf(window.end)) return undefined;
   let candidate = now;
   for (let attempt = 0; attempt < 8; attempt++) {
-    const openings = zones.map((zone) => nextWindowOpening(candidate, zone, window));
+    const openings = zones.map((zone) => nextWindowOpening(candidate, zone, window, weekend));
     const latest = new Date(Math.max(...openings.map((d) => d.getTime())));
-    if (isWithinSendingWindowEverywhere(latest, zones, window)) return latest;
+    if (isWithinSendingWindowEverywhere(latest, zones, window, weekend)) return latest;
     candidate = new Date(latest.getTime() + 60_000);
   }
   return undefined;

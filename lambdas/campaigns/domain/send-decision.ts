@@ -56,7 +56,7 @@ export function decideSend(facts: SendFacts): SendDecision {
     facts.stateRules,
     recipient.fields,
   );
-  const opening = nextWindowOpeningEverywhere(now, rules.zones, rules.window);
+  const opening = nextWindowOpeningEverywhere(now, rules.zones, rules.window, rules.weekend);
   if (!opening) return { kind: 'skip', reason: 'no-sending-window', variantId };
   if (opening > now) return { kind: 'wait-until', at: opening, reason: 'quiet-hours' };
   const capped = recipientCapResumesAt(now, facts.recentSends ?? [], rules.maxMessagesPer24h);
