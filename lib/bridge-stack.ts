@@ -107,6 +107,7 @@ export class BridgeStack extends Stack {
       apiKey: this.secrets.apiKey,
       logRetention,
       stateRules: config.campaignStateRules,
+      sendingNumbers: config.campaignSendingNumbers,
       activityRetentionDays: config.retention.activitiesDays,
     });
     this.importStore = new ImportStore(this, 'ImportStore', { removalPolicy: RemovalPolicy.RETAIN });

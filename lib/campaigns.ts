@@ -8,6 +8,7 @@ import {
   campaignTableKeys,
   campaignSenderMetrics,
   campaignTrackingPartitions,
+  type SendingNumberRules,
   type StateSendingRules,
 } from '../lambdas/campaigns';
 import {
@@ -138,6 +139,8 @@ export interface CampaignSenderProps {
   readonly logRetention?: RetentionDays;
   /** States' stricter windows, weekend days and 24-hour caps. @default defaultStateSendingRules (16 states) */
   readonly stateRules?: StateSendingRules;
+  /** Sending numbers' own zone and daily cap (all campaigns on the number together). @default none */
+  readonly sendingNumbers?: SendingNumberRules;
   /** The stage's `retention.activitiesDays`: finished recipient rows expire that many days later. */
   readonly activityRetentionDays?: number;
 }
@@ -173,6 +176,9 @@ export class CampaignSender extends Construct {
         [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
         ...(props.activityRetentionDays
           ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
+          : {}),
+        ...(props.sendingNumbers && Object.keys(props.sendingNumbers).length > 0
+          ? { [environmentNames.campaignSendingNumbers]: JSON.stringify(props.sendingNumbers) }
           : {}),
         ...(props.stateRules
           ? { [environmentNames.campaignStateRules]: JSON.stringify(withoutSources(props.stateRules)) }

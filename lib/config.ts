@@ -4,6 +4,7 @@ import {
   defaultReplyWindowDays,
   defaultStateSendingRules,
   maxReplyWindowDays,
+  sendingNumberRules,
   stateSendingRules,
 } from '../lambdas/campaigns';
 import {
@@ -69,6 +70,12 @@ export const stageConfigSchema = z.object({
    * table (FL, OK, MD: 08:00–20:00, 3 per 24 h) whole; `{}` applies none.
    */
   campaignStateRules: stateSendingRules.default(defaultStateSendingRules),
+  /**
+   * Sending numbers' own business-day zone and daily cap, by `PN…` id or E.164: every campaign on
+   * the number counts against one counter per day in that zone (default: the number's area code's
+   * zone, and each campaign's own cap, the lower one applying).
+   */
+  campaignSendingNumbers: sendingNumberRules.default({}),
   /**
    * Confirmation replies: "You're unsubscribed…; reply START to resubscribe" to an opt-out, the
    * help text to HELP, once per message and at most one of each kind per number per 24 h. Off by

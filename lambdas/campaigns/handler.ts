@@ -64,7 +64,10 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
       apiKey = latest;
       return clientWith(latest);
     },
-    settings: { stateRules: env[environmentNames.campaignStateRules] },
+    settings: {
+      stateRules: env[environmentNames.campaignStateRules],
+      sendingNumbers: env[environmentNames.campaignSendingNumbers],
+    },
     logger,
     metrics,
   });

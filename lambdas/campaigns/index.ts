@@ -15,6 +15,7 @@ export { parseCsv } from './domain/csv';
 export { decodeRecipientFile, type RecipientFileDecoding } from './domain/recipient-file';
 export { businessDayKey } from './domain/daily-cap';
 export { defaultStateSendingRules, isWithinSendingWindow, stateSendingRules } from './domain/quiet-hours';
+export { sendingNumberRules, type SendingNumberRules } from './domain/sending-numbers';
 export type { StateSendingRules } from './domain/quiet-hours';
 export { importRecipients } from './domain/recipients';
 export type { DuplicateNumber, InvalidRow, RecipientImport } from './domain/recipients';

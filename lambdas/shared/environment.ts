@@ -19,6 +19,7 @@ export const environmentNames = {
   campaignTable: 'CAMPAIGN_TABLE_NAME',
   campaignReplyWindowDays: 'CAMPAIGN_REPLY_WINDOW_DAYS',
   campaignStateRules: 'CAMPAIGN_STATE_RULES',
+  campaignSendingNumbers: 'CAMPAIGN_SENDING_NUMBERS',
   crmEventBus: 'CRM_EVENT_BUS_NAME',
   crmEventsIncludeText: 'CRM_EVENTS_INCLUDE_TEXT',
   consentReplies: 'CONSENT_REPLIES',

@@ -27,6 +27,8 @@ export interface SendFacts {
   stateRules?: StateSendingRules;
   /** When this number was sent a campaign message in the last 24 hours (any campaign). @default none */
   recentSends?: readonly string[];
+  /** The sending number's cap and the zone of its day. @default the campaign's */
+  numberDay?: { cap: number; zone: string };
 }
 
 export type SendDecision =
@@ -44,7 +46,12 @@ export function decideSend(facts: SendFacts): SendDecision {
   const variantId = assignVariant(campaignId, recipient.phone, definition.variants);
   if (facts.suppressed) return { kind: 'skip', reason: 'suppressed', variantId };
 
-  const cap = checkDailyCap(facts.sentToday, definition.dailyCap, now, definition.timeZone);
+  const cap = checkDailyCap(
+    facts.sentToday,
+    facts.numberDay?.cap ?? definition.dailyCap,
+    now,
+    facts.numberDay?.zone ?? definition.timeZone,
+  );
   if (cap.kind === 'cap-reached')
     return { kind: 'wait-until', at: cap.resumesAt, reason: 'daily-cap-reached' };
 

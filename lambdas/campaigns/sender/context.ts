@@ -13,6 +13,7 @@ import type { DailyCapRepository } from '../adapters/daily-cap-repository';
 import type { RecentSendsRepository } from '../adapters/recent-sends-repository';
 import type { RecipientRepository } from '../adapters/recipient-repository';
 import { defaultStateSendingRules, type StateSendingRules } from '../domain/quiet-hours';
+import type { SendingNumberRules } from '../domain/sending-numbers';
 import { PhoneNumberIds, type OpenPhoneClient } from '../../openphone';
 
 export interface CampaignSenderSettings {
@@ -37,6 +38,8 @@ export interface CampaignSenderSettings {
    * parked; with `staleClaimMs` between them, about 25 minutes. @default 5
    */
   reconcileAttempts: number;
+  /** Sending numbers' own zone and daily cap, by `PN…` id or E.164 (the stage's `campaignSendingNumbers`). @default {} */
+  sendingNumbers: SendingNumberRules;
 }
 
 export const defaultCampaignSenderSettings: CampaignSenderSettings = {
@@ -47,6 +50,7 @@ export const defaultCampaignSenderSettings: CampaignSenderSettings = {
   concurrency: 4,
   stateRules: defaultStateSendingRules,
   reconcileAttempts: 5,
+  sendingNumbers: {},
 };
 
 /** What the sender asks of OpenPhone. */

@@ -6,7 +6,9 @@
  * checked once more (what changed during the token wait withdraws the send) → record the result.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { businessDayKey } from '../domain/daily-cap';
+import { sendingNumberDay, type SendingNumberDay } from '../domain/sending-numbers';
+import { OpenPhoneApiError, UnknownSendingNumberError } from '../../openphone';
+import { clientAfterRejection } from './api-key';
 import { campaignSenderMetrics } from '../domain/sender-metrics';
 import { decideSend } from '../domain/send-decision';
 import { type SkipReason } from '../domain/campaign-keys';
@@ -15,7 +17,7 @@ import type { StoredRecipient } from '../adapters/recipient-repository';
 import { SendWithdrawnError } from '../errors';
 import { maskPhoneNumber } from '../../shared/phone-numbers';
 import type { RecipientOutcome, RunContext } from './context';
-import { handleSendFailure } from './failure';
+import { handleSendFailure, pause, sendingNumberRefusal } from './failure';
 
 export async function sendTo(
   run: RunContext,
@@ -43,13 +45,44 @@ export async function sendTo(
   const claimedAt = now().toISOString();
   if (!(await recipients.claimRecipient(campaignId, phone, token, claimedAt))) return 'busy';
 
-  const businessDay = businessDayKey(now(), definition.timeZone);
+  let day: SendingNumberDay;
+  const listedWith = run.openPhone.current;
+  try {
+    day = sendingNumberDay(
+      await numberOf(run, definition.sendingNumber),
+      definition,
+      run.settings.sendingNumbers,
+      now(),
+    );
+  } catch (error) {
+    // The workspace's numbers could not be read: nothing was sent; the recipient goes back.
+    await recipients.releaseRecipient(campaignId, phone, token);
+    if (error instanceof OpenPhoneApiError && error.status === 401) {
+      if (await clientAfterRejection(run, listedWith)) return sendTo(run, campaign, recipient);
+      run.consecutiveUnauthorized++;
+      return run.consecutiveUnauthorized >= run.settings.unauthorizedPauseAfter
+        ? pause(run, { kind: 'api-key-rejected' })
+        : 'released';
+    }
+    const refusal = sendingNumberRefusal(error);
+    if (refusal) return pause(run, refusal);
+    throw error;
+  }
+  const { counterKey, businessDay } = day;
   const [suppressed, sentToday, recent] = await Promise.all([
     isSuppressed(phone),
-    dailyCaps.dailyCapCount(definition.sendingNumber, businessDay),
+    dailyCaps.dailyCapCount(counterKey, businessDay),
     recentSends ? recentSends.recentSendsTo(phone, now()) : Promise.resolve([]),
   ]);
-  const decisionFacts = { campaignId, definition, recipient, suppressed, stateRules, recentSends: recent };
+  const decisionFacts = {
+    campaignId,
+    definition,
+    recipient,
+    suppressed,
+    stateRules,
+    recentSends: recent,
+    numberDay: { cap: day.cap, zone: day.zone },
+  };
   const decision = decideSend({ ...decisionFacts, sentToday, now: now() });
   if (decision.kind === 'skip') return skip(run, phone, token, decision.variantId, decision.reason);
   if (decision.kind === 'wait-until') {
@@ -57,17 +90,12 @@ export async function sendTo(
     return decision.reason === 'daily-cap-reached' ? 'daily-cap-reached' : 'waiting';
   }
 
-  const slot = await dailyCaps.takeDailyCapSlot(
-    definition.sendingNumber,
-    businessDay,
-    definition.dailyCap,
-    now(),
-  );
+  const slot = await dailyCaps.takeDailyCapSlot(counterKey, businessDay, day.cap, now());
   if (slot.kind === 'cap-reached') {
     await recipients.releaseRecipient(campaignId, phone, token);
     return 'daily-cap-reached';
   }
-  const giveSlotBack = () => dailyCaps.returnDailyCapSlot(definition.sendingNumber, businessDay);
+  const giveSlotBack = () => dailyCaps.returnDailyCapSlot(counterKey, businessDay);
   // The last check, after the request's token (which may take a while to come) and before each
   // attempt goes out (again after a retry's wait): the claim is renewed so no reconciler takes
   // over a send in flight, and whatever changed meanwhile withdraws the send — an opt-out, a pause
@@ -155,4 +183,12 @@ async function skip(
     reason,
   });
   return 'skipped';
+}
+
+/** The workspace number a campaign names (by id or E.164), from the list the sender reads once. */
+async function numberOf(run: RunContext, sendingNumber: string): Promise<{ id: string; number: string }> {
+  const numbers = await run.phoneNumberIds.workspaceNumbers();
+  const found = numbers.find((n) => n.id === sendingNumber || n.number === sendingNumber);
+  if (!found) throw new UnknownSendingNumberError(sendingNumber);
+  return found;
 }

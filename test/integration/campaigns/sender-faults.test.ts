@@ -12,6 +12,7 @@ import {
 } from '../../../lambdas/openphone/adapters/openphone-client';
 import { SharedTokenBucket } from '../../../lambdas/openphone/adapters/rate-limiter';
 import { campaignSenderMetrics, type CampaignDefinitionInput } from '../../../lambdas/campaigns';
+import { sendingNumberDay } from '../../../lambdas/campaigns/domain/sending-numbers';
 import {
   createCampaignSender,
   type CampaignSenderDeps,
@@ -392,6 +393,31 @@ describe('the campaign sender under faults', () => {
       simulator.faults.serverErrorRate = 0;
       expect(sentCount(phones[0]!)).toBe(1);
       expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.recipientsParked, 'Count', 1);
+    }, 120_000);
+  });
+
+  describe('one daily counter per sending number', () => {
+    it('two campaigns on one number, named by id and by number in two zones, share its counter and cap', async () => {
+      const { number, id } = simulator.workspace.phoneNumbers[11]!;
+      const byId = await runningCampaign(4, { sendingNumber: id, timeZone: 'Asia/Tokyo' });
+      const byNumber = await runningCampaign(4, { sendingNumber: number, timeZone: 'Pacific/Honolulu' });
+      // Earlier tests may have sent from this number today: the cap leaves room for five more.
+      const { businessDay } = sendingNumberDay(
+        { id, number },
+        { timeZone: 'UTC', dailyCap: 1 },
+        {},
+        new Date(),
+      );
+      const already = await repositories.dailyCaps.dailyCapCount(id, businessDay);
+      const capped = sender({ settings: { sendingNumbers: { [number]: { dailyCap: already + 5 } } } });
+
+      await capped.sendCampaign(byId.campaignId, farDeadline());
+      const second = await capped.sendCampaign(byNumber.campaignId, farDeadline());
+
+      const sent = [...byId.phones, ...byNumber.phones].reduce((sum, p) => sum + sentCount(p), 0);
+      expect(sent).toBe(5);
+      expect(second.ended).toBe('daily-cap-reached');
+      expect(await repositories.dailyCaps.dailyCapCount(id, businessDay)).toBe(already + 5);
     }, 120_000);
   });
 });
