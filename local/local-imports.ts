@@ -64,7 +64,7 @@ export function localSyncEveryMs(
   return everyMs;
 }
 
-function finishLine(run: ImportRun | undefined, importId: string, executions: number): string {
+function finishLine(run: ImportRun | undefined, importId: string, executions?: number): string {
   if (!run) return `import ${importId}: no run record`;
   const seconds = Math.round(
     (Date.parse(run.finishedAt ?? run.updatedAt) - Date.parse(run.startedAt)) / 1000,
@@ -72,7 +72,8 @@ function finishLine(run: ImportRun | undefined, importId: string, executions: nu
   if (run.status === 'skipped')
     return `import ${importId} skipped: ${run.heldBy ?? 'another run'} holds its scope`;
   const outcome = `${run.status}${run.failure ? ` (${run.failure.slice(0, 200)})` : ''}`;
-  return `import ${importId} ${outcome}: ${totalRecords(run.records)} records, ${run.errors} errors, ${run.pages} pages, ${executions} execution(s), ${seconds} s`;
+  const ran = executions === undefined ? '' : `${executions} execution(s), `;
+  return `import ${importId} ${outcome}: ${totalRecords(run.records)} records, ${run.errors} errors, ${run.pages} pages, ${ran}${seconds} s`;
 }
 
 export class LocalImports {
@@ -147,7 +148,15 @@ export class LocalImports {
       .then(async ({ executions }) =>
         log(finishLine(await this.store.getRun(request.importId), request.importId, executions)),
       )
-      .catch((error: unknown) => log(`import ${request.importId} stopped: ${(error as Error).message}`))
+      .catch(async (error: unknown) => {
+        // A run the workflow marked failed (RecordFailure) ends its execution failed: say why it failed.
+        const run = await this.store.getRun(request.importId).catch(() => undefined);
+        log(
+          run?.status === 'failed'
+            ? finishLine(run, request.importId)
+            : `import ${request.importId} stopped: ${(error as Error).message}`,
+        );
+      })
       .finally(() => this.#running.delete(request.importId));
     this.#running.set(request.importId, done);
     return { importId: request.importId };
