@@ -14,7 +14,7 @@ import {
   type ImportPagesOutput,
   type ImportRequest,
 } from './domain/import-plan';
-import { importSettingsWith, type ImportSettings } from './domain/import-settings';
+import { importSettingsWith, type ImportSettingsOverrides } from './domain/import-settings';
 import { bridgeMetrics } from '../shared/metrics';
 import { conversationsFinished } from './domain/import-progress';
 import type { RecordWriterDeps } from './record-writers';
@@ -41,7 +41,7 @@ export interface ImportDeps {
   directory?: Pick<DirectoryRepository, 'replaceDirectory'>;
   /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
   remainingTimeMs: () => number;
-  settings?: Partial<ImportSettings>;
+  settings?: ImportSettingsOverrides;
   clock?: () => Date;
   logger?: Pick<Logger, 'info'>;
   /** Counts ImportRecordsImported and ImportRecordErrors (the dashboard's import progress). */
