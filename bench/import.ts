@@ -106,7 +106,8 @@ export function importWorkspace(records: number) {
 
 /**
  * A full history import of a seeded workspace (`BENCH_IMPORT_RECORDS` messages and calls, default
- * 50,000) through the real workflow: the synthesized state machine run by `aws-local-stepfunctions`,
+ * 50,000, 10,000 with BENCH_QUICK; messages walked by conversation, as these figures always were),
+ * then the office shape each way of listing messages (`benchOfficeShape`), through the real workflow: the synthesized state machine run by `aws-local-stepfunctions`,
  * the import Lambda's handler, DynamoDB Local for the CRM, import and rate-limit tables, and the
  * simulated OpenPhone in its own process enforcing 10 requests per rolling second.
  */
