@@ -95,6 +95,7 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
         at: at.toISOString(),
         activeMs,
         ...(checkpoint.phase === 'contacts' ? { contactsActiveMs: activeMs } : {}),
+        ...(step.listedMessages ? { messagesActiveMs: activeMs } : {}),
         conversationsDone: conversationsFinished(checkpoint, step.checkpoint),
         contactsDone: step.contactsRead ?? 0,
         ...step.totals,

@@ -36,6 +36,8 @@ export interface StepResult extends WrittenRecords {
   pages: number;
   /** Contacts the page held (written or skipped): the contacts phase's progress. */
   contactsRead?: number;
+  /** The step read the workspace-wide message listing (its time is not the conversations'). */
+  listedMessages?: boolean;
   /** What a list's first page reported it holds in all: the estimate of the time left. */
   totals?: { conversationsTotal?: number; contactsTotal?: number };
 }
@@ -122,12 +124,18 @@ export class ImportWalker {
         pages: 0,
         records: {},
         errors: [this.error('messages', reasonOf(error), detail)],
+        listedMessages: true,
       };
     }
     const conversationOf = (raw: unknown) =>
       (raw as { conversationId?: string | null }).conversationId ?? undefined;
     const written = await writeMessages(page.data, conversationOf, this.deps);
-    return { ...written, checkpoint: afterWorkspaceMessagesPage(checkpoint, page.nextPageToken), pages: 1 };
+    return {
+      ...written,
+      checkpoint: afterWorkspaceMessagesPage(checkpoint, page.nextPageToken),
+      pages: 1,
+      listedMessages: true,
+    };
   }
 
   private workspaceMessagesPage(filters: WorkspaceMessageFilters): Promise<Page<unknown>> {

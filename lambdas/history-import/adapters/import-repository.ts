@@ -98,6 +98,7 @@ export interface ImportProgress extends Partial<
     RunProgress,
     | 'activeMs'
     | 'contactsActiveMs'
+    | 'messagesActiveMs'
     | 'conversationsDone'
     | 'contactsDone'
     | 'conversationsTotal'
@@ -191,7 +192,13 @@ export class ImportRepository {
     };
     const adds = ['pages :pages', 'errors :errors'];
     const sets: string[] = [];
-    const counters = ['activeMs', 'contactsActiveMs', 'conversationsDone', 'contactsDone'] as const;
+    const counters = [
+      'activeMs',
+      'contactsActiveMs',
+      'messagesActiveMs',
+      'conversationsDone',
+      'contactsDone',
+    ] as const;
     for (const counter of counters) {
       if (!progress[counter]) continue;
       values[`:${counter}`] = progress[counter];
