@@ -462,3 +462,41 @@ describe('history import when the workspace-wide message listing fails', () => {
     180_000,
   );
 });
+
+describe('history import of one phone number', () => {
+  it.each([
+    ['by its id, lists messages workspace-wide filtered to it', (pn: string) => pn, 1],
+    ['by its E.164 number, walks its conversations', (_pn: string, e164: string) => e164, 0],
+  ] as const)(
+    'a scope of one number %s, and imports exactly its objects',
+    async (_name, scopeOf, listings) => {
+      const simulator = await startOpenPhoneSimulator({ seed: 9, workspace });
+      try {
+        const tables = await importTables();
+        const [number] = simulator.workspace.phoneNumbers;
+        const { output } = await importUntilDone(
+          {
+            importId: 'one-number',
+            kind: 'full',
+            scope: { phoneNumbers: [scopeOf(number!.id, number!.number)], includeContacts: false },
+          },
+          () => importDeps(simulator, tables, smallPages),
+        );
+        expect(output.status).toBe('completed');
+        const expected = simulator.workspace
+          .conversations()
+          .filter((c) => c.phoneNumberId === number!.id)
+          .flatMap((c) => simulator.workspace.activitiesOf(c).map((a) => a.id))
+          .sort();
+        const snapshot = await crmSnapshot(tables.crmTable);
+        expect([...snapshot.activities.keys()].sort()).toEqual(expected);
+        // Exactly its objects: the listing was filtered to the number (the other's messages are not there).
+        const listed = simulator.requestLog.entries.filter((e) => e.route === 'GET /messages').length;
+        expect(listed > 0 ? 1 : 0).toBe(listings);
+      } finally {
+        await simulator.stop();
+      }
+    },
+    180_000,
+  );
+});
