@@ -11,7 +11,12 @@ import {
   sustainedRequestsPerSecond,
 } from '../lambdas/openphone/domain/token-bucket';
 import { apiMessageSchema } from '../lambdas/openphone/domain/webhook-payloads';
-import { defaultImportSettings } from '../lambdas/history-import/domain/import-settings';
+import {
+  defaultImportSettings,
+  type ImportSettingsOverrides,
+  type MessageListing,
+} from '../lambdas/history-import/domain/import-settings';
+import type { WorkspaceSize } from '../local/openphone-simulator';
 import { writeConcurrency } from '../lambdas/history-import/record-writers';
 import { inParallel } from '../lambdas/shared/concurrency';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
@@ -101,14 +106,15 @@ export function importWorkspace(records: number) {
 
 /**
  * A full history import of a seeded workspace (`BENCH_IMPORT_RECORDS` messages and calls, default
- * 50,000) through the real workflow: the synthesized state machine run by `aws-local-stepfunctions`,
+ * 50,000, 10,000 with BENCH_QUICK; messages walked by conversation, as these figures always were),
+ * then the office shape each way of listing messages (`benchOfficeShape`), through the real workflow: the synthesized state machine run by `aws-local-stepfunctions`,
  * the import Lambda's handler, DynamoDB Local for the CRM, import and rate-limit tables, and the
  * simulated OpenPhone in its own process enforcing 10 requests per rolling second.
  */
 export async function benchImport(
   dynamoEndpoint: string,
   template: CfnTemplate,
-  records = Number(process.env.BENCH_IMPORT_RECORDS ?? 50_000),
+  records = Number(process.env.BENCH_IMPORT_RECORDS ?? (process.env.BENCH_QUICK ? 10_000 : 50_000)),
 ): Promise<BenchRow[]> {
   if (!Number.isInteger(records) || records < 1)
     throw new Error(`BENCH_IMPORT_RECORDS must be a whole number ≥ 1, got ${records}`);
@@ -141,46 +147,56 @@ export async function benchImport(
     upsertContact: (...args) => busy.writes.time(() => contactRepository.upsertContact(...args)),
   };
   const bucket = new SharedTokenBucket({ client, tableName: table(ids.rateLimit), apiKey });
-  const workspace = importWorkspace(records);
-  const simulator = await startSimulatorProcess({ seed: 5, apiKey, workspace });
-  const openPhone = new OpenPhoneClient({
-    apiKey: simulator.apiKey,
-    baseUrl: simulator.url,
-    rateLimiter: { acquire: (lane) => busy.tokens.time(() => bucket.acquire(lane)) },
-    fetch: (...args) => busy.http.time(() => fetch(...args)),
-    lane: 'import',
-  });
+  /** One full import of `workspace` through the workflow, its own simulator process, the shared bucket. */
+  const importOnce = async (workspace: Partial<WorkspaceSize>, settings: ImportSettingsOverrides) => {
+    const simulator = await startSimulatorProcess({ seed: 5, apiKey, workspace });
+    const openPhone = new OpenPhoneClient({
+      apiKey: simulator.apiKey,
+      baseUrl: simulator.url,
+      rateLimiter: { acquire: (lane) => busy.tokens.time(() => bucket.acquire(lane)) },
+      fetch: (...args) => busy.http.time(() => fetch(...args)),
+      lane: 'import',
+    });
+    let invocations = 0;
+    let transitions = 0;
+    const importId = `bench-${Date.now()}`;
+    const started = Date.now();
+    try {
+      await runImportLocally(
+        { importId, kind: 'full', scope: { phoneNumbers: [], includeContacts: true } },
+        {
+          template,
+          deps: () => {
+            invocations++;
+            const invokedAt = Date.now();
+            return {
+              openPhone,
+              store,
+              activities,
+              contacts: contactWrites,
+              settings,
+              remainingTimeMs: () => invocationMs - (Date.now() - invokedAt),
+            };
+          },
+          onEvent: (event) => {
+            // Step Functions bills each state entered, a retry included.
+            if (event.type === 'StateEntered' || event.type === 'StateRetried') transitions++;
+          },
+        },
+      );
+      const seconds = (Date.now() - started) / 1000;
+      const run = await store.requireRun(importId);
+      const stats = await simulator.stats();
+      const imported = Object.values(run.records).reduce((a, b) => a + (b ?? 0), 0);
+      return { seconds, run, stats, imported, invocations, transitions };
+    } finally {
+      simulator.stop();
+    }
+  };
 
-  let invocations = 0;
-  let transitions = 0;
-  const importId = `bench-${Date.now()}`;
-  const started = Date.now();
   try {
-    await runImportLocally(
-      { importId, kind: 'full', scope: { phoneNumbers: [], includeContacts: true } },
-      {
-        template,
-        deps: () => {
-          invocations++;
-          const invokedAt = Date.now();
-          return {
-            openPhone,
-            store,
-            activities,
-            contacts: contactWrites,
-            remainingTimeMs: () => invocationMs - (Date.now() - invokedAt),
-          };
-        },
-        onEvent: (event) => {
-          // Step Functions bills each state entered, a retry included.
-          if (event.type === 'StateEntered' || event.type === 'StateRetried') transitions++;
-        },
-      },
-    );
-    const seconds = (Date.now() - started) / 1000;
-    const run = await store.requireRun(importId);
-    const stats = await simulator.stats();
-    const imported = Object.values(run.records).reduce((a, b) => a + (b ?? 0), 0);
+    const today = await importOnce(importWorkspace(records), { messageListing: 'per-conversation' });
+    const { seconds, run, stats, imported, invocations, transitions } = today;
     const requests = stats.totalRequests - stats.rateLimited;
     const recordsPerSecond = imported / seconds;
     const pageSize = defaultImportSettings.pageSizes.messages;
@@ -195,6 +211,7 @@ export async function benchImport(
     console.log(
       `import bench: time with a token wait under way ${share(busy.tokens)}, an OpenPhone request ${share(busy.http)}, a record write ${share(busy.writes)}, a checkpoint write ${share(busy.progress)}`,
     );
+    const office = await benchOfficeShape(importOnce);
     const storageRate = await upsertsPerSecond(activities);
     const section = 'history import';
     return [
@@ -261,9 +278,78 @@ export async function benchImport(
         unit: '',
         baselineLabel: 'aim: none',
       },
+      ...office,
     ];
   } finally {
-    simulator.stop();
     client.destroy();
   }
+}
+
+type ImportOnce = (
+  workspace: Partial<WorkspaceSize>,
+  settings: ImportSettingsOverrides,
+) => Promise<{
+  seconds: number;
+  imported: number;
+  stats: { totalRequests: number; rateLimited: number };
+  run: { records: Partial<Record<string, number>>; errors: number; status: string };
+}>;
+
+/**
+ * An office: thousands of short texting threads (`BENCH_IMPORT_OFFICE_CONVERSATIONS`, default
+ * 1,000 with BENCH_QUICK, else 3,000) of 4 items, a call in every 4th, imported once per way of
+ * listing messages, in the same run against the same bucket and the simulator's 10 requests/s.
+ */
+export const officeWorkspace = (conversations: number): Partial<WorkspaceSize> => ({
+  phoneNumbers,
+  conversationsPerNumber: Math.ceil(conversations / phoneNumbers),
+  messagesPerConversation: 3,
+  callsPerConversation: 1,
+  callsInEvery: 4,
+  contacts: 0,
+});
+
+async function benchOfficeShape(importOnce: ImportOnce): Promise<BenchRow[]> {
+  const conversations = Number(
+    process.env.BENCH_IMPORT_OFFICE_CONVERSATIONS ?? (process.env.BENCH_QUICK ? 1_000 : 3_000),
+  );
+  const section = `history import, office (${conversations} conversations)`;
+  const measured: Record<MessageListing, { requestsPerThousand: number; recordsPerSecond: number }> =
+    {} as never;
+  for (const messageListing of ['per-conversation', 'workspace'] as const) {
+    const { seconds, imported, stats, run } = await importOnce(officeWorkspace(conversations), {
+      messageListing,
+    });
+    const requests = stats.totalRequests - stats.rateLimited;
+    console.log(
+      `import bench, office, ${messageListing}: ${imported} records (${JSON.stringify(run.records)}) from ${requests} requests (${stats.rateLimited} answered 429) in ${seconds.toFixed(1)} s, ${run.errors} errors, status ${run.status}`,
+    );
+    measured[messageListing] = {
+      requestsPerThousand: (requests * 1000) / imported,
+      recordsPerSecond: imported / seconds,
+    };
+  }
+  const walk = measured['per-conversation'];
+  const listing = measured.workspace;
+  return [
+    {
+      section,
+      measure: 'requests per 1,000 records: workspace-wide listing',
+      value: listing.requestsPerThousand,
+      baseline: walk.requestsPerThousand,
+      unit: '',
+      baselineLabel: 'per-conversation walk, same run',
+      aim: 1,
+    },
+    {
+      section,
+      measure: 'records/s: workspace-wide listing',
+      value: listing.recordsPerSecond,
+      baseline: walk.recordsPerSecond,
+      unit: 'rec/s',
+      baselineLabel: 'per-conversation walk, same run',
+      aim: 1,
+      higherIsBetter: true,
+    },
+  ];
 }

@@ -117,6 +117,7 @@ export class BridgeStack extends Stack {
       rateLimit: this.rateLimit,
       apiKey: this.secrets.apiKey,
       syncSchedule: config.importSyncSchedule,
+      messageListing: config.historyImport.messageListing,
       activityRetentionDays: config.retention.activitiesDays,
       logRetention,
     });

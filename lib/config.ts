@@ -1,4 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { messageListings } from '../lambdas/history-import';
 import { z } from 'zod';
 import {
   defaultReplyWindowDays,
@@ -44,6 +45,15 @@ export const stageConfigSchema = z.object({
     .string()
     .regex(/^(off|rate\(.+\)|cron\(.+\))$/, 'rate(…), cron(…) or off')
     .default('rate(1 hour)'),
+  historyImport: z
+    .object({
+      /**
+       * How an import lists messages: `workspace` (Quo's workspace-wide listing, fewer requests for
+       * short threads) or `per-conversation` (each conversation's, fewer for threads of 50+ messages).
+       */
+      messageListing: z.enum(messageListings).default('workspace'),
+    })
+    .prefault({}),
   /** The sweeper: events still `received` this long after arrival are handed to their queue again. */
   eventSweep: z
     .object({

@@ -3,7 +3,12 @@ import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import { dataTable } from './data-table';
-import { historyImportEntry, importTableKeys, importEnvironmentNames } from '../lambdas/history-import';
+import {
+  historyImportEntry,
+  importTableKeys,
+  importEnvironmentNames,
+  type MessageListing,
+} from '../lambdas/history-import';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
@@ -122,6 +127,11 @@ export interface HistoryImportProps {
   readonly logRetention?: RetentionDays;
   /** Days after their creation imported activities expire (DynamoDB TTL). @default kept */
   readonly activityRetentionDays?: number;
+  /**
+   * How a run lists messages: Quo's workspace-wide listing, or each conversation's (see
+   * docs/history-import.md, "Two ways to list messages"). @default 'workspace'
+   */
+  readonly messageListing?: MessageListing;
 }
 
 /**
@@ -161,6 +171,7 @@ export class HistoryImport extends Construct {
         ...(props.openPhoneBaseUrl
           ? { [importEnvironmentNames.openPhoneBaseUrl]: props.openPhoneBaseUrl }
           : {}),
+        [importEnvironmentNames.messageListing]: props.messageListing ?? 'workspace',
       },
     });
     props.importStore.grantImportWorker(this.importFunction);

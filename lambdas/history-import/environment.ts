@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { environmentNames } from '../shared/environment';
+import { messageListings } from './domain/import-settings';
 
 /** The history import Lambda's variables (`lib/history-import.ts` sets them). */
 export const importEnvironmentNames = {
@@ -9,6 +10,7 @@ export const importEnvironmentNames = {
   apiKeySecret: environmentNames.openPhoneApiKeySecret,
   openPhoneBaseUrl: environmentNames.openPhoneBaseUrl,
   reserveMs: 'IMPORT_RESERVE_MS',
+  messageListing: 'IMPORT_MESSAGE_LISTING',
   activityRetentionDays: environmentNames.activityRetentionDays,
 } as const;
 
@@ -19,6 +21,7 @@ export const importEnvironmentShape = {
   [importEnvironmentNames.apiKeySecret]: z.string().min(1),
   [importEnvironmentNames.openPhoneBaseUrl]: z.string().url().default('https://api.openphone.com'),
   [importEnvironmentNames.reserveMs]: z.coerce.number().int().positive().default(30_000),
+  [importEnvironmentNames.messageListing]: z.enum(messageListings).default('workspace'),
   /** Days an activity is kept (DynamoDB TTL); unset: kept. */
   [importEnvironmentNames.activityRetentionDays]: z.coerce.number().int().positive().optional(),
 };

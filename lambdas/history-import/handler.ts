@@ -75,7 +75,7 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
     contacts: new ContactRepository(documents, env[names.crmTable]),
     conversations: new ConversationRepository(documents, env[names.crmTable]),
     directory,
-    settings: { reserveMs: env[names.reserveMs] },
+    settings: { reserveMs: env[names.reserveMs], messageListing: env[names.messageListing] },
     logger,
     metrics,
   };

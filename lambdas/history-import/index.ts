@@ -7,6 +7,8 @@ export type { ImportError, ImportRequest } from './domain/import-plan';
 export { estimateImport, newImportId, totalRecords } from './domain/import-progress';
 export type { ImportEstimate } from './domain/import-progress';
 export { importEnvironmentNames } from './environment';
+export { messageListings } from './domain/import-settings';
+export type { MessageListing } from './domain/import-settings';
 
 /** The import Lambda's entry file, for the CDK construct to bundle. */
 export const historyImportEntry = join(__dirname, 'handler.ts');

@@ -60,9 +60,10 @@ export function importError(
   return { subject, reason, detail: detail.slice(0, 500), at: clock().toISOString() };
 }
 
+/** `conversation`: the conversation a page's messages belong to, or how to read it from each one. */
 export async function writeMessages(
   messages: readonly unknown[],
-  conversationId: string,
+  conversation: string | ((raw: unknown) => string | undefined),
   deps: RecordWriterDeps,
 ): Promise<WrittenRecords> {
   const errors: ImportError[] = [];
@@ -76,7 +77,8 @@ export async function writeMessages(
       );
       continue;
     }
-    const mapping = activityChangeFromApiMessage(parsed.data, { conversationId });
+    const conversationId = typeof conversation === 'string' ? conversation : conversation(raw);
+    const mapping = activityChangeFromApiMessage(parsed.data, conversationId ? { conversationId } : {});
     if (mapping.ok) changes.push(mapping.change);
     else errors.push(importError(`message:${id}`, 'invalid-payload', mapping.reason, deps.clock));
   }

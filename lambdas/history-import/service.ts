@@ -16,7 +16,7 @@ import {
   type ImportPagesOutput,
   type ImportRequest,
 } from './domain/import-plan';
-import { importSettingsWith, type ImportSettings } from './domain/import-settings';
+import { importSettingsWith, type ImportSettings, type ImportSettingsOverrides } from './domain/import-settings';
 import { bridgeMetrics } from '../shared/metrics';
 import { conversationsFinished } from './domain/import-progress';
 import type { RecordWriterDeps } from './record-writers';
@@ -54,7 +54,7 @@ export interface ImportDeps {
   directory?: Pick<DirectoryRepository, 'replaceDirectory'>;
   /** The invocation's time left (Lambda: `context.getRemainingTimeInMillis`). */
   remainingTimeMs: () => number;
-  settings?: Partial<ImportSettings>;
+  settings?: ImportSettingsOverrides;
   clock?: () => Date;
   logger?: Pick<Logger, 'info'>;
   /** Counts ImportRecordsImported and ImportRecordErrors (the dashboard's import progress). */
@@ -151,6 +151,7 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
         at: at.toISOString(),
         activeMs,
         ...(checkpoint.phase === 'contacts' ? { contactsActiveMs: activeMs } : {}),
+        ...(step.listedMessages ? { messagesActiveMs: activeMs } : {}),
         conversationsDone: conversationsFinished(checkpoint, step.checkpoint),
         contactsDone: step.contactsRead ?? 0,
         ...step.totals,

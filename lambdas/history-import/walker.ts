@@ -5,14 +5,19 @@ import {
   type ActivityFilters,
   type Conversation,
   type Page,
+  type WorkspaceMessageFilters,
 } from '../openphone';
 import { openPhoneStateOf } from '../crm';
 import type { ImportRun } from './adapters/import-repository';
 import {
   abandonConversations,
+  abandonWorkspaceMessages,
   afterActivityPage,
   afterContactsPage,
+  afterWorkspaceMessagesPage,
+  chooseMessageListing,
   finishConversation,
+  isRunStart,
   startConversation,
   type ImportCheckpoint,
   type ImportError,
@@ -39,6 +44,8 @@ export interface StepResult extends WrittenRecords {
   pages: number;
   /** Contacts the page held (written or skipped): the contacts phase's progress. */
   contactsRead?: number;
+  /** The step read the workspace-wide message listing (its time is not the conversations'). */
+  listedMessages?: boolean;
   /** What a list's first page reported it holds in all: the estimate of the time left. */
   totals?: { conversationsTotal?: number; contactsTotal?: number };
 }
@@ -81,9 +88,13 @@ export class ImportWalker {
 
   async step(checkpoint: ImportCheckpoint): Promise<StepResult> {
     try {
-      return await (checkpoint.phase === 'contacts'
-        ? this.contactsStep(checkpoint)
-        : this.conversationsStep(checkpoint));
+      if (checkpoint.phase === 'contacts') return await this.contactsStep(checkpoint);
+      const chosen = isRunStart(checkpoint)
+        ? chooseMessageListing(checkpoint, this.workspaceListingFilter() !== undefined)
+        : checkpoint;
+      if (chosen.workspaceMessages && !chosen.workspaceMessages.done)
+        return await this.workspaceMessagesStep(chosen);
+      return await this.conversationsStep(chosen);
     } finally {
       // The page read ahead is in hand (or failed) before the step ends: no request outlives it.
       await this.nextActivityPage?.page.catch(() => undefined);
@@ -92,6 +103,72 @@ export class ImportWalker {
 
   private error(subject: string, reason: ImportError['reason'], detail: string): ImportError {
     return importError(subject, reason, detail, this.deps.clock);
+  }
+
+  /**
+   * The scope as a filter of the workspace-wide listing, when the run may use it: the setting asks
+   * for it, the client has it, and the scope is the whole workspace or one number by id (the
+   * listing takes one `phoneNumberId`; a scope of several numbers is walked by conversation).
+   */
+  private workspaceListingFilter(): { phoneNumberId?: string } | undefined {
+    if (this.settings.messageListing !== 'workspace' || !this.deps.openPhone.quoMessages) return undefined;
+    return this.scopeFilter();
+  }
+
+  private scopeFilter(): { phoneNumberId?: string } | undefined {
+    const numbers = this.run.scope.phoneNumbers;
+    if (numbers.length === 0) return {};
+    if (numbers.length === 1 && numbers[0]!.startsWith('PN')) return { phoneNumberId: numbers[0]! };
+    return undefined;
+  }
+
+  /** A page of every message in scope (newest first), each written under the conversation Quo names. */
+  private async workspaceMessagesStep(checkpoint: ImportCheckpoint): Promise<StepResult> {
+    const after = checkpoint.workspaceMessages!.after;
+    let page: Page<unknown>;
+    try {
+      page = await this.workspaceMessagesPage({
+        ...this.scopeFilter(),
+        ...(this.run.since ? { createdAfter: this.run.since } : {}),
+        limit: this.settings.pageSizes.workspaceMessages,
+        ...(after ? { after } : {}),
+      });
+    } catch (error) {
+      const refused =
+        isSkippableApiError(error) ||
+        error instanceof OpenPhoneResponseShapeError ||
+        error instanceof OpenPhoneInvalidRequestError;
+      if (!refused) throw error;
+      const detail = `workspace-wide listing refused, walked by conversation: ${(error as Error).message}`;
+      return {
+        checkpoint: abandonWorkspaceMessages(checkpoint),
+        pages: 0,
+        records: {},
+        errors: [this.error('messages', reasonOf(error), detail)],
+        listedMessages: true,
+      };
+    }
+    const conversationOf = (raw: unknown) =>
+      (raw as { conversationId?: string | null }).conversationId ?? undefined;
+    const written = await writeMessages(page.data, conversationOf, this.deps);
+    return {
+      ...written,
+      checkpoint: afterWorkspaceMessagesPage(checkpoint, page.nextPageToken),
+      pages: 1,
+      listedMessages: true,
+    };
+  }
+
+  private workspaceMessagesPage(filters: WorkspaceMessageFilters): Promise<Page<unknown>> {
+    const read = (f: WorkspaceMessageFilters) => async (): Promise<Page<unknown>> => {
+      const page = await this.deps.openPhone.quoMessages.listPage(f);
+      return { data: page.data, nextPageToken: page.nextCursor };
+    };
+    const keyOf = (f: WorkspaceMessageFilters) => JSON.stringify(['workspace-messages', f]);
+    return this.withReadAhead(keyOf(filters), read(filters), (after) => {
+      const next = { ...filters, after };
+      return { key: keyOf(next), read: read(next) };
+    });
   }
 
   private async conversationsStep(checkpoint: ImportCheckpoint): Promise<StepResult> {
@@ -224,14 +301,30 @@ export class ImportWalker {
         f.maxResults,
         f.startPageToken,
       ]);
+    return this.withReadAhead(
+      keyOf(filters),
+      () => this.firstPage(resource, filters),
+      (startPageToken) => {
+        const next = { ...filters, startPageToken };
+        return { key: keyOf(next), read: () => this.firstPage(resource, next) };
+      },
+    );
+  }
+
+  /** The page asked for by `key` (taken from the read-ahead when it is that one), and its next page asked for at once. */
+  private async withReadAhead(
+    key: string,
+    read: () => Promise<Page<unknown>>,
+    following: (token: string) => { key: string; read: () => Promise<Page<unknown>> },
+  ): Promise<Page<unknown>> {
     const ahead = this.nextActivityPage;
     this.nextActivityPage = undefined;
-    const page = await (ahead?.key === keyOf(filters) ? ahead.page : this.firstPage(resource, filters));
+    const page = await (ahead?.key === key ? ahead.page : read());
     if (page.nextPageToken) {
-      const next = { ...filters, startPageToken: page.nextPageToken };
-      const read = this.firstPage(resource, next);
-      read.catch(() => undefined); // thrown where the page is used, if it is
-      this.nextActivityPage = { key: keyOf(next), page: read };
+      const next = following(page.nextPageToken);
+      const pending = next.read();
+      pending.catch(() => undefined); // thrown where the page is used, if it is
+      this.nextActivityPage = { key: next.key, page: pending };
     }
     return page;
   }

@@ -7,6 +7,7 @@ export { findSentMessage, PhoneNumberIds, UnknownSendingNumberError } from './ad
 export type { SentMessageQuery } from './adapters/sent-messages';
 export { webhookEventsByFamily } from './domain/openphone-api';
 export { quoApiVersion, quoWebhookEventTypes } from './domain/quo-webhooks';
+export type { WorkspaceMessage, WorkspaceMessageFilters } from './domain/quo-messages';
 export type {
   QuoTestEvent,
   QuoWebhook,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { quoWebhookEventTypes } from '../../lambdas/openphone/domain/quo-webhooks';
-import { OpenPhoneApiError } from './errors';
+import { OpenPhoneApiError, type ApiResource } from './errors';
 import { newStandardKey, type QuoSubscription, type WebhookDelivery } from './webhooks';
 import { quoSampleEvent } from './quo-payloads';
 import { parseOr400 } from './requests';
@@ -44,11 +44,11 @@ const deliveryQuery = z.object({
   after: z.string().min(1).optional(),
 });
 
-function pinnedVersion(context: RouteContext): string {
+function pinnedVersion(context: RouteContext, resource: ApiResource = 'webhooks'): string {
   const header = context.headers['quo-api-version'] ?? context.headers['x-quo-api-version'];
   const value = Array.isArray(header) ? header[0] : header;
   if (value && (quoApiVersions as readonly string[]).includes(value)) return value;
-  throw new OpenPhoneApiError(400, 'webhooks', 'The Quo-Api-Version header is missing or unknown.', {
+  throw new OpenPhoneApiError(400, resource, 'The Quo-Api-Version header is missing or unknown.', {
     errors: [
       {
         path: '/headers/quo-api-version',
@@ -126,9 +126,9 @@ function create(context: RouteContext): RouteResult {
 }
 
 /** Runs the version check first, as Quo does for every route of the dated version. */
-function dated(handle: (context: RouteContext) => RouteResult) {
+export function dated(handle: (context: RouteContext) => RouteResult, resource: ApiResource = 'webhooks') {
   return (context: RouteContext): RouteResult => {
-    pinnedVersion(context);
+    pinnedVersion(context, resource);
     return handle(context);
   };
 }

@@ -34,6 +34,7 @@ import {
   type RouteContext,
   type RouteResult,
 } from './route-context';
+import { quoMessageRoutes } from './quo-message-routes';
 import { quoWebhookRoutes } from './quo-webhook-routes';
 import { webhookRoutes } from './webhook-routes';
 
@@ -265,6 +266,7 @@ export const routes: readonly Route[] = [
   ...contactRoutes,
   ...webhookRoutes,
   ...quoWebhookRoutes,
+  ...quoMessageRoutes,
 ];
 
 /** The route for a method and path, with its path parameters, or undefined. */

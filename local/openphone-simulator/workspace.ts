@@ -22,6 +22,11 @@ export interface WorkspaceSize {
   readonly messagesPerConversation: number;
   /** Seeded calls per conversation. Default 3. */
   readonly callsPerConversation: number;
+  /**
+   * Only every n-th conversation has its calls; in the others those positions are messages
+   * (an office's texting threads, a call in some). Default 1: every conversation.
+   */
+  readonly callsInEvery?: number;
   /** Contacts. Default 20. */
   readonly contacts: number;
 }
@@ -246,8 +251,9 @@ export class SimulatedWorkspace {
 
   /** How many objects the workspace holds now. */
   counts(): { conversations: number; messages: number; calls: number; contacts: number } {
-    let messages = this.seededConversationCount * this.size.messagesPerConversation;
-    let calls = this.seededConversationCount * this.size.callsPerConversation;
+    const withCalls = Math.ceil(this.seededConversationCount / (this.size.callsInEvery ?? 1));
+    let calls = withCalls * this.size.callsPerConversation;
+    let messages = this.seededConversationCount * this.itemsPerConversation - calls;
     for (const item of this.addedItems.values()) {
       if (item.kind === 'message') messages++;
       else calls++;
@@ -497,7 +503,7 @@ export class SimulatedWorkspace {
       direction,
       createdAtMs,
     } as const;
-    if (!this.isCallPosition(j)) {
+    if (!this.isCallPosition(j) || g % (this.size.callsInEvery ?? 1) !== 0) {
       const status: MessageStatus = direction === 'outgoing' && random() < 0.05 ? 'undelivered' : 'delivered';
       return { kind: 'message', ...common, text: sentence(random), status, updatedAtMs: createdAtMs + 2000 };
     }

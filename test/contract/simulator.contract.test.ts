@@ -362,14 +362,16 @@ if (!document) {
           .map((r) => `${r.method} ${r.template}`)
           .sort(),
       );
-      // The v1 routes OpenPhone documents outside the file, and Quo's dated webhook routes.
+      // The v1 routes OpenPhone documents outside the file, and Quo's dated routes (webhooks, messages).
       expect(outside.filter((op) => op.includes('/v1/')).sort()).toEqual([
         'GET /v1/calls/{id}',
         'GET /v1/contacts',
         'GET /v1/conversations',
         'GET /v1/users',
       ]);
-      expect(outside.filter((op) => !op.includes('/v1/')).every((op) => / \/webhooks/.test(op))).toBe(true);
+      expect(
+        outside.filter((op) => !op.includes('/v1/')).every((op) => / \/(webhooks|messages$)/.test(op)),
+      ).toBe(true);
     });
 
     it('validates every page of a walk, and objects added at run time', async () => {

@@ -28,6 +28,14 @@ describe('stage configuration', () => {
     expect(config.tracing).toBe('off');
   });
 
+  it("lists an import's messages workspace-wide unless a stage says per conversation; another value is named", () => {
+    expect(stage({}).historyImport).toEqual({ messageListing: 'workspace' });
+    expect(
+      stage({ historyImport: { messageListing: 'per-conversation' } }).historyImport.messageListing,
+    ).toBe('per-conversation');
+    expect(() => stage({ historyImport: { messageListing: 'all' } })).toThrow(/historyImport.messageListing/);
+  });
+
   it('refuses a sweep schedule that is not a schedule expression', () => {
     expect(() => stage({ eventSweep: { schedule: 'every 5 minutes' } })).toThrow(/eventSweep.schedule/);
   });

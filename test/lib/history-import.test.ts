@@ -18,7 +18,13 @@ interface AslState {
   Resource?: string;
 }
 
-function build(props: { syncSchedule?: string; invocationsPerExecution?: number } = {}) {
+function build(
+  props: {
+    syncSchedule?: string;
+    invocationsPerExecution?: number;
+    messageListing?: 'workspace' | 'per-conversation';
+  } = {},
+) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test');
   const history = new HistoryImport(stack, 'HistoryImport', {
@@ -186,6 +192,15 @@ describe('schedule and alarms', () => {
         }),
       ],
     });
+  });
+
+  it("tells the import Lambda how to list messages: workspace-wide by default, or the stage's choice", () => {
+    const listingOf = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))
+        .map((f) => (f.Properties.Environment?.Variables ?? {}) as Record<string, unknown>)
+        .find((variables) => 'IMPORT_TABLE_NAME' in variables)?.IMPORT_MESSAGE_LISTING;
+    expect(listingOf(template)).toBe('workspace');
+    expect(listingOf(build({ messageListing: 'per-conversation' }).template)).toBe('per-conversation');
   });
 
   it('takes another schedule, or none', () => {

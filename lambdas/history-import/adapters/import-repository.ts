@@ -109,6 +109,7 @@ export interface ImportProgress extends Partial<
     RunProgress,
     | 'activeMs'
     | 'contactsActiveMs'
+    | 'messagesActiveMs'
     | 'conversationsDone'
     | 'contactsDone'
     | 'conversationsTotal'
@@ -210,7 +211,13 @@ export class ImportRepository {
       adds.push('listErrors :listErrors');
     }
     const sets: string[] = [];
-    const counters = ['activeMs', 'contactsActiveMs', 'conversationsDone', 'contactsDone'] as const;
+    const counters = [
+      'activeMs',
+      'contactsActiveMs',
+      'messagesActiveMs',
+      'conversationsDone',
+      'contactsDone',
+    ] as const;
     for (const counter of counters) {
       if (!progress[counter]) continue;
       values[`:${counter}`] = progress[counter];

@@ -6,8 +6,10 @@ import type { ActivityChange } from '../../crm';
  * page, when an invocation must stop for its time budget, and which times an incremental sync asks for.
  *
  * A run walks, in order:
- * 1. `conversations` pages (filtered by the run's phone numbers and, incrementally, `updatedAfter`);
- *    for each conversation its `messages` pages, then its `calls` pages, and for each call its
+ * 1. with the workspace-wide listing (`workspaceMessages` in the checkpoint), every message of the
+ *    scope in cursor pages, then `conversations` pages for their calls only; without it,
+ *    `conversations` pages (filtered by the run's phone numbers and, incrementally, `updatedAfter`)
+ *    and for each conversation its `messages` pages, then its `calls` pages; for each call its
  *    recordings, summary and transcript;
  * 2. `contacts` pages (the workspace's, whatever the scope: contacts belong to no number).
  *
@@ -70,6 +72,13 @@ export const importCheckpoint = z.object({
   activity: z.object({ resource: z.enum(['messages', 'calls']), page: pageToken }).nullable(),
   /** The token of the contacts page being worked on. */
   contactsPage: pageToken,
+  /**
+   * The workspace-wide message listing, when the run uses it (chosen as it starts, kept to its
+   * end): the cursor of the page being worked on, and whether every page is written. Null: each
+   * conversation's messages are walked by conversation. Absent: not chosen yet (or a run
+   * checkpointed before the listing existed, which chooses at its start only).
+   */
+  workspaceMessages: z.object({ after: pageToken, done: z.boolean() }).nullable().optional(),
 });
 export type ImportCheckpoint = z.infer<typeof importCheckpoint>;
 
@@ -122,7 +131,9 @@ export function startConversation(
     return {
       ...checkpoint,
       conversation: { id, index: at },
-      activity: resumed ? checkpoint.activity : { resource: 'messages', page: null },
+      activity: resumed
+        ? checkpoint.activity
+        : { resource: checkpoint.workspaceMessages?.done ? 'calls' : 'messages', page: null },
     };
   }
   return nextPageToken
@@ -142,6 +153,41 @@ export function conversationIndexIn(checkpoint: ImportCheckpoint, pageIds: reado
   const found = conversation.id ? pageIds.indexOf(conversation.id) : -1;
   if (found < 0) return conversation.index;
   return conversation.finished ? found + 1 : found;
+}
+
+/** A run that has read nothing yet: the only point where it may choose how it lists messages. */
+export function isRunStart(checkpoint: ImportCheckpoint): boolean {
+  return (
+    checkpoint.phase === 'conversations' &&
+    checkpoint.conversationsPage === null &&
+    checkpoint.conversation === null &&
+    checkpoint.workspaceMessages === undefined
+  );
+}
+
+/** How the run lists messages, chosen at its start: workspace-wide from the first (newest) page, or by conversation. */
+export function chooseMessageListing(checkpoint: ImportCheckpoint, workspaceWide: boolean): ImportCheckpoint {
+  return { ...checkpoint, workspaceMessages: workspaceWide ? { after: null, done: false } : null };
+}
+
+/**
+ * The workspace-wide listing was refused (a 4xx, or a page that cannot be read): the run walks
+ * each conversation's messages instead, so none is lost; those already written are upserted again.
+ */
+export function abandonWorkspaceMessages(checkpoint: ImportCheckpoint): ImportCheckpoint {
+  return { ...checkpoint, workspaceMessages: null };
+}
+
+/** After a page of the workspace-wide listing has been written: its next cursor, or on to the calls. */
+export function afterWorkspaceMessagesPage(
+  checkpoint: ImportCheckpoint,
+  nextCursor: string | null,
+): ImportCheckpoint {
+  if (!checkpoint.workspaceMessages) throw new Error('no workspace-wide message listing in progress');
+  return {
+    ...checkpoint,
+    workspaceMessages: nextCursor ? { after: nextCursor, done: false } : { after: null, done: true },
+  };
 }
 
 /** After a page of the current conversation's messages or calls has been written. */

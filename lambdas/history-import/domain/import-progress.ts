@@ -16,6 +16,8 @@ export interface RunProgress {
   activeMs?: number;
   /** The part of `activeMs` spent on contacts pages. */
   contactsActiveMs?: number;
+  /** The part of `activeMs` spent on pages of the workspace-wide message listing. */
+  messagesActiveMs?: number;
   conversationsDone?: number;
   contactsDone?: number;
   /** `totalItems` of the first conversations page (OpenPhone documents it as inaccurate). */
@@ -79,7 +81,9 @@ export function estimateImport(run: RunProgress): ImportEstimate {
     done: run.conversationsDone ?? 0,
     ...(run.conversationsTotal === undefined ? {} : { total: run.conversationsTotal }),
   };
-  const remainingMs = phaseRemainingMs(activeMs - contactsActiveMs, phase.done, phase.total);
+  // The conversations' own pace: the listing's pages, read before any conversation, are not theirs.
+  const conversationsMs = activeMs - contactsActiveMs - (run.messagesActiveMs ?? 0);
+  const remainingMs = phaseRemainingMs(conversationsMs, phase.done, phase.total);
   if (remainingMs === undefined) return { ...rate, covers: 'unknown', phase };
   return { ...rate, remainingMs, covers: run.scope.includeContacts ? 'conversations' : 'run', phase };
 }

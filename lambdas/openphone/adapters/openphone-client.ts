@@ -41,6 +41,7 @@ import {
 import type { Lane } from '../domain/token-bucket';
 import { OpenPhoneInvalidRequestError } from '../errors';
 import { OpenPhoneTransport, type OpenPhoneClientOptions } from './openphone-transport';
+import { QuoMessagesClient } from './quo-messages-client';
 import { QuoWebhooksClient } from './quo-webhooks-client';
 import { dataOf, segment, validParameters } from './request-parameters';
 
@@ -66,6 +67,8 @@ export class OpenPhoneClient {
   readonly #transport: OpenPhoneTransport;
   /** Quo's new webhooks (dated API version), beside the legacy ones below. */
   readonly quoWebhooks: QuoWebhooksClient;
+  /** Quo's workspace-wide message listing (dated API version), beside the per-conversation v1 list. */
+  readonly quoMessages: QuoMessagesClient;
 
   constructor(options: OpenPhoneClientOptions) {
     if (!options.apiKey)
@@ -73,6 +76,7 @@ export class OpenPhoneClient {
     this.#options = options;
     this.#transport = new OpenPhoneTransport(options);
     this.quoWebhooks = new QuoWebhooksClient(this.#transport);
+    this.quoMessages = new QuoMessagesClient(this.#transport);
   }
 
   /** The same client, its requests counted in another rate-limit lane. */

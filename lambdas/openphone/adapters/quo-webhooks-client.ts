@@ -2,8 +2,6 @@ import {
   cursorPageOf,
   deliveryFilters,
   newQuoWebhook,
-  quoApiVersion,
-  quoApiVersionHeader,
   quoTestEvent,
   quoWebhook,
   quoWebhookChanges,
@@ -22,6 +20,7 @@ import {
   type QuoWebhookWithKey,
 } from '../domain/quo-webhooks';
 import { z } from 'zod';
+import { datedRequest } from './dated-request';
 import type { OpenPhoneTransport, RequestSpec } from './openphone-transport';
 import { dataOf, segment, validParameters } from './request-parameters';
 
@@ -133,6 +132,6 @@ export class QuoWebhooksClient {
   }
 
   #dated<T>(spec: RequestSpec<T>): Promise<T> {
-    return this.transport.request({ ...spec, headers: { [quoApiVersionHeader]: quoApiVersion } });
+    return datedRequest(this.transport, spec);
   }
 }

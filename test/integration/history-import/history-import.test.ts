@@ -25,7 +25,13 @@ const workspace = {
   callsPerConversation: 3,
   contacts: 4,
 };
-const smallPages = { settings: { pageSizes: { conversations: 2, messages: 2, calls: 2, contacts: 3 } } };
+// Workspace-wide message pages of 3: the listing's cursor moves through several checkpoints.
+const smallPages = {
+  settings: { pageSizes: { conversations: 2, messages: 2, workspaceMessages: 3, calls: 2, contacts: 3 } },
+};
+const perConversation = {
+  settings: { ...smallPages.settings, messageListing: 'per-conversation' as const },
+};
 
 type Tables = Awaited<ReturnType<typeof importTables>>;
 
@@ -74,6 +80,25 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
     });
     expect(run.errors).toBe(0);
     expect(simulator.requestLog.stats().rateLimited).toBe(0);
+  }, 180_000);
+
+  it('the per-conversation walk writes the same records as the workspace-wide listing, in more requests', async () => {
+    const requestsBefore = simulator.requestLog.stats().totalRequests;
+    const workspaceRequests = simulator.requestLog.stats().requestsByRoute['GET /messages'] ?? 0;
+    expect(workspaceRequests).toBeGreaterThan(1);
+    const tables = await importTables();
+    await importUntilDone({ importId: 'walk-1', kind: 'full' }, () =>
+      importDeps(simulator, tables, perConversation),
+    );
+    const walked = await crmSnapshot(tables.crmTable, simulator.url);
+    expect({ activities: walked.activities, contacts: walked.contacts }).toEqual({
+      activities: reference.activities,
+      contacts: reference.contacts,
+    });
+    const stats = simulator.requestLog.stats();
+    expect(stats.requestsByRoute['GET /messages'] ?? 0).toBe(workspaceRequests);
+    // The simulator has served only the reference import before this one.
+    expect(stats.totalRequests - requestsBefore).toBeGreaterThan(requestsBefore);
   }, 180_000);
 
   it('stores the workspace directory and names the user and line on every imported activity', async () => {
@@ -226,12 +251,13 @@ describe('history import against the simulated OpenPhone and DynamoDB Local', ()
 
   it('a webhook upsert for an object mid-import leaves one record, from both sources', async () => {
     const tables = await importTables();
-    // The oldest conversation is walked last: a message arriving there mid-import is also imported.
+    // The oldest conversation is walked last: a message arriving there mid-walk is also imported.
+    // (The workspace-wide listing, newest first, reads what existed as it started: see the next test.)
     const last = simulator.workspace.conversations().at(-1)!;
     let calls = 0;
     const onePage = () =>
       importDeps(simulator, tables, {
-        ...smallPages,
+        ...perConversation,
         remainingTimeMs: () => (calls++ % 2 === 0 ? 60_000 : 1_000),
       });
     await importUntilDone({ importId: 'mid-1', kind: 'full' }, onePage, {
@@ -355,7 +381,7 @@ describe('history import past objects it cannot read', () => {
         }
         return response;
       };
-      const deps = () => importDeps(simulator, tables, smallPages, { fetch: faulty });
+      const deps = () => importDeps(simulator, tables, perConversation, { fetch: faulty });
       const { output } = await importUntilDone({ importId: 'skips-1', kind: 'full' }, deps);
       expect(output.status).toBe('completed');
 
@@ -383,4 +409,94 @@ describe('history import past objects it cannot read', () => {
       await simulator.stop();
     }
   }, 180_000);
+});
+
+describe('history import when the workspace-wide message listing fails', () => {
+  it.each([
+    ['refused with a 400 on its first page', 'refused', 'rejected'],
+    ['answering an unreadable second page', 'unreadable', 'invalid-payload'],
+  ] as const)(
+    'a listing %s falls back to the per-conversation walk: every object imported, the reason on the run',
+    async (_name, fault, reason) => {
+      const simulator = await startOpenPhoneSimulator({ seed: 5, workspace });
+      try {
+        const tables = await importTables();
+        let listed = 0;
+        const faulty: typeof fetch = async (input, init) => {
+          const url = new URL(String(input));
+          if (url.pathname !== '/messages') return fetch(input, init);
+          listed += 1;
+          if (fault === 'refused') {
+            const body = { message: 'Unknown filter', code: '0100400', status: 400, title: 'Bad Request' };
+            return new Response(JSON.stringify(body), {
+              status: 400,
+              headers: { 'content-type': 'application/json' },
+            });
+          }
+          const response = await fetch(input, init);
+          if (!url.searchParams.has('after')) return response;
+          const page = (await response.json()) as { data: Record<string, unknown>[] };
+          page.data = page.data.map(({ direction: _dropped, ...message }) => message);
+          return new Response(JSON.stringify(page), {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          });
+        };
+        const { output } = await importUntilDone({ importId: 'fallback-1', kind: 'full' }, () =>
+          importDeps(simulator, tables, smallPages, { fetch: faulty }),
+        );
+        expect(output.status).toBe('completed');
+        expect(listed).toBeGreaterThan(0);
+
+        const store = new ImportRepository(localDocumentClient(), tables.importTable);
+        expect((await store.errorsOf('fallback-1')).map((e) => [e.subject, e.reason])).toEqual([
+          ['messages', reason],
+        ]);
+        const snapshot = await crmSnapshot(tables.crmTable);
+        expect([...snapshot.activities.keys()].sort()).toEqual(simulatorObjects(simulator).activityIds);
+        expect(simulator.requestLog.stats().requestsByRoute['GET /v1/messages']).toBeGreaterThan(0);
+      } finally {
+        await simulator.stop();
+      }
+    },
+    180_000,
+  );
+});
+
+describe('history import of one phone number', () => {
+  it.each([
+    ['by its id, lists messages workspace-wide filtered to it', (pn: string) => pn, 1],
+    ['by its E.164 number, walks its conversations', (_pn: string, e164: string) => e164, 0],
+  ] as const)(
+    'a scope of one number %s, and imports exactly its objects',
+    async (_name, scopeOf, listings) => {
+      const simulator = await startOpenPhoneSimulator({ seed: 9, workspace });
+      try {
+        const tables = await importTables();
+        const [number] = simulator.workspace.phoneNumbers;
+        const { output } = await importUntilDone(
+          {
+            importId: 'one-number',
+            kind: 'full',
+            scope: { phoneNumbers: [scopeOf(number!.id, number!.number)], includeContacts: false },
+          },
+          () => importDeps(simulator, tables, smallPages),
+        );
+        expect(output.status).toBe('completed');
+        const expected = simulator.workspace
+          .conversations()
+          .filter((c) => c.phoneNumberId === number!.id)
+          .flatMap((c) => simulator.workspace.activitiesOf(c).map((a) => a.id))
+          .sort();
+        const snapshot = await crmSnapshot(tables.crmTable);
+        expect([...snapshot.activities.keys()].sort()).toEqual(expected);
+        // Exactly its objects: the listing was filtered to the number (the other's messages are not there).
+        const listed = simulator.requestLog.entries.filter((e) => e.route === 'GET /messages').length;
+        expect(listed > 0 ? 1 : 0).toBe(listings);
+      } finally {
+        await simulator.stop();
+      }
+    },
+    180_000,
+  );
 });

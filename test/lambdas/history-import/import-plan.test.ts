@@ -1,8 +1,12 @@
 import fc from 'fast-check';
 import {
+  abandonWorkspaceMessages,
   afterActivityPage,
   afterContactsPage,
   finishConversation,
+  afterWorkspaceMessagesPage,
+  chooseMessageListing,
+  isRunStart,
   importCheckpoint,
   importPagesInput,
   isListLevelError,
@@ -28,10 +32,18 @@ const token = (n: number) => `p${n}`;
 const pageIndex = (t: string | null) => (t === null ? 0 : Number(t.slice(1)));
 
 /** Applies the plan's transitions as the worker does; returns the (conversation, resource, page) steps. */
-function walk(world: World, from: ImportCheckpoint, maxSteps = 10_000) {
+function walk(world: World, from: ImportCheckpoint, maxSteps = 10_000, listingPages = 0) {
   const steps: string[] = [];
   let checkpoint = from;
   for (let i = 0; i < maxSteps && checkpoint.phase === 'conversations'; i++) {
+    const listing = checkpoint.workspaceMessages;
+    if (listing && !listing.done) {
+      const n = pageIndex(listing.after);
+      steps.push(`workspace/messages/${n}`);
+      checkpoint = afterWorkspaceMessagesPage(checkpoint, n + 1 < listingPages ? token(n + 1) : null);
+      checkpoint = importCheckpoint.parse(JSON.parse(JSON.stringify(checkpoint)));
+      continue;
+    }
     const at = pageIndex(checkpoint.conversationsPage);
     const ids = world.pages[at] ?? [];
     const next = at + 1 < world.pages.length ? token(at + 1) : null;
@@ -98,6 +110,51 @@ describe('import plan', () => {
         const rest = walk(w, checkpoint).steps;
         expect([...done, ...rest]).toEqual(full);
       }),
+    );
+  });
+
+  it('with the workspace-wide listing: every listing page once, then each conversation for its calls only; resumable anywhere', () => {
+    fc.assert(
+      fc.property(world, fc.integer({ min: 1, max: 4 }), fc.nat(), (w, listingPages, cut) => {
+        const start = chooseMessageListing(initialCheckpoint, true);
+        const full = walk(w, start, 10_000, listingPages);
+        expect(full.steps).toEqual([
+          ...Array.from({ length: listingPages }, (_, n) => `workspace/messages/${n}`),
+          ...w.pages
+            .flat()
+            .flatMap((id) =>
+              Array.from({ length: w.activityPages[id]!.calls }, (_, n) => `${id}/calls/${n}`),
+            ),
+        ]);
+        expect(full.checkpoint.phase).toBe('done');
+
+        let checkpoint = start;
+        let done: string[] = [];
+        while (done.length < cut % full.steps.length) {
+          const step = walk(w, checkpoint, 1, listingPages);
+          done = [...done, ...step.steps];
+          checkpoint = step.checkpoint;
+        }
+        expect([...done, ...walk(w, checkpoint, 10_000, listingPages).steps]).toEqual(full.steps);
+      }),
+    );
+  });
+
+  it('chooses how to list messages only at the start; a run checkpointed before the listing, or one that abandons it, walks messages by conversation', () => {
+    expect(isRunStart(initialCheckpoint)).toBe(true);
+    expect(isRunStart(chooseMessageListing(initialCheckpoint, false))).toBe(false);
+    expect(isRunStart({ ...initialCheckpoint, conversationsPage: 'p1' })).toBe(false);
+    const abandoned = abandonWorkspaceMessages(
+      afterWorkspaceMessagesPage(chooseMessageListing(initialCheckpoint, true), 'p1'),
+    );
+    expect(abandoned.workspaceMessages).toBeNull();
+    expect(startConversation(abandoned, ['CN1'], null, false).activity).toEqual({
+      resource: 'messages',
+      page: null,
+    });
+    const { workspaceMessages: _absent, ...older } = { ...initialCheckpoint, conversationsPage: 'p1' };
+    expect(startConversation(importCheckpoint.parse(older), ['CN1'], null, false).activity?.resource).toBe(
+      'messages',
     );
   });
 

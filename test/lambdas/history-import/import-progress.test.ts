@@ -64,6 +64,17 @@ describe('import rate and time left', () => {
     });
   });
 
+  it('estimates the conversations from their own pace, not the workspace-wide message listing’s before them', () => {
+    // 60 s in all, 20 s of them listing messages: 10 conversations in 40 s leaves 30 at 4 s each.
+    expect(estimateImport(progress({ activeMs: 60_000, messagesActiveMs: 20_000 }))).toMatchObject({
+      remainingMs: 120_000,
+      covers: 'run',
+    });
+    expect(
+      estimateImport(progress({ activeMs: 20_000, messagesActiveMs: 20_000, conversationsDone: 0 })),
+    ).toMatchObject({ covers: 'unknown' });
+  });
+
   it('estimates the contacts phase from its own pace, not the conversations’', () => {
     const estimate = estimateImport(
       progress({
