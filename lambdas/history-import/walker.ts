@@ -244,7 +244,10 @@ export class ImportWalker {
       return skip('unsupported-conversation', `${conversation.participants.length} participants`);
     }
     const activity = checkpoint.activity!;
-    const state = activity.resource === 'messages' && !activity.page && openPhoneStateOf(conversation);
+    // Once per conversation, as its walk begins: at its messages, or its calls when the messages were listed.
+    const entering =
+      !activity.page && (activity.resource === 'messages' || checkpoint.workspaceMessages?.done);
+    const state = entering && openPhoneStateOf(conversation);
     if (state) await this.deps.conversations?.recordOpenPhoneState(state);
     const filters = {
       phoneNumberId: conversation.phoneNumberId,

@@ -21,7 +21,14 @@ const workspace = {
   callsPerConversation: 2,
   contacts: 2,
 };
-const smallPages = { settings: { pageSizes: { conversations: 5, messages: 5, calls: 5, contacts: 5 } } };
+// These promises are about the per-conversation walk (its lists, its positions): the workspace-wide
+// message listing is tried beside it in history-import.test.ts.
+const smallPages = {
+  settings: {
+    pageSizes: { conversations: 5, messages: 5, calls: 5, contacts: 5 },
+    messageListing: 'per-conversation' as const,
+  },
+};
 type Tables = Awaited<ReturnType<typeof importTables>>;
 
 /** OpenPhone's error body for a status, as the simulator sends it. */
