@@ -2,7 +2,13 @@ import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inParallel } from '../../shared/concurrency';
 import { isTransactionConflict, queryAll } from '../../shared/dynamo';
-import { crmKeys, crmTableKeys, numberPartition, type ItemKey } from '../domain/crm-keys';
+import {
+  conversationPartition,
+  crmKeys,
+  crmTableKeys,
+  numberPartition,
+  type ItemKey,
+} from '../domain/crm-keys';
 import { contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
 import {
   archivedObjectKeysOf,
@@ -96,11 +102,18 @@ export class ErasureRepository {
     const contactIds = await this.contactIdsOf(phoneNumber);
     const erased: ErasureCounts = completeErasureCounts({});
     const conversationKeys = new Set<string>();
+    const theirConversations = new Set<string>();
     // The other stores first, while they can still read the records (an API message its status).
     for (const other of this.options.otherStores ?? [])
       erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds });
     await inParallel(activityIds, eraseConcurrency, async (activityId) => {
-      const media = await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
+      const media = await this.eraseActivity(
+        activityId,
+        erasedAt,
+        phoneNumber,
+        conversationKeys,
+        theirConversations,
+      );
       erased.activities++;
       erased.media += media;
     });
@@ -112,7 +125,19 @@ export class ErasureRepository {
     const seen = new Set(activityIds);
     const late = (await this.activityIdsOf(phoneNumber)).filter((id) => !seen.has(id));
     await inParallel(late, eraseConcurrency, async (activityId) => {
-      erased.media += await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
+      erased.media += await this.eraseActivity(
+        activityId,
+        erasedAt,
+        phoneNumber,
+        conversationKeys,
+        theirConversations,
+      );
+      erased.activities++;
+    });
+    // Tasks name no number: found on the conversations with them alone (their titles name them).
+    const tasks = await this.taskIdsOn(theirConversations);
+    await inParallel(tasks, eraseConcurrency, async (taskId) => {
+      await this.eraseActivity(taskId, erasedAt, phoneNumber, conversationKeys, theirConversations);
       erased.activities++;
     });
     await this.eraseConversations(phoneNumber, conversationKeys);
@@ -153,12 +178,37 @@ export class ErasureRepository {
     return [...new Set(items.map((item) => item.activityId as string))];
   }
 
-  /** Tombstone, timeline entries deleted, archived objects deleted; answers how many objects. */
+  /** The tasks (activities of kind `task`) on these conversations, by the conversation index. */
+  private async taskIdsOn(conversationIds: ReadonlySet<string>): Promise<string[]> {
+    const ids: string[] = [];
+    for (const conversationId of conversationIds) {
+      const entries = await queryAll(this.table.documentClient, {
+        TableName: this.table.tableName,
+        IndexName: crmTableKeys.conversationIndex,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': crmTableKeys.conversationPartitionKey, '#id': 'activityId' },
+        ExpressionAttributeValues: { ':pk': conversationPartition(conversationId) },
+        ProjectionExpression: '#id',
+      });
+      const stored = await readItems(
+        this.table,
+        [...new Set(entries.map((entry) => entry.activityId as string))].map((id) => crmKeys.activity(id)),
+      );
+      ids.push(...stored.filter((item) => item.kind === 'task').map((item) => item.activityId as string));
+    }
+    return ids;
+  }
+
+  /**
+   * Tombstone, timeline entries deleted, archived objects deleted; answers how many objects.
+   * Notes its conversation, and the conversation as theirs alone when they are its only other party.
+   */
   private async eraseActivity(
     activityId: string,
     erasedAt: string,
     phoneNumber: string,
     conversationKeys: Set<string>,
+    theirConversations: Set<string>,
   ): Promise<number> {
     const key = crmKeys.activity(activityId);
     const [stored, entries] = await Promise.all([
@@ -167,6 +217,9 @@ export class ErasureRepository {
     ]);
     const objectKeys = stored ? archivedObjectKeysOf(stored as unknown as ActivityRecord) : [];
     if (stored?.conversationId) conversationKeys.add(String(stored.conversationId));
+    const others = stored?.contactNumbers as string[] | undefined;
+    if (stored?.conversationId && others?.length === 1 && others[0] === phoneNumber)
+      theirConversations.add(String(stored.conversationId));
     if (stored?.phoneNumberId) conversationKeys.add(`${String(stored.phoneNumberId)}~${phoneNumber}`);
     await Promise.all(
       objectKeys.map((Key) =>
