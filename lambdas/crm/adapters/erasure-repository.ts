@@ -98,22 +98,17 @@ export class ErasureRepository {
       erasedAt,
       requestedBy,
     });
-    const activityIds = await this.activityIdsOf(phoneNumber);
+    // Tasks name no number: they are found on the conversations with them alone (titles name them).
+    const numbered = await this.activityIdsOf(phoneNumber);
+    const activityIds = [...numbered, ...(await this.tasksOnTheirConversations(numbered, phoneNumber))];
     const contactIds = await this.contactIdsOf(phoneNumber);
     const erased: ErasureCounts = completeErasureCounts({});
     const conversationKeys = new Set<string>();
-    const theirConversations = new Set<string>();
     // The other stores first, while they can still read the records (an API message its status).
     for (const other of this.options.otherStores ?? [])
       erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds });
     await inParallel(activityIds, eraseConcurrency, async (activityId) => {
-      const media = await this.eraseActivity(
-        activityId,
-        erasedAt,
-        phoneNumber,
-        conversationKeys,
-        theirConversations,
-      );
+      const media = await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
       erased.activities++;
       erased.media += media;
     });
@@ -125,19 +120,7 @@ export class ErasureRepository {
     const seen = new Set(activityIds);
     const late = (await this.activityIdsOf(phoneNumber)).filter((id) => !seen.has(id));
     await inParallel(late, eraseConcurrency, async (activityId) => {
-      erased.media += await this.eraseActivity(
-        activityId,
-        erasedAt,
-        phoneNumber,
-        conversationKeys,
-        theirConversations,
-      );
-      erased.activities++;
-    });
-    // Tasks name no number: found on the conversations with them alone (their titles name them).
-    const tasks = await this.taskIdsOn(theirConversations);
-    await inParallel(tasks, eraseConcurrency, async (taskId) => {
-      await this.eraseActivity(taskId, erasedAt, phoneNumber, conversationKeys, theirConversations);
+      erased.media += await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
       erased.activities++;
     });
     await this.eraseConversations(phoneNumber, conversationKeys);
@@ -178,8 +161,18 @@ export class ErasureRepository {
     return [...new Set(items.map((item) => item.activityId as string))];
   }
 
-  /** The tasks (activities of kind `task`) on these conversations, by the conversation index. */
-  private async taskIdsOn(conversationIds: ReadonlySet<string>): Promise<string[]> {
+  /** The tasks (activities of kind `task`) on the conversations whose only other party is the number. */
+  private async tasksOnTheirConversations(activityIds: string[], phoneNumber: string): Promise<string[]> {
+    const activities = await readItems(
+      this.table,
+      activityIds.map((id) => crmKeys.activity(id)),
+    );
+    const conversationIds = new Set<string>();
+    for (const activity of activities) {
+      const others = activity.contactNumbers as string[] | undefined;
+      if (activity.conversationId && others?.length === 1 && others[0] === phoneNumber)
+        conversationIds.add(String(activity.conversationId));
+    }
     const ids: string[] = [];
     for (const conversationId of conversationIds) {
       const entries = await queryAll(this.table.documentClient, {
@@ -199,16 +192,12 @@ export class ErasureRepository {
     return ids;
   }
 
-  /**
-   * Tombstone, timeline entries deleted, archived objects deleted; answers how many objects.
-   * Notes its conversation, and the conversation as theirs alone when they are its only other party.
-   */
+  /** Tombstone, timeline entries deleted, archived objects deleted; answers how many objects. */
   private async eraseActivity(
     activityId: string,
     erasedAt: string,
     phoneNumber: string,
     conversationKeys: Set<string>,
-    theirConversations: Set<string>,
   ): Promise<number> {
     const key = crmKeys.activity(activityId);
     const [stored, entries] = await Promise.all([
@@ -217,9 +206,6 @@ export class ErasureRepository {
     ]);
     const objectKeys = stored ? archivedObjectKeysOf(stored as unknown as ActivityRecord) : [];
     if (stored?.conversationId) conversationKeys.add(String(stored.conversationId));
-    const others = stored?.contactNumbers as string[] | undefined;
-    if (stored?.conversationId && others?.length === 1 && others[0] === phoneNumber)
-      theirConversations.add(String(stored.conversationId));
     if (stored?.phoneNumberId) conversationKeys.add(`${String(stored.phoneNumberId)}~${phoneNumber}`);
     await Promise.all(
       objectKeys.map((Key) =>

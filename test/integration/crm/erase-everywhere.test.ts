@@ -194,7 +194,12 @@ describe("an erase reaches the tasks on the person's conversations", () => {
   it('erases a task on their one-to-one conversation, keeps one on a conversation they are not in', async () => {
     const { processing, erasure, deliver } = await setUp();
     await deliver('message.received', messageObject({ id: 'ACtask1' }), '2026-11-20T10:00:01.000Z');
-    await writeTask(processing, { taskId: 'TKtheirs1', title: 'Call Jane back about her refund' });
+    const taskEvent = await deliver(
+      'task.created',
+      taskObject({ taskId: 'TKtheirs1', title: 'Call Jane back about her refund' }),
+      '2026-11-20T10:10:00.000Z',
+    );
+    expect(taskEvent.outcome.status).toBe('processed');
     await writeTask(processing, { taskId: 'TKother1', conversationId: 'CNotherconv1', title: 'Not them' });
 
     const result = await erasure.erase(contactNumber, 'test:operator');
@@ -202,6 +207,7 @@ describe("an erase reaches the tasks on the person's conversations", () => {
     const task = await processing.activities.getActivity('TKtheirs1');
     expect(JSON.stringify(task ?? {})).not.toContain('Jane');
     expect(result.erased.activities).toBe(2);
+    expect((await processing.events.getEvent(taskEvent.eventId))!.payload).toBe('');
     expect(await processing.activities.getActivity('TKother1')).toMatchObject({
       taskDetails: { title: 'Not them' },
     });
