@@ -184,7 +184,10 @@ describe('an erase reaches the raw webhook bodies', () => {
 });
 
 describe("an erase reaches the tasks on the person's conversations", () => {
-  const writeTask = async (processing: Awaited<ReturnType<typeof setUp>>['processing'], task: object) => {
+  const writeTask = async (
+    processing: Awaited<ReturnType<typeof setUp>>['processing'],
+    task: Parameters<typeof taskObject>[0],
+  ) => {
     const { update, eventTime } = changeFromWebhook(
       quoEventOf('task.created', taskObject(task), '2026-11-20T10:10:00.000Z'),
     );
