@@ -89,8 +89,11 @@ export class ConversationRepository {
   async recordActivity(update: ActivityUpdate): Promise<ConversationWriteOutcome> {
     const signal = conversationSignalOf(update, this.consentRule);
     if (!signal) return 'not-a-conversation-activity';
-    return this.fold(conversationKeyOf(signal.parties), (stored, now) =>
-      recordAfterSignal(stored, signal, now),
+    return this.fold(
+      conversationKeyOf(signal.parties),
+      (stored, now) => recordAfterSignal(stored, signal, now),
+      // Atomic with the write: an erase between the activity's write and this one is not undone.
+      erasureChecks(this.table.tableName, [signal.parties.contactNumber], signal.mark.at),
     );
   }
 
