@@ -211,6 +211,16 @@ describe("an erase reaches the tasks on the person's conversations", () => {
     expect(JSON.stringify(task ?? {})).not.toContain('Jane');
     expect(result.erased.activities).toBe(2);
     expect((await processing.events.getEvent(taskEvent.eventId))!.payload).toBe('');
+    // A later change of the erased task is processed, and brings nothing back.
+    const late = await deliver(
+      'task.completed',
+      taskObject({ taskId: 'TKtheirs1', title: 'Call Jane back about her refund', completed: true }),
+      new Date(Date.parse(result.erasedAt) + 60_000).toISOString(),
+    );
+    expect(late.outcome.status).toBe('processed');
+    expect(JSON.stringify((await processing.activities.getActivity('TKtheirs1')) ?? {})).not.toContain(
+      'Jane',
+    );
     expect(await processing.activities.getActivity('TKother1')).toMatchObject({
       taskDetails: { title: 'Not them' },
     });
