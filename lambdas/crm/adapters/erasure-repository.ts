@@ -119,6 +119,13 @@ export class ErasureRepository {
     await new Promise((resolve) => setTimeout(resolve, this.options.indexSettleMs ?? 2000));
     const seen = new Set(activityIds);
     const late = (await this.activityIdsOf(phoneNumber)).filter((id) => !seen.has(id));
+    // The stores keyed by activity (raw webhook bodies) reach the late ones too; by number, done.
+    for (const other of this.options.otherStores ?? [])
+      if (other.store === 'eventPayloads' && late.length)
+        erased[other.store] += await other.erase(phoneNumber, erasedAt, {
+          activityIds: late,
+          contactIds: [],
+        });
     await inParallel(late, eraseConcurrency, async (activityId) => {
       erased.media += await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
       erased.activities++;
