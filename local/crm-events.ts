@@ -46,8 +46,24 @@ export class LocalCrmEventBus implements CrmEventBus {
         detail: event.detail,
       });
       if (this.events.length > this.capacity) this.events.shift();
+      this.forgetErased(event);
       return { ok: true };
     });
+  }
+
+  /**
+   * An erase reaches the stand-in too: what it holds of an erased activity or number goes
+   * (consent changes stay, as the CRM's suppression audit does), so `crm-events list` shows none.
+   */
+  private forgetErased(event: CrmEvent): void {
+    if (event.detailType !== 'activity.erased' && event.detailType !== 'contact.erased') return;
+    const names = (e: BusEvent) =>
+      event.detailType === 'activity.erased'
+        ? (e.detail as { activityId?: string }).activityId === event.detail.activityId
+        : e.detailType !== 'consent.changed' &&
+          JSON.stringify(e.detail).includes(JSON.stringify(event.detail.phoneNumber));
+    const kept = this.events.filter((e) => e.detailType.endsWith('.erased') || !names(e));
+    this.events.splice(0, this.events.length, ...kept);
   }
 
   /** What was put, oldest first; only one detail-type when asked. */

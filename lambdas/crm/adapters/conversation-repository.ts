@@ -1,5 +1,10 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../../shared/dynamo';
+import {
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, isConditionFailure } from '../../shared/dynamo';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
 import type { ActivityUpdate } from '../domain/activity';
 import type { ConsentRuleOptions } from '../domain/consent';
@@ -22,8 +27,10 @@ import {
   type CrmTableAccess,
   type OptimisticWriteOptions,
 } from './crm-table';
+import { erasureChecks, refusedByErasure } from './erasure-guard';
 
-export type ConversationWriteOutcome = 'written' | 'unchanged' | 'not-a-conversation-activity';
+/** `erased`: the person was erased at or after the state's time; nothing was written. */
+export type ConversationWriteOutcome = 'written' | 'unchanged' | 'not-a-conversation-activity' | 'erased';
 
 export interface WaitingQuery {
   /** Our line: its `PN…` id or its E.164 number. */
@@ -82,20 +89,31 @@ export class ConversationRepository {
   async recordActivity(update: ActivityUpdate): Promise<ConversationWriteOutcome> {
     const signal = conversationSignalOf(update, this.consentRule);
     if (!signal) return 'not-a-conversation-activity';
-    return this.fold(conversationKeyOf(signal.parties), (stored, now) =>
-      recordAfterSignal(stored, signal, now),
+    return this.fold(
+      conversationKeyOf(signal.parties),
+      (stored, now) => recordAfterSignal(stored, signal, now),
+      // Atomic with the write: an erase between the activity's write and this one is not undone.
+      erasureChecks(this.table.tableName, [signal.parties.contactNumber], signal.mark.at),
     );
   }
 
-  /** Records OpenPhone's assignee and snooze/mute of a conversation, as the import read them. */
+  /**
+   * Records OpenPhone's assignee and snooze/mute of a conversation, as the import read them; not
+   * for a person erased at or after the reading's time (undated: erased at all), as activities.
+   */
   async recordOpenPhoneState(state: OpenPhoneState): Promise<ConversationWriteOutcome> {
-    return this.fold(state.conversationId, (stored, now) => recordWithOpenPhoneState(stored, state, now));
+    return this.fold(
+      state.conversationId,
+      (stored, now) => recordWithOpenPhoneState(stored, state, now),
+      erasureChecks(this.table.tableName, [state.contactNumber], state.at ?? ''),
+    );
   }
 
   /** Read, change, put on the version read; again on a race. `change` answers undefined for "no change". */
   private async fold(
     conversationKey: string,
     change: (stored: ConversationRecord | undefined, now: string) => ConversationRecord | undefined,
+    checks: ReturnType<typeof erasureChecks> = [],
   ): Promise<ConversationWriteOutcome> {
     const key = crmKeys.conversationState(conversationKey);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
@@ -103,21 +121,25 @@ export class ConversationRepository {
       const stored = item ? conversationRecordOf(item) : undefined;
       const next = change(stored, this.now().toISOString());
       if (!next) return 'unchanged';
+      const put = {
+        TableName: this.table.tableName,
+        Item: { ...key, ...conversationItem(next) },
+        ConditionExpression: stored ? '#version = :version' : 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: (stored
+          ? { '#version': 'version' }
+          : { '#pk': crmTableKeys.partitionKey }) as Record<string, string>,
+        ...(stored ? { ExpressionAttributeValues: { ':version': stored.version } } : {}),
+      };
       try {
-        await this.table.documentClient.send(
-          new PutCommand({
-            TableName: this.table.tableName,
-            Item: { ...key, ...conversationItem(next) },
-            ConditionExpression: stored ? '#version = :version' : 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: stored
-              ? { '#version': 'version' }
-              : { '#pk': crmTableKeys.partitionKey },
-            ...(stored ? { ExpressionAttributeValues: { ':version': stored.version } } : {}),
-          }),
-        );
+        const { documentClient } = this.table;
+        if (checks.length)
+          await documentClient.send(new TransactWriteCommand({ TransactItems: [...checks, { Put: put }] }));
+        else await documentClient.send(new PutCommand(put));
         return 'written';
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (refusedByErasure(error, checks.length)) return 'erased';
+        const raced = cancellationReasons(error)?.[checks.length] === 'ConditionalCheckFailed';
+        if (!raced && !isConditionFailure(error)) throw error;
       }
     }
     throw new ConcurrentUpdateError(`conversation ${key.pk}`, this.maxAttempts);

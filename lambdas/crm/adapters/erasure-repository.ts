@@ -2,7 +2,13 @@ import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inParallel } from '../../shared/concurrency';
 import { isTransactionConflict, queryAll } from '../../shared/dynamo';
-import { crmKeys, crmTableKeys, numberPartition, type ItemKey } from '../domain/crm-keys';
+import {
+  conversationPartition,
+  crmKeys,
+  crmTableKeys,
+  numberPartition,
+  type ItemKey,
+} from '../domain/crm-keys';
 import { contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
 import {
   archivedObjectKeysOf,
@@ -92,7 +98,9 @@ export class ErasureRepository {
       erasedAt,
       requestedBy,
     });
-    const activityIds = await this.activityIdsOf(phoneNumber);
+    // Tasks name no number: they are found on the conversations with them alone (titles name them).
+    const numbered = await this.activityIdsOf(phoneNumber);
+    const activityIds = [...numbered, ...(await this.tasksOnTheirConversations(numbered, phoneNumber))];
     const contactIds = await this.contactIdsOf(phoneNumber);
     const erased: ErasureCounts = completeErasureCounts({});
     const conversationKeys = new Set<string>();
@@ -111,6 +119,13 @@ export class ErasureRepository {
     await new Promise((resolve) => setTimeout(resolve, this.options.indexSettleMs ?? 2000));
     const seen = new Set(activityIds);
     const late = (await this.activityIdsOf(phoneNumber)).filter((id) => !seen.has(id));
+    // The stores keyed by activity (raw webhook bodies) reach the late ones too; by number, done.
+    for (const other of this.options.otherStores ?? [])
+      if (other.store === 'eventPayloads' && late.length)
+        erased[other.store] += await other.erase(phoneNumber, erasedAt, {
+          activityIds: late,
+          contactIds: [],
+        });
     await inParallel(late, eraseConcurrency, async (activityId) => {
       erased.media += await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
       erased.activities++;
@@ -151,6 +166,37 @@ export class ErasureRepository {
       ProjectionExpression: '#id',
     });
     return [...new Set(items.map((item) => item.activityId as string))];
+  }
+
+  /** The tasks (activities of kind `task`) on the conversations whose only other party is the number. */
+  private async tasksOnTheirConversations(activityIds: string[], phoneNumber: string): Promise<string[]> {
+    const activities = await readItems(
+      this.table,
+      activityIds.map((id) => crmKeys.activity(id)),
+    );
+    const conversationIds = new Set<string>();
+    for (const activity of activities) {
+      const others = activity.contactNumbers as string[] | undefined;
+      if (activity.conversationId && others?.length === 1 && others[0] === phoneNumber)
+        conversationIds.add(String(activity.conversationId));
+    }
+    const ids: string[] = [];
+    for (const conversationId of conversationIds) {
+      const entries = await queryAll(this.table.documentClient, {
+        TableName: this.table.tableName,
+        IndexName: crmTableKeys.conversationIndex,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': crmTableKeys.conversationPartitionKey, '#id': 'activityId' },
+        ExpressionAttributeValues: { ':pk': conversationPartition(conversationId) },
+        ProjectionExpression: '#id',
+      });
+      const stored = await readItems(
+        this.table,
+        [...new Set(entries.map((entry) => entry.activityId as string))].map((id) => crmKeys.activity(id)),
+      );
+      ids.push(...stored.filter((item) => item.kind === 'task').map((item) => item.activityId as string));
+    }
+    return ids;
   }
 
   /** Tombstone, timeline entries deleted, archived objects deleted; answers how many objects. */

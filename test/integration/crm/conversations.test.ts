@@ -157,6 +157,37 @@ describe('erasing a person', () => {
     await new ErasureRepository(documents, crmTable, { s3, mediaBucket: 'media' }).erase(person, 'test');
     expect(await conversations.conversation('CNerase')).toBeUndefined();
   });
+
+  it('an activity of theirs folded in after the erase (its write raced the erase) is refused', async () => {
+    const person = '+15550009997';
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1' });
+    const late = webhooksOf('CNerase-race', person).inbound('ACrace1', 0, 'Please call me');
+    await new ErasureRepository(documents, crmTable, { s3, mediaBucket: 'media', indexSettleMs: 0 }).erase(
+      person,
+      'test',
+    );
+    expect(await conversations.recordActivity(late)).toBe('erased');
+    expect(await conversations.conversation('CNerase-race')).toBeUndefined();
+  });
+
+  it("a history import's reading of their conversation, dated before the erase, does not bring their number back", async () => {
+    const person = '+15550009998';
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1' });
+    const { erasedAt } = await new ErasureRepository(documents, crmTable, {
+      s3,
+      mediaBucket: 'media',
+      indexSettleMs: 0,
+    }).erase(person, 'test');
+    const before = new Date(Date.parse(erasedAt) - 60_000).toISOString();
+    const state = { conversationId: 'CNerased-import', contactNumber: person, assignedTo: 'USanna' };
+
+    expect(await conversations.recordOpenPhoneState({ ...state, at: before })).toBe('erased');
+    expect(await conversations.recordOpenPhoneState(state)).toBe('erased');
+    expect(await conversations.conversation('CNerased-import')).toBeUndefined();
+    // They wrote again after the erase: that is recorded.
+    const after = new Date(Date.parse(erasedAt) + 60_000).toISOString();
+    expect(await conversations.recordOpenPhoneState({ ...state, at: after })).toBe('written');
+  });
 });
 
 describe("OpenPhone's own state of a conversation", () => {

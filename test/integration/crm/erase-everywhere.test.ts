@@ -19,6 +19,8 @@ import {
   legacyEvent,
   line,
   messageObject,
+  quoEventOf,
+  taskObject,
   transcriptObject,
 } from '../../support/openphone-payloads';
 import { newLegacyKey } from '../../support/signers';
@@ -178,6 +180,50 @@ describe('an erase reaches the raw webhook bodies', () => {
 
     expect(result.erased.eventPayloads).toBe(1);
     expect(await processing.events.getEvent('EVfailed1')).toMatchObject({ status: 'failed', payload: '' });
+  });
+});
+
+describe("an erase reaches the tasks on the person's conversations", () => {
+  const writeTask = async (
+    processing: Awaited<ReturnType<typeof setUp>>['processing'],
+    task: Parameters<typeof taskObject>[0],
+  ) => {
+    const { update, eventTime } = changeFromWebhook(
+      quoEventOf('task.created', taskObject(task), '2026-11-20T10:10:00.000Z'),
+    );
+    await processing.activities.upsertActivity(update, eventTime);
+  };
+
+  it('erases a task on their one-to-one conversation, keeps one on a conversation they are not in', async () => {
+    const { processing, erasure, deliver } = await setUp();
+    await deliver('message.received', messageObject({ id: 'ACtask1' }), '2026-11-20T10:00:01.000Z');
+    const taskEvent = await deliver(
+      'task.created',
+      taskObject({ taskId: 'TKtheirs1', title: 'Call Jane back about her refund' }),
+      '2026-11-20T10:10:00.000Z',
+    );
+    expect(taskEvent.outcome.status).toBe('processed');
+    await writeTask(processing, { taskId: 'TKother1', conversationId: 'CNotherconv1', title: 'Not them' });
+
+    const result = await erasure.erase(contactNumber, 'test:operator');
+
+    const task = await processing.activities.getActivity('TKtheirs1');
+    expect(JSON.stringify(task ?? {})).not.toContain('Jane');
+    expect(result.erased.activities).toBe(2);
+    expect((await processing.events.getEvent(taskEvent.eventId))!.payload).toBe('');
+    // A later change of the erased task is processed, and brings nothing back.
+    const late = await deliver(
+      'task.completed',
+      taskObject({ taskId: 'TKtheirs1', title: 'Call Jane back about her refund', completed: true }),
+      new Date(Date.parse(result.erasedAt) + 60_000).toISOString(),
+    );
+    expect(late.outcome.status).toBe('processed');
+    expect(JSON.stringify((await processing.activities.getActivity('TKtheirs1')) ?? {})).not.toContain(
+      'Jane',
+    );
+    expect(await processing.activities.getActivity('TKother1')).toMatchObject({
+      taskDetails: { title: 'Not them' },
+    });
   });
 });
 

@@ -114,6 +114,7 @@ async function setUp(subject: string) {
   const racingContacts = new ContactRepository(racing, crmTable);
   return {
     deliver,
+    events,
     erasure,
     activities,
     contacts,
@@ -141,6 +142,48 @@ describe('an erase that runs while a processor writes', () => {
     expect(await activities.getActivity('ACearlier')).toBeUndefined();
     expect((await activities.timeline(contactNumber)).items).toEqual([]);
     expect(await timelineIndexItems(contactNumber)).toEqual([]);
+  });
+
+  it('blanks the raw webhook body of that late activity too', async () => {
+    const { deliver, events, crmTable, documents } = await setUp('ACnever-used');
+    await deliver('message.received', messageObject({ id: 'ACjustbefore2', text: 'Late words' }));
+    const [late] = await documents
+      .send(
+        new QueryCommand({
+          TableName: tableOfEvents(events),
+          IndexName: 'byObject',
+          KeyConditionExpression: 'objectId = :id',
+          ExpressionAttributeValues: { ':id': 'ACjustbefore2' },
+        }),
+      )
+      .then((answer) => answer.Items ?? []);
+    let indexReads = 0;
+    const lagging = {
+      send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        const answer = (await documents.send(command)) as { Items?: Record<string, unknown>[] };
+        const input = command.input as { IndexName?: string };
+        if (command instanceof QueryCommand && input.IndexName === 'byContactNumber' && indexReads++ === 0)
+          return { ...answer, Items: (answer.Items ?? []).filter((i) => i.activityId !== 'ACjustbefore2') };
+        return answer;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const erasure = new ErasureRepository(lagging, crmTable, {
+      s3: s3.client(),
+      mediaBucket: bucket,
+      indexSettleMs: 0,
+      otherStores: [
+        {
+          store: 'eventPayloads',
+          erase: (_n, erasedAt, erased) =>
+            events.erasePayloadsAbout([...erased.activityIds, ...erased.contactIds], erasedAt),
+        },
+      ],
+    });
+
+    const result = await erasure.erase(contactNumber, 'test:lag');
+
+    expect(result.erased.eventPayloads).toBe(1);
+    expect((await events.getEvent(String(late!.eventId)))!.payload).toBe('');
   });
 
   it('leaves a group message in no member’s timeline', async () => {
@@ -215,6 +258,9 @@ describe('an erase that runs while a processor writes', () => {
     expect((await activities.timeline(contactNumber, { limit: 100 })).items).toHaveLength(20);
   });
 });
+
+/** The events table's name, as the repository holds it. */
+const tableOfEvents = (events: EventRepository) => (events as unknown as { tableName: string }).tableName;
 
 describe('an erase whose first read of the timeline index lags a write', () => {
   it('erases an activity committed just before the marker that the first index read missed', async () => {

@@ -109,6 +109,19 @@ describe('the new envelope read whole', () => {
     expect(change.ok && change.change.update.facts.contactNumbers).toEqual([contactNumber]);
   });
 
+  it.each([
+    ['a contact lookup status it does not know', { contacts: { ids: ['CTada'], lookupStatus: 'pending' } }],
+    ['contact ids that are not a list', { contacts: { ids: 'CTada', lookupStatus: 'matched' } }],
+    ['participants given as one object, not lists', { participants: { workspace: {}, external: {} } }],
+    ['a user that is a number', { user: 42 }],
+  ])(
+    'reads a STOP whose context has %s: the sender and text are still there, the odd part unknown',
+    (_case, odd) => {
+      const event = parsed(quoStop(odd));
+      expect(event.object).toMatchObject({ from: contactNumber, text: 'STOP' });
+    },
+  );
+
   it('fails, naming the field, an incoming message whose sender is not given', () => {
     expect(reasonOf(quoStop({ senderIdentifier: null }))).toBe(
       'data.context.senderIdentifier: absent, so the sender of this incoming message is unknown',

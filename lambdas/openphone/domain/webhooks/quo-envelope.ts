@@ -94,7 +94,11 @@ export interface ContactLookup {
   ids: string[];
 }
 const contactsSchema = z
-  .object({ ids: stringList, lookupStatus: z.enum(contactLookupStatuses).nullish() })
+  .object({
+    ids: stringList,
+    // A status Quo adds later says nothing we know: the ids are unknown, as when unavailable.
+    lookupStatus: z.enum(contactLookupStatuses).nullish().catch('unavailable'),
+  })
   .passthrough()
   .transform((c): ContactLookup => ({
     // Without a status nothing says the list is complete: unknown.
@@ -102,20 +106,31 @@ const contactsSchema = z
     ids: c.lookupStatus === 'matched' || (!c.lookupStatus && c.ids.length) ? c.ids : [],
   }));
 
+/**
+ * The context, each field read on its own: one it cannot read is unknown (absent), so an odd field
+ * never costs the event its other facts (a STOP its sender and text). Where a missing fact matters,
+ * `readQuoResource` fails the event naming it.
+ */
 export const quoContextSchema = z
   .object({
-    phoneNumber: phoneNumberRef,
-    phoneNumberId: optionalText,
-    conversation: idOf,
-    conversationId: optionalText,
-    user: idOf,
-    userId: optionalText,
+    phoneNumber: phoneNumberRef.catch({}),
+    phoneNumberId: optionalText.catch(undefined),
+    conversation: idOf.catch(undefined),
+    conversationId: optionalText.catch(undefined),
+    user: idOf.catch(undefined),
+    userId: optionalText.catch(undefined),
     /** Who made a task change (task events). */
-    actor: idOf,
-    senderIdentifier: optionalText,
-    recipientIdentifiers: phoneNumberList,
-    participants: participantsSchema.nullish().transform((value) => value ?? undefined),
-    contacts: contactsSchema.nullish().transform((value) => value ?? undefined),
+    actor: idOf.catch(undefined),
+    senderIdentifier: optionalText.catch(undefined),
+    recipientIdentifiers: phoneNumberList.catch([]),
+    participants: participantsSchema
+      .nullish()
+      .transform((value) => value ?? undefined)
+      .catch(undefined),
+    contacts: contactsSchema
+      .nullish()
+      .transform((value) => value ?? undefined)
+      .catch(undefined),
   })
   .passthrough()
   .transform((c) => ({
