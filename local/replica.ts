@@ -20,7 +20,14 @@ import {
   interactiveOpenPhoneClient,
   type MessageSending,
 } from '../lambdas/crm-api';
-import { DirectoryRepository, ErasureRepository, SuppressionListRepository } from '../lambdas/crm';
+import {
+  ConsentReplySender,
+  consentReplySettings,
+  DirectoryRepository,
+  ErasureRepository,
+  SuppressionListRepository,
+  type ConsentReplySettings,
+} from '../lambdas/crm';
 import { lateOpenPhone, localCrmApi, type ScopedToken } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
@@ -53,6 +60,8 @@ export interface LocalReplicaOptions {
   crmApiScopedTokens?: ScopedToken[];
   /** How often the event sweeper runs: `off`, or ms. @default the template's schedule (rate(5 minutes)) */
   eventSweepEveryMs?: number | 'off';
+  /** Confirmation replies to STOP and HELP, sent through this OpenPhone (the stage's `consentReplies`); absent: off. */
+  consentReplies?: { openPhone: { apiKey: string; baseUrl: string }; settings?: Partial<ConsentReplySettings> };
 }
 
 export interface LocalReplica {
@@ -135,6 +144,14 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   });
 
   const mediaStore = await startLocalS3([localMediaBucket]);
+  const consentReplies = options.consentReplies && {
+    openPhone: interactiveOpenPhoneClient({
+      ...options.consentReplies.openPhone,
+      dynamo: new DynamoDBClient(localAwsConfig(endpoint)),
+      rateLimitTable: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
+    }),
+    settings: consentReplySettings.parse({ ...options.consentReplies.settings, enabled: true }),
+  };
   const processing = buildLocalProcessing({
     template,
     tableNames,
@@ -143,6 +160,12 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
     logger,
+    ...(consentReplies
+      ? {
+          consentReplies: (documents: DynamoDBDocumentClient, tableName: string) =>
+            new ConsentReplySender({ documentClient: documents, tableName, ...consentReplies }),
+        }
+      : {}),
     // One line per event: type, id and outcome; never message text or phone numbers.
     onOutcome: (family, message, outcome) => log(processingLogLine(family, message, outcome)),
     onArchiveResult: (job, result) => log(archiveLogLine(job, result)),

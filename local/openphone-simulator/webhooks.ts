@@ -85,6 +85,8 @@ export interface OutgoingEvent {
   readonly phoneNumberId: string;
   /** The new envelope's resource and context; absent, the legacy object stands in as the resource. */
   readonly quo?: QuoPayload;
+  /** A type only Quo's new webhooks have (`call.missed`, `call.voicemail.completed`): no legacy delivery. */
+  readonly newSystemOnly?: boolean;
 }
 
 /**
@@ -177,7 +179,8 @@ export class WebhookDispatcher {
         },
       });
     const target = this.target;
-    if (target && (!target.events || target.events.includes(event.type))) {
+    const toLegacy = !event.newSystemOnly;
+    if (target && (!target.events || target.events.includes(event.type)) && (toLegacy || target.scheme === 'standard')) {
       if (target.scheme === 'standard')
         this.deliver({
           deliveryId: newDeliveryId(this.random),
@@ -198,7 +201,7 @@ export class WebhookDispatcher {
           body: legacyBody,
         });
     }
-    for (const subscription of this.subscriptions.values()) {
+    for (const subscription of toLegacy ? this.subscriptions.values() : []) {
       if (subscription.status !== 'enabled' || !subscription.events.includes(event.type)) continue;
       if (!subscription.resourceIds.includes('*') && !subscription.resourceIds.includes(event.phoneNumberId))
         continue;
