@@ -61,7 +61,10 @@ export interface LocalReplicaOptions {
   /** How often the event sweeper runs: `off`, or ms. @default the template's schedule (rate(5 minutes)) */
   eventSweepEveryMs?: number | 'off';
   /** Confirmation replies to STOP and HELP, sent through this OpenPhone (the stage's `consentReplies`); absent: off. */
-  consentReplies?: { openPhone: { apiKey: string; baseUrl: string }; settings?: Partial<ConsentReplySettings> };
+  consentReplies?: {
+    openPhone: { apiKey: string; baseUrl: string };
+    settings?: Partial<ConsentReplySettings>;
+  };
 }
 
 export interface LocalReplica {

@@ -180,7 +180,11 @@ export class WebhookDispatcher {
       });
     const target = this.target;
     const toLegacy = !event.newSystemOnly;
-    if (target && (!target.events || target.events.includes(event.type)) && (toLegacy || target.scheme === 'standard')) {
+    if (
+      target &&
+      (!target.events || target.events.includes(event.type)) &&
+      (toLegacy || target.scheme === 'standard')
+    ) {
       if (target.scheme === 'standard')
         this.deliver({
           deliveryId: newDeliveryId(this.random),

@@ -32,7 +32,8 @@ async function startOrderingProxy(target: () => string) {
           method: 'POST',
           headers: Object.fromEntries(
             Object.entries(request.headers).filter(
-              (h): h is [string, string] => typeof h[1] === 'string' && !['host', 'content-length'].includes(h[0]),
+              (h): h is [string, string] =>
+                typeof h[1] === 'string' && !['host', 'content-length'].includes(h[0]),
             ),
           ),
           body: Buffer.concat(chunks),
@@ -111,7 +112,8 @@ describe("Quo's new webhooks and the migration overlap, as the simulator deliver
   async function until(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
     const deadline = Date.now() + timeoutMs;
     while (!(await predicate())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; bridge: ${lines.join(' | ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; bridge: ${lines.join(' | ')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -124,7 +126,9 @@ describe("Quo's new webhooks and the migration overlap, as the simulator deliver
   const repliesTo = (phone: string) => {
     const conversation = sim.workspace.conversationFor(line().id, phone);
     return conversation
-      ? sim.workspace.activitiesOf(conversation).filter((a) => a.kind === 'message' && a.direction === 'outgoing')
+      ? sim.workspace
+          .activitiesOf(conversation)
+          .filter((a) => a.kind === 'message' && a.direction === 'outgoing')
       : [];
   };
 

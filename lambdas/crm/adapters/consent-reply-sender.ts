@@ -16,12 +16,21 @@ export interface ConsentReplyRequest {
   phoneNumber: string;
   /** The incoming message's id: the reply is sent once per message, whatever the retries. */
   messageId: string;
-  /** Our number that received it (PN…): the reply goes from there. */
+  /**
+   * Our number that received it: its id (PN…), or its E.164 number when the event named no id (a
+   * new-envelope `context` without one); the reply goes from there.
+   */
   phoneNumberId: string;
 }
 
+/** `outcome-unknown`: a lost send that cannot be looked up (no PN… id to list by): not sent again. */
 export type ConsentReplyOutcome =
-  'sent' | 'already-handled' | 'recently-replied' | 'reconciled-sent' | 'refused-by-openphone';
+  | 'sent'
+  | 'already-handled'
+  | 'recently-replied'
+  | 'reconciled-sent'
+  | 'refused-by-openphone'
+  | 'outcome-unknown';
 
 export interface ConsentReplySenderOptions {
   documentClient: DynamoDBDocumentClient;
@@ -124,6 +133,11 @@ export class ConsentReplySender {
     const claimedAt = Item.claimedAt as string;
     if (this.now().getTime() - Date.parse(claimedAt) < this.staleClaimMs)
       throw new ConsentReplyInFlightError(request.messageId);
+    // Messages are listed by line id only: without one, a second send could be a second reply.
+    if (!request.phoneNumberId.startsWith('PN')) {
+      await this.finish(request, { state: 'unknown' });
+      return 'outcome-unknown';
+    }
     const found = await this.findSentReply(request, claimedAt);
     if (found) {
       await this.recordSent(request, found);
