@@ -11,6 +11,7 @@ import { benchCost } from './cost';
 import { measureWriteUnits, writeUnitRows } from './write-units';
 import { campaignUnitRows, measureCampaignUnits } from './campaign-write-units';
 import { benchE2e } from './e2e-load';
+import { benchMigration } from './migration';
 import { benchIngest } from './ingest';
 import { benchRateLimit } from './rate-limit';
 import { printTable, type BenchRow } from './report';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     if (only.has('api-read')) rows.push(...(await benchApiRead(dynamo.endpoint, template)));
     if (only.has('e2e')) rows.push(...(await benchE2e(dynamo.endpoint, template)));
     if (only.has('api-send')) rows.push(...(await benchApiSend(dynamo.endpoint, template)));
+    if (only.has('migration')) rows.push(...(await benchMigration(dynamo.endpoint, template)));
   } finally {
     await dynamo.stop();
   }

@@ -10,6 +10,7 @@ export const benchSections = [
   'api-read',
   'e2e',
   'api-send',
+  'migration',
 ] as const;
 
 /** `BENCH_ONLY=import,campaign` runs those sections only; every section when unset. */

@@ -69,7 +69,7 @@ export interface WebhookDelivery {
   readonly scheme: SigningScheme;
   /** The Quo subscription it went to, when it went to one. */
   readonly subscriptionId?: string;
-  /** The OpenPhone object the event is about (`AC…`), for Quo's deliveries list. */
+  /** The OpenPhone object the event is about (`AC…`), for Quo's deliveries list (set on legacy ones too). */
   readonly resourceId?: string;
   readonly body: string;
   readonly createdAt: string;
@@ -203,6 +203,7 @@ export class WebhookDispatcher {
           url: target.url,
           scheme: 'legacy',
           body: legacyBody,
+          ...(resourceId ? { resourceId } : {}),
         });
     }
     for (const subscription of toLegacy ? this.subscriptions.values() : []) {
@@ -217,6 +218,7 @@ export class WebhookDispatcher {
         scheme: 'legacy',
         body: legacyBody,
         legacyKey: subscription.key,
+        ...(resourceId ? { resourceId } : {}),
       });
     }
     for (const subscription of this.quoSubscriptions.values()) {

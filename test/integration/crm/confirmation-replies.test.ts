@@ -128,7 +128,9 @@ describe('confirmation replies to STOP and HELP', () => {
     };
     await expect(replier({ openPhone: lossy }).reply(request)).rejects.toBeInstanceOf(OpenPhoneNetworkError);
     // A retry right away finds the claim in flight: the event is retried later, nothing is sent.
-    await expect(replier().reply(request)).rejects.toBeInstanceOf(ConsentReplyInFlightError);
+    await expect(replier({ inFlightWaitMs: 300 }).reply(request)).rejects.toBeInstanceOf(
+      ConsentReplyInFlightError,
+    );
     // Later, the retry finds the reply at OpenPhone.
     expect(await replier({ staleClaimMs: 0 }).reply(request)).toBe('reconciled-sent');
     expect(repliesTo(phone)).toBe(1);
@@ -303,5 +305,28 @@ describe('confirmation replies to STOP and HELP', () => {
     expect(await replier({ staleClaimMs: 0 }).reply(request)).toBe('outcome-unknown');
     expect(await replier({ staleClaimMs: 0 }).reply(request)).toBe('already-handled');
     expect(repliesTo(phone)).toBe(0);
+  });
+  it('a copy that finds the reply being sent waits for it and sends nothing', async () => {
+    const phone = freshNumber();
+    const request = {
+      kind: 'opt-out' as const,
+      phoneNumber: phone,
+      messageId: 'ACstop-race',
+      phoneNumberId: ourNumber,
+    };
+    const real = client();
+    const slow = {
+      sendMessage: async (...args: Parameters<OpenPhoneClient['sendMessage']>) => {
+        await new Promise((r) => setTimeout(r, 400));
+        return real.sendMessage(...args);
+      },
+      listMessages: real.listMessages.bind(real),
+    };
+    const outcomes = await Promise.all([
+      replier({ openPhone: slow }).reply(request),
+      new Promise((r) => setTimeout(r, 100)).then(() => replier().reply(request)),
+    ]);
+    expect(outcomes).toEqual(['sent', 'already-handled']);
+    expect(repliesTo(phone)).toBe(1);
   });
 });
