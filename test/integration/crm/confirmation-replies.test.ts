@@ -63,6 +63,20 @@ describe('confirmation replies to STOP and HELP', () => {
       ...overrides,
     });
 
+  /** The simulator's client with `around` deciding what becomes of each send. */
+  const wrappingSend = (
+    around: (
+      send: () => ReturnType<OpenPhoneClient['sendMessage']>,
+    ) => Promise<never | Awaited<ReturnType<OpenPhoneClient['sendMessage']>>>,
+  ) => {
+    const real = client();
+    return {
+      sendMessage: (...args: Parameters<OpenPhoneClient['sendMessage']>) =>
+        around(() => real.sendMessage(...args)),
+      listMessages: real.listMessages.bind(real),
+    };
+  };
+
   let counter = 0;
   const freshNumber = () => `+1555${String(6_000_000 + counter++).padStart(7, '0')}`;
   const repliesTo = (phone: string) => simulator.requestLog.stats().messagesSentByRecipient[phone] ?? 0;
@@ -117,15 +131,11 @@ describe('confirmation replies to STOP and HELP', () => {
       messageId: 'ACstop-lost',
       phoneNumberId: ourNumber,
     };
-    const real = client();
     // The message reaches OpenPhone, the answer is lost.
-    const lossy = {
-      sendMessage: async (...args: Parameters<OpenPhoneClient['sendMessage']>) => {
-        await real.sendMessage(...args);
-        throw new OpenPhoneNetworkError({ method: 'POST', path: '/v1/messages' }, 'ECONNRESET');
-      },
-      listMessages: real.listMessages.bind(real),
-    };
+    const lossy = wrappingSend(async (send) => {
+      await send();
+      throw new OpenPhoneNetworkError({ method: 'POST', path: '/v1/messages' }, 'ECONNRESET');
+    });
     await expect(replier({ openPhone: lossy }).reply(request)).rejects.toBeInstanceOf(OpenPhoneNetworkError);
     // A retry right away finds the claim in flight: the event is retried later, nothing is sent.
     await expect(replier({ inFlightWaitMs: 300 }).reply(request)).rejects.toBeInstanceOf(
@@ -314,14 +324,10 @@ describe('confirmation replies to STOP and HELP', () => {
       messageId: 'ACstop-race',
       phoneNumberId: ourNumber,
     };
-    const real = client();
-    const slow = {
-      sendMessage: async (...args: Parameters<OpenPhoneClient['sendMessage']>) => {
-        await new Promise((r) => setTimeout(r, 400));
-        return real.sendMessage(...args);
-      },
-      listMessages: real.listMessages.bind(real),
-    };
+    const slow = wrappingSend(async (send) => {
+      await new Promise((r) => setTimeout(r, 400));
+      return send();
+    });
     const outcomes = await Promise.all([
       replier({ openPhone: slow }).reply(request),
       new Promise((r) => setTimeout(r, 100)).then(() => replier().reply(request)),
