@@ -30,6 +30,8 @@ export interface MigrationPhaseResult {
   objects: number;
   stops: number;
   deliveries: { legacy: number; standard: number; failed: number; answeredDuplicate: number };
+  /** Events the bridge accepted that ended failed. */
+  eventsFailed: number;
   /** Objects with no CRM record, and with more than one timeline entry. */
   lost: number;
   recordedTwice: number;
@@ -62,12 +64,15 @@ class MigrationRig {
     private readonly stateDir: string,
     /** Event ids the replica has closed: processed, or failed for good. */
     private readonly handled: Set<string>,
+    /** Of those, the ones that ended failed. */
+    private readonly failed: Set<string>,
   ) {}
 
   static async start(dynamoEndpoint: string, template: CfnTemplate): Promise<MigrationRig> {
     const sim = await startOpenPhoneSimulator({ seed: 2727, rateLimit: { limit: 100_000 } });
     const stateDir = mkdtempSync(join(tmpdir(), 'bench-migration-'));
     const handled = new Set<string>();
+    const failed = new Set<string>();
     const replica = await startLocalReplica({
       port: 0,
       dynamoEndpoint,
@@ -76,11 +81,12 @@ class MigrationRig {
       eventSweepEveryMs: 'off',
       consentReplies: { openPhone: { apiKey: sim.apiKey, baseUrl: sim.url } },
       log: (line) => {
-        const id = / (\S+) → (processed|failed: (?!.*\(attempt \d+, retrying\)$))/.exec(line)?.[1];
-        if (id) handled.add(id);
+        const closed = / (\S+) → (processed|failed: (?!.*\(attempt \d+, retrying\)$))/.exec(line);
+        if (closed) handled.add(closed[1]!);
+        if (closed?.[2]?.startsWith('failed')) failed.add(closed[1]!);
       },
     });
-    return new MigrationRig(sim, replica, stateDir, handled);
+    return new MigrationRig(sim, replica, stateDir, handled, failed);
   }
 
   private get openPhone() {
@@ -179,6 +185,7 @@ class MigrationRig {
         failed: deliveries.filter((d) => d.state !== 'delivered').length,
         answeredDuplicate: deliveries.filter((d) => d.statusCodes.includes(200)).length,
       },
+      eventsFailed: new Set(accepted.filter((d) => this.failed.has(d.eventId)).map((d) => d.eventId)).size,
       lost,
       recordedTwice,
       stopsNotRepliedOnce,
@@ -215,7 +222,7 @@ export function migrationRows(baseline: MigrationPhaseResult, overlaps: Migratio
     },
     {
       section,
-      measure: `${p.label}: objects lost / recorded twice (of ${p.objects})`,
+      measure: `${p.label}: objects lost / recorded twice (of ${p.objects}; ${p.eventsFailed} events failed, ${baseline.eventsFailed} in the baseline)`,
       value: p.lost + p.recordedTwice,
       baseline: baseline.lost + baseline.recordedTwice,
       unit: 'objects',

@@ -28,6 +28,7 @@ import {
   SuppressionListRepository,
   type ConsentReplySettings,
 } from '../lambdas/crm';
+import { OpenPhoneClient, SharedTokenBucket } from '../lambdas/openphone';
 import { lateOpenPhone, localCrmApi, type ScopedToken } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
@@ -147,11 +148,16 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   });
 
   const mediaStore = await startLocalS3([localMediaBucket]);
+  // As the processor Lambda wires it: the interactive lane of the shared bucket, its default wait.
   const consentReplies = options.consentReplies && {
-    openPhone: interactiveOpenPhoneClient({
+    openPhone: new OpenPhoneClient({
       ...options.consentReplies.openPhone,
-      dynamo: new DynamoDBClient(localAwsConfig(endpoint)),
-      rateLimitTable: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
+      lane: 'interactive',
+      rateLimiter: new SharedTokenBucket({
+        client: new DynamoDBClient(localAwsConfig(endpoint)),
+        tableName: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
+        apiKey: options.consentReplies.openPhone.apiKey,
+      }),
     }),
     settings: consentReplySettings.parse({ ...options.consentReplies.settings, enabled: true }),
   };
