@@ -61,6 +61,8 @@ async function runSection(section: BenchSection, template: () => CfnTemplate): P
         return await (await import('./e2e-load')).benchE2e(endpoint, template());
       case 'api-send':
         return await (await import('./api-send')).benchApiSend(endpoint, template());
+      case 'migration':
+        return await (await import('./migration')).benchMigration(endpoint, template());
     }
   } finally {
     await dynamo.stop();

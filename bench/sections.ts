@@ -11,6 +11,7 @@ export const benchSections = [
   'api-read',
   'e2e',
   'api-send',
+  'migration',
 ] as const;
 
 export type BenchSection = (typeof benchSections)[number];

@@ -18,7 +18,7 @@ import { MediaArchiver, type ArchiveOutcome } from '../lambdas/crm/adapters/medi
 import type { MediaFetch } from '../lambdas/crm/adapters/pinned-media-request';
 import { defaultMediaHosts } from '../lambdas/crm/domain/media-url-policy';
 import { createArchiveMediaHandler } from '../lambdas/crm/archive-media/service';
-import { createProcessEventsHandler } from '../lambdas/events/process/service';
+import { createProcessEventsHandler, type ProcessorDeps } from '../lambdas/events/process/service';
 import type { CfnTemplate } from './cfn-tables';
 import { InProcessQueue, type EventSourceMappingSettings } from './in-process-queue';
 import { localAwsConfig } from './local-pipeline';
@@ -76,6 +76,8 @@ export interface LocalProcessingOptions {
   /** DNS for the archiver (tests name hosts that do not exist). @default the system resolver */
   resolveHost?: (hostname: string) => Promise<string[]>;
   onOutcome?: (family: EventFamily, message: QueueMessage, outcome: EventOutcome) => void;
+  /** Confirmation replies to STOP and HELP, as a stage with `consentReplies.enabled` has; absent: off. */
+  consentReplies?: (documents: DynamoDBDocumentClient, crmTable: string) => ProcessorDeps['consentReplies'];
   onArchiveResult?: (
     job: MediaArchiveJob,
     result: ArchiveOutcome | { kind: 'retrying'; reason: string },
@@ -105,6 +107,7 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
   const deliveryHealth = new DeliveryHealthRepository(documents, crmTable);
   const campaigns = campaignRepositories(documents, tableName('CampaignTable'));
   const logger = options.logger ?? new Logger({ serviceName: 'openphone-bridge-local' });
+  const consentReplies = options.consentReplies?.(documents, crmTable);
   const archiveQueue = new InProcessQueue('media-archive', {
     ...mediaArchiveQueueSettings(options.template),
     ...options.archiveQueueSettings,
@@ -123,6 +126,7 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
           deliveryHealth,
           archiveQueue: new InProcessMediaArchiveQueue(archiveQueue),
           campaigns: campaigns.sendTracking,
+          ...(consentReplies ? { consentReplies } : {}),
         },
         ...(options.campaignReplyWindowDays
           ? { campaignReplyWindowDays: options.campaignReplyWindowDays }

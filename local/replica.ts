@@ -22,13 +22,17 @@ import {
   type MessageSending,
 } from '../lambdas/crm-api';
 import {
+  ConsentReplySender,
+  consentReplySettings,
   ConversationRepository,
   DirectoryRepository,
   ErasureRepository,
   SuppressionListRepository,
+  type ConsentReplySettings,
 } from '../lambdas/crm';
 import { RecipientErasureRepository } from '../lambdas/campaigns';
 import { EventRepository } from '../lambdas/events';
+import { OpenPhoneClient, SharedTokenBucket } from '../lambdas/openphone';
 import { lateOpenPhone, localCrmApi, type ScopedToken } from './crm-api';
 import { buildLocalCrmEvents, crmEventAdminRoutes, type LocalCrmEvents } from './crm-events';
 import { startLocalHttpApi } from './http-api';
@@ -61,6 +65,11 @@ export interface LocalReplicaOptions {
   crmApiScopedTokens?: ScopedToken[];
   /** How often the event sweeper runs: `off`, or ms. @default the template's schedule (rate(5 minutes)) */
   eventSweepEveryMs?: number | 'off';
+  /** Confirmation replies to STOP and HELP, sent through this OpenPhone (the stage's `consentReplies`); absent: off. */
+  consentReplies?: {
+    openPhone: { apiKey: string; baseUrl: string };
+    settings?: Partial<ConsentReplySettings>;
+  };
 }
 
 export interface LocalReplica {
@@ -143,6 +152,19 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
   });
 
   const mediaStore = await startLocalS3([localMediaBucket]);
+  // As the processor Lambda wires it: the interactive lane of the shared bucket, its default wait.
+  const consentReplies = options.consentReplies && {
+    openPhone: new OpenPhoneClient({
+      ...options.consentReplies.openPhone,
+      lane: 'interactive',
+      rateLimiter: new SharedTokenBucket({
+        client: new DynamoDBClient(localAwsConfig(endpoint)),
+        tableName: tableNames[tableLogicalId(template, 'RateLimitTable')]!,
+        apiKey: options.consentReplies.openPhone.apiKey,
+      }),
+    }),
+    settings: consentReplySettings.parse({ ...options.consentReplies.settings, enabled: true }),
+  };
   const processing = buildLocalProcessing({
     template,
     tableNames,
@@ -151,6 +173,12 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
     logger,
+    ...(consentReplies
+      ? {
+          consentReplies: (documents: DynamoDBDocumentClient, tableName: string) =>
+            new ConsentReplySender({ documentClient: documents, tableName, ...consentReplies }),
+        }
+      : {}),
     // One line per event: type, id and outcome; never message text or phone numbers.
     onOutcome: (family, message, outcome) => log(processingLogLine(family, message, outcome)),
     onArchiveResult: (job, result) => log(archiveLogLine(job, result)),

@@ -1,7 +1,16 @@
 import type { FaultSwitches } from './faults';
-import { callEventObject, hasRecording, messageEventObject, summaryOf, transcriptOf } from './resources';
+import {
+  callEventObject,
+  hasRecording,
+  messageEventObject,
+  summaryOf,
+  transcriptOf,
+  voicemailTranscript,
+} from './resources';
 import {
   quoCallPayload,
+  quoMissedCallPayload,
+  quoVoicemailPayload,
   quoCallSummaryPayload,
   quoCallTranscriptPayload,
   quoMessagePayload,
@@ -56,6 +65,25 @@ export function wireActivityToWebhooks(
           phoneNumberId: call.phoneNumberId,
           quo: quoCallPayload(call, baseUrl, false),
         });
+        // The legacy `call.completed` carries the voicemail; Quo's new webhooks send it apart.
+        if (call.direction === 'incoming' && call.answeredAtMs === null)
+          webhooks.emit({
+            type: 'call.missed',
+            object: { id: call.id },
+            phoneNumberId: call.phoneNumberId,
+            quo: quoMissedCallPayload(call),
+            newSystemOnly: true,
+          });
+        if (call.hasVoicemail)
+          webhooks.later(intelligenceDelayMs, () =>
+            webhooks.emit({
+              type: 'call.voicemail.completed',
+              object: { id: call.id },
+              phoneNumberId: call.phoneNumberId,
+              quo: quoVoicemailPayload(call, baseUrl, voicemailTranscript),
+              newSystemOnly: true,
+            }),
+          );
         if (!hasRecording(call)) return;
         webhooks.later(intelligenceDelayMs, () => {
           webhooks.emit({

@@ -84,6 +84,38 @@ export function quoCallPayload(call: CallRecord, baseUrl: string, withRecording:
   };
 }
 
+/** `call.missed` (incoming only): Quo's resource is only the call's id and times; who in `context`. */
+export function quoMissedCallPayload(call: CallRecord): QuoPayload {
+  return {
+    resource: { id: call.id, createdAt: iso(call.createdAtMs), updatedAt: iso(call.completedAtMs) },
+    context: callContext(call),
+  };
+}
+
+/** The voicemail's id, derived from its call's so every delivery of it names the same one. */
+export const voicemailIdOf = (call: CallRecord) => `VM${call.id.slice(2)}`;
+
+/**
+ * `call.voicemail.completed`: its own `id` and `voicemailId`, the `callId` it belongs to, its own
+ * `from`/`to`, the recording and the transcript, as OPENPHONE.md ("2026") lists them.
+ */
+export function quoVoicemailPayload(call: CallRecord, baseUrl: string, transcript: string): QuoPayload {
+  return {
+    resource: {
+      id: `VE${call.id.slice(2)}`,
+      voicemailId: voicemailIdOf(call),
+      callId: call.id,
+      from: call.participant,
+      to: call.workspaceNumber,
+      duration: 14,
+      recordingUrl: `${baseUrl}/media/voicemails/${call.id}.mp3`,
+      transcript,
+      createdAt: iso(call.completedAtMs),
+    },
+    context: callContext(call),
+  };
+}
+
 export function quoCallSummaryPayload(call: CallRecord): QuoPayload {
   const { callId, summary, nextSteps } = summaryOf(call);
   return {

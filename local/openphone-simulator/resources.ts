@@ -303,6 +303,9 @@ export function messageEventObject(message: MessageRecord, includeMediaFrom?: st
   };
 }
 
+/** What every simulated caller says to the voicemail. */
+export const voicemailTranscript = 'Hi, please call me back when you can.';
+
 /** `data.object` of a legacy call webhook; recordings and voicemail only appear here. */
 export function callEventObject(call: CallRecord, baseUrl: string, withRecording: boolean) {
   const outgoing = call.direction === 'outgoing';
@@ -328,7 +331,7 @@ export function callEventObject(call: CallRecord, baseUrl: string, withRecording
           url: `${baseUrl}/media/voicemails/${call.id}.mp3`,
           type: 'audio/mpeg',
           duration: 14,
-          transcript: 'Hi, please call me back when you can.',
+          transcript: voicemailTranscript,
         }
       : null,
   };

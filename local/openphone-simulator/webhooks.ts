@@ -69,7 +69,7 @@ export interface WebhookDelivery {
   readonly scheme: SigningScheme;
   /** The Quo subscription it went to, when it went to one. */
   readonly subscriptionId?: string;
-  /** The OpenPhone object the event is about (`AC…`), for Quo's deliveries list. */
+  /** The OpenPhone object the event is about (`AC…`), for Quo's deliveries list (set on legacy ones too). */
   readonly resourceId?: string;
   readonly body: string;
   readonly createdAt: string;
@@ -85,6 +85,8 @@ export interface OutgoingEvent {
   readonly phoneNumberId: string;
   /** The new envelope's resource and context; absent, the legacy object stands in as the resource. */
   readonly quo?: QuoPayload;
+  /** A type only Quo's new webhooks have (`call.missed`, `call.voicemail.completed`): no legacy delivery. */
+  readonly newSystemOnly?: boolean;
 }
 
 /**
@@ -177,7 +179,12 @@ export class WebhookDispatcher {
         },
       });
     const target = this.target;
-    if (target && (!target.events || target.events.includes(event.type))) {
+    const toLegacy = !event.newSystemOnly;
+    if (
+      target &&
+      (!target.events || target.events.includes(event.type)) &&
+      (toLegacy || target.scheme === 'standard')
+    ) {
       if (target.scheme === 'standard')
         this.deliver({
           deliveryId: newDeliveryId(this.random),
@@ -196,9 +203,10 @@ export class WebhookDispatcher {
           url: target.url,
           scheme: 'legacy',
           body: legacyBody,
+          ...(resourceId ? { resourceId } : {}),
         });
     }
-    for (const subscription of this.subscriptions.values()) {
+    for (const subscription of toLegacy ? this.subscriptions.values() : []) {
       if (subscription.status !== 'enabled' || !subscription.events.includes(event.type)) continue;
       if (!subscription.resourceIds.includes('*') && !subscription.resourceIds.includes(event.phoneNumberId))
         continue;
@@ -210,6 +218,7 @@ export class WebhookDispatcher {
         scheme: 'legacy',
         body: legacyBody,
         legacyKey: subscription.key,
+        ...(resourceId ? { resourceId } : {}),
       });
     }
     for (const subscription of this.quoSubscriptions.values()) {

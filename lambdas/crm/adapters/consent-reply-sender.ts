@@ -16,12 +16,21 @@ export interface ConsentReplyRequest {
   phoneNumber: string;
   /** The incoming message's id: the reply is sent once per message, whatever the retries. */
   messageId: string;
-  /** Our number that received it (PN…): the reply goes from there. */
+  /**
+   * Our number that received it: its id (PN…), or its E.164 number when the event named no id (a
+   * new-envelope `context` without one); the reply goes from there.
+   */
   phoneNumberId: string;
 }
 
+/** `outcome-unknown`: a lost send that cannot be looked up (no PN… id to list by): not sent again. */
 export type ConsentReplyOutcome =
-  'sent' | 'already-handled' | 'recently-replied' | 'reconciled-sent' | 'refused-by-openphone';
+  | 'sent'
+  | 'already-handled'
+  | 'recently-replied'
+  | 'reconciled-sent'
+  | 'refused-by-openphone'
+  | 'outcome-unknown';
 
 export interface ConsentReplySenderOptions {
   documentClient: DynamoDBDocumentClient;
@@ -31,6 +40,8 @@ export interface ConsentReplySenderOptions {
   settings: ConsentReplySettings;
   /** A claim untouched this long belongs to an attempt that is gone. @default 2 min */
   staleClaimMs?: number;
+  /** How long to wait for a claim in flight to finish before failing into a retry. @default 5 s */
+  inFlightWaitMs?: number;
   now?: () => Date;
 }
 
@@ -43,10 +54,12 @@ export interface ConsentReplySenderOptions {
  */
 export class ConsentReplySender {
   private readonly staleClaimMs: number;
+  private readonly inFlightWaitMs: number;
   private readonly now: () => Date;
 
   constructor(private readonly options: ConsentReplySenderOptions) {
     this.staleClaimMs = options.staleClaimMs ?? 120_000;
+    this.inFlightWaitMs = options.inFlightWaitMs ?? 5_000;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -113,17 +126,34 @@ export class ConsentReplySender {
   /** A claim exists: done, in flight elsewhere, or abandoned with an unknown outcome (reconciled). */
   private async settleExistingClaim(request: ConsentReplyRequest): Promise<ConsentReplyOutcome | undefined> {
     const { documentClient, tableName } = this.options;
-    const { Item } = await documentClient.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: crmKeys.consentReplyClaim(request.messageId),
-        ConsistentRead: true,
-      }),
-    );
+    const readClaim = async () =>
+      (
+        await documentClient.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: crmKeys.consentReplyClaim(request.messageId),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+    const fresh = (item: Record<string, unknown>) =>
+      this.now().getTime() - Date.parse(item.claimedAt as string) < this.staleClaimMs;
+    let Item = await readClaim();
+    // Another copy of the message (the other system's, during a migration) is sending: a send takes
+    // well under a second, so wait for it rather than fail this event into a queue retry.
+    const waitUntil = Date.now() + this.inFlightWaitMs;
+    while (Item?.state === 'claimed' && fresh(Item) && Date.now() < waitUntil) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      Item = await readClaim();
+    }
     if (!Item || Item.state !== 'claimed') return 'already-handled';
     const claimedAt = Item.claimedAt as string;
-    if (this.now().getTime() - Date.parse(claimedAt) < this.staleClaimMs)
-      throw new ConsentReplyInFlightError(request.messageId);
+    if (fresh(Item)) throw new ConsentReplyInFlightError(request.messageId);
+    // Messages are listed by line id only: without one, a second send could be a second reply.
+    if (!request.phoneNumberId.startsWith('PN')) {
+      await this.finish(request, { state: 'unknown' });
+      return 'outcome-unknown';
+    }
     const found = await this.findSentReply(request, claimedAt);
     if (found) {
       await this.recordSent(request, found);

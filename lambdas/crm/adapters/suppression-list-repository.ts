@@ -111,7 +111,8 @@ export class SuppressionListRepository {
 
   /** A person's add or remove, with who (`reference`) and why (`note`) on its audit entry. */
   async changeByOperator(change: OperatorChange): Promise<{ outcome: 'applied' | 'stale' }> {
-    return this.suppressions.changeSuppression(change);
+    const { outcome } = await this.suppressions.changeSuppression(change);
+    return { outcome: outcome === 'stale' ? 'stale' : 'applied' };
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   type SuppressionChange,
   type SuppressionReason,
 } from '../domain/suppression';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConditionFailure } from '../../shared/dynamo';
 import { readItem, readPartition, type CrmTableAccess } from './crm-table';
 
@@ -40,7 +41,12 @@ export interface SuppressionRepositoryOptions {
   yesWindowHours?: number;
 }
 
-export type ConsentOutcome = 'applied' | 'stale' | 'ignored' | 'recorded';
+/**
+ * `already-applied`: this very change (same number, reason, action, time and reference) is the
+ * state already — a second copy of the event (a retry, the other system during a migration).
+ */
+export type ChangeOutcome = 'applied' | 'already-applied' | 'stale';
+export type ConsentOutcome = ChangeOutcome | 'ignored' | 'recorded';
 
 /**
  * Suppressions in the CRM table: one item per number and reason (opt-out, bounce) and an audit
@@ -64,7 +70,7 @@ export class SuppressionRepository {
    * and why (`note`, or the reply's `matched`/`excerpt`), is always written (idempotently: its key
    * is the change); the state changes only if this change is newer.
    */
-  async changeSuppression(change: SuppressionChange): Promise<{ outcome: 'applied' | 'stale' }> {
+  async changeSuppression(change: SuppressionChange): Promise<{ outcome: ChangeOutcome }> {
     const { documentClient, tableName } = this.table;
     const entry: SuppressionAuditEntry = {
       phoneNumber: change.phoneNumber,
@@ -125,20 +131,27 @@ export class SuppressionRepository {
             ':at': change.at,
             ':reference': change.reference,
           },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { outcome: 'applied' };
     } catch (error) {
-      if (isConditionFailure(error)) return { outcome: 'stale' };
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const returned = (error as { Item?: Record<string, unknown> }).Item;
+      const current = returned && unmarshall(returned as never);
+      const same =
+        current?.changedAt === change.at &&
+        current.reference === change.reference &&
+        current.active === (change.action === 'add');
+      return { outcome: same ? 'already-applied' : 'stale' };
     }
   }
 
-  addSuppression(change: Omit<SuppressionChange, 'action'>): Promise<{ outcome: 'applied' | 'stale' }> {
+  addSuppression(change: Omit<SuppressionChange, 'action'>): Promise<{ outcome: ChangeOutcome }> {
     return this.changeSuppression({ ...change, action: 'add' });
   }
 
-  removeSuppression(change: Omit<SuppressionChange, 'action'>): Promise<{ outcome: 'applied' | 'stale' }> {
+  removeSuppression(change: Omit<SuppressionChange, 'action'>): Promise<{ outcome: ChangeOutcome }> {
     return this.changeSuppression({ ...change, action: 'remove' });
   }
 

@@ -46,7 +46,8 @@ export function consentChangeOf(
     keyword: reading.kind,
     phoneNumber: facts.from,
     messageId: activityId,
-    at: change.eventTime,
+    // The message's own time: the same in a legacy and a new delivery, whatever their envelopes say.
+    at: facts.createdAt ?? change.eventTime,
     ...(reading.matched ? { matched: reading.matched } : {}),
     ...(excerpt ? { excerpt } : {}),
   };

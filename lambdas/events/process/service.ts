@@ -140,7 +140,10 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
         outcome: consent.outcome,
       });
       const kind = consentReplyKindOf(plan.consent.keyword);
-      const ourNumber = update.facts.phoneNumberId;
+      // The line's id, or (a new envelope whose context names none) the number the STOP was sent to.
+      const ourNumber =
+        update.facts.phoneNumberId ??
+        (update.facts.direction === 'incoming' ? update.facts.to?.[0] : undefined);
       // A stale opt-out (a later START already lifted it) gets no "you're unsubscribed".
       if (deps.consentReplies && kind && ourNumber && consent.outcome !== 'stale') {
         const reply = await deps.consentReplies.reply({

@@ -116,7 +116,11 @@ describe('opt-out and opt-in', () => {
   const incoming = (number: string, id: string, text: string, minute: number) => {
     const consent = consentChangeOf(
       changeFromWebhook(
-        legacyEvent('message.received', messageObject({ id, from: number, text }), at(minute)),
+        legacyEvent(
+          'message.received',
+          messageObject({ id, from: number, text, createdAt: at(minute) }),
+          at(minute),
+        ),
       ),
     );
     if (!consent) throw new Error(`"${text}" is no consent keyword`);

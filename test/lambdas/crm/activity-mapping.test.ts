@@ -409,13 +409,17 @@ describe('index keys', () => {
 });
 
 describe('consent and delivery outcomes', () => {
-  it('reads STOP from an incoming message as an opt-out by the sender, with a masked excerpt', () => {
-    const change = changeFromWebhook(legacyEvent('message.received', messageObject({ text: ' stop ' }), at));
+  it('reads STOP from an incoming message as an opt-out by the sender at its own time, with a masked excerpt', () => {
+    const sentAt = '2026-11-20T09:59:58.000Z';
+    const change = changeFromWebhook(
+      legacyEvent('message.received', messageObject({ text: ' stop ', createdAt: sentAt }), at),
+    );
+    // The message's time, not the envelope's: both systems' copies of it make the same change.
     expect(consentChangeOf(change)).toEqual({
       keyword: 'opt-out',
       phoneNumber: contactNumber,
       messageId: 'ACmsg0001',
-      at,
+      at: sentAt,
       matched: 'stop',
       excerpt: 'stop',
     });
