@@ -180,11 +180,11 @@ describe('the cost estimate', () => {
     expect(estimate.perMillionWebhooks.bill['DynamoDB reads']).toBeCloseTo(1e6 * 1e-7, 6);
   });
 
-  it('reads the real stack: four processors, every function on arm64 and none traced by default', () => {
+  it('reads the real stack: five processors, every function on arm64 and none traced by default', () => {
     const settings = readCostSettings(bridgeTemplate());
-    expect(settings.functions.processors).toHaveLength(4);
+    expect(settings.functions.processors).toHaveLength(5);
     expect(settings.allFunctions.every((f) => f.arm && !f.traced && !f.platformLogs)).toBe(true);
-    expect(settings.tables.events).toEqual({ gsis: 1 });
+    expect(settings.tables.events).toEqual({ gsis: 2 });
     expect(settings.functions.sender).toBeDefined();
     expect(settings.stateMachineStates).toBeGreaterThan(0);
     expect(estimateCost(bridgeTemplate()).perMillionWebhooks.total).toBeGreaterThan(

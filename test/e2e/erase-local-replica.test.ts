@@ -34,6 +34,7 @@ describe('erasing a person on the local replica', () => {
   beforeAll(async () => {
     media = await startMediaServer(2048);
     replica = await startTestReplica(stateDir, (line) => logged.push(line));
+    replica.processing.allowLocalMediaOrigin(media.url); // as npm start does for its simulator
     simulator = await startOpenPhoneSimulator({
       seed: 23,
       workspace: {

@@ -75,13 +75,16 @@ async function allPages(phoneNumber: string, request: Omit<TimelineRequest, 'cur
   return pages;
 }
 
+/** The kinds a number's timeline holds from messages and calls (a task sits on a conversation's). */
+const timelineKinds = activityKinds.filter((k): k is Exclude<ActivityKind, 'task'> => k !== 'task');
+
 describe('a timeline paged with or without a kind', () => {
   it('returns every matching activity exactly once, newest first, for any kinds and any limit', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.constantFrom(...activityKinds), { maxLength: 24 }),
+        fc.array(fc.constantFrom(...timelineKinds), { maxLength: 24 }),
         fc.integer({ min: 1, max: 8 }),
-        fc.option(fc.constantFrom(...activityKinds), { nil: undefined }),
+        fc.option(fc.constantFrom(...timelineKinds), { nil: undefined }),
         async (kinds, limit, kind) => {
           const { phoneNumber, ids } = await timelineOf(kinds);
           const expected = ids.filter((_, i) => !kind || kinds[i] === kind).reverse();
