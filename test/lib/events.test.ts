@@ -127,12 +127,22 @@ describe('EventProcessing', () => {
         (s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [campaignTable, 'Arn'] }),
       );
       if (family === 'messages')
-        // Campaign tracking: keyed lookups and conditional updates; no query, no put, no index.
+        // Campaign tracking: keyed lookups of the two tracking items and conditional updates of
+        // campaign partitions (recipients, counters); no query, no put, no index.
         expect(campaignTracking).toEqual([
-          expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }),
+          expect.objectContaining({
+            Action: 'dynamodb:GetItem',
+            Condition: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*', 'LATESTSEND#*'] },
+            },
+          }),
+          expect.objectContaining({
+            Action: 'dynamodb:UpdateItem',
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] } },
+          }),
         ]);
       else expect(campaignTracking).toEqual([]);
-      expect(dynamo).toHaveLength(family === 'messages' ? 3 : 2);
+      expect(dynamo).toHaveLength(family === 'messages' ? 4 : 2);
       expect(actionsOn(statements, 's3:')).toEqual([]);
       // Its own queue to consume, the archive queue to send to: no other queue.
       const queueArns = resourcesOf(statements, 'sqs:').map((r) => JSON.stringify(r));

@@ -75,14 +75,17 @@ export function planEventProcessing(
  * event of another family is rejected before its payload is read.
  */
 export function planStoredEvent(
-  stored: Pick<EventRecord, 'family' | 'receivedAt' | 'payload'>,
+  stored: Pick<EventRecord, 'family' | 'type' | 'receivedAt' | 'payload'>,
   family: EventFamily,
   consentRule: ConsentRuleOptions = {},
 ): ProcessingPlan {
-  if (stored.family !== family)
+  // An event recorded as ignored by a version that did not route its type has no family: the
+  // stored (verified) type decides, by today's table, so a re-drive once it is supported works.
+  const storedFamily = stored.family ?? familyOf(stored.type);
+  if (storedFamily !== family)
     return {
       kind: 'rejected',
-      reason: `family: a ${stored.family ?? 'unrouted'} event on the ${family} queue`,
+      reason: `family: a ${storedFamily ?? 'unrouted'} event on the ${family} queue`,
     };
   return planEventProcessing(stored.payload, family, stored.receivedAt, consentRule);
 }

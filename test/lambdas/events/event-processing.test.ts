@@ -89,11 +89,21 @@ describe('planEventProcessing', () => {
   });
 
   it('rejects a stored event of another family before reading its payload', () => {
-    const stored = { family: 'calls' as const, receivedAt, payload: 'not even JSON' };
+    const stored = { family: 'calls' as const, type: 'call.completed', receivedAt, payload: 'not even JSON' };
     expect(planStoredEvent(stored, 'messages')).toEqual({
       kind: 'rejected',
       reason: 'family: a calls event on the messages queue',
     });
+  });
+
+  it('routes a stored event recorded without a family by its stored type, and only to that family', () => {
+    const stored = { type: 'call.completed', receivedAt, payload: body('call.completed', completedCall()) };
+    expect(planStoredEvent(stored, 'calls')).toMatchObject({ kind: 'activity' });
+    expect(planStoredEvent({ ...stored, type: 'call.transferred' }, 'calls')).toEqual({
+      kind: 'rejected',
+      reason: 'family: a unrouted event on the calls queue',
+    });
+    expect(planStoredEvent(stored, 'messages')).toMatchObject({ kind: 'rejected' });
   });
 
   it('rejects a payload that fails validation, naming the path', () => {
