@@ -16,7 +16,11 @@ import {
   type ImportPagesOutput,
   type ImportRequest,
 } from './domain/import-plan';
-import { importSettingsWith, type ImportSettings, type ImportSettingsOverrides } from './domain/import-settings';
+import {
+  importSettingsWith,
+  type ImportSettings,
+  type ImportSettingsOverrides,
+} from './domain/import-settings';
 import { bridgeMetrics } from '../shared/metrics';
 import { conversationsFinished } from './domain/import-progress';
 import type { RecordWriterDeps } from './record-writers';
