@@ -4,7 +4,7 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { cancellationReasons, isConditionFailure } from '../../shared/dynamo';
+import { cancellationReasons, isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
 import type { ActivityUpdate } from '../domain/activity';
 import type { ConsentRuleOptions } from '../domain/consent';
@@ -80,7 +80,8 @@ export class ConversationRepository {
     options: ConversationRepositoryOptions = {},
   ) {
     this.table = { documentClient, tableName };
-    this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
+    // One record takes every event of its conversation: more tries than an activity's write.
+    this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts * 4;
     this.consentRule = options.consentRule ?? {};
     this.now = options.now ?? (() => new Date());
   }
@@ -138,8 +139,12 @@ export class ConversationRepository {
         return 'written';
       } catch (error) {
         if (refusedByErasure(error, checks.length)) return 'erased';
-        const raced = cancellationReasons(error)?.[checks.length] === 'ConditionalCheckFailed';
+        const raced =
+          cancellationReasons(error)?.[checks.length] === 'ConditionalCheckFailed' ||
+          isTransactionConflict(error);
         if (!raced && !isConditionFailure(error)) throw error;
+        // Many events of one conversation at once (a burst of texts): spread the next tries out.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
       }
     }
     throw new ConcurrentUpdateError(`conversation ${key.pk}`, this.maxAttempts);
