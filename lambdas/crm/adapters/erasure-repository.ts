@@ -43,23 +43,6 @@ export interface ErasureRepositoryOptions {
 /** Tries of the marker's write while writers' transactions check it (TransactionConflict). */
 const markerAttempts = 6;
 
-/**
- * Whether a record dated `at` is erased history: one of its numbers was erased at or after `at`.
- * The activity and contact writers ask before writing, so a re-import or a late webhook does not
- * bring an erased person back (what happens later is recorded).
- */
-export async function isErasedHistory(
-  table: CrmTableAccess,
-  phoneNumbers: readonly string[],
-  at: string,
-): Promise<boolean> {
-  const markers = await readItems(
-    table,
-    phoneNumbers.map((n) => crmKeys.erasure(n)),
-  );
-  return markers.some((m) => typeof m.erasedAt === 'string' && at <= m.erasedAt);
-}
-
 /** Activities erased at once. */
 const eraseConcurrency = 8;
 

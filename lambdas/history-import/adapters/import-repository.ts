@@ -149,30 +149,27 @@ export class ImportRepository {
 
   /** Creates the run, or returns the one already there under that id (a resumed import). */
   async startRun(run: NewImportRun): Promise<{ run: ImportRun; created: boolean }> {
-    const item: ImportRun = {
-      ...run,
-      status: 'running',
-      phase: initialCheckpoint.phase,
-      checkpoint: initialCheckpoint,
-      sequence: 0,
-      pages: 0,
-      records: emptyRecordCounts(),
-      errors: 0,
-      updatedAt: run.startedAt,
-    };
+    const item: ImportRun = { ...newRunFields(run), status: 'running' };
+    return (await this.putRunOnce(item))
+      ? { run: item, created: true }
+      : { run: await this.requireRun(run.importId), created: false };
+  }
+
+  /** Puts a new run unless one has its id: false (nothing written) when it existed. */
+  private async putRunOnce(item: ImportRun): Promise<boolean> {
     try {
       await this.documentClient.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...runKey(run.importId), ...runListing(run), ...item },
+          Item: { ...runKey(item.importId), ...runListing(item), ...item },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return { run: item, created: true };
+      return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      return false;
     }
-    return { run: await this.requireRun(run.importId), created: false };
   }
 
   async getRun(importId: string): Promise<ImportRun | undefined> {
@@ -315,31 +312,12 @@ export class ImportRepository {
    */
   async recordSkippedRun(run: NewImportRun, heldBy: string): Promise<ImportRun> {
     const item: ImportRun = {
-      ...run,
+      ...newRunFields(run),
       status: 'skipped',
       heldBy,
-      phase: initialCheckpoint.phase,
-      checkpoint: initialCheckpoint,
-      sequence: 0,
-      pages: 0,
-      records: emptyRecordCounts(),
-      errors: 0,
-      updatedAt: run.startedAt,
       finishedAt: run.startedAt,
     };
-    try {
-      await this.documentClient.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...runKey(run.importId), ...runListing(run), ...item },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return item;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    return this.requireRun(run.importId);
+    return (await this.putRunOnce(item)) ? item : this.requireRun(run.importId);
   }
 
   /**
@@ -480,4 +458,18 @@ export class ImportRepository {
       return false;
     }
   }
+}
+
+/** A run as it starts: at the first checkpoint, nothing counted yet. */
+function newRunFields(run: NewImportRun): Omit<ImportRun, 'status'> {
+  return {
+    ...run,
+    phase: initialCheckpoint.phase,
+    checkpoint: initialCheckpoint,
+    sequence: 0,
+    pages: 0,
+    records: emptyRecordCounts(),
+    errors: 0,
+    updatedAt: run.startedAt,
+  };
 }
