@@ -1,9 +1,12 @@
 // What an hourly sync costs when nothing changed, measured: two incremental syncs of a small
 // simulated workspace through the template's state machine (aws-local-stepfunctions), the import
 // Lambda's handler and DynamoDB Local; the second finds nothing new and is the one counted.
-import { ActivityRepository, ContactRepository } from '../../lambdas/crm';
-import { ConversationRepository } from '../../lambdas/crm/adapters/conversation-repository';
-import { DirectoryRepository } from '../../lambdas/crm/adapters/directory-repository';
+import {
+  ActivityRepository,
+  ContactRepository,
+  ConversationRepository,
+  DirectoryRepository,
+} from '../../lambdas/crm';
 import { ImportRepository } from '../../lambdas/history-import';
 import { OpenPhoneClient, SharedTokenBucket } from '../../lambdas/openphone';
 import type { CfnTemplate } from '../../local/cfn-tables';
@@ -11,14 +14,6 @@ import { runImportLocally } from '../../local/import-runner';
 import { startOpenPhoneSimulator } from '../../local/openphone-simulator';
 import { meteredTables } from '../capacity-meter';
 import type { IdleSyncUnits } from './per-event';
-
-// aws-local-stepfunctions calls Promise.withResolvers (Node 22, as `engines` asks); a Node 20 machine lacks it.
-(Promise as { withResolvers?: unknown }).withResolvers ??= function withResolvers<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  return { promise, resolve, reject };
-};
 
 export interface IdleSync extends IdleSyncUnits {
   openPhoneRequests: number;
