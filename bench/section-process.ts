@@ -38,12 +38,14 @@ async function runSection(section: BenchSection, template: () => CfnTemplate): P
         const { measureWriteUnits, writeUnitRows } = await import('./write-units');
         const { measureCampaignUnits, campaignUnitRows } = await import('./campaign-write-units');
         const { benchCost } = await import('./cost');
+        const { measureIdleSync } = await import('./cost/idle-sync');
         const measured = await measureWriteUnits(endpoint, template());
         const campaign = await measureCampaignUnits(endpoint, template());
+        const idleSync = await measureIdleSync(endpoint, template());
         return [
           ...writeUnitRows(measured),
           ...campaignUnitRows(campaign),
-          ...benchCost(template(), { ...measured, campaign }),
+          ...benchCost(template(), { ...measured, campaign, idleSync }),
         ];
       }
       case 'write-units': {

@@ -1,20 +1,19 @@
-// One construct, though long: every alarm and dashboard widget reads the same metrics and
-// thresholds, and the README and the assertions tests name them all from here.
+// What pages an operator: one alarm per cause a business needs to hear about, each priced by the
+// metrics it reads ($0.10 a month each); what only needs watching is on the dashboard
+// (lib/bridge-dashboard.ts). Decision 0009, "Idle", says which alarms went and why.
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
-  AlarmStatusWidget,
   ComparisonOperator,
   Dashboard,
-  GraphWidget,
   MathExpression,
-  Metric,
   TreatMissingData,
   type IAlarm,
   type IMetric,
-  type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -22,16 +21,19 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bridgeMetrics } from '../lambdas/shared/metrics';
-import { eventFamilies, type EventFamily } from '../lambdas/events';
-import { defaultTokenBucketPolicy, sustainedRequestsPerSecond } from '../lambdas/openphone';
+import { defaultSweepPolicy, eventFamilies } from '../lambdas/events';
+import { bridgeDashboardWidgets } from './bridge-dashboard';
+import { bridgeMetric } from './bridge-metric';
 import type { CampaignSender } from './campaigns';
 import type { CrmEvents } from './crm-events';
 import type { EventProcessing, EventQueues } from './events';
 import type { HistoryImport } from './history-import';
 import type { WebhookIngest } from './ingest';
 
+export { dashboardWidgetTitles } from './bridge-dashboard';
+
 export interface AlarmThresholds {
-  /** Oldest message in a family queue, in seconds. @default 900 */
+  /** Oldest message in a family queue, in seconds: a line on the dashboard (no alarm: see decision 0009). @default 900 */
   readonly queueAgeSeconds?: number;
   /** Ingest 5xx answers in 5 minutes. @default 5 */
   readonly ingestServerErrorsPer5Min?: number;
@@ -41,7 +43,7 @@ export interface AlarmThresholds {
   readonly throttledCallsPer5Min?: number;
   /** Events whose payload failed validation (recorded failed, never retried), in 5 minutes. @default 1 */
   readonly rejectedEventsPer5Min?: number;
-  /** Oldest unhandled record in the events table's stream (the dispatcher's iterator age), in seconds. @default 300 */
+  /** Oldest unhandled record of the CRM events publisher's streams (its iterator age), in seconds; the dispatcher's is drawn. @default 300 */
   readonly streamIteratorAgeSeconds?: number;
   /** Stuck events handed to their queue again (sweeper or redelivery), in 5 minutes. @default 1 */
   readonly redispatchedEventsPer5Min?: number;
@@ -57,50 +59,35 @@ export interface BridgeMonitoringProps {
   readonly processing: EventProcessing;
   readonly campaignSender: CampaignSender;
   readonly historyImport: HistoryImport;
+  /** The sweeper's stuck age: events still `received` this long are re-dispatched, and alarmed. @default 10 */
+  readonly stuckAfterMinutes?: number;
   /** Subscribed to the alarm topic by e-mail (the address confirms it). @default no subscription */
   readonly alarmEmail?: string;
   readonly thresholds?: AlarmThresholds;
 }
 
-/** The dashboard's widget titles: the README and the assertions tests name them. */
-export const dashboardWidgetTitles = {
-  webhooksIn: 'Webhooks in',
-  ingestLatency: 'Ingest latency p50 / p99',
-  queueDepth: 'Queue depth per family',
-  queueAge: 'Oldest message age per family',
-  deadLetters: 'Dead-letter queue depth',
-  processorErrors: 'Processor errors per family',
-  importProgress: 'Import progress',
-  sendRate: 'Send rate against the OpenPhone limit',
-  throttling: 'OpenPhone throttling and token waits',
-  alarms: 'Alarms',
-} as const;
-
 const fiveMinutes = Duration.minutes(5);
-
-/** A metric the Lambdas emit with Powertools (namespace and `service` dimension, plus any other). */
-function bridgeMetric(metricName: string, extraDimensions: Record<string, string> = {}, statistic = 'Sum') {
-  return new Metric({
-    namespace: bridgeMetrics.namespace,
-    metricName,
-    dimensionsMap: { service: bridgeMetrics.service, ...extraDimensions },
-    statistic,
-    period: Duration.minutes(1),
-  });
-}
 
 /**
  * What an operator watches: one encrypted, TLS-only SNS topic that every alarm notifies (and
- * optionally e-mails), the alarms (dead letters, backlog age, ingest 5xx and 401 spikes, OpenPhone
- * throttling, failed imports, campaigns paused by an error) and one CloudWatch dashboard.
+ * optionally e-mails), the alarms (dead letters, events the sweeper had to re-dispatch or gave up
+ * on, ingest 5xx and 401 spikes, rejected events, OpenPhone throttling, the CRM events publisher
+ * behind, import errors, campaigns paused or in trouble), a rule that pages on a failed or
+ * timed-out import run, and one CloudWatch dashboard.
  */
 export class BridgeMonitoring extends Construct {
   readonly topic: Topic;
   readonly dashboard: Dashboard;
   /** Every alarm of the bridge, each notifying `topic`. */
   readonly alarms: IAlarm[] = [];
-  /** One per dead-letter queue: the families', the media archive's, the dispatcher's and the CRM events publisher's on-failure queues. */
+  /**
+   * One per dead-letter queue whose messages need an operator: the families', the media archive's and
+   * the CRM events publisher's. The dispatcher's on-failure queue has none: the sweeper re-dispatches
+   * what it gave up, and `EventsRedispatched` pages.
+   */
   readonly deadLetterAlarms: Alarm[] = [];
+  /** Step Functions' own event of an import run that failed or timed out, to the topic (no alarm needed). */
+  readonly importRunFailedRule: Rule;
 
   constructor(scope: Construct, id: string, props: BridgeMonitoringProps) {
     super(scope, id);
@@ -117,12 +104,13 @@ export class BridgeMonitoring extends Construct {
     };
     const { queues, processing, ingest } = props;
 
-    // CloudWatch can only publish to an encrypted topic whose key lets it: a customer managed key.
+    // CloudWatch and EventBridge can only publish to an encrypted topic whose key lets them: a customer managed key.
     const key = new Key(this, 'AlarmTopicKey', {
       description: 'Encrypts the OpenPhone Bridge alarm topic',
       enableKeyRotation: true,
     });
-    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com'])
+      key.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new Topic(this, 'AlarmTopic', {
       displayName: 'OpenPhone Bridge alarms',
       masterKey: key,
@@ -133,7 +121,6 @@ export class BridgeMonitoring extends Construct {
     const deadLetterQueues: [string, IQueue][] = [
       ...eventFamilies.map((f): [string, IQueue] => [`${f} events`, queues.byFamily[f].deadLetterQueue]),
       ['media archive jobs', processing.archiveDeadLetterQueue],
-      ['dispatcher stream batches', ingest.dispatchFailures],
       ['CRM event stream batches', props.crmEvents.publishFailures],
     ];
     for (const [what, queue] of deadLetterQueues) {
@@ -143,16 +130,6 @@ export class BridgeMonitoring extends Construct {
         threshold: 1,
       });
       this.deadLetterAlarms.push(alarm);
-    }
-    for (const family of eventFamilies) {
-      this.alarm(`QueueAge${constructIdOf(family)}`, {
-        description: `The oldest ${family} event has waited over ${thresholds.queueAgeSeconds} s: the processor is failing or falling behind`,
-        metric: queues.byFamily[family].queue.metricApproximateAgeOfOldestMessage({
-          statistic: 'Maximum',
-          period: fiveMinutes,
-        }),
-        threshold: thresholds.queueAgeSeconds,
-      });
     }
     this.alarm('IngestServerErrors', {
       description:
@@ -189,12 +166,6 @@ export class BridgeMonitoring extends Construct {
       }),
       threshold: thresholds.rejectedEventsPer5Min,
     });
-    // The outbox: a dispatcher that keeps failing holds its shard's later events behind the failing one.
-    this.alarm('DispatchIteratorAge', {
-      description: `The dispatcher is over ${thresholds.streamIteratorAgeSeconds} s behind the events table's stream: sends to the family queues are failing (dispatcher logs; the sweeper re-dispatches events stuck in received)`,
-      metric: ingest.dispatchFunction.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes }),
-      threshold: thresholds.streamIteratorAgeSeconds * 1000,
-    });
     this.alarm('CrmEventsIteratorAge', {
       description: `The CRM events publisher is over ${thresholds.streamIteratorAgeSeconds} s behind the CRM or campaign table's stream: PutEvents to the bus is failing (publisher logs); events are late, not lost, until the records age out (24 h)`,
       metric: props.crmEvents.publishFunction.metric('IteratorAge', {
@@ -203,9 +174,11 @@ export class BridgeMonitoring extends Construct {
       }),
       threshold: thresholds.streamIteratorAgeSeconds * 1000,
     });
+    // Every event not processed within the stuck age is re-dispatched, whatever held it (a dispatcher
+    // behind its stream, a queue not drained): one page for that cause, not one per place.
     this.alarm('EventsRedispatched', {
       description:
-        'Events stayed received past the stuck age and were handed to their queue again: the dispatcher or a family queue is failing (README "Runbook")',
+        'Events stayed received past the stuck age and were handed to their queue again: the dispatcher is behind its stream or a family queue is not drained (dashboard: stream iterator age, queue age; README "Runbook")',
       metric: bridgeMetric(bridgeMetrics.sweep.redispatched).with({ period: fiveMinutes }),
       threshold: thresholds.redispatchedEventsPer5Min,
     });
@@ -224,17 +197,39 @@ export class BridgeMonitoring extends Construct {
       threshold: 1,
     });
     for (const existing of [
-      props.historyImport.failedExecutionsAlarm,
-      props.historyImport.timedOutExecutionsAlarm,
       props.campaignSender.pausedByErrorAlarm,
       props.campaignSender.senderTroubleAlarm,
     ]) {
       this.notify(existing);
     }
 
+    // Step Functions sends this event for free; two alarms on ExecutionsFailed/TimedOut cost $0.20 a month.
+    this.importRunFailedRule = new Rule(this, 'ImportRunFailed', {
+      description: 'Pages when a history import or sync execution fails or times out',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT'],
+          stateMachineArn: [props.historyImport.stateMachine.stateMachineArn],
+        },
+      },
+    });
+    this.importRunFailedRule.addTarget(
+      new SnsTopic(this.topic, {
+        message: RuleTargetInput.fromText(
+          `A history import execution ended ${EventField.fromPath('$.detail.status')}: ${EventField.fromPath('$.detail.executionArn')}. \`imports list\` shows the run (status failed), \`imports status <id>\` its error; fix it and resume the import (README "Runbook", import failure).`,
+        ),
+      }),
+    );
+
     this.dashboard = new Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),
-      widgets: this.widgets(props, thresholds.queueAgeSeconds),
+      widgets: bridgeDashboardWidgets(props, this.alarms, {
+        queueAgeSeconds: thresholds.queueAgeSeconds,
+        stuckAfterSeconds: (props.stuckAfterMinutes ?? defaultSweepPolicy.stuckAfterMinutes) * 60,
+        streamIteratorAgeSeconds: thresholds.streamIteratorAgeSeconds,
+      }),
     });
   }
 
@@ -256,159 +251,6 @@ export class BridgeMonitoring extends Construct {
     alarm.addAlarmAction(new SnsAction(this.topic));
     alarm.addOkAction(new SnsAction(this.topic));
     this.alarms.push(alarm);
-  }
-
-  private widgets(props: BridgeMonitoringProps, queueAgeSeconds: number): IWidget[][] {
-    const { ingest, queues, processing } = props;
-    const t = dashboardWidgetTitles;
-    const perFamily = (metric: (family: EventFamily) => IMetric) => eventFamilies.map(metric);
-    const rejectedByReason = new MathExpression({
-      expression: `SEARCH('{${bridgeMetrics.namespace},reason,service} MetricName="${bridgeMetrics.ingest.rejected}"', 'Sum', 60)`,
-      label: 'rejected',
-      usingMetrics: {},
-    });
-    const perSecond = (id: string, metric: Metric, label: string) =>
-      new MathExpression({ expression: `${id} / PERIOD(${id})`, usingMetrics: { [id]: metric }, label });
-    const policy = defaultTokenBucketPolicy;
-    const wide = 12;
-    const maxPerMinute = (label: string) => ({ statistic: 'Maximum', period: Duration.minutes(1), label });
-    return [
-      [
-        new GraphWidget({
-          title: t.webhooksIn,
-          width: wide,
-          left: [
-            ingest.metricRequests({ statistic: 'Sum', period: Duration.minutes(1), label: 'requests' }),
-            bridgeMetric(bridgeMetrics.ingest.accepted).with({ label: 'accepted' }),
-            bridgeMetric(bridgeMetrics.ingest.duplicate).with({ label: 'duplicate' }),
-            bridgeMetric(bridgeMetrics.ingest.ignored).with({ label: 'ignored' }),
-            rejectedByReason,
-          ],
-        }),
-        new GraphWidget({
-          title: t.ingestLatency,
-          width: wide,
-          left: [
-            ingest.metricLatency({ statistic: 'p50', period: Duration.minutes(1), label: 'p50' }),
-            ingest.metricLatency({ statistic: 'p99', period: Duration.minutes(1), label: 'p99' }),
-          ],
-          leftYAxis: { label: 'ms', showUnits: false },
-        }),
-      ],
-      [
-        new GraphWidget({
-          title: t.queueDepth,
-          width: wide,
-          left: perFamily((f) =>
-            queues.byFamily[f].queue.metricApproximateNumberOfMessagesVisible(maxPerMinute(f)),
-          ),
-        }),
-        new GraphWidget({
-          title: t.queueAge,
-          width: wide,
-          left: perFamily((f) =>
-            queues.byFamily[f].queue.metricApproximateAgeOfOldestMessage(maxPerMinute(f)),
-          ),
-          leftYAxis: { label: 'seconds', showUnits: false },
-          leftAnnotations: [{ value: queueAgeSeconds, label: 'alarm' }],
-        }),
-      ],
-      [
-        new GraphWidget({
-          title: t.deadLetters,
-          width: wide,
-          left: [
-            ...perFamily((f) =>
-              queues.byFamily[f].deadLetterQueue.metricApproximateNumberOfMessagesVisible(
-                maxPerMinute(`${f} DLQ`),
-              ),
-            ),
-            processing.archiveDeadLetterQueue.metricApproximateNumberOfMessagesVisible(
-              maxPerMinute('media archive DLQ'),
-            ),
-            ingest.dispatchFailures.metricApproximateNumberOfMessagesVisible(
-              maxPerMinute('dispatch failures'),
-            ),
-          ],
-        }),
-        new GraphWidget({
-          title: t.processorErrors,
-          width: wide,
-          left: [
-            ...perFamily((f) =>
-              bridgeMetric(bridgeMetrics.processing.rejected, { family: f }).with({ label: `${f} rejected` }),
-            ),
-            ...perFamily((f) =>
-              bridgeMetric(bridgeMetrics.processing.retried, { family: f }).with({ label: `${f} retried` }),
-            ),
-          ],
-          right: perFamily((f) =>
-            processing.processors[f].metricErrors({
-              period: Duration.minutes(1),
-              label: `${f} Lambda errors`,
-            }),
-          ),
-        }),
-      ],
-      [
-        new GraphWidget({
-          title: t.importProgress,
-          width: wide,
-          left: [
-            bridgeMetric(bridgeMetrics.import.recordsImported).with({ label: 'records imported' }),
-            bridgeMetric(bridgeMetrics.import.recordErrors).with({ label: 'records skipped (errors)' }),
-          ],
-          right: [
-            props.historyImport.stateMachine.metricStarted({
-              period: Duration.minutes(1),
-              label: 'runs started',
-            }),
-            props.historyImport.stateMachine.metricFailed({
-              period: Duration.minutes(1),
-              label: 'runs failed',
-            }),
-          ],
-        }),
-        new GraphWidget({
-          title: t.sendRate,
-          width: wide,
-          left: [
-            perSecond('sends', bridgeMetric(bridgeMetrics.campaigns.messagesSent), 'campaign sends / s'),
-            perSecond(
-              'calls',
-              bridgeMetric(bridgeMetrics.openPhone.apiCalls),
-              'OpenPhone requests / s (all lanes)',
-            ),
-          ],
-          leftYAxis: { label: 'per second', showUnits: false, min: 0 },
-          leftAnnotations: [
-            // OpenPhone's published limit; the shared bucket spends `limit` per window, a little over 1 s.
-            { value: policy.limit, label: `OpenPhone limit (${policy.limit}/s)` },
-            { value: sustainedRequestsPerSecond(policy), label: 'bridge ceiling (any lane alone)' },
-            {
-              value: sustainedRequestsPerSecond(policy, policy.laneReserves.campaign),
-              label: 'campaign ceiling beside interactive requests',
-            },
-          ],
-        }),
-      ],
-      [
-        new GraphWidget({
-          title: t.throttling,
-          width: wide,
-          left: [bridgeMetric(bridgeMetrics.openPhone.throttled).with({ label: 'OpenPhone 429s' })],
-          right: [
-            bridgeMetric(bridgeMetrics.openPhone.tokenWaitMs, {}, 'p99').with({
-              label: 'token wait p99 (ms)',
-            }),
-            bridgeMetric(bridgeMetrics.openPhone.tokenWaitMs, {}, 'Average').with({
-              label: 'token wait average (ms)',
-            }),
-          ],
-        }),
-        new AlarmStatusWidget({ title: t.alarms, width: wide, alarms: this.alarms }),
-      ],
-    ];
   }
 }
 

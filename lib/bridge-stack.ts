@@ -151,6 +151,7 @@ export class BridgeStack extends Stack {
       processing: this.processing,
       campaignSender: this.campaignSender,
       historyImport: this.historyImport,
+      stuckAfterMinutes: config.eventSweep.stuckAfterMinutes,
       thresholds: config.alarms,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });

@@ -102,7 +102,7 @@ export const stageConfigSchema = z.object({
   /** Alarm thresholds (README, "Observability"). */
   alarms: z
     .object({
-      /** Oldest message in a family queue, in seconds, before the backlog alarm fires. */
+      /** Oldest message in a family queue, in seconds: a line on the dashboard (the sweeper's alarm pages first). */
       queueAgeSeconds: z.number().int().min(60).max(345_600).default(900),
       /** Ingest 5xx answers in 5 minutes. */
       ingestServerErrorsPer5Min: z.number().int().positive().default(5),
@@ -112,7 +112,7 @@ export const stageConfigSchema = z.object({
       throttledCallsPer5Min: z.number().int().positive().default(10),
       /** Events rejected by validation (recorded failed, not retried) in 5 minutes. */
       rejectedEventsPer5Min: z.number().int().positive().default(1),
-      /** Age of the oldest record the dispatcher has not handled in the events table's stream, in seconds. */
+      /** Stream iterator age, in seconds: the CRM events publisher's alarm; a line on the dispatcher's graph. */
       streamIteratorAgeSeconds: z.number().int().min(60).max(86_400).default(300),
       /** Stuck events the sweeper (or a redelivery) handed to their queue again, in 5 minutes. */
       redispatchedEventsPer5Min: z.number().int().positive().default(1),

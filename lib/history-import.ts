@@ -9,7 +9,6 @@ import {
   importEnvironmentNames,
   type MessageListing,
 } from '../lambdas/history-import';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -137,7 +136,8 @@ export interface HistoryImportProps {
 /**
  * History import and scheduled sync: a Step Functions loop that invokes the import Lambda (pages
  * until its time budget, checkpoint per page) until the run is done, continuing as a new
- * execution every N invocations; an hourly (configurable) incremental sync; alarms on failures.
+ * execution every N invocations; an hourly (configurable) incremental sync. A failed or timed-out
+ * run pages through BridgeMonitoring's rule on Step Functions' own event.
  *
  * Start an import with input `{ "importId": "…", "kind": "full" | "incremental",
  * "scope": { "phoneNumbers": [], "includeContacts": true } }`; the same id resumes it.
@@ -146,8 +146,6 @@ export class HistoryImport extends Construct {
   readonly importFunction: BridgeFunction;
   readonly stateMachine: StateMachine;
   readonly schedule: Rule | undefined;
-  readonly failedExecutionsAlarm: Alarm;
-  readonly timedOutExecutionsAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: HistoryImportProps) {
     super(scope, id);
@@ -322,22 +320,5 @@ export class HistoryImport extends Construct {
         }),
       );
     }
-
-    this.failedExecutionsAlarm = new Alarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription: 'A history import or sync failed: see the import run (status failed) and its errors',
-      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.timedOutExecutionsAlarm = new Alarm(this, 'TimedOutExecutionsAlarm', {
-      alarmDescription: 'A history import execution timed out',
-      metric: this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   }
 }

@@ -1,6 +1,9 @@
 import {
   defaultAssumptions,
   estimateCost,
+  mixUnitsPerWebhook,
+  officeAssumptions,
+  officeWebhookMix,
   readCostSettings,
   type Assumptions,
   type Prices,
@@ -74,8 +77,12 @@ const prices: Prices = {
   xrayTraceRecorded: 1e-6,
   eventBridgeEvent: 1e-6,
   stepFunctionsTransition: 1e-5,
-  alarmMonth: 0.1,
+  alarmMetricMonth: 0.1,
+  highResolutionAlarmMetricMonth: 0.3,
+  compositeAlarmMonth: 0.5,
   dashboardMonth: 3,
+  freeDashboards: 3,
+  freeDashboardMetrics: 50,
 };
 
 const assumptions: Assumptions = {
@@ -91,6 +98,9 @@ const assumptions: Assumptions = {
     processorPerEvent: 500,
     campaignSend: 200,
     senderIdleRun: 0,
+    sweepRun: 0,
+    replyDueRun: 100,
+    otherScheduledRun: 0,
     importSyncRun: 0,
   },
   platformLogKbPerInvocation: 1,
@@ -134,11 +144,13 @@ describe('the cost estimate', () => {
     expect(baseline).toBeCloseTo(0.1 + 0.1, 6);
   });
 
-  it('counts what a month costs with no traffic', () => {
+  it('counts what a month costs with no traffic, the follow-up’s reply-due timer included', () => {
     const { bill, total } = estimate.fixed;
-    expect(bill['Secrets Manager']).toBeCloseTo(0.4 + 8640 * 1e-4, 6); // one reader, every 5 minutes
+    expect(bill['Secrets Manager']).toBeCloseTo(0.4, 6); // the ingest, idle, never re-reads its secret
     expect(bill.SQS).toBeCloseTo(((5 * (30 * 86_400)) / 20) * 1e-7, 6); // one polled queue, 5 pollers
-    expect(total).toBeCloseTo(0.4 + 0.864 + 0.1 + 0.0648, 6);
+    // Not in this template: once a minute, 128 MB for 100 ms on arm, an empty query of half a read unit.
+    const timer = 43_200 * 1e-6 + 43_200 * 0.1 * (128 / 1024) * 1e-5 + 43_200 * 1e-7 + 43_200 * 0.5 * 1e-7;
+    expect(total).toBeCloseTo(0.4 + 0.0648 + 0.1 + timer, 6);
   });
 
   it('refuses a template it cannot price', () => {
@@ -189,6 +201,194 @@ describe('the cost estimate', () => {
     expect(settings.stateMachineStates).toBeGreaterThan(0);
     expect(estimateCost(bridgeTemplate()).perMillionWebhooks.total).toBeGreaterThan(
       estimateCost(bridgeTemplate()).perMillionWebhooks.baseline,
+    );
+  });
+
+  it('reads which schedule starts what: the sweeper a function, the hourly sync the workflow', () => {
+    const { schedules } = readCostSettings(bridgeTemplate());
+    const target = (fragment: string) => schedules.find((r) => r.id.includes(fragment))?.target;
+    expect(target('IncrementalSync')).toBe('state-machine');
+    expect(target('Sweeper')).toEqual(expect.objectContaining({ id: expect.stringContaining('Sweep') }));
+    expect(schedules.find((r) => r.id.includes('IncrementalSync'))?.perMonth).toBe(720);
+  });
+
+  it('keeps the real stack’s dashboard within the free tier’s 50 metrics', () => {
+    const { dashboardMetrics } = readCostSettings(bridgeTemplate());
+    expect(dashboardMetrics).toHaveLength(1);
+    expect(dashboardMetrics[0]).toBeGreaterThan(20);
+    expect(dashboardMetrics[0]).toBeLessThanOrEqual(50);
+  });
+});
+
+/** The tiny stack with `extra` resources. */
+const withResources = (extra: CfnTemplate['Resources']): CfnTemplate => ({
+  Resources: { ...tinyTemplate().Resources, ...extra },
+});
+
+/** A dashboard whose one widget draws `metrics` metrics and a math expression over them. */
+const dashboard = (metrics: number) => ({
+  Type: 'AWS::CloudWatch::Dashboard',
+  Properties: {
+    DashboardBody: {
+      'Fn::Join': [
+        '',
+        [
+          `{"widgets":[{"type":"metric","properties":{"metrics":[${Array.from(
+            { length: metrics },
+            () => '["AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName","',
+          ).join('x"],')}`,
+          { 'Fn::GetAtt': ['Queue1', 'QueueName'] },
+          '"],[{"expression":"SUM(METRICS())"}]]}},{"type":"alarm","properties":{"alarms":["a"]}}]}',
+        ],
+      ],
+    },
+  },
+});
+
+describe('the idle month', () => {
+  it('prices each alarm by what it reads: a math alarm per metric, high resolution, composite', () => {
+    const mathMetric = (period: number) => ({ MetricStat: { Period: period } });
+    const { bill } = estimateCost(
+      withResources({
+        Math1: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: {
+            Metrics: [mathMetric(300), mathMetric(300), mathMetric(300), { Expression: 'a+b+c' }],
+          },
+        },
+        Fast1: { Type: 'AWS::CloudWatch::Alarm', Properties: { Period: 10 } },
+        Either1: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: {} },
+      }),
+      prices,
+      assumptions,
+    ).fixed;
+    // Alarm1 and Math1's three metrics; Fast1 at high resolution; one composite.
+    expect(bill['CloudWatch alarms and dashboards']).toBeCloseTo(4 * 0.1 + 0.3 + 0.5, 6);
+  });
+
+  it('bills dashboards beyond the free three, and any over 50 metrics, counting metrics not expressions', () => {
+    const dashboards = (sizes: number[]) =>
+      estimateCost(
+        withResources(Object.fromEntries(sizes.map((n, i) => [`Dashboard${i}`, dashboard(n)]))),
+        prices,
+        assumptions,
+      ).fixed.bill['CloudWatch alarms and dashboards']! - 0.1;
+    expect(dashboards([50, 50, 50])).toBeCloseTo(0, 6);
+    expect(dashboards([50, 50, 50, 2])).toBeCloseTo(3, 6);
+    expect(dashboards([51])).toBeCloseTo(3, 6);
+    expect(readCostSettings(withResources({ D: dashboard(7) })).dashboardMetrics).toEqual([7]);
+  });
+
+  it('prices the hourly sync as measured, and a sweeper’s schedule as its own runs, not as syncs', () => {
+    const resources = withResources({
+      ImportFunction1: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { MemorySize: 1024, Architectures: ['arm64'] },
+      },
+      SweepFunction1: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { MemorySize: 1024, Architectures: ['arm64'] },
+      },
+      StateMachine1: { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionString: '{}' } },
+      SyncSchedule: {
+        Type: 'AWS::Events::Rule',
+        Properties: { ScheduleExpression: 'rate(1 hour)', Targets: [{ Arn: { Ref: 'StateMachine1' } }] },
+      },
+      SweepSchedule: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          ScheduleExpression: 'rate(5 minutes)',
+          Targets: [{ Arn: { 'Fn::GetAtt': ['SweepFunction1', 'Arn'] } }],
+        },
+      },
+    });
+    const idleSync = { transitions: 3, importInvocations: 1, writeUnits: 19, readUnits: 9 };
+    const { bill } = estimateCost(resources, prices, assumptions, {
+      unitsPerWebhook: 3.5,
+      eventPutUnits: 1,
+      idleSync,
+    }).fixed;
+    expect(bill['Step Functions']).toBeCloseTo(720 * 3 * 1e-5, 6);
+    expect(bill['DynamoDB writes']).toBeCloseTo(720 * 19 * 1e-6, 6);
+    // 720 syncs and 8640 sweeps, beside the reply-due timer's 43,200 runs.
+    expect(bill.EventBridge).toBeCloseTo((720 + 8640 + 43_200) * 1e-6, 6);
+  });
+
+  it('counts a scheduled secret reader’s reads once per 5-minute cache life, at most', () => {
+    const { bill } = estimateCost(
+      withResources({
+        SenderFunction1: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            MemorySize: 512,
+            Architectures: ['arm64'],
+            Environment: { Variables: { X_SECRET_ID: 'k' } },
+          },
+        },
+        SenderSchedule: {
+          Type: 'AWS::Events::Rule',
+          Properties: {
+            ScheduleExpression: 'rate(1 minute)',
+            Targets: [{ Arn: { 'Fn::GetAtt': ['SenderFunction1', 'Arn'] } }],
+          },
+        },
+      }),
+      prices,
+      assumptions,
+    ).fixed;
+    expect(bill['Secrets Manager']).toBeCloseTo(0.4 + 8640 * 1e-4, 6);
+  });
+});
+
+describe('an office’s month', () => {
+  const measured = {
+    unitsPerWebhook: 4,
+    eventPutUnits: 1,
+    perType: { messages: { 'message.received': 10, 'message.sent': 2, 'message.delivered': 2 } },
+  };
+
+  it('has a mix whose shares sum to one, three quarters of it messages', () => {
+    const mix = officeWebhookMix();
+    expect(Object.values(mix).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    const messages = Object.entries(mix)
+      .filter(([type]) => type.startsWith('message.'))
+      .reduce((sum, [, share]) => sum + share, 0);
+    expect(messages).toBeCloseTo(18 / 24.1, 6);
+  });
+
+  it('weighs each type’s measured write units by its share; a type not measured gets the average', () => {
+    const mix = officeWebhookMix();
+    const received = mix['message.received']!;
+    const sentOrDelivered = mix['message.sent']! + mix['message.delivered']!;
+    expect(mixUnitsPerWebhook(measured)).toBeCloseTo(
+      received * 10 + sentOrDelivered * 2 + (1 - received - sentOrDelivered) * 4,
+      9,
+    );
+  });
+
+  it('adds its webhooks, the campaign’s deliveries and replies, storage and the idle month', () => {
+    const estimate = estimateCost(tinyTemplate(), prices, assumptions, measured);
+    const { office, fixed } = estimate;
+    expect(office.parts.idle).toBeCloseTo(fixed.total, 9);
+    expect(office.total).toBeCloseTo(
+      Object.values(office.parts).reduce((a, b) => a + b, 0),
+      9,
+    );
+    // 100,000 of its own, 10,000 delivery webhooks and 500 replies through the API.
+    expect(office.bill['API Gateway HTTP API']).toBeCloseTo(110_500 * 1e-6, 9);
+    // The replies are priced as message.received (10 units), the deliveries as message.delivered (2).
+    const campaignWebhookWrites = 10_000 * 2 + 500 * 10;
+    expect(office.parts['follow-up timer firings']).toBeCloseTo(
+      officeAssumptions.overdueSpells * officeAssumptions.writeUnitsPerOverdueSpell * 1e-6,
+      9,
+    );
+    expect(office.bill['DynamoDB writes']).toBeCloseTo(
+      (100_000 * mixUnitsPerWebhook(measured) +
+        10_000 * 9 + // the assumed 4 campaign-table writes (and their byWork entries) and 1 token per send
+        campaignWebhookWrites +
+        2_000) *
+        1e-6,
+      9,
     );
   });
 });

@@ -209,15 +209,4 @@ describe('schedule and alarms', () => {
     });
     build({ syncSchedule: 'off' }).template.resourceCountIs('AWS::Events::Rule', 0);
   });
-
-  it('alarms on any failed or timed-out execution', () => {
-    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: metric,
-        Namespace: 'AWS/States',
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-    }
-  });
 });

@@ -89,15 +89,19 @@ describe('alarms', () => {
     }
   });
 
-  it('has one alarm per dead-letter queue, firing on the first message', () => {
+  it('has one alarm per dead-letter queue but the dispatcher’s, firing on the first message', () => {
+    const dispatchFailures = stack.getLogicalId(stack.ingest.dispatchFailures.node.defaultChild as never);
     const dlqs = deadLetterQueueIds();
     // every family's, the media archive's, the dispatcher's and the CRM events publisher's on-failure queues
     expect(dlqs).toHaveLength(eventFamilies.length + 3);
+    expect(dlqs).toContain(dispatchFailures);
     const dlqAlarms = alarms.filter(
       (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible',
     );
-    expect(dlqAlarms).toHaveLength(dlqs.length);
-    for (const dlq of dlqs) {
+    // What the dispatcher gives up the sweeper hands on again: `EventsRedispatched` pages for it.
+    const paged = dlqs.filter((id) => id !== dispatchFailures);
+    expect(dlqAlarms).toHaveLength(paged.length);
+    for (const dlq of paged) {
       expect(dlqAlarms).toContainEqual(
         expect.objectContaining({
           Dimensions: [{ Name: 'QueueName', Value: queueNameOf(dlq) }],
@@ -108,10 +112,22 @@ describe('alarms', () => {
     }
   });
 
-  it('alarms when a family queue’s oldest message is older than the stage threshold', () => {
-    const ageAlarms = alarms.filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
-    expect(ageAlarms).toHaveLength(eventFamilies.length);
-    for (const alarm of ageAlarms) expect(alarm).toMatchObject({ Threshold: 600, Statistic: 'Maximum' });
+  it('pages no queue age: the sweeper’s re-dispatch alarm fires first for it, the dashboard draws it', () => {
+    expect(alarms.filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')).toEqual([]);
+    const body = JSON.stringify(resources('AWS::CloudWatch::Dashboard'));
+    // The stage's 600 s and the sweeper's 10 minutes, drawn on the queue-age widget.
+    expect(body).toContain('\\"value\\":600,\\"label\\":\\"alarms.queueAgeSeconds\\"');
+    expect(body).toContain('\\"value\\":600,\\"label\\":\\"the sweeper re-dispatches (alarm)\\"');
+  });
+
+  it('keeps the idle month’s alarm bill at 23 alarm metrics ($2.30): a math alarm pays per metric', () => {
+    const metricsOf = (a: Record<string, unknown>) =>
+      Math.max(
+        1,
+        ((a.Metrics as { MetricStat?: unknown }[] | undefined) ?? []).filter((m) => m.MetricStat).length,
+      );
+    expect(alarms.reduce((sum, a) => sum + metricsOf(a), 0)).toBe(23);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 0);
   });
 
   it('alarms on ingest 5xx from API Gateway and on 401s counted by the ingest', () => {
@@ -133,16 +149,42 @@ describe('alarms', () => {
     );
   });
 
-  it('alarms on OpenPhone 429s, failed or timed-out imports and campaigns paused by an error', () => {
+  it('alarms on OpenPhone 429s and campaigns paused by an error', () => {
     const names = alarms.map((a) => a.MetricName);
     expect(names).toEqual(
-      expect.arrayContaining([
-        bridgeMetrics.openPhone.throttled,
-        'ExecutionsFailed',
-        'ExecutionsTimedOut',
-        bridgeMetrics.campaigns.pausedByError,
-      ]),
+      expect.arrayContaining([bridgeMetrics.openPhone.throttled, bridgeMetrics.campaigns.pausedByError]),
     );
+  });
+
+  it('pages on a failed or timed-out import run from Step Functions’ own event, not an alarm', () => {
+    expect(alarms.map((a) => a.MetricName)).not.toContain('ExecutionsFailed');
+    const machineId = stack.getLogicalId(stack.historyImport.stateMachine.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: [{ Ref: machineId }] },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: topicId }, InputTransformer: Match.anyValue() })],
+    });
+    // EventBridge may publish to the topic and use its key.
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish' }),
+        ]),
+      },
+    });
   });
 
   it('alarms on any event rejected by validation in any family (those never reach a DLQ)', () => {
@@ -162,18 +204,13 @@ describe('alarms', () => {
     expect(rejected[0]).toMatchObject({ Threshold: 1, AlarmActions: [expect.anything()] });
   });
 
-  it('alarms when the dispatcher falls behind the events table stream (iterator age, in ms)', () => {
+  it('draws the dispatcher’s stream iterator age without an alarm: what it holds back is re-dispatched', () => {
     const dispatchId = stack.getLogicalId(stack.ingest.dispatchFunction.node.defaultChild as never);
-    expect(alarms).toContainEqual(
-      expect.objectContaining({
-        Namespace: 'AWS/Lambda',
-        MetricName: 'IteratorAge',
-        Statistic: 'Maximum',
-        Threshold: 300_000,
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: dispatchId } }],
-        AlarmActions: [expect.anything()],
-      }),
+    const iteratorAlarms = alarms.filter((a) => a.MetricName === 'IteratorAge');
+    expect(iteratorAlarms).not.toContainEqual(
+      expect.objectContaining({ Dimensions: [{ Name: 'FunctionName', Value: { Ref: dispatchId } }] }),
     );
+    expect(JSON.stringify(resources('AWS::CloudWatch::Dashboard'))).toContain('dispatcher (events table)');
   });
 
   it('alarms when the CRM events publisher falls behind the CRM and campaign table streams', () => {
