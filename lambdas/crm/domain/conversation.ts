@@ -76,6 +76,10 @@ const isAfter = (a: ActivityMark, b: ActivityMark) =>
   orderOf(a) !== orderOf(b) ? orderOf(a) > orderOf(b) : kindRank[a.kind] > kindRank[b.kind];
 const later = (a: ActivityMark | undefined, b: ActivityMark) => (!a || isAfter(b, a) ? b : a);
 
+/** Whether a "marked done" at `closedAt` closed this activity; compared as instants (`…Z` and `….000Z` both occur). */
+const closedBy = (closedAt: string | undefined, mark: ActivityMark) =>
+  closedAt !== undefined && Date.parse(mark.at) <= Date.parse(closedAt);
+
 /** The state after one more signal: commutative, associative and idempotent. */
 export function applySignal(
   progress: ConversationProgress,
@@ -100,7 +104,7 @@ export function applySignal(
   const lastAwaiting = later(progress.lastAwaiting, mark);
   if (progress.lastAnswer && orderOf(mark) <= orderOf(progress.lastAnswer))
     return { ...touched, lastAwaiting };
-  if (progress.closedAt && mark.at <= progress.closedAt) return { ...touched, lastAwaiting };
+  if (closedBy(progress.closedAt, mark)) return { ...touched, lastAwaiting };
   const same = progress.awaiting.find((a) => a.activityId === mark.activityId);
   const merged = later(same, mark);
   const awaiting = [...progress.awaiting.filter((a) => a.activityId !== mark.activityId), merged]
@@ -119,8 +123,9 @@ export interface WaitingState {
 
 /** The progress after "marked done" at `at`: what awaits up to then is closed, not answered. */
 export function closeAsDone(progress: ConversationProgress, at: string): ConversationProgress {
-  const closedAt = progress.closedAt && progress.closedAt > at ? progress.closedAt : at;
-  return { ...progress, closedAt, awaiting: progress.awaiting.filter((a) => a.at > closedAt) };
+  const closedAt =
+    progress.closedAt && Date.parse(progress.closedAt) > Date.parse(at) ? progress.closedAt : at;
+  return { ...progress, closedAt, awaiting: progress.awaiting.filter((a) => !closedBy(closedAt, a)) };
 }
 
 /** Whether the conversation waits for us, and since when. */
@@ -131,7 +136,7 @@ export function waitingStateOf(progress: ConversationProgress): WaitingState {
   if (
     lastAwaiting &&
     (!lastAnswer || orderOf(lastAwaiting) > orderOf(lastAnswer)) &&
-    !(closedAt && lastAwaiting.at <= closedAt)
+    !closedBy(closedAt, lastAwaiting)
   )
     return { waiting: true, waitingSince: lastAwaiting.at, waitingFor: lastAwaiting };
   return { waiting: false };

@@ -184,6 +184,27 @@ describe('marking a conversation done', () => {
     );
   });
 
+  it('compares times as instants: a text at 15:10:00Z is closed by a mark at 15:10:00.500Z', () => {
+    const text = signalOf(
+      update('ACz', {
+        kind: 'message',
+        direction: 'incoming',
+        createdAt: '2026-12-07T15:10:00Z',
+        text: 'Are you open?',
+      }),
+    );
+    expect(waitingStateOf(closeAsDone(applySignal(emptyProgress, text), '2026-12-07T15:10:00.500Z'))).toEqual(
+      {
+        waiting: false,
+      },
+    );
+    expect(waitingStateOf(applySignal(closeAsDone(emptyProgress, '2026-12-07T15:10:00.500Z'), text))).toEqual(
+      {
+        waiting: false,
+      },
+    );
+  });
+
   it('an older mark arriving after a newer one changes nothing', () => {
     const newer = apply([...activities, { done: at(10) }]);
     expect(closeAsDone(newer, at(5))).toEqual(newer);
