@@ -52,6 +52,8 @@ export const conversationProgress = z.object({
   awaiting: z.array(activityMark),
   /** The latest awaiting activity ever seen: still says "waiting" if the list overflowed. */
   lastAwaiting: activityMark.optional(),
+  /** The latest "marked done": it closes the awaiting activities up to it, without answering them. */
+  closedAt: z.string().optional(),
 });
 export type ConversationProgress = z.infer<typeof conversationProgress>;
 
@@ -73,6 +75,10 @@ const kindRank: Record<ActivityMark['kind'], number> = {
 const isAfter = (a: ActivityMark, b: ActivityMark) =>
   orderOf(a) !== orderOf(b) ? orderOf(a) > orderOf(b) : kindRank[a.kind] > kindRank[b.kind];
 const later = (a: ActivityMark | undefined, b: ActivityMark) => (!a || isAfter(b, a) ? b : a);
+
+/** Whether a "marked done" at `closedAt` closed this activity; compared as instants (`…Z` and `….000Z` both occur). */
+const closedBy = (closedAt: string | undefined, mark: ActivityMark) =>
+  closedAt !== undefined && Date.parse(mark.at) <= Date.parse(closedAt);
 
 /** The state after one more signal: commutative, associative and idempotent. */
 export function applySignal(
@@ -98,6 +104,7 @@ export function applySignal(
   const lastAwaiting = later(progress.lastAwaiting, mark);
   if (progress.lastAnswer && orderOf(mark) <= orderOf(progress.lastAnswer))
     return { ...touched, lastAwaiting };
+  if (closedBy(progress.closedAt, mark)) return { ...touched, lastAwaiting };
   const same = progress.awaiting.find((a) => a.activityId === mark.activityId);
   const merged = later(same, mark);
   const awaiting = [...progress.awaiting.filter((a) => a.activityId !== mark.activityId), merged]
@@ -114,12 +121,23 @@ export interface WaitingState {
   waitingFor?: ActivityMark;
 }
 
+/** The progress after "marked done" at `at`: what awaits up to then is closed, not answered. */
+export function closeAsDone(progress: ConversationProgress, at: string): ConversationProgress {
+  const closedAt =
+    progress.closedAt && Date.parse(progress.closedAt) > Date.parse(at) ? progress.closedAt : at;
+  return { ...progress, closedAt, awaiting: progress.awaiting.filter((a) => !closedBy(closedAt, a)) };
+}
+
 /** Whether the conversation waits for us, and since when. */
 export function waitingStateOf(progress: ConversationProgress): WaitingState {
   const first = progress.awaiting[0];
   if (first) return { waiting: true, waitingSince: first.at, waitingFor: first };
-  const { lastAwaiting, lastAnswer } = progress;
-  if (lastAwaiting && (!lastAnswer || orderOf(lastAwaiting) > orderOf(lastAnswer)))
+  const { lastAwaiting, lastAnswer, closedAt } = progress;
+  if (
+    lastAwaiting &&
+    (!lastAnswer || orderOf(lastAwaiting) > orderOf(lastAnswer)) &&
+    !closedBy(closedAt, lastAwaiting)
+  )
     return { waiting: true, waitingSince: lastAwaiting.at, waitingFor: lastAwaiting };
   return { waiting: false };
 }
