@@ -17,7 +17,7 @@ import {
 } from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
 import { campaignRepositories, RecipientErasureRepository } from '../lambdas/campaigns';
-import { ApiMessageRepository, erasureStoresBeyondTheCrm } from '../lambdas/crm-api';
+import { ApiMessageRepository, erasureStoresBeyondTheCrm, stateMachineSecondSweep } from '../lambdas/crm-api';
 import {
   ActivityRepository,
   ContactRepository,
@@ -133,6 +133,10 @@ export async function stackTarget(
           events: new EventRepository(documents, output(stackOutputNames.eventsTableName)),
           recipients: new RecipientErasureRepository(documents, output(stackOutputNames.campaignTableName)),
         }),
+        secondSweep: stateMachineSecondSweep(
+          clients.stepFunctions,
+          output(stackOutputNames.eraseSecondSweepArn),
+        ),
       });
     },
     get suppressions() {

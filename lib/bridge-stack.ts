@@ -1,4 +1,4 @@
-import { Aspects, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -134,6 +134,10 @@ export class BridgeStack extends Stack {
       ...(config.messages.defaultFrom ? { defaultFrom: config.messages.defaultFrom } : {}),
       auth: config.crmApi,
       followUp: config.followUp,
+      writersWindow: longestTimeout([
+        this.historyImport.importFunction,
+        ...Object.values(this.processing.processors),
+      ]),
       logRetention,
     });
 
@@ -185,6 +189,10 @@ export class BridgeStack extends Stack {
     });
     new CfnOutput(this, stackOutputNames.importTableName, { value: this.importStore.table.tableName });
     new CfnOutput(this, stackOutputNames.crmApiUrl, { value: this.crmApi.url });
+    // The CLI's `contacts erase` schedules its second sweep here, as the API's erase does.
+    new CfnOutput(this, stackOutputNames.eraseSecondSweepArn, {
+      value: this.crmApi.eraseSecondSweep.stateMachineArn,
+    });
     new CfnOutput(this, stackOutputNames.crmEventBusName, {
       value: this.crmEvents.bus.eventBusName,
       description: 'Subscribe to CRM events with a rule on this bus (docs/crm-events.md)',
@@ -198,4 +206,10 @@ export class BridgeStack extends Stack {
 /** Sets a function's reserved concurrency after construction (`null`: none). */
 function reserveConcurrency(fn: IFunction, executions: number | null): void {
   if (executions !== null) (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = executions;
+}
+
+/** The longest timeout of these functions: how long a CRM writer can take between its reads and its write. */
+function longestTimeout(functions: readonly { timeout?: Duration }[]): Duration {
+  const seconds = Math.max(...functions.map((f) => f.timeout?.toSeconds() ?? 3));
+  return Duration.seconds(seconds);
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   HttpApi,
   HttpMethod,
@@ -11,10 +11,13 @@ import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import { DefinitionBody, LogLevel, StateMachine, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   crmApiEntry,
+  crmApiEnvironmentNames,
   gatewayRoutes,
   routesOfScope,
   type CrmApiScope,
@@ -54,8 +57,17 @@ export interface CrmApiProps {
   readonly followUp?: FollowUpSettings;
   /** Who may call the API: IAM (grant per scope) or JWT (each route asks for its scope). @default IAM (SigV4) */
   readonly auth?: CrmApiAuth;
+  /**
+   * The longest a CRM writer (an event processor, the history import, this API) runs: an erase
+   * sweeps again this long plus a minute after its first sweep, to reach what a writer that read
+   * the erasure marker before the erase wrote after it. @default 5 minutes (the import's timeout)
+   */
+  readonly writersWindow?: Duration;
   readonly logRetention?: RetentionDays;
 }
+
+/** Beyond the writers' window: a request already sent when a writer timed out, and the index's lag. */
+const secondSweepMargin = Duration.minutes(1);
 
 /**
  * The CRM's side of the bridge: `/v1/…` on the HTTP API, one route per row of the routes table,
@@ -66,11 +78,21 @@ export interface CrmApiProps {
 export class CrmApi extends Construct {
   readonly api: HttpApi;
   readonly apiFunction: IFunction;
+  /** An erase's second sweep: waits out the writers' window, then has the API function sweep again. */
+  readonly eraseSecondSweep: StateMachine;
   /** The API's base URL (`https://…/v1`). */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: CrmApiProps) {
     super(scope, id);
+    // Named, so the function can start it by ARN while the machine invokes the function (no cycle).
+    const secondSweepName = `${Stack.of(this).stackName}-EraseSecondSweep`;
+    const secondSweepArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: secondSweepName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const fn = new BridgeFunction(this, 'ApiFunction', {
       entry: crmApiEntry,
       description: 'CRM API: activities, timelines, contacts, messages and suppressions',
@@ -90,6 +112,7 @@ export class CrmApi extends Construct {
           ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
           : {}),
         ...(props.followUp ? { [environmentNames.followUp]: JSON.stringify(props.followUp) } : {}),
+        [crmApiEnvironmentNames.eraseSecondSweep]: secondSweepArn,
       },
     });
     props.crm.grantRecordRead(fn);
@@ -113,6 +136,10 @@ export class CrmApi extends Construct {
       'Archived media are keyed per activity under media/: a presigned link (GetObject) or an erase (DeleteObject) may be for any of them.',
     );
     this.apiFunction = fn;
+    this.eraseSecondSweep = this.secondSweep(fn, secondSweepName, props);
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [secondSweepArn] }),
+    );
     this.api = props.api ?? this.ownApi(props.logRetention);
     const auth = props.auth ?? { auth: 'iam' };
     const authorizer: IHttpRouteAuthorizer =
@@ -131,6 +158,43 @@ export class CrmApi extends Construct {
         ...(auth.auth === 'jwt' ? { authorizationScopes: [route.scope] } : {}),
       });
     this.url = `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/v1`;
+  }
+
+  /** Wait, then `{ secondSweep }` to the API function (retried: an erase must not stop halfway). */
+  private secondSweep(fn: IFunction, stateMachineName: string, props: CrmApiProps): StateMachine {
+    const wait = new Wait(this, 'WritersWindow', {
+      time: WaitTime.duration((props.writersWindow ?? Duration.minutes(5)).plus(secondSweepMargin)),
+    });
+    const sweep = new LambdaInvoke(this, 'SweepAgain', { lambdaFunction: fn, payloadResponseOnly: true });
+    sweep.addRetry({
+      errors: ['States.ALL'],
+      interval: Duration.seconds(30),
+      maxAttempts: 6,
+      backoffRate: 2,
+    });
+    const logs = new LogGroup(this, 'EraseSecondSweepLogs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const machine = new StateMachine(this, 'EraseSecondSweep', {
+      stateMachineName,
+      definitionBody: DefinitionBody.fromChainable(wait.next(sweep)),
+      tracingEnabled: true,
+      // Not the execution's input: it names the erased number.
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      timeout: Duration.hours(2),
+    });
+    acceptNagFinding(
+      machine,
+      'IAM5[Resource::*]',
+      'CloudWatch Logs delivery (logs:CreateLogDelivery, …) and X-Ray tracing support no resource-level permissions.',
+    );
+    acceptNagFinding(
+      machine,
+      `IAM5[Resource::<${Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+      'Invoking the API function by any version or alias is what the LambdaInvoke task grants.',
+    );
+    return machine;
   }
 
   /** With the webhook on a REST API (WAF), an HTTP API of its own: throttled, with access logs. */

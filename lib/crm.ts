@@ -93,19 +93,14 @@ export class CrmStore extends Construct {
   }
 
   /**
-   * The CRM API's writes: a contact with its phone links (one transaction of puts and deletes, and
-   * checks of the numbers' erasure markers) and suppression changes with their audit entries.
+   * The CRM API's writes: a contact with its phone links (one transaction of puts and deletes) and
+   * suppression changes with their audit entries.
    * Keyed writes on the table only: no indexes, no scans.
    */
   grantApiWrite(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
-      actions: [
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:ConditionCheckItem',
-      ],
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       resourceArns: [this.table.tableArn],
     });
   }

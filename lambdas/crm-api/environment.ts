@@ -2,8 +2,15 @@ import { z } from 'zod';
 import { followUpSettings } from '../crm';
 import { environmentNames } from '../shared/environment';
 
+/** Variables only the CRM API Lambda reads. */
+export const crmApiEnvironmentNames = {
+  /** The state machine that runs an erase's second sweep (absent: only the first sweep runs). */
+  eraseSecondSweep: 'ERASE_SECOND_SWEEP_STATE_MACHINE',
+} as const;
+
 /** The CRM API Lambda's variables (`lib/crm-api.ts` sets them). */
 export const crmApiEnvironmentShape = {
+  [crmApiEnvironmentNames.eraseSecondSweep]: z.string().min(1).optional(),
   [environmentNames.crmTable]: z.string().min(3),
   [environmentNames.mediaBucket]: z.string().min(3),
   [environmentNames.rateLimitTable]: z.string().min(3),

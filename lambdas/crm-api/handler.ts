@@ -5,6 +5,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -26,15 +27,20 @@ import { ApiMessageRepository } from './adapters/api-message-repository';
 import { erasureStoresBeyondTheCrm } from './adapters/erasure-stores';
 import { interactiveOpenPhoneClient } from './adapters/interactive-client';
 import { MediaLinks } from './adapters/media-links';
-import { crmApiEnvironmentShape } from './environment';
+import {
+  secondSweepInvocation,
+  stateMachineSecondSweep,
+  type SecondSweepInvocation,
+} from './adapters/second-sweep-scheduler';
+import { crmApiEnvironmentNames, crmApiEnvironmentShape } from './environment';
 import { createMessageSending } from './sending/message-sending';
 import { createCrmApiHandler } from './service';
 
 const logger = new Logger();
 const tracing = lambdaTracing();
-let api: ReturnType<typeof createCrmApiHandler> | undefined;
+let wired: ReturnType<typeof wireFromEnvironment> | undefined;
 
-function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
+function wireFromEnvironment() {
   const env = readEnvironment(crmApiEnvironmentShape);
   const dynamo = tracing.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
@@ -68,7 +74,26 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
   const apiMessages = new ApiMessageRepository(documents, crmTable, {
     retentionDays: env[environmentNames.activityRetentionDays],
   });
-  return createCrmApiHandler({
+  const secondSweepMachine = env[crmApiEnvironmentNames.eraseSecondSweep];
+  const erasure = new ErasureRepository(documents, crmTable, {
+    s3,
+    mediaBucket,
+    otherStores: erasureStoresBeyondTheCrm({
+      apiMessages,
+      activities,
+      events: new EventRepository(documents, env[environmentNames.eventsTable]),
+      recipients: new RecipientErasureRepository(documents, env[environmentNames.campaignTable]),
+    }),
+    ...(secondSweepMachine
+      ? {
+          secondSweep: stateMachineSecondSweep(
+            tracing.captureAWSv3Client(new SFNClient({})),
+            secondSweepMachine,
+          ),
+        }
+      : {}),
+  });
+  const api = createCrmApiHandler({
     activities,
     contacts: new ContactRepository(documents, crmTable),
     suppressionList: new SuppressionListRepository(documents, crmTable),
@@ -85,16 +110,7 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
       listTasks: async (filters) => (await openPhone()).tasks.listPage(filters),
     },
     followUp: env[environmentNames.followUp],
-    erasure: new ErasureRepository(documents, crmTable, {
-      s3,
-      mediaBucket,
-      otherStores: erasureStoresBeyondTheCrm({
-        apiMessages,
-        activities,
-        events: new EventRepository(documents, env[environmentNames.eventsTable]),
-        recipients: new RecipientErasureRepository(documents, env[environmentNames.campaignTable]),
-      }),
-    }),
+    erasure,
     messageSending: createMessageSending({
       messages: apiMessages,
       suppressions: new SuppressionRepository(documents, crmTable),
@@ -105,8 +121,20 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
     }),
     logger,
   });
+  return { api, erasure };
 }
 
-export const handler = middy(async (event: APIGatewayProxyEventV2) => (api ??= wireFromEnvironment())(event))
+/** An HTTP request, or the state machine's call of an erase's second sweep. */
+async function handle(event: APIGatewayProxyEventV2 | SecondSweepInvocation) {
+  wired ??= wireFromEnvironment();
+  if ('secondSweep' in event) {
+    const erased = await wired.erasure.sweepAgain(secondSweepInvocation.parse(event).secondSweep);
+    logger.info('second sweep of an erase', { erasedAt: event.secondSweep.erasedAt, erased });
+    return { erased };
+  }
+  return wired.api(event);
+}
+
+export const handler = middy(handle)
   .use(tracing.middleware)
   .use(injectLambdaContext(logger, { logEvent: false }));

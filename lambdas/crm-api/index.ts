@@ -3,6 +3,8 @@ import { join } from 'node:path';
 export { ApiMessageRepository } from './adapters/api-message-repository';
 export type { ApiMessageRepositoryOptions } from './adapters/api-message-repository';
 export { erasureStoresBeyondTheCrm } from './adapters/erasure-stores';
+export { crmApiEnvironmentNames } from './environment';
+export { stateMachineSecondSweep } from './adapters/second-sweep-scheduler';
 export type { ErasureStoresDeps } from './adapters/erasure-stores';
 export { interactiveOpenPhoneClient } from './adapters/interactive-client';
 export { MediaLinks } from './adapters/media-links';

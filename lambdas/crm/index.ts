@@ -88,6 +88,8 @@ export type {
   ExpiringCopies,
   OtherErasureStore,
   PersonalDataEraser,
+  SecondSweep,
+  SecondSweepScheduler,
 } from './domain/erasure';
 export { ConversationRepository } from './adapters/conversation-repository';
 export type {

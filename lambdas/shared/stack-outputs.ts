@@ -11,6 +11,7 @@ export const stackOutputNames = {
   importStateMachineArn: 'ImportStateMachineArn',
   importTableName: 'ImportTableName',
   crmApiUrl: 'CrmApiUrl',
+  eraseSecondSweepArn: 'EraseSecondSweepArn',
   mediaBucketName: 'MediaBucketName',
 } as const;
 

@@ -61,6 +61,20 @@ describe('CrmApi', () => {
     template.hasOutput('CrmApiUrl', {});
   });
 
+  it('sweeps an erased person again once the longest CRM writer has timed out, through the API function', () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).filter((m) =>
+      JSON.stringify(m).includes('EraseSecondSweep'),
+    ) as { Properties: { DefinitionString: unknown } }[];
+    const definition = JSON.stringify(machine!.Properties.DefinitionString);
+    // The import's 5-minute timeout is the longest writer's; a minute more for a request in flight.
+    expect(definition).toMatch(/\\"Type\\":\\"Wait\\",\\"Seconds\\":360/);
+    expect(definition).toContain('CrmApiApiFunction');
+    const start = statementsOf(template, 'CrmApiApiFunction').find((s) =>
+      JSON.stringify(s).includes('states:StartExecution'),
+    );
+    expect(JSON.stringify(start)).toContain(':stateMachine:Test-EraseSecondSweep');
+  });
+
   it('reads CRM records and archived media, writes CRM items by key, and reaches OpenPhone through the shared limit', () => {
     const statements = statementsOf(template, 'CrmApiApiFunction') as {
       Action: string | string[];
@@ -82,7 +96,8 @@ describe('CrmApi', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
-        'dynamodb:ConditionCheckItem',
+        // An erase's second sweep, started by ARN.
+        'states:StartExecution',
         // The OpenPhone API key and the rate-limit bucket.
         'secretsmanager:GetSecretValue',
         'secretsmanager:DescribeSecret',

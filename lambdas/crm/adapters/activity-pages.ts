@@ -89,24 +89,28 @@ function keyOf(entry: Record<string, unknown>, index: ActivityIndexPartition): L
 }
 
 /**
- * The activity each index entry names (its own entry, or a group message's timeline entry pointing
- * at it), in the entries' order, as lists show them; undefined for an erased one. One batch read:
- * the indexes carry ids only.
+ * The activity each index entry names, in the entries' order, as lists show them; undefined for an
+ * erased one. An activity's own entry in an index that projects the list attributes (the timeline)
+ * is the list view itself; the others (a group message's timeline entry, the conversation index's
+ * ids) are resolved in one batch read.
  */
 async function activitiesOfEntries(
   table: CrmTableAccess,
   entries: Record<string, unknown>[],
 ): Promise<(ActivityRecord | undefined)[]> {
-  const ids = [...new Set(entries.map((entry) => entry.activityId as string))];
+  const carriesView = (entry: Record<string, unknown>) =>
+    entry.entity === 'activity' && entry.kind !== undefined;
+  const ids = [...new Set(entries.filter((e) => !carriesView(e)).map((entry) => entry.activityId as string))];
   const stored = new Map<string, Record<string, unknown>>();
-  for (const item of await readItems(
-    table,
-    ids.map((id) => crmKeys.activity(id)),
-  )) {
-    if (item.erasedAt === undefined) stored.set(item.activityId as string, item);
-  }
+  if (ids.length > 0)
+    for (const item of await readItems(
+      table,
+      ids.map((id) => crmKeys.activity(id)),
+    )) {
+      if (item.erasedAt === undefined) stored.set(item.activityId as string, item);
+    }
   return entries.map((entry) => {
-    const listed = listViewOf(stored.get(entry.activityId as string));
+    const listed = listViewOf(carriesView(entry) ? entry : stored.get(entry.activityId as string));
     return listed && activityRecordOf(listed);
   });
 }

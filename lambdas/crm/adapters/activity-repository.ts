@@ -1,4 +1,4 @@
-import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { crmKeys, crmTableKeys, conversationPartition, numberPartition } from '../domain/crm-keys';
 import {
   activityIndexKeys,
@@ -17,12 +17,7 @@ import { activityRecordOf, timelineEntryEntity } from '../domain/item-views';
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';
 import { inParallel } from '../../shared/concurrency';
-import {
-  isConditionFailure,
-  isTransactionConflict,
-  queryAll,
-  UpdateExpressionBuilder,
-} from '../../shared/dynamo';
+import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 import {
   readActivityPage,
   type ActivityIndexPartition,
@@ -30,9 +25,15 @@ import {
   type PageRequest,
   type TimelineRequest,
 } from './activity-pages';
-import { defaultMaxAttempts, readItem, type CrmTableAccess, type OptimisticWriteOptions } from './crm-table';
+import {
+  defaultMaxAttempts,
+  readItem,
+  writeItems,
+  type CrmTableAccess,
+  type OptimisticWriteOptions,
+} from './crm-table';
 import { DirectoryRepository } from './directory-repository';
-import { erasureChecks, refusedByErasure } from './erasure-guard';
+import { erasedSince } from './erasure-guard';
 
 export interface ActivityUpsertResult {
   /**
@@ -81,19 +82,20 @@ export class ActivityRepository {
    * Writes what one event (or imported object) says about an activity: facts where absent, each
    * aspect only if newer than the stored one. One write when nothing is stale; otherwise the
    * stored versions are read and only the newer aspects (and any missing facts) are written.
-   * An activity with contact numbers is written in one transaction with a check of each number's
-   * erasure marker: one created at or before an erasure of one of them is not written (`erased`),
-   * even when the erase runs while this write is in flight.
+   * An activity with contact numbers is written only if none of them was erased at or after its
+   * creation (`erased`, read strongly consistent just before); an erase that passes between that
+   * read and the write is undone by the erase's second sweep (`ErasureRepository.sweepAgain`).
    */
   async upsertActivity(update: ActivityUpdate, eventTime: string): Promise<ActivityUpsertResult> {
     const all = aspectNamesOf(update);
     const erased: ActivityUpsertResult = { outcome: 'erased', appliedAspects: [], staleAspects: all };
-    const checks = this.erasureChecksOf(update);
+    if (await this.erasedSinceCreation(update)) return erased;
     const names = await this.namesOf(update);
     let aspects = all;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await this.writeActivity(update, eventTime, aspects, names, checks);
+        await this.writeActivity(update, eventTime, aspects, names);
+        await this.writeTimelineEntries(update);
         const staleAspects = all.filter((a) => !aspects.includes(a));
         return {
           outcome: staleAspects.length === 0 ? 'applied' : aspects.length === 0 ? 'stale' : 'partly-stale',
@@ -101,31 +103,24 @@ export class ActivityRepository {
           staleAspects,
         };
       } catch (error) {
-        if (refusedByErasure(error, checks.length)) return erased;
-        if (!isConditionFailure(error) && !isTransactionConflict(error)) throw error;
+        if (!isConditionFailure(error)) throw error;
       }
       const stored = await readItem(this.table, crmKeys.activity(update.activityId));
       if (stored?.erasedAt !== undefined) return erased;
       aspects = newerAspects(update, eventTime, stored).filter((a) => aspects.includes(a));
       if (aspects.length === 0 && stored && !this.addsFacts(update, stored)) {
-        try {
-          await this.writeTimelineEntries(update, checks);
-        } catch (error) {
-          if (refusedByErasure(error, checks.length)) return erased;
-          if (!isTransactionConflict(error)) throw error;
-          continue;
-        }
+        await this.writeTimelineEntries(update);
         return { outcome: 'stale', appliedAspects: [], staleAspects: all };
       }
     }
     throw new ConcurrentUpdateError(`activity ${update.activityId}`, this.maxAttempts);
   }
 
-  /** Checks that none of the activity's contact numbers was erased at or after its creation. */
-  private erasureChecksOf(update: ActivityUpdate) {
+  /** Whether one of the activity's contact numbers was erased at or after its creation. */
+  private erasedSinceCreation(update: ActivityUpdate): Promise<boolean> {
     const { contactNumbers, createdAt } = update.facts;
-    if (!contactNumbers?.length || !createdAt) return [];
-    return erasureChecks(this.table.tableName, contactNumbers, createdAt);
+    if (!contactNumbers?.length || !createdAt) return Promise.resolve(false);
+    return erasedSince(this.table, contactNumbers, createdAt);
   }
 
   /** The user's and the line's names; the directory being unreadable leaves them out, never fails the write. */
@@ -158,7 +153,6 @@ export class ActivityRepository {
     eventTime: string,
     aspects: AspectName[],
     names: ActivityNames,
-    checks: ReturnType<typeof erasureChecks>,
   ): Promise<void> {
     const expression = new UpdateExpressionBuilder();
     // An erased activity's tombstone takes no more writes.
@@ -199,47 +193,27 @@ export class ActivityRepository {
       }
     }
 
-    const write = {
-      TableName: this.table.tableName,
-      Key: crmKeys.activity(update.activityId),
-      ...expression.input(),
-    };
-    // Without contact numbers there is no marker to check (and no timeline entry): one UpdateItem.
-    if (checks.length === 0) {
-      await this.table.documentClient.send(new UpdateCommand(write));
-      return;
-    }
     await this.table.documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [...checks, { Update: write }, ...this.timelineEntryPuts(update)],
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: crmKeys.activity(update.activityId),
+        ...expression.input(),
       }),
     );
   }
 
-  /** A group message's entry in each other contact's timeline, under the same erasure checks. */
-  private async writeTimelineEntries(
-    update: ActivityUpdate,
-    checks: ReturnType<typeof erasureChecks>,
-  ): Promise<void> {
-    const puts = this.timelineEntryPuts(update);
-    if (puts.length === 0) return;
-    await this.table.documentClient.send(new TransactWriteCommand({ TransactItems: [...checks, ...puts] }));
-  }
-
-  /** Idempotent puts of a group message's timeline entries (one per contact after the first). */
-  private timelineEntryPuts(update: ActivityUpdate) {
-    return extraTimelineKeys(update.activityId, update.facts).map(({ phoneNumber, ...indexKeys }) => ({
-      Put: {
-        TableName: this.table.tableName,
-        Item: {
-          ...crmKeys.timelineEntry(update.activityId, phoneNumber),
-          entity: timelineEntryEntity,
-          activityId: update.activityId,
-          ...indexKeys,
-          ...this.expiryOf(update.facts.createdAt),
-        },
+  /** Idempotent puts of a group message's entries in each other contact's timeline (one per contact after the first). */
+  private async writeTimelineEntries(update: ActivityUpdate): Promise<void> {
+    const puts = extraTimelineKeys(update.activityId, update.facts).map(({ phoneNumber, ...indexKeys }) => ({
+      put: {
+        ...crmKeys.timelineEntry(update.activityId, phoneNumber),
+        entity: timelineEntryEntity,
+        activityId: update.activityId,
+        ...indexKeys,
+        ...this.expiryOf(update.facts.createdAt),
       },
     }));
+    if (puts.length > 0) await writeItems(this.table, puts);
   }
 
   /**

@@ -1,4 +1,5 @@
 import {
+  PutCommand,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -9,7 +10,7 @@ import { crmKeys, numberPartition } from '../domain/crm-keys';
 import { contactRecordOfItem } from '../domain/item-views';
 import { ConcurrentUpdateError } from '../errors';
 import { isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
-import { erasureChecks, refusedByErasure } from './erasure-guard';
+import { erasedSince } from './erasure-guard';
 import {
   defaultMaxAttempts,
   readItem,
@@ -21,7 +22,8 @@ import {
 
 /**
  * Contacts in the CRM table and the phone links that find a contact by number. A contact and its
- * links change together, in one transaction guarded by the version it replaces.
+ * changed links are written together, in one transaction guarded by the version it replaces (a
+ * version that changes no link is one conditional put).
  * Give it a document client made with `marshallOptions: { removeUndefinedValues: true }`.
  */
 export class ContactRepository {
@@ -39,65 +41,62 @@ export class ContactRepository {
 
   /**
    * Writes a contact version unless a newer one is stored, and keeps its phone links (the items
-   * that find it by number) in step, in one transaction guarded by the version it replaced and by
-   * a check of each number's erasure marker: a version from before an erasure of one of its
-   * numbers is not written (`erased`, or `stale` behind the erase's tombstone), even when the
-   * erase runs while this write is in flight. A later change in OpenPhone is written.
+   * that find it by number) in step, guarded by the version it replaced. A version from before an
+   * erasure of one of its numbers is not written (`erased`, or `stale` behind the erase's
+   * tombstone): the markers are read strongly consistent first, and an erase that passes between
+   * that read and the write is undone by the erase's second sweep. A later change in OpenPhone is
+   * written.
    */
   async upsertContact(contact: ContactRecord): Promise<{ outcome: 'applied' | 'stale' | 'erased' }> {
     const { documentClient, tableName } = this.table;
     const key = crmKeys.contact(contact.contactId);
-    const checks = erasureChecks(tableName, contactPhoneNumbers(contact), contact.versionAt);
+    const newNumbers = contactPhoneNumbers(contact);
+    if (await erasedSince(this.table, newNumbers, contact.versionAt)) return { outcome: 'erased' };
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const stored = await readItem(this.table, key);
       const storedVersion = stored?.versionAt as string | undefined;
       if (storedVersion !== undefined && storedVersion >= contact.versionAt) return { outcome: 'stale' };
-      const newNumbers = contactPhoneNumbers(contact);
       const oldNumbers = stored ? contactPhoneNumbers(stored as unknown as ContactRecord) : [];
-      try {
-        await documentClient.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              ...checks,
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...key, entity: 'contact', ...contact },
-                  ...(stored
-                    ? {
-                        ConditionExpression: '#versionAt = :stored',
-                        ExpressionAttributeNames: { '#versionAt': 'versionAt' },
-                        ExpressionAttributeValues: { ':stored': storedVersion },
-                      }
-                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
-                },
+      const put = {
+        TableName: tableName,
+        Item: { ...key, entity: 'contact', ...contact },
+        ...(stored
+          ? {
+              ConditionExpression: '#versionAt = :stored',
+              ExpressionAttributeNames: { '#versionAt': 'versionAt' },
+              ExpressionAttributeValues: { ':stored': storedVersion },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      };
+      const linkChanges = [
+        ...newNumbers
+          .filter((n) => !oldNumbers.includes(n))
+          .map((phoneNumber) => ({
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...crmKeys.contactPhoneLink(phoneNumber, contact.contactId),
+                entity: 'contact-phone',
+                contactId: contact.contactId,
+                phoneNumber,
               },
-              ...newNumbers.map((phoneNumber) => ({
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...crmKeys.contactPhoneLink(phoneNumber, contact.contactId),
-                    entity: 'contact-phone',
-                    contactId: contact.contactId,
-                    phoneNumber,
-                  },
-                },
-              })),
-              ...oldNumbers
-                .filter((n) => !newNumbers.includes(n))
-                .map((phoneNumber) => ({
-                  Delete: {
-                    TableName: tableName,
-                    Key: crmKeys.contactPhoneLink(phoneNumber, contact.contactId),
-                  },
-                })),
-            ],
-          }),
-        );
+            },
+          })),
+        ...oldNumbers
+          .filter((n) => !newNumbers.includes(n))
+          .map((phoneNumber) => ({
+            Delete: { TableName: tableName, Key: crmKeys.contactPhoneLink(phoneNumber, contact.contactId) },
+          })),
+      ];
+      try {
+        if (linkChanges.length === 0) await documentClient.send(new PutCommand(put));
+        else
+          await documentClient.send(
+            new TransactWriteCommand({ TransactItems: [{ Put: put }, ...linkChanges] }),
+          );
         return { outcome: 'applied' };
       } catch (error) {
-        if (refusedByErasure(error, checks.length)) return { outcome: 'erased' };
-        if (!isTransactionConflict(error)) throw error;
+        if (!isConditionFailure(error) && !isTransactionConflict(error)) throw error;
       }
     }
     throw new ConcurrentUpdateError(`contact ${contact.contactId}`, this.maxAttempts);

@@ -1,10 +1,5 @@
-import {
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { cancellationReasons, isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../../shared/dynamo';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
 import type { ActivityUpdate } from '../domain/activity';
 import type { ConsentRuleOptions } from '../domain/consent';
@@ -28,7 +23,7 @@ import {
   type CrmTableAccess,
   type OptimisticWriteOptions,
 } from './crm-table';
-import { erasureChecks, refusedByErasure } from './erasure-guard';
+import { erasedSince } from './erasure-guard';
 
 /** `erased`: the person was erased at or after the state's time; nothing was written. */
 export type ConversationWriteOutcome = 'written' | 'unchanged' | 'not-a-conversation-activity' | 'erased';
@@ -94,8 +89,8 @@ export class ConversationRepository {
     return this.fold(
       conversationKeyOf(signal.parties),
       (stored, now) => recordAfterSignal(stored, signal, now),
-      // Atomic with the write: an erase between the activity's write and this one is not undone.
-      erasureChecks(this.table.tableName, [signal.parties.contactNumber], signal.mark.at),
+      // Read before the write; an erase passing between them is undone by its second sweep.
+      { numbers: [signal.parties.contactNumber], at: signal.mark.at },
     );
   }
 
@@ -104,11 +99,10 @@ export class ConversationRepository {
    * for a person erased at or after the reading's time (undated: erased at all), as activities.
    */
   async recordOpenPhoneState(state: OpenPhoneState): Promise<ConversationWriteOutcome> {
-    return this.fold(
-      state.conversationId,
-      (stored, now) => recordWithOpenPhoneState(stored, state, now),
-      erasureChecks(this.table.tableName, [state.contactNumber], state.at ?? ''),
-    );
+    return this.fold(state.conversationId, (stored, now) => recordWithOpenPhoneState(stored, state, now), {
+      numbers: [state.contactNumber],
+      at: state.at ?? '',
+    });
   }
 
   /**
@@ -131,9 +125,10 @@ export class ConversationRepository {
   private async fold(
     conversationKey: string,
     change: (stored: ConversationRecord | undefined, now: string) => ConversationRecord | undefined,
-    checks: ReturnType<typeof erasureChecks> = [],
+    erasure: { numbers: string[]; at: string },
   ): Promise<ConversationWriteOutcome> {
     const key = crmKeys.conversationState(conversationKey);
+    if (await erasedSince(this.table, erasure.numbers, erasure.at)) return 'erased';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const item = await readItem(this.table, key);
       const stored = item ? conversationRecordOf(item) : undefined;
@@ -149,17 +144,10 @@ export class ConversationRepository {
         ...(stored ? { ExpressionAttributeValues: { ':version': stored.version } } : {}),
       };
       try {
-        const { documentClient } = this.table;
-        if (checks.length)
-          await documentClient.send(new TransactWriteCommand({ TransactItems: [...checks, { Put: put }] }));
-        else await documentClient.send(new PutCommand(put));
+        await this.table.documentClient.send(new PutCommand(put));
         return 'written';
       } catch (error) {
-        if (refusedByErasure(error, checks.length)) return 'erased';
-        const raced =
-          cancellationReasons(error)?.[checks.length] === 'ConditionalCheckFailed' ||
-          isTransactionConflict(error);
-        if (!raced && !isConditionFailure(error)) throw error;
+        if (!isConditionFailure(error)) throw error;
         // Many events of one conversation at once (a burst of texts): spread the next tries out.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
       }

@@ -1,32 +1,28 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { cancellationReasons } from '../../shared/dynamo';
 import { crmKeys } from '../domain/crm-keys';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { readItem, readItems, type CrmTableAccess } from './crm-table';
 
 /**
- * The write side of the erasure marker: one ConditionCheck per number, placed first in the
- * transaction that writes an activity or a contact dated `at`, so the write lands only if none of
- * the numbers was erased at or after `at` when it commits. Reading the marker first and writing
- * after left a window in which an erase could pass unseen (docs/crm-records.md, "Erasure").
+ * The write side of the erasure marker: a strongly consistent read of each number's marker, made
+ * just before a plain conditional write of an activity, a contact or a conversation dated `at`.
+ * True when one of the numbers was erased at or after `at`: the caller then writes nothing.
+ * A writer that read before an erase's marker and writes after the erase's sweep is caught by the
+ * erase's second sweep, run once the longest a writer can take between this read and its write has
+ * passed (`ErasureRepository.sweepAgain`, docs/crm-records.md "Erasure"). One read unit per number
+ * instead of a transaction, which bills every item of it twice.
  */
-export function erasureChecks(
-  tableName: string,
+export async function erasedSince(
+  table: CrmTableAccess,
   phoneNumbers: readonly string[],
   at: string,
-): TransactItem[] {
-  return [...new Set(phoneNumbers)].map((phoneNumber) => ({
-    ConditionCheck: {
-      TableName: tableName,
-      Key: crmKeys.erasure(phoneNumber),
-      ConditionExpression: 'attribute_not_exists(#erasedAt) OR #erasedAt < :at',
-      ExpressionAttributeNames: { '#erasedAt': 'erasedAt' },
-      ExpressionAttributeValues: { ':at': at },
-    },
-  }));
-}
-
-/** Whether a cancelled transaction was refused by one of its first `checks` items (the erasure checks). */
-export function refusedByErasure(error: unknown, checks: number): boolean {
-  return cancellationReasons(error)?.slice(0, checks).includes('ConditionalCheckFailed') ?? false;
+): Promise<boolean> {
+  const numbers = [...new Set(phoneNumbers)];
+  if (numbers.length === 0) return false;
+  const markers =
+    numbers.length === 1
+      ? [await readItem(table, crmKeys.erasure(numbers[0]!))]
+      : await readItems(
+          table,
+          numbers.map((n) => crmKeys.erasure(n)),
+        );
+  return markers.some((marker) => typeof marker?.erasedAt === 'string' && marker.erasedAt >= at);
 }

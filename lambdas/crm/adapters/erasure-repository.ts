@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inParallel } from '../../shared/concurrency';
-import { isTransactionConflict, queryAll } from '../../shared/dynamo';
+import { queryAll } from '../../shared/dynamo';
 import {
   conversationPartition,
   crmKeys,
@@ -13,11 +13,14 @@ import { contactPhoneNumbers, type ContactRecord } from '../domain/contact-recor
 import {
   archivedObjectKeysOf,
   completeErasureCounts,
+  conversationHeldOnlyBefore,
   expiringCopiesAfterErase,
   type ErasureAuditEntry,
   type ErasureCounts,
   type ErasureResult,
   type PersonalDataEraser,
+  type SecondSweep,
+  type SecondSweepScheduler,
 } from '../domain/erasure';
 import type { ActivityRecord } from '../domain/activity';
 import { readItem, readItems, readPartition, writeItems, type CrmTableAccess } from './crm-table';
@@ -37,11 +40,14 @@ export interface ErasureRepositoryOptions {
    * @default 2000 ms
    */
   indexSettleMs?: number;
+  /**
+   * Starts the second sweep once a writer that read the marker before the erase can no longer
+   * write (the stack's Step Functions wait). Without one, only the first sweep runs: for tests and
+   * tools that call `sweepAgain` themselves.
+   */
+  secondSweep?: SecondSweepScheduler;
   now?: () => Date;
 }
-
-/** Tries of the marker's write while writers' transactions check it (TransactionConflict). */
-const markerAttempts = 6;
 
 /** Activities erased at once. */
 const eraseConcurrency = 8;
@@ -67,59 +73,98 @@ export class ErasureRepository {
   }
 
   /**
-   * The marker goes first, so a webhook or import racing the erase skips what it is removing.
-   * Each activity becomes a tombstone holding only its id and `erasedAt` (a late summary or status
-   * for it is refused by the write's condition); contacts become deleted tombstones versioned at
-   * `erasedAt` (an older OpenPhone version cannot revive them, a newer one can). Repeatable.
+   * The marker goes first, so a webhook or import that reads it from then on skips what it is
+   * removing; one that read it before and writes after this sweep is found by the second sweep
+   * (`sweepAgain`), scheduled last. Each activity becomes a tombstone holding only its id and
+   * `erasedAt` (a late summary or status for it is refused by the write's condition); contacts
+   * become deleted tombstones versioned at `erasedAt` (an older OpenPhone version cannot revive
+   * them, a newer one can). Repeatable.
    */
   async erase(phoneNumber: string, requestedBy: string): Promise<ErasureResult> {
     const erasedAt = this.now().toISOString();
-    await this.putMarker({
-      ...crmKeys.erasure(phoneNumber),
-      entity: 'erasure',
-      phoneNumber,
-      erasedAt,
-      requestedBy,
-    });
-    // Tasks name no number: they are found on the conversations with them alone (titles name them).
-    const numbered = await this.activityIdsOf(phoneNumber);
-    const activityIds = [...numbered, ...(await this.tasksOnTheirConversations(numbered, phoneNumber))];
-    const contactIds = await this.contactIdsOf(phoneNumber);
+    await this.table.documentClient.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { ...crmKeys.erasure(phoneNumber), entity: 'erasure', phoneNumber, erasedAt, requestedBy },
+      }),
+    );
     const erased: ErasureCounts = completeErasureCounts({});
     const conversationKeys = new Set<string>();
-    // The other stores first, while they can still read the records (an API message its status).
-    for (const other of this.options.otherStores ?? [])
-      erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds });
-    await inParallel(activityIds, eraseConcurrency, async (activityId) => {
-      const media = await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
-      erased.activities++;
-      erased.media += media;
-    });
-    await this.eraseContacts(phoneNumber, contactIds, erasedAt);
-    erased.contacts = contactIds.length;
-    // Writes after the marker are refused by their own condition; one committed just before it
-    // reaches the timeline index a moment later: read the index again once it has settled.
+    const seen = await this.sweep(phoneNumber, erasedAt, erased, conversationKeys, { allOtherStores: true });
+    // One committed just before the marker reaches the timeline index a moment later: read the
+    // index again once it has settled.
     await new Promise((resolve) => setTimeout(resolve, this.options.indexSettleMs ?? 2000));
-    const seen = new Set(activityIds);
-    const late = (await this.activityIdsOf(phoneNumber)).filter((id) => !seen.has(id));
-    // The stores keyed by activity (raw webhook bodies) reach the late ones too; by number, done.
-    for (const other of this.options.otherStores ?? [])
-      if (other.store === 'eventPayloads' && late.length)
-        erased[other.store] += await other.erase(phoneNumber, erasedAt, {
-          activityIds: late,
-          contactIds: [],
-        });
-    await inParallel(late, eraseConcurrency, async (activityId) => {
-      erased.media += await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
-      erased.activities++;
-    });
+    await this.sweep(phoneNumber, erasedAt, erased, conversationKeys, { seen });
     await this.eraseConversations(phoneNumber, conversationKeys);
     const entry: ErasureAuditEntry = { phoneNumber, erased, erasedAt, requestedBy };
     await writeItems(this.table, [
       { put: { ...crmKeys.erasureAudit(phoneNumber, erasedAt), entity: 'erasure-audit', ...entry } },
       { put: { ...crmKeys.erasure(phoneNumber), entity: 'erasure', ...entry } },
     ]);
+    await this.options.secondSweep?.schedule({
+      phoneNumber,
+      erasedAt,
+      conversationKeys: [...conversationKeys],
+    });
     return { phoneNumber, erased, erasedAt, expiringCopies: [...expiringCopiesAfterErase] };
+  }
+
+  /**
+   * The erase's second sweep, once no writer that read the marker before it can still write: what
+   * such a writer put after the first sweep — activities and contacts dated at or before the erase,
+   * their raw webhook bodies, conversation records a late fold put back — is erased too, and the
+   * counts are added to the erase's audit entry. What is dated after the erase stays. Repeatable.
+   */
+  async sweepAgain({ phoneNumber, erasedAt, conversationKeys }: SecondSweep): Promise<ErasureCounts> {
+    const erased: ErasureCounts = completeErasureCounts({});
+    const keys = new Set(conversationKeys);
+    await this.sweep(phoneNumber, erasedAt, erased, keys, { upTo: erasedAt });
+    await this.eraseConversations(phoneNumber, keys, erasedAt);
+    const audit = crmKeys.erasureAudit(phoneNumber, erasedAt);
+    const entry = await readItem(this.table, audit);
+    if (entry && Object.values(erased).some((n) => n > 0)) {
+      const before = completeErasureCounts(entry.erased as Partial<ErasureCounts>);
+      const total = completeErasureCounts(
+        Object.fromEntries(
+          Object.entries(before).map(([store, n]) => [store, n + erased[store as keyof ErasureCounts]]),
+        ),
+      );
+      await writeItems(this.table, [{ put: { ...entry, erased: total } }]);
+    }
+    return erased;
+  }
+
+  /**
+   * One pass over what holds the number: its timeline's activities (and the tasks on their
+   * conversations) not in `seen`, the other stores, the contacts listing it. `upTo`: only what is
+   * dated at or before it (the second sweep). Answers every activity id it has seen.
+   */
+  private async sweep(
+    phoneNumber: string,
+    erasedAt: string,
+    erased: ErasureCounts,
+    conversationKeys: Set<string>,
+    pass: { allOtherStores?: boolean; seen?: Set<string>; upTo?: string },
+  ): Promise<Set<string>> {
+    const seen = pass.seen ?? new Set<string>();
+    // Tasks name no number: they are found on the conversations with them alone (titles name them).
+    const numbered = (await this.activityIdsOf(phoneNumber, pass.upTo)).filter((id) => !seen.has(id));
+    const found = [...numbered, ...(await this.tasksOnTheirConversations(numbered, phoneNumber))];
+    const activityIds = [...new Set(found)].filter((id) => !seen.has(id));
+    const contactIds = pass.seen ? [] : await this.contactIdsOf(phoneNumber, pass.upTo);
+    // The other stores first, while they can still read the records (an API message its status);
+    // after the first pass only the one keyed by activity (raw webhook bodies) has more to find.
+    for (const other of this.options.otherStores ?? [])
+      if (pass.allOtherStores || (other.store === 'eventPayloads' && activityIds.length + contactIds.length))
+        erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds });
+    await inParallel(activityIds, eraseConcurrency, async (activityId) => {
+      const media = await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
+      erased.activities++;
+      erased.media += media;
+    });
+    await this.eraseContacts(phoneNumber, contactIds, erasedAt);
+    erased.contacts += contactIds.length;
+    return new Set([...seen, ...activityIds]);
   }
 
   /** When the number was last erased, if ever. */
@@ -138,14 +183,24 @@ export class ErasureRepository {
     })) as ErasureAuditEntry[];
   }
 
-  /** The number's timeline: activities keyed by it and group messages it has an entry for. */
-  private async activityIdsOf(phoneNumber: string): Promise<string[]> {
+  /**
+   * The number's timeline: activities keyed by it and group messages it has an entry for; with
+   * `upTo`, those created at or before it (the sort key starts with the creation time).
+   */
+  private async activityIdsOf(phoneNumber: string, upTo?: string): Promise<string[]> {
     const items = await queryAll(this.table.documentClient, {
       TableName: this.table.tableName,
       IndexName: crmTableKeys.timelineIndex,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': crmTableKeys.timelinePartitionKey, '#id': 'activityId' },
-      ExpressionAttributeValues: { ':pk': numberPartition(phoneNumber) },
+      KeyConditionExpression: upTo ? '#pk = :pk AND #sk <= :upTo' : '#pk = :pk',
+      ExpressionAttributeNames: {
+        '#pk': crmTableKeys.timelinePartitionKey,
+        '#id': 'activityId',
+        ...(upTo ? { '#sk': crmTableKeys.timelineSortKey } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':pk': numberPartition(phoneNumber),
+        ...(upTo ? { ':upTo': `${upTo}#\uffff` } : {}),
+      },
       ProjectionExpression: '#id',
     });
     return [...new Set(items.map((item) => item.activityId as string))];
@@ -209,27 +264,42 @@ export class ErasureRepository {
     return objectKeys.length;
   }
 
-  /** The conversation records with this person (a group's, kept under another member, stays). */
-  private async eraseConversations(phoneNumber: string, conversationKeys: Set<string>): Promise<void> {
+  /**
+   * The conversation records with this person (a group's, kept under another member, stays); with
+   * `upTo`, only those holding nothing dated after it.
+   */
+  private async eraseConversations(
+    phoneNumber: string,
+    conversationKeys: Set<string>,
+    upTo?: string,
+  ): Promise<void> {
     const stored = await readItems(
       this.table,
       [...conversationKeys].map((k) => crmKeys.conversationState(k)),
     );
-    const theirs = stored.filter((item) => item.contactNumber === phoneNumber);
+    const theirs = stored.filter(
+      (item) => item.contactNumber === phoneNumber && (!upTo || conversationHeldOnlyBefore(item, upTo)),
+    );
     await writeItems(
       this.table,
       theirs.map((item) => ({ delete: { pk: item.pk as string, sk: item.sk as string } })),
     );
   }
 
-  /** The contacts listing the number, by its phone links. */
-  private async contactIdsOf(phoneNumber: string): Promise<string[]> {
+  /** The contacts listing the number, by its phone links; with `upTo`, those of a version at or before it. */
+  private async contactIdsOf(phoneNumber: string, upTo?: string): Promise<string[]> {
     const links = await readPartition(
       this.table,
       numberPartition(phoneNumber),
       crmKeys.contactPhoneLinkPrefix,
     );
-    return [...new Set(links.map((link) => link.contactId as string))];
+    const ids = [...new Set(links.map((link) => link.contactId as string))];
+    if (!upTo) return ids;
+    const contacts = await readItems(
+      this.table,
+      ids.map((id) => crmKeys.contact(id)),
+    );
+    return contacts.filter((c) => String(c.versionAt) <= upTo).map((c) => c.contactId as string);
   }
 
   /** Every phone link of these contacts deleted, each record replaced by a tombstone. */
@@ -258,19 +328,6 @@ export class ErasureRepository {
           },
         },
       ]);
-    }
-  }
-
-  /** The marker, tried again while a writer's transaction is checking it (it refuses a plain write then). */
-  private async putMarker(item: Record<string, unknown>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.table.documentClient.send(new PutCommand({ TableName: this.table.tableName, Item: item }));
-        return;
-      } catch (error) {
-        if (!isTransactionConflict(error) || attempt >= markerAttempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      }
     }
   }
 }

@@ -84,3 +84,33 @@ export function archivedObjectKeysOf(
   ];
   return items.flatMap((item) => (item.archiveKey ? [item.archiveKey] : []));
 }
+
+/**
+ * The erase's second sweep: what it needs to find what a writer that read the marker before the
+ * erase wrote after its first sweep. Run once the longest a writer can take between its marker
+ * read and its write has passed (lib/crm-api.ts derives it from the writers' timeouts).
+ */
+export interface SecondSweep {
+  phoneNumber: string;
+  /** The erase's time: only what is dated at or before it is erased again. */
+  erasedAt: string;
+  /** The conversation records the first sweep looked at: a late fold may have put one back. */
+  conversationKeys: string[];
+}
+
+/** Starts a second sweep after the writers' longest window (a Step Functions wait in the stack). */
+export interface SecondSweepScheduler {
+  schedule(sweep: SecondSweep): Promise<void>;
+}
+
+/**
+ * Whether a stored conversation record holds nothing dated after `erasedAt` (every activity mark
+ * and OpenPhone's own reading): a late fold's, which the second sweep removes; one a newer
+ * activity has moved on stays.
+ */
+export function conversationHeldOnlyBefore(record: Record<string, unknown>, erasedAt: string): boolean {
+  const marks = ['lastInbound', 'lastOutbound', 'lastAnswer', 'lastAwaiting']
+    .map((field) => (record[field] as { at?: unknown } | undefined)?.at)
+    .concat(record.openPhoneStateAt);
+  return marks.every((at) => typeof at !== 'string' || at <= erasedAt);
+}

@@ -4,8 +4,10 @@ import { SendTrackingRepository } from '../../../lambdas/campaigns';
 import {
   ActivityRepository,
   ContactRepository,
+  ConversationRepository,
   DeliveryHealthRepository,
   SuppressionRepository,
+  type SecondSweep,
 } from '../../../lambdas/crm';
 import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
 import { EventRepository } from '../../../lambdas/events';
@@ -25,8 +27,9 @@ import {
   messageObject,
 } from '../../support/openphone-payloads';
 
-// Fault injection: the erase runs to its end between a processor's decision to write and its
-// write reaching DynamoDB — the window in which a marker read before the write saw nothing.
+// Fault injection: the erase runs to its end between a writer's read of the erasure marker and
+// its write reaching DynamoDB — the window in which the marker read saw nothing. What lands then
+// is the second sweep's to erase, run once the writers' longest window has passed.
 
 jest.setTimeout(60_000);
 
@@ -45,13 +48,15 @@ const after = '2099-01-01T00:00:00.000Z';
 /** A document client that, on the first write naming `subject`, runs `erase` to its end first. */
 function eraseBeforeWriteOf(
   documents: DynamoDBDocumentClient,
-  subject: string,
+  subject: string | RegExp,
   erase: () => Promise<unknown>,
 ): DynamoDBDocumentClient {
   let erased = false;
   const send = async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-    const isWrite = /^(Put|Update|TransactWrite)Command$/.test(command.constructor.name);
-    if (!erased && isWrite && JSON.stringify(command.input).includes(subject)) {
+    const isWrite = /^(Put|Update|TransactWrite|BatchWrite)Command$/.test(command.constructor.name);
+    const input = JSON.stringify(command.input);
+    const names = typeof subject === 'string' ? input.includes(subject) : subject.test(input);
+    if (!erased && isWrite && names) {
       erased = true;
       await erase();
     }
@@ -60,16 +65,30 @@ function eraseBeforeWriteOf(
   return { send } as unknown as DynamoDBDocumentClient;
 }
 
-async function setUp(subject: string) {
+async function setUp(subject: string | RegExp) {
   const names = await createBridgeTables();
   const documents = localDocumentClient();
   const crmTable = tableNamed(names, 'CrmTable');
   const events = new EventRepository(documents, tableNamed(names, 'EventsTable'));
+  const scheduled: SecondSweep[] = [];
   const erasure = new ErasureRepository(documents, crmTable, {
     s3: s3.client(),
     mediaBucket: bucket,
     indexSettleMs: 0,
+    otherStores: [
+      {
+        store: 'eventPayloads',
+        erase: (_n, erasedAt, erased) =>
+          events.erasePayloadsAbout([...erased.activityIds, ...erased.contactIds], erasedAt),
+      },
+    ],
+    secondSweep: { schedule: async (sweep) => void scheduled.push(sweep) },
   });
+  /** The writers' longest window has passed: the scheduled second sweeps run. */
+  const writersWindowPasses = async () => {
+    expect(scheduled.length).toBeGreaterThan(0);
+    for (const sweep of scheduled.splice(0)) await erasure.sweepAgain(sweep);
+  };
   const racing = eraseBeforeWriteOf(documents, subject, () => erasure.erase(contactNumber, 'test:race'));
   const outcomes = new Map<string, EventOutcome>();
   const processorOf = (family: EventFamily) =>
@@ -79,6 +98,7 @@ async function setUp(subject: string) {
         events,
         activities: new ActivityRepository(racing, crmTable),
         contacts: new ContactRepository(racing, crmTable),
+        conversations: new ConversationRepository(racing, crmTable),
         suppressions: new SuppressionRepository(documents, crmTable),
         deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
         archiveQueue: { enqueue: async () => {} },
@@ -114,6 +134,8 @@ async function setUp(subject: string) {
   const racingContacts = new ContactRepository(racing, crmTable);
   return {
     deliver,
+    writersWindowPasses,
+    conversations: new ConversationRepository(documents, crmTable),
     events,
     erasure,
     activities,
@@ -128,13 +150,17 @@ async function setUp(subject: string) {
 
 describe('an erase that runs while a processor writes', () => {
   it('leaves nothing of a message the processor was writing when the erase began', async () => {
-    const { deliver, erasure, activities, timelineIndexItems } = await setUp('ACinflight');
+    const { deliver, writersWindowPasses, erasure, activities, timelineIndexItems } =
+      await setUp('ACinflight');
     await deliver('message.received', messageObject({ id: 'ACearlier', text: 'First words' }));
 
     const outcome = await deliver(
       'message.received',
       messageObject({ id: 'ACinflight', text: 'Words written during the erase', media: [] }),
     );
+    // The write landed after the first sweep: only the second one can reach it.
+    expect(await activities.getActivity('ACinflight')).toBeDefined();
+    await writersWindowPasses();
 
     expect(outcome).toEqual({ status: 'processed' });
     expect(await erasure.erasedAt(contactNumber)).toBeDefined();
@@ -187,7 +213,7 @@ describe('an erase that runs while a processor writes', () => {
   });
 
   it('leaves a group message in no member’s timeline', async () => {
-    const { deliver, activities, timelineIndexItems } = await setUp('ACgroupinflight');
+    const { deliver, writersWindowPasses, activities, timelineIndexItems } = await setUp('ACgroupinflight');
 
     await deliver(
       'message.received',
@@ -199,6 +225,7 @@ describe('an erase that runs while a processor writes', () => {
         media: [],
       }),
     );
+    await writersWindowPasses();
 
     expect(await activities.getActivity('ACgroupinflight')).toBeUndefined();
     expect(await timelineIndexItems(contactNumber)).toEqual([]);
@@ -206,25 +233,27 @@ describe('an erase that runs while a processor writes', () => {
   });
 
   it('leaves no contact listing the number', async () => {
-    const { deliver, contacts } = await setUp('CTcontact01');
+    const { deliver, writersWindowPasses, contacts } = await setUp('CTcontact01');
 
     const outcome = await deliver('contact.updated', contactObject());
+    await writersWindowPasses();
 
     expect(outcome).toEqual({ status: 'processed' });
     expect(await contacts.contactsByPhoneNumber(contactNumber, { includeDeleted: true })).toEqual([]);
     expect(JSON.stringify((await contacts.getContact('CTcontact01')) ?? {})).not.toContain(contactNumber);
   });
 
-  it('still records a message sent after the erase', async () => {
-    const { deliver, activities } = await setUp('ACnewer');
+  it('still records a message sent after the erase, through the second sweep', async () => {
+    const { deliver, writersWindowPasses, activities } = await setUp('ACnewer');
 
     await deliver('message.received', messageObject({ id: 'ACnewer', createdAt: after, media: [] }), after);
+    await writersWindowPasses();
 
     expect(await activities.getActivity('ACnewer')).toMatchObject({ text: 'Hello there' });
   });
 
   it('leaves nothing of a message an import was writing', async () => {
-    const { racingActivities, racingContacts, activities } = await setUp('ACimported');
+    const { racingActivities, racingContacts, activities, writersWindowPasses } = await setUp('ACimported');
 
     await writeMessages([apiMessage({ id: 'ACimported', text: 'Imported words' })], 'CNconv0001', {
       openPhone: {} as OpenPhoneClient,
@@ -232,9 +261,56 @@ describe('an erase that runs while a processor writes', () => {
       contacts: racingContacts,
       clock: () => new Date(),
     });
+    await writersWindowPasses();
 
     expect(await activities.getActivity('ACimported')).toBeUndefined();
     expect((await activities.timeline(contactNumber)).items).toEqual([]);
+  });
+
+  it('blanks the raw webhook body of a message written after the first sweep, and counts it on the audit', async () => {
+    const { deliver, writersWindowPasses, events, erasure, documents } = await setUp('AClatebody');
+
+    await deliver('message.received', messageObject({ id: 'AClatebody', text: 'Late words', media: [] }));
+    await writersWindowPasses();
+
+    const [late] = await eventsAbout(documents, events, 'AClatebody');
+    expect((await events.getEvent(String(late!.eventId)))!.payload).toBe('');
+    const [audit] = await erasure.erasureAudit(contactNumber);
+    expect(audit!.erased).toMatchObject({ activities: 1, eventPayloads: 1 });
+  });
+
+  it('removes a conversation record a fold put back after the first sweep', async () => {
+    // The activity is written before the erase; its conversation's write is the one in flight.
+    const { deliver, writersWindowPasses, conversations } = await setUp(/"sk":"STATE"/);
+
+    await deliver(
+      'message.received',
+      messageObject({ id: 'ACfolded', text: 'Are you open today?', media: [] }),
+    );
+    const keys = (await conversations.waiting()).items.map((c) => c.conversationKey);
+    expect(keys).toHaveLength(1);
+    await writersWindowPasses();
+
+    expect(await conversations.conversation(keys[0]!)).toBeUndefined();
+  });
+
+  it('keeps what is dated after the erase when the second sweep runs', async () => {
+    const { deliver, writersWindowPasses, activities, contacts, conversations } =
+      await setUp('ACwhileerasing');
+    await deliver('message.received', messageObject({ id: 'ACwhileerasing', text: 'Before', media: [] }));
+
+    await deliver(
+      'message.received',
+      messageObject({ id: 'ACafterwards', text: 'Are you there?', createdAt: after, media: [] }),
+      after,
+    );
+    await deliver('contact.updated', contactObject({ id: 'CTlater', updatedAt: after }), after);
+    await writersWindowPasses();
+
+    expect(await activities.getActivity('ACwhileerasing')).toBeUndefined();
+    expect(await activities.getActivity('ACafterwards')).toMatchObject({ text: 'Are you there?' });
+    expect(await contacts.contactsByPhoneNumber(contactNumber)).toHaveLength(1);
+    expect((await conversations.waiting()).items).toHaveLength(1);
   });
 
   it('lets many writes for one person land at once: their checks of one marker do not starve each other', async () => {
@@ -258,6 +334,19 @@ describe('an erase that runs while a processor writes', () => {
     expect((await activities.timeline(contactNumber, { limit: 100 })).items).toHaveLength(20);
   });
 });
+
+/** The events recorded about one object (the events table's `byObject` index). */
+async function eventsAbout(documents: DynamoDBDocumentClient, events: EventRepository, objectId: string) {
+  const answer = await documents.send(
+    new QueryCommand({
+      TableName: tableOfEvents(events),
+      IndexName: 'byObject',
+      KeyConditionExpression: 'objectId = :id',
+      ExpressionAttributeValues: { ':id': objectId },
+    }),
+  );
+  return answer.Items ?? [];
+}
 
 /** The events table's name, as the repository holds it. */
 const tableOfEvents = (events: EventRepository) => (events as unknown as { tableName: string }).tableName;
@@ -289,35 +378,5 @@ describe('an erase whose first read of the timeline index lags a write', () => {
     expect(result.erased.activities).toBe(1);
     expect(await activities.getActivity('ACjustbefore')).toBeUndefined();
     expect(await timelineIndexItems(contactNumber)).toEqual([]);
-  });
-
-  it('writes its marker after a writer’s transaction held it (TransactionConflict), instead of failing', async () => {
-    const { documents, crmTable } = await setUp('ACnever-used-either');
-    let conflicts = 0;
-    const busy = {
-      send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        if (command.constructor.name === 'PutCommand' && conflicts < 2) {
-          conflicts++;
-          throw Object.assign(new Error('Transaction is ongoing for the item'), {
-            name: 'TransactionConflictException',
-          });
-        }
-        return documents.send(command);
-      },
-    } as unknown as DynamoDBDocumentClient;
-    const erasure = new ErasureRepository(busy, crmTable, {
-      s3: s3.client(),
-      mediaBucket: bucket,
-      indexSettleMs: 0,
-    });
-
-    await erasure.erase(contactNumber, 'test:busy');
-
-    expect(conflicts).toBe(2);
-    expect(
-      await new ErasureRepository(documents, crmTable, { s3: s3.client(), mediaBucket: bucket }).erasedAt(
-        contactNumber,
-      ),
-    ).toBeDefined();
   });
 });

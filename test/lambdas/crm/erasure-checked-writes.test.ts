@@ -1,5 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ActivityRepository } from '../../../lambdas/crm/adapters/activity-repository';
 import type { ActivityUpdate } from '../../../lambdas/crm/domain/activity';
@@ -16,55 +22,53 @@ const groupMessage: ActivityUpdate = {
   aspects: { status: 'delivered' },
 };
 const repository = () => new ActivityRepository(documents, 'crm');
-
-/** A transaction DynamoDB cancelled, with one reason per item as it reports them. */
-const cancelled = (...codes: string[]) =>
-  Object.assign(new Error('Transaction cancelled'), {
-    name: 'TransactionCanceledException',
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
+const markers = (...erasedAt: string[]) => ({
+  Responses: { crm: erasedAt.map((at, i) => ({ pk: `NUMBER#+1555${i}`, sk: 'ERASURE', erasedAt: at })) },
+});
 
 describe('an activity write checked against the erasure markers', () => {
-  it('checks every contact number first, then writes the activity and the group timeline entry in one transaction', async () => {
-    dynamo.on(TransactWriteCommand).resolves({});
+  it('reads every contact number’s marker strongly consistent first, then writes without a transaction', async () => {
+    dynamo.on(BatchGetCommand).resolves(markers());
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(BatchWriteCommand).resolves({});
 
     expect((await repository().upsertActivity(groupMessage, createdAt)).outcome).toBe('applied');
 
-    const [call] = dynamo.commandCalls(TransactWriteCommand);
-    const items = call!.args[0].input.TransactItems!;
-    expect(items.map((item) => Object.keys(item)[0])).toEqual([
-      'ConditionCheck',
-      'ConditionCheck',
-      'Update',
-      'Put',
-    ]);
-    expect(items[0]!.ConditionCheck).toMatchObject({
-      Key: { pk: 'NUMBER#+15552223333', sk: 'ERASURE' },
-      ConditionExpression: 'attribute_not_exists(#erasedAt) OR #erasedAt < :at',
-      ExpressionAttributeValues: { ':at': createdAt },
+    const order = dynamo.calls().map((call) => call.args[0].constructor.name);
+    expect(order).toEqual(['BatchGetCommand', 'UpdateCommand', 'BatchWriteCommand']);
+    expect(dynamo.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems!.crm).toEqual({
+      Keys: [
+        { pk: 'NUMBER#+15552223333', sk: 'ERASURE' },
+        { pk: 'NUMBER#+15553334444', sk: 'ERASURE' },
+      ],
+      ConsistentRead: true,
     });
-    expect(items[3]!.Put!.Item).toMatchObject({ pk: 'ACTIVITY#ACgroup', sk: 'TIMELINE#+15553334444' });
+    const [entries] = dynamo.commandCalls(BatchWriteCommand);
+    expect(entries!.args[0].input.RequestItems!.crm![0]!.PutRequest!.Item).toMatchObject({
+      pk: 'ACTIVITY#ACgroup',
+      sk: 'TIMELINE#+15553334444',
+    });
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
-  it('answers erased, and writes nothing more, when a marker check fails', async () => {
-    dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None'));
+  it('answers erased, and writes nothing, when a number was erased at or after the activity’s creation', async () => {
+    dynamo.on(BatchGetCommand).resolves(markers('2026-11-01T00:00:00.000Z', createdAt));
 
     expect(await repository().upsertActivity(groupMessage, createdAt)).toEqual({
       outcome: 'erased',
       appliedAspects: [],
       staleAspects: ['status'],
     });
-    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
   });
 
-  it('tries again when another transaction held the marker (a burst for one person)', async () => {
-    dynamo
-      .on(TransactWriteCommand)
-      .rejectsOnce(cancelled('TransactionConflict', 'None', 'None', 'None'))
-      .resolves({});
-    dynamo.on(GetCommand).resolves({});
+  it('writes an activity created after the number’s erasure', async () => {
+    dynamo.on(BatchGetCommand).resolves(markers('2026-11-20T09:59:59.999Z'));
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(BatchWriteCommand).resolves({});
 
     expect((await repository().upsertActivity(groupMessage, createdAt)).outcome).toBe('applied');
-    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 });
