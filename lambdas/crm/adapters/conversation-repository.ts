@@ -125,10 +125,12 @@ export class ConversationRepository {
   private async fold(
     conversationKey: string,
     change: (stored: ConversationRecord | undefined, now: string) => ConversationRecord | undefined,
-    erasure: { numbers: string[]; at: string },
+    // Undefined: a change of a stored record only (an erase deletes the record, and the put is
+    // conditional on the version read, so it cannot bring an erased record back).
+    erasure?: { numbers: string[]; at: string },
   ): Promise<ConversationWriteOutcome> {
     const key = crmKeys.conversationState(conversationKey);
-    if (await erasedSince(this.table, erasure.numbers, erasure.at)) return 'erased';
+    if (erasure && (await erasedSince(this.table, erasure.numbers, erasure.at))) return 'erased';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const item = await readItem(this.table, key);
       const stored = item ? conversationRecordOf(item) : undefined;
