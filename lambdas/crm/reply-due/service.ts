@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { bridgeMetrics } from '../../shared/metrics';
 import type { ReplyDueRepository } from '../adapters/reply-due-repository';
 import { businessHoursOf, businessMinutesBetween, type FollowUpSettings } from '../domain/business-hours';
@@ -8,7 +8,7 @@ export interface ReplyDueTimerDeps {
   timers: Pick<ReplyDueRepository, 'dueConversationKeys' | 'markOverdue' | 'oldestWaiting' | 'waitingCount'>;
   followUp: FollowUpSettings;
   logger?: Pick<Logger, 'info' | 'warn'>;
-  metrics?: Pick<Metrics, 'addMetric'>;
+  metrics?: { addMetric(name: string, unit: MetricUnit, value: number): unknown };
   now?: () => Date;
 }
 
