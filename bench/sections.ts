@@ -12,6 +12,7 @@ export const benchSections = [
   'e2e',
   'api-send',
   'migration',
+  'follow-up',
 ] as const;
 
 export type BenchSection = (typeof benchSections)[number];

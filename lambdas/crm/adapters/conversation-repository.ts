@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { isConditionFailure } from '../../shared/dynamo';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
 import type { ActivityUpdate } from '../domain/activity';
+import { defaultFollowUpSettings, type FollowUpSettings } from '../domain/business-hours';
 import type { ConsentRuleOptions } from '../domain/consent';
 import { conversationKeyOf, conversationSignalOf } from '../domain/conversation';
 import {
@@ -56,6 +57,8 @@ const indexKeyOf = (entry: Record<string, unknown>): LastKey => ({
 export interface ConversationRepositoryOptions extends OptimisticWriteOptions {
   /** How inbound texts are read for opt-outs. @default {} */
   consentRule?: ConsentRuleOptions;
+  /** Business hours and reply targets: a spell's due time and response time. @default the domain's defaults */
+  followUp?: FollowUpSettings;
   now?: () => Date;
 }
 
@@ -68,6 +71,7 @@ export class ConversationRepository {
   private readonly table: CrmTableAccess;
   private readonly maxAttempts: number;
   private readonly consentRule: ConsentRuleOptions;
+  private readonly followUp: FollowUpSettings;
   private readonly now: () => Date;
 
   constructor(
@@ -79,6 +83,7 @@ export class ConversationRepository {
     // One record takes every event of its conversation: more tries than an activity's write.
     this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts * 4;
     this.consentRule = options.consentRule ?? {};
+    this.followUp = options.followUp ?? defaultFollowUpSettings;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -88,7 +93,7 @@ export class ConversationRepository {
     if (!signal) return 'not-a-conversation-activity';
     return this.fold(
       conversationKeyOf(signal.parties),
-      (stored, now) => recordAfterSignal(stored, signal, now),
+      (stored, now) => recordAfterSignal(stored, signal, now, this.followUp),
       // Read before the write; an erase passing between them is undone by its second sweep.
       { numbers: [signal.parties.contactNumber], at: signal.mark.at },
     );
