@@ -72,7 +72,7 @@ export async function sendTo(
   const [suppressed, sentToday, recent] = await Promise.all([
     isSuppressed(phone),
     dailyCaps.dailyCapCount(counterKey, businessDay),
-    recentSends ? recentSends.recentSendsTo(phone, now()) : Promise.resolve([]),
+    recentSends ? recentSends.recentSendsTo(phone, now(), campaignId) : Promise.resolve([]),
   ]);
   const decisionFacts = {
     campaignId,
