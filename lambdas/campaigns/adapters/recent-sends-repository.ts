@@ -3,7 +3,7 @@
  * from the number's recipient rows themselves (found through its `RECIPIENTOF#` links), so the
  * update that records a recipient as sent is also what counts it, on every path that records a send.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { campaignKeys } from '../domain/campaign-keys';
 import { queryAll } from '../../shared/dynamo';
 
@@ -27,28 +27,27 @@ export class RecentSendsRepository {
       ExpressionAttributeValues: { ':pk': campaignKeys.recipientLinkPartition(phoneNumber) },
       ConsistentRead: true,
     });
-    const keys = links
-      .map((link) => String(link.campaignId))
-      .filter((campaignId) => campaignId !== exceptCampaignId)
-      .map((campaignId) => campaignKeys.recipient(campaignId, phoneNumber));
     const since = now.getTime() - dayMs;
-    const sentAt: string[] = [];
-    // BatchGet takes 100 keys; a number is a recipient of a few campaigns.
-    for (let i = 0; i < keys.length; i += 100) {
-      let request: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((key) => ({ ...key }));
-      while (request && request.length > 0) {
-        const { Responses, UnprocessedKeys } = await this.documents.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: { Keys: request, ConsistentRead: true, ProjectionExpression: 'sentAt' },
-            },
-          }),
-        );
-        for (const row of Responses?.[this.tableName] ?? [])
-          if (typeof row.sentAt === 'string' && Date.parse(row.sentAt) > since) sentAt.push(row.sentAt);
-        request = UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
+    // A number is a recipient of a few campaigns: one consistent read of each row's send time.
+    const rows = await Promise.all(
+      links
+        .map((link) => String(link.campaignId))
+        .filter((campaignId) => campaignId !== exceptCampaignId)
+        .map(async (campaignId) => {
+          const { Item } = await this.documents.send(
+            new GetCommand({
+              TableName: this.tableName,
+              Key: campaignKeys.recipient(campaignId, phoneNumber),
+              ProjectionExpression: 'sentAt',
+              ConsistentRead: true,
+            }),
+          );
+          return Item;
+        }),
+    );
+    const sentAt = rows
+      .map((row) => row?.sentAt)
+      .filter((at): at is string => typeof at === 'string' && Date.parse(at) > since);
     return sentAt.sort();
   }
 }

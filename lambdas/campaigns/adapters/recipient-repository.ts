@@ -310,6 +310,21 @@ export class RecipientRepository {
     });
   }
 
+  /** pending → skipped, for a recipient decided before it was ever claimed (one write, no claim). */
+  async skipPendingRecipient(
+    campaignId: string,
+    phone: string,
+    skipped: { variantId: string; reason: SkipReason; at: string },
+  ): Promise<boolean> {
+    return this.finishRecipient(
+      campaignId,
+      phone,
+      undefined,
+      { state: 'skipped', variantId: skipped.variantId, reason: skipped.reason, finishedAt: skipped.at },
+      ['pending'],
+    );
+  }
+
   /**
    * Out of the open states (and the work index): one conditional update of the recipient, which
    * also carries what the variant's counts are read from. With a retention, the number's link is
@@ -318,8 +333,9 @@ export class RecipientRepository {
   private async finishRecipient(
     campaignId: string,
     phone: string,
-    claimToken: string,
+    claimToken: string | undefined,
     set: Record<string, unknown>,
+    from: readonly RecipientState[] = ['claimed', 'unknown-outcome'],
   ): Promise<boolean> {
     const finishedAt = String(set.finishedAt ?? set.sentAt);
     const expiry =
@@ -330,8 +346,8 @@ export class RecipientRepository {
               Math.floor(Date.parse(finishedAt) / 1000) + this.options.retentionDays * 86_400,
           };
     const finished = await this.moveRecipient(campaignId, phone, {
-      from: ['claimed', 'unknown-outcome'],
-      token: claimToken,
+      from,
+      ...(claimToken === undefined ? {} : { token: claimToken }),
       set: { ...set, ...expiry },
       remove: [workPartitionKey, workSortKey],
     });
