@@ -1,6 +1,7 @@
 /**
  * Sending to one pending recipient: re-check suppression and read today's cap and the number's
- * 24-hour sends → decide (domain) → take a daily-cap slot (atomic conditional ADD) → send: the
+ * 24-hour sends → decide (domain) → take a daily-cap slot (from the pass's lease: one conditional
+ * ADD takes several, sender/cap-slots.ts) → send: the
  * client takes a campaign-lane token from the shared limiter, then, just before each attempt goes
  * out, the recipient is claimed (the first time: one conditional write pending → claimed) or its
  * claim renewed, and suppression, the campaign's status and the recipient's window are checked
@@ -73,7 +74,10 @@ export async function sendTo(
   const { counterKey, businessDay } = day;
   const [suppressed, sentToday, recent] = await Promise.all([
     isSuppressed(phone),
-    dailyCaps.dailyCapCount(counterKey, businessDay),
+    // This pass's own unspent leased slots are on the counter but not sent.
+    dailyCaps
+      .dailyCapCount(counterKey, businessDay)
+      .then((counted) => counted - run.capSlots.unspent(counterKey, businessDay)),
     recentSends ? recentSends.recentSendsTo(phone, now(), campaignId) : Promise.resolve([]),
   ]);
   const decisionFacts = {
@@ -90,9 +94,8 @@ export async function sendTo(
   if (decision.kind === 'wait-until')
     return decision.reason === 'daily-cap-reached' ? 'daily-cap-reached' : 'waiting';
 
-  const slot = await dailyCaps.takeDailyCapSlot(counterKey, businessDay, day.cap, now());
-  if (slot.kind === 'cap-reached') return 'daily-cap-reached';
-  const giveSlotBack = () => dailyCaps.returnDailyCapSlot(counterKey, businessDay);
+  if (!(await run.capSlots.take(counterKey, businessDay, day.cap, now()))) return 'daily-cap-reached';
+  const giveSlotBack = async () => run.capSlots.giveBack(counterKey, businessDay);
   // The last check, after the request's token (which may take a while to come) and before each
   // attempt goes out (again after a retry's wait): the recipient is claimed (or its claim renewed)
   // so no other sender or reconciler takes over a send in flight, and whatever changed meanwhile
