@@ -1,6 +1,6 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { bridgeMetrics } from '../../shared/metrics';
-import type { AcquireOptions, Lane, RateLimiter } from '../domain/token-bucket';
+import type { Lane, RateLimiter } from '../domain/token-bucket';
 import type { OpenPhoneClientOptions } from './openphone-client';
 
 type Counter = Pick<Metrics, 'addMetric'>;
@@ -11,15 +11,14 @@ type Counter = Pick<Metrics, 'addMetric'>;
  */
 export function meteredRateLimiter(limiter: RateLimiter, metrics: Counter, clock = Date.now): RateLimiter {
   return {
-    async acquire(lane: Lane, options?: AcquireOptions) {
+    async acquire(lane: Lane) {
       const startedAt = clock();
-      const grant = await limiter.acquire(lane, options);
+      const grant = await limiter.acquire(lane);
       metrics.addMetric(bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1);
       metrics.addMetric(bridgeMetrics.openPhone.tokenWaitMs, MetricUnit.Milliseconds, clock() - startedAt);
       return grant;
     },
     ...(limiter.confirm ? { confirm: limiter.confirm.bind(limiter) } : {}),
-    ...(limiter.checksBeforeGrant ? { checksBeforeGrant: true } : {}),
   };
 }
 

@@ -185,17 +185,12 @@ export class OpenPhoneTransport {
   }
 
   /**
-   * A rate-limit token and the caller's last check (outside the request's error handling: an error
-   * there is the caller's own, and nothing has been sent). A limiter that can runs the check once
-   * the token is free, before the write that takes it; otherwise the check follows the grant and
-   * the limiter is asked to count the token from when the request really goes out.
+   * A rate-limit token, then the caller's last check (outside the request's error handling: an
+   * error there is the caller's own, and nothing has been sent). The check takes time after the
+   * grant, so the limiter is asked to count the token from when the request really goes out.
    */
   async #takeToken(beforeAttempt: (() => Promise<void>) | undefined): Promise<void> {
     const limiter = this.#options.rateLimiter;
-    if (limiter.checksBeforeGrant) {
-      await limiter.acquire(this.#lane, beforeAttempt ? { beforeGrant: beforeAttempt } : undefined);
-      return;
-    }
     for (;;) {
       const grant = await limiter.acquire(this.#lane);
       if (!beforeAttempt) return;

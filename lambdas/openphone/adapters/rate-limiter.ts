@@ -14,7 +14,6 @@ import {
   restampSpend,
   tokenBucketPolicy,
   type BucketState,
-  type AcquireOptions,
   type Lane,
   type RateLimiter,
   type TokenBucketPolicy,
@@ -73,8 +72,6 @@ export class SharedTokenBucket implements RateLimiter {
   readonly #random: () => number;
   /** The last state this instance saw; stale is fine, the condition catches it. */
   #known: BucketState | undefined;
-  /** Per lane, the end of the last acquire queued in this instance. */
-  readonly #laneQueues = new Map<Lane, Promise<void>>();
 
   constructor(options: SharedTokenBucketOptions) {
     this.#options = options;
@@ -85,43 +82,14 @@ export class SharedTokenBucket implements RateLimiter {
     this.#random = options.random ?? Math.random;
   }
 
-  /** Runs `options.beforeGrant` itself: once a token is free, just before the write that takes it. */
-  readonly checksBeforeGrant = true;
-
-  /**
-   * One acquire per lane at a time in this instance (callers of a lane queue in order): the
-   * instance's own concurrent callers never race each other's conditional writes, each of which
-   * would be billed and lost. Other instances (other Lambdas) still race, and the condition decides.
-   */
-  acquire(lane: Lane, options: AcquireOptions = {}): Promise<Grant> {
-    const previous = this.#laneQueues.get(lane) ?? Promise.resolve();
-    const turn = previous.then(() => this.#acquire(lane, options));
-    this.#laneQueues.set(
-      lane,
-      turn.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
-    return turn;
-  }
-
-  async #acquire(lane: Lane, { beforeGrant }: AcquireOptions): Promise<Grant> {
+  async acquire(lane: Lane): Promise<Grant> {
     const startedAt = this.#clock();
     const maxWaitMs = this.#options.maxWaitMs ?? 30_000;
     let writes = 0;
     let sleptMs = 0;
-    /** Whether the caller's check ran since the last sleep: it runs after every wait, before the grant. */
-    let checked = beforeGrant === undefined;
     for (;;) {
       const now = this.#clock();
       const decision = decideAcquire(this.#known, lane, now, this.#policy);
-      if (decision.kind === 'granted' && !checked) {
-        await beforeGrant!();
-        checked = true;
-        // The check took time: decide again on the clock of its end, so the token counts from then.
-        continue;
-      }
       if (decision.kind === 'wait') {
         if (now + decision.waitMs - startedAt > maxWaitMs)
           throw new RateLimitWaitExceededError(lane, now - startedAt);
@@ -136,7 +104,6 @@ export class SharedTokenBucket implements RateLimiter {
         const pause = decision.waitMs + Math.floor(this.#random() * 20);
         await this.#sleep(pause);
         sleptMs += pause;
-        checked = beforeGrant === undefined;
         continue;
       }
       writes++;

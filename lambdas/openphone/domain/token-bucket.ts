@@ -11,21 +11,9 @@ import { z } from 'zod';
 export const lanes = ['interactive', 'campaign', 'import'] as const;
 export type Lane = (typeof lanes)[number];
 
-/** What a caller asks of one acquire. */
-export interface AcquireOptions {
-  /**
-   * The caller's last check before its request, run once a token is free (after any wait) and just
-   * before the write that takes it, so the request goes out right after the grant: no second write
-   * to move the token's time. An error it throws takes no token and is the acquire's error.
-   */
-  readonly beforeGrant?: () => Promise<void>;
-}
-
 /** Grants one request to OpenPhone: resolves when the caller may send it. Every client call goes through one. */
 export interface RateLimiter {
-  acquire(lane: Lane, options?: AcquireOptions): Promise<unknown>;
-  /** True when `acquire` runs `options.beforeGrant` itself; otherwise the caller checks after the grant and confirms. */
-  readonly checksBeforeGrant?: boolean;
+  acquire(lane: Lane): Promise<unknown>;
   /**
    * For a caller that did more work between the grant and its request (a last check): makes sure
    * the grant's token still counts from now, moving it if that work took long. False when the
