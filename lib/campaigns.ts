@@ -82,7 +82,7 @@ export class CampaignStore extends Construct {
 
   /**
    * What a message processor does for campaign tracking: keyed reads of the two lookups and
-   * conditional updates of a recipient and its variant counters (in transactions), each in its own
+   * conditional updates of a recipient (its variant's counts are read from the rows), each in its own
    * partitions by key condition. No queries, no puts, no index: it cannot list recipients, create
    * anything, or touch a daily cap or the recent sends.
    */

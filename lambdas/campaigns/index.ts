@@ -19,7 +19,7 @@ export { sendingNumberRules, type SendingNumberRules } from './domain/sending-nu
 export type { StateSendingRules } from './domain/quiet-hours';
 export { importRecipients } from './domain/recipients';
 export type { DuplicateNumber, InvalidRow, RecipientImport } from './domain/recipients';
-export { campaignReport, significanceReadiness } from './domain/report';
+export { campaignReport, significanceReadiness, variantStatisticsOf } from './domain/report';
 export type { ReportedRecipient, SignificanceReadiness, VariantStatistics } from './domain/report';
 export { decideSend, isAbandoned, renderRecipientMessage } from './domain/send-decision';
 export type { SendFacts } from './domain/send-decision';

@@ -122,6 +122,8 @@ export function createCampaignSender(deps: CampaignSenderDeps) {
       } while (startKey && !stopped && !failure);
     } finally {
       await Promise.all(inFlight);
+      // Before completion is decided, and whatever ended the pass: unspent slots go back.
+      await run.capSlots.returnUnspent();
     }
     if (failure) throw failure.error;
     if (stopped) {

@@ -1,6 +1,6 @@
 /** The campaign table's repositories, one per item kind, over one document client. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { campaignReport, type CampaignReport } from '../domain/report';
+import { campaignReport, variantStatisticsOf, type CampaignReport } from '../domain/report';
 import { CampaignRepository } from './campaign-repository';
 import { DailyCapRepository } from './daily-cap-repository';
 import { RecentSendsRepository } from './recent-sends-repository';
@@ -33,19 +33,16 @@ export function campaignRepositories(
 }
 
 /**
- * Everything a status display needs, read consistently: the campaign, its recipients and its
- * variants' counters, aggregated by the domain's `campaignReport`. Undefined when there is no
- * such campaign.
+ * Everything a status display needs, read consistently: the campaign and its recipients (whose
+ * rows the variants' counts are read from), aggregated by the domain's `campaignReport`.
+ * Undefined when there is no such campaign.
  */
 export async function readCampaignReport(
-  repositories: Pick<CampaignRepositories, 'campaigns' | 'recipients' | 'statistics'>,
+  repositories: Pick<CampaignRepositories, 'campaigns' | 'recipients'>,
   campaignId: string,
 ): Promise<CampaignReport | undefined> {
   const campaign = await repositories.campaigns.getCampaign(campaignId);
   if (!campaign) return undefined;
-  const [recipients, statistics] = await Promise.all([
-    repositories.recipients.allRecipients(campaignId),
-    repositories.statistics.variantStatistics(campaignId),
-  ]);
-  return campaignReport(campaign, recipients, statistics);
+  const recipients = await repositories.recipients.allRecipients(campaignId);
+  return campaignReport(campaign, recipients, variantStatisticsOf(recipients));
 }

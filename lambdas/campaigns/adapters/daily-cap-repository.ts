@@ -46,11 +46,51 @@ export class DailyCapRepository {
     }
   }
 
+  /**
+   * Up to `wanted` slots with one conditional ADD (a lease a sender run spends one by one): all of
+   * them while that many are left under the cap, else what is left (the failed write returns the
+   * count). 0 when the cap is reached. Two runs can never lease past the cap together.
+   */
+  async leaseDailyCapSlots(
+    sendingNumber: string,
+    businessDay: string,
+    cap: number,
+    wanted: number,
+    now: Date,
+  ): Promise<number> {
+    let asking = Math.min(wanted, cap);
+    for (let attempt = 0; attempt < 3 && asking > 0; attempt++) {
+      const update = new UpdateExpressionBuilder();
+      const count = update.name(counter);
+      update.add(counter, asking);
+      update.setIfAbsent(
+        campaignTableKeys.expiresAt,
+        Math.floor(now.getTime() / 1000) + dailyCounterRetentionSeconds,
+      );
+      update.when(`(attribute_not_exists(${count}) OR ${count} <= ${update.value(cap - asking)})`);
+      try {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: campaignKeys.dailyCapCounter(sendingNumber, businessDay),
+            ...update.input(),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return asking;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        asking = Math.min(asking - 1, cap - countOnRefusal(error, cap));
+      }
+    }
+    return 0;
+  }
+
   /** Gives a slot back when the send certainly did not happen (e.g. 402). */
-  async returnDailyCapSlot(sendingNumber: string, businessDay: string): Promise<void> {
+  async returnDailyCapSlot(sendingNumber: string, businessDay: string, slots = 1): Promise<void> {
     const update = new UpdateExpressionBuilder();
-    update.add(counter, -1);
-    update.when(`${update.name(counter)} > ${update.value(0)}`);
+    update.add(counter, -slots);
+    update.when(`${update.name(counter)} >= ${update.value(slots)}`);
     await this.documents
       .send(
         new UpdateCommand({
@@ -74,4 +114,11 @@ export class DailyCapRepository {
     );
     return (Item?.[counter] as number | undefined) ?? 0;
   }
+}
+
+/** The count a refused conditional write returned (as an attribute value), or `cap` when it did not. */
+function countOnRefusal(error: unknown, cap: number): number {
+  const value = (error as { Item?: Record<string, { N?: string } | number | undefined> }).Item?.[counter];
+  const count = typeof value === 'number' ? value : Number(value?.N);
+  return Number.isFinite(count) ? count : cap;
 }

@@ -1,7 +1,11 @@
-/** When each number was last sent campaign messages, for states' caps per rolling 24 hours. */
+/**
+ * When each number was last sent campaign messages, for states' caps per rolling 24 hours: read
+ * from the number's recipient rows themselves (found through its `RECIPIENTOF#` links), so the
+ * update that records a recipient as sent is also what counts it, on every path that records a send.
+ */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { campaignKeys, campaignTableKeys } from '../domain/campaign-keys';
-import type { TransactionUpdate } from './conditional-transaction';
+import { campaignKeys } from '../domain/campaign-keys';
+import { queryAll } from '../../shared/dynamo';
 
 const dayMs = 86_400_000;
 
@@ -11,36 +15,39 @@ export class RecentSendsRepository {
     private readonly tableName: string,
   ) {}
 
-  /** Times (ISO) of campaign sends to the number in the 24 hours before `now`, strongly consistent. */
-  async recentSendsTo(phoneNumber: string, now: Date): Promise<string[]> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: campaignKeys.recentSends(phoneNumber),
-        ConsistentRead: true,
-      }),
-    );
+  /**
+   * Times (ISO) of campaign sends to the number in the 24 hours before `now`, strongly consistent.
+   * `exceptCampaignId`: a campaign whose row for the number is known not to be sent (the one being
+   * worked on), so it is not read; a number in one campaign costs the links' query alone.
+   */
+  async recentSendsTo(phoneNumber: string, now: Date, exceptCampaignId?: string): Promise<string[]> {
+    const links = await queryAll(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': campaignKeys.recipientLinkPartition(phoneNumber) },
+      ConsistentRead: true,
+    });
     const since = now.getTime() - dayMs;
-    return ((Item?.sentAt as string[] | undefined) ?? []).filter((at) => Date.parse(at) > since);
+    // A number is a recipient of a few campaigns: one consistent read of each row's send time.
+    const rows = await Promise.all(
+      links
+        .map((link) => String(link.campaignId))
+        .filter((campaignId) => campaignId !== exceptCampaignId)
+        .map(async (campaignId) => {
+          const { Item } = await this.documents.send(
+            new GetCommand({
+              TableName: this.tableName,
+              Key: campaignKeys.recipient(campaignId, phoneNumber),
+              ProjectionExpression: 'sentAt',
+              ConsistentRead: true,
+            }),
+          );
+          return Item;
+        }),
+    );
+    const sentAt = rows
+      .map((row) => row?.sentAt)
+      .filter((at): at is string => typeof at === 'string' && Date.parse(at) > since);
+    return sentAt.sort();
   }
-}
-
-/**
- * Appends one send to the number's list, as an update of the transaction that records the
- * recipient as sent: every path that records a send (sent, or found by reconciliation) counts it
- * once, or neither happens. The item expires a day after its last send, when every time in it is
- * older than the cap's window: the list stays as short as a day's sends.
- */
-export function recentSendUpdate(phoneNumber: string, at: string): TransactionUpdate {
-  return {
-    Key: campaignKeys.recentSends(phoneNumber),
-    UpdateExpression:
-      'SET #sentAt = list_append(if_not_exists(#sentAt, :empty), :at), #expiresAt = :expiresAt',
-    ExpressionAttributeNames: { '#sentAt': 'sentAt', '#expiresAt': campaignTableKeys.expiresAt },
-    ExpressionAttributeValues: {
-      ':empty': [],
-      ':at': [at],
-      ':expiresAt': Math.ceil((Date.parse(at) + dayMs) / 1000),
-    },
-  };
 }

@@ -1,9 +1,9 @@
 /**
  * A campaign's recipients and their claims. Every change of a recipient's state is one
  * conditional write naming the state it leaves (and, for a claimed recipient, the claim token),
- * so two senders can never both own a recipient. A recipient leaves the open states in one
- * transaction with its variant's counter (and, when sent, the tracking lookups and the send's
- * entry in the number's 24-hour list for states' caps): counted once.
+ * so two senders can never both own a recipient. A recipient leaves the open states with one
+ * update of its own row, which carries everything counted of it (its variant's counts and, once
+ * sent, the number's 24-hour sends are read from the rows): counted once, with no transaction.
  */
 import {
   GetCommand,
@@ -18,43 +18,11 @@ import {
   type RecipientState,
   type SkipReason,
 } from '../domain/campaign-keys';
-import { type DeliveryStatus } from '../domain/tracking';
-import { type VariantStatistics } from '../domain/report';
-import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
-import { transactIfConditionsHold, type TransactionUpdate } from './conditional-transaction';
-import { recentSendUpdate } from './recent-sends-repository';
+import { isConditionFailure, queryAll } from '../../shared/dynamo';
+import { recipientOf, recipientUpdate, type RecipientChange, type StoredRecipient } from './recipient-item';
 import { sendTrackingItems } from './send-tracking-repository';
-import { variantCounterUpdate } from './variant-statistics-repository';
 
-export interface StoredRecipient {
-  campaignId: string;
-  /** Empty once the number was erased (`erasedAt`). */
-  phone: string;
-  /** Empty once the number was erased. */
-  fields: Record<string, string>;
-  /** When the number was erased: only the state and what was counted stay. */
-  erasedAt?: string;
-  state: RecipientState;
-  claimToken?: string;
-  claimedAt?: string;
-  /** When the owner last touched the claim: the claim itself, or the moment before the send. */
-  touchedAt?: string;
-  variantId?: string;
-  messageId?: string;
-  sentAt?: string;
-  /** True when the message was found by reconciliation rather than by the send's own answer. */
-  reconciled?: boolean;
-  /** Reconciliations in a row that could not ask OpenPhone (parked after `reconcileAttempts`). */
-  reconcileFailures?: number;
-  reason?: string;
-  /** From message webhooks: `delivered` is final; `failed` may still become `delivered`. */
-  delivery?: DeliveryStatus;
-  deliveryAt?: string;
-  /** The first reply inside the reply window (see domain/tracking.ts). */
-  repliedAt?: string;
-  /** An opt-out keyword inside the reply window. */
-  optedOutAt?: string;
-}
+export type { StoredRecipient } from './recipient-item';
 
 const { workPartitionKey, workSortKey } = campaignTableKeys;
 
@@ -281,9 +249,11 @@ export class RecipientRepository {
   }
 
   /**
-   * → sent, the variant's `sent` counter and the two tracking lookups (message id → recipient;
-   * the latest send to this number from `sendingNumber`), in one transaction: counted exactly once,
-   * and a delivery webhook or a reply can always find what it belongs to.
+   * → sent. The two tracking lookups (message id → recipient; the latest send to this number from
+   * `sendingNumber`) are put first, then the recipient is marked with one conditional update: no
+   * transaction. A sender that stops between the two leaves a claim that reconciliation finds and
+   * records (the lookups put again, the same items), so a sent recipient always has its lookups.
+   * The variant's counts and the number's 24-hour sends are read from the recipient rows.
    */
   async markSent(
     campaignId: string,
@@ -299,22 +269,17 @@ export class RecipientRepository {
       messageId: sent.messageId,
       sentAt: sent.at,
     });
-    return this.finishRecipient(
-      campaignId,
-      phone,
-      claimToken,
-      sent.variantId,
-      'sent',
-      {
-        state: 'sent',
-        variantId: sent.variantId,
-        messageId: sent.messageId,
-        sentAt: sent.at,
-        reconciled: sent.reconciled,
-      },
-      lookups,
-      [recentSendUpdate(phone, sent.at)],
+    await Promise.all(
+      lookups.map((item) => this.documents.send(new PutCommand({ TableName: this.tableName, Item: item }))),
     );
+    return this.finishRecipient(campaignId, phone, claimToken, {
+      state: 'sent',
+      variantId: sent.variantId,
+      messageId: sent.messageId,
+      sentAt: sent.at,
+      sendingNumber: sent.sendingNumber,
+      reconciled: sent.reconciled,
+    });
   }
 
   async markFailed(
@@ -323,7 +288,7 @@ export class RecipientRepository {
     claimToken: string,
     failed: { variantId: string; reason: string; at: string },
   ): Promise<boolean> {
-    return this.finishRecipient(campaignId, phone, claimToken, failed.variantId, 'failed', {
+    return this.finishRecipient(campaignId, phone, claimToken, {
       state: 'failed',
       variantId: failed.variantId,
       reason: failed.reason,
@@ -337,7 +302,7 @@ export class RecipientRepository {
     claimToken: string,
     skipped: { variantId: string; reason: SkipReason; at: string },
   ): Promise<boolean> {
-    return this.finishRecipient(campaignId, phone, claimToken, skipped.variantId, 'skipped', {
+    return this.finishRecipient(campaignId, phone, claimToken, {
       state: 'skipped',
       variantId: skipped.variantId,
       reason: skipped.reason,
@@ -345,16 +310,32 @@ export class RecipientRepository {
     });
   }
 
-  /** Out of the open states (and the work index), with the variant's counter: one transaction. */
+  /** pending → skipped, for a recipient decided before it was ever claimed (one write, no claim). */
+  async skipPendingRecipient(
+    campaignId: string,
+    phone: string,
+    skipped: { variantId: string; reason: SkipReason; at: string },
+  ): Promise<boolean> {
+    return this.finishRecipient(
+      campaignId,
+      phone,
+      undefined,
+      { state: 'skipped', variantId: skipped.variantId, reason: skipped.reason, finishedAt: skipped.at },
+      ['pending'],
+    );
+  }
+
+  /**
+   * Out of the open states (and the work index): one conditional update of the recipient, which
+   * also carries what the variant's counts are read from. With a retention, the number's link is
+   * put again to expire with the row (a second write, only then).
+   */
   private async finishRecipient(
     campaignId: string,
     phone: string,
-    claimToken: string,
-    variantId: string,
-    counter: keyof VariantStatistics,
+    claimToken: string | undefined,
     set: Record<string, unknown>,
-    puts: readonly Record<string, unknown>[] = [],
-    alsoUpdate: readonly TransactionUpdate[] = [],
+    from: readonly RecipientState[] = ['claimed', 'unknown-outcome'],
   ): Promise<boolean> {
     const finishedAt = String(set.finishedAt ?? set.sentAt);
     const expiry =
@@ -364,30 +345,26 @@ export class RecipientRepository {
             [campaignTableKeys.expiresAt]:
               Math.floor(Date.parse(finishedAt) / 1000) + this.options.retentionDays * 86_400,
           };
-    const update = recipientUpdate(campaignId, phone, {
-      from: ['claimed', 'unknown-outcome'],
-      token: claimToken,
+    const finished = await this.moveRecipient(campaignId, phone, {
+      from,
+      ...(claimToken === undefined ? {} : { token: claimToken }),
       set: { ...set, ...expiry },
       remove: [workPartitionKey, workSortKey],
     });
     // The number's link expires with the row it points at.
-    const link =
-      this.options.retentionDays === undefined
-        ? []
-        : [
-            {
-              ...campaignKeys.recipientLink(phone, campaignId),
-              entity: 'recipient-link',
-              campaignId,
-              ...expiry,
-            },
-          ];
-    return transactIfConditionsHold(
-      this.documents,
-      this.tableName,
-      [update, variantCounterUpdate(campaignId, variantId, { [counter]: 1 }), ...alsoUpdate],
-      [...puts, ...link],
-    );
+    if (finished && this.options.retentionDays !== undefined)
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...campaignKeys.recipientLink(phone, campaignId),
+            entity: 'recipient-link',
+            campaignId,
+            ...expiry,
+          },
+        }),
+      );
+    return finished;
   }
 
   private async moveRecipient(campaignId: string, phone: string, change: RecipientChange): Promise<boolean> {
@@ -401,48 +378,4 @@ export class RecipientRepository {
       throw error;
     }
   }
-}
-
-interface RecipientChange {
-  /** The states the recipient may be in for the change to apply. */
-  from: readonly RecipientState[];
-  /** The claim token the recipient must carry. */
-  token?: string;
-  set: Record<string, unknown>;
-  remove?: readonly string[];
-}
-
-function recipientUpdate(campaignId: string, phone: string, change: RecipientChange): TransactionUpdate {
-  const update = new UpdateExpressionBuilder();
-  for (const [attribute, value] of Object.entries(change.set)) update.set(attribute, value);
-  for (const attribute of change.remove ?? []) update.remove(attribute);
-  const from = change.from.map((state) => update.value(state));
-  update.when(`${update.name('state')} IN (${from.join(', ')})`);
-  if (change.token !== undefined) update.when(`${update.name('claimToken')} = ${update.value(change.token)}`);
-  return { Key: campaignKeys.recipient(campaignId, phone), ...update.input() };
-}
-
-function recipientOf(item: Record<string, unknown>): StoredRecipient {
-  const optional = <K extends keyof StoredRecipient>(key: K) =>
-    item[key] === undefined ? {} : { [key]: item[key] as StoredRecipient[K] };
-  return {
-    campaignId: item.campaignId as string,
-    phone: (item.phone as string | undefined) ?? '',
-    fields: (item.fields as Record<string, string>) ?? {},
-    state: item.state as RecipientState,
-    ...optional('claimToken'),
-    ...optional('claimedAt'),
-    ...optional('touchedAt'),
-    ...optional('variantId'),
-    ...optional('messageId'),
-    ...optional('sentAt'),
-    ...optional('reconciled'),
-    ...optional('reconcileFailures'),
-    ...optional('reason'),
-    ...optional('delivery'),
-    ...optional('deliveryAt'),
-    ...optional('repliedAt'),
-    ...optional('optedOutAt'),
-    ...optional('erasedAt'),
-  };
 }

@@ -1,15 +1,14 @@
 /**
  * What campaign sends leave behind for tracking, and what tracking records: the two lookups a
  * send writes (message id → recipient; the latest send to a number from a sending number), and
- * the delivery outcomes, replies and opt-outs stamped on the recipient and counted on its variant.
+ * the delivery outcomes, replies and opt-outs stamped on the recipient (one conditional update
+ * each; the variant's counts are read from the recipient rows).
  */
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { campaignKeys, campaignTableKeys, type RecipientState } from '../domain/campaign-keys';
 import { maxReplyWindowDays, type CampaignResponse, type DeliveryStatus } from '../domain/tracking';
-import { type VariantStatistics } from '../domain/report';
-import { UpdateExpressionBuilder } from '../../shared/dynamo';
-import { transactIfConditionsHold, type TransactionUpdate } from './conditional-transaction';
-import { variantCounterUpdate } from './variant-statistics-repository';
+import { isConditionFailure, UpdateExpressionBuilder } from '../../shared/dynamo';
+import type { TransactionUpdate } from './conditional-transaction';
 
 /** The latest campaign send to a number from one sending number: what a reply is attributed to. */
 export interface LatestSend {
@@ -31,10 +30,6 @@ export type DeliveryRecording =
 /** Tracking lookups outlive the longest reply window (and any late delivery webhook) comfortably. */
 const trackingLookupRetentionSeconds = 2 * maxReplyWindowDays * 24 * 3600;
 
-const deliveryCounters: Record<DeliveryStatus, keyof VariantStatistics> = {
-  delivered: 'delivered',
-  failed: 'deliveryFailed',
-};
 const responseAttributes: Record<CampaignResponse, string> = { replied: 'repliedAt', optedOut: 'optedOutAt' };
 const sent: RecipientState = 'sent';
 
@@ -76,8 +71,8 @@ export class SendTrackingRepository {
 
   /**
    * A delivery outcome of OpenPhone message `messageId`: when it was a campaign message, sets the
-   * recipient's `delivery` and counts it on its variant, in one transaction conditional on the
-   * recipient's current delivery status. So a duplicate is counted once, `delivered` is never
+   * recipient's `delivery` with one update conditional on its current delivery status (what the
+   * variant's counts are read from). So a duplicate is counted once, `delivered` is never
    * rolled back, and a late `delivered` after `failed` moves the count from one to the other.
    */
   async recordDelivery(messageId: string, status: DeliveryStatus, at: string): Promise<DeliveryRecording> {
@@ -103,13 +98,10 @@ export class SendTrackingRepository {
       recipient.when(
         previous ? `${delivery} = ${recipient.value(previous)}` : `attribute_not_exists(${delivery})`,
       );
-      const counted = await this.transact([
-        { Key: campaignKeys.recipient(campaignId, phone), ...recipient.input() },
-        variantCounterUpdate(campaignId, variantId, {
-          [deliveryCounters[status]]: 1,
-          ...(previous ? { [deliveryCounters[previous]]: -1 } : {}),
-        }),
-      ]);
+      const counted = await this.updateIfConditionsHold({
+        Key: campaignKeys.recipient(campaignId, phone),
+        ...recipient.input(),
+      });
       if (counted) return { kind: 'recorded', campaignId, variantId, ...(previous ? { previous } : {}) };
     }
     return { kind: 'unchanged', campaignId, variantId };
@@ -142,8 +134,8 @@ export class SendTrackingRepository {
   }
 
   /**
-   * A reply or opt-out attributed to `send`: stamps the recipient (`repliedAt` / `optedOutAt`) and
-   * counts it on the variant, once per recipient. False when it was already counted.
+   * A reply or opt-out attributed to `send`: stamps the recipient (`repliedAt` / `optedOutAt`),
+   * once per recipient, which counts it for its variant. False when it was already counted.
    */
   async recordResponse(
     send: Pick<LatestSend, 'campaignId' | 'phone' | 'variantId'>,
@@ -154,13 +146,19 @@ export class SendTrackingRepository {
     const { name: respondedAt } = recipient.set(responseAttributes[response], at);
     recipient.when(`${recipient.name('state')} = ${recipient.value(sent)}`);
     recipient.when(`attribute_not_exists(${respondedAt})`);
-    return this.transact([
-      { Key: campaignKeys.recipient(send.campaignId, send.phone), ...recipient.input() },
-      variantCounterUpdate(send.campaignId, send.variantId, { [response]: 1 }),
-    ]);
+    return this.updateIfConditionsHold({
+      Key: campaignKeys.recipient(send.campaignId, send.phone),
+      ...recipient.input(),
+    });
   }
 
-  private transact(updates: readonly TransactionUpdate[]): Promise<boolean> {
-    return transactIfConditionsHold(this.documents, this.tableName, updates);
+  private async updateIfConditionsHold(update: TransactionUpdate): Promise<boolean> {
+    try {
+      await this.documents.send(new UpdateCommand({ TableName: this.tableName, ...update }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 }

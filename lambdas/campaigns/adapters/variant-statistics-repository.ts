@@ -1,13 +1,12 @@
 /**
- * Per-variant counters of a campaign (sent, failed, skipped, delivered, replied, opted out).
- * They are only ever changed inside the transaction that changes the recipient they count, so
- * the item is written through `variantCounterUpdate` by the recipient and tracking repositories.
+ * Per-variant counts of a campaign (sent, failed, skipped, delivered, replied, opted out), read
+ * from its recipient rows: every change they count is an update of the recipient itself, so there
+ * is no counter item to keep in step (and no transaction to write it in).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { campaignKeys } from '../domain/campaign-keys';
-import { type VariantStatistics } from '../domain/report';
-import { queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
-import type { TransactionUpdate } from './conditional-transaction';
+import { variantStatisticsOf, type ReportedRecipient, type VariantStatistics } from '../domain/report';
+import { queryAll } from '../../shared/dynamo';
 
 export class VariantStatisticsRepository {
   constructor(
@@ -16,41 +15,17 @@ export class VariantStatisticsRepository {
   ) {}
 
   async variantStatistics(campaignId: string): Promise<Record<string, VariantStatistics>> {
-    const items = await queryAll(this.documents, {
+    const rows = await queryAll(this.documents, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ProjectionExpression: '#state, variantId, delivery, repliedAt, optedOutAt',
+      ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: {
         ':pk': campaignKeys.campaign(campaignId).pk,
-        ':prefix': campaignKeys.variantStatisticsPrefix,
+        ':prefix': campaignKeys.recipientPrefix,
       },
       ConsistentRead: true,
     });
-    return Object.fromEntries(
-      items.map((item) => [
-        item.variantId as string,
-        {
-          sent: (item.sent as number) ?? 0,
-          failed: (item.failed as number) ?? 0,
-          skipped: (item.skipped as number) ?? 0,
-          delivered: (item.delivered as number) ?? 0,
-          deliveryFailed: (item.deliveryFailed as number) ?? 0,
-          replied: (item.replied as number) ?? 0,
-          optedOut: (item.optedOut as number) ?? 0,
-        } satisfies VariantStatistics,
-      ]),
-    );
+    return variantStatisticsOf(rows as unknown as ReportedRecipient[]);
   }
-}
-
-/** `ADD` to a variant's counters, for a transaction (the item is created on first use). */
-export function variantCounterUpdate(
-  campaignId: string,
-  variantId: string,
-  deltas: Partial<Record<keyof VariantStatistics, number>>,
-): TransactionUpdate {
-  const update = new UpdateExpressionBuilder();
-  for (const [counter, delta] of Object.entries(deltas)) update.add(counter, delta);
-  update.set('variantId', variantId);
-  update.set('entity', 'variant-statistics');
-  return { Key: campaignKeys.variantStatistics(campaignId, variantId), ...update.input() };
 }

@@ -1,7 +1,7 @@
 /**
  * A campaign's report: its recipients counted by state and outcome, the per-variant table and its
- * A/B tests, from the stored counters: each variant's reply rate is compared with the control's
- * (the first variant of the definition).
+ * A/B tests, counted from the recipient rows (each carries its variant and what tracking stamped
+ * on it): each variant's reply rate is compared with the control's (the first variant).
  */
 import type { CampaignDefinition } from './campaign-definition';
 import { recipientStates, type RecipientState } from './campaign-keys';
@@ -15,7 +15,7 @@ import {
 } from './statistics';
 import { defaultReplyWindowDays, type DeliveryStatus } from './tracking';
 
-/** A variant's counters as the variant statistics item stores them. */
+/** A variant's counts, read from its recipients' rows (`variantStatisticsOf`). */
 export interface VariantStatistics {
   sent: number;
   /** Refused by OpenPhone at send time (never sent). */
@@ -151,6 +151,8 @@ export function variantReport(
 /** What a report reads of a recipient: its state and what tracking stamped on it. */
 export interface ReportedRecipient {
   state: RecipientState;
+  /** Set when it left the open states (sent, failed or skipped) for a variant. */
+  variantId?: string;
   delivery?: DeliveryStatus;
   repliedAt?: string;
   optedOutAt?: string;
@@ -215,4 +217,37 @@ export function campaignReport(
       significanceReadiness(campaign, now, replyWindowDays),
     ),
   };
+}
+
+const emptyStatistics = (): VariantStatistics => ({
+  sent: 0,
+  failed: 0,
+  skipped: 0,
+  delivered: 0,
+  deliveryFailed: 0,
+  replied: 0,
+  optedOut: 0,
+});
+
+/**
+ * Each variant's counts from its recipients' rows: the update that finishes a recipient (or stamps
+ * a delivery, reply or opt-out on it) is what counts it, so no counter item is written beside it.
+ */
+export function variantStatisticsOf(
+  recipients: readonly ReportedRecipient[],
+): Record<string, VariantStatistics> {
+  const byVariant: Record<string, VariantStatistics> = {};
+  for (const r of recipients) {
+    if (r.variantId === undefined) continue;
+    const counts = (byVariant[r.variantId] ??= emptyStatistics());
+    if (r.state === 'sent') counts.sent++;
+    if (r.state === 'failed') counts.failed++;
+    if (r.state === 'skipped') counts.skipped++;
+    if (r.state !== 'sent') continue;
+    if (r.delivery === 'delivered') counts.delivered++;
+    if (r.delivery === 'failed') counts.deliveryFailed++;
+    if (r.repliedAt !== undefined) counts.replied++;
+    if (r.optedOutAt !== undefined) counts.optedOut++;
+  }
+  return byVariant;
 }

@@ -15,6 +15,7 @@ import type { RecipientRepository } from '../adapters/recipient-repository';
 import { defaultStateSendingRules, type StateSendingRules } from '../domain/quiet-hours';
 import type { SendingNumberRules } from '../domain/sending-numbers';
 import { PhoneNumberIds, type OpenPhoneClient } from '../../openphone';
+import { DailyCapSlots } from './cap-slots';
 
 export interface CampaignSenderSettings {
   /** A claim or unknown outcome untouched this long belongs to a sender that is gone. @default 5 min */
@@ -31,6 +32,11 @@ export interface CampaignSenderSettings {
    * run cannot keep up with the campaign lane's share of the rate limit. @default 4
    */
   concurrency: number;
+  /**
+   * Daily-cap slots a pass leases with one write (sender/cap-slots.ts); what it does not spend is
+   * given back when the pass ends. @default 10
+   */
+  capLeaseSize: number;
   /** States' stricter windows and caps per 24 h, by the recipient area code's state. @default defaultStateSendingRules */
   stateRules: StateSendingRules;
   /**
@@ -48,6 +54,7 @@ export const defaultCampaignSenderSettings: CampaignSenderSettings = {
   safetyMarginMs: 45_000,
   pageSize: 50,
   concurrency: 4,
+  capLeaseSize: 10,
   stateRules: defaultStateSendingRules,
   reconcileAttempts: 5,
   sendingNumbers: {},
@@ -142,6 +149,8 @@ export interface RunContext extends SenderContext {
   /** Epoch ms. */
   readonly deadline: number;
   readonly report: CampaignRunReport;
+  /** The pass's daily-cap slots, leased a few at a time; given back at its end. */
+  readonly capSlots: DailyCapSlots;
   consecutiveUnauthorized: number;
 }
 
@@ -179,6 +188,7 @@ export function runContext(sender: SenderContext, campaignId: string, deadline: 
       unknownOutcome: 0,
       parked: 0,
     },
+    capSlots: new DailyCapSlots(sender.deps.dailyCaps, sender.settings.capLeaseSize),
     consecutiveUnauthorized: 0,
   };
 }

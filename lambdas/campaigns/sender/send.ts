@@ -1,13 +1,17 @@
 /**
- * Sending to one pending recipient: claim it (conditional write) → re-check suppression and read
- * today's cap → decide (domain) → take a daily-cap slot (atomic conditional ADD) → send: the
+ * Sending to one pending recipient: re-check suppression and read today's cap and the number's
+ * 24-hour sends → decide (domain) → take a daily-cap slot (from the pass's lease: one conditional
+ * ADD takes several, sender/cap-slots.ts) → send: the
  * client takes a campaign-lane token from the shared limiter, then, just before each attempt goes
- * out, the claim is renewed and suppression, the campaign's status and the recipient's window are
- * checked once more (what changed during the token wait withdraws the send) → record the result.
+ * out, the recipient is claimed (the first time: one conditional write pending → claimed) or its
+ * claim renewed, and suppression, the campaign's status and the recipient's window are checked
+ * once more (what changed during the token wait withdraws the send) → record the result. The
+ * claim is taken at the last moment, so one write both claims and stamps the send's start; a
+ * recipient that waits (quiet hours, the cap) is never written at all.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { sendingNumberDay, type SendingNumberDay } from '../domain/sending-numbers';
-import { OpenPhoneApiError, UnknownSendingNumberError } from '../../openphone';
+import { OpenPhoneApiError, RateLimitWaitExceededError, UnknownSendingNumberError } from '../../openphone';
 import { clientAfterRejection } from './api-key';
 import { campaignSenderMetrics } from '../domain/sender-metrics';
 import { decideSend } from '../domain/send-decision';
@@ -42,8 +46,8 @@ export async function sendTo(
   if (early.kind === 'wait-until') return 'waiting';
 
   const token = run.newClaimToken();
-  const claimedAt = now().toISOString();
-  if (!(await recipients.claimRecipient(campaignId, phone, token, claimedAt))) return 'busy';
+  /** Set by the last check's claim: until then nothing was written and nothing is to release. */
+  let claimedAt: string | undefined;
 
   let day: SendingNumberDay;
   const listedWith = run.openPhone.current;
@@ -55,8 +59,7 @@ export async function sendTo(
       now(),
     );
   } catch (error) {
-    // The workspace's numbers could not be read: nothing was sent; the recipient goes back.
-    await recipients.releaseRecipient(campaignId, phone, token);
+    // The workspace's numbers could not be read: nothing was sent (nor claimed).
     if (error instanceof OpenPhoneApiError && error.status === 401) {
       if (await clientAfterRejection(run, listedWith)) return sendTo(run, campaign, recipient);
       run.consecutiveUnauthorized++;
@@ -71,8 +74,11 @@ export async function sendTo(
   const { counterKey, businessDay } = day;
   const [suppressed, sentToday, recent] = await Promise.all([
     isSuppressed(phone),
-    dailyCaps.dailyCapCount(counterKey, businessDay),
-    recentSends ? recentSends.recentSendsTo(phone, now()) : Promise.resolve([]),
+    // This pass's own unspent leased slots are on the counter but not sent.
+    dailyCaps
+      .dailyCapCount(counterKey, businessDay)
+      .then((counted) => counted - run.capSlots.unspent(counterKey, businessDay)),
+    recentSends ? recentSends.recentSendsTo(phone, now(), campaignId) : Promise.resolve([]),
   ]);
   const decisionFacts = {
     campaignId,
@@ -84,30 +90,33 @@ export async function sendTo(
     numberDay: { cap: day.cap, zone: day.zone },
   };
   const decision = decideSend({ ...decisionFacts, sentToday, now: now() });
-  if (decision.kind === 'skip') return skip(run, phone, token, decision.variantId, decision.reason);
-  if (decision.kind === 'wait-until') {
-    await recipients.releaseRecipient(campaignId, phone, token);
+  if (decision.kind === 'skip') return skip(run, phone, undefined, decision.variantId, decision.reason);
+  if (decision.kind === 'wait-until')
     return decision.reason === 'daily-cap-reached' ? 'daily-cap-reached' : 'waiting';
-  }
 
-  const slot = await dailyCaps.takeDailyCapSlot(counterKey, businessDay, day.cap, now());
-  if (slot.kind === 'cap-reached') {
-    await recipients.releaseRecipient(campaignId, phone, token);
-    return 'daily-cap-reached';
-  }
-  const giveSlotBack = () => dailyCaps.returnDailyCapSlot(counterKey, businessDay);
+  if (!(await run.capSlots.take(counterKey, businessDay, day.cap, now()))) return 'daily-cap-reached';
+  const giveSlotBack = async () => run.capSlots.giveBack(counterKey, businessDay);
   // The last check, after the request's token (which may take a while to come) and before each
-  // attempt goes out (again after a retry's wait): the claim is renewed so no reconciler takes
-  // over a send in flight, and whatever changed meanwhile withdraws the send — an opt-out, a pause
-  // or cancel, or the recipient's window closing (decided again on the clock of this moment).
+  // attempt goes out (again after a retry's wait): the recipient is claimed (or its claim renewed)
+  // so no other sender or reconciler takes over a send in flight, and whatever changed meanwhile
+  // withdraws the send — an opt-out, a pause or cancel, or the recipient's window closing (decided
+  // again on the clock of this moment).
+  const claimOrTouch = async (at: string) => {
+    if (claimedAt !== undefined) return recipients.touchClaim(campaignId, phone, token, at);
+    const claimed = await recipients.claimRecipient(campaignId, phone, token, at);
+    if (claimed) claimedAt = at;
+    return claimed;
+  };
   const lastCheck = async () => {
-    const [touched, suppressedNow, current] = await Promise.all([
-      recipients.touchClaim(campaignId, phone, token, now().toISOString()),
+    // Settled together: a claim that was written is known (and released) even when a read failed.
+    const [claim, suppression, read] = await Promise.allSettled([
+      claimOrTouch(now().toISOString()),
       isSuppressed(phone),
       campaigns.getCampaign(campaignId),
-    ]).catch((error: unknown) => {
-      throw new SendWithdrawnError('check-failed', error);
-    });
+    ]);
+    const touched = checked(claim);
+    const suppressedNow = checked(suppression);
+    const current = checked(read);
     if (!touched) throw new SendWithdrawnError('claim-taken-over');
     if (suppressedNow) throw new SendWithdrawnError('suppressed');
     if (current?.state.status !== 'running') throw new SendWithdrawnError('campaign-not-running');
@@ -116,6 +125,9 @@ export async function sendTo(
   };
 
   const client = run.openPhone.current;
+  const sendStartedAt = now().toISOString();
+  // A client that answered without running the last check (a fake) still leaves the send claimed.
+  const claimIfNot = async () => claimedAt !== undefined || (await claimOrTouch(sendStartedAt));
   try {
     const message = await client.sendMessage(
       {
@@ -128,6 +140,7 @@ export async function sendTo(
       { beforeSend: lastCheck },
     );
     run.consecutiveUnauthorized = 0;
+    await claimIfNot();
     const recorded = await recipients.markSent(campaignId, phone, token, {
       variantId: decision.variantId,
       messageId: message.id,
@@ -142,10 +155,16 @@ export async function sendTo(
     metrics.addMetric(campaignSenderMetrics.messagesSent, MetricUnit.Count, 1);
     return 'sent';
   } catch (error) {
+    if (error instanceof RateLimitWaitExceededError && claimedAt === undefined) {
+      // The token did not come in time: nothing was written (no claim) and nothing sent.
+      await giveSlotBack();
+      return 'out-of-time';
+    }
     if (!(error instanceof SendWithdrawnError)) {
+      if (!(await claimIfNot())) return 'busy';
       const outcome = await handleSendFailure(run, campaign, recipient, {
         token,
-        claimedAt,
+        claimedAt: claimedAt ?? sendStartedAt,
         client,
         variantId: decision.variantId,
         error,
@@ -155,27 +174,36 @@ export async function sendTo(
       return outcome === 'retry-with-new-key' ? sendTo(run, campaign, recipient) : outcome;
     }
     await giveSlotBack();
-    if (error.reason === 'suppressed') return skip(run, phone, token, decision.variantId, 'suppressed');
+    const owned = claimedAt === undefined ? undefined : token;
+    if (error.reason === 'suppressed') return skip(run, phone, owned, decision.variantId, 'suppressed');
     if (error.reason === 'claim-taken-over') return 'busy';
-    await recipients.releaseRecipient(campaignId, phone, token);
+    if (owned) await recipients.releaseRecipient(campaignId, phone, owned);
     if (error.reason === 'campaign-not-running') return 'not-running';
     if (error.reason === 'outside-window') return 'waiting';
     throw error.cause;
   }
 }
 
+/** `token`: the claim it is skipped under; none for a recipient still pending (never claimed). */
+/** A last check's value, or the send withdrawn because the check could not be made. */
+function checked<T>(settled: PromiseSettledResult<T>): T {
+  if (settled.status === 'rejected') throw new SendWithdrawnError('check-failed', settled.reason);
+  return settled.value;
+}
+
 async function skip(
   run: RunContext,
   phone: string,
-  token: string,
+  token: string | undefined,
   variantId: string,
   reason: SkipReason,
 ): Promise<RecipientOutcome> {
-  await run.deps.recipients.markSkipped(run.campaignId, phone, token, {
-    variantId,
-    reason,
-    at: run.now().toISOString(),
-  });
+  const skipped = { variantId, reason, at: run.now().toISOString() };
+  const marked = await (token === undefined
+    ? run.deps.recipients.skipPendingRecipient(run.campaignId, phone, skipped)
+    : run.deps.recipients.markSkipped(run.campaignId, phone, token, skipped));
+  // Taken by another sender meanwhile: theirs to finish.
+  if (!marked) return 'busy';
   run.report.skipped++;
   run.deps.logger.info('recipient skipped', {
     campaignId: run.campaignId,

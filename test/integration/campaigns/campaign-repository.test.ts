@@ -49,6 +49,19 @@ describe('the campaign repository, against DynamoDB Local', () => {
     expect(await dailyCaps.dailyCapCount('PNcap', '2026-06-09')).toBe(0);
   });
 
+  it('leases daily slots several per write, never past the cap: concurrent leases of 4 under a cap of 10 get 4, 4 and the 2 left', async () => {
+    const leased = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        dailyCaps.leaseDailyCapSlots('PNlease', '2026-06-08', 10, 4, new Date()),
+      ),
+    );
+    expect(leased.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(leased.filter((n) => n > 0).sort()).toEqual([2, 4, 4]);
+    expect(await dailyCaps.dailyCapCount('PNlease', '2026-06-08')).toBe(10);
+    await dailyCaps.returnDailyCapSlot('PNlease', '2026-06-08', 3);
+    expect(await dailyCaps.dailyCapCount('PNlease', '2026-06-08')).toBe(7);
+  });
+
   it('lets exactly one of many concurrent claimers claim a recipient', async () => {
     const campaignId = await campaignWith(['+12125550101']);
     const claims = await Promise.all(

@@ -339,10 +339,19 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
   it('a sender that dies after claiming, before sending, is finished by a later run that sends once', async () => {
     const { campaignId, phones } = await runningCampaign(3);
     const doomed = phones[1]!;
-    const diesOnSecond = (phone: string) =>
-      phone === doomed ? Promise.reject(new Error('process killed')) : suppressions.isSuppressed(phone);
+    const client = openPhone();
+    // The claim is taken by the last check, just before the request: the process dies right after it.
+    const diesAfterClaiming: CampaignSenderDeps['openPhone'] = {
+      listMessages: (filters) => client.listMessages(filters),
+      listPhoneNumbers: () => client.listPhoneNumbers(),
+      sendMessage: async (message, options) => {
+        if (!message.to.includes(doomed)) return client.sendMessage(message, options);
+        await options?.beforeSend?.();
+        throw new Error('process killed');
+      },
+    };
     await expect(
-      sender({ deps: { isSuppressed: diesOnSecond } }).sendCampaign(campaignId, farDeadline()),
+      sender({ deps: { openPhone: diesAfterClaiming } }).sendCampaign(campaignId, farDeadline()),
     ).rejects.toThrow('process killed');
     expect((await repositories.recipients.getRecipient(campaignId, doomed))?.state).toBe('claimed');
     expect(sentCount(doomed)).toBe(0);

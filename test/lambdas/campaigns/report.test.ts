@@ -1,6 +1,7 @@
 import {
   campaignDefinition,
   campaignReport,
+  variantStatisticsOf,
   type ReportedRecipient,
   type VariantStatistics,
 } from '../../../lambdas/campaigns';
@@ -126,6 +127,24 @@ describe('campaignReport', () => {
       const weak = { a: counters({ sent: 40, replied: 4 }), b: counters({ sent: 40, replied: 5 }) };
       const report = campaignReport(cancelled, [], weak, new Date('2026-12-01T00:00:00Z'));
       expect(report.comparisons[0]!.verdict).toBe('not-significant');
+    });
+  });
+});
+
+describe('variantStatisticsOf', () => {
+  it("counts each variant from its recipients' rows: finished states, and tracking only on sent rows", () => {
+    const counts = variantStatisticsOf([
+      { state: 'sent', variantId: 'a', delivery: 'delivered', repliedAt: '2026-06-08T12:00:00Z' },
+      { state: 'sent', variantId: 'a', delivery: 'failed', optedOutAt: '2026-06-08T12:00:00Z' },
+      { state: 'failed', variantId: 'a' },
+      { state: 'skipped', variantId: 'b' },
+      { state: 'sent', variantId: 'b' },
+      { state: 'pending' },
+      { state: 'claimed' },
+    ]);
+    expect(counts).toEqual({
+      a: { sent: 2, failed: 1, skipped: 0, delivered: 1, deliveryFailed: 1, replied: 1, optedOut: 1 },
+      b: { sent: 1, failed: 0, skipped: 1, delivered: 0, deliveryFailed: 0, replied: 0, optedOut: 0 },
     });
   });
 });
