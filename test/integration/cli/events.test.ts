@@ -8,7 +8,10 @@ import { eventId, legacyEvent } from '../../support/events';
 
 type Status = EventRecord['status'];
 
-/** A stored event as the ingest wrote it, then moved to `status` as a processor would. */
+/**
+ * A stored event as the ingest wrote it, then moved to `status` as a processor would; a `received`
+ * one as the sweeper lists it once it is stuck (one on its way is in no status listing).
+ */
 function storedEvent(type: string, status: Status, extra: Partial<EventRecord> = {}): EventRecord {
   const id = eventId();
   const received = newEventRecord({
@@ -28,6 +31,7 @@ function storedEvent(type: string, status: Status, extra: Partial<EventRecord> =
     ...received,
     status,
     statusKey: statusKeyOf(status as Exclude<Status, 'processed'>, received.family),
+    statusSince: `${received.receivedAt}#${id}`,
     ...extra,
   };
 }

@@ -111,6 +111,35 @@ describe('no event left behind', () => {
     expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 0 });
   });
 
+  it('a processor killed between the CRM writes and the close leaves the event received; the sweeper finds it by arrival and it ends processed once', async () => {
+    const { clock, ingest, deliver, processMessages, processing } = await setUp();
+    const body = JSON.stringify(legacyEvent({ id: 'EVkilledmidway' }));
+    expect((await deliver(body)).statusCode).toBe(202);
+    await ingest.poller.drain(ingest.dispatch);
+    // The function dies after its CRM writes: neither the close nor the failure mark is written.
+    const { markProcessed, markFailed } = processing.events;
+    const killed = () => Promise.reject(new Error('function killed (injected)'));
+    processing.events.markProcessed = killed;
+    processing.events.markFailed = killed;
+    await processMessages();
+    processing.events.markProcessed = markProcessed;
+    processing.events.markFailed = markFailed;
+    expect(await ingest.events.getEvent('EVkilledmidway')).toMatchObject({ status: 'received' });
+    expect(await ingest.events.countEvents('received', 'messages')).toBe(0); // on its way: not listed
+
+    clock.now += minutes(11);
+    expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 1, redispatched: 1 });
+    expect(await ingest.events.countEvents('received', 'messages')).toBe(1); // stuck: listed
+    await processMessages();
+    expect(await ingest.events.getEvent('EVkilledmidway')).toMatchObject({
+      status: 'processed',
+      objectId: expect.any(String),
+    });
+    expect(await ingest.events.countEvents('received', 'messages')).toBe(0);
+    clock.now += minutes(30);
+    expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 0 });
+  });
+
   it('a redelivery of an event stuck in received re-dispatches it and still answers 200 duplicate', async () => {
     const { clock, sqs, ingest, deliver } = await setUp();
     const body = JSON.stringify(legacyEvent({ id: 'EVredelivered' }));
@@ -146,6 +175,8 @@ describe('no event left behind', () => {
     sqs.state.refusing = true;
     await deliver(JSON.stringify(legacyEvent({ id: 'EVlongopen' })));
     await ingest.poller.drain(ingest.dispatch);
+    clock.now += minutes(11);
+    await ingest.sweeper.sweep(); // found stuck (the send refused): listed in byStatus from now on
     clock.now += minutes(91 * 24 * 60); // past the 90-day retention an arrival-time TTL would have had
     expect((await ingest.events.getEvent('EVlongopen'))?.expiresAt).toBeUndefined();
     sqs.state.refusing = false;

@@ -10,7 +10,7 @@ describe('tables made from the synthesized template', () => {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     expect(Table?.KeySchema).toEqual([{ AttributeName: eventsTableKeys.partitionKey, KeyType: 'HASH' }]);
     expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
-      ['byObject', eventsTableKeys.byStatusIndex].sort(),
+      ['byObject', eventsTableKeys.byStatusIndex, eventsTableKeys.byArrivalIndex].sort(),
     );
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
