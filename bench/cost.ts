@@ -94,7 +94,8 @@ interface TableSettings {
 export interface StackCostSettings {
   functions: {
     ingest: FunctionSettings;
-    dispatch: FunctionSettings;
+    /** The stream dispatcher, in a stack whose ingest does not send to the queues itself. */
+    dispatch?: FunctionSettings;
     processors: FunctionSettings[];
   } & Record<'sender' | 'importer', FunctionSettings | undefined>;
   /** All functions, for the secret readers. */
@@ -189,7 +190,7 @@ export function readCostSettings(template: CfnTemplate): StackCostSettings {
   return {
     functions: {
       ingest: required('IngestFunction'),
-      dispatch: required('DispatchFunction'),
+      dispatch: fn('DispatchFunction'),
       processors: functions.filter((f) => processorIds.includes(f.id)),
       sender: fn('SenderFunction'),
       importer: fn('ImportFunction'),
@@ -357,20 +358,21 @@ export function webhookUsage(
   if (measured) u.writeRequestUnits += webhooks * measured.unitsPerWebhook;
   else meter.write(s.tables.events, webhooks, eventKb); // the conditional put, into the byStatus index too
 
-  // The stream is read by Lambda at no charge; the dispatcher sends one message per event.
+  // The stream is read by Lambda at no charge; the dispatcher (when there is one) sends one message per event.
   const streamFill = batchFill(rate, s.streamBatchSize, 0);
-  meter.invoke(
-    s.functions.dispatch,
-    webhooks / streamFill,
-    a.durationMs.dispatchPerEvent * streamFill,
-    webhooks * a.logLinesPerWebhook.dispatch,
-  );
+  if (s.functions.dispatch)
+    meter.invoke(
+      s.functions.dispatch,
+      webhooks / streamFill,
+      a.durationMs.dispatchPerEvent * streamFill,
+      webhooks * a.logLinesPerWebhook.dispatch,
+    );
   const processors = Math.max(1, s.functions.processors.length);
   const queueFill = batchFill(rate / processors, s.queueBatchSize, s.queueBatchWindowSeconds);
   const processorInvocations = webhooks / queueFill;
   // SendMessage per event; per batch one ReceiveMessage that returns it and one DeleteMessageBatch.
   u.sqsRequests += webhooks + 2 * processorInvocations;
-  const processor = s.functions.processors[0] ?? s.functions.dispatch;
+  const processor = s.functions.processors[0] ?? s.functions.ingest;
   meter.invoke(
     processor,
     processorInvocations,

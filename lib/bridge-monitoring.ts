@@ -41,7 +41,7 @@ export interface AlarmThresholds {
   readonly throttledCallsPer5Min?: number;
   /** Events whose payload failed validation (recorded failed, never retried), in 5 minutes. @default 1 */
   readonly rejectedEventsPer5Min?: number;
-  /** Oldest unhandled record in the events table's stream (the dispatcher's iterator age), in seconds. @default 300 */
+  /** Oldest unhandled record in the CRM and campaign tables' streams (the CRM events publisher's iterator age), in seconds. @default 300 */
   readonly streamIteratorAgeSeconds?: number;
   /** Stuck events handed to their queue again (sweeper or redelivery), in 5 minutes. @default 1 */
   readonly redispatchedEventsPer5Min?: number;
@@ -99,7 +99,7 @@ export class BridgeMonitoring extends Construct {
   readonly dashboard: Dashboard;
   /** Every alarm of the bridge, each notifying `topic`. */
   readonly alarms: IAlarm[] = [];
-  /** One per dead-letter queue: the families', the media archive's, the dispatcher's and the CRM events publisher's on-failure queues. */
+  /** One per dead-letter queue: the families', the media archive's and the CRM events publisher's on-failure queues. */
   readonly deadLetterAlarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: BridgeMonitoringProps) {
@@ -133,7 +133,6 @@ export class BridgeMonitoring extends Construct {
     const deadLetterQueues: [string, IQueue][] = [
       ...eventFamilies.map((f): [string, IQueue] => [`${f} events`, queues.byFamily[f].deadLetterQueue]),
       ['media archive jobs', processing.archiveDeadLetterQueue],
-      ['dispatcher stream batches', ingest.dispatchFailures],
       ['CRM event stream batches', props.crmEvents.publishFailures],
     ];
     for (const [what, queue] of deadLetterQueues) {
@@ -189,12 +188,6 @@ export class BridgeMonitoring extends Construct {
       }),
       threshold: thresholds.rejectedEventsPer5Min,
     });
-    // The outbox: a dispatcher that keeps failing holds its shard's later events behind the failing one.
-    this.alarm('DispatchIteratorAge', {
-      description: `The dispatcher is over ${thresholds.streamIteratorAgeSeconds} s behind the events table's stream: sends to the family queues are failing (dispatcher logs; the sweeper re-dispatches events stuck in received)`,
-      metric: ingest.dispatchFunction.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes }),
-      threshold: thresholds.streamIteratorAgeSeconds * 1000,
-    });
     this.alarm('CrmEventsIteratorAge', {
       description: `The CRM events publisher is over ${thresholds.streamIteratorAgeSeconds} s behind the CRM or campaign table's stream: PutEvents to the bus is failing (publisher logs); events are late, not lost, until the records age out (24 h)`,
       metric: props.crmEvents.publishFunction.metric('IteratorAge', {
@@ -205,7 +198,7 @@ export class BridgeMonitoring extends Construct {
     });
     this.alarm('EventsRedispatched', {
       description:
-        'Events stayed received past the stuck age and were handed to their queue again: the dispatcher or a family queue is failing (README "Runbook")',
+        'Events stayed received past the stuck age and were handed to their queue again: the ingest could not send them (EventsNotHandedOn) or a processor died mid-way (README "Runbook")',
       metric: bridgeMetric(bridgeMetrics.sweep.redispatched).with({ period: fiveMinutes }),
       threshold: thresholds.redispatchedEventsPer5Min,
     });
@@ -325,9 +318,6 @@ export class BridgeMonitoring extends Construct {
             ),
             processing.archiveDeadLetterQueue.metricApproximateNumberOfMessagesVisible(
               maxPerMinute('media archive DLQ'),
-            ),
-            ingest.dispatchFailures.metricApproximateNumberOfMessagesVisible(
-              maxPerMinute('dispatch failures'),
             ),
           ],
         }),

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
 import {
@@ -39,9 +39,9 @@ export interface EventStoreProps {
 }
 
 /**
- * The events table: one item per OpenPhone event id (the idempotency record), a keys-only index of
- * routed events by arrival hour (the sweeper's way to one never finished), a sparse index of events
- * failed / ignored / found stuck, and a stream that is the outbox to the queues.
+ * The events table: one item per OpenPhone event id (the idempotency record and the outbox), a
+ * keys-only index of routed events by arrival hour (the sweeper's way to one never handed on or
+ * never finished), and a sparse index of events failed / ignored / found stuck.
  */
 export class EventStore extends Construct {
   readonly table: Table;
@@ -51,7 +51,6 @@ export class EventStore extends Construct {
     this.table = dataTable(this, 'EventsTable', {
       partitionKey: { name: eventsTableKeys.partitionKey, type: AttributeType.STRING },
       timeToLiveAttribute: eventsTableKeys.ttlAttribute,
-      stream: StreamViewType.NEW_IMAGE,
       ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.table.addGlobalSecondaryIndex({

@@ -91,8 +91,8 @@ describe('alarms', () => {
 
   it('has one alarm per dead-letter queue, firing on the first message', () => {
     const dlqs = deadLetterQueueIds();
-    // every family's, the media archive's, the dispatcher's and the CRM events publisher's on-failure queues
-    expect(dlqs).toHaveLength(eventFamilies.length + 3);
+    // every family's, the media archive's and the CRM events publisher's on-failure queues
+    expect(dlqs).toHaveLength(eventFamilies.length + 2);
     const dlqAlarms = alarms.filter(
       (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible',
     );
@@ -160,20 +160,6 @@ describe('alarms', () => {
       .map((d) => d.Value);
     expect(families.sort()).toEqual([...eventFamilies].sort());
     expect(rejected[0]).toMatchObject({ Threshold: 1, AlarmActions: [expect.anything()] });
-  });
-
-  it('alarms when the dispatcher falls behind the events table stream (iterator age, in ms)', () => {
-    const dispatchId = stack.getLogicalId(stack.ingest.dispatchFunction.node.defaultChild as never);
-    expect(alarms).toContainEqual(
-      expect.objectContaining({
-        Namespace: 'AWS/Lambda',
-        MetricName: 'IteratorAge',
-        Statistic: 'Maximum',
-        Threshold: 300_000,
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: dispatchId } }],
-        AlarmActions: [expect.anything()],
-      }),
-    );
   });
 
   it('alarms when the CRM events publisher falls behind the CRM and campaign table streams', () => {

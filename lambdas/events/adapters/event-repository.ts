@@ -338,6 +338,7 @@ export class EventRepository {
     limit: number,
   ): Promise<Array<Pick<EventRecord, 'eventId' | 'receivedAt'>>> {
     const arrivals: Array<Pick<EventRecord, 'eventId' | 'receivedAt'>> = [];
+    if (to.getTime() <= from.getTime()) return arrivals;
     const hourMs = 3_600_000;
     for (let hour = Math.floor(from.getTime() / hourMs) * hourMs; hour < to.getTime(); hour += hourMs) {
       for await (const page of eachPage((startKey) =>

@@ -193,11 +193,29 @@ export function createEventSweeper(options: SweeperOptions) {
     redispatchIfStuck,
 
     /**
-     * The ingest's conditional put, re-dispatching a stuck event its duplicate finds. A failure to
-     * hand it on never fails the delivery: the event is recorded, and the sweeper tries again.
+     * The ingest's conditional put, then the hand-on of a newly recorded event to its family queue
+     * (the outbox relay: no stream, no dispatch Lambda), or the re-dispatch of a stuck event its
+     * duplicate finds. A failure to hand it on never fails the delivery: the event is recorded,
+     * `received` and filed by arrival, so the sweeper hands it on once it reaches the stuck age.
      */
     async recordEventOnce(record: EventRecord): Promise<'recorded' | 'duplicate'> {
       const result = await deps.events.recordEventOrFind(record);
+      if (result.outcome === 'recorded' && record.status === 'received' && record.family) {
+        try {
+          await deps.publisher.publish(queueMessageFor(record));
+          correlated(logger, record.eventId).debug('event dispatched', {
+            eventId: record.eventId,
+            eventType: record.type,
+            family: record.family,
+          });
+        } catch (error) {
+          count(bridgeMetrics.ingest.notHandedOn);
+          correlated(logger, record.eventId).warn('event recorded, not handed on: the sweeper will', {
+            eventId: record.eventId,
+            error: error as Error,
+          });
+        }
+      }
       if (result.outcome === 'duplicate' && result.existing?.status === 'received') {
         try {
           await redispatchIfStuck(result.existing);
