@@ -103,18 +103,18 @@ describe('events commands against the events table', () => {
     expect(failed.stdout.join('\n')).not.toContain('+15555550123');
   });
 
-  it('counts not processed and failed events per family, and ignored ones, in a table', async () => {
+  it('counts stuck and failed events per family, and ignored ones, in a table', async () => {
     const { code, stdout } = await runAgainst(target(), 'events', 'count');
     expect(code).toBe(0);
     expect(stdout).toEqual([
       'Events in the test target',
-      'family             not processed  failed',
-      'messages                       3       1',
-      'calls                          1       0',
-      'call-intelligence              0       0',
-      'contacts                       0       0',
-      'tasks                          0       0',
-      'all families                   4       1',
+      'family             stuck  failed',
+      'messages               3       1',
+      'calls                  1       0',
+      'call-intelligence      0       0',
+      'contacts               0       0',
+      'tasks                  0       0',
+      'all families           4       1',
       'ignored (types the bridge does not route): 1',
     ]);
   });
