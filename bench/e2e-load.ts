@@ -19,8 +19,8 @@ export interface E2eStep {
   seconds: number;
   /** Every family queue refuses sends for this long, from a quarter into the step. */
   queueRefusalMs?: number;
-  /** One dispatcher invocation throws, at the start of the refusal window (or a quarter in). */
-  dispatcherCrash?: boolean;
+  /** One processor invocation dies before it writes anything, at the start of the refusal window (or a quarter in). */
+  processorCrash?: boolean;
 }
 
 export interface E2eStepResult {
@@ -103,7 +103,7 @@ export async function runE2eStep(
   step: E2eStep,
   settleTimeoutMs = 180_000,
 ): Promise<E2eStepResult> {
-  const faulty = Boolean(step.queueRefusalMs || step.dispatcherCrash);
+  const faulty = Boolean(step.queueRefusalMs || step.processorCrash);
   const closedAt = new Map<string, number>();
   const processedLines = new Map<string, number>();
   let redispatchedBySweeper = 0;
@@ -139,7 +139,7 @@ export async function runE2eStep(
     throw new Error(`e2e bench posts to 127.0.0.1 only, not ${url.hostname}`);
   const [key] = replica.signingKeys as [string];
 
-  // Faults: the family queues refuse sends inside a window; one dispatcher invocation throws.
+  // Faults: the family queues refuse sends inside a window; one processor invocation dies.
   let refuseUntil = 0;
   let crashPending = false;
   for (const queue of Object.values(replica.ingest.queues)) {
@@ -149,16 +149,17 @@ export async function runE2eStep(
       return send(body, attributes);
     };
   }
-  const poller = replica.ingest.poller;
-  const pollOnce = poller.pollOnce.bind(poller);
-  poller.pollOnce = (consumer) =>
-    pollOnce(async (event) => {
-      if (crashPending) {
-        crashPending = false;
-        throw new Error('bench: dispatcher crashed');
-      }
-      return consumer(event);
-    });
+  for (const queue of Object.values(replica.ingest.queues)) {
+    const pollOnce = queue.pollOnce.bind(queue);
+    queue.pollOnce = (consumer) =>
+      pollOnce(async (event) => {
+        if (crashPending) {
+          crashPending = false;
+          throw new Error('bench: processor died');
+        }
+        return consumer(event);
+      });
+  }
 
   const postStart = new Map<string, number>();
   const ingestMs: number[] = [];
@@ -232,7 +233,7 @@ export async function runE2eStep(
       if (faultArmed && performance.now() >= faultAt) {
         faultArmed = false;
         if (step.queueRefusalMs) refuseUntil = performance.now() + step.queueRefusalMs;
-        if (step.dispatcherCrash) crashPending = true;
+        if (step.processorCrash) crashPending = true;
       }
       const now = new Date().toISOString();
       posted += 1;
@@ -299,13 +300,13 @@ export function e2eStepsFromEnvironment(env = process.env): E2eStep[] {
     { label: '20/s', perSecond: 20, seconds },
     { label: '50/s', perSecond: 50, seconds },
     { label: '100/s', perSecond: 100, seconds },
-    // The fault variant: queues refusing sends for 30 s (shorter steps: most of the step) and one dispatcher crash.
+    // The fault variant: queues refusing sends for 30 s (shorter steps: most of the step) and one processor crash.
     {
       label: '50/s fault',
       perSecond: 50,
       seconds,
       queueRefusalMs: Math.min(30_000, seconds * 500),
-      dispatcherCrash: true,
+      processorCrash: true,
     },
   ];
 }
@@ -328,8 +329,8 @@ export async function benchE2e(
           : '') +
         `, ` +
         `lost ${r.lost}, closed failed ${r.failed}, recorded twice ${r.recordedTwice}, sweeper re-dispatches ${r.redispatchedBySweeper}` +
-        (step.queueRefusalMs || step.dispatcherCrash
-          ? `, fault: queues refused ${step.queueRefusalMs ?? 0} ms, dispatcher crash ${step.dispatcherCrash ? 1 : 0}`
+        (step.queueRefusalMs || step.processorCrash
+          ? `, fault: queues refused ${step.queueRefusalMs ?? 0} ms, processor crash ${step.processorCrash ? 1 : 0}`
           : ''),
     );
     const section = `e2e ${step.label}`;
@@ -347,7 +348,7 @@ export async function benchE2e(
       count('lost (must be 0)', r.lost, r.accepted, 'accepted'),
       count('recorded twice (must be 0)', r.recordedTwice, r.duplicatesAnswered, 'duplicates posted'),
     );
-    if (step.queueRefusalMs || step.dispatcherCrash)
+    if (step.queueRefusalMs || step.processorCrash)
       rows.push(count('re-dispatched by the sweeper', r.redispatchedBySweeper, r.accepted, 'accepted'));
     for (const q of ['p50', 'p95', 'p99'] as const)
       rows.push({

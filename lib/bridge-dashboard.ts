@@ -28,7 +28,7 @@ export const dashboardWidgetTitles = {
   importProgress: 'Import progress',
   sendRate: 'Send rate against the OpenPhone limit',
   throttling: 'OpenPhone throttling and token waits',
-  streamIteratorAge: 'Stream iterator age (dispatcher, CRM events)',
+  streamIteratorAge: 'Stream iterator age (CRM events)',
   alarms: 'Alarms',
 } as const;
 
@@ -113,7 +113,6 @@ export function bridgeDashboardWidgets(
           processing.archiveDeadLetterQueue.metricApproximateNumberOfMessagesVisible(
             maxPerMinute('media archive DLQ'),
           ),
-          ingest.dispatchFailures.metricApproximateNumberOfMessagesVisible(maxPerMinute('dispatch failures')),
         ],
       }),
       new GraphWidget({
@@ -190,7 +189,6 @@ export function bridgeDashboardWidgets(
         title: t.streamIteratorAge,
         width: wide,
         left: [
-          ingest.dispatchFunction.metric('IteratorAge', maxPerMinute('dispatcher (events table)')),
           props.crmEvents.publishFunction.metric('IteratorAge', maxPerMinute('CRM events publisher (alarm)')),
         ],
         leftYAxis: { label: 'ms', showUnits: false },

@@ -43,7 +43,7 @@ export interface AlarmThresholds {
   readonly throttledCallsPer5Min?: number;
   /** Events whose payload failed validation (recorded failed, never retried), in 5 minutes. @default 1 */
   readonly rejectedEventsPer5Min?: number;
-  /** Oldest unhandled record of the CRM events publisher's streams (its iterator age), in seconds; the dispatcher's is drawn. @default 300 */
+  /** Oldest unhandled record in the CRM and campaign tables' streams (the CRM events publisher's iterator age), in seconds. @default 300 */
   readonly streamIteratorAgeSeconds?: number;
   /** Stuck events handed to their queue again (sweeper or redelivery), in 5 minutes. @default 1 */
   readonly redispatchedEventsPer5Min?: number;
@@ -80,11 +80,7 @@ export class BridgeMonitoring extends Construct {
   readonly dashboard: Dashboard;
   /** Every alarm of the bridge, each notifying `topic`. */
   readonly alarms: IAlarm[] = [];
-  /**
-   * One per dead-letter queue whose messages need an operator: the families', the media archive's and
-   * the CRM events publisher's. The dispatcher's on-failure queue has none: the sweeper re-dispatches
-   * what it gave up, and `EventsRedispatched` pages.
-   */
+  /** One per dead-letter queue: the families', the media archive's and the CRM events publisher's on-failure queues. */
   readonly deadLetterAlarms: Alarm[] = [];
   /** Step Functions' own event of an import run that failed or timed out, to the topic (no alarm needed). */
   readonly importRunFailedRule: Rule;
@@ -178,7 +174,7 @@ export class BridgeMonitoring extends Construct {
     // behind its stream, a queue not drained): one page for that cause, not one per place.
     this.alarm('EventsRedispatched', {
       description:
-        'Events stayed received past the stuck age and were handed to their queue again: the dispatcher is behind its stream or a family queue is not drained (dashboard: stream iterator age, queue age; README "Runbook")',
+        'Events stayed received past the stuck age and were handed to their queue again: the ingest could not send them (EventsNotHandedOn), a processor died mid-way or a family queue is not drained (dashboard: queue age; README "Runbook")',
       metric: bridgeMetric(bridgeMetrics.sweep.redispatched).with({ period: fiveMinutes }),
       threshold: thresholds.redispatchedEventsPer5Min,
     });

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
 import {
@@ -40,8 +40,9 @@ export interface EventStoreProps {
 }
 
 /**
- * The events table: one item per OpenPhone event id (the idempotency record), a sparse index of
- * events not yet processed / failed / ignored, and a stream that is the outbox to the queues.
+ * The events table: one item per OpenPhone event id (the idempotency record and the outbox), a
+ * keys-only index of routed events by arrival hour (the sweeper's way to one never handed on or
+ * never finished), and a sparse index of events failed / ignored / found stuck.
  */
 export class EventStore extends Construct {
   readonly table: Table;
@@ -51,7 +52,6 @@ export class EventStore extends Construct {
     this.table = dataTable(this, 'EventsTable', {
       partitionKey: { name: eventsTableKeys.partitionKey, type: AttributeType.STRING },
       timeToLiveAttribute: eventsTableKeys.ttlAttribute,
-      stream: StreamViewType.NEW_IMAGE,
       ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.table.addGlobalSecondaryIndex({
@@ -60,6 +60,13 @@ export class EventStore extends Construct {
       sortKey: { name: eventsTableKeys.statusSortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...eventsTableKeys.byStatusAttributes],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: eventsTableKeys.byArrivalIndex,
+      partitionKey: { name: eventsTableKeys.arrivalKey, type: AttributeType.STRING },
+      sortKey: { name: eventsTableKeys.arrivalSortKey, type: AttributeType.STRING },
+      // Keys only: no attribute the close changes is projected, so closing an event writes no entry.
+      projectionType: ProjectionType.KEYS_ONLY,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: eventsTableKeys.byObjectIndex,
@@ -173,11 +180,14 @@ export class EventSweeper extends Construct {
           : {}),
       },
     });
-    // Find stuck events in the byStatus index, read each, and count a try on it: nothing else.
+    // Find new arrivals and stuck events in the indexes, read each, count a try on it, keep the watermark.
     this.sweepFunction.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: [`${table.tableArn}/index/${eventsTableKeys.byStatusIndex}`],
+        resources: [
+          `${table.tableArn}/index/${eventsTableKeys.byStatusIndex}`,
+          `${table.tableArn}/index/${eventsTableKeys.byArrivalIndex}`,
+        ],
       }),
     );
     this.sweepFunction.addToRolePolicy(

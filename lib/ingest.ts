@@ -11,14 +11,11 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { defaultSweepPolicy, eventFamilies, eventsEntries, queueUrlVariable } from '../lambdas/events';
+import { defaultSweepPolicy, eventFamilies, queueUrlVariable } from '../lambdas/events';
 import { ingestEntry } from '../lambdas/ingest';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
@@ -68,8 +65,9 @@ export const accessLogFormat = () =>
   });
 
 /**
- * The front door: HTTP API → ingest Lambda (verify, record once, answer) and the outbox
- * dispatcher that moves each newly recorded event from the table's stream to its family's queue.
+ * The front door: HTTP API → ingest Lambda (verify, record once, hand a new event to its family's
+ * queue, answer). An event whose hand-on fails stays received and filed by arrival: the sweeper
+ * hands it on (decision 0009).
  */
 export class WebhookIngest extends Construct {
   /** The HTTP API front door (without WAF). */
@@ -79,9 +77,6 @@ export class WebhookIngest extends Construct {
   readonly restApi?: RestApi;
   readonly webAcl?: CfnWebACL;
   readonly ingestFunction: BridgeFunction;
-  readonly dispatchFunction: BridgeFunction;
-  /** Stream batches the dispatcher could not deliver after every retry: the events stay open in the table. */
-  readonly dispatchFailures: Queue;
   readonly webhookUrl: string;
 
   constructor(scope: Construct, id: string, props: WebhookIngestProps) {
@@ -90,7 +85,7 @@ export class WebhookIngest extends Construct {
 
     this.ingestFunction = new BridgeFunction(this, 'IngestFunction', {
       entry: ingestEntry,
-      description: 'Verifies OpenPhone webhook signatures and records each event once',
+      description: 'Verifies OpenPhone webhook signatures, records each event once, hands it to its queue',
       memorySize: 256,
       timeout: Duration.seconds(5),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
@@ -99,7 +94,7 @@ export class WebhookIngest extends Construct {
         [environmentNames.signingKeysSecret]: props.signingKeys.secretArn,
         [environmentNames.eventRetentionDays]: String(props.eventRetentionDays ?? 90),
         [environmentNames.maxWebhookBodyBytes]: String(props.maxWebhookBodyBytes ?? 262_144),
-        // A redelivery of a stuck event is handed to its queue again (the sweeper's policy).
+        // Each new event goes to its family's queue; a redelivered stuck one again (the sweeper's policy).
         ...Object.fromEntries(
           eventFamilies.map((f) => [queueUrlVariable(f), props.queues.byFamily[f].queue.queueUrl]),
         ),
@@ -122,58 +117,6 @@ export class WebhookIngest extends Construct {
     for (const family of eventFamilies)
       props.queues.byFamily[family].queue.grantSendMessages(this.ingestFunction);
     props.signingKeys.grantRead(this.ingestFunction);
-
-    this.dispatchFunction = new BridgeFunction(this, 'DispatchFunction', {
-      entry: eventsEntries.dispatch,
-      description: 'Moves newly recorded events from the events table stream to their family queue',
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-      environment: {
-        [environmentNames.eventsTable]: table.tableName,
-        ...Object.fromEntries(
-          eventFamilies.map((f) => [queueUrlVariable(f), props.queues.byFamily[f].queue.queueUrl]),
-        ),
-      },
-    });
-    for (const family of eventFamilies)
-      props.queues.byFamily[family].queue.grantSendMessages(this.dispatchFunction);
-
-    this.dispatchFailures = new Queue(this, 'DispatchFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acceptNagFinding(
-      this.dispatchFunction,
-      'IAM5[Resource::*]',
-      'dynamodb:ListStreams (granted with the stream event source) supports no resource-level permissions.',
-    );
-    acceptNagFinding(
-      this.dispatchFailures,
-      'SQS3',
-      'This queue is itself the on-failure destination of the stream mapping.',
-    );
-    this.dispatchFunction.addEventSource(
-      new DynamoEventSource(table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(0),
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        // Retry until the record ages out of the stream (24 h); the event stays listed as open meanwhile.
-        retryAttempts: -1,
-        maxRecordAge: Duration.hours(24),
-        parallelizationFactor: 2,
-        onFailure: new SqsDlq(this.dispatchFailures),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { status: { S: FilterRule.isEqual('received') } } },
-          }),
-        ],
-      }),
-    );
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,

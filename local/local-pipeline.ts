@@ -1,27 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { eventFamilies, type EventFamily } from '../lambdas/events/domain/event-types';
 import type { QueueMessage } from '../lambdas/events/domain/queue-message';
 import { EventRepository } from '../lambdas/events/adapters/event-repository';
 import type { QueuePublisher } from '../lambdas/events/adapters/queue-publisher';
 import type { SweepPolicy } from '../lambdas/events/domain/event-sweep';
 import { staticSigningKeys, type SigningKeySource } from '../lambdas/ingest/adapters/signing-keys';
-import { createDispatchHandler } from '../lambdas/events/dispatch/service';
 import { createEventSweeper } from '../lambdas/events/sweep/service';
 import { createIngestHandler } from '../lambdas/ingest/service';
 import type { CfnTemplate } from './cfn-tables';
 import { InProcessQueue } from './in-process-queue';
-import { StreamPoller } from './stream-poller';
-import {
-  eventSweepSettings,
-  familyQueueSettings,
-  streamMappingSettings,
-  tableLogicalId,
-} from './template-reading';
+import { eventSweepSettings, familyQueueSettings, tableLogicalId } from './template-reading';
 
 /** Publishes to the in-process family queues, as the SQS publisher does to SQS. */
 export class InProcessQueuePublisher implements QueuePublisher {
@@ -50,7 +41,6 @@ export interface LocalIngestOptions {
   maxBodyBytes?: number;
   /** Wraps the publisher, e.g. to inject faults in tests. */
   publisher?: (inner: QueuePublisher) => QueuePublisher;
-  streamMaxAttempts?: number;
   logger?: Logger;
   /** The sweep policy; the template's when absent. */
   sweepPolicy?: Partial<SweepPolicy>;
@@ -59,8 +49,9 @@ export interface LocalIngestOptions {
 }
 
 /**
- * The ingest path of the stack, wired to local parts: the same ingest and dispatch handlers, DynamoDB
- * Local tables and stream, and in-process queues configured from the synthesized template.
+ * The ingest path of the stack, wired to local parts: the same ingest handler (which hands each new
+ * event to its queue) and sweeper, DynamoDB Local tables, and in-process queues configured from the
+ * synthesized template.
  */
 export function buildLocalIngest(options: LocalIngestOptions) {
   const config = localAwsConfig(options.dynamoEndpoint);
@@ -96,29 +87,6 @@ export function buildLocalIngest(options: LocalIngestOptions) {
     metrics: new Metrics({ namespace: 'OpenPhoneBridgeLocal', serviceName: 'openphone-bridge-local' }),
     ...(options.now ? { now: options.now } : {}),
   });
-  const dispatch = createDispatchHandler({ publisher, logger });
-  const dispatchFailures: { records: DynamoDBRecord[]; reason: string }[] = [];
-  const poller = new StreamPoller({
-    dynamo,
-    streams: new DynamoDBStreamsClient(config),
-    tableName: eventsTable,
-    mapping: streamMappingSettings(options.template, eventsTableId),
-    maxAttempts: options.streamMaxAttempts ?? 10,
-    retryDelayMs: 50,
-    onFailure: (records, reason) => dispatchFailures.push({ records, reason }),
-  });
-  return {
-    ingest,
-    dispatch,
-    sweeper,
-    poller,
-    queues,
-    publisher,
-    events,
-    documents,
-    dynamo,
-    dispatchFailures,
-    eventsTable,
-  };
+  return { ingest, sweeper, queues, publisher, events, documents, dynamo, eventsTable };
 }
 export type LocalIngest = ReturnType<typeof buildLocalIngest>;

@@ -189,7 +189,6 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     onArchiveResult: (job, result) => log(archiveLogLine(job, result)),
   });
   processing.start();
-  ingest.poller.start(ingest.dispatch);
   const crmEvents = buildLocalCrmEvents({ template, tableNames, dynamoEndpoint: endpoint, logger });
   crmEvents.start();
   const sweepEveryMs = options.eventSweepEveryMs ?? eventSweepSettings(template).everyMs ?? 'off';
@@ -368,7 +367,6 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
         );
       await api.stop();
       await imports.stop();
-      await ingest.poller.stop();
       await crmEvents.stop();
       await processing.stop();
       await mediaStore.stop();

@@ -55,20 +55,21 @@ export function webhookUsage(
   if (measured) u.writeRequestUnits += webhooks * measured.unitsPerWebhook;
   else meter.write(s.tables.events, webhooks, eventKb); // the conditional put, into the byStatus index too
 
-  // The stream is read by Lambda at no charge; the dispatcher sends one message per event.
+  // The stream is read by Lambda at no charge; the dispatcher (when there is one) sends one message per event.
   const streamFill = batchFill(rate, s.streamBatchSize, 0);
-  meter.invoke(
-    s.functions.dispatch,
-    webhooks / streamFill,
-    a.durationMs.dispatchPerEvent * streamFill,
-    webhooks * a.logLinesPerWebhook.dispatch,
-  );
+  if (s.functions.dispatch)
+    meter.invoke(
+      s.functions.dispatch,
+      webhooks / streamFill,
+      a.durationMs.dispatchPerEvent * streamFill,
+      webhooks * a.logLinesPerWebhook.dispatch,
+    );
   const processors = Math.max(1, s.functions.processors.length);
   const queueFill = batchFill(rate / processors, s.queueBatchSize, s.queueBatchWindowSeconds);
   const processorInvocations = webhooks / queueFill;
   // SendMessage per event; per batch one ReceiveMessage that returns it and one DeleteMessageBatch.
   u.sqsRequests += webhooks + 2 * processorInvocations;
-  const processor = s.functions.processors[0] ?? s.functions.dispatch;
+  const processor = s.functions.processors[0] ?? s.functions.ingest;
   meter.invoke(
     processor,
     processorInvocations,

@@ -32,7 +32,8 @@ export interface AlarmSettings {
 export interface StackCostSettings {
   functions: {
     ingest: FunctionSettings;
-    dispatch: FunctionSettings;
+    /** The stream dispatcher, in a stack whose ingest does not send to the queues itself. */
+    dispatch?: FunctionSettings;
     processors: FunctionSettings[];
   } & Record<'sender' | 'importer', FunctionSettings | undefined>;
   /** All functions, for the secret readers. */
@@ -177,7 +178,7 @@ export function readCostSettings(template: CfnTemplate): StackCostSettings {
   return {
     functions: {
       ingest: required('IngestFunction'),
-      dispatch: required('DispatchFunction'),
+      dispatch: fn('DispatchFunction'),
       processors: functions.filter((f) => processorIds.includes(f.id)),
       sender: fn('SenderFunction'),
       importer: fn('ImportFunction'),

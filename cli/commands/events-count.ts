@@ -2,7 +2,10 @@ import { eventFamilies } from '../../lambdas/events';
 import { formatTable, printData, type Output } from '../output';
 import type { Target } from '../target';
 
-/** Events not yet processed and failed, per family, and ignored (unknown types): counted on the byStatus index. */
+/**
+ * Events stuck unprocessed (received, found by the sweeper past the stuck age) and failed, per
+ * family, and ignored (unknown types): counted on the byStatus index. Events on their way are in none.
+ */
 export async function countEvents(target: Target, out: Output): Promise<void> {
   const rows = await Promise.all(
     eventFamilies.map(async (family) => {
@@ -25,7 +28,7 @@ export async function countEvents(target: Target, out: Output): Promise<void> {
   printData(out, data, () => {
     out.line(`Events in ${target.name}`);
     for (const line of formatTable(
-      ['family', 'not processed', 'failed'],
+      ['family', 'stuck', 'failed'],
       [...rows, ['all families', total(1), total(2)]],
     ))
       out.line(line);

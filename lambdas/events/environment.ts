@@ -6,18 +6,19 @@ import { defaultEventRetentionDays } from './domain/event-record';
 import { defaultSweepPolicy } from './domain/event-sweep';
 import { eventFamilies, type EventFamily } from './domain/event-types';
 
-/** The variable holding one family queue's URL (the dispatcher sends to each). */
+/** The variable holding one family queue's URL (the ingest and the sweeper send to each). */
 export function queueUrlVariable(family: EventFamily): string {
   return `QUEUE_URL_${family.toUpperCase().replace(/-/g, '_')}`;
 }
 
-export const dispatchEnvironmentShape = {
+/** The events table and every family queue: what the sweeper hands events on with. */
+export const handOnEnvironmentShape = {
   [environmentNames.eventsTable]: z.string().check(z.minLength(3)),
   ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().check(z.minLength(1))])),
 } as Record<string, z.ZodMiniString>;
 
 /**
- * The sweep policy the sweeper reads beside `dispatchEnvironmentShape` (and the ingest, which
+ * The sweep policy the sweeper reads beside `handOnEnvironmentShape` (and the ingest, which
  * re-dispatches a stuck event OpenPhone delivers again).
  */
 export const sweepEnvironmentShape = {

@@ -26,7 +26,6 @@ export { queueUrlVariable, sweepEnvironmentShape } from './environment';
 
 /** The events Lambdas' entry files, for the CDK construct to bundle. */
 export const eventsEntries = {
-  dispatch: join(__dirname, 'dispatch', 'handler.ts'),
   process: join(__dirname, 'process', 'handler.ts'),
   sweep: join(__dirname, 'sweep', 'handler.ts'),
 } as const;

@@ -38,7 +38,7 @@ function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
     eventFamilies.map((f) => [f, queueEnv[queueUrlVariable(f)]]),
   ) as Record<EventFamily, string>;
   const sweep = readEnvironment(sweepEnvironmentShape);
-  // Only a duplicate of an event still received past the stuck age reaches SQS from here.
+  // Each new event goes to its family queue from here; a duplicate of a stuck one again.
   const stuckEvents = createEventSweeper({
     deps: {
       events,

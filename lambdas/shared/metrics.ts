@@ -18,6 +18,8 @@ export const bridgeMetrics = {
     rejected: 'WebhooksRejected',
     /** Every 401 (a signature missing, malformed, stale or wrong), without the reason: the alarm's metric. */
     unauthorized: 'WebhooksUnauthorized',
+    /** Recorded, but SQS refused the hand-on to the family queue: the sweeper hands it on later. */
+    notHandedOn: 'EventsNotHandedOn',
   },
   /** Processors: one per event, with a `family` dimension. */
   processing: {

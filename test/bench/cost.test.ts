@@ -196,7 +196,7 @@ describe('the cost estimate', () => {
     const settings = readCostSettings(bridgeTemplate());
     expect(settings.functions.processors).toHaveLength(5);
     expect(settings.allFunctions.every((f) => f.arm && !f.traced && !f.platformLogs)).toBe(true);
-    expect(settings.tables.events).toEqual({ gsis: 2 });
+    expect(settings.tables.events).toEqual({ gsis: 3 });
     expect(settings.functions.sender).toBeDefined();
     expect(settings.stateMachineStates).toBeGreaterThan(0);
     expect(estimateCost(bridgeTemplate()).perMillionWebhooks.total).toBeGreaterThan(

@@ -6,7 +6,7 @@ import { captureStream, sendLegacyWebhook, startMediaServer } from '../support/r
 
 /**
  * With tracing off, the logs are how an operator follows one event: every Powertools line of its
- * path — ingest, dispatcher, processor, media archiver — carries its id as `correlation_id`, so
+ * path — ingest (and its hand-on to the queue), processor, media archiver — carries its id as `correlation_id`, so
  * one Logs Insights query (`filter correlation_id = "EV…"`) shows it whole.
  */
 describe('the correlation id of one event', () => {
@@ -19,7 +19,7 @@ describe('the correlation id of one event', () => {
   beforeAll(async () => {
     media = await startMediaServer(1024);
     const level = process.env.POWERTOOLS_LOG_LEVEL;
-    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG'; // the dispatcher's line is DEBUG
+    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG'; // the hand-on's line is DEBUG
     restores.push(() => (process.env.POWERTOOLS_LOG_LEVEL = level));
     for (const stream of [process.stdout, process.stderr])
       restores.push(captureStream(stream, (chunk) => lines.push(...chunk.split('\n').filter(Boolean))));

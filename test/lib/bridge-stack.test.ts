@@ -14,7 +14,7 @@ const stack = new BridgeStack(app, 'Test', { config: readStageConfig({ stage: 't
 const template = Template.fromStack(stack);
 
 describe('events table', () => {
-  it('is on-demand, point-in-time recoverable, encrypted, with TTL and a NEW_IMAGE stream, and retained', () => {
+  it('is on-demand, point-in-time recoverable, encrypted, with TTL, without a stream, and retained', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
@@ -23,7 +23,7 @@ describe('events table', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
         TimeToLiveSpecification: { AttributeName: eventsTableKeys.ttlAttribute, Enabled: true },
-        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+        StreamSpecification: Match.absent(),
       }),
     });
   });
@@ -32,9 +32,9 @@ describe('events table', () => {
 describe('family queues', () => {
   it('has one queue and one dead-letter queue per family, all encrypted', () => {
     const queues = template.findResources('AWS::SQS::Queue');
-    // family queues + their DLQs + the dispatcher's and the CRM events publisher's on-failure queues
+    // family queues + their DLQs + the CRM events publisher's on-failure queue
     // + the media archive queue and its DLQ
-    expect(Object.keys(queues)).toHaveLength(eventFamilies.length * 2 + 2 + 2);
+    expect(Object.keys(queues)).toHaveLength(eventFamilies.length * 2 + 1 + 2);
     for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
   });
 
@@ -51,7 +51,7 @@ describe('family queues', () => {
 
   it('refuses non-TLS access to every queue', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(eventFamilies.length * 2 + 2 + 2);
+    expect(policies).toHaveLength(eventFamilies.length * 2 + 1 + 2);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -117,23 +117,10 @@ describe('ingest function and API', () => {
     });
   });
 
-  it('relays newly received events from the table stream to the queues, retrying, splitting and keeping failures', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventsTable'), 'StreamArn'] },
-      BisectBatchOnFunctionError: true,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
-      FilterCriteria: {
-        Filters: [
-          {
-            Pattern: JSON.stringify({
-              eventName: ['INSERT'],
-              dynamodb: { NewImage: { status: { S: ['received'] } } },
-            }),
-          },
-        ],
-      },
-    });
+  it('hands events to the family queues itself: no stream on the events table, no dispatch function', () => {
+    for (const mapping of Object.values(template.findResources('AWS::Lambda::EventSourceMapping')))
+      expect(JSON.stringify(mapping.Properties.EventSourceArn)).not.toMatch(/EventsTable/);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).join(' ')).not.toMatch(/Dispatch/);
   });
 });
 

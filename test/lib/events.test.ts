@@ -53,6 +53,23 @@ const resourcesOf = (statements: Statement[], prefix: string) =>
     .filter((s) => [s.Action].flat().some((a) => a.startsWith(prefix)))
     .flatMap((s) => [s.Resource].flat());
 
+describe('EventStore', () => {
+  it('files events by arrival hour in a keys-only index, so closing an event writes no entry there', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        {
+          IndexName: 'byArrival',
+          KeySchema: [
+            { AttributeName: 'arrivalHour', KeyType: 'HASH' },
+            { AttributeName: 'receivedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ]),
+    });
+  });
+});
+
 describe('EventProcessing', () => {
   it('runs one processor per family on Node.js 22, ARM64, with a 30 s timeout', () => {
     for (const family of eventFamilies) {
@@ -277,7 +294,7 @@ describe('EventSweeper', () => {
     });
   });
 
-  it('may only query the byStatus index, read and update events, and send to the family queues', () => {
+  it('may only query the byStatus and byArrival indexes, read and update events, and send to the family queues', () => {
     const statements = statementsOf(sweeper.sweepFunction);
     expect(actionsOn(statements, 'dynamodb:').sort()).toEqual([
       'dynamodb:GetItem',
@@ -286,7 +303,10 @@ describe('EventSweeper', () => {
     ]);
     const tableArn = { 'Fn::GetAtt': [logicalId(events.table), 'Arn'] };
     const query = statements.find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
-    expect(query.Resource).toEqual({ 'Fn::Join': ['', [tableArn, '/index/byStatus']] });
+    expect(query.Resource).toEqual([
+      { 'Fn::Join': ['', [tableArn, '/index/byStatus']] },
+      { 'Fn::Join': ['', [tableArn, '/index/byArrival']] },
+    ]);
     const writes = statements.find((s) => [s.Action].flat().includes('dynamodb:UpdateItem'))!;
     expect(writes.Resource).toEqual(tableArn);
     expect(actionsOn(statements, 'sqs:')).not.toContain('sqs:ReceiveMessage');

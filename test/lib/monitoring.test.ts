@@ -89,19 +89,15 @@ describe('alarms', () => {
     }
   });
 
-  it('has one alarm per dead-letter queue but the dispatcher’s, firing on the first message', () => {
-    const dispatchFailures = stack.getLogicalId(stack.ingest.dispatchFailures.node.defaultChild as never);
+  it('has one alarm per dead-letter queue, firing on the first message', () => {
     const dlqs = deadLetterQueueIds();
-    // every family's, the media archive's, the dispatcher's and the CRM events publisher's on-failure queues
-    expect(dlqs).toHaveLength(eventFamilies.length + 3);
-    expect(dlqs).toContain(dispatchFailures);
+    // every family's, the media archive's and the CRM events publisher's on-failure queues
+    expect(dlqs).toHaveLength(eventFamilies.length + 2);
     const dlqAlarms = alarms.filter(
       (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible',
     );
-    // What the dispatcher gives up the sweeper hands on again: `EventsRedispatched` pages for it.
-    const paged = dlqs.filter((id) => id !== dispatchFailures);
-    expect(dlqAlarms).toHaveLength(paged.length);
-    for (const dlq of paged) {
+    expect(dlqAlarms).toHaveLength(dlqs.length);
+    for (const dlq of dlqs) {
       expect(dlqAlarms).toContainEqual(
         expect.objectContaining({
           Dimensions: [{ Name: 'QueueName', Value: queueNameOf(dlq) }],
@@ -202,15 +198,6 @@ describe('alarms', () => {
       .map((d) => d.Value);
     expect(families.sort()).toEqual([...eventFamilies].sort());
     expect(rejected[0]).toMatchObject({ Threshold: 1, AlarmActions: [expect.anything()] });
-  });
-
-  it('draws the dispatcher’s stream iterator age without an alarm: what it holds back is re-dispatched', () => {
-    const dispatchId = stack.getLogicalId(stack.ingest.dispatchFunction.node.defaultChild as never);
-    const iteratorAlarms = alarms.filter((a) => a.MetricName === 'IteratorAge');
-    expect(iteratorAlarms).not.toContainEqual(
-      expect.objectContaining({ Dimensions: [{ Name: 'FunctionName', Value: { Ref: dispatchId } }] }),
-    );
-    expect(JSON.stringify(resources('AWS::CloudWatch::Dashboard'))).toContain('dispatcher (events table)');
   });
 
   it('alarms when the CRM events publisher falls behind the CRM and campaign table streams', () => {

@@ -85,13 +85,13 @@ describe('least privilege: what each function can reach', () => {
     HistoryImportImportFunction: new RegExp(`^${imports}/index/`),
   };
   const expected: Record<string, string[]> = {
-    // A redelivery of a stuck event is handed to its family queue again.
+    // Each new event is handed to its family queue (and a redelivered stuck one again).
     WebhookIngestIngestFunction: [events, ...eventFamilies.map(familyQueue)],
-    EventSweeperSweepFunction: [events, `${events}/index/byStatus`, ...eventFamilies.map(familyQueue)],
-    WebhookIngestDispatchFunction: [
-      `${events}/stream`,
+    EventSweeperSweepFunction: [
+      events,
+      `${events}/index/byStatus`,
+      `${events}/index/byArrival`,
       ...eventFamilies.map(familyQueue),
-      'WebhookIngestDispatchFailures',
     ],
     ...Object.fromEntries(
       eventFamilies.map((f) => [

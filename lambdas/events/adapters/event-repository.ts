@@ -6,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  arrivalHourOf,
   defaultEventRetentionDays,
   eventsTableKeys,
   expiresAtAfterClosing,
@@ -32,12 +33,20 @@ export interface FailureMark {
   /** Receives so far (SQS ApproximateReceiveCount). */
   attempts: number;
   at?: Date;
+  /** The OpenPhone object it is about, when the payload was read: files it for an erase (byObject). */
+  objectId?: string;
 }
 
 export interface EventPage {
   events: OpenEventSummary[];
   cursor?: string;
 }
+
+/**
+ * The one item of the events table that is not an event: the sweeper's arrival watermark. Its id
+ * cannot be an OpenPhone event id (those are `EV…`), it has no status (no index, no stream dispatch).
+ */
+const sweepWatermarkId = 'sweep#arrivals';
 
 export type RecordingOutcome = { outcome: 'recorded' } | { outcome: 'duplicate'; existing?: EventRecord };
 
@@ -87,31 +96,6 @@ export class EventRepository {
         : await this.getEvent(record.eventId);
       return { outcome: 'duplicate', ...(existing ? { existing } : {}) };
     }
-  }
-
-  /**
-   * Files the event under the OpenPhone object it is about (the `byObject` index), so an erase of
-   * that record finds its raw body. Written before the CRM writes, so a failed event is filed too.
-   */
-  async recordObjectOf(eventId: string, objectId: string): Promise<void> {
-    await this.documents
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [eventsTableKeys.partitionKey]: eventId },
-          UpdateExpression: 'SET #object = :object',
-          ConditionExpression: 'attribute_exists(#id)',
-          ExpressionAttributeNames: {
-            '#id': eventsTableKeys.partitionKey,
-            '#object': eventsTableKeys.objectKey,
-          },
-          ExpressionAttributeValues: { ':object': objectId },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (isConditionFailure(error)) throw new EventRecordMissingError(eventId);
-        throw error;
-      });
   }
 
   /**
@@ -171,17 +155,20 @@ export class EventRepository {
   }
 
   /**
-   * Closes an event: `processed` with its time, out of the byStatus index (open events only live
-   * there), and its TTL starts now. Also ends a previously failed event, whose earlier reason is dropped.
+   * Closes an event in one write: `processed` with its time, filed under the OpenPhone object it is
+   * about (byObject, for an erase), out of the byStatus index if it was listed there, and its TTL
+   * starts now. Also ends a previously failed event, whose earlier reason is dropped. Its byArrival
+   * entry is keys only and its keys do not change, so the close writes nothing there.
    */
-  async markProcessed(eventId: string, at: Date = new Date()): Promise<void> {
+  async markProcessed(eventId: string, at: Date = new Date(), objectId?: string): Promise<void> {
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [eventsTableKeys.partitionKey]: eventId },
-          UpdateExpression:
-            'SET #status = :processed, #processedAt = :at, #expiresAt = :expiresAt REMOVE #statusKey, #statusSince, #reason, #nextSweepAt',
+          UpdateExpression: `SET #status = :processed, #processedAt = :at, #expiresAt = :expiresAt${
+            objectId ? ', #object = :object' : ''
+          } REMOVE #statusKey, #statusSince, #reason, #nextSweepAt`,
           ConditionExpression: 'attribute_exists(#id)',
           ExpressionAttributeNames: {
             '#id': eventsTableKeys.partitionKey,
@@ -192,11 +179,13 @@ export class EventRepository {
             '#reason': 'failureReason',
             '#expiresAt': eventsTableKeys.ttlAttribute,
             '#nextSweepAt': 'nextSweepAt',
+            ...(objectId ? { '#object': eventsTableKeys.objectKey } : {}),
           },
           ExpressionAttributeValues: {
             ':processed': 'processed',
             ':at': at.toISOString(),
             ':expiresAt': expiresAtAfterClosing(at, this.retentionDays),
+            ...(objectId ? { ':object': objectId } : {}),
           },
         }),
       );
@@ -218,10 +207,12 @@ export class EventRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [eventsTableKeys.partitionKey]: eventId },
-          UpdateExpression:
-            'SET #status = :failed, #statusKey = :statusKey, #statusSince = :since, #reason = :reason, #attempts = :attempts REMOVE #expiresAt, #nextSweepAt',
+          UpdateExpression: `SET #status = :failed, #statusKey = :statusKey, #statusSince = :since, #reason = :reason, #attempts = :attempts${
+            failure.objectId ? ', #object = :object' : ''
+          } REMOVE #expiresAt, #nextSweepAt`,
           ConditionExpression: 'attribute_exists(#id) AND #status <> :processed',
           ExpressionAttributeNames: {
+            ...(failure.objectId ? { '#object': eventsTableKeys.objectKey } : {}),
             '#id': eventsTableKeys.partitionKey,
             '#status': 'status',
             '#statusKey': eventsTableKeys.statusKey,
@@ -238,6 +229,7 @@ export class EventRepository {
             ':since': `${at}#${eventId}`,
             ':reason': failure.reason,
             ':attempts': failure.attempts,
+            ...(failure.objectId ? { ':object': failure.objectId } : {}),
           },
         }),
       );
@@ -251,19 +243,21 @@ export class EventRepository {
 
   /**
    * Counts one more re-dispatch of a still-received event and when the next may happen, only while
-   * it is still `received` with the count the caller read (two sweeps never both hand it on).
+   * it is still `received` with the count the caller read (two sweeps never both hand it on), and
+   * lists it under `received#<family>` in byStatus: a stuck event is listed, one on its way is not.
    * `stale`: it was processed, failed or re-dispatched meanwhile.
    */
   async recordRedispatch(
     eventId: string,
-    change: { previous: number; nextSweepAt: Date },
+    change: { previous: number; nextSweepAt: Date; family: EventFamily; receivedAt: string },
   ): Promise<'recorded' | 'stale'> {
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [eventsTableKeys.partitionKey]: eventId },
-          UpdateExpression: 'SET #redispatches = :next, #nextSweepAt = :nextSweepAt REMOVE #expiresAt',
+          UpdateExpression:
+            'SET #redispatches = :next, #nextSweepAt = :nextSweepAt, #statusKey = :statusKey, #statusSince = :since REMOVE #expiresAt',
           ConditionExpression:
             change.previous === 0
               ? '#status = :received AND attribute_not_exists(#redispatches)'
@@ -273,9 +267,13 @@ export class EventRepository {
             '#redispatches': 'redispatches',
             '#nextSweepAt': 'nextSweepAt',
             '#expiresAt': eventsTableKeys.ttlAttribute,
+            '#statusKey': eventsTableKeys.statusKey,
+            '#statusSince': eventsTableKeys.statusSortKey,
           },
           ExpressionAttributeValues: {
             ':received': 'received',
+            ':statusKey': statusKeyOf('received', change.family),
+            ':since': `${change.receivedAt}#${eventId}`,
             ':next': change.previous + 1,
             ':nextSweepAt': change.nextSweepAt.toISOString(),
             ...(change.previous === 0 ? {} : { ':previous': change.previous }),
@@ -327,6 +325,81 @@ export class EventRepository {
     } catch (error) {
       if (isConditionFailure(error)) return 'stale';
       throw error;
+    }
+  }
+
+  /**
+   * Events that arrived at or after `from` and before `to`, oldest first, at most `limit`: one range
+   * query of the byArrival index per UTC hour in between (keys only: id and arrival time).
+   */
+  async listArrivedBetween(
+    from: Date,
+    to: Date,
+    limit: number,
+  ): Promise<Array<Pick<EventRecord, 'eventId' | 'receivedAt'>>> {
+    const arrivals: Array<Pick<EventRecord, 'eventId' | 'receivedAt'>> = [];
+    if (to.getTime() <= from.getTime()) return arrivals;
+    const hourMs = 3_600_000;
+    for (let hour = Math.floor(from.getTime() / hourMs) * hourMs; hour < to.getTime(); hour += hourMs) {
+      for await (const page of eachPage((startKey) =>
+        this.documents.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: eventsTableKeys.byArrivalIndex,
+            // Arrival times are ISO with milliseconds: the millisecond before `to` ends the range.
+            KeyConditionExpression: '#hour = :hour AND #at BETWEEN :from AND :last',
+            ExpressionAttributeNames: {
+              '#hour': eventsTableKeys.arrivalKey,
+              '#at': eventsTableKeys.arrivalSortKey,
+            },
+            ExpressionAttributeValues: {
+              ':hour': arrivalHourOf(new Date(hour)),
+              ':from': from.toISOString(),
+              ':last': new Date(to.getTime() - 1).toISOString(),
+            },
+            Limit: Math.min(limit - arrivals.length, 500),
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      )) {
+        for (const item of page.Items ?? [])
+          arrivals.push({
+            eventId: String(item[eventsTableKeys.partitionKey]),
+            receivedAt: String(item[eventsTableKeys.arrivalSortKey]),
+          });
+        if (arrivals.length >= limit) return arrivals;
+      }
+    }
+    return arrivals;
+  }
+
+  /** Up to when the sweeper has looked at arrivals (ISO), or undefined before its first run. */
+  async arrivalsSweptUntil(): Promise<string | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [eventsTableKeys.partitionKey]: sweepWatermarkId },
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.sweptUntil as string | undefined;
+  }
+
+  /** Moves the sweeper's arrival watermark forward (never back: two overlapping runs keep the later). */
+  async recordArrivalsSweptUntil(until: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [eventsTableKeys.partitionKey]: sweepWatermarkId },
+          UpdateExpression: 'SET #until = :until',
+          ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
+          ExpressionAttributeNames: { '#until': 'sweptUntil' },
+          ExpressionAttributeValues: { ':until': until },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 

@@ -9,6 +9,14 @@ export const eventsTableKeys = {
   statusSortKey: 'statusSince',
   byStatusAttributes: ['type', 'family', 'status', 'failureReason', 'attempts', 'occurredAt'],
   /**
+   * Keys only, written once by the ingest's put and never changed (the close writes no entry here):
+   * the events received in one UTC hour, by `receivedAt`, so the sweeper finds one whose processing
+   * never finished without a byStatus entry added and removed for every event.
+   */
+  byArrivalIndex: 'byArrival',
+  arrivalKey: 'arrivalHour',
+  arrivalSortKey: 'receivedAt',
+  /**
    * Sparse: the events about one OpenPhone object (message, call or contact id), set by the
    * processor once it has read the payload, so an erase finds a person's raw bodies by the records
    * erased with them (one query per record, no scan).
@@ -52,7 +60,12 @@ export interface EventRecord {
    * open event never expires, nor does one of a type the bridge does not route yet (re-drivable later).
    */
   expiresAt?: number;
-  /** Present while the event is open (received, failed, ignored): drives the byStatus index. */
+  /** The UTC hour it arrived in (`2026-12-07T16`), set on a routed event: its byArrival entry. */
+  arrivalHour?: string;
+  /**
+   * Drives the sparse byStatus index: set on an event that failed, was ignored, or that the sweeper
+   * found stuck in received; a received event on its way has none (no index churn per event).
+   */
   statusKey?: string;
   statusSince?: string;
   attempts?: number;
@@ -64,6 +77,11 @@ export interface EventRecord {
   redispatches?: number;
   /** When the sweeper may hand it on again (ISO): the backoff after the last re-dispatch. */
   nextSweepAt?: string;
+}
+
+/** The byArrival partition of a time: its UTC hour, `2026-12-07T16`. */
+export function arrivalHourOf(at: Date): string {
+  return at.toISOString().slice(0, 13);
 }
 
 /** The partition of the byStatus index an open event sits in: `received#messages`, `ignored#-`. */
@@ -92,7 +110,8 @@ export interface NewEventInput {
  * The record the ingest writes once per event id: open until a processor marks it processed. A
  * received event has no TTL (it must not expire while nothing has processed it); nor has one of a
  * type the bridge does not route yet: it stays listed as ignored until a version that knows the type
- * re-drives it. Only a test delivery is closed on arrival, with its TTL.
+ * re-drives it. Only a test delivery is closed on arrival, with its TTL. A received event is filed
+ * by its arrival hour (byArrival), not under byStatus: the sweeper lists it there once it is stuck.
  */
 export function newEventRecord(input: NewEventInput): EventRecord {
   const family = input.ignoredReason ? undefined : input.family;
@@ -111,8 +130,9 @@ export function newEventRecord(input: NewEventInput): EventRecord {
     ...(input.ignoredReason
       ? { expiresAt: expiresAtAfterClosing(input.receivedAt, input.retentionDays) }
       : {}),
-    statusKey: statusKeyOf(status, family),
-    statusSince: `${receivedAt}#${input.eventId}`,
+    ...(status === 'received'
+      ? { arrivalHour: arrivalHourOf(input.receivedAt) }
+      : { statusKey: statusKeyOf(status, family), statusSince: `${receivedAt}#${input.eventId}` }),
   };
 }
 

@@ -38,10 +38,7 @@ import { EventRecordMissingError } from '../errors';
 import { UnreadableQueueMessageError } from '../errors';
 
 export interface ProcessorDeps {
-  events: Pick<
-    EventRepository,
-    'getEvent' | 'markProcessed' | 'markFailed' | 'recordObjectOf' | 'erasePayload'
-  >;
+  events: Pick<EventRepository, 'getEvent' | 'markProcessed' | 'markFailed' | 'erasePayload'>;
   activities: Pick<ActivityRepository, 'upsertActivity'>;
   contacts: Pick<ContactRepository, 'upsertContact' | 'markContactDeleted'>;
   suppressions: Pick<SuppressionRepository, 'applyConsentChange'>;
@@ -209,7 +206,13 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     });
   }
 
-  async function processEvent(message: QueueMessage, attempts: number, log: LogLines): Promise<EventOutcome> {
+  /** `filed.objectId` is set once the payload is read, so a failure files the event for an erase too. */
+  async function processEvent(
+    message: QueueMessage,
+    attempts: number,
+    log: LogLines,
+    filed: { objectId?: string },
+  ): Promise<EventOutcome> {
     const stored = await deps.events.getEvent(message.eventId);
     if (!stored) throw new EventRecordMissingError(message.eventId);
     if (stored.status === 'processed') return { status: 'duplicate' };
@@ -218,11 +221,12 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
       await deps.events.markFailed(message.eventId, { family, reason: plan.reason, attempts, at: now() });
       return { status: 'failed', reason: plan.reason };
     }
-    await deps.events.recordObjectOf(message.eventId, objectIdOf(plan));
+    filed.objectId = objectIdOf(plan);
     const { erasedHistory } = await apply(plan, message, log);
     // Its person was erased: the body is not kept either (docs/operations/security.md).
     if (erasedHistory) await deps.events.erasePayload(message.eventId, now().toISOString());
-    await deps.events.markProcessed(message.eventId, now());
+    // One write closes it and files it under its object (byObject), the erase's way to its body.
+    await deps.events.markProcessed(message.eventId, now(), filed.objectId);
     return { status: 'processed' };
   }
 
@@ -241,12 +245,19 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     const log = correlated(logger, message.eventId);
     const attempts = attemptOf(record.attributes.ApproximateReceiveCount);
     let outcome: EventOutcome;
+    const filed: { objectId?: string } = {};
     try {
-      outcome = await processEvent(message, attempts, log);
+      outcome = await processEvent(message, attempts, log, filed);
     } catch (error) {
       const reason = transientReasonOf(error);
       try {
-        await deps.events.markFailed(message.eventId, { family, reason, attempts, at: now() });
+        await deps.events.markFailed(message.eventId, {
+          family,
+          reason,
+          attempts,
+          at: now(),
+          ...(filed.objectId ? { objectId: filed.objectId } : {}),
+        });
       } catch (markError) {
         log.error('could not mark event failed', { eventId: message.eventId, error: markError as Error });
       }

@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import { eventFamilies, type EventFamily } from '../domain/event-types';
 import { environmentNames, readEnvironment } from '../../shared/environment';
 import { bridgeMetrics } from '../../shared/metrics';
-import { dispatchEnvironmentShape, queueUrlVariable, sweepEnvironmentShape } from '../environment';
+import { handOnEnvironmentShape, queueUrlVariable, sweepEnvironmentShape } from '../environment';
 import { EventRepository } from '../adapters/event-repository';
 import { SqsQueuePublisher } from '../adapters/queue-publisher';
 import { createEventSweeper, type SweepReport } from './service';
@@ -22,7 +22,7 @@ const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
 let sweeper: ReturnType<typeof createEventSweeper> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createEventSweeper> {
-  const env = readEnvironment(dispatchEnvironmentShape);
+  const env = readEnvironment(handOnEnvironmentShape);
   const policy = readEnvironment(sweepEnvironmentShape);
   const documents = DynamoDBDocumentClient.from(tracing.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },

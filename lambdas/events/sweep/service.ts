@@ -14,6 +14,9 @@ export interface SweeperDeps {
     EventRepository,
     | 'getEvent'
     | 'listReceivedBefore'
+    | 'listArrivedBetween'
+    | 'arrivalsSweptUntil'
+    | 'recordArrivalsSweptUntil'
     | 'recordRedispatch'
     | 'markUndeliverable'
     | 'recordEventOrFind'
@@ -33,6 +36,10 @@ export interface SweeperOptions {
   bodyRetentionDays?: number;
   /** Events examined per family per run, so a run ends inside its Lambda timeout. @default 200 */
   maxEventsPerFamily?: number;
+  /** New arrivals checked per run (one read each); the rest wait for the next run. @default 2000 */
+  maxArrivalsPerRun?: number;
+  /** Hours of arrivals one run looks through (one query each), catching up after an outage. @default 48 */
+  maxArrivalHoursPerRun?: number;
   logger: Logger;
   /** Counts EventsRedispatched and EventsUndeliverable. */
   metrics?: Metrics;
@@ -52,6 +59,9 @@ export interface SweepReport {
   bodiesExpired: number;
 }
 
+/** How far back the first run looks for arrivals (older open events are listed in byStatus). */
+const firstRunLookbackMs = 24 * 3_600_000;
+
 export type RedispatchOutcome = 'redispatched' | 'not-stuck' | 'waiting' | 'undeliverable' | 'send-failed';
 
 /**
@@ -65,6 +75,8 @@ export function createEventSweeper(options: SweeperOptions) {
   const policy: SweepPolicy = { ...defaultSweepPolicy, ...options.policy };
   const now = options.now ?? (() => new Date());
   const limit = options.maxEventsPerFamily ?? 200;
+  const arrivalLimit = options.maxArrivalsPerRun ?? 2000;
+  const arrivalSpanMs = (options.maxArrivalHoursPerRun ?? 48) * 3_600_000;
   const count = (metric: string) => options.metrics?.addMetric(metric, MetricUnit.Count, 1);
 
   async function handOn(record: EventRecord, ignoreBackoff: boolean): Promise<RedispatchOutcome> {
@@ -93,6 +105,8 @@ export function createEventSweeper(options: SweeperOptions) {
     const claimed = await deps.events.recordRedispatch(record.eventId, {
       previous: decision.previous,
       nextSweepAt: decision.nextSweepAt,
+      family: record.family!,
+      receivedAt: record.receivedAt,
     });
     if (claimed === 'stale') return 'waiting';
     try {
@@ -144,18 +158,30 @@ export function createEventSweeper(options: SweeperOptions) {
         bodiesExpired: 0,
       };
       const before = stuckBefore(now(), policy);
-      for (const family of eventFamilies) {
-        for (const eventId of await deps.events.listReceivedBefore(family, before, limit)) {
-          const record = await deps.events.getEvent(eventId);
-          if (!record?.family) continue;
-          report.examined++;
-          const outcome = await handOn(record, false);
-          if (outcome === 'redispatched') report.redispatched++;
-          else if (outcome === 'undeliverable') report.undeliverable++;
-          else if (outcome === 'send-failed') report.sendFailures++;
-          else if (outcome === 'waiting') report.waiting++;
-        }
-      }
+      const examined = new Set<string>();
+      const examine = async (record: EventRecord | undefined) => {
+        if (!record?.family || record.status !== 'received' || examined.has(record.eventId)) return;
+        examined.add(record.eventId);
+        report.examined++;
+        const outcome = await handOn(record, false);
+        if (outcome === 'redispatched') report.redispatched++;
+        else if (outcome === 'undeliverable') report.undeliverable++;
+        else if (outcome === 'send-failed') report.sendFailures++;
+        else if (outcome === 'waiting') report.waiting++;
+      };
+      // Arrivals that reached the stuck age since the last run: one still received is listed by its hand-on.
+      const sweptUntil = await deps.events.arrivalsSweptUntil();
+      const from = sweptUntil ? new Date(sweptUntil) : new Date(before.getTime() - firstRunLookbackMs);
+      const until = new Date(Math.min(before.getTime(), from.getTime() + arrivalSpanMs));
+      const arrivals = await deps.events.listArrivedBetween(from, until, arrivalLimit);
+      for (const arrival of arrivals) await examine(await deps.events.getEvent(arrival.eventId));
+      await deps.events.recordArrivalsSweptUntil(
+        arrivals.length >= arrivalLimit ? arrivals.at(-1)!.receivedAt : until.toISOString(),
+      );
+      // Events found stuck before (and any recorded before the byArrival index) are listed in byStatus.
+      for (const family of eventFamilies)
+        for (const eventId of await deps.events.listReceivedBefore(family, before, limit))
+          await examine(await deps.events.getEvent(eventId));
       report.bodiesExpired = await expireFailedBodies();
       return report;
     },
@@ -167,11 +193,29 @@ export function createEventSweeper(options: SweeperOptions) {
     redispatchIfStuck,
 
     /**
-     * The ingest's conditional put, re-dispatching a stuck event its duplicate finds. A failure to
-     * hand it on never fails the delivery: the event is recorded, and the sweeper tries again.
+     * The ingest's conditional put, then the hand-on of a newly recorded event to its family queue
+     * (the outbox relay: no stream, no dispatch Lambda), or the re-dispatch of a stuck event its
+     * duplicate finds. A failure to hand it on never fails the delivery: the event is recorded,
+     * `received` and filed by arrival, so the sweeper hands it on once it reaches the stuck age.
      */
     async recordEventOnce(record: EventRecord): Promise<'recorded' | 'duplicate'> {
       const result = await deps.events.recordEventOrFind(record);
+      if (result.outcome === 'recorded' && record.status === 'received' && record.family) {
+        try {
+          await deps.publisher.publish(queueMessageFor(record));
+          correlated(logger, record.eventId).debug('event dispatched', {
+            eventId: record.eventId,
+            eventType: record.type,
+            family: record.family,
+          });
+        } catch (error) {
+          count(bridgeMetrics.ingest.notHandedOn);
+          correlated(logger, record.eventId).warn('event recorded, not handed on: the sweeper will', {
+            eventId: record.eventId,
+            error: error as Error,
+          });
+        }
+      }
       if (result.outcome === 'duplicate' && result.existing?.status === 'received') {
         try {
           await redispatchIfStuck(result.existing);

@@ -125,7 +125,6 @@ describe('a campaign sent through the simulator, tracked from its webhooks', () 
       );
       expect(answer.statusCode).toBe(202);
     }
-    await ingest.poller.drain(ingest.dispatch);
     while (ingest.queues.messages.depth > 0)
       await ingest.queues.messages.pollOnce(processing.processors.messages);
 

@@ -8,7 +8,10 @@ import { eventId, legacyEvent } from '../../support/events';
 
 type Status = EventRecord['status'];
 
-/** A stored event as the ingest wrote it, then moved to `status` as a processor would. */
+/**
+ * A stored event as the ingest wrote it, then moved to `status` as a processor would; a `received`
+ * one as the sweeper lists it once it is stuck (one on its way is in no status listing).
+ */
 function storedEvent(type: string, status: Status, extra: Partial<EventRecord> = {}): EventRecord {
   const id = eventId();
   const received = newEventRecord({
@@ -28,6 +31,7 @@ function storedEvent(type: string, status: Status, extra: Partial<EventRecord> =
     ...received,
     status,
     statusKey: statusKeyOf(status as Exclude<Status, 'processed'>, received.family),
+    statusSince: `${received.receivedAt}#${id}`,
     ...extra,
   };
 }
@@ -99,18 +103,18 @@ describe('events commands against the events table', () => {
     expect(failed.stdout.join('\n')).not.toContain('+15555550123');
   });
 
-  it('counts not processed and failed events per family, and ignored ones, in a table', async () => {
+  it('counts stuck and failed events per family, and ignored ones, in a table', async () => {
     const { code, stdout } = await runAgainst(target(), 'events', 'count');
     expect(code).toBe(0);
     expect(stdout).toEqual([
       'Events in the test target',
-      'family             not processed  failed',
-      'messages                       3       1',
-      'calls                          1       0',
-      'call-intelligence              0       0',
-      'contacts                       0       0',
-      'tasks                          0       0',
-      'all families                   4       1',
+      'family             stuck  failed',
+      'messages               3       1',
+      'calls                  1       0',
+      'call-intelligence      0       0',
+      'contacts               0       0',
+      'tasks                  0       0',
+      'all families           4       1',
       'ignored (types the bridge does not route): 1',
     ]);
   });

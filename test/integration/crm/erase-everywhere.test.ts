@@ -151,7 +151,7 @@ describe('an erase reaches the raw webhook bodies', () => {
     expect((await processing.events.getEvent(fresh.eventId))!.payload).toContain('Hi again');
   });
 
-  it('a failed event is found too: it is filed under its object before the CRM writes', async () => {
+  it('a failed event is found too: its failure files it under its object', async () => {
     const { processing, erasure } = await setUp();
     // Recorded and filed, then failed for good (no processor got further): still found by the erase.
     const record = newEventRecord({
@@ -164,11 +164,11 @@ describe('an erase reaches the raw webhook bodies', () => {
       retentionDays: 90,
     });
     await processing.events.recordEventOnce(record);
-    await processing.events.recordObjectOf('EVfailed1', 'ACfailed1');
     await processing.events.markFailed('EVfailed1', {
       family: 'messages',
       reason: 'transient: Error',
       attempts: 5,
+      objectId: 'ACfailed1',
     });
     // The person's timeline holds the activity (an earlier delivery of the same message).
     const { update, eventTime } = changeFromWebhook(

@@ -623,7 +623,6 @@ describe('the whole local path', () => {
     );
     expect(response.statusCode).toBe(202);
 
-    await ingest.poller.drain(ingest.dispatch);
     await ingest.queues.messages.pollOnce(processing.processors.messages);
     await processing.archiveQueue.pollOnce(processing.archiveMedia);
 

@@ -47,7 +47,6 @@ async function setUp(policy: { maxRedispatches?: number } = {}) {
     tableNames,
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
     signingKeys: [key],
-    streamMaxAttempts: 3,
     publisher: sqs.wrap,
     logger: silent,
     now: () => new Date(clock.now),
@@ -72,16 +71,15 @@ async function setUp(policy: { maxRedispatches?: number } = {}) {
 }
 
 describe('no event left behind', () => {
-  it('an event whose dispatch failed past the stream retry window is re-dispatched by the sweeper and ends processed', async () => {
+  it('an event the ingest could not hand to its queue is re-dispatched by the sweeper and ends processed', async () => {
     const { clock, sqs, ingest, deliver, processMessages } = await setUp();
     const body = JSON.stringify(legacyEvent({ id: 'EVstuckstream' }));
     sqs.state.refusing = true;
-    expect((await deliver(body)).statusCode).toBe(202);
-    await ingest.poller.drain(ingest.dispatch);
-    expect(ingest.dispatchFailures).toHaveLength(1); // the stream gave up: only metadata is left there
+    expect((await deliver(body)).statusCode).toBe(202); // recorded: the sweeper will hand it on
+    expect(ingest.queues.messages.depth).toBe(0);
 
     sqs.state.refusing = false;
-    // Before the stuck age the sweeper leaves it alone (the dispatcher may still be retrying).
+    // Before the stuck age the sweeper leaves it alone.
     expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 0, redispatched: 0 });
     clock.now += minutes(11);
     expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 1, redispatched: 1 });
@@ -96,7 +94,6 @@ describe('no event left behind', () => {
     const { clock, ingest, deliver, processMessages, processing } = await setUp();
     const body = JSON.stringify(legacyEvent({ id: 'EVslowqueue' }));
     await deliver(body);
-    await ingest.poller.drain(ingest.dispatch);
     clock.now += minutes(11);
     // The queue is slow, not broken: the sweeper hands on a second copy before the first is processed.
     expect(await ingest.sweeper.sweep()).toMatchObject({ redispatched: 1 });
@@ -111,12 +108,39 @@ describe('no event left behind', () => {
     expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 0 });
   });
 
+  it('a processor killed between the CRM writes and the close leaves the event received; the sweeper finds it by arrival and it ends processed once', async () => {
+    const { clock, ingest, deliver, processMessages, processing } = await setUp();
+    const body = JSON.stringify(legacyEvent({ id: 'EVkilledmidway' }));
+    expect((await deliver(body)).statusCode).toBe(202);
+    // The function dies after its CRM writes: neither the close nor the failure mark is written.
+    const { markProcessed, markFailed } = processing.events;
+    const killed = () => Promise.reject(new Error('function killed (injected)'));
+    processing.events.markProcessed = killed;
+    processing.events.markFailed = killed;
+    await processMessages();
+    processing.events.markProcessed = markProcessed;
+    processing.events.markFailed = markFailed;
+    expect(await ingest.events.getEvent('EVkilledmidway')).toMatchObject({ status: 'received' });
+    expect(await ingest.events.countEvents('received', 'messages')).toBe(0); // on its way: not listed
+
+    clock.now += minutes(11);
+    expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 1, redispatched: 1 });
+    expect(await ingest.events.countEvents('received', 'messages')).toBe(1); // stuck: listed
+    await processMessages();
+    expect(await ingest.events.getEvent('EVkilledmidway')).toMatchObject({
+      status: 'processed',
+      objectId: expect.any(String),
+    });
+    expect(await ingest.events.countEvents('received', 'messages')).toBe(0);
+    clock.now += minutes(30);
+    expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 0 });
+  });
+
   it('a redelivery of an event stuck in received re-dispatches it and still answers 200 duplicate', async () => {
     const { clock, sqs, ingest, deliver } = await setUp();
     const body = JSON.stringify(legacyEvent({ id: 'EVredelivered' }));
     sqs.state.refusing = true;
     await deliver(body);
-    await ingest.poller.drain(ingest.dispatch);
     sqs.state.refusing = false;
     expect(ingest.queues.messages.depth).toBe(0);
 
@@ -135,7 +159,6 @@ describe('no event left behind', () => {
     const { ingest, deliver } = await setUp();
     const body = JSON.stringify(legacyEvent({ id: 'EVfreshdup' }));
     await deliver(body);
-    await ingest.poller.drain(ingest.dispatch);
     expect((await deliver(body)).statusCode).toBe(200);
     expect(ingest.queues.messages.depth).toBe(1);
     expect((await ingest.events.getEvent('EVfreshdup'))?.redispatches).toBeUndefined();
@@ -145,7 +168,8 @@ describe('no event left behind', () => {
     const { clock, sqs, ingest, deliver, processMessages } = await setUp();
     sqs.state.refusing = true;
     await deliver(JSON.stringify(legacyEvent({ id: 'EVlongopen' })));
-    await ingest.poller.drain(ingest.dispatch);
+    clock.now += minutes(11);
+    await ingest.sweeper.sweep(); // found stuck (the send refused): listed in byStatus from now on
     clock.now += minutes(91 * 24 * 60); // past the 90-day retention an arrival-time TTL would have had
     expect((await ingest.events.getEvent('EVlongopen'))?.expiresAt).toBeUndefined();
     sqs.state.refusing = false;
@@ -173,7 +197,6 @@ describe('no event left behind', () => {
     const { clock, sqs, ingest, deliver } = await setUp({ maxRedispatches: 3 });
     sqs.state.refusing = true;
     await deliver(JSON.stringify(legacyEvent({ id: 'EVundeliverable' })));
-    await ingest.poller.drain(ingest.dispatch);
     const reports = [];
     for (let sweep = 0; sweep < 5; sweep++) {
       clock.now += minutes(125); // past any backoff
@@ -197,7 +220,6 @@ describe('no event left behind', () => {
     const { clock, ingest, deliver } = await setUp();
     const body = JSON.stringify(legacyEvent({ id: 'EVbackoff' }));
     await deliver(body);
-    await ingest.poller.drain(ingest.dispatch);
     clock.now += minutes(11);
     const [a, b] = await Promise.all([ingest.sweeper.sweep(), ingest.sweeper.sweep()]);
     expect(a.redispatched + b.redispatched).toBe(1);
@@ -215,7 +237,6 @@ describe('no event left behind', () => {
     const body = JSON.stringify(event);
     expect(Buffer.byteLength(body)).toBeLessThan(200 * 1024); // the raw payload alone looks small enough
     expect((await deliver(body)).statusCode).toBe(202);
-    await ingest.poller.drain(ingest.dispatch);
     const [sent] = sqs.state.sent;
     expect(Buffer.byteLength(sent!)).toBeLessThan(256 * 1024);
     expect(queueMessage.parse(JSON.parse(sent!)).payload).toBeUndefined();

@@ -9,15 +9,15 @@ import { legacySignatureHeader, newLegacyKey } from '../../support/signers';
 
 const key = newLegacyKey();
 
-async function localIngest(publisher?: (inner: QueuePublisher) => QueuePublisher, streamMaxAttempts = 5) {
+async function localIngest(publisher?: (inner: QueuePublisher) => QueuePublisher, now?: () => Date) {
   const tableNames = await createBridgeTables();
   return buildLocalIngest({
     template: bridgeTemplate(),
     tableNames,
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
     signingKeys: [key],
-    streamMaxAttempts,
     ...(publisher ? { publisher } : {}),
+    ...(now ? { now } : {}),
   });
 }
 
@@ -42,41 +42,45 @@ const failingTimes = (times: number) => (inner: QueuePublisher) => {
   };
 };
 
-describe('once the ingest answered 2xx, the event reaches its queue', () => {
+describe('once the ingest recorded an event, it reaches its queue', () => {
   it('20 concurrent deliveries of one event make one record and one queue message', async () => {
     const local = await localIngest();
     const { request } = signedDelivery(legacyEvent({ id: 'EVconcurrent' }));
     const responses = await Promise.all(Array.from({ length: 20 }, () => local.ingest(request)));
     expect(responses.filter((r) => r.statusCode === 202)).toHaveLength(1);
     expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(19);
-    await local.poller.drain(local.dispatch);
     expect(local.queues.messages.depth).toBe(1);
-    expect(await local.events.countEvents('received', 'messages')).toBe(1);
+    expect(await local.events.getEvent('EVconcurrent')).toMatchObject({ status: 'received' });
   });
 
-  it('an SQS send that fails once is retried and the event arrives once', async () => {
-    const local = await localIngest(failingTimes(1));
+  it('an SQS send that fails once is answered 202 and handed on by the sweeper once stuck, once', async () => {
+    const clock = { now: Date.now() };
+    const local = await localIngest(failingTimes(1), () => new Date(clock.now));
     const { request } = signedDelivery(legacyEvent({ id: 'EVfailonce' }));
     expect((await local.ingest(request)).statusCode).toBe(202);
-    await local.poller.drain(local.dispatch);
+    expect(local.queues.messages.depth).toBe(0);
+    clock.now += 11 * 60_000;
+    expect(await local.sweeper.sweep()).toMatchObject({ examined: 1, redispatched: 1 });
+    expect(await local.sweeper.sweep()).toMatchObject({ redispatched: 0 });
     expect(local.queues.messages.depth).toBe(1);
-    expect(local.dispatchFailures).toHaveLength(0);
   });
 
-  it('an SQS send that always fails leaves the event visibly open, with its payload, for a re-drive', async () => {
-    const local = await localIngest(failingTimes(Infinity), 3);
+  it('an SQS send that always fails leaves the event open, with its payload, listed once the sweeper finds it stuck', async () => {
+    const clock = { now: Date.now() };
+    const local = await localIngest(failingTimes(Infinity), () => new Date(clock.now));
     const { body, request } = signedDelivery(legacyEvent({ id: 'EVfailalways' }));
     expect((await local.ingest(request)).statusCode).toBe(202);
-    await local.poller.drain(local.dispatch);
     expect(local.queues.messages.depth).toBe(0);
-    expect(local.dispatchFailures).toHaveLength(1);
+    clock.now += 11 * 60_000;
+    expect(await local.sweeper.sweep()).toMatchObject({ examined: 1, sendFailures: 1 });
     const open = await local.events.listEvents('received', 'messages');
     expect(open.events.map((e) => e.eventId)).toEqual(['EVfailalways']);
     expect((await local.events.getEvent('EVfailalways'))?.payload).toBe(body);
   });
 
   it('a function killed between the put and the send still gets its event to the queue, and the retry is a duplicate', async () => {
-    const local = await localIngest();
+    const clock = { now: Date.now() };
+    const local = await localIngest(undefined, () => new Date(clock.now));
     const { body } = signedDelivery(legacyEvent({ id: 'EVkilled' }));
     const child = spawn(
       process.execPath,
@@ -98,7 +102,10 @@ describe('once the ingest answered 2xx, the event reaches its queue', () => {
       webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
     );
     expect(retry.statusCode).toBe(200);
-    await local.poller.drain(local.dispatch);
+    expect(local.queues.messages.depth).toBe(0);
+    // The record is filed by arrival: once stuck, the sweeper hands it on.
+    clock.now += 11 * 60_000;
+    expect(await local.sweeper.sweep()).toMatchObject({ examined: 1, redispatched: 1 });
     expect(local.queues.messages.depth).toBe(1);
   });
 });

@@ -1,23 +1,16 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { EventRepository } from '../../../lambdas/events/adapters/event-repository';
-import { newEventRecord } from '../../../lambdas/events/domain/event-record';
+import { crmTableKeys } from '../../../lambdas/crm';
 import { StreamPoller } from '../../../local/stream-poller';
 import { streamMappingSettings, tableLogicalId } from '../../../local/template-reading';
-import {
-  bridgeTemplate,
-  createBridgeTables,
-  localDocumentClient,
-  localDynamoClient,
-  tableNamed,
-} from '../../support/dynamo';
-import { eventId, legacyEvent } from '../../support/events';
+import { bridgeTemplate, createBridgeTables, localDynamoClient, tableNamed } from '../../support/dynamo';
+import { eventId } from '../../support/events';
 
 describe('the local stream relay beside writes to other tables', () => {
-  it('delivers every event once although DynamoDB Local numbered writes to another table in between', async () => {
+  it('delivers every record once although DynamoDB Local numbered writes to another table in between', async () => {
     const dynamo = localDynamoClient();
     const names = await createBridgeTables(dynamo);
-    const eventsTable = tableNamed(names, 'EventsTable');
+    const crmTable = tableNamed(names, 'CrmTable');
     const poller = new StreamPoller({
       dynamo,
       streams: new DynamoDBStreamsClient({
@@ -25,12 +18,13 @@ describe('the local stream relay beside writes to other tables', () => {
         region: 'us-east-1',
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       }),
-      tableName: eventsTable,
-      mapping: streamMappingSettings(bridgeTemplate(), tableLogicalId(bridgeTemplate(), 'EventsTable')),
+      tableName: crmTable,
+      mapping: streamMappingSettings(bridgeTemplate(), tableLogicalId(bridgeTemplate(), 'CrmTable')),
     });
     const delivered: string[] = [];
     const consumer = async (event: { Records: { dynamodb?: { Keys?: Record<string, unknown> } }[] }) => {
-      for (const r of event.Records) delivered.push((r.dynamodb?.Keys?.eventId as { S: string }).S);
+      for (const r of event.Records)
+        delivered.push((r.dynamodb?.Keys?.[crmTableKeys.partitionKey] as { S: string }).S);
     };
     const otherTableWrites = async () => {
       for (let i = 0; i < 3; i++)
@@ -41,25 +35,26 @@ describe('the local stream relay beside writes to other tables', () => {
           }),
         );
     };
-    const events = new EventRepository(localDocumentClient(dynamo), eventsTable);
-    const record = (id: string) =>
-      newEventRecord({
-        eventId: id,
-        type: 'message.received',
-        family: 'messages',
-        scheme: 'legacy',
-        payload: JSON.stringify(legacyEvent({ id })),
-        receivedAt: new Date(),
-        retentionDays: 1,
-      });
+    const put = (id: string) =>
+      dynamo.send(
+        new PutItemCommand({
+          TableName: crmTable,
+          // An entity the CRM events mapping's filter passes.
+          Item: {
+            [crmTableKeys.partitionKey]: { S: id },
+            [crmTableKeys.sortKey]: { S: 'record' },
+            entity: { S: 'contact' },
+          },
+        }),
+      );
 
     await poller.pollOnce(consumer); // an iterator at the start of the still empty shard
     await otherTableWrites();
     const [first, second] = [eventId(), eventId()];
-    await events.recordEventOnce(record(first));
+    await put(first);
     await poller.drain(consumer);
     await otherTableWrites();
-    await events.recordEventOnce(record(second));
+    await put(second);
     await poller.drain(consumer);
 
     expect(delivered).toEqual([first, second]);

@@ -26,12 +26,15 @@ function fakePorts(records: EventRecord[], crmFailure?: Error) {
   const ports: ProcessorDeps = {
     events: {
       getEvent: async (id) => stored.get(id),
-      markProcessed: async (id) => void Object.assign(stored.get(id)!, { status: 'processed' }),
-      recordObjectOf: async (id, objectId) => void Object.assign(stored.get(id)!, { objectId }),
+      markProcessed: async (id, _at, objectId) =>
+        void Object.assign(stored.get(id)!, { status: 'processed', objectId }),
       erasePayload: async (id, at) => !!Object.assign(stored.get(id)!, { payload: '', payloadErasedAt: at }),
       markFailed: async (id, failure) => {
         failures.push({ eventId: id, failure });
-        Object.assign(stored.get(id)!, { status: 'failed' });
+        Object.assign(stored.get(id)!, {
+          status: 'failed',
+          ...(failure.objectId ? { objectId: failure.objectId } : {}),
+        });
         return 'marked';
       },
     },
@@ -137,7 +140,7 @@ describe('the processor handler', () => {
     expect(counted.mock.calls).toEqual([['EventsRetried', 'Count', 1]]);
   });
 
-  it('files the event under its message before the CRM writes, so an erase finds it even when it failed', async () => {
+  it('files the event under its message when a CRM write fails, so an erase finds it even when it failed', async () => {
     const record = recordOf('hello', 'EVfiled');
     const { ports, stored } = fakePorts(
       [record],
