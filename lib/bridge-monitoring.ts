@@ -6,7 +6,6 @@ import {
   Alarm,
   ComparisonOperator,
   Dashboard,
-  MathExpression,
   TreatMissingData,
   type IAlarm,
   type IMetric,
@@ -149,17 +148,8 @@ export class BridgeMonitoring extends Construct {
     this.alarm('EventsRejected', {
       description:
         'An event failed validation and was recorded as failed, not retried: `events list --status failed`, fix the cause, then `events redrive` (README "Runbook")',
-      metric: new MathExpression({
-        expression: `SUM([${eventFamilies.map((_, i) => `m${i}`).join(',')}])`,
-        label: 'events rejected',
-        usingMetrics: Object.fromEntries(
-          eventFamilies.map((family, i) => [
-            `m${i}`,
-            bridgeMetric(bridgeMetrics.processing.rejected, { family }),
-          ]),
-        ),
-        period: fiveMinutes,
-      }),
+      // The processors count each rejection once more without a family: one metric to pay for, not five.
+      metric: bridgeMetric(bridgeMetrics.processing.rejected).with({ period: fiveMinutes }),
       threshold: thresholds.rejectedEventsPer5Min,
     });
     this.alarm('CrmEventsIteratorAge', {

@@ -33,6 +33,8 @@ import { lambdaTracing } from '../../shared/tracing';
 const logger = new Logger();
 const tracing = lambdaTracing();
 const metrics = new Metrics({ namespace: bridgeMetrics.namespace });
+// No default family dimension: rejections summed over every family, for the one alarm.
+const rejectionTotals = new Metrics({ namespace: bridgeMetrics.namespace });
 let processEvents: ReturnType<typeof createProcessEventsHandler> | undefined;
 
 function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
@@ -79,6 +81,7 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
     consentRule: { extraOptInWords: env[environmentNames.consentOptInWords] },
     logger,
     metrics,
+    rejectionTotals,
   });
 }
 
