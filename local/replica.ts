@@ -225,6 +225,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     openPhone: crmApiOpenPhone.client,
     directory: new DirectoryRepository(processing.documents, processing.crmTable),
     conversations: new ConversationRepository(processing.documents, processing.crmTable),
+    activityDays: processing.activities,
     erasure: new ErasureRepository(processing.documents, processing.crmTable, {
       s3: mediaStore.client(),
       mediaBucket: localMediaBucket,

@@ -79,6 +79,7 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
     mediaLinks: new MediaLinks(s3, mediaBucket),
     directory,
     conversations: new ConversationRepository(documents, crmTable),
+    activityDays: activities,
     followUp: env[environmentNames.followUp],
     erasure: new ErasureRepository(documents, crmTable, {
       s3,

@@ -108,3 +108,18 @@ export {
   replyDueAt,
 } from './domain/business-hours';
 export type { BusinessHours, FollowUpSettings } from './domain/business-hours';
+export {
+  activityWindowOf,
+  nearestRankPercentile,
+  responseGroupings,
+  responseHistoryOf,
+  responseTimeReportOf,
+  unassignedKey,
+} from './domain/response-times';
+export type {
+  ResponseGrouping,
+  ResponseTimeReport,
+  ResponseTimeRequest,
+  ResponseTimeRow,
+  ResponseTimeTotals,
+} from './domain/response-times';

@@ -8,6 +8,7 @@ import { eraseRoutes } from './erase-routes';
 import { userRoutes } from './user-routes';
 import type { CrmApiScope } from './scopes';
 import { conversationRoutes } from './conversation-routes';
+import { reportRoutes } from './report-routes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -69,6 +70,7 @@ export const crmApiRoutes = {
   ...userRoutes,
   ...eraseRoutes,
   ...conversationRoutes,
+  ...reportRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {

@@ -34,6 +34,9 @@
  *   removed when it is lifted.
  * - `byWaiting`: `waitingPk` = `WAITING`, `waitingSk` = `<waitingSince>#<conversation key>`: the
  *   conversations waiting for an answer, oldest first. Set while one waits, removed when answered.
+ * - `byActivityDay`: `dayPk` = `ACTIVITYDAY#<UTC day of createdAt>`, `daySk` = `<createdAt>#<id>`:
+ *   every message and call of a day (the response-time report). Written once, when the activity's
+ *   time and direction are first known; never rewritten (its projection is constant).
  */
 export const crmTableKeys = {
   partitionKey: 'pk',
@@ -50,6 +53,9 @@ export const crmTableKeys = {
   waitingIndex: 'byWaiting',
   waitingPartitionKey: 'waitingPk',
   waitingSortKey: 'waitingSk',
+  activityDayIndex: 'byActivityDay',
+  activityDayPartitionKey: 'dayPk',
+  activityDaySortKey: 'daySk',
   /** DynamoDB's TTL attribute (epoch seconds): set on activities when the stage has a retention. */
   expiresAt: 'expiresAt',
 } as const;
@@ -131,6 +137,8 @@ export const numberPartition = (phoneNumber: string) => `NUMBER#${phoneNumber}`;
 /** Every number's partition, as an IAM `dynamodb:LeadingKeys` pattern: suppressions, never activities. */
 export const numberPartitions = numberPartition('*');
 export const conversationPartition = (conversationId: string) => `CONVERSATION#${conversationId}`;
+/** The day index's partition of a UTC day (`YYYY-MM-DD`). */
+export const activityDayPartition = (utcDay: string) => `ACTIVITYDAY#${utcDay}`;
 
 export const crmKeys = {
   activity: (activityId: string): ItemKey => ({ pk: `ACTIVITY#${activityId}`, sk: 'ACTIVITY' }),
