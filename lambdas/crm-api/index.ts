@@ -19,6 +19,8 @@ export { ApiRequestError } from './errors';
 export { createMessageSending } from './sending/message-sending';
 export type { MessageSending, MessageSendingDeps } from './sending/message-sending';
 export { createCrmApiHandler } from './service';
+export { maxReportDays, responseTimeQuery } from './domain/report-routes';
+export { readResponseTimeReport } from './routes/reports';
 export type { CrmApiDeps } from './service';
 
 /** The CRM API Lambda's entry file, for the CDK construct to bundle. */
