@@ -56,12 +56,15 @@ const questions = [
   'Could you send me the quote for the furnace replacement we talked about?',
 ];
 
-/** A small deterministic generator, so every run writes the same activities. */
+/** A small deterministic generator (mulberry32: 32-bit integer steps), so every run writes the same activities. */
 function seeded(seed: number) {
-  let state = seed;
+  let state = seed >>> 0;
   return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 
