@@ -13,6 +13,7 @@ export const benchSections = [
   'api-send',
   'migration',
   'follow-up',
+  'response-report',
 ] as const;
 
 export type BenchSection = (typeof benchSections)[number];
@@ -37,6 +38,7 @@ export const quickSizes: Readonly<Record<string, string>> = {
   BENCH_API_READ_SAMPLES: '100', // default 300
   BENCH_E2E_SECONDS: '10', // per step (default 60)
   BENCH_API_SEND_SECONDS: '5', // default 15
+  BENCH_REPORT_ACTIVITIES: '10000', // response-report: default 100,000
 };
 
 /**

@@ -109,6 +109,7 @@ function wireFromEnvironment() {
       createTask: async (input) => (await openPhone()).tasks.create(input),
       listTasks: async (filters) => (await openPhone()).tasks.listPage(filters),
     },
+    activityDays: activities,
     followUp: env[environmentNames.followUp],
     erasure,
     messageSending: createMessageSending({

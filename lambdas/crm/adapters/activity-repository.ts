@@ -25,6 +25,7 @@ import {
   type PageRequest,
   type TimelineRequest,
 } from './activity-pages';
+import { readActivitiesBetween } from './activity-days';
 import {
   defaultMaxAttempts,
   readItem,
@@ -337,6 +338,11 @@ export class ActivityRepository {
       },
       page,
     );
+  }
+
+  /** The messages and calls created in [start, end), in no set order, for reports (the day index). */
+  activitiesBetween(start: Date, end: Date): Promise<ActivityRecord[]> {
+    return readActivitiesBetween(this.table, start, end);
   }
 
   private async readPage(

@@ -85,11 +85,21 @@ export function businessHoursOf(
 
 const weekdayOf = (day: LocalDate) =>
   weekdays[new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay()]!;
-const instantAt = (day: LocalDate, clock: string, zone: string) =>
-  firstInstantAtWallClock(
-    { ...day, hour: Number(clock.slice(0, 2)), minute: Number(clock.slice(3, 5)), second: 0 },
-    zone,
-  );
+/** Openings' instants already asked of the tz database: a report times thousands of spells on the same days. */
+const instantsAsked = new Map<string, Date>();
+function instantAt(day: LocalDate, clock: string, zone: string): Date {
+  const key = `${zone} ${day.year}-${day.month}-${day.day} ${clock}`;
+  let instant = instantsAsked.get(key);
+  if (!instant) {
+    if (instantsAsked.size >= 10_000) instantsAsked.clear();
+    instant = firstInstantAtWallClock(
+      { ...day, hour: Number(clock.slice(0, 2)), minute: Number(clock.slice(3, 5)), second: 0 },
+      zone,
+    );
+    instantsAsked.set(key, instant);
+  }
+  return instant;
+}
 
 /** Each opening from the local day of `from` on, as instants, in order (none when the office never opens). */
 function* openingsFrom(from: Date, hours: BusinessHours): Generator<{ start: Date; end: Date }> {
