@@ -19,10 +19,10 @@ export interface CrmStoreProps {
 /**
  * The CRM table (single-table design, see lambdas/crm/domain/crm-keys.ts): activities, contacts and
  * their phone links, suppressions with their audit trail, and per-recipient delivery health.
- * Six sparse indexes: a contact number's timeline and a conversation's activities, newest first,
+ * Five sparse indexes: a contact number's timeline and a conversation's activities, newest first,
  * the active suppressions by reason (the operators' list), the conversations waiting for an
- * answer, oldest first (the follow-up queue), the spells due an answer (the reply-due timer), and
- * the messages and calls of a day (the response-time report).
+ * answer, oldest first (the follow-up queue), and one by time: the spells due an answer (the
+ * reply-due timer) and the messages and calls of a day (the response-time report).
  */
 export class CrmStore extends Construct {
   readonly table: Table;
@@ -59,14 +59,10 @@ export class CrmStore extends Construct {
     // Written only when a waiting spell starts or ends: its projected attributes hold still meanwhile.
     addIndex(k.waitingIndex, k.waitingPartitionKey, k.waitingSortKey, waitingIndexAttributes);
     // Ids only, like the activity indexes: written once per message or call, never on its updates.
+    // `byTime`: activities by day (the report) and conversation records by reply due time (the
+    // timer) in one index, so that an upgrade adds one index, as CloudFormation allows per deploy.
+    // Ids only, written once per message or call and when a spell starts, ends or fires.
     addIndex(k.activityDayIndex, k.activityDayPartitionKey, k.activityDaySortKey, activityIndexAttributes);
-    // The reply-due timer's (decision 0008): keys only, written when a spell starts and when it ends or fires.
-    this.table.addGlobalSecondaryIndex({
-      indexName: k.replyDueIndex,
-      partitionKey: { name: k.replyDuePartitionKey, type: AttributeType.STRING },
-      sortKey: { name: k.replyDueSortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.KEYS_ONLY,
-    });
   }
 
   /** Reads: items, timelines, conversations, suppression checks. */

@@ -44,7 +44,7 @@ describe('CrmStore', () => {
     });
   });
 
-  it('has the timeline, conversation, suppression-list, waiting, day and reply-due indexes; the activity ones carry no attribute an update changes', () => {
+  it('has the timeline, conversation, suppression-list, waiting and time (day and reply-due) indexes; the activity ones carry no attribute an update changes', () => {
     const { template } = storeIn();
     const index = (name: string, pk: string, sk: string) => ({
       IndexName: name,
@@ -83,14 +83,6 @@ describe('CrmStore', () => {
           crmTableKeys.activityDayPartitionKey,
           crmTableKeys.activityDaySortKey,
         ),
-        {
-          IndexName: crmTableKeys.replyDueIndex,
-          KeySchema: [
-            { AttributeName: crmTableKeys.replyDuePartitionKey, KeyType: 'HASH' },
-            { AttributeName: crmTableKeys.replyDueSortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
       ],
     });
     expect(activityListAttributes).not.toContain('transcript');

@@ -29,16 +29,17 @@ const tableId = stack.getLogicalId(crm.table.node.defaultChild as never);
 const functionId = stack.getLogicalId(timer.timerFunction.node.defaultChild as never);
 
 describe('ReplyDueTimer', () => {
-  it('adds a keys-only reply-due index to the CRM table', () => {
+  it('adds the reply-due timer's index (shared with the day index) to the CRM table', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: Match.arrayWith([
         {
-          IndexName: 'byReplyDue',
+          IndexName: 'byTime',
           KeySchema: [
-            { AttributeName: 'replyDuePk', KeyType: 'HASH' },
-            { AttributeName: 'replyDueSk', KeyType: 'RANGE' },
+            { AttributeName: 'timePk', KeyType: 'HASH' },
+            { AttributeName: 'timeSk', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
+          // Shared with the day index (one new index per deploy): ids only.
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['entity', 'activityId'] },
         },
       ]),
     });
@@ -73,7 +74,7 @@ describe('ReplyDueTimer', () => {
         Effect: 'Allow',
         Action: 'dynamodb:Query',
         Resource: [
-          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/byReplyDue']] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/byTime']] },
           { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/byWaiting']] },
         ],
         Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['DUE', 'WAITING'] } },

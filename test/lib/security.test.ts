@@ -101,7 +101,7 @@ describe('least privilege: what each function can reach', () => {
     ),
     EventProcessingArchiveFunction: [crm, archiveQueue],
     // Conversation records only (a LeadingKeys condition; test/lib/follow-up.test.ts).
-    ReplyDueTimerTimerFunction: [crm, `${crm}/index/byReplyDue`, `${crm}/index/byWaiting`],
+    ReplyDueTimerTimerFunction: [crm, `${crm}/index/byTime`, `${crm}/index/byWaiting`],
     CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWork`, crm, rateLimit],
     // Its conversation index: a conversation OpenPhone deleted has its activities marked.
     HistoryImportImportFunction: [imports, crm, `${crm}/index/byConversation`, rateLimit],
@@ -117,7 +117,7 @@ describe('least privilege: what each function can reach', () => {
       `${crm}/index/byContactNumber`,
       `${crm}/index/byConversation`,
       `${crm}/index/byWaiting`,
-      `${crm}/index/byActivityDay`,
+      `${crm}/index/byTime`,
       rateLimit,
       events,
       `${events}/index/byObject`,

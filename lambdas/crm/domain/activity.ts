@@ -1,4 +1,10 @@
-import { activityDayPartition, activityOrderKey, conversationPartition, numberPartition } from './crm-keys';
+import {
+  activityDayPartition,
+  activityOrderKey,
+  conversationPartition,
+  crmTableKeys,
+  numberPartition,
+} from './crm-keys';
 import type { DialogueLine } from '../../openphone';
 
 /**
@@ -305,7 +311,12 @@ export function activityIndexKeys(activityId: string, facts: ActivityFacts): Rec
 function activityDayKeys(order: string, facts: ActivityFacts): Record<string, string> {
   const created = Date.parse(facts.createdAt ?? '');
   if (!facts.direction || facts.kind === 'task' || Number.isNaN(created)) return {};
-  return { dayPk: activityDayPartition(new Date(created).toISOString().slice(0, 10)), daySk: order };
+  return {
+    [crmTableKeys.activityDayPartitionKey]: activityDayPartition(
+      new Date(created).toISOString().slice(0, 10),
+    ),
+    [crmTableKeys.activityDaySortKey]: order,
+  };
 }
 
 /**

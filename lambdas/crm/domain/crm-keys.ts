@@ -34,12 +34,14 @@
  *   removed when it is lifted.
  * - `byWaiting`: `waitingPk` = `WAITING`, `waitingSk` = `<waitingSince>#<conversation key>`: the
  *   conversations waiting for an answer, oldest first. Set while one waits, removed when answered.
- * - `byReplyDue` (keys only): `replyDuePk` = `DUE`, `replyDueSk` = `<replyDueAt>#<conversation key>`:
- *   the waiting spells the reply-due timer has not fired yet, soonest first (decision 0008). Set
- *   when a spell starts, removed when it ends or the timer marks it overdue.
- * - `byActivityDay`: `dayPk` = `ACTIVITYDAY#<UTC day of createdAt>`, `daySk` = `<createdAt>#<id>`:
- *   every message and call of a day (the response-time report). Written once, when the activity's
- *   time and direction are first known; never rewritten (its projection is constant).
+ * - `byTime`, two kinds of item in one index (CloudFormation adds one index to a table per
+ *   deploy; one index for both keeps an upgrade to one deploy), `timePk` / `timeSk`:
+ *   - `DUE` / `<replyDueAt>#<conversation key>` on a conversation record: the waiting spells the
+ *     reply-due timer has not fired yet, soonest first (decision 0008). Set when a spell starts,
+ *     removed when it ends or the timer marks it overdue.
+ *   - `ACTIVITYDAY#<UTC day of createdAt>` / `<createdAt>#<id>` on an activity: every message and
+ *     call of a day (the response-time report). Written once, when the activity's time and
+ *     direction are first known; never rewritten (its projection is constant).
  */
 export const crmTableKeys = {
   partitionKey: 'pk',
@@ -56,12 +58,13 @@ export const crmTableKeys = {
   waitingIndex: 'byWaiting',
   waitingPartitionKey: 'waitingPk',
   waitingSortKey: 'waitingSk',
-  replyDueIndex: 'byReplyDue',
-  replyDuePartitionKey: 'replyDuePk',
-  replyDueSortKey: 'replyDueSk',
-  activityDayIndex: 'byActivityDay',
-  activityDayPartitionKey: 'dayPk',
-  activityDaySortKey: 'daySk',
+  // One index, `byTime`, for the reply-due timer and the day index (see above).
+  replyDueIndex: 'byTime',
+  replyDuePartitionKey: 'timePk',
+  replyDueSortKey: 'timeSk',
+  activityDayIndex: 'byTime',
+  activityDayPartitionKey: 'timePk',
+  activityDaySortKey: 'timeSk',
   /** DynamoDB's TTL attribute (epoch seconds): set on activities when the stage has a retention. */
   expiresAt: 'expiresAt',
 } as const;

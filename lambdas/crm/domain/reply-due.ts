@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { businessHoursOf, businessMinutesBetween, replyDueAt, type FollowUpSettings } from './business-hours';
 import { activityMark, type ActivityMark } from './conversation';
+import { crmTableKeys } from './crm-keys';
 
 /**
  * A waiting spell's timer and its end (decision 0008): when a spell starts, its reply due time is
@@ -115,8 +116,8 @@ export const replyDuePartition = 'DUE';
 
 /** The reply-due index's key of a spell due at `dueAt`. */
 export const replyDueKey = (dueAt: string, conversationKey: string) => ({
-  replyDuePk: replyDuePartition,
-  replyDueSk: `${dueAt}#${conversationKey}`,
+  [crmTableKeys.replyDuePartitionKey]: replyDuePartition,
+  [crmTableKeys.replyDueSortKey]: `${dueAt}#${conversationKey}`,
 });
 
 /** Whether a record's item belongs in the reply-due index: waiting, due, not yet fired. */

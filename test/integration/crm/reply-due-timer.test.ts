@@ -200,7 +200,7 @@ describe('the reply-due timer on DynamoDB Local', () => {
       new UpdateCommand({
         TableName: crmTable,
         Key: crmKeys.conversationState('CNnokeys'),
-        UpdateExpression: 'REMOVE replyDuePk, replyDueSk',
+        UpdateExpression: 'REMOVE timePk, timeSk',
       }),
     );
     await timerAt(60);

@@ -22,8 +22,8 @@ const conversation = (over: Item = {}): Item => ({
   waitingFor: { activityId: 'AC1', at: '2026-12-04T21:50:00.000Z', kind: 'message' },
   replyDueAt: '2026-12-07T13:05:00.000Z',
   replyTargetMinutes: 15,
-  replyDuePk: 'DUE',
-  replyDueSk: '2026-12-07T13:05:00.000Z#CN1',
+  timePk: 'DUE',
+  timeSk: '2026-12-07T13:05:00.000Z#CN1',
   version: 1,
   updatedAt: '2026-12-04T21:50:01.000Z',
   ...over,
@@ -31,8 +31,8 @@ const conversation = (over: Item = {}): Item => ({
 const overdue = conversation({
   overdueSince: '2026-12-07T13:05:30.000Z',
   overdueBusinessMinutes: 15,
-  replyDuePk: undefined,
-  replyDueSk: undefined,
+  timePk: undefined,
+  timeSk: undefined,
   version: 2,
 });
 const response = {

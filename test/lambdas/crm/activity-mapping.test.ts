@@ -383,13 +383,13 @@ describe('index keys', () => {
       timelineSk: '2026-11-20T10:00:00.000Z#ACmsg0001',
       conversationPk: `CONVERSATION#${conversationId}`,
       conversationSk: '2026-11-20T10:00:00.000Z#ACmsg0001',
-      dayPk: 'ACTIVITYDAY#2026-11-20',
-      daySk: '2026-11-20T10:00:00.000Z#ACmsg0001',
+      timePk: 'ACTIVITYDAY#2026-11-20',
+      timeSk: '2026-11-20T10:00:00.000Z#ACmsg0001',
     });
   });
 
   it('files a message or call by the UTC day of its time, whatever offset it was written with; a task on no day', () => {
-    const keys = (facts: Parameters<typeof activityIndexKeys>[1]) => activityIndexKeys('AC1', facts).dayPk;
+    const keys = (facts: Parameters<typeof activityIndexKeys>[1]) => activityIndexKeys('AC1', facts).timePk;
     expect(keys({ kind: 'call', direction: 'incoming', createdAt: '2026-11-20T23:30:00-05:00' })).toBe(
       'ACTIVITYDAY#2026-11-21',
     );

@@ -24,8 +24,8 @@ describe('a waiting spell’s due time (business time, the line’s hours)', () 
     const record = recordAfterSignal(undefined, inbound('AC1', fridayLate), fridayLate)!;
     expect(record).toMatchObject({ replyDueAt: '2026-12-07T13:05:00.000Z', replyTargetMinutes: 15 });
     expect(conversationItem(record)).toMatchObject({
-      replyDuePk: 'DUE',
-      replyDueSk: '2026-12-07T13:05:00.000Z#CN1',
+      timePk: 'DUE',
+      timeSk: '2026-12-07T13:05:00.000Z#CN1',
     });
   });
 
@@ -41,7 +41,7 @@ describe('a waiting spell’s due time (business time, the line’s hours)', () 
       replyTargetMinutes: 15,
     });
     expect(answered.replyDueAt).toBeUndefined();
-    expect(conversationItem(answered)).not.toHaveProperty('replyDuePk');
+    expect(conversationItem(answered)).not.toHaveProperty('timePk');
   });
 
   it('uses the line’s own hours and target', () => {
@@ -62,7 +62,7 @@ describe('a waiting spell’s due time (business time, the line’s hours)', () 
     const settings = followUpSettings.parse({ default: { openingHours: {} } });
     const record = recordAfterSignal(undefined, inbound('AC1', fridayLate), fridayLate, settings)!;
     expect(record.replyDueAt).toBeUndefined();
-    expect(conversationItem(record)).not.toHaveProperty('replyDuePk');
+    expect(conversationItem(record)).not.toHaveProperty('timePk');
   });
 
   it('a second text in the spell keeps the due time computed when it began', () => {
