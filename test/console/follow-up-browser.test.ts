@@ -1,0 +1,149 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { localConsoleTargetFrom, type ConsoleTarget } from '../../console/console-target';
+import { startConsoleServer, type RunningConsole } from '../../console/server';
+import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
+import type { LocalReplica } from '../../local/replica';
+import { readReplicaInfo } from '../../local/replica-info';
+import { launchChromium, logIntoConsole, seriousAccessibilityViolations } from '../support/browser';
+import { replicaStateDir, startTestReplica } from '../support/replica';
+
+/** Set (e.g. CONSOLE_SCREENSHOTS=docs/console) to save a full-page PNG of the page there. */
+const screenshotDir = process.env.CONSOLE_SCREENSHOTS;
+
+/**
+ * The Follow-up page against the replica, fed by the simulated OpenPhone's webhooks: a customer
+ * texts the office (the simulator sends `message.received`), the office texts back from
+ * OpenPhone (`message.delivered`) or marks the conversation done from the console.
+ */
+describe('the Follow-up page in Chromium against the replica and the simulated OpenPhone', () => {
+  const { stateDir } = replicaStateDir('console-follow-up-');
+  const logged: string[] = [];
+  let simulator: OpenPhoneSimulator;
+  let replica: LocalReplica;
+  let console_: RunningConsole;
+  let target: ConsoleTarget;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (screenshotDir) mkdirSync(screenshotDir, { recursive: true });
+    replica = await startTestReplica(stateDir, (l) => {
+      if (!l.includes('no running campaign')) logged.push(l);
+    });
+    simulator = await startOpenPhoneSimulator({
+      seed: 23,
+      workspace: {
+        phoneNumbers: 1,
+        conversationsPerNumber: 2,
+        messagesPerConversation: 2,
+        callsPerConversation: 0,
+      },
+      webhookTarget: { url: replica.webhookUrl, scheme: 'legacy', key: replica.signingKeys[0]! },
+    });
+    replica.connectCrmApiToOpenPhone({ apiKey: simulator.apiKey, baseUrl: simulator.url });
+    target = localConsoleTargetFrom(readReplicaInfo(join(stateDir, 'replica.json'))!);
+    console_ = await startConsoleServer({ ...target, log: (l) => logged.push(`[console] ${l}`) });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
+    page.setDefaultTimeout(10_000);
+    await logIntoConsole(page, console_.loginUrl);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await console_?.stop();
+    await simulator?.stop();
+    await replica?.stop();
+  });
+
+  const line = () => simulator.workspace.phoneNumbers[0]!;
+  const conversationWith = (number: string) => simulator.workspace.conversationFor(line().id, number)!;
+  const row = (conversationId: string) => page.locator(`tr[data-conversation="${conversationId}"]`);
+
+  /** Reloads /follow-up until the row is there (or gone). */
+  async function untilRow(conversationId: string, present: boolean, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const response = await page.goto(`${console_.url}/follow-up`);
+      expect(response?.status()).toBe(200);
+      if ((await row(conversationId).count()) === (present ? 1 : 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `the conversation ${present ? 'never appeared' : 'never left'}; replica: ${logged.slice(-15).join(' | ')}`,
+        );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  it('shows an inbound text as waiting, with its age and a link to the timeline; the office’s reply clears it', async () => {
+    const customer = '+15557770101';
+    simulator.workspace.receiveMessage({
+      phoneNumberId: line().id,
+      from: customer,
+      text: 'Can you come today?',
+    });
+    const conversationId = conversationWith(customer).id;
+    await untilRow(conversationId, true);
+    const cells = await row(conversationId).locator('td').allInnerTexts();
+    expect(cells[2]).toBe('Text');
+    expect(cells[4]).toMatch(/^\d+ min/);
+    await expect(row(conversationId).locator('a').first().getAttribute('href')).resolves.toBe(
+      `/contacts?phone=${encodeURIComponent(customer)}`,
+    );
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    if (screenshotDir) await page.screenshot({ path: join(screenshotDir, 'follow-up.png'), fullPage: true });
+
+    // The office answers from OpenPhone: the simulator sends `message.delivered`.
+    simulator.workspace.sendMessage({ phoneNumberId: line().id, to: customer, text: 'Yes, at 3 pm.' });
+    await untilRow(conversationId, false);
+  }, 90_000);
+
+  it('Mark done clears a waiting conversation, in OpenPhone too', async () => {
+    const customer = '+15557770102';
+    simulator.workspace.receiveMessage({
+      phoneNumberId: line().id,
+      from: customer,
+      text: 'Any news on my quote?',
+    });
+    const conversationId = conversationWith(customer).id;
+    await untilRow(conversationId, true);
+    await row(conversationId).getByRole('button', { name: 'Mark done' }).click();
+    await expect(page.locator('.notice').innerText()).resolves.toContain('Marked done');
+    expect(await row(conversationId).count()).toBe(0);
+    expect(conversationWith(customer).inboxStatus).toBe('done');
+  }, 60_000);
+
+  it('Create task records a task on the conversation; a task without a title is refused and creates nothing', async () => {
+    const customer = '+15557770103';
+    simulator.workspace.receiveMessage({
+      phoneNumberId: line().id,
+      from: customer,
+      text: 'The heater is leaking',
+    });
+    const conversationId = conversationWith(customer).id;
+    await untilRow(conversationId, true);
+    await row(conversationId).getByText('Create task').click();
+    await row(conversationId).getByLabel('Title').fill('Send a plumber <today>');
+    await row(conversationId).getByLabel('Description').fill('Leak under the heater');
+    await row(conversationId).getByRole('button', { name: 'Create the task' }).click();
+    await expect(page.locator('.notice').innerText()).resolves.toContain(
+      'Task created: "Send a plumber <today>"',
+    );
+    const tasks = await target.api.conversationTasks(conversationId);
+    expect(tasks.ok && tasks.body.items.map((t) => [t.title, t.description])).toEqual([
+      ['Send a plumber <today>', 'Leak under the heater'],
+    ]);
+
+    // The browser's own check aside (required), the console refuses an empty title itself.
+    await row(conversationId).getByText('Create task').click();
+    await row(conversationId)
+      .getByLabel('Title')
+      .evaluate((input) => ((input as { required: boolean }).required = false));
+    await row(conversationId).getByRole('button', { name: 'Create the task' }).click();
+    await expect(page.locator('.notice').innerText()).resolves.toContain('No task created. Title');
+    const after = await target.api.conversationTasks(conversationId);
+    expect(after.ok && after.body.items.length).toBe(1);
+  }, 60_000);
+});
