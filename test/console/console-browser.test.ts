@@ -462,7 +462,7 @@ describe('the operator console in Chromium against a seeded local replica', () =
       'the campaign to be sent',
       60_000,
     );
-    if (screenshotDir) await page.screenshot({ path: join(screenshotDir, 'campaign.png'), fullPage: true });
+    // campaign.png comes from follow-up-browser.test.ts, where the recipients reply.
     for (const variant of ['A', 'B']) {
       await expect(page.locator(`svg g.bar[data-variant="${variant}"]`).count()).resolves.toBe(3);
       await expect(

@@ -7,7 +7,10 @@ import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/op
 import type { LocalReplica } from '../../local/replica';
 import { readReplicaInfo } from '../../local/replica-info';
 import { launchChromium, logIntoConsole, seriousAccessibilityViolations } from '../support/browser';
-import { replicaStateDir, startTestReplica } from '../support/replica';
+import { zoneInsideWindowNow } from '../support/campaigns';
+import { officeHistoryEvents } from '../support/office-history';
+import { replicaStateDir, sendLegacyWebhook, startTestReplica } from '../support/replica';
+import { defaultTrafficRates } from '../../local/openphone-simulator/traffic-rates';
 
 /** Set (e.g. CONSOLE_SCREENSHOTS=docs/console) to save a full-page PNG of the page there. */
 const screenshotDir = process.env.CONSOLE_SCREENSHOTS;
@@ -21,6 +24,8 @@ describe('the Follow-up page in Chromium against the replica and the simulated O
   const { stateDir } = replicaStateDir('console-follow-up-');
   const logged: string[] = [];
   let simulator: OpenPhoneSimulator;
+  /** The office whose campaign recipients reply (traffic.ts), for the campaign chart. */
+  let campaignOffice: OpenPhoneSimulator;
   let replica: LocalReplica;
   let console_: RunningConsole;
   let target: ConsoleTarget;
@@ -43,6 +48,39 @@ describe('the Follow-up page in Chromium against the replica and the simulated O
       webhookTarget: { url: replica.webhookUrl, scheme: 'legacy', key: replica.signingKeys[0]! },
     });
     replica.connectCrmApiToOpenPhone({ apiKey: simulator.apiKey, baseUrl: simulator.url });
+    campaignOffice = await startOpenPhoneSimulator({
+      seed: 24,
+      workspace: {
+        phoneNumbers: 1,
+        conversationsPerNumber: 1,
+        messagesPerConversation: 1,
+        callsPerConversation: 0,
+      },
+      webhookTarget: { url: replica.webhookUrl, scheme: 'legacy', key: replica.signingKeys[0]! },
+      traffic: {
+        ...defaultTrafficRates,
+        inboundEveryMs: 3_600_000,
+        replyShare: 0.45,
+        optOutShare: 0.2,
+        undeliveredShare: 0.1,
+        recipientReplyMs: [100, 1500],
+        promptAnswerMs: [500, 2000],
+        lateAnswerMs: [3000, 6000],
+      },
+    });
+    replica.startCampaignSender({
+      openPhone: { apiKey: campaignOffice.apiKey, baseUrl: campaignOffice.url },
+      everyMs: 300,
+    });
+    // Two weeks of the office's days, for the response-time chart and the missed calls.
+    const history = officeHistoryEvents({
+      seed: 23,
+      line: simulator.workspace.phoneNumbers[0]!,
+      days: 13,
+      contactsPerDay: 8,
+      now: Date.now(),
+    });
+    for (const event of history) expect((await sendLegacyWebhook(replica, event)).status).toBe(202);
     target = localConsoleTargetFrom(readReplicaInfo(join(stateDir, 'replica.json'))!);
     console_ = await startConsoleServer({ ...target, log: (l) => logged.push(`[console] ${l}`) });
     browser = await launchChromium();
@@ -55,6 +93,7 @@ describe('the Follow-up page in Chromium against the replica and the simulated O
     await browser?.close();
     await console_?.stop();
     await simulator?.stop();
+    await campaignOffice?.stop();
     await replica?.stop();
   });
 
@@ -78,6 +117,19 @@ describe('the Follow-up page in Chromium against the replica and the simulated O
   }
 
   it('shows an inbound text as waiting, with its age and a link to the timeline; the office’s reply clears it', async () => {
+    // Others waiting too: a missed call with a voicemail, one without, a question.
+    simulator.workspace.receiveCall({ phoneNumberId: line().id, from: '+15557770201', answered: false });
+    simulator.workspace.receiveCall({
+      phoneNumberId: line().id,
+      from: '+15557770202',
+      answered: false,
+      voicemail: false,
+    });
+    simulator.workspace.receiveMessage({
+      phoneNumberId: line().id,
+      from: '+15557770203',
+      text: 'Do you work on Sundays?',
+    });
     const customer = '+15557770101';
     simulator.workspace.receiveMessage({
       phoneNumberId: line().id,
@@ -146,4 +198,72 @@ describe('the Follow-up page in Chromium against the replica and the simulated O
     const after = await target.api.conversationTasks(conversationId);
     expect(after.ok && after.body.items.length).toBe(1);
   }, 60_000);
+
+  it('Campaigns: recipients of the simulated office reply and opt out, and the chart shows it', async () => {
+    const zone = zoneInsideWindowNow();
+    const definition = {
+      name: 'Spring tune-up',
+      sendingNumber: campaignOffice.workspace.phoneNumbers[0]!.id,
+      variants: [
+        { id: 'A', template: 'Hi {{firstName}}, a spring AC tune-up is 20% off this month.', weight: 1 },
+        { id: 'B', template: '{{firstName}}, book your spring tune-up: $79 this month only.', weight: 1 },
+      ],
+      timeZone: zone,
+    };
+    const phones = Array.from({ length: 40 }, (_, i) => `+1206555${String(7100 + i)}`);
+    const csv = ['phone,firstName,timeZone', ...phones.map((p, i) => `${p},Guest${i},${zone}`)].join('\n');
+    await page.goto(`${console_.url}/campaigns`);
+    await page.setInputFiles('#definition', {
+      name: 'spring.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(definition)),
+    });
+    await page.setInputFiles('#csv', {
+      name: 'recipients.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await page.getByRole('button', { name: 'Create the draft' }).click();
+    await page.waitForURL(/\/campaigns\/cmp-/);
+    await page.getByRole('button', { name: 'Start' }).click();
+    const campaignUrl = page.url();
+    const tally = campaignOffice.traffic!.tally;
+    const shown = async () => {
+      await page.goto(campaignUrl);
+      const cells = await page
+        .locator('section[aria-labelledby="variants-heading"] tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) =>
+            Array.from((r as { children: ArrayLike<{ textContent: string | null }> }).children, (c) =>
+              Number(c.textContent),
+            ),
+          ),
+        );
+      return {
+        state: await page.locator('.state').textContent(),
+        undelivered: cells.reduce((sum, c) => sum + (c[3] ?? 0), 0),
+        replied: cells.reduce((sum, c) => sum + (c[6] ?? 0), 0),
+        optedOut: cells.reduce((sum, c) => sum + (c[7] ?? 0), 0),
+      };
+    };
+    const deadline = Date.now() + 60_000;
+    let counts = await shown();
+    // Every reply and opt-out the recipients sent, and every undelivered send, counted on the page.
+    while (
+      counts.state !== 'completed' ||
+      counts.undelivered !== (tally['undelivered'] ?? 0) ||
+      counts.replied !== (tally['replies'] ?? 0) ||
+      counts.optedOut !== (tally['opt-out replies'] ?? 0)
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `campaign page ${JSON.stringify(counts)}, office ${JSON.stringify(tally)}; ${logged.slice(-10).join(' | ')}`,
+        );
+      await new Promise((r) => setTimeout(r, 500));
+      counts = await shown();
+    }
+    expect(counts.replied).toBeGreaterThan(5);
+    expect(counts.optedOut).toBeGreaterThan(0);
+    if (screenshotDir) await page.screenshot({ path: join(screenshotDir, 'campaign.png'), fullPage: true });
+  }, 120_000);
 });
