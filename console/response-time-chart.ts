@@ -1,4 +1,5 @@
 import type { ResponseTimeRow } from './crm-api-client';
+import { chartFigure, chartLegend } from './chart-frame';
 import { html, type Html } from './html';
 
 export type ChartDay = Pick<
@@ -105,34 +106,30 @@ export function responseTimeChart(
       ? html`<text x="${x(i)}" y="${height - bottom + 16}" text-anchor="middle">${d.day.slice(5)}</text>`
       : html``,
   );
-  const legend = [
-    [colours.p50, 'p50'],
-    [colours.p90, 'p90'],
-    [colours.within, 'answered within target (right axis)'],
-  ].map(
-    ([colour, name], i) =>
-      html`<g
-        ><rect x="${left + i * 120}" y="${height - 14}" width="12" height="12" fill="${colour!}"></rect
-        ><text x="${left + i * 120 + 16}" y="${height - 4}">${name!}</text></g
-      >`,
+  const legend = chartLegend(
+    [
+      [colours.p50, 'p50'],
+      [colours.p90, 'p90'],
+      [colours.within, 'answered within target (right axis)'],
+    ],
+    left,
+    height,
+    120,
   );
-  return html`<figure class="chart">
-    <svg
-      role="img"
-      aria-labelledby="${id}-title"
-      viewBox="0 0 ${width} ${height}"
-      width="100%"
-      preserveAspectRatio="xMinYMin meet"
-    >
-      <title id="${id}-title">
-        ${label}: daily median (p50) and 90th percentile (p90) business minutes to the first response, and the
-        share answered within ${targetMinutes} minutes
-      </title>
-      ${ticks}${bars}${target}${line('p50Minutes', colours.p50, 'p50')}${line('p90Minutes', colours.p90, 'p90')}${dayLabels}${legend}
-    </svg>
-    <figcaption>
-      ${label}. Lines: business minutes to the first response (left axis; dashed: the ${targetMinutes}-minute
-      target). Bars: share answered within the target (right axis).
-    </figcaption>
-  </figure>`;
+  return chartFigure({
+    id: `${id}-title`,
+    width,
+    height,
+    title: `${label}: daily median (p50) and 90th percentile (p90) business minutes to the first response, and the share answered within ${targetMinutes} minutes`,
+    caption: `${label}. Lines: business minutes to the first response (left axis; dashed: the ${targetMinutes}-minute target). Bars: share answered within the target (right axis).`,
+    content: [
+      ...ticks,
+      ...bars,
+      target,
+      line('p50Minutes', colours.p50, 'p50'),
+      line('p90Minutes', colours.p90, 'p90'),
+      ...dayLabels,
+      ...legend,
+    ],
+  });
 }

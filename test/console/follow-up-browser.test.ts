@@ -6,7 +6,12 @@ import { startConsoleServer, type RunningConsole } from '../../console/server';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../local/openphone-simulator';
 import type { LocalReplica } from '../../local/replica';
 import { readReplicaInfo } from '../../local/replica-info';
-import { launchChromium, logIntoConsole, seriousAccessibilityViolations } from '../support/browser';
+import {
+  launchChromium,
+  logIntoConsole,
+  seriousAccessibilityViolations,
+  uploadCampaignDraft,
+} from '../support/browser';
 import { zoneInsideWindowNow } from '../support/campaigns';
 import { officeHistoryEvents } from '../support/office-history';
 import { replicaStateDir, sendLegacyWebhook, startTestReplica } from '../support/replica';
@@ -212,19 +217,7 @@ describe('the Follow-up page in Chromium against the replica and the simulated O
     };
     const phones = Array.from({ length: 40 }, (_, i) => `+1206555${String(7100 + i)}`);
     const csv = ['phone,firstName,timeZone', ...phones.map((p, i) => `${p},Guest${i},${zone}`)].join('\n');
-    await page.goto(`${console_.url}/campaigns`);
-    await page.setInputFiles('#definition', {
-      name: 'spring.json',
-      mimeType: 'application/json',
-      buffer: Buffer.from(JSON.stringify(definition)),
-    });
-    await page.setInputFiles('#csv', {
-      name: 'recipients.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(csv),
-    });
-    await page.getByRole('button', { name: 'Create the draft' }).click();
-    await page.waitForURL(/\/campaigns\/cmp-/);
+    await uploadCampaignDraft(page, console_.url, definition, csv);
     await page.getByRole('button', { name: 'Start' }).click();
     const campaignUrl = page.url();
     const tally = campaignOffice.traffic!.tally;
