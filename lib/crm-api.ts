@@ -178,6 +178,11 @@ export class CrmApi extends Construct {
     return this.grantScope(grantee, 'crm/suppressions');
   }
 
+  /** Conversation writes (`crm/conversations`): mark done or open, create tasks on a conversation. */
+  grantConversations(grantee: IGrantable): Grant {
+    return this.grantScope(grantee, 'crm/conversations');
+  }
+
   /** `DELETE /v1/contacts/{phone}/data` (`crm/erase`): erasing a person. */
   grantErase(grantee: IGrantable): Grant {
     return this.grantScope(grantee, 'crm/erase');

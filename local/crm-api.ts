@@ -20,6 +20,7 @@ import { bearerTokenMatches } from './bearer-token';
  */
 export function lateOpenPhone(): {
   client: NonNullable<CrmApiDeps['openPhone']>;
+  conversations: NonNullable<CrmApiDeps['openPhoneConversations']>;
   connect(client: OpenPhoneClient): void;
 } {
   let connected: OpenPhoneClient | undefined;
@@ -31,6 +32,11 @@ export function lateOpenPhone(): {
     client: {
       createContact: (input) => current('/v1/contacts').createContact(input),
       updateContact: (id, changes) => current(`/v1/contacts/${id}`).updateContact(id, changes),
+    },
+    conversations: {
+      mark: (id, state) => current(`/v1/conversations/${id}`).conversationState.mark(id, state),
+      createTask: (input) => current('/v1/tasks').tasks.create(input),
+      listTasks: (filters) => current('/v1/tasks').tasks.listPage(filters),
     },
     connect: (client) => {
       connected = client;

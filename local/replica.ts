@@ -223,6 +223,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     contacts: processing.contacts,
     suppressionList: new SuppressionListRepository(processing.documents, processing.crmTable),
     openPhone: crmApiOpenPhone.client,
+    openPhoneConversations: crmApiOpenPhone.conversations,
     directory: new DirectoryRepository(processing.documents, processing.crmTable),
     conversations: new ConversationRepository(processing.documents, processing.crmTable),
     erasure: new ErasureRepository(processing.documents, processing.crmTable, {

@@ -79,6 +79,11 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
     mediaLinks: new MediaLinks(s3, mediaBucket),
     directory,
     conversations: new ConversationRepository(documents, crmTable),
+    openPhoneConversations: {
+      mark: async (id, state) => (await openPhone()).conversationState.mark(id, state),
+      createTask: async (input) => (await openPhone()).tasks.create(input),
+      listTasks: async (filters) => (await openPhone()).tasks.listPage(filters),
+    },
     followUp: env[environmentNames.followUp],
     erasure: new ErasureRepository(documents, crmTable, {
       s3,

@@ -11,6 +11,7 @@ import { readRoutes, type ReadRouteDeps } from './routes/reads';
 import { suppressionRoutes, type SuppressionRouteDeps } from './routes/suppressions';
 import { userRoutes, type UserRouteDeps } from './routes/users';
 import { conversationRoutes, type ConversationRouteDeps } from './routes/conversations';
+import { conversationActionRoutes, type ConversationActionRouteDeps } from './routes/conversation-actions';
 import { json, type Response, type RouteHandlers } from './routes/types';
 
 // Each group of routes lives in routes/<group>.ts with the dependencies it needs; this file
@@ -21,7 +22,8 @@ export type CrmApiDeps = ReadRouteDeps &
   SuppressionRouteDeps &
   UserRouteDeps &
   EraseRouteDeps &
-  ConversationRouteDeps & {
+  ConversationRouteDeps &
+  ConversationActionRouteDeps & {
     logger: Pick<Logger, 'error' | 'info'>;
   };
 
@@ -58,6 +60,7 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
     ...userRoutes(deps),
     ...eraseRoutes(deps),
     ...conversationRoutes(deps),
+    ...conversationActionRoutes(deps),
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<Response> => {
@@ -88,6 +91,7 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
             error: error.code,
             message: error.message,
             ...(error.field ? { field: error.field } : {}),
+            ...(error.openPhoneStatus ? { status: error.openPhoneStatus } : {}),
           },
           error.headers,
         );

@@ -96,6 +96,8 @@ export type {
   WaitingQuery,
 } from './adapters/conversation-repository';
 export { conversationRecord, openPhoneStateOf } from './domain/conversation-record';
+export { activityChangeOfCreatedTask } from './domain/task-mapping';
+export type { CreatedTask } from './domain/task-mapping';
 export type { ConversationRecord, OpenPhoneState } from './domain/conversation-record';
 export { replyNeedOf } from './domain/reply-needed';
 export type { ReplyNeed } from './domain/reply-needed';

@@ -8,6 +8,10 @@ export type { SentMessageQuery } from './adapters/sent-messages';
 export { webhookEventsByFamily } from './domain/openphone-api';
 export { quoApiVersion, quoWebhookEventTypes } from './domain/quo-webhooks';
 export type { WorkspaceMessage, WorkspaceMessageFilters } from './domain/quo-messages';
+export { inboxStates } from './domain/tasks';
+export type { InboxState, NewTask, Task, TaskFilters, TaskWritten } from './domain/tasks';
+export type { ConversationStateClient } from './adapters/conversation-state-client';
+export type { TasksClient } from './adapters/tasks-client';
 export type {
   QuoTestEvent,
   QuoWebhook,

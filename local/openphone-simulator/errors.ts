@@ -16,6 +16,7 @@ export const resourceCodes = {
   callRecordings: '09',
   conversations: '10',
   users: '11',
+  tasks: '12',
   gateway: '00',
 } as const;
 export type ApiResource = keyof typeof resourceCodes;

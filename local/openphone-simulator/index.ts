@@ -24,6 +24,7 @@ export {
 } from './webhooks';
 export { routes, type Route } from './routes';
 export type { OpenPhoneErrorBody } from './errors';
+export type { TaskRecord } from './tasks';
 export type {
   ActivityRecord,
   CallRecord,

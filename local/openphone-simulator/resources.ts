@@ -37,6 +37,8 @@ export interface ConversationRecord {
    * activity. Write-only in Quo's API (no field, no webhook): tests read it here.
    */
   inboxStatus: 'open' | 'done';
+  /** When `mark-as-read` last read it; unread when activity came after (or never read). */
+  readAtMs?: number;
   /** Items added at run time (sends, inbound activity), oldest first. */
   readonly addedItemIds: string[];
 }

@@ -37,6 +37,8 @@ import {
 import { quoMessageRoutes } from './quo-message-routes';
 import { quoWebhookRoutes } from './quo-webhook-routes';
 import { webhookRoutes } from './webhook-routes';
+import { conversationStateRoutes } from './conversation-state-routes';
+import { taskRoutes } from './task-routes';
 
 export type { Route, RouteContext, RouteResult } from './route-context';
 
@@ -267,6 +269,8 @@ export const routes: readonly Route[] = [
   ...webhookRoutes,
   ...quoWebhookRoutes,
   ...quoMessageRoutes,
+  ...conversationStateRoutes,
+  ...taskRoutes,
 ];
 
 /** The route for a method and path, with its path parameters, or undefined. */

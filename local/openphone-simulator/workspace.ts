@@ -1,4 +1,5 @@
 import { integerBetween, pick, randomHex, seededRandom, type Random } from './prng';
+import { SimulatedTasks } from './tasks';
 import type {
   ActivityRecord,
   CallRecord,
@@ -117,6 +118,8 @@ export class SimulatedWorkspace {
   readonly phoneNumbers: readonly PhoneNumberRecord[];
   readonly users: readonly UserRecord[];
   readonly contacts = new Map<string, ContactRecord>();
+  /** Tasks made through `/v1/tasks` (tasks.ts). */
+  readonly tasks: SimulatedTasks;
 
   private readonly clock: () => number;
   private readonly idTag: string;
@@ -145,6 +148,7 @@ export class SimulatedWorkspace {
     this.clock = options.clock ?? Date.now;
     this.idTag = randomHex(seededRandom(this.seed, 'tag'), 8);
     this.runtimeRandom = seededRandom(this.seed, 'runtime');
+    this.tasks = new SimulatedTasks(seededRandom(this.seed, 'tasks'), this.clock);
     this.itemsPerConversation = this.size.messagesPerConversation + this.size.callsPerConversation;
 
     const setup = seededRandom(this.seed, 'setup');

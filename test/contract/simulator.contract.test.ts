@@ -367,7 +367,13 @@ if (!document) {
         'GET /v1/calls/{id}',
         'GET /v1/contacts',
         'GET /v1/conversations',
+        'GET /v1/tasks',
+        'GET /v1/tasks/{id}',
         'GET /v1/users',
+        'POST /v1/conversations/{id}/mark-as-done',
+        'POST /v1/conversations/{id}/mark-as-open',
+        'POST /v1/conversations/{id}/mark-as-read',
+        'POST /v1/tasks',
       ]);
       expect(
         outside.filter((op) => !op.includes('/v1/')).every((op) => / \/(webhooks|messages$)/.test(op)),

@@ -152,6 +152,7 @@ describe('CrmApi', () => {
       ContactsRole: (r: Role) => fresh.crmApi.grantContacts(r),
       SuppressionsRole: (r: Role) => fresh.crmApi.grantSuppressions(r),
       EraserRole: (r: Role) => fresh.crmApi.grantErase(r),
+      ConversationsRole: (r: Role) => fresh.crmApi.grantConversations(r),
     };
     for (const [id, grant] of Object.entries(grants)) grant(role(id));
     const synthesized = Template.fromStack(fresh);
@@ -182,6 +183,11 @@ describe('CrmApi', () => {
     expect(reachable('ContactsRole')).toEqual(['createContact', 'updateContact']);
     expect(reachable('SuppressionsRole')).toEqual(['liftSuppression', 'settleReview', 'suppressNumber']);
     expect(reachable('EraserRole')).toEqual(['eraseContactData']);
+    expect(reachable('ConversationsRole')).toEqual([
+      'createConversationTask',
+      'markConversationDone',
+      'markConversationOpen',
+    ]);
   });
 
   it('takes a JWT authorizer from the stage config, for a CRM outside AWS, and asks each route for its scope', () => {
@@ -220,6 +226,8 @@ describe('CrmApi', () => {
       'POST /v1/messages': ['JWT', 'crm/send'],
       'POST /v1/contacts': ['JWT', 'crm/contacts'],
       'DELETE /v1/suppressions/{phone}': ['JWT', 'crm/suppressions'],
+      'POST /v1/conversations/{id}/done': ['JWT', 'crm/conversations'],
+      'POST /v1/conversations/{id}/tasks': ['JWT', 'crm/conversations'],
     });
     expect(Object.entries(scopesByRoute).find(([key]) => key.endsWith('/data'))).toEqual([
       expect.stringMatching(/^DELETE \/v1\/contacts\/\{\w+\}\/data$/),

@@ -10,6 +10,11 @@ export const apiError = z
       .meta({ description: 'A stable code to branch on, e.g. `invalid_request`, `not_found`.' }),
     message: z.string().meta({ description: 'What went wrong, for a person.' }),
     field: z.string().optional().meta({ description: 'The request field at fault, when there is one.' }),
+    status: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: "OpenPhone's own status, when it refused the request (`openphone_refused`)." }),
   })
   .meta({ id: 'Error' });
 export type ApiError = z.infer<typeof apiError>;
@@ -67,7 +72,7 @@ export const activity = z
         status: z.string().optional(),
       })
       .optional(),
-    sources: z.array(z.enum(['webhook', 'import'])).optional(),
+    sources: z.array(z.enum(['webhook', 'import', 'api'])).optional(),
   })
   .meta({ id: 'Activity' });
 export type Activity = z.infer<typeof activity>;

@@ -8,6 +8,7 @@ import { eraseRoutes } from './erase-routes';
 import { userRoutes } from './user-routes';
 import type { CrmApiScope } from './scopes';
 import { conversationRoutes } from './conversation-routes';
+import { conversationActionRoutes } from './conversation-action-routes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -69,6 +70,7 @@ export const crmApiRoutes = {
   ...userRoutes,
   ...eraseRoutes,
   ...conversationRoutes,
+  ...conversationActionRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {
@@ -87,7 +89,7 @@ export interface RouteDefinition {
   status?: 200 | 201 | 202 | 204;
   response: z.ZodType;
   /** Error statuses beyond 400/401/403/404 the route answers, with what each means. */
-  errors?: Partial<Record<409 | 412 | 422 | 429 | 503, string>>;
+  errors?: Partial<Record<409 | 412 | 422 | 429 | 502 | 503, string>>;
 }
 
 export type RouteName = keyof typeof crmApiRoutes;

@@ -10,6 +10,7 @@ export const crmApiScopes = {
   'crm/contacts': 'Create and change contacts, in OpenPhone and the CRM.',
   'crm/suppressions': 'Suppress a number, and lift suppressions, opt-outs included.',
   'crm/erase': "Erase a person's activities, media and contact records.",
+  'crm/conversations': 'Mark conversations done or open and create tasks on them, in OpenPhone and the CRM.',
 } as const;
 
 export type CrmApiScope = keyof typeof crmApiScopes;

@@ -13,6 +13,7 @@ import {
   conversationItem,
   conversationRecordOf,
   recordAfterSignal,
+  recordWithInboxStatus,
   recordWithOpenPhoneState,
   type ConversationRecord,
   type OpenPhoneState,
@@ -108,6 +109,22 @@ export class ConversationRepository {
       (stored, now) => recordWithOpenPhoneState(stored, state, now),
       erasureChecks(this.table.tableName, [state.contactNumber], state.at ?? ''),
     );
+  }
+
+  /**
+   * Records the inbox state the bridge just set at OpenPhone (done ends the waiting spell);
+   * answers the record as written, or undefined when there is no such conversation.
+   */
+  async recordInboxStatus(
+    conversationKey: string,
+    status: 'done' | 'open' | 'read',
+  ): Promise<ConversationRecord | undefined> {
+    let written: ConversationRecord | undefined;
+    await this.fold(conversationKey, (stored, now) => {
+      written = stored && recordWithInboxStatus(stored, status, now);
+      return written;
+    });
+    return written;
   }
 
   /** Read, change, put on the version read; again on a race. `change` answers undefined for "no change". */

@@ -15,7 +15,8 @@ import type { DialogueLine } from '../../openphone';
 export const activityKinds = ['message', 'call', 'voicemail', 'task'] as const;
 export type ActivityKind = (typeof activityKinds)[number];
 export type Direction = 'incoming' | 'outgoing';
-export type ActivitySource = 'webhook' | 'import';
+/** Where an activity was learnt: a webhook, the history import, or a write through the CRM API. */
+export type ActivitySource = 'webhook' | 'import' | 'api';
 
 /**
  * What says which activity this is and between whom, without its content: the fields the CRM API's

@@ -5,6 +5,7 @@ import { waitingKey } from './crm-keys';
 import {
   activityMark,
   applySignal,
+  closeAsDone,
   conversationKeyOf,
   conversationProgress,
   emptyProgress,
@@ -40,7 +41,14 @@ export const conversationRecord = conversationProgress.extend({
 });
 export type ConversationRecord = z.infer<typeof conversationRecord>;
 
-const progressFields = ['lastInbound', 'lastOutbound', 'lastAnswer', 'awaiting', 'lastAwaiting'] as const;
+const progressFields = [
+  'lastInbound',
+  'lastOutbound',
+  'lastAnswer',
+  'awaiting',
+  'lastAwaiting',
+  'closedAt',
+] as const;
 
 function progressOf(record: ConversationRecord | undefined): ConversationProgress {
   if (!record) return emptyProgress;
@@ -76,6 +84,30 @@ export function recordAfterSignal(
     waitingFor: waiting.waitingFor,
     version: (stored?.version ?? 0) + 1,
     updatedAt: now,
+  });
+}
+
+/**
+ * The record after the bridge put the conversation in `status` at OpenPhone, at `at`: done closes
+ * the waiting spell (not an answer: nothing records a response); open and read change no wait.
+ */
+export function recordWithInboxStatus(
+  stored: ConversationRecord,
+  status: 'done' | 'open' | 'read',
+  at: string,
+): ConversationRecord {
+  const progress = status === 'done' ? closeAsDone(progressOf(stored), at) : progressOf(stored);
+  const waiting = waitingStateOf(progress);
+  return conversationRecord.parse({
+    ...stored,
+    ...progress,
+    waiting: waiting.waiting,
+    waitingSince: waiting.waitingSince,
+    waitingFor: waiting.waitingFor,
+    inboxStatus: status,
+    inboxStatusAt: at,
+    version: stored.version + 1,
+    updatedAt: at,
   });
 }
 

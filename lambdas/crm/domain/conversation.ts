@@ -52,6 +52,8 @@ export const conversationProgress = z.object({
   awaiting: z.array(activityMark),
   /** The latest awaiting activity ever seen: still says "waiting" if the list overflowed. */
   lastAwaiting: activityMark.optional(),
+  /** The latest "marked done": it closes the awaiting activities up to it, without answering them. */
+  closedAt: z.string().optional(),
 });
 export type ConversationProgress = z.infer<typeof conversationProgress>;
 
@@ -98,6 +100,7 @@ export function applySignal(
   const lastAwaiting = later(progress.lastAwaiting, mark);
   if (progress.lastAnswer && orderOf(mark) <= orderOf(progress.lastAnswer))
     return { ...touched, lastAwaiting };
+  if (progress.closedAt && mark.at <= progress.closedAt) return { ...touched, lastAwaiting };
   const same = progress.awaiting.find((a) => a.activityId === mark.activityId);
   const merged = later(same, mark);
   const awaiting = [...progress.awaiting.filter((a) => a.activityId !== mark.activityId), merged]
@@ -114,12 +117,22 @@ export interface WaitingState {
   waitingFor?: ActivityMark;
 }
 
+/** The progress after "marked done" at `at`: what awaits up to then is closed, not answered. */
+export function closeAsDone(progress: ConversationProgress, at: string): ConversationProgress {
+  const closedAt = progress.closedAt && progress.closedAt > at ? progress.closedAt : at;
+  return { ...progress, closedAt, awaiting: progress.awaiting.filter((a) => a.at > closedAt) };
+}
+
 /** Whether the conversation waits for us, and since when. */
 export function waitingStateOf(progress: ConversationProgress): WaitingState {
   const first = progress.awaiting[0];
   if (first) return { waiting: true, waitingSince: first.at, waitingFor: first };
-  const { lastAwaiting, lastAnswer } = progress;
-  if (lastAwaiting && (!lastAnswer || orderOf(lastAwaiting) > orderOf(lastAnswer)))
+  const { lastAwaiting, lastAnswer, closedAt } = progress;
+  if (
+    lastAwaiting &&
+    (!lastAnswer || orderOf(lastAwaiting) > orderOf(lastAnswer)) &&
+    !(closedAt && lastAwaiting.at <= closedAt)
+  )
     return { waiting: true, waitingSince: lastAwaiting.at, waitingFor: lastAwaiting };
   return { waiting: false };
 }

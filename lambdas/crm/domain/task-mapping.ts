@@ -1,5 +1,11 @@
 import type { TaskPayload } from '../../openphone';
-import { defined, type ActivityAspects, type ActivityFacts, type TaskChange } from './activity';
+import {
+  defined,
+  type ActivityAspects,
+  type ActivityChange,
+  type ActivityFacts,
+  type TaskChange,
+} from './activity';
 
 /**
  * A `task.*` event onto the task's record (one per task id, beside the activities, on its
@@ -56,5 +62,44 @@ export function taskChangeOf(
         : undefined,
       taskChange,
     }),
+  };
+}
+
+/** A task the bridge created at OpenPhone, as OpenPhone's create request and answer say it. */
+export interface CreatedTask {
+  taskId: string;
+  conversationId: string;
+  title: string;
+  description?: string;
+  dueDate?: string;
+  assignedTo?: string;
+  revision?: string;
+  createdAt: string;
+}
+
+/**
+ * The activity of a task the CRM API just created: the same record (its id the task's) and the
+ * same mapping as its `task.created` webhook, so that webhook later finds it instead of adding one.
+ */
+export function activityChangeOfCreatedTask(task: CreatedTask): ActivityChange {
+  const payload: TaskPayload = {
+    description: undefined,
+    dueDate: undefined,
+    assignedTo: undefined,
+    assignedBy: undefined,
+    createdBy: undefined,
+    updatedAt: undefined,
+    revision: undefined,
+    phoneNumberId: undefined,
+    activityId: undefined,
+    actorUserId: undefined,
+    ...task,
+    state: 'open',
+    carriesTask: true,
+  };
+  const mapped = taskChangeOf('task.created', payload, task.createdAt);
+  return {
+    eventTime: task.createdAt,
+    update: { activityId: task.taskId, source: 'api', facts: mapped.facts, aspects: mapped.aspects },
   };
 }

@@ -41,9 +41,11 @@ import {
 import type { Lane } from '../domain/token-bucket';
 import { OpenPhoneInvalidRequestError } from '../errors';
 import { OpenPhoneTransport, type OpenPhoneClientOptions } from './openphone-transport';
+import { ConversationStateClient } from './conversation-state-client';
 import { QuoMessagesClient } from './quo-messages-client';
 import { QuoWebhooksClient } from './quo-webhooks-client';
 import { dataOf, segment, validParameters } from './request-parameters';
+import { TasksClient } from './tasks-client';
 
 export * from '../errors';
 export type { Lane, RateLimiter } from '../domain/token-bucket';
@@ -69,6 +71,10 @@ export class OpenPhoneClient {
   readonly quoWebhooks: QuoWebhooksClient;
   /** Quo's workspace-wide message listing (dated API version), beside the per-conversation v1 list. */
   readonly quoMessages: QuoMessagesClient;
+  /** Mark a conversation done, open or read (write-only at OpenPhone). */
+  readonly conversationState: ConversationStateClient;
+  /** Tasks on conversations (`/v1/tasks`). */
+  readonly tasks: TasksClient;
 
   constructor(options: OpenPhoneClientOptions) {
     if (!options.apiKey)
@@ -77,6 +83,8 @@ export class OpenPhoneClient {
     this.#transport = new OpenPhoneTransport(options);
     this.quoWebhooks = new QuoWebhooksClient(this.#transport);
     this.quoMessages = new QuoMessagesClient(this.#transport);
+    this.conversationState = new ConversationStateClient(this.#transport);
+    this.tasks = new TasksClient(this.#transport);
   }
 
   /** The same client, its requests counted in another rate-limit lane. */

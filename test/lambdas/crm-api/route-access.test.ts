@@ -32,6 +32,10 @@ describe('CRM API scopes', () => {
       'PUT /v1/suppressions/{phone}': 'crm/suppressions',
       'DELETE /v1/suppressions/{phone}': 'crm/suppressions',
       'DELETE /v1/contacts/{phone}/data': 'crm/erase',
+      'POST /v1/conversations/{id}/done': 'crm/conversations',
+      'POST /v1/conversations/{id}/open': 'crm/conversations',
+      'POST /v1/conversations/{id}/tasks': 'crm/conversations',
+      'GET /v1/conversations/{id}/tasks': 'crm/read',
     });
     for (const scope of crmApiScopeNames)
       expect([scope, routesOfScope(scope).length > 0]).toEqual([scope, true]);
@@ -42,6 +46,8 @@ describe('CRM API scopes', () => {
     expect(scopeForRequest('DELETE', '/v1/contacts/%2B15555550123/data')).toBe('crm/erase');
     expect(scopeForRequest('DELETE', '/v1/suppressions/%2B15555550123')).toBe('crm/suppressions');
     expect(scopeForRequest('post', '/v1/messages')).toBe('crm/send');
+    expect(scopeForRequest('POST', '/v1/conversations/CN123/done')).toBe('crm/conversations');
+    expect(scopeForRequest('GET', '/v1/conversations/CN123/tasks')).toBe('crm/read');
     expect(scopeForRequest('PATCH', '/v1/messages')).toBeUndefined();
     expect(scopeForRequest('GET', '/v1/nothing')).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { ActivityFacts, ActivityUpdate } from '../../../lambdas/crm/domain/activity';
 import {
   applySignal,
+  closeAsDone,
   conversationKeyOf,
   conversationSignalOf,
   emptyProgress,
@@ -148,5 +149,43 @@ describe('conversation state is order independent', () => {
         expect(backwards).toEqual(forwards);
       }),
     );
+  });
+});
+
+describe('marking a conversation done', () => {
+  const activities = [
+    inbound('AC1', 0),
+    outbound('AC2', 2),
+    inbound('AC3', 3, 'When will you be here?'),
+    call('AC4', 4, 'incoming')('no-answer'),
+    inbound('AC7', 7, 'Hello? Still waiting'),
+  ].map(signalOf);
+  type Step = ConversationSignal | { done: string };
+  const apply = (steps: Step[]) =>
+    steps.reduce((p, s) => ('done' in s ? closeAsDone(p, s.done) : applySignal(p, s)), emptyProgress);
+
+  it('ends the waiting spell without making an answer of it', () => {
+    const progress = apply([...activities, { done: at(10) }]);
+    expect(waitingStateOf(progress)).toEqual({ waiting: false });
+    expect(progress.lastAnswer?.activityId).toBe('AC2');
+  });
+
+  it('keeps what arrived after it waiting, in whatever order the events and the mark arrive', () => {
+    const done = { done: at(5) };
+    const inOrder = apply([...activities.slice(0, 4), done, activities[4]!]);
+    expect(waitingStateOf(inOrder)).toMatchObject({ waiting: true, waitingSince: at(7) });
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray<Step>([...activities, done], { minLength: activities.length + 1 }),
+        (steps) => {
+          expect(apply(steps)).toEqual(inOrder);
+        },
+      ),
+    );
+  });
+
+  it('an older mark arriving after a newer one changes nothing', () => {
+    const newer = apply([...activities, { done: at(10) }]);
+    expect(closeAsDone(newer, at(5))).toEqual(newer);
   });
 });
