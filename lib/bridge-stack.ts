@@ -13,6 +13,7 @@ import { CrmEvents } from './crm-events';
 import { eventFamilies } from '../lambdas/events';
 import { familyQueueOutputName, stackOutputNames } from '../lambdas/shared/stack-outputs';
 import { EventProcessing, EventQueues, EventStore, EventSweeper } from './events';
+import { FollowUpAlarm, ReplyDueTimer } from './follow-up';
 import { HistoryImport, ImportStore } from './history-import';
 import { RateLimitStore } from './openphone';
 import { TracingOff } from './tracing';
@@ -39,6 +40,8 @@ export class BridgeStack extends Stack {
   readonly crmApi: CrmApi;
   readonly crmEvents: CrmEvents;
   readonly monitoring: BridgeMonitoring;
+  readonly replyDueTimer: ReplyDueTimer;
+  readonly followUpAlarm: FollowUpAlarm;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -80,6 +83,7 @@ export class BridgeStack extends Stack {
       campaignReplyWindowDays: config.campaignReplyWindowDays,
       consentYesWindowHours: config.consentYesWindowHours,
       consentOptInWords: config.consentOptInWords,
+      followUp: config.followUp,
       eventRetentionDays,
       activityRetentionDays: config.retention.activitiesDays,
       mediaRetentionDays: config.retention.mediaDays,
@@ -153,6 +157,15 @@ export class BridgeStack extends Stack {
       historyImport: this.historyImport,
       thresholds: config.alarms,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+    this.replyDueTimer = new ReplyDueTimer(this, 'ReplyDueTimer', {
+      crm: this.crm,
+      followUp: config.followUp,
+      logRetention,
+    });
+    this.followUpAlarm = new FollowUpAlarm(this, 'FollowUpAlarm', {
+      topic: this.monitoring.topic,
+      oldestWaitingBusinessMinutes: config.alarms.oldestWaitingBusinessMinutes,
     });
     // Where a runaway costs money or starves the account: media downloads, imports, campaign runs.
     reserveConcurrency(this.processing.archiveFunction, config.reservedConcurrency.mediaArchiver);

@@ -118,6 +118,11 @@ export const stageConfigSchema = z.object({
       redispatchedEventsPer5Min: z.number().int().positive().default(1),
       /** Events failed as `undeliverable` after every re-dispatch, in 5 minutes. */
       undeliverableEventsPer5Min: z.number().int().positive().default(1),
+      /**
+       * Business minutes the longest-waiting conversation may wait for an answer before the
+       * follow-up alarm (4× the default 15-minute reply target; business time, so not overnight).
+       */
+      oldestWaitingBusinessMinutes: z.number().int().min(1).max(10_080).default(60),
     })
     .prefault({}),
   /**

@@ -19,9 +19,9 @@ export interface CrmStoreProps {
 /**
  * The CRM table (single-table design, see lambdas/crm/domain/crm-keys.ts): activities, contacts and
  * their phone links, suppressions with their audit trail, and per-recipient delivery health.
- * Four sparse indexes: a contact number's timeline and a conversation's activities, newest first,
- * the active suppressions by reason (the operators' list) and the conversations waiting for an
- * answer, oldest first (the follow-up queue).
+ * Five sparse indexes: a contact number's timeline and a conversation's activities, newest first,
+ * the active suppressions by reason (the operators' list), the conversations waiting for an
+ * answer, oldest first (the follow-up queue), and the spells due an answer (the reply-due timer).
  */
 export class CrmStore extends Construct {
   readonly table: Table;
@@ -65,6 +65,13 @@ export class CrmStore extends Construct {
       sortKey: { name: crmTableKeys.waitingSortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...waitingIndexAttributes],
+    });
+    // The reply-due timer's (decision 0008): keys only, written when a spell starts and when it ends or fires.
+    this.table.addGlobalSecondaryIndex({
+      indexName: crmTableKeys.replyDueIndex,
+      partitionKey: { name: crmTableKeys.replyDuePartitionKey, type: AttributeType.STRING },
+      sortKey: { name: crmTableKeys.replyDueSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
     });
   }
 

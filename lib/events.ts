@@ -25,6 +25,7 @@ import {
   defaultMediaHosts,
   defaultYesWindowHours,
   type ConsentReplySettings,
+  type FollowUpSettings,
 } from '../lambdas/crm';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { RateLimitStore } from './openphone';
@@ -207,6 +208,8 @@ export interface EventProcessingProps {
   readonly consentYesWindowHours?: number;
   /** Extra whole-message opt-in words beside START, UNSTOP, SUBSCRIBE, RESUME. @default [] */
   readonly consentOptInWords?: readonly string[];
+  /** Business hours and reply targets (the stage's `followUp`): spells' due and response times. @default the domain's defaults */
+  readonly followUp?: FollowUpSettings;
   /** Records per processor invocation. @default 10 */
   readonly batchSize?: number;
   /** Days a processed event is kept; its TTL starts when it is processed. @default 90 */
@@ -323,6 +326,7 @@ export class EventProcessing extends Construct {
           [environmentNames.eventRetentionDays]: String(props.eventRetentionDays ?? 90),
           [environmentNames.crmTable]: props.crm.table.tableName,
           [environmentNames.mediaArchiveQueueUrl]: this.archiveQueue.queueUrl,
+          ...(props.followUp ? { [environmentNames.followUp]: JSON.stringify(props.followUp) } : {}),
           ...(props.activityRetentionDays
             ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
             : {}),

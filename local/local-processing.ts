@@ -17,6 +17,7 @@ import type { MediaArchiveQueue } from '../lambdas/crm/adapters/media-archive-qu
 import { MediaArchiver, type ArchiveOutcome } from '../lambdas/crm/adapters/media-archiver';
 import type { MediaFetch } from '../lambdas/crm/adapters/pinned-media-request';
 import { defaultMediaHosts } from '../lambdas/crm/domain/media-url-policy';
+import type { FollowUpSettings } from '../lambdas/crm/domain/business-hours';
 import { createArchiveMediaHandler } from '../lambdas/crm/archive-media/service';
 import { createProcessEventsHandler, type ProcessorDeps } from '../lambdas/events/process/service';
 import type { CfnTemplate } from './cfn-tables';
@@ -62,6 +63,8 @@ export interface LocalProcessingOptions {
   familyQueues: Readonly<Record<EventFamily, InProcessQueue>>;
   s3: S3Client;
   mediaBucket: string;
+  /** Business hours and reply targets, as the stack gives the processors (`replyDueSettings`). */
+  followUp?: FollowUpSettings;
   /** Overrides of the archive queue's template settings (tests shorten the visibility timeout). */
   archiveQueueSettings?: Partial<EventSourceMappingSettings>;
   /** Days after a campaign send in which its recipient's messages count as replies. @default 7 */
@@ -121,7 +124,9 @@ export function buildLocalProcessing(options: LocalProcessingOptions) {
           events,
           activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
           contacts,
-          conversations: new ConversationRepository(documents, crmTable),
+          conversations: new ConversationRepository(documents, crmTable, {
+            ...(options.followUp ? { followUp: options.followUp } : {}),
+          }),
           suppressions,
           deliveryHealth,
           archiveQueue: new InProcessMediaArchiveQueue(archiveQueue),

@@ -7,6 +7,7 @@ import { processingLogLine } from '../lambdas/events/domain/event-processing';
 import { webhookPath } from '../lib/ingest';
 import { startLocalCampaignSender, type LocalCampaignSchedule } from './campaign-schedule';
 import { startLocalEventSweeper } from './event-sweep-schedule';
+import { replyDueSettings, startLocalReplyDueTimer } from './reply-due-schedule';
 import { createTables, tablesFromTemplate, type CfnTemplate } from './cfn-tables';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { adminRoutes, importAdminRoutes, inProcessQueueAdmin } from './admin-api';
@@ -65,6 +66,8 @@ export interface LocalReplicaOptions {
   crmApiScopedTokens?: ScopedToken[];
   /** How often the event sweeper runs: `off`, or ms. @default the template's schedule (rate(5 minutes)) */
   eventSweepEveryMs?: number | 'off';
+  /** How often the reply-due timer runs: `off`, or ms. @default the template's schedule (rate(1 minute)) */
+  replyDueEveryMs?: number | 'off';
   /** Confirmation replies to STOP and HELP, sent through this OpenPhone (the stage's `consentReplies`); absent: off. */
   consentReplies?: {
     openPhone: { apiKey: string; baseUrl: string };
@@ -165,8 +168,10 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     }),
     settings: consentReplySettings.parse({ ...options.consentReplies.settings, enabled: true }),
   };
+  const replyDue = replyDueSettings(template);
   const processing = buildLocalProcessing({
     template,
+    followUp: replyDue.followUp,
     tableNames,
     dynamoEndpoint: endpoint,
     familyQueues: ingest.queues,
@@ -192,6 +197,17 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     sweepEveryMs === 'off'
       ? undefined
       : startLocalEventSweeper({ sweeper: ingest.sweeper, everyMs: sweepEveryMs, log });
+  const replyDueEveryMs = options.replyDueEveryMs ?? replyDue.everyMs ?? 'off';
+  const replyDueSchedule =
+    replyDueEveryMs === 'off'
+      ? undefined
+      : startLocalReplyDueTimer({
+          documents: processing.documents,
+          crmTable: processing.crmTable,
+          followUp: replyDue.followUp,
+          everyMs: replyDueEveryMs,
+          log,
+        });
   const imports = new LocalImports({
     template,
     dynamoEndpoint: endpoint,
@@ -341,6 +357,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     stop: async () => {
       await campaignSchedule?.stop();
       await sweepSchedule?.stop();
+      await replyDueSchedule?.stop();
       if (replicaInfoFile) removeReplicaInfo(replicaInfoFile);
       if (crmApiTokenFile) removeReplicaInfo(crmApiTokenFile);
       // Keep the keys registered with OpenPhone (`webhooks register`); drop this run's own.

@@ -149,3 +149,14 @@ export function eventSweepSettings(template: CfnTemplate): {
     },
   };
 }
+
+/** A schedule rule's expression and, for `rate(…)`, its interval, by the start of its logical id. */
+export function ruleSchedule(
+  template: CfnTemplate,
+  idPrefix: string,
+): { expression: string; everyMs?: number } {
+  const [, rule] = onlyResource(template, 'AWS::Events::Rule', (id) => id.startsWith(idPrefix));
+  const expression = String((rule.Properties as { ScheduleExpression?: unknown }).ScheduleExpression);
+  const everyMs = rateExpressionMs(expression);
+  return { expression, ...(everyMs === undefined ? {} : { everyMs }) };
+}

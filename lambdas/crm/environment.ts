@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { environmentNames } from '../shared/environment';
+import { followUpSettings } from './domain/business-hours';
 import { defaultMediaHosts } from './domain/media-url-policy';
 
 /** The media archiver's variables. */
@@ -21,4 +22,18 @@ export const archiverEnvironmentShape = {
         .map((host) => host.trim())
         .filter(Boolean),
     ),
+};
+
+/** The stage's `followUp` (business hours, reply targets) as JSON; absent: the defaults. */
+export const followUpVariable = {
+  [environmentNames.followUp]: z
+    .string()
+    .optional()
+    .transform((text) => followUpSettings.parse(text === undefined ? {} : JSON.parse(text))),
+};
+
+/** The reply-due timer's variables. */
+export const replyDueEnvironmentShape = {
+  [environmentNames.crmTable]: z.string().min(3),
+  ...followUpVariable,
 };

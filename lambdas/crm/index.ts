@@ -110,3 +110,13 @@ export {
   replyDueAt,
 } from './domain/business-hours';
 export type { BusinessHours, FollowUpSettings } from './domain/business-hours';
+export { ReplyDueRepository } from './adapters/reply-due-repository';
+export type { OldestWaiting, OverdueOutcome } from './adapters/reply-due-repository';
+export { createReplyDueTimer } from './reply-due/service';
+export type { ReplyDueReport, ReplyDueTimer, ReplyDueTimerDeps } from './reply-due/service';
+export { callOutcomeOf, conversationKeyOf } from './domain/conversation';
+export { replyDuePartition } from './domain/reply-due';
+export type { SpellState } from './domain/reply-due';
+
+/** The reply-due timer's entry file, for the CDK construct to bundle. */
+export const replyDueEntry = join(__dirname, 'reply-due', 'handler.ts');

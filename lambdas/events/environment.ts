@@ -1,5 +1,5 @@
 import { defaultReplyWindowDays, maxReplyWindowDays } from '../campaigns';
-import { consentReplySettings, defaultYesWindowHours } from '../crm';
+import { consentReplySettings, defaultYesWindowHours, followUpSettings } from '../crm';
 import { environmentNames, wholeNumberVariable } from '../shared/environment';
 import * as z from '../shared/zod-mini';
 import { defaultEventRetentionDays } from './domain/event-record';
@@ -66,6 +66,11 @@ export const processorEnvironmentShape = {
   [environmentNames.consentReplies]: z.pipe(
     z.optional(z.string()),
     z.transform((text) => (text === undefined ? undefined : consentReplySettings.parse(JSON.parse(text)))),
+  ),
+  /** Business hours and reply targets (JSON of the stage's `followUp`); absent: the defaults. */
+  [environmentNames.followUp]: z.pipe(
+    z.optional(z.string()),
+    z.transform((text) => followUpSettings.parse(text === undefined ? {} : JSON.parse(text))),
   ),
   /** With consent replies on: the API key's secret and the shared limiter's table. */
   [environmentNames.openPhoneApiKeySecret]: z.optional(z.string().check(z.minLength(1))),

@@ -61,4 +61,14 @@ export const bridgeMetrics = {
     /** A recipient whose send could not be reconciled, time after time: parked for an operator. */
     recipientsParked: 'CampaignRecipientsParked',
   },
+  /** The reply-due timer (once a minute): the follow-up queue's state. */
+  followUp: {
+    /** Business minutes the longest-waiting conversation has waited (0 when none waits): the alarm's metric. */
+    oldestWaitingBusinessMinutes: 'OldestWaitingBusinessMinutes',
+    /** The same wait in wall-clock minutes. */
+    oldestWaitingMinutes: 'OldestWaitingMinutes',
+    waitingConversations: 'WaitingConversations',
+    /** Spells the timer marked overdue in the run (each one `conversation.waiting`). */
+    markedOverdue: 'ConversationsMarkedOverdue',
+  },
 } as const;

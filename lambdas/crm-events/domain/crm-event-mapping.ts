@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import { activityHeadingFields, completeErasureCounts, type ErasureCounts } from '../../crm';
-import { activityAspects, type CrmEvent, type CrmEventDetail, type CrmEventType } from './crm-event-schemas';
+import { activityAspects, type CrmEvent, type CrmEventDetail } from './crm-event-schemas';
+import { canonicalJson, crmEventId, text } from './crm-event-ids';
+import { callMissedEvents, conversationEvents } from './follow-up-events';
 
 /**
  * Which CRM events one write makes: the item before and after it (a DynamoDB stream record's old
@@ -18,12 +19,16 @@ import { activityAspects, type CrmEvent, type CrmEventDetail, type CrmEventType 
  * | campaign        | `campaign.completed` when its status becomes `completed`                  |
  * | erasure-audit   | `contact.erased` when an erase's audit entry (its counts) is written      |
  * | erased-activity | `activity.erased` when an activity becomes an erase's tombstone           |
+ * | activity (call) | also `call.missed` once, when an inbound call is first known unanswered   |
+ * | conversation    | `conversation.waiting` when the timer marks a spell overdue;              |
+ * |                 | `conversation.answered` when an answer ends a spell (follow-up-events.ts) |
  *
  * Writes that change no content (bookkeeping: `sources`, archive keys, a newer time with the same
  * value, index keys) publish nothing; neither do other item kinds (timeline entries, audits…).
  */
 
-export type Item = Record<string, unknown>;
+export type { Item } from './crm-event-ids';
+import type { Item } from './crm-event-ids';
 
 export interface ItemChange {
   oldImage?: Item;
@@ -43,7 +48,12 @@ export function crmEventsOf(change: ItemChange, settings: CrmEventSettings): Crm
   if (!change.newImage) return []; // a removal (TTL, erase) is not a CRM change to announce
   switch (entity) {
     case 'activity':
-      return activityEvents(change.oldImage, change.newImage, settings);
+      return [
+        ...activityEvents(change.oldImage, change.newImage, settings),
+        ...callMissedEvents(change.oldImage, change.newImage, settings),
+      ];
+    case 'conversation':
+      return conversationEvents(change.oldImage, change.newImage);
     case 'contact':
       return contactEvents(change.oldImage, change.newImage);
     case 'suppression':
@@ -58,28 +68,6 @@ export function crmEventsOf(change: ItemChange, settings: CrmEventSettings): Crm
       return [];
   }
 }
-
-// ---- ids ------------------------------------------------------------------------------------------
-
-/** JSON with sorted keys (sets as sorted arrays): equal content, equal text. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Set) return [...(v as Set<unknown>)].sort();
-    if (v && typeof v === 'object' && !Array.isArray(v))
-      return Object.fromEntries(Object.entries(v as Item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return v;
-  });
-}
-
-/** The id of one change: its type, the record and what the change is, hashed (never the stream's record id). */
-function crmEventId(type: CrmEventType, recordId: string, change: unknown): string {
-  return createHash('sha256')
-    .update(`${type}\n${recordId}\n${canonicalJson(change)}`)
-    .digest('hex')
-    .slice(0, 32);
-}
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 // ---- activities -----------------------------------------------------------------------------------
 

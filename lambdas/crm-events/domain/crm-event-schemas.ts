@@ -208,6 +208,71 @@ export const activityErasedDetail = z
   })
   .describe('An activity was erased with its person: delete your copy of it');
 
+const conversationRef = {
+  id: z
+    .string()
+    .describe("The conversation record id: OpenPhone's CN…, or PN…~+E.164 when OpenPhone gave none"),
+  conversationId: z.string().optional().describe("OpenPhone's conversation id (CN…)"),
+  phoneNumberId: z.string().optional().describe('Our line (PN…)'),
+  ourNumber: z.string().optional().describe("Our line's number (E.164)"),
+  contactNumber: z.string().describe('Their number (E.164)'),
+};
+const waitingMark = z.object({
+  activityId: z.string(),
+  at: z.string(),
+  kind: z.enum(['message', 'missed-call', 'voicemail']),
+});
+
+export const conversationWaitingDetail = z
+  .object({
+    ...envelope,
+    conversation: z.object({
+      ...conversationRef,
+      waitingSince: z.string().describe('When the waiting spell began: its first unanswered message or call'),
+      replyDueAt: z.string().describe("When the line's reply target passed, in its business hours"),
+      replyTargetMinutes: z.number().int().describe("The line's reply target, business minutes"),
+      waitingFor: waitingMark.optional().describe('The activity that started the spell'),
+    }),
+    waitingBusinessMinutes: z.number().int().describe('Business minutes waited when the target passed'),
+    changes: z.tuple([z.literal('overdue')]),
+  })
+  .describe("A conversation waits for an answer past its line's reply target: once per waiting spell");
+
+export const conversationAnsweredDetail = z
+  .object({
+    ...envelope,
+    conversation: z.object(conversationRef),
+    waitingSince: z.string().describe('When the answered spell began'),
+    answeredAt: z.string().describe('When the first answer (an outgoing message, an answered call) came'),
+    answeredBy: z
+      .object({
+        activityId: z.string(),
+        kind: z.enum(['message', 'answered-call']),
+        userId: z.string().optional().describe('Who answered (US…), when OpenPhone says'),
+      })
+      .describe('The answer'),
+    responseBusinessMinutes: z.number().int().describe('First-response time, business minutes'),
+    replyTargetMinutes: z.number().int(),
+    withinTarget: z.boolean().describe("Answered by the spell's reply due time"),
+    changes: z.tuple([z.literal('answered')]),
+  })
+  .describe('An answer ended a waiting spell: its first-response time in business minutes');
+
+export const callMissedDetail = z
+  .object({
+    ...envelope,
+    activityId: z.string().describe("The call's activity id (AC…)"),
+    callId: z.string().describe("OpenPhone's call id (the same AC…)"),
+    conversation: z.object(conversationRef),
+    at: z.string().describe('When the call came in'),
+    voicemail: z.boolean().describe('A voicemail was known when the call was known missed'),
+    voicemailTranscript: z.string().optional().describe('Only when the stage config includes text'),
+    changes: z.tuple([z.literal('missed')]),
+  })
+  .describe(
+    'An inbound call ended unanswered: sent once, when its end is recorded; a voicemail that comes later is activity.updated, not a second call.missed',
+  );
+
 /** Every detail-type and its schema: the publisher, the JSON Schema files and the docs read this table. */
 export const crmEventDetails = {
   'activity.recorded': activityRecordedDetail,
@@ -218,6 +283,9 @@ export const crmEventDetails = {
   'campaign.completed': campaignCompletedDetail,
   'contact.erased': contactErasedDetail,
   'activity.erased': activityErasedDetail,
+  'conversation.waiting': conversationWaitingDetail,
+  'conversation.answered': conversationAnsweredDetail,
+  'call.missed': callMissedDetail,
 } as const;
 
 export type CrmEventType = keyof typeof crmEventDetails;

@@ -7,6 +7,7 @@ import {
 import { cancellationReasons, isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
 import type { ActivityUpdate } from '../domain/activity';
+import { defaultFollowUpSettings, type FollowUpSettings } from '../domain/business-hours';
 import type { ConsentRuleOptions } from '../domain/consent';
 import { conversationKeyOf, conversationSignalOf } from '../domain/conversation';
 import {
@@ -61,6 +62,8 @@ const indexKeyOf = (entry: Record<string, unknown>): LastKey => ({
 export interface ConversationRepositoryOptions extends OptimisticWriteOptions {
   /** How inbound texts are read for opt-outs. @default {} */
   consentRule?: ConsentRuleOptions;
+  /** Business hours and reply targets: a spell's due time and response time. @default the domain's defaults */
+  followUp?: FollowUpSettings;
   now?: () => Date;
 }
 
@@ -73,6 +76,7 @@ export class ConversationRepository {
   private readonly table: CrmTableAccess;
   private readonly maxAttempts: number;
   private readonly consentRule: ConsentRuleOptions;
+  private readonly followUp: FollowUpSettings;
   private readonly now: () => Date;
 
   constructor(
@@ -84,6 +88,7 @@ export class ConversationRepository {
     // One record takes every event of its conversation: more tries than an activity's write.
     this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts * 4;
     this.consentRule = options.consentRule ?? {};
+    this.followUp = options.followUp ?? defaultFollowUpSettings;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -93,7 +98,7 @@ export class ConversationRepository {
     if (!signal) return 'not-a-conversation-activity';
     return this.fold(
       conversationKeyOf(signal.parties),
-      (stored, now) => recordAfterSignal(stored, signal, now),
+      (stored, now) => recordAfterSignal(stored, signal, now, this.followUp),
       // Atomic with the write: an erase between the activity's write and this one is not undone.
       erasureChecks(this.table.tableName, [signal.parties.contactNumber], signal.mark.at),
     );

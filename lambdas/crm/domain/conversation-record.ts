@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Conversation as OpenPhoneConversation } from '../../openphone';
 import { normalisePhoneNumber } from '../../shared/phone-numbers';
+import { defaultFollowUpSettings, type FollowUpSettings } from './business-hours';
 import { waitingKey } from './crm-keys';
+import { isTimerPending, replyDueKey, spellAfter, spellState } from './reply-due';
 import {
   activityMark,
   applySignal,
@@ -35,6 +37,7 @@ export const conversationRecord = conversationProgress.extend({
   inboxStatusAt: z.string().optional(),
   /** OpenPhone's `updatedAt` of the conversation the assignee and snooze/mute were read from. */
   openPhoneStateAt: z.string().optional(),
+  ...spellState,
   /** Bumped by every write: the condition of the next one. */
   version: z.number().int(),
   updatedAt: z.string(),
@@ -63,12 +66,18 @@ export function recordAfterSignal(
   stored: ConversationRecord | undefined,
   signal: ConversationSignal,
   now: string,
+  followUp: FollowUpSettings = defaultFollowUpSettings,
 ): ConversationRecord | undefined {
   const before = progressOf(stored);
   const after = applySignal(before, signal);
   if (stored && JSON.stringify(after) === JSON.stringify(before)) return undefined;
   const { parties } = signal;
   const waiting = waitingStateOf(after);
+  const lines = {
+    phoneNumberId: stored?.phoneNumberId ?? parties.phoneNumberId,
+    ourNumber: stored?.ourNumber ?? parties.ourNumber,
+  };
+  const spell = spellAfter(stored, { ...lines, ...waiting, lastAnswer: after.lastAnswer }, followUp);
   return conversationRecord.parse({
     ...stored,
     // Facts fill in where absent: the first activity to know the line's id or number gives it.
@@ -82,6 +91,8 @@ export function recordAfterSignal(
     waiting: waiting.waiting,
     waitingSince: waiting.waitingSince,
     waitingFor: waiting.waitingFor,
+    ...Object.fromEntries(Object.keys(spellState).map((f) => [f, undefined])),
+    ...spell,
     version: (stored?.version ?? 0) + 1,
     updatedAt: now,
   });
@@ -172,12 +183,13 @@ export function recordWithOpenPhoneState(
   });
 }
 
-/** The item to put: the record, its entity and, while it waits, its waiting index key. */
+/** The item to put: the record, its entity, its waiting index key while it waits and its reply-due key until the timer fires. */
 export function conversationItem(record: ConversationRecord): Record<string, unknown> {
   return {
     entity: 'conversation',
     ...record,
     ...(record.waiting && record.waitingSince ? waitingKey(record.waitingSince, record.conversationKey) : {}),
+    ...(isTimerPending(record) ? replyDueKey(record.replyDueAt!, record.conversationKey) : {}),
   };
 }
 

@@ -26,6 +26,8 @@ export const activityMark = z.object({
   activityId: z.string(),
   at: z.string(),
   kind: z.enum(['message', 'call', 'missed-call', 'voicemail', 'answered-call']),
+  /** Who answered (`US…`), on an answer when OpenPhone says. */
+  userId: z.string().optional(),
 });
 export type ActivityMark = z.infer<typeof activityMark>;
 
@@ -151,6 +153,23 @@ const unansweredEnds = new Set([
 ]);
 
 /**
+ * How a call ended, from what its record says: answered (either way), missed (an inbound call that
+ * ended unanswered), with a voicemail, or not known yet (ringing, or an outbound call unanswered).
+ */
+export function callOutcomeOf(call: {
+  direction?: string;
+  status?: string;
+  answeredAt?: string;
+  voicemail?: unknown;
+}): 'answered' | 'missed' | 'voicemail' | undefined {
+  const status = call.status ?? '';
+  if (call.answeredAt || answeredStatuses.has(status)) return 'answered';
+  if (call.direction !== 'incoming') return undefined;
+  if (call.voicemail) return 'voicemail';
+  return unansweredEnds.has(status) ? 'missed' : undefined;
+}
+
+/**
  * What one activity update means to its conversation, or nothing when it says too little (a
  * summary, a transcript, a recording alone: no direction, time or party).
  */
@@ -171,18 +190,20 @@ export function conversationSignalOf(
   };
   const base = { parties, direction: facts.direction };
   const at = facts.createdAt;
+  const by = facts.userId ? { userId: facts.userId } : {};
   if (facts.kind === 'message') {
     const mark = { activityId, at, kind: 'message' as const };
-    if (facts.direction === 'outgoing') return { ...base, kind: 'answer', mark };
+    if (facts.direction === 'outgoing') return { ...base, kind: 'answer', mark: { ...mark, ...by } };
     const needsAnswer = facts.media?.length || replyNeedOf(facts.text, consentRule).needsAnswer;
     return needsAnswer ? { ...base, kind: 'awaiting', mark } : { ...base, kind: 'touch', mark };
   }
   const status = aspects.status ?? '';
-  if (facts.answeredAt || answeredStatuses.has(status))
-    return { ...base, kind: 'answer', mark: { activityId, at, kind: 'answered-call' } };
-  if (facts.direction === 'incoming' && aspects.voicemail)
+  const outcome = callOutcomeOf({ ...facts, status, voicemail: aspects.voicemail });
+  if (outcome === 'answered')
+    return { ...base, kind: 'answer', mark: { activityId, at, kind: 'answered-call', ...by } };
+  if (outcome === 'voicemail')
     return { ...base, kind: 'awaiting', mark: { activityId, at, kind: 'voicemail' } };
-  if (facts.direction === 'incoming' && unansweredEnds.has(status))
+  if (outcome === 'missed')
     return { ...base, kind: 'awaiting', mark: { activityId, at, kind: 'missed-call' } };
   // A ringing call says nothing yet: its end will, and skipping it saves a read and a write.
   if (ringingStatuses.has(status)) return undefined;

@@ -34,6 +34,9 @@
  *   removed when it is lifted.
  * - `byWaiting`: `waitingPk` = `WAITING`, `waitingSk` = `<waitingSince>#<conversation key>`: the
  *   conversations waiting for an answer, oldest first. Set while one waits, removed when answered.
+ * - `byReplyDue` (keys only): `replyDuePk` = `DUE`, `replyDueSk` = `<replyDueAt>#<conversation key>`:
+ *   the waiting spells the reply-due timer has not fired yet, soonest first (decision 0008). Set
+ *   when a spell starts, removed when it ends or the timer marks it overdue.
  */
 export const crmTableKeys = {
   partitionKey: 'pk',
@@ -50,6 +53,9 @@ export const crmTableKeys = {
   waitingIndex: 'byWaiting',
   waitingPartitionKey: 'waitingPk',
   waitingSortKey: 'waitingSk',
+  replyDueIndex: 'byReplyDue',
+  replyDuePartitionKey: 'replyDuePk',
+  replyDueSortKey: 'replyDueSk',
   /** DynamoDB's TTL attribute (epoch seconds): set on activities when the stage has a retention. */
   expiresAt: 'expiresAt',
 } as const;

@@ -58,6 +58,7 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
       contacts: new ContactRepository(documents, crmTable),
       conversations: new ConversationRepository(documents, crmTable, {
         consentRule: { extraOptInWords: env[environmentNames.consentOptInWords] },
+        followUp: env[environmentNames.followUp],
       }),
       suppressions: new SuppressionRepository(documents, crmTable, {
         yesWindowHours: env[environmentNames.consentYesWindowHours],
