@@ -21,7 +21,8 @@ export interface CrmStoreProps {
  * their phone links, suppressions with their audit trail, and per-recipient delivery health.
  * Five sparse indexes: a contact number's timeline and a conversation's activities, newest first,
  * the active suppressions by reason (the operators' list), the conversations waiting for an
- * answer, oldest first (the follow-up queue), and the spells due an answer (the reply-due timer).
+ * answer, oldest first (the follow-up queue), the spells due an answer (the reply-due timer), and
+ * the messages and calls of a day (the response-time report).
  */
 export class CrmStore extends Construct {
   readonly table: Table;
@@ -37,42 +38,35 @@ export class CrmStore extends Construct {
       timeToLiveAttribute: crmTableKeys.expiresAt,
       ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: crmTableKeys.timelineIndex,
-      partitionKey: { name: crmTableKeys.timelinePartitionKey, type: AttributeType.STRING },
-      sortKey: { name: crmTableKeys.timelineSortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...activityIndexAttributes],
-    });
-    this.table.addGlobalSecondaryIndex({
-      indexName: crmTableKeys.conversationIndex,
-      partitionKey: { name: crmTableKeys.conversationPartitionKey, type: AttributeType.STRING },
-      sortKey: { name: crmTableKeys.conversationSortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...activityIndexAttributes],
-    });
-    this.table.addGlobalSecondaryIndex({
-      indexName: crmTableKeys.suppressionListIndex,
-      partitionKey: { name: crmTableKeys.suppressionListPartitionKey, type: AttributeType.STRING },
-      sortKey: { name: crmTableKeys.suppressionListSortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...suppressionListAttributes],
-    });
+    // Each index: a string partition and sort key, and the few attributes it carries.
+    const addIndex = (indexName: string, partition: string, sort: string, carried: readonly string[]) =>
+      this.table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: partition, type: AttributeType.STRING },
+        sortKey: { name: sort, type: AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...carried],
+      });
+    const k = crmTableKeys;
+    addIndex(k.timelineIndex, k.timelinePartitionKey, k.timelineSortKey, activityIndexAttributes);
+    addIndex(k.conversationIndex, k.conversationPartitionKey, k.conversationSortKey, activityIndexAttributes);
+    addIndex(
+      k.suppressionListIndex,
+      k.suppressionListPartitionKey,
+      k.suppressionListSortKey,
+      suppressionListAttributes,
+    );
     // Written only when a waiting spell starts or ends: its projected attributes hold still meanwhile.
-    this.table.addGlobalSecondaryIndex({
-      indexName: crmTableKeys.waitingIndex,
-      partitionKey: { name: crmTableKeys.waitingPartitionKey, type: AttributeType.STRING },
-      sortKey: { name: crmTableKeys.waitingSortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...waitingIndexAttributes],
-    });
+    addIndex(k.waitingIndex, k.waitingPartitionKey, k.waitingSortKey, waitingIndexAttributes);
     // The reply-due timer's (decision 0008): keys only, written when a spell starts and when it ends or fires.
     this.table.addGlobalSecondaryIndex({
-      indexName: crmTableKeys.replyDueIndex,
-      partitionKey: { name: crmTableKeys.replyDuePartitionKey, type: AttributeType.STRING },
-      sortKey: { name: crmTableKeys.replyDueSortKey, type: AttributeType.STRING },
+      indexName: k.replyDueIndex,
+      partitionKey: { name: k.replyDuePartitionKey, type: AttributeType.STRING },
+      sortKey: { name: k.replyDueSortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.KEYS_ONLY,
     });
+    // Ids only, like the activity indexes: written once per message or call, never on its updates.
+    addIndex(k.activityDayIndex, k.activityDayPartitionKey, k.activityDaySortKey, activityIndexAttributes);
   }
 
   /** Reads: items, timelines, conversations, suppression checks. */
@@ -85,7 +79,7 @@ export class CrmStore extends Construct {
     return this.table.grantReadWriteData(grantee);
   }
 
-  /** The CRM API's need: items, timelines, conversations and the waiting queue (GetItem, BatchGetItem, Query; no scans, no streams). */
+  /** The CRM API's need: items, timelines, conversations, the waiting queue and the day index (GetItem, BatchGetItem, Query; no scans, no streams). */
   grantRecordRead(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
@@ -95,6 +89,7 @@ export class CrmStore extends Construct {
         `${this.table.tableArn}/index/${crmTableKeys.timelineIndex}`,
         `${this.table.tableArn}/index/${crmTableKeys.conversationIndex}`,
         `${this.table.tableArn}/index/${crmTableKeys.waitingIndex}`,
+        `${this.table.tableArn}/index/${crmTableKeys.activityDayIndex}`,
       ],
     });
   }

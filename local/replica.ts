@@ -242,6 +242,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     openPhoneConversations: crmApiOpenPhone.conversations,
     directory: new DirectoryRepository(processing.documents, processing.crmTable),
     conversations: new ConversationRepository(processing.documents, processing.crmTable),
+    activityDays: processing.activities,
     erasure: new ErasureRepository(processing.documents, processing.crmTable, {
       s3: mediaStore.client(),
       mediaBucket: localMediaBucket,

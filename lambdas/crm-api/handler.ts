@@ -84,6 +84,7 @@ function wireFromEnvironment(): ReturnType<typeof createCrmApiHandler> {
       createTask: async (input) => (await openPhone()).tasks.create(input),
       listTasks: async (filters) => (await openPhone()).tasks.listPage(filters),
     },
+    activityDays: activities,
     followUp: env[environmentNames.followUp],
     erasure: new ErasureRepository(documents, crmTable, {
       s3,

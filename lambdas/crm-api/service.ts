@@ -12,6 +12,7 @@ import { suppressionRoutes, type SuppressionRouteDeps } from './routes/suppressi
 import { userRoutes, type UserRouteDeps } from './routes/users';
 import { conversationRoutes, type ConversationRouteDeps } from './routes/conversations';
 import { conversationActionRoutes, type ConversationActionRouteDeps } from './routes/conversation-actions';
+import { reportRoutes, type ReportRouteDeps } from './routes/reports';
 import { json, type Response, type RouteHandlers } from './routes/types';
 
 // Each group of routes lives in routes/<group>.ts with the dependencies it needs; this file
@@ -23,7 +24,8 @@ export type CrmApiDeps = ReadRouteDeps &
   UserRouteDeps &
   EraseRouteDeps &
   ConversationRouteDeps &
-  ConversationActionRouteDeps & {
+  ConversationActionRouteDeps &
+  ReportRouteDeps & {
     logger: Pick<Logger, 'error' | 'info'>;
   };
 
@@ -61,6 +63,7 @@ export function createCrmApiHandler(deps: CrmApiDeps) {
     ...eraseRoutes(deps),
     ...conversationRoutes(deps),
     ...conversationActionRoutes(deps),
+    ...reportRoutes(deps),
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<Response> => {

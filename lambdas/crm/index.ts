@@ -120,3 +120,18 @@ export type { SpellState } from './domain/reply-due';
 
 /** The reply-due timer's entry file, for the CDK construct to bundle. */
 export const replyDueEntry = join(__dirname, 'reply-due', 'handler.ts');
+export {
+  activityWindowOf,
+  nearestRankPercentile,
+  responseGroupings,
+  responseHistoryOf,
+  responseTimeReportOf,
+  unassignedKey,
+} from './domain/response-times';
+export type {
+  ResponseGrouping,
+  ResponseTimeReport,
+  ResponseTimeRequest,
+  ResponseTimeRow,
+  ResponseTimeTotals,
+} from './domain/response-times';

@@ -44,7 +44,7 @@ describe('CrmStore', () => {
     });
   });
 
-  it('has the timeline, conversation, suppression-list and waiting indexes; the first two carry no attribute an update changes', () => {
+  it('has the timeline, conversation, suppression-list, waiting and day indexes; the activity ones carry no attribute an update changes', () => {
     const { template } = storeIn();
     const index = (name: string, pk: string, sk: string) => ({
       IndexName: name,
@@ -78,6 +78,11 @@ describe('CrmStore', () => {
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...waitingIndexAttributes] },
         },
+        index(
+          crmTableKeys.activityDayIndex,
+          crmTableKeys.activityDayPartitionKey,
+          crmTableKeys.activityDaySortKey,
+        ),
       ],
     });
     expect(activityListAttributes).not.toContain('transcript');

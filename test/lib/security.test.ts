@@ -105,7 +105,8 @@ describe('least privilege: what each function can reach', () => {
     HistoryImportImportFunction: [imports, crm, `${crm}/index/byConversation`, rateLimit],
     // The CRM events publisher reads the two streams (its only tables) and fails batches to its queue.
     CrmEventsPublishFunction: [`${crm}/stream`, `${campaigns}/stream`, 'CrmEventsPublishFailures'],
-    // The CRM API reads records, their timeline and conversation indexes and the waiting queue,
+    // The CRM API reads records, their timeline and conversation indexes, the waiting queue and the
+    // day index (the response-time report),
     // writes CRM items by key (its messages, contacts, suppressions) and takes interactive OpenPhone
     // rate-limit tokens; an erase blanks webhook bodies found by `byObject` and rewrites campaign
     // recipient rows.
@@ -114,6 +115,7 @@ describe('least privilege: what each function can reach', () => {
       `${crm}/index/byContactNumber`,
       `${crm}/index/byConversation`,
       `${crm}/index/byWaiting`,
+      `${crm}/index/byActivityDay`,
       rateLimit,
       events,
       `${events}/index/byObject`,

@@ -9,6 +9,7 @@ import { userRoutes } from './user-routes';
 import type { CrmApiScope } from './scopes';
 import { conversationRoutes } from './conversation-routes';
 import { conversationActionRoutes } from './conversation-action-routes';
+import { reportRoutes } from './report-routes';
 
 /**
  * The routes of the CRM API, declared once: the router matches requests against them and the
@@ -71,6 +72,7 @@ export const crmApiRoutes = {
   ...eraseRoutes,
   ...conversationRoutes,
   ...conversationActionRoutes,
+  ...reportRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export interface RouteDefinition {

@@ -30,6 +30,7 @@ import {
   type PageRequest,
   type TimelineRequest,
 } from './activity-pages';
+import { readActivitiesBetween } from './activity-days';
 import { defaultMaxAttempts, readItem, type CrmTableAccess, type OptimisticWriteOptions } from './crm-table';
 import { DirectoryRepository } from './directory-repository';
 import { erasureChecks, refusedByErasure } from './erasure-guard';
@@ -363,6 +364,11 @@ export class ActivityRepository {
       },
       page,
     );
+  }
+
+  /** The messages and calls created in [start, end), in no set order, for reports (the day index). */
+  activitiesBetween(start: Date, end: Date): Promise<ActivityRecord[]> {
+    return readActivitiesBetween(this.table, start, end);
   }
 
   private async readPage(

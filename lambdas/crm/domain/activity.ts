@@ -1,4 +1,4 @@
-import { activityOrderKey, conversationPartition, numberPartition } from './crm-keys';
+import { activityDayPartition, activityOrderKey, conversationPartition, numberPartition } from './crm-keys';
 import type { DialogueLine } from '../../openphone';
 
 /**
@@ -297,7 +297,15 @@ export function activityIndexKeys(activityId: string, facts: ActivityFacts): Rec
     ...(facts.conversationId
       ? { conversationPk: conversationPartition(facts.conversationId), conversationSk: order }
       : {}),
+    ...activityDayKeys(order, facts),
   };
+}
+
+/** A message's or call's entry in the day index: only once its direction is known (tasks have none). */
+function activityDayKeys(order: string, facts: ActivityFacts): Record<string, string> {
+  const created = Date.parse(facts.createdAt ?? '');
+  if (!facts.direction || facts.kind === 'task' || Number.isNaN(created)) return {};
+  return { dayPk: activityDayPartition(new Date(created).toISOString().slice(0, 10)), daySk: order };
 }
 
 /**

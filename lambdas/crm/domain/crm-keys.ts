@@ -37,6 +37,9 @@
  * - `byReplyDue` (keys only): `replyDuePk` = `DUE`, `replyDueSk` = `<replyDueAt>#<conversation key>`:
  *   the waiting spells the reply-due timer has not fired yet, soonest first (decision 0008). Set
  *   when a spell starts, removed when it ends or the timer marks it overdue.
+ * - `byActivityDay`: `dayPk` = `ACTIVITYDAY#<UTC day of createdAt>`, `daySk` = `<createdAt>#<id>`:
+ *   every message and call of a day (the response-time report). Written once, when the activity's
+ *   time and direction are first known; never rewritten (its projection is constant).
  */
 export const crmTableKeys = {
   partitionKey: 'pk',
@@ -56,6 +59,9 @@ export const crmTableKeys = {
   replyDueIndex: 'byReplyDue',
   replyDuePartitionKey: 'replyDuePk',
   replyDueSortKey: 'replyDueSk',
+  activityDayIndex: 'byActivityDay',
+  activityDayPartitionKey: 'dayPk',
+  activityDaySortKey: 'daySk',
   /** DynamoDB's TTL attribute (epoch seconds): set on activities when the stage has a retention. */
   expiresAt: 'expiresAt',
 } as const;
@@ -137,6 +143,8 @@ export const numberPartition = (phoneNumber: string) => `NUMBER#${phoneNumber}`;
 /** Every number's partition, as an IAM `dynamodb:LeadingKeys` pattern: suppressions, never activities. */
 export const numberPartitions = numberPartition('*');
 export const conversationPartition = (conversationId: string) => `CONVERSATION#${conversationId}`;
+/** The day index's partition of a UTC day (`YYYY-MM-DD`). */
+export const activityDayPartition = (utcDay: string) => `ACTIVITYDAY#${utcDay}`;
 
 export const crmKeys = {
   activity: (activityId: string): ItemKey => ({ pk: `ACTIVITY#${activityId}`, sk: 'ACTIVITY' }),

@@ -20,6 +20,8 @@ const storageAttributes = new Set<string>([
   crmTableKeys.timelineSortKey,
   crmTableKeys.conversationPartitionKey,
   crmTableKeys.conversationSortKey,
+  crmTableKeys.activityDayPartitionKey,
+  crmTableKeys.activityDaySortKey,
   crmTableKeys.expiresAt,
   'entity',
   'statusRank',

@@ -68,13 +68,21 @@ export async function batchWriteAll(
   );
 }
 
-/** Strongly consistent BatchGetItem in chunks of 100, retrying unprocessed keys; items in no set order. */
+export interface BatchGetOptions extends BatchRetryOptions {
+  /** Eventually consistent reads cost half: for reports that may lag a second. @default true */
+  consistentRead?: boolean;
+  /** Only these attributes (a ProjectionExpression and its names); the read costs the same. */
+  projection?: { expression: string; names: Record<string, string> };
+}
+
+/** BatchGetItem in chunks of 100 (strongly consistent unless told), retrying unprocessed keys; items in no set order. */
 export async function batchGetAll(
   documents: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly object[],
-  options: BatchRetryOptions = {},
+  options: BatchGetOptions = {},
 ): Promise<Item[]> {
+  const { consistentRead = true, projection } = options;
   const items: Item[] = [];
   await untilProcessed(
     keys.map((key) => ({ ...key })),
@@ -83,7 +91,20 @@ export async function batchGetAll(
     tableName,
     async (chunk) => {
       const result = await documents.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: chunk, ConsistentRead: true } } }),
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: chunk,
+              ConsistentRead: consistentRead,
+              ...(projection
+                ? {
+                    ProjectionExpression: projection.expression,
+                    ExpressionAttributeNames: projection.names,
+                  }
+                : {}),
+            },
+          },
+        }),
       );
       items.push(...(result.Responses?.[tableName] ?? []));
       return (result.UnprocessedKeys?.[tableName]?.Keys as Item[] | undefined) ?? [];

@@ -376,14 +376,25 @@ describe('status ordering', () => {
 });
 
 describe('index keys', () => {
-  it('files an activity under its contact number and conversation, by creation time', () => {
+  it('files an activity under its contact number, conversation and UTC day, by creation time', () => {
     const change = changeFromWebhook(legacyEvent('message.received', messageObject(), at));
     expect(activityIndexKeys(change.update.activityId, change.update.facts)).toEqual({
       timelinePk: `NUMBER#${contactNumber}`,
       timelineSk: '2026-11-20T10:00:00.000Z#ACmsg0001',
       conversationPk: `CONVERSATION#${conversationId}`,
       conversationSk: '2026-11-20T10:00:00.000Z#ACmsg0001',
+      dayPk: 'ACTIVITYDAY#2026-11-20',
+      daySk: '2026-11-20T10:00:00.000Z#ACmsg0001',
     });
+  });
+
+  it('files a message or call by the UTC day of its time, whatever offset it was written with; a task on no day', () => {
+    const keys = (facts: Parameters<typeof activityIndexKeys>[1]) => activityIndexKeys('AC1', facts).dayPk;
+    expect(keys({ kind: 'call', direction: 'incoming', createdAt: '2026-11-20T23:30:00-05:00' })).toBe(
+      'ACTIVITYDAY#2026-11-21',
+    );
+    expect(keys({ kind: 'task', createdAt: '2026-11-20T10:00:00Z' })).toBeUndefined();
+    expect(keys({ kind: 'call', createdAt: '2026-11-20T10:00:00Z' })).toBeUndefined(); // direction not yet known
   });
 
   it('has none until the facts are known (a summary before its call)', () => {
