@@ -16,6 +16,7 @@ describe('stage configuration', () => {
       streamIteratorAgeSeconds: 300,
       redispatchedEventsPer5Min: 1,
       undeliverableEventsPer5Min: 1,
+      oldestWaitingBusinessMinutes: 60,
     });
     expect(config.eventSweep).toEqual({
       schedule: 'rate(5 minutes)',

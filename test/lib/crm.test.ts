@@ -44,7 +44,7 @@ describe('CrmStore', () => {
     });
   });
 
-  it('has the timeline, conversation, suppression-list, waiting and day indexes; the activity ones carry no attribute an update changes', () => {
+  it('has the timeline, conversation, suppression-list, waiting, reply-due and day indexes; the activity ones carry no attribute an update changes', () => {
     const { template } = storeIn();
     const index = (name: string, pk: string, sk: string) => ({
       IndexName: name,
@@ -77,6 +77,14 @@ describe('CrmStore', () => {
             { AttributeName: crmTableKeys.waitingSortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...waitingIndexAttributes] },
+        },
+        {
+          IndexName: crmTableKeys.replyDueIndex,
+          KeySchema: [
+            { AttributeName: crmTableKeys.replyDuePartitionKey, KeyType: 'HASH' },
+            { AttributeName: crmTableKeys.replyDueSortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
         index(
           crmTableKeys.activityDayIndex,

@@ -100,6 +100,8 @@ describe('least privilege: what each function can reach', () => {
       ]),
     ),
     EventProcessingArchiveFunction: [crm, archiveQueue],
+    // Conversation records only (a LeadingKeys condition; test/lib/follow-up.test.ts).
+    ReplyDueTimerTimerFunction: [crm, `${crm}/index/byReplyDue`, `${crm}/index/byWaiting`],
     CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWork`, crm, rateLimit],
     // Its conversation index: a conversation OpenPhone deleted has its activities marked.
     HistoryImportImportFunction: [imports, crm, `${crm}/index/byConversation`, rateLimit],
