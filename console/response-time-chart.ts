@@ -15,12 +15,19 @@ function niceCeiling(minutes: number): number {
   return Math.ceil(minutes / 1440) * 1440;
 }
 
-export const minutesLabel = (minutes: number | null): string =>
-  minutes === null
-    ? '–'
-    : minutes < 60
-      ? `${Math.round(minutes)} min`
-      : `${Math.floor(minutes / 60)} h ${String(Math.round(minutes % 60)).padStart(2, '0')} min`;
+/** `days: false` for business time, whose days are not 24 hours. */
+export function minutesLabel(minutes: number | null, options: { days?: boolean } = {}): string {
+  if (minutes === null) return '–';
+  const whole = Math.round(minutes);
+  if (whole < 60) return `${whole} min`;
+  if (whole < 1440 || options.days === false)
+    return `${Math.floor(whole / 60)} h ${String(whole % 60).padStart(2, '0')} min`;
+  return `${Math.floor(whole / 1440)} d ${Math.floor((whole % 1440) / 60)} h`;
+}
+
+/** An axis tick: minutes below an hour, else hours (1.5 h). */
+const tickLabel = (minutes: number) =>
+  minutes < 60 ? `${Math.round(minutes)} min` : `${Number((minutes / 60).toFixed(1))} h`;
 
 /**
  * One line's days: p50 and p90 business minutes to the first response as lines (left axis), the
@@ -35,7 +42,7 @@ export function responseTimeChart(
 ): Html {
   const width = 640;
   const height = 260;
-  const left = 52;
+  const left = 56;
   const right = 48;
   const top = 16;
   const bottom = 44;
@@ -86,7 +93,7 @@ export function responseTimeChart(
     (t) =>
       html`<g class="tick"
         ><line x1="${left}" x2="${width - right}" y1="${yShare(t)}" y2="${yShare(t)}" stroke="#ddd"></line
-        ><text x="${left - 6}" y="${yShare(t) + 4}" text-anchor="end">${minutesLabel(ceiling * t)}</text
+        ><text x="${left - 6}" y="${yShare(t) + 4}" text-anchor="end">${tickLabel(ceiling * t)}</text
         ><text x="${width - right + 6}" y="${yShare(t) + 4}">${`${t * 100}%`}</text></g
       >`,
   );

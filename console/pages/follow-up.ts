@@ -70,7 +70,7 @@ function waitingSection(data: FollowUpData, csrf: string, now: number): Html {
       <td>${c.waitingFor ? (waitingKinds[c.waitingFor.kind] ?? c.waitingFor.kind) : ''}</td>
       <td>${when(since)}</td>
       <td class="age">
-        ${minutesLabel(ageMinutes)}${c.waitingBusinessMinutes !== undefined ? html`<br /><small>${minutesLabel(c.waitingBusinessMinutes)} in business hours</small>` : ''}
+        ${minutesLabel(ageMinutes)}${c.waitingBusinessMinutes !== undefined ? html`<br /><small>${minutesLabel(c.waitingBusinessMinutes, { days: false })} in business hours</small>` : ''}
       </td>
       <td>${c.overdue ? html`<strong class="bad">overdue</strong>` : html`due ${when(c.replyDueAt)}`}</td>
       <td>

@@ -149,6 +149,11 @@ describe('the Follow-up page in Chromium against the replica and the simulated O
     await expect(row(conversationId).locator('a').first().getAttribute('href')).resolves.toBe(
       `/contacts?phone=${encodeURIComponent(customer)}`,
     );
+    // The office's two past weeks: a point per day answered, and the calls it never returned.
+    await expect(
+      page.locator('section[aria-labelledby="response-heading"] svg circle').count(),
+    ).resolves.toBeGreaterThan(13);
+    await expect(page.locator('table.missed tbody tr').count()).resolves.toBeGreaterThan(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     if (screenshotDir) await page.screenshot({ path: join(screenshotDir, 'follow-up.png'), fullPage: true });
 
