@@ -1,3 +1,4 @@
+import { ApiRequestError } from '../lambdas/crm-api';
 import { OpenPhoneApiError, OpenPhoneNetworkError } from '../lambdas/openphone';
 
 /** The command line was wrong (an argument, an option): exit code 2. */
@@ -8,6 +9,18 @@ export class UsageError extends Error {
 /** The command could not do what was asked (an unknown event, a refused key, a service down): exit code 1. */
 export class CommandFailure extends Error {
   override readonly name = 'CommandFailure';
+}
+
+/**
+ * A CRM API refusal (the CLI runs the API's own code) as the CLI's: a bad argument is a usage error
+ * (exit 2), naming the flag that carried the field; the rest are failures (exit 1).
+ */
+export function asCommandError(error: unknown, options: { flags: Record<string, string> }): unknown {
+  if (!(error instanceof ApiRequestError)) return error;
+  const flag = error.field ? (options.flags[error.field] ?? error.field) : undefined;
+  const retry = error.headers?.['retry-after'] ? ` (retry in ${error.headers['retry-after']} s)` : '';
+  const text = `${error.code}: ${error.message}${retry}`;
+  return error.status === 400 ? new UsageError(flag ? `${flag}: ${text}` : text) : new CommandFailure(text);
 }
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;

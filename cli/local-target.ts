@@ -23,6 +23,7 @@ import { LocalQueueAdmin } from './local-queue-admin';
 import { LocalCrmEventLog } from './local-crm-event-log';
 import { targetMessageSending } from './message-sending';
 import { operatorOpenPhoneClient } from './openphone-connection';
+import { targetConversationActions } from './conversation-actions';
 import { scannedProcessedCounts } from './processed-counts';
 import { fileSigningKeyStore } from './signing-key-stores';
 import type { Target } from './target';
@@ -126,6 +127,13 @@ export function localTargetFrom(info: ReplicaInfo): Target {
         crmTable: info.tables.crm,
         openPhone: () => this.openPhone(),
         defaultFrom: process.env.MESSAGES_DEFAULT_FROM ?? info.messagesDefaultFrom,
+      });
+    },
+    conversations() {
+      return targetConversationActions({
+        documents,
+        crmTable: info.tables.crm,
+        openPhone: () => this.openPhone(),
       });
     },
     openPhone: async () => {

@@ -46,6 +46,7 @@ import {
 } from './commands/quo-webhooks';
 import { migrateWebhooks, type MigrateWebhooksOptions } from './commands/webhooks-migrate';
 import { addCampaignCommands } from './campaign-commands';
+import { addConversationCommands } from './conversation-commands';
 import { describeFailure, exitCodes, UsageError } from './errors';
 import {
   packageVersion,
@@ -479,6 +480,7 @@ export function buildProgram(deps: CliDeps): Command {
     .action(async (options: MigrateWebhooksOptions) => migrateWebhooks(await target(), out, options));
 
   addCampaignCommands(program, target, out, noWatchWithJson);
+  addConversationCommands(program, target, out);
 
   return program;
 }

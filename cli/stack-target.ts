@@ -1,3 +1,4 @@
+import { targetConversationActions } from './conversation-actions';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -164,6 +165,13 @@ export async function stackTarget(
         crmTable: output(stackOutputNames.crmTableName),
         openPhone,
         defaultFrom: process.env.MESSAGES_DEFAULT_FROM,
+      });
+    },
+    conversations() {
+      return targetConversationActions({
+        documents,
+        crmTable: output(stackOutputNames.crmTableName),
+        openPhone,
       });
     },
     openPhone,

@@ -5,7 +5,7 @@ import type {
   ErasureRepository,
   SuppressionListRepository,
 } from '../lambdas/crm';
-import type { MessageSending } from '../lambdas/crm-api';
+import type { ConversationActions, MessageSending } from '../lambdas/crm-api';
 import type { EventRepository, QueueAdmin } from '../lambdas/events';
 import type { ProcessedCounts } from './processed-counts';
 import type { ImportRepository, ImportRequest } from '../lambdas/history-import';
@@ -41,6 +41,8 @@ export interface Target {
   openPhone(): Promise<OpenPhoneClient>;
   /** One message at a time, exactly as `POST /v1/messages` sends it (cli/message-sending.ts). */
   messages(): MessageSending;
+  /** Done/open and tasks on a conversation, as `POST /v1/conversations/{id}/…` (cli/conversation-actions.ts). */
+  conversations(): ConversationActions;
 }
 
 /** Starts import runs where the target runs them: a Step Functions execution, or the local replica's process. */

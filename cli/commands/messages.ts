@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ApiRequestError, type ApiMessage } from '../../lambdas/crm-api';
-import { CommandFailure, UsageError } from '../errors';
+import type { ApiMessage } from '../../lambdas/crm-api';
+import { asCommandError } from '../errors';
 import { formatTable, maskPhoneNumber, type Output } from '../output';
 import type { Target } from '../target';
 
@@ -10,15 +10,6 @@ export interface SendOptions {
   from?: string;
   /** A retry of an earlier `messages send` passes the key it printed; a fresh one otherwise. */
   idempotencyKey?: string;
-}
-
-/** The API's refusals as the CLI's: a bad argument is a usage error (exit 2), the rest failures (exit 1). */
-function asCommandError(error: unknown, options: { flags: Record<string, string> }): unknown {
-  if (!(error instanceof ApiRequestError)) return error;
-  const flag = error.field ? (options.flags[error.field] ?? error.field) : undefined;
-  const retry = error.headers?.['retry-after'] ? ` (retry in ${error.headers['retry-after']} s)` : '';
-  const text = `${error.code}: ${error.message}${retry}`;
-  return error.status === 400 ? new UsageError(flag ? `${flag}: ${text}` : text) : new CommandFailure(text);
 }
 
 const flags = { to: '--to', text: '--text', from: '--from', 'Idempotency-Key': '--idempotency-key' };

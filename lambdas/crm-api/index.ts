@@ -19,6 +19,14 @@ export type { CrmApiScope } from './domain/scopes';
 export { ApiRequestError } from './errors';
 export { createMessageSending } from './sending/message-sending';
 export type { MessageSending, MessageSendingDeps } from './sending/message-sending';
+export { createConversationActions } from './conversations/conversation-actions';
+export type {
+  ConversationActionDeps,
+  ConversationActions,
+  OpenPhoneConversations,
+} from './conversations/conversation-actions';
+export type { Task } from './domain/conversation-action-routes';
+export type { Conversation } from './domain/conversation-routes';
 export { createCrmApiHandler } from './service';
 export type { CrmApiDeps } from './service';
 

@@ -46,6 +46,13 @@ export class OpenPhoneApiError extends Error {
   }
 }
 
+/** OpenPhone said no for good: a 4xx other than its rate limit, which a retry will not change. */
+export function isDefiniteRefusal(error: unknown): error is OpenPhoneApiError {
+  return (
+    error instanceof OpenPhoneApiError && error.status >= 400 && error.status < 500 && error.status !== 429
+  );
+}
+
 /** 402: the workspace has no prepaid credits left to send messages. Retrying will not help. */
 export class OpenPhoneNoCreditsError extends OpenPhoneApiError {
   override readonly name = 'OpenPhoneNoCreditsError';

@@ -53,4 +53,4 @@ export {
   OpenPhoneOutcomeUnknownError,
   OpenPhoneResponseShapeError,
 } from './errors';
-export { RateLimitWaitExceededError } from './errors';
+export { isDefiniteRefusal, RateLimitWaitExceededError } from './errors';

@@ -13,7 +13,8 @@ const dateTime = z.iso.datetime({ offset: true, message: 'Expected an ISO 8601 d
 const newTaskBody = z
   .object({
     title: z.string().min(1, 'Expected a title').max(200, 'Expected at most 200 characters'),
-    description: z.string().max(2000, 'Expected at most 2000 characters').optional(),
+    // Required by Quo's reference (may be empty).
+    description: z.string({ error: 'Expected a description' }).max(2000, 'Expected at most 2000 characters'),
     dueDate: dateTime.optional(),
     assignedTo: z
       .string()
@@ -69,7 +70,7 @@ function createTask(context: RouteContext): RouteResult {
     throw fieldError('/assignedTo', 'User is not a member of the workspace', body.assignedTo);
   const task = workspace.tasks.create({
     title: body.title,
-    description: body.description ?? null,
+    description: body.description || null,
     dueDateMs: body.dueDate === undefined ? null : Date.parse(body.dueDate),
     assignedTo: body.assignedTo ?? null,
     conversationId: body.conversationId ?? null,

@@ -87,7 +87,7 @@ describe("OpenPhone's conversation state and tasks: the client against the simul
         expect(written.taskId).toMatch(/^TK/);
         ids.push(written.taskId);
       }
-      await client.tasks.create({ conversationId: other!.id, title: 'elsewhere' });
+      await client.tasks.create({ conversationId: other!.id, title: 'elsewhere', description: '' });
 
       const seen: string[] = [];
       let pageToken: string | undefined;
@@ -114,11 +114,16 @@ describe("OpenPhone's conversation state and tasks: the client against the simul
 
     it('refuses bad input before sending anything, naming the field', async () => {
       const conversation = sim.workspace.conversations()[0]!;
-      await expect(client.tasks.create({ conversationId: conversation.id, title: '' })).rejects.toThrow(
-        OpenPhoneInvalidRequestError,
-      );
       await expect(
-        client.tasks.create({ conversationId: conversation.id, title: 'x', dueDate: 'friday' }),
+        client.tasks.create({ conversationId: conversation.id, title: '', description: '' }),
+      ).rejects.toThrow(OpenPhoneInvalidRequestError);
+      await expect(
+        client.tasks.create({
+          conversationId: conversation.id,
+          title: 'x',
+          description: '',
+          dueDate: 'friday',
+        }),
       ).rejects.toThrow(/dueDate/);
       await expect(client.tasks.listPage({ maxResults: 51 })).rejects.toThrow(/maxResults/);
       expect(sim.requestLog.entries).toEqual([]);
@@ -127,22 +132,31 @@ describe("OpenPhone's conversation state and tasks: the client against the simul
     it('answers 400 naming the field, and 404 for an unknown conversation', async () => {
       const conversation = sim.workspace.conversations()[0]!;
       const cases: [unknown, string][] = [
-        [{ title: 'x' }, '/conversationId'],
+        [{ title: 'x', description: '' }, '/conversationId'],
         [
-          { title: 'x', conversationId: conversation.id, phoneNumberId: conversation.phoneNumberId },
+          {
+            title: 'x',
+            description: '',
+            conversationId: conversation.id,
+            phoneNumberId: conversation.phoneNumberId,
+          },
           '/conversationId',
         ],
-        [{ conversationId: conversation.id }, '/title'],
-        [{ title: 'x', conversationId: conversation.id, dueDate: 'soon' }, '/dueDate'],
-        [{ title: 'x', conversationId: conversation.id, assignedTo: 'USnobody' }, '/assignedTo'],
+        [{ conversationId: conversation.id, description: '' }, '/title'],
+        [{ conversationId: conversation.id, title: 'x' }, '/description'],
+        [{ title: 'x', description: '', conversationId: conversation.id, dueDate: 'soon' }, '/dueDate'],
+        [
+          { title: 'x', description: '', conversationId: conversation.id, assignedTo: 'USnobody' },
+          '/assignedTo',
+        ],
       ];
       for (const [body, path] of cases) {
         const answer = await callSimulator<{ errors: { path: string }[] }>(sim, 'POST', '/v1/tasks', body);
         expect([path, answer.status, answer.body.errors[0]!.path]).toEqual([path, 400, path]);
       }
-      await expect(client.tasks.create({ conversationId: 'CNnothere', title: 'x' })).rejects.toBeInstanceOf(
-        OpenPhoneApiError,
-      );
+      await expect(
+        client.tasks.create({ conversationId: 'CNnothere', title: 'x', description: '' }),
+      ).rejects.toBeInstanceOf(OpenPhoneApiError);
       expect(sim.workspace.tasks.list()).toEqual([]);
     });
 
@@ -150,7 +164,7 @@ describe("OpenPhone's conversation state and tasks: the client against the simul
       const conversation = sim.workspace.conversations()[0]!;
       sim.faults.failRoute('POST /v1/tasks', 1, 503);
       await expect(
-        client.tasks.create({ conversationId: conversation.id, title: 'x' }),
+        client.tasks.create({ conversationId: conversation.id, title: 'x', description: '' }),
       ).rejects.toMatchObject({
         name: 'OpenPhoneOutcomeUnknownError',
       });

@@ -16,7 +16,7 @@ import type { Output } from '../../cli/output';
 import type { ProcessedCounts } from '../../cli/processed-counts';
 import type { SigningKeyStore } from '../../cli/signing-key-stores';
 import type { CrmEventLog, ImportLauncher, Target } from '../../cli/target';
-import type { MessageSending } from '../../lambdas/crm-api';
+import type { ConversationActions, MessageSending } from '../../lambdas/crm-api';
 
 /** Collects what a command prints. */
 export function capturedOutput(): Output & { lines: string[]; text(): string } {
@@ -62,6 +62,7 @@ export function testTarget(parts: {
   openPhone?: () => Promise<OpenPhoneClient>;
   crmEvents?: CrmEventLog;
   messages?: MessageSending;
+  conversations?: ConversationActions;
 }): Target {
   return {
     name: 'the test target',
@@ -101,6 +102,7 @@ export function testTarget(parts: {
     },
     openPhone: parts.openPhone ?? (async () => unused('OpenPhone')()),
     messages: () => parts.messages ?? unused('messages')(),
+    conversations: () => parts.conversations ?? unused('conversations')(),
   };
 }
 

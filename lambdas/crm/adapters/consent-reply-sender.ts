@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../../shared/dynamo';
-import { OpenPhoneApiError, type OpenPhoneClient } from '../../openphone';
+import { isDefiniteRefusal, type OpenPhoneClient } from '../../openphone';
 import { crmKeys } from '../domain/crm-keys';
 import {
   consentReplyQuietMs,
@@ -84,12 +84,7 @@ export class ConsentReplySender {
       sentId = sent.id;
     } catch (error) {
       // A definite refusal (not 429, not 5xx) will not change on retry: recorded, not repeated.
-      if (
-        error instanceof OpenPhoneApiError &&
-        error.status >= 400 &&
-        error.status < 500 &&
-        error.status !== 429
-      ) {
+      if (isDefiniteRefusal(error)) {
         await this.finish(request, { state: 'refused', status: error.status });
         return 'refused-by-openphone';
       }

@@ -28,12 +28,16 @@ export const task = z.object({
 });
 export type Task = z.infer<typeof task>;
 
-/** `POST /v1/tasks` on a conversation (exactly one link: this client links conversations only). */
+/**
+ * `POST /v1/tasks` on a conversation (exactly one link: this client links conversations only).
+ * Quo's reference marks `description` required (the dated version's page and Pipedream's
+ * create-task agree); an empty one is sent when there is nothing to say.
+ */
 export const newTask = z
   .object({
     conversationId,
     title: z.string().min(1).max(200),
-    description: z.string().max(2000).optional(),
+    description: z.string().max(2000),
     dueDate: z.iso.datetime({ offset: true }).optional(),
     assignedTo: userId.optional(),
   })

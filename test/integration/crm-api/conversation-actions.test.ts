@@ -264,7 +264,7 @@ describe('POST and GET /v1/conversations/{id}/tasks', () => {
     expect(body(refused)).toMatchObject({
       error: 'openphone_refused',
       status: 400,
-      message: expect.stringMatching(/OpenPhone refused/),
+      message: expect.stringMatching(/OpenPhone refused the task creation: .*assignedTo/),
     });
     expect(simulator.workspace.tasks.list()).toHaveLength(tasksBefore);
     expect(body(await call('GET', `/v1/conversations/${conversation.id}/activities`)).items).toEqual(
