@@ -63,6 +63,8 @@ async function runSection(section: BenchSection, template: () => CfnTemplate): P
         return await (await import('./api-send')).benchApiSend(endpoint, template());
       case 'migration':
         return await (await import('./migration')).benchMigration(endpoint, template());
+      case 'response-report':
+        return await (await import('./response-report')).benchResponseReport(endpoint, template());
     }
   } finally {
     await dynamo.stop();

@@ -12,6 +12,7 @@ export const benchSections = [
   'e2e',
   'api-send',
   'migration',
+  'response-report',
 ] as const;
 
 export type BenchSection = (typeof benchSections)[number];
@@ -36,6 +37,7 @@ export const quickSizes: Readonly<Record<string, string>> = {
   BENCH_API_READ_SAMPLES: '100', // default 300
   BENCH_E2E_SECONDS: '10', // per step (default 60)
   BENCH_API_SEND_SECONDS: '5', // default 15
+  BENCH_REPORT_ACTIVITIES: '10000', // response-report: default 100,000
 };
 
 /**

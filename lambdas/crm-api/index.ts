@@ -28,6 +28,8 @@ export type {
 export type { Task } from './domain/conversation-action-routes';
 export type { Conversation } from './domain/conversation-routes';
 export { createCrmApiHandler } from './service';
+export { maxReportDays, responseTimeQuery } from './domain/report-routes';
+export { readResponseTimeReport } from './routes/reports';
 export type { CrmApiDeps } from './service';
 
 /** The CRM API Lambda's entry file, for the CDK construct to bundle. */

@@ -11,7 +11,7 @@ describe('BENCH_ONLY', () => {
 
   it('refuses an unknown section with the list of known ones, before anything runs', () => {
     expect(() => sectionsFromEnvironment({ BENCH_ONLY: 'import,imports' })).toThrow(
-      'BENCH_ONLY: unknown section imports (sections: ingest, consent, rate-limit, import, campaign, cost, write-units, api-read, e2e, api-send, migration)',
+      'BENCH_ONLY: unknown section imports (sections: ingest, consent, rate-limit, import, campaign, cost, write-units, api-read, e2e, api-send, migration, response-report)',
     );
   });
 });

@@ -5,6 +5,8 @@ import {
   responseTimeReportOf,
   type ActivityRepository,
   type FollowUpSettings,
+  type ResponseTimeReport,
+  type ResponseTimeRequest,
 } from '../../crm';
 import { responseTimeQuery } from '../domain/report-routes';
 import { parseQuery } from '../domain/requests';
@@ -18,6 +20,18 @@ export interface ReportRouteDeps {
   now?: () => Date;
 }
 
+/** The response-time report of a request: the activities around the period, read from the day index. */
+export async function readResponseTimeReport(
+  activityDays: Pick<ActivityRepository, 'activitiesBetween'>,
+  request: ResponseTimeRequest,
+  settings: FollowUpSettings,
+  now: Date,
+): Promise<ResponseTimeReport> {
+  const { start, end } = activityWindowOf(request, now);
+  const records = await activityDays.activitiesBetween(start, end);
+  return responseTimeReportOf(responseHistoryOf(records, settings), request, settings);
+}
+
 /** Reports over the activities: response times. */
 export function reportRoutes(deps: ReportRouteDeps): RouteHandlers<'responseTimes'> {
   const settings = deps.followUp ?? defaultFollowUpSettings;
@@ -25,9 +39,8 @@ export function reportRoutes(deps: ReportRouteDeps): RouteHandlers<'responseTime
   return {
     responseTimes: async ({ query }) => {
       const request = parseQuery(responseTimeQuery, query);
-      const { start, end } = activityWindowOf(request, now());
-      const records = await configured(deps.activityDays, 'activities').activitiesBetween(start, end);
-      return json(200, responseTimeReportOf(responseHistoryOf(records, settings), request, settings));
+      const activityDays = configured(deps.activityDays, 'activities');
+      return json(200, await readResponseTimeReport(activityDays, request, settings, now()));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ActivityRepository, followUpSettings } from '../../../lambdas/crm';
-import { createCrmApiHandler } from '../../../lambdas/crm-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ActivityRepository, ContactRepository, followUpSettings } from '../../../lambdas/crm';
+import { createCrmApiHandler, MediaLinks } from '../../../lambdas/crm-api';
 import { changeFromWebhook } from '../../support/crm-changes';
 import { crmApiCaller } from '../../support/crm-api';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
@@ -18,16 +19,22 @@ const now = new Date('2026-12-20T12:00:00Z');
 beforeAll(async () => {
   const names = await createBridgeTables();
   const documents = localDocumentClient();
-  const activities = new ActivityRepository(documents, tableNamed(names, 'CrmTable'));
+  const crmTable = tableNamed(names, 'CrmTable');
+  const activities = new ActivityRepository(documents, crmTable);
   api = createCrmApiHandler({
     activities,
+    contacts: new ContactRepository(documents, crmTable),
+    mediaLinks: new MediaLinks(
+      new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1' }),
+      'media',
+    ),
     activityDays: activities,
     followUp: followUpSettings.parse({
       byNumber: { [line.id]: { timeZone: 'America/Chicago', replyTargetMinutes: 30 } },
     }),
     now: () => now,
     logger: new Logger({ logLevel: 'SILENT' }),
-  } as unknown as Parameters<typeof createCrmApiHandler>[0]);
+  });
 
   const inbound = (id: string, conversationId: string, from: string, createdAt: string) =>
     legacyEvent(
