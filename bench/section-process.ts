@@ -65,6 +65,8 @@ async function runSection(section: BenchSection, template: () => CfnTemplate): P
         return await (await import('./migration')).benchMigration(endpoint, template());
       case 'response-report':
         return await (await import('./response-report')).benchResponseReport(endpoint, template());
+      case 'follow-up':
+        return await (await import('./follow-up-latency')).benchFollowUpLatency(endpoint, template());
     }
   } finally {
     await dynamo.stop();

@@ -13,6 +13,7 @@ export const benchSections = [
   'api-send',
   'migration',
   'response-report',
+  'follow-up',
 ] as const;
 
 export type BenchSection = (typeof benchSections)[number];

@@ -1,23 +1,19 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Activity, ApiError, ApiMessage, Contact, Conversation, Suppression } from '../lambdas/crm-api';
+import type {
+  Activity,
+  ApiError,
+  ApiMessage,
+  Contact,
+  Conversation,
+  Suppression,
+  Task,
+} from '../lambdas/crm-api';
 
-export type { Activity, ApiError, Contact, Conversation, Suppression };
+export type { Activity, ApiError, Contact, Conversation, Suppression, Task };
 
-// The follow-up routes' answers, as FOLLOWUP-CONTRACT.md fixes them (issue 24).
-export interface Task {
-  id: string;
-  conversationId: string;
-  title: string;
-  description?: string;
-  dueAt?: string;
-  assignedTo?: string;
-  completed: boolean;
-  createdAt: string;
-  updatedAt?: string;
-}
-
+// The response-time report's answer, as FOLLOWUP-CONTRACT.md fixes it (issue 24).
 export interface ResponseTimeTotals {
   spells: number;
   answered: number;

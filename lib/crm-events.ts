@@ -24,7 +24,14 @@ export interface CrmEventsProps {
 }
 
 /** The CRM item kinds whose writes can make an event: everything else is filtered out before the Lambda. */
-const publishedCrmEntities = ['activity', 'contact', 'suppression', 'erasure-audit', 'erased-activity'];
+const publishedCrmEntities = [
+  'activity',
+  'contact',
+  'suppression',
+  'erasure-audit',
+  'erased-activity',
+  'conversation',
+];
 
 /**
  * The bridge's own EventBridge bus and its publisher (docs/crm-events.md): the CRM and campaign

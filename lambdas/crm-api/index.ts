@@ -8,7 +8,6 @@ export { interactiveOpenPhoneClient } from './adapters/interactive-client';
 export { MediaLinks } from './adapters/media-links';
 export type { ApiMessage } from './domain/messages';
 export type { Activity, ApiError, Contact } from './domain/resources';
-export type { Conversation } from './domain/conversation-routes';
 export type { Suppression } from './domain/suppression-routes';
 export { crmApiDocument } from './domain/openapi';
 export { crmApiRoutes } from './domain/routes';

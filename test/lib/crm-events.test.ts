@@ -71,7 +71,9 @@ describe('CrmEvents', () => {
           eventName: ['INSERT', 'MODIFY'],
           dynamodb: {
             NewImage: {
-              entity: { S: ['activity', 'contact', 'suppression', 'erasure-audit', 'erased-activity'] },
+              entity: {
+                S: ['activity', 'contact', 'suppression', 'erasure-audit', 'erased-activity', 'conversation'],
+              },
             },
           },
         },

@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import {
-  businessHoursOf,
-  businessMinutesBetween,
-  replyDueAt,
-  type FollowUpSettings,
-} from './business-hours';
+import { businessHoursOf, businessMinutesBetween, replyDueAt, type FollowUpSettings } from './business-hours';
 import { activityMark, type ActivityMark } from './conversation';
 
 /**
@@ -36,8 +31,7 @@ export const spellState = {
     })
     .optional(),
 };
-const spellStateObject = z.object(spellState);
-export type SpellState = z.infer<typeof spellStateObject>;
+export type SpellState = z.infer<z.ZodObject<typeof spellState>>;
 
 /** What the spell logic reads of a record before and after a write. */
 export interface SpellView extends SpellState {
@@ -75,8 +69,7 @@ export function spellAfter(
   const kept = lastResponse ? { lastResponse } : {};
   if (!next.waiting || !next.waitingSince) return kept;
   const goesOn = stored?.waiting === true && !answered;
-  if (goesOn && stored.waitingSince === next.waitingSince)
-    return { ...kept, ...pickSpell(stored) };
+  if (goesOn && stored.waitingSince === next.waitingSince) return { ...kept, ...pickSpell(stored) };
   const due = replyDueAt(new Date(next.waitingSince), hours);
   return {
     ...kept,

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { bridgeMetrics } from '../../shared/metrics';
 import type { ReplyDueRepository } from '../adapters/reply-due-repository';
 import { businessHoursOf, businessMinutesBetween, type FollowUpSettings } from '../domain/business-hours';
@@ -8,7 +8,9 @@ export interface ReplyDueTimerDeps {
   timers: Pick<ReplyDueRepository, 'dueConversationKeys' | 'markOverdue' | 'oldestWaiting' | 'waitingCount'>;
   followUp: FollowUpSettings;
   logger?: Pick<Logger, 'info' | 'warn'>;
-  metrics?: Pick<Metrics, 'addMetric'>;
+  metrics?: {
+    addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  };
   now?: () => Date;
 }
 
@@ -65,7 +67,11 @@ export function createReplyDueTimer(deps: ReplyDueTimerDeps) {
         oldestWaitingMinutes: since ? Math.max(0, Math.floor((at.getTime() - since.getTime()) / 60_000)) : 0,
       };
       const m = bridgeMetrics.followUp;
-      deps.metrics?.addMetric(m.oldestWaitingBusinessMinutes, MetricUnit.Count, report.oldestWaitingBusinessMinutes);
+      deps.metrics?.addMetric(
+        m.oldestWaitingBusinessMinutes,
+        MetricUnit.Count,
+        report.oldestWaitingBusinessMinutes,
+      );
       deps.metrics?.addMetric(m.oldestWaitingMinutes, MetricUnit.Count, report.oldestWaitingMinutes);
       deps.metrics?.addMetric(m.waitingConversations, MetricUnit.Count, report.waiting);
       deps.metrics?.addMetric(m.markedOverdue, MetricUnit.Count, report.fired);
