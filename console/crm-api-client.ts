@@ -1,9 +1,61 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Activity, ApiError, ApiMessage, Contact, Suppression } from '../lambdas/crm-api';
+import type {
+  Activity,
+  ApiError,
+  ApiMessage,
+  Contact,
+  Conversation,
+  Suppression,
+  Task,
+} from '../lambdas/crm-api';
 
-export type { Activity, ApiError, Contact, Suppression };
+export type { Activity, ApiError, Contact, Conversation, Suppression, Task };
+
+// The response-time report's answer, as FOLLOWUP-CONTRACT.md fixes it (issue 24).
+export interface ResponseTimeTotals {
+  spells: number;
+  answered: number;
+  p50Minutes: number | null;
+  p90Minutes: number | null;
+  withinTarget: number;
+  targetMinutes: number;
+  missedCalls: number;
+  missedCallsReturned: number;
+  missedCallsNotReturned: number;
+}
+
+export interface ResponseTimeRow extends ResponseTimeTotals {
+  day: string;
+  /** `PN…`, `US…` or `unassigned`. */
+  key: string;
+}
+
+export interface MissedCall {
+  conversationId: string;
+  phoneNumberId?: string;
+  contactNumber: string;
+  at: string;
+  voicemail: boolean;
+  returned: boolean;
+}
+
+export interface ResponseTimeReport {
+  from: string;
+  to: string;
+  by: 'number' | 'user';
+  rows: ResponseTimeRow[];
+  totals: ResponseTimeTotals;
+  unreturnedMissedCalls: MissedCall[];
+}
+
+export interface NewTask {
+  title: string;
+  description?: string;
+  dueAt?: string;
+  assignedTo?: string;
+}
 
 export type ApiAnswer<T> =
   { ok: true; status: number; body: T } | { ok: false; status: number; error: ApiError; retryAfter?: string };
@@ -209,5 +261,42 @@ export class CrmApiClient {
 
   message(id: string) {
     return this.request<ApiMessage>('GET', `/messages/${encodeURIComponent(id)}`);
+  }
+
+  /** The conversations waiting for an answer, oldest first. */
+  waitingConversations(options: { limit?: number; cursor?: string } = {}) {
+    return this.request<{ items: Conversation[]; cursor?: string }>('GET', '/conversations', {
+      query: { waiting: 'true', limit: options.limit?.toString(), cursor: options.cursor },
+    });
+  }
+
+  conversation(id: string) {
+    return this.request<Conversation>('GET', `/conversations/${encodeURIComponent(id)}`);
+  }
+
+  /** Marks the conversation done in OpenPhone and ends its waiting spell (not as an answer). */
+  markConversationDone(id: string) {
+    return this.request<{ conversation: Conversation }>(
+      'POST',
+      `/conversations/${encodeURIComponent(id)}/done`,
+      { body: {} },
+    );
+  }
+
+  createConversationTask(id: string, task: NewTask) {
+    return this.request<{ task: Task }>('POST', `/conversations/${encodeURIComponent(id)}/tasks`, {
+      body: task,
+    });
+  }
+
+  conversationTasks(id: string) {
+    return this.request<{ items: Task[] }>('GET', `/conversations/${encodeURIComponent(id)}/tasks`);
+  }
+
+  /** Daily first-response times, `from`..`to` (YYYY-MM-DD, the lines' local days). */
+  responseTimes(range: { from: string; to: string; by?: 'number' | 'user' }) {
+    return this.request<ResponseTimeReport>('GET', '/reports/response-times', {
+      query: { from: range.from, to: range.to, by: range.by },
+    });
   }
 }

@@ -44,7 +44,7 @@ export function phone(number: string | undefined): Html {
 export interface PageFrame {
   title: string;
   /** The nav entry to mark as current. */
-  section: 'health' | 'contacts' | 'campaigns' | 'imports' | 'send';
+  section: 'health' | 'contacts' | 'follow-up' | 'campaigns' | 'imports' | 'send';
   targetName: string;
   body: Html;
   /** A one-off notice after an action (Post/Redirect/Get). */
@@ -54,6 +54,7 @@ export interface PageFrame {
 const sections: Array<[PageFrame['section'], string, string]> = [
   ['health', '/health', 'Health'],
   ['contacts', '/contacts', 'Contacts'],
+  ['follow-up', '/follow-up', 'Follow-up'],
   ['campaigns', '/campaigns', 'Campaigns'],
   ['imports', '/imports', 'Imports'],
   ['send', '/send', 'Send a message'],

@@ -10,6 +10,7 @@ import { ConsoleLogin, sameSecret } from './login';
 import type { ConsoleRoutes } from './routing';
 import { campaignRoutes } from './pages/campaigns';
 import { contactRoutes } from './pages/contacts';
+import { followUpRoutes } from './pages/follow-up';
 import { healthRoutes } from './pages/health';
 import { importRoutes } from './pages/imports';
 import { sendRoutes } from './pages/send';
@@ -77,6 +78,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     'GET /': async () => ({ kind: 'redirect', location: '/health' }),
     ...healthRoutes,
     ...contactRoutes,
+    ...followUpRoutes,
     ...campaignRoutes,
     ...importRoutes,
     ...sendRoutes,

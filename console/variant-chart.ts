@@ -1,3 +1,4 @@
+import { chartFigure, chartLegend } from './chart-frame';
 import { html, type Html } from './html';
 
 /** A share with its 95% Wilson score interval: honest for small counts and rates near 0 or 1. */
@@ -109,33 +110,21 @@ export function variantChart(variants: readonly ChartVariant[]): Html {
         >${label}</text
       >`,
   );
-  const legend = variants.map(
-    (v, i) =>
-      html`<g
-        ><rect
-          x="${left + i * 160}"
-          y="${height - 14}"
-          width="12"
-          height="12"
-          fill="${palette[i % palette.length]!}"
-        ></rect
-        ><text x="${left + i * 160 + 16}" y="${height - 4}">Variant ${v.variantId} (${v.sent} sent)</text></g
-      >`,
+  const legend = chartLegend(
+    variants.map(
+      (v, i) => [palette[i % palette.length]!, `Variant ${v.variantId} (${v.sent} sent)`] as const,
+    ),
+    left,
+    height,
+    160,
   );
-  return html`<figure class="chart">
-    <svg
-      role="img"
-      aria-labelledby="chart-title"
-      viewBox="0 0 ${width} ${height}"
-      width="100%"
-      preserveAspectRatio="xMinYMin meet"
-    >
-      <title id="chart-title">
-        Share of messages sent that were delivered, replied to and opted out, per variant, with 95% confidence
-        intervals
-      </title>
-      ${ticks}${bars}${labels}${legend}
-    </svg>
-    <figcaption>Bars: share of messages sent; whiskers: 95% confidence interval (Wilson).</figcaption>
-  </figure>`;
+  return chartFigure({
+    id: 'chart-title',
+    width,
+    height,
+    title:
+      'Share of messages sent that were delivered, replied to and opted out, per variant, with 95% confidence intervals',
+    caption: 'Bars: share of messages sent; whiskers: 95% confidence interval (Wilson).',
+    content: [...ticks, ...bars, ...labels, ...legend],
+  });
 }

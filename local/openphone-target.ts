@@ -1,4 +1,5 @@
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from './openphone-simulator';
+import type { TrafficRates } from './openphone-simulator/traffic-rates';
 
 export type OpenPhoneTarget =
   | { kind: 'real'; baseUrl: string; stop(): Promise<void> }
@@ -20,6 +21,10 @@ export interface OpenPhoneTargetOptions {
   baseUrl?: string;
   /** A simulated inbound message or call every this many ms; 0 for none. */
   inboundEveryMs?: number;
+  /** An office's day (traffic.ts) instead of the bare inbound stream. */
+  traffic?: TrafficRates;
+  /** The simulator's seed. @default 1 */
+  seed?: number;
   port?: number;
 }
 
@@ -34,8 +39,10 @@ export async function startOpenPhoneTarget(options: OpenPhoneTargetOptions): Pro
   }
   const simulator = await startOpenPhoneSimulator({
     port: options.port ?? 0,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.traffic ? { traffic: options.traffic } : {}),
     webhookTarget: { url: options.webhookUrl, scheme: 'legacy', key: options.signingKey },
-    ...(options.inboundEveryMs
+    ...(options.inboundEveryMs && !options.traffic
       ? { timing: { inboundEvery: { intervalMs: options.inboundEveryMs, callShare: 0.3 } } }
       : {}),
   });

@@ -4,6 +4,8 @@
 // LOCAL_CAMPAIGN_SENDER_EVERY_MS (default 60000; `off` disables the campaign sender's schedule).
 // LOCAL_IMPORT_SYNC_EVERY_MS (the incremental sync's interval; `off`; default: the stage's importSyncSchedule).
 // LOCAL_EVENT_SWEEP_EVERY_MS (the event sweeper's interval; `off`; default: the stage's eventSweep.schedule).
+// LOCAL_TRAFFIC (the simulated office's day: `off`, or name=value pairs over its rates; traffic-rates.ts),
+// LOCAL_SIMULATOR_SEED (default 1: the same seed replays the same workspace and day).
 // MESSAGES_DEFAULT_FROM (POST /v1/messages without `from`; default: the simulator's first number).
 // Metrics are CloudWatch EMF lines: noise on a terminal.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -13,6 +15,7 @@ import { localSweepEveryMs } from './event-sweep-schedule';
 import { javaMissingMessage } from './dynamodb-local';
 import { startOpenPhoneTarget } from './openphone-target';
 import { localSyncEveryMs } from './local-imports';
+import { parseTrafficSetting, type TrafficRates } from './openphone-simulator/traffic-rates';
 import { startLocalReplica } from './replica';
 import { readReplicaInfo, writeReplicaInfo } from './replica-info';
 
@@ -24,7 +27,9 @@ async function main(): Promise<void> {
   }
   const syncSetting = process.env.LOCAL_IMPORT_SYNC_EVERY_MS;
   let campaignSenderEvery: number | 'off';
+  let traffic: TrafficRates | 'off';
   try {
+    traffic = parseTrafficSetting(process.env.LOCAL_TRAFFIC);
     campaignSenderEvery = parseCampaignSenderEvery(process.env.LOCAL_CAMPAIGN_SENDER_EVERY_MS);
     localSyncEveryMs(syncSetting, undefined);
     localSweepEveryMs(process.env.LOCAL_EVENT_SWEEP_EVERY_MS, undefined);
@@ -48,12 +53,24 @@ async function main(): Promise<void> {
       : {}),
   });
   const inboundEveryMs = Number(process.env.LOCAL_INBOUND_EVERY_MS ?? 20_000);
+  const seed = Number(process.env.LOCAL_SIMULATOR_SEED ?? 1);
+  if (!Number.isInteger(seed) || seed < 0) {
+    console.error(`LOCAL_SIMULATOR_SEED must be a whole number, not "${process.env.LOCAL_SIMULATOR_SEED}"`);
+    process.exit(2);
+  }
+  // LOCAL_INBOUND_EVERY_MS paces the office's day too; 0 leaves only the bare workspace.
+  const office =
+    traffic !== 'off' && inboundEveryMs > 0
+      ? { ...traffic, ...(process.env.LOCAL_INBOUND_EVERY_MS ? { inboundEveryMs } : {}) }
+      : undefined;
   const openPhone = await startOpenPhoneTarget({
     webhookUrl: replica.webhookUrl,
     signingKey: replica.signingKeys[0]!,
     ...(process.env.OPENPHONE_API_KEY ? { apiKey: process.env.OPENPHONE_API_KEY } : {}),
     ...(process.env.OPENPHONE_BASE_URL ? { baseUrl: process.env.OPENPHONE_BASE_URL } : {}),
     inboundEveryMs: Number.isFinite(inboundEveryMs) ? inboundEveryMs : 20_000,
+    seed,
+    ...(office ? { traffic: office } : {}),
   });
   // A message without `from` goes from MESSAGES_DEFAULT_FROM, else the simulator's first number.
   const defaultFrom =
@@ -98,7 +115,13 @@ async function main(): Promise<void> {
   const openPhoneLine =
     openPhone.kind === 'real'
       ? `the real API at ${openPhone.baseUrl} (OPENPHONE_API_KEY is set)`
-      : `simulated at ${openPhone.baseUrl} (API key ${openPhone.apiKey}); it sends signed webhooks here${inboundEveryMs > 0 ? `, an inbound message or call about every ${Math.round(inboundEveryMs / 1000)} s` : ''}`;
+      : `simulated at ${openPhone.baseUrl} (API key ${openPhone.apiKey}, seed ${seed}); it sends signed webhooks here${
+          office
+            ? `, a text or call about every ${Math.round(office.inboundEveryMs / 1000)} s, office answers and campaign replies (LOCAL_TRAFFIC)`
+            : inboundEveryMs > 0
+              ? `, an inbound message or call about every ${Math.round(inboundEveryMs / 1000)} s`
+              : ''
+        }`;
   console.log(`OpenPhone Bridge (local replica) is up.
 
   Webhook URL:   POST ${replica.webhookUrl}

@@ -45,7 +45,7 @@ export function wireActivityToWebhooks(
     switch (activity.type) {
       case 'message.sent': {
         const messageId = activity.message.id;
-        webhooks.later(deliveryDelayMs, () => workspace.settleDelivery(messageId, faults.deliveryOutcome));
+        webhooks.later(deliveryDelayMs, () => workspace.settleDelivery(messageId, faults.takeDeliveryOutcome()));
         return;
       }
       case 'message.received':

@@ -20,6 +20,8 @@ export class FaultSwitches {
   noCredits = false;
   /** Outcome reported for sent messages (`message.delivered` with this status). */
   deliveryOutcome: 'delivered' | 'undelivered' = 'delivered';
+  /** Besides: each sent message is undelivered with this probability (0..1), seeded. */
+  undeliveredShare = 0;
   /** Every request answers 401, as with a revoked or rotated key. */
   apiKeyRevoked = false;
   /** OpenPhone's clock against the caller's, in ms (negative: behind), applied to sent messages' `createdAt`. */
@@ -62,6 +64,12 @@ export class FaultSwitches {
     return failure.status;
   }
 
+  /** The carrier's verdict on one sent message. */
+  takeDeliveryOutcome(): 'delivered' | 'undelivered' {
+    if (this.undeliveredShare > 0 && this.random() < this.undeliveredShare) return 'undelivered';
+    return this.deliveryOutcome;
+  }
+
   takeDropAfterSend(): boolean {
     if (this.dropConnectionAfterSend <= 0) return false;
     this.dropConnectionAfterSend--;
@@ -76,6 +84,7 @@ export class FaultSwitches {
     this.dropConnectionAfterSend = 0;
     this.noCredits = false;
     this.deliveryOutcome = 'delivered';
+    this.undeliveredShare = 0;
     this.apiKeyRevoked = false;
     this.clockSkewMs = 0;
     this.wholeSecondTimestamps = false;

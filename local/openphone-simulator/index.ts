@@ -8,6 +8,8 @@ export {
   type InboundCallOptions,
 } from './workspace';
 export { FaultSwitches } from './faults';
+export { startTraffic, inboundContact, recipientReply, type RunningTraffic, type Scheduler } from './traffic';
+export { defaultTrafficRates, parseTrafficSetting, type TrafficRates } from './traffic-rates';
 export { RequestLog, type SimulatorStats, type LoggedRequest } from './request-log';
 export {
   WebhookDispatcher,

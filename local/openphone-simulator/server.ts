@@ -8,6 +8,8 @@ import { RollingWindowLimiter, type RateLimitOptions } from './rate-limit';
 import { RequestLog } from './request-log';
 import { matchRoute } from './routes';
 import { WebhookDispatcher, type WebhookDeliveryOptions, type WebhookTargetOptions } from './webhooks';
+import { startTraffic, type RunningTraffic } from './traffic';
+import type { TrafficRates } from './traffic-rates';
 import { SimulatedWorkspace, type WorkspaceSize } from './workspace';
 
 export interface OpenPhoneSimulatorOptions {
@@ -26,6 +28,8 @@ export interface OpenPhoneSimulatorOptions {
   readonly webhookTarget?: WebhookTargetOptions;
   readonly webhookDelivery?: WebhookDeliveryOptions;
   readonly timing?: ActivityTimingOptions;
+  /** An office's day of texts, calls, answers, campaign replies and undelivered sends (traffic.ts); none when absent. */
+  readonly traffic?: TrafficRates;
 }
 
 export interface OpenPhoneSimulator {
@@ -40,6 +44,8 @@ export interface OpenPhoneSimulator {
   readonly webhooks: WebhookDispatcher;
   /** Every request, and `stats()`. */
   readonly requestLog: RequestLog;
+  /** The office's day, with `traffic: rates`. */
+  readonly traffic?: RunningTraffic;
   stop(): Promise<void>;
 }
 
@@ -178,6 +184,9 @@ export async function startOpenPhoneSimulator(
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://127.0.0.1:${port}`;
   const unwire = wireActivityToWebhooks(workspace, webhooks, faults, baseUrl, options.timing);
+  const traffic = options.traffic
+    ? startTraffic(workspace, faults, { seed, rates: options.traffic })
+    : undefined;
 
   return {
     url: baseUrl,
@@ -187,7 +196,9 @@ export async function startOpenPhoneSimulator(
     faults,
     webhooks,
     requestLog,
+    ...(traffic ? { traffic } : {}),
     async stop() {
+      traffic?.stop();
       unwire();
       await webhooks.stop();
       server.closeAllConnections();

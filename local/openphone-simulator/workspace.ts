@@ -66,8 +66,10 @@ export interface InboundMessageOptions {
 export interface InboundCallOptions {
   readonly phoneNumberId?: string;
   readonly from?: string;
-  /** false: a missed call (with a voicemail). Default true. */
+  /** false: a missed call (with a voicemail unless `voicemail` is false). Default true. */
   readonly answered?: boolean;
+  /** Whether a missed call leaves a voicemail. Default true. */
+  readonly voicemail?: boolean;
   readonly durationSeconds?: number;
 }
 
@@ -353,7 +355,7 @@ export class SimulatedWorkspace {
       answeredAtMs,
       completedAtMs: (answeredAtMs ?? createdAtMs + 20_000) + durationSeconds * 1000,
       durationSeconds,
-      hasVoicemail: !answered,
+      hasVoicemail: !answered && (options.voicemail ?? true),
     };
     this.addActivity(conversation, call);
     this.notify({ type: 'call.completed', call });

@@ -75,3 +75,25 @@ export const tinyPng = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 );
+
+/** Creates a campaign draft from the Campaigns page's upload form; the page then shows the draft. */
+export async function uploadCampaignDraft(
+  page: Page,
+  consoleUrl: string,
+  definition: unknown,
+  csv: string,
+): Promise<void> {
+  await page.goto(`${consoleUrl}/campaigns`);
+  await page.setInputFiles('#definition', {
+    name: 'campaign.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(definition)),
+  });
+  await page.setInputFiles('#csv', {
+    name: 'recipients.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv),
+  });
+  await page.getByRole('button', { name: 'Create the draft' }).click();
+  await page.waitForURL(/\/campaigns\/cmp-/);
+}
