@@ -29,7 +29,7 @@ const tableId = stack.getLogicalId(crm.table.node.defaultChild as never);
 const functionId = stack.getLogicalId(timer.timerFunction.node.defaultChild as never);
 
 describe('ReplyDueTimer', () => {
-  it('adds the reply-due timer's index (shared with the day index) to the CRM table', () => {
+  it('adds the reply-due timer’s index (shared with the day index) to the CRM table', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: Match.arrayWith([
         {
