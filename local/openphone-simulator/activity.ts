@@ -45,7 +45,9 @@ export function wireActivityToWebhooks(
     switch (activity.type) {
       case 'message.sent': {
         const messageId = activity.message.id;
-        webhooks.later(deliveryDelayMs, () => workspace.settleDelivery(messageId, faults.takeDeliveryOutcome()));
+        webhooks.later(deliveryDelayMs, () =>
+          workspace.settleDelivery(messageId, faults.takeDeliveryOutcome()),
+        );
         return;
       }
       case 'message.received':

@@ -80,7 +80,8 @@ export class ReplyDueRepository {
           UpdateExpression:
             'SET #overdueSince = :now, #overdueMinutes = :minutes, #updatedAt = :now, #version = #version + :one ' +
             'REMOVE #duePk, #dueSk',
-          ConditionExpression: '#waiting = :true AND #waitingSince = :since AND attribute_not_exists(#overdueSince)',
+          ConditionExpression:
+            '#waiting = :true AND #waitingSince = :since AND attribute_not_exists(#overdueSince)',
           ExpressionAttributeNames: {
             '#overdueSince': 'overdueSince',
             '#overdueMinutes': 'overdueBusinessMinutes',
