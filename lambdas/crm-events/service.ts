@@ -1,13 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { CrmEventBus } from './adapters/event-bus';
 import { crmEventsOf, type CrmEventSettings, type Item } from './domain/crm-event-mapping';
 import type { CrmEvent } from './domain/crm-event-schemas';
+import { bridgeMetrics } from '../shared/metrics';
 
 export interface CrmEventsPublisherDeps {
   bus: CrmEventBus;
   logger: Logger;
+  /** Response times and missed calls, from the events put on the bus (published only when there are some). */
+  metrics?: Metrics;
 }
 
 export interface CrmEventsPublisherOptions {
@@ -68,6 +72,11 @@ export function createCrmEventsPublisher(deps: CrmEventsPublisherDeps, options: 
     for (const { record } of unsent) failedRecords.add(record);
 
     const published = pending.length - unsent.length;
+    if (deps.metrics)
+      countFollowUp(
+        deps.metrics,
+        pending.filter((p) => !unsent.includes(p)).map((p) => p.event),
+      );
     if (published > 0 || unsent.length > 0)
       deps.logger.info('CRM events published', {
         records: event.Records.length,
@@ -82,6 +91,31 @@ export function createCrmEventsPublisher(deps: CrmEventsPublisherDeps, options: 
         .map((index) => ({ itemIdentifier: event.Records[index]!.dynamodb?.SequenceNumber ?? '' })),
     };
   };
+}
+
+/**
+ * The follow-up's metrics, once per event put on the bus (a stream retry may count one twice, as it
+ * may publish it twice): each answer's business minutes, answers within target, missed calls.
+ */
+function countFollowUp(metrics: Metrics, events: CrmEvent[]): void {
+  const { followUp } = bridgeMetrics;
+  let counted = false;
+  for (const event of events) {
+    if (event.detailType === 'conversation.answered') {
+      metrics.addMetric(
+        followUp.responseBusinessMinutes,
+        MetricUnit.NoUnit,
+        event.detail.responseBusinessMinutes,
+      );
+      metrics.addMetric(followUp.conversationsAnswered, MetricUnit.Count, 1);
+      metrics.addMetric(followUp.answeredWithinTarget, MetricUnit.Count, event.detail.withinTarget ? 1 : 0);
+      counted = true;
+    } else if (event.detailType === 'call.missed') {
+      metrics.addMetric(followUp.callsMissed, MetricUnit.Count, 1);
+      counted = true;
+    }
+  }
+  if (counted) metrics.publishStoredMetrics();
 }
 
 function countBy(values: string[]): Record<string, number> {

@@ -72,5 +72,12 @@ export const bridgeMetrics = {
     waitingConversations: 'WaitingConversations',
     /** Spells the timer marked overdue in the run (each one `conversation.waiting`). */
     markedOverdue: 'ConversationsMarkedOverdue',
+    /** The CRM events publisher, per `conversation.answered` put on the bus: its first-response time in business minutes. */
+    responseBusinessMinutes: 'ResponseBusinessMinutes',
+    /** The same answers, counted; and those answered within the line's reply target. */
+    conversationsAnswered: 'ConversationsAnswered',
+    answeredWithinTarget: 'ConversationsAnsweredWithinTarget',
+    /** The CRM events publisher, per `call.missed` put on the bus. */
+    callsMissed: 'CallsMissed',
   },
 } as const;

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -112,5 +113,86 @@ describe('CRM events publisher', () => {
     });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '100' }, { itemIdentifier: '101' }]);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(4); // the first try and 3 retries
+  });
+});
+
+describe('CRM events publisher, follow-up metrics', () => {
+  /** A conversation record's stream record: a spell answered in 20 business minutes (target 15). */
+  function answeredSpell(seq: string): DynamoDBRecord {
+    const base = {
+      entity: 'conversation',
+      conversationKey: 'CN1',
+      conversationId: 'CN1',
+      phoneNumberId: 'PN1',
+      contactNumber: '+15550001111',
+      version: 1,
+      updatedAt: '2026-12-07T13:00:00.000Z',
+    };
+    const answeredBy = { activityId: 'AC2', at: '2026-12-07T13:10:00.000Z', kind: 'message' };
+    const lastResponse = {
+      waitingSince: '2026-12-04T21:50:00.000Z',
+      answeredAt: '2026-12-07T13:10:00.000Z',
+      answeredBy,
+      responseBusinessMinutes: 20,
+      withinTarget: false,
+      replyTargetMinutes: 15,
+    };
+    return {
+      eventName: 'MODIFY',
+      dynamodb: {
+        SequenceNumber: seq,
+        OldImage: marshall({ ...base, waiting: true, waitingSince: lastResponse.waitingSince }) as never,
+        NewImage: marshall({
+          ...base,
+          waiting: false,
+          lastAnswer: answeredBy,
+          lastResponse,
+          version: 2,
+        }) as never,
+      },
+    };
+  }
+
+  function publisherWithMetrics(client: EventBridgeClient, metrics: Metrics) {
+    return createCrmEventsPublisher(
+      { bus: new EventBridgeBus(client, 'crm-bus'), logger, metrics },
+      { settings: { includeText: false }, retryDelayMs: 1, retries: 0 },
+    );
+  }
+
+  it('counts each answer put on the bus with its business minutes, and nothing for what the bus refused', async () => {
+    const eventBridge = mockClient(EventBridgeClient);
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'id-1' }] });
+    const metrics = new Metrics({ namespace: 'Test' });
+    const added = jest.spyOn(metrics, 'addMetric');
+    const published = jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
+    await publisherWithMetrics(
+      eventBridge as unknown as EventBridgeClient,
+      metrics,
+    )({
+      Records: [answeredSpell('1')],
+    });
+    expect(added.mock.calls).toEqual([
+      ['ResponseBusinessMinutes', 'None', 20],
+      ['ConversationsAnswered', 'Count', 1],
+      ['ConversationsAnsweredWithinTarget', 'Count', 0],
+    ]);
+    expect(published).toHaveBeenCalledTimes(1);
+
+    added.mockClear();
+    published.mockClear();
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'slow' }],
+    });
+    await publisherWithMetrics(
+      eventBridge as unknown as EventBridgeClient,
+      metrics,
+    )({
+      Records: [answeredSpell('2'), recorded('AC9', '3')],
+    });
+    expect(added).not.toHaveBeenCalled();
+    expect(published).not.toHaveBeenCalled();
   });
 });
