@@ -18,6 +18,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { bridgeMetrics } from '../lambdas/shared/metrics';
 import { defaultSweepPolicy, eventFamilies } from '../lambdas/events';
@@ -58,6 +59,8 @@ export interface BridgeMonitoringProps {
   readonly processing: EventProcessing;
   readonly campaignSender: CampaignSender;
   readonly historyImport: HistoryImport;
+  /** An erase's second sweep (lib/crm-api.ts): a run that ends badly leaves an erased person's late data. */
+  readonly eraseSecondSweep: IStateMachine;
   /** The sweeper's stuck age: events still `received` this long are re-dispatched, and alarmed. @default 10 */
   readonly stuckAfterMinutes?: number;
   /** Subscribed to the alarm topic by e-mail (the address confirms it). @default no subscription */
@@ -83,6 +86,8 @@ export class BridgeMonitoring extends Construct {
   readonly deadLetterAlarms: Alarm[] = [];
   /** Step Functions' own event of an import run that failed or timed out, to the topic (no alarm needed). */
   readonly importRunFailedRule: Rule;
+  /** The same for an erase's second sweep that failed, timed out or was stopped. */
+  readonly secondSweepFailedRule: Rule;
 
   constructor(scope: Construct, id: string, props: BridgeMonitoringProps) {
     super(scope, id);
@@ -205,6 +210,24 @@ export class BridgeMonitoring extends Construct {
       new SnsTopic(this.topic, {
         message: RuleTargetInput.fromText(
           `A history import execution ended ${EventField.fromPath('$.detail.status')}: ${EventField.fromPath('$.detail.executionArn')}. \`imports list\` shows the run (status failed), \`imports status <id>\` its error; fix it and resume the import (README "Runbook", import failure).`,
+        ),
+      }),
+    );
+    this.secondSweepFailedRule = new Rule(this, 'EraseSecondSweepFailed', {
+      description: "Pages when an erase's second sweep fails, times out or is stopped",
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [props.eraseSecondSweep.stateMachineArn],
+        },
+      },
+    });
+    this.secondSweepFailedRule.addTarget(
+      new SnsTopic(this.topic, {
+        message: RuleTargetInput.fromText(
+          `An erase's second sweep ended ${EventField.fromPath('$.detail.status')}: ${EventField.fromPath('$.detail.executionArn')}. What a writer put during the erase may still be there: fix the cause (the CRM API function's log), then start a new execution with the same input (README "Runbook", erase).`,
         ),
       }),
     );

@@ -159,6 +159,7 @@ export class BridgeStack extends Stack {
       processing: this.processing,
       campaignSender: this.campaignSender,
       historyImport: this.historyImport,
+      eraseSecondSweep: this.crmApi.eraseSecondSweep,
       stuckAfterMinutes: config.eventSweep.stuckAfterMinutes,
       thresholds: config.alarms,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),

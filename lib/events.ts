@@ -405,17 +405,18 @@ export class EventProcessing extends Construct {
         [environmentNames.mediaHosts]: (props.mediaHosts ?? defaultMediaHosts).join(','),
       },
     });
-    // Put objects under media/ and set the key beside the URL: nothing else.
+    // Put objects under media/ and set the key beside the URL; delete a copy whose activity an
+    // erase made a tombstone meanwhile: nothing else.
     this.archiveFunction.addToRolePolicy(
       new PolicyStatement({
-        actions: ['s3:PutObject'],
+        actions: ['s3:PutObject', 's3:DeleteObject'],
         resources: [this.mediaBucket.arnForObjects('media/*')],
       }),
     );
     acceptNagFinding(
       this.archiveFunction,
       `IAM5[Resource::<${Stack.of(this).getLogicalId(this.mediaBucket.node.defaultChild as CfnBucket)}.Arn>/media/*]`,
-      'Objects are keyed per activity under media/ (media/<activityId>/<index>-<kind>.<ext>): the archiver may put any of them, and only PutObject.',
+      'Objects are keyed per activity under media/ (media/<activityId>/<index>-<kind>.<ext>): the archiver may put any of them (and delete its own copy of an activity erased meanwhile).',
     );
     this.archiveFunction.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.crm.table.tableArn] }),

@@ -182,9 +182,9 @@ describe('EventProcessing', () => {
     });
   });
 
-  it('lets the archiver only put objects under media/, update CRM items and consume the archive queue', () => {
+  it('lets the archiver only put (and delete) objects under media/, update CRM items and consume the archive queue', () => {
     const statements = statementsOf(processing.archiveFunction);
-    expect(actionsOn(statements, 's3:')).toEqual(['s3:PutObject']);
+    expect(actionsOn(statements, 's3:')).toEqual(['s3:PutObject', 's3:DeleteObject']);
     expect(resourcesOf(statements, 's3:')).toEqual([
       { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(processing.mediaBucket), 'Arn'] }, '/media/*']] },
     ]);

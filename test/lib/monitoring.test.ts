@@ -152,6 +152,18 @@ describe('alarms', () => {
     );
   });
 
+  it('pages when an erase’s second sweep fails or times out (the late data of an erased person stays)', () => {
+    const machineId = stack.getLogicalId(stack.crmApi.eraseSecondSweep.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: topicId }, InputTransformer: Match.anyValue() })],
+    });
+  });
+
   it('pages on a failed or timed-out import run from Step Functions’ own event, not an alarm', () => {
     expect(alarms.map((a) => a.MetricName)).not.toContain('ExecutionsFailed');
     const machineId = stack.getLogicalId(stack.historyImport.stateMachine.node.defaultChild as never);

@@ -220,11 +220,12 @@ export class ActivityRepository {
   /**
    * Stores an archived copy's S3 key (or why it was not archived) beside the original URL: only
    * when that URL is still at that place on the activity, touching no other attribute.
+   * `activity-erased`: an erase made it a tombstone meanwhile (the copy is then the caller's to delete).
    */
   async recordMediaArchive(
     target: { activityId: string; field: ArchiveField; index: number; url: string },
     record: ArchiveRecord,
-  ): Promise<{ outcome: 'recorded' | 'url-not-on-activity' }> {
+  ): Promise<{ outcome: 'recorded' | 'url-not-on-activity' | 'activity-erased' }> {
     const path = target.field === 'voicemail' ? '#field' : `#field[${target.index}]`;
     const entries = Object.entries(record);
     try {
@@ -243,12 +244,15 @@ export class ActivityRepository {
             ':url': target.url,
             ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
           },
+          // A tombstone says so without a read (the archiver may only update).
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { outcome: 'recorded' };
     } catch (error) {
-      if (isConditionFailure(error)) return { outcome: 'url-not-on-activity' };
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const stored = (error as { Item?: Record<string, unknown> }).Item;
+      return { outcome: stored && 'erasedAt' in stored ? 'activity-erased' : 'url-not-on-activity' };
     }
   }
 

@@ -149,7 +149,7 @@ export class ErasureRepository {
     const seen = pass.seen ?? new Set<string>();
     // Tasks name no number: they are found on the conversations with them alone (titles name them).
     const numbered = (await this.activityIdsOf(phoneNumber, pass.upTo)).filter((id) => !seen.has(id));
-    const found = [...numbered, ...(await this.tasksOnTheirConversations(numbered, phoneNumber))];
+    const found = [...numbered, ...(await this.tasksOnTheirConversations(numbered, phoneNumber, pass.upTo))];
     const activityIds = [...new Set(found)].filter((id) => !seen.has(id));
     const contactIds = pass.seen ? [] : await this.contactIdsOf(phoneNumber, pass.upTo);
     // The other stores first, while they can still read the records (an API message its status);
@@ -206,8 +206,15 @@ export class ErasureRepository {
     return [...new Set(items.map((item) => item.activityId as string))];
   }
 
-  /** The tasks (activities of kind `task`) on the conversations whose only other party is the number. */
-  private async tasksOnTheirConversations(activityIds: string[], phoneNumber: string): Promise<string[]> {
+  /**
+   * The tasks (activities of kind `task`) on the conversations whose only other party is the number;
+   * with `upTo`, those created at or before it (a task made after the erase stays).
+   */
+  private async tasksOnTheirConversations(
+    activityIds: string[],
+    phoneNumber: string,
+    upTo?: string,
+  ): Promise<string[]> {
     const activities = await readItems(
       this.table,
       activityIds.map((id) => crmKeys.activity(id)),
@@ -232,7 +239,10 @@ export class ErasureRepository {
         this.table,
         [...new Set(entries.map((entry) => entry.activityId as string))].map((id) => crmKeys.activity(id)),
       );
-      ids.push(...stored.filter((item) => item.kind === 'task').map((item) => item.activityId as string));
+      const tasks = stored.filter(
+        (item) => item.kind === 'task' && (!upTo || String(item.createdAt) <= upTo),
+      );
+      ids.push(...tasks.map((item) => item.activityId as string));
     }
     return ids;
   }

@@ -1,4 +1,4 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { lookup } from 'node:dns/promises';
 import {
   archiveKeyOf,
@@ -103,6 +103,11 @@ export class MediaArchiver {
       }),
     );
     return { kind: 'archived', key, bytes: body.length, contentType };
+  }
+
+  /** Deletes a copy this archiver put (its activity was erased before the key could be recorded). */
+  async discard(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.options.bucketName, Key: key }));
   }
 
   /**

@@ -13,7 +13,7 @@ import { UnreadableArchiveJobError } from '../errors';
 import { correlated } from '../../shared/correlation';
 
 export interface ArchiveMediaDeps {
-  archiver: Pick<MediaArchiver, 'archive'>;
+  archiver: Pick<MediaArchiver, 'archive' | 'discard'>;
   activities: Pick<ActivityRepository, 'recordMediaArchive'>;
   logger: Logger;
   /** Told of every job's result (the local replica and tests watch it). */
@@ -62,6 +62,9 @@ export function createArchiveMediaHandler(deps: ArchiveMediaDeps) {
       throw error;
     }
     const recorded = await deps.activities.recordMediaArchive(job, archiveRecordOf(result));
+    // Erased while it downloaded: no sweep can find a key the activity never held.
+    if (result.kind === 'archived' && recorded.outcome === 'activity-erased')
+      await deps.archiver.discard(result.key);
     log.info(result.kind === 'archived' ? 'media archived' : 'media not archived', {
       activityId: job.activityId,
       field: job.field,

@@ -35,6 +35,15 @@ export const openingInterval = z
     error: 'start must be before end (an opening cannot span midnight: split it over two days)',
   });
 
+/** A day's openings: any order, none overlapping (business time would count the overlap twice). */
+const dayOpenings = z.array(openingInterval).refine(
+  (openings) => {
+    const sorted = openings.map((o) => [minutesOf(o.start), minutesOf(o.end)]).sort((a, b) => a[0]! - b[0]!);
+    return sorted.every((o, i) => i === 0 || sorted[i - 1]![1]! <= o[0]!);
+  },
+  { error: 'openings overlap: make them one, or end one before the next starts' },
+);
+
 const weekdayHours = [{ start: '08:00', end: '17:00' }];
 
 export const businessHours = z.object({
@@ -44,7 +53,7 @@ export const businessHours = z.object({
     .refine(isValidTimeZone, { error: 'must be an IANA time zone, e.g. America/Chicago' })
     .default('America/New_York'),
   /** Openings per weekday; a day left out is closed. @default Monday–Friday 08:00–17:00 */
-  openingHours: z.partialRecord(z.enum(weekdays), z.array(openingInterval)).default({
+  openingHours: z.partialRecord(z.enum(weekdays), dayOpenings).default({
     monday: weekdayHours,
     tuesday: weekdayHours,
     wednesday: weekdayHours,

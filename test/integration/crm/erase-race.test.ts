@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SendTrackingRepository } from '../../../lambdas/campaigns';
 import {
+  activityChangeOfCreatedTask,
   ActivityRepository,
   ContactRepository,
   ConversationRepository,
@@ -311,6 +312,24 @@ describe('an erase that runs while a processor writes', () => {
     expect(await activities.getActivity('ACafterwards')).toMatchObject({ text: 'Are you there?' });
     expect(await contacts.contactsByPhoneNumber(contactNumber)).toHaveLength(1);
     expect((await conversations.waiting()).items).toHaveLength(1);
+  });
+
+  // Tasks name no number: the second sweep finds them on a late activity's conversation, and must
+  // still leave those made after the erase.
+  it('keeps a task made on the conversation after the erase when the second sweep runs', async () => {
+    const { deliver, writersWindowPasses, activities } = await setUp('ACbeforetask');
+    await deliver('message.received', messageObject({ id: 'ACbeforetask', text: 'Before', media: [] }));
+    const task = activityChangeOfCreatedTask({
+      taskId: 'TKafterwards',
+      conversationId: 'CNconv0001',
+      title: 'Call them back',
+      createdAt: after,
+    });
+    await activities.upsertActivity(task.update, task.eventTime);
+    await writersWindowPasses();
+
+    expect(await activities.getActivity('ACbeforetask')).toBeUndefined();
+    expect(await activities.getActivity('TKafterwards')).toMatchObject({ kind: 'task' });
   });
 
   it('lets many writes for one person land at once: their checks of one marker do not starve each other', async () => {

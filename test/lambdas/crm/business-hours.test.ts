@@ -107,6 +107,31 @@ describe('the stage configuration of business hours', () => {
     );
   });
 
+  it('refuses overlapping openings of one day (their overlap would count twice), naming the day', () => {
+    const overlapping = {
+      monday: [
+        { start: '08:00', end: '12:00' },
+        { start: '10:00', end: '14:00' },
+      ],
+    };
+    expect(configWith({ default: { openingHours: overlapping } })).toThrow(
+      /followUp\.default\.openingHours\.monday: openings overlap/,
+    );
+    // Back to back is fine: one ends where the next starts.
+    expect(
+      configWith({
+        default: {
+          openingHours: {
+            monday: [
+              { start: '08:00', end: '12:00' },
+              { start: '12:00', end: '14:00' },
+            ],
+          },
+        },
+      }),
+    ).not.toThrow();
+  });
+
   it('defaults to Monday–Friday 08:00–17:00 New York time and 15 minutes', () => {
     expect(configWith(undefined)().followUp.default).toMatchObject({
       timeZone: 'America/New_York',
