@@ -43,6 +43,7 @@ import { removeReplicaInfo, writeCrmApiToken, writeReplicaInfo } from './replica
 import { campaignSenderBudgetMs, eventSweepSettings, tableLogicalId } from './template-reading';
 import { archiveLogLine, buildLocalProcessing, type LocalProcessing } from './local-processing';
 import { startLocalS3, type RunningLocalS3 } from './s3-local';
+import { defaultSecondSweepAfterMs, localSecondSweep } from './erase-second-sweep';
 import { synthBridgeStack } from './synth';
 
 export interface LocalReplicaOptions {
@@ -68,6 +69,8 @@ export interface LocalReplicaOptions {
   eventSweepEveryMs?: number | 'off';
   /** How often the reply-due timer runs: `off`, or ms. @default the template's schedule (rate(1 minute)) */
   replyDueEveryMs?: number | 'off';
+  /** How long after an erase its second sweep runs, ms. @default 360000, the stack's wait */
+  eraseSecondSweepAfterMs?: number;
   /** Confirmation replies to STOP and HELP, sent through this OpenPhone (the stage's `consentReplies`); absent: off. */
   consentReplies?: {
     openPhone: { apiKey: string; baseUrl: string };
@@ -229,6 +232,25 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     return messageSending;
   };
   const crmApiOpenPhone = lateOpenPhone();
+  const secondSweep = localSecondSweep(
+    () => erasure,
+    options.eraseSecondSweepAfterMs ?? defaultSecondSweepAfterMs,
+    log,
+  );
+  const erasure = new ErasureRepository(processing.documents, processing.crmTable, {
+    s3: mediaStore.client(),
+    mediaBucket: localMediaBucket,
+    otherStores: erasureStoresBeyondTheCrm({
+      apiMessages: new ApiMessageRepository(processing.documents, processing.crmTable),
+      activities: processing.activities,
+      events: new EventRepository(processing.documents, ingest.eventsTable),
+      recipients: new RecipientErasureRepository(
+        processing.documents,
+        tableNames[tableLogicalId(template, 'CampaignTable')]!,
+      ),
+    }),
+    secondSweep,
+  });
   const crmApi = localCrmApi({
     activities: processing.activities,
     messageSending: {
@@ -242,19 +264,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     directory: new DirectoryRepository(processing.documents, processing.crmTable),
     conversations: new ConversationRepository(processing.documents, processing.crmTable),
     activityDays: processing.activities,
-    erasure: new ErasureRepository(processing.documents, processing.crmTable, {
-      s3: mediaStore.client(),
-      mediaBucket: localMediaBucket,
-      otherStores: erasureStoresBeyondTheCrm({
-        apiMessages: new ApiMessageRepository(processing.documents, processing.crmTable),
-        activities: processing.activities,
-        events: new EventRepository(processing.documents, ingest.eventsTable),
-        recipients: new RecipientErasureRepository(
-          processing.documents,
-          tableNames[tableLogicalId(template, 'CampaignTable')]!,
-        ),
-      }),
-    }),
+    erasure,
     s3: mediaStore.client(),
     mediaBucket: localMediaBucket,
     ...(options.crmApiToken ? { token: options.crmApiToken } : {}),
@@ -358,6 +368,7 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
       await campaignSchedule?.stop();
       await sweepSchedule?.stop();
       await replyDueSchedule?.stop();
+      secondSweep.stop();
       if (replicaInfoFile) removeReplicaInfo(replicaInfoFile);
       if (crmApiTokenFile) removeReplicaInfo(crmApiTokenFile);
       // Keep the keys registered with OpenPhone (`webhooks register`); drop this run's own.
