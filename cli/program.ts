@@ -1,6 +1,6 @@
 // The CLI's command tree, declared in one place so `--help` and the global options read as one
 // program: every command is a few lines of commander wiring over a plain function in commands/
-// (the campaigns, events and reports groups are in their own *-commands.ts).
+// (the campaigns, conversations, events, reports and webhooks groups are in their own *-commands.ts).
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { eventFamilies, type EventFamily } from '../lambdas/events';
 import { showActivity, type ShowRecordOptions } from './commands/activities-show';
@@ -17,7 +17,6 @@ import {
   startImport,
   type StartImportOptions,
 } from './commands/imports';
-import { checkOpenPhone } from './commands/openphone-check';
 import {
   addSuppression,
   clearReview,
@@ -31,26 +30,16 @@ import {
 } from './commands/suppressions';
 import { listedSuppressionReasons, type SuppressionReason } from '../lambdas/crm';
 import { crmEventTypes } from '../lambdas/crm-events';
-import { deleteWebhook, listWebhooks, registerWebhooks } from './commands/webhooks';
-import {
-  createQuoWebhook,
-  listQuoDeliveries,
-  retryQuoDelivery,
-  rotateQuoWebhookKey,
-  sendQuoTestEvent,
-  type CreateQuoWebhookOptions,
-} from './commands/quo-webhooks';
-import { migrateWebhooks, type MigrateWebhooksOptions } from './commands/webhooks-migrate';
 import { addCampaignCommands } from './campaign-commands';
 import { addConversationCommands } from './conversation-commands';
 import { addEventCommands } from './event-commands';
 import { addReportCommands } from './report-commands';
+import { addWebhookCommands } from './webhook-commands';
 import { describeFailure, exitCodes, UsageError } from './errors';
 import {
   packageVersion,
   countryCode,
   positiveLimit,
-  positiveSeconds,
   refreshSeconds,
   runsPerPage,
   startTime,
@@ -330,95 +319,7 @@ export function buildProgram(deps: CliDeps): Command {
     .argument('<importId>', 'the import id')
     .action(async (importId: string) => cancelImport(await target(), out, importId));
 
-  const openPhone = program.command('openphone').description('the OpenPhone API connection');
-  openPhone
-    .command('check')
-    .description('check the connection and the API key: list phone numbers (masked)')
-    .action(async () => checkOpenPhone(await target(), out));
-
-  const webhooks = program
-    .command('webhooks')
-    .description("OpenPhone webhooks and the ingest's signing keys");
-  webhooks
-    .command('register')
-    .description('create one OpenPhone webhook per family and store their signing keys')
-    .requiredOption('--url <webhookUrl>', 'the webhook URL (the stack output WebhookUrl, or a tunnel)')
-    .option('--label <label>', 'label of the webhooks in OpenPhone', 'openphone-bridge')
-    .option('--resource-ids <ids...>', 'only these phone numbers (PN…); default: all')
-    .action(async (options: { url: string; label: string; resourceIds?: string[] }) =>
-      registerWebhooks(await target(), out, options),
-    );
-  webhooks
-    .command('list')
-    .description("list both systems' webhooks (legacy, and Quo's new ones), and whether each key is stored")
-    .action(async () => listWebhooks(await target(), out));
-  webhooks
-    .command('delete')
-    .description('delete a webhook: a legacy one (WH…) with its key from the store, or a Quo one (digits)')
-    .argument('<webhookId>', 'the webhook id (WH… or digits)')
-    .action(async (webhookId: string) => deleteWebhook(await target(), out, webhookId));
-  webhooks
-    .command('create')
-    .description("create one of Quo's new webhooks (pinned payload version) and store its signing key")
-    .requiredOption('--url <webhookUrl>', 'the webhook URL (the stack output WebhookUrl, or a tunnel)')
-    .option('--events <types...>', "event types; default: Quo's whole catalogue")
-    .option('--resource-ids <ids...>', 'message and call events of these numbers only (PN…); default: all')
-    .option('--label <label>', 'label of the webhook in Quo', 'openphone-bridge')
-    .option('--disabled', 'create it disabled: the key and test events, no traffic yet')
-    .action(async (options: CreateQuoWebhookOptions) => createQuoWebhook(await target(), out, options));
-  webhooks
-    .command('rotate')
-    .description("rotate a Quo webhook's signing key and store the new key beside the old")
-    .argument('<webhookId>', 'the Quo webhook id (digits)')
-    .action(async (webhookId: string) => rotateQuoWebhookKey(await target(), out, webhookId));
-  webhooks
-    .command('test')
-    .description('send a signed test event to a Quo webhook (enabled or not)')
-    .argument('<webhookId>', 'the Quo webhook id (digits)')
-    .option('--event <type>', 'the event type of the sample', 'message.received')
-    .action(async (webhookId: string, options: { event: string }) =>
-      sendQuoTestEvent(await target(), out, webhookId, options.event),
-    );
-  webhooks
-    .command('deliveries')
-    .description("a Quo webhook's deliveries, newest first, and how each was answered")
-    .argument('<webhookId>', 'the Quo webhook id (digits)')
-    .option('--limit <n>', 'how many (at most 50)', positiveLimit, 20)
-    .option('--after <deliveryId>', 'the page after this delivery')
-    .action(async (webhookId: string, options: { limit: number; after?: string }) =>
-      listQuoDeliveries(await target(), out, webhookId, options),
-    );
-  webhooks
-    .command('retry')
-    .description('deliver one delivery of a Quo webhook again')
-    .argument('<webhookId>', 'the Quo webhook id (digits)')
-    .argument('<deliveryId>', 'the delivery id (msg_…), from `webhooks deliveries`')
-    .action(async (webhookId: string, deliveryId: string) =>
-      retryQuoDelivery(await target(), out, webhookId, deliveryId),
-    );
-  webhooks
-    .command('migrate')
-    .description(
-      "move the legacy webhooks of a URL to one of Quo's new webhooks, with no gap and no double effect",
-    )
-    .requiredOption('--url <webhookUrl>', "the bridge's webhook URL the legacy webhooks post to")
-    .option('--events <types...>', "event types of the new webhook; default: Quo's whole catalogue")
-    .option('--test-event <type>', 'the type of the test event', 'message.received')
-    .option(
-      '--overlap-seconds <n>',
-      'how long both systems deliver before the legacy webhooks go',
-      positiveSeconds,
-      300,
-    )
-    .option(
-      '--confirm-seconds <n>',
-      'how long to wait for the bridge to record the test event',
-      positiveSeconds,
-      60,
-    )
-    .option('--dry-run', 'print the plan and change nothing')
-    .action(async (options: MigrateWebhooksOptions) => migrateWebhooks(await target(), out, options));
-
+  addWebhookCommands(program, target, out);
   addCampaignCommands(program, target, out, noWatchWithJson);
   addConversationCommands(program, target, out);
   addReportCommands(program, target, out);
