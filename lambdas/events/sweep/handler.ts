@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import { eventFamilies, type EventFamily } from '../domain/event-types';
 import { environmentNames, readEnvironment } from '../../shared/environment';
 import { bridgeMetrics } from '../../shared/metrics';
-import { handOnEnvironmentShape, queueUrlVariable, sweepEnvironmentShape } from '../environment';
+import { handOnEnvironmentShape, queueUrlVariable, sweepEnvironmentShape } from '../hand-on-environment';
 import { EventRepository } from '../adapters/event-repository';
 import { SqsQueuePublisher } from '../adapters/queue-publisher';
 import { createEventSweeper, type SweepReport } from './service';
