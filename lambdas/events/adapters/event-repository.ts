@@ -99,12 +99,18 @@ export class EventRepository {
   }
 
   /**
-   * Blanks the raw bodies of the events about these objects (an erased person's activities and
-   * contacts): the payload becomes empty and `payloadErasedAt` says when; id, type, status and
-   * times stay, so a redelivery is still a duplicate. Answers how many bodies were blanked.
+   * Blanks the raw bodies of an erased person's events: those their records list (`eventIds`, by
+   * key) and those filed under the records' objects (byObject: events that failed once their
+   * object was known, a stale write's, and every event closed before records listed their ids).
+   * The payload becomes empty and `payloadErasedAt` says when; id, type, status and times stay, so
+   * a redelivery is still a duplicate. Answers how many bodies were blanked.
    */
-  async erasePayloadsAbout(objectIds: readonly string[], erasedAt: string): Promise<number> {
-    let erased = 0;
+  async erasePayloadsAbout(
+    objectIds: readonly string[],
+    erasedAt: string,
+    listedEventIds: readonly string[] = [],
+  ): Promise<number> {
+    const eventIds = new Set(listedEventIds);
     for (const objectId of new Set(objectIds)) {
       const events = await queryAll(this.documents, {
         TableName: this.tableName,
@@ -113,9 +119,10 @@ export class EventRepository {
         ExpressionAttributeNames: { '#object': eventsTableKeys.objectKey },
         ExpressionAttributeValues: { ':object': objectId },
       });
-      for (const event of events)
-        if (await this.erasePayload(String(event[eventsTableKeys.partitionKey]), erasedAt)) erased++;
+      for (const event of events) eventIds.add(String(event[eventsTableKeys.partitionKey]));
     }
+    let erased = 0;
+    for (const eventId of eventIds) if (await this.erasePayload(eventId, erasedAt)) erased++;
     return erased;
   }
 
@@ -156,7 +163,7 @@ export class EventRepository {
 
   /**
    * Closes an event in one write: `processed` with its time, filed under the OpenPhone object it is
-   * about (byObject, for an erase), out of the byStatus index if it was listed there, and its TTL
+   * about when given (byObject, for an erase: only when no CRM record lists it), out of the byStatus index if it was listed there, and its TTL
    * starts now. Also ends a previously failed event, whose earlier reason is dropped. Its byArrival
    * entry is keys only and its keys do not change, so the close writes nothing there.
    */

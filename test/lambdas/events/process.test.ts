@@ -41,7 +41,7 @@ function fakePorts(records: EventRecord[], crmFailure?: Error) {
     activities: {
       upsertActivity: async () => {
         if (crmFailure) throw crmFailure;
-        return { outcome: 'applied', appliedAspects: ['status'], staleAspects: [] };
+        return { outcome: 'applied', appliedAspects: ['status'], staleAspects: [], listsEvent: true };
       },
     },
     contacts: {
@@ -189,6 +189,7 @@ describe('the processor handler', () => {
       outcome: 'erased',
       appliedAspects: [],
       staleAspects: [],
+      listsEvent: false,
     });
     await createProcessEventsHandler({
       family: 'messages',
