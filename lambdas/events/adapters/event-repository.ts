@@ -18,6 +18,7 @@ import type { EventFamily } from '../domain/event-types';
 import { countAll, eachPage, isConditionFailure, queryAll } from '../../shared/dynamo';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventRecordMissingError } from '../errors';
+import { recordOfItem, storedItemOf } from './stored-payload';
 
 export type OpenEventSummary = Pick<
   EventRecord,
@@ -81,7 +82,7 @@ export class EventRepository {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: record,
+          Item: storedItemOf(record),
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': eventsTableKeys.partitionKey },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -92,7 +93,7 @@ export class EventRepository {
       if (!isConditionFailure(error)) throw error;
       const returned = (error as { Item?: Record<string, unknown> }).Item;
       const existing = returned
-        ? (unmarshall(returned as never) as EventRecord)
+        ? recordOfItem(unmarshall(returned as never))
         : await this.getEvent(record.eventId);
       return { outcome: 'duplicate', ...(existing ? { existing } : {}) };
     }
@@ -158,7 +159,7 @@ export class EventRepository {
         ConsistentRead: true,
       }),
     );
-    return Item as EventRecord | undefined;
+    return Item ? recordOfItem(Item) : undefined;
   }
 
   /**

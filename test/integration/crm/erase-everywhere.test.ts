@@ -197,6 +197,27 @@ describe('an erase reaches the raw webhook bodies', () => {
       expect(await processing.events.getEvent(eventId)).toMatchObject({ status: 'processed', payload: '' });
   });
 
+  it('processes a long message stored compressed, and blanks its body on erase', async () => {
+    const { processing, erasure, deliver } = await setUp();
+    const text = 'Could you send the full quote for the kitchen, cabinets and countertop included? '.repeat(
+      12,
+    );
+    const long = await deliver(
+      'message.received',
+      messageObject({ id: 'AClong1', text }),
+      '2026-11-20T10:00:01.000Z',
+    );
+    expect(long.outcome).toEqual({ status: 'processed' });
+    expect(await processing.activities.getActivity('AClong1')).toMatchObject({ text });
+
+    expect((await erasure.erase(contactNumber, 'test:operator')).erased.eventPayloads).toBe(1);
+
+    expect(await processing.events.getEvent(long.eventId)).toMatchObject({
+      status: 'processed',
+      payload: '',
+    });
+  });
+
   it('blanks the body of an event that failed once its object was known: the failure files it under its object', async () => {
     const failing = (activities: ActivityRepository) =>
       Object.assign(Object.create(activities) as ActivityRepository, {
