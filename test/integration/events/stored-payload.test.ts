@@ -31,6 +31,17 @@ function eventOf(eventId: string, body: Record<string, unknown>): EventRecord {
   });
 }
 
+/** A message event whose body is over a KB (a long text). */
+const longMessage = (eventId: string, messageId: string) =>
+  eventOf(
+    eventId,
+    legacyEvent(
+      'message.received',
+      messageObject({ id: messageId, text: longText }),
+      '2026-11-20T10:00:00.000Z',
+    ),
+  );
+
 const storedItem = async (eventId: string) =>
   (await documents.send(new GetCommand({ TableName: table, Key: { eventId } }))).Item!;
 
@@ -44,14 +55,7 @@ async function unitsOfPut(item: Record<string, unknown>): Promise<number> {
 
 describe('the stored webhook body', () => {
   it('keeps a long body compressed, so the put and the close cost one unit each, and reads it back exactly as received', async () => {
-    const record = eventOf(
-      'EVlongbody1',
-      legacyEvent(
-        'message.received',
-        messageObject({ id: 'AClong1', text: longText }),
-        '2026-11-20T10:00:00.000Z',
-      ),
-    );
+    const record = longMessage('EVlongbody1', 'AClong1');
     expect(Buffer.byteLength(record.payload)).toBeGreaterThan(1024);
 
     expect(await events.recordEventOnce(record)).toBe('recorded');
@@ -104,27 +108,13 @@ describe('the stored webhook body', () => {
     await events.recordEventOnce(short);
     expect((await storedItem('EVshort1')).payload).toBe(short.payload);
 
-    const older = eventOf(
-      'EVolder1',
-      legacyEvent(
-        'message.received',
-        messageObject({ id: 'ACold1', text: longText }),
-        '2026-11-20T10:00:00.000Z',
-      ),
-    );
+    const older = longMessage('EVolder1', 'ACold1');
     await documents.send(new PutCommand({ TableName: table, Item: older }));
     expect((await events.getEvent('EVolder1'))!.payload).toBe(older.payload);
   });
 
   it('blanks a compressed body on erase', async () => {
-    const record = eventOf(
-      'EVlongbody3',
-      legacyEvent(
-        'message.received',
-        messageObject({ id: 'AClong3', text: longText }),
-        '2026-11-20T10:00:00.000Z',
-      ),
-    );
+    const record = longMessage('EVlongbody3', 'AClong3');
     await events.recordEventOnce(record);
 
     expect(await events.erasePayload('EVlongbody3', '2026-11-21T00:00:00.000Z')).toBe(true);
