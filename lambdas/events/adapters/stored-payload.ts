@@ -11,7 +11,7 @@ const laterWritesAllowance = 200;
  * About the size DynamoDB bills an item at: each attribute's name plus its value (strings and
  * binaries by their bytes, numbers generously, sets and nested values as JSON).
  */
-export function approximateItemBytes(item: Record<string, unknown>): number {
+function approximateItemBytes(item: Record<string, unknown>): number {
   let bytes = 0;
   for (const [name, value] of Object.entries(item)) {
     if (value === undefined) continue;
