@@ -75,7 +75,10 @@ export class EventStore extends Construct {
     });
   }
 
-  /** An erase: find a person's events through the `byObject` index and blank their bodies (by key). */
+  /**
+   * An erase: blank a person's event bodies by key (the ids their CRM records list) and those found
+   * through the sparse `byObject` index.
+   */
   grantPayloadErase(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,

@@ -32,7 +32,11 @@ export function erasureStoresBeyondTheCrm(deps: ErasureStoresDeps): PersonalData
     {
       store: 'eventPayloads',
       erase: (_phoneNumber, erasedAt, erased) =>
-        deps.events.erasePayloadsAbout([...erased.activityIds, ...erased.contactIds], erasedAt),
+        deps.events.erasePayloadsAbout(
+          [...erased.activityIds, ...erased.contactIds],
+          erasedAt,
+          erased.eventIds,
+        ),
     },
     {
       store: 'campaignRecipients',

@@ -13,7 +13,11 @@ import {
   type AspectName,
 } from '../domain/activity';
 import { activityNamesOf, withActivityNames, type ActivityNames } from '../domain/directory';
-import { activityRecordOf, timelineEntryEntity } from '../domain/item-views';
+import {
+  activityRecordOf,
+  eventIdsAttribute as activityEventIdsAttribute,
+  timelineEntryEntity,
+} from '../domain/item-views';
 import type { ArchiveField, ArchiveRecord } from '../domain/media-archive';
 import { ConcurrentUpdateError } from '../errors';
 import { inParallel } from '../../shared/concurrency';
@@ -45,6 +49,11 @@ export interface ActivityUpsertResult {
   outcome: 'applied' | 'partly-stale' | 'stale' | 'erased';
   appliedAspects: AspectName[];
   staleAspects: AspectName[];
+  /**
+   * Whether the record now lists the writing event's id (`eventIds`), so an erase finds its raw
+   * body through the record: false when nothing was written (erased, or stale with nothing to add).
+   */
+  listsEvent: boolean;
 }
 
 export type { Page, PageRequest, TimelineRequest } from './activity-pages';
@@ -86,22 +95,33 @@ export class ActivityRepository {
    * An activity with contact numbers is written only if none of them was erased at or after its
    * creation (`erased`, read strongly consistent just before); an erase that passes between that
    * read and the write is undone by the erase's second sweep (`ErasureRepository.sweepAgain`).
+   * `eventId`: the webhook event writing it, added to the record's `eventIds` by the same write.
    */
-  async upsertActivity(update: ActivityUpdate, eventTime: string): Promise<ActivityUpsertResult> {
+  async upsertActivity(
+    update: ActivityUpdate,
+    eventTime: string,
+    eventId?: string,
+  ): Promise<ActivityUpsertResult> {
     const all = aspectNamesOf(update);
-    const erased: ActivityUpsertResult = { outcome: 'erased', appliedAspects: [], staleAspects: all };
+    const erased: ActivityUpsertResult = {
+      outcome: 'erased',
+      appliedAspects: [],
+      staleAspects: all,
+      listsEvent: false,
+    };
     if (await this.erasedSinceCreation(update)) return erased;
     const names = await this.namesOf(update);
     let aspects = all;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await this.writeActivity(update, eventTime, aspects, names);
+        await this.writeActivity(update, eventTime, aspects, names, eventId);
         await this.writeTimelineEntries(update);
         const staleAspects = all.filter((a) => !aspects.includes(a));
         return {
           outcome: staleAspects.length === 0 ? 'applied' : aspects.length === 0 ? 'stale' : 'partly-stale',
           appliedAspects: aspects,
           staleAspects,
+          listsEvent: eventId !== undefined,
         };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
@@ -111,7 +131,10 @@ export class ActivityRepository {
       aspects = newerAspects(update, eventTime, stored).filter((a) => aspects.includes(a));
       if (aspects.length === 0 && stored && !this.addsFacts(update, stored)) {
         await this.writeTimelineEntries(update);
-        return { outcome: 'stale', appliedAspects: [], staleAspects: all };
+        // A redelivery of an event whose write landed before (its close did not) is listed already.
+        const listed = stored[activityEventIdsAttribute] as Set<string> | undefined;
+        const listsEvent = eventId !== undefined && listed?.has(eventId) === true;
+        return { outcome: 'stale', appliedAspects: [], staleAspects: all, listsEvent };
       }
     }
     throw new ConcurrentUpdateError(`activity ${update.activityId}`, this.maxAttempts);
@@ -154,6 +177,7 @@ export class ActivityRepository {
     eventTime: string,
     aspects: AspectName[],
     names: ActivityNames,
+    eventId: string | undefined,
   ): Promise<void> {
     const expression = new UpdateExpressionBuilder();
     // An erased activity's tombstone takes no more writes.
@@ -174,6 +198,8 @@ export class ActivityRepository {
     for (const [name, value] of Object.entries(this.expiryOf(update.facts.createdAt)))
       expression.set(name, value);
     expression.add('sources', new Set([update.source]));
+    // The erase's way to this event's raw body (no byObject entry on the events table).
+    if (eventId) expression.add(activityEventIdsAttribute, new Set([eventId]));
 
     for (const aspect of aspects) {
       for (const [name, value] of Object.entries(aspectAttributes(aspect, update, kind))) {

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { contactMatchesName, contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
 import { crmKeys, numberPartition } from '../domain/crm-keys';
-import { contactRecordOfItem } from '../domain/item-views';
+import { contactRecordOfItem, eventIdsAttribute } from '../domain/item-views';
 import { ConcurrentUpdateError } from '../errors';
 import { isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
 import { erasedSince } from './erasure-guard';
@@ -19,6 +19,16 @@ import {
   type CrmTableAccess,
   type OptimisticWriteOptions,
 } from './crm-table';
+
+/** The event ids a contact put keeps: the stored ones and the writing event's, if any. */
+function eventIdsAfter(
+  stored: Record<string, unknown> | undefined,
+  eventId?: string,
+): Set<string> | undefined {
+  const ids = new Set(stored?.[eventIdsAttribute] as Set<string> | undefined);
+  if (eventId) ids.add(eventId);
+  return ids.size > 0 ? ids : undefined;
+}
 
 /**
  * Contacts in the CRM table and the phone links that find a contact by number. A contact and its
@@ -45,9 +55,13 @@ export class ContactRepository {
    * erasure of one of its numbers is not written (`erased`, or `stale` behind the erase's
    * tombstone): the markers are read strongly consistent first, and an erase that passes between
    * that read and the write is undone by the erase's second sweep. A later change in OpenPhone is
-   * written.
+   * written. `eventId`: the webhook event writing it, kept in the record's `eventIds` (an erase
+   * blanks those bodies by key); a put replaces the item, so the stored ids are carried over.
    */
-  async upsertContact(contact: ContactRecord): Promise<{ outcome: 'applied' | 'stale' | 'erased' }> {
+  async upsertContact(
+    contact: ContactRecord,
+    eventId?: string,
+  ): Promise<{ outcome: 'applied' | 'stale' | 'erased' }> {
     const { documentClient, tableName } = this.table;
     const key = crmKeys.contact(contact.contactId);
     const newNumbers = contactPhoneNumbers(contact);
@@ -57,9 +71,15 @@ export class ContactRepository {
       const storedVersion = stored?.versionAt as string | undefined;
       if (storedVersion !== undefined && storedVersion >= contact.versionAt) return { outcome: 'stale' };
       const oldNumbers = stored ? contactPhoneNumbers(stored as unknown as ContactRecord) : [];
+      const eventIds = eventIdsAfter(stored, eventId);
       const put = {
         TableName: tableName,
-        Item: { ...key, entity: 'contact', ...contact },
+        Item: {
+          ...key,
+          entity: 'contact',
+          ...contact,
+          ...(eventIds ? { [eventIdsAttribute]: eventIds } : {}),
+        },
         ...(stored
           ? {
               ConditionExpression: '#versionAt = :stored',
@@ -105,8 +125,13 @@ export class ContactRepository {
   /**
    * Marks a contact deleted (kept for the history that names it) unless a newer version is stored;
    * a deletion of an unknown contact leaves a tombstone so a late, older update cannot revive it.
+   * `eventId`: the webhook event deleting it, added to the record's `eventIds`.
    */
-  async markContactDeleted(contactId: string, at: string): Promise<{ outcome: 'applied' | 'stale' }> {
+  async markContactDeleted(
+    contactId: string,
+    at: string,
+    eventId?: string,
+  ): Promise<{ outcome: 'applied' | 'stale' }> {
     try {
       await this.table.documentClient.send(
         new UpdateCommand({
@@ -115,7 +140,7 @@ export class ContactRepository {
           UpdateExpression:
             'SET #deleted = :true, #deletedAt = :at, #versionAt = :at, #entity = :entity, #contactId = :contactId,' +
             ' #emails = if_not_exists(#emails, :empty), #phoneNumbers = if_not_exists(#phoneNumbers, :empty),' +
-            ' #customFields = if_not_exists(#customFields, :empty)',
+            ` #customFields = if_not_exists(#customFields, :empty)${eventId ? ' ADD #eventIds :eventIds' : ''}`,
           ConditionExpression: 'attribute_not_exists(#versionAt) OR #versionAt < :at',
           ExpressionAttributeNames: {
             '#deleted': 'deleted',
@@ -126,6 +151,7 @@ export class ContactRepository {
             '#emails': 'emails',
             '#phoneNumbers': 'phoneNumbers',
             '#customFields': 'customFields',
+            ...(eventId ? { '#eventIds': eventIdsAttribute } : {}),
           },
           ExpressionAttributeValues: {
             ':true': true,
@@ -133,6 +159,7 @@ export class ContactRepository {
             ':entity': 'contact',
             ':contactId': contactId,
             ':empty': [],
+            ...(eventId ? { ':eventIds': new Set([eventId]) } : {}),
           },
         }),
       );

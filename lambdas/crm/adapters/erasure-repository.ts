@@ -23,6 +23,7 @@ import {
   type SecondSweepScheduler,
 } from '../domain/erasure';
 import type { ActivityRecord } from '../domain/activity';
+import { eventIdsAttribute } from '../domain/item-views';
 import { readItem, readItems, readPartition, writeItems, type CrmTableAccess } from './crm-table';
 
 export interface ErasureRepositoryOptions {
@@ -154,9 +155,13 @@ export class ErasureRepository {
     const contactIds = pass.seen ? [] : await this.contactIdsOf(phoneNumber, pass.upTo);
     // The other stores first, while they can still read the records (an API message its status);
     // after the first pass only the one keyed by activity (raw webhook bodies) has more to find.
-    for (const other of this.options.otherStores ?? [])
-      if (pass.allOtherStores || (other.store === 'eventPayloads' && activityIds.length + contactIds.length))
-        erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds });
+    const others = (this.options.otherStores ?? []).filter(
+      (other) =>
+        pass.allOtherStores || (other.store === 'eventPayloads' && activityIds.length + contactIds.length),
+    );
+    const eventIds = others.length > 0 ? await this.eventIdsListedBy(activityIds, contactIds) : [];
+    for (const other of others)
+      erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds, eventIds });
     await inParallel(activityIds, eraseConcurrency, async (activityId) => {
       const media = await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
       erased.activities++;
@@ -165,6 +170,15 @@ export class ErasureRepository {
     await this.eraseContacts(phoneNumber, contactIds, erasedAt);
     erased.contacts += contactIds.length;
     return new Set([...seen, ...activityIds]);
+  }
+
+  /** The webhook events these activities and contacts list (`eventIds`), read before they are erased. */
+  private async eventIdsListedBy(activityIds: string[], contactIds: string[]): Promise<string[]> {
+    const records = await readItems(this.table, [
+      ...activityIds.map((id) => crmKeys.activity(id)),
+      ...contactIds.map((id) => crmKeys.contact(id)),
+    ]);
+    return [...new Set(records.flatMap((r) => [...((r[eventIdsAttribute] as Set<string>) ?? [])]))];
   }
 
   /** When the number was last erased, if ever. */

@@ -29,6 +29,8 @@ export interface ErasedRecords {
   activityIds: string[];
   /** OpenPhone's contact ids. */
   contactIds: string[];
+  /** The webhook events those records list (`eventIds`): their raw bodies, found by key. */
+  eventIds: string[];
 }
 
 /**

@@ -12,6 +12,12 @@ export function listViewOf(item: Record<string, unknown> | undefined): Record<st
   return Object.fromEntries(Object.entries(item).filter(([name]) => listed.has(name)));
 }
 
+/**
+ * The ids of the webhook events that wrote an activity or contact (a string set): an erase blanks
+ * their raw bodies by key. Bookkeeping, not part of the record.
+ */
+export const eventIdsAttribute = 'eventIds';
+
 /** Attributes of items that are keys or bookkeeping, not part of a record. */
 const storageAttributes = new Set<string>([
   crmTableKeys.partitionKey,
@@ -26,6 +32,7 @@ const storageAttributes = new Set<string>([
   'entity',
   'statusRank',
   'version',
+  eventIdsAttribute,
 ]);
 
 export function withoutStorageAttributes(item: Record<string, unknown>): Record<string, unknown> {

@@ -18,6 +18,7 @@ import type { EventFamily } from '../domain/event-types';
 import { countAll, eachPage, isConditionFailure, queryAll } from '../../shared/dynamo';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventRecordMissingError } from '../errors';
+import { recordOfItem, storedItemOf } from './stored-payload';
 
 export type OpenEventSummary = Pick<
   EventRecord,
@@ -81,7 +82,7 @@ export class EventRepository {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: record,
+          Item: storedItemOf(record),
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': eventsTableKeys.partitionKey },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -92,19 +93,25 @@ export class EventRepository {
       if (!isConditionFailure(error)) throw error;
       const returned = (error as { Item?: Record<string, unknown> }).Item;
       const existing = returned
-        ? (unmarshall(returned as never) as EventRecord)
+        ? recordOfItem(unmarshall(returned as never))
         : await this.getEvent(record.eventId);
       return { outcome: 'duplicate', ...(existing ? { existing } : {}) };
     }
   }
 
   /**
-   * Blanks the raw bodies of the events about these objects (an erased person's activities and
-   * contacts): the payload becomes empty and `payloadErasedAt` says when; id, type, status and
-   * times stay, so a redelivery is still a duplicate. Answers how many bodies were blanked.
+   * Blanks the raw bodies of an erased person's events: those their records list (`eventIds`, by
+   * key) and those filed under the records' objects (byObject: events that failed once their
+   * object was known, a stale write's, and every event closed before records listed their ids).
+   * The payload becomes empty and `payloadErasedAt` says when; id, type, status and times stay, so
+   * a redelivery is still a duplicate. Answers how many bodies were blanked.
    */
-  async erasePayloadsAbout(objectIds: readonly string[], erasedAt: string): Promise<number> {
-    let erased = 0;
+  async erasePayloadsAbout(
+    objectIds: readonly string[],
+    erasedAt: string,
+    listedEventIds: readonly string[] = [],
+  ): Promise<number> {
+    const eventIds = new Set(listedEventIds);
     for (const objectId of new Set(objectIds)) {
       const events = await queryAll(this.documents, {
         TableName: this.tableName,
@@ -113,9 +120,10 @@ export class EventRepository {
         ExpressionAttributeNames: { '#object': eventsTableKeys.objectKey },
         ExpressionAttributeValues: { ':object': objectId },
       });
-      for (const event of events)
-        if (await this.erasePayload(String(event[eventsTableKeys.partitionKey]), erasedAt)) erased++;
+      for (const event of events) eventIds.add(String(event[eventsTableKeys.partitionKey]));
     }
+    let erased = 0;
+    for (const eventId of eventIds) if (await this.erasePayload(eventId, erasedAt)) erased++;
     return erased;
   }
 
@@ -151,12 +159,12 @@ export class EventRepository {
         ConsistentRead: true,
       }),
     );
-    return Item as EventRecord | undefined;
+    return Item ? recordOfItem(Item) : undefined;
   }
 
   /**
    * Closes an event in one write: `processed` with its time, filed under the OpenPhone object it is
-   * about (byObject, for an erase), out of the byStatus index if it was listed there, and its TTL
+   * about when given (byObject, for an erase: only when no CRM record lists it), out of the byStatus index if it was listed there, and its TTL
    * starts now. Also ends a previously failed event, whose earlier reason is dropped. Its byArrival
    * entry is keys only and its keys do not change, so the close writes nothing there.
    */

@@ -114,27 +114,30 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     options.onOutcome?.(message, outcome);
   };
 
-  /** Answers whether the event is erased history (of a person erased since): no record was written. */
+  /**
+   * Answers whether the event is erased history (of a person erased since: no record was written)
+   * and whether the record it wrote lists its id (`eventIds`, the erase's way to its body).
+   */
   async function apply(
     plan: Exclude<ProcessingPlan, { kind: 'rejected' }>,
     message: QueueMessage,
     log: LogLines,
-  ): Promise<{ erasedHistory: boolean }> {
+  ): Promise<{ erasedHistory: boolean; listed: boolean }> {
     if (plan.kind === 'contact') {
       const { change } = plan;
       const result =
         change.kind === 'upsert'
-          ? await deps.contacts.upsertContact(change.contact)
-          : await deps.contacts.markContactDeleted(change.contactId, change.at);
+          ? await deps.contacts.upsertContact(change.contact, message.eventId)
+          : await deps.contacts.markContactDeleted(change.contactId, change.at, message.eventId);
       log.info('contact written', {
         eventId: message.eventId,
         change: change.kind,
         outcome: result.outcome,
       });
-      return { erasedHistory: result.outcome === 'erased' };
+      return { erasedHistory: result.outcome === 'erased', listed: result.outcome === 'applied' };
     }
     const { update, eventTime } = plan.change;
-    const upsert = await deps.activities.upsertActivity(update, eventTime);
+    const upsert = await deps.activities.upsertActivity(update, eventTime, message.eventId);
     if (upsert.outcome !== 'erased') await deps.conversations?.recordActivity(update);
     if (plan.consent) {
       const consent = await deps.suppressions.applyConsentChange(plan.consent);
@@ -184,7 +187,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
       outcome: upsert.outcome,
       archiveJobs: jobs.length,
     });
-    return { erasedHistory: upsert.outcome === 'erased' };
+    return { erasedHistory: upsert.outcome === 'erased', listed: upsert.listsEvent };
   }
 
   /** After the CRM writes (so a STOP suppresses whatever happens here); idempotent, so a retry is safe. */
@@ -215,7 +218,10 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
     });
   }
 
-  /** `filed.objectId` is set once the payload is read, so a failure files the event for an erase too. */
+  /**
+   * `filed.objectId` is set once the payload is read, so a failure files the event for an erase
+   * (byObject): its record may not list it, the CRM write not having happened.
+   */
   async function processEvent(
     message: QueueMessage,
     attempts: number,
@@ -231,11 +237,15 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
       return { status: 'failed', reason: plan.reason };
     }
     filed.objectId = objectIdOf(plan);
-    const { erasedHistory } = await apply(plan, message, log);
+    const { erasedHistory, listed } = await apply(plan, message, log);
     // Its person was erased: the body is not kept either (docs/operations/security.md).
     if (erasedHistory) await deps.events.erasePayload(message.eventId, now().toISOString());
-    // One write closes it and files it under its object (byObject), the erase's way to its body.
-    await deps.events.markProcessed(message.eventId, now(), filed.objectId);
+    // One write closes it; filed under its object (byObject) only when no record lists its id.
+    await deps.events.markProcessed(
+      message.eventId,
+      now(),
+      listed || erasedHistory ? undefined : filed.objectId,
+    );
     return { status: 'processed' };
   }
 

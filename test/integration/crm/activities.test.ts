@@ -225,9 +225,37 @@ describe('out-of-order and repeated call events', () => {
     const [first] = await apply(delivered);
     const before = await recordOf(id);
     const [again] = await apply(delivered);
-    expect(first).toEqual({ outcome: 'applied', appliedAspects: ['status'], staleAspects: [] });
-    expect(again).toEqual({ outcome: 'stale', appliedAspects: [], staleAspects: ['status'] });
+    expect(first).toEqual({
+      outcome: 'applied',
+      appliedAspects: ['status'],
+      staleAspects: [],
+      listsEvent: false,
+    });
+    expect(again).toEqual({
+      outcome: 'stale',
+      appliedAspects: [],
+      staleAspects: ['status'],
+      listsEvent: false,
+    });
     expect(await recordOf(id)).toEqual(before);
+  });
+
+  it('a webhook write lists its event on the record (not shown in it); a stale redelivery of it is listed already, a stale other event is not', async () => {
+    const id = freshId();
+    const delivered = changeFromWebhook(
+      legacyEvent(
+        'message.delivered',
+        outgoingMessageObject({ id, status: 'delivered' }),
+        '2026-11-20T10:00:03.000Z',
+      ),
+    );
+    const first = await activities.upsertActivity(delivered.update, delivered.eventTime, 'EVlisted1');
+    const redelivered = await activities.upsertActivity(delivered.update, delivered.eventTime, 'EVlisted1');
+    const other = await activities.upsertActivity(delivered.update, delivered.eventTime, 'EVnotlisted1');
+    expect(first).toMatchObject({ outcome: 'applied', listsEvent: true });
+    expect(redelivered).toMatchObject({ outcome: 'stale', listsEvent: true });
+    expect(other).toMatchObject({ outcome: 'stale', listsEvent: false });
+    expect(await recordOf(id)).not.toHaveProperty('eventIds');
   });
 
   it('a summary that arrives first creates the call’s record and the call fills in the rest', async () => {

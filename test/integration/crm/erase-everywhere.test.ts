@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { campaignRepositories } from '../../../lambdas/campaigns/adapters/campaign-repositories';
 import { RecipientErasureRepository } from '../../../lambdas/campaigns/adapters/recipient-erasure';
 import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
+import type { ActivityRepository } from '../../../lambdas/crm';
 import { ApiMessageRepository } from '../../../lambdas/crm-api/adapters/api-message-repository';
 import { erasureStoresBeyondTheCrm } from '../../../lambdas/crm-api/adapters/erasure-stores';
 import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
@@ -16,6 +17,7 @@ import { changeFromWebhook } from '../../support/crm-changes';
 import {
   completedCall,
   contactNumber,
+  contactObject,
   legacyEvent,
   line,
   messageObject,
@@ -41,9 +43,10 @@ afterAll(async () => {
 });
 
 /** Fresh tables, the processors, and an erasure that reaches every store, as the API wires it. */
-async function setUp() {
+async function setUp(wrapActivities?: (activities: ActivityRepository) => ActivityRepository) {
   const outcomes = new Map<string, EventOutcome>();
   const { processing, tableNames } = await localIngestAndProcessing({
+    ...(wrapActivities ? { wrapActivities } : {}),
     signingKeys: [newLegacyKey()],
     s3,
     bucket,
@@ -65,12 +68,29 @@ async function setUp() {
     }),
   });
   let counter = 0;
-  const deliver = async (type: string, object: Record<string, unknown>, createdAt: string) => {
+  const deliver = async (
+    type: string,
+    object: Record<string, unknown>,
+    createdAt: string,
+    expected: { fails?: boolean } = {},
+  ) => {
     const eventId = `EVeverywhere${counter++}`;
     const response = await processWebhook(processing, { eventId, type, object, createdAt });
-    expect(response.batchItemFailures).toEqual([]);
+    expect(response.batchItemFailures).toHaveLength(expected.fails ? 1 : 0);
     return { eventId, outcome: outcomes.get(eventId)! };
   };
+  /** The events filed under an object in the events table's byObject index. */
+  const filedUnder = async (objectId: string) =>
+    (
+      await documents.send(
+        new QueryCommand({
+          TableName: tableNamed(tableNames, 'EventsTable'),
+          IndexName: 'byObject',
+          KeyConditionExpression: 'objectId = :id',
+          ExpressionAttributeValues: { ':id': objectId },
+        }),
+      )
+    ).Items ?? [];
   return {
     processing,
     tableNames,
@@ -81,6 +101,7 @@ async function setUp() {
     campaigns,
     erasure,
     deliver,
+    filedUnder,
   };
 }
 
@@ -149,6 +170,84 @@ describe('an erase reaches the raw webhook bodies', () => {
     expect((await processing.events.getEvent(old.eventId))!.payload).toBe('');
     expect(await processing.activities.getActivity('ACnew1')).toMatchObject({ text: 'Hi again' });
     expect((await processing.events.getEvent(fresh.eventId))!.payload).toContain('Hi again');
+  });
+
+  it('blanks the body of a processed message and contact update through the records that list them, with no byObject entry', async () => {
+    const { processing, erasure, deliver, filedUnder } = await setUp();
+    const message = await deliver(
+      'message.received',
+      messageObject({ id: 'AClisted1', text: 'Listed words' }),
+      '2026-11-20T10:00:01.000Z',
+    );
+    const contact = await deliver(
+      'contact.updated',
+      contactObject({ id: 'CTlisted1' }),
+      '2026-11-20T10:00:02.000Z',
+    );
+    expect(message.outcome).toEqual({ status: 'processed' });
+    expect(contact.outcome).toEqual({ status: 'processed' });
+    expect(await filedUnder('AClisted1')).toEqual([]);
+    expect(await filedUnder('CTlisted1')).toEqual([]);
+    expect((await processing.events.getEvent(message.eventId))!.objectId).toBeUndefined();
+
+    const result = await erasure.erase(contactNumber, 'test:operator');
+
+    expect(result.erased.eventPayloads).toBe(2);
+    for (const { eventId } of [message, contact])
+      expect(await processing.events.getEvent(eventId)).toMatchObject({ status: 'processed', payload: '' });
+  });
+
+  it('processes a long message stored compressed, and blanks its body on erase', async () => {
+    const { processing, erasure, deliver } = await setUp();
+    const text = 'Could you send the full quote for the kitchen, cabinets and countertop included? '.repeat(
+      12,
+    );
+    const long = await deliver(
+      'message.received',
+      messageObject({ id: 'AClong1', text }),
+      '2026-11-20T10:00:01.000Z',
+    );
+    expect(long.outcome).toEqual({ status: 'processed' });
+    expect(await processing.activities.getActivity('AClong1')).toMatchObject({ text });
+
+    expect((await erasure.erase(contactNumber, 'test:operator')).erased.eventPayloads).toBe(1);
+
+    expect(await processing.events.getEvent(long.eventId)).toMatchObject({
+      status: 'processed',
+      payload: '',
+    });
+  });
+
+  it('blanks the body of an event that failed once its object was known: the failure files it under its object', async () => {
+    const failing = (activities: ActivityRepository) =>
+      Object.assign(Object.create(activities) as ActivityRepository, {
+        upsertActivity: (...args: Parameters<ActivityRepository['upsertActivity']>) =>
+          args[0].activityId === 'ACfailing1'
+            ? Promise.reject(new Error('CRM unavailable'))
+            : activities.upsertActivity(...args),
+      });
+    const { processing, erasure, deliver, filedUnder } = await setUp(failing);
+    await deliver('message.received', messageObject({ id: 'ACfine1' }), '2026-11-20T10:00:01.000Z');
+    // A delivery report of a message the timeline holds (from the import): its own write fails.
+    await processing.activities.upsertActivity(
+      changeFromWebhook(
+        legacyEvent('message.received', messageObject({ id: 'ACfailing1' }), '2026-11-20T10:00:00.000Z'),
+      ).update,
+      '2026-11-20T10:00:00.000Z',
+    );
+    const failed = await deliver(
+      'message.received',
+      messageObject({ id: 'ACfailing1', text: 'Failed words' }),
+      '2026-11-20T10:00:03.000Z',
+      { fails: true },
+    );
+    expect(await processing.events.getEvent(failed.eventId)).toMatchObject({ status: 'failed' });
+    expect(await filedUnder('ACfailing1')).toEqual([expect.objectContaining({ eventId: failed.eventId })]);
+
+    const result = await erasure.erase(contactNumber, 'test:operator');
+
+    expect(result.erased.eventPayloads).toBe(2);
+    expect(await processing.events.getEvent(failed.eventId)).toMatchObject({ status: 'failed', payload: '' });
   });
 
   it('a failed event is found too: its failure files it under its object', async () => {

@@ -127,10 +127,7 @@ describe('no event left behind', () => {
     expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 1, redispatched: 1 });
     expect(await ingest.events.countEvents('received', 'messages')).toBe(1); // stuck: listed
     await processMessages();
-    expect(await ingest.events.getEvent('EVkilledmidway')).toMatchObject({
-      status: 'processed',
-      objectId: expect.any(String),
-    });
+    expect(await ingest.events.getEvent('EVkilledmidway')).toMatchObject({ status: 'processed' });
     expect(await ingest.events.countEvents('received', 'messages')).toBe(0);
     clock.now += minutes(30);
     expect(await ingest.sweeper.sweep()).toMatchObject({ examined: 0 });

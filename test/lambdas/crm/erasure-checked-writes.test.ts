@@ -58,6 +58,7 @@ describe('an activity write checked against the erasure markers', () => {
       outcome: 'erased',
       appliedAspects: [],
       staleAspects: ['status'],
+      listsEvent: false,
     });
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);

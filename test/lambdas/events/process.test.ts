@@ -41,7 +41,7 @@ function fakePorts(records: EventRecord[], crmFailure?: Error) {
     activities: {
       upsertActivity: async () => {
         if (crmFailure) throw crmFailure;
-        return { outcome: 'applied', appliedAspects: ['status'], staleAspects: [] };
+        return { outcome: 'applied', appliedAspects: ['status'], staleAspects: [], listsEvent: true };
       },
     },
     contacts: {
@@ -182,6 +182,27 @@ describe('the processor handler', () => {
     expect(stored.get('EVfiled')).toMatchObject({ status: 'failed', objectId: 'ACmsg0001' });
   });
 
+  it('closes an event its activity lists without filing it under its object; a stale one, which no write listed, is filed', async () => {
+    const listed = recordOf('hello', 'EVlisted');
+    const stale = recordOf('hello again', 'EVstale');
+    const { ports, stored } = fakePorts([listed, stale]);
+    ports.activities.upsertActivity = async (_update, _time, eventId) => ({
+      outcome: eventId === 'EVstale' ? 'stale' : 'applied',
+      appliedAspects: [],
+      staleAspects: [],
+      listsEvent: eventId !== 'EVstale',
+    });
+    await createProcessEventsHandler({
+      family: 'messages',
+      deps: ports,
+      logger: new Logger({ logLevel: 'SILENT' }),
+    })({
+      Records: [sqsRecord(listed), sqsRecord(stale)],
+    });
+    expect(stored.get('EVlisted')).toMatchObject({ status: 'processed', objectId: undefined });
+    expect(stored.get('EVstale')).toMatchObject({ status: 'processed', objectId: 'ACmsg0001' });
+  });
+
   it('blanks the body of an event whose person was erased since: nothing of it is written or kept', async () => {
     const record = recordOf('hello', 'EVerased');
     const { ports, stored } = fakePorts([record]);
@@ -189,6 +210,7 @@ describe('the processor handler', () => {
       outcome: 'erased',
       appliedAspects: [],
       staleAspects: [],
+      listsEvent: false,
     });
     await createProcessEventsHandler({
       family: 'messages',
