@@ -1,12 +1,5 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import {
-  arrivalHourOf,
   defaultEventRetentionDays,
   eventsTableKeys,
   expiresAtAfterClosing,
@@ -15,17 +8,23 @@ import {
   type EventStatus,
 } from '../domain/event-record';
 import type { EventFamily } from '../domain/event-types';
-import { countAll, eachPage, isConditionFailure, queryAll } from '../../shared/dynamo';
+import { isConditionFailure, queryAll } from '../../shared/dynamo';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventRecordMissingError } from '../errors';
 import { recordOfItem, storedItemOf } from './stored-payload';
+import {
+  arrivalsSweptUntil,
+  countEvents,
+  listArrivedBetween,
+  listEvents,
+  listFailedBefore,
+  listReceivedBefore,
+  recordArrivalsSweptUntil,
+  type EventPage,
+  type EventTableAccess,
+} from './event-listings';
 
-export type OpenEventSummary = Pick<
-  EventRecord,
-  'eventId' | 'type' | 'family' | 'status' | 'failureReason' | 'attempts' | 'occurredAt'
-> & {
-  statusSince: string;
-};
+export type { EventPage, OpenEventSummary } from './event-listings';
 
 export interface FailureMark {
   family: EventFamily;
@@ -37,17 +36,6 @@ export interface FailureMark {
   /** The OpenPhone object it is about, when the payload was read: files it for an erase (byObject). */
   objectId?: string;
 }
-
-export interface EventPage {
-  events: OpenEventSummary[];
-  cursor?: string;
-}
-
-/**
- * The one item of the events table that is not an event: the sweeper's arrival watermark. Its id
- * cannot be an OpenPhone event id (those are `EV…`), it has no status (no index, no stream dispatch).
- */
-const sweepWatermarkId = 'sweep#arrivals';
 
 export type RecordingOutcome = { outcome: 'recorded' } | { outcome: 'duplicate'; existing?: EventRecord };
 
@@ -336,167 +324,51 @@ export class EventRepository {
     }
   }
 
-  /**
-   * Events that arrived at or after `from` and before `to`, oldest first, at most `limit`: one range
-   * query of the byArrival index per UTC hour in between (keys only: id and arrival time).
-   */
-  async listArrivedBetween(
+  /** The events table as the listings (event-listings.ts) reach it. */
+  private get table(): EventTableAccess {
+    return { documents: this.documents, tableName: this.tableName };
+  }
+
+  /** Events that arrived in [from, to), oldest first, at most `limit` (the byArrival index). */
+  listArrivedBetween(
     from: Date,
     to: Date,
     limit: number,
   ): Promise<Array<Pick<EventRecord, 'eventId' | 'receivedAt'>>> {
-    const arrivals: Array<Pick<EventRecord, 'eventId' | 'receivedAt'>> = [];
-    if (to.getTime() <= from.getTime()) return arrivals;
-    const hourMs = 3_600_000;
-    for (let hour = Math.floor(from.getTime() / hourMs) * hourMs; hour < to.getTime(); hour += hourMs) {
-      for await (const page of eachPage((startKey) =>
-        this.documents.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: eventsTableKeys.byArrivalIndex,
-            // Arrival times are ISO with milliseconds: the millisecond before `to` ends the range.
-            KeyConditionExpression: '#hour = :hour AND #at BETWEEN :from AND :last',
-            ExpressionAttributeNames: {
-              '#hour': eventsTableKeys.arrivalKey,
-              '#at': eventsTableKeys.arrivalSortKey,
-            },
-            ExpressionAttributeValues: {
-              ':hour': arrivalHourOf(new Date(hour)),
-              ':from': from.toISOString(),
-              ':last': new Date(to.getTime() - 1).toISOString(),
-            },
-            Limit: Math.min(limit - arrivals.length, 500),
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      )) {
-        for (const item of page.Items ?? [])
-          arrivals.push({
-            eventId: String(item[eventsTableKeys.partitionKey]),
-            receivedAt: String(item[eventsTableKeys.arrivalSortKey]),
-          });
-        if (arrivals.length >= limit) return arrivals;
-      }
-    }
-    return arrivals;
+    return listArrivedBetween(this.table, from, to, limit);
   }
 
   /** Up to when the sweeper has looked at arrivals (ISO), or undefined before its first run. */
-  async arrivalsSweptUntil(): Promise<string | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [eventsTableKeys.partitionKey]: sweepWatermarkId },
-        ConsistentRead: true,
-      }),
-    );
-    return Item?.sweptUntil as string | undefined;
+  arrivalsSweptUntil(): Promise<string | undefined> {
+    return arrivalsSweptUntil(this.table);
   }
 
-  /** Moves the sweeper's arrival watermark forward (never back: two overlapping runs keep the later). */
-  async recordArrivalsSweptUntil(until: string): Promise<void> {
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [eventsTableKeys.partitionKey]: sweepWatermarkId },
-          UpdateExpression: 'SET #until = :until',
-          ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
-          ExpressionAttributeNames: { '#until': 'sweptUntil' },
-          ExpressionAttributeValues: { ':until': until },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+  /** Moves the sweeper's arrival watermark forward (never back). */
+  recordArrivalsSweptUntil(until: string): Promise<void> {
+    return recordArrivalsSweptUntil(this.table, until);
   }
 
-  /**
-   * Ids of a family's events still `received` that arrived before `receivedBefore`, oldest first, at
-   * most `limit`: the byStatus index sorts by `<receivedAt>#<eventId>`, so this is one range query.
-   */
+  /** Ids of a family's events still `received` (stuck, listed) before `receivedBefore`, oldest first. */
   listReceivedBefore(family: EventFamily, receivedBefore: Date, limit: number): Promise<string[]> {
-    return this.listInStatusBefore('received', family, receivedBefore, limit);
+    return listReceivedBefore(this.table, family, receivedBefore, limit);
   }
 
-  /** Ids of a family's events that failed (last) before `failedBefore`, oldest first, at most `limit`. */
+  /** Ids of a family's events that failed (last) before `failedBefore`, oldest first. */
   listFailedBefore(family: EventFamily, failedBefore: Date, limit: number): Promise<string[]> {
-    return this.listInStatusBefore('failed', family, failedBefore, limit);
+    return listFailedBefore(this.table, family, failedBefore, limit);
   }
 
-  private async listInStatusBefore(
-    status: 'received' | 'failed',
-    family: EventFamily,
-    receivedBefore: Date,
-    limit: number,
-  ): Promise<string[]> {
-    const ids: string[] = [];
-    const query = this.byStatus(status, family);
-    for await (const page of eachPage((startKey) =>
-      this.documents.send(
-        new QueryCommand({
-          ...query,
-          KeyConditionExpression: '#k = :k AND #since < :before',
-          ExpressionAttributeNames: {
-            ...query.ExpressionAttributeNames,
-            '#since': eventsTableKeys.statusSortKey,
-            '#id': eventsTableKeys.partitionKey,
-          },
-          ExpressionAttributeValues: {
-            ...query.ExpressionAttributeValues,
-            ':before': receivedBefore.toISOString(),
-          },
-          ProjectionExpression: '#id',
-          Limit: Math.min(limit - ids.length, 100),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      ),
-    )) {
-      ids.push(...(page.Items ?? []).map((item) => String(item[eventsTableKeys.partitionKey])));
-      if (ids.length >= limit) break;
-    }
-    return ids;
-  }
-
-  /** Events of one family in one open status (received = not yet processed), oldest first. */
-  async listEvents(
+  /** Events of one family in one open status, oldest first, a page at a time. */
+  listEvents(
     status: Exclude<EventStatus, 'processed'>,
     family: EventFamily | undefined,
     options: { limit?: number; cursor?: string } = {},
   ): Promise<EventPage> {
-    const { Items, LastEvaluatedKey } = await this.documents.send(
-      new QueryCommand({
-        ...this.byStatus(status, family),
-        Limit: options.limit ?? 50,
-        ...(options.cursor
-          ? { ExclusiveStartKey: JSON.parse(Buffer.from(options.cursor, 'base64url').toString()) }
-          : {}),
-      }),
-    );
-    return {
-      events: (Items ?? []) as OpenEventSummary[],
-      ...(LastEvaluatedKey
-        ? { cursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') }
-        : {}),
-    };
+    return listEvents(this.table, status, family, options);
   }
 
-  /** How many events of one family sit in one open status (a query of the sparse index, counted). */
-  async countEvents(
-    status: Exclude<EventStatus, 'processed'>,
-    family: EventFamily | undefined,
-  ): Promise<number> {
-    return countAll(this.documents, this.byStatus(status, family));
-  }
-
-  /** The query of one partition of the sparse byStatus index. */
-  private byStatus(status: Exclude<EventStatus, 'processed'>, family: EventFamily | undefined) {
-    return {
-      TableName: this.tableName,
-      IndexName: eventsTableKeys.byStatusIndex,
-      KeyConditionExpression: '#k = :k',
-      ExpressionAttributeNames: { '#k': eventsTableKeys.statusKey },
-      ExpressionAttributeValues: { ':k': statusKeyOf(status, family) },
-    };
+  /** How many events of one family sit in one open status. */
+  countEvents(status: Exclude<EventStatus, 'processed'>, family: EventFamily | undefined): Promise<number> {
+    return countEvents(this.table, status, family);
   }
 }
