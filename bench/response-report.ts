@@ -3,12 +3,8 @@ import {
   activityChangeFromApiCall,
   activityChangeFromApiMessage,
 } from '../lambdas/crm/domain/activity-mapping';
-import {
-  activityIndexKeys,
-  aspectAttributes,
-  aspectNamesOf,
-  type ActivityChange,
-} from '../lambdas/crm/domain/activity';
+import { aspectAttributes, aspectNamesOf, type ActivityChange } from '../lambdas/crm/domain/activity';
+import { activityIndexKeys } from '../lambdas/crm/domain/activity-index-keys';
 import { followUpSettings } from '../lambdas/crm/domain/business-hours';
 import { activityDayPartition, crmKeys, crmTableKeys } from '../lambdas/crm/domain/crm-keys';
 import {

@@ -1,9 +1,8 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { crmKeys, crmTableKeys, conversationPartition, numberPartition } from '../domain/crm-keys';
+import { activityIndexKeys, extraTimelineKeys } from '../domain/activity-index-keys';
 import {
-  activityIndexKeys,
   aspectAttributes,
-  extraTimelineKeys,
   aspectNamesOf,
   newerAspects,
   statusRank,

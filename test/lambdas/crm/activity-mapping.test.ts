@@ -1,7 +1,6 @@
 import { activityChangeFromWebhook } from '../../../lambdas/crm/domain/activity-mapping';
+import { activityIndexKeys, extraTimelineKeys } from '../../../lambdas/crm/domain/activity-index-keys';
 import {
-  activityIndexKeys,
-  extraTimelineKeys,
   isNewerAspect,
   isTerminalStatus,
   newerAspects,
