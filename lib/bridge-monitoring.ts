@@ -26,7 +26,8 @@ import { bridgeDashboardWidgets } from './bridge-dashboard';
 import { bridgeMetric } from './bridge-metric';
 import type { CampaignSender } from './campaigns';
 import type { CrmEvents } from './crm-events';
-import type { EventProcessing, EventQueues } from './events';
+import type { EventProcessing } from './event-processing';
+import type { EventQueues } from './events';
 import type { HistoryImport } from './history-import';
 import type { WebhookIngest } from './ingest';
 
