@@ -162,13 +162,23 @@ export class ErasureRepository {
     const eventIds = others.length > 0 ? await this.eventIdsListedBy(activityIds, contactIds) : [];
     for (const other of others)
       erased[other.store] += await other.erase(phoneNumber, erasedAt, { activityIds, contactIds, eventIds });
+    // Events a writer listed on a record after the read above: the tombstones' puts answer them.
+    const listedLate = new Set<string>();
     await inParallel(activityIds, eraseConcurrency, async (activityId) => {
-      const media = await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys);
+      const media = await this.eraseActivity(activityId, erasedAt, phoneNumber, conversationKeys, listedLate);
       erased.activities++;
       erased.media += media;
     });
-    await this.eraseContacts(phoneNumber, contactIds, erasedAt);
+    await this.eraseContacts(phoneNumber, contactIds, erasedAt, listedLate);
     erased.contacts += contactIds.length;
+    for (const id of eventIds) listedLate.delete(id);
+    const bodies = others.find((other) => other.store === 'eventPayloads');
+    if (bodies && listedLate.size > 0)
+      erased.eventPayloads += await bodies.erase(phoneNumber, erasedAt, {
+        activityIds: [],
+        contactIds: [],
+        eventIds: [...listedLate],
+      });
     return new Set([...seen, ...activityIds]);
   }
 
@@ -267,6 +277,7 @@ export class ErasureRepository {
     erasedAt: string,
     phoneNumber: string,
     conversationKeys: Set<string>,
+    listedEventIds: Set<string>,
   ): Promise<number> {
     const key = crmKeys.activity(activityId);
     const [stored, entries] = await Promise.all([
@@ -281,10 +292,12 @@ export class ErasureRepository {
         this.options.s3.send(new DeleteObjectCommand({ Bucket: this.options.mediaBucket, Key })),
       ),
     );
-    await writeItems(this.table, [
-      ...entries.map((entry) => ({ delete: { pk: entry.pk as string, sk: entry.sk as string } })),
-      { put: { ...key, entity: 'erased-activity', activityId, erasedAt } },
-    ]);
+    await writeItems(
+      this.table,
+      entries.map((entry) => ({ delete: { pk: entry.pk as string, sk: entry.sk as string } })),
+    );
+    const tombstone = { ...key, entity: 'erased-activity', activityId, erasedAt };
+    for (const id of await this.replaceListingEvents(tombstone)) listedEventIds.add(id);
     return objectKeys.length;
   }
 
@@ -327,7 +340,12 @@ export class ErasureRepository {
   }
 
   /** Every phone link of these contacts deleted, each record replaced by a tombstone. */
-  private async eraseContacts(phoneNumber: string, contactIds: string[], erasedAt: string): Promise<void> {
+  private async eraseContacts(
+    phoneNumber: string,
+    contactIds: string[],
+    erasedAt: string,
+    listedEventIds: Set<string>,
+  ): Promise<void> {
     for (const contactId of contactIds) {
       const stored = await readItem(this.table, crmKeys.contact(contactId));
       const numbers = new Set([
@@ -335,23 +353,34 @@ export class ErasureRepository {
         ...(stored ? contactPhoneNumbers(stored as unknown as ContactRecord) : []),
       ]);
       const linkKeys: ItemKey[] = [...numbers].map((n) => crmKeys.contactPhoneLink(n, contactId));
-      await writeItems(this.table, [
-        ...linkKeys.map((k) => ({ delete: k })),
-        {
-          put: {
-            ...crmKeys.contact(contactId),
-            entity: 'contact',
-            contactId,
-            deleted: true,
-            deletedAt: erasedAt,
-            versionAt: erasedAt,
-            erasedAt,
-            emails: [],
-            phoneNumbers: [],
-            customFields: [],
-          },
-        },
-      ]);
+      await writeItems(
+        this.table,
+        linkKeys.map((k) => ({ delete: k })),
+      );
+      const tombstone = {
+        ...crmKeys.contact(contactId),
+        entity: 'contact',
+        contactId,
+        deleted: true,
+        deletedAt: erasedAt,
+        versionAt: erasedAt,
+        erasedAt,
+        emails: [],
+        phoneNumbers: [],
+        customFields: [],
+      };
+      for (const id of await this.replaceListingEvents(tombstone)) listedEventIds.add(id);
     }
+  }
+
+  /**
+   * Puts a tombstone over a record and answers the event ids the replaced item listed: a writer
+   * that read the marker before the erase may have listed its event after the erase read them.
+   */
+  private async replaceListingEvents(tombstone: Record<string, unknown>): Promise<string[]> {
+    const { Attributes } = await this.table.documentClient.send(
+      new PutCommand({ TableName: this.table.tableName, Item: tombstone, ReturnValues: 'ALL_OLD' }),
+    );
+    return [...((Attributes?.[eventIdsAttribute] as Set<string> | undefined) ?? [])];
   }
 }
