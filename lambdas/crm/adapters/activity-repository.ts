@@ -50,7 +50,7 @@ export interface ActivityUpsertResult {
   staleAspects: AspectName[];
   /**
    * Whether the record now lists the writing event's id (`eventIds`), so an erase finds its raw
-   * body through the record: false when nothing was written (erased, or stale with nothing to add).
+   * body through the record (a stale event by a write of no aspect): false when erased or no event was given.
    */
   listsEvent: boolean;
 }
@@ -128,12 +128,13 @@ export class ActivityRepository {
       const stored = await readItem(this.table, crmKeys.activity(update.activityId));
       if (stored?.erasedAt !== undefined) return erased;
       aspects = newerAspects(update, eventTime, stored).filter((a) => aspects.includes(a));
-      if (aspects.length === 0 && stored && !this.addsFacts(update, stored)) {
+      // A stale event is still listed (a write of no aspect): an erase that read the record's ids
+      // before finds it on the tombstone's put; one that tombstoned it first refuses the write.
+      const listed = stored?.[activityEventIdsAttribute] as Set<string> | undefined;
+      const unlisted = eventId !== undefined && listed?.has(eventId) !== true;
+      if (aspects.length === 0 && stored && !this.addsFacts(update, stored) && !unlisted) {
         await this.writeTimelineEntries(update);
-        // A redelivery of an event whose write landed before (its close did not) is listed already.
-        const listed = stored[activityEventIdsAttribute] as Set<string> | undefined;
-        const listsEvent = eventId !== undefined && listed?.has(eventId) === true;
-        return { outcome: 'stale', appliedAspects: [], staleAspects: all, listsEvent };
+        return { outcome: 'stale', appliedAspects: [], staleAspects: all, listsEvent: eventId !== undefined };
       }
     }
     throw new ConcurrentUpdateError(`activity ${update.activityId}`, this.maxAttempts);

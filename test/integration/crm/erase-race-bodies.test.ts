@@ -12,15 +12,15 @@ import {
 import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
 import { EventRepository } from '../../../lambdas/events';
 import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
-import type { EventFamily } from '../../../lambdas/events/domain/event-types';
 import { createProcessEventsHandler } from '../../../lambdas/events/process/service';
 import { startLocalS3, type RunningLocalS3 } from '../../../local/s3-local';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import { processWebhook } from '../../support/local-pipeline';
 import { contactNumber, outgoingMessageObject } from '../../support/openphone-payloads';
 
-// Fault injection: a processor that read the erasure marker before the erase writes to an activity
-// the erase already knows, after the erase read the activity's `eventIds` and before its tombstone.
+// Fault injection: a processor that read the erasure marker before the erase reaches an activity
+// the erase already knows (found in its first sweep) while the erase runs. Its raw body holds the
+// message text: one of the sweeps must blank it.
 
 jest.setTimeout(60_000);
 
@@ -31,112 +31,153 @@ beforeAll(async () => {
 });
 afterAll(() => s3.stop());
 
-type Send = DynamoDBDocumentClient['send'];
-const isWrite = (command: Parameters<Send>[0]) =>
+type Command = Parameters<DynamoDBDocumentClient['send']>[0];
+const isWrite = (command: Command) =>
   /^(Put|Update|TransactWrite|BatchWrite)Command$/.test(command.constructor.name);
+const activityId = 'ACmsgout001';
+const text = 'Your test results are ready';
 
-it('blanks the body of an event whose write reached a known activity between the erase’s read and its tombstone', async () => {
+/** A client that runs `before` (once it answers true) ahead of a command it is shown, then the command. */
+function hooked(documents: DynamoDBDocumentClient, before: (command: Command) => Promise<unknown> | false) {
+  return {
+    send: async (command: Command) => {
+      const waited = before(command);
+      if (waited) await waited;
+      return documents.send(command);
+    },
+  } as unknown as DynamoDBDocumentClient;
+}
+
+async function setUp() {
   const names = await createBridgeTables();
   const documents = localDocumentClient();
   const crmTable = tableNamed(names, 'CrmTable');
   const events = new EventRepository(documents, tableNamed(names, 'EventsTable'));
-  const activityId = 'ACmsgout001';
-
-  // The erase stops before it tombstones the activity until the processor's write has landed.
-  let reachedTombstone!: () => void;
-  const atTombstone = new Promise<void>((resolve) => (reachedTombstone = resolve));
-  let releaseTombstone!: () => void;
-  const processorWrote = new Promise<void>((resolve) => (releaseTombstone = resolve));
-  let gated = true;
-  const erasureClient = {
-    send: async (command: Parameters<Send>[0]) => {
-      const input = JSON.stringify(command.input);
-      if (gated && isWrite(command) && input.includes('erased-activity') && input.includes(activityId)) {
-        gated = false;
-        reachedTombstone();
-        await processorWrote;
-      }
-      return documents.send(command);
-    },
-  } as unknown as DynamoDBDocumentClient;
+  const hooks = {
+    erasure: (_command: Command): Promise<unknown> | false => false,
+    activities: (_command: Command): Promise<unknown> | false => false,
+    events: (_command: Command): Promise<unknown> | false => false,
+  };
   const scheduled: SecondSweep[] = [];
-  const erasure = new ErasureRepository(erasureClient, crmTable, {
-    s3: s3.client(),
-    mediaBucket: bucket,
-    indexSettleMs: 0,
-    otherStores: [
-      {
-        store: 'eventPayloads',
-        erase: (_n, erasedAt, erased) =>
-          events.erasePayloadsAbout([...erased.activityIds, ...erased.contactIds], erasedAt, erased.eventIds),
-      },
-    ],
-    secondSweep: { schedule: async (sweep) => void scheduled.push(sweep) },
-  });
-
-  // The processor's marker read happens before the erase; its activity write after the erase's read.
-  let armed = false;
-  let erasing: Promise<unknown> | undefined;
-  const processorClient = {
-    send: async (command: Parameters<Send>[0]) => {
-      const input = JSON.stringify(command.input);
-      if (armed && isWrite(command) && input.includes(activityId)) {
-        armed = false;
-        erasing = erasure.erase(contactNumber, 'test:race');
-        await atTombstone;
-        const answer = await documents.send(command);
-        releaseTombstone();
-        return answer;
-      }
-      return documents.send(command);
+  const erasure = new ErasureRepository(
+    hooked(documents, (c) => hooks.erasure(c)),
+    crmTable,
+    {
+      s3: s3.client(),
+      mediaBucket: bucket,
+      indexSettleMs: 0,
+      otherStores: [
+        {
+          store: 'eventPayloads',
+          erase: (_n, erasedAt, erased) =>
+            events.erasePayloadsAbout(
+              [...erased.activityIds, ...erased.contactIds],
+              erasedAt,
+              erased.eventIds,
+            ),
+        },
+      ],
+      secondSweep: { schedule: async (sweep) => void scheduled.push(sweep) },
     },
-  } as unknown as DynamoDBDocumentClient;
+  );
   const outcomes = new Map<string, EventOutcome>();
-  const processorOf = (family: EventFamily) =>
-    createProcessEventsHandler({
-      family,
-      deps: {
-        events,
-        activities: new ActivityRepository(processorClient, crmTable),
-        contacts: new ContactRepository(processorClient, crmTable),
-        conversations: new ConversationRepository(documents, crmTable),
-        suppressions: new SuppressionRepository(documents, crmTable),
-        deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
-        archiveQueue: { enqueue: async () => {} },
-        campaigns: new SendTrackingRepository(documents, tableNamed(names, 'CampaignTable')),
-      },
-      logger: new Logger({ logLevel: 'SILENT' }),
-      onOutcome: (message, outcome) => outcomes.set(message.eventId, outcome),
-    });
-  const processors = { messages: processorOf('messages') };
+  const processor = createProcessEventsHandler({
+    family: 'messages',
+    deps: {
+      events: new EventRepository(
+        hooked(documents, (c) => hooks.events(c)),
+        tableNamed(names, 'EventsTable'),
+      ),
+      activities: new ActivityRepository(
+        hooked(documents, (c) => hooks.activities(c)),
+        crmTable,
+      ),
+      contacts: new ContactRepository(documents, crmTable),
+      conversations: new ConversationRepository(documents, crmTable),
+      suppressions: new SuppressionRepository(documents, crmTable),
+      deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
+      archiveQueue: { enqueue: async () => {} },
+      campaigns: new SendTrackingRepository(documents, tableNamed(names, 'CampaignTable')),
+    },
+    logger: new Logger({ logLevel: 'SILENT' }),
+    onOutcome: (message, outcome) => outcomes.set(message.eventId, outcome),
+  });
+  const deliver = async (eventId: string, status: string, createdAt: string) => {
+    const object = outgoingMessageObject({ status, text });
+    const response = await processWebhook(
+      { events, processors: { messages: processor } },
+      { eventId, type: 'message.delivered', object, createdAt },
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(outcomes.get(eventId)).toEqual({ status: 'processed' });
+  };
+  const secondSweepsRun = async () => {
+    for (const sweep of scheduled.splice(0)) await erasure.sweepAgain(sweep);
+  };
+  const erase = () => erasure.erase(contactNumber, 'test:race');
+  const activities = new ActivityRepository(documents, crmTable);
+  return { hooks, deliver, erase, secondSweepsRun, events, activities };
+}
 
-  const sent = 'EVracebodysent0001';
-  await processWebhook(
-    { events, processors },
-    {
-      eventId: sent,
-      type: 'message.delivered',
-      object: outgoingMessageObject({ status: 'sent', text: 'Your test results are ready' }),
-      createdAt: '2026-11-20T10:00:01.000Z',
-    },
-  );
-  armed = true;
-  const delivered = 'EVracebodydeliv001';
-  await processWebhook(
-    { events, processors },
-    {
-      eventId: delivered,
-      type: 'message.delivered',
-      object: outgoingMessageObject({ status: 'delivered', text: 'Your test results are ready' }),
-      createdAt: '2026-11-20T10:00:05.000Z',
-    },
-  );
+/** Something that happens once, and the promise of it. */
+function signal() {
+  let fire!: () => void;
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  return { fire, fired };
+}
+
+it('blanks the body of an event whose write reached a known activity between the erase’s read and its tombstone', async () => {
+  const { hooks, deliver, erase, secondSweepsRun, events, activities } = await setUp();
+  await deliver('EVracebodysent0001', 'sent', '2026-11-20T10:00:01.000Z');
+  // The erase stops before it tombstones the activity until the processor's write has landed.
+  const atTombstone = signal();
+  const processorWrote = signal();
+  let erasing: Promise<unknown> | undefined;
+  hooks.erasure = (command) => {
+    const input = JSON.stringify(command.input);
+    if (!isWrite(command) || !input.includes('erased-activity') || !input.includes(activityId)) return false;
+    hooks.erasure = () => false;
+    atTombstone.fire();
+    return processorWrote.fired;
+  };
+  hooks.activities = (command) => {
+    if (!isWrite(command) || !JSON.stringify(command.input).includes(activityId)) return false;
+    hooks.activities = () => false;
+    erasing = erase();
+    return atTombstone.fired;
+  };
+  const landed = deliver('EVracebodydeliv001', 'delivered', '2026-11-20T10:00:05.000Z');
+  await atTombstone.fired;
+  // The processor's write goes out once the erase waits at the tombstone; then the erase goes on.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  processorWrote.fire();
+  await landed;
   await erasing;
-  for (const sweep of scheduled.splice(0)) await erasure.sweepAgain(sweep);
+  await secondSweepsRun();
 
-  expect(outcomes.get(delivered)).toEqual({ status: 'processed' });
-  expect(await new ActivityRepository(documents, crmTable).getActivity(activityId)).toBeUndefined();
-  expect((await events.getEvent(sent))!.payload).toBe('');
-  // The message's text is in this body too: the erase must reach it.
-  expect((await events.getEvent(delivered))!.payload).toBe('');
+  expect(await activities.getActivity(activityId)).toBeUndefined();
+  expect((await events.getEvent('EVracebodysent0001'))!.payload).toBe('');
+  expect((await events.getEvent('EVracebodydeliv001'))!.payload).toBe('');
+});
+
+it('blanks the body of a stale event about a known activity that closes while the erase runs', async () => {
+  const { hooks, deliver, erase, secondSweepsRun, events, activities } = await setUp();
+  await deliver('EVracestaledel0001', 'delivered', '2026-11-20T10:00:05.000Z');
+  // An older status (nothing to write) whose processor read the marker before the erase and
+  // closes its event after the erase (and the erase's reads of the events table) ran.
+  let erasing: Promise<unknown> | undefined;
+  hooks.events = (command) => {
+    const input = JSON.stringify(command.input);
+    if (!input.includes('EVracestalesent001') || !input.includes('processedAt')) return false;
+    hooks.events = () => false;
+    erasing = erase();
+    return erasing;
+  };
+  await deliver('EVracestalesent001', 'sent', '2026-11-20T10:00:01.000Z');
+  await erasing;
+  await secondSweepsRun();
+
+  expect(await activities.getActivity(activityId)).toBeUndefined();
+  expect((await events.getEvent('EVracestaledel0001'))!.payload).toBe('');
+  expect((await events.getEvent('EVracestalesent001'))!.payload).toBe('');
 });
