@@ -69,7 +69,8 @@ export class ContactRepository {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const stored = await readItem(this.table, key);
       const storedVersion = stored?.versionAt as string | undefined;
-      if (storedVersion !== undefined && storedVersion >= contact.versionAt) return { outcome: 'stale' };
+      if (storedVersion !== undefined && storedVersion >= contact.versionAt)
+        return { outcome: await this.listStaleEvent(contact.contactId, eventId) };
       const oldNumbers = stored ? contactPhoneNumbers(stored as unknown as ContactRecord) : [];
       const eventIds = eventIdsAfter(stored, eventId);
       const put = {
@@ -131,7 +132,7 @@ export class ContactRepository {
     contactId: string,
     at: string,
     eventId?: string,
-  ): Promise<{ outcome: 'applied' | 'stale' }> {
+  ): Promise<{ outcome: 'applied' | 'stale' | 'erased' }> {
     try {
       await this.table.documentClient.send(
         new UpdateCommand({
@@ -165,7 +166,35 @@ export class ContactRepository {
       );
       return { outcome: 'applied' };
     } catch (error) {
-      if (isConditionFailure(error)) return { outcome: 'stale' };
+      if (isConditionFailure(error)) return { outcome: await this.listStaleEvent(contactId, eventId) };
+      throw error;
+    }
+  }
+
+  /**
+   * Lists a stale event on the contact it is about, so an erase finds its body (the tombstone's put
+   * answers it); `erased` when the contact is an erase's tombstone already (its body goes too).
+   */
+  private async listStaleEvent(contactId: string, eventId?: string): Promise<'stale' | 'erased'> {
+    if (!eventId) return 'stale';
+    try {
+      await this.table.documentClient.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: crmKeys.contact(contactId),
+          UpdateExpression: 'ADD #eventIds :eventIds',
+          ConditionExpression: 'attribute_exists(#versionAt) AND attribute_not_exists(#erasedAt)',
+          ExpressionAttributeNames: {
+            '#eventIds': eventIdsAttribute,
+            '#versionAt': 'versionAt',
+            '#erasedAt': 'erasedAt',
+          },
+          ExpressionAttributeValues: { ':eventIds': new Set([eventId]) },
+        }),
+      );
+      return 'stale';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'erased';
       throw error;
     }
   }

@@ -90,7 +90,7 @@ export class EventRepository {
   /**
    * Blanks the raw bodies of an erased person's events: those their records list (`eventIds`, by
    * key) and those filed under the records' objects (byObject: events that failed once their
-   * object was known, a stale contact write's, and every event closed before records listed their ids).
+   * object was known, and every event closed before records listed their ids).
    * The payload becomes empty and `payloadErasedAt` says when; id, type, status and times stay, so
    * a redelivery is still a duplicate. Answers how many bodies were blanked.
    */

@@ -134,7 +134,8 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
         change: change.kind,
         outcome: result.outcome,
       });
-      return { erasedHistory: result.outcome === 'erased', listed: result.outcome === 'applied' };
+      // A stale write lists its event too (or says the contact was erased).
+      return { erasedHistory: result.outcome === 'erased', listed: result.outcome !== 'erased' };
     }
     const { update, eventTime } = plan.change;
     const upsert = await deps.activities.upsertActivity(update, eventTime, message.eventId);

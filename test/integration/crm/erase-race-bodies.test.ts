@@ -12,11 +12,12 @@ import {
 import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
 import { EventRepository } from '../../../lambdas/events';
 import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
+import type { EventFamily } from '../../../lambdas/events/domain/event-types';
 import { createProcessEventsHandler } from '../../../lambdas/events/process/service';
 import { startLocalS3, type RunningLocalS3 } from '../../../local/s3-local';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import { processWebhook } from '../../support/local-pipeline';
-import { contactNumber, outgoingMessageObject } from '../../support/openphone-payloads';
+import { contactNumber, contactObject, outgoingMessageObject } from '../../support/openphone-payloads';
 
 // Fault injection: a processor that read the erasure marker before the erase reaches an activity
 // the erase already knows (found in its first sweep) while the erase runs. Its raw body holds the
@@ -81,32 +82,43 @@ async function setUp() {
     },
   );
   const outcomes = new Map<string, EventOutcome>();
-  const processor = createProcessEventsHandler({
-    family: 'messages',
-    deps: {
-      events: new EventRepository(
-        hooked(documents, (c) => hooks.events(c)),
-        tableNamed(names, 'EventsTable'),
-      ),
-      activities: new ActivityRepository(
-        hooked(documents, (c) => hooks.activities(c)),
-        crmTable,
-      ),
-      contacts: new ContactRepository(documents, crmTable),
-      conversations: new ConversationRepository(documents, crmTable),
-      suppressions: new SuppressionRepository(documents, crmTable),
-      deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
-      archiveQueue: { enqueue: async () => {} },
-      campaigns: new SendTrackingRepository(documents, tableNamed(names, 'CampaignTable')),
-    },
-    logger: new Logger({ logLevel: 'SILENT' }),
-    onOutcome: (message, outcome) => outcomes.set(message.eventId, outcome),
-  });
+  const processorOf = (family: EventFamily) =>
+    createProcessEventsHandler({
+      family,
+      deps: {
+        events: new EventRepository(
+          hooked(documents, (c) => hooks.events(c)),
+          tableNamed(names, 'EventsTable'),
+        ),
+        activities: new ActivityRepository(
+          hooked(documents, (c) => hooks.activities(c)),
+          crmTable,
+        ),
+        contacts: new ContactRepository(documents, crmTable),
+        conversations: new ConversationRepository(documents, crmTable),
+        suppressions: new SuppressionRepository(documents, crmTable),
+        deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
+        archiveQueue: { enqueue: async () => {} },
+        campaigns: new SendTrackingRepository(documents, tableNamed(names, 'CampaignTable')),
+      },
+      logger: new Logger({ logLevel: 'SILENT' }),
+      onOutcome: (message, outcome) => outcomes.set(message.eventId, outcome),
+    });
+  const processors = { messages: processorOf('messages'), contacts: processorOf('contacts') };
   const deliver = async (eventId: string, status: string, createdAt: string) => {
     const object = outgoingMessageObject({ status, text });
     const response = await processWebhook(
-      { events, processors: { messages: processor } },
+      { events, processors },
       { eventId, type: 'message.delivered', object, createdAt },
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(outcomes.get(eventId)).toEqual({ status: 'processed' });
+  };
+  const deliverContact = async (eventId: string, updatedAt: string) => {
+    const object = contactObject({ updatedAt });
+    const response = await processWebhook(
+      { events, processors },
+      { eventId, type: 'contact.updated', object, createdAt: updatedAt },
     );
     expect(response.batchItemFailures).toEqual([]);
     expect(outcomes.get(eventId)).toEqual({ status: 'processed' });
@@ -116,7 +128,7 @@ async function setUp() {
   };
   const erase = () => erasure.erase(contactNumber, 'test:race');
   const activities = new ActivityRepository(documents, crmTable);
-  return { hooks, deliver, erase, secondSweepsRun, events, activities };
+  return { hooks, deliver, deliverContact, erase, secondSweepsRun, events, activities };
 }
 
 /** Something that happens once, and the promise of it. */
@@ -180,4 +192,25 @@ it('blanks the body of a stale event about a known activity that closes while th
   expect(await activities.getActivity(activityId)).toBeUndefined();
   expect((await events.getEvent('EVracestaledel0001'))!.payload).toBe('');
   expect((await events.getEvent('EVracestalesent001'))!.payload).toBe('');
+});
+
+it('blanks the body of a stale contact event that closes while the erase runs', async () => {
+  const { hooks, deliverContact, erase, secondSweepsRun, events } = await setUp();
+  await deliverContact('EVracecontactnew01', '2026-11-12T09:00:00.000Z');
+  // An older version (stale) whose processor read the marker before the erase, closing after it.
+  let erasing: Promise<unknown> | undefined;
+  hooks.events = (command) => {
+    const input = JSON.stringify(command.input);
+    if (!input.includes('EVracecontactold01') || !input.includes('processedAt')) return false;
+    hooks.events = () => false;
+    erasing = erase();
+    return erasing;
+  };
+  await deliverContact('EVracecontactold01', '2026-11-10T09:00:00.000Z');
+  await erasing;
+  await secondSweepsRun();
+
+  expect((await events.getEvent('EVracecontactnew01'))!.payload).toBe('');
+  // The contact's name, emails and number are in this body too.
+  expect((await events.getEvent('EVracecontactold01'))!.payload).toBe('');
 });
