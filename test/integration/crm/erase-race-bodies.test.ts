@@ -105,8 +105,8 @@ async function setUp() {
       onOutcome: (message, outcome) => outcomes.set(message.eventId, outcome),
     });
   const processors = { messages: processorOf('messages'), contacts: processorOf('contacts') };
-  const deliver = async (eventId: string, status: string, createdAt: string) => {
-    const object = outgoingMessageObject({ status, text });
+  const deliver = async (eventId: string, status: string, createdAt: string, to = [contactNumber]) => {
+    const object = outgoingMessageObject({ status, text, to });
     const response = await processWebhook(
       { events, processors },
       { eventId, type: 'message.delivered', object, createdAt },
@@ -126,7 +126,7 @@ async function setUp() {
   const secondSweepsRun = async () => {
     for (const sweep of scheduled.splice(0)) await erasure.sweepAgain(sweep);
   };
-  const erase = () => erasure.erase(contactNumber, 'test:race');
+  const erase = (phoneNumber = contactNumber) => erasure.erase(phoneNumber, 'test:race');
   const activities = new ActivityRepository(documents, crmTable);
   return { hooks, deliver, deliverContact, erase, secondSweepsRun, events, activities };
 }
@@ -213,4 +213,19 @@ it('blanks the body of a stale contact event that closes while the erase runs', 
   expect((await events.getEvent('EVracecontactnew01'))!.payload).toBe('');
   // The contact's name, emails and number are in this body too.
   expect((await events.getEvent('EVracecontactold01'))!.payload).toBe('');
+});
+
+it('blanks a group message’s bodies when a member other than the first is erased, a stale one too', async () => {
+  const { deliver, erase, secondSweepsRun, events, activities } = await setUp();
+  const otherMember = '+15553334444';
+  const group = [contactNumber, otherMember];
+  await deliver('EVgroupdelivered01', 'delivered', '2026-11-20T10:00:05.000Z', group);
+  await deliver('EVgroupstalesent01', 'sent', '2026-11-20T10:00:01.000Z', group);
+
+  await erase(otherMember);
+  await secondSweepsRun();
+
+  expect(await activities.getActivity(activityId)).toBeUndefined();
+  expect((await events.getEvent('EVgroupdelivered01'))!.payload).toBe('');
+  expect((await events.getEvent('EVgroupstalesent01'))!.payload).toBe('');
 });
