@@ -10,3 +10,14 @@ export class EventRecordMissingError extends Error {
 export class UnreadableQueueMessageError extends Error {
   override readonly name = 'UnreadableQueueMessageError';
 }
+
+/** A stored body inflates past any body the ingest accepts: corrupt or not written by the bridge. */
+export class StoredPayloadTooLargeError extends Error {
+  override readonly name = 'StoredPayloadTooLargeError';
+  constructor(
+    readonly eventId: string,
+    readonly maxBytes: number,
+  ) {
+    super(`event ${eventId}: its stored body inflates past ${maxBytes} bytes`);
+  }
+}

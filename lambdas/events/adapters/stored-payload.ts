@@ -1,5 +1,6 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import type { EventRecord } from '../domain/event-record';
+import { StoredPayloadTooLargeError } from '../errors';
 
 /** DynamoDB bills a write per started KB of the item (the larger of before and after, for an update). */
 const writeUnitBytes = 1024;
@@ -48,9 +49,20 @@ export function storedItemOf(record: EventRecord): Record<string, unknown> {
   return unitsOf(packed) < unitsOf(plain) ? packed : plain;
 }
 
+/** Above any body the ingest accepts (256 KiB at most): a stored body inflating past it is not ours. */
+const maxInflatedBodyBytes = 1024 * 1024;
+
 /** The record of a stored item: a Binary `payload` is the compressed body; a string one (older items, or a blanked body) is as stored. */
 export function recordOfItem(item: Record<string, unknown>): EventRecord {
   const payload = item.payload;
   if (!(payload instanceof Uint8Array)) return item as unknown as EventRecord;
-  return { ...item, payload: brotliDecompressSync(payload).toString('utf8') } as unknown as EventRecord;
+  let body: Buffer;
+  try {
+    body = brotliDecompressSync(payload, { maxOutputLength: maxInflatedBodyBytes });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+    throw new StoredPayloadTooLargeError(String(item.eventId), maxInflatedBodyBytes);
+  }
+  return { ...item, payload: body.toString('utf8') } as unknown as EventRecord;
 }
+

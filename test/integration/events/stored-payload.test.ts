@@ -1,6 +1,8 @@
+import { brotliCompressSync } from 'node:zlib';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventRepository } from '../../../lambdas/events';
 import { newEventRecord, type EventRecord } from '../../../lambdas/events/domain/event-record';
+import { StoredPayloadTooLargeError } from '../../../lambdas/events/errors';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import { legacyEvent, messageObject, transcriptObject } from '../../support/openphone-payloads';
 
@@ -123,5 +125,21 @@ describe('the stored webhook body', () => {
       payload: '',
       payloadErasedAt: '2026-11-21T00:00:00.000Z',
     });
+  });
+});
+
+describe('a stored body that inflates past any body the ingest accepts', () => {
+  it('is refused with a named error instead of filling the reader’s memory', async () => {
+    const bomb = brotliCompressSync(Buffer.alloc(8 * 1024 * 1024, ' '));
+    expect(bomb.byteLength).toBeLessThan(1024);
+    await documents.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...eventOf('EVinflates1', { type: 'message.received' }), payload: new Uint8Array(bomb) },
+      }),
+    );
+
+    const read = events.getEvent('EVinflates1').then((record) => `${record?.payload.length} characters`);
+    await expect(read).rejects.toThrow(StoredPayloadTooLargeError);
   });
 });
