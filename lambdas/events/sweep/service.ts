@@ -57,6 +57,8 @@ export interface SweepReport {
   sendFailures: number;
   /** Failed events whose raw body the retention blanked. */
   bodiesExpired: number;
+  /** Events that could not be read or handed on (logged with their id): passed over, not retried by this run. */
+  unreadable: number;
 }
 
 /** How far back the first run looks for arrivals (older open events are listed in byStatus). */
@@ -156,6 +158,7 @@ export function createEventSweeper(options: SweeperOptions) {
         waiting: 0,
         sendFailures: 0,
         bodiesExpired: 0,
+        unreadable: 0,
       };
       const before = stuckBefore(now(), policy);
       const examined = new Set<string>();
@@ -169,19 +172,29 @@ export function createEventSweeper(options: SweeperOptions) {
         else if (outcome === 'send-failed') report.sendFailures++;
         else if (outcome === 'waiting') report.waiting++;
       };
+      // One event that cannot be read (a corrupt item) must not hold back the watermark and every
+      // event after it: it is logged with its id and passed over.
+      const examineById = async (eventId: string) => {
+        try {
+          await examine(await deps.events.getEvent(eventId));
+        } catch (error) {
+          report.unreadable++;
+          correlated(logger, eventId).error('stuck event not examined', { eventId, error: error as Error });
+        }
+      };
       // Arrivals that reached the stuck age since the last run: one still received is listed by its hand-on.
       const sweptUntil = await deps.events.arrivalsSweptUntil();
       const from = sweptUntil ? new Date(sweptUntil) : new Date(before.getTime() - firstRunLookbackMs);
       const until = new Date(Math.min(before.getTime(), from.getTime() + arrivalSpanMs));
       const arrivals = await deps.events.listArrivedBetween(from, until, arrivalLimit);
-      for (const arrival of arrivals) await examine(await deps.events.getEvent(arrival.eventId));
+      for (const arrival of arrivals) await examineById(arrival.eventId);
       await deps.events.recordArrivalsSweptUntil(
         arrivals.length >= arrivalLimit ? arrivals.at(-1)!.receivedAt : until.toISOString(),
       );
       // Events found stuck before (and any recorded before the byArrival index) are listed in byStatus.
       for (const family of eventFamilies)
         for (const eventId of await deps.events.listReceivedBefore(family, before, limit))
-          await examine(await deps.events.getEvent(eventId));
+          await examineById(eventId);
       report.bodiesExpired = await expireFailedBodies();
       return report;
     },

@@ -79,3 +79,32 @@ it('hands on an unsent arrival of the third day of an outage, the runs catching 
   // From the first run's watermark (a day's lookback before the stuck age) to 50 h after: 74 h.
   expect(runs).toBeLessThanOrEqual(75);
 });
+
+it('passes over an event it cannot read, and still hands on the arrivals after it', async () => {
+  const { clock, sent, sweeper, recordedOnly } = await setUp({
+    maxArrivalsPerRun: 100,
+    maxArrivalHoursPerRun: 48,
+  });
+  await sweeper.sweep();
+  await recordedOnly('EVa-first', start + minute);
+  await recordedOnly('EVb-corrupt', start + minute + 1000);
+  await recordedOnly('EVc-after', start + minute + 2000);
+  // A corrupt item: its read fails every time.
+  const repository = EventRepository.prototype;
+  const getEvent = repository.getEvent;
+  const spy = jest.spyOn(repository, 'getEvent').mockImplementation(async function (
+    this: unknown,
+    id: string,
+  ) {
+    if (id === 'EVb-corrupt') throw new Error('stored body inflates past 1 MiB');
+    return getEvent.call(this, id);
+  });
+  try {
+    clock.now = start + 20 * minute;
+    const report = await sweeper.sweep();
+    expect(report.unreadable).toBe(1);
+    expect(sent.sort()).toEqual(['EVa-first', 'EVc-after']);
+  } finally {
+    spy.mockRestore();
+  }
+});
