@@ -65,4 +65,3 @@ export function recordOfItem(item: Record<string, unknown>): EventRecord {
   }
   return { ...item, payload: body.toString('utf8') } as unknown as EventRecord;
 }
-
