@@ -189,7 +189,7 @@ async function bundles(rows: BenchRow[]): Promise<void> {
   for (const [handler, entry, tracing] of [
     ['ingest', 'ingest/handler.ts', 'off'],
     ['ingest (tracing active)', 'ingest/handler.ts', 'active'],
-    ['dispatch', 'events/dispatch/handler.ts', 'off'],
+    ['sweep (hands stuck events on)', 'events/sweep/handler.ts', 'off'],
   ] as const) {
     const file = await bundle(path.join(root, 'lambdas', entry), handler.replace(/\W+/g, '-'), tracing);
     rows.push({
