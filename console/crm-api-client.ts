@@ -13,42 +13,14 @@ import type {
 
 export type { Activity, ApiError, Contact, Conversation, Suppression, Task };
 
-// The response-time report's answer, as FOLLOWUP-CONTRACT.md fixes it (issue 24).
-export interface ResponseTimeTotals {
-  spells: number;
-  answered: number;
-  p50Minutes: number | null;
-  p90Minutes: number | null;
-  withinTarget: number;
-  targetMinutes: number;
-  missedCalls: number;
-  missedCallsReturned: number;
-  missedCallsNotReturned: number;
-}
-
-export interface ResponseTimeRow extends ResponseTimeTotals {
-  day: string;
-  /** `PN…`, `US…` or `unassigned`. */
-  key: string;
-}
-
-export interface MissedCall {
-  conversationId: string;
-  phoneNumberId?: string;
-  contactNumber: string;
-  at: string;
-  voicemail: boolean;
-  returned: boolean;
-}
-
-export interface ResponseTimeReport {
-  from: string;
-  to: string;
-  by: 'number' | 'user';
-  rows: ResponseTimeRow[];
-  totals: ResponseTimeTotals;
-  unreturnedMissedCalls: MissedCall[];
-}
+// The response-time report's answer: the API's own types (it sends them as JSON).
+import type { ResponseTimeReport } from '../lambdas/crm';
+export type {
+  ResponseTimeReport,
+  ResponseTimeRow,
+  ResponseTimeTotals,
+  UnreturnedMissedCall as MissedCall,
+} from '../lambdas/crm';
 
 export interface NewTask {
   title: string;

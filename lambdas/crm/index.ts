@@ -136,4 +136,5 @@ export type {
   ResponseTimeRequest,
   ResponseTimeRow,
   ResponseTimeTotals,
+  UnreturnedMissedCall,
 } from './domain/response-times';
