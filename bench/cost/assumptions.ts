@@ -43,6 +43,16 @@ export const defaultAssumptions = {
   sqsPollersPerQueue: 5,
   /** Warm execution environments reading a secret, each every 5 minutes (the cache's life). */
   environmentsPerSecretReader: 1,
+  /**
+   * Functions (by logical id) that read their secret once, when their execution environment starts,
+   * and again only after a 401: the campaign sender and the import keep the API key they set up
+   * with. The others (the ingest's signing keys, the CRM API) re-read after the 5-minute cache.
+   */
+  secretReadAtStart: /Sender|Import/,
+  /** Lambda replaces an execution environment kept warm by steady invocations after a few hours. */
+  environmentLifetimeHours: 2,
+  /** An environment left this long without an invocation is gone: the next one starts afresh. */
+  environmentIdleMinutes: 5,
   /** Retention assumed for a log group that never expires. */
   unlimitedRetentionDays: 365,
   /**
@@ -95,6 +105,12 @@ export const officeAssumptions = {
   writeUnitsPerOverdueSpell: 2,
   /** Activities are kept by default: their storage is priced as it stands a year in. */
   crmMonthsStored: 12,
+  /** Hours of the month webhooks arrive in (and the series they move are published): 10 a day. */
+  trafficHoursPerMonth: 300,
+  /** Hours someone waits for an answer: an office's evening texts wait overnight, so all of them. */
+  waitingHoursPerMonth: 720,
+  /** Hours campaigns send in: a few campaigns of some thousand messages, each within an hour or so. */
+  campaignSendingHours: 3,
 };
 export type OfficeAssumptions = typeof officeAssumptions;
 

@@ -3,7 +3,8 @@ import type { Assumptions } from './assumptions';
 import type { MeasuredWrites } from './per-event';
 import { usEast1Prices, type Prices } from './prices';
 import type { FunctionSettings, StackCostSettings } from './template-settings';
-import { UsageMeter, secondsPerMonth, type Usage } from './usage';
+import { seriesByPublishing } from './metric-series';
+import { UsageMeter, hoursPerMonth, secondsPerMonth, type Usage } from './usage';
 
 /** The billed duration of one run of a scheduled function that finds nothing to do. */
 function idleRunMs(fn: FunctionSettings, a: Assumptions): number {
@@ -19,9 +20,19 @@ export function billedDashboards(dashboardMetrics: number[], p: Prices): number 
   return dashboardMetrics.length - small + Math.max(0, small - p.freeDashboards);
 }
 
-/** Secrets Manager calls of a reader invoked `invocations` times a month: at most one per cache life (5 minutes). */
-export function secretReads(a: Assumptions, invocations: number): number {
-  return Math.min(invocations, a.environmentsPerSecretReader * (secondsPerMonth / 300));
+/**
+ * Secrets Manager calls of a reader invoked `invocations` times a month: at most one per cache life
+ * (5 minutes), or, for a function that reads its secret when its environment starts
+ * (`secretReadAtStart`), one per environment: per invocation when they come further apart than an
+ * idle environment lives, else one per environment lifetime.
+ */
+export function secretReads(a: Assumptions, invocations: number, functionId = ''): number {
+  if (!a.secretReadAtStart.test(functionId))
+    return Math.min(invocations, a.environmentsPerSecretReader * (secondsPerMonth / 300));
+  if (invocations === 0) return 0;
+  const keptWarm = secondsPerMonth / invocations <= a.environmentIdleMinutes * 60;
+  if (!keptWarm) return invocations;
+  return Math.min(invocations, secondsPerMonth / (a.environmentLifetimeHours * 3600));
 }
 
 /** A month with no traffic at all. */
@@ -38,6 +49,8 @@ export function idleUsage(
   u.alarmHighResolutionMetrics = s.alarms.highResolutionMetrics;
   u.compositeAlarms = s.alarms.composites;
   u.billedDashboards = billedDashboards(s.dashboardMetrics, p);
+  // The series a schedule's every run publishes, nothing happening or not.
+  u.metricSeriesHours = seriesByPublishing()['every hour'] * hoursPerMonth;
   u.sqsRequests += s.polledQueues * a.sqsPollersPerQueue * (secondsPerMonth / 20);
   const sync = measured?.idleSync ?? a.idleSync;
   const invocations = new Map<FunctionSettings, number>();
@@ -60,7 +73,7 @@ export function idleUsage(
   }
   // A reader reads its secret again when it runs after the cache's 5 minutes: an idle function never does.
   for (const fn of s.allFunctions.filter((f) => f.readsSecret))
-    u.secretsApiCalls += secretReads(a, invocations.get(fn) ?? 0);
+    u.secretsApiCalls += secretReads(a, invocations.get(fn) ?? 0, fn.id);
   if (!s.schedules.some(({ target }) => typeof target === 'object' && /ReplyDue/.test(target.id))) {
     // Not in this template yet (decision 0008): priced as the follow-up will add it.
     const timer = a.replyDueTimer;

@@ -10,6 +10,7 @@ import { idleUsage, secretReads } from './idle';
 import { campaignSendUsage, webhookUsage, type MeasuredWrites } from './per-event';
 import { usEast1Prices, type Prices } from './prices';
 import type { StackCostSettings } from './template-settings';
+import { seriesByPublishing } from './metric-series';
 import { addUsage, emptyUsage, kbToGb, type Usage } from './usage';
 
 /** Write units of one webhook of `type`, measured; the measured average for a type not measured. */
@@ -26,7 +27,7 @@ export function mixUnitsPerWebhook(measured: MeasuredWrites, mix = officeWebhook
 
 export interface OfficeMonth {
   /** The month's usage by part: what each part adds to the idle month. */
-  parts: Record<'webhooks' | 'campaign' | 'follow-up timer firings' | 'storage' | 'idle', Usage>;
+  parts: Record<'webhooks' | 'campaign' | 'follow-up timer firings' | 'storage' | 'metrics' | 'idle', Usage>;
   usage: Usage;
   webhooks: { own: number; deliveries: number; replies: number };
   /** Write units per webhook of the mix, measured (undefined: the item-size model priced them). */
@@ -65,9 +66,17 @@ export function officeMonth(
     kbToGb(allWebhooks * eventKb) * (s.eventRetentionDays / 30) +
     kbToGb(o.webhooks * crmItemsPerWebhook() * a.crmItemKb) * o.crmMonthsStored;
   // The ingest, idle in the idle month, now reads its secret whenever its cache has expired.
-  if (s.functions.ingest.readsSecret) webhooks.secretsApiCalls += secretReads(a, allWebhooks);
+  if (s.functions.ingest.readsSecret)
+    webhooks.secretsApiCalls += secretReads(a, allWebhooks, s.functions.ingest.id);
+  // The metric series traffic, waiting conversations and sending publish (the idle month has those of every hour).
+  const metrics = emptyUsage();
+  const series = seriesByPublishing();
+  metrics.metricSeriesHours =
+    series['with traffic'] * o.trafficHoursPerMonth +
+    series['while one waits'] * o.waitingHoursPerMonth +
+    series['while sending'] * o.campaignSendingHours;
   const idle = idleUsage(s, a, measured, p);
-  const parts = { webhooks, campaign, 'follow-up timer firings': firings, storage, idle };
+  const parts = { webhooks, campaign, 'follow-up timer firings': firings, storage, metrics, idle };
   return {
     parts,
     usage: addUsage(...Object.values(parts)),

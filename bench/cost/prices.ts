@@ -24,6 +24,8 @@ export const usEast1Prices = {
   /** An alarm whose period is under a minute, per metric. */
   highResolutionAlarmMetricMonth: 0.3,
   compositeAlarmMonth: 0.5,
+  /** A custom metric series (name and dimensions; EMF's too), per month it is published in every hour. */
+  customMetricMonth: 0.3,
   dashboardMonth: 3.0,
   /** Dashboards CloudWatch never bills, each of up to `freeDashboardMetrics` metrics (account-wide). */
   freeDashboards: 3,

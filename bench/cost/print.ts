@@ -3,6 +3,7 @@
 import type { CfnTemplate } from '../../local/cfn-tables';
 import type { BenchRow } from '../report';
 import { defaultAssumptions, officeAssumptions, officeWebhookMix } from './assumptions';
+import { seriesByPublishing } from './metric-series';
 import { estimateCost } from './estimate';
 import type { MeasuredWrites } from './per-event';
 import { usEast1Prices } from './prices';
@@ -70,6 +71,12 @@ export function benchCost(template: CfnTemplate, measured?: MeasuredWrites): Ben
   const { alarms } = settings;
   console.log(
     `  alarms: ${alarms.standardMetrics} standard alarm metrics, ${alarms.highResolutionMetrics} high-resolution, ${alarms.composites} composite; dashboards drawing ${settings.dashboardMetrics.join(', ')} metrics`,
+  );
+  const series = seriesByPublishing();
+  console.log(
+    `  custom metric series ($0.30 a month each, by the hours published): ${Object.entries(series)
+      .map(([when, n]) => `${n} ${when}`)
+      .join(' · ')} (bench/cost/metric-series.ts)`,
   );
   console.log(`  per 1M webhooks:               ${lines(estimate.perMillionWebhooks.bill)}`);
   console.log(`  per 100k campaign messages:    ${lines(estimate.perHundredThousandMessages.bill)}`);

@@ -27,6 +27,8 @@ export interface Usage {
   compositeAlarms: number;
   /** Dashboards beyond the free ones, or over the free tier's metric count. */
   billedDashboards: number;
+  /** Custom metric series × the hours each is published in (CloudWatch prorates by the hour). */
+  metricSeriesHours: number;
 }
 
 export const emptyUsage = (): Usage => ({
@@ -49,7 +51,11 @@ export const emptyUsage = (): Usage => ({
   alarmHighResolutionMetrics: 0,
   compositeAlarms: 0,
   billedDashboards: 0,
+  metricSeriesHours: 0,
 });
+
+/** Hours in the model's month (30 days). */
+export const hoursPerMonth = secondsPerMonth / 3600;
 
 export const kbToGb = (kb: number) => kb / (1024 * 1024);
 
@@ -144,6 +150,7 @@ export function price(u: Usage, p: Prices): Record<string, number> {
       u.alarmHighResolutionMetrics * p.highResolutionAlarmMetricMonth +
       u.compositeAlarms * p.compositeAlarmMonth +
       u.billedDashboards * p.dashboardMonth,
+    'CloudWatch metrics': (u.metricSeriesHours / hoursPerMonth) * p.customMetricMonth,
   };
 }
 

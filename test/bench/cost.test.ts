@@ -1,8 +1,11 @@
 import {
   defaultAssumptions,
   estimateCost,
+  declaredMetricNames,
   mixUnitsPerWebhook,
   officeAssumptions,
+  publishedMetrics,
+  seriesByPublishing,
   officeWebhookMix,
   readCostSettings,
   type Assumptions,
@@ -80,6 +83,7 @@ const prices: Prices = {
   alarmMetricMonth: 0.1,
   highResolutionAlarmMetricMonth: 0.3,
   compositeAlarmMonth: 0.5,
+  customMetricMonth: 0.3,
   dashboardMonth: 3,
   freeDashboards: 3,
   freeDashboardMetrics: 50,
@@ -150,7 +154,10 @@ describe('the cost estimate', () => {
     expect(bill.SQS).toBeCloseTo(((5 * (30 * 86_400)) / 20) * 1e-7, 6); // one polled queue, 5 pollers
     // Not in this template: once a minute, 128 MB for 100 ms on arm, an empty query of half a read unit.
     const timer = 43_200 * 1e-6 + 43_200 * 0.1 * (128 / 1024) * 1e-5 + 43_200 * 1e-7 + 43_200 * 0.5 * 1e-7;
-    expect(total).toBeCloseTo(0.4 + 0.0648 + 0.1 + timer, 6);
+    // The metric series a schedule publishes every hour, nothing happening or not.
+    const everyHour = seriesByPublishing()['every hour'] * 0.3;
+    expect(bill['CloudWatch metrics']).toBeCloseTo(everyHour, 6);
+    expect(total).toBeCloseTo(0.4 + 0.0648 + 0.1 + timer + everyHour, 6);
   });
 
   it('refuses a template it cannot price', () => {
@@ -314,29 +321,34 @@ describe('the idle month', () => {
     expect(bill.EventBridge).toBeCloseTo((720 + 8640 + 43_200) * 1e-6, 6);
   });
 
+  const secretReader = (id: string, schedule: string) =>
+    withResources({
+      [id]: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          MemorySize: 512,
+          Architectures: ['arm64'],
+          Environment: { Variables: { X_SECRET_ID: 'k' } },
+        },
+      },
+      [`${id}Schedule`]: {
+        Type: 'AWS::Events::Rule',
+        Properties: { ScheduleExpression: schedule, Targets: [{ Arn: { 'Fn::GetAtt': [id, 'Arn'] } }] },
+      },
+    });
+
   it('counts a scheduled secret reader’s reads once per 5-minute cache life, at most', () => {
-    const { bill } = estimateCost(
-      withResources({
-        SenderFunction1: {
-          Type: 'AWS::Lambda::Function',
-          Properties: {
-            MemorySize: 512,
-            Architectures: ['arm64'],
-            Environment: { Variables: { X_SECRET_ID: 'k' } },
-          },
-        },
-        SenderSchedule: {
-          Type: 'AWS::Events::Rule',
-          Properties: {
-            ScheduleExpression: 'rate(1 minute)',
-            Targets: [{ Arn: { 'Fn::GetAtt': ['SenderFunction1', 'Arn'] } }],
-          },
-        },
-      }),
-      prices,
-      assumptions,
-    ).fixed;
+    const { bill } = estimateCost(secretReader('ApiFunction1', 'rate(1 minute)'), prices, assumptions).fixed;
     expect(bill['Secrets Manager']).toBeCloseTo(0.4 + 8640 * 1e-4, 6);
+  });
+
+  it('counts a reader that keeps its secret from set-up once per environment, not per cache life', () => {
+    // The sender, run every minute, stays in one environment, which Lambda replaces every 2 hours.
+    const sender = estimateCost(secretReader('SenderFunction1', 'rate(1 minute)'), prices, assumptions).fixed;
+    expect(sender.bill['Secrets Manager']).toBeCloseTo(0.4 + 360 * 1e-4, 6);
+    // The hourly import finds its last environment gone: a read per run.
+    const sync = estimateCost(secretReader('ImportFunction1', 'rate(1 hour)'), prices, assumptions).fixed;
+    expect(sync.bill['Secrets Manager']).toBeCloseTo(0.4 + 720 * 1e-4, 6);
   });
 });
 
@@ -382,6 +394,17 @@ describe('an office’s month', () => {
       officeAssumptions.overdueSpells * officeAssumptions.writeUnitsPerOverdueSpell * 1e-6,
       9,
     );
+    // Series are billed by the hours they are published in: traffic's 300, all 720 for the waiting ones.
+    const series = seriesByPublishing();
+    expect(office.parts.metrics).toBeCloseTo(
+      ((series['with traffic'] * 300 + series['while one waits'] * 720 + series['while sending'] * 3) / 720) *
+        0.3,
+      9,
+    );
+    expect(office.bill['CloudWatch metrics']).toBeCloseTo(
+      office.parts.metrics! + series['every hour'] * 0.3,
+      9,
+    );
     expect(office.bill['DynamoDB writes']).toBeCloseTo(
       (100_000 * mixUnitsPerWebhook(measured) +
         10_000 * 9 + // the assumed 4 campaign-table writes (and their byWork entries) and 1 token per send
@@ -390,5 +413,21 @@ describe('an office’s month', () => {
         1e-6,
       9,
     );
+  });
+});
+
+describe('the custom metrics', () => {
+  it('prices every metric the Lambdas declare, and only those', () => {
+    expect(Object.keys(publishedMetrics).sort()).toEqual([...new Set(declaredMetricNames())].sort());
+  });
+
+  it('bills a series by the hours it is published in, not by its data points', () => {
+    const traffic = seriesByPublishing({
+      A: { when: 'with traffic', series: 5 },
+      B: { when: 'on a fault', series: 9 },
+    });
+    expect(traffic['with traffic']).toBe(5);
+    expect(traffic['on a fault']).toBe(9);
+    expect(traffic['every hour']).toBe(0);
   });
 });
