@@ -188,12 +188,7 @@ export class BridgeMonitoring extends Construct {
       metric: bridgeMetric(bridgeMetrics.import.recordErrors).with({ period: Duration.hours(1) }),
       threshold: 1,
     });
-    for (const existing of [
-      props.campaignSender.pausedByErrorAlarm,
-      props.campaignSender.senderTroubleAlarm,
-    ]) {
-      this.notify(existing);
-    }
+    this.notify(props.campaignSender.senderTroubleAlarm);
 
     // Step Functions sends this event for free; two alarms on ExecutionsFailed/TimedOut cost $0.20 a month.
     this.importRunFailedRule = new Rule(this, 'ImportRunFailed', {

@@ -14,7 +14,6 @@ import {
 import {
   Alarm,
   ComparisonOperator,
-  MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -152,11 +151,9 @@ export interface CampaignSenderProps {
 export class CampaignSender extends Construct {
   readonly senderFunction: BridgeFunction;
   readonly schedule: Rule;
-  /** Fires when any campaign was paused by an error in the last minutes. */
-  readonly pausedByErrorAlarm: Alarm;
   /**
-   * Fires when a pass over a campaign failed, a send's outcome was unknown, or a recipient was
-   * parked (its send could not be reconciled): one alarm over the three counts.
+   * Fires when a campaign paused itself because of an error, a pass over a campaign failed, a
+   * send's outcome was unknown, or a recipient was parked (its send could not be reconciled).
    */
   readonly senderTroubleAlarm: Alarm;
 
@@ -196,41 +193,16 @@ export class CampaignSender extends Construct {
       targets: [new LambdaFunction(this.senderFunction, { retryAttempts: 0 })],
     });
 
-    this.pausedByErrorAlarm = new Alarm(this, 'PausedByErrorAlarm', {
-      alarmDescription:
-        'A campaign paused itself because of an error (402 no credits, or the API key rejected)',
-      metric: new Metric({
-        namespace: campaignSenderMetrics.namespace,
-        metricName: campaignSenderMetrics.pausedByError,
-        dimensionsMap: { service: 'openphone-bridge' },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-
-    const count = (metricName: string) =>
-      new Metric({
-        namespace: campaignSenderMetrics.namespace,
-        metricName,
-        dimensionsMap: { service: 'openphone-bridge' },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      });
+    // One alarm on one metric ($0.10 a month) for the four causes that need an operator; each
+    // cause keeps its own metric for the dashboard, published only when it happens.
     this.senderTroubleAlarm = new Alarm(this, 'SenderTroubleAlarm', {
       alarmDescription:
-        'The campaign sender failed a campaign run, met a send whose outcome is unknown, or parked a recipient it could not reconcile: sender logs, then `campaigns status <id>` (runbook "Campaigns")',
-      metric: new MathExpression({
-        expression: 'FILL(runs, 0) + FILL(unknown, 0) + FILL(parked, 0)',
-        usingMetrics: {
-          runs: count(campaignSenderMetrics.campaignRunsFailed),
-          unknown: count(campaignSenderMetrics.sendOutcomeUnknown),
-          parked: count(campaignSenderMetrics.recipientsParked),
-        },
-        label: 'campaign sender trouble',
+        'The campaign sender needs an operator: a campaign paused itself (402 no credits, the API key rejected, the sending number refused), a pass over a campaign failed, a send\'s outcome is unknown, or a recipient was parked: `campaigns status <id>`, then the sender logs (runbook "Campaigns")',
+      metric: new Metric({
+        namespace: campaignSenderMetrics.namespace,
+        metricName: campaignSenderMetrics.senderTrouble,
+        dimensionsMap: { service: 'openphone-bridge' },
+        statistic: 'Sum',
         period: Duration.minutes(5),
       }),
       threshold: 1,

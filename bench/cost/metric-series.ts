@@ -51,6 +51,7 @@ export const publishedMetrics: Record<string, SeriesOfMetric> = {
   [m.campaigns.pausedByError]: one('on a fault'),
   [m.campaigns.campaignRunsFailed]: one('on a fault'),
   [m.campaigns.recipientsParked]: one('on a fault'),
+  [m.campaigns.senderTrouble]: one('on a fault'), // each of the four above: the alarm's one metric
   // The reply-due timer publishes all four every minute, nobody waiting included.
   [m.followUp.oldestWaitingBusinessMinutes]: one('every hour'),
   [m.followUp.oldestWaitingMinutes]: one('every hour'),

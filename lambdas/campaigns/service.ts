@@ -5,9 +5,9 @@
  * unknown outcome is reconciled first (reconcile.ts). All of them work on one `RunContext`
  * (sender/context.ts): the injected deps, the settings, and the run's report and state.
  */
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isAbandoned } from './domain/send-decision';
 import { campaignSenderMetrics } from './domain/sender-metrics';
+import { countSenderTrouble } from './sender/trouble';
 import { openRecipientStates } from './domain/campaign-keys';
 import type { StoredCampaign } from './adapters/campaign-repository';
 import type { StoredRecipient } from './adapters/recipient-repository';
@@ -57,7 +57,7 @@ export function createCampaignSender(deps: CampaignSenderDeps) {
       // One campaign's error (its table item, its number) does not hold up the others.
       reports.push(
         await sendCampaign(campaignId, deadline).catch((error: unknown) => {
-          deps.metrics.addMetric(campaignSenderMetrics.campaignRunsFailed, MetricUnit.Count, 1);
+          countSenderTrouble(deps.metrics, campaignSenderMetrics.campaignRunsFailed);
           logger.error('campaign run failed', { [correlationIdKey]: campaignId, campaignId, error });
           return { ...runContext(sender, campaignId, deadline).report, ended: 'failed' as const };
         }),

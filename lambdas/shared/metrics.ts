@@ -62,6 +62,8 @@ export const bridgeMetrics = {
     campaignRunsFailed: 'CampaignRunsFailed',
     /** A recipient whose send could not be reconciled, time after time: parked for an operator. */
     recipientsParked: 'CampaignRecipientsParked',
+    /** Each of the four above that needs an operator (paused by an error, a failed pass, an unknown outcome, a parked recipient): the alarm's one metric. */
+    senderTrouble: 'CampaignSenderTrouble',
   },
   /** The reply-due timer (once a minute): the follow-up queue's state. */
   followUp: {

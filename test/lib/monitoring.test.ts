@@ -116,13 +116,13 @@ describe('alarms', () => {
     expect(body).toContain('\\"value\\":600,\\"label\\":\\"the sweeper re-dispatches (alarm)\\"');
   });
 
-  it('keeps the idle month’s alarm bill at 20 alarm metrics ($2.00): a math alarm pays per metric', () => {
+  it('keeps the idle month’s alarm bill at 17 alarm metrics ($1.70): a math alarm pays per metric', () => {
     const metricsOf = (a: Record<string, unknown>) =>
       Math.max(
         1,
         ((a.Metrics as { MetricStat?: unknown }[] | undefined) ?? []).filter((m) => m.MetricStat).length,
       );
-    expect(alarms.reduce((sum, a) => sum + metricsOf(a), 0)).toBe(20);
+    expect(alarms.reduce((sum, a) => sum + metricsOf(a), 0)).toBe(17);
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 0);
   });
 
@@ -145,10 +145,10 @@ describe('alarms', () => {
     );
   });
 
-  it('alarms on OpenPhone 429s and campaigns paused by an error', () => {
+  it('alarms on OpenPhone 429s and on the campaign sender’s trouble, a paused campaign included', () => {
     const names = alarms.map((a) => a.MetricName);
     expect(names).toEqual(
-      expect.arrayContaining([bridgeMetrics.openPhone.throttled, bridgeMetrics.campaigns.pausedByError]),
+      expect.arrayContaining([bridgeMetrics.openPhone.throttled, bridgeMetrics.campaigns.senderTrouble]),
     );
   });
 

@@ -5,3 +5,10 @@ export const campaignSenderMetrics = {
   namespace: bridgeMetrics.namespace,
   ...bridgeMetrics.campaigns,
 } as const;
+
+/** The causes that need an operator, each also counted in `CampaignSenderTrouble` (the alarm reads that one metric). */
+export type SenderTroubleCause =
+  | typeof campaignSenderMetrics.pausedByError
+  | typeof campaignSenderMetrics.campaignRunsFailed
+  | typeof campaignSenderMetrics.sendOutcomeUnknown
+  | typeof campaignSenderMetrics.recipientsParked;

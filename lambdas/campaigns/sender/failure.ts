@@ -5,8 +5,8 @@
  * number) pause the campaign with the recipient released. A
  * rejected key is read again once first (a rotation): the send is then retried with the new one.
  */
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { campaignSenderMetrics } from '../domain/sender-metrics';
+import { countSenderTrouble } from './trouble';
 import { type PauseReason } from '../domain/campaign-state';
 import type { StoredCampaign } from '../adapters/campaign-repository';
 import type { StoredRecipient } from '../adapters/recipient-repository';
@@ -48,7 +48,7 @@ export async function handleSendFailure(
   const to = maskPhoneNumber(phone);
   if (error instanceof OpenPhoneOutcomeUnknownError) {
     await recipients.markUnknownOutcome(campaignId, phone, token, now().toISOString());
-    metrics.addMetric(campaignSenderMetrics.sendOutcomeUnknown, MetricUnit.Count, 1);
+    countSenderTrouble(metrics, campaignSenderMetrics.sendOutcomeUnknown);
     logger.warn('send outcome unknown: reconciling', { campaignId, to, reason: error.reason });
     // The message may already be listed; if not, it is looked for again once the claim is stale.
     const found = await findSentMessage(run, campaign, recipient, claimedAt).catch(() => undefined);
@@ -157,7 +157,7 @@ export async function pause(run: RunContext, reason: PauseReason): Promise<Recip
     const result = await run.deps.campaigns.transitionCampaign(run.campaignId, { type: 'pause', reason }, at);
     if (result.kind !== 'conflict') break;
   }
-  run.deps.metrics.addMetric(campaignSenderMetrics.pausedByError, MetricUnit.Count, 1);
+  countSenderTrouble(run.deps.metrics, campaignSenderMetrics.pausedByError);
   run.deps.logger.error('campaign paused', { campaignId: run.campaignId, reason: reason.kind });
   return 'paused';
 }

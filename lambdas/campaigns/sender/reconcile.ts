@@ -6,6 +6,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { campaignSenderMetrics } from '../domain/sender-metrics';
+import { countSenderTrouble } from './trouble';
 import { renderRecipientMessage } from '../domain/send-decision';
 import type { StoredCampaign } from '../adapters/campaign-repository';
 import type { StoredRecipient } from '../adapters/recipient-repository';
@@ -109,7 +110,7 @@ async function lookUpFailed(
   }
   await recipients.markParked(campaignId, recipient.phone, token, { reason, at: now().toISOString() });
   run.report.parked++;
-  metrics.addMetric(campaignSenderMetrics.recipientsParked, MetricUnit.Count, 1);
+  countSenderTrouble(metrics, campaignSenderMetrics.recipientsParked);
   logger.error('recipient parked: whether its message left is unknown', { campaignId, to, failures, error });
   return 'parked';
 }

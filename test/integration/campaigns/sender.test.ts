@@ -379,8 +379,9 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
     for (const phone of phones) expect(sentCount(phone)).toBe(0);
     expect(Object.values(await statesOf(campaignId))).toEqual(['pending', 'pending', 'pending']);
     expect(await countedToday(sendingNumber)).toBe(0);
-    // The alarm's metric.
+    // Its own metric, and the one the alarm reads.
     expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.pausedByError, 'Count', 1);
+    expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.senderTrouble, 'Count', 1);
   }, 120_000);
   it('an unknown outcome whose message is not listed is not sent again until the claim is stale, then once', async () => {
     const { campaignId, phones } = await runningCampaign(1);
@@ -627,6 +628,10 @@ describe('the campaign sender, against DynamoDB Local and the simulated OpenPhon
       expect(Object.values(await statesOf(campaignId)).every((s) => s === 'pending')).toBe(true);
       expect(
         addMetric.mock.calls.filter(([name]) => name === campaignSenderMetrics.pausedByError),
+      ).toHaveLength(1);
+      // Paged once, however many sends met the 402.
+      expect(
+        addMetric.mock.calls.filter(([name]) => name === campaignSenderMetrics.senderTrouble),
       ).toHaveLength(1);
     }, 120_000);
   });
