@@ -7,7 +7,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { contactMatchesName, contactPhoneNumbers, type ContactRecord } from '../domain/contact-records';
 import { crmKeys, numberPartition } from '../domain/crm-keys';
-import { contactRecordOfItem, eventIdsAttribute } from '../domain/item-views';
+import {
+  contactRecordOfItem,
+  entriesWithinRetention,
+  eventIdsAttribute,
+  listedEventEntry,
+} from '../domain/item-views';
 import { ConcurrentUpdateError } from '../errors';
 import { isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
 import { erasedSince } from './erasure-guard';
@@ -20,14 +25,29 @@ import {
   type OptimisticWriteOptions,
 } from './crm-table';
 
-/** The event ids a contact put keeps: the stored ones and the writing event's, if any. */
+/**
+ * The event ids a contact put keeps: the stored ones whose events can still exist, and the writing
+ * event's, if any (dated: see `listedEventEntry`).
+ */
 function eventIdsAfter(
   stored: Record<string, unknown> | undefined,
-  eventId?: string,
+  eventId: string | undefined,
+  now: Date,
+  keepDays: number,
 ): Set<string> | undefined {
-  const ids = new Set(stored?.[eventIdsAttribute] as Set<string> | undefined);
-  if (eventId) ids.add(eventId);
+  const listed = (stored?.[eventIdsAttribute] as Set<string> | undefined) ?? [];
+  const ids = new Set(entriesWithinRetention(listed, now, keepDays));
+  if (eventId) ids.add(listedEventEntry(eventId, now));
   return ids.size > 0 ? ids : undefined;
+}
+
+export interface ContactRepositoryOptions extends OptimisticWriteOptions {
+  /**
+   * Days the events table keeps an event after it closes (`EVENT_RETENTION_DAYS`): a listed id is
+   * kept a day longer, then dropped on the contact's next write. @default 90
+   */
+  eventRetentionDays?: number;
+  clock?: () => Date;
 }
 
 /**
@@ -39,14 +59,18 @@ function eventIdsAfter(
 export class ContactRepository {
   private readonly table: CrmTableAccess;
   private readonly maxAttempts: number;
+  private readonly keepListedDays: number;
+  private readonly clock: () => Date;
 
   constructor(
     documentClient: DynamoDBDocumentClient,
     tableName: string,
-    options: OptimisticWriteOptions = {},
+    options: ContactRepositoryOptions = {},
   ) {
     this.table = { documentClient, tableName };
     this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
+    this.keepListedDays = (options.eventRetentionDays ?? 90) + 1;
+    this.clock = options.clock ?? (() => new Date());
   }
 
   /**
@@ -72,7 +96,7 @@ export class ContactRepository {
       if (storedVersion !== undefined && storedVersion >= contact.versionAt)
         return { outcome: await this.listStaleEvent(contact.contactId, eventId) };
       const oldNumbers = stored ? contactPhoneNumbers(stored as unknown as ContactRecord) : [];
-      const eventIds = eventIdsAfter(stored, eventId);
+      const eventIds = eventIdsAfter(stored, eventId, this.clock(), this.keepListedDays);
       const put = {
         TableName: tableName,
         Item: {
@@ -160,7 +184,7 @@ export class ContactRepository {
             ':entity': 'contact',
             ':contactId': contactId,
             ':empty': [],
-            ...(eventId ? { ':eventIds': new Set([eventId]) } : {}),
+            ...(eventId ? { ':eventIds': new Set([listedEventEntry(eventId, this.clock())]) } : {}),
           },
         }),
       );
@@ -189,7 +213,7 @@ export class ContactRepository {
             '#versionAt': 'versionAt',
             '#erasedAt': 'erasedAt',
           },
-          ExpressionAttributeValues: { ':eventIds': new Set([eventId]) },
+          ExpressionAttributeValues: { ':eventIds': new Set([listedEventEntry(eventId, this.clock())]) },
         }),
       );
       return 'stale';

@@ -23,7 +23,7 @@ import {
   type SecondSweepScheduler,
 } from '../domain/erasure';
 import type { ActivityRecord } from '../domain/activity';
-import { eventIdsAttribute } from '../domain/item-views';
+import { listedEventIds as eventIdsListedOn } from '../domain/item-views';
 import { readItem, readItems, readPartition, writeItems, type CrmTableAccess } from './crm-table';
 
 export interface ErasureRepositoryOptions {
@@ -188,7 +188,7 @@ export class ErasureRepository {
       ...activityIds.map((id) => crmKeys.activity(id)),
       ...contactIds.map((id) => crmKeys.contact(id)),
     ]);
-    return [...new Set(records.flatMap((r) => [...((r[eventIdsAttribute] as Set<string>) ?? [])]))];
+    return [...new Set(records.flatMap((r) => eventIdsListedOn(r)))];
   }
 
   /** When the number was last erased, if ever. */
@@ -381,6 +381,6 @@ export class ErasureRepository {
     const { Attributes } = await this.table.documentClient.send(
       new PutCommand({ TableName: this.table.tableName, Item: tombstone, ReturnValues: 'ALL_OLD' }),
     );
-    return [...((Attributes?.[eventIdsAttribute] as Set<string> | undefined) ?? [])];
+    return eventIdsListedOn(Attributes);
   }
 }

@@ -57,7 +57,9 @@ function wireFromEnvironment(): ReturnType<typeof createProcessEventsHandler> {
       activities: new ActivityRepository(documents, crmTable, {
         activityRetentionDays: env[environmentNames.activityRetentionDays],
       }),
-      contacts: new ContactRepository(documents, crmTable),
+      contacts: new ContactRepository(documents, crmTable, {
+        eventRetentionDays: env[environmentNames.eventRetentionDays],
+      }),
       conversations: new ConversationRepository(documents, crmTable, {
         consentRule: { extraOptInWords: env[environmentNames.consentOptInWords] },
         followUp: env[environmentNames.followUp],
