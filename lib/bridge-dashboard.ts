@@ -29,6 +29,7 @@ export const dashboardWidgetTitles = {
   sendRate: 'Send rate against the OpenPhone limit',
   throttling: 'OpenPhone throttling and token waits',
   streamIteratorAge: 'Stream iterator age (CRM events)',
+  followUp: 'Follow-up: who waits',
   alarms: 'Alarms',
 } as const;
 
@@ -195,6 +196,25 @@ export function bridgeDashboardWidgets(
         leftAnnotations: [
           { value: lines.streamIteratorAgeSeconds * 1000, label: 'alarms.streamIteratorAgeSeconds' },
         ],
+      }),
+    ],
+    [
+      // The reply-due timer publishes only while someone waits (each series billed per hour it is published).
+      new GraphWidget({
+        title: t.followUp,
+        width: wide,
+        left: [
+          bridgeMetric(bridgeMetrics.followUp.oldestWaitingBusinessMinutes).with(
+            maxPerMinute('oldest wait, business minutes (a gap: none waiting)'),
+          ),
+        ],
+        right: [
+          bridgeMetric(bridgeMetrics.followUp.waitingConversations).with(
+            maxPerMinute('conversations waiting (a gap: none waiting)'),
+          ),
+        ],
+        leftYAxis: { label: 'business minutes', showUnits: false, min: 0 },
+        rightYAxis: { label: 'conversations', showUnits: false, min: 0 },
       }),
     ],
     [new AlarmStatusWidget({ title: t.alarms, width: 2 * wide, alarms })],

@@ -65,12 +65,11 @@ export const bridgeMetrics = {
   },
   /** The reply-due timer (once a minute): the follow-up queue's state. */
   followUp: {
-    /** Business minutes the longest-waiting conversation has waited (0 when none waits): the alarm's metric. */
+    /** Business minutes the longest-waiting conversation has waited, only while one waits (no data is none waiting): the alarm's metric. */
     oldestWaitingBusinessMinutes: 'OldestWaitingBusinessMinutes',
-    /** The same wait in wall-clock minutes. */
-    oldestWaitingMinutes: 'OldestWaitingMinutes',
+    /** How many conversations wait, only while one does. */
     waitingConversations: 'WaitingConversations',
-    /** Spells the timer marked overdue in the run (each one `conversation.waiting`). */
+    /** Spells the timer marked overdue in the run (each one `conversation.waiting`), only in a run that marked one. */
     markedOverdue: 'ConversationsMarkedOverdue',
     /** The CRM events publisher, per `conversation.answered` put on the bus: its first-response time in business minutes. */
     responseBusinessMinutes: 'ResponseBusinessMinutes',

@@ -89,6 +89,17 @@ describe('alarms', () => {
     }
   });
 
+  it('reads no data as nothing wrong where the metric is published only when something happens', () => {
+    // The timer publishes only while someone waits, the import only a count above zero.
+    for (const name of [
+      bridgeMetrics.followUp.oldestWaitingBusinessMinutes,
+      bridgeMetrics.import.recordErrors,
+    ]) {
+      const alarm = alarms.find((a) => a.MetricName === name);
+      expect(alarm).toMatchObject({ TreatMissingData: 'notBreaching' });
+    }
+  });
+
   it('has one alarm per dead-letter queue, firing on the first message', () => {
     const dlqs = deadLetterQueueIds();
     // every family's, the media archive's and the CRM events publisher's on-failure queues
@@ -231,6 +242,13 @@ describe('dashboard', () => {
       expect(body).toContain(name);
     for (const family of eventFamilies) expect(body).toContain(`${family} DLQ`);
     expect(body).toMatch(/p99/);
+  });
+
+  it('draws who waits for an answer, a gap read as none waiting, and no wall-clock wait', () => {
+    expect(body).toContain(bridgeMetrics.followUp.oldestWaitingBusinessMinutes);
+    expect(body).toContain(bridgeMetrics.followUp.waitingConversations);
+    expect(body).toContain('oldest wait, business minutes (a gap: none waiting)');
+    expect(body).not.toContain('OldestWaitingMinutes');
   });
 
   it('draws the send rate against a 10 per second line', () => {
