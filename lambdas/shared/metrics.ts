@@ -46,7 +46,7 @@ export const bridgeMetrics = {
     /** Milliseconds spent waiting for a token of the shared budget, per request. */
     tokenWaitMs: 'RateLimitTokenWaitMs',
   },
-  /** The history import: records written and records skipped with an error. */
+  /** The history import: records written and records skipped with an error, each only in an invocation with some. */
   import: {
     recordsImported: 'ImportRecordsImported',
     recordErrors: 'ImportRecordErrors',
