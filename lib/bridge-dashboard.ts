@@ -24,7 +24,8 @@ export const dashboardWidgetTitles = {
   queueDepth: 'Queue depth per family',
   queueAge: 'Oldest message age per family',
   deadLetters: 'Dead-letter queue depth',
-  processorErrors: 'Processor errors per family',
+  eventsHandled: 'Events handled per family',
+  processorErrors: 'Processor errors',
   importProgress: 'Import progress',
   sendRate: 'Send rate against the OpenPhone limit',
   throttling: 'OpenPhone throttling and token waits',
@@ -120,12 +121,8 @@ export function bridgeDashboardWidgets(
         title: t.processorErrors,
         width: wide,
         left: [
-          ...perFamily((f) =>
-            bridgeMetric(bridgeMetrics.processing.rejected, { family: f }).with({ label: `${f} rejected` }),
-          ),
-          ...perFamily((f) =>
-            bridgeMetric(bridgeMetrics.processing.retried, { family: f }).with({ label: `${f} retried` }),
-          ),
+          bridgeMetric(bridgeMetrics.processing.rejected).with({ label: 'rejected (alarm)' }),
+          bridgeMetric(bridgeMetrics.processing.retried).with({ label: 'retried' }),
         ],
         right: perFamily((f) =>
           processing.processors[f].metricErrors({ period: Duration.minutes(1), label: `${f} Lambda errors` }),
@@ -199,6 +196,24 @@ export function bridgeDashboardWidgets(
       }),
     ],
     [
+      // Per family from SQS's free metrics; our own counts have no family (a series per family costs $0.30 a month).
+      new GraphWidget({
+        title: t.eventsHandled,
+        width: wide,
+        left: perFamily((f) =>
+          queues.byFamily[f].queue.metricNumberOfMessagesDeleted({
+            statistic: 'Sum',
+            period: Duration.minutes(1),
+            label: f,
+          }),
+        ),
+        right: [
+          bridgeMetric(bridgeMetrics.processing.processed).with({ label: 'processed (all families)' }),
+          bridgeMetric(bridgeMetrics.processing.duplicate).with({
+            label: 'duplicate deliveries (all families)',
+          }),
+        ],
+      }),
       // The reply-due timer publishes only while someone waits (each series billed per hour it is published).
       new GraphWidget({
         title: t.followUp,

@@ -209,7 +209,7 @@ describe('alarms', () => {
   it('alarms on any event rejected by validation in any family (those never reach a DLQ), reading one metric', () => {
     const rejected = alarms.filter((a) => a.MetricName === bridgeMetrics.processing.rejected);
     expect(rejected).toHaveLength(1);
-    // The family-free count the processors publish beside the per-family one (the dashboard draws those).
+    // The processors publish it without a family: one series, one alarm metric.
     expect(rejected[0]).toMatchObject({
       Namespace: bridgeMetrics.namespace,
       Dimensions: [{ Name: 'service', Value: bridgeMetrics.service }],
@@ -242,6 +242,13 @@ describe('dashboard', () => {
       expect(body).toContain(name);
     for (const family of eventFamilies) expect(body).toContain(`${family} DLQ`);
     expect(body).toMatch(/p99/);
+  });
+
+  it('draws each family’s events from its queue’s free SQS metric, and our counts without a family', () => {
+    expect(body.match(/NumberOfMessagesDeleted/g)).toHaveLength(eventFamilies.length);
+    expect(body).toContain(bridgeMetrics.processing.processed);
+    expect(body).toContain(bridgeMetrics.processing.duplicate);
+    expect(body).not.toContain('\\"family\\"');
   });
 
   it('draws who waits for an answer, a gap read as none waiting, and no wall-clock wait', () => {
