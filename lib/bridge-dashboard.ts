@@ -30,7 +30,7 @@ export const dashboardWidgetTitles = {
   sendRate: 'Send rate against the OpenPhone limit',
   throttling: 'OpenPhone throttling and token waits',
   streamIteratorAge: 'Stream iterator age (CRM events)',
-  followUp: 'Follow-up: who waits',
+  followUp: 'Follow-up: who waits, who was answered',
   alarms: 'Alarms',
 } as const;
 
@@ -227,6 +227,10 @@ export function bridgeDashboardWidgets(
           bridgeMetric(bridgeMetrics.followUp.waitingConversations).with(
             maxPerMinute('conversations waiting (a gap: none waiting)'),
           ),
+          // Each answer publishes its response time once: the count of samples is the answers.
+          bridgeMetric(bridgeMetrics.followUp.responseBusinessMinutes, {}, 'SampleCount').with({
+            label: 'conversations answered',
+          }),
         ],
         leftYAxis: { label: 'business minutes', showUnits: false, min: 0 },
         rightYAxis: { label: 'conversations', showUnits: false, min: 0 },

@@ -71,10 +71,9 @@ export const bridgeMetrics = {
     waitingConversations: 'WaitingConversations',
     /** Spells the timer marked overdue in the run (each one `conversation.waiting`), only in a run that marked one. */
     markedOverdue: 'ConversationsMarkedOverdue',
-    /** The CRM events publisher, per `conversation.answered` put on the bus: its first-response time in business minutes. */
+    /** The CRM events publisher, per `conversation.answered` put on the bus: its first-response time in business minutes (its SampleCount counts the answers). */
     responseBusinessMinutes: 'ResponseBusinessMinutes',
-    /** The same answers, counted; and those answered within the line's reply target. */
-    conversationsAnswered: 'ConversationsAnswered',
+    /** The answers within the line's reply target (1) or not (0). */
     answeredWithinTarget: 'ConversationsAnsweredWithinTarget',
     /** The CRM events publisher, per `call.missed` put on the bus. */
     callsMissed: 'CallsMissed',

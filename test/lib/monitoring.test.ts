@@ -251,11 +251,13 @@ describe('dashboard', () => {
     expect(body).not.toContain('\\"family\\"');
   });
 
-  it('draws who waits for an answer, a gap read as none waiting, and no wall-clock wait', () => {
+  it('draws who waits for an answer (a gap read as none waiting, no wall-clock wait) and the answers counted', () => {
     expect(body).toContain(bridgeMetrics.followUp.oldestWaitingBusinessMinutes);
     expect(body).toContain(bridgeMetrics.followUp.waitingConversations);
     expect(body).toContain('oldest wait, business minutes (a gap: none waiting)');
     expect(body).not.toContain('OldestWaitingMinutes');
+    // Its response time's SampleCount, not a ConversationsAnswered series of its own.
+    expect(body).toMatch(/ResponseBusinessMinutes[^\]]*conversations answered[^\]]*SampleCount/);
   });
 
   it('draws the send rate against a 10 per second line', () => {
