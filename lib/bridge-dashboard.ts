@@ -177,9 +177,12 @@ export function bridgeDashboardWidgets(
         width: wide,
         left: [bridgeMetric(bridgeMetrics.openPhone.throttled).with({ label: 'OpenPhone 429s' })],
         right: [
-          bridgeMetric(bridgeMetrics.openPhone.tokenWaitMs, {}, 'p99').with({ label: 'token wait p99 (ms)' }),
+          // Published only for a request that waited: these are the waits of requests that waited.
+          bridgeMetric(bridgeMetrics.openPhone.tokenWaitMs, {}, 'p99').with({
+            label: 'token wait p99 of requests that waited (ms)',
+          }),
           bridgeMetric(bridgeMetrics.openPhone.tokenWaitMs, {}, 'Average').with({
-            label: 'token wait average (ms)',
+            label: 'token wait average of requests that waited (ms)',
           }),
         ],
       }),

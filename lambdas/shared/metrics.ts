@@ -43,7 +43,7 @@ export const bridgeMetrics = {
     apiCalls: 'OpenPhoneApiCalls',
     /** Answers 429 Too Many Requests. */
     throttled: 'OpenPhoneThrottled',
-    /** Milliseconds spent waiting for a token of the shared budget, per request. */
+    /** Milliseconds spent waiting for a token of the shared budget (not the write that takes it), per request that waited 1 ms or more. */
     tokenWaitMs: 'RateLimitTokenWaitMs',
   },
   /** The history import: records written and records skipped with an error, each only in an invocation with some. */

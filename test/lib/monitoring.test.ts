@@ -242,6 +242,7 @@ describe('dashboard', () => {
       expect(body).toContain(name);
     for (const family of eventFamilies) expect(body).toContain(`${family} DLQ`);
     expect(body).toMatch(/p99/);
+    expect(body).toContain('token wait p99 of requests that waited (ms)');
   });
 
   it('draws each family’s events from its queue’s free SQS metric, and our counts without a family', () => {
