@@ -21,7 +21,7 @@ export const bridgeMetrics = {
     /** Recorded, but SQS refused the hand-on to the family queue: the sweeper hands it on later. */
     notHandedOn: 'EventsNotHandedOn',
   },
-  /** Processors: one per event, with a `family` dimension. */
+  /** Processors: one per event, without a family dimension (the family is in the log line). */
   processing: {
     processed: 'EventsProcessed',
     duplicate: 'DuplicateDeliveries',
