@@ -1,16 +1,20 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventFamilies, type EventFamily } from '../lambdas/events';
-import { bridgeMetrics } from '../lambdas/shared/metrics';
 
 /** Events processed since a time, per family: what the status index cannot say (processed events leave it). */
 export type ProcessedCounts = (since: Date) => Promise<Record<EventFamily, number>>;
 
 /**
- * A deployed stack: the processors' `EventsProcessed` metric (one per event, `service` and `family`
- * dimensions), summed since the time; no table is read.
+ * A deployed stack: each family queue's `NumberOfMessagesDeleted` (free, from SQS), summed since the
+ * time: the messages its processor finished, so a duplicate delivery or a rejected payload counts
+ * too. The processors' own `EventsProcessed` has no family dimension (a series per family costs
+ * $0.30 a month); no table is read.
  */
-export function cloudWatchProcessedCounts(cloudWatch: CloudWatchClient): ProcessedCounts {
+export function cloudWatchProcessedCounts(
+  cloudWatch: CloudWatchClient,
+  queueNames: Record<EventFamily, string>,
+): ProcessedCounts {
   return async (since) => {
     const until = new Date();
     // One period covering the whole range (CloudWatch wants a multiple of 60 s).
@@ -24,12 +28,9 @@ export function cloudWatchProcessedCounts(cloudWatch: CloudWatchClient): Process
           Label: family,
           MetricStat: {
             Metric: {
-              Namespace: bridgeMetrics.namespace,
-              MetricName: bridgeMetrics.processing.processed,
-              Dimensions: [
-                { Name: 'service', Value: bridgeMetrics.service },
-                { Name: 'family', Value: family },
-              ],
+              Namespace: 'AWS/SQS',
+              MetricName: 'NumberOfMessagesDeleted',
+              Dimensions: [{ Name: 'QueueName', Value: queueNames[family] }],
             },
             Period: period,
             Stat: 'Sum',

@@ -61,6 +61,13 @@ export function awsClients(options: Pick<TargetOptions, 'profile' | 'region'>): 
   };
 }
 
+/** Each family queue's name: the last part of its URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`). */
+function queueNamesOf(urls: Record<EventFamily, FamilyQueueUrls>): Record<EventFamily, string> {
+  return Object.fromEntries(
+    eventFamilies.map((family) => [family, new URL(urls[family].queueUrl).pathname.split('/').pop()!]),
+  ) as Record<EventFamily, string>;
+}
+
 /** The stack's outputs by name; a stack that does not exist is a failure naming it. */
 export async function stackOutputs(cloudFormation: CloudFormationClient, stackName: string) {
   try {
@@ -114,7 +121,10 @@ export async function stackTarget(
   return {
     name: `stack ${stackName}`,
     events: new EventRepository(documents, output(stackOutputNames.eventsTableName)),
-    processedSince: cloudWatchProcessedCounts(clients.cloudWatch ?? new CloudWatchClient({})),
+    processedSince: cloudWatchProcessedCounts(
+      clients.cloudWatch ?? new CloudWatchClient({}),
+      queueNamesOf(queueUrls),
+    ),
     // Looked up when a command needs it, so the other commands work on a stack deployed before it.
     get activities() {
       return new ActivityRepository(documents, output(stackOutputNames.crmTableName));

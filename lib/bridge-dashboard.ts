@@ -24,11 +24,13 @@ export const dashboardWidgetTitles = {
   queueDepth: 'Queue depth per family',
   queueAge: 'Oldest message age per family',
   deadLetters: 'Dead-letter queue depth',
-  processorErrors: 'Processor errors per family',
+  eventsHandled: 'Events handled per family',
+  processorErrors: 'Processor errors',
   importProgress: 'Import progress',
   sendRate: 'Send rate against the OpenPhone limit',
   throttling: 'OpenPhone throttling and token waits',
   streamIteratorAge: 'Stream iterator age (CRM events)',
+  followUp: 'Follow-up: who waits, who was answered',
   alarms: 'Alarms',
 } as const;
 
@@ -119,12 +121,8 @@ export function bridgeDashboardWidgets(
         title: t.processorErrors,
         width: wide,
         left: [
-          ...perFamily((f) =>
-            bridgeMetric(bridgeMetrics.processing.rejected, { family: f }).with({ label: `${f} rejected` }),
-          ),
-          ...perFamily((f) =>
-            bridgeMetric(bridgeMetrics.processing.retried, { family: f }).with({ label: `${f} retried` }),
-          ),
+          bridgeMetric(bridgeMetrics.processing.rejected).with({ label: 'rejected (alarm)' }),
+          bridgeMetric(bridgeMetrics.processing.retried).with({ label: 'retried' }),
         ],
         right: perFamily((f) =>
           processing.processors[f].metricErrors({ period: Duration.minutes(1), label: `${f} Lambda errors` }),
@@ -179,9 +177,12 @@ export function bridgeDashboardWidgets(
         width: wide,
         left: [bridgeMetric(bridgeMetrics.openPhone.throttled).with({ label: 'OpenPhone 429s' })],
         right: [
-          bridgeMetric(bridgeMetrics.openPhone.tokenWaitMs, {}, 'p99').with({ label: 'token wait p99 (ms)' }),
+          // Published only for a request that waited: these are the waits of requests that waited.
+          bridgeMetric(bridgeMetrics.openPhone.tokenWaitMs, {}, 'p99').with({
+            label: 'token wait p99 of requests that waited (ms)',
+          }),
           bridgeMetric(bridgeMetrics.openPhone.tokenWaitMs, {}, 'Average').with({
-            label: 'token wait average (ms)',
+            label: 'token wait average of requests that waited (ms)',
           }),
         ],
       }),
@@ -195,6 +196,47 @@ export function bridgeDashboardWidgets(
         leftAnnotations: [
           { value: lines.streamIteratorAgeSeconds * 1000, label: 'alarms.streamIteratorAgeSeconds' },
         ],
+      }),
+    ],
+    [
+      // Per family from SQS's free metrics; our own counts have no family (a series per family costs $0.30 a month).
+      new GraphWidget({
+        title: t.eventsHandled,
+        width: wide,
+        left: perFamily((f) =>
+          queues.byFamily[f].queue.metricNumberOfMessagesDeleted({
+            statistic: 'Sum',
+            period: Duration.minutes(1),
+            label: f,
+          }),
+        ),
+        right: [
+          bridgeMetric(bridgeMetrics.processing.processed).with({ label: 'processed (all families)' }),
+          bridgeMetric(bridgeMetrics.processing.duplicate).with({
+            label: 'duplicate deliveries (all families)',
+          }),
+        ],
+      }),
+      // The reply-due timer publishes only while someone waits (each series billed per hour it is published).
+      new GraphWidget({
+        title: t.followUp,
+        width: wide,
+        left: [
+          bridgeMetric(bridgeMetrics.followUp.oldestWaitingBusinessMinutes).with(
+            maxPerMinute('oldest wait, business minutes (a gap: none waiting)'),
+          ),
+        ],
+        right: [
+          bridgeMetric(bridgeMetrics.followUp.waitingConversations).with(
+            maxPerMinute('conversations waiting (a gap: none waiting)'),
+          ),
+          // Each answer publishes its response time once: the count of samples is the answers.
+          bridgeMetric(bridgeMetrics.followUp.responseBusinessMinutes, {}, 'SampleCount').with({
+            label: 'conversations answered',
+          }),
+        ],
+        leftYAxis: { label: 'business minutes', showUnits: false, min: 0 },
+        rightYAxis: { label: 'conversations', showUnits: false, min: 0 },
       }),
     ],
     [new AlarmStatusWidget({ title: t.alarms, width: 2 * wide, alarms })],

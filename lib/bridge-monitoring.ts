@@ -154,7 +154,7 @@ export class BridgeMonitoring extends Construct {
     this.alarm('EventsRejected', {
       description:
         'An event failed validation and was recorded as failed, not retried: `events list --status failed`, fix the cause, then `events redrive` (README "Runbook")',
-      // The processors count each rejection once more without a family: one metric to pay for, not five.
+      // The processors' metrics have no family dimension: one metric to pay for, not five.
       metric: bridgeMetric(bridgeMetrics.processing.rejected).with({ period: fiveMinutes }),
       threshold: thresholds.rejectedEventsPer5Min,
     });

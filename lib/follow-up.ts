@@ -104,7 +104,7 @@ export class FollowUpAlarm extends Construct {
       threshold,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // The timer emits every minute; no data is no run, which other alarms (errors) watch.
+      // The timer publishes only while someone waits: no data is none waiting (a run that fails is the errors' to see).
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     this.alarm.addAlarmAction(new SnsAction(props.topic));

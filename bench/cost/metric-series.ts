@@ -21,7 +21,7 @@ export interface SeriesOfMetric {
 const m = bridgeMetrics;
 const one = (when: Publishing): SeriesOfMetric => ({ when, series: 1 });
 
-/** Every metric the Lambdas publish, by name. */
+/** Every metric the Lambdas publish, by name (docs/operations/observability.md: "When each series is published"). */
 export const publishedMetrics: Record<string, SeriesOfMetric> = {
   [m.ingest.accepted]: one('with traffic'),
   [m.ingest.duplicate]: one('on a fault'), // OpenPhone delivering an event again
@@ -30,21 +30,21 @@ export const publishedMetrics: Record<string, SeriesOfMetric> = {
   [m.ingest.rejected]: { when: 'on a fault', series: 8 }, // one per reason
   [m.ingest.unauthorized]: one('on a fault'),
   [m.ingest.notHandedOn]: one('on a fault'),
-  // The processors' metrics carry a `family` dimension: a series per family. EventsRejected has a
-  // sixth, family-free series for its alarm.
-  [m.processing.processed]: { when: 'with traffic', series: 5 },
-  [m.processing.duplicate]: { when: 'on a fault', series: 5 },
-  [m.processing.rejected]: { when: 'on a fault', series: 6 },
-  [m.processing.retried]: { when: 'on a fault', series: 5 },
+  // The processors' metrics carry no family dimension: one series each.
+  [m.processing.processed]: one('with traffic'),
+  [m.processing.duplicate]: one('on a fault'),
+  [m.processing.rejected]: one('on a fault'),
+  [m.processing.retried]: one('on a fault'),
   [m.sweep.redispatched]: one('on a fault'),
   [m.sweep.undeliverable]: one('on a fault'),
-  // The hourly sync's list requests go through the client and the limiter every hour.
+  // The hourly sync's list requests go through the client every hour.
   [m.openPhone.apiCalls]: one('every hour'),
   [m.openPhone.throttled]: one('on a fault'),
-  [m.openPhone.tokenWaitMs]: one('every hour'),
-  // Every sync's task ends by publishing both, zeros included.
-  [m.import.recordsImported]: one('every hour'),
-  [m.import.recordErrors]: one('every hour'),
+  // Only a request that waited for the shared budget: a campaign's, beside other lanes.
+  [m.openPhone.tokenWaitMs]: one('while sending'),
+  // Only above zero: records a sync found changed, which traffic brings.
+  [m.import.recordsImported]: one('with traffic'),
+  [m.import.recordErrors]: one('on a fault'),
   [m.campaigns.messagesSent]: one('while sending'),
   [m.campaigns.sendOutcomeUnknown]: one('on a fault'),
   [m.campaigns.recipientsReconciled]: one('on a fault'),
@@ -52,14 +52,12 @@ export const publishedMetrics: Record<string, SeriesOfMetric> = {
   [m.campaigns.campaignRunsFailed]: one('on a fault'),
   [m.campaigns.recipientsParked]: one('on a fault'),
   [m.campaigns.senderTrouble]: one('on a fault'), // each of the four above: the alarm's one metric
-  // The reply-due timer publishes all four every minute, nobody waiting included.
-  [m.followUp.oldestWaitingBusinessMinutes]: one('every hour'),
-  [m.followUp.oldestWaitingMinutes]: one('every hour'),
-  [m.followUp.waitingConversations]: one('every hour'),
-  [m.followUp.markedOverdue]: one('every hour'),
-  // The CRM events publisher, per answer and per missed call put on the bus.
+  // The reply-due timer, every minute while a conversation waits; marked overdue only when it marks one.
+  [m.followUp.oldestWaitingBusinessMinutes]: one('while one waits'),
+  [m.followUp.waitingConversations]: one('while one waits'),
+  [m.followUp.markedOverdue]: one('with traffic'),
+  // The CRM events publisher, per answer (its SampleCount counts them) and per missed call put on the bus.
   [m.followUp.responseBusinessMinutes]: one('with traffic'),
-  [m.followUp.conversationsAnswered]: one('with traffic'),
   [m.followUp.answeredWithinTarget]: one('with traffic'),
   [m.followUp.callsMissed]: one('with traffic'),
 };

@@ -130,8 +130,9 @@ async function showHealth(request: ConsoleRequest) {
         <p class="hint">
           Open events now: stuck (still not processed ${defaultSweepPolicy.stuckAfterMinutes} min after they
           arrived, found by the sweeper; events on their way are in their queue) and failed, with those failed
-          in the last 24 h; events processed in the last 24 h (from the processors' metric on a deployed
-          stack).
+          in the last 24 h; events processed in the last 24 h (on a deployed stack, the messages each family
+          queue's processor finished, from SQS's metric: a duplicate delivery or a rejected payload counts
+          too).
         </p>
         <table>
           ${tableHead('Family', 'Processed last 24 h', 'Stuck', 'Sweeper re-dispatches', 'Failed', '… last 24 h')}

@@ -95,7 +95,8 @@ export function createCrmEventsPublisher(deps: CrmEventsPublisherDeps, options: 
 
 /**
  * The follow-up's metrics, once per event put on the bus (a stream retry may count one twice, as it
- * may publish it twice): each answer's business minutes, answers within target, missed calls.
+ * may publish it twice): each answer's business minutes (its SampleCount is the answers), answers
+ * within target, missed calls.
  */
 function countFollowUp(metrics: Metrics, events: CrmEvent[]): void {
   const { followUp } = bridgeMetrics;
@@ -107,7 +108,6 @@ function countFollowUp(metrics: Metrics, events: CrmEvent[]): void {
         MetricUnit.NoUnit,
         event.detail.responseBusinessMinutes,
       );
-      metrics.addMetric(followUp.conversationsAnswered, MetricUnit.Count, 1);
       metrics.addMetric(followUp.answeredWithinTarget, MetricUnit.Count, event.detail.withinTarget ? 1 : 0);
       counted = true;
     } else if (event.detailType === 'call.missed') {

@@ -61,7 +61,7 @@ export interface ImportDeps {
   settings?: ImportSettingsOverrides;
   clock?: () => Date;
   logger?: Pick<Logger, 'info'>;
-  /** Counts ImportRecordsImported and ImportRecordErrors (the dashboard's import progress). */
+  /** Counts ImportRecordsImported and ImportRecordErrors, each only above zero (the dashboard's import progress). */
   metrics?: Pick<Metrics, 'addMetric'>;
 }
 
@@ -179,8 +179,11 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
     phase: checkpoint.phase,
     ...totals,
   });
-  deps.metrics?.addMetric(bridgeMetrics.import.recordsImported, MetricUnit.Count, totals.records);
-  deps.metrics?.addMetric(bridgeMetrics.import.recordErrors, MetricUnit.Count, totals.errors);
+  // Each series costs $0.30 a month for every hour it is published: a sync that finds nothing publishes none.
+  if (totals.records > 0)
+    deps.metrics?.addMetric(bridgeMetrics.import.recordsImported, MetricUnit.Count, totals.records);
+  if (totals.errors > 0)
+    deps.metrics?.addMetric(bridgeMetrics.import.recordErrors, MetricUnit.Count, totals.errors);
   const latest = await deps.store.requireRun(run.importId);
   return latest.status === 'running' ? output(latest) : ended(latest);
 }

@@ -21,7 +21,7 @@ export const bridgeMetrics = {
     /** Recorded, but SQS refused the hand-on to the family queue: the sweeper hands it on later. */
     notHandedOn: 'EventsNotHandedOn',
   },
-  /** Processors: one per event, with a `family` dimension. */
+  /** Processors: one per event, without a family dimension (the family is in the log line). */
   processing: {
     processed: 'EventsProcessed',
     duplicate: 'DuplicateDeliveries',
@@ -43,10 +43,10 @@ export const bridgeMetrics = {
     apiCalls: 'OpenPhoneApiCalls',
     /** Answers 429 Too Many Requests. */
     throttled: 'OpenPhoneThrottled',
-    /** Milliseconds spent waiting for a token of the shared budget, per request. */
+    /** Milliseconds spent waiting for a token of the shared budget (not the write that takes it), per request that waited 1 ms or more. */
     tokenWaitMs: 'RateLimitTokenWaitMs',
   },
-  /** The history import: records written and records skipped with an error. */
+  /** The history import: records written and records skipped with an error, each only in an invocation with some. */
   import: {
     recordsImported: 'ImportRecordsImported',
     recordErrors: 'ImportRecordErrors',
@@ -67,17 +67,15 @@ export const bridgeMetrics = {
   },
   /** The reply-due timer (once a minute): the follow-up queue's state. */
   followUp: {
-    /** Business minutes the longest-waiting conversation has waited (0 when none waits): the alarm's metric. */
+    /** Business minutes the longest-waiting conversation has waited, only while one waits (no data is none waiting): the alarm's metric. */
     oldestWaitingBusinessMinutes: 'OldestWaitingBusinessMinutes',
-    /** The same wait in wall-clock minutes. */
-    oldestWaitingMinutes: 'OldestWaitingMinutes',
+    /** How many conversations wait, only while one does. */
     waitingConversations: 'WaitingConversations',
-    /** Spells the timer marked overdue in the run (each one `conversation.waiting`). */
+    /** Spells the timer marked overdue in the run (each one `conversation.waiting`), only in a run that marked one. */
     markedOverdue: 'ConversationsMarkedOverdue',
-    /** The CRM events publisher, per `conversation.answered` put on the bus: its first-response time in business minutes. */
+    /** The CRM events publisher, per `conversation.answered` put on the bus: its first-response time in business minutes (its SampleCount counts the answers). */
     responseBusinessMinutes: 'ResponseBusinessMinutes',
-    /** The same answers, counted; and those answered within the line's reply target. */
-    conversationsAnswered: 'ConversationsAnswered',
+    /** The answers within the line's reply target (1) or not (0). */
     answeredWithinTarget: 'ConversationsAnsweredWithinTarget',
     /** The CRM events publisher, per `call.missed` put on the bus. */
     callsMissed: 'CallsMissed',

@@ -1,3 +1,4 @@
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -182,6 +183,22 @@ describe('a deployed stack as the target', () => {
     expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]!.args[0].input.QueueUrl).toBe(
       urlsOf('call-intelligence').deadLetterQueueUrl,
     );
+  });
+
+  it('counts processed events per family from the family queues named in its outputs', async () => {
+    cloudFormationMock.on(DescribeStacksCommand).resolves(stackWith(outputs));
+    const cloudWatch = mockClient(CloudWatchClient);
+    try {
+      cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'f0', Values: [3] }] });
+      const target = await stackTarget('Bridge', clients());
+      expect((await target.processedSince(new Date(Date.now() - 3_600_000)))[eventFamilies[0]!]).toBe(3);
+      const queries = cloudWatch.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
+      expect(queries.map((q) => q.MetricStat!.Metric!.Dimensions)).toEqual(
+        eventFamilies.map((f) => [{ Name: 'QueueName', Value: f }]),
+      );
+    } finally {
+      cloudWatch.restore();
+    }
   });
 
   it('names a missing output, and a stack that does not exist', async () => {

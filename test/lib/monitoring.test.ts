@@ -89,6 +89,17 @@ describe('alarms', () => {
     }
   });
 
+  it('reads no data as nothing wrong where the metric is published only when something happens', () => {
+    // The timer publishes only while someone waits, the import only a count above zero.
+    for (const name of [
+      bridgeMetrics.followUp.oldestWaitingBusinessMinutes,
+      bridgeMetrics.import.recordErrors,
+    ]) {
+      const alarm = alarms.find((a) => a.MetricName === name);
+      expect(alarm).toMatchObject({ TreatMissingData: 'notBreaching' });
+    }
+  });
+
   it('has one alarm per dead-letter queue, firing on the first message', () => {
     const dlqs = deadLetterQueueIds();
     // every family's, the media archive's and the CRM events publisher's on-failure queues
@@ -198,7 +209,7 @@ describe('alarms', () => {
   it('alarms on any event rejected by validation in any family (those never reach a DLQ), reading one metric', () => {
     const rejected = alarms.filter((a) => a.MetricName === bridgeMetrics.processing.rejected);
     expect(rejected).toHaveLength(1);
-    // The family-free count the processors publish beside the per-family one (the dashboard draws those).
+    // The processors publish it without a family: one series, one alarm metric.
     expect(rejected[0]).toMatchObject({
       Namespace: bridgeMetrics.namespace,
       Dimensions: [{ Name: 'service', Value: bridgeMetrics.service }],
@@ -231,6 +242,23 @@ describe('dashboard', () => {
       expect(body).toContain(name);
     for (const family of eventFamilies) expect(body).toContain(`${family} DLQ`);
     expect(body).toMatch(/p99/);
+    expect(body).toContain('token wait p99 of requests that waited (ms)');
+  });
+
+  it('draws each family’s events from its queue’s free SQS metric, and our counts without a family', () => {
+    expect(body.match(/NumberOfMessagesDeleted/g)).toHaveLength(eventFamilies.length);
+    expect(body).toContain(bridgeMetrics.processing.processed);
+    expect(body).toContain(bridgeMetrics.processing.duplicate);
+    expect(body).not.toContain('\\"family\\"');
+  });
+
+  it('draws who waits for an answer (a gap read as none waiting, no wall-clock wait) and the answers counted', () => {
+    expect(body).toContain(bridgeMetrics.followUp.oldestWaitingBusinessMinutes);
+    expect(body).toContain(bridgeMetrics.followUp.waitingConversations);
+    expect(body).toContain('oldest wait, business minutes (a gap: none waiting)');
+    expect(body).not.toContain('OldestWaitingMinutes');
+    // Its response time's SampleCount, not a ConversationsAnswered series of its own.
+    expect(body).toMatch(/ResponseBusinessMinutes[^\]]*conversations answered[^\]]*SampleCount/);
   });
 
   it('draws the send rate against a 10 per second line', () => {

@@ -29,7 +29,8 @@ export interface ReplyDueReport {
 /**
  * One run of the reply-due timer (decision 0008): every spell due by now is marked overdue once
  * (the CRM events publisher turns each mark into `conversation.waiting`), then the follow-up
- * queue's size and its oldest wait are emitted as metrics.
+ * queue's size and its oldest wait are emitted as metrics, only while someone waits (no data is
+ * none waiting); the wall-clock wait is in the report and the log line only.
  */
 export function createReplyDueTimer(deps: ReplyDueTimerDeps) {
   const now = deps.now ?? (() => new Date());
@@ -66,15 +67,17 @@ export function createReplyDueTimer(deps: ReplyDueTimerDeps) {
         oldestWaitingBusinessMinutes: since && hours ? businessMinutesBetween(since, at, hours) : 0,
         oldestWaitingMinutes: since ? Math.max(0, Math.floor((at.getTime() - since.getTime()) / 60_000)) : 0,
       };
+      // Each series costs $0.30 a month for every hour it is published: an idle office publishes none.
       const m = bridgeMetrics.followUp;
-      deps.metrics?.addMetric(
-        m.oldestWaitingBusinessMinutes,
-        MetricUnit.Count,
-        report.oldestWaitingBusinessMinutes,
-      );
-      deps.metrics?.addMetric(m.oldestWaitingMinutes, MetricUnit.Count, report.oldestWaitingMinutes);
-      deps.metrics?.addMetric(m.waitingConversations, MetricUnit.Count, report.waiting);
-      deps.metrics?.addMetric(m.markedOverdue, MetricUnit.Count, report.fired);
+      if (report.waiting > 0) {
+        deps.metrics?.addMetric(
+          m.oldestWaitingBusinessMinutes,
+          MetricUnit.Count,
+          report.oldestWaitingBusinessMinutes,
+        );
+        deps.metrics?.addMetric(m.waitingConversations, MetricUnit.Count, report.waiting);
+      }
+      if (report.fired > 0) deps.metrics?.addMetric(m.markedOverdue, MetricUnit.Count, report.fired);
       if (keys.length > 0) deps.logger?.info('reply-due run', { ...report });
       if (failed > 0) throw new Error(`${failed} of ${keys.length} due conversations not marked`);
       return report;

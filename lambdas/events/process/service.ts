@@ -65,13 +65,8 @@ export interface ProcessorOptions {
   /** How replies are read for consent: extra opt-in words. @default {} */
   consentRule?: ConsentRuleOptions;
   logger: Logger;
-  /** Counts EventsProcessed, EventsRejected, EventsRetried and DuplicateDeliveries. */
+  /** Counts EventsProcessed, EventsRejected (the alarm's), EventsRetried and DuplicateDeliveries. */
   metrics?: Metrics;
-  /**
-   * Counts EventsRejected once more without the family dimension, published at once: the one
-   * metric the rejection alarm reads (an alarm pays per metric it reads; five families, five).
-   */
-  rejectionTotals?: Metrics;
   now?: () => Date;
   /** Told of every event's outcome (the local replica prints a line per event). */
   onOutcome?: (message: QueueMessage, outcome: EventOutcome) => void;
@@ -107,10 +102,6 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
   const processor = new BatchProcessor(EventType.SQS);
   const report = (message: QueueMessage, outcome: EventOutcome) => {
     options.metrics?.addMetric(metricOf[outcome.status], MetricUnit.Count, 1);
-    if (outcome.status === 'failed')
-      options.rejectionTotals
-        ?.singleMetric()
-        .addMetric(bridgeMetrics.processing.rejected, MetricUnit.Count, 1);
     options.onOutcome?.(message, outcome);
   };
 

@@ -55,6 +55,18 @@ function webhooks(conversationId: string) {
   };
 }
 
+/** A timer run at minute `m` on `table` with a metrics fake: its report and what it published, in order. */
+async function meteredRunAt(table: string, m: number) {
+  const added: [string, number][] = [];
+  const report = await createReplyDueTimer({
+    timers: new ReplyDueRepository(documents, table),
+    followUp: defaultFollowUpSettings,
+    metrics: { addMetric: (name: string, _unit: unknown, value: number) => void added.push([name, value]) },
+    now: () => minute(m),
+  }).run();
+  return { report, added };
+}
+
 /** A timer run at minute `m`, as the scheduled Lambda runs it, on this test's table. */
 function timerAt(m: number, client: DynamoDBDocumentClient = documents) {
   return createReplyDueTimer({
@@ -170,27 +182,40 @@ describe('the reply-due timer on DynamoDB Local', () => {
     expect((await timerAt(40)).due).toBe(0);
   });
 
-  it('emits the queue metrics: its oldest wait in business minutes and how many wait', async () => {
+  it('emits the queue metrics while someone waits: the oldest wait in business minutes and how many wait', async () => {
     const table = tableNamed(await createBridgeTables(), 'CrmTable');
     const fresh = new ConversationRepository(documents, table);
-    const { inbound } = webhooks('CNmetric1');
-    await fresh.recordActivity(inbound('ACm1', 0));
+    await fresh.recordActivity(webhooks('CNmetric1').inbound('ACm1', 0));
     await fresh.recordActivity(webhooks('CNmetric2').inbound('ACm2', 10));
-    const added: [string, number][] = [];
-    const report = await createReplyDueTimer({
-      timers: new ReplyDueRepository(documents, table),
-      followUp: defaultFollowUpSettings,
-      metrics: { addMetric: (name: string, _unit: unknown, value: number) => void added.push([name, value]) },
-      now: () => minute(30),
-    }).run();
-    expect(report).toMatchObject({ waiting: 2, oldestWaitingBusinessMinutes: 30, fired: 2 });
-    expect(added).toEqual(
-      expect.arrayContaining([
-        ['OldestWaitingBusinessMinutes', 30],
-        ['WaitingConversations', 2],
-        ['ConversationsMarkedOverdue', 2],
-      ]),
-    );
+    const { report, added } = await meteredRunAt(table, 30);
+    expect(report).toMatchObject({
+      waiting: 2,
+      oldestWaitingBusinessMinutes: 30,
+      oldestWaitingMinutes: 30,
+      fired: 2,
+    });
+    expect(added).toEqual([
+      ['OldestWaitingBusinessMinutes', 30],
+      ['WaitingConversations', 2],
+      ['ConversationsMarkedOverdue', 2],
+    ]);
+  });
+
+  it('a run where someone waits but nothing falls due publishes the wait, not a zero overdue count', async () => {
+    const table = tableNamed(await createBridgeTables(), 'CrmTable');
+    await new ConversationRepository(documents, table).recordActivity(webhooks('CNquiet').inbound('ACq', 0));
+    const { added } = await meteredRunAt(table, 5);
+    expect(added).toEqual([
+      ['OldestWaitingBusinessMinutes', 5],
+      ['WaitingConversations', 1],
+    ]);
+  });
+
+  it('a run with nobody waiting publishes no metric (no data is none waiting)', async () => {
+    const table = tableNamed(await createBridgeTables(), 'CrmTable');
+    const { report, added } = await meteredRunAt(table, 30);
+    expect(report).toMatchObject({ waiting: 0, fired: 0 });
+    expect(added).toEqual([]);
   });
 
   it('a record whose due keys were dropped by hand is not fired (only the index is read)', async () => {

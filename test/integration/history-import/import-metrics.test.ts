@@ -43,4 +43,20 @@ describe('import progress metric', () => {
       added.filter(([name]) => name === bridgeMetrics.import.recordsImported).length,
     ).toBeLessThanOrEqual(invocations);
   }, 180_000);
+
+  it('a sync that finds nothing new publishes no import metric', async () => {
+    const tables = await importTables();
+    // Without contacts: a sync upserts every contact again, so each would count as imported.
+    const scope = { phoneNumbers: [], includeContacts: false };
+    await importUntilDone({ importId: 'before-quiet', kind: 'full', scope }, () =>
+      importDeps(simulator, tables),
+    );
+    const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+    const added = jest.spyOn(metrics, 'addMetric').mockReturnThis().mock.calls;
+    const { output } = await importUntilDone({ importId: 'quiet-sync', kind: 'incremental', scope }, () =>
+      importDeps(simulator, tables, { metrics }),
+    );
+    expect(output).toMatchObject({ done: true, status: 'completed' });
+    expect(added).toEqual([]);
+  }, 180_000);
 });

@@ -1,6 +1,9 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { bucketIdFor, SharedTokenBucket, type Grant } from '../../../lambdas/openphone/adapters/rate-limiter';
 import { rateLimitTableKeys, type Lane } from '../../../lambdas/openphone/domain/token-bucket';
+import { meteredRateLimiter } from '../../../lambdas/openphone/adapters/openphone-metrics';
+import { bridgeMetrics } from '../../../lambdas/shared/metrics';
 import { createBridgeTables, localDynamoClient, tableNamed } from '../../support/dynamo';
 
 const client = localDynamoClient();
@@ -28,6 +31,18 @@ function busiestWindow(grantTimes: number[], windowMs: number): number {
 }
 
 describe('the shared token bucket in DynamoDB', () => {
+  it('metered, publishes a token wait only for the request that waited for the budget, not for the writes', async () => {
+    const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+    const added = jest.spyOn(metrics, 'addMetric').mockReturnThis().mock.calls;
+    const metered = meteredRateLimiter(bucketFor(`key-${Date.now()}-metered`, 3000), metrics);
+    for (let i = 0; i < 11; i++) await metered.acquire('interactive');
+    expect(added.filter(([name]) => name === bridgeMetrics.openPhone.apiCalls)).toHaveLength(11);
+    const waits = added.filter(([name]) => name === bridgeMetrics.openPhone.tokenWaitMs);
+    // Ten tokens at once, the eleventh when the 3 s window has passed (ten writes take less, even on a busy machine): one wait.
+    expect(waits).toHaveLength(1);
+    expect(waits[0]![2]).toBeGreaterThanOrEqual(1);
+  });
+
   it('never lets more than 10 requests into any one-second window across 6 concurrent acquirers', async () => {
     const apiKey = `key-${Date.now()}-a`;
     const acquirers = Array.from({ length: 6 }, () => bucketFor(apiKey));

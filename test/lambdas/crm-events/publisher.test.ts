@@ -160,7 +160,7 @@ describe('CRM events publisher, follow-up metrics', () => {
     );
   }
 
-  it('counts each answer put on the bus with its business minutes, and nothing for what the bus refused', async () => {
+  it('counts each answer put on the bus once, by its business minutes, and nothing for what the bus refused', async () => {
     const eventBridge = mockClient(EventBridgeClient);
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'id-1' }] });
     const metrics = new Metrics({ namespace: 'Test' });
@@ -174,7 +174,6 @@ describe('CRM events publisher, follow-up metrics', () => {
     });
     expect(added.mock.calls).toEqual([
       ['ResponseBusinessMinutes', 'None', 20],
-      ['ConversationsAnswered', 'Count', 1],
       ['ConversationsAnsweredWithinTarget', 'Count', 0],
     ]);
     expect(published).toHaveBeenCalledTimes(1);

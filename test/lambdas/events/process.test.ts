@@ -140,30 +140,20 @@ describe('the processor handler', () => {
     expect(counted.mock.calls).toEqual([['EventsRetried', 'Count', 1]]);
   });
 
-  it('counts a rejected event per family and once more without the family, for the one alarm', async () => {
+  it('counts a rejected event once, the one metric the alarm reads', async () => {
     const record = { ...recordOf('hello', 'EVbad'), payload: JSON.stringify({ not: 'a webhook' }) };
     const { ports } = fakePorts([record]);
-    const metrics = new Metrics({ namespace: 'Test', defaultDimensions: { family: 'messages' } });
-    const totals = new Metrics({ namespace: 'Test' });
-    const perFamily = jest.spyOn(metrics, 'addMetric');
-    const published: string[] = [];
-    jest.spyOn(totals, 'singleMetric').mockImplementation(() => {
-      const single = new Metrics({ namespace: 'Test' });
-      jest.spyOn(single, 'addMetric').mockImplementation((name) => {
-        published.push(name);
-        return single;
-      });
-      return single;
-    });
+    const metrics = new Metrics({ namespace: 'Test' });
+    const counted = jest.spyOn(metrics, 'addMetric');
+    const single = jest.spyOn(metrics, 'singleMetric');
     await createProcessEventsHandler({
       family: 'messages',
       deps: ports,
       metrics,
-      rejectionTotals: totals,
       logger: new Logger({ logLevel: 'SILENT' }),
     })({ Records: [sqsRecord(record)] });
-    expect(perFamily.mock.calls).toEqual([['EventsRejected', 'Count', 1]]);
-    expect(published).toEqual(['EventsRejected']);
+    expect(counted.mock.calls).toEqual([['EventsRejected', 'Count', 1]]);
+    expect(single).not.toHaveBeenCalled();
   });
 
   it('files the event under its message when a CRM write fails, so an erase finds it even when it failed', async () => {

@@ -6,6 +6,7 @@ import {
 } from '../../../lambdas/openphone/adapters/openphone-metrics';
 import { bridgeMetrics } from '../../../lambdas/shared/metrics';
 import type { Lane } from '../../../lambdas/openphone/domain/token-bucket';
+import type { Grant } from '../../../lambdas/openphone/adapters/rate-limiter';
 
 /** A Powertools Metrics whose additions are recorded in order (nothing is flushed). */
 function recordedMetrics() {
@@ -24,22 +25,49 @@ function answering(...statuses: number[]): typeof fetch {
   };
 }
 
+/**
+ * The metrics of acquires through the metered limiter, one per entry of `tookMs`: a fake limiter
+ * whose acquire takes that long and answers the next of `grants`.
+ */
+async function meteredAcquires(tookMs: number[], grants: Grant[] = []) {
+  const { metrics, added } = recordedMetrics();
+  let now = 1_000;
+  const limiter = meteredRateLimiter(
+    { acquire: async (_lane: Lane) => ((now += tookMs.shift()!), grants.shift()) },
+    metrics,
+    () => now,
+  );
+  while (tookMs.length) await limiter.acquire('campaign');
+  return added;
+}
+
 describe('OpenPhone metrics', () => {
-  it('counts a call and the time waited for each token the shared limiter grants', async () => {
-    const { metrics, added } = recordedMetrics();
-    let now = 1_000;
-    const limiter = meteredRateLimiter(
-      { acquire: async (_lane: Lane) => void (now += 250) },
-      metrics,
-      () => now,
-    );
-    await limiter.acquire('campaign');
-    await limiter.acquire('import');
-    expect(added).toEqual([
+  it('counts a call and the time waited for each token the limiter grants', async () => {
+    expect(await meteredAcquires([250, 250])).toEqual([
       [bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1],
       [bridgeMetrics.openPhone.tokenWaitMs, MetricUnit.Milliseconds, 250],
       [bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1],
       [bridgeMetrics.openPhone.tokenWaitMs, MetricUnit.Milliseconds, 250],
+    ]);
+  });
+
+  it('counts a call that took its token at once, without a token wait', async () => {
+    expect(await meteredAcquires([0, 1])).toEqual([
+      [bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1],
+      [bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1],
+      [bridgeMetrics.openPhone.tokenWaitMs, MetricUnit.Milliseconds, 1],
+    ]);
+  });
+
+  it('takes the shared bucket’s own wait, not the write that takes the token, and none when it did not wait', async () => {
+    const grants: Grant[] = [
+      { lane: 'campaign', grantedAt: 1, waitedMs: 0, sleptMs: 0, writes: 1 },
+      { lane: 'campaign', grantedAt: 2, waitedMs: 120, sleptMs: 110, writes: 2 },
+    ];
+    expect(await meteredAcquires([8, 8], grants)).toEqual([
+      [bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1],
+      [bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1],
+      [bridgeMetrics.openPhone.tokenWaitMs, MetricUnit.Milliseconds, 120],
     ]);
   });
 

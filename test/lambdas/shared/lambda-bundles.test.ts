@@ -1,32 +1,11 @@
-import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { bridgeBundling, type TracingMode } from '../../../lib/bridge-function';
+import { readFileSync } from 'node:fs';
+import { lambdaBundles } from '../../support/lambda-bundle';
 
 /** What only the Powertools tracer and the X-Ray SDK bring into a bundle. */
 const tracerMarkers = ['aws-xray-sdk', 'AWSXRay', 'POWERTOOLS_TRACE_ENABLED'];
 
-const outDir = mkdtempSync(path.join(tmpdir(), 'bridge-bundles-'));
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
-/** The bundle the stack builds for `entry`: lib/bridge-function.ts's esbuild options. */
-async function bundleOf(entry: string, tracing: TracingMode): Promise<string> {
-  const options = bridgeBundling(tracing);
-  const outfile = path.join(outDir, tracing, entry.replace(/\W/g, '-'), 'index.js');
-  await build({
-    entryPoints: [path.join(__dirname, '../../../lambdas', entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    minify: options.minify,
-    target: options.target,
-    format: 'cjs',
-    define: options.define,
-    logLevel: 'silent',
-  });
-  return outfile;
-}
+const { bundleOf, remove } = lambdaBundles();
+afterAll(remove);
 
 describe('the tracer in the bundles', () => {
   it.each(['ingest/handler.ts', 'events/process/handler.ts'])(
