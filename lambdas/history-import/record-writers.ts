@@ -172,8 +172,11 @@ export async function writeContacts(
   contacts: readonly unknown[],
   fallbackTime: string,
   deps: RecordWriterDeps,
+  /** An incremental sync's `since`: a contact OpenPhone last changed before it was written by an earlier run. */
+  changedSince?: string,
 ): Promise<WrittenRecords> {
   const errors: ImportError[] = [];
+  const since = changedSince === undefined ? undefined : Date.parse(changedSince);
   const records = contacts.flatMap((raw) => {
     const parsed = apiContactSchema.safeParse(raw);
     const id = parsed.success ? parsed.data.id : (raw as { id?: string }).id;
@@ -181,6 +184,10 @@ export async function writeContacts(
       errors.push(importError(`contact:${id ?? '?'}`, 'invalid-payload', 'not a contact', deps.clock));
       return [];
     }
+    // The list has no "updated after" filter: each sync pages through every contact, and skips
+    // here the ones unchanged since the last run (no reads, no writes, not counted as imported).
+    const updatedAt = parsed.data.updatedAt === undefined ? NaN : Date.parse(parsed.data.updatedAt);
+    if (since !== undefined && updatedAt < since) return [];
     return [contactRecordOf({ ...parsed.data, id }, fallbackTime)];
   });
   await inParallel(records, writeConcurrency, async (c) => void (await deps.contacts.upsertContact(c)));

@@ -356,7 +356,7 @@ export class ImportWalker {
       const skipped = this.error('contacts', reasonOf(error), (error as Error).message);
       return { checkpoint: afterContactsPage(checkpoint, null), pages: 0, records: {}, errors: [skipped] };
     }
-    const written = await writeContacts(page.data, this.run.startedAt, this.deps);
+    const written = await writeContacts(page.data, this.run.startedAt, this.deps, this.run.since);
     return {
       checkpoint: afterContactsPage(checkpoint, page.nextPageToken),
       pages: 1,

@@ -46,7 +46,6 @@ describe('import progress metric', () => {
 
   it('a sync that finds nothing new publishes no import metric', async () => {
     const tables = await importTables();
-    // Without contacts: a sync upserts every contact again, so each would count as imported.
     const scope = { phoneNumbers: [], includeContacts: false };
     await importUntilDone({ importId: 'before-quiet', kind: 'full', scope }, () =>
       importDeps(simulator, tables),
@@ -58,5 +57,36 @@ describe('import progress metric', () => {
     );
     expect(output).toMatchObject({ done: true, status: 'completed' });
     expect(added).toEqual([]);
+  }, 180_000);
+
+  it('a sync pages through the contacts but writes and counts only those changed since the last run', async () => {
+    const tables = await importTables();
+    await importUntilDone({ importId: 'with-contacts', kind: 'full' }, () => importDeps(simulator, tables));
+    const imports = new ImportRepository(localDocumentClient(), tables.importTable);
+    expect((await imports.requireRun('with-contacts')).records.contact).toBe(2);
+
+    // Nothing changed: no contact read or written, nothing counted, no metric.
+    const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+    const added = jest.spyOn(metrics, 'addMetric').mockReturnThis().mock.calls;
+    await importUntilDone({ importId: 'unchanged', kind: 'incremental' }, () =>
+      importDeps(simulator, tables, { metrics }),
+    );
+    expect((await imports.requireRun('unchanged')).records.contact ?? 0).toBe(0);
+    expect(added.filter(([name]) => name === bridgeMetrics.import.recordsImported)).toEqual([]);
+
+    // One contact renamed in OpenPhone: the next sync writes that one.
+    const [changed] = [...simulator.workspace.contacts.values()];
+    const response = await fetch(`${simulator.url}/v1/contacts/${changed!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: simulator.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ defaultFields: { firstName: 'Renamed' } }),
+    });
+    expect(response.status).toBe(200);
+    await importUntilDone({ importId: 'one-changed', kind: 'incremental' }, () =>
+      importDeps(simulator, tables),
+    );
+    expect((await imports.requireRun('one-changed')).records.contact).toBe(1);
+    const stored = await importDeps(simulator, tables).contacts.getContact(changed!.id);
+    expect(stored?.firstName).toBe('Renamed');
   }, 180_000);
 });
