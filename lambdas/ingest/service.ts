@@ -60,13 +60,19 @@ function record(metrics: Metrics, logger: Logger, outcome: IntakeOutcome): void 
   });
 }
 
+/** The headers by lower-cased name: API Gateway's payload v2 already sends them so, and then they are used as they are. */
+function lowerCased(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  for (const name in headers)
+    if (name !== name.toLowerCase())
+      return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return headers;
+}
+
 /** POST /webhooks/openphone: API Gateway event in, intake outcome out as a status and a reason. */
 export function createIngestHandler(options: IngestOptions) {
   const now = options.now ?? (() => new Date());
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const headers = Object.fromEntries(
-      Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
-    );
+    const headers = lowerCased(event.headers ?? {});
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     try {
       const outcome = await acceptWebhook(

@@ -63,9 +63,10 @@ export async function acceptWebhook(
   }
   if (!check.ok) return reject(401, check.reason);
 
+  const text = request.body.toString('utf8');
   let body: unknown;
   try {
-    body = JSON.parse(request.body.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     return reject(400, 'invalid_json', 'the body is not JSON');
   }
@@ -84,7 +85,7 @@ export async function acceptWebhook(
     ...(test ? { ignoredReason: 'test_delivery' } : {}),
     ...(apiVersion ? { apiVersion } : {}),
     ...(occurredAt ? { occurredAt } : {}),
-    payload: request.body.toString('utf8'),
+    payload: text,
     receivedAt: request.receivedAt,
     retentionDays: settings.retentionDays,
   });
