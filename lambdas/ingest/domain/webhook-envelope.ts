@@ -1,9 +1,8 @@
 import * as z from '../../shared/zod-mini';
 
 const { isPlainObject } = z.util;
-const objectPayload = z.record(z.string(), z.unknown());
 /**
- * What `objectPayload` accepts of a JSON value (a plain object: its keys are strings), without
+ * What `z.record(z.string(), z.unknown())` accepts of a JSON value (a plain object: its keys are strings), without
  * copying every field of the payload as the record does: for the checks whose output nobody reads.
  */
 const anyObjectPayload = z.custom<Record<string, unknown>>((value) => isPlainObject(value));
@@ -37,8 +36,19 @@ const standardEnvelopeOf = <P extends z.ZodMiniType<Record<string, unknown>>>(pa
     }),
   });
 
-export const legacyEnvelope = legacyEnvelopeOf(objectPayload);
-export const standardEnvelope = standardEnvelopeOf(objectPayload);
+type RecordEnvelopes = {
+  legacy: ReturnType<typeof legacyEnvelopeOf>;
+  standard: ReturnType<typeof standardEnvelopeOf>;
+};
+let recordEnvelopes: RecordEnvelopes | undefined;
+/** The envelopes with their payload a record: built at the first refusal (whose issue they quote), not at load. */
+export function envelopeSchemas(): RecordEnvelopes {
+  if (!recordEnvelopes) {
+    const payload = z.record(z.string(), z.unknown());
+    recordEnvelopes = { legacy: legacyEnvelopeOf(payload), standard: standardEnvelopeOf(payload) };
+  }
+  return recordEnvelopes;
+}
 /** The same envelopes, accepting exactly the same JSON, for the yes/no check of a routed delivery. */
 const legacyEnvelopeShape = legacyEnvelopeOf(anyObjectPayload);
 const standardEnvelopeShape = standardEnvelopeOf(anyObjectPayload);
@@ -111,6 +121,7 @@ export function readEnvelope(
     : [legacyEnvelopeShape, standardEnvelopeShape];
   if (likely.safeParse(body).success || other.safeParse(body).success)
     return { ok: true, kind: 'event', envelope };
-  const error = (hasResource ? standardEnvelope : legacyEnvelope).safeParse(body).error;
+  const schemas = envelopeSchemas();
+  const error = (hasResource ? schemas.standard : schemas.legacy).safeParse(body).error;
   return { ok: false, reason: error ? describe(error) : 'not an event envelope' };
 }
