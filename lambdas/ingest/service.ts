@@ -68,12 +68,22 @@ function lowerCased(headers: Record<string, string | undefined>): Record<string,
   return headers;
 }
 
+/**
+ * The text as its UTF-8 bytes read back (a lone surrogate becomes U+FFFD): what the body was when it
+ * was copied into a Buffer. Text without surrogates is that already, and is used as it is.
+ */
+function wellFormed(text: string): string {
+  return /[\uD800-\uDFFF]/.test(text) ? Buffer.from(text, 'utf8').toString('utf8') : text;
+}
+
 /** POST /webhooks/openphone: API Gateway event in, intake outcome out as a status and a reason. */
 export function createIngestHandler(options: IngestOptions) {
   const now = options.now ?? (() => new Date());
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const headers = lowerCased(event.headers ?? {});
-    const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    const body = event.isBase64Encoded
+      ? Buffer.from(event.body ?? '', 'base64')
+      : wellFormed(event.body ?? '');
     try {
       const outcome = await acceptWebhook(
         { body, headers, receivedAt: now() },

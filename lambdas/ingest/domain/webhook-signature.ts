@@ -10,6 +10,12 @@ export type SignatureCheck =
   | { ok: true; scheme: SignatureScheme; deliveryId?: string; timestamp: Date }
   | { ok: false; reason: SignatureFailure };
 
+/**
+ * A delivery's body: its exact bytes, or (as API Gateway passes a JSON body) the well-formed text
+ * whose UTF-8 encoding they are, which is signed and read without a copy into a Buffer.
+ */
+export type WebhookBody = Buffer | string;
+
 /** Lower-cased header names, as API Gateway's payload v2 delivers them. */
 export type WebhookHeaders = Readonly<Record<string, string | undefined>>;
 
@@ -38,7 +44,7 @@ function decodeKey(key: string): Buffer {
  * The timestamp may be in milliseconds or seconds (OpenPhone does not document the unit).
  */
 export function verifyLegacySignature(
-  rawBody: Buffer,
+  rawBody: WebhookBody,
   header: string,
   keys: readonly string[],
   now: Date,
@@ -51,10 +57,12 @@ export function verifyLegacySignature(
   if (!isFresh(timestampMs, now, toleranceSeconds)) return { ok: false, reason: 'stale_timestamp' };
   const given = Buffer.from(signatureText, 'base64');
   for (const key of keys) {
-    const expected = createHmac('sha256', decodeKey(key))
-      .update(`${timestampText}.`)
-      .update(rawBody)
-      .digest();
+    const mac = createHmac('sha256', decodeKey(key));
+    const expected = (
+      typeof rawBody === 'string'
+        ? mac.update(`${timestampText}.${rawBody}`)
+        : mac.update(`${timestampText}.`).update(rawBody)
+    ).digest();
     if (expected.length === given.length && timingSafeEqual(expected, given)) {
       return { ok: true, scheme: 'legacy', timestamp: new Date(timestampMs) };
     }
@@ -68,7 +76,7 @@ export function verifyLegacySignature(
  * package checks them (`standardKeyOf`), with node:crypto's HMAC rather than its JavaScript SHA-256.
  */
 export function verifyStandardWebhookSignature(
-  rawBody: Buffer,
+  rawBody: WebhookBody,
   headers: WebhookHeaders,
   keys: readonly string[],
   now: Date,
@@ -97,7 +105,7 @@ export function verifyStandardWebhookSignature(
   for (const key of standardKeys(keys)) {
     let accepted: boolean;
     if (key.kind === 'bytes') {
-      signedText ??= rawBody.toString('utf8');
+      signedText ??= typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
       const expected = Buffer.from(
         createHmac('sha256', key.bytes).update(signedPrefix).update(signedText).digest('base64'),
       );
@@ -119,7 +127,7 @@ export function verifyStandardWebhookSignature(
   return { ok: false, reason: 'invalid_signature' };
 }
 
-function libraryAccepts(verifier: Webhook, rawBody: Buffer, headers: Record<string, string>): boolean {
+function libraryAccepts(verifier: Webhook, rawBody: WebhookBody, headers: Record<string, string>): boolean {
   try {
     verifier.verify(rawBody, headers, { jsonParse: false });
     return true;
@@ -171,7 +179,7 @@ function standardKeys(keys: readonly string[]): StandardKey[] {
 
 /** Picks the scheme from the headers present and verifies the raw body bytes against every key. */
 export function verifyWebhookSignature(
-  rawBody: Buffer,
+  rawBody: WebhookBody,
   headers: WebhookHeaders,
   keys: readonly string[],
   now: Date,
