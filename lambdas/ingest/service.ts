@@ -60,14 +60,30 @@ function record(metrics: Metrics, logger: Logger, outcome: IntakeOutcome): void 
   });
 }
 
+/** The headers by lower-cased name: API Gateway's payload v2 already sends them so, and then they are used as they are. */
+function lowerCased(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  for (const name in headers)
+    if (name !== name.toLowerCase())
+      return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return headers;
+}
+
+/**
+ * The text as its UTF-8 bytes read back (a lone surrogate becomes U+FFFD): what the body was when it
+ * was copied into a Buffer. Text without surrogates is that already, and is used as it is.
+ */
+function wellFormed(text: string): string {
+  return /[\uD800-\uDFFF]/.test(text) ? Buffer.from(text, 'utf8').toString('utf8') : text;
+}
+
 /** POST /webhooks/openphone: API Gateway event in, intake outcome out as a status and a reason. */
 export function createIngestHandler(options: IngestOptions) {
   const now = options.now ?? (() => new Date());
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const headers = Object.fromEntries(
-      Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
-    );
-    const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    const headers = lowerCased(event.headers ?? {});
+    const body = event.isBase64Encoded
+      ? Buffer.from(event.body ?? '', 'base64')
+      : wellFormed(event.body ?? '');
     try {
       const outcome = await acceptWebhook(
         { body, headers, receivedAt: now() },

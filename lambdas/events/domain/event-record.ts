@@ -131,7 +131,7 @@ export function newEventRecord(input: NewEventInput): EventRecord {
       ? { expiresAt: expiresAtAfterClosing(input.receivedAt, input.retentionDays) }
       : {}),
     ...(status === 'received'
-      ? { arrivalHour: arrivalHourOf(input.receivedAt) }
+      ? { arrivalHour: receivedAt.slice(0, 13) } // arrivalHourOf(input.receivedAt), its ISO string read once
       : { statusKey: statusKeyOf(status, family), statusSince: `${receivedAt}#${input.eventId}` }),
   };
 }

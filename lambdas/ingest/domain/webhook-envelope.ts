@@ -1,33 +1,57 @@
 import * as z from '../../shared/zod-mini';
 
-const objectPayload = z.record(z.string(), z.unknown());
+const { isPlainObject } = z.util;
+/**
+ * What `z.record(z.string(), z.unknown())` accepts of a JSON value (a plain object: its keys are strings), without
+ * copying every field of the payload as the record does: for the checks whose output nobody reads.
+ */
+const anyObjectPayload = z.custom<Record<string, unknown>>((value) => isPlainObject(value));
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 /** Read when it is a string of at most `max` characters, else left out: never a reason to refuse. */
 const lenient = (max: number) => z.catch(z.optional(text(0, max)), undefined);
 
 /** Legacy envelope: `{ id: "EV…", object: "event", apiVersion, createdAt, type, data: { object } }`. */
-export const legacyEnvelope = z.object({
-  id: text(1, 200),
-  object: z.optional(z.literal('event')),
-  apiVersion: z.optional(text(0, 40)),
-  createdAt: z.optional(text(0, 64)),
-  type: text(1, 100),
-  data: z.object({ object: objectPayload }),
-});
+const legacyEnvelopeOf = <P extends z.ZodMiniType<Record<string, unknown>>>(payload: P) =>
+  z.object({
+    id: text(1, 200),
+    object: z.optional(z.literal('event')),
+    apiVersion: z.optional(text(0, 40)),
+    createdAt: z.optional(text(0, 64)),
+    type: text(1, 100),
+    data: z.object({ object: payload }),
+  });
 
 /** Standard Webhooks envelope: `{ type, timestamp?, data: { resource, context?, links? } }`; the id may be absent. */
-export const standardEnvelope = z.object({
-  id: z.optional(text(1, 200)),
-  type: text(1, 100),
-  apiVersion: z.optional(text(0, 40)),
-  timestamp: z.optional(text(0, 64)),
-  createdAt: z.optional(text(0, 64)),
-  data: z.object({
-    resource: objectPayload,
-    context: z.optional(objectPayload),
-    links: z.optional(objectPayload),
-  }),
-});
+const standardEnvelopeOf = <P extends z.ZodMiniType<Record<string, unknown>>>(payload: P) =>
+  z.object({
+    id: z.optional(text(1, 200)),
+    type: text(1, 100),
+    apiVersion: z.optional(text(0, 40)),
+    timestamp: z.optional(text(0, 64)),
+    createdAt: z.optional(text(0, 64)),
+    data: z.object({
+      resource: payload,
+      context: z.optional(payload),
+      links: z.optional(payload),
+    }),
+  });
+
+type RecordEnvelopes = {
+  legacy: ReturnType<typeof legacyEnvelopeOf>;
+  standard: ReturnType<typeof standardEnvelopeOf>;
+};
+let recordEnvelopes: RecordEnvelopes | undefined;
+/** The envelopes with their payload a record: built at the first refusal (whose issue they quote), not at load. */
+export function envelopeSchemas(): RecordEnvelopes {
+  if (!recordEnvelopes) {
+    const payload = z.record(z.string(), z.unknown());
+    recordEnvelopes = { legacy: legacyEnvelopeOf(payload), standard: standardEnvelopeOf(payload) };
+  }
+  return recordEnvelopes;
+}
+/** The same envelopes, accepting exactly the same JSON, for the yes/no check of a routed delivery. */
+const legacyEnvelopeShape = legacyEnvelopeOf(anyObjectPayload);
+const standardEnvelopeShape = standardEnvelopeOf(anyObjectPayload);
 
 /**
  * What every delivery must have, whatever its type: a `type`, and (checked below) an id from the
@@ -87,12 +111,17 @@ export function readEnvelope(
   };
   if (eventId.trim() === '') return { ok: true, kind: 'test', envelope };
   if (!routed(type)) return { ok: true, kind: 'event', envelope };
-  if (legacyEnvelope.safeParse(body).success || standardEnvelope.safeParse(body).success)
-    return { ok: true, kind: 'event', envelope };
   const hasResource =
     typeof body === 'object' &&
     body !== null &&
     typeof (body as { data?: { resource?: unknown } }).data?.resource === 'object';
-  const error = (hasResource ? standardEnvelope : legacyEnvelope).safeParse(body).error;
+  // The likelier envelope first: a refused parse costs an error object with its stack.
+  const [likely, other] = hasResource
+    ? [standardEnvelopeShape, legacyEnvelopeShape]
+    : [legacyEnvelopeShape, standardEnvelopeShape];
+  if (likely.safeParse(body).success || other.safeParse(body).success)
+    return { ok: true, kind: 'event', envelope };
+  const schemas = envelopeSchemas();
+  const error = (hasResource ? schemas.standard : schemas.legacy).safeParse(body).error;
   return { ok: false, reason: error ? describe(error) : 'not an event envelope' };
 }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { newEventRecord, type EventRecord, familyOf, type EventFamily } from '../../events';
 import { readEnvelope } from './webhook-envelope';
 import type { RejectionReason } from '../errors';
-import { verifyWebhookSignature, type WebhookHeaders } from './webhook-signature';
+import { verifyWebhookSignature, type WebhookBody, type WebhookHeaders } from './webhook-signature';
 
 export interface WebhookRequest {
-  /** The body's exact bytes (after undoing API Gateway's base64, if any). */
-  body: Buffer;
+  /** The body's exact bytes (after undoing API Gateway's base64, if any), or its well-formed text. */
+  body: WebhookBody;
   headers: WebhookHeaders;
   receivedAt: Date;
 }
@@ -49,7 +49,9 @@ export async function acceptWebhook(
   deps: IntakeDeps,
   settings: IntakeSettings,
 ): Promise<IntakeOutcome> {
-  if (request.body.length > settings.maxBodyBytes) {
+  const { body: raw } = request;
+  const bytes = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.length;
+  if (bytes > settings.maxBodyBytes) {
     return reject(413, 'payload_too_large', `bodies above ${settings.maxBodyBytes} bytes are refused`);
   }
   const keys = await deps.signingKeys();
@@ -63,9 +65,10 @@ export async function acceptWebhook(
   }
   if (!check.ok) return reject(401, check.reason);
 
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   let body: unknown;
   try {
-    body = JSON.parse(request.body.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     return reject(400, 'invalid_json', 'the body is not JSON');
   }
@@ -84,7 +87,7 @@ export async function acceptWebhook(
     ...(test ? { ignoredReason: 'test_delivery' } : {}),
     ...(apiVersion ? { apiVersion } : {}),
     ...(occurredAt ? { occurredAt } : {}),
-    payload: request.body.toString('utf8'),
+    payload: text,
     receivedAt: request.receivedAt,
     retentionDays: settings.retentionDays,
   });

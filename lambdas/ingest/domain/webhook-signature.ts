@@ -10,6 +10,12 @@ export type SignatureCheck =
   | { ok: true; scheme: SignatureScheme; deliveryId?: string; timestamp: Date }
   | { ok: false; reason: SignatureFailure };
 
+/**
+ * A delivery's body: its exact bytes, or (as API Gateway passes a JSON body) the well-formed text
+ * whose UTF-8 encoding they are, which is signed and read without a copy into a Buffer.
+ */
+export type WebhookBody = Buffer | string;
+
 /** Lower-cased header names, as API Gateway's payload v2 delivers them. */
 export type WebhookHeaders = Readonly<Record<string, string | undefined>>;
 
@@ -38,7 +44,7 @@ function decodeKey(key: string): Buffer {
  * The timestamp may be in milliseconds or seconds (OpenPhone does not document the unit).
  */
 export function verifyLegacySignature(
-  rawBody: Buffer,
+  rawBody: WebhookBody,
   header: string,
   keys: readonly string[],
   now: Date,
@@ -51,10 +57,12 @@ export function verifyLegacySignature(
   if (!isFresh(timestampMs, now, toleranceSeconds)) return { ok: false, reason: 'stale_timestamp' };
   const given = Buffer.from(signatureText, 'base64');
   for (const key of keys) {
-    const expected = createHmac('sha256', decodeKey(key))
-      .update(`${timestampText}.`)
-      .update(rawBody)
-      .digest();
+    const mac = createHmac('sha256', decodeKey(key));
+    const expected = (
+      typeof rawBody === 'string'
+        ? mac.update(`${timestampText}.${rawBody}`)
+        : mac.update(`${timestampText}.`).update(rawBody)
+    ).digest();
     if (expected.length === given.length && timingSafeEqual(expected, given)) {
       return { ok: true, scheme: 'legacy', timestamp: new Date(timestampMs) };
     }
@@ -64,10 +72,11 @@ export function verifyLegacySignature(
 
 /**
  * Standard Webhooks (OpenPhone's newer subscriptions): `webhook-id`, `webhook-timestamp` (seconds) and
- * `webhook-signature` (space-separated `v1,<base64>` entries), checked by the `standardwebhooks` package.
+ * `webhook-signature` (space-separated `v1,<base64>` entries), checked as the `standardwebhooks`
+ * package checks them (`standardKeyOf`), with node:crypto's HMAC rather than its JavaScript SHA-256.
  */
 export function verifyStandardWebhookSignature(
-  rawBody: Buffer,
+  rawBody: WebhookBody,
   headers: WebhookHeaders,
   keys: readonly string[],
   now: Date,
@@ -79,52 +88,98 @@ export function verifyStandardWebhookSignature(
   if (!id || !timestampText || !signature || !/^\d{1,12}$/.test(timestampText)) {
     return { ok: false, reason: 'malformed_signature' };
   }
-  const timestampMs = Number(timestampText) * 1000;
+  const timestampSeconds = Number(timestampText);
+  const timestampMs = timestampSeconds * 1000;
   if (!isFresh(timestampMs, now, toleranceSeconds)) return { ok: false, reason: 'stale_timestamp' };
-  const signedHeaders = {
-    'webhook-id': id,
-    'webhook-timestamp': timestampText,
-    'webhook-signature': signature,
-  };
-  for (const verifier of standardVerifiers(keys)) {
-    try {
-      verifier.verify(rawBody, signedHeaders, { jsonParse: false });
-      lastVerifier = verifier;
+  // The package also holds the timestamp to its own five minutes of the wall clock, whatever `now` is.
+  const wallSeconds = Math.floor(Date.now() / 1000);
+  if (wallSeconds - timestampSeconds > 300 || timestampSeconds > wallSeconds + 300)
+    return { ok: false, reason: 'invalid_signature' };
+  const signatures = signature
+    .split(' ')
+    .map((entry) => entry.split(','))
+    .filter(([version]) => version === 'v1')
+    .map(([, given]) => Buffer.from(given ?? ''));
+  const signedPrefix = `${id}.${timestampSeconds}.`;
+  let signedText: string | undefined;
+  for (const key of standardKeys(keys)) {
+    let accepted: boolean;
+    if (key.kind === 'bytes') {
+      signedText ??= typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+      const expected = Buffer.from(
+        createHmac('sha256', key.bytes).update(signedPrefix).update(signedText).digest('base64'),
+      );
+      accepted = signatures.some(
+        (given) => given.length === expected.length && timingSafeEqual(given, expected),
+      );
+    } else {
+      accepted = libraryAccepts(key.verifier, rawBody, {
+        'webhook-id': id,
+        'webhook-timestamp': timestampText,
+        'webhook-signature': signature,
+      });
+    }
+    if (accepted) {
+      lastStandardKey = key;
       return { ok: true, scheme: 'standard-webhooks', deliveryId: id, timestamp: new Date(timestampMs) };
-    } catch {
-      // Not this key; try the next one (several subscriptions, or a rotation in progress).
     }
   }
   return { ok: false, reason: 'invalid_signature' };
 }
 
-/**
- * The verifier that last accepted a delivery is tried first: a key that does not match costs a
- * whole HMAC (the library's own SHA-256, in JavaScript) and a thrown error with its stack, and
- * consecutive deliveries are nearly always signed with the same key. Any key still accepts.
- */
-let lastVerifier: Webhook | undefined;
+function libraryAccepts(verifier: Webhook, rawBody: WebhookBody, headers: Record<string, string>): boolean {
+  try {
+    verifier.verify(rawBody, headers, { jsonParse: false });
+    return true;
+  } catch {
+    return false; // not this key; the next one may be (several subscriptions, or a rotation in progress)
+  }
+}
 
-const verifierCache = new Map<string, Webhook | null>();
-function standardVerifiers(keys: readonly string[]): Webhook[] {
+/** A usable Standard Webhooks key: its decoded bytes, or the package's verifier where Buffer decodes it otherwise. */
+type StandardKey = { kind: 'bytes'; bytes: Buffer } | { kind: 'library'; verifier: Webhook };
+
+/**
+ * The package decodes a key with its own strict base64; Buffer's decoder is lenient. A key is used
+ * as Buffer decodes it only when a probe signs alike both ways, else the package verifies with it.
+ */
+function standardKeyOf(key: string): StandardKey | null {
+  let verifier: Webhook;
+  try {
+    verifier = new Webhook(key);
+  } catch {
+    return null; // not a usable Standard Webhooks key (e.g. empty)
+  }
+  const bytes = Buffer.from(key.startsWith('whsec_') ? key.slice('whsec_'.length) : key, 'base64');
+  const probe = `v1,${createHmac('sha256', bytes).update('probe.0.probe').digest('base64')}`;
+  return verifier.sign('probe', new Date(0), 'probe') === probe
+    ? { kind: 'bytes', bytes }
+    : { kind: 'library', verifier };
+}
+
+/**
+ * The key that last accepted a delivery is tried first: consecutive deliveries are nearly always
+ * signed with the same key, and a key that does not match costs a whole HMAC. Any key still accepts.
+ */
+let lastStandardKey: StandardKey | undefined;
+
+const standardKeyCache = new Map<string, StandardKey | null>();
+function standardKeys(keys: readonly string[]): StandardKey[] {
   return keys
     .flatMap((key) => {
-      if (!verifierCache.has(key)) {
-        try {
-          verifierCache.set(key, new Webhook(key));
-        } catch {
-          verifierCache.set(key, null); // not a usable Standard Webhooks key (e.g. empty)
-        }
+      let standard = standardKeyCache.get(key);
+      if (standard === undefined) {
+        standard = standardKeyOf(key);
+        standardKeyCache.set(key, standard);
       }
-      const verifier = verifierCache.get(key);
-      return verifier ? [verifier] : [];
+      return standard ? [standard] : [];
     })
-    .sort((a, b) => Number(b === lastVerifier) - Number(a === lastVerifier));
+    .sort((a, b) => Number(b === lastStandardKey) - Number(a === lastStandardKey));
 }
 
 /** Picks the scheme from the headers present and verifies the raw body bytes against every key. */
 export function verifyWebhookSignature(
-  rawBody: Buffer,
+  rawBody: WebhookBody,
   headers: WebhookHeaders,
   keys: readonly string[],
   now: Date,

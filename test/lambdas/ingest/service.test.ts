@@ -74,6 +74,37 @@ describe('ingest handler', () => {
     expect(response.statusCode).toBe(202);
   });
 
+  it('verifies and stores a text body with a lone surrogate as its UTF-8 bytes read back', async () => {
+    const standardKey = newStandardKey();
+    const { handler, stored } = inMemoryIntake([key, standardKey]);
+    for (const [id, sign] of [
+      ['EVloneLegacy', (b: Buffer) => ({ 'openphone-signature': legacySignatureHeader(b, key) })],
+      ['EVloneStandard', (b: Buffer) => standardWebhookHeaders(b.toString(), standardKey)],
+    ] as const) {
+      // JSON.stringify escapes a lone surrogate; API Gateway's text may carry it raw.
+      const text = JSON.stringify(
+        legacyEvent({ id, object: { id: 'AC1', text: 'half MARK of a pair' } }),
+      ).replace('MARK', '\ud83d');
+      expect(text).not.toBe(Buffer.from(text).toString());
+      const bytes = Buffer.from(text); // the lone surrogate's bytes are U+FFFD's
+      const event = { ...webhookRequestEvent(bytes, sign(bytes)), body: text };
+      const response = await handler(event);
+      expect(response.statusCode).toBe(202);
+      expect(stored.get(id)?.payload).toBe(bytes.toString());
+    }
+  });
+
+  it('counts a text body against the limit in UTF-8 bytes, not characters', async () => {
+    const { handler, stored } = inMemoryIntake([key]);
+    const body = JSON.stringify(legacyEvent({ object: { id: 'AC1', text: '✓'.repeat(1400) } }));
+    expect(body.length).toBeLessThan(4096);
+    const response = await handler(
+      webhookRequestEvent(body, { 'openphone-signature': legacySignatureHeader(body, key) }),
+    );
+    expect(response.statusCode).toBe(413);
+    expect(stored.size).toBe(0);
+  });
+
   it('answers 200 for a repeated delivery and records nothing new', async () => {
     const { handler, stored } = inMemoryIntake([key]);
     const body = JSON.stringify(legacyEvent({ id: 'EVtwice' }));

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createHmac, randomBytes, type Hmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import {
   verifyLegacySignature,
@@ -95,12 +96,19 @@ describe('Standard Webhooks', () => {
   it('tries the key that verified the last delivery first, and still accepts every key', () => {
     const first = newStandardKey();
     const second = newStandardKey();
-    const verify = jest.spyOn(Webhook.prototype, 'verify');
+    // Each key tried costs one HMAC (the keys' probes are made before counting).
+    verifyStandardWebhookSignature(
+      body,
+      standardWebhookHeaders(body.toString(), first),
+      [first, second],
+      new Date(),
+    );
+    const hmac = jest.spyOn(Object.getPrototypeOf(createHmac('sha256', 'k')) as Hmac, 'digest');
     const deliver = (signingKey: string) => {
-      verify.mockClear();
       const headers = standardWebhookHeaders(body.toString(), signingKey);
+      hmac.mockClear();
       const check = verifyStandardWebhookSignature(body, headers, [first, second], new Date());
-      return { ok: check.ok, tries: verify.mock.calls.length };
+      return { ok: check.ok, tries: hmac.mock.calls.length };
     };
     try {
       expect(deliver(second)).toEqual({ ok: true, tries: 2 });
@@ -109,7 +117,50 @@ describe('Standard Webhooks', () => {
       expect(deliver(first)).toEqual({ ok: true, tries: 1 });
       expect(deliver(newStandardKey())).toEqual({ ok: false, tries: 2 });
     } finally {
-      verify.mockRestore();
+      hmac.mockRestore();
+    }
+  });
+
+  it('answers as the standardwebhooks package does for odd signature headers and keys', () => {
+    const libraryAccepts = (k: string, headers: Record<string, string>) => {
+      try {
+        new Webhook(k).verify(body, headers, { jsonParse: false });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const at = new Date();
+    const seconds = String(Math.floor(at.getTime() / 1000));
+    const signed = standardWebhookHeaders(body.toString(), key, 'msg_odd', at);
+    const signature = signed['webhook-signature']!;
+    const headerVariants = [
+      signed,
+      { ...signed, 'webhook-timestamp': `00${seconds}` },
+      { ...signed, 'webhook-signature': `${signature},trailing` },
+      { ...signed, 'webhook-signature': `v2,${signature.slice(3)}` },
+      { ...signed, 'webhook-signature': `v1 ${signature}` },
+      { ...signed, 'webhook-signature': `  ${signature}  ` },
+      { ...signed, 'webhook-signature': signature.slice(0, -1) },
+    ];
+    for (const headers of headerVariants)
+      expect(verifyStandardWebhookSignature(body, headers, [key], at).ok).toBe(libraryAccepts(key, headers));
+    // Keys Buffer's base64 reads more leniently than the package (unpadded, url-safe, odd length).
+    const raw = randomBytes(25);
+    for (const odd of [
+      `whsec_${raw.toString('base64').replace(/=+$/, '')}`,
+      `whsec_${raw.toString('base64url')}`,
+      `whsec_${raw.toString('base64')}A`,
+      `whsec_${raw.toString('base64').slice(0, -2)}`,
+    ]) {
+      const headers = (() => {
+        try {
+          return standardWebhookHeaders(body.toString(), odd, 'msg_key', at);
+        } catch {
+          return signed;
+        }
+      })();
+      expect(verifyStandardWebhookSignature(body, headers, [odd], at).ok).toBe(libraryAccepts(odd, headers));
     }
   });
 
