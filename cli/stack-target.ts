@@ -22,6 +22,7 @@ import {
   ActivityRepository,
   ContactRepository,
   ErasureRepository,
+  HeldSecondSweeps,
   SuppressionListRepository,
 } from '../lambdas/crm';
 import { ImportRepository } from '../lambdas/history-import';
@@ -146,6 +147,7 @@ export async function stackTarget(
         secondSweep: stateMachineSecondSweep(
           clients.stepFunctions,
           output(stackOutputNames.eraseSecondSweepArn),
+          new HeldSecondSweeps(documents, crmTable),
         ),
       });
     },

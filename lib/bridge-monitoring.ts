@@ -223,7 +223,7 @@ export class BridgeMonitoring extends Construct {
     this.secondSweepFailedRule.addTarget(
       new SnsTopic(this.topic, {
         message: RuleTargetInput.fromText(
-          `An erase's second sweep ended ${EventField.fromPath('$.detail.status')}: ${EventField.fromPath('$.detail.executionArn')}. What a writer put during the erase may still be there: fix the cause (the CRM API function's log), then start a new execution with the same input (README "Runbook", erase).`,
+          `An erase's second sweep ended ${EventField.fromPath('$.detail.status')}: ${EventField.fromPath('$.detail.executionArn')}. What a writer put during the erase may still be there: fix the cause (the CRM API function's log), then, within a day of the erase, start a new execution with the same input (README "Runbook", erase).`,
         ),
       }),
     );

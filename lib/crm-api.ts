@@ -116,7 +116,8 @@ export class CrmApi extends Construct {
       },
     });
     props.crm.grantRecordRead(fn);
-    // Writes CRM items by key (its messages, contacts, suppressions, an erase), never through an index.
+    // Writes CRM items by key (its messages, contacts, suppressions, an erase and its held second
+    // sweep), never through an index.
     props.crm.grantApiWrite(fn);
     props.crm.grantErase(fn);
     props.events.grantPayloadErase(fn);
@@ -160,7 +161,11 @@ export class CrmApi extends Construct {
     this.url = `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/v1`;
   }
 
-  /** Wait, then `{ secondSweep }` to the API function (retried: an erase must not stop halfway). */
+  /**
+   * Wait, then `{ secondSweep: { sweepId } }` to the API function (retried: an erase must not stop
+   * halfway). The input names a sweep held in the CRM table, never the number: Step Functions keeps
+   * it 90 days.
+   */
   private secondSweep(fn: IFunction, stateMachineName: string, props: CrmApiProps): StateMachine {
     const wait = new Wait(this, 'WritersWindow', {
       time: WaitTime.duration((props.writersWindow ?? Duration.minutes(5)).plus(secondSweepMargin)),
@@ -180,7 +185,8 @@ export class CrmApi extends Construct {
       stateMachineName,
       definitionBody: DefinitionBody.fromChainable(wait.next(sweep)),
       tracingEnabled: true,
-      // Not the execution's input: it names the erased number.
+      // No execution data: the input is only a held sweep's id (and an execution started before
+      // sweeps were held by id names the number); the output, the counts, is in the function's log.
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
       timeout: Duration.hours(2),
     });

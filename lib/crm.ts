@@ -34,7 +34,7 @@ export class CrmStore extends Construct {
       sortKey: { name: crmTableKeys.sortKey, type: AttributeType.STRING },
       // The outbox of the CRM events (lib/crm-events.ts): each write's before and after.
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
-      // Set only on activities, and only when the stage configures a retention.
+      // Set on activities when the stage configures a retention, and on an erase's held second sweep.
       timeToLiveAttribute: crmTableKeys.expiresAt,
       ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });

@@ -28,6 +28,7 @@ import {
   ConversationRepository,
   DirectoryRepository,
   ErasureRepository,
+  HeldSecondSweeps,
   SuppressionListRepository,
   type ConsentReplySettings,
 } from '../lambdas/crm';
@@ -232,8 +233,9 @@ export async function startLocalReplica(options: LocalReplicaOptions = {}): Prom
     return messageSending;
   };
   const crmApiOpenPhone = lateOpenPhone();
+  const heldSweeps = new HeldSecondSweeps(processing.documents, processing.crmTable);
   const secondSweep = localSecondSweep(
-    () => erasure,
+    () => ({ erasure, heldSweeps, logger }),
     options.eraseSecondSweepAfterMs ?? defaultSecondSweepAfterMs,
     log,
   );

@@ -15,6 +15,7 @@ import {
   ConversationRepository,
   DirectoryRepository,
   ErasureRepository,
+  HeldSecondSweeps,
   SuppressionListRepository,
   SuppressionRepository,
 } from '../crm';
@@ -27,13 +28,11 @@ import { ApiMessageRepository } from './adapters/api-message-repository';
 import { erasureStoresBeyondTheCrm } from './adapters/erasure-stores';
 import { interactiveOpenPhoneClient } from './adapters/interactive-client';
 import { MediaLinks } from './adapters/media-links';
-import {
-  secondSweepInvocation,
-  stateMachineSecondSweep,
-  type SecondSweepInvocation,
-} from './adapters/second-sweep-scheduler';
+import { stateMachineSecondSweep } from './adapters/second-sweep-scheduler';
 import { crmApiEnvironmentNames, crmApiEnvironmentShape } from './environment';
 import { createMessageSending } from './sending/message-sending';
+import { readSecondSweepInvocation, type SecondSweepInvocation } from './domain/second-sweep-invocation';
+import { runSecondSweep } from './second-sweep';
 import { createCrmApiHandler } from './service';
 
 const logger = new Logger();
@@ -75,6 +74,7 @@ function wireFromEnvironment() {
     retentionDays: env[environmentNames.activityRetentionDays],
   });
   const secondSweepMachine = env[crmApiEnvironmentNames.eraseSecondSweep];
+  const heldSweeps = new HeldSecondSweeps(documents, crmTable);
   const erasure = new ErasureRepository(documents, crmTable, {
     s3,
     mediaBucket,
@@ -89,6 +89,7 @@ function wireFromEnvironment() {
           secondSweep: stateMachineSecondSweep(
             tracing.captureAWSv3Client(new SFNClient({})),
             secondSweepMachine,
+            heldSweeps,
           ),
         }
       : {}),
@@ -122,16 +123,18 @@ function wireFromEnvironment() {
     }),
     logger,
   });
-  return { api, erasure };
+  return { api, erasure, heldSweeps };
 }
 
 /** An HTTP request, or the state machine's call of an erase's second sweep. */
 async function handle(event: APIGatewayProxyEventV2 | SecondSweepInvocation) {
   wired ??= wireFromEnvironment();
   if ('secondSweep' in event) {
-    const erased = await wired.erasure.sweepAgain(secondSweepInvocation.parse(event).secondSweep);
-    logger.info('second sweep of an erase', { erasedAt: event.secondSweep.erasedAt, erased });
-    return { erased };
+    return runSecondSweep(readSecondSweepInvocation(event), {
+      erasure: wired.erasure,
+      heldSweeps: wired.heldSweeps,
+      logger,
+    });
   }
   return wired.api(event);
 }

@@ -5,6 +5,10 @@ export type { ApiMessageRepositoryOptions } from './adapters/api-message-reposit
 export { erasureStoresBeyondTheCrm } from './adapters/erasure-stores';
 export { crmApiEnvironmentNames } from './environment';
 export { stateMachineSecondSweep } from './adapters/second-sweep-scheduler';
+export { readSecondSweepInvocation } from './domain/second-sweep-invocation';
+export type { SecondSweepInvocation } from './domain/second-sweep-invocation';
+export { runSecondSweep } from './second-sweep';
+export type { SecondSweepDeps } from './second-sweep';
 export type { ErasureStoresDeps } from './adapters/erasure-stores';
 export { interactiveOpenPhoneClient } from './adapters/interactive-client';
 export { MediaLinks } from './adapters/media-links';

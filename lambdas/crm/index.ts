@@ -70,6 +70,8 @@ export { DirectoryRepository } from './adapters/directory-repository';
 export type { DirectoryRepositoryOptions } from './adapters/directory-repository';
 export { ErasureRepository } from './adapters/erasure-repository';
 export type { ErasureRepositoryOptions } from './adapters/erasure-repository';
+export { HeldSecondSweeps } from './adapters/held-second-sweeps';
+export type { HeldSecondSweepsOptions } from './adapters/held-second-sweeps';
 export type { ActivityRepositoryOptions, ActivityUpsertResult } from './adapters/activity-repository';
 export { directoryOf } from './domain/directory';
 export type {

@@ -75,6 +75,14 @@ describe('CrmApi', () => {
     expect(JSON.stringify(start)).toContain(':stateMachine:Test-EraseSecondSweep');
   });
 
+  it("logs the second sweep's executions without their data: no input, no output", () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).filter((m) =>
+      JSON.stringify(m).includes('EraseSecondSweep'),
+    ) as { Properties: { LoggingConfiguration: { IncludeExecutionData: boolean; Level: string } } }[];
+    // The input is only a held sweep's id; an execution started before that names the number.
+    expect(machine!.Properties.LoggingConfiguration).toMatchObject({ IncludeExecutionData: false });
+  });
+
   it('reads CRM records and archived media, writes CRM items by key, and reaches OpenPhone through the shared limit', () => {
     const statements = statementsOf(template, 'CrmApiApiFunction') as {
       Action: string | string[];
@@ -83,7 +91,7 @@ describe('CrmApi', () => {
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
     expect(actions).toEqual(
       [
-        // Reads; an erase's puts and batch deletes (grantErase).
+        // Reads; an erase's puts and batch deletes (grantErase); its held second sweep by key.
         'dynamodb:BatchGetItem',
         'dynamodb:BatchWriteItem',
         'dynamodb:DeleteItem',

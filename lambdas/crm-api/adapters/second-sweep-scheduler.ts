@@ -1,28 +1,21 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
-import type { SecondSweepScheduler } from '../../crm';
-
-/** The state machine's call of this function once the writers' window has passed (lib/crm-api.ts). */
-export const secondSweepInvocation = z.object({
-  secondSweep: z.object({
-    phoneNumber: z.string().min(1),
-    erasedAt: z.string().min(1),
-    conversationKeys: z.array(z.string()),
-  }),
-});
-export type SecondSweepInvocation = z.infer<typeof secondSweepInvocation>;
+import type { HeldSecondSweeps, SecondSweepScheduler } from '../../crm';
+import type { SecondSweepInvocation } from '../domain/second-sweep-invocation';
 
 /**
  * The erase's second sweep as an execution of the stack's state machine: it waits out the
- * writers' longest window, then invokes the CRM API function with `{ secondSweep }`.
+ * writers' longest window, then invokes the CRM API function with `{ secondSweep: { sweepId } }`.
+ * The sweep itself is held in the CRM table: Step Functions keeps an execution's input for 90
+ * days, and the input must not outlive the erase with the number in it.
  */
 export function stateMachineSecondSweep(
   sfn: Pick<SFNClient, 'send'>,
   stateMachineArn: string,
+  heldSweeps: Pick<HeldSecondSweeps, 'hold'>,
 ): SecondSweepScheduler {
   return {
     schedule: async (sweep) => {
-      const input: SecondSweepInvocation = { secondSweep: sweep };
+      const input: SecondSweepInvocation = { secondSweep: { sweepId: await heldSweeps.hold(sweep) } };
       await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
     },
   };

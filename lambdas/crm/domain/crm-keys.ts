@@ -17,6 +17,7 @@
  * | erasure marker (latest)   | `NUMBER#<e164>`     | `ERASURE`                           |
  * | erasure audit entry       | `NUMBER#<e164>`     | `ERASURE#<erasedAt>`                |
  * | erased activity tombstone | `ACTIVITY#<AC id>`  | `ACTIVITY` (only `erasedAt`)        |
+ * | erase's second sweep, held | `ERASESWEEP#<random id>` | `ERASESWEEP` (TTL: a day)      |
  * | API message (crm-api)     | `APIMESSAGE#<msg_ id>` | `APIMESSAGE`                     |
  * | number → API message      | `NUMBER#<e164>`     | `APIMESSAGE#<msg_ id>`              |
  * | directory: workspace user | `DIRECTORY`         | `USER#<US id>`                      |
@@ -65,7 +66,10 @@ export const crmTableKeys = {
   activityDayIndex: 'byTime',
   activityDayPartitionKey: 'timePk',
   activityDaySortKey: 'timeSk',
-  /** DynamoDB's TTL attribute (epoch seconds): set on activities when the stage has a retention. */
+  /**
+   * DynamoDB's TTL attribute (epoch seconds): set on activities when the stage has a retention, and
+   * on an erase's held second sweep.
+   */
   expiresAt: 'expiresAt',
 } as const;
 
@@ -196,6 +200,8 @@ export const crmKeys = {
     sk: `ERASURE#${erasedAt}`,
   }),
   erasureAuditPrefix: 'ERASURE#',
+  /** What an erase's second sweep needs, under an opaque id: the state machine's input is only the id. */
+  heldSecondSweep: (sweepId: string): ItemKey => ({ pk: `ERASESWEEP#${sweepId}`, sk: 'ERASESWEEP' }),
   timelineEntryPrefix: 'TIMELINE#',
   directoryPartition: 'DIRECTORY',
   directoryUser: (userId: string): ItemKey => ({ pk: 'DIRECTORY', sk: `USER#${userId}` }),

@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { SendTrackingRepository } from '../../../lambdas/campaigns';
 import {
   activityChangeOfCreatedTask,
@@ -7,9 +9,10 @@ import {
   ContactRepository,
   ConversationRepository,
   DeliveryHealthRepository,
+  HeldSecondSweeps,
   SuppressionRepository,
-  type SecondSweep,
 } from '../../../lambdas/crm';
+import { readSecondSweepInvocation, runSecondSweep, stateMachineSecondSweep } from '../../../lambdas/crm-api';
 import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
 import { EventRepository } from '../../../lambdas/events';
 import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
@@ -41,6 +44,11 @@ beforeAll(async () => {
 });
 afterAll(() => s3.stop());
 
+// The state machine, for its call shape: an erase's execution inputs, run by hand once the window has passed.
+const stepFunctions = new SFNClient({ region: 'us-east-1' });
+const startedExecutions = mockClient(stepFunctions);
+beforeEach(() => startedExecutions.reset().on(StartExecutionCommand).resolves({}));
+
 const otherMember = '+15553334444';
 const before = '2026-11-20T10:00:01.000Z';
 /** Later than any erase these tests run: what happens after an erase is recorded. */
@@ -71,7 +79,8 @@ async function setUp(subject: string | RegExp) {
   const documents = localDocumentClient();
   const crmTable = tableNamed(names, 'CrmTable');
   const events = new EventRepository(documents, tableNamed(names, 'EventsTable'));
-  const scheduled: SecondSweep[] = [];
+  const heldSweeps = new HeldSecondSweeps(documents, crmTable);
+  const sweepLog = { info: jest.fn() };
   const erasure = new ErasureRepository(documents, crmTable, {
     s3: s3.client(),
     mediaBucket: bucket,
@@ -83,12 +92,18 @@ async function setUp(subject: string | RegExp) {
           events.erasePayloadsAbout([...erased.activityIds, ...erased.contactIds], erasedAt, erased.eventIds),
       },
     ],
-    secondSweep: { schedule: async (sweep) => void scheduled.push(sweep) },
+    secondSweep: stateMachineSecondSweep(stepFunctions, 'arn:aws:states:::stateMachine:Erase', heldSweeps),
   });
-  /** The writers' longest window has passed: the scheduled second sweeps run. */
+  /** What the state machine's executions pass the CRM API function, in the order they started. */
+  const executionInputs = () =>
+    startedExecutions
+      .commandCalls(StartExecutionCommand)
+      .map((call) => JSON.parse(call.args[0].input.input!) as unknown);
+  const sweepDeps = { erasure, heldSweeps, logger: sweepLog };
+  /** The writers' longest window has passed: the started executions invoke the second sweep. */
   const writersWindowPasses = async () => {
-    expect(scheduled.length).toBeGreaterThan(0);
-    for (const sweep of scheduled.splice(0)) await erasure.sweepAgain(sweep);
+    expect(executionInputs().length).toBeGreaterThan(0);
+    for (const input of executionInputs()) await runSecondSweep(readSecondSweepInvocation(input), sweepDeps);
   };
   const racing = eraseBeforeWriteOf(documents, subject, () => erasure.erase(contactNumber, 'test:race'));
   const outcomes = new Map<string, EventOutcome>();
@@ -150,6 +165,10 @@ async function setUp(subject: string | RegExp) {
     racingContacts,
     documents,
     crmTable,
+    executionInputs,
+    heldSweeps,
+    sweepDeps,
+    sweepLog,
   };
 }
 
@@ -379,5 +398,82 @@ describe('an erase whose first read of the timeline index lags a write', () => {
     expect(result.erased.activities).toBe(1);
     expect(await activities.getActivity('ACjustbefore')).toBeUndefined();
     expect(await timelineIndexItems(contactNumber)).toEqual([]);
+  });
+});
+
+describe("an erase's second sweep, held by id", () => {
+  /** The one execution the erase started, and the id its input names. */
+  const heldSweepId = (inputs: unknown[]) => {
+    expect(inputs).toHaveLength(1);
+    return (readSecondSweepInvocation(inputs[0]).secondSweep as { sweepId: string }).sweepId;
+  };
+
+  it("leaves the number and its conversation keys out of the state machine's execution input", async () => {
+    const { deliver, executionInputs, heldSweeps } = await setUp('AClatekeys');
+    await deliver('message.received', messageObject({ id: 'ACkeysbefore', text: 'Earlier' }));
+    await deliver('message.received', messageObject({ id: 'AClatekeys', text: 'Late', media: [] }));
+
+    const input = JSON.stringify(executionInputs());
+    expect(input).not.toContain(contactNumber);
+    expect(input).not.toContain(contactNumber.slice(1));
+    expect(input).not.toContain(contactNumber.slice(-7));
+    expect(input).not.toContain(line.id);
+    // What the input used to carry is in the CRM table instead, until the sweep has run.
+    const held = await heldSweeps.held(heldSweepId(executionInputs()));
+    expect(held).toMatchObject({ phoneNumber: contactNumber });
+    expect(held!.conversationKeys).toContain(`${line.id}~${contactNumber}`);
+  });
+
+  it('erases by id what a late writer wrote, then forgets the sweep: the same id again is a logged no-op', async () => {
+    const { deliver, writersWindowPasses, executionInputs, activities, heldSweeps, sweepDeps, sweepLog } =
+      await setUp('AClatebyid');
+    await deliver('message.received', messageObject({ id: 'AClatebyid', text: 'Late words', media: [] }));
+    const sweepId = heldSweepId(executionInputs());
+
+    await writersWindowPasses();
+
+    expect(await activities.getActivity('AClatebyid')).toBeUndefined();
+    expect(await heldSweeps.held(sweepId)).toBeUndefined();
+    await expect(runSecondSweep({ secondSweep: { sweepId } }, sweepDeps)).resolves.toEqual({});
+    expect(sweepLog.info).toHaveBeenLastCalledWith(expect.stringContaining('nothing held'), { sweepId });
+  });
+
+  it("keeps the sweep while it fails, so the state machine's retry erases what the writer wrote", async () => {
+    const { deliver, executionInputs, activities, heldSweeps, sweepDeps } = await setUp('AClateretry');
+    await deliver('message.received', messageObject({ id: 'AClateretry', text: 'Late words', media: [] }));
+    const invocation = readSecondSweepInvocation(executionInputs()[0]);
+    const failing = {
+      sweepAgain: async () => {
+        throw new Error('throttled');
+      },
+    };
+
+    await expect(runSecondSweep(invocation, { ...sweepDeps, erasure: failing })).rejects.toThrow('throttled');
+    expect(await heldSweeps.held(heldSweepId(executionInputs()))).toBeDefined();
+    await runSecondSweep(invocation, sweepDeps);
+
+    expect(await activities.getActivity('AClateretry')).toBeUndefined();
+  });
+
+  it('still erases for an execution started with the sweep itself as its input (before this version)', async () => {
+    const { deliver, executionInputs, activities, heldSweeps, sweepDeps } = await setUp('AClateold');
+    await deliver('message.received', messageObject({ id: 'AClateold', text: 'Late words', media: [] }));
+    const sweep = (await heldSweeps.held(heldSweepId(executionInputs())))!;
+
+    const answer = await runSecondSweep(readSecondSweepInvocation({ secondSweep: sweep }), sweepDeps);
+
+    expect(answer.erased).toMatchObject({ activities: 1 });
+    expect(await activities.getActivity('AClateold')).toBeUndefined();
+  });
+
+  it('answers an id with nothing held (expired) with a logged no-op, not an error the state machine retries', async () => {
+    const { sweepDeps, sweepLog } = await setUp('never-erased');
+
+    await expect(
+      runSecondSweep({ secondSweep: { sweepId: 'expired-long-ago' } }, sweepDeps),
+    ).resolves.toEqual({});
+    expect(sweepLog.info).toHaveBeenCalledWith(expect.stringContaining('nothing held'), {
+      sweepId: 'expired-long-ago',
+    });
   });
 });
