@@ -1,4 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ContactRepository } from '../../../lambdas/crm';
 import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
 import { bridgeMetrics } from '../../../lambdas/shared/metrics';
 import { startOpenPhoneSimulator, type OpenPhoneSimulator } from '../../../local/openphone-simulator';
@@ -86,7 +87,9 @@ describe('import progress metric', () => {
       importDeps(simulator, tables),
     );
     expect((await imports.requireRun('one-changed')).records.contact).toBe(1);
-    const stored = await importDeps(simulator, tables).contacts.getContact(changed!.id);
+    const stored = await new ContactRepository(localDocumentClient(), tables.crmTable).getContact(
+      changed!.id,
+    );
     expect(stored?.firstName).toBe('Renamed');
   }, 180_000);
 });
