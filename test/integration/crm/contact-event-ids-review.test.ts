@@ -21,7 +21,9 @@ const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000);
 
 function contactAt(id: string, updatedAt: Date): ContactRecord {
   const iso = updatedAt.toISOString();
-  const parsed = parseWebhookEvent(legacyEvent('contact.updated', contactObject({ id, updatedAt: iso }), iso));
+  const parsed = parseWebhookEvent(
+    legacyEvent('contact.updated', contactObject({ id, updatedAt: iso }), iso),
+  );
   if (!parsed.ok) throw new Error(parsed.reason);
   const mapped = contactChangeFromWebhook(parsed.value, iso);
   if (!mapped.ok || mapped.change.kind !== 'upsert') throw new Error('expected a contact upsert');
@@ -39,21 +41,27 @@ describe('a contact on a stage that keeps events longer than 90 days (EVENT_RETE
   // FAILS on review1: lambdas/crm-api/handler.ts:99 and lambdas/history-import/handler.ts:75 (also
   // cli/stack-target.ts, cli/local-target.ts, local/*) build ContactRepository without
   // eventRetentionDays, so their writes prune with the default 90 + 1 days whatever the stage keeps.
-  it.failing('keeps listing a processed event the events table still holds when the CRM API writes the contact', async () => {
-    let now = day(0);
-    const processor = new ContactRepository(documents, crmTable, { eventRetentionDays: 365, clock: () => now });
-    await processor.upsertContact(contactAt('CTlong1', now), 'EVkept365');
-    expect(await listedOn('CTlong1')).toEqual(['EVkept365']);
+  it.failing(
+    'keeps listing a processed event the events table still holds when the CRM API writes the contact',
+    async () => {
+      let now = day(0);
+      const processor = new ContactRepository(documents, crmTable, {
+        eventRetentionDays: 365,
+        clock: () => now,
+      });
+      await processor.upsertContact(contactAt('CTlong1', now), 'EVkept365');
+      expect(await listedOn('CTlong1')).toEqual(['EVkept365']);
 
-    // 120 days later (the event, closed on day 0, is kept until day 365) a contact edit through the
-    // CRM API (or a history sync) writes the contact, with the repository as its handler wires it.
-    now = day(120);
-    const crmApiWired = new ContactRepository(documents, crmTable, { clock: () => now });
-    expect(await crmApiWired.upsertContact(contactAt('CTlong1', now))).toEqual({ outcome: 'applied' });
+      // 120 days later (the event, closed on day 0, is kept until day 365) a contact edit through the
+      // CRM API (or a history sync) writes the contact, with the repository as its handler wires it.
+      now = day(120);
+      const crmApiWired = new ContactRepository(documents, crmTable, { clock: () => now });
+      expect(await crmApiWired.upsertContact(contactAt('CTlong1', now))).toEqual({ outcome: 'applied' });
 
-    // An erase of the contact's number reads this listing to blank the event's body.
-    expect(await listedOn('CTlong1')).toContain('EVkept365');
-  });
+      // An erase of the contact's number reads this listing to blank the event's body.
+      expect(await listedOn('CTlong1')).toContain('EVkept365');
+    },
+  );
 });
 
 describe('an eventIds entry whose event id itself ends in a date', () => {
