@@ -3,9 +3,9 @@ import type { ErasureCounts, ErasureRepository, HeldSecondSweeps } from '../crm'
 import type { SecondSweepInvocation } from './domain/second-sweep-invocation';
 
 export interface SecondSweepDeps {
-  erasure: Pick<ErasureRepository, 'sweepAgain'>;
+  erasure: Pick<ErasureRepository, 'sweepAgain' | 'erasureAudit'>;
   heldSweeps: Pick<HeldSecondSweeps, 'held' | 'release'>;
-  logger: Pick<Logger, 'info'>;
+  logger: Pick<Logger, 'info' | 'warn'>;
 }
 
 /**
@@ -19,6 +19,16 @@ export async function runSecondSweep(
   deps: SecondSweepDeps,
 ): Promise<{ erased?: ErasureCounts }> {
   if (!('sweepId' in invocation.secondSweep)) {
+    // The inline shape of executions started before sweeps were held by id: only the second
+    // sweep of an erase on record, so an invoker of the function cannot erase a number with it.
+    const { phoneNumber, erasedAt } = invocation.secondSweep;
+    const audit = await deps.erasure.erasureAudit(phoneNumber);
+    if (!audit.some((entry) => entry.erasedAt === erasedAt)) {
+      deps.logger.warn('second sweep refused: no erase of that number at that time is on record', {
+        erasedAt,
+      });
+      return {};
+    }
     const erased = await deps.erasure.sweepAgain(invocation.secondSweep);
     deps.logger.info('second sweep of an erase', { erasedAt: invocation.secondSweep.erasedAt, erased });
     return { erased };

@@ -80,7 +80,7 @@ async function setUp(subject: string | RegExp) {
   const crmTable = tableNamed(names, 'CrmTable');
   const events = new EventRepository(documents, tableNamed(names, 'EventsTable'));
   const heldSweeps = new HeldSecondSweeps(documents, crmTable);
-  const sweepLog = { info: jest.fn() };
+  const sweepLog = { info: jest.fn(), warn: jest.fn() };
   const erasure = new ErasureRepository(documents, crmTable, {
     s3: s3.client(),
     mediaBucket: bucket,
@@ -446,6 +446,7 @@ describe("an erase's second sweep, held by id", () => {
       sweepAgain: async () => {
         throw new Error('throttled');
       },
+      erasureAudit: async () => [],
     };
 
     await expect(runSecondSweep(invocation, { ...sweepDeps, erasure: failing })).rejects.toThrow('throttled');

@@ -37,7 +37,7 @@ function contactWith(number: string): ContactRecord {
   return mapped.change.contact;
 }
 
-it.failing('an invocation in the old shape for a number nobody erased erases nothing', async () => {
+it('an invocation in the old shape for a number nobody erased erases nothing', async () => {
   const documents = localDocumentClient();
   const crmTable = tableNamed(await createBridgeTables(), 'CrmTable');
   const contacts = new ContactRepository(documents, crmTable);
@@ -51,7 +51,7 @@ it.failing('an invocation in the old shape for a number nobody erased erases not
   await runSecondSweep(readSecondSweepInvocation(forged), {
     erasure,
     heldSweeps: new HeldSecondSweeps(documents, crmTable),
-    logger: { info: () => undefined },
+    logger: { info: () => undefined, warn: () => undefined },
   });
 
   expect(await erasure.erasureAudit(neverErased)).toEqual([]); // no erase on record...
