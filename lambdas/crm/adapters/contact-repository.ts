@@ -9,9 +9,10 @@ import { contactMatchesName, contactPhoneNumbers, type ContactRecord } from '../
 import { crmKeys, numberPartition } from '../domain/crm-keys';
 import {
   contactRecordOfItem,
-  entriesWithinRetention,
+  entriesStillStored,
   eventIdsAttribute,
   listedEventEntry,
+  listedEventsAttribute,
 } from '../domain/item-views';
 import { ConcurrentUpdateError } from '../errors';
 import { isConditionFailure, isTransactionConflict } from '../../shared/dynamo';
@@ -25,26 +26,17 @@ import {
   type OptimisticWriteOptions,
 } from './crm-table';
 
-/**
- * The event ids a contact put keeps: the stored ones whose events can still exist, and the writing
- * event's, if any (dated: see `listedEventEntry`).
- */
-function eventIdsAfter(
-  stored: Record<string, unknown> | undefined,
-  eventId: string | undefined,
-  now: Date,
-  keepDays: number,
-): Set<string> | undefined {
-  const listed = (stored?.[eventIdsAttribute] as Set<string> | undefined) ?? [];
-  const ids = new Set(entriesWithinRetention(listed, now, keepDays));
-  if (eventId) ids.add(listedEventEntry(eventId, now));
-  return ids.size > 0 ? ids : undefined;
-}
+/** DynamoDB deletes an expired item within days of its TTL, not at once: an entry is kept this much longer. */
+const ttlLagDays = 7;
+
+const storedSet = (item: Record<string, unknown> | undefined, name: string) =>
+  item?.[name] as Set<string> | undefined;
 
 export interface ContactRepositoryOptions extends OptimisticWriteOptions {
   /**
-   * Days the events table keeps an event after it closes (`EVENT_RETENTION_DAYS`): a listed id is
-   * kept a day longer, then dropped on the contact's next write. @default 90
+   * Days the events table keeps an event after it closes (`EVENT_RETENTION_DAYS`): the expiry an
+   * event this repository lists is dated with. Only the processors list events; a writer that
+   * lists none keeps every entry whose own expiry has not passed. @default 90
    */
   eventRetentionDays?: number;
   clock?: () => Date;
@@ -59,7 +51,7 @@ export interface ContactRepositoryOptions extends OptimisticWriteOptions {
 export class ContactRepository {
   private readonly table: CrmTableAccess;
   private readonly maxAttempts: number;
-  private readonly keepListedDays: number;
+  private readonly eventRetentionDays: number;
   private readonly clock: () => Date;
 
   constructor(
@@ -69,8 +61,13 @@ export class ContactRepository {
   ) {
     this.table = { documentClient, tableName };
     this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
-    this.keepListedDays = (options.eventRetentionDays ?? 90) + 1;
+    this.eventRetentionDays = options.eventRetentionDays ?? 90;
     this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** The listing of an event processed at `now`: it expires `eventRetentionDays` after it closes. */
+  private entryOf(eventId: string, now: Date): string {
+    return listedEventEntry(eventId, new Date(now.getTime() + this.eventRetentionDays * 86_400_000));
   }
 
   /**
@@ -79,7 +76,7 @@ export class ContactRepository {
    * erasure of one of its numbers is not written (`erased`, or `stale` behind the erase's
    * tombstone): the markers are read strongly consistent first, and an erase that passes between
    * that read and the write is undone by the erase's second sweep. A later change in OpenPhone is
-   * written. `eventId`: the webhook event writing it, kept in the record's `eventIds` (an erase
+   * written. `eventId`: the webhook event writing it, listed in the record's `listedEvents` (an erase
    * blanks those bodies by key); a put replaces the item, so the stored ids are carried over.
    */
   async upsertContact(
@@ -96,20 +93,32 @@ export class ContactRepository {
       if (storedVersion !== undefined && storedVersion >= contact.versionAt)
         return { outcome: await this.listStaleEvent(contact.contactId, eventId) };
       const oldNumbers = stored ? contactPhoneNumbers(stored as unknown as ContactRecord) : [];
-      const eventIds = eventIdsAfter(stored, eventId, this.clock(), this.keepListedDays);
+      const now = this.clock();
+      const listedBefore = storedSet(stored, listedEventsAttribute);
+      const listed = new Set(entriesStillStored(listedBefore ?? [], now, ttlLagDays));
+      if (eventId) listed.add(this.entryOf(eventId, now));
+      const bare = storedSet(stored, eventIdsAttribute);
       const put = {
         TableName: tableName,
         Item: {
           ...key,
           entity: 'contact',
           ...contact,
-          ...(eventIds ? { [eventIdsAttribute]: eventIds } : {}),
+          ...(listed.size > 0 ? { [listedEventsAttribute]: listed } : {}),
+          ...(bare ? { [eventIdsAttribute]: bare } : {}),
         },
+        // The version it replaces, and the listing it read: a stale event listed (by ADD) between
+        // the read and this put would otherwise be dropped, and its body missed by an erase.
         ...(stored
           ? {
-              ConditionExpression: '#versionAt = :stored',
-              ExpressionAttributeNames: { '#versionAt': 'versionAt' },
-              ExpressionAttributeValues: { ':stored': storedVersion },
+              ConditionExpression: `#versionAt = :stored AND ${
+                listedBefore ? 'size(#listed) = :listedCount' : 'attribute_not_exists(#listed)'
+              }`,
+              ExpressionAttributeNames: { '#versionAt': 'versionAt', '#listed': listedEventsAttribute },
+              ExpressionAttributeValues: {
+                ':stored': storedVersion,
+                ...(listedBefore ? { ':listedCount': listedBefore.size } : {}),
+              },
             }
           : { ConditionExpression: 'attribute_not_exists(pk)' }),
       };
@@ -150,7 +159,7 @@ export class ContactRepository {
   /**
    * Marks a contact deleted (kept for the history that names it) unless a newer version is stored;
    * a deletion of an unknown contact leaves a tombstone so a late, older update cannot revive it.
-   * `eventId`: the webhook event deleting it, added to the record's `eventIds`.
+   * `eventId`: the webhook event deleting it, listed in the record's `listedEvents`.
    */
   async markContactDeleted(
     contactId: string,
@@ -165,7 +174,7 @@ export class ContactRepository {
           UpdateExpression:
             'SET #deleted = :true, #deletedAt = :at, #versionAt = :at, #entity = :entity, #contactId = :contactId,' +
             ' #emails = if_not_exists(#emails, :empty), #phoneNumbers = if_not_exists(#phoneNumbers, :empty),' +
-            ` #customFields = if_not_exists(#customFields, :empty)${eventId ? ' ADD #eventIds :eventIds' : ''}`,
+            ` #customFields = if_not_exists(#customFields, :empty)${eventId ? ' ADD #listed :listed' : ''}`,
           ConditionExpression: 'attribute_not_exists(#versionAt) OR #versionAt < :at',
           ExpressionAttributeNames: {
             '#deleted': 'deleted',
@@ -176,7 +185,7 @@ export class ContactRepository {
             '#emails': 'emails',
             '#phoneNumbers': 'phoneNumbers',
             '#customFields': 'customFields',
-            ...(eventId ? { '#eventIds': eventIdsAttribute } : {}),
+            ...(eventId ? { '#listed': listedEventsAttribute } : {}),
           },
           ExpressionAttributeValues: {
             ':true': true,
@@ -184,7 +193,7 @@ export class ContactRepository {
             ':entity': 'contact',
             ':contactId': contactId,
             ':empty': [],
-            ...(eventId ? { ':eventIds': new Set([listedEventEntry(eventId, this.clock())]) } : {}),
+            ...(eventId ? { ':listed': new Set([this.entryOf(eventId, this.clock())]) } : {}),
           },
         }),
       );
@@ -206,14 +215,14 @@ export class ContactRepository {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: crmKeys.contact(contactId),
-          UpdateExpression: 'ADD #eventIds :eventIds',
+          UpdateExpression: 'ADD #listed :listed',
           ConditionExpression: 'attribute_exists(#versionAt) AND attribute_not_exists(#erasedAt)',
           ExpressionAttributeNames: {
-            '#eventIds': eventIdsAttribute,
+            '#listed': listedEventsAttribute,
             '#versionAt': 'versionAt',
             '#erasedAt': 'erasedAt',
           },
-          ExpressionAttributeValues: { ':eventIds': new Set([listedEventEntry(eventId, this.clock())]) },
+          ExpressionAttributeValues: { ':listed': new Set([this.entryOf(eventId, this.clock())]) },
         }),
       );
       return 'stale';

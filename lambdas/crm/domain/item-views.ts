@@ -18,36 +18,38 @@ export function listViewOf(item: Record<string, unknown> | undefined): Record<st
  */
 export const eventIdsAttribute = 'eventIds';
 
-const listedDay = /@(\d{4}-\d{2}-\d{2})$/;
-
 /**
- * A contact's entry in `eventIds`: `<event id>@<UTC day it was listed>`, so that a contact written
- * again and again drops the ids whose events the events table has let expire (a contact lists one
- * per webhook; unbounded, its item outgrew a write unit after about 30 and DynamoDB's 400 KB after
- * about 11,000). Activities, which few events write, and items from before list bare ids.
+ * A contact's listed events: `<UTC day its event expires>#<event id>` (a string set). A contact is
+ * written by webhook after webhook for years, so its put drops the entries whose events the events
+ * table has deleted (it used to list every id for ever in `eventIds`: one more write unit per put
+ * after about 30, DynamoDB's 400 KB after about 11,000). Activities, which few events write, and
+ * contacts from before list bare ids in `eventIds`, kept as they are.
  */
-export function listedEventEntry(eventId: string, at: Date): string {
-  return `${eventId}@${at.toISOString().slice(0, 10)}`;
+export const listedEventsAttribute = 'listedEvents';
+
+const entryDay = /^(\d{4}-\d{2}-\d{2})#/;
+
+/** The entry of an event that expires on `expiresOn`'s UTC day. */
+export function listedEventEntry(eventId: string, expiresOn: Date): string {
+  return `${expiresOn.toISOString().slice(0, 10)}#${eventId}`;
 }
 
-/** The event id of an `eventIds` entry, dated or bare. */
-export function eventIdOfEntry(entry: string): string {
-  return entry.replace(listedDay, '');
-}
-
-/** The event ids an item lists, whatever form its entries take. */
+/** The event ids an item lists: its bare `eventIds` and its dated `listedEvents`. */
 export function listedEventIds(item: Record<string, unknown> | undefined): string[] {
-  return [...((item?.[eventIdsAttribute] as Set<string> | undefined) ?? [])].map(eventIdOfEntry);
+  const bare = (item?.[eventIdsAttribute] as Set<string> | undefined) ?? [];
+  const dated = (item?.[listedEventsAttribute] as Set<string> | undefined) ?? [];
+  return [...bare, ...[...dated].map((entry) => (entryDay.test(entry) ? entry.slice(11) : entry))];
 }
 
 /**
- * The entries to keep from `entries`: the dated ones listed within `keepDays` of `now` (an event
- * expires `retentionDays` after it closes, which is when it was listed), and every bare one.
+ * The entries whose events may still be stored at `now`: expiring today or later, or within
+ * `ttlLagDays` before (DynamoDB deletes an expired item within days, not at once). An entry
+ * without a day is kept.
  */
-export function entriesWithinRetention(entries: Iterable<string>, now: Date, keepDays: number): string[] {
-  const oldest = new Date(now.getTime() - keepDays * 86_400_000).toISOString().slice(0, 10);
+export function entriesStillStored(entries: Iterable<string>, now: Date, ttlLagDays: number): string[] {
+  const oldest = new Date(now.getTime() - ttlLagDays * 86_400_000).toISOString().slice(0, 10);
   return [...entries].filter((entry) => {
-    const day = listedDay.exec(entry)?.[1];
+    const day = entryDay.exec(entry)?.[1];
     return day === undefined || day >= oldest;
   });
 }
@@ -67,6 +69,7 @@ const storageAttributes = new Set<string>([
   'statusRank',
   'version',
   eventIdsAttribute,
+  listedEventsAttribute,
 ]);
 
 export function withoutStorageAttributes(item: Record<string, unknown>): Record<string, unknown> {

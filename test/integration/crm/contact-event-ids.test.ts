@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ContactRepository } from '../../../lambdas/crm/adapters/contact-repository';
 import { contactChangeFromWebhook, type ContactRecord } from '../../../lambdas/crm/domain/contact-records';
 import { crmKeys } from '../../../lambdas/crm/domain/crm-keys';
-import { eventIdOfEntry, listedEventIds } from '../../../lambdas/crm/domain/item-views';
+import { listedEventEntry, listedEventIds } from '../../../lambdas/crm/domain/item-views';
 import { parseWebhookEvent } from '../../../lambdas/openphone/domain/webhook-payloads';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 import { contactObject, legacyEvent } from '../../support/openphone-payloads';
@@ -37,7 +37,7 @@ async function storedContact(id: string) {
 }
 
 describe('a contact written by webhook after webhook', () => {
-  it('lists only the events the events table can still hold (90 days after they close, and a day)', async () => {
+  it('lists only the events the events table can still hold (90 days after they close, and a week of TTL lag)', async () => {
     let now = day(0);
     const contacts = new ContactRepository(documents, crmTable, { eventRetentionDays: 90, clock: () => now });
     // A webhook every 2 days for 400 days: 200 writes.
@@ -48,25 +48,27 @@ describe('a contact written by webhook after webhook', () => {
       });
     }
     const listed = listedEventIds(await storedContact('CTbusy1'));
-    // Days 308 to 398: the last 46 writes (day 398 − 91 = 307; writes fall on even days).
-    expect(listed).toHaveLength(46);
+    // Each expires 90 days after its write and is kept 7 days past that: on day 398, the writes of
+    // days 302 to 398 (302 + 90 = 392 ≥ 398 − 7; writes fall on even days), 49 of 200.
+    expect(listed).toHaveLength(49);
     expect(listed).toContain('EVbusy199');
-    expect(listed).toContain('EVbusy154');
-    expect(listed).not.toContain('EVbusy153');
+    expect(listed).toContain('EVbusy151');
+    expect(listed).not.toContain('EVbusy150');
   });
 
-  it('keeps ids listed before entries were dated, and dates the ones it adds', async () => {
+  it('keeps the bare ids listed before entries were dated, and dates the ones it adds by their expiry', async () => {
     let now = day(0);
     const contacts = new ContactRepository(documents, crmTable, { eventRetentionDays: 90, clock: () => now });
     await contacts.upsertContact(contactAt('CTolder1', now), 'EVfirst');
-    // An item from before: a bare id, as the processors wrote them.
+    // An item from before: bare ids in `eventIds`, as the processors wrote them.
     const item = await storedContact('CTolder1');
-    item.eventIds = new Set(['EVbare', ...(item.eventIds as Set<string>)]);
+    item.eventIds = new Set(['EVbare']);
     await documents.send(new PutCommand({ TableName: crmTable, Item: item }));
     now = day(200);
     await contacts.upsertContact(contactAt('CTolder1', now), 'EVlate');
-    const entries = [...((await storedContact('CTolder1')).eventIds as Set<string>)];
-    expect(entries.map(eventIdOfEntry).sort()).toEqual(['EVbare', 'EVlate']);
-    expect(entries).toContain('EVlate@2026-07-20');
+    const stored = await storedContact('CTolder1');
+    expect(listedEventIds(stored).sort()).toEqual(['EVbare', 'EVlate']);
+    expect([...(stored.eventIds as Set<string>)]).toEqual(['EVbare']); // the bare ids stay as they were
+    expect([...(stored.listedEvents as Set<string>)]).toEqual([listedEventEntry('EVlate', day(290))]);
   });
 });
