@@ -1,28 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendTrackingRepository } from '../../../lambdas/campaigns';
-import {
-  activityChangeOfCreatedTask,
-  ActivityRepository,
-  ContactRepository,
-  ConversationRepository,
-  DeliveryHealthRepository,
-  HeldSecondSweeps,
-  SuppressionRepository,
-} from '../../../lambdas/crm';
-import { readSecondSweepInvocation, runSecondSweep, stateMachineSecondSweep } from '../../../lambdas/crm-api';
-import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
-import { EventRepository } from '../../../lambdas/events';
-import type { EventOutcome } from '../../../lambdas/events/domain/event-processing';
-import { familyOf, type EventFamily } from '../../../lambdas/events/domain/event-types';
-import { createProcessEventsHandler } from '../../../lambdas/events/process/service';
+import { activityChangeOfCreatedTask } from '../../../lambdas/crm';
 import { writeMessages } from '../../../lambdas/history-import/record-writers';
 import type { OpenPhoneClient } from '../../../lambdas/openphone';
-import { startLocalS3, type RunningLocalS3 } from '../../../local/s3-local';
-import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
-import { processWebhook } from '../../support/local-pipeline';
+import { ErasureRepository } from '../../../lambdas/crm/adapters/erasure-repository';
+import { eraseRaceHarness } from '../../support/erase-race-harness';
 import {
   apiMessage,
   contactNumber,
@@ -37,140 +18,7 @@ import {
 
 jest.setTimeout(60_000);
 
-const bucket = 'media-erase-race-test';
-let s3: RunningLocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3([bucket]);
-});
-afterAll(() => s3.stop());
-
-// The state machine, for its call shape: an erase's execution inputs, run by hand once the window has passed.
-const stepFunctions = new SFNClient({ region: 'us-east-1' });
-const startedExecutions = mockClient(stepFunctions);
-beforeEach(() => startedExecutions.reset().on(StartExecutionCommand).resolves({}));
-
-const otherMember = '+15553334444';
-const before = '2026-11-20T10:00:01.000Z';
-/** Later than any erase these tests run: what happens after an erase is recorded. */
-const after = '2099-01-01T00:00:00.000Z';
-
-/** A document client that, on the first write naming `subject`, runs `erase` to its end first. */
-function eraseBeforeWriteOf(
-  documents: DynamoDBDocumentClient,
-  subject: string | RegExp,
-  erase: () => Promise<unknown>,
-): DynamoDBDocumentClient {
-  let erased = false;
-  const send = async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-    const isWrite = /^(Put|Update|TransactWrite|BatchWrite)Command$/.test(command.constructor.name);
-    const input = JSON.stringify(command.input);
-    const names = typeof subject === 'string' ? input.includes(subject) : subject.test(input);
-    if (!erased && isWrite && names) {
-      erased = true;
-      await erase();
-    }
-    return documents.send(command);
-  };
-  return { send } as unknown as DynamoDBDocumentClient;
-}
-
-async function setUp(subject: string | RegExp) {
-  const names = await createBridgeTables();
-  const documents = localDocumentClient();
-  const crmTable = tableNamed(names, 'CrmTable');
-  const events = new EventRepository(documents, tableNamed(names, 'EventsTable'));
-  const heldSweeps = new HeldSecondSweeps(documents, crmTable);
-  const sweepLog = { info: jest.fn(), warn: jest.fn() };
-  const erasure = new ErasureRepository(documents, crmTable, {
-    s3: s3.client(),
-    mediaBucket: bucket,
-    indexSettleMs: 0,
-    otherStores: [
-      {
-        store: 'eventPayloads',
-        erase: (_n, erasedAt, erased) =>
-          events.erasePayloadsAbout([...erased.activityIds, ...erased.contactIds], erasedAt, erased.eventIds),
-      },
-    ],
-    secondSweep: stateMachineSecondSweep(stepFunctions, 'arn:aws:states:::stateMachine:Erase', heldSweeps),
-  });
-  /** What the state machine's executions pass the CRM API function, in the order they started. */
-  const executionInputs = () =>
-    startedExecutions
-      .commandCalls(StartExecutionCommand)
-      .map((call) => JSON.parse(call.args[0].input.input!) as unknown);
-  const sweepDeps = { erasure, heldSweeps, logger: sweepLog };
-  /** The writers' longest window has passed: the started executions invoke the second sweep. */
-  const writersWindowPasses = async () => {
-    expect(executionInputs().length).toBeGreaterThan(0);
-    for (const input of executionInputs()) await runSecondSweep(readSecondSweepInvocation(input), sweepDeps);
-  };
-  const racing = eraseBeforeWriteOf(documents, subject, () => erasure.erase(contactNumber, 'test:race'));
-  const outcomes = new Map<string, EventOutcome>();
-  /** The id of the (last) webhook delivered about each object. */
-  const eventIdAbout = new Map<string, string>();
-  const processorOf = (family: EventFamily) =>
-    createProcessEventsHandler({
-      family,
-      deps: {
-        events,
-        activities: new ActivityRepository(racing, crmTable),
-        contacts: new ContactRepository(racing, crmTable),
-        conversations: new ConversationRepository(racing, crmTable),
-        suppressions: new SuppressionRepository(documents, crmTable),
-        deliveryHealth: new DeliveryHealthRepository(documents, crmTable),
-        archiveQueue: { enqueue: async () => {} },
-        campaigns: new SendTrackingRepository(documents, tableNamed(names, 'CampaignTable')),
-      },
-      logger: new Logger({ logLevel: 'SILENT' }),
-      onOutcome: (message, outcome) => outcomes.set(message.eventId, outcome),
-    });
-  const processors = { messages: processorOf('messages'), contacts: processorOf('contacts') };
-  let counter = 0;
-  const deliver = async (type: string, object: Record<string, unknown>, createdAt = before) => {
-    const eventId = `EVrace${Date.now().toString(36)}${counter++}`;
-    eventIdAbout.set(String(object.id), eventId);
-    expect(familyOf(type)).toBeDefined();
-    const response = await processWebhook({ events, processors }, { eventId, type, object, createdAt });
-    expect(response.batchItemFailures).toEqual([]);
-    return outcomes.get(eventId);
-  };
-  /** Every item of the CRM table a number's timeline index lists. */
-  const timelineIndexItems = async (phoneNumber: string) =>
-    (
-      await documents.send(
-        new QueryCommand({
-          TableName: crmTable,
-          IndexName: 'byContactNumber',
-          KeyConditionExpression: 'timelinePk = :pk',
-          ExpressionAttributeValues: { ':pk': `NUMBER#${phoneNumber}` },
-        }),
-      )
-    ).Items ?? [];
-  const activities = new ActivityRepository(documents, crmTable);
-  const contacts = new ContactRepository(documents, crmTable);
-  const racingActivities = new ActivityRepository(racing, crmTable);
-  const racingContacts = new ContactRepository(racing, crmTable);
-  return {
-    deliver,
-    eventIdAbout,
-    writersWindowPasses,
-    conversations: new ConversationRepository(documents, crmTable),
-    events,
-    erasure,
-    activities,
-    contacts,
-    timelineIndexItems,
-    racingActivities,
-    racingContacts,
-    documents,
-    crmTable,
-    executionInputs,
-    heldSweeps,
-    sweepDeps,
-    sweepLog,
-  };
-}
+const { setUp, otherMember, after, s3Client, bucket } = eraseRaceHarness('media-erase-race-test');
 
 describe('an erase that runs while a processor writes', () => {
   it('leaves nothing of a message the processor was writing when the erase began', async () => {
@@ -209,7 +57,7 @@ describe('an erase that runs while a processor writes', () => {
       },
     } as unknown as DynamoDBDocumentClient;
     const erasure = new ErasureRepository(lagging, crmTable, {
-      s3: s3.client(),
+      s3: s3Client(),
       mediaBucket: bucket,
       indexSettleMs: 0,
       otherStores: [
@@ -387,7 +235,7 @@ describe('an erase whose first read of the timeline index lags a write', () => {
       },
     } as unknown as DynamoDBDocumentClient;
     const erasure = new ErasureRepository(lagging, crmTable, {
-      s3: s3.client(),
+      s3: s3Client(),
       mediaBucket: bucket,
       indexSettleMs: 0,
     });
@@ -398,83 +246,5 @@ describe('an erase whose first read of the timeline index lags a write', () => {
     expect(result.erased.activities).toBe(1);
     expect(await activities.getActivity('ACjustbefore')).toBeUndefined();
     expect(await timelineIndexItems(contactNumber)).toEqual([]);
-  });
-});
-
-describe("an erase's second sweep, held by id", () => {
-  /** The one execution the erase started, and the id its input names. */
-  const heldSweepId = (inputs: unknown[]) => {
-    expect(inputs).toHaveLength(1);
-    return (readSecondSweepInvocation(inputs[0]).secondSweep as { sweepId: string }).sweepId;
-  };
-
-  it("leaves the number and its conversation keys out of the state machine's execution input", async () => {
-    const { deliver, executionInputs, heldSweeps } = await setUp('AClatekeys');
-    await deliver('message.received', messageObject({ id: 'ACkeysbefore', text: 'Earlier' }));
-    await deliver('message.received', messageObject({ id: 'AClatekeys', text: 'Late', media: [] }));
-
-    const input = JSON.stringify(executionInputs());
-    expect(input).not.toContain(contactNumber);
-    expect(input).not.toContain(contactNumber.slice(1));
-    expect(input).not.toContain(contactNumber.slice(-7));
-    expect(input).not.toContain(line.id);
-    // What the input used to carry is in the CRM table instead, until the sweep has run.
-    const held = await heldSweeps.held(heldSweepId(executionInputs()));
-    expect(held).toMatchObject({ phoneNumber: contactNumber });
-    expect(held!.conversationKeys).toContain(`${line.id}~${contactNumber}`);
-  });
-
-  it('erases by id what a late writer wrote, then forgets the sweep: the same id again is a logged no-op', async () => {
-    const { deliver, writersWindowPasses, executionInputs, activities, heldSweeps, sweepDeps, sweepLog } =
-      await setUp('AClatebyid');
-    await deliver('message.received', messageObject({ id: 'AClatebyid', text: 'Late words', media: [] }));
-    const sweepId = heldSweepId(executionInputs());
-
-    await writersWindowPasses();
-
-    expect(await activities.getActivity('AClatebyid')).toBeUndefined();
-    expect(await heldSweeps.held(sweepId)).toBeUndefined();
-    await expect(runSecondSweep({ secondSweep: { sweepId } }, sweepDeps)).resolves.toEqual({});
-    expect(sweepLog.info).toHaveBeenLastCalledWith(expect.stringContaining('nothing held'), { sweepId });
-  });
-
-  it("keeps the sweep while it fails, so the state machine's retry erases what the writer wrote", async () => {
-    const { deliver, executionInputs, activities, heldSweeps, sweepDeps } = await setUp('AClateretry');
-    await deliver('message.received', messageObject({ id: 'AClateretry', text: 'Late words', media: [] }));
-    const invocation = readSecondSweepInvocation(executionInputs()[0]);
-    const failing = {
-      sweepAgain: async () => {
-        throw new Error('throttled');
-      },
-      erasureAudit: async () => [],
-    };
-
-    await expect(runSecondSweep(invocation, { ...sweepDeps, erasure: failing })).rejects.toThrow('throttled');
-    expect(await heldSweeps.held(heldSweepId(executionInputs()))).toBeDefined();
-    await runSecondSweep(invocation, sweepDeps);
-
-    expect(await activities.getActivity('AClateretry')).toBeUndefined();
-  });
-
-  it('still erases for an execution started with the sweep itself as its input (before this version)', async () => {
-    const { deliver, executionInputs, activities, heldSweeps, sweepDeps } = await setUp('AClateold');
-    await deliver('message.received', messageObject({ id: 'AClateold', text: 'Late words', media: [] }));
-    const sweep = (await heldSweeps.held(heldSweepId(executionInputs())))!;
-
-    const answer = await runSecondSweep(readSecondSweepInvocation({ secondSweep: sweep }), sweepDeps);
-
-    expect(answer.erased).toMatchObject({ activities: 1 });
-    expect(await activities.getActivity('AClateold')).toBeUndefined();
-  });
-
-  it('answers an id with nothing held (expired) with a logged no-op, not an error the state machine retries', async () => {
-    const { sweepDeps, sweepLog } = await setUp('never-erased');
-
-    await expect(
-      runSecondSweep({ secondSweep: { sweepId: 'expired-long-ago' } }, sweepDeps),
-    ).resolves.toEqual({});
-    expect(sweepLog.info).toHaveBeenCalledWith(expect.stringContaining('nothing held'), {
-      sweepId: 'expired-long-ago',
-    });
   });
 });
