@@ -37,7 +37,11 @@ describe('the replica’s erase second sweep', () => {
     const sweepAgain = jest.fn(async () => ({}) as never);
     const lines: string[] = [];
     const scheduler = localSecondSweep(
-      () => ({ erasure: { sweepAgain, erasureAudit: async () => [] }, heldSweeps, logger: { info: () => {}, warn: () => {} } }),
+      () => ({
+        erasure: { sweepAgain, erasureAudit: async () => [] },
+        heldSweeps,
+        logger: { info: () => {}, warn: () => {} },
+      }),
       400,
       (l) => lines.push(l),
     );
@@ -60,7 +64,11 @@ describe('the replica’s erase second sweep', () => {
     });
     const lines: string[] = [];
     const scheduler = localSecondSweep(
-      () => ({ erasure: { sweepAgain, erasureAudit: async () => [] }, heldSweeps, logger: { info: () => {}, warn: () => {} } }),
+      () => ({
+        erasure: { sweepAgain, erasureAudit: async () => [] },
+        heldSweeps,
+        logger: { info: () => {}, warn: () => {} },
+      }),
       50,
       (l) => lines.push(l),
     );
