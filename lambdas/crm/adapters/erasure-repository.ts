@@ -23,7 +23,7 @@ import {
   type SecondSweepScheduler,
 } from '../domain/erasure';
 import type { ActivityRecord } from '../domain/activity';
-import { listedEventIds as eventIdsListedOn } from '../domain/item-views';
+import { listedEventIds } from '../domain/item-views';
 import { readItem, readItems, readPartition, writeItems, type CrmTableAccess } from './crm-table';
 
 export interface ErasureRepositoryOptions {
@@ -188,7 +188,7 @@ export class ErasureRepository {
       ...activityIds.map((id) => crmKeys.activity(id)),
       ...contactIds.map((id) => crmKeys.contact(id)),
     ]);
-    return [...new Set(records.flatMap((r) => eventIdsListedOn(r)))];
+    return [...new Set(records.flatMap((r) => listedEventIds(r)))];
   }
 
   /** When the number was last erased, if ever. */
@@ -277,7 +277,7 @@ export class ErasureRepository {
     erasedAt: string,
     phoneNumber: string,
     conversationKeys: Set<string>,
-    listedEventIds: Set<string>,
+    listedLate: Set<string>,
   ): Promise<number> {
     const key = crmKeys.activity(activityId);
     const [stored, entries] = await Promise.all([
@@ -297,7 +297,7 @@ export class ErasureRepository {
       entries.map((entry) => ({ delete: { pk: entry.pk as string, sk: entry.sk as string } })),
     );
     const tombstone = { ...key, entity: 'erased-activity', activityId, erasedAt };
-    for (const id of await this.replaceListingEvents(tombstone)) listedEventIds.add(id);
+    for (const id of await this.replaceListingEvents(tombstone)) listedLate.add(id);
     return objectKeys.length;
   }
 
@@ -344,7 +344,7 @@ export class ErasureRepository {
     phoneNumber: string,
     contactIds: string[],
     erasedAt: string,
-    listedEventIds: Set<string>,
+    listedLate: Set<string>,
   ): Promise<void> {
     for (const contactId of contactIds) {
       const stored = await readItem(this.table, crmKeys.contact(contactId));
@@ -369,7 +369,7 @@ export class ErasureRepository {
         phoneNumbers: [],
         customFields: [],
       };
-      for (const id of await this.replaceListingEvents(tombstone)) listedEventIds.add(id);
+      for (const id of await this.replaceListingEvents(tombstone)) listedLate.add(id);
     }
   }
 
@@ -381,6 +381,6 @@ export class ErasureRepository {
     const { Attributes } = await this.table.documentClient.send(
       new PutCommand({ TableName: this.table.tableName, Item: tombstone, ReturnValues: 'ALL_OLD' }),
     );
-    return eventIdsListedOn(Attributes);
+    return listedEventIds(Attributes);
   }
 }
