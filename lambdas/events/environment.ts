@@ -4,7 +4,6 @@ import { environmentNames, wholeNumberVariable } from '../shared/environment';
 import * as z from '../shared/zod-mini';
 import { defaultEventRetentionDays } from './domain/event-record';
 import { eventFamilies } from './domain/event-types';
-export { handOnEnvironmentShape, queueUrlVariable, sweepEnvironmentShape } from './hand-on-environment';
 
 export const processorEnvironmentShape = {
   /** Days a processed event is kept (its TTL starts when it closes). */

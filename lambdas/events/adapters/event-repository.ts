@@ -24,7 +24,7 @@ import {
   type EventTableAccess,
 } from './event-listings';
 
-export type { EventPage, OpenEventSummary } from './event-listings';
+export type { OpenEventSummary } from './event-listings';
 
 export interface FailureMark {
   family: EventFamily;

@@ -175,6 +175,8 @@ export function createEventSweeper(options: SweeperOptions) {
       // One event that cannot be read (a corrupt item) must not hold back the watermark and every
       // event after it: it is logged with its id and passed over.
       const examineById = async (eventId: string) => {
+        // An arrival handed on this run is listed in byStatus too: not read a second time.
+        if (examined.has(eventId)) return;
         try {
           await examine(await deps.events.getEvent(eventId));
         } catch (error) {

@@ -108,3 +108,21 @@ it('passes over an event it cannot read, and still hands on the arrivals after i
     spy.mockRestore();
   }
 });
+
+it('reads a stuck arrival once per run, though its hand-on also lists it as stuck', async () => {
+  const { clock, sent, sweeper, recordedOnly } = await setUp({
+    maxArrivalsPerRun: 100,
+    maxArrivalHoursPerRun: 48,
+  });
+  await sweeper.sweep();
+  await recordedOnly('EVread-once', start + minute);
+  const reads = jest.spyOn(EventRepository.prototype, 'getEvent');
+  try {
+    clock.now = start + 20 * minute;
+    await sweeper.sweep();
+    expect(sent).toEqual(['EVread-once']);
+    expect(reads.mock.calls.filter(([id]) => id === 'EVread-once')).toHaveLength(1);
+  } finally {
+    reads.mockRestore();
+  }
+});
