@@ -11,10 +11,15 @@ export function queueUrlVariable(family: EventFamily): string {
   return `QUEUE_URL_${family.toUpperCase().replace(/-/g, '_')}`;
 }
 
+/** Every family queue's URL: where the ingest and the sweeper hand events on. */
+export const familyQueueUrlsShape = Object.fromEntries(
+  eventFamilies.map((f) => [queueUrlVariable(f), z.string().check(z.minLength(1))]),
+) as Record<string, z.ZodMiniString>;
+
 /** The events table and every family queue: what the sweeper hands events on with. */
 export const handOnEnvironmentShape = {
   [environmentNames.eventsTable]: z.string().check(z.minLength(3)),
-  ...Object.fromEntries(eventFamilies.map((f) => [queueUrlVariable(f), z.string().check(z.minLength(1))])),
+  ...familyQueueUrlsShape,
 } as Record<string, z.ZodMiniString>;
 
 /**

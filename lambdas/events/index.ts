@@ -22,7 +22,7 @@ export { eventFamilies, familyOf } from './domain/event-types';
 export type { EventFamily } from './domain/event-types';
 export { queueMessageFor } from './domain/queue-message';
 export type { QueueMessage } from './domain/queue-message';
-export { queueUrlVariable, sweepEnvironmentShape } from './hand-on-environment';
+export { familyQueueUrlsShape, queueUrlVariable, sweepEnvironmentShape } from './hand-on-environment';
 
 /** The events Lambdas' entry files, for the CDK construct to bundle. */
 export const eventsEntries = {

@@ -1,6 +1,6 @@
 import { environmentNames, wholeNumberVariable } from '../shared/environment';
 import * as z from '../shared/zod-mini';
-import { eventFamilies, queueUrlVariable, sweepEnvironmentShape } from '../events';
+import { familyQueueUrlsShape, sweepEnvironmentShape } from '../events';
 
 /** The ingest Lambda's variables (`lib/ingest.ts` sets them). */
 export const ingestEnvironmentShape = {
@@ -11,7 +11,5 @@ export const ingestEnvironmentShape = {
 };
 
 /** The family queues: a redelivery of a stuck event is handed to its queue again (`sweepEnvironmentShape`: when). */
-export const ingestQueueEnvironmentShape = Object.fromEntries(
-  eventFamilies.map((f) => [queueUrlVariable(f), z.string().check(z.minLength(1))]),
-) as Record<string, z.ZodMiniString>;
+export const ingestQueueEnvironmentShape = familyQueueUrlsShape;
 export { sweepEnvironmentShape };
