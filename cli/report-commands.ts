@@ -1,6 +1,7 @@
 // The `reports` commands: figures computed from the CRM's activities.
 import { Option, type Command } from 'commander';
 import { responseGroupings } from '../lambdas/crm';
+import { maxReportDays } from '../lambdas/crm-api';
 import { showResponseTimes, type ResponseTimeOptions } from './commands/reports-response-times';
 import type { Output } from './output';
 import type { Target } from './target';
@@ -13,7 +14,7 @@ export function addReportCommands(program: Command, target: () => Promise<Target
       'first-response times in business minutes per day and line (or user), and missed calls not returned',
     )
     .requiredOption('--from <day>', "the first day, YYYY-MM-DD (each line's local day)")
-    .requiredOption('--to <day>', 'the last day, inclusive (at most 92 days after --from)')
+    .requiredOption('--to <day>', `the last day, inclusive (at most ${maxReportDays} days after --from)`)
     .addOption(
       new Option('--by <grouping>', 'rows per line or per user who answered').choices(responseGroupings),
     )

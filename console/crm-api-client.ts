@@ -11,10 +11,10 @@ import type {
   Task,
 } from '../lambdas/crm-api';
 
-export type { Activity, ApiError, Contact, Conversation, Suppression, Task };
-
 // The response-time report's answer: the API's own types (it sends them as JSON).
 import type { ResponseTimeReport } from '../lambdas/crm';
+
+export type { Activity, ApiError, Contact, Conversation, Suppression, Task };
 export type {
   ResponseTimeReport,
   ResponseTimeRow,

@@ -7,7 +7,7 @@ const doneRoute = '/v1/conversations/{id}/done';
 const tasksRoute = '/v1/conversations/{id}/tasks';
 const reportRoute = '/v1/reports/response-times';
 /** Days in the response-time chart, today included. */
-export const chartDays = 14;
+const chartDays = 14;
 
 /** What the page shows; each part is the API's answer, or why it is missing. */
 export interface FollowUpData {
@@ -32,7 +32,7 @@ const timelineLink = (number: string) =>
   html`<a href="/contacts?phone=${encodeURIComponent(number)}">${phone(number)}</a>`;
 
 /** The days `to - n + 1` … `to`, YYYY-MM-DD. */
-export function daysEndingAt(to: string, n: number): string[] {
+function daysEndingAt(to: string, n: number): string[] {
   const end = Date.parse(`${to}T00:00:00Z`);
   return Array.from({ length: n }, (_, i) =>
     new Date(end - (n - 1 - i) * 86_400_000).toISOString().slice(0, 10),

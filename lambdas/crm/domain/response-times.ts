@@ -217,9 +217,9 @@ export interface ResponseTimeRequest {
 }
 
 /** Days read before `from`, so a conversation already waiting then starts no new spell in the period. */
-export const lookbackDays = 7;
+const lookbackDays = 7;
 /** Days after `to` within which an answer or a call-back still counts. */
-export const answerHorizonDays = 7;
+const answerHorizonDays = 7;
 const dayMs = 86_400_000;
 
 /**
@@ -236,7 +236,7 @@ export function activityWindowOf(request: ResponseTimeRequest, now: Date): { sta
 }
 
 /** Unreturned missed calls a report lists at most, newest first. */
-export const unreturnedListLimit = 100;
+const unreturnedListLimit = 100;
 
 function totalsOf(
   spells: readonly ResponseSpell[],
