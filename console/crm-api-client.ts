@@ -7,6 +7,7 @@ import type {
   ApiMessage,
   Contact,
   Conversation,
+  NewTaskBody,
   Suppression,
   Task,
 } from '../lambdas/crm-api';
@@ -22,12 +23,8 @@ export type {
   UnreturnedMissedCall as MissedCall,
 } from '../lambdas/crm';
 
-export interface NewTask {
-  title: string;
-  description?: string;
-  dueAt?: string;
-  assignedTo?: string;
-}
+/** The API's own task body (`POST /v1/conversations/{id}/tasks`). */
+export type NewTask = NewTaskBody;
 
 export type ApiAnswer<T> =
   { ok: true; status: number; body: T } | { ok: false; status: number; error: ApiError; retryAfter?: string };

@@ -7,6 +7,7 @@ export { crmApiEnvironmentNames } from './environment';
 export { stateMachineSecondSweep } from './adapters/second-sweep-scheduler';
 export { readSecondSweepInvocation } from './domain/second-sweep-invocation';
 export type { SecondSweepInvocation } from './domain/second-sweep-invocation';
+export type { NewTaskBody } from './domain/conversation-action-routes';
 export { runSecondSweep } from './second-sweep';
 export type { SecondSweepDeps } from './second-sweep';
 export type { ErasureStoresDeps } from './adapters/erasure-stores';

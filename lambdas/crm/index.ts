@@ -130,7 +130,6 @@ export {
   responseGroupings,
   responseHistoryOf,
   responseTimeReportOf,
-  unassignedKey,
 } from './domain/response-times';
 export type {
   ResponseGrouping,

@@ -41,6 +41,8 @@ export const newTaskBody = z
   })
   .strict()
   .meta({ id: 'NewTask' });
+/** A task as a caller writes it (before the trim). */
+export type NewTaskBody = z.input<typeof newTaskBody>;
 
 export const taskPageQuery = z.object({
   limit: z.coerce
