@@ -116,6 +116,10 @@ export function bridgeDashboardWidgets(
             maxPerMinute('media archive DLQ'),
           ),
         ],
+        // What pages: the sweeper's count of every dead-letter queue, with the import's and sender's troubles.
+        right: [
+          bridgeMetric(bridgeMetrics.attention.needsAttention).with({ label: 'needs attention (alarm)' }),
+        ],
       }),
       new GraphWidget({
         title: t.processorErrors,
@@ -227,9 +231,6 @@ export function bridgeDashboardWidgets(
           ),
         ],
         right: [
-          bridgeMetric(bridgeMetrics.followUp.waitingConversations).with(
-            maxPerMinute('conversations waiting (a gap: none waiting)'),
-          ),
           // Each answer publishes its response time once: the count of samples is the answers.
           bridgeMetric(bridgeMetrics.followUp.responseBusinessMinutes, {}, 'SampleCount').with({
             label: 'conversations answered',

@@ -1,6 +1,7 @@
-// What pages an operator: one alarm per cause a business needs to hear about, each priced by the
-// metrics it reads ($0.10 a month each); what only needs watching is on the dashboard
-// (lib/bridge-dashboard.ts). Decision 0009, "Idle", says which alarms went and why.
+// What pages an operator: an alarm per cause a business needs to hear about, each priced by the
+// metrics it reads ($0.10 a month each), the causes that wait for an operator folded into one
+// (`NeedsAttention`); what only needs watching is on the dashboard (lib/bridge-dashboard.ts).
+// Decision 0009, "Idle" and "A third look", says which alarms went and why.
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -17,17 +18,15 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { bridgeMetrics } from '../lambdas/shared/metrics';
 import { defaultSweepPolicy, eventFamilies } from '../lambdas/events';
 import { bridgeDashboardWidgets } from './bridge-dashboard';
 import { bridgeMetric } from './bridge-metric';
-import type { CampaignSender } from './campaigns';
 import type { CrmEvents } from './crm-events';
 import type { EventProcessing } from './event-processing';
-import type { EventQueues } from './events';
+import type { EventQueues, EventSweeper } from './events';
 import type { HistoryImport } from './history-import';
 import type { WebhookIngest } from './ingest';
 
@@ -58,7 +57,8 @@ export interface BridgeMonitoringProps {
   readonly crmEvents: CrmEvents;
   readonly queues: EventQueues;
   readonly processing: EventProcessing;
-  readonly campaignSender: CampaignSender;
+  /** Counts what waits in every dead-letter queue at each run: the `NeedsAttention` alarm's dead letters. */
+  readonly sweeper: EventSweeper;
   readonly historyImport: HistoryImport;
   /** An erase's second sweep (lib/crm-api.ts): a run that ends badly leaves an erased person's late data. */
   readonly eraseSecondSweep: IStateMachine;
@@ -73,9 +73,9 @@ const fiveMinutes = Duration.minutes(5);
 
 /**
  * What an operator watches: one encrypted, TLS-only SNS topic that every alarm notifies (and
- * optionally e-mails), the alarms (dead letters, events the sweeper had to re-dispatch or gave up
- * on, ingest 5xx and 401 spikes, rejected events, OpenPhone throttling, the CRM events publisher
- * behind, import errors, campaigns paused or in trouble), a rule that pages on a failed or
+ * optionally e-mails), the alarms (what needs an operator: dead letters, import errors, campaign
+ * sender trouble; events the sweeper had to re-dispatch or gave up on, ingest 5xx and 401 spikes,
+ * rejected events, OpenPhone throttling, the CRM events publisher behind), a rule that pages on a failed or
  * timed-out import run, and one CloudWatch dashboard.
  */
 export class BridgeMonitoring extends Construct {
@@ -83,8 +83,8 @@ export class BridgeMonitoring extends Construct {
   readonly dashboard: Dashboard;
   /** Every alarm of the bridge, each notifying `topic`. */
   readonly alarms: IAlarm[] = [];
-  /** One per dead-letter queue: the families', the media archive's and the CRM events publisher's on-failure queues. */
-  readonly deadLetterAlarms: Alarm[] = [];
+  /** Pages for what waits for an operator: dead letters in any queue, import record errors, campaign sender trouble. */
+  readonly needsAttentionAlarm: Alarm;
   /** Step Functions' own event of an import run that failed or timed out, to the topic (no alarm needed). */
   readonly importRunFailedRule: Rule;
   /** The same for an erase's second sweep that failed, timed out or was stopped. */
@@ -119,19 +119,23 @@ export class BridgeMonitoring extends Construct {
     });
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
 
-    const deadLetterQueues: [string, IQueue][] = [
-      ...eventFamilies.map((f): [string, IQueue] => [`${f} events`, queues.byFamily[f].deadLetterQueue]),
-      ['media archive jobs', processing.archiveDeadLetterQueue],
-      ['CRM event stream batches', props.crmEvents.publishFailures],
-    ];
-    for (const [what, queue] of deadLetterQueues) {
-      const alarm = this.alarm(`DeadLetters${constructIdOf(what)}`, {
-        description: `A message is in the dead-letter queue of ${what}: see README "Runbook" to inspect and replay it`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: fiveMinutes }),
-        threshold: 1,
-      });
-      this.deadLetterAlarms.push(alarm);
-    }
+    // One alarm on one metric ($0.10 a month) for everything that waits for an operator: what waits
+    // in any dead-letter queue (the sweeper counts it each run), an import's record errors, the
+    // campaign sender's trouble. Each keeps its own line on the dashboard; the page names them all.
+    props.sweeper.watchDeadLetters({
+      ...Object.fromEntries(eventFamilies.map((f) => [`${f} events`, queues.byFamily[f].deadLetterQueue])),
+      'media archive jobs': processing.archiveDeadLetterQueue,
+      'CRM event stream batches': props.crmEvents.publishFailures,
+    });
+    this.needsAttentionAlarm = this.alarm('NeedsAttention', {
+      description:
+        'Something waits for an operator. The sweeper log ("messages wait in dead-letter queues") or `dlq list` names a dead-letter queue to inspect and replay; `imports show <id>` lists import record errors; `campaigns status <id>` names a paused campaign, a failed pass, an unknown outcome or a parked recipient (README "Runbook")',
+      metric: bridgeMetric(bridgeMetrics.attention.needsAttention).with({ period: fiveMinutes }),
+      threshold: 1,
+      // Clears after 15 minutes without a count: one sweep landing late in its period does not flap it.
+      evaluationPeriods: 3,
+      datapointsToAlarm: 1,
+    });
     this.alarm('IngestServerErrors', {
       description:
         'The webhook endpoint answered 5xx (ingest errors, Lambda timeouts or throttles): OpenPhone retries, but check the ingest logs',
@@ -180,16 +184,6 @@ export class BridgeMonitoring extends Construct {
       metric: bridgeMetric(bridgeMetrics.sweep.undeliverable).with({ period: fiveMinutes }),
       threshold: thresholds.undeliverableEventsPer5Min,
     });
-    // One alarm on the import's own error count: any error a run keeps (a list or an object it
-    // could not read) is one an operator should see, whatever the run's status.
-    this.alarm('ImportErrors', {
-      description:
-        'A history import or sync recorded errors it skipped past: `imports show <id>` lists them (a list-level error keeps the watermark, so the next sync reads that span again)',
-      metric: bridgeMetric(bridgeMetrics.import.recordErrors).with({ period: Duration.hours(1) }),
-      threshold: 1,
-    });
-    this.notify(props.campaignSender.senderTroubleAlarm);
-
     // Step Functions sends this event for free; two alarms on ExecutionsFailed/TimedOut cost $0.20 a month.
     this.importRunFailedRule = new Rule(this, 'ImportRunFailed', {
       description: 'Pages when a history import or sync execution fails or times out',
@@ -238,12 +232,22 @@ export class BridgeMonitoring extends Construct {
     });
   }
 
-  private alarm(id: string, spec: { description: string; metric: IMetric; threshold: number }): Alarm {
+  private alarm(
+    id: string,
+    spec: {
+      description: string;
+      metric: IMetric;
+      threshold: number;
+      evaluationPeriods?: number;
+      datapointsToAlarm?: number;
+    },
+  ): Alarm {
     const alarm = new Alarm(this, id, {
       alarmDescription: spec.description,
       metric: spec.metric,
       threshold: spec.threshold,
-      evaluationPeriods: 1,
+      evaluationPeriods: spec.evaluationPeriods ?? 1,
+      ...(spec.datapointsToAlarm ? { datapointsToAlarm: spec.datapointsToAlarm } : {}),
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       // No data is no traffic (SQS stops reporting idle queues; EMF metrics exist only when emitted).
       treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -257,13 +261,4 @@ export class BridgeMonitoring extends Construct {
     alarm.addOkAction(new SnsAction(this.topic));
     this.alarms.push(alarm);
   }
-}
-
-/** `call-intelligence events` → `CallIntelligenceEvents`: construct ids from readable names. */
-function constructIdOf(words: string): string {
-  return words
-    .split(/[^a-zA-Z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('');
 }

@@ -158,7 +158,7 @@ export class BridgeStack extends Stack {
       crmEvents: this.crmEvents,
       queues: this.queues,
       processing: this.processing,
-      campaignSender: this.campaignSender,
+      sweeper: this.sweeper,
       historyImport: this.historyImport,
       eraseSecondSweep: this.crmApi.eraseSecondSweep,
       stuckAfterMinutes: config.eventSweep.stuckAfterMinutes,

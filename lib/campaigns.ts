@@ -6,12 +6,10 @@ import { dataTable } from './data-table';
 import {
   campaignSenderEntry,
   campaignTableKeys,
-  campaignSenderMetrics,
   campaignTrackingPartitions,
   type SendingNumberRules,
   type StateSendingRules,
 } from '../lambdas/campaigns';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -140,17 +138,13 @@ export interface CampaignSenderProps {
 }
 
 /**
- * The campaign sender: a Lambda run on a schedule that works through running campaigns, and an
- * alarm when a campaign pauses itself because of an error (no credits, API key rejected).
+ * The campaign sender: a Lambda run on a schedule that works through running campaigns. What needs
+ * an operator (a campaign paused by an error, a failed pass, an unknown outcome, a parked
+ * recipient) is counted in `NeedsAttention`, which lib/bridge-monitoring.ts alarms on.
  */
 export class CampaignSender extends Construct {
   readonly senderFunction: BridgeFunction;
   readonly schedule: Rule;
-  /**
-   * Fires when a campaign paused itself because of an error, a pass over a campaign failed, a
-   * send's outcome was unknown, or a recipient was parked (its send could not be reconciled).
-   */
-  readonly senderTroubleAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: CampaignSenderProps) {
     super(scope, id);
@@ -186,24 +180,6 @@ export class CampaignSender extends Construct {
       description: 'Runs the campaign sender',
       schedule: props.schedule ?? Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(this.senderFunction, { retryAttempts: 0 })],
-    });
-
-    // One alarm on one metric ($0.10 a month) for the four causes that need an operator; each
-    // cause keeps its own metric for the dashboard, published only when it happens.
-    this.senderTroubleAlarm = new Alarm(this, 'SenderTroubleAlarm', {
-      alarmDescription:
-        'The campaign sender needs an operator: a campaign paused itself (402 no credits, the API key rejected, the sending number refused), a pass over a campaign failed, a send\'s outcome is unknown, or a recipient was parked: `campaigns status <id>`, then the sender logs (runbook "Campaigns")',
-      metric: new Metric({
-        namespace: campaignSenderMetrics.namespace,
-        metricName: campaignSenderMetrics.senderTrouble,
-        dimensionsMap: { service: 'openphone-bridge' },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { dataTable } from './data-table';
@@ -12,7 +12,7 @@ import {
 } from '../lambdas/events';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { environmentNames } from '../lambdas/shared/environment';
@@ -190,5 +190,15 @@ export class EventSweeper extends Construct {
       schedule: Schedule.expression(props.schedule ?? EventSweeper.defaultSchedule),
       targets: [new LambdaFunction(this.sweepFunction, { retryAttempts: 0 })],
     });
+  }
+
+  /**
+   * Has each run count what waits in these dead-letter queues (name → queue) into `NeedsAttention`:
+   * one alarm on that metric pages for all of them (lib/bridge-monitoring.ts).
+   */
+  watchDeadLetters(queues: Readonly<Record<string, IQueue>>): void {
+    const urls = Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.queueUrl]));
+    this.sweepFunction.addEnvironment(environmentNames.deadLetterQueues, Stack.of(this).toJsonString(urls));
+    for (const queue of Object.values(queues)) queue.grant(this.sweepFunction, 'sqs:GetQueueAttributes');
   }
 }

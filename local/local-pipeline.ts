@@ -72,7 +72,15 @@ export function buildLocalIngest(options: LocalIngestOptions) {
 
   // The sweeper (fired by the replica's schedule) and the ingest's re-dispatch of a redelivered stuck event.
   const sweeper = createEventSweeper({
-    deps: { events, publisher },
+    deps: {
+      events,
+      publisher,
+      // The replica's family queues keep their dead letters in memory: counted as the stack's are.
+      deadLetters: {
+        depths: async () =>
+          eventFamilies.map((f) => ({ queue: `${f} events`, waiting: queues[f].deadLetters.length })),
+      },
+    },
     policy: { ...eventSweepSettings(options.template).policy, ...options.sweepPolicy },
     logger,
     ...(options.now ? { now: options.now } : {}),

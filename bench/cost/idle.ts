@@ -68,6 +68,7 @@ export function idleUsage(
         run(s.functions.importer, perMonth * sync.importInvocations, a.durationMs.importSyncRun, 1);
     } else if (target) {
       run(target, perMonth, idleRunMs(target, a));
+      u.sqsRequests += perMonth * (target.watchedQueues ?? 0);
       if (/ReplyDue/.test(target.id)) u.readRequestUnits += perMonth * a.replyDueTimer.readUnitsPerRun;
     }
   }

@@ -51,10 +51,10 @@ export const publishedMetrics: Record<string, SeriesOfMetric> = {
   [m.campaigns.pausedByError]: one('on a fault'),
   [m.campaigns.campaignRunsFailed]: one('on a fault'),
   [m.campaigns.recipientsParked]: one('on a fault'),
-  [m.campaigns.senderTrouble]: one('on a fault'), // each of the four above: the alarm's one metric
   // The reply-due timer, every minute while a conversation waits; marked overdue only when it marks one.
+  // What waits for an operator (dead letters, import errors, sender trouble): the alarm's one metric.
+  [m.attention.needsAttention]: one('on a fault'),
   [m.followUp.oldestWaitingBusinessMinutes]: one('while one waits'),
-  [m.followUp.waitingConversations]: one('while one waits'),
   [m.followUp.markedOverdue]: one('with traffic'),
   // The CRM events publisher, per answer (its SampleCount counts them) and per missed call put on the bus.
   [m.followUp.responseBusinessMinutes]: one('with traffic'),

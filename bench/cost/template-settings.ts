@@ -11,6 +11,8 @@ export interface FunctionSettings {
   readsSecret: boolean;
   /** Lambda writes its START/END/REPORT lines (system log level INFO or below, or unset). */
   platformLogs: boolean;
+  /** Dead-letter queues each run reads the depth of (the sweeper's `DEAD_LETTER_QUEUES`): one SQS request each. */
+  watchedQueues?: number;
 }
 export interface TableSettings {
   gsis: number;
@@ -77,6 +79,9 @@ function lambdaFunction(id: string, r: Resource): FunctionSettings {
     traced: p.TracingConfig?.Mode === 'Active',
     readsSecret: Object.keys(p.Environment?.Variables ?? {}).some((k) => k.includes('SECRET')),
     platformLogs: !['WARN', 'ERROR'].includes(p.LoggingConfig?.SystemLogLevel ?? 'INFO'),
+    // Each queue URL in the JSON is a `Ref` to the queue.
+    watchedQueues: (JSON.stringify(p.Environment?.Variables?.DEAD_LETTER_QUEUES ?? '').match(/"Ref"/g) ?? [])
+      .length,
   };
 }
 

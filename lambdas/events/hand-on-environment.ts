@@ -38,3 +38,26 @@ export const sweepEnvironmentShape = {
   /** The stage's activity retention: failed events' bodies are blanked after it. */
   [environmentNames.activityRetentionDays]: z.optional(wholeNumberVariable(1)),
 };
+
+const queueUrls = z.record(z.string().check(z.minLength(1)), z.string().check(z.minLength(1)));
+
+/**
+ * The dead-letter queues the sweeper watches (lib/bridge-monitoring.ts sets them): a JSON object of
+ * name → queue URL; none when unset. A malformed value is a clear start-up error naming it.
+ */
+export function watchedDeadLetterQueues(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const text = env[environmentNames.deadLetterQueues];
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = queueUrls.safeParse(value);
+  if (!parsed.success)
+    throw new Error(
+      `Invalid environment: ${environmentNames.deadLetterQueues}: not a JSON object of queue URLs`,
+    );
+  return parsed.data;
+}

@@ -182,8 +182,11 @@ export async function importPages(raw: ImportPagesInput, deps: ImportDeps): Prom
   // Each series costs $0.30 a month for every hour it is published: a sync that finds nothing publishes none.
   if (totals.records > 0)
     deps.metrics?.addMetric(bridgeMetrics.import.recordsImported, MetricUnit.Count, totals.records);
-  if (totals.errors > 0)
+  if (totals.errors > 0) {
     deps.metrics?.addMetric(bridgeMetrics.import.recordErrors, MetricUnit.Count, totals.errors);
+    // The one metric the `NeedsAttention` alarm reads: an error a run keeps is one to look at.
+    deps.metrics?.addMetric(bridgeMetrics.attention.needsAttention, MetricUnit.Count, totals.errors);
+  }
   const latest = await deps.store.requireRun(run.importId);
   return latest.status === 'running' ? output(latest) : ended(latest);
 }

@@ -30,6 +30,7 @@ export const environmentNames = {
   stuckEventAfterMinutes: 'STUCK_EVENT_AFTER_MINUTES',
   maxEventRedispatches: 'MAX_EVENT_REDISPATCHES',
   activityRetentionDays: 'ACTIVITY_RETENTION_DAYS',
+  deadLetterQueues: 'DEAD_LETTER_QUEUES',
 } as const;
 
 /** Reads and validates variables once; a missing one is a clear start-up error naming it. */

@@ -62,15 +62,21 @@ export const bridgeMetrics = {
     campaignRunsFailed: 'CampaignRunsFailed',
     /** A recipient whose send could not be reconciled, time after time: parked for an operator. */
     recipientsParked: 'CampaignRecipientsParked',
-    /** Each of the four above that needs an operator (paused by an error, a failed pass, an unknown outcome, a parked recipient): the alarm's one metric. */
-    senderTrouble: 'CampaignSenderTrouble',
+  },
+  /**
+   * Something waits for an operator, counted beside its own metric: the one metric the
+   * `NeedsAttention` alarm reads (an alarm is billed per metric it reads). The sweeper counts the
+   * messages waiting in every dead-letter queue at each run while there are some; the import its
+   * record errors; the campaign sender a paused campaign, a failed pass, an unknown outcome, a
+   * parked recipient.
+   */
+  attention: {
+    needsAttention: 'NeedsAttention',
   },
   /** The reply-due timer (once a minute): the follow-up queue's state. */
   followUp: {
     /** Business minutes the longest-waiting conversation has waited, only while one waits (no data is none waiting): the alarm's metric. */
     oldestWaitingBusinessMinutes: 'OldestWaitingBusinessMinutes',
-    /** How many conversations wait, only while one does. */
-    waitingConversations: 'WaitingConversations',
     /** Spells the timer marked overdue in the run (each one `conversation.waiting`), only in a run that marked one. */
     markedOverdue: 'ConversationsMarkedOverdue',
     /** The CRM events publisher, per `conversation.answered` put on the bus: its first-response time in business minutes (its SampleCount counts the answers). */

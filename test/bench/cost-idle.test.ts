@@ -70,6 +70,35 @@ describe('the idle month', () => {
     expect(bill.EventBridge).toBeCloseTo((720 + 8640 + 43_200) * 1e-6, 6);
   });
 
+  it('prices a sweep’s read of each dead-letter queue it watches as one SQS request per queue per run', () => {
+    const sweeper = (watched: string[]) =>
+      withResources({
+        SweepFunction1: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            MemorySize: 256,
+            Architectures: ['arm64'],
+            Environment: {
+              Variables: {
+                DEAD_LETTER_QUEUES: { 'Fn::Join': ['', watched.flatMap((q) => ['"q":"', { Ref: q }, '"'])] },
+              },
+            },
+          },
+        },
+        SweepSchedule: {
+          Type: 'AWS::Events::Rule',
+          Properties: {
+            ScheduleExpression: 'rate(5 minutes)',
+            Targets: [{ Arn: { 'Fn::GetAtt': ['SweepFunction1', 'Arn'] } }],
+          },
+        },
+      });
+    const sqs = (watched: string[]) =>
+      estimateCost(sweeper(watched), prices, assumptions).fixed.bill.SQS ?? 0;
+    // 8,640 runs a month, 7 queues each: 60,480 requests.
+    expect(sqs(['A', 'B', 'C', 'D', 'E', 'F', 'G']) - sqs([])).toBeCloseTo(8640 * 7 * prices.sqsRequest, 9);
+  });
+
   const secretReader = (id: string, schedule: string) =>
     withResources({
       [id]: {

@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { environmentNames } from '../../lambdas/shared/environment';
-import { campaignSenderMetrics } from '../../lambdas/campaigns/domain/sender-metrics';
+import { bridgeMetrics } from '../../lambdas/shared/metrics';
 import { BridgeStack } from '../../lib/bridge-stack';
 import { readStageConfig } from '../../lib/config';
 
@@ -39,22 +39,16 @@ describe('CampaignSender', () => {
     });
   });
 
-  it('pages for a paused campaign, a failed run, an unknown outcome or a parked recipient with one alarm on one metric', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
-      JSON.stringify(alarm).includes('Campaign'),
+  it('pages through the stack’s one NeedsAttention alarm, not an alarm of its own', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties as Record<string, unknown>,
     );
-    // One alarm reading one metric ($0.10 a month), not an alarm and a 3-metric expression ($0.40).
-    expect(alarms).toHaveLength(1);
-    expect(alarms[0]!.Properties).toMatchObject({
-      Namespace: campaignSenderMetrics.namespace,
-      MetricName: campaignSenderMetrics.senderTrouble,
-      Dimensions: [{ Name: 'service', Value: 'openphone-bridge' }],
-      Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-    expect(alarms[0]!.Properties.AlarmDescription).toMatch(/paused.*failed.*unknown.*parked/);
+    expect(alarms.filter((a) => JSON.stringify(a).includes('Campaign'))).toEqual([]);
+    const attention = alarms.filter((a) => a.MetricName === bridgeMetrics.attention.needsAttention);
+    expect(attention).toHaveLength(1);
+    expect(attention[0]!.AlarmDescription).toMatch(
+      /campaigns status <id>.*paused.*failed pass.*unknown.*parked/,
+    );
   });
 
   it('may use the campaign table and its work index without wildcards', () => {

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { bridgeMetrics } from '../../lambdas/shared/metrics';
+import { environmentNames } from '../../lambdas/shared/environment';
 import { eventFamilies } from '../../lambdas/events/domain/event-types';
 import { dashboardWidgetTitles } from '../../lib/bridge-monitoring';
 import { BridgeStack } from '../../lib/bridge-stack';
@@ -20,7 +21,6 @@ type Resource = { Properties: Record<string, unknown> };
 const resources = (type: string) => template.findResources(type) as Record<string, Resource>;
 const [topicId] = Object.keys(resources('AWS::SNS::Topic'));
 const alarms = Object.values(resources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-const queueNameOf = (queueId: string) => ({ 'Fn::GetAtt': [queueId, 'QueueName'] });
 
 /** Every dead-letter queue of the stack: redrive targets, and the stream mapping's on-failure queue. */
 function deadLetterQueueIds(): string[] {
@@ -90,33 +90,55 @@ describe('alarms', () => {
   });
 
   it('reads no data as nothing wrong where the metric is published only when something happens', () => {
-    // The timer publishes only while someone waits, the import only a count above zero.
+    // The timer publishes only while someone waits; the sweeper, the import and the sender count
+    // NeedsAttention only when something waits for an operator.
     for (const name of [
       bridgeMetrics.followUp.oldestWaitingBusinessMinutes,
-      bridgeMetrics.import.recordErrors,
+      bridgeMetrics.attention.needsAttention,
     ]) {
       const alarm = alarms.find((a) => a.MetricName === name);
       expect(alarm).toMatchObject({ TreatMissingData: 'notBreaching' });
     }
   });
 
-  it('has one alarm per dead-letter queue, firing on the first message', () => {
+  it('pages for every dead-letter queue with one alarm: the sweeper counts what waits in each', () => {
     const dlqs = deadLetterQueueIds();
     // every family's, the media archive's and the CRM events publisher's on-failure queues
     expect(dlqs).toHaveLength(eventFamilies.length + 2);
-    const dlqAlarms = alarms.filter(
-      (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible',
+    expect(alarms.filter((a) => a.Namespace === 'AWS/SQS')).toEqual([]);
+    const sweeper = Object.values(resources('AWS::Lambda::Function')).find((f) =>
+      String(f.Properties.Description).startsWith('Hands events stuck'),
+    )!;
+    const watched = JSON.stringify(
+      (sweeper.Properties.Environment as { Variables: Record<string, unknown> }).Variables[
+        environmentNames.deadLetterQueues
+      ],
     );
-    expect(dlqAlarms).toHaveLength(dlqs.length);
-    for (const dlq of dlqs) {
-      expect(dlqAlarms).toContainEqual(
+    for (const dlq of dlqs) expect(watched).toContain(dlq);
+    // It may read each one's depth, and nothing else of them.
+    const statements = Object.values(resources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+    );
+    for (const dlq of dlqs)
+      expect(statements).toContainEqual(
         expect.objectContaining({
-          Dimensions: [{ Name: 'QueueName', Value: queueNameOf(dlq) }],
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Action: 'sqs:GetQueueAttributes',
+          Resource: { 'Fn::GetAtt': [dlq, 'Arn'] },
         }),
       );
-    }
+    const [attention] = alarms.filter((a) => a.MetricName === bridgeMetrics.attention.needsAttention);
+    expect(attention).toMatchObject({
+      Namespace: bridgeMetrics.namespace,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Statistic: 'Sum',
+      Period: 300,
+      // A sweep landing late in its period does not clear it: OK after 15 minutes without a count.
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 1,
+    });
+    expect(attention!.AlarmDescription).toMatch(/dlq list.*imports show <id>.*campaigns status <id>/);
   });
 
   it('pages no queue age: the sweeper’s re-dispatch alarm fires first for it, the dashboard draws it', () => {
@@ -127,13 +149,13 @@ describe('alarms', () => {
     expect(body).toContain('\\"value\\":600,\\"label\\":\\"the sweeper re-dispatches (alarm)\\"');
   });
 
-  it('keeps the idle month’s alarm bill at 17 alarm metrics ($1.70): a math alarm pays per metric', () => {
+  it('keeps the idle month’s alarm bill at 9 alarm metrics ($0.90): a math alarm pays per metric', () => {
     const metricsOf = (a: Record<string, unknown>) =>
       Math.max(
         1,
         ((a.Metrics as { MetricStat?: unknown }[] | undefined) ?? []).filter((m) => m.MetricStat).length,
       );
-    expect(alarms.reduce((sum, a) => sum + metricsOf(a), 0)).toBe(17);
+    expect(alarms.reduce((sum, a) => sum + metricsOf(a), 0)).toBe(9);
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 0);
   });
 
@@ -156,10 +178,10 @@ describe('alarms', () => {
     );
   });
 
-  it('alarms on OpenPhone 429s and on the campaign sender’s trouble, a paused campaign included', () => {
+  it('alarms on OpenPhone 429s and on what needs an operator, a paused campaign included', () => {
     const names = alarms.map((a) => a.MetricName);
     expect(names).toEqual(
-      expect.arrayContaining([bridgeMetrics.openPhone.throttled, bridgeMetrics.campaigns.senderTrouble]),
+      expect.arrayContaining([bridgeMetrics.openPhone.throttled, bridgeMetrics.attention.needsAttention]),
     );
   });
 
@@ -254,7 +276,8 @@ describe('dashboard', () => {
 
   it('draws who waits for an answer (a gap read as none waiting, no wall-clock wait) and the answers counted', () => {
     expect(body).toContain(bridgeMetrics.followUp.oldestWaitingBusinessMinutes);
-    expect(body).toContain(bridgeMetrics.followUp.waitingConversations);
+    // How many wait is on the console's follow-up page: not a series billed every hour one waits.
+    expect(body).not.toContain('WaitingConversations');
     expect(body).toContain('oldest wait, business minutes (a gap: none waiting)');
     expect(body).not.toContain('OldestWaitingMinutes');
     // Its response time's SampleCount, not a ConversationsAnswered series of its own.

@@ -87,11 +87,15 @@ describe('least privilege: what each function can reach', () => {
   const expected: Record<string, string[]> = {
     // Each new event is handed to its family queue (and a redelivered stuck one again).
     WebhookIngestIngestFunction: [events, ...eventFamilies.map(familyQueue)],
+    // It also reads each dead-letter queue's depth (only sqs:GetQueueAttributes: test/lib/monitoring.test.ts).
     EventSweeperSweepFunction: [
       events,
       `${events}/index/byStatus`,
       `${events}/index/byArrival`,
       ...eventFamilies.map(familyQueue),
+      ...eventFamilies.map((f) => `EventQueues${pascal(f)}DeadLetterQueue`),
+      'EventProcessingArchiveDeadLetterQueue',
+      'CrmEventsPublishFailures',
     ],
     ...Object.fromEntries(
       eventFamilies.map((f) => [

@@ -6,7 +6,7 @@ export const campaignSenderMetrics = {
   ...bridgeMetrics.campaigns,
 } as const;
 
-/** The causes that need an operator, each also counted in `CampaignSenderTrouble` (the alarm reads that one metric). */
+/** The causes that need an operator, each also counted in `NeedsAttention` (the alarm reads that one metric). */
 export type SenderTroubleCause =
   | typeof campaignSenderMetrics.pausedByError
   | typeof campaignSenderMetrics.campaignRunsFailed

@@ -29,8 +29,8 @@ export interface ReplyDueReport {
 /**
  * One run of the reply-due timer (decision 0008): every spell due by now is marked overdue once
  * (the CRM events publisher turns each mark into `conversation.waiting`), then the follow-up
- * queue's size and its oldest wait are emitted as metrics, only while someone waits (no data is
- * none waiting); the wall-clock wait is in the report and the log line only.
+ * queue's oldest wait is emitted as a metric, only while someone waits (no data is none waiting);
+ * how many wait and the wall-clock wait are in the report and the log line only.
  */
 export function createReplyDueTimer(deps: ReplyDueTimerDeps) {
   const now = deps.now ?? (() => new Date());
@@ -69,14 +69,13 @@ export function createReplyDueTimer(deps: ReplyDueTimerDeps) {
       };
       // Each series costs $0.30 a month for every hour it is published: an idle office publishes none.
       const m = bridgeMetrics.followUp;
-      if (report.waiting > 0) {
+      // How many wait is in the log line and the console's follow-up page, not a series of its own.
+      if (report.waiting > 0)
         deps.metrics?.addMetric(
           m.oldestWaitingBusinessMinutes,
           MetricUnit.Count,
           report.oldestWaitingBusinessMinutes,
         );
-        deps.metrics?.addMetric(m.waitingConversations, MetricUnit.Count, report.waiting);
-      }
       if (report.fired > 0) deps.metrics?.addMetric(m.markedOverdue, MetricUnit.Count, report.fired);
       if (keys.length > 0) deps.logger?.info('reply-due run', { ...report });
       if (failed > 0) throw new Error(`${failed} of ${keys.length} due conversations not marked`);

@@ -10,7 +10,13 @@ import middy from '@middy/core';
 import { eventFamilies, type EventFamily } from '../domain/event-types';
 import { environmentNames, readEnvironment } from '../../shared/environment';
 import { bridgeMetrics } from '../../shared/metrics';
-import { handOnEnvironmentShape, queueUrlVariable, sweepEnvironmentShape } from '../hand-on-environment';
+import {
+  handOnEnvironmentShape,
+  queueUrlVariable,
+  sweepEnvironmentShape,
+  watchedDeadLetterQueues,
+} from '../hand-on-environment';
+import { SqsDeadLetterWatch } from '../adapters/dead-letter-watch';
 import { EventRepository } from '../adapters/event-repository';
 import { SqsQueuePublisher } from '../adapters/queue-publisher';
 import { createEventSweeper, type SweepReport } from './service';
@@ -31,10 +37,12 @@ function wireFromEnvironment(): ReturnType<typeof createEventSweeper> {
     EventFamily,
     string
   >;
+  const sqs = tracing.captureAWSv3Client(new SQSClient({}));
   return createEventSweeper({
     deps: {
       events: new EventRepository(documents, env[environmentNames.eventsTable]!),
-      publisher: new SqsQueuePublisher(tracing.captureAWSv3Client(new SQSClient({})), urls),
+      publisher: new SqsQueuePublisher(sqs, urls),
+      deadLetters: new SqsDeadLetterWatch(sqs, watchedDeadLetterQueues()),
     },
     policy: {
       stuckAfterMinutes: policy[environmentNames.stuckEventAfterMinutes],

@@ -8,6 +8,7 @@ import { eventFamilies } from '../domain/event-types';
 import { queueMessageFor } from '../domain/queue-message';
 import type { EventRepository } from '../adapters/event-repository';
 import type { QueuePublisher } from '../adapters/queue-publisher';
+import type { DeadLetterWatch } from '../adapters/dead-letter-watch';
 
 export interface SweeperDeps {
   events: Pick<
@@ -24,6 +25,8 @@ export interface SweeperDeps {
     | 'erasePayload'
   >;
   publisher: QueuePublisher;
+  /** Every dead-letter queue of the stack: what waits in them is counted in `NeedsAttention` each run. */
+  deadLetters?: DeadLetterWatch;
 }
 
 export interface SweeperOptions {
@@ -41,7 +44,7 @@ export interface SweeperOptions {
   /** Hours of arrivals one run looks through (one query each), catching up after an outage. @default 48 */
   maxArrivalHoursPerRun?: number;
   logger: Logger;
-  /** Counts EventsRedispatched and EventsUndeliverable. */
+  /** Counts EventsRedispatched, EventsUndeliverable and, while dead letters wait, NeedsAttention. */
   metrics?: Metrics;
   now?: () => Date;
 }
@@ -59,6 +62,8 @@ export interface SweepReport {
   bodiesExpired: number;
   /** Events that could not be read or handed on (logged with their id): passed over, not retried by this run. */
   unreadable: number;
+  /** Messages waiting in the watched dead-letter queues; null when they could not be read (counted as needing attention). */
+  deadLetters: number | null;
 }
 
 /** How far back the first run looks for arrivals (older open events are listed in byStatus). */
@@ -143,6 +148,32 @@ export function createEventSweeper(options: SweeperOptions) {
     return expired;
   }
 
+  /**
+   * Counts what waits in every dead-letter queue into the one metric the `NeedsAttention` alarm
+   * reads, at every run while something waits (so the alarm stays up until it is replayed or
+   * deleted). A watch that cannot read counts too: dead letters never wait unseen.
+   */
+  async function countDeadLetters(): Promise<number | null> {
+    if (!deps.deadLetters) return 0;
+    const attention = (n: number) =>
+      options.metrics?.addMetric(bridgeMetrics.attention.needsAttention, MetricUnit.Count, n);
+    try {
+      const waiting = (await deps.deadLetters.depths()).filter((d) => d.waiting > 0);
+      const total = waiting.reduce((sum, d) => sum + d.waiting, 0);
+      if (total > 0) {
+        attention(total);
+        logger.warn('messages wait in dead-letter queues (README "Runbook": inspect and replay)', {
+          deadLetters: Object.fromEntries(waiting.map((d) => [d.queue, d.waiting])),
+        });
+      }
+      return total;
+    } catch (error) {
+      attention(1);
+      logger.error('dead-letter queues not read: counted as needing attention', { error: error as Error });
+      return null;
+    }
+  }
+
   const redispatchIfStuck = (record: EventRecord): Promise<RedispatchOutcome> =>
     record.family ? handOn(record, true) : Promise.resolve('not-stuck');
 
@@ -159,6 +190,8 @@ export function createEventSweeper(options: SweeperOptions) {
         sendFailures: 0,
         bodiesExpired: 0,
         unreadable: 0,
+        // First: a sweep that fails on the events table still counts what waits in the queues.
+        deadLetters: await countDeadLetters(),
       };
       const before = stuckBefore(now(), policy);
       const examined = new Set<string>();

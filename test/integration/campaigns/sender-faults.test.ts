@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { bridgeMetrics } from '../../../lambdas/shared/metrics';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   campaignRepositories,
@@ -342,7 +343,7 @@ describe('the campaign sender under faults', () => {
       expect(reports.find((r) => r.campaignId === healthy.campaignId)?.ended).toBe('completed');
       for (const phone of healthy.phones) expect(sentCount(phone)).toBe(1);
       expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.campaignRunsFailed, 'Count', 1);
-      expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.senderTrouble, 'Count', 1);
+      expect(addMetric).toHaveBeenCalledWith(bridgeMetrics.attention.needsAttention, 'Count', 1);
       await repositories.campaigns.transitionCampaign(
         broken.campaignId,
         { type: 'cancel' },
@@ -394,7 +395,7 @@ describe('the campaign sender under faults', () => {
       simulator.faults.serverErrorRate = 0;
       expect(sentCount(phones[0]!)).toBe(1);
       expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.recipientsParked, 'Count', 1);
-      expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.senderTrouble, 'Count', 1);
+      expect(addMetric).toHaveBeenCalledWith(bridgeMetrics.attention.needsAttention, 'Count', 1);
     }, 120_000);
   });
 

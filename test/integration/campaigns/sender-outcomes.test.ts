@@ -1,4 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { bridgeMetrics } from '../../../lambdas/shared/metrics';
 import { OpenPhoneOutcomeUnknownError } from '../../../lambdas/openphone/adapters/openphone-client';
 import { campaignSenderMetrics } from '../../../lambdas/campaigns';
 import type { CampaignSenderDeps } from '../../../lambdas/campaigns/service';
@@ -38,7 +39,7 @@ describe('the campaign sender: refusals, keys, pauses and schedules', () => {
     expect(await countedToday(sendingNumber)).toBe(0);
     // Its own metric, and the one the alarm reads.
     expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.pausedByError, 'Count', 1);
-    expect(addMetric).toHaveBeenCalledWith(campaignSenderMetrics.senderTrouble, 'Count', 1);
+    expect(addMetric).toHaveBeenCalledWith(bridgeMetrics.attention.needsAttention, 'Count', 1);
   }, 120_000);
   it('an unknown outcome whose message is not listed is not sent again until the claim is stale, then once', async () => {
     const { campaignId, phones } = await runningCampaign(1);
@@ -294,7 +295,7 @@ describe('the campaign sender: refusals, keys, pauses and schedules', () => {
       ).toHaveLength(1);
       // Paged once, however many sends met the 402.
       expect(
-        addMetric.mock.calls.filter(([name]) => name === campaignSenderMetrics.senderTrouble),
+        addMetric.mock.calls.filter(([name]) => name === bridgeMetrics.attention.needsAttention),
       ).toHaveLength(1);
     }, 120_000);
   });
