@@ -47,7 +47,7 @@ export async function showResponseTimes(
   });
   if (!query.success) {
     const [issue] = query.error.issues;
-    throw new UsageError(`--${issue?.path.join('.') ?? 'from'}: ${issue?.message ?? 'invalid'}`);
+    throw new UsageError(`--${issue?.path.join('.') || 'from'}: ${issue?.message ?? 'invalid'}`);
   }
   const settings = await settingsFrom(options.followUp);
   const report = await readResponseTimeReport(target.activities, query.data, settings, now);
