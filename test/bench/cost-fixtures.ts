@@ -11,7 +11,7 @@ export const tinyTemplate = (eventsBilling = 'PAY_PER_REQUEST'): CfnTemplate => 
         MemorySize: 1024,
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
-        Environment: { Variables: { SIGNING_KEYS_SECRET_ID: 'x' } },
+        Environment: { Variables: { SIGNING_KEYS_PARAMETER_NAME: 'x' } },
       },
     },
     DispatchFunction1: {
