@@ -11,7 +11,10 @@ import { acceptNagFinding } from './nag';
 export class SecureParameter {
   constructor(readonly parameterName: string) {}
 
-  /** `ssm:GetParameter` on this parameter only, and `kms:Decrypt` only through SSM for this parameter. */
+  /**
+   * `ssm:GetParameter` on this parameter only (what holds the reader to it: the `aws/ssm` key's own
+   * policy lets the account decrypt through SSM), and `kms:Decrypt` only through SSM for this parameter.
+   */
   grantRead(fn: IFunction): void {
     const stack = Stack.of(fn);
     const parameterArn = stack.formatArn({
