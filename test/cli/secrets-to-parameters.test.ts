@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { eventFamilies } from '../../lambdas/events/domain/event-types';
 import { familyQueueOutputName } from '../../lambdas/shared/stack-outputs';
 import { stackTarget } from '../../cli/stack-target';
-import { runAgainst } from '../support/cli';
+import { runAgainst, testTarget } from '../support/cli';
 
 const secretsMock = mockClient(SecretsManagerClient);
 const ssmMock = mockClient(SSMClient);
@@ -180,5 +180,13 @@ describe('secrets copy-to-parameters', () => {
     expect(code).toBe(1);
     expect(stderr.join('\n')).toContain('the signing keys secret arn:keys is not {"keys": [string, …]}');
     expect(puts()).toEqual([]);
+  });
+
+  it('refuses a target without secrets, such as the local replica', async () => {
+    const { code, stderr } = await runAgainst(testTarget({}), 'secrets', 'copy-to-parameters');
+    expect(code).toBe(1);
+    expect(stderr.join('\n')).toContain(
+      'the test target keeps no secrets: copy-to-parameters acts on a stack (--stack)',
+    );
   });
 });
