@@ -34,6 +34,7 @@ import { addCampaignCommands } from './campaign-commands';
 import { addConversationCommands } from './conversation-commands';
 import { addEventCommands } from './event-commands';
 import { addReportCommands } from './report-commands';
+import { addSecretCommands } from './secret-commands';
 import { addWebhookCommands } from './webhook-commands';
 import { describeFailure, exitCodes, UsageError } from './errors';
 import {
@@ -320,6 +321,7 @@ export function buildProgram(deps: CliDeps): Command {
     .action(async (importId: string) => cancelImport(await target(), out, importId));
 
   addWebhookCommands(program, target, out);
+  addSecretCommands(program, target, out);
   addCampaignCommands(program, target, out, noWatchWithJson);
   addConversationCommands(program, target, out);
   addReportCommands(program, target, out);

@@ -1,15 +1,16 @@
 import {
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { signingKeysSecret } from '../lambdas/ingest';
+  GetParameterCommand,
+  ParameterNotFound,
+  PutParameterCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { signingKeysValue } from '../lambdas/ingest';
 import { readSigningKeysFile, writeSigningKeysFile } from '../local/file-signing-keys';
 import { CommandFailure } from './errors';
 
 /** Where the ingest reads the webhook signing keys: the operator adds and removes keys here. */
 export interface SigningKeyStore {
-  /** Says where, for messages: `the signing-keys secret arn:…`, `.local/signing-keys.json`. */
+  /** Says where, for messages: `the signing-keys parameter /openphone-bridge/…`, `.local/signing-keys.json`. */
   readonly name: string;
   keys(): Promise<string[]>;
   /** Adds the keys not already there, keeping every existing key. */
@@ -49,28 +50,27 @@ export function fileSigningKeyStore(path: string): SigningKeyStore {
 }
 
 /**
- * The stack's signing-keys secret. Other fields of the secret's JSON are kept as they are; a value
- * that is not `{"keys": [...]}` is never overwritten.
+ * The stack's signing-keys SecureString parameter. Other fields of its JSON are kept as they are; a
+ * value that is not `{"keys": [...]}` is never overwritten; one not put yet is created.
  */
-export function secretSigningKeyStore(secrets: SecretsManagerClient, secretId: string): SigningKeyStore {
-  const name = `the signing-keys secret ${secretId}`;
+export function parameterSigningKeyStore(ssm: SSMClient, parameterName: string): SigningKeyStore {
+  const name = `the signing-keys parameter ${parameterName}`;
   const read = async () => {
-    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const text = await readSecureParameter(ssm, parameterName);
+    if (text === undefined) return { value: {}, keys: [] };
     let value: Record<string, unknown>;
     try {
-      value = JSON.parse(SecretString ?? '') as Record<string, unknown>;
+      value = JSON.parse(text) as Record<string, unknown>;
     } catch {
       throw new CommandFailure(`${name} is not JSON: fix it by hand before changing keys`);
     }
-    const parsed = signingKeysSecret.safeParse(value);
+    const parsed = signingKeysValue.safeParse(value);
     if (!parsed.success)
       throw new CommandFailure(`${name} is not {"keys": [string, …]}: fix it by hand first`);
     return { value, keys: parsed.data.keys };
   };
   const write = (value: Record<string, unknown>, keys: string[]) =>
-    secrets.send(
-      new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify({ ...value, keys }) }),
-    );
+    writeSecureParameter(ssm, parameterName, JSON.stringify({ ...value, keys }));
   return {
     name,
     keys: async () => (await read()).keys,
@@ -87,4 +87,38 @@ export function secretSigningKeyStore(secrets: SecretsManagerClient, secretId: s
       return { removed: current.keys.length - next.length };
     },
   };
+}
+
+/** A SecureString parameter's value, decrypted; undefined when it has not been put. */
+export async function readSecureParameter(
+  ssm: SSMClient,
+  parameterName: string,
+): Promise<string | undefined> {
+  try {
+    const { Parameter } = await ssm.send(
+      new GetParameterCommand({ Name: parameterName, WithDecryption: true }),
+    );
+    return Parameter?.Value;
+  } catch (error) {
+    if (error instanceof ParameterNotFound || (error as { name?: string }).name === 'ParameterNotFound')
+      return undefined;
+    throw error;
+  }
+}
+
+/** Puts a standard-tier (free) SecureString parameter, encrypted with the account's `aws/ssm` key. */
+export async function writeSecureParameter(
+  ssm: SSMClient,
+  parameterName: string,
+  value: string,
+): Promise<void> {
+  await ssm.send(
+    new PutParameterCommand({
+      Name: parameterName,
+      Value: value,
+      Type: 'SecureString',
+      Tier: 'Standard',
+      Overwrite: true,
+    }),
+  );
 }

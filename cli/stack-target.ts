@@ -3,7 +3,8 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -30,7 +31,8 @@ import { CommandFailure } from './errors';
 import { targetMessageSending } from './message-sending';
 import { operatorOpenPhoneClient } from './openphone-connection';
 import { cloudWatchProcessedCounts } from './processed-counts';
-import { secretSigningKeyStore } from './signing-key-stores';
+import { copySecretsToParameters, plannedCopies } from './secrets-to-parameters';
+import { parameterSigningKeyStore, readSecureParameter } from './signing-key-stores';
 import { StepFunctionsImportLauncher } from './step-functions-launcher';
 import type { Target, TargetOptions } from './target';
 
@@ -40,7 +42,9 @@ export interface StackClients {
   cloudWatch?: CloudWatchClient;
   dynamo: DynamoDBClient;
   sqs: SQSClient;
-  secrets: SecretsManagerClient;
+  ssm: SSMClient;
+  /** For `secrets copy-to-parameters` only; one for the default region when absent. */
+  secrets?: SecretsManagerClient;
   stepFunctions: SFNClient;
   /** For `contacts erase`; one for the default region when absent. */
   s3?: S3Client;
@@ -56,6 +60,7 @@ export function awsClients(options: Pick<TargetOptions, 'profile' | 'region'>): 
     cloudWatch: new CloudWatchClient(config),
     dynamo: new DynamoDBClient(config),
     sqs: new SQSClient(config),
+    ssm: new SSMClient(config),
     secrets: new SecretsManagerClient(config),
     stepFunctions: new SFNClient(config),
     s3: new S3Client(config),
@@ -113,10 +118,11 @@ export async function stackTarget(
   const documents = DynamoDBDocumentClient.from(clients.dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const apiKeySecret = output(stackOutputNames.apiKeySecretArn);
   const rateLimitTable = output(stackOutputNames.rateLimitTableName);
   const openPhone = async () => {
-    const apiKey = process.env.OPENPHONE_API_KEY ?? (await apiKeyFromSecret(clients.secrets, apiKeySecret));
+    const apiKey =
+      process.env.OPENPHONE_API_KEY ??
+      (await apiKeyFromParameter(clients.ssm, output(stackOutputNames.apiKeyParameterName)));
     return operatorOpenPhoneClient({ apiKey, dynamo: clients.dynamo, rateLimitTable });
   };
   return {
@@ -158,7 +164,18 @@ export async function stackTarget(
       return campaignRepositories(documents, output(stackOutputNames.campaignTableName));
     },
     queues: new SqsQueueAdmin(clients.sqs, queueUrls),
-    signingKeys: secretSigningKeyStore(clients.secrets, output(stackOutputNames.signingKeysSecretArn)),
+    get signingKeys() {
+      return parameterSigningKeyStore(clients.ssm, output(stackOutputNames.signingKeysParameterName));
+    },
+    secretsUpgrade: {
+      plan: (given) => plannedCopies(stackName, outputs, given),
+      copy: (copies, options) =>
+        copySecretsToParameters(
+          { secrets: clients.secrets ?? new SecretsManagerClient({}), ssm: clients.ssm },
+          copies,
+          options,
+        ),
+    },
     get imports() {
       return new ImportRepository(documents, output(stackOutputNames.importTableName));
     },
@@ -194,19 +211,19 @@ export async function stackTarget(
   };
 }
 
-const apiKeySecretValue = z.object({ apiKey: z.string() });
+const apiKeyValue = z.object({ apiKey: z.string() });
 
-async function apiKeyFromSecret(secrets: SecretsManagerClient, secretId: string): Promise<string> {
-  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+async function apiKeyFromParameter(ssm: SSMClient, parameterName: string): Promise<string> {
+  const text = await readSecureParameter(ssm, parameterName);
   let apiKey: string | undefined;
   try {
-    apiKey = apiKeySecretValue.parse(JSON.parse(SecretString ?? '')).apiKey;
+    apiKey = apiKeyValue.parse(JSON.parse(text ?? '')).apiKey;
   } catch {
     apiKey = undefined;
   }
   if (!apiKey)
     throw new CommandFailure(
-      `no OpenPhone API key in the secret ${secretId}: put {"apiKey": "…"} there, or set OPENPHONE_API_KEY`,
+      `no OpenPhone API key in the parameter ${parameterName}: put {"apiKey": "…"} there, or set OPENPHONE_API_KEY`,
     );
   return apiKey;
 }

@@ -11,6 +11,7 @@ import type { ProcessedCounts } from './processed-counts';
 import type { ImportRepository, ImportRequest } from '../lambdas/history-import';
 import type { OpenPhoneClient } from '../lambdas/openphone';
 import type { BusEvent } from '../local/crm-events';
+import type { CopyOutcome, GivenSecrets, SecretToParameter } from './secrets-to-parameters';
 import type { SigningKeyStore } from './signing-key-stores';
 
 /** What the commands act on: the local replica, or a deployed stack. */
@@ -37,12 +38,19 @@ export interface Target {
   readonly importLauncher: ImportLauncher;
   /** The CRM events the bridge published, where the target keeps a copy (the replica's bus stand-in). */
   readonly crmEvents: CrmEventLog;
-  /** A client on the target's shared rate limit, with the key from OPENPHONE_API_KEY or the target's secret. */
+  /** The one-shot copy of the old secrets into the parameters (`secrets copy-to-parameters`); a stack only. */
+  readonly secretsUpgrade?: SecretsUpgrade;
+  /** A client on the target's shared rate limit, with the key from OPENPHONE_API_KEY or the target's parameter. */
   openPhone(): Promise<OpenPhoneClient>;
   /** One message at a time, exactly as `POST /v1/messages` sends it (cli/message-sending.ts). */
   messages(): MessageSending;
   /** Done/open and tasks on a conversation, as `POST /v1/conversations/{id}/…` (cli/conversation-actions.ts). */
   conversations(): ConversationActions;
+}
+
+export interface SecretsUpgrade {
+  plan(given: GivenSecrets): SecretToParameter[];
+  copy(copies: readonly SecretToParameter[], options: { force?: boolean }): Promise<CopyOutcome[]>;
 }
 
 /** Starts import runs where the target runs them: a Step Functions execution, or the local replica's process. */

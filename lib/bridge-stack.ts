@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { tracingContextKey } from './bridge-function';
 import { BridgeMonitoring } from './bridge-monitoring';
-import { BridgeSecrets } from './bridge-secrets';
+import { BridgeParameters } from './bridge-parameters';
 import { CampaignSender, CampaignStore } from './campaigns';
 import { CrmStore } from './crm';
 import { CrmApi } from './crm-api';
@@ -28,7 +28,7 @@ export interface BridgeStackProps extends StackProps {
 export class BridgeStack extends Stack {
   readonly events: EventStore;
   readonly queues: EventQueues;
-  readonly secrets: BridgeSecrets;
+  readonly parameters: BridgeParameters;
   readonly ingest: WebhookIngest;
   readonly rateLimit: RateLimitStore;
   readonly crm: CrmStore;
@@ -60,12 +60,12 @@ export class BridgeStack extends Stack {
       config.retention.activitiesDays ?? config.eventRetentionDays,
     );
     this.queues = new EventQueues(this, 'EventQueues');
-    this.secrets = new BridgeSecrets(this, 'Secrets');
+    this.parameters = new BridgeParameters(config.stageName);
     this.rateLimit = new RateLimitStore(this, 'RateLimit', { removalPolicy: RemovalPolicy.RETAIN });
     this.ingest = new WebhookIngest(this, 'WebhookIngest', {
       events: this.events,
       queues: this.queues,
-      signingKeys: this.secrets.signingKeys,
+      signingKeys: this.parameters.signingKeys,
       throttleRateLimit: config.webhookThrottle.rateLimit,
       throttleBurstLimit: config.webhookThrottle.burstLimit,
       eventRetentionDays,
@@ -92,7 +92,7 @@ export class BridgeStack extends Stack {
       logRetention,
       consentReplies: {
         settings: config.consentReplies,
-        apiKey: this.secrets.apiKey,
+        apiKey: this.parameters.apiKey,
         rateLimit: this.rateLimit,
       },
     });
@@ -109,7 +109,7 @@ export class BridgeStack extends Stack {
       campaigns: this.campaigns,
       crm: this.crm,
       rateLimit: this.rateLimit,
-      apiKey: this.secrets.apiKey,
+      apiKey: this.parameters.apiKey,
       logRetention,
       stateRules: config.campaignStateRules,
       sendingNumbers: config.campaignSendingNumbers,
@@ -120,7 +120,7 @@ export class BridgeStack extends Stack {
       importStore: this.importStore,
       crm: this.crm,
       rateLimit: this.rateLimit,
-      apiKey: this.secrets.apiKey,
+      apiKey: this.parameters.apiKey,
       syncSchedule: config.importSyncSchedule,
       messageListing: config.historyImport.messageListing,
       activityRetentionDays: config.retention.activitiesDays,
@@ -135,7 +135,7 @@ export class BridgeStack extends Stack {
       activityRetentionDays: config.retention.activitiesDays,
       mediaBucket: this.processing.mediaBucket,
       rateLimit: this.rateLimit,
-      apiKey: this.secrets.apiKey,
+      apiKey: this.parameters.apiKey,
       ...(config.messages.defaultFrom ? { defaultFrom: config.messages.defaultFrom } : {}),
       auth: config.crmApi,
       followUp: config.followUp,
@@ -184,8 +184,12 @@ export class BridgeStack extends Stack {
       value: this.ingest.webhookUrl,
       description: 'Register this URL with OpenPhone',
     });
-    new CfnOutput(this, stackOutputNames.signingKeysSecretArn, { value: this.secrets.signingKeys.secretArn });
-    new CfnOutput(this, stackOutputNames.apiKeySecretArn, { value: this.secrets.apiKey.secretArn });
+    new CfnOutput(this, stackOutputNames.signingKeysParameterName, {
+      value: this.parameters.signingKeys.parameterName,
+    });
+    new CfnOutput(this, stackOutputNames.apiKeyParameterName, {
+      value: this.parameters.apiKey.parameterName,
+    });
     new CfnOutput(this, stackOutputNames.eventsTableName, { value: this.events.table.tableName });
     new CfnOutput(this, stackOutputNames.crmTableName, { value: this.crm.table.tableName });
     new CfnOutput(this, stackOutputNames.rateLimitTableName, { value: this.rateLimit.table.tableName });

@@ -13,7 +13,7 @@ import {
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { SecureParameter } from './bridge-parameters';
 import { environmentNames } from '../lambdas/shared/environment';
 import { BridgeFunction } from './bridge-function';
 import type { CrmStore } from './crm';
@@ -123,7 +123,7 @@ export interface CampaignSenderProps {
   readonly crm: CrmStore;
   readonly rateLimit: RateLimitStore;
   /** `{"apiKey": "..."}` */
-  readonly apiKey: ISecret;
+  readonly apiKey: SecureParameter;
   /** How often the sender runs. @default every minute */
   readonly schedule?: Schedule;
   /** One run's budget; must stay well below the sender's stale-claim period (5 min). @default 2 min */
@@ -159,7 +159,7 @@ export class CampaignSender extends Construct {
         [environmentNames.campaignTable]: props.campaigns.table.tableName,
         [environmentNames.crmTable]: props.crm.table.tableName,
         [environmentNames.rateLimitTable]: props.rateLimit.table.tableName,
-        [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
+        [environmentNames.openPhoneApiKeyParameter]: props.apiKey.parameterName,
         ...(props.activityRetentionDays
           ? { [environmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
           : {}),

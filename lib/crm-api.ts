@@ -13,7 +13,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { DefinitionBody, LogLevel, StateMachine, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { SecureParameter } from './bridge-parameters';
 import { Construct } from 'constructs';
 import {
   crmApiEntry,
@@ -50,7 +50,7 @@ export interface CrmApiProps {
   /** The shared OpenPhone budget: `POST /v1/messages` takes interactive-lane tokens from it. */
   readonly rateLimit: RateLimitStore;
   /** The OpenPhone API key (`{"apiKey": "…"}`), read on the first send. */
-  readonly apiKey: ISecret;
+  readonly apiKey: SecureParameter;
   /** A message without `from` goes from this number (E.164 or `PN…`). @default the workspace's only number */
   readonly defaultFrom?: string;
   /** Business hours and reply targets per sending number (the stage's `followUp`). @default the domain's defaults */
@@ -104,7 +104,7 @@ export class CrmApi extends Construct {
         [environmentNames.crmTable]: props.crm.table.tableName,
         [environmentNames.mediaBucket]: props.mediaBucket.bucketName,
         [environmentNames.rateLimitTable]: props.rateLimit.table.tableName,
-        [environmentNames.openPhoneApiKeySecret]: props.apiKey.secretArn,
+        [environmentNames.openPhoneApiKeyParameter]: props.apiKey.parameterName,
         ...(props.defaultFrom ? { [environmentNames.messagesDefaultFrom]: props.defaultFrom } : {}),
         [environmentNames.eventsTable]: props.events.table.tableName,
         [environmentNames.campaignTable]: props.campaigns.table.tableName,

@@ -18,7 +18,7 @@ import {
   type ConsentReplySettings,
   type FollowUpSettings,
 } from '../lambdas/crm';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { SecureParameter } from './bridge-parameters';
 import type { RateLimitStore } from './openphone';
 import { BridgeFunction } from './bridge-function';
 import type { CampaignStore } from './campaigns';
@@ -63,7 +63,7 @@ export interface EventProcessingProps {
    */
   readonly consentReplies?: {
     readonly settings: ConsentReplySettings;
-    readonly apiKey: ISecret;
+    readonly apiKey: SecureParameter;
     readonly rateLimit: RateLimitStore;
   };
 }
@@ -176,7 +176,7 @@ export class EventProcessing extends Construct {
                 ...(props.consentReplies?.settings.enabled
                   ? {
                       [environmentNames.consentReplies]: JSON.stringify(props.consentReplies.settings),
-                      [environmentNames.openPhoneApiKeySecret]: props.consentReplies.apiKey.secretArn,
+                      [environmentNames.openPhoneApiKeyParameter]: props.consentReplies.apiKey.parameterName,
                       [environmentNames.rateLimitTable]: props.consentReplies.rateLimit.table.tableName,
                     }
                   : {}),

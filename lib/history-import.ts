@@ -11,7 +11,7 @@ import {
 } from '../lambdas/history-import';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { SecureParameter } from './bridge-parameters';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
@@ -106,7 +106,7 @@ export interface HistoryImportProps {
   readonly importStore: ImportStore;
   readonly crm: CrmStore;
   readonly rateLimit: RateLimitStore;
-  readonly apiKey: ISecret;
+  readonly apiKey: SecureParameter;
   /**
    * When the incremental sync runs: an EventBridge schedule expression, or `off`.
    * @default 'rate(1 hour)'
@@ -162,7 +162,7 @@ export class HistoryImport extends Construct {
         [importEnvironmentNames.importTable]: props.importStore.table.tableName,
         [importEnvironmentNames.crmTable]: props.crm.table.tableName,
         [importEnvironmentNames.rateLimitTable]: props.rateLimit.table.tableName,
-        [importEnvironmentNames.apiKeySecret]: props.apiKey.secretArn,
+        [importEnvironmentNames.apiKeyParameter]: props.apiKey.parameterName,
         ...(props.activityRetentionDays
           ? { [importEnvironmentNames.activityRetentionDays]: String(props.activityRetentionDays) }
           : {}),

@@ -13,7 +13,7 @@ import type { Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { SecureParameter } from './bridge-parameters';
 import { Construct } from 'constructs';
 import { defaultSweepPolicy, eventFamilies, queueUrlVariable } from '../lambdas/events';
 import { ingestEntry } from '../lambdas/ingest';
@@ -30,7 +30,7 @@ const signatureIsTheAuthentication =
 export interface WebhookIngestProps {
   readonly events: EventStore;
   readonly queues: EventQueues;
-  readonly signingKeys: ISecret;
+  readonly signingKeys: SecureParameter;
   /** Steady-state requests per second the API accepts before it answers 429. @default 50 */
   readonly throttleRateLimit?: number;
   /** Burst the API accepts. @default 100 */
@@ -91,7 +91,7 @@ export class WebhookIngest extends Construct {
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       environment: {
         [environmentNames.eventsTable]: table.tableName,
-        [environmentNames.signingKeysSecret]: props.signingKeys.secretArn,
+        [environmentNames.signingKeysParameter]: props.signingKeys.parameterName,
         [environmentNames.eventRetentionDays]: String(props.eventRetentionDays ?? 90),
         [environmentNames.maxWebhookBodyBytes]: String(props.maxWebhookBodyBytes ?? 262_144),
         // Each new event goes to its family's queue; a redelivered stuck one again (the sweeper's policy).

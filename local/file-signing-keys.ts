@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { signingKeysSecret, type SigningKeySource } from '../lambdas/ingest/adapters/signing-keys';
+import { signingKeysValue, type SigningKeySource } from '../lambdas/ingest/adapters/signing-keys';
 
-/** Where the local replica keeps the signing keys it accepts, as `{"keys": [...]}` (the secret's JSON). */
+/** Where the local replica keeps the signing keys it accepts, as `{"keys": [...]}` (the parameter's JSON). */
 export const localSigningKeysFile = '.local/signing-keys.json';
 
 /** The keys in the file; none when it does not exist. A file that is not `{"keys": [string]}` is an error naming it. */
@@ -20,7 +20,7 @@ export function readSigningKeysFile(path: string): string[] {
   } catch {
     throw new Error(`${path} is not JSON`);
   }
-  const keys = signingKeysSecret.safeParse(parsed);
+  const keys = signingKeysValue.safeParse(parsed);
   if (!keys.success) throw new Error(`${path} is not {"keys": [string, …]}`);
   return keys.data.keys;
 }

@@ -1,4 +1,4 @@
-// A month with no traffic: secrets, alarms, dashboards, the schedules' runs and idle queue polling.
+// A month with no traffic: secrets and key reads, alarms, dashboards, the schedules' runs and idle queue polling.
 import type { Assumptions } from './assumptions';
 import type { MeasuredWrites } from './per-event';
 import { usEast1Prices, type Prices } from './prices';
@@ -21,18 +21,27 @@ export function billedDashboards(dashboardMetrics: number[], p: Prices): number 
 }
 
 /**
- * Secrets Manager calls of a reader invoked `invocations` times a month: at most one per cache life
- * (5 minutes), or, for a function that reads its secret when its environment starts
- * (`secretReadAtStart`), one per environment: per invocation when they come further apart than an
- * idle environment lives, else one per environment lifetime.
+ * Key reads (Secrets Manager calls, or SecureString parameter reads) of a reader invoked
+ * `invocations` times a month: at most one per cache life (5 minutes), or, for a function that
+ * reads its key when its environment starts (`secretReadAtStart`), one per environment: per
+ * invocation when they come further apart than an idle environment lives, else one per environment lifetime.
  */
-export function secretReads(a: Assumptions, invocations: number, functionId = ''): number {
+export function keyReads(a: Assumptions, invocations: number, functionId = ''): number {
   if (!a.secretReadAtStart.test(functionId))
     return Math.min(invocations, a.environmentsPerSecretReader * (secondsPerMonth / 300));
   if (invocations === 0) return 0;
   const keptWarm = secondsPerMonth / invocations <= a.environmentIdleMinutes * 60;
   if (!keptWarm) return invocations;
   return Math.min(invocations, secondsPerMonth / (a.environmentLifetimeHours * 3600));
+}
+
+/** Bills `reads` key reads of `fn` to its store: Secrets Manager calls, or parameter reads and their KMS decrypts. */
+export function addKeyReads(u: Usage, fn: FunctionSettings, reads: number): void {
+  if (fn.keyStore === 'secret') u.secretsApiCalls += reads;
+  if (fn.keyStore === 'parameter') {
+    u.parameterReads += reads;
+    u.kmsRequests += reads;
+  }
 }
 
 /** A month with no traffic at all. */
@@ -72,9 +81,8 @@ export function idleUsage(
       if (/ReplyDue/.test(target.id)) u.readRequestUnits += perMonth * a.replyDueTimer.readUnitsPerRun;
     }
   }
-  // A reader reads its secret again when it runs after the cache's 5 minutes: an idle function never does.
-  for (const fn of s.allFunctions.filter((f) => f.readsSecret))
-    u.secretsApiCalls += secretReads(a, invocations.get(fn) ?? 0, fn.id);
+  // A reader reads its key again when it runs after the cache's 5 minutes: an idle function never does.
+  for (const fn of s.allFunctions) addKeyReads(u, fn, keyReads(a, invocations.get(fn) ?? 0, fn.id));
   if (!s.schedules.some(({ target }) => typeof target === 'object' && /ReplyDue/.test(target.id))) {
     // Not in this template yet (decision 0008): priced as the follow-up will add it.
     const timer = a.replyDueTimer;

@@ -6,7 +6,7 @@ import {
   type Assumptions,
   type OfficeAssumptions,
 } from './assumptions';
-import { idleUsage, secretReads } from './idle';
+import { addKeyReads, idleUsage, keyReads } from './idle';
 import { campaignSendUsage, webhookUsage, type MeasuredWrites } from './per-event';
 import { usEast1Prices, type Prices } from './prices';
 import type { StackCostSettings } from './template-settings';
@@ -65,9 +65,8 @@ export function officeMonth(
   storage.dynamoStoredGb =
     kbToGb(allWebhooks * eventKb) * (s.eventRetentionDays / 30) +
     kbToGb(o.webhooks * crmItemsPerWebhook() * a.crmItemKb) * o.crmMonthsStored;
-  // The ingest, idle in the idle month, now reads its secret whenever its cache has expired.
-  if (s.functions.ingest.readsSecret)
-    webhooks.secretsApiCalls += secretReads(a, allWebhooks, s.functions.ingest.id);
+  // The ingest, idle in the idle month, now reads its keys whenever its cache has expired.
+  addKeyReads(webhooks, s.functions.ingest, keyReads(a, allWebhooks, s.functions.ingest.id));
   // The metric series traffic, waiting conversations and sending publish (the idle month has those of every hour).
   const metrics = emptyUsage();
   const series = seriesByPublishing();

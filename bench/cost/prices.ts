@@ -16,6 +16,10 @@ export const usEast1Prices = {
   logsStorageGbMonth: 0.03,
   secretMonth: 0.4,
   secretsApiCall: 0.05 / 10_000,
+  /** A GetParameter of a standard parameter at standard throughput: no charge. */
+  parameterStoreRead: 0,
+  /** A KMS request (a SecureString read decrypts once with the free AWS-managed `aws/ssm` key). */
+  kmsRequest: 0.03 / 10_000,
   xrayTraceRecorded: 5.0 / 1e6,
   eventBridgeEvent: 1.0 / 1e6,
   stepFunctionsTransition: 0.025 / 1000,

@@ -1,5 +1,5 @@
 // What the cost model reads from the synthesized template: each function's memory, architecture and
-// tracing, the tables' billing and indexes, the event sources, schedules, secrets, alarms and dashboards.
+// tracing and key store, the tables' billing and indexes, the event sources, schedules, secrets, alarms and dashboards.
 import type { CfnTemplate } from '../../local/cfn-tables';
 
 type Resource = CfnTemplate['Resources'][string];
@@ -8,7 +8,8 @@ export interface FunctionSettings {
   memoryMb: number;
   arm: boolean;
   traced: boolean;
-  readsSecret: boolean;
+  /** Where it reads its keys: a Secrets Manager secret (a `…SECRET…` variable), a SecureString parameter (`…_PARAMETER_NAME`). */
+  keyStore: 'secret' | 'parameter' | undefined;
   /** Lambda writes its START/END/REPORT lines (system log level INFO or below, or unset). */
   platformLogs: boolean;
   /** Dead-letter queues each run reads the depth of (the sweeper's `DEAD_LETTER_QUEUES`): one SQS request each. */
@@ -38,7 +39,7 @@ export interface StackCostSettings {
     dispatch?: FunctionSettings;
     processors: FunctionSettings[];
   } & Record<'sender' | 'importer', FunctionSettings | undefined>;
-  /** All functions, for the secret readers. */
+  /** All functions, for the key readers. */
   allFunctions: FunctionSettings[];
   tables: Record<'events' | 'crm' | 'campaign' | 'rateLimit', TableSettings | undefined>;
   streamBatchSize: number;
@@ -77,12 +78,18 @@ function lambdaFunction(id: string, r: Resource): FunctionSettings {
     memoryMb: p.MemorySize ?? 128,
     arm: (p.Architectures ?? []).includes('arm64'),
     traced: p.TracingConfig?.Mode === 'Active',
-    readsSecret: Object.keys(p.Environment?.Variables ?? {}).some((k) => k.includes('SECRET')),
+    keyStore: keyStoreOf(Object.keys(p.Environment?.Variables ?? {})),
     platformLogs: !['WARN', 'ERROR'].includes(p.LoggingConfig?.SystemLogLevel ?? 'INFO'),
     // Each queue URL in the JSON is a `Ref` to the queue.
     watchedQueues: (JSON.stringify(p.Environment?.Variables?.DEAD_LETTER_QUEUES ?? '').match(/"Ref"/g) ?? [])
       .length,
   };
+}
+
+function keyStoreOf(variables: string[]): FunctionSettings['keyStore'] {
+  if (variables.some((k) => k.includes('SECRET'))) return 'secret';
+  if (variables.some((k) => k.endsWith('_PARAMETER_NAME'))) return 'parameter';
+  return undefined;
 }
 
 /** Invocations per month of an EventBridge schedule expression; `cron(…)` is counted as hourly. */

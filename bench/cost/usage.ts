@@ -19,6 +19,9 @@ export interface Usage {
   logsStoredGb: number;
   secrets: number;
   secretsApiCalls: number;
+  /** SecureString parameter reads: each is one SSM GetParameter and one KMS decrypt. */
+  parameterReads: number;
+  kmsRequests: number;
   xrayTraces: number;
   eventBridgeEvents: number;
   stepFunctionsTransitions: number;
@@ -44,6 +47,8 @@ export const emptyUsage = (): Usage => ({
   logsStoredGb: 0,
   secrets: 0,
   secretsApiCalls: 0,
+  parameterReads: 0,
+  kmsRequests: 0,
   xrayTraces: 0,
   eventBridgeEvents: 0,
   stepFunctionsTransitions: 0,
@@ -142,6 +147,7 @@ export function price(u: Usage, p: Prices): Record<string, number> {
     SQS: u.sqsRequests * p.sqsRequest,
     'CloudWatch Logs': u.logsGb * p.logsIngestionGb + u.logsStoredGb * p.logsStorageGbMonth,
     'Secrets Manager': u.secrets * p.secretMonth + u.secretsApiCalls * p.secretsApiCall,
+    'Parameter Store and KMS': u.parameterReads * p.parameterStoreRead + u.kmsRequests * p.kmsRequest,
     'X-Ray': u.xrayTraces * p.xrayTraceRecorded,
     EventBridge: u.eventBridgeEvents * p.eventBridgeEvent,
     'Step Functions': u.stepFunctionsTransitions * p.stepFunctionsTransition,

@@ -39,7 +39,7 @@ export const campaignSenderEnvironmentShape = {
   [environmentNames.campaignTable]: z.string().min(3),
   [environmentNames.crmTable]: z.string().min(3),
   [environmentNames.rateLimitTable]: z.string().min(3),
-  [environmentNames.openPhoneApiKeySecret]: z.string().min(1),
+  [environmentNames.openPhoneApiKeyParameter]: z.string().min(1),
   [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
   [environmentNames.campaignStateRules]: stateRulesJson,
   [environmentNames.campaignSendingNumbers]: sendingNumbersJson,

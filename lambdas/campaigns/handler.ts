@@ -3,9 +3,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -16,7 +16,7 @@ import { campaignSenderEnvironmentShape } from './environment';
 import {
   OpenPhoneClient,
   countThrottledResponses,
-  readApiKeySecret,
+  readApiKeyParameter,
   meteredRateLimiter,
   SharedTokenBucket,
 } from '../openphone';
@@ -33,11 +33,11 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
   const env = readEnvironment(campaignSenderEnvironmentShape);
   const dynamo = tracing.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const secrets = new SecretsProvider({
-    awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
+  const parameters = new SSMProvider({
+    awsSdkV3Client: tracing.captureAWSv3Client(new SSMClient({})),
   });
-  const secretId = env[environmentNames.openPhoneApiKeySecret];
-  const readApiKey = (forceFetch: boolean) => readApiKeySecret(secrets, secretId, { forceFetch });
+  const parameterName = env[environmentNames.openPhoneApiKeyParameter];
+  const readApiKey = (forceFetch: boolean) => readApiKeyParameter(parameters, parameterName, { forceFetch });
   const clientWith = (apiKey: string) =>
     new OpenPhoneClient({
       apiKey,
@@ -57,7 +57,7 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
     }),
     isSuppressed: (phone) => suppressions.isSuppressed(phone),
     openPhone: clientWith(apiKey),
-    // A 401 after a rotation: the secret is read past the cache; a new client only for a new key.
+    // A 401 after a rotation: the parameter is read past the cache; a new client only for a new key.
     reloadOpenPhone: async () => {
       const latest = await readApiKey(true);
       if (latest === apiKey) return undefined;
@@ -75,7 +75,7 @@ async function wireFromEnvironment(): Promise<CampaignSender> {
 
 export const handler = middy(async (_event: unknown, context: Context) => {
   sender ??= wireFromEnvironment().catch((error: unknown) => {
-    sender = undefined; // a failed set-up (e.g. the secret) is tried again on the next run
+    sender = undefined; // a failed set-up (e.g. the API key parameter) is tried again on the next run
     throw error;
   });
   const reports = await (await sender).sendRunningCampaigns(Date.now() + context.getRemainingTimeInMillis());

@@ -14,7 +14,7 @@ export const crmApiEnvironmentShape = {
   [environmentNames.crmTable]: z.string().min(3),
   [environmentNames.mediaBucket]: z.string().min(3),
   [environmentNames.rateLimitTable]: z.string().min(3),
-  [environmentNames.openPhoneApiKeySecret]: z.string().min(1),
+  [environmentNames.openPhoneApiKeyParameter]: z.string().min(1),
   [environmentNames.openPhoneBaseUrl]: z.url().default('https://api.openphone.com'),
   /** `POST /v1/messages` without `from`: this number (E.164 or `PN…`); absent, the workspace's only one. */
   [environmentNames.messagesDefaultFrom]: z.string().min(1).optional(),

@@ -1,10 +1,10 @@
 // Lambda entry point of the CRM API: middy wiring and cold-start set-up around the handler factory.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
@@ -21,7 +21,7 @@ import {
 } from '../crm';
 import { RecipientErasureRepository } from '../campaigns';
 import { EventRepository } from '../events';
-import { readApiKeySecret } from '../openphone';
+import { readApiKeyParameter } from '../openphone';
 import { environmentNames, readEnvironment } from '../shared/environment';
 import { lambdaTracing } from '../shared/tracing';
 import { ApiMessageRepository } from './adapters/api-message-repository';
@@ -49,14 +49,14 @@ function wireFromEnvironment() {
   const activities = new ActivityRepository(documents, crmTable, { directory });
   const s3 = tracing.captureAWSv3Client(new S3Client({}));
   const mediaBucket = env[environmentNames.mediaBucket];
-  const secrets = new SecretsProvider({
-    awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
+  const parameters = new SSMProvider({
+    awsSdkV3Client: tracing.captureAWSv3Client(new SSMClient({})),
   });
   // Read on the first write that needs OpenPhone (reads never do), cached 5 minutes: a rotated key
   // is picked up without a redeploy.
   let client: { apiKey: string; openPhone: ReturnType<typeof interactiveOpenPhoneClient> } | undefined;
   const openPhone = async () => {
-    const apiKey = await readApiKeySecret(secrets, env[environmentNames.openPhoneApiKeySecret]);
+    const apiKey = await readApiKeyParameter(parameters, env[environmentNames.openPhoneApiKeyParameter]);
     if (client?.apiKey !== apiKey)
       client = {
         apiKey,

@@ -44,8 +44,8 @@ export const processorEnvironmentShape = {
     z.optional(z.string()),
     z.transform((text) => followUpSettings.parse(text === undefined ? {} : JSON.parse(text))),
   ),
-  /** With consent replies on: the API key's secret and the shared limiter's table. */
-  [environmentNames.openPhoneApiKeySecret]: z.optional(z.string().check(z.minLength(1))),
+  /** With consent replies on: the API key's parameter and the shared limiter's table. */
+  [environmentNames.openPhoneApiKeyParameter]: z.optional(z.string().check(z.minLength(1))),
   [environmentNames.rateLimitTable]: z.optional(z.string().check(z.minLength(3))),
   [environmentNames.openPhoneBaseUrl]: z._default(z.url(), 'https://api.openphone.com'),
   /** Days an activity is kept (DynamoDB TTL, the stage's `retention.activitiesDays`); unset: kept. */

@@ -3,9 +3,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -17,7 +17,7 @@ import {
   OpenPhoneClient,
   countThrottledResponses,
   meteredRateLimiter,
-  readApiKeySecret,
+  readApiKeyParameter,
   SharedTokenBucket,
 } from '../openphone';
 import { bridgeMetrics } from '../shared/metrics';
@@ -33,11 +33,11 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
   const env = readEnvironment(importEnvironmentShape);
   const dynamo = tracing.captureAWSv3Client(new DynamoDBClient({}));
   const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const secrets = new SecretsProvider({
-    awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
+  const parameters = new SSMProvider({
+    awsSdkV3Client: tracing.captureAWSv3Client(new SSMClient({})),
   });
   const readApiKey = (forceFetch: boolean) =>
-    readApiKeySecret(secrets, env[names.apiKeySecret], { forceFetch });
+    readApiKeyParameter(parameters, env[names.apiKeyParameter], { forceFetch });
   const clientWith = (apiKey: string) =>
     new OpenPhoneClient({
       apiKey,
@@ -61,7 +61,7 @@ async function wireFromEnvironment(): Promise<Omit<ImportDeps, 'remainingTimeMs'
     get openPhone() {
       return openPhone;
     },
-    // A 401 after a rotation: the secret read past its cache; a new client (kept) only for a new key.
+    // A 401 after a rotation: the parameter read past its cache; a new client (kept) only for a new key.
     reloadOpenPhone: async () => {
       const latest = await readApiKey(true);
       if (latest === apiKey) return undefined;

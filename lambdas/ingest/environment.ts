@@ -5,7 +5,7 @@ import { familyQueueUrlsShape, sweepEnvironmentShape } from '../events';
 /** The ingest Lambda's variables (`lib/ingest.ts` sets them). */
 export const ingestEnvironmentShape = {
   [environmentNames.eventsTable]: z.string().check(z.minLength(3)),
-  [environmentNames.signingKeysSecret]: z.string().check(z.minLength(1)),
+  [environmentNames.signingKeysParameter]: z.string().check(z.minLength(1)),
   [environmentNames.eventRetentionDays]: z._default(wholeNumberVariable(1), 90),
   [environmentNames.maxWebhookBodyBytes]: z._default(wholeNumberVariable(1), 262_144),
 };

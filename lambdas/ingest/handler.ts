@@ -3,9 +3,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -20,7 +20,7 @@ import {
   type EventFamily,
 } from '../events';
 import { bridgeMetrics } from '../shared/metrics';
-import { secretSigningKeys } from './adapters/signing-keys';
+import { parameterSigningKeys } from './adapters/signing-keys';
 import { createIngestHandler } from './service';
 import { lambdaTracing } from '../shared/tracing';
 
@@ -51,9 +51,9 @@ function wireFromEnvironment(): ReturnType<typeof createIngestHandler> {
     logger,
     metrics,
   });
-  const keys = secretSigningKeys(
-    new SecretsProvider({ awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})) }),
-    env[environmentNames.signingKeysSecret],
+  const keys = parameterSigningKeys(
+    new SSMProvider({ awsSdkV3Client: tracing.captureAWSv3Client(new SSMClient({})) }),
+    env[environmentNames.signingKeysParameter],
   );
   return createIngestHandler({
     deps: { ...keys, recordEventOnce: (r) => stuckEvents.recordEventOnce(r) },

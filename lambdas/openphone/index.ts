@@ -1,5 +1,5 @@
 // The openphone capability's public surface: what other capabilities, lib/ and cli/ may use.
-export { readApiKeySecret } from './adapters/api-key-secret';
+export { readApiKeyParameter } from './adapters/api-key-parameter';
 export { OpenPhoneClient } from './adapters/openphone-client';
 export { countThrottledResponses, meteredRateLimiter } from './adapters/openphone-metrics';
 export { SharedTokenBucket } from './adapters/rate-limiter';

@@ -3,7 +3,7 @@ import * as z from './zod-mini';
 /** Names of the environment variables the CDK stack sets and the handlers read. */
 export const environmentNames = {
   eventsTable: 'EVENTS_TABLE_NAME',
-  signingKeysSecret: 'SIGNING_KEYS_SECRET_ID',
+  signingKeysParameter: 'SIGNING_KEYS_PARAMETER_NAME',
   eventRetentionDays: 'EVENT_RETENTION_DAYS',
   maxWebhookBodyBytes: 'MAX_WEBHOOK_BODY_BYTES',
   rateLimitTable: 'RATE_LIMIT_TABLE_NAME',
@@ -23,7 +23,7 @@ export const environmentNames = {
   crmEventBus: 'CRM_EVENT_BUS_NAME',
   crmEventsIncludeText: 'CRM_EVENTS_INCLUDE_TEXT',
   consentReplies: 'CONSENT_REPLIES',
-  openPhoneApiKeySecret: 'OPENPHONE_API_KEY_SECRET_ID',
+  openPhoneApiKeyParameter: 'OPENPHONE_API_KEY_PARAMETER_NAME',
   openPhoneBaseUrl: 'OPENPHONE_BASE_URL',
   messagesDefaultFrom: 'MESSAGES_DEFAULT_FROM',
   followUp: 'FOLLOW_UP',

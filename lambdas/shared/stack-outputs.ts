@@ -1,8 +1,8 @@
 /** Names of the stack's CloudFormation outputs: written by the stack, read by the operator CLI. */
 export const stackOutputNames = {
   webhookUrl: 'WebhookUrl',
-  signingKeysSecretArn: 'SigningKeysSecretArn',
-  apiKeySecretArn: 'ApiKeySecretArn',
+  signingKeysParameterName: 'SigningKeysParameterName',
+  apiKeyParameterName: 'ApiKeyParameterName',
   eventsTableName: 'EventsTableName',
   rateLimitTableName: 'RateLimitTableName',
   crmTableName: 'CrmTableName',
@@ -21,3 +21,9 @@ export function familyQueueOutputName(family: string, queue: 'QueueUrl' | 'DeadL
     family.replace(/(^|-)(\w)/g, (_match, _dash: string, letter: string) => letter.toUpperCase()) + queue
   );
 }
+
+/** The outputs of a stack before decision 0009's second look: the secrets `bridge secrets copy-to-parameters` copies from. */
+export const secretStackOutputNames = {
+  signingKeysSecretArn: 'SigningKeysSecretArn',
+  apiKeySecretArn: 'ApiKeySecretArn',
+} as const;

@@ -65,6 +65,8 @@ export const prices: Prices = {
   logsStorageGbMonth: 0.1,
   secretMonth: 0.4,
   secretsApiCall: 1e-4,
+  parameterStoreRead: 0,
+  kmsRequest: 1e-5,
   xrayTraceRecorded: 1e-6,
   eventBridgeEvent: 1e-6,
   stepFunctionsTransition: 1e-5,
@@ -99,6 +101,16 @@ export const assumptions: Assumptions = {
   logLineKb: 1,
   // The counts stay the defaults: a log line from the ingest and one from the processor; 4 campaign-table
   // writes, 1 token and 2 reads per message; 1 delivery webhook; 5 pollers; 1 warm secret reader.
+};
+
+/** The tiny stack as the bridge is now: no secret, the ingest reading a SecureString parameter. */
+export const parameterTemplate = (): CfnTemplate => {
+  const { Secret1: _secret, IngestFunction1: ingest, ...rest } = tinyTemplate().Resources;
+  const properties = {
+    ...ingest!.Properties,
+    Environment: { Variables: { SIGNING_KEYS_PARAMETER_NAME: 'x' } },
+  };
+  return { Resources: { ...rest, IngestFunction1: { ...ingest!, Properties: properties } } };
 };
 
 /** The tiny stack with `extra` resources. */

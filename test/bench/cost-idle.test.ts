@@ -1,5 +1,5 @@
 import { estimateCost, readCostSettings } from '../../bench/cost';
-import { assumptions, dashboard, prices, withResources } from './cost-fixtures';
+import { assumptions, dashboard, parameterTemplate, prices, withResources } from './cost-fixtures';
 
 describe('the idle month', () => {
   it('prices each alarm by what it reads: a math alarm per metric, high resolution, composite', () => {
@@ -99,21 +99,22 @@ describe('the idle month', () => {
     expect(sqs(['A', 'B', 'C', 'D', 'E', 'F', 'G']) - sqs([])).toBeCloseTo(8640 * 7 * prices.sqsRequest, 9);
   });
 
+  const scheduledReader = (id: string, schedule: string, variable: string) => ({
+    [id]: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        MemorySize: 512,
+        Architectures: ['arm64'],
+        Environment: { Variables: { [variable]: 'k' } },
+      },
+    },
+    [`${id}Schedule`]: {
+      Type: 'AWS::Events::Rule',
+      Properties: { ScheduleExpression: schedule, Targets: [{ Arn: { 'Fn::GetAtt': [id, 'Arn'] } }] },
+    },
+  });
   const secretReader = (id: string, schedule: string) =>
-    withResources({
-      [id]: {
-        Type: 'AWS::Lambda::Function',
-        Properties: {
-          MemorySize: 512,
-          Architectures: ['arm64'],
-          Environment: { Variables: { X_SECRET_ID: 'k' } },
-        },
-      },
-      [`${id}Schedule`]: {
-        Type: 'AWS::Events::Rule',
-        Properties: { ScheduleExpression: schedule, Targets: [{ Arn: { 'Fn::GetAtt': [id, 'Arn'] } }] },
-      },
-    });
+    withResources(scheduledReader(id, schedule, 'X_SECRET_ID'));
 
   it('counts a scheduled secret reader’s reads once per 5-minute cache life, at most', () => {
     const { bill } = estimateCost(secretReader('ApiFunction1', 'rate(1 minute)'), prices, assumptions).fixed;
@@ -127,5 +128,18 @@ describe('the idle month', () => {
     // The hourly import finds its last environment gone: a read per run.
     const sync = estimateCost(secretReader('ImportFunction1', 'rate(1 hour)'), prices, assumptions).fixed;
     expect(sync.bill['Secrets Manager']).toBeCloseTo(0.4 + 720 * 1e-4, 6);
+  });
+
+  it('prices a SecureString parameter reader’s reads as KMS decrypts, with nothing to keep', () => {
+    const reader = {
+      Resources: {
+        ...parameterTemplate().Resources,
+        ...scheduledReader('ApiFunction1', 'rate(1 minute)', 'OPENPHONE_API_KEY_PARAMETER_NAME'),
+      },
+    };
+    const { bill } = estimateCost(reader, prices, assumptions).fixed;
+    expect(bill['Secrets Manager']).toBe(0);
+    // The same 8,640 reads as a secret reader's: free GetParameter calls, each one decrypt.
+    expect(bill['Parameter Store and KMS']).toBeCloseTo(8640 * 1e-5, 9);
   });
 });

@@ -7,7 +7,7 @@ import {
   publishedMetrics,
   seriesByPublishing,
 } from '../../bench/cost';
-import { assumptions, prices, tinyTemplate } from './cost-fixtures';
+import { assumptions, parameterTemplate, prices, tinyTemplate } from './cost-fixtures';
 
 describe('an office’s month', () => {
   const measured = {
@@ -86,5 +86,17 @@ describe('the custom metrics', () => {
     expect(traffic['with traffic']).toBe(5);
     expect(traffic['on a fault']).toBe(9);
     expect(traffic['every hour']).toBe(0);
+  });
+});
+
+describe('an office’s month, its keys', () => {
+  it('prices the ingest’s key reads as KMS decrypts once its keys are a SecureString parameter: no secret to keep', () => {
+    const measured = { unitsPerWebhook: 4, eventPutUnits: 1 };
+    const withSecret = estimateCost(tinyTemplate(), prices, assumptions, measured).office;
+    const withParameter = estimateCost(parameterTemplate(), prices, assumptions, measured).office;
+    // The busy ingest re-reads once per 5-minute cache life: 8,640 reads a month either way.
+    expect(withSecret.bill['Secrets Manager']).toBeCloseTo(0.4 + 8640 * 1e-4, 9);
+    expect(withParameter.bill['Secrets Manager']).toBe(0);
+    expect(withParameter.bill['Parameter Store and KMS']).toBeCloseTo(8640 * 1e-5, 9);
   });
 });

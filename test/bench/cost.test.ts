@@ -108,6 +108,14 @@ describe('the cost estimate', () => {
     expect(schedules.find((r) => r.id.includes('IncrementalSync'))?.perMonth).toBe(720);
   });
 
+  it('reads the real stack’s keys as SecureString parameters: no secret, four parameter readers', () => {
+    const settings = readCostSettings(bridgeTemplate());
+    expect(settings.secrets).toBe(0);
+    const readers = settings.allFunctions.filter((f) => f.keyStore !== undefined);
+    expect(readers.map((f) => f.keyStore)).toEqual(['parameter', 'parameter', 'parameter', 'parameter']);
+    expect(settings.functions.ingest.keyStore).toBe('parameter');
+  });
+
   it('keeps the real stack’s dashboard within the free tier’s 50 metrics', () => {
     const { dashboardMetrics } = readCostSettings(bridgeTemplate());
     expect(dashboardMetrics).toHaveLength(1);

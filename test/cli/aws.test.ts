@@ -1,11 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
@@ -19,16 +15,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { eventFamilies } from '../../lambdas/events/domain/event-types';
 import { familyQueueOutputName } from '../../lambdas/shared/stack-outputs';
 import { SqsQueueAdmin, type FamilyQueueUrls } from '../../lambdas/events/adapters/queue-admin';
-import { secretSigningKeyStore } from '../../cli/signing-key-stores';
+import { parameterSigningKeyStore } from '../../cli/signing-key-stores';
 import { stackTarget } from '../../cli/stack-target';
 import { runAgainst } from '../support/cli';
 
 const sqsMock = mockClient(SQSClient);
-const secretsMock = mockClient(SecretsManagerClient);
+const ssmMock = mockClient(SSMClient);
 const cloudFormationMock = mockClient(CloudFormationClient);
 beforeEach(() => {
   sqsMock.reset();
-  secretsMock.reset();
+  ssmMock.reset();
   cloudFormationMock.reset();
 });
 
@@ -114,28 +110,46 @@ describe('the SQS queue admin of a deployed stack', () => {
   });
 });
 
-describe('the signing-keys secret as a key store', () => {
-  it('merges new keys into the secret, keeping existing keys and other fields, without duplicates', async () => {
-    secretsMock
-      .on(GetSecretValueCommand)
-      .resolves({ SecretString: JSON.stringify({ keys: ['old', 'shared'], unused: 'x' }) });
-    const store = secretSigningKeyStore(new SecretsManagerClient({}), 'arn:keys');
-
-    expect(await store.add(['shared', 'new1', 'new2', 'new1'])).toEqual({ added: 2 });
-    const put = secretsMock.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
-    expect(put.SecretId).toBe('arn:keys');
-    expect(JSON.parse(put.SecretString!)).toEqual({ keys: ['old', 'shared', 'new1', 'new2'], unused: 'x' });
+describe('the signing-keys parameter as a key store', () => {
+  const parameter = (value: string) => ({
+    Parameter: { Name: '/ob/keys', Type: 'SecureString' as const, Value: value },
   });
 
-  it('writes nothing when every key is already there, and refuses to overwrite a malformed secret', async () => {
-    secretsMock.on(GetSecretValueCommand).resolvesOnce({ SecretString: '{"keys":["a"]}' });
-    const store = secretSigningKeyStore(new SecretsManagerClient({}), 'arn:keys');
+  it('merges new keys into the parameter, keeping existing keys and other fields, without duplicates', async () => {
+    ssmMock
+      .on(GetParameterCommand)
+      .resolves(parameter(JSON.stringify({ keys: ['old', 'shared'], note: 'x' })));
+    const store = parameterSigningKeyStore(new SSMClient({}), '/ob/keys');
+
+    expect(await store.add(['shared', 'new1', 'new2', 'new1'])).toEqual({ added: 2 });
+    expect(ssmMock.commandCalls(GetParameterCommand)[0]!.args[0].input).toEqual({
+      Name: '/ob/keys',
+      WithDecryption: true,
+    });
+    const put = ssmMock.commandCalls(PutParameterCommand)[0]!.args[0].input;
+    expect(put).toMatchObject({ Name: '/ob/keys', Type: 'SecureString', Tier: 'Standard', Overwrite: true });
+    expect(JSON.parse(put.Value!)).toEqual({ keys: ['old', 'shared', 'new1', 'new2'], note: 'x' });
+  });
+
+  it('creates the parameter with the first key when it has not been put yet', async () => {
+    ssmMock.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'none', $metadata: {} }));
+    const store = parameterSigningKeyStore(new SSMClient({}), '/ob/keys');
+    expect(await store.keys()).toEqual([]);
+    expect(await store.add(['k1'])).toEqual({ added: 1 });
+    const put = ssmMock.commandCalls(PutParameterCommand)[0]!.args[0].input;
+    expect(put).toMatchObject({ Name: '/ob/keys', Type: 'SecureString' });
+    expect(JSON.parse(put.Value!)).toEqual({ keys: ['k1'] });
+  });
+
+  it('writes nothing when every key is already there, and refuses to overwrite a malformed parameter', async () => {
+    ssmMock.on(GetParameterCommand).resolvesOnce(parameter('{"keys":["a"]}'));
+    const store = parameterSigningKeyStore(new SSMClient({}), '/ob/keys');
     expect(await store.add(['a'])).toEqual({ added: 0 });
-    secretsMock.on(GetSecretValueCommand).resolves({ SecretString: '{"keys":"a"}' });
+    ssmMock.on(GetParameterCommand).resolves(parameter('{"keys":"a"}'));
     await expect(store.add(['b'])).rejects.toThrow(
-      'the signing-keys secret arn:keys is not {"keys": [string, …]}',
+      'the signing-keys parameter /ob/keys is not {"keys": [string, …]}',
     );
-    expect(secretsMock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(0);
   });
 });
 
@@ -144,14 +158,14 @@ describe('a deployed stack as the target', () => {
     cloudFormation: new CloudFormationClient({}),
     dynamo: new DynamoDBClient({ region: 'us-east-1' }),
     sqs: new SQSClient({}),
-    secrets: new SecretsManagerClient({}),
+    ssm: new SSMClient({}),
     stepFunctions: new SFNClient({ region: 'us-east-1' }),
   });
   const outputs = {
     EventsTableName: 'events',
     RateLimitTableName: 'rate',
-    SigningKeysSecretArn: 'arn:keys',
-    ApiKeySecretArn: 'arn:api',
+    SigningKeysParameterName: '/ob/keys',
+    ApiKeyParameterName: '/ob/api',
     ...Object.fromEntries(
       eventFamilies.flatMap((f) => [
         [familyQueueOutputName(f, 'QueueUrl'), urlsOf(f).queueUrl],
@@ -201,6 +215,21 @@ describe('a deployed stack as the target', () => {
     }
   });
 
+  it('still acts on a stack deployed before the parameters: only the key commands ask for the new outputs', async () => {
+    const {
+      SigningKeysParameterName: _k,
+      ApiKeyParameterName: _a,
+      ...older
+    } = outputs as Record<string, string>;
+    cloudFormationMock
+      .on(DescribeStacksCommand)
+      .resolves(stackWith({ ...older, SigningKeysSecretArn: 'arn:keys' }));
+    const target = await stackTarget('Bridge', clients());
+    expect(() => target.signingKeys).toThrow(
+      'stack Bridge has no output SigningKeysParameterName: deploy this version of the bridge first',
+    );
+  });
+
   it('names a missing output, and a stack that does not exist', async () => {
     const { CallsDeadLetterQueueUrl: _dropped, ...older } = outputs as Record<string, string>;
     cloudFormationMock.on(DescribeStacksCommand).resolvesOnce(stackWith(older));
@@ -215,21 +244,25 @@ describe('a deployed stack as the target', () => {
     );
   });
 
-  it('reads the OpenPhone API key from the stack secret when OPENPHONE_API_KEY is not set', async () => {
+  it('reads the OpenPhone API key from the stack parameter when OPENPHONE_API_KEY is not set', async () => {
     const saved = process.env.OPENPHONE_API_KEY;
     delete process.env.OPENPHONE_API_KEY;
     try {
       cloudFormationMock.on(DescribeStacksCommand).resolves(stackWith(outputs));
-      secretsMock
-        .on(GetSecretValueCommand, { SecretId: 'arn:api' })
-        .resolves({ SecretString: '{"apiKey":""}' });
+      const missing =
+        'no OpenPhone API key in the parameter /ob/api: put {"apiKey": "…"} there, or set OPENPHONE_API_KEY';
+      ssmMock
+        .on(GetParameterCommand, { Name: '/ob/api' })
+        .rejects(new ParameterNotFound({ message: 'none', $metadata: {} }));
       const target = await stackTarget('Bridge', clients());
-      await expect(target.openPhone()).rejects.toThrow(
-        'no OpenPhone API key in the secret arn:api: put {"apiKey": "…"} there, or set OPENPHONE_API_KEY',
-      );
-      secretsMock
-        .on(GetSecretValueCommand, { SecretId: 'arn:api' })
-        .resolves({ SecretString: '{"apiKey":"k"}' });
+      await expect(target.openPhone()).rejects.toThrow(missing);
+      ssmMock
+        .on(GetParameterCommand, { Name: '/ob/api' })
+        .resolves({ Parameter: { Value: '{"apiKey":""}' } });
+      await expect(target.openPhone()).rejects.toThrow(missing);
+      ssmMock
+        .on(GetParameterCommand, { Name: '/ob/api' })
+        .resolves({ Parameter: { Value: '{"apiKey":"k"}' } });
       await expect(target.openPhone()).resolves.toBeDefined();
     } finally {
       if (saved !== undefined) process.env.OPENPHONE_API_KEY = saved;

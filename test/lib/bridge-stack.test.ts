@@ -73,16 +73,16 @@ describe('ingest function and API', () => {
     });
   });
 
-  it('gets the signing keys secret by reference, never a key value in its environment', () => {
+  it("gets the signing keys parameter's name, never a key value, in its environment", () => {
     const ingest = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
       String(f.Properties.Description).startsWith('Verifies'),
     )!;
     const env = ingest.Properties.Environment.Variables as Record<string, unknown>;
-    expect(env.SIGNING_KEYS_SECRET_ID).toEqual({ Ref: expect.stringMatching(/WebhookSigningKeys/) });
+    expect(env.SIGNING_KEYS_PARAMETER_NAME).toBe('/openphone-bridge/test/webhook-signing-keys');
     expect(JSON.stringify(env)).not.toMatch(/whsec_|apiKey/);
   });
 
-  it('may only put, read and update items of the events table (no indexes), send to the family queues and read its secret', () => {
+  it('may only put, read and update items of the events table (no indexes), send to the family queues and read its keys parameter', () => {
     const ingestRole = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
       id.startsWith('WebhookIngestIngestFunction'),
     )!;
@@ -102,9 +102,15 @@ describe('ingest function and API', () => {
     expect(sends.map((s) => JSON.stringify(s.Resource))).toEqual(
       expect.arrayContaining([expect.stringMatching(/EventQueuesMessagesQueue/)]),
     );
-    expect(statements.flatMap((s) => [s.Action].flat())).toEqual(
-      expect.arrayContaining(['secretsmanager:GetSecretValue']),
+    const keyReads = statements.filter((s) =>
+      [s.Action].flat().some((a) => /^(ssm|kms|secretsmanager):/.test(a)),
     );
+    expect(keyReads.map((s) => s.Action)).toEqual(['ssm:GetParameter', 'kms:Decrypt']);
+    expect(JSON.stringify(keyReads[0]!.Resource)).toContain(
+      ':parameter/openphone-bridge/test/webhook-signing-keys"',
+    );
+    // The ingest cannot read the API key, not even through KMS.
+    expect(JSON.stringify(statements)).not.toContain('openphone-api-key');
   });
 
   it('routes POST /webhooks/openphone of an HTTP API with payload v2, throttled and access-logged', () => {
@@ -145,11 +151,34 @@ describe('stack outputs', () => {
   });
 });
 
-describe('secrets', () => {
-  it('keeps the signing keys and the API key in Secrets Manager, retained on stack deletion', () => {
-    const secrets = template.findResources('AWS::SecretsManager::Secret');
-    expect(Object.keys(secrets)).toHaveLength(2);
-    for (const secret of Object.values(secrets)) expect(secret.DeletionPolicy).toBe('Retain');
+describe('keys', () => {
+  it('keeps no Secrets Manager secret: the keys are SecureString parameters the operator puts, named in outputs', () => {
+    expect(template.findResources('AWS::SecretsManager::Secret')).toEqual({});
+    expect(template.findResources('AWS::SSM::Parameter')).toEqual({});
+    const outputs = template.findOutputs('*');
+    expect(outputs[stackOutputNames.signingKeysParameterName]?.Value).toBe(
+      '/openphone-bridge/test/webhook-signing-keys',
+    );
+    expect(outputs[stackOutputNames.apiKeyParameterName]?.Value).toBe(
+      '/openphone-bridge/test/openphone-api-key',
+    );
+  });
+
+  it('lets each reader decrypt only through SSM and only its own parameter', () => {
+    const decrypts = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (
+        policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]
+      ).filter((s) => [s.Action].flat().includes('kms:Decrypt')),
+    );
+    // The ingest, the CRM API, the campaign sender and the import (consent replies are off here).
+    expect(decrypts).toHaveLength(4);
+    for (const statement of decrypts) {
+      const condition = JSON.stringify(statement.Condition);
+      expect(condition).toContain('"kms:ViaService"');
+      expect(condition).toMatch(
+        /"kms:EncryptionContext:PARAMETER_ARN".*:parameter\/openphone-bridge\/test\//,
+      );
+    }
   });
 });
 

@@ -16,7 +16,7 @@ const senderLogicalId = Object.keys(template.findResources('AWS::Lambda::Functio
 )!;
 
 describe('CampaignSender', () => {
-  it('is a Lambda with the campaign, CRM and rate-limit tables and the API key secret in its environment', () => {
+  it('is a Lambda with the campaign, CRM and rate-limit tables and the API key parameter name in its environment', () => {
     expect(senderLogicalId).toBeDefined();
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('campaign'),
@@ -26,7 +26,7 @@ describe('CampaignSender', () => {
           [environmentNames.campaignTable]: { Ref: Match.stringLikeRegexp('CampaignTable') },
           [environmentNames.crmTable]: { Ref: Match.stringLikeRegexp('CrmTable') },
           [environmentNames.rateLimitTable]: { Ref: Match.stringLikeRegexp('RateLimitTable') },
-          [environmentNames.openPhoneApiKeySecret]: { Ref: Match.stringLikeRegexp('OpenPhoneApiKey') },
+          [environmentNames.openPhoneApiKeyParameter]: '/openphone-bridge/test/openphone-api-key',
         }),
       },
     });

@@ -107,8 +107,8 @@ describe('CrmApi', () => {
         // An erase's second sweep, started by ARN.
         'states:StartExecution',
         // The OpenPhone API key and the rate-limit bucket.
-        'secretsmanager:GetSecretValue',
-        'secretsmanager:DescribeSecret',
+        'ssm:GetParameter',
+        'kms:Decrypt',
         'dynamodb:UpdateItem',
         'dynamodb:GetItem',
         // An erase's reach: webhook bodies (the byObject index, blanked by key) and campaign recipients.
@@ -129,14 +129,16 @@ describe('CrmApi', () => {
     const writes = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('dynamodb:PutItem'))!;
     expect(JSON.stringify(writes.Resource)).toMatch(/CrmStoreCrmTable/);
     expect(JSON.stringify(writes.Resource)).not.toMatch(/index/);
-    const secretRead = statements.find((s) => JSON.stringify(s.Action).includes('secretsmanager'))!;
-    expect(JSON.stringify(secretRead.Resource)).toMatch(/SecretsOpenPhoneApiKey/);
+    const keyRead = statements.find((s) => JSON.stringify(s.Action).includes('ssm:GetParameter'))!;
+    expect(JSON.stringify(keyRead.Resource)).toMatch(
+      /:parameter\/openphone-bridge\/[a-z-]+\/openphone-api-key"/,
+    );
     const functions = template.findResources('AWS::Lambda::Function');
     const [api] = Object.entries(functions).filter(([id]) => id.includes('CrmApiApiFunction'));
     const variables = (api![1] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
       .Properties.Environment.Variables;
     expect(Object.keys(variables)).toEqual(
-      expect.arrayContaining(['OPENPHONE_API_KEY_SECRET_ID', 'RATE_LIMIT_TABLE_NAME']),
+      expect.arrayContaining(['OPENPHONE_API_KEY_PARAMETER_NAME', 'RATE_LIMIT_TABLE_NAME']),
     );
   });
 

@@ -7,7 +7,7 @@ import { EventProcessing } from '../../lib/event-processing';
 import { EventSweeper } from '../../lib/events';
 import { EventQueues } from '../../lib/events';
 import { EventStore } from '../../lib/events';
-import { BridgeSecrets } from '../../lib/bridge-secrets';
+import { BridgeParameters } from '../../lib/bridge-parameters';
 import { RateLimitStore } from '../../lib/openphone';
 import { consentReplySettings } from '../../lambdas/crm/domain/consent-replies';
 
@@ -240,7 +240,7 @@ describe('EventProcessing with consent replies', () => {
   it('gives only the messages processor the reply settings, the API key and the rate limit when replies are on', () => {
     const replyApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const replyStack = new Stack(replyApp, 'Replies');
-    const secrets = new BridgeSecrets(replyStack, 'Secrets');
+    const parameters = new BridgeParameters('test');
     const rateLimit = new RateLimitStore(replyStack, 'RateLimit');
     new EventProcessing(replyStack, 'EventProcessing', {
       events: new EventStore(replyStack, 'EventStore'),
@@ -249,7 +249,7 @@ describe('EventProcessing with consent replies', () => {
       campaigns: new CampaignStore(replyStack, 'CampaignStore'),
       consentReplies: {
         settings: consentReplySettings.parse({ enabled: true }),
-        apiKey: secrets.apiKey,
+        apiKey: parameters.apiKey,
         rateLimit,
       },
     });

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { SecureParameter } from '../../lib/bridge-parameters';
 import { CrmStore } from '../../lib/crm';
 import { HistoryImport, historyImportErrors, historyImportStates } from '../../lib/history-import';
 import { importTableKeys } from '../../lambdas/history-import/adapters/import-repository';
@@ -31,7 +31,7 @@ function build(
     importStore: new ImportStore(stack, 'ImportStore'),
     crm: new CrmStore(stack, 'CrmStore'),
     rateLimit: new RateLimitStore(stack, 'RateLimit'),
-    apiKey: new Secret(stack, 'ApiKey'),
+    apiKey: new SecureParameter('/openphone-bridge/test/openphone-api-key'),
     ...props,
   });
   const template = Template.fromStack(stack);
@@ -135,14 +135,15 @@ describe('least privilege', () => {
     expect(actions).toEqual(
       expect.arrayContaining(['lambda:InvokeFunction', 'states:StartExecution', 'xray:PutTraceSegments']),
     );
-    expect(actions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(actions.filter((a) => /^(dynamodb|ssm|kms):/.test(a))).toEqual([]);
     const start = statements.find((s) => [s.Action].flat().includes('states:StartExecution'))!;
     expect(JSON.stringify(start.Resource)).toContain('stateMachine:Test-HistoryImport');
   });
 
   it('gives the import function the import table, the CRM table, the rate-limit item and the API key, nothing else', () => {
     const actions = actionsOf(statementsOf('HistoryImportImportFunctionServiceRole'));
-    expect(new Set(actions.map((a) => a.split(':')[0]))).toEqual(new Set(['dynamodb', 'secretsmanager']));
+    expect(new Set(actions.map((a) => a.split(':')[0]))).toEqual(new Set(['dynamodb', 'ssm', 'kms']));
+    expect(actions.filter((a) => /^(ssm|kms):/.test(a))).toEqual(['ssm:GetParameter', 'kms:Decrypt']);
     expect(actions).not.toContain('dynamodb:DeleteTable');
     expect(actions).not.toContain('dynamodb:Scan');
   });

@@ -35,7 +35,7 @@ export interface MessageSendingDeps {
   suppressions: Pick<SuppressionRepository, 'suppressionsOf'>;
   /** Delivery webhooks land on the activity with OpenPhone's message id: its status is read there. */
   activities: Pick<ActivityRepository, 'getActivity'>;
-  /** The OpenPhone client (the secret is read on first use); throws when there is none. */
+  /** The OpenPhone client (the API key parameter is read on first use); throws when there is none. */
   openPhone: () => Promise<MessagesOpenPhone>;
   /** The sending number when a request names none (E.164 or `PN…`); else the workspace's only number. */
   defaultFrom?: string;

@@ -4,15 +4,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { SendTrackingRepository } from '../../campaigns';
-import { OpenPhoneClient, readApiKeySecret, SharedTokenBucket } from '../../openphone';
+import { OpenPhoneClient, readApiKeyParameter, SharedTokenBucket } from '../../openphone';
 import {
   ActivityRepository,
   ConsentReplySender,
@@ -94,7 +94,7 @@ function campaignTracking(
   return { recordDelivery: refuse, latestSendsTo: refuse, recordResponse: refuse };
 }
 
-/** The reply sender, its API key read from the secret on first use (interactive lane of the shared limit). */
+/** The reply sender, its API key read from its parameter on first use (interactive lane of the shared limit). */
 function consentReplier(
   env: ReturnType<typeof readEnvironment<typeof processorEnvironmentShape>>,
   dynamo: DynamoDBClient,
@@ -102,16 +102,16 @@ function consentReplier(
   crmTable: string,
   settings: ConsentReplySettings,
 ): ProcessorDeps['consentReplies'] {
-  const secretId = env[environmentNames.openPhoneApiKeySecret];
+  const parameterName = env[environmentNames.openPhoneApiKeyParameter];
   const rateLimitTable = env[environmentNames.rateLimitTable];
-  if (!secretId || !rateLimitTable)
-    throw new Error('consent replies are on, but the API key secret or rate limit table is not set');
+  if (!parameterName || !rateLimitTable)
+    throw new Error('consent replies are on, but the API key parameter or rate limit table is not set');
   let sender: Promise<ConsentReplySender> | undefined;
   const wire = async () => {
-    const secrets = new SecretsProvider({
-      awsSdkV3Client: tracing.captureAWSv3Client(new SecretsManagerClient({})),
+    const parameters = new SSMProvider({
+      awsSdkV3Client: tracing.captureAWSv3Client(new SSMClient({})),
     });
-    const apiKey = await readApiKeySecret(secrets, secretId);
+    const apiKey = await readApiKeyParameter(parameters, parameterName);
     return new ConsentReplySender({
       documentClient: documents,
       tableName: crmTable,

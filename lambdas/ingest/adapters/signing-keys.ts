@@ -1,36 +1,50 @@
-import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { ParameterNotFoundError } from '@aws-lambda-powertools/parameters/errors';
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import * as z from '../../shared/zod-mini';
 
-/** The secret's JSON: `{ "keys": ["<base64 legacy key>", "whsec_<base64>"] }`. */
-export const signingKeysSecret = z.object({ keys: z.array(z.string().check(z.minLength(1))) });
+/** The parameter's JSON: `{ "keys": ["<base64 legacy key>", "whsec_<base64>"] }`. */
+export const signingKeysValue = z.object({ keys: z.array(z.string().check(z.minLength(1))) });
 
 export interface SigningKeySource {
   signingKeys(): Promise<readonly string[]>;
   refreshedSigningKeys(): Promise<readonly string[] | undefined>;
 }
 
-export interface SecretSigningKeysOptions {
+export interface ParameterSigningKeysOptions {
   /** Seconds a read is cached: a rotation is picked up within this time, or at once on a failed signature. @default 300 */
   maxAgeSeconds?: number;
-  /** Least seconds between two forced re-reads after failed signatures, so bad requests cannot flood Secrets Manager. @default 30 */
+  /** Least seconds between two forced re-reads after failed signatures, so bad requests cannot flood Parameter Store. @default 30 */
   minRefreshIntervalSeconds?: number;
   now?: () => number;
 }
 
-/** Webhook signing keys from Secrets Manager, read at cold start and cached (Powertools Parameters). */
-export function secretSigningKeys(
-  provider: SecretsProvider,
-  secretId: string,
-  options: SecretSigningKeysOptions = {},
+/**
+ * Webhook signing keys from their SecureString parameter, read at cold start and cached (Powertools
+ * Parameters). A parameter not put yet is no keys (the ingest answers 503), re-read after `maxAgeSeconds`.
+ */
+export function parameterSigningKeys(
+  provider: SSMProvider,
+  parameterName: string,
+  options: ParameterSigningKeysOptions = {},
 ): SigningKeySource {
   const maxAge = options.maxAgeSeconds ?? 300;
   const minRefreshMs = (options.minRefreshIntervalSeconds ?? 30) * 1000;
   const now = options.now ?? Date.now;
   let lastForcedAt = -Infinity;
+  let missingUntil = -Infinity;
   const read = async (forceFetch: boolean) => {
-    const value = await provider.get(secretId, { maxAge, forceFetch });
-    const parsed = signingKeysSecret.safeParse(typeof value === 'string' ? JSON.parse(value) : value);
-    if (!parsed.success) throw new Error(`Secret ${secretId} is not {"keys": [string, …]}`);
+    if (!forceFetch && now() < missingUntil) return [];
+    let value: unknown;
+    try {
+      value = await provider.get(parameterName, { decrypt: true, maxAge, forceFetch, throwOnMissing: true });
+    } catch (error) {
+      if (!(error instanceof ParameterNotFoundError)) throw error;
+      missingUntil = now() + maxAge * 1000;
+      return [];
+    }
+    missingUntil = -Infinity;
+    const parsed = signingKeysValue.safeParse(typeof value === 'string' ? parseJson(value) : value);
+    if (!parsed.success) throw new Error(`Parameter ${parameterName} is not {"keys": [string, …]}`);
     return parsed.data.keys;
   };
   return {
@@ -42,6 +56,14 @@ export function secretSigningKeys(
     },
   };
 }
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 /** Fixed keys, for the local replica and tests. */
 export function staticSigningKeys(keys: readonly string[]): SigningKeySource {

@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ImportRepository } from '../../../lambdas/history-import/adapters/import-repository';
@@ -18,11 +18,11 @@ jest.mock(
   { virtual: true },
 );
 
-/** The Lambda entry itself, wired from its environment: DynamoDB Local, the simulator, a mocked secret. */
+/** The Lambda entry itself, wired from its environment: DynamoDB Local, the simulator, a mocked parameter. */
 describe('the import Lambda after a key rotation', () => {
   let simulator: OpenPhoneSimulator;
   const saved = { ...process.env };
-  const secrets = mockClient(SecretsManagerClient);
+  const ssm = mockClient(SSMClient);
 
   beforeAll(async () => {
     simulator = await startOpenPhoneSimulator({
@@ -38,11 +38,11 @@ describe('the import Lambda after a key rotation', () => {
   }, 60_000);
   afterAll(async () => {
     process.env = saved;
-    secrets.restore();
+    ssm.restore();
     await simulator.stop();
   });
 
-  it('reads the secret again after a 401 and imports with the rotated key', async () => {
+  it('reads the API key parameter again after a 401 and imports with the rotated key', async () => {
     const tables = await importTables();
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_DYNAMODB: process.env.DYNAMODB_ENDPOINT,
@@ -54,14 +54,14 @@ describe('the import Lambda after a key rotation', () => {
       [names.importTable]: tables.importTable,
       [names.crmTable]: tables.crmTable,
       [names.rateLimitTable]: tables.rateLimitTable,
-      [names.apiKeySecret]: 'openphone-api-key',
+      [names.apiKeyParameter]: '/openphone-bridge/test/openphone-api-key',
       [names.openPhoneBaseUrl]: simulator.url,
     });
-    // The secret held the old key when the Lambda started; it was rotated since.
-    secrets
-      .on(GetSecretValueCommand)
-      .resolvesOnce({ SecretString: JSON.stringify({ apiKey: 'the-key-before-rotation' }) })
-      .resolves({ SecretString: JSON.stringify({ apiKey: simulator.apiKey }) });
+    // The parameter held the old key when the Lambda started; it was rotated since.
+    ssm
+      .on(GetParameterCommand, { Name: '/openphone-bridge/test/openphone-api-key', WithDecryption: true })
+      .resolvesOnce({ Parameter: { Value: JSON.stringify({ apiKey: 'the-key-before-rotation' }) } })
+      .resolves({ Parameter: { Value: JSON.stringify({ apiKey: simulator.apiKey }) } });
     const { handler } = await import('../../../lambdas/history-import/handler');
     const context = {
       functionName: 'import',
@@ -72,7 +72,7 @@ describe('the import Lambda after a key rotation', () => {
     const output = (await handler({ importId: 'rotated-1', kind: 'full' }, context)) as { status: string };
 
     expect(output.status).toBe('completed');
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
     const run = await new ImportRepository(localDocumentClient(), tables.importTable).requireRun('rotated-1');
     expect(run.records.message).toBe(simulator.workspace.counts().messages);
     expect(run.errors).toBe(0);

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { SecureParameter } from '../../../lib/bridge-parameters';
 import type { ImportDeps } from '../../../lambdas/history-import/service';
 import { CrmStore } from '../../../lib/crm';
 import { HistoryImport } from '../../../lib/history-import';
@@ -20,7 +20,7 @@ function templateContinuingEvery(invocations: number): CfnTemplate {
     importStore: new ImportStore(stack, 'ImportStore'),
     crm: new CrmStore(stack, 'CrmStore'),
     rateLimit: new RateLimitStore(stack, 'RateLimit'),
-    apiKey: new Secret(stack, 'ApiKey'),
+    apiKey: new SecureParameter('/openphone-bridge/test/openphone-api-key'),
     invocationsPerExecution: invocations,
   });
   return Template.fromStack(stack).toJSON() as CfnTemplate;
