@@ -1,3 +1,5 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { convertToAttr } from '@aws-sdk/util-dynamodb';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import type { EventRecord } from '../domain/event-record';
 import { StoredPayloadTooLargeError } from '../errors';
@@ -14,7 +16,8 @@ const laterWritesAllowance = 200;
  */
 function approximateItemBytes(item: Record<string, unknown>): number {
   let bytes = 0;
-  for (const [name, value] of Object.entries(item)) {
+  for (const name in item) {
+    const value = item[name];
     if (value === undefined) continue;
     bytes += Buffer.byteLength(name);
     if (typeof value === 'string') bytes += Buffer.byteLength(value);
@@ -49,6 +52,22 @@ export function storedItemOf(record: EventRecord): Record<string, unknown> {
   const packed = { ...plain, payload: new Uint8Array(compressed) };
   return unitsOf(packed) < plainUnits ? packed : plain;
 }
+
+/**
+ * A flat item as the attribute values DynamoDB is sent: a string written as it is, anything else as
+ * the document client's marshall writes it. The same item, without marshall's walk over every value.
+ */
+export function attributeValuesOf(item: Record<string, unknown>): Record<string, AttributeValue> {
+  const attributes: Record<string, AttributeValue> = {};
+  for (const name in item) {
+    const value = item[name];
+    attributes[name] = typeof value === 'string' ? { S: value } : convertToAttr(value);
+  }
+  return attributes;
+}
+
+/** `storedItemOf` as attribute values: what the events table is sent for a record. */
+export const storedAttributesOf = (record: EventRecord) => attributeValuesOf(storedItemOf(record));
 
 /** Above any body the ingest accepts (256 KiB at most): a stored body inflating past it is not ours. */
 const maxInflatedBodyBytes = 1024 * 1024;
