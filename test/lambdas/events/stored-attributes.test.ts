@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { newEventRecord } from '../../../lambdas/events/domain/event-record';
-import { storedAttributesOf, storedItemOf } from '../../../lambdas/events/adapters/stored-payload';
+import {
+  recordOfItem,
+  storedAttributesOf,
+  storedItemOf,
+} from '../../../lambdas/events/adapters/stored-payload';
 
 describe('an event written as attribute values', () => {
   it('is the item the document client would have written, short or compressed, test or routed', () => {
@@ -30,6 +34,27 @@ describe('an event written as attribute values', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('an event body stored compressed', () => {
+  it('reads back exactly as received, whichever quality fitted it', () => {
+    const word = fc.constantFrom('quote ', 'kitchen ', '{"id":"AC1"} ', 'é ', '😀 ', 'Tuesday? ');
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 60, maxLength: 3000 }), (words) => {
+        const record = newEventRecord({
+          eventId: 'EV1',
+          type: 'message.received',
+          family: 'messages',
+          scheme: 'legacy',
+          payload: words.join(''),
+          receivedAt: new Date('2026-12-07T10:00:00Z'),
+          retentionDays: 90,
+        });
+        expect(recordOfItem(storedItemOf(record))).toEqual(record);
+      }),
+      { numRuns: 200 },
     );
   });
 });
