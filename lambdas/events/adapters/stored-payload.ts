@@ -67,10 +67,10 @@ export function storedItemOf(record: EventRecord): Record<string, unknown> {
  * A flat item as the attribute values DynamoDB is sent: a string written as it is, anything else as
  * the document client's marshall writes it. The same item, without marshall's walk over every value.
  */
-export function attributeValuesOf(item: Record<string, unknown>): Record<string, AttributeValue> {
+export function attributeValuesOf(item: object): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {};
   for (const name in item) {
-    const value = item[name];
+    const value = (item as Record<string, unknown>)[name];
     attributes[name] = typeof value === 'string' ? { S: value } : convertToAttr(value);
   }
   return attributes;
