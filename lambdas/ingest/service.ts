@@ -42,7 +42,8 @@ function toResponse(outcome: IntakeOutcome): APIGatewayProxyStructuredResultV2 {
   }
 }
 
-function record(metrics: Metrics, logger: Logger, outcome: IntakeOutcome): void {
+/** The metric and the log line of one delivery's outcome (the bench measures them alone). */
+export function recordOutcome(metrics: Metrics, logger: Logger, outcome: IntakeOutcome): void {
   if (outcome.kind === 'rejected') {
     metrics
       .singleMetric()
@@ -90,7 +91,7 @@ export function createIngestHandler(options: IngestOptions) {
         options.deps,
         options.settings,
       );
-      record(options.metrics, options.logger, outcome);
+      recordOutcome(options.metrics, options.logger, outcome);
       return toResponse(outcome);
     } catch (error) {
       // The event is not recorded: a 5xx makes OpenPhone deliver it again.

@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   defaultEventRetentionDays,
   eventsTableKeys,
@@ -11,7 +12,7 @@ import type { EventFamily } from '../domain/event-types';
 import { isConditionFailure, queryAll } from '../../shared/dynamo';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventRecordMissingError } from '../errors';
-import { recordOfItem, storedItemOf } from './stored-payload';
+import { recordOfItem, storedAttributesOf } from './stored-payload';
 import {
   arrivalsSweptUntil,
   countEvents,
@@ -67,10 +68,11 @@ export class EventRepository {
    */
   async recordEventOrFind(record: EventRecord): Promise<RecordingOutcome> {
     try {
+      // Written as attribute values: the document client's marshall of the item cost the ingest ~0.5× a bare HMAC.
       await this.documents.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.tableName,
-          Item: storedItemOf(record),
+          Item: storedAttributesOf(record),
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': eventsTableKeys.partitionKey },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

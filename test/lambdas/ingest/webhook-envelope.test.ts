@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { envelopeSchemas, readEnvelope } from '../../../lambdas/ingest/domain/webhook-envelope';
+import {
+  anyEnvelope,
+  anyEnvelopeOf,
+  envelopeSchemas,
+  isLegacyEnvelope,
+  isStandardEnvelope,
+  readEnvelope,
+} from '../../../lambdas/ingest/domain/webhook-envelope';
 
 const routed = () => true;
 
@@ -59,5 +66,61 @@ describe('a routed delivery', () => {
     expect(
       readEnvelope({ type: 'message.received', data: { resource: {}, links: 'x' } }, 'msg_1', routed),
     ).toEqual({ ok: false, reason: 'data.links: Invalid input: expected record, received string' });
+  });
+});
+
+describe('the envelope checks the ingest runs per delivery', () => {
+  const text = (max: number) => fc.string({ maxLength: max });
+  const payload = fc.oneof(
+    fc.dictionary(fc.string(), fc.jsonValue()),
+    fc.jsonValue(),
+    fc.constant({ constructor: { prototype: 1 } }),
+  );
+  const field = (max: number) =>
+    fc.oneof(fc.constant(undefined), text(max + 10), fc.integer(), fc.constant(null), fc.constant('event'));
+  const body = fc.oneof(
+    fc.record(
+      {
+        id: field(200),
+        object: field(10),
+        apiVersion: field(40),
+        createdAt: field(64),
+        timestamp: field(64),
+        type: fc.oneof(text(110), fc.constant('message.received'), fc.integer()),
+        data: fc.oneof(
+          fc.record({ object: payload }, { requiredKeys: [] }),
+          fc.record({ resource: payload, context: payload, links: payload }, { requiredKeys: [] }),
+          payload,
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.jsonValue(),
+  );
+  const asDelivered = (candidate: unknown): unknown => JSON.parse(JSON.stringify(candidate) ?? 'null');
+
+  it('accept exactly the JSON the legacy and Standard Webhooks envelope schemas accept', () => {
+    const { legacy, standard } = envelopeSchemas();
+    fc.assert(
+      fc.property(body, (candidate) => {
+        const parsed = asDelivered(candidate);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
+        const fields = parsed as Record<string, unknown>;
+        expect(isLegacyEnvelope(fields)).toBe(legacy.safeParse(parsed).success);
+        expect(isStandardEnvelope(fields)).toBe(standard.safeParse(parsed).success);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('read the id, type, version and times exactly as the any-envelope schema does', () => {
+    fc.assert(
+      fc.property(body, (candidate) => {
+        const parsed = asDelivered(candidate);
+        const schema = anyEnvelope.safeParse(parsed);
+        expect(anyEnvelopeOf(parsed)).toEqual(schema.success ? schema.data : undefined);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
