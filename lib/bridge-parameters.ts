@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { secureParameterNames } from '../lambdas/shared/secure-parameters';
@@ -36,9 +36,12 @@ export class SecureParameter {
         },
       }),
     );
+    // cdk-nag names the finding as the template writes the ARN: a stack's region or account given in its `env` is written out.
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     acceptNagFinding(
       fn,
-      'IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+      `IAM5[Resource::arn:<AWS::Partition>:kms:${region}:${account}:key/*]`,
       "The AWS-managed aws/ssm key's id is not known to the template; kms:Decrypt is held to SSM (kms:ViaService) and to this one parameter (its encryption context).",
     );
   }

@@ -190,6 +190,16 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => nagApp.synth()).not.toThrow();
   });
 
+  it('finds nothing unacknowledged with the region and account `cdk deploy` writes into the template', () => {
+    const nagApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new BridgeStack(nagApp, 'NaggedInAnAccount', {
+      config: readStageConfig({ stage: 'test' }),
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    Validations.of(nagApp).addPlugins(new AwsSolutionsChecks(nagApp));
+    expect(() => nagApp.synth()).not.toThrow();
+  });
+
   it('does stop a synthesis that adds an unexplained finding', () => {
     const nagApp = new App();
     const bad = new Stack(nagApp, 'Bad');
