@@ -278,6 +278,7 @@ function bundle(entry: string, name: string, tracing: TracingMode = 'off'): Prom
     platform: 'node',
     target: options.target,
     format: 'cjs',
+    mainFields: options.mainFields,
     define: options.define,
     logLevel: 'silent',
   }).then(() => outfile);

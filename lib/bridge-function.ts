@@ -27,6 +27,9 @@ export function bridgeBundling(tracing: TracingMode) {
     sourceMap: true,
     target: 'node22',
     format: OutputFormat.CJS,
+    // The packages' ES module builds first: esbuild drops what a function never imports (the AWS
+    // SDK clients' other commands), which their CommonJS builds keep whole.
+    mainFields: ['module', 'main'],
     // Bundle the AWS SDK too: the version is pinned by package-lock, not by the runtime.
     externalModules: [] as string[],
     define: { 'process.env.BRIDGE_TRACING': JSON.stringify(tracing) },

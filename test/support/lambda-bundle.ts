@@ -23,6 +23,7 @@ export function lambdaBundles() {
         minify: options.minify,
         target: options.target,
         format: 'cjs',
+        mainFields: options.mainFields,
         define: options.define,
         logLevel: 'silent',
       });
