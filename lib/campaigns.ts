@@ -53,7 +53,9 @@ export class CampaignStore extends Construct {
       indexName: campaignTableKeys.workIndex,
       partitionKey: { name: campaignTableKeys.workPartitionKey, type: AttributeType.STRING },
       sortKey: { name: campaignTableKeys.workSortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      // Nothing a claim changes is projected: a claim is one table write, no index write.
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...campaignTableKeys.workIndexAttributes],
     });
   }
 
@@ -69,7 +71,13 @@ export class CampaignStore extends Construct {
   grantSenderAccess(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+      ],
       resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${campaignTableKeys.workIndex}`],
     });
   }

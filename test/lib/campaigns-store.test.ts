@@ -32,7 +32,7 @@ describe('CampaignStore', () => {
     });
   });
 
-  it('has the sparse work index of running campaigns and open recipients', () => {
+  it('has the sparse work index of running campaigns and open recipients, projecting nothing a claim changes', () => {
     storeIn()
       .template()
       .hasResourceProperties('AWS::DynamoDB::Table', {
@@ -43,7 +43,7 @@ describe('CampaignStore', () => {
               { AttributeName: campaignTableKeys.workPartitionKey, KeyType: 'HASH' },
               { AttributeName: campaignTableKeys.workSortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['campaignId'] },
           },
         ],
       });

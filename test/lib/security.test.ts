@@ -102,7 +102,7 @@ describe('least privilege: what each function can reach', () => {
     EventProcessingArchiveFunction: [crm, archiveQueue],
     // Conversation records only (a LeadingKeys condition; test/lib/follow-up.test.ts).
     ReplyDueTimerTimerFunction: [crm, `${crm}/index/byTime`, `${crm}/index/byWaiting`],
-    CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWork`, crm, rateLimit],
+    CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWorkKeys`, crm, rateLimit],
     // Its conversation index: a conversation OpenPhone deleted has its activities marked.
     HistoryImportImportFunction: [imports, crm, `${crm}/index/byConversation`, rateLimit],
     // The CRM events publisher reads the two streams (its only tables) and fails batches to its queue.

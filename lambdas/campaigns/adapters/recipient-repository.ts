@@ -15,10 +15,11 @@ import {
 import {
   campaignKeys,
   campaignTableKeys,
+  openRecipientStates,
   type RecipientState,
   type SkipReason,
 } from '../domain/campaign-keys';
-import { isConditionFailure, queryAll } from '../../shared/dynamo';
+import { batchGetAll, isConditionFailure, queryAll } from '../../shared/dynamo';
 import { recipientOf, recipientUpdate, type RecipientChange, type StoredRecipient } from './recipient-item';
 import { sendTrackingItems } from './send-tracking-repository';
 
@@ -96,8 +97,10 @@ export class RecipientRepository {
   }
 
   /**
-   * One page of the recipients still needing a sender (pending, claimed, unknown-outcome), from the
-   * work index. The index may lag: every state change is conditional, so a stale entry only loses a race.
+   * One page of the recipients still needing a sender (pending, claimed, unknown-outcome): their
+   * keys from the work index (which projects no state), then the rows themselves by key. The index
+   * may lag: a row that has left the open states meanwhile is left out, and every state change is
+   * conditional, so a stale row only loses a race.
    */
   async openRecipientsPage(
     campaignId: string,
@@ -115,7 +118,16 @@ export class RecipientRepository {
         ExclusiveStartKey: startKey,
       }),
     );
-    return { recipients: Items.map(recipientOf), ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}) };
+    const keys = Items.map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
+    // Eventually consistent, as the index itself is: half the read units of a strong read.
+    const rows = await batchGetAll(this.documents, this.tableName, keys, { consistentRead: false });
+    const bySortKey = new Map(rows.map((row) => [row.sk as string, row]));
+    const recipients = keys
+      .map(({ sk }) => bySortKey.get(sk))
+      .filter((row): row is Record<string, unknown> => row !== undefined)
+      .map(recipientOf)
+      .filter((recipient) => openRecipientStates.includes(recipient.state));
+    return { recipients, ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}) };
   }
 
   /** Every recipient, from the table itself (strongly consistent): for completion checks and reports. */

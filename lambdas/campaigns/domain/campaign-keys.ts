@@ -17,17 +17,21 @@
  * The two lookups are written in the transaction that records a recipient as sent: a delivery
  * webhook names only OpenPhone's message id, a reply only the two numbers.
  *
- * One sparse index, `byWork`, holds only what a sender has to look at: a running campaign
+ * One sparse index, `byWorkKeys`, holds only what a sender has to look at: a running campaign
  * (`workPk` = `RUNNING`) and each recipient still open (`workPk` = `OPEN#<campaign id>`:
  * pending, claimed or unknown-outcome). Finished recipients drop out of it, so a sender never
- * reads past the work already done.
+ * reads past the work already done. It projects the keys and `campaignId` only (no attribute a
+ * claim changes), so claiming a recipient writes the table alone; the sender reads the rows by key.
+ * (It replaced `byWork`, which projected every attribute: a claim cost an index write too.)
  */
 import { dailyCapCounterKey } from './daily-cap';
 
 export const campaignTableKeys = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  workIndex: 'byWork',
+  workIndex: 'byWorkKeys',
+  /** The only attribute besides the keys the work index projects (never changed by a claim). */
+  workIndexAttributes: ['campaignId'],
   workPartitionKey: 'workPk',
   workSortKey: 'workSk',
   /** Epoch seconds; DynamoDB's TTL removes old daily counters and tracking lookups. */
