@@ -83,10 +83,11 @@ export class CampaignStore extends Construct {
   }
 
   /**
-   * What a message processor does for campaign tracking: keyed reads of the two lookups and
-   * conditional updates of a recipient (its variant's counts are read from the rows), each in its own
-   * partitions by key condition. No queries, no puts, no index: it cannot list recipients, create
-   * anything, or touch a daily cap or the recent sends.
+   * What a message processor does for campaign tracking: keyed reads of message lookups and
+   * recipient rows, a query of a number's links (a reply's candidate rows), and conditional updates
+   * of a recipient (its variant's counts are read from the rows), each in its own partitions by key
+   * condition. No puts, no index: it cannot list a campaign's recipients, create anything, or touch
+   * a daily cap or the recent sends.
    */
   grantTrackingAccess(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
@@ -94,14 +95,23 @@ export class CampaignStore extends Construct {
       actions: ['dynamodb:GetItem'],
       resourceArns: [this.table.tableArn],
       conditions: leadingKeysLike(campaignTrackingPartitions.read),
-    }).combine(
-      Grant.addToPrincipal({
-        grantee,
-        actions: ['dynamodb:UpdateItem'],
-        resourceArns: [this.table.tableArn],
-        conditions: leadingKeysLike(campaignTrackingPartitions.update),
-      }),
-    );
+    })
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:Query'],
+          resourceArns: [this.table.tableArn],
+          conditions: leadingKeysLike(campaignTrackingPartitions.query),
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:UpdateItem'],
+          resourceArns: [this.table.tableArn],
+          conditions: leadingKeysLike(campaignTrackingPartitions.update),
+        }),
+      );
   }
 
   grantReadData(grantee: IGrantable): Grant {

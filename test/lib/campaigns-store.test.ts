@@ -78,7 +78,7 @@ describe('CampaignStore', () => {
     });
   });
 
-  it('grants campaign tracking only keyed reads of the lookups and updates of campaign partitions: no query, put or index', () => {
+  it('grants campaign tracking keyed reads of lookups and recipients, queries of a number’s links and updates of campaign partitions: no put or index', () => {
     const { stack, store, template } = storeIn();
     const role = new Role(stack, 'Processor', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     store.grantTrackingAccess(role);
@@ -92,8 +92,14 @@ describe('CampaignStore', () => {
         Action: 'dynamodb:GetItem',
         Resource: table,
         Condition: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*', 'LATESTSEND#*'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*', 'CAMPAIGN#*'] },
         },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: table,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECIPIENTOF#*'] } },
       },
       {
         Effect: 'Allow',

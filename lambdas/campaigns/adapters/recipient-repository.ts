@@ -21,7 +21,7 @@ import {
 } from '../domain/campaign-keys';
 import { batchGetAll, isConditionFailure, queryAll } from '../../shared/dynamo';
 import { recipientOf, recipientUpdate, type RecipientChange, type StoredRecipient } from './recipient-item';
-import { sendTrackingItems } from './send-tracking-repository';
+import { sendTrackingItem } from './send-tracking-repository';
 
 export type { StoredRecipient } from './recipient-item';
 
@@ -261,11 +261,11 @@ export class RecipientRepository {
   }
 
   /**
-   * → sent. The two tracking lookups (message id → recipient; the latest send to this number from
-   * `sendingNumber`) are put first, then the recipient is marked with one conditional update: no
-   * transaction. A sender that stops between the two leaves a claim that reconciliation finds and
-   * records (the lookups put again, the same items), so a sent recipient always has its lookups.
-   * The variant's counts and the number's 24-hour sends are read from the recipient rows.
+   * → sent. The tracking lookup (message id → recipient, for delivery webhooks) is put first, then
+   * the recipient is marked with one conditional update: no transaction. A sender that stops
+   * between the two leaves a claim that reconciliation finds and records (the lookup put again, the
+   * same item), so a sent recipient always has its lookup. The variant's counts, the number's
+   * 24-hour sends and the latest send a reply is attributed to are read from the recipient rows.
    */
   async markSent(
     campaignId: string,
@@ -273,7 +273,7 @@ export class RecipientRepository {
     claimToken: string,
     sent: { variantId: string; messageId: string; at: string; reconciled: boolean; sendingNumber: string },
   ): Promise<boolean> {
-    const lookups = sendTrackingItems({
+    const lookup = sendTrackingItem({
       campaignId,
       phone,
       variantId: sent.variantId,
@@ -281,9 +281,7 @@ export class RecipientRepository {
       messageId: sent.messageId,
       sentAt: sent.at,
     });
-    await Promise.all(
-      lookups.map((item) => this.documents.send(new PutCommand({ TableName: this.tableName, Item: item }))),
-    );
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: lookup }));
     return this.finishRecipient(campaignId, phone, claimToken, {
       state: 'sent',
       variantId: sent.variantId,

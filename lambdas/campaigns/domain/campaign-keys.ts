@@ -9,13 +9,15 @@
  * | per-variant statistics      | `CAMPAIGN#<id>`                  | `VARIANT#<variant id>`|
  * | daily cold-outreach counter | `DAILYCAP#<sending number>#<day>`| `DAILYCAP`            |
  * | campaign message (lookup)   | `CAMPAIGNMSG#<message id>`       | `CAMPAIGNMSG`         |
- * | latest send to a number     | `LATESTSEND#<recipient e164>`    | `FROM#<sending number>`|
+ * | latest send (no longer put) | `LATESTSEND#<recipient e164>`    | `FROM#<sending number>`|
  * | sends to a number, last 24 h| `RECENTSENDS#<recipient e164>`   | `RECENTSENDS`         |
  * | number → its recipient rows | `RECIPIENTOF#<e164>`             | `CAMPAIGN#<id>`       |
  * | an erased recipient         | `CAMPAIGN#<id>`                  | `RECIPIENT#erased#<uuid>`|
  *
- * The two lookups are written in the transaction that records a recipient as sent: a delivery
- * webhook names only OpenPhone's message id, a reply only the two numbers.
+ * The message lookup is put just before a recipient is marked sent: a delivery webhook names only
+ * OpenPhone's message id. A reply names the two numbers: the number's links lead to its recipient
+ * rows, which carry the sending number and time. (Stacks before issue 29 also put a latest-send
+ * item per send; erasure still deletes those until their TTL removes them.)
  *
  * One sparse index, `byWorkKeys`, holds only what a sender has to look at: a running campaign
  * (`workPk` = `RUNNING`) and each recipient still open (`workPk` = `OPEN#<campaign id>`:
@@ -99,11 +101,12 @@ export const campaignKeys = {
 
 /**
  * The partitions campaign tracking (the message processors) may touch, as IAM `dynamodb:LeadingKeys`
- * patterns: it reads the two lookups and updates recipients and variant counters, never a daily
- * cap, the recent sends or a lookup it did not read.
+ * patterns: it reads message lookups and recipient rows, queries a number's links (to find the
+ * rows a reply may answer), and updates recipients; never a daily cap or the recent sends.
  */
 export const campaignTrackingPartitions = {
-  read: [campaignKeys.campaignMessage('*').pk, campaignKeys.latestSend('*', '').pk],
+  read: [campaignKeys.campaignMessage('*').pk, campaignKeys.campaign('*').pk],
+  query: [campaignKeys.recipientLinkPartition('*')],
   update: [campaignKeys.campaign('*').pk],
 } as const;
 
