@@ -29,7 +29,17 @@ const leadingKeysLike = (patterns: readonly string[]) => ({
 export interface CampaignStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Keep the retired `byWork` index (projection ALL) beside its replacement: CloudFormation cannot
+   * drop one index and add another in one update, so a stack deployed before it upgrades in two
+   * deploys, the first with this (or the context `keepRetiredCampaignWorkIndex=true`), the second
+   * without. @default the context value, else false
+   */
+  readonly keepRetiredWorkIndex?: boolean;
 }
+
+/** The work index before issue 29: nothing reads it; kept only for a live stack's first upgrade deploy. */
+const retiredWorkIndex = 'byWork';
 
 /**
  * The campaign table (single-table design, see lambdas/campaigns/domain/campaign-keys.ts):
@@ -57,6 +67,16 @@ export class CampaignStore extends Construct {
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...campaignTableKeys.workIndexAttributes],
     });
+    const keepRetired =
+      props.keepRetiredWorkIndex ??
+      String(this.node.tryGetContext('keepRetiredCampaignWorkIndex')) === 'true';
+    if (keepRetired)
+      this.table.addGlobalSecondaryIndex({
+        indexName: retiredWorkIndex,
+        partitionKey: { name: campaignTableKeys.workPartitionKey, type: AttributeType.STRING },
+        sortKey: { name: campaignTableKeys.workSortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
   }
 
   /** The sender's need: read and conditionally update campaigns, recipients and counters, in transactions. */

@@ -49,6 +49,16 @@ describe('CampaignStore', () => {
       });
   });
 
+  it('keeps the retired byWork index beside the new one only when asked: the first of a live stack’s two upgrade deploys', () => {
+    const indexNames = (props: Parameters<typeof storeIn>[0]) =>
+      (
+        Object.values(storeIn(props).template().findResources('AWS::DynamoDB::Table'))[0]!.Properties
+          .GlobalSecondaryIndexes as { IndexName: string }[]
+      ).map((index) => index.IndexName);
+    expect(indexNames({})).toEqual([campaignTableKeys.workIndex]);
+    expect(indexNames({ keepRetiredWorkIndex: true })).toEqual([campaignTableKeys.workIndex, 'byWork']);
+  });
+
   it('can be destroyed with the stack when asked', () => {
     storeIn({ removalPolicy: RemovalPolicy.DESTROY })
       .template()
