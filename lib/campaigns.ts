@@ -8,6 +8,7 @@ import {
   campaignTableKeys,
   campaignSenderMetrics,
   campaignTrackingPartitions,
+  sentRowAttributes,
   type SendingNumberRules,
   type StateSendingRules,
 } from '../lambdas/campaigns';
@@ -103,8 +104,9 @@ export class CampaignStore extends Construct {
   }
 
   /**
-   * What a message processor does for campaign tracking: keyed reads of message lookups and
-   * recipient rows, a query of a number's links (a reply's candidate rows), and conditional updates
+   * What a message processor does for campaign tracking: keyed reads of message lookups and of what
+   * a send recorded on a recipient row (not its CSV fields), a query of a number's links (a reply's
+   * candidate rows), and conditional updates
    * of a recipient (its variant's counts are read from the rows), each in its own partitions by key
    * condition. No puts, no index: it cannot list a campaign's recipients, create anything, or touch
    * a daily cap or the recent sends.
@@ -116,6 +118,18 @@ export class CampaignStore extends Construct {
       resourceArns: [this.table.tableArn],
       conditions: leadingKeysLike(campaignTrackingPartitions.read),
     })
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:GetItem'],
+          resourceArns: [this.table.tableArn],
+          conditions: {
+            ...leadingKeysLike(campaignTrackingPartitions.readSent),
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...sentRowAttributes] },
+            StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          },
+        }),
+      )
       .combine(
         Grant.addToPrincipal({
           grantee,

@@ -2,7 +2,7 @@ import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { campaignTableKeys } from '../../lambdas/campaigns/domain/campaign-keys';
+import { campaignTableKeys, sentRowAttributes } from '../../lambdas/campaigns/domain/campaign-keys';
 import { CampaignStore } from '../../lib/campaigns';
 import { synthBridgeStack } from '../../local/synth';
 
@@ -88,7 +88,7 @@ describe('CampaignStore', () => {
     });
   });
 
-  it('grants campaign tracking keyed reads of lookups and recipients, queries of a number’s links and updates of campaign partitions: no put or index', () => {
+  it('grants campaign tracking keyed reads of lookups and of what a send recorded, queries of a number’s links and updates of campaign partitions: no put or index', () => {
     const { stack, store, template } = storeIn();
     const role = new Role(stack, 'Processor', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     store.grantTrackingAccess(role);
@@ -102,7 +102,20 @@ describe('CampaignStore', () => {
         Action: 'dynamodb:GetItem',
         Resource: table,
         Condition: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*', 'CAMPAIGN#*'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*'] },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: table,
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] },
+          // What a send recorded, never the number's CSV fields or the campaign's definition.
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': [...sentRowAttributes],
+          },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
         },
       },
       {

@@ -151,8 +151,15 @@ describe('EventProcessing', () => {
           expect.objectContaining({
             Action: 'dynamodb:GetItem',
             Condition: {
-              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*', 'CAMPAIGN#*'] },
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*'] },
             },
+          }),
+          expect.objectContaining({
+            Action: 'dynamodb:GetItem',
+            Condition: expect.objectContaining({
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] },
+              StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+            }),
           }),
           expect.objectContaining({
             Action: 'dynamodb:Query',
@@ -164,7 +171,7 @@ describe('EventProcessing', () => {
           }),
         ]);
       else expect(campaignTracking).toEqual([]);
-      expect(dynamo).toHaveLength(family === 'messages' ? 5 : 2);
+      expect(dynamo).toHaveLength(family === 'messages' ? 6 : 2);
       expect(actionsOn(statements, 's3:')).toEqual([]);
       // Its own queue to consume, the archive queue to send to: no other queue.
       const queueArns = resourcesOf(statements, 'sqs:').map((r) => JSON.stringify(r));

@@ -5,7 +5,12 @@
  * each; the variant's counts are read from the recipient rows).
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { campaignKeys, campaignTableKeys, type RecipientState } from '../domain/campaign-keys';
+import {
+  campaignKeys,
+  campaignTableKeys,
+  sentRowAttributes,
+  type RecipientState,
+} from '../domain/campaign-keys';
 import { maxReplyWindowDays, type CampaignResponse, type DeliveryStatus } from '../domain/tracking';
 import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 import type { TransactionUpdate } from './conditional-transaction';
@@ -111,6 +116,9 @@ export class SendTrackingRepository {
             TableName: this.tableName,
             Key: campaignKeys.recipient(String(link.campaignId), phone),
             ConsistentRead: true,
+            // Only what the send recorded: the processors may read no more (lib/campaigns.ts).
+            ProjectionExpression: sentRowAttributes.map((_, i) => `#a${i}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(sentRowAttributes.map((a, i) => [`#a${i}`, a])),
           }),
         );
         return Item;
@@ -122,7 +130,7 @@ export class SendTrackingRepository {
       if (row?.state !== sent || !asked.has(row.sendingNumber as string)) continue;
       const send: LatestSend = {
         campaignId: row.campaignId as string,
-        phone: row.phone as string,
+        phone,
         variantId: row.variantId as string,
         sendingNumber: row.sendingNumber as string,
         messageId: row.messageId as string,

@@ -101,14 +101,28 @@ export const campaignKeys = {
 
 /**
  * The partitions campaign tracking (the message processors) may touch, as IAM `dynamodb:LeadingKeys`
- * patterns: it reads message lookups and recipient rows, queries a number's links (to find the
- * rows a reply may answer), and updates recipients; never a daily cap or the recent sends.
+ * patterns: it reads message lookups, queries a number's links (the rows a reply may answer), reads
+ * of a recipient row only what a send recorded (`sentRowAttributes`: never its number's CSV fields
+ * or a campaign's definition), and updates recipients; never a daily cap or the recent sends.
  */
 export const campaignTrackingPartitions = {
-  read: [campaignKeys.campaignMessage('*').pk, campaignKeys.campaign('*').pk],
+  read: [campaignKeys.campaignMessage('*').pk],
   query: [campaignKeys.recipientLinkPartition('*')],
+  readSent: [campaignKeys.campaign('*').pk],
   update: [campaignKeys.campaign('*').pk],
 } as const;
+
+/** What a reply's attribution reads of a recipient row (its keys and what the send recorded). */
+export const sentRowAttributes = [
+  'pk',
+  'sk',
+  'campaignId',
+  'state',
+  'variantId',
+  'sendingNumber',
+  'messageId',
+  'sentAt',
+] as const;
 
 /**
  * A recipient's life: pending → claimed → sent | failed | skipped, or claimed → unknown-outcome
