@@ -7,6 +7,7 @@ import {
   campaignSenderEntry,
   campaignTableKeys,
   campaignTrackingPartitions,
+  sentRowAttributes,
   type SendingNumberRules,
   type StateSendingRules,
 } from '../lambdas/campaigns';
@@ -27,7 +28,17 @@ const leadingKeysLike = (patterns: readonly string[]) => ({
 export interface CampaignStoreProps {
   /** What happens to the table when the stack is deleted. @default RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Keep the retired `byWork` index (projection ALL) beside its replacement: CloudFormation cannot
+   * drop one index and add another in one update, so a stack deployed before it upgrades in two
+   * deploys, the first with this (or the context `keepRetiredCampaignWorkIndex=true`), the second
+   * without. @default the context value, else false
+   */
+  readonly keepRetiredWorkIndex?: boolean;
 }
+
+/** The work index before issue 29: nothing reads it; kept only for a live stack's first upgrade deploy. */
+const retiredWorkIndex = 'byWork';
 
 /**
  * The campaign table (single-table design, see lambdas/campaigns/domain/campaign-keys.ts):
@@ -51,8 +62,20 @@ export class CampaignStore extends Construct {
       indexName: campaignTableKeys.workIndex,
       partitionKey: { name: campaignTableKeys.workPartitionKey, type: AttributeType.STRING },
       sortKey: { name: campaignTableKeys.workSortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      // Nothing a claim changes is projected: a claim is one table write, no index write.
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...campaignTableKeys.workIndexAttributes],
     });
+    const keepRetired =
+      props.keepRetiredWorkIndex ??
+      String(this.node.tryGetContext('keepRetiredCampaignWorkIndex')) === 'true';
+    if (keepRetired)
+      this.table.addGlobalSecondaryIndex({
+        indexName: retiredWorkIndex,
+        partitionKey: { name: campaignTableKeys.workPartitionKey, type: AttributeType.STRING },
+        sortKey: { name: campaignTableKeys.workSortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
   }
 
   /** The sender's need: read and conditionally update campaigns, recipients and counters, in transactions. */
@@ -67,16 +90,24 @@ export class CampaignStore extends Construct {
   grantSenderAccess(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+      ],
       resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${campaignTableKeys.workIndex}`],
     });
   }
 
   /**
-   * What a message processor does for campaign tracking: keyed reads of the two lookups and
-   * conditional updates of a recipient (its variant's counts are read from the rows), each in its own
-   * partitions by key condition. No queries, no puts, no index: it cannot list recipients, create
-   * anything, or touch a daily cap or the recent sends.
+   * What a message processor does for campaign tracking: keyed reads of message lookups and of what
+   * a send recorded on a recipient row (not its CSV fields), a query of a number's links (a reply's
+   * candidate rows), and conditional updates
+   * of a recipient (its variant's counts are read from the rows), each in its own partitions by key
+   * condition. No puts, no index: it cannot list a campaign's recipients, create anything, or touch
+   * a daily cap or the recent sends.
    */
   grantTrackingAccess(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
@@ -84,14 +115,35 @@ export class CampaignStore extends Construct {
       actions: ['dynamodb:GetItem'],
       resourceArns: [this.table.tableArn],
       conditions: leadingKeysLike(campaignTrackingPartitions.read),
-    }).combine(
-      Grant.addToPrincipal({
-        grantee,
-        actions: ['dynamodb:UpdateItem'],
-        resourceArns: [this.table.tableArn],
-        conditions: leadingKeysLike(campaignTrackingPartitions.update),
-      }),
-    );
+    })
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:GetItem'],
+          resourceArns: [this.table.tableArn],
+          conditions: {
+            ...leadingKeysLike(campaignTrackingPartitions.readSent),
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...sentRowAttributes] },
+            StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          },
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:Query'],
+          resourceArns: [this.table.tableArn],
+          conditions: leadingKeysLike(campaignTrackingPartitions.query),
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:UpdateItem'],
+          resourceArns: [this.table.tableArn],
+          conditions: leadingKeysLike(campaignTrackingPartitions.update),
+        }),
+      );
   }
 
   grantReadData(grantee: IGrantable): Grant {

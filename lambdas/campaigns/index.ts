@@ -7,7 +7,12 @@ export { RecipientErasureRepository } from './adapters/recipient-erasure';
 export { SendTrackingRepository } from './adapters/send-tracking-repository';
 export { campaignDefinition, parseCampaignDefinition } from './domain/campaign-definition';
 export type { CampaignDefinition, CampaignDefinitionInput } from './domain/campaign-definition';
-export { campaignTableKeys, campaignTrackingPartitions, recipientStates } from './domain/campaign-keys';
+export {
+  campaignTableKeys,
+  campaignTrackingPartitions,
+  recipientStates,
+  sentRowAttributes,
+} from './domain/campaign-keys';
 export type { RecipientState } from './domain/campaign-keys';
 export { allowedActions, isFinished } from './domain/campaign-state';
 export type { CampaignAction, CampaignState, PauseReason } from './domain/campaign-state';

@@ -56,13 +56,19 @@ describe('CampaignSender', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+            Action: [
+              'dynamodb:GetItem',
+              'dynamodb:BatchGetItem',
+              'dynamodb:PutItem',
+              'dynamodb:UpdateItem',
+              'dynamodb:Query',
+            ],
             Resource: [
               { 'Fn::GetAtt': [Match.stringLikeRegexp('CampaignTable'), 'Arn'] },
               {
                 'Fn::Join': [
                   '',
-                  [{ 'Fn::GetAtt': [Match.stringLikeRegexp('CampaignTable'), 'Arn'] }, '/index/byWork'],
+                  [{ 'Fn::GetAtt': [Match.stringLikeRegexp('CampaignTable'), 'Arn'] }, '/index/byWorkKeys'],
                 ],
               },
             ],

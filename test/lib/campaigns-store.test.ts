@@ -2,7 +2,7 @@ import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { campaignTableKeys } from '../../lambdas/campaigns/domain/campaign-keys';
+import { campaignTableKeys, sentRowAttributes } from '../../lambdas/campaigns/domain/campaign-keys';
 import { CampaignStore } from '../../lib/campaigns';
 import { synthBridgeStack } from '../../local/synth';
 
@@ -32,7 +32,7 @@ describe('CampaignStore', () => {
     });
   });
 
-  it('has the sparse work index of running campaigns and open recipients', () => {
+  it('has the sparse work index of running campaigns and open recipients, projecting nothing a claim changes', () => {
     storeIn()
       .template()
       .hasResourceProperties('AWS::DynamoDB::Table', {
@@ -43,10 +43,20 @@ describe('CampaignStore', () => {
               { AttributeName: campaignTableKeys.workPartitionKey, KeyType: 'HASH' },
               { AttributeName: campaignTableKeys.workSortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['campaignId'] },
           },
         ],
       });
+  });
+
+  it('keeps the retired byWork index beside the new one only when asked: the first of a live stack’s two upgrade deploys', () => {
+    const indexNames = (props: Parameters<typeof storeIn>[0]) =>
+      (
+        Object.values(storeIn(props).template().findResources('AWS::DynamoDB::Table'))[0]!.Properties
+          .GlobalSecondaryIndexes as { IndexName: string }[]
+      ).map((index) => index.IndexName);
+    expect(indexNames({})).toEqual([campaignTableKeys.workIndex]);
+    expect(indexNames({ keepRetiredWorkIndex: true })).toEqual([campaignTableKeys.workIndex, 'byWork']);
   });
 
   it('can be destroyed with the stack when asked', () => {
@@ -78,7 +88,7 @@ describe('CampaignStore', () => {
     });
   });
 
-  it('grants campaign tracking only keyed reads of the lookups and updates of campaign partitions: no query, put or index', () => {
+  it('grants campaign tracking keyed reads of lookups and of what a send recorded, queries of a number’s links and updates of campaign partitions: no put or index', () => {
     const { stack, store, template } = storeIn();
     const role = new Role(stack, 'Processor', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     store.grantTrackingAccess(role);
@@ -92,8 +102,27 @@ describe('CampaignStore', () => {
         Action: 'dynamodb:GetItem',
         Resource: table,
         Condition: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*', 'LATESTSEND#*'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*'] },
         },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: table,
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] },
+          // What a send recorded, never the number's CSV fields or the campaign's definition.
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': [...sentRowAttributes],
+          },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: table,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECIPIENTOF#*'] } },
       },
       {
         Effect: 'Allow',

@@ -145,14 +145,25 @@ describe('EventProcessing', () => {
         (s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [campaignTable, 'Arn'] }),
       );
       if (family === 'messages')
-        // Campaign tracking: keyed lookups of the two tracking items and conditional updates of
-        // campaign partitions (recipients, counters); no query, no put, no index.
+        // Campaign tracking: keyed reads of message lookups and recipient rows, a query of a
+        // number's links, and conditional updates of campaign partitions; no put, no index.
         expect(campaignTracking).toEqual([
           expect.objectContaining({
             Action: 'dynamodb:GetItem',
             Condition: {
-              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*', 'LATESTSEND#*'] },
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGNMSG#*'] },
             },
+          }),
+          expect.objectContaining({
+            Action: 'dynamodb:GetItem',
+            Condition: expect.objectContaining({
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] },
+              StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+            }),
+          }),
+          expect.objectContaining({
+            Action: 'dynamodb:Query',
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECIPIENTOF#*'] } },
           }),
           expect.objectContaining({
             Action: 'dynamodb:UpdateItem',
@@ -160,7 +171,7 @@ describe('EventProcessing', () => {
           }),
         ]);
       else expect(campaignTracking).toEqual([]);
-      expect(dynamo).toHaveLength(family === 'messages' ? 4 : 2);
+      expect(dynamo).toHaveLength(family === 'messages' ? 6 : 2);
       expect(actionsOn(statements, 's3:')).toEqual([]);
       // Its own queue to consume, the archive queue to send to: no other queue.
       const queueArns = resourcesOf(statements, 'sqs:').map((r) => JSON.stringify(r));

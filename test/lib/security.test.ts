@@ -106,7 +106,7 @@ describe('least privilege: what each function can reach', () => {
     EventProcessingArchiveFunction: [crm, archiveQueue],
     // Conversation records only (a LeadingKeys condition; test/lib/follow-up.test.ts).
     ReplyDueTimerTimerFunction: [crm, `${crm}/index/byTime`, `${crm}/index/byWaiting`],
-    CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWork`, crm, rateLimit],
+    CampaignSenderSenderFunction: [campaigns, `${campaigns}/index/byWorkKeys`, crm, rateLimit],
     // Its conversation index: a conversation OpenPhone deleted has its activities marked.
     HistoryImportImportFunction: [imports, crm, `${crm}/index/byConversation`, rateLimit],
     // The CRM events publisher reads the two streams (its only tables) and fails batches to its queue.
@@ -167,13 +167,16 @@ describe('least privilege by key condition (dynamodb:LeadingKeys)', () => {
     expect(leadingKeys(statements[0]!)).toEqual(['NUMBER#*']);
   });
 
-  it('lets the messages processor read only the tracking lookups and update only campaign partitions', () => {
+  it('lets the messages processor read only lookups and what a send recorded, query only numbers’ links and update only campaign partitions', () => {
     const statements = statementsOf('EventProcessingMessagesProcessor', 'CampaignStoreCampaignTable');
-    const byAction = Object.fromEntries(statements.map((s) => [[s.Action].flat().join(), leadingKeys(s)]));
-    expect(byAction).toEqual({
-      'dynamodb:GetItem': ['CAMPAIGNMSG#*', 'LATESTSEND#*'],
-      'dynamodb:UpdateItem': ['CAMPAIGN#*'],
-    });
+    const byAction = statements.map((s) => [[s.Action].flat().join(), leadingKeys(s)]);
+    expect(byAction).toEqual([
+      ['dynamodb:GetItem', ['CAMPAIGNMSG#*']],
+      // Only what a send recorded (a dynamodb:Attributes condition; test/lib/campaigns-store.test.ts).
+      ['dynamodb:GetItem', ['CAMPAIGN#*']],
+      ['dynamodb:Query', ['RECIPIENTOF#*']],
+      ['dynamodb:UpdateItem', ['CAMPAIGN#*']],
+    ]);
   });
 });
 

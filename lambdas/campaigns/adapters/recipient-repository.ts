@@ -15,12 +15,13 @@ import {
 import {
   campaignKeys,
   campaignTableKeys,
+  openRecipientStates,
   type RecipientState,
   type SkipReason,
 } from '../domain/campaign-keys';
-import { isConditionFailure, queryAll } from '../../shared/dynamo';
+import { batchGetAll, isConditionFailure, queryAll } from '../../shared/dynamo';
 import { recipientOf, recipientUpdate, type RecipientChange, type StoredRecipient } from './recipient-item';
-import { sendTrackingItems } from './send-tracking-repository';
+import { sendTrackingItem } from './send-tracking-repository';
 
 export type { StoredRecipient } from './recipient-item';
 
@@ -96,8 +97,10 @@ export class RecipientRepository {
   }
 
   /**
-   * One page of the recipients still needing a sender (pending, claimed, unknown-outcome), from the
-   * work index. The index may lag: every state change is conditional, so a stale entry only loses a race.
+   * One page of the recipients still needing a sender (pending, claimed, unknown-outcome): their
+   * keys from the work index (which projects no state), then the rows themselves by key. The index
+   * may lag: a row that has left the open states meanwhile is left out, and every state change is
+   * conditional, so a stale row only loses a race.
    */
   async openRecipientsPage(
     campaignId: string,
@@ -115,7 +118,16 @@ export class RecipientRepository {
         ExclusiveStartKey: startKey,
       }),
     );
-    return { recipients: Items.map(recipientOf), ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}) };
+    const keys = Items.map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
+    // Eventually consistent, as the index itself is: half the read units of a strong read.
+    const rows = await batchGetAll(this.documents, this.tableName, keys, { consistentRead: false });
+    const bySortKey = new Map(rows.map((row) => [row.sk as string, row]));
+    const recipients = keys
+      .map(({ sk }) => bySortKey.get(sk))
+      .filter((row): row is Record<string, unknown> => row !== undefined)
+      .map(recipientOf)
+      .filter((recipient) => openRecipientStates.includes(recipient.state));
+    return { recipients, ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}) };
   }
 
   /** Every recipient, from the table itself (strongly consistent): for completion checks and reports. */
@@ -249,11 +261,11 @@ export class RecipientRepository {
   }
 
   /**
-   * → sent. The two tracking lookups (message id → recipient; the latest send to this number from
-   * `sendingNumber`) are put first, then the recipient is marked with one conditional update: no
-   * transaction. A sender that stops between the two leaves a claim that reconciliation finds and
-   * records (the lookups put again, the same items), so a sent recipient always has its lookups.
-   * The variant's counts and the number's 24-hour sends are read from the recipient rows.
+   * → sent. The tracking lookup (message id → recipient, for delivery webhooks) is put first, then
+   * the recipient is marked with one conditional update: no transaction. A sender that stops
+   * between the two leaves a claim that reconciliation finds and records (the lookup put again, the
+   * same item), so a sent recipient always has its lookup. The variant's counts, the number's
+   * 24-hour sends and the latest send a reply is attributed to are read from the recipient rows.
    */
   async markSent(
     campaignId: string,
@@ -261,7 +273,7 @@ export class RecipientRepository {
     claimToken: string,
     sent: { variantId: string; messageId: string; at: string; reconciled: boolean; sendingNumber: string },
   ): Promise<boolean> {
-    const lookups = sendTrackingItems({
+    const lookup = sendTrackingItem({
       campaignId,
       phone,
       variantId: sent.variantId,
@@ -269,9 +281,7 @@ export class RecipientRepository {
       messageId: sent.messageId,
       sentAt: sent.at,
     });
-    await Promise.all(
-      lookups.map((item) => this.documents.send(new PutCommand({ TableName: this.tableName, Item: item }))),
-    );
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: lookup }));
     return this.finishRecipient(campaignId, phone, claimToken, {
       state: 'sent',
       variantId: sent.variantId,

@@ -1,13 +1,18 @@
 /**
- * What campaign sends leave behind for tracking, and what tracking records: the two lookups a
- * send writes (message id → recipient; the latest send to a number from a sending number), and
+ * What campaign sends leave behind for tracking, and what tracking records: the lookup a send
+ * writes (message id → recipient), the latest send to a number read from its recipient rows, and
  * the delivery outcomes, replies and opt-outs stamped on the recipient (one conditional update
  * each; the variant's counts are read from the recipient rows).
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { campaignKeys, campaignTableKeys, type RecipientState } from '../domain/campaign-keys';
+import {
+  campaignKeys,
+  campaignTableKeys,
+  sentRowAttributes,
+  type RecipientState,
+} from '../domain/campaign-keys';
 import { maxReplyWindowDays, type CampaignResponse, type DeliveryStatus } from '../domain/tracking';
-import { isConditionFailure, UpdateExpressionBuilder } from '../../shared/dynamo';
+import { isConditionFailure, queryAll, UpdateExpressionBuilder } from '../../shared/dynamo';
 import type { TransactionUpdate } from './conditional-transaction';
 
 /** The latest campaign send to a number from one sending number: what a reply is attributed to. */
@@ -34,33 +39,19 @@ const responseAttributes: Record<CampaignResponse, string> = { replied: 'replied
 const sent: RecipientState = 'sent';
 
 /**
- * The two lookup items a send writes, for the transaction that records the recipient as sent:
- * a delivery webhook names only OpenPhone's message id, a reply only the two numbers.
+ * The lookup item a send writes before its recipient is marked sent: a delivery webhook names only
+ * OpenPhone's message id. (A reply names the two numbers: it is attributed from the recipient rows.)
  */
-export function sendTrackingItems(send: LatestSend): Record<string, unknown>[] {
+export function sendTrackingItem(send: LatestSend): Record<string, unknown> {
   const expiresAt = Math.floor(Date.parse(send.sentAt) / 1000) + trackingLookupRetentionSeconds;
-  return [
-    {
-      ...campaignKeys.campaignMessage(send.messageId),
-      entity: 'campaign-message',
-      campaignId: send.campaignId,
-      phone: send.phone,
-      variantId: send.variantId,
-      [campaignTableKeys.expiresAt]: expiresAt,
-    },
-    {
-      // Overwritten by every later send from this number to this recipient: the latest wins.
-      ...campaignKeys.latestSend(send.phone, send.sendingNumber),
-      entity: 'latest-send',
-      campaignId: send.campaignId,
-      phone: send.phone,
-      variantId: send.variantId,
-      sendingNumber: send.sendingNumber,
-      messageId: send.messageId,
-      sentAt: send.sentAt,
-      [campaignTableKeys.expiresAt]: expiresAt,
-    },
-  ];
+  return {
+    ...campaignKeys.campaignMessage(send.messageId),
+    entity: 'campaign-message',
+    campaignId: send.campaignId,
+    phone: send.phone,
+    variantId: send.variantId,
+    [campaignTableKeys.expiresAt]: expiresAt,
+  };
 }
 
 export class SendTrackingRepository {
@@ -107,30 +98,48 @@ export class SendTrackingRepository {
     return { kind: 'unchanged', campaignId, variantId };
   }
 
-  /** The latest campaign sends to `phone` from each of `sendingNumbers` (an id and a number may both be asked). */
+  /**
+   * The latest campaign sends to `phone` from each of `sendingNumbers` (an id and a number may both
+   * be asked), read from its recipient rows: the number's links name its campaigns, and a sent row
+   * carries its sending number, message and time. No lookup item is written per send for this.
+   */
   async latestSendsTo(phone: string, sendingNumbers: readonly string[]): Promise<LatestSend[]> {
-    const items = await Promise.all(
-      [...new Set(sendingNumbers)].map(async (sendingNumber) => {
+    const links = await queryAll(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': campaignKeys.recipientLinkPartition(phone) },
+    });
+    const rows = await Promise.all(
+      links.map(async (link) => {
         const { Item } = await this.documents.send(
           new GetCommand({
             TableName: this.tableName,
-            Key: campaignKeys.latestSend(phone, sendingNumber),
+            Key: campaignKeys.recipient(String(link.campaignId), phone),
             ConsistentRead: true,
+            // Only what the send recorded: the processors may read no more (lib/campaigns.ts).
+            ProjectionExpression: sentRowAttributes.map((_, i) => `#a${i}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(sentRowAttributes.map((a, i) => [`#a${i}`, a])),
           }),
         );
         return Item;
       }),
     );
-    return items
-      .filter((item): item is Record<string, unknown> => item !== undefined)
-      .map((item) => ({
-        campaignId: item.campaignId as string,
-        phone: item.phone as string,
-        variantId: item.variantId as string,
-        sendingNumber: item.sendingNumber as string,
-        messageId: item.messageId as string,
-        sentAt: item.sentAt as string,
-      }));
+    const asked = new Set(sendingNumbers);
+    const latest = new Map<string, LatestSend>();
+    for (const row of rows) {
+      if (row?.state !== sent || !asked.has(row.sendingNumber as string)) continue;
+      const send: LatestSend = {
+        campaignId: row.campaignId as string,
+        phone,
+        variantId: row.variantId as string,
+        sendingNumber: row.sendingNumber as string,
+        messageId: row.messageId as string,
+        sentAt: row.sentAt as string,
+      };
+      const known = latest.get(send.sendingNumber);
+      if (!known || known.sentAt < send.sentAt) latest.set(send.sendingNumber, send);
+    }
+    return [...latest.values()];
   }
 
   /**

@@ -9,25 +9,31 @@
  * | per-variant statistics      | `CAMPAIGN#<id>`                  | `VARIANT#<variant id>`|
  * | daily cold-outreach counter | `DAILYCAP#<sending number>#<day>`| `DAILYCAP`            |
  * | campaign message (lookup)   | `CAMPAIGNMSG#<message id>`       | `CAMPAIGNMSG`         |
- * | latest send to a number     | `LATESTSEND#<recipient e164>`    | `FROM#<sending number>`|
+ * | latest send (no longer put) | `LATESTSEND#<recipient e164>`    | `FROM#<sending number>`|
  * | sends to a number, last 24 h| `RECENTSENDS#<recipient e164>`   | `RECENTSENDS`         |
  * | number → its recipient rows | `RECIPIENTOF#<e164>`             | `CAMPAIGN#<id>`       |
  * | an erased recipient         | `CAMPAIGN#<id>`                  | `RECIPIENT#erased#<uuid>`|
  *
- * The two lookups are written in the transaction that records a recipient as sent: a delivery
- * webhook names only OpenPhone's message id, a reply only the two numbers.
+ * The message lookup is put just before a recipient is marked sent: a delivery webhook names only
+ * OpenPhone's message id. A reply names the two numbers: the number's links lead to its recipient
+ * rows, which carry the sending number and time. (Stacks before issue 29 also put a latest-send
+ * item per send; erasure still deletes those until their TTL removes them.)
  *
- * One sparse index, `byWork`, holds only what a sender has to look at: a running campaign
+ * One sparse index, `byWorkKeys`, holds only what a sender has to look at: a running campaign
  * (`workPk` = `RUNNING`) and each recipient still open (`workPk` = `OPEN#<campaign id>`:
  * pending, claimed or unknown-outcome). Finished recipients drop out of it, so a sender never
- * reads past the work already done.
+ * reads past the work already done. It projects the keys and `campaignId` only (no attribute a
+ * claim changes), so claiming a recipient writes the table alone; the sender reads the rows by key.
+ * (It replaced `byWork`, which projected every attribute: a claim cost an index write too.)
  */
 import { dailyCapCounterKey } from './daily-cap';
 
 export const campaignTableKeys = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  workIndex: 'byWork',
+  workIndex: 'byWorkKeys',
+  /** The only attribute besides the keys the work index projects (never changed by a claim). */
+  workIndexAttributes: ['campaignId'],
   workPartitionKey: 'workPk',
   workSortKey: 'workSk',
   /** Epoch seconds; DynamoDB's TTL removes old daily counters and tracking lookups. */
@@ -95,13 +101,28 @@ export const campaignKeys = {
 
 /**
  * The partitions campaign tracking (the message processors) may touch, as IAM `dynamodb:LeadingKeys`
- * patterns: it reads the two lookups and updates recipients and variant counters, never a daily
- * cap, the recent sends or a lookup it did not read.
+ * patterns: it reads message lookups, queries a number's links (the rows a reply may answer), reads
+ * of a recipient row only what a send recorded (`sentRowAttributes`: never its number's CSV fields
+ * or a campaign's definition), and updates recipients; never a daily cap or the recent sends.
  */
 export const campaignTrackingPartitions = {
-  read: [campaignKeys.campaignMessage('*').pk, campaignKeys.latestSend('*', '').pk],
+  read: [campaignKeys.campaignMessage('*').pk],
+  query: [campaignKeys.recipientLinkPartition('*')],
+  readSent: [campaignKeys.campaign('*').pk],
   update: [campaignKeys.campaign('*').pk],
 } as const;
+
+/** What a reply's attribution reads of a recipient row (its keys and what the send recorded). */
+export const sentRowAttributes = [
+  'pk',
+  'sk',
+  'campaignId',
+  'state',
+  'variantId',
+  'sendingNumber',
+  'messageId',
+  'sentAt',
+] as const;
 
 /**
  * A recipient's life: pending → claimed → sent | failed | skipped, or claimed → unknown-outcome

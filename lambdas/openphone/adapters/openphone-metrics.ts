@@ -1,6 +1,6 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { bridgeMetrics } from '../../shared/metrics';
-import type { Lane, RateLimiter } from '../domain/token-bucket';
+import type { AcquireOptions, Lane, RateLimiter } from '../domain/token-bucket';
 import type { OpenPhoneClientOptions } from './openphone-client';
 import type { Grant } from './rate-limiter';
 
@@ -14,9 +14,9 @@ type Counter = Pick<Metrics, 'addMetric'>;
  */
 export function meteredRateLimiter(limiter: RateLimiter, metrics: Counter, clock = Date.now): RateLimiter {
   return {
-    async acquire(lane: Lane) {
+    async acquire(lane: Lane, options?: AcquireOptions) {
       const startedAt = clock();
-      const grant = await limiter.acquire(lane);
+      const grant = await limiter.acquire(lane, options);
       metrics.addMetric(bridgeMetrics.openPhone.apiCalls, MetricUnit.Count, 1);
       const waitedMs = waitedMsOf(grant) ?? clock() - startedAt;
       // Each series costs $0.30 a month for every hour it is published: a request that did not wait adds none.

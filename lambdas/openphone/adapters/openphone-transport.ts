@@ -192,7 +192,7 @@ export class OpenPhoneTransport {
   async #takeToken(beforeAttempt: (() => Promise<void>) | undefined): Promise<void> {
     const limiter = this.#options.rateLimiter;
     for (;;) {
-      const grant = await limiter.acquire(this.#lane);
+      const grant = await limiter.acquire(this.#lane, beforeAttempt ? { checkFollows: true } : {});
       if (!beforeAttempt) return;
       await beforeAttempt();
       if (!limiter.confirm || (await limiter.confirm(grant))) return;

@@ -13,6 +13,7 @@ import {
   rateLimitTableKeys,
   restampSpend,
   tokenBucketPolicy,
+  type AcquireOptions,
   type BucketState,
   type Lane,
   type RateLimiter,
@@ -55,6 +56,9 @@ export function bucketIdFor(apiKey: string): string {
   return `openphone#${createHash('sha256').update(apiKey).digest('hex')}`;
 }
 
+/** The longest a grant is stamped ahead of its write for the caller's last check. */
+const maxCheckLeadMs = 250;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -72,6 +76,14 @@ export class SharedTokenBucket implements RateLimiter {
   readonly #random: () => number;
   /** The last state this instance saw; stale is fine, the condition catches it. */
   #known: BucketState | undefined;
+  /**
+   * How long this instance's callers' last checks take (the slowest of the last few): a grant
+   * followed by one is stamped that far ahead, so its token already counts from when the request
+   * goes out and is seldom moved (a move is one more write).
+   */
+  #checkLeadMs = 0;
+  /** When each grant followed by a check was returned to its caller. */
+  readonly #handedOutAt = new WeakMap<Grant, number>();
 
   constructor(options: SharedTokenBucketOptions) {
     this.#options = options;
@@ -82,14 +94,15 @@ export class SharedTokenBucket implements RateLimiter {
     this.#random = options.random ?? Math.random;
   }
 
-  async acquire(lane: Lane): Promise<Grant> {
+  async acquire(lane: Lane, options: AcquireOptions = {}): Promise<Grant> {
     const startedAt = this.#clock();
+    const leadMs = options.checkFollows ? this.#checkLeadMs : 0;
     const maxWaitMs = this.#options.maxWaitMs ?? 30_000;
     let writes = 0;
     let sleptMs = 0;
     for (;;) {
       const now = this.#clock();
-      const decision = decideAcquire(this.#known, lane, now, this.#policy);
+      const decision = decideAcquire(this.#known, lane, now, this.#policy, now + leadMs);
       if (decision.kind === 'wait') {
         if (now + decision.waitMs - startedAt > maxWaitMs)
           throw new RateLimitWaitExceededError(lane, now - startedAt);
@@ -109,10 +122,13 @@ export class SharedTokenBucket implements RateLimiter {
       writes++;
       const written = await this.#write(this.#known, decision.next);
       if (!written) continue;
-      const settled = await this.#settle(now);
+      const settled = await this.#settle(now + leadMs);
       writes += settled.writes;
-      if (settled.grantedAt !== undefined)
-        return { lane, grantedAt: settled.grantedAt, waitedMs: now - startedAt, sleptMs, writes };
+      if (settled.grantedAt !== undefined) {
+        const grant = { lane, grantedAt: settled.grantedAt, waitedMs: now - startedAt, sleptMs, writes };
+        if (options.checkFollows) this.#handedOutAt.set(grant, this.#clock());
+        return grant;
+      }
       // The grant came back after its whole window: the token is gone; take another.
     }
   }
@@ -123,6 +139,12 @@ export class SharedTokenBucket implements RateLimiter {
    */
   async confirm(grant: unknown): Promise<boolean> {
     if (!isGrant(grant)) return true;
+    const handedOutAt = this.#handedOutAt.get(grant);
+    if (handedOutAt !== undefined) {
+      const checkMs = Math.max(0, this.#clock() - handedOutAt);
+      // The slowest recent check, decaying: a lead a little long only holds a token a little longer.
+      this.#checkLeadMs = Math.min(maxCheckLeadMs, Math.max(checkMs, Math.round(this.#checkLeadMs * 0.8)));
+    }
     return (await this.#settle(grant.grantedAt)).grantedAt !== undefined;
   }
 

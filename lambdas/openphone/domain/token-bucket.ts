@@ -13,13 +13,19 @@ export type Lane = (typeof lanes)[number];
 
 /** Grants one request to OpenPhone: resolves when the caller may send it. Every client call goes through one. */
 export interface RateLimiter {
-  acquire(lane: Lane): Promise<unknown>;
+  /** `checkFollows`: the caller runs a last check before the request and then calls `confirm`. */
+  acquire(lane: Lane, options?: AcquireOptions): Promise<unknown>;
   /**
    * For a caller that did more work between the grant and its request (a last check): makes sure
    * the grant's token still counts from now, moving it if that work took long. False when the
    * token is gone (the work outlasted a whole window): take another.
    */
   confirm?(grant: unknown): Promise<boolean>;
+}
+
+export interface AcquireOptions {
+  /** A last check runs between the grant and the request (`confirm` follows). @default false */
+  readonly checkFollows?: boolean;
 }
 
 /** Attribute names of the rate-limit table: used by the CDK construct and the adapter. */
@@ -140,13 +146,16 @@ function withActivity(state: BucketState | undefined, lane: Lane, now: number) {
 
 /**
  * Whether `lane` may spend a token at `now` given the stored state; if so, the state to write
- * (conditional on `state.version`), otherwise how long until enough tokens have come back.
+ * (conditional on `state.version`), otherwise how long until enough tokens have come back. The
+ * spend is stamped `stampAt`: later than `now` when the request will go out later (after a last
+ * check), so its token comes back a window after the request, never sooner.
  */
 export function decideAcquire(
   state: BucketState | undefined,
   lane: Lane,
   now: number,
   policy: TokenBucketPolicy,
+  stampAt = now,
 ): AcquireDecision {
   const live = liveSpends(state, now, policy.windowMs);
   const available = policy.limit - live.length;
@@ -155,7 +164,7 @@ export function decideAcquire(
     return {
       kind: 'granted',
       next: {
-        spentAt: [...live, now].sort((a, b) => a - b),
+        spentAt: [...live, Math.max(now, stampAt)].sort((a, b) => a - b),
         version: (state?.version ?? 0) + 1,
         activeAt: withActivity(state, lane, now),
       },

@@ -182,21 +182,49 @@ describe('shared token bucket adapter', () => {
     expect(grant).toMatchObject({ grantedAt: 2500, writes: 3 });
   });
 
-  it('confirm moves a grant whose caller took long before its request, and keeps a prompt one', async () => {
-    let now = 1000;
+  /** A bucket whose writes all succeed at once, on a clock the test moves. */
+  function promptWritesBucket() {
+    const clock = { now: 1000 };
     dynamo.on(UpdateItemCommand).resolves({});
     const bucket = new SharedTokenBucket({
       client: new DynamoDBClient({}),
       tableName: 'limits',
       apiKey: 'k',
-      clock: () => now,
+      clock: () => clock.now,
     });
+    return { bucket, clock };
+  }
+
+  it('confirm moves a grant whose caller took long before its request, and keeps a prompt one', async () => {
+    const { bucket, clock } = promptWritesBucket();
     const grant = await bucket.acquire('campaign');
-    now += 10;
+    clock.now += 10;
     expect(await bucket.confirm(grant)).toBe(true);
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(1);
-    now += 90; // the last check took 100 ms in all
+    clock.now += 90; // the last check took 100 ms in all
     expect(await bucket.confirm(grant)).toBe(true);
     expect(spentAtOf(1)).toEqual([1100]);
+  });
+
+  it('stamps a grant followed by a check as far ahead as recent checks took: one write, its token back a window after the request', async () => {
+    const { bucket, clock } = promptWritesBucket();
+    // The first check (80 ms) is not yet known: its grant is moved, as before.
+    const first = await bucket.acquire('campaign', { checkFollows: true });
+    clock.now += 80;
+    expect(await bucket.confirm(first)).toBe(true);
+    expect(spentAtOf(1)).toEqual([1080]);
+
+    // The next is stamped 80 ms ahead; its check takes 90 ms: within the margin, no move.
+    clock.now = 3000;
+    const second = await bucket.acquire('campaign', { checkFollows: true });
+    expect(spentAtOf(2)).toEqual([3080]);
+    clock.now += 90;
+    expect(await bucket.confirm(second)).toBe(true);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(3);
+
+    // A grant without a check (a list request) goes out at once: stamped now.
+    clock.now = 5000;
+    await bucket.acquire('campaign');
+    expect(spentAtOf(3)).toEqual([5000]);
   });
 });
