@@ -122,7 +122,9 @@ describe('token bucket decisions', () => {
   it('never grants more than the limit within any window, whatever the order of requests', () => {
     fc.assert(
       fc.property(
+        // At least 30 steps: fast-check's default size stops arrays near 10, fewer than the limit + 1.
         fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.constantFrom<Lane>(...lanes)), {
+          minLength: 30,
           maxLength: 200,
         }),
         (steps) => {
@@ -144,6 +146,60 @@ describe('token bucket decisions', () => {
           );
         },
       ),
+    );
+  });
+
+  it('never lets more than 10 requests a second out when grants are stamped ahead for a last check that then takes any time', () => {
+    const bucket = defaultTokenBucketPolicy;
+    const restampAfter = bucket.restampAfterMs;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            advance: fc.integer({ min: 0, max: 60 }),
+            lane: fc.constantFrom<Lane>(...lanes),
+            leadMs: fc.integer({ min: 0, max: 250 }),
+            checkMs: fc.integer({ min: 0, max: 1500 }),
+          }),
+          { minLength: 30, maxLength: 200 },
+        ),
+        (steps) => {
+          let state: BucketState | undefined;
+          let now = 0;
+          const sent: number[] = [];
+          let checks: { endsAt: number; stamp: number }[] = [];
+          // A check that ends confirms its grant: kept when within the margin, else moved or lost.
+          const endChecksUntil = (at: number) => {
+            const ending = checks.filter((c) => c.endsAt <= at).sort((a, b) => a.endsAt - b.endsAt);
+            checks = checks.filter((c) => c.endsAt > at);
+            for (const check of ending) {
+              if (check.endsAt - check.stamp <= restampAfter) sent.push(check.endsAt);
+              else {
+                const moved = state && restampSpend(state, check.stamp, check.endsAt);
+                if (moved) {
+                  state = moved;
+                  sent.push(check.endsAt);
+                }
+              }
+            }
+          };
+          for (const { advance, lane, leadMs, checkMs } of steps) {
+            now += advance;
+            endChecksUntil(now);
+            const decision = decideAcquire(state, lane, now, bucket, now + leadMs);
+            if (decision.kind === 'granted') {
+              state = decision.next;
+              checks.push({ endsAt: now + checkMs, stamp: now + leadMs });
+            } else {
+              state = announceDemand(state, lane, now, bucket) ?? state;
+            }
+          }
+          endChecksUntil(Number.POSITIVE_INFINITY);
+          sent.sort((a, b) => a - b);
+          return sent.every((t, i) => sent.filter((u, j) => j >= i && u - t < 1000).length <= 10);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
