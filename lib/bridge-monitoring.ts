@@ -1,6 +1,7 @@
 // What pages an operator: an alarm per cause a business needs to hear about, each priced by the
-// metrics it reads ($0.10 a month each), the causes that wait for an operator folded into one
-// (`NeedsAttention`); what only needs watching is on the dashboard (lib/bridge-dashboard.ts).
+// metrics it reads ($0.10 a month each): every dead-letter queue in one (`DeadLetters`), the
+// import's errors and the sender's trouble in another (`NeedsAttention`); what only needs watching
+// is on the dashboard (lib/bridge-dashboard.ts).
 // Decision 0009, "Idle" and "A third look", says which alarms went and why.
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -57,7 +58,7 @@ export interface BridgeMonitoringProps {
   readonly crmEvents: CrmEvents;
   readonly queues: EventQueues;
   readonly processing: EventProcessing;
-  /** Counts what waits in every dead-letter queue at each run: the `NeedsAttention` alarm's dead letters. */
+  /** Counts what waits in every dead-letter queue at each run: the `DeadLetters` alarm's metric. */
   readonly sweeper: EventSweeper;
   readonly historyImport: HistoryImport;
   /** An erase's second sweep (lib/crm-api.ts): a run that ends badly leaves an erased person's late data. */
@@ -73,7 +74,7 @@ const fiveMinutes = Duration.minutes(5);
 
 /**
  * What an operator watches: one encrypted, TLS-only SNS topic that every alarm notifies (and
- * optionally e-mails), the alarms (what needs an operator: dead letters, import errors, campaign
+ * optionally e-mails), the alarms (dead letters waiting in any queue; import errors and campaign
  * sender trouble; events the sweeper had to re-dispatch or gave up on, ingest 5xx and 401 spikes,
  * rejected events, OpenPhone throttling, the CRM events publisher behind), a rule that pages on a failed or
  * timed-out import run, and one CloudWatch dashboard.
@@ -83,7 +84,9 @@ export class BridgeMonitoring extends Construct {
   readonly dashboard: Dashboard;
   /** Every alarm of the bridge, each notifying `topic`. */
   readonly alarms: IAlarm[] = [];
-  /** Pages for what waits for an operator: dead letters in any queue, import record errors, campaign sender trouble. */
+  /** Up while a message waits in any dead-letter queue (the sweeper counts them each run). */
+  readonly deadLettersAlarm: Alarm;
+  /** Pages for an import's record errors and the campaign sender's trouble. */
   readonly needsAttentionAlarm: Alarm;
   /** Step Functions' own event of an import run that failed or timed out, to the topic (no alarm needed). */
   readonly importRunFailedRule: Rule;
@@ -119,22 +122,30 @@ export class BridgeMonitoring extends Construct {
     });
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
 
-    // One alarm on one metric ($0.10 a month) for everything that waits for an operator: what waits
-    // in any dead-letter queue (the sweeper counts it each run), an import's record errors, the
-    // campaign sender's trouble. Each keeps its own line on the dashboard; the page names them all.
+    // One alarm on one metric ($0.10 a month) for every dead-letter queue: the sweeper counts what
+    // waits in each at every run, so the alarm stays up until they are replayed. Each queue keeps
+    // its line on the dashboard; the sweeper's log names them.
     props.sweeper.watchDeadLetters({
       ...Object.fromEntries(eventFamilies.map((f) => [`${f} events`, queues.byFamily[f].deadLetterQueue])),
       'media archive jobs': processing.archiveDeadLetterQueue,
       'CRM event stream batches': props.crmEvents.publishFailures,
     });
-    this.needsAttentionAlarm = this.alarm('NeedsAttention', {
+    this.deadLettersAlarm = this.alarm('DeadLetters', {
       description:
-        'Something waits for an operator. The sweeper log ("messages wait in dead-letter queues") or `dlq list` names a dead-letter queue to inspect and replay; `imports show <id>` lists import record errors; `campaigns status <id>` names a paused campaign, a failed pass, an unknown outcome or a parked recipient (README "Runbook")',
-      metric: bridgeMetric(bridgeMetrics.attention.needsAttention).with({ period: fiveMinutes }),
+        'Messages wait in a dead-letter queue: the sweeper log ("messages wait in dead-letter queues") names each queue and its count, `dlq list` the families\' (README "Runbook": inspect and replay)',
+      metric: bridgeMetric(bridgeMetrics.attention.deadLettersWaiting).with({ period: fiveMinutes }),
       threshold: 1,
-      // Clears after 15 minutes without a count: one sweep landing late in its period does not flap it.
+      // Clears 15 minutes after the last count: one sweep landing late in its period does not flap it.
       evaluationPeriods: 3,
       datapointsToAlarm: 1,
+    });
+    // Apart from the dead letters: one left waiting (the alarm stays up) must not mask a campaign
+    // that paused itself.
+    this.needsAttentionAlarm = this.alarm('NeedsAttention', {
+      description:
+        'Something needs an operator: `campaigns status <id>` names a paused campaign, a failed pass, an unknown outcome or a parked recipient; `imports show <id>` lists import record errors (README "Runbook")',
+      metric: bridgeMetric(bridgeMetrics.attention.needsAttention).with({ period: fiveMinutes }),
+      threshold: 1,
     });
     this.alarm('IngestServerErrors', {
       description:

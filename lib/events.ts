@@ -193,8 +193,8 @@ export class EventSweeper extends Construct {
   }
 
   /**
-   * Has each run count what waits in these dead-letter queues (name → queue) into `NeedsAttention`:
-   * one alarm on that metric pages for all of them (lib/bridge-monitoring.ts).
+   * Has each run count what waits in these dead-letter queues (name → queue) into
+   * `DeadLettersWaiting`: one alarm on that metric pages for all of them (lib/bridge-monitoring.ts).
    */
   watchDeadLetters(queues: Readonly<Record<string, IQueue>>): void {
     const urls = Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.queueUrl]));

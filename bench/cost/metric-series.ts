@@ -52,7 +52,8 @@ export const publishedMetrics: Record<string, SeriesOfMetric> = {
   [m.campaigns.campaignRunsFailed]: one('on a fault'),
   [m.campaigns.recipientsParked]: one('on a fault'),
   // The reply-due timer, every minute while a conversation waits; marked overdue only when it marks one.
-  // What waits for an operator (dead letters, import errors, sender trouble): the alarm's one metric.
+  // The two alarms' metrics: every dead-letter queue's count; the import's errors and the sender's trouble.
+  [m.attention.deadLettersWaiting]: one('on a fault'),
   [m.attention.needsAttention]: one('on a fault'),
   [m.followUp.oldestWaitingBusinessMinutes]: one('while one waits'),
   [m.followUp.markedOverdue]: one('with traffic'),

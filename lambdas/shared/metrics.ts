@@ -64,13 +64,15 @@ export const bridgeMetrics = {
     recipientsParked: 'CampaignRecipientsParked',
   },
   /**
-   * Something waits for an operator, counted beside its own metric: the one metric the
-   * `NeedsAttention` alarm reads (an alarm is billed per metric it reads). The sweeper counts the
-   * messages waiting in every dead-letter queue at each run while there are some; the import its
-   * record errors; the campaign sender a paused campaign, a failed pass, an unknown outcome, a
-   * parked recipient.
+   * What waits for an operator. `DeadLettersWaiting`: the sweeper's count of what waits in every
+   * dead-letter queue, at each run while anything does (its alarm stays up until they are replayed).
+   * `NeedsAttention`: counted beside its own metric by the import (record errors) and the campaign
+   * sender (a paused campaign, a failed pass, an unknown outcome, a parked recipient). One alarm
+   * each (an alarm is billed per metric it reads): a dead letter left waiting cannot mask a campaign
+   * that paused itself.
    */
   attention: {
+    deadLettersWaiting: 'DeadLettersWaiting',
     needsAttention: 'NeedsAttention',
   },
   /** The reply-due timer (once a minute): the follow-up queue's state. */

@@ -39,7 +39,7 @@ describe('CampaignSender', () => {
     });
   });
 
-  it('pages through the stack’s one NeedsAttention alarm, not an alarm of its own', () => {
+  it('pages through the stack’s NeedsAttention alarm, not an alarm of its own', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (a) => a.Properties as Record<string, unknown>,
     );

@@ -90,10 +90,11 @@ describe('alarms', () => {
   });
 
   it('reads no data as nothing wrong where the metric is published only when something happens', () => {
-    // The timer publishes only while someone waits; the sweeper, the import and the sender count
-    // NeedsAttention only when something waits for an operator.
+    // The timer publishes only while someone waits; the sweeper counts dead letters only while some
+    // wait; the import and the sender count NeedsAttention only when something needs an operator.
     for (const name of [
       bridgeMetrics.followUp.oldestWaitingBusinessMinutes,
+      bridgeMetrics.attention.deadLettersWaiting,
       bridgeMetrics.attention.needsAttention,
     ]) {
       const alarm = alarms.find((a) => a.MetricName === name);
@@ -127,8 +128,8 @@ describe('alarms', () => {
           Resource: { 'Fn::GetAtt': [dlq, 'Arn'] },
         }),
       );
-    const [attention] = alarms.filter((a) => a.MetricName === bridgeMetrics.attention.needsAttention);
-    expect(attention).toMatchObject({
+    const [deadLetters] = alarms.filter((a) => a.MetricName === bridgeMetrics.attention.deadLettersWaiting);
+    expect(deadLetters).toMatchObject({
       Namespace: bridgeMetrics.namespace,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -138,7 +139,13 @@ describe('alarms', () => {
       EvaluationPeriods: 3,
       DatapointsToAlarm: 1,
     });
-    expect(attention!.AlarmDescription).toMatch(/dlq list.*imports show <id>.*campaigns status <id>/);
+    expect(deadLetters!.AlarmDescription).toMatch(/sweeper log.*dlq list/);
+  });
+
+  it('pages for an import’s errors and the sender’s trouble apart from the dead letters, which stay up while they wait', () => {
+    const [attention] = alarms.filter((a) => a.MetricName === bridgeMetrics.attention.needsAttention);
+    expect(attention).toMatchObject({ Threshold: 1, Statistic: 'Sum', Period: 300, EvaluationPeriods: 1 });
+    expect(attention!.AlarmDescription).toMatch(/campaigns status <id>.*imports show <id>/);
   });
 
   it('pages no queue age: the sweeper’s re-dispatch alarm fires first for it, the dashboard draws it', () => {
@@ -149,13 +156,13 @@ describe('alarms', () => {
     expect(body).toContain('\\"value\\":600,\\"label\\":\\"the sweeper re-dispatches (alarm)\\"');
   });
 
-  it('keeps the idle month’s alarm bill at 9 alarm metrics ($0.90): a math alarm pays per metric', () => {
+  it('keeps the idle month’s alarm bill at 10 alarm metrics ($1.00): a math alarm pays per metric', () => {
     const metricsOf = (a: Record<string, unknown>) =>
       Math.max(
         1,
         ((a.Metrics as { MetricStat?: unknown }[] | undefined) ?? []).filter((m) => m.MetricStat).length,
       );
-    expect(alarms.reduce((sum, a) => sum + metricsOf(a), 0)).toBe(9);
+    expect(alarms.reduce((sum, a) => sum + metricsOf(a), 0)).toBe(10);
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 0);
   });
 

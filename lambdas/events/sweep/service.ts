@@ -25,7 +25,7 @@ export interface SweeperDeps {
     | 'erasePayload'
   >;
   publisher: QueuePublisher;
-  /** Every dead-letter queue of the stack: what waits in them is counted in `NeedsAttention` each run. */
+  /** Every dead-letter queue of the stack: what waits in them is counted in `DeadLettersWaiting` each run. */
   deadLetters?: DeadLetterWatch;
 }
 
@@ -44,7 +44,7 @@ export interface SweeperOptions {
   /** Hours of arrivals one run looks through (one query each), catching up after an outage. @default 48 */
   maxArrivalHoursPerRun?: number;
   logger: Logger;
-  /** Counts EventsRedispatched, EventsUndeliverable and, while dead letters wait, NeedsAttention. */
+  /** Counts EventsRedispatched, EventsUndeliverable and, while dead letters wait, DeadLettersWaiting. */
   metrics?: Metrics;
   now?: () => Date;
 }
@@ -62,7 +62,7 @@ export interface SweepReport {
   bodiesExpired: number;
   /** Events that could not be read or handed on (logged with their id): passed over, not retried by this run. */
   unreadable: number;
-  /** Messages waiting in the watched dead-letter queues; null when they could not be read (counted as needing attention). */
+  /** Messages waiting in the watched dead-letter queues; null when they could not be read (counted as one waiting). */
   deadLetters: number | null;
 }
 
@@ -149,14 +149,14 @@ export function createEventSweeper(options: SweeperOptions) {
   }
 
   /**
-   * Counts what waits in every dead-letter queue into the one metric the `NeedsAttention` alarm
+   * Counts what waits in every dead-letter queue into the one metric the `DeadLetters` alarm
    * reads, at every run while something waits (so the alarm stays up until it is replayed or
    * deleted). A watch that cannot read counts too: dead letters never wait unseen.
    */
   async function countDeadLetters(): Promise<number | null> {
     if (!deps.deadLetters) return 0;
     const attention = (n: number) =>
-      options.metrics?.addMetric(bridgeMetrics.attention.needsAttention, MetricUnit.Count, n);
+      options.metrics?.addMetric(bridgeMetrics.attention.deadLettersWaiting, MetricUnit.Count, n);
     try {
       const waiting = (await deps.deadLetters.depths()).filter((d) => d.waiting > 0);
       const total = waiting.reduce((sum, d) => sum + d.waiting, 0);
@@ -169,7 +169,7 @@ export function createEventSweeper(options: SweeperOptions) {
       return total;
     } catch (error) {
       attention(1);
-      logger.error('dead-letter queues not read: counted as needing attention', { error: error as Error });
+      logger.error('dead-letter queues not read: counted as waiting', { error: error as Error });
       return null;
     }
   }

@@ -13,12 +13,12 @@ import { bridgeMetrics } from '../../../lambdas/shared/metrics';
 import { createBridgeTables, localDocumentClient, tableNamed } from '../../support/dynamo';
 
 // One alarm pages for every dead-letter queue: the sweeper counts what waits in them into
-// NeedsAttention at each run while anything waits, and a watch it cannot read counts too.
+// DeadLettersWaiting at each run while anything waits, and a watch it cannot read counts too.
 
 jest.setTimeout(60_000);
 
 const start = Date.parse('2026-12-01T09:30:00.000Z');
-const needsAttention = bridgeMetrics.attention.needsAttention;
+const deadLettersWaiting = bridgeMetrics.attention.deadLettersWaiting;
 
 async function setUp(deadLetters: DeadLetterWatch) {
   const events = new EventRepository(
@@ -44,7 +44,9 @@ async function setUp(deadLetters: DeadLetterWatch) {
     now: () => new Date(clock.now),
   });
   const attentionCounted = () =>
-    addMetric.mock.calls.filter(([name]) => name === needsAttention).map(([, , value]) => value as number);
+    addMetric.mock.calls
+      .filter(([name]) => name === deadLettersWaiting)
+      .map(([, , value]) => value as number);
   return { events, sent, sweeper, clock, attentionCounted, warnings };
 }
 
@@ -122,7 +124,7 @@ it('has counted the dead letters before a sweep that fails on the events table',
     metrics: { addMetric } as unknown as Metrics,
   });
   await expect(broken.sweep()).rejects.toThrow('table gone');
-  expect(addMetric).toHaveBeenCalledWith(needsAttention, 'Count', 4);
+  expect(addMetric).toHaveBeenCalledWith(deadLettersWaiting, 'Count', 4);
 });
 
 describe('SqsDeadLetterWatch', () => {
