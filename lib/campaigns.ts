@@ -141,7 +141,11 @@ export class CampaignStore extends Construct {
           grantee,
           actions: ['dynamodb:UpdateItem'],
           resourceArns: [this.table.tableArn],
-          conditions: leadingKeysLike(campaignTrackingPartitions.update),
+          conditions: {
+            ...leadingKeysLike(campaignTrackingPartitions.update),
+            // Else an update asking ReturnValues ALL_OLD reads the whole row the GetItem grant holds back.
+            StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+          },
         }),
       );
   }

@@ -128,7 +128,11 @@ describe('CampaignStore', () => {
         Effect: 'Allow',
         Action: 'dynamodb:UpdateItem',
         Resource: table,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] } },
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] },
+          // An update returns nothing: ReturnValues ALL_OLD would read a whole row, CSV fields and all.
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
       },
     ]);
   });

@@ -99,11 +99,12 @@ export class SendTrackingRepository {
   }
 
   /**
-   * The latest campaign sends to `phone` from each of `sendingNumbers` (an id and a number may both
-   * be asked), read from its recipient rows: the number's links name its campaigns, and a sent row
-   * carries its sending number, message and time. No lookup item is written per send for this.
+   * Every campaign send to `phone` from `sendingNumbers` (an id and a number may both be asked), read
+   * from its recipient rows: the number's links name its campaigns, and a sent row carries its sending
+   * number, message and time. All of them, not the latest: a reply processed late answers the send
+   * before it (`attributedSend`). No lookup item is written per send for this.
    */
-  async latestSendsTo(phone: string, sendingNumbers: readonly string[]): Promise<LatestSend[]> {
+  async sendsTo(phone: string, sendingNumbers: readonly string[]): Promise<LatestSend[]> {
     const links = await queryAll(this.documents, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
@@ -125,21 +126,20 @@ export class SendTrackingRepository {
       }),
     );
     const asked = new Set(sendingNumbers);
-    const latest = new Map<string, LatestSend>();
-    for (const row of rows) {
-      if (row?.state !== sent || !asked.has(row.sendingNumber as string)) continue;
-      const send: LatestSend = {
-        campaignId: row.campaignId as string,
-        phone,
-        variantId: row.variantId as string,
-        sendingNumber: row.sendingNumber as string,
-        messageId: row.messageId as string,
-        sentAt: row.sentAt as string,
-      };
-      const known = latest.get(send.sendingNumber);
-      if (!known || known.sentAt < send.sentAt) latest.set(send.sendingNumber, send);
-    }
-    return [...latest.values()];
+    return rows.flatMap((row) =>
+      row?.state === sent && asked.has(row.sendingNumber as string)
+        ? [
+            {
+              campaignId: row.campaignId as string,
+              phone,
+              variantId: row.variantId as string,
+              sendingNumber: row.sendingNumber as string,
+              messageId: row.messageId as string,
+              sentAt: row.sentAt as string,
+            },
+          ]
+        : [],
+    );
   }
 
   /**

@@ -91,7 +91,7 @@ function campaignTracking(
 ): ProcessorDeps['campaigns'] {
   if (table) return new SendTrackingRepository(documents, table);
   const refuse = () => Promise.reject(new Error(`the ${environmentNames.campaignTable} variable is not set`));
-  return { recordDelivery: refuse, latestSendsTo: refuse, recordResponse: refuse };
+  return { recordDelivery: refuse, sendsTo: refuse, recordResponse: refuse };
 }
 
 /** The reply sender, its API key read from its parameter on first use (interactive lane of the shared limit). */

@@ -47,7 +47,7 @@ export interface ProcessorDeps {
   /** Conversation state (who waits for an answer); not kept when absent. */
   conversations?: Pick<ConversationRepository, 'recordActivity'>;
   /** Campaign tracking: delivery outcomes of campaign messages, replies and opt-outs of their recipients. */
-  campaigns: Pick<SendTrackingRepository, 'recordDelivery' | 'latestSendsTo' | 'recordResponse'>;
+  campaigns: Pick<SendTrackingRepository, 'recordDelivery' | 'sendsTo' | 'recordResponse'>;
   /**
    * Confirmation replies to STOP and HELP (the stage's `consentReplies`); absent when they are off.
    * Sent after the suppression is written; a send whose outcome is unknown fails the event, and
@@ -196,7 +196,7 @@ export function createProcessEventsHandler(options: ProcessorOptions) {
         });
       return;
     }
-    const sends = await deps.campaigns.latestSendsTo(signal.from, signal.ourNumbers);
+    const sends = await deps.campaigns.sendsTo(signal.from, signal.ourNumbers);
     const send = attributedSend(sends, signal.at, replyWindowDays);
     if (!send) return;
     const counted = await deps.campaigns.recordResponse(send, signal.response, signal.at);

@@ -155,8 +155,11 @@ export function createEventSweeper(options: SweeperOptions) {
    */
   async function countDeadLetters(): Promise<number | null> {
     if (!deps.deadLetters) return 0;
+    // Published at once: a run that then times out never reaches the end-of-invocation flush.
     const attention = (n: number) =>
-      options.metrics?.addMetric(bridgeMetrics.attention.deadLettersWaiting, MetricUnit.Count, n);
+      options.metrics
+        ?.singleMetric()
+        .addMetric(bridgeMetrics.attention.deadLettersWaiting, MetricUnit.Count, n);
     try {
       const waiting = (await deps.deadLetters.depths()).filter((d) => d.waiting > 0);
       const total = waiting.reduce((sum, d) => sum + d.waiting, 0);

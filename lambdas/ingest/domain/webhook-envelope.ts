@@ -1,6 +1,6 @@
 import * as z from '../../shared/zod-mini';
 
-const { isObject, isPlainObject } = z.util;
+const { isObject, isPlainObject, codePointLength } = z.util;
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 /** Read when it is a string of at most `max` characters, else left out: never a reason to refuse. */
 const lenient = (max: number) => z.catch(z.optional(text(0, max)), undefined);
@@ -49,8 +49,13 @@ export function envelopeSchemas(): RecordEnvelopes {
  * a bare HMAC per delivery. Each accepts exactly the JSON its schema accepts (a property test holds
  * them to it); zod still parses a refused body, for the issue the answer quotes.
  */
-const within = (value: unknown, min: number, max: number): value is string =>
-  typeof value === 'string' && value.length >= min && value.length <= max;
+// Measured as zod measures it, in code points; counted only where UTF-16 units leave it in doubt.
+const within = (value: unknown, min: number, max: number): value is string => {
+  if (typeof value !== 'string') return false;
+  const units = value.length;
+  const length = units > max || (units >= min && units < min * 2) ? codePointLength(value) : units;
+  return length >= min && length <= max;
+};
 const optionalWithin = (value: unknown, max: number) => value === undefined || within(value, 0, max);
 const optionalPayload = (value: unknown) => value === undefined || isPlainObject(value);
 

@@ -246,6 +246,22 @@ describe('campaign tracking by the messages processor, against DynamoDB Local', 
       );
     });
 
+    it('attributes a reply processed after a newer send on that line to the campaign it answered', async () => {
+      const phone = freshPhone();
+      const answered = await sentCampaign([phone], { sentAt: '2026-11-20T10:00:00.000Z' });
+      // Sent after the reply was written, before it was processed (a backlog, a redrive).
+      const later = await sentCampaign([phone], { sentAt: '2026-11-21T10:00:00.000Z' });
+
+      await inbound(phone, 'STOP', '2026-11-20T18:00:00.000Z');
+
+      expect(await repositories.recipients.getRecipient(answered.campaignId, phone)).toMatchObject({
+        optedOutAt: '2026-11-20T18:00:00.000Z',
+      });
+      expect(await repositories.recipients.getRecipient(later.campaignId, phone)).not.toHaveProperty(
+        'optedOutAt',
+      );
+    });
+
     it('matches a campaign whose sending number is written in E.164 by the message’s `to`', async () => {
       const phone = freshPhone();
       const { campaignId } = await sentCampaign([phone], { sendingNumber: line.number });

@@ -184,7 +184,7 @@ describe('confirmation replies to STOP and HELP', () => {
         suppressions: new SuppressionRepository(documents, crmTable),
         deliveryHealth: { recordDeliveryOutcome: unused },
         archiveQueue: { enqueue: async () => undefined },
-        campaigns: { recordDelivery: unused, latestSendsTo: async () => [], recordResponse: unused },
+        campaigns: { recordDelivery: unused, sendsTo: async () => [], recordResponse: unused },
         consentReplies: replies,
       },
       logger: new Logger({ logLevel: 'SILENT' }),

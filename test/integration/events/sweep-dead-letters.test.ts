@@ -40,7 +40,7 @@ async function setUp(deadLetters: DeadLetterWatch) {
     },
     policy: { stuckAfterMinutes: 10 },
     logger,
-    metrics: { addMetric } as unknown as Metrics,
+    metrics: { addMetric, singleMetric: () => ({ addMetric }) } as unknown as Metrics,
     now: () => new Date(clock.now),
   });
   const attentionCounted = () =>
@@ -121,10 +121,39 @@ it('has counted the dead letters before a sweep that fails on the events table',
       deadLetters: depths({ 'contacts events': 4 }),
     },
     logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: { addMetric } as unknown as Metrics,
+    metrics: { addMetric, singleMetric: () => ({ addMetric }) } as unknown as Metrics,
   });
   await expect(broken.sweep()).rejects.toThrow('table gone');
   expect(addMetric).toHaveBeenCalledWith(deadLettersWaiting, 'Count', 4);
+});
+
+it('publishes the dead-letter count at once, so a sweep that times out still pages', async () => {
+  // Stored metrics are flushed when the invocation ends, which a Lambda timeout never reaches.
+  const stored: unknown[] = [];
+  const published: unknown[] = [];
+  let tableAsked!: () => void;
+  const asked = new Promise<void>((resolve) => (tableAsked = resolve));
+  const hanging = createEventSweeper({
+    deps: {
+      events: {
+        arrivalsSweptUntil: () => {
+          tableAsked();
+          return new Promise(() => undefined);
+        },
+      } as never,
+      publisher: { publish: async () => undefined },
+      deadLetters: depths({ 'messages events': 2 }),
+    },
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: {
+      addMetric: (...args: unknown[]) => void stored.push(args),
+      singleMetric: () => ({ addMetric: (...args: unknown[]) => void published.push(args) }),
+    } as unknown as Metrics,
+  });
+  void hanging.sweep();
+  await asked;
+  expect(published).toEqual([[deadLettersWaiting, 'Count', 2]]);
+  expect(stored).toEqual([]);
 });
 
 describe('SqsDeadLetterWatch', () => {

@@ -57,7 +57,7 @@ function fakePorts(records: EventRecord[], crmFailure?: Error) {
     archiveQueue: { enqueue: async () => undefined },
     campaigns: {
       recordDelivery: async () => ({ kind: 'not-a-campaign-message' }),
-      latestSendsTo: async () => [],
+      sendsTo: async () => [],
       recordResponse: async () => false,
     },
   };

@@ -70,7 +70,13 @@ describe('a routed delivery', () => {
 });
 
 describe('the envelope checks the ingest runs per delivery', () => {
-  const text = (max: number) => fc.string({ maxLength: max });
+  // Any UTF-16 text (astral characters, lone surrogates): zod measures a string in code points.
+  const text = (max: number) =>
+    fc.oneof(
+      fc.string({ maxLength: max }),
+      // Lengths up to the limit and past it, not only fast-check's small default sizes.
+      fc.string({ unit: fc.constantFrom('a', 'é', '😀', '\ud800'), maxLength: max, size: 'max' }),
+    );
   const payload = fc.oneof(
     fc.dictionary(fc.string(), fc.jsonValue()),
     fc.jsonValue(),

@@ -67,6 +67,18 @@ describe('legacy openphone-signature', () => {
       verifyLegacySignature(body, legacySignatureHeader(body, newLegacyKey()), [key], new Date()),
     ).toEqual({ ok: false, reason: 'invalid_signature' });
   });
+
+  it.each(['whsec_', '!!!!', '===='])(
+    'refuses a forgery signed with no key when a configured key %p decodes to no bytes',
+    (emptyKey) => {
+      const now = Date.now();
+      const forged = createHmac('sha256', Buffer.alloc(0)).update(`${now}.`).update(body).digest('base64');
+      expect(verifyLegacySignature(body, `hmac;1;${now};${forged}`, [emptyKey, key], new Date(now))).toEqual({
+        ok: false,
+        reason: 'invalid_signature',
+      });
+    },
+  );
 });
 
 describe('Standard Webhooks', () => {
