@@ -139,6 +139,16 @@ export class BridgeMonitoring extends Construct {
       evaluationPeriods: 3,
       datapointsToAlarm: 1,
     });
+    // The sweeper carries the dead letters' page and every stuck event's re-dispatch: its own
+    // failing (three runs in a row, a transient one does not page) must page too.
+    this.alarm('SweeperFailing', {
+      description:
+        'The event sweeper failed three runs in a row: stuck events are not re-dispatched and dead letters do not page until it runs again. Its log says why (a table or queue refused, a bad DEAD_LETTER_QUEUES)',
+      metric: props.sweeper.sweepFunction.metricErrors({ statistic: 'Sum', period: fiveMinutes }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    });
     // Apart from the dead letters: one left waiting (the alarm stays up) must not mask a campaign
     // that paused itself.
     this.needsAttentionAlarm = this.alarm('NeedsAttention', {

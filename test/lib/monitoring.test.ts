@@ -142,6 +142,20 @@ describe('alarms', () => {
     expect(deadLetters!.AlarmDescription).toMatch(/sweeper log.*dlq list/);
   });
 
+  it('pages when the sweeper, which carries the dead letters’ page, fails three runs in a row', () => {
+    const sweeperId = stack.getLogicalId(stack.sweeper.sweepFunction.node.defaultChild as never);
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: sweeperId } }],
+        Threshold: 1,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+      }),
+    );
+  });
+
   it('pages for an import’s errors and the sender’s trouble apart from the dead letters, which stay up while they wait', () => {
     const [attention] = alarms.filter((a) => a.MetricName === bridgeMetrics.attention.needsAttention);
     expect(attention).toMatchObject({ Threshold: 1, Statistic: 'Sum', Period: 300, EvaluationPeriods: 1 });
@@ -156,13 +170,13 @@ describe('alarms', () => {
     expect(body).toContain('\\"value\\":600,\\"label\\":\\"the sweeper re-dispatches (alarm)\\"');
   });
 
-  it('keeps the idle month’s alarm bill at 10 alarm metrics ($1.00): a math alarm pays per metric', () => {
+  it('keeps the idle month’s alarm bill at 11 alarm metrics ($1.10): a math alarm pays per metric', () => {
     const metricsOf = (a: Record<string, unknown>) =>
       Math.max(
         1,
         ((a.Metrics as { MetricStat?: unknown }[] | undefined) ?? []).filter((m) => m.MetricStat).length,
       );
-    expect(alarms.reduce((sum, a) => sum + metricsOf(a), 0)).toBe(10);
+    expect(alarms.reduce((sum, a) => sum + metricsOf(a), 0)).toBe(11);
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 0);
   });
 
