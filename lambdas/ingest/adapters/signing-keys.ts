@@ -20,7 +20,8 @@ export interface ParameterSigningKeysOptions {
 
 /**
  * Webhook signing keys from their SecureString parameter, read at cold start and cached (Powertools
- * Parameters). A parameter not put yet is no keys (the ingest answers 503), re-read after `maxAgeSeconds`.
+ * Parameters). A parameter not put yet is no keys (the ingest answers 503), looked for again after
+ * `minRefreshIntervalSeconds` (OpenPhone retries the 503s).
  */
 export function parameterSigningKeys(
   provider: SSMProvider,
@@ -39,7 +40,8 @@ export function parameterSigningKeys(
       value = await provider.get(parameterName, { decrypt: true, maxAge, forceFetch, throwOnMissing: true });
     } catch (error) {
       if (!(error instanceof ParameterNotFoundError)) throw error;
-      missingUntil = now() + maxAge * 1000;
+      // Looked for again sooner than a present value: the operator is about to put it (an upgrade's copy).
+      missingUntil = now() + minRefreshMs;
       return [];
     }
     missingUntil = -Infinity;

@@ -42,7 +42,7 @@ describe('the ingest reading its signing keys from the SecureString parameter', 
     ]);
   });
 
-  it('answers 503 signing_keys_not_configured while the parameter is not put, as with no keys, re-reading it only after the cache life', async () => {
+  it('answers 503 signing_keys_not_configured while the parameter is not put, as with no keys, re-reading it only after a while', async () => {
     ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
     const handler = ingestReadingTheParameter();
     for (const id of ['EVone', 'EVtwo']) {
@@ -55,6 +55,22 @@ describe('the ingest reading its signing keys from the SecureString parameter', 
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"keys":[]}' } });
     const empty = await ingestReadingTheParameter()(signed(newLegacyKey(), 'EVthree'));
     expect(JSON.parse(empty.body ?? '{}')).toMatchObject({ error: 'signing_keys_not_configured' });
+  });
+
+  it('looks for a parameter not put yet again after 30 seconds, not the 5-minute cache life', async () => {
+    const key = newLegacyKey();
+    const clock = { now: Date.parse('2026-12-07T22:00:00Z') };
+    const keys = parameterSigningKeys(new SSMProvider({ awsSdkV3Client: new SSMClient({}) }), name, {
+      now: () => clock.now,
+    });
+    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+    expect(await keys.signingKeys()).toEqual([]);
+
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ keys: [key] }) } });
+    clock.now += 29_000;
+    expect(await keys.signingKeys()).toEqual([]);
+    clock.now += 2_000;
+    expect(await keys.signingKeys()).toEqual([key]);
   });
 
   it('fails with the parameter named when it is not {"keys": [...]}', async () => {
