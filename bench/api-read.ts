@@ -8,9 +8,10 @@ import { activityChangeFromApiMessage } from '../lambdas/crm/domain/activity-map
 import { crmKeys, crmTableKeys, numberPartition } from '../lambdas/crm/domain/crm-keys';
 import { apiMessageSchema } from '../lambdas/openphone/domain/webhook-payloads';
 import { inParallel } from '../lambdas/shared/concurrency';
+import { batchGetAll } from '../lambdas/shared/dynamo';
 import { createTables, tablesFromTemplate, type CfnTemplate } from '../local/cfn-tables';
 import { localCrmApi } from '../local/crm-api';
-import { startLocalHttpApi } from '../local/http-api';
+import { apiGatewayEvent, startLocalHttpApi } from '../local/http-api';
 import { localAwsConfig } from '../local/local-pipeline';
 import { tableLogicalId } from '../local/template-reading';
 import { percentile, type BenchRow } from './report';
@@ -19,14 +20,23 @@ const contactNumber = '+14155550123';
 const activitiesPerContact = 1000;
 const pageSize = 20;
 
-async function timings(samples: number, operation: (i: number) => Promise<void>): Promise<number[]> {
-  for (let i = 0; i < 20; i++) await operation(i); // warm up: connections, JIT
-  const durations: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const started = performance.now();
-    await operation(i);
-    durations.push(performance.now() - started);
-  }
+/**
+ * Each operation `samples` times (after 20 to warm up), taken in turn within every round, so that
+ * each sees the same load on this shared machine: its durations in ms.
+ */
+async function interleavedTimings<Name extends string>(
+  samples: number,
+  operations: Record<Name, (i: number) => Promise<void>>,
+): Promise<Record<Name, number[]>> {
+  const names = Object.keys(operations) as Name[];
+  for (let i = 0; i < 20; i++) for (const name of names) await operations[name](i); // connections, JIT
+  const durations = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
+  for (let i = 0; i < samples; i++)
+    for (const name of names) {
+      const started = performance.now();
+      await operations[name](i);
+      durations[name].push(performance.now() - started);
+    }
   return durations;
 }
 
@@ -84,35 +94,58 @@ export async function benchApiRead(
     logger: new Logger({ logLevel: 'ERROR' }),
   });
   const server = await startLocalHttpApi({ port: 0, routes: { 'GET /v1/*': api.handler } });
-  const get = async (path: string) => {
-    const response = await fetch(`${server.url}${path}`, {
+  const timelinePath = `/v1/contacts/${encodeURIComponent(contactNumber)}/timeline?limit=${pageSize}`;
+  const eventOf = (path: string) =>
+    apiGatewayEvent({
+      method: 'GET',
+      path,
+      headers: { authorization: `Bearer ${api.token}` },
+      body: Buffer.alloc(0),
+    });
+  // The replica's HTTP hop alone: the same page's answer, from a handler that only returns it.
+  const pageAnswer = await api.handler(eventOf(timelinePath));
+  const hop = await startLocalHttpApi({ port: 0, routes: { 'GET /v1/*': async () => pageAnswer } });
+  const get = async (url: string, path: string) => {
+    const response = await fetch(`${url}${path}`, {
       headers: { authorization: `Bearer ${api.token}` },
     });
     if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
     return (await response.json()) as { cursor?: string };
   };
-  try {
-    const timelinePath = `/v1/contacts/${encodeURIComponent(contactNumber)}/timeline?limit=${pageSize}`;
-    const apiTimeline = await timings(samples, async () => void (await get(timelinePath)));
-    const bareQuery = await timings(samples, async () => {
-      await documents.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: crmTableKeys.timelineIndex,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': crmTableKeys.timelinePartitionKey },
-          ExpressionAttributeValues: { ':pk': numberPartition(contactNumber) },
-          ScanIndexForward: false,
-          Limit: pageSize,
-        }),
-      );
-    });
-    const apiActivity = await timings(
-      samples,
-      async (i) => void (await get(`/v1/activities/${ids[i % ids.length]}`)),
+  const queryPage = () =>
+    documents.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: crmTableKeys.timelineIndex,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': crmTableKeys.timelinePartitionKey },
+        ExpressionAttributeValues: { ':pk': numberPartition(contactNumber) },
+        ScanIndexForward: false,
+        Limit: pageSize,
+      }),
     );
-    const bareGet = await timings(samples, async (i) => {
-      await documents.send(new GetCommand({ TableName: table, Key: crmKeys.activity(ids[i % ids.length]!) }));
+  try {
+    const page = await interleavedTimings(samples, {
+      api: async () => void (await get(server.url, timelinePath)),
+      bareQuery: async () => void (await queryPage()),
+      // What a page rests on with an ids-only index (decision 0009): the Query, then its activities.
+      bareCalls: async () => {
+        const entries = (await queryPage()).Items ?? [];
+        await batchGetAll(
+          documents,
+          table,
+          entries.map((entry) => crmKeys.activity(entry.activityId as string)),
+        );
+      },
+      handler: async () => void (await api.handler(eventOf(timelinePath))),
+      hop: async () => void (await get(hop.url, timelinePath)),
+    });
+    const activity = await interleavedTimings(samples, {
+      api: async (i) => void (await get(server.url, `/v1/activities/${ids[i % ids.length]}`)),
+      bareGet: async (i) =>
+        void (await documents.send(
+          new GetCommand({ TableName: table, Key: crmKeys.activity(ids[i % ids.length]!) }),
+        )),
     });
     const baselineLabel = 'bare DynamoDB';
     const row = (measure: string, value: number, baseline: number): BenchRow => ({
@@ -126,15 +159,28 @@ export async function benchApiRead(
     return [
       row(
         `timeline page of ${pageSize} p50 (1,000 per contact)`,
-        percentile(apiTimeline, 50),
-        percentile(bareQuery, 50),
+        percentile(page.api, 50),
+        percentile(page.bareQuery, 50),
       ),
-      row(`timeline page of ${pageSize} p99`, percentile(apiTimeline, 99), percentile(bareQuery, 99)),
-      row('activity p50', percentile(apiActivity, 50), percentile(bareGet, 50)),
-      row('activity p99', percentile(apiActivity, 99), percentile(bareGet, 99)),
+      row(`timeline page of ${pageSize} p99`, percentile(page.api, 99), percentile(page.bareQuery, 99)),
+      // Where the page's time goes, each beside the same bare Query.
+      row(
+        'its Query + BatchGetItem alone p50',
+        percentile(page.bareCalls, 50),
+        percentile(page.bareQuery, 50),
+      ),
+      row(
+        'its handler in-process (no HTTP) p50',
+        percentile(page.handler, 50),
+        percentile(page.bareQuery, 50),
+      ),
+      row("the replica's HTTP hop alone p50", percentile(page.hop, 50), percentile(page.bareQuery, 50)),
+      row('activity p50', percentile(activity.api, 50), percentile(activity.bareGet, 50)),
+      row('activity p99', percentile(activity.api, 99), percentile(activity.bareGet, 99)),
     ];
   } finally {
     await server.stop();
+    await hop.stop();
     client.destroy();
   }
 }

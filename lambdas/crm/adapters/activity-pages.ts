@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { crmKeys, crmTableKeys } from '../domain/crm-keys';
+import { activityListAttributes, crmKeys, crmTableKeys } from '../domain/crm-keys';
 import type { ActivityKind, ActivityRecord } from '../domain/activity';
-import { activityRecordOf, listViewOf } from '../domain/item-views';
+import { activityListRecordOf } from '../domain/item-views';
 import { decodeCursor, encodeCursor, type LastKey } from '../../shared/page-cursor';
 import { readItems, type CrmTableAccess } from './crm-table';
 
@@ -89,6 +89,19 @@ function keyOf(entry: Record<string, unknown>, index: ActivityIndexPartition): L
 }
 
 /**
+ * Only what a list shows, and whether the activity was erased: not its transcript (a call's can be
+ * KBs), keys or bookkeeping. The read costs the same units; DynamoDB sends, and the SDK
+ * unmarshals, less.
+ */
+const listProjection = (() => {
+  const names = [...activityListAttributes, 'erasedAt'];
+  return {
+    expression: names.map((_, i) => `#a${i}`).join(', '),
+    names: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+  };
+})();
+
+/**
  * The activity each index entry names, in the entries' order, as lists show them; undefined for an
  * erased one. An activity's own entry in an index that projects the list attributes (the timeline)
  * is the list view itself; the others (a group message's timeline entry, the conversation index's
@@ -106,11 +119,12 @@ async function activitiesOfEntries(
     for (const item of await readItems(
       table,
       ids.map((id) => crmKeys.activity(id)),
+      listProjection,
     )) {
       if (item.erasedAt === undefined) stored.set(item.activityId as string, item);
     }
   return entries.map((entry) => {
-    const listed = listViewOf(carriesView(entry) ? entry : stored.get(entry.activityId as string));
-    return listed && activityRecordOf(listed);
+    const listed = carriesView(entry) ? entry : stored.get(entry.activityId as string);
+    return listed && activityListRecordOf(listed);
   });
 }

@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, batchWriteAll, queryAll } from '../../shared/dynamo';
+import { batchGetAll, batchWriteAll, queryAll, type BatchGetOptions } from '../../shared/dynamo';
 import { crmTableKeys, type ItemKey } from '../domain/crm-keys';
 
 /** The CRM table as every repository of it reaches it: a document client and the table's name. */
@@ -31,8 +31,9 @@ export async function readItem(
 export function readItems(
   { documentClient, tableName }: CrmTableAccess,
   keys: ItemKey[],
+  projection?: BatchGetOptions['projection'],
 ): Promise<Record<string, unknown>[]> {
-  return batchGetAll(documentClient, tableName, keys);
+  return batchGetAll(documentClient, tableName, keys, projection ? { projection } : {});
 }
 
 /** Every item of a partition whose sort key starts with a prefix, strongly consistent. */

@@ -5,13 +5,6 @@ import type { ActivityRecord } from './activity';
 /** The `entity` of a group message's entry in another contact's timeline. */
 export const timelineEntryEntity = 'timeline-entry';
 
-/** The attributes the indexes project, so a resolved timeline entry reads like any other list item. */
-export function listViewOf(item: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!item) return undefined;
-  const listed = new Set<string>(activityListAttributes);
-  return Object.fromEntries(Object.entries(item).filter(([name]) => listed.has(name)));
-}
-
 /**
  * The ids of the webhook events that wrote an activity or contact (a string set): an erase blanks
  * their raw bodies by key. Bookkeeping, not part of the record.
@@ -82,6 +75,20 @@ export function activityRecordOf(item: Record<string, unknown>): ActivityRecord 
     ...record,
     ...(record.sources ? { sources: [...record.sources].sort() as ActivityRecord['sources'] } : {}),
   };
+}
+
+/** The list attributes that are part of a record (`entity` is bookkeeping). */
+const listRecordAttributes = activityListAttributes.filter((name) => !storageAttributes.has(name));
+
+/**
+ * An activity as lists show it (no transcript), from a whole item or an index entry carrying the
+ * list attributes: one pass over the names, as a page resolves 20 to 100 of them per request.
+ */
+export function activityListRecordOf(item: Record<string, unknown>): ActivityRecord {
+  const record: Record<string, unknown> = {};
+  for (const name of listRecordAttributes) if (item[name] !== undefined) record[name] = item[name];
+  if (record.sources) record.sources = [...(record.sources as Iterable<string>)].sort();
+  return record as unknown as ActivityRecord;
 }
 
 export const contactRecordOfItem = (item: Record<string, unknown>): ContactRecord =>

@@ -21,10 +21,12 @@ import {
 } from '../../support/openphone-payloads';
 
 let activities: ActivityRepository;
+let crmTable: string;
 
 beforeAll(async () => {
   const names = await createBridgeTables();
-  activities = new ActivityRepository(localDocumentClient(), tableNamed(names, 'CrmTable'));
+  crmTable = tableNamed(names, 'CrmTable');
+  activities = new ActivityRepository(localDocumentClient(), crmTable);
   // Synthesizing the stack for the table schema can take long on a loaded machine.
 }, 120_000);
 
@@ -48,19 +50,23 @@ let idCounter = 0;
 const freshId = (prefix = 'AC') => `${prefix}${Date.now().toString(36)}${(idCounter++).toString(36)}`;
 
 /** The five events of one answered, recorded, summarised and transcribed call. */
-function callEvents(callId: string) {
+function callEvents(callId: string, from = contactNumber) {
   const voicemail = { url: 'https://storage.openphone.example/vm.mp3', type: 'audio/mpeg', duration: 12 };
   return {
     ringing: changeFromWebhook(
-      legacyEvent('call.ringing', callObject({ id: callId }), '2026-11-20T11:00:01.000Z'),
+      legacyEvent('call.ringing', callObject({ id: callId, from }), '2026-11-20T11:00:01.000Z'),
     ),
     completed: changeFromWebhook(
-      legacyEvent('call.completed', completedCall({ id: callId, voicemail }), '2026-11-20T11:04:06.000Z'),
+      legacyEvent(
+        'call.completed',
+        completedCall({ id: callId, from, voicemail }),
+        '2026-11-20T11:04:06.000Z',
+      ),
     ),
     recorded: changeFromWebhook(
       legacyEvent(
         'call.recording.completed',
-        completedCall({ id: callId, media: [recording], voicemail }),
+        completedCall({ id: callId, from, media: [recording], voicemail }),
         '2026-11-20T11:05:00.000Z',
       ),
     ),
@@ -392,6 +398,43 @@ describe('timelines and conversations', () => {
       status: 'delivered',
       sources: ['webhook'],
     });
+  });
+
+  it('reads a page in one Query and one BatchGetItem that brings no transcript or bookkeeping', async () => {
+    const number = '+15557770007';
+    const callId = freshId();
+    const call = callEvents(callId, number);
+    for (const change of [call.ringing, call.completed, call.recorded, call.summarised, call.transcribed])
+      await activities.upsertActivity(change.update, change.eventTime, `EV${change.eventTime}`);
+    const documents = localDocumentClient();
+    const reads: { command: string; attributes: string[] }[] = [];
+    documents.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const output = result.output as { Items?: object[]; Responses?: Record<string, object[]> };
+        const items = output.Items ?? Object.values(output.Responses ?? {}).flat();
+        reads.push({
+          command: (context as { commandName?: string }).commandName ?? '',
+          attributes: [...new Set(items.flatMap((item) => Object.keys(item)))],
+        });
+        return result;
+      },
+      { step: 'initialize', name: 'recordReads' },
+    );
+    const repository = new ActivityRepository(documents, crmTable);
+    await repository.timeline(number); // the directory's names, read once a minute, not per page
+    reads.length = 0;
+    const page = await repository.timeline(number);
+
+    expect(page.items).toEqual([
+      expect.objectContaining({ activityId: callId, summary: expect.any(Array), status: 'completed' }),
+    ]);
+    expect(page.items[0]).not.toHaveProperty('transcript');
+    expect(reads.map((r) => r.command)).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+    const [, batch] = reads;
+    expect(batch!.attributes).toEqual(expect.arrayContaining(['activityId', 'summary', 'recordings']));
+    for (const unread of ['transcript', 'eventIds', 'pk', 'sk', 'timelinePk', 'statusRank'])
+      expect(batch!.attributes).not.toContain(unread);
   });
 
   it('refuses a cursor from another contact’s timeline', async () => {
