@@ -89,7 +89,11 @@ export function parameterSigningKeyStore(ssm: SSMClient, parameterName: string):
   };
 }
 
-/** A SecureString parameter's value, decrypted; undefined when it has not been put. */
+/**
+ * A SecureString parameter's value, decrypted; undefined when it has not been put. One put by hand
+ * as a plain `String` (or `StringList`) is refused: its key would sit unencrypted, and the fix
+ * (delete it, put it again) is the operator's to make.
+ */
 export async function readSecureParameter(
   ssm: SSMClient,
   parameterName: string,
@@ -98,6 +102,10 @@ export async function readSecureParameter(
     const { Parameter } = await ssm.send(
       new GetParameterCommand({ Name: parameterName, WithDecryption: true }),
     );
+    if (Parameter?.Type === 'String' || Parameter?.Type === 'StringList')
+      throw new CommandFailure(
+        `${parameterName} is a ${Parameter.Type} parameter, not SecureString, so its key is stored unencrypted: delete it (aws ssm delete-parameter --name ${parameterName}) and put it again as SecureString (docs/operations/deploy.md)`,
+      );
     return Parameter?.Value;
   } catch (error) {
     if (error instanceof ParameterNotFound || (error as { name?: string }).name === 'ParameterNotFound')

@@ -124,6 +124,25 @@ describe('secrets copy-to-parameters', () => {
     );
   });
 
+  it('refuses a parameter put by hand as a plain String, even with the same value, writing nothing', async () => {
+    secretsHold(['k1'], 'the-key');
+    ssmMock.on(GetParameterCommand, { Name: keysParameter }).rejects(notPut());
+    ssmMock
+      .on(GetParameterCommand, { Name: apiKeyParameter })
+      .resolves({ Parameter: { Type: 'String', Value: JSON.stringify({ apiKey: 'the-key' }) } });
+    const target = await stack(beforeTheUpgrade);
+
+    for (const force of [[], ['--force']]) {
+      const refused = await runAgainst(target, 'secrets', 'copy-to-parameters', ...force);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.join('\n')).toContain(
+        `${apiKeyParameter} is a String parameter, not SecureString, so its key is stored unencrypted: delete it`,
+      );
+      expect(refused.stderr.join('\n')).not.toContain('the-key');
+    }
+    expect(puts()).toEqual([]);
+  });
+
   it('leaves a parameter that already holds the same value, and copies no empty key', async () => {
     secretsHold(['k1'], '');
     ssmMock

@@ -158,6 +158,9 @@ export function readEnvelope(
   const eventId = id ?? deliveryId;
   if (eventId === undefined)
     return { ok: false, reason: 'id: an event needs a body id or a webhook-id header' };
+  // The header is held to the body id's limit: a longer key would fail DynamoDB's put on every retry.
+  if (id === undefined && eventId.length > 200 && [...eventId].length > 200)
+    return { ok: false, reason: 'webhook-id: an event id of at most 200 characters' };
   const occurredAt = timestamp ?? createdAt;
   const envelope = {
     eventId,

@@ -67,6 +67,16 @@ describe('a routed delivery', () => {
       readEnvelope({ type: 'message.received', data: { resource: {}, links: 'x' } }, 'msg_1', routed),
     ).toEqual({ ok: false, reason: 'data.links: Invalid input: expected record, received string' });
   });
+
+  it('keys a delivery without a body id by a webhook-id of at most 200 characters, as a body id', () => {
+    const body = { type: 'message.received', data: { resource: {}, links: {} } };
+    expect(readEnvelope(body, 'm'.repeat(200), routed)).toMatchObject({ ok: true });
+    expect(readEnvelope(body, '😀'.repeat(200), routed)).toMatchObject({ ok: true });
+    expect(readEnvelope(body, 'm'.repeat(201), routed)).toEqual({
+      ok: false,
+      reason: 'webhook-id: an event id of at most 200 characters',
+    });
+  });
 });
 
 describe('the envelope checks the ingest runs per delivery', () => {
