@@ -298,6 +298,16 @@ async function bundles(rows: BenchRow[]): Promise<void> {
   const baseline = await bundle(path.join(__dirname, 'fixtures/dynamodb-only.ts'), 'baseline-dynamodb-only');
   const baselineSize = statSync(baseline).size / 1024;
   const baselineLoad = coldLoadMillis(baseline);
+  // The SDK's part of the remainder (issue 29, item 4): the clients the ingest carries, nothing else.
+  const clients = await bundle(path.join(__dirname, 'fixtures/aws-clients-only.ts'), 'aws-clients-only');
+  rows.push({
+    section: 'bundles',
+    measure: "the ingest's AWS SDK clients alone (DynamoDB, SSM, SQS) cold module load",
+    value: coldLoadMillis(clients),
+    baseline: baselineLoad,
+    unit: 'ms',
+    baselineLabel: 'DynamoDB-client-only bundle',
+  });
   for (const [handler, entry, tracing] of [
     ['ingest', 'ingest/handler.ts', 'off'],
     ['ingest (tracing active)', 'ingest/handler.ts', 'active'],

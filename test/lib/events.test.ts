@@ -167,7 +167,11 @@ describe('EventProcessing', () => {
           }),
           expect.objectContaining({
             Action: 'dynamodb:UpdateItem',
-            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] } },
+            // No return values: an update must not read a recipient row's CSV fields back.
+            Condition: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] },
+              StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+            },
           }),
         ]);
       else expect(campaignTracking).toEqual([]);
