@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { eventPayloadEraser } from '../../lambdas/crm-api/adapters/erasure-stores';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -74,17 +75,7 @@ export function eraseRaceHarness(bucket: string) {
       s3: s3.client(),
       mediaBucket: bucket,
       indexSettleMs: 0,
-      otherStores: [
-        {
-          store: 'eventPayloads',
-          erase: (_n, erasedAt, erased) =>
-            events.erasePayloadsAbout(
-              [...erased.activityIds, ...erased.contactIds],
-              erasedAt,
-              erased.eventIds,
-            ),
-        },
-      ],
+      otherStores: [eventPayloadEraser(events)],
       secondSweep: stateMachineSecondSweep(stepFunctions, 'arn:aws:states:::stateMachine:Erase', heldSweeps),
     });
     /** What the state machine's executions pass the CRM API function, in the order they started. */

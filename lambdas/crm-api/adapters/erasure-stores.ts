@@ -29,18 +29,19 @@ export function erasureStoresBeyondTheCrm(deps: ErasureStoresDeps): PersonalData
           return furtherStatus(message.status, apiStatusOf(activity?.status));
         }),
     },
-    {
-      store: 'eventPayloads',
-      erase: (_phoneNumber, erasedAt, erased) =>
-        deps.events.erasePayloadsAbout(
-          [...erased.activityIds, ...erased.contactIds],
-          erasedAt,
-          erased.eventIds,
-        ),
-    },
+    eventPayloadEraser(deps.events),
     {
       store: 'campaignRecipients',
       erase: (phoneNumber, erasedAt) => deps.recipients.eraseNumber(phoneNumber, erasedAt),
     },
   ];
+}
+
+/** The raw webhook bodies about the erased activities and contacts (and the events they list). */
+export function eventPayloadEraser(events: Pick<EventRepository, 'erasePayloadsAbout'>): PersonalDataEraser {
+  return {
+    store: 'eventPayloads',
+    erase: (_phoneNumber, erasedAt, erased) =>
+      events.erasePayloadsAbout([...erased.activityIds, ...erased.contactIds], erasedAt, erased.eventIds),
+  };
 }

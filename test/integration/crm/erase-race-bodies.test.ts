@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { eventPayloadEraser } from '../../../lambdas/crm-api/adapters/erasure-stores';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SendTrackingRepository } from '../../../lambdas/campaigns';
 import {
@@ -67,17 +68,7 @@ async function setUp() {
       s3: s3.client(),
       mediaBucket: bucket,
       indexSettleMs: 0,
-      otherStores: [
-        {
-          store: 'eventPayloads',
-          erase: (_n, erasedAt, erased) =>
-            events.erasePayloadsAbout(
-              [...erased.activityIds, ...erased.contactIds],
-              erasedAt,
-              erased.eventIds,
-            ),
-        },
-      ],
+      otherStores: [eventPayloadEraser(events)],
       secondSweep: { schedule: async (sweep) => void scheduled.push(sweep) },
     },
   );

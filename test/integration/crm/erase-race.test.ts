@@ -1,4 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eventPayloadEraser } from '../../../lambdas/crm-api/adapters/erasure-stores';
 import { activityChangeOfCreatedTask } from '../../../lambdas/crm';
 import { writeMessages } from '../../../lambdas/history-import/record-writers';
 import type { OpenPhoneClient } from '../../../lambdas/openphone';
@@ -60,17 +61,7 @@ describe('an erase that runs while a processor writes', () => {
       s3: s3Client(),
       mediaBucket: bucket,
       indexSettleMs: 0,
-      otherStores: [
-        {
-          store: 'eventPayloads',
-          erase: (_n, erasedAt, erased) =>
-            events.erasePayloadsAbout(
-              [...erased.activityIds, ...erased.contactIds],
-              erasedAt,
-              erased.eventIds,
-            ),
-        },
-      ],
+      otherStores: [eventPayloadEraser(events)],
     });
 
     const result = await erasure.erase(contactNumber, 'test:lag');
