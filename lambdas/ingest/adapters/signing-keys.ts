@@ -1,4 +1,4 @@
-import { ParameterNotFoundError } from '@aws-lambda-powertools/parameters/errors';
+import { ParameterNotFoundError, TransformParameterError } from '@aws-lambda-powertools/parameters/errors';
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import * as z from '../../shared/zod-mini';
 
@@ -35,18 +35,26 @@ export function parameterSigningKeys(
   let missingUntil = -Infinity;
   const read = async (forceFetch: boolean) => {
     if (!forceFetch && now() < missingUntil) return [];
+    const refused = () => new Error(`Parameter ${parameterName} is not {"keys": [string, …]}`);
     let value: unknown;
     try {
-      value = await provider.get(parameterName, { decrypt: true, maxAge, forceFetch, throwOnMissing: true });
+      value = await provider.get(parameterName, {
+        decrypt: true,
+        transform: 'json',
+        maxAge,
+        forceFetch,
+        throwOnMissing: true,
+      });
     } catch (error) {
+      if (error instanceof TransformParameterError) throw refused();
       if (!(error instanceof ParameterNotFoundError)) throw error;
       // Looked for again sooner than a present value: the operator is about to put it (an upgrade's copy).
       missingUntil = now() + minRefreshMs;
       return [];
     }
     missingUntil = -Infinity;
-    const parsed = signingKeysValue.safeParse(typeof value === 'string' ? parseJson(value) : value);
-    if (!parsed.success) throw new Error(`Parameter ${parameterName} is not {"keys": [string, …]}`);
+    const parsed = signingKeysValue.safeParse(value);
+    if (!parsed.success) throw refused();
     return parsed.data.keys;
   };
   return {
@@ -58,14 +66,6 @@ export function parameterSigningKeys(
     },
   };
 }
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 /** Fixed keys, for the local replica and tests. */
 export function staticSigningKeys(keys: readonly string[]): SigningKeySource {
